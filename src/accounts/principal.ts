@@ -1,0 +1,74 @@
+import type { Actor } from '../audit/audit.service.ts';
+import type { Db } from '../db/database.ts';
+import { findUserById } from '../users/user.repository.ts';
+import { findAccount, findRootUser } from './account.repository.ts';
+
+/** Whoever is signed in or calling: an account's root user or one of its IAM users. */
+export type Principal =
+  | {
+      type: 'root';
+      accountId: string;
+      accountAlias: string | null;
+      accountName: string;
+      /** The root user's ID is its account ID, as in AWS. */
+      id: string;
+      name: 'root';
+      email: string;
+      arn: string;
+    }
+  | {
+      type: 'user';
+      accountId: string;
+      accountAlias: string | null;
+      accountName: string;
+      id: string;
+      name: string;
+      path: string;
+      isAdmin: boolean;
+      arn: string;
+    };
+
+export function rootArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:root`;
+}
+
+export function userArn(accountId: string, path: string, name: string): string {
+  return `arn:aws:iam::${accountId}:user${path}${name}`;
+}
+
+/** Loads the principal a session or key belongs to; null when it no longer exists. */
+export async function loadPrincipal(db: Db, accountId: string, principalId: string): Promise<Principal | null> {
+  const account = await findAccount(db, accountId);
+  if (!account) return null;
+  if (principalId === accountId) {
+    const root = await findRootUser(db, accountId);
+    if (!root) return null;
+    return {
+      type: 'root',
+      accountId,
+      accountAlias: account.alias,
+      accountName: account.name,
+      id: accountId,
+      name: 'root',
+      email: root.email,
+      arn: rootArn(accountId),
+    };
+  }
+  const user = await findUserById(db, principalId);
+  if (!user || user.accountId !== accountId) return null;
+  return {
+    type: 'user',
+    accountId,
+    accountAlias: account.alias,
+    accountName: account.name,
+    id: user.id,
+    name: user.name,
+    path: user.path,
+    isAdmin: user.isAdmin,
+    arn: userArn(accountId, user.path, user.name),
+  };
+}
+
+export function actorOf(principal: Principal): Actor {
+  return { type: principal.type, id: principal.id, name: principal.type === 'root' ? 'root' : principal.name };
+}

@@ -1,0 +1,91 @@
+import type { Db, DialectName } from '../db/database.ts';
+import type { Clock } from '../shared/clock.ts';
+import { newRowId } from '../shared/ids.ts';
+import { sha256 } from '../shared/secrets.ts';
+import { type AuditRow, appendAuditEvent } from './audit.repository.ts';
+
+/** Who did something. The root user's id is its account ID; an IAM user's is its AIDA… ID. */
+export interface Actor {
+  type: 'root' | 'user' | 'anonymous' | 'system' | 'cli';
+  id: string | null;
+  name: string | null;
+}
+
+/** Where a request came from, for the audit trail. */
+export interface RequestMeta {
+  ip: string;
+  userAgent: string;
+  requestId: string;
+}
+
+export const SYSTEM_META: RequestMeta = { ip: '', userAgent: '', requestId: '' };
+export const CLI_ACTOR: Actor = { type: 'cli', id: null, name: 'gatehouse CLI' };
+export const ANONYMOUS: Actor = { type: 'anonymous', id: null, name: null };
+
+export interface AuditEvent {
+  accountId: string | null;
+  actor: Actor;
+  eventName: string;
+  outcome?: 'Success' | 'Failure';
+  /** Internal reason code (e.g. `WrongPassword`): shown to owners and admins, never to the screen. */
+  reason?: string;
+  target?: { id: string | null; name: string | null };
+  /** Extra facts; never a password, token or secret. */
+  details?: Record<string, unknown>;
+}
+
+export interface AuditDeps {
+  dialect: DialectName;
+  clock: Clock;
+}
+
+/**
+ * Records one CloudTrail-like event. Call it inside the transaction of the change it
+ * describes, so the event and the change are written together or not at all.
+ */
+export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, event: AuditEvent): Promise<void> {
+  await appendAuditEvent(
+    db,
+    deps.dialect,
+    {
+      id: newRowId(),
+      time: deps.clock.now().toISOString(),
+      account_id: event.accountId,
+      actor_type: event.actor.type,
+      actor_id: event.actor.id,
+      actor_name: event.actor.name,
+      event_name: event.eventName,
+      outcome: event.outcome ?? null,
+      reason: event.reason ?? null,
+      target_id: event.target?.id ?? null,
+      target_name: event.target?.name ?? null,
+      source_ip: meta.ip || null,
+      user_agent: meta.userAgent ? meta.userAgent.slice(0, 512) : null,
+      request_id: meta.requestId || null,
+      details: event.details ? JSON.stringify(event.details) : null,
+    },
+    chainHash,
+  );
+}
+
+/** The hash that links an event to the one before it in its account's chain. */
+export function chainHash(prevHash: string, event: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+  const fields = [
+    event.id,
+    event.time,
+    event.account_id,
+    event.actor_type,
+    event.actor_id,
+    event.actor_name,
+    event.event_name,
+    event.outcome,
+    event.reason,
+    event.target_id,
+    event.target_name,
+    event.source_ip,
+    event.user_agent,
+    event.request_id,
+    event.details,
+  ];
+  return sha256(prevHash + '\n' + JSON.stringify(fields)).toString('hex');
+}

@@ -1,0 +1,150 @@
+import { createAccount } from '../accounts/account.service.ts';
+import { findAccountByRef } from '../accounts/account.repository.ts';
+import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
+import { loadConfig } from '../config/config.ts';
+import { migrateOrThrow } from '../db/migrate.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { normaliseAccountRef } from '../shared/validation.ts';
+import { createUser, setUserPassword } from '../users/user.service.ts';
+import { type Command, UsageError, printResult, readStdinSecret, required } from './cli-io.ts';
+import { serve } from './serve.ts';
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const runtime = createRuntime(config);
+  try {
+    if (runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
+    return await work(runtime);
+  } finally {
+    await runtime.database.close();
+  }
+}
+
+async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
+  const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
+  if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
+  return account.id;
+}
+
+export const commands: Record<string, Command> = {
+  serve: {
+    summary: 'Migrate (on the embedded default or with --migrate) and serve HTTP.',
+    help: `Usage: gatehouse serve [--migrate]
+
+Starts the HTTP server on HOST:PORT. On the embedded SQLite default the database is
+migrated first; with PostgreSQL pass --migrate (or run "gatehouse migrate" once).
+Stops gracefully on SIGTERM or SIGINT: in-flight requests finish, then it exits.`,
+    options: { migrate: { type: 'boolean' } },
+    run: async (values) => serve({ migrate: values.migrate === true }),
+  },
+  migrate: {
+    summary: 'Apply database migrations and print each one.',
+    help: `Usage: gatehouse migrate [--json]
+
+Applies every pending migration to DATABASE_URL, printing each. Exits non-zero on failure.`,
+    options: {},
+    run: async (values) => {
+      const config = loadConfig();
+      const runtime = createRuntime(config);
+      try {
+        const applied = await migrateOrThrow(runtime.database.db);
+        printResult(values.json === true, { applied }, applied.length ? applied.map((m) => `applied ${m}`).join('\n') : 'nothing to apply');
+        return 0;
+      } finally {
+        await runtime.database.close();
+      }
+    },
+  },
+  'account create': {
+    summary: 'Create an account and its root user.',
+    help: `Usage: gatehouse account create --email EMAIL --password-stdin [--alias ALIAS] [--name NAME] [--json]
+
+Creates an account whose root user signs in with EMAIL and the password read from
+standard input. --json prints {"accountId":"123456789012","email":"…"}.`,
+    options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' }, alias: { type: 'string' }, name: { type: 'string' } },
+    run: async (values) => {
+      const email = required(values, 'email');
+      if (!values['password-stdin']) throw new UsageError('--password-stdin is required: pipe the password in.');
+      const password = await readStdinSecret();
+      return withRuntime(async (runtime) => {
+        const account = await createAccount(
+          runtime.deps,
+          {
+            email,
+            password,
+            ...(typeof values.alias === 'string' ? { alias: values.alias } : {}),
+            ...(typeof values.name === 'string' ? { name: values.name } : {}),
+          },
+          CLI_ACTOR,
+          SYSTEM_META,
+        );
+        printResult(values.json === true, { accountId: account.id, email: email.trim() }, `Created account ${account.id} for ${email.trim()}`);
+        return 0;
+      });
+    },
+  },
+  'user create': {
+    summary: 'Create an IAM user, optionally with a console password.',
+    help: `Usage: gatehouse user create --account ID_OR_ALIAS --name NAME [--path /p/] [--password-stdin] [--require-reset] [--admin] [--json]
+
+Creates IAM user NAME. With --password-stdin the user gets a console password read
+from standard input; --require-reset makes them choose a new one at first sign-in.
+--admin marks the user an administrator of the account.`,
+    options: {
+      account: { type: 'string' },
+      name: { type: 'string' },
+      path: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      'require-reset': { type: 'boolean' },
+      admin: { type: 'boolean' },
+    },
+    run: async (values) => {
+      const ref = required(values, 'account');
+      const name = required(values, 'name');
+      const password = values['password-stdin'] ? await readStdinSecret() : undefined;
+      return withRuntime(async (runtime) => {
+        const accountId = await accountIdOf(runtime, ref);
+        const user = await createUser(
+          runtime.deps,
+          accountId,
+          {
+            name,
+            ...(typeof values.path === 'string' ? { path: values.path } : {}),
+            ...(password !== undefined ? { password, passwordResetRequired: values['require-reset'] === true } : {}),
+            isAdmin: values.admin === true,
+          },
+          CLI_ACTOR,
+          SYSTEM_META,
+        );
+        const arn = `arn:aws:iam::${accountId}:user${user.path}${user.name}`;
+        printResult(values.json === true, { UserName: user.name, UserId: user.id, Arn: arn, Path: user.path }, `Created user ${arn}`);
+        return 0;
+      });
+    },
+  },
+  'user set-password': {
+    summary: "Set or reset an IAM user's console password.",
+    help: `Usage: gatehouse user set-password --account ID_OR_ALIAS --name NAME --password-stdin [--require-reset] [--json]
+
+Sets the console password of IAM user NAME to the one read from standard input,
+creating its login profile when it has none. The user's sessions end.`,
+    options: { account: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'require-reset': { type: 'boolean' } },
+    run: async (values) => {
+      const ref = required(values, 'account');
+      const name = required(values, 'name');
+      if (!values['password-stdin']) throw new UsageError('--password-stdin is required: pipe the password in.');
+      const password = await readStdinSecret();
+      return withRuntime(async (runtime) => {
+        const accountId = await accountIdOf(runtime, ref);
+        const outcome = await setUserPassword(runtime.deps, accountId, name, password, values['require-reset'] === true, CLI_ACTOR, SYSTEM_META);
+        printResult(
+          values.json === true,
+          { UserName: name, LoginProfile: outcome, PasswordResetRequired: values['require-reset'] === true },
+          `Password ${outcome === 'created' ? 'set' : 'reset'} for ${name}`,
+        );
+        return 0;
+      });
+    },
+  },
+};

@@ -1,0 +1,43 @@
+import { type Command, UsageError, parse, reportError } from './cli-io.ts';
+import { commands } from './commands.ts';
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
+  return `Usage: gatehouse <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nEach command takes --help; commands that print take --json.`;
+}
+
+/** Finds the longest command name the arguments start with ("user create" before "user"). */
+function resolve(argv: string[]): { name: string; command: Command; rest: string[] } | null {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    const command = commands[name];
+    if (command) return { name, command, rest: argv.slice(words) };
+  }
+  return null;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(usage() + '\n');
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = resolve(argv);
+  if (!found) {
+    process.stderr.write(`gatehouse: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const json = argv.includes('--json');
+  try {
+    const { values, positionals } = parse(found.command, found.rest);
+    if (values.help) {
+      process.stdout.write(found.command.help + '\n');
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; see gatehouse ${found.name} --help`);
+    return await found.command.run(values as Record<string, string | boolean | undefined>, positionals);
+  } catch (error) {
+    return reportError(error, json);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

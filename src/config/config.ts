@@ -1,0 +1,155 @@
+import { availableParallelism } from 'node:os';
+
+/**
+ * Every setting Gatehouse reads from the environment, read once at start-up,
+ * validated and frozen. Nothing else in the code reads `process.env`.
+ * The README's configuration table documents each key.
+ */
+export interface Config {
+  /** TCP port to listen on. `PORT`, default 8080. */
+  readonly port: number;
+  /** Interface to bind. `HOST`, default 127.0.0.1. */
+  readonly host: string;
+  /** Origin people and SDKs use to reach this server; links in mail and the WebAuthn RP come from it. `PUBLIC_URL`. */
+  readonly publicUrl: URL;
+  /** `sqlite:<path>` (embedded default `sqlite:data/gatehouse.db`) or `postgres://…`. `DATABASE_URL`. */
+  readonly databaseUrl: string;
+  /** SMTP server for outgoing mail; unset keeps mail in the outbox table. `SMTP_URL`. */
+  readonly smtpUrl: string | undefined;
+  /** Sender address. `MAIL_FROM`, default `no-reply@<PUBLIC_URL host>`. */
+  readonly mailFrom: string;
+  /** Redis for hot counters; unset keeps them in the database. `REDIS_URL`. */
+  readonly redisUrl: string | undefined;
+  /** 32-byte key (hex or base64) for CSRF tokens and encrypted secrets. `SECRET_KEY`; generated into the data folder when unset. */
+  readonly secretKey: Buffer | undefined;
+  /** `production` or `development` (dev-only pages such as `/_dev/outbox`). `GATEHOUSE_ENV`, default production. */
+  readonly environment: 'production' | 'development';
+  /** pino level. `LOG_LEVEL`, default info. */
+  readonly logLevel: string;
+  /** Sign-out after this long without a request. `SESSION_IDLE_MINUTES`, default 60. */
+  readonly sessionIdleMinutes: number;
+  /** Sign-out this long after sign-in, whatever happens. `SESSION_MAX_HOURS`, default 12 (as the AWS console). */
+  readonly sessionMaxHours: number;
+  /** argon2id parameters; never below OWASP's m=19456 KiB, t=2, p=1. `ARGON2_MEMORY_KIB`, `ARGON2_TIME_COST`, `ARGON2_PARALLELISM`. */
+  readonly argon2: Readonly<{ memoryCost: number; timeCost: number; parallelism: number }>;
+  /** Password hashes computed at once; the rest wait in a queue. `HASH_CONCURRENCY`, default the number of cores. */
+  readonly hashConcurrency: number;
+  /** Hashes allowed to wait; beyond it requests get 503 at once. `HASH_QUEUE_LIMIT`, default 64. */
+  readonly hashQueueLimit: number;
+  /** Trust `X-Forwarded-For` from a proxy in front. `TRUST_PROXY` (true/false or a hop count), default false. */
+  readonly trustProxy: boolean | number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const OWASP_FLOOR = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const port = integer(env, 'PORT', 8080, 0, 65535, problems);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const publicUrl = parsePublicUrl(env.PUBLIC_URL, host, port, problems);
+  const databaseUrl = env.DATABASE_URL?.trim() || 'sqlite:data/gatehouse.db';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with sqlite: or postgres://');
+  }
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://');
+  const mailFrom = env.MAIL_FROM?.trim() || `no-reply@${publicUrl?.hostname ?? 'localhost'}`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) problems.push('MAIL_FROM must be an email address');
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  const secretKey = parseSecretKey(env.SECRET_KEY, problems);
+  const environment = env.GATEHOUSE_ENV === 'development' ? 'development' : 'production';
+  if (env.GATEHOUSE_ENV && !['development', 'production'].includes(env.GATEHOUSE_ENV)) {
+    problems.push('GATEHOUSE_ENV must be development or production');
+  }
+  const argon2 = {
+    memoryCost: integer(env, 'ARGON2_MEMORY_KIB', OWASP_FLOOR.memoryCost, OWASP_FLOOR.memoryCost, 4_194_304, problems),
+    timeCost: integer(env, 'ARGON2_TIME_COST', OWASP_FLOOR.timeCost, OWASP_FLOOR.timeCost, 100, problems),
+    parallelism: integer(env, 'ARGON2_PARALLELISM', OWASP_FLOOR.parallelism, 1, 16, problems),
+  };
+  const config: Config = {
+    port,
+    host,
+    publicUrl: publicUrl ?? new URL('http://127.0.0.1:8080'),
+    databaseUrl,
+    smtpUrl,
+    mailFrom,
+    redisUrl,
+    secretKey,
+    environment,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 24 * 60, problems),
+    sessionMaxHours: integer(env, 'SESSION_MAX_HOURS', 12, 1, 24 * 30, problems),
+    argon2: Object.freeze(argon2),
+    hashConcurrency: integer(env, 'HASH_CONCURRENCY', availableParallelism(), 1, 256, problems),
+    hashQueueLimit: integer(env, 'HASH_QUEUE_LIMIT', 64, 0, 100_000, problems),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  return Object.freeze(config);
+}
+
+/** A config for tests and tools: defaults plus overrides, still validated. */
+export function configFrom(overrides: Record<string, string | undefined>): Config {
+  return loadConfig({ ...overrides });
+}
+
+function integer(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) {
+    problems.push(`${name} must be a whole number`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    problems.push(`${name} must be between ${min} and ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+function parsePublicUrl(raw: string | undefined, host: string, port: number, problems: string[]): URL | undefined {
+  const text = raw?.trim() || `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    if (url.pathname !== '/' || url.search || url.hash) {
+      problems.push('PUBLIC_URL must be an origin without a path, e.g. https://signin.example.com');
+    }
+    return url;
+  } catch {
+    problems.push('PUBLIC_URL must be an http:// or https:// URL');
+    return undefined;
+  }
+}
+
+function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) {
+    problems.push('SECRET_KEY must be 32 bytes, as 64 hex characters or base64');
+    return undefined;
+  }
+  return key;
+}
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number {
+  const text = raw?.trim();
+  if (!text || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  problems.push('TRUST_PROXY must be true, false or a hop count');
+  return false;
+}

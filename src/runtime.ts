@@ -1,0 +1,63 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config/config.ts';
+import { type DatabaseHandle, openDatabase } from './db/database.ts';
+import { PasswordHasher } from './passwords/password-hasher.ts';
+import type { AppDeps } from './app.ts';
+import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
+
+export interface Runtime {
+  deps: AppDeps;
+  database: DatabaseHandle;
+  /** Loud warnings about insecure defaults, printed once at start-up. */
+  warnings: string[];
+}
+
+/** Opens the database and builds the services' dependencies from the configuration. */
+export function createRuntime(config: Config, options: { clock?: Clock; schema?: string } = {}): Runtime {
+  const warnings: string[] = [];
+  const database = openDatabase(config.databaseUrl, options.schema ? { schema: options.schema } : {});
+  let secretKey = config.secretKey;
+  if (!secretKey) {
+    const keyFile = join(dataDirectory(config.databaseUrl), 'secret.key');
+    secretKey = loadOrCreateKey(keyFile);
+    warnings.push(
+      `SECRET_KEY is not set: using the generated key in ${keyFile}. Set SECRET_KEY (32 bytes, hex or base64) in production, the same on every instance.`,
+    );
+  }
+  if (config.publicUrl.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(config.publicUrl.hostname)) {
+    warnings.push(`PUBLIC_URL is ${config.publicUrl.origin}: cookies are not marked Secure. Serve Gatehouse over https.`);
+  }
+  const hasher = new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
+  return {
+    database,
+    warnings,
+    deps: {
+      db: database.db,
+      dialect: database.dialect,
+      clock: options.clock ?? systemClock,
+      hasher,
+      sessionIdleMs: config.sessionIdleMinutes * MINUTE,
+      sessionMaxMs: config.sessionMaxHours * HOUR,
+      secretKey,
+    },
+  };
+}
+
+function dataDirectory(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:') return dirname(databaseUrl.slice('sqlite:'.length));
+  return 'data';
+}
+
+function loadOrCreateKey(file: string): Buffer {
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+    if (key.length === 32) return key;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../db/database.ts';
+
+export interface SessionRecord {
+  id: string;
+  secretHash: string;
+  accountId: string;
+  principalId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  mfaAt: string | null;
+  restriction: string | null;
+  sourceIp: string;
+  userAgent: string;
+}
+
+export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: s.id,
+      secret_hash: s.secretHash,
+      account_id: s.accountId,
+      principal_id: s.principalId,
+      created_at: s.createdAt,
+      last_seen_at: s.lastSeenAt,
+      expires_at: s.expiresAt,
+      mfa_at: s.mfaAt,
+      restriction: s.restriction,
+      source_ip: s.sourceIp,
+      user_agent: s.userAgent,
+    })
+    .execute();
+}
+
+export async function findSessionRow(db: Db, id: string): Promise<SessionRecord | null> {
+  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    secretHash: row.secret_hash,
+    accountId: row.account_id,
+    principalId: row.principal_id,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    mfaAt: row.mfa_at,
+    restriction: row.restriction,
+    sourceIp: row.source_ip,
+    userAgent: row.user_agent,
+  };
+}
+
+export async function touchSession(db: Db, id: string, lastSeenAt: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
+}
+
+export async function clearRestriction(db: Db, id: string): Promise<void> {
+  await db.updateTable('sessions').set({ restriction: null }).where('id', '=', id).execute();
+}
+
+export async function deleteSessionRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/** Ends every session of a principal, except `keepId` when given. Returns how many ended. */
+export async function deleteSessionsOfPrincipal(db: Db, principalId: string, keepId?: string): Promise<number> {
+  let q = db.deleteFrom('sessions').where('principal_id', '=', principalId);
+  if (keepId) q = q.where('id', '!=', keepId);
+  const result = await q.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+}

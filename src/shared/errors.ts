@@ -1,0 +1,57 @@
+/**
+ * One error type with a closed set of codes. Each code carries its HTTP status and
+ * whether its message may be shown to whoever made the request. Codes follow AWS IAM
+ * where AWS has one, so the Query API can send them as they are. Never rename or
+ * reuse a code: clients match on them.
+ */
+export const ERROR_CODES = {
+  /** A field failed validation; the message names the field and the rule. */
+  ValidationError: { status: 400, safe: true },
+  /** Input AWS calls invalid (bad combinations, malformed values). */
+  InvalidInput: { status: 400, safe: true },
+  /** The new password breaks the password rules; the message names the rule. */
+  PasswordPolicyViolation: { status: 400, safe: true },
+  /** The name is taken. */
+  EntityAlreadyExists: { status: 409, safe: true },
+  /** The named thing does not exist (only where saying so reveals nothing). */
+  NoSuchEntity: { status: 404, safe: true },
+  /** A quota such as two access keys per user. */
+  LimitExceeded: { status: 409, safe: true },
+  /** Cannot delete while other things depend on it. */
+  DeleteConflict: { status: 409, safe: true },
+  /** Signed in but not allowed. */
+  AccessDenied: { status: 403, safe: true },
+  /** The one answer for every failed sign-in, whatever the real reason. */
+  InvalidCredentials: { status: 401, safe: true },
+  /** A state-changing request without a valid CSRF token or from another origin. */
+  CsrfRejected: { status: 403, safe: true },
+  /** The page needs a session. */
+  NotSignedIn: { status: 401, safe: true },
+  /** Too much work queued; try again shortly. */
+  Overloaded: { status: 503, safe: true },
+  /** A bug or an outage; the message is never shown. */
+  InternalError: { status: 500, safe: false },
+} as const satisfies Record<string, { status: number; safe: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class GatehouseError extends Error {
+  override name = 'GatehouseError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly safe: boolean;
+  /** The form field the error belongs to, for field-level messages on pages. */
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.safe = ERROR_CODES[code].safe;
+    this.field = options.field;
+  }
+}
+
+export function invalid(field: string, message: string): GatehouseError {
+  return new GatehouseError('ValidationError', message, { field });
+}

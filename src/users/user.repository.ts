@@ -1,0 +1,142 @@
+import type { Db } from '../db/database.ts';
+
+export interface UserRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  path: string;
+  isAdmin: boolean;
+  contactEmail: string | null;
+  createdAt: string;
+}
+
+export interface LoginProfileRecord {
+  userId: string;
+  passwordHash: string;
+  passwordResetRequired: boolean;
+  passwordChangedAt: string;
+  createdAt: string;
+}
+
+type UserRow = {
+  id: string;
+  account_id: string;
+  name: string;
+  path: string;
+  is_admin: number;
+  contact_email: string | null;
+  created_at: string;
+};
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    path: row.path,
+    isAdmin: row.is_admin === 1,
+    contactEmail: row.contact_email,
+    createdAt: row.created_at,
+  };
+}
+
+export async function insertUser(db: Db, user: UserRecord): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      account_id: user.accountId,
+      name: user.name,
+      name_key: user.name.toLowerCase(),
+      path: user.path,
+      is_admin: user.isAdmin ? 1 : 0,
+      contact_email: user.contactEmail,
+      created_at: user.createdAt,
+    })
+    .execute();
+}
+
+/** By name, ignoring case, as AWS does. */
+export async function findUserByName(db: Db, accountId: string, name: string): Promise<UserRecord | null> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('name_key', '=', name.toLowerCase())
+    .executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function listUsers(db: Db, accountId: string): Promise<UserRecord[]> {
+  const rows = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute();
+  return rows.map(toUser);
+}
+
+export async function deleteUserRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}
+
+export async function findLoginProfile(db: Db, userId: string): Promise<LoginProfileRecord | null> {
+  const row = await db.selectFrom('login_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  if (!row) return null;
+  return {
+    userId: row.user_id,
+    passwordHash: row.password_hash,
+    passwordResetRequired: row.password_reset_required === 1,
+    passwordChangedAt: row.password_changed_at,
+    createdAt: row.created_at,
+  };
+}
+
+/** Creates the login profile or replaces its password. */
+export async function upsertLoginProfile(db: Db, profile: LoginProfileRecord): Promise<'created' | 'updated'> {
+  const existing = await db.selectFrom('login_profiles').select('user_id').where('user_id', '=', profile.userId).executeTakeFirst();
+  if (existing) {
+    await db
+      .updateTable('login_profiles')
+      .set({
+        password_hash: profile.passwordHash,
+        password_reset_required: profile.passwordResetRequired ? 1 : 0,
+        password_changed_at: profile.passwordChangedAt,
+      })
+      .where('user_id', '=', profile.userId)
+      .execute();
+    return 'updated';
+  }
+  await db
+    .insertInto('login_profiles')
+    .values({
+      user_id: profile.userId,
+      password_hash: profile.passwordHash,
+      password_reset_required: profile.passwordResetRequired ? 1 : 0,
+      password_changed_at: profile.passwordChangedAt,
+      created_at: profile.createdAt,
+    })
+    .execute();
+  return 'created';
+}
+
+export async function updateLoginProfileHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('login_profiles').set({ password_hash: passwordHash }).where('user_id', '=', userId).execute();
+}
+
+export async function deleteLoginProfileRow(db: Db, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('login_profiles').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Users in an account that have a login profile, by user ID. */
+export async function userIdsWithLoginProfile(db: Db, accountId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('login_profiles')
+    .innerJoin('users', 'users.id', 'login_profiles.user_id')
+    .select('login_profiles.user_id')
+    .where('users.account_id', '=', accountId)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}

@@ -1,0 +1,189 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../accounts/principal.ts';
+import { listAuditEvents } from '../audit/audit.repository.ts';
+import { mayAdministerUsers } from '../authz/interim.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { html } from '../shared/html.ts';
+import { readForm } from '../web/forms.ts';
+import { requireSignIn } from '../web/guard.ts';
+import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
+import { metaOf } from '../web/request-meta.ts';
+import type { SignedIn, WebContext } from '../web/web-context.ts';
+import { findLoginProfile, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
+import { createUser, deleteUser, getUser, setUserPassword } from './user.service.ts';
+
+const NOTICES: Record<string, string> = {
+  created: 'The user was created.',
+  deleted: 'The user was deleted.',
+  'password-set': "The user's password was set. The user's sessions were signed out.",
+};
+
+type CreateErrors = Partial<Record<'userName' | 'password' | 'form', string>>;
+
+/** The Users pages: list, create and delete users; set or reset a user's password. */
+export async function usersRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+
+  async function administrator(request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return null;
+    if (!mayAdministerUsers(who.principal)) {
+      throw new GatehouseError('AccessDenied', 'Only the root user and administrators can manage users. You are missing the permission to manage IAM users.');
+    }
+    return who;
+  }
+
+  app.get<{ Querystring: { done?: string } }>('/console/users', async (request, reply) => {
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    return send(reply, 200, await usersPage(who, web.csrfToken(request, reply), {}, {}, NOTICES[request.query.done ?? '']));
+  });
+
+  app.post('/console/users', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    const form = readForm(request, {
+      userName: { max: 128 },
+      password: { max: 1024, optional: true },
+      requireReset: { max: 2, optional: true },
+    });
+    try {
+      await createUser(
+        web.deps,
+        who.principal.accountId,
+        {
+          name: form.userName,
+          ...(form.password ? { password: form.password, passwordResetRequired: form.requireReset === 'on' } : {}),
+        },
+        actorOf(who.principal),
+        metaOf(request),
+      );
+    } catch (error) {
+      if (error instanceof GatehouseError && error.safe && error.status < 500) {
+        const key = (['userName', 'password'] as const).find((f) => f === error.field) ?? 'form';
+        return send(reply, error.status, await usersPage(who, web.csrfToken(request, reply), { userName: form.userName }, { [key]: error.message }));
+      }
+      throw error;
+    }
+    return reply.redirect('/console/users?done=created', 303);
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { done?: string } }>('/console/users/:name', async (request, reply) => {
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    return send(reply, 200, await userPage(who, request.params.name, web.csrfToken(request, reply), undefined, NOTICES[request.query.done ?? '']));
+  });
+
+  app.post<{ Params: { name: string } }>('/console/users/:name/password', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    const form = readForm(request, { password: { max: 1024 }, requireReset: { max: 2, optional: true } });
+    try {
+      await setUserPassword(
+        web.deps,
+        who.principal.accountId,
+        request.params.name,
+        form.password,
+        form.requireReset === 'on',
+        actorOf(who.principal),
+        metaOf(request),
+      );
+    } catch (error) {
+      if (error instanceof GatehouseError && error.safe && error.status < 500 && error.code !== 'NoSuchEntity') {
+        return send(reply, error.status, await userPage(who, request.params.name, web.csrfToken(request, reply), error.message));
+      }
+      throw error;
+    }
+    return reply.redirect(`/console/users/${encodeURIComponent(request.params.name)}?done=password-set`, 303);
+  });
+
+  app.post<{ Params: { name: string } }>('/console/users/:name/delete', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    await deleteUser(web.deps, who.principal.accountId, request.params.name, actorOf(who.principal), metaOf(request));
+    return reply.redirect('/console/users?done=deleted', 303);
+  });
+
+  async function usersPage(who: SignedIn, csrf: string, values: { userName?: string }, errors: CreateErrors, notice?: string): Promise<string> {
+    const accountId = who.principal.accountId;
+    const [users, withPassword] = await Promise.all([listUsers(web.deps.db, accountId), userIdsWithLoginProfile(web.deps.db, accountId)]);
+    const now = web.deps.clock.now();
+    return page({
+      title: 'Users',
+      principal: who.principal,
+      csrf,
+      body: html`<h1>Users</h1>
+${alertBox(notice, 'success')}
+<section class="card">
+  <h2>Users in this account</h2>
+  ${users.length === 0
+    ? html`<p class="muted">No users yet.</p>`
+    : html`<table>
+    <thead><tr><th scope="col">User name</th><th scope="col">Console password</th><th scope="col">Created</th></tr></thead>
+    <tbody>${users.map(
+      (u) => html`<tr><td><a href="/console/users/${encodeURIComponent(u.name)}">${u.name}</a></td><td>${withPassword.has(u.id) ? 'Yes' : 'No'}</td><td>${relativeTime(u.createdAt, now)}</td></tr>`,
+    )}</tbody>
+  </table>`}
+</section>
+<section class="card">
+  <h2>Create a user</h2>
+  ${alertBox(errors.form)}
+  <form method="post" action="/console/users" novalidate>
+    ${csrfField(csrf)}
+    ${field({ label: 'User name', name: 'userName', value: values.userName, error: errors.userName, hint: 'Up to 64 letters, digits and + = , . @ _ - (no spaces).' })}
+    ${field({ label: 'Console password (optional)', name: 'password', type: 'password', autocomplete: 'new-password', required: false, error: errors.password, hint: 'Leave empty for a user without console access.' })}
+    ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}
+    <button type="submit">Create user</button>
+  </form>
+</section>`,
+    });
+  }
+
+  async function userPage(who: SignedIn, name: string, csrf: string, error?: string, notice?: string): Promise<string> {
+    const accountId = who.principal.accountId;
+    const user = await getUser(web.deps, accountId, name);
+    const profile = await findLoginProfile(web.deps.db, user.id);
+    const events = await listAuditEvents(web.deps.db, { accountId, targetId: user.id, limit: 20 });
+    const now = web.deps.clock.now();
+    return page({
+      title: `User ${user.name}`,
+      principal: who.principal,
+      csrf,
+      body: html`<h1>User ${user.name}</h1>
+${alertBox(notice, 'success')}
+<section class="card">
+  <dl class="facts">
+    <dt>ARN</dt><dd>arn:aws:iam::${accountId}:user${user.path}${user.name}</dd>
+    <dt>User ID</dt><dd>${user.id}</dd>
+    <dt>Console password</dt><dd>${profile ? `Set ${relativeTime(profile.passwordChangedAt, now)}${profile.passwordResetRequired ? ', must be changed at next sign-in' : ''}` : 'None'}</dd>
+  </dl>
+</section>
+<section class="card">
+  <h2>${profile ? 'Reset console password' : 'Set console password'}</h2>
+  ${alertBox(error)}
+  <form method="post" action="/console/users/${encodeURIComponent(user.name)}/password" novalidate>
+    ${csrfField(csrf)}
+    ${field({ label: 'New password', name: 'password', type: 'password', autocomplete: 'new-password' })}
+    ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}
+    <button type="submit">${profile ? 'Reset password' : 'Set password'}</button>
+  </form>
+</section>
+<section class="card">
+  <h2>Recent changes</h2>
+  ${events.length === 0
+    ? html`<p class="muted">Nothing recorded yet.</p>`
+    : html`<ul>${events.map((e) => html`<li>${e.event_name}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actor_name ?? e.actor_type}, ${relativeTime(e.time, now)}${e.source_ip ? ` from ${e.source_ip}` : ''}</li>`)}</ul>`}
+</section>
+<section class="card">
+  <h2>Delete user</h2>
+  <form method="post" action="/console/users/${encodeURIComponent(user.name)}/delete">
+    ${csrfField(csrf)}
+    <button type="submit" class="danger">Delete ${user.name}</button>
+  </form>
+</section>`,
+    });
+  }
+}

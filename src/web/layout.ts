@@ -1,0 +1,104 @@
+import type { Principal } from '../accounts/principal.ts';
+import { type SafeHtml, html } from '../shared/html.ts';
+
+export interface PageOptions {
+  title: string;
+  body: SafeHtml;
+  /** The signed-in principal, for the header; absent on sign-in pages. */
+  principal?: Principal | null;
+  /** CSRF token for the sign-out form in the header. */
+  csrf?: string;
+}
+
+export function page(options: PageOptions): string {
+  const { principal } = options;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title} · Gatehouse</title>
+<link rel="stylesheet" href="/static/gatehouse.css">
+</head>
+<body>
+<header class="top">
+  <a class="brand" href="${principal ? '/console' : '/signin'}">Gatehouse</a>
+  ${principal ? signedInHeader(principal, options.csrf ?? '') : ''}
+</header>
+<main id="main">
+${options.body}
+</main>
+</body>
+</html>
+`.value;
+}
+
+function signedInHeader(principal: Principal, csrf: string): SafeHtml {
+  const who = principal.type === 'root' ? 'Root user' : principal.name;
+  return html`<nav aria-label="Console">
+    <a href="/console">Console</a>
+    <a href="/console/security-credentials">Security credentials</a>
+    ${principal.type === 'root' || principal.isAdmin ? html`<a href="/console/users">Users</a>` : ''}
+  </nav>
+  <div class="who">
+    <span>${who} @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}</span>
+    <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${csrf}"><button class="link">Sign out</button></form>
+  </div>`;
+}
+
+export function formatAccountId(id: string): string {
+  return `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`;
+}
+
+export interface FieldOptions {
+  label: string;
+  name: string;
+  type?: 'text' | 'email' | 'password' | 'hidden';
+  value?: string;
+  error?: string | undefined;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+  autofocus?: boolean;
+}
+
+/** A labelled input whose error and hint are tied to it for screen readers. */
+export function field(o: FieldOptions): SafeHtml {
+  const id = `f-${o.name}`;
+  const described = [o.hint ? `${id}-hint` : '', o.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<div class="field${o.error ? ' has-error' : ''}">
+  <label for="${id}">${o.label}</label>
+  ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
+  ${o.error ? html`<p class="error" id="${id}-error">${o.error}</p>` : ''}
+  <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required === false ? '' : html` required`}${o.autofocus ? html` autofocus` : ''}${described ? html` aria-describedby="${described}"` : ''}${o.error ? html` aria-invalid="true"` : ''} spellcheck="false" autocapitalize="none">
+</div>`;
+}
+
+export function checkbox(o: { label: string; name: string; checked?: boolean; hint?: string }): SafeHtml {
+  const id = `f-${o.name}`;
+  return html`<div class="field checkbox">
+  <input id="${id}" name="${o.name}" type="checkbox" value="on"${o.checked ? html` checked` : ''}>
+  <label for="${id}">${o.label}</label>
+  ${o.hint ? html`<p class="hint">${o.hint}</p>` : ''}
+</div>`;
+}
+
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+/** The alert at the top of a form; focusable so screen readers announce it. */
+export function alertBox(message: string | undefined, kind: 'error' | 'success' | 'warning' = 'error'): SafeHtml {
+  if (!message) return html``;
+  return html`<div class="alert alert-${kind}" role="${kind === 'error' ? 'alert' : 'status'}" tabindex="-1">${message}</div>`;
+}
+
+export function relativeTime(iso: string, now: Date): string {
+  const seconds = Math.round((now.getTime() - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}

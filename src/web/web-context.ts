@@ -1,0 +1,95 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/config.ts';
+import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import type { SessionRecord } from '../sessions/session.repository.ts';
+import { checkSession, endSession } from '../sessions/session.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { hmac, randomBase32, safeEqual } from '../shared/secrets.ts';
+
+export interface SignedIn {
+  session: SessionRecord;
+  principal: Principal;
+}
+
+/**
+ * What page routes share: cookie names and options, CSRF tokens, and the signed-in
+ * principal. Built once per app and handed to each route plugin as an option.
+ */
+export class WebContext {
+  readonly secure: boolean;
+  readonly sessionCookie: string;
+  readonly csrfCookie: string;
+  readonly rememberCookie = 'gh_signin';
+  readonly origin: string;
+  readonly #csrfKey: Buffer;
+
+  constructor(
+    readonly config: Config,
+    readonly deps: Deps,
+    secretKey: Buffer,
+  ) {
+    this.secure = config.publicUrl.protocol === 'https:';
+    // __Host- cookies must be Secure, host-only and Path=/; browsers refuse them over http.
+    this.sessionCookie = this.secure ? '__Host-gh_session' : 'gh_session';
+    this.csrfCookie = this.secure ? '__Host-gh_csrf' : 'gh_csrf';
+    this.origin = config.publicUrl.origin;
+    this.#csrfKey = hmac(secretKey, 'gatehouse csrf v1');
+  }
+
+  cookieOptions(maxAgeSeconds?: number) {
+    return {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax' as const,
+      secure: this.secure,
+      ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+    };
+  }
+
+  /**
+   * The token a form carries: an HMAC of a random nonce kept in a cookie (signed
+   * double-submit). Sets the cookie when the browser has none yet.
+   */
+  csrfToken(request: FastifyRequest, reply: FastifyReply): string {
+    let nonce = request.cookies[this.csrfCookie];
+    if (!nonce || !/^[a-z2-7]{32}$/.test(nonce)) {
+      nonce = randomBase32(20);
+      reply.setCookie(this.csrfCookie, nonce, this.cookieOptions());
+      request.cookies[this.csrfCookie] = nonce;
+    }
+    return hmac(this.#csrfKey, nonce).toString('hex');
+  }
+
+  /** Refuses a state-changing request from another origin or without the form's token. */
+  assertCsrf(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== this.origin) {
+      throw new GatehouseError('CsrfRejected', 'This form was sent from another site and was refused.');
+    }
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+      throw new GatehouseError('CsrfRejected', 'This form was sent from another site and was refused.');
+    }
+    const nonce = request.cookies[this.csrfCookie];
+    const body = request.body as Record<string, unknown> | undefined;
+    const sent = body && typeof body === 'object' ? body._csrf : undefined;
+    if (!nonce || typeof sent !== 'string' || !safeEqual(sent, hmac(this.#csrfKey, nonce).toString('hex'))) {
+      throw new GatehouseError(
+        'CsrfRejected',
+        'This form has expired or was not sent from this site. Go back, reload the page and try again.',
+      );
+    }
+  }
+
+  async signedIn(request: FastifyRequest): Promise<SignedIn | null> {
+    const session = await checkSession(this.deps, request.cookies[this.sessionCookie]);
+    if (!session) return null;
+    const principal = await loadPrincipal(this.deps.db, session.accountId, session.principalId);
+    return principal ? { session, principal } : null;
+  }
+
+  async signOut(request: FastifyRequest): Promise<void> {
+    await endSession(this.deps, request.cookies[this.sessionCookie]);
+  }
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { type DatabaseHandle, type DialectName, openDatabase } from '../../src/db/database.ts';
+import { migrateOrThrow } from '../../src/db/migrate.ts';
+
+export interface TestDatabase {
+  dialect: DialectName;
+  /** The DATABASE_URL that reaches this database (PostgreSQL: with its own schema via `schema`). */
+  url: string;
+  schema: string | undefined;
+  handle: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** The dialects every repository and service test runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export const DIALECTS: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/**
+ * A fresh, migrated database: an in-memory SQLite, or a new schema in the test
+ * PostgreSQL database (dropped on close), so test files never see each other's rows.
+ */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const url = 'sqlite::memory:';
+    const handle = openDatabase(url);
+    await migrateOrThrow(handle.db);
+    return { dialect, url, schema: undefined, handle, close: () => handle.close() };
+  }
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = openDatabase(url);
+  await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+  await admin.close();
+  const handle = openDatabase(url, { schema });
+  await migrateOrThrow(handle.db);
+  return {
+    dialect,
+    url,
+    schema,
+    handle,
+    close: async () => {
+      await handle.close();
+      const cleanup = openDatabase(url);
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(cleanup.db);
+      await cleanup.close();
+    },
+  };
+}

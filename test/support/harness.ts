@@ -1,0 +1,97 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { type AppDeps, buildApp } from '../../src/app.ts';
+import { configFrom, type Config } from '../../src/config/config.ts';
+import type { DialectName } from '../../src/db/database.ts';
+import { PasswordHasher } from '../../src/passwords/password-hasher.ts';
+import { FrozenClock, HOUR, MINUTE } from '../../src/shared/clock.ts';
+import { createTestDatabase, type TestDatabase } from './databases.ts';
+
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
+
+export interface TestContext {
+  config: Config;
+  deps: AppDeps;
+  clock: FrozenClock;
+  database: TestDatabase;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** A migrated database, services on a frozen clock, and the app built on them (not listening). */
+export async function createTestContext(dialect: DialectName, env: Record<string, string> = {}): Promise<TestContext> {
+  const database = await createTestDatabase(dialect);
+  const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...env });
+  const clock = new FrozenClock();
+  const deps: AppDeps = {
+    db: database.handle.db,
+    dialect,
+    clock,
+    hasher: new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+    sessionIdleMs: config.sessionIdleMinutes * MINUTE,
+    sessionMaxMs: config.sessionMaxHours * HOUR,
+    secretKey: TEST_SECRET_KEY,
+  };
+  const app = await buildApp(config, deps, { logger: false });
+  await app.ready();
+  return {
+    config,
+    deps,
+    clock,
+    database,
+    app,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** A cookie jar for `inject`: keeps what Set-Cookie says, sends it back. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly app: FastifyInstance) {}
+
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  remember(response: LightMyRequestResponse): void {
+    for (const c of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+      const expired = c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.value === '';
+      if (expired) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
+    this.remember(response);
+    return response;
+  }
+
+  /** The CSRF token of the form on `url` (fetching the page sets the CSRF cookie). */
+  async csrf(url = '/signin?choose=1'): Promise<string> {
+    const response = await this.get(url);
+    const match = /name="_csrf" value="([0-9a-f]{64})"/.exec(response.body);
+    if (!match) throw new Error(`no CSRF token on ${url} (status ${response.statusCode})`);
+    return match[1]!;
+  }
+
+  /** Posts a form as a browser would: with the page's CSRF token unless one is given. */
+  async post(
+    url: string,
+    fields: Record<string, string>,
+    options: { csrfFrom?: string; headers?: Record<string, string>; csrf?: string } = {},
+  ): Promise<LightMyRequestResponse> {
+    const token = options.csrf ?? (await this.csrf(options.csrfFrom));
+    const body = new URLSearchParams({ _csrf: token, ...fields }).toString();
+    const response = await this.app.inject({
+      method: 'POST',
+      url,
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...options.headers },
+    });
+    this.remember(response);
+    return response;
+  }
+}
