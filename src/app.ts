@@ -2,14 +2,33 @@ import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { accountAliasRoutes } from './accounts/account-alias.routes.ts';
 import { signupRoutes } from './accounts/signup.routes.ts';
 import type { Config } from './config/config.ts';
 import { consoleRoutes } from './console/console.routes.ts';
+import { devOutboxRoutes } from './mail/dev-outbox.routes.ts';
+import { helpRequestRoutes } from './recovery/help-request.routes.ts';
+import { recoveryRoutes } from './recovery/recovery.routes.ts';
+import { emailVerificationRoutes } from './verification/email-verification.routes.ts';
+import { mfaSigninRoutes } from './mfa/mfa-signin.routes.ts';
+import { mfaRoutes } from './mfa/mfa.routes.ts';
+import { passwordPolicyRoutes } from './password-policy/password-policy.routes.ts';
+import { queryApiRoutes } from './query-api/query-api.routes.ts';
+import { accessKeyRoutes } from './access-keys/access-key.routes.ts';
+import { simulatorRoutes } from './policies/simulator.routes.ts';
+import { doctorRoutes } from './doctor/doctor.routes.ts';
+import { supportRoutes } from './support/support.routes.ts';
+import { activityRoutes } from './activity/activity.routes.ts';
 import type { Deps } from './shared/deps.ts';
 import { randomBase32 } from './shared/secrets.ts';
 import { signinRoutes } from './signin/signin.routes.ts';
+import { metricsRoutes } from './metrics/metrics.routes.ts';
+import { securityCheckRoutes } from './security-check/security-check.routes.ts';
+import { unlockRoutes } from './throttle/unlock.routes.ts';
+import { throttleConsoleRoutes } from './throttle/throttle-console.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
+import { parseFormBody } from './web/forms.ts';
 import { addSecurityHeaders } from './web/security-headers.ts';
 import { WebContext } from './web/web-context.ts';
 
@@ -30,13 +49,22 @@ function loggableUrl(url: string): string {
  * Builds the HTTP server without listening. Tests call `app.inject()` on it; `serve`
  * listens. Everything it needs comes in through `config` and `deps`.
  */
-export async function buildApp(config: Config, deps: AppDeps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  deps: AppDeps,
+  options: {
+    logger?: boolean;
+    /** Where log lines go instead of standard output (tests read them back). */
+    logStream?: { write(line: string): void };
+  } = {},
+): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     logger:
       options.logger === false
         ? false
         : {
             level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
             serializers: {
               req: (req) => ({ method: req.method, url: loggableUrl(req.url), remoteAddress: req.ip }),
@@ -55,7 +83,10 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   });
   addSecurityHeaders(app, { https: config.publicUrl.protocol === 'https:' });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // Pages and the Query API take forms only: a JSON or text body gets 415 instead of
+  // reaching a handler. A feature that needs JSON adds a parser inside its own plugin.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseFormBody });
   installPageErrorHandler(app);
 
   app.get('/static/gatehouse.css', async (_request, reply) =>
@@ -69,5 +100,25 @@ export async function buildApp(config: Config, deps: AppDeps, options: { logger?
   await app.register(signupRoutes, { web });
   await app.register(consoleRoutes, { web });
   await app.register(usersRoutes, { web });
+  await app.register(recoveryRoutes, { web });
+  await app.register(emailVerificationRoutes, { web });
+  await app.register(helpRequestRoutes, { web });
+  if (config.environment === 'development') await app.register(devOutboxRoutes, { web });
+  await app.register(mfaRoutes, { web, secretKey: deps.secretKey });
+  await app.register(mfaSigninRoutes, { web, secretKey: deps.secretKey });
+  await app.register(passwordPolicyRoutes, { web });
+  await app.register(accountAliasRoutes, { web });
+  await app.register(accessKeyRoutes, { web });
+  await app.register(simulatorRoutes, { web });
+  await app.register(doctorRoutes, { web });
+  await app.register(supportRoutes, { web });
+  await app.register(activityRoutes, { web });
+  await app.register(securityCheckRoutes, { web });
+  await app.register(unlockRoutes, { web });
+  await app.register(throttleConsoleRoutes, { web });
+  await app.register(metricsRoutes, { deps });
+  // The counter store may hold a connection of its own (Redis): it closes with the server.
+  app.addHook('onClose', () => deps.guard.close());
+  await app.register(queryApiRoutes, { deps });
   return app;
 }

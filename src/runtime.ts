@@ -5,6 +5,7 @@ import type { Config } from './config/config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { PasswordHasher } from './passwords/password-hasher.ts';
 import type { AppDeps } from './app.ts';
+import { createGuard } from './throttle/guard.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
 
 export interface Runtime {
@@ -29,6 +30,9 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
   if (config.publicUrl.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(config.publicUrl.hostname)) {
     warnings.push(`PUBLIC_URL is ${config.publicUrl.origin}: cookies are not marked Secure. Serve Gatehouse over https.`);
   }
+  if (config.throttle.hardStop > 100) {
+    warnings.push(`THROTTLE_HARD_STOP is ${config.throttle.hardStop}: guessing may go on past 100 consecutive failures (NIST's ceiling).`);
+  }
   const hasher = new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
   return {
     database,
@@ -38,8 +42,10 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
       dialect: database.dialect,
       clock: options.clock ?? systemClock,
       hasher,
+      guard: createGuard(config, database.db, secretKey, options.clock ?? systemClock),
       sessionIdleMs: config.sessionIdleMinutes * MINUTE,
       sessionMaxMs: config.sessionMaxHours * HOUR,
+      mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },
       secretKey,
     },
   };

@@ -3,9 +3,10 @@ import { CLI_ACTOR, type Actor } from '../audit/audit.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { readForm } from '../web/forms.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
+import { notifySignupAttempt } from '../verification/email-verification.service.ts';
 import { createAccount } from './account.service.ts';
 
 const SIGNUP_ACTOR: Actor = { ...CLI_ACTOR, type: 'anonymous', name: 'sign-up page' };
@@ -45,26 +46,30 @@ export async function signupRoutes(app: FastifyInstance, { web }: { web: WebCont
     if (form.password !== form.confirm) {
       return reply.status(400).send(signupPage(csrf, values, { confirm: 'The passwords do not match.' }));
     }
-    try {
-      const account = await createAccount(
-        web.deps,
-        { email: form.email, password: form.password, name: form.name },
-        SIGNUP_ACTOR,
-        metaOf(request),
-      );
-      return reply.status(201).send(
+    // A new address and one that already has an account get the same page: the account
+    // ID goes only to the mailbox (a confirmation for a new account, a "someone tried
+    // to sign up" notice to an existing owner), so the form reveals no registered address.
+    const checkYourEmail = () =>
+      reply.status(201).send(
         page({
-          title: 'Account created',
+          title: 'Check your email',
           body: html`<section class="card narrow">
-  <h1>Account created</h1>
-  ${alertBox('Your account is ready. Your email address is not verified yet.', 'success')}
-  <dl class="facts"><dt>Account ID</dt><dd>${formatAccountId(account.id)}</dd><dt>Account name</dt><dd>${account.name}</dd></dl>
+  <h1>Check your email</h1>
+  ${alertBox(`We sent a message to the address you entered about the account ${form.name.trim()}.`, 'success')}
+  <p>If the address is new to Gatehouse, your account is ready: the message gives its account ID and a link to confirm your address. If the address already had an account, the message says how to sign in to it instead.</p>
   <p>Sign in as the root user with your email address and password.</p>
   <p><a class="button" href="/signin?choose=1">Sign in</a></p>
 </section>`,
         }),
       );
+    try {
+      await createAccount(web.deps, { email: form.email, password: form.password, name: form.name }, SIGNUP_ACTOR, metaOf(request));
+      return checkYourEmail();
     } catch (error) {
+      if (error instanceof GatehouseError && error.code === 'EntityAlreadyExists' && error.field === 'email') {
+        await notifySignupAttempt(web.deps, form.email.trim(), metaOf(request));
+        return checkYourEmail();
+      }
       if (error instanceof GatehouseError && error.safe && error.status < 500) {
         const key = (['email', 'name', 'password'] as const).find((f) => f === error.field) ?? 'form';
         return reply.status(error.status).send(signupPage(csrf, values, { [key]: error.message }));

@@ -42,13 +42,15 @@ export interface AuditDeps {
 /**
  * Records one CloudTrail-like event. Call it inside the transaction of the change it
  * describes, so the event and the change are written together or not at all.
+ * Returns the event's ID.
  */
-export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, event: AuditEvent): Promise<void> {
+export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, event: AuditEvent): Promise<string> {
+  const id = newRowId();
   await appendAuditEvent(
     db,
     deps.dialect,
     {
-      id: newRowId(),
+      id,
       time: deps.clock.now().toISOString(),
       account_id: event.accountId,
       actor_type: event.actor.type,
@@ -66,6 +68,7 @@ export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, ev
     },
     chainHash,
   );
+  return id;
 }
 
 /** The hash that links an event to the one before it in its account's chain. */

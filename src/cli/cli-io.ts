@@ -11,6 +11,8 @@ export interface Command {
   /** The full --help text. */
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** How many plain arguments the command takes (e.g. `outbox show ID`); none unless given. */
+  positionals?: number;
   run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
 }
 

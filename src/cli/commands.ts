@@ -1,14 +1,18 @@
+import { createAccessKey, resolveKeyOwner } from '../access-keys/access-key.service.ts';
 import { createAccount } from '../accounts/account.service.ts';
 import { findAccountByRef } from '../accounts/account.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { loadConfig } from '../config/config.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
+import { printOutboxList, printOutboxMessage } from '../mail/outbox.cli.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { normaliseAccountRef } from '../shared/validation.ts';
 import { createUser, setUserPassword } from '../users/user.service.ts';
 import { type Command, UsageError, printResult, readStdinSecret, required } from './cli-io.ts';
 import { serve } from './serve.ts';
+import { auditCommands } from '../activity/audit-verify.cli.ts';
+import { supportCommands } from '../support/support.cli.ts';
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -123,6 +127,40 @@ from standard input; --require-reset makes them choose a new one at first sign-i
       });
     },
   },
+  'outbox list': {
+    summary: 'List the mail in the outbox, newest first.',
+    help: `Usage: gatehouse outbox list [--to EMAIL] [--limit N] [--json]
+
+Lists queued and delivered mail: ID, time queued, status (queued, sending, sent,
+deferred, failed), recipient and subject. Without SMTP_URL every message stays here.
+--json prints an array of {"id","to","subject","template","status","attempts","createdAt","sentAt","lastReply"}.`,
+    options: { to: { type: 'string' }, limit: { type: 'string' } },
+    run: async (values) => {
+      const limit = values.limit === undefined ? 50 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000.');
+      return withRuntime(async (runtime) => {
+        await printOutboxList(runtime, { json: values.json === true, limit, ...(typeof values.to === 'string' ? { to: values.to } : {}) });
+        return 0;
+      });
+    },
+  },
+  'outbox show': {
+    summary: 'Print one message of the outbox, with its links.',
+    help: `Usage: gatehouse outbox show ID [--json]
+
+Prints the recipient, subject, status, plain-text body and links of message ID
+(from "gatehouse outbox list"). --json adds "text" and "links" to the list fields.`,
+    options: {},
+    positionals: 1,
+    run: async (values, positionals) => {
+      const id = positionals[0];
+      if (!id) throw new UsageError('Give the message ID: gatehouse outbox show ID');
+      return withRuntime(async (runtime) => {
+        await printOutboxMessage(runtime, id, { json: values.json === true });
+        return 0;
+      });
+    },
+  },
   'user set-password': {
     summary: "Set or reset an IAM user's console password.",
     help: `Usage: gatehouse user set-password --account ID_OR_ALIAS --name NAME --password-stdin [--require-reset] [--json]
@@ -147,4 +185,31 @@ creating its login profile when it has none. The user's sessions end.`,
       });
     },
   },
+  'access-key create': {
+    summary: 'Create an access key for the root user or an IAM user (for the AWS SDK / CLI).',
+    help: `Usage: gatehouse access-key create --account ID_OR_ALIAS (--root | --user NAME) [--json]
+
+Creates an access key (at most two per user) and prints its secret, which is shown
+this once only. --json prints {"AccessKeyId":"AKIA…","SecretAccessKey":"…"}.
+Root access keys can do everything in the account: prefer an IAM user's key.`,
+    options: { account: { type: 'string' }, root: { type: 'boolean' }, user: { type: 'string' } },
+    run: async (values) => {
+      const ref = required(values, 'account');
+      const userName = typeof values.user === 'string' ? values.user : null;
+      if ((values.root === true) === (userName !== null)) throw new UsageError('Give exactly one of --root or --user NAME.');
+      return withRuntime(async (runtime) => {
+        const accountId = await accountIdOf(runtime, ref);
+        const owner = await resolveKeyOwner(runtime.deps.db, accountId, userName);
+        const key = await createAccessKey(runtime.deps, owner, CLI_ACTOR, SYSTEM_META);
+        printResult(
+          values.json === true,
+          { AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey },
+          `AccessKeyId     ${key.accessKeyId}\nSecretAccessKey ${key.secretAccessKey}\n(The secret is shown only now.)`,
+        );
+        return 0;
+      });
+    },
+  },
+  ...auditCommands(withRuntime),
+  ...supportCommands(withRuntime),
 };

@@ -33,7 +33,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(found.command.help + '\n');
       return 0;
     }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"; see gatehouse ${found.name} --help`);
+    const allowed = found.command.positionals ?? 0;
+    if (positionals.length > allowed) throw new UsageError(`unexpected argument "${positionals[allowed]}"; see gatehouse ${found.name} --help`);
     return await found.command.run(values as Record<string, string | boolean | undefined>, positionals);
   } catch (error) {
     return reportError(error, json);

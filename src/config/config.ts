@@ -20,6 +20,12 @@ export interface Config {
   readonly mailFrom: string;
   /** Redis for hot counters; unset keeps them in the database. `REDIS_URL`. */
   readonly redisUrl: string | undefined;
+  /**
+   * Where SMS and voice one-time codes go: an http(s) URL that receives a JSON POST
+   * `{"to","channel":"sms"|"voice","text"}` per message. Unset keeps them in the phone
+   * outbox table (`gatehouse outbox` for mail, the `phone_outbox` table for phones). `PHONE_GATEWAY_URL`.
+   */
+  readonly phoneGatewayUrl: string | undefined;
   /** 32-byte key (hex or base64) for CSRF tokens and encrypted secrets. `SECRET_KEY`; generated into the data folder when unset. */
   readonly secretKey: Buffer | undefined;
   /** `production` or `development` (dev-only pages such as `/_dev/outbox`). `GATEHOUSE_ENV`, default production. */
@@ -38,6 +44,43 @@ export interface Config {
   readonly hashQueueLimit: number;
   /** Trust `X-Forwarded-For` from a proxy in front. `TRUST_PROXY` (true/false or a hop count), default false. */
   readonly trustProxy: boolean | number;
+  /** Throttling of sign-in and recovery attempts; see `ThrottleSettings` for each key. */
+  readonly throttle: ThrottleSettings;
+  /** The proof-of-work security check; see `SecurityCheckSettings` for each key. */
+  readonly securityCheck: SecurityCheckSettings;
+}
+
+export interface ThrottleSettings {
+  /** Attempts one IP address may make in a burst on sign-in and recovery forms. `THROTTLE_IP_BURST`, default 30. */
+  readonly ipBurst: number;
+  /** Attempts per minute one IP address regains after a burst. `THROTTLE_IP_PER_MINUTE`, default 10. */
+  readonly ipPerMinute: number;
+  /** Attempts a whole network (/24 IPv4, /64 IPv6) may make in a burst. `THROTTLE_NETWORK_BURST`, default 100. */
+  readonly networkBurst: number;
+  /** Attempts per minute a network regains. `THROTTLE_NETWORK_PER_MINUTE`, default 60. */
+  readonly networkPerMinute: number;
+  /**
+   * Consecutive failures for one identifier (or one trusted device) before back-off starts:
+   * 30 s, doubling with each further failure, at most 1 h. `THROTTLE_FREE_FAILURES`, default 5.
+   */
+  readonly freeFailures: number;
+  /**
+   * Consecutive failures after which an identifier stops until its owner follows the emailed
+   * unlock link or an administrator lifts the stop. `THROTTLE_HARD_STOP`, default 100 (NIST's ceiling;
+   * a higher value prints a warning at start-up).
+   */
+  readonly hardStop: number;
+  /** Sign-in failures across the whole service per minute above which every sign-in asks for the security check. `THROTTLE_GLOBAL_FAILURES_PER_MINUTE`, default 300. */
+  readonly globalFailuresPerMinute: number;
+}
+
+export interface SecurityCheckSettings {
+  /** Consecutive failures of one identifier, or recent failures from one network, after which sign-in asks for the check. `SECURITY_CHECK_AFTER_FAILURES`, default 3. */
+  readonly afterFailures: number;
+  /** PBKDF2-SHA-256 iterations per proof-of-work attempt. `SECURITY_CHECK_COST`, default 1000. */
+  readonly cost: number;
+  /** Attempts a browser needs on average at the lowest risk; doubled at each higher risk level. `SECURITY_CHECK_WORK`, default 1000. */
+  readonly work: number;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +103,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const mailFrom = env.MAIL_FROM?.trim() || `no-reply@${publicUrl?.hostname ?? 'localhost'}`;
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) problems.push('MAIL_FROM must be an email address');
   const redisUrl = env.REDIS_URL?.trim() || undefined;
+  const phoneGatewayUrl = env.PHONE_GATEWAY_URL?.trim() || undefined;
+  if (phoneGatewayUrl && !/^https?:\/\/\S+$/.test(phoneGatewayUrl)) problems.push('PHONE_GATEWAY_URL must start with http:// or https://');
   const secretKey = parseSecretKey(env.SECRET_KEY, problems);
   const environment = env.GATEHOUSE_ENV === 'development' ? 'development' : 'production';
   if (env.GATEHOUSE_ENV && !['development', 'production'].includes(env.GATEHOUSE_ENV)) {
@@ -78,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl,
     mailFrom,
     redisUrl,
+    phoneGatewayUrl,
     secretKey,
     environment,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
@@ -87,6 +133,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     hashConcurrency: integer(env, 'HASH_CONCURRENCY', availableParallelism(), 1, 256, problems),
     hashQueueLimit: integer(env, 'HASH_QUEUE_LIMIT', 64, 0, 100_000, problems),
     trustProxy: parseTrustProxy(env.TRUST_PROXY, problems),
+    throttle: Object.freeze({
+      ipBurst: integer(env, 'THROTTLE_IP_BURST', 30, 1, 1_000_000, problems),
+      ipPerMinute: integer(env, 'THROTTLE_IP_PER_MINUTE', 10, 1, 1_000_000, problems),
+      networkBurst: integer(env, 'THROTTLE_NETWORK_BURST', 100, 1, 1_000_000, problems),
+      networkPerMinute: integer(env, 'THROTTLE_NETWORK_PER_MINUTE', 60, 1, 1_000_000, problems),
+      freeFailures: integer(env, 'THROTTLE_FREE_FAILURES', 5, 1, 1_000_000, problems),
+      hardStop: integer(env, 'THROTTLE_HARD_STOP', 100, 2, 1_000_000, problems),
+      globalFailuresPerMinute: integer(env, 'THROTTLE_GLOBAL_FAILURES_PER_MINUTE', 300, 1, 10_000_000, problems),
+    }),
+    securityCheck: Object.freeze({
+      afterFailures: integer(env, 'SECURITY_CHECK_AFTER_FAILURES', 3, 1, 1_000_000, problems),
+      cost: integer(env, 'SECURITY_CHECK_COST', 1000, 1, 1_000_000, problems),
+      work: integer(env, 'SECURITY_CHECK_WORK', 1000, 1, 10_000_000, problems),
+    }),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return Object.freeze(config);

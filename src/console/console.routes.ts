@@ -1,18 +1,24 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { mayAdministerUsers } from '../authz/interim.ts';
+import { type OwnPasswordStatus, getOwnPasswordStatus } from '../password-policy/password-policy.service.ts';
+import { describeRules } from '../passwords/password-rules.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { html } from '../shared/html.ts';
+import { type SafeHtml, html } from '../shared/html.ts';
 import { changeOwnPassword } from '../users/user.service.ts';
+import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn } from '../web/guard.ts';
 import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
+import { MFA_NOTICES, mfaCredentialsSection, mfaNudge } from '../mfa/mfa-console.ts';
+import { ownAccessKeysSection } from '../access-keys/access-key.routes.ts';
+import { consoleActivityNotices } from '../activity/console-notices.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 
 type PasswordErrors = Partial<Record<'currentPassword' | 'newPassword' | 'confirmPassword' | 'form', string>>;
 
 const NOTICES: Record<string, string> = {
   'password-changed': 'Your password was changed. Your other sessions were signed out.',
+  ...MFA_NOTICES,
 };
 
 /** The console shell: who you are, and your own security credentials. */
@@ -24,6 +30,9 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     if (!who) return reply;
     const { principal } = who;
     const csrf = web.csrfToken(request, reply);
+    const status = await getOwnPasswordStatus(web.deps, principal);
+    const nudge = await mfaNudge(web.deps, principal);
+    const activityNotices = await consoleActivityNotices(web.deps, principal, csrf);
     return send(
       reply,
       200,
@@ -32,6 +41,9 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
         principal,
         csrf,
         body: html`<h1>Console</h1>
+${expiryWarning(status)}
+${nudge}
+${activityNotices}
 <section class="card">
   <h2>Signed in as</h2>
   <dl class="facts">
@@ -47,7 +59,13 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
   <h2>Manage</h2>
   <ul>
     <li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
-    ${mayAdministerUsers(principal) ? html`<li><a href="/console/users">Users</a>: create users, set and reset their passwords.</li>` : ''}
+    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>
+    ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
+    ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
+    ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users, set and reset their passwords.</li>` : ''}
+    ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}
+    ${principal.abilities.accountAlias ? html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>` : ''}
+    ${principal.abilities.simulator ? html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>` : ''}
   </ul>
 </section>`,
       }),
@@ -58,13 +76,18 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
     const notice = NOTICES[request.query.done ?? ''];
-    return send(reply, 200, credentialsPage(who, web.csrfToken(request, reply), {}, false, notice));
+    const status = await getOwnPasswordStatus(web.deps, who.principal);
+    const csrf = web.csrfToken(request, reply);
+    const mfa = await mfaCredentialsSection(web.deps, who.principal, csrf);
+    const keys = await ownAccessKeysSection(web.deps, who.principal, csrf);
+    return send(reply, 200, credentialsPage(who, csrf, {}, false, status, notice, html`${mfa}${keys}`));
   });
 
   app.get('/console/change-password', async (request, reply) => {
     const who = await requireSignIn(web, request, reply, { allowRestricted: true });
     if (!who) return reply;
-    return send(reply, 200, credentialsPage(who, web.csrfToken(request, reply), {}, who.session.restriction !== null));
+    const status = await getOwnPasswordStatus(web.deps, who.principal);
+    return send(reply, 200, credentialsPage(who, web.csrfToken(request, reply), {}, who.session.restriction !== null, status));
   });
 
   app.post('/console/change-password', async (request, reply) => {
@@ -78,15 +101,16 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     });
     const forced = who.session.restriction !== null;
     const csrf = web.csrfToken(request, reply);
+    const status = await getOwnPasswordStatus(web.deps, who.principal);
     if (form.newPassword !== form.confirmPassword) {
-      return send(reply, 400, credentialsPage(who, csrf, { confirmPassword: 'The new passwords do not match.' }, forced));
+      return send(reply, 400, credentialsPage(who, csrf, { confirmPassword: 'The new passwords do not match.' }, forced, status));
     }
     try {
       await changeOwnPassword(web.deps, who.principal, form.currentPassword, form.newPassword, who.session.id, metaOf(request));
     } catch (error) {
       if (error instanceof GatehouseError && error.safe && error.status < 500) {
         const key = (['currentPassword', 'newPassword'] as const).find((f) => f === error.field) ?? 'form';
-        return send(reply, error.status === 401 ? 400 : error.status, credentialsPage(who, csrf, { [key]: error.message }, forced));
+        return send(reply, error.status === 401 ? 400 : error.status, credentialsPage(who, csrf, { [key]: error.message }, forced, status));
       }
       throw error;
     }
@@ -94,26 +118,57 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
   });
 }
 
-function credentialsPage(who: SignedIn, csrf: string, errors: PasswordErrors, forced: boolean, notice?: string): string {
+/** The console-wide reminder, shown in the last days before the password expires. */
+function expiryWarning(status: OwnPasswordStatus) {
+  const expiry = status.expiry;
+  if (!expiry || (!expiry.warn && !expiry.expired)) return html``;
+  const action = status.mayChange
+    ? html` <a href="/console/security-credentials">Change it now</a>.`
+    : html` Ask an administrator to set a new one.`;
+  // Expiry is enforced at sign-in; a session that began before it only gets the reminder.
+  if (expiry.expired) {
+    return html`<div class="alert alert-warning" role="status">Your password has expired. You will not be able to sign in with it again${expiry.hardExpiry ? ' until an administrator resets it' : ' without choosing a new one'}.${action}</div>`;
+  }
+  const days = expiry.daysLeft === 1 ? '1 day' : `${expiry.daysLeft} days`;
+  return html`<div class="alert alert-warning" role="status">Your password expires in ${days}${expiry.hardExpiry ? ', and then only an administrator can reset it' : ''}.${action}</div>`;
+}
+
+function credentialsPage(
+  who: SignedIn,
+  csrf: string,
+  errors: PasswordErrors,
+  forced: boolean,
+  status: OwnPasswordStatus,
+  notice?: string,
+  /** Further cards (MFA) under the password card. */
+  more?: SafeHtml,
+): string {
   const { principal } = who;
+  const forcedMessage = status.expiry?.expired
+    ? 'Your password has expired. Choose a new password before you continue.'
+    : 'Your administrator requires you to choose a new password before you continue.';
   return page({
     title: forced ? 'Change your password' : 'Security credentials',
     principal,
     csrf,
     body: html`<h1>${forced ? 'Change your password' : 'Security credentials'}</h1>
-${forced ? alertBox('Your administrator requires you to choose a new password before you continue.', 'warning') : ''}
+${forced ? alertBox(forcedMessage, 'warning') : expiryWarning(status)}
 ${alertBox(notice, 'success')}
 <section class="card">
   <h2>Password</h2>
   ${alertBox(errors.form)}
-  <form method="post" action="/console/change-password" novalidate>
+  ${status.mayChange
+    ? html`<form method="post" action="/console/change-password" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Current password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', error: errors.currentPassword })}
-    ${field({ label: 'New password', name: 'newPassword', type: 'password', autocomplete: 'new-password', error: errors.newPassword, hint: 'At least 8 characters; a long passphrase is best.' })}
+    ${field({ label: 'New password', name: 'newPassword', type: 'password', autocomplete: 'new-password', error: errors.newPassword, hint: describeRules(status.policy) })}
     ${field({ label: 'Confirm new password', name: 'confirmPassword', type: 'password', autocomplete: 'new-password', error: errors.confirmPassword })}
     <button type="submit">Change password</button>
   </form>
-  <p class="muted">Changing your password signs out your other sessions.</p>
-</section>`,
+  <p class="muted">Changing your password signs out your other sessions.</p>`
+    : html`<p>The account password policy does not allow users to change their own password. Ask an administrator to set a new one.</p>`}
+</section>
+${forced ? '' : rootEmailCard(principal)}
+${more ?? ''}`,
   });
 }

@@ -14,6 +14,297 @@ export interface Database {
   password_policies: PasswordPoliciesTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
+  mail_outbox: MailOutboxTable;
+  one_time_tokens: OneTimeTokensTable;
+  password_help_requests: PasswordHelpRequestsTable;
+  access_keys: AccessKeysTable;
+  session_credentials: SessionCredentialsTable;
+  user_tags: UserTagsTable;
+  mfa_devices: MfaDevicesTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_throttle: MfaThrottleTable;
+  mfa_sign_in_steps: MfaSignInStepsTable;
+  mfa_challenges: MfaChallengesTable;
+  phone_outbox: PhoneOutboxTable;
+  mfa_recoveries: MfaRecoveriesTable;
+  mfa_account_settings: MfaAccountSettingsTable;
+  iam_groups: IamGroupsTable;
+  group_members: GroupMembersTable;
+  managed_policies: ManagedPoliciesTable;
+  managed_policy_versions: ManagedPolicyVersionsTable;
+  policy_attachments: PolicyAttachmentsTable;
+  inline_policies: InlinePoliciesTable;
+  support_references: SupportReferencesTable;
+  support_cases: SupportCasesTable;
+  credential_reports: CredentialReportsTable;
+  throttle_buckets: ThrottleBucketsTable;
+  throttle_failures: ThrottleFailuresTable;
+  throttle_once: ThrottleOnceTable;
+  throttle_unlocks: ThrottleUnlocksTable;
+}
+
+/** IAM groups (AGPA… IDs); names are unique per account ignoring case, as in AWS. */
+export interface IamGroupsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_key: string;
+  path: string;
+  created_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  added_at: string;
+}
+
+/** Customer managed policies (ANPA… IDs); their documents live in managed_policy_versions. */
+export interface ManagedPoliciesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_key: string;
+  path: string;
+  arn: string;
+  description: string | null;
+  default_version_id: string;
+  /** The number of the next version (`v<n>`); version IDs are never reused. */
+  next_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ManagedPolicyVersionsTable {
+  policy_id: string;
+  version_id: string;
+  document: string;
+  created_at: string;
+}
+
+/** A managed policy (customer or AWS, by ARN) attached to a user or a group. */
+export interface PolicyAttachmentsTable {
+  account_id: string;
+  /** user | group */
+  principal_type: string;
+  principal_id: string;
+  policy_arn: string;
+  attached_at: string;
+}
+
+/** Inline policies of users and groups. `revision` changes on every write (it keys compiled copies). */
+export interface InlinePoliciesTable {
+  account_id: string;
+  /** user | group */
+  owner_type: string;
+  owner_id: string;
+  name: string;
+  document: string;
+  revision: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * MFA devices: virtual (TOTP) and WebAuthn security keys/passkeys. A virtual device with no
+ * principal is unassigned (created through the API, or a console enrolment not finished).
+ */
+export interface MfaDevicesTable {
+  id: string;
+  account_id: string;
+  principal_id: string | null;
+  /** The principal a console enrolment is being finished for, until it is enabled. */
+  pending_for: string | null;
+  /** `arn:aws:iam::<account>:mfa/<path><name>` (virtual) or `…:u2f/…` (security key). */
+  serial: string;
+  /** totp | webauthn */
+  kind: string;
+  name: string;
+  path: Generated<string>;
+  /** The TOTP secret, sealed with AES-256-GCM (src/shared/encryption.ts). */
+  totp_secret_sealed: string | null;
+  /** The last accepted TOTP time step: a code for it or an earlier one is refused. */
+  totp_last_step: number | null;
+  /** Steps the device's clock runs ahead (+) or behind (−), learned by resync. */
+  totp_offset: Generated<number>;
+  webauthn_credential_id: string | null;
+  /** COSE public key, base64url. */
+  webauthn_public_key: string | null;
+  webauthn_counter: number | null;
+  /** JSON array of transports the authenticator reported. */
+  webauthn_transports: string | null;
+  created_at: string;
+  enabled_at: string | null;
+  last_used_at: string | null;
+}
+
+/** Single-use recovery codes; only SHA-256 of each is stored. */
+export interface MfaRecoveryCodesTable {
+  id: string;
+  account_id: string;
+  principal_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** Failed second-factor attempts per principal, counted apart from passwords. */
+export interface MfaThrottleTable {
+  principal_id: string;
+  failures: number;
+  blocked_until: string | null;
+  updated_at: string;
+}
+
+/** A session that proved the password and still owes a second factor. */
+export interface MfaSignInStepsTable {
+  session_id: string;
+  /** The restriction the session gets once the second factor is proved (e.g. a password change). */
+  next_restriction: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** SMS and voice messages (one-time codes), kept like mail until a phone gateway takes them. */
+export interface PhoneOutboxTable {
+  id: string;
+  account_id: string | null;
+  /** E.164 number, e.g. +441234567890. */
+  recipient: string;
+  /** sms | voice */
+  channel: string;
+  template: string;
+  body: string;
+  /** queued | sent | failed */
+  status: string;
+  attempts: Generated<number>;
+  last_reply: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** A root user's sign-in with alternative factors (email, then phone); only hashes of its secrets are stored. */
+export interface MfaRecoveriesTable {
+  id: string;
+  account_id: string;
+  email_secret_hash: string;
+  /** The secret of the "cancel this recovery" link mailed to the owner. */
+  cancel_secret_hash: string;
+  phone_code_hash: string | null;
+  phone_code_expires_at: string | null;
+  phone_attempts: Generated<number>;
+  email_verified_at: string | null;
+  phone_verified_at: string | null;
+  /** When both factors are proved and the account's waiting period has passed. */
+  ready_at: string | null;
+  cancelled_at: string | null;
+  completed_at: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Per-account MFA settings. */
+export interface MfaAccountSettingsTable {
+  account_id: string;
+  /** Hours between proving the alternative factors and signing in with them (0: none). */
+  recovery_wait_hours: number;
+  updated_at: string;
+}
+
+/** WebAuthn challenges issued to a session, one per purpose (register | authenticate). */
+export interface MfaChallengesTable {
+  session_id: string;
+  purpose: string;
+  challenge: string;
+  expires_at: string;
+}
+
+/** Long-term access keys (AKIA…). The secret is sealed (AES-256-GCM), as SigV4 needs it back. */
+export interface AccessKeysTable {
+  id: string;
+  account_id: string;
+  /** The account ID for the root user's keys, the AIDA… user ID otherwise. */
+  principal_id: string;
+  secret_sealed: string;
+  /** Active | Inactive */
+  status: string;
+  created_at: string;
+  last_used_at: string | null;
+  last_used_service: string | null;
+  last_used_region: string | null;
+}
+
+/** Temporary credentials (ASIA…) from STS GetSessionToken; only the session token's hash is stored. */
+export interface SessionCredentialsTable {
+  id: string;
+  account_id: string;
+  principal_id: string;
+  source_key_id: string;
+  secret_sealed: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  /** When MFA was proved for GetSessionToken (aws:MultiFactorAuthPresent / Age); null without MFA. */
+  mfa_at: string | null;
+}
+
+/** IAM user tags; keys compare ignoring case, as in AWS. */
+export interface UserTagsTable {
+  user_id: string;
+  tag_key: string;
+  tag_key_lower: string;
+  tag_value: string;
+}
+
+/** Mail written in the transaction of the change that caused it, delivered later by the sender. */
+export interface MailOutboxTable {
+  id: string;
+  account_id: string | null;
+  recipient: string;
+  recipient_key: string;
+  template: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** queued | sending | sent | deferred | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** The sender instance that claimed the message, and until when the claim holds. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** The last SMTP reply or connection error. */
+  last_reply: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** Single-use tokens (password reset, email verification, email change); only hashes are stored. */
+export interface OneTimeTokensTable {
+  id: string;
+  purpose: string;
+  account_id: string;
+  principal_id: string;
+  secret_hash: string;
+  /** Hash of the equivalent short code, when the token has one. */
+  code_hash: string | null;
+  /** Purpose-specific data, e.g. the address being verified. */
+  payload: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** IAM users who asked their administrators for a password reset. */
+export interface PasswordHelpRequestsTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  user_name: string;
+  source_ip: string | null;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
 }
 
 export interface AccountsTable {
@@ -113,4 +404,77 @@ export interface AuditEventsTable {
   details: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/**
+ * The short code a failed sign-in shows (`Ref 7KQ-3MX`), kept 30 days with the real reason.
+ * `identifier_key` and `name_key` are keyed hashes (HMAC) of what was typed, never the text:
+ * they let the sign-in doctor match attempts made with a wrong account or identity.
+ */
+export interface SupportReferencesTable {
+  id: string;
+  reference: string;
+  account_id: string | null;
+  audit_event_id: string;
+  /** signin-root | signin-user */
+  flow: string;
+  reason: string;
+  identifier_key: string | null;
+  name_key: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Cases opened on /support by people who cannot sign in. */
+export interface SupportCasesTable {
+  id: string;
+  contact_email: string;
+  contact_email_key: string;
+  /** The account ID or alias as the person gave it, if they did. */
+  account_ref: string | null;
+  /** The account that reference names, when it exists. */
+  account_id: string | null;
+  description: string;
+  /** open | closed */
+  status: string;
+  replies: Generated<number>;
+  source_ip: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The newest credential report of each account (GenerateCredentialReport), as CSV. */
+export interface CredentialReportsTable {
+  account_id: string;
+  generated_at: string;
+  content: string;
+}
+
+/** Token buckets as GCRA: the time (ms since the epoch) the bucket is next empty-handed. */
+export interface ThrottleBucketsTable {
+  key: string;
+  tat_ms: number;
+}
+
+/** Consecutive failures per identifier, trusted device or factor; cleared on success. */
+export interface ThrottleFailuresTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+}
+
+/** Used security-check challenges, kept until they expire. */
+export interface ThrottleOnceTable {
+  key: string;
+  expires_ms: number;
+}
+
+/** Emailed links that lift a hard stop (hash of the secret only). */
+export interface ThrottleUnlocksTable {
+  id: string;
+  throttle_key: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }

@@ -62,7 +62,11 @@ export class PasswordHasher {
    * no real hash to check (unknown user, no login profile), so failures take equal time.
    */
   async verifyDummy(password: string): Promise<false> {
-    this.#dummyHash ??= this.hash(randomBytes(16).toString('hex'));
+    // Not kept when it fails (a full queue), or every later dummy check would fail too.
+    this.#dummyHash ??= this.hash(randomBytes(16).toString('hex')).catch((error: unknown) => {
+      this.#dummyHash = undefined;
+      throw error;
+    });
     await this.verify(await this.#dummyHash, password);
     return false;
   }

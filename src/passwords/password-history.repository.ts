@@ -21,3 +21,8 @@ export async function recentPasswordHashes(db: Db, principalId: string, count: n
     .execute();
   return rows.map((r) => r.password_hash);
 }
+
+/** Drops a principal's remembered hashes (its user was deleted). */
+export async function forgetPasswords(db: Db, principalId: string): Promise<void> {
+  await db.deleteFrom('password_history').where('principal_id', '=', principalId).execute();
+}

@@ -71,6 +71,15 @@ export async function deleteSessionsOfPrincipal(db: Db, principalId: string, kee
   return Number(result.numDeletedRows);
 }
 
+export async function setRestriction(db: Db, id: string, restriction: string | null): Promise<void> {
+  await db.updateTable('sessions').set({ restriction }).where('id', '=', id).execute();
+}
+
+/** Records that the session proved a second factor at `at` (for aws:MultiFactorAuthAge). */
+export async function setMfaAt(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ mfa_at: at }).where('id', '=', id).execute();
+}
+
 export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
 }

@@ -4,7 +4,10 @@ import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import { type SessionRecord, deleteSessionRow, findSessionRow, insertSession, touchSession } from './session.repository.ts';
 
 /** Restrictions a session can carry: it may do only the one thing until it is lifted. */
-export type SessionRestriction = 'password_change_required';
+export type SessionRestriction =
+  | 'password_change_required'
+  /** The password was right; a second factor is still owed (src/mfa/mfa-signin.service.ts). */
+  | 'mfa_required';
 
 export interface NewSession {
   accountId: string;

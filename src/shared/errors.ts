@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   NoSuchEntity: { status: 404, safe: true },
   /** A quota such as two access keys per user. */
   LimitExceeded: { status: 409, safe: true },
+  /** A policy document breaks the IAM policy grammar; the message names what is wrong. */
+  MalformedPolicyDocument: { status: 400, safe: true },
   /** Cannot delete while other things depend on it. */
   DeleteConflict: { status: 409, safe: true },
   /** Signed in but not allowed. */
@@ -29,6 +31,30 @@ export const ERROR_CODES = {
   NotSignedIn: { status: 401, safe: true },
   /** Too much work queued; try again shortly. */
   Overloaded: { status: 503, safe: true },
+  /** Too many attempts from this address or network on sign-in and recovery forms; wait and try again. */
+  Throttled: { status: 429, safe: true },
+  /** Query API: the access key ID or session token is unknown, inactive or not valid here. */
+  InvalidClientTokenId: { status: 403, safe: true },
+  /** Query API: the SigV4 signature is wrong, expired (clock skew) or misses a header that must be signed. */
+  SignatureDoesNotMatch: { status: 403, safe: true },
+  /** Query API: the Authorization header or presigned query is malformed or incomplete. */
+  IncompleteSignature: { status: 400, safe: true },
+  /** Query API: the request carries no SigV4 signature at all. */
+  MissingAuthenticationToken: { status: 403, safe: true },
+  /** Query API: the temporary credentials' session token has expired. */
+  ExpiredToken: { status: 403, safe: true },
+  /** Query API: the Action (or its Version) is unknown. */
+  InvalidAction: { status: 400, safe: true },
+  /** Query API: the caller is of the wrong kind for the Action (e.g. the root user calling ChangePassword). */
+  InvalidUserType: { status: 400, safe: true },
+  /** Query API (STS): a parameter value is not acceptable, e.g. an access key ID this service never issued. */
+  InvalidParameterValue: { status: 400, safe: true },
+  /** MFA: the codes given to enable or resync a device are wrong, not consecutive, or too old. */
+  InvalidAuthenticationCode: { status: 403, safe: true },
+  /** Query API: GetCredentialReport before any GenerateCredentialReport. */
+  ReportNotPresent: { status: 410, safe: true },
+  /** Query API: the stored credential report is more than four hours old. */
+  ReportExpired: { status: 410, safe: true },
   /** A bug or an outage; the message is never shown. */
   InternalError: { status: 500, safe: false },
 } as const satisfies Record<string, { status: number; safe: boolean }>;

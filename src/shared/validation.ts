@@ -39,8 +39,26 @@ export function validateAlias(field: string, value: string): string {
       'The account alias may contain only lowercase letters, digits and single hyphens, and must start and end with a letter or digit.',
     );
   }
+  if (RESERVED_ALIASES.has(alias)) throw invalid(field, `The account alias ${alias} is reserved. Choose another.`);
   return alias;
 }
+
+/** Words that name sign-in pages (`/signin/<word>`), so no account may take them as its alias. */
+export const RESERVED_ALIASES: ReadonlySet<string> = new Set([
+  'root',
+  'account',
+  'forgot',
+  'help',
+  'find-account',
+  'mfa',
+  'mfa-help',
+  'reset',
+  'recovery',
+  'diagnose',
+  'verify',
+  'unlock',
+  'support',
+]);
 
 /** "1234-5678-9012" and "123456789012" are the same account; aliases are lower-cased. */
 export function normaliseAccountRef(value: string): string {

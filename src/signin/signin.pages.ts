@@ -53,12 +53,13 @@ export function rootPasswordPage(csrf: string, email: string): string {
 }
 
 /** Shown after any failed root sign-in; it never echoes what was typed. */
-export function rootFailedPage(csrf: string): string {
+export function rootFailedPage(csrf: string, reference = ''): string {
   return page({
     title: 'Root user sign-in',
     body: html`<section class="card narrow">
   <h1>Root user sign-in</h1>
   ${alertBox(SIGN_IN_FAILED)}
+  ${referenceNote(reference)}
   <form method="post" action="/signin/root" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Root user email address', name: 'email', type: 'email', autocomplete: 'username' })}
@@ -69,13 +70,14 @@ export function rootFailedPage(csrf: string): string {
   });
 }
 
-export function iamSignInPage(csrf: string, accountRef: string, userName: string, failed: boolean): string {
+export function iamSignInPage(csrf: string, accountRef: string, userName: string, failed: boolean, reference = ''): string {
   const shown = /^\d{12}$/.test(accountRef) ? formatAccountId(accountRef) : accountRef;
   return page({
     title: 'IAM user sign-in',
     body: html`<section class="card narrow">
   <h1>IAM user sign-in</h1>
   ${failed ? alertBox(SIGN_IN_FAILED) : ''}
+  ${failed ? referenceNote(reference) : ''}
   <p>Account: <strong>${shown}</strong></p>
   <form method="post" action="/signin/${accountRef}" novalidate>
     ${csrfField(csrf)}
@@ -84,13 +86,19 @@ export function iamSignInPage(csrf: string, accountRef: string, userName: string
     <button type="submit">Sign in</button>
   </form>
   <div class="links">
-    <p><a href="/signin/forgot">Forgot password?</a></p>
+    <p><a href="/signin/forgot?account=${accountRef}">Forgot password?</a></p>
     <p><a href="/signin?choose=1">Sign in to a different account</a></p>
     <p><a href="/signin?choose=1">Sign in using root user email</a></p>
   </div>
   ${failed ? troubleLinks() : ''}
 </section>`,
   });
+}
+
+/** The failure's support reference: random, it means something only to the account's administrators. */
+function referenceNote(reference: string): SafeHtml {
+  if (!reference) return html``;
+  return html`<p class="muted reference">Ref ${reference} — quote it if you ask your administrator or support for help.</p>`;
 }
 
 function troubleLinks(): SafeHtml {

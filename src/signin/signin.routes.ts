@@ -6,6 +6,9 @@ import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { chooseUserTypePage, iamSignInPage, rootFailedPage, rootPasswordPage } from './signin.pages.ts';
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
+import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
+import { guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
 
 const REMEMBER_DAYS = 90;
 
@@ -31,9 +34,14 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
 
   app.post('/signin/root/password', async (request, reply) => {
     web.assertCsrf(request);
-    const { email, password } = readForm(request, { email: { max: 254 }, password: { max: 1024 } });
-    const result = await signInRoot(web.deps, email, password, metaOf(request));
-    if (!result.ok) return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply)));
+    const { email, password, altcha } = readForm(request, { email: { max: 254 }, password: { max: 1024 }, ...CHECK_FIELD });
+    // Throttles and the security check come first: nothing is hashed for a refused attempt.
+    const decision = await guardSignIn(web.deps, request, { kind: 'root', email }, altcha);
+    if (decision.kind === 'check') return html(reply).status(401).send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem));
+    if (decision.kind === 'refused') return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply)));
+    const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled);
+    await settleSignIn(web.deps, request, reply, decision, result, metaOf(request), (age) => web.cookieOptions(age));
+    if (!result.ok) return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply), result.reference));
     return signedIn(reply, result);
   });
 
@@ -60,9 +68,13 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
   app.post<{ Params: { ref: string } }>('/signin/:ref', async (request, reply) => {
     web.assertCsrf(request);
     const ref = accountRefOrThrow(request.params.ref);
-    const { userName, password } = readForm(request, { userName: { max: 128 }, password: { max: 1024 } });
-    const result = await signInUser(web.deps, ref, userName, password, metaOf(request));
-    if (!result.ok) return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
+    const { userName, password, altcha } = readForm(request, { userName: { max: 128 }, password: { max: 1024 }, ...CHECK_FIELD });
+    const decision = await guardSignIn(web.deps, request, { kind: 'user', accountRef: ref, userName }, altcha);
+    if (decision.kind === 'check') return html(reply).status(401).send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem));
+    if (decision.kind === 'refused') return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
+    const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled);
+    await settleSignIn(web.deps, request, reply, decision, result, metaOf(request), (age) => web.cookieOptions(age));
+    if (!result.ok) return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true, result.reference));
     reply.setCookie(
       web.rememberCookie,
       JSON.stringify({ account: ref, userName: result.principal.name }),
@@ -80,6 +92,7 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
 
   function signedIn(reply: FastifyReply, result: Extract<SignInResult, { ok: true }>) {
     reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
+    if (result.mfaRequired) return reply.redirect('/signin/mfa', 303);
     return reply.redirect(result.passwordChangeRequired ? '/console/change-password' : '/console', 303);
   }
 }

@@ -140,3 +140,26 @@ export async function userIdsWithLoginProfile(db: Db, accountId: string): Promis
     .execute();
   return new Set(rows.map((r) => r.user_id));
 }
+
+/** One page of an account's users in name order (ignoring case), after `afterNameKey`, under `pathPrefix`. */
+export async function listUsersPage(
+  db: Db,
+  accountId: string,
+  options: { pathPrefix: string; afterNameKey: string | null; limit: number },
+): Promise<UserRecord[]> {
+  let q = db.selectFrom('users').selectAll().where('account_id', '=', accountId);
+  if (options.pathPrefix !== '/') {
+    q = q.where((eb) => eb(eb.fn('substr', ['path', eb.val(1), eb.val(options.pathPrefix.length)]), '=', options.pathPrefix));
+  }
+  if (options.afterNameKey !== null) q = q.where('name_key', '>', options.afterNameKey);
+  const rows = await q.orderBy('name_key').limit(options.limit).execute();
+  return rows.map(toUser);
+}
+
+export async function updateUserNameAndPath(db: Db, id: string, name: string, path: string): Promise<void> {
+  await db.updateTable('users').set({ name, name_key: name.toLowerCase(), path }).where('id', '=', id).execute();
+}
+
+export async function setPasswordResetRequired(db: Db, userId: string, required: boolean): Promise<void> {
+  await db.updateTable('login_profiles').set({ password_reset_required: required ? 1 : 0 }).where('user_id', '=', userId).execute();
+}

@@ -2,13 +2,21 @@ import { findAccount, findRootUser, updateRootPasswordHash } from '../accounts/a
 import type { Principal } from '../accounts/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
+import { noteRootPasswordChanged, noteUserPasswordSet } from '../notifications/credential-notices.ts';
+import { getOwnPasswordStatus } from '../password-policy/password-policy.service.ts';
 import { assertHashable, checkNewPassword } from '../passwords/password-check.ts';
-import { rememberPassword } from '../passwords/password-history.repository.ts';
+import { forgetPasswords, rememberPassword } from '../passwords/password-history.repository.ts';
 import { clearRestriction, deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newUserId } from '../shared/ids.ts';
 import { validatePath, validateUserName } from '../shared/validation.ts';
+import { countAccessKeysOf, deleteCredentialsOfPrincipal } from '../access-keys/access-key.repository.ts';
+import { countDevicesOf, releaseDevicesOf } from '../mfa/mfa.repository.ts';
+import { listGroupsOfUser } from '../groups/group.repository.ts';
+import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.repository.ts';
+import { deleteInlinePoliciesOf, listInlinePolicies } from '../policies/inline-policy.repository.ts';
+import { type Tag, applyUserTags } from '../user-tags/user-tag.service.ts';
 import {
   type UserRecord,
   deleteLoginProfileRow,
@@ -26,6 +34,8 @@ export interface NewUser {
   password?: string;
   passwordResetRequired?: boolean;
   isAdmin?: boolean;
+  /** Tags written with the user, in the same transaction. */
+  tags?: Tag[];
 }
 
 function noSuchUser(name: string): GatehouseError {
@@ -39,7 +49,12 @@ export async function createUser(deps: Deps, accountId: string, input: NewUser, 
   if (input.password !== undefined) {
     assertHashable(input.password);
     const account = await findAccount(deps.db, accountId);
-    checkNewPassword(input.password, { accountName: account?.name, userName: name });
+    await checkNewPassword(deps, input.password, {
+      accountId,
+      type: 'user',
+      principalId: null,
+      context: { accountName: account?.name, userName: name },
+    });
     passwordHash = await deps.hasher.hash(input.password);
   }
   const now = deps.clock.now().toISOString();
@@ -56,6 +71,7 @@ export async function createUser(deps: Deps, accountId: string, input: NewUser, 
     await deps.db.transaction().execute(async (tx) => {
       if (await findUserByName(tx, accountId, name)) throw alreadyExists(name);
       await insertUser(tx, user);
+      if (input.tags && input.tags.length > 0) await applyUserTags(tx, user.id, input.tags);
       await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'CreateUser', target: { id: user.id, name } });
       if (passwordHash) {
         await upsertLoginProfile(tx, {
@@ -92,11 +108,48 @@ export async function getUser(deps: Deps, accountId: string, name: string): Prom
   return user;
 }
 
-/** Deletes a user; its console password and sessions go with it. */
-export async function deleteUser(deps: Deps, accountId: string, name: string, actor: Actor, meta: RequestMeta): Promise<void> {
+/**
+ * Deletes a user; its console password, access keys, tags and sessions go with it.
+ * With `refuseWhileDependents` (the IAM API, as AWS) it refuses with DeleteConflict
+ * while the user still has a console password, access keys, MFA devices, policies or
+ * groups; without it (the console) they are removed with the user.
+ */
+export async function deleteUser(
+  deps: Deps,
+  accountId: string,
+  name: string,
+  actor: Actor,
+  meta: RequestMeta,
+  options: { refuseWhileDependents?: boolean } = {},
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const user = await findUserByName(tx, accountId, name);
     if (!user) throw noSuchUser(name);
+    if (options.refuseWhileDependents) {
+      if (await findLoginProfile(tx, user.id)) {
+        throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete login profile first.');
+      }
+      if ((await countAccessKeysOf(tx, user.id)) > 0) {
+        throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete access keys first.');
+      }
+      if ((await countDevicesOf(tx, user.id)) > 0) {
+        throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete MFA device first.');
+      }
+      if ((await listInlinePolicies(tx, 'user', [user.id])).length > 0) {
+        throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+      }
+      if ((await listAttachmentsOf(tx, 'user', [user.id])).length > 0) {
+        throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+      }
+      if ((await listGroupsOfUser(tx, user.id)).length > 0) {
+        throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
+      }
+    }
+    await deleteInlinePoliciesOf(tx, 'user', user.id);
+    await deleteAttachmentsOf(tx, 'user', user.id);
+    await releaseDevicesOf(tx, user.id);
+    await forgetPasswords(tx, user.id);
+    await deleteCredentialsOfPrincipal(tx, user.id);
     await deleteSessionsOfPrincipal(tx, user.id);
     await deleteLoginProfileRow(tx, user.id);
     await deleteUserRow(tx, user.id);
@@ -116,17 +169,33 @@ export async function setUserPassword(
   passwordResetRequired: boolean,
   actor: Actor,
   meta: RequestMeta,
+  options: { profile?: 'create' | 'update' } = {},
 ): Promise<'created' | 'updated'> {
   assertHashable(password);
   const user = await findUserByName(deps.db, accountId, name);
   if (!user) throw noSuchUser(name);
+  const assertProfileState = async (exists: boolean) => {
+    if (options.profile === 'create' && exists) {
+      throw new GatehouseError('EntityAlreadyExists', `Login Profile for user ${user.name} already exists.`);
+    }
+    if (options.profile === 'update' && !exists) {
+      throw new GatehouseError('NoSuchEntity', `Login Profile for User ${user.name} cannot be found.`);
+    }
+  };
+  await assertProfileState((await findLoginProfile(deps.db, user.id)) !== null);
   const account = await findAccount(deps.db, accountId);
-  checkNewPassword(password, { accountName: account?.name, userName: user.name });
+  await checkNewPassword(deps, password, {
+    accountId,
+    type: 'user',
+    principalId: user.id,
+    context: { accountName: account?.name, userName: user.name, email: user.contactEmail },
+  });
   const passwordHash = await deps.hasher.hash(password);
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (tx) => {
     if (!(await findUserByName(tx, accountId, name))) throw noSuchUser(name);
     const existing = await findLoginProfile(tx, user.id);
+    await assertProfileState(existing !== null);
     const outcome = await upsertLoginProfile(tx, {
       userId: user.id,
       passwordHash,
@@ -143,6 +212,7 @@ export async function setUserPassword(
       target: { id: user.id, name: user.name },
       details: { passwordResetRequired },
     });
+    await noteUserPasswordSet(tx, deps, meta, { accountId, userId: user.id, userName: user.name, actor, created: outcome === 'created' });
     return outcome;
   });
 }
@@ -162,25 +232,35 @@ export async function changeOwnPassword(
 ): Promise<void> {
   assertHashable(currentPassword, 'currentPassword');
   assertHashable(newPassword, 'newPassword');
+  const profile = principal.type === 'user' ? await findLoginProfile(deps.db, principal.id) : null;
   const storedHash =
-    principal.type === 'root'
-      ? (await findRootUser(deps.db, principal.accountId))?.passwordHash
-      : (await findLoginProfile(deps.db, principal.id))?.passwordHash;
+    principal.type === 'root' ? (await findRootUser(deps.db, principal.accountId))?.passwordHash : profile?.passwordHash;
+  if (!(await getOwnPasswordStatus(deps, principal)).mayChange) {
+    throw new GatehouseError(
+      'AccessDenied',
+      'The account password policy does not allow users to change their own password. Ask an administrator to set a new one.',
+    );
+  }
   const actor: Actor = { type: principal.type, id: principal.id, name: principal.name };
   const currentOk = storedHash ? await deps.hasher.verify(storedHash, currentPassword) : await deps.hasher.verifyDummy(currentPassword);
   if (!currentOk) {
     throw new GatehouseError('InvalidCredentials', 'The current password is incorrect.', { field: 'currentPassword' });
   }
-  try {
-    checkNewPassword(newPassword, {
-      email: principal.type === 'root' ? principal.email : null,
-      accountName: principal.accountName,
-      userName: principal.type === 'user' ? principal.name : null,
-    });
-  } catch (error) {
-    if (error instanceof GatehouseError) throw new GatehouseError(error.code, error.message, { field: 'newPassword' });
-    throw error;
-  }
+  await checkNewPassword(
+    deps,
+    newPassword,
+    {
+      accountId: principal.accountId,
+      type: principal.type,
+      principalId: principal.id,
+      context: {
+        email: principal.type === 'root' ? principal.email : null,
+        accountName: principal.accountName,
+        userName: principal.type === 'user' ? principal.name : null,
+      },
+    },
+    'newPassword',
+  );
   if (await deps.hasher.verify(storedHash!, newPassword)) {
     throw new GatehouseError('PasswordPolicyViolation', 'The new password must be different from the current password.', {
       field: 'newPassword',
@@ -209,5 +289,6 @@ export async function changeOwnPassword(
       eventName: principal.type === 'root' ? 'PasswordUpdated' : 'ChangePassword',
       target: { id: principal.id, name: principal.name },
     });
+    if (principal.type === 'root') await noteRootPasswordChanged(tx, deps, meta, principal.accountId);
   });
 }

@@ -1,21 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { adminUserAccessKeysSection } from '../access-keys/access-key.routes.ts';
+import { actorOf, userArn } from '../accounts/principal.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
-import { mayAdministerUsers } from '../authz/interim.ts';
+import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { listPendingHelpRequests } from '../recovery/help-request.repository.ts';
+import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn } from '../web/guard.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
+import { MFA_NOTICES, adminUserMfaSection } from '../mfa/mfa-console.ts';
+import { UNLOCK_NOTICE, adminUserSignInSection } from '../throttle/throttle-console.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { findLoginProfile, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
+import { findLoginProfile, findUserByName, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
 import { createUser, deleteUser, getUser, setUserPassword } from './user.service.ts';
 
 const NOTICES: Record<string, string> = {
   created: 'The user was created.',
   deleted: 'The user was deleted.',
   'password-set': "The user's password was set. The user's sessions were signed out.",
+  'mfa-deactivated': MFA_NOTICES['mfa-deactivated']!,
+  ...UNLOCK_NOTICE,
 };
 
 type CreateErrors = Partial<Record<'userName' | 'password' | 'form', string>>;
@@ -24,30 +31,37 @@ type CreateErrors = Partial<Record<'userName' | 'password' | 'form', string>>;
 export async function usersRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
-  async function administrator(request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
+  /**
+   * The signed-in principal when its policies allow `action` on the named user (or on the
+   * account's users as a whole); AccessDenied naming the missing permission otherwise.
+   */
+  async function administrator(request: FastifyRequest, reply: FastifyReply, action: string, userName?: string): Promise<SignedIn | null> {
     const who = await requireSignIn(web, request, reply);
     if (!who) return null;
-    if (!mayAdministerUsers(who.principal)) {
-      throw new GatehouseError('AccessDenied', 'Only the root user and administrators can manage users. You are missing the permission to manage IAM users.');
+    let resource = '*';
+    if (userName !== undefined) {
+      const user = await findUserByName(web.deps.db, who.principal.accountId, userName);
+      resource = userArn(who.principal.accountId, user?.path ?? '/', user?.name ?? userName);
     }
+    await assertConsoleAllowed(web.deps, who, request, action, resource);
     return who;
   }
 
   app.get<{ Querystring: { done?: string } }>('/console/users', async (request, reply) => {
-    const who = await administrator(request, reply);
+    const who = await administrator(request, reply, 'iam:ListUsers');
     if (!who) return reply;
     return send(reply, 200, await usersPage(who, web.csrfToken(request, reply), {}, {}, NOTICES[request.query.done ?? '']));
   });
 
   app.post('/console/users', async (request, reply) => {
     web.assertCsrf(request);
-    const who = await administrator(request, reply);
-    if (!who) return reply;
     const form = readForm(request, {
       userName: { max: 128 },
       password: { max: 1024, optional: true },
       requireReset: { max: 2, optional: true },
     });
+    const who = await administrator(request, reply, 'iam:CreateUser', form.userName.trim());
+    if (!who) return reply;
     try {
       await createUser(
         web.deps,
@@ -70,14 +84,14 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
   });
 
   app.get<{ Params: { name: string }; Querystring: { done?: string } }>('/console/users/:name', async (request, reply) => {
-    const who = await administrator(request, reply);
+    const who = await administrator(request, reply, 'iam:GetUser', request.params.name);
     if (!who) return reply;
     return send(reply, 200, await userPage(who, request.params.name, web.csrfToken(request, reply), undefined, NOTICES[request.query.done ?? '']));
   });
 
   app.post<{ Params: { name: string } }>('/console/users/:name/password', async (request, reply) => {
     web.assertCsrf(request);
-    const who = await administrator(request, reply);
+    const who = await administrator(request, reply, 'iam:UpdateLoginProfile', request.params.name);
     if (!who) return reply;
     const form = readForm(request, { password: { max: 1024 }, requireReset: { max: 2, optional: true } });
     try {
@@ -101,7 +115,7 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
 
   app.post<{ Params: { name: string } }>('/console/users/:name/delete', async (request, reply) => {
     web.assertCsrf(request);
-    const who = await administrator(request, reply);
+    const who = await administrator(request, reply, 'iam:DeleteUser', request.params.name);
     if (!who) return reply;
     await deleteUser(web.deps, who.principal.accountId, request.params.name, actorOf(who.principal), metaOf(request));
     return reply.redirect('/console/users?done=deleted', 303);
@@ -111,12 +125,14 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
     const accountId = who.principal.accountId;
     const [users, withPassword] = await Promise.all([listUsers(web.deps.db, accountId), userIdsWithLoginProfile(web.deps.db, accountId)]);
     const now = web.deps.clock.now();
+    const helpRequests = await listPendingHelpRequests(web.deps.db, accountId);
     return page({
       title: 'Users',
       principal: who.principal,
       csrf,
       body: html`<h1>Users</h1>
 ${alertBox(notice, 'success')}
+${helpRequestsNotice(helpRequests, csrf, now)}
 <section class="card">
   <h2>Users in this account</h2>
   ${users.length === 0
@@ -171,6 +187,9 @@ ${alertBox(notice, 'success')}
     <button type="submit">${profile ? 'Reset password' : 'Set password'}</button>
   </form>
 </section>
+${await adminUserMfaSection(web.deps, user.id, user.name, csrf)}
+${await adminUserSignInSection(web.deps, accountId, user, csrf)}
+${await adminUserAccessKeysSection(web.deps, who.principal, user, csrf)}
 <section class="card">
   <h2>Recent changes</h2>
   ${events.length === 0

@@ -1,6 +1,23 @@
 import type { FastifyRequest } from 'fastify';
 import { invalid } from '../shared/errors.ts';
 
+/**
+ * Parses an `application/x-www-form-urlencoded` body the way browsers encode it. Percent
+ * escapes that are not UTF-8 (`%FF`) decode to U+FFFD, which `readForm` refuses; a parser
+ * that kept them as literal text would let malformed input through looking like `%FF`.
+ * A field sent more than once becomes an array, so `readForm` can refuse it.
+ */
+export function parseFormBody(text: string): Record<string, unknown> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(text)) {
+    const seen = out[key];
+    if (seen === undefined) out[key] = value;
+    else if (Array.isArray(seen)) seen.push(value);
+    else out[key] = [seen, value];
+  }
+  return out;
+}
+
 /** How long each form field may be; a field not listed here is refused. */
 export type FormSpec = Record<string, { max: number; optional?: boolean }>;
 
@@ -17,7 +34,7 @@ export function readForm<S extends FormSpec>(request: FastifyRequest, spec: S): 
   const out: Record<string, string> = {};
   for (const key of Object.keys(fields)) {
     if (key === '_csrf') continue;
-    if (!(key in spec)) throw invalid(key.slice(0, 64), `The form has an unexpected field "${key.slice(0, 64)}".`);
+    if (!Object.hasOwn(spec, key)) throw invalid(key.slice(0, 64), `The form has an unexpected field "${key.slice(0, 64)}".`);
   }
   for (const [name, rule] of Object.entries(spec)) {
     const value = fields[name];

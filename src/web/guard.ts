@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MFA_REQUIRED, demandMfa, mfaRequiredFor } from '../mfa/mfa-signin.service.ts';
 import type { SignedIn, WebContext } from './web-context.ts';
 
 /**
  * The signed-in principal, or null after answering with a redirect: to sign-in when
- * there is no valid session, to the change-password page while one is required.
+ * there is no valid session, to the MFA step while a second factor is owed, to the
+ * change-password page while one is required.
  */
 export async function requireSignIn(
   web: WebContext,
@@ -15,6 +17,14 @@ export async function requireSignIn(
   if (!who) {
     if (request.cookies[web.sessionCookie]) reply.clearCookie(web.sessionCookie, web.cookieOptions());
     await reply.redirect('/signin', 303);
+    return null;
+  }
+  // A session owes a second factor until it proves one: only the MFA step is open to it.
+  if (who.session.restriction !== MFA_REQUIRED && !who.session.mfaAt && (await mfaRequiredFor(web.deps.db, who.principal.id))) {
+    await demandMfa(web.deps, who.session);
+  }
+  if (who.session.restriction === MFA_REQUIRED) {
+    await reply.redirect('/signin/mfa', 303);
     return null;
   }
   if (who.session.restriction === 'password_change_required' && !options.allowRestricted) {

@@ -1,11 +1,12 @@
 import type { Principal } from '../accounts/principal.ts';
+import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 
 export interface PageOptions {
   title: string;
   body: SafeHtml;
   /** The signed-in principal, for the header; absent on sign-in pages. */
-  principal?: Principal | null;
+  principal?: (Principal & { abilities?: ConsoleAbilities }) | null;
   /** CSRF token for the sign-out form in the header. */
   csrf?: string;
 }
@@ -33,12 +34,16 @@ ${options.body}
 `.value;
 }
 
-function signedInHeader(principal: Principal, csrf: string): SafeHtml {
+function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities }, csrf: string): SafeHtml {
   const who = principal.type === 'root' ? 'Root user' : principal.name;
+  const can: Partial<ConsoleAbilities> = principal.abilities ?? {};
   return html`<nav aria-label="Console">
     <a href="/console">Console</a>
     <a href="/console/security-credentials">Security credentials</a>
-    ${principal.type === 'root' || principal.isAdmin ? html`<a href="/console/users">Users</a>` : ''}
+    ${can.users ? html`<a href="/console/users">Users</a>` : ''}
+    ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
+    ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
+    ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
   </nav>
   <div class="who">
     <span>${who} @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}</span>

@@ -1,15 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { type ConsoleAbilities, consoleAbilities } from '../authz/console-abilities.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { checkSession, endSession } from '../sessions/session.service.ts';
 import type { Deps } from '../shared/deps.ts';
-import { GatehouseError } from '../shared/errors.ts';
+import { GatehouseError, invalid } from '../shared/errors.ts';
 import { hmac, randomBase32, safeEqual } from '../shared/secrets.ts';
+
+export type ConsolePrincipal = Principal & { abilities: ConsoleAbilities };
 
 export interface SignedIn {
   session: SessionRecord;
-  principal: Principal;
+  /** The principal, with the console pages its policies open to it (links show exactly those). */
+  principal: ConsolePrincipal;
 }
 
 /**
@@ -64,16 +68,20 @@ export class WebContext {
   /** Refuses a state-changing request from another origin or without the form's token. */
   assertCsrf(request: FastifyRequest): void {
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== this.origin) {
+    // Pages sent with `Referrer-Policy: no-referrer` (those carrying a token in their URL)
+    // make browsers post `Origin: null`; then Sec-Fetch-Site below and the token decide.
+    if (origin !== undefined && origin !== this.origin && origin !== 'null') {
       throw new GatehouseError('CsrfRejected', 'This form was sent from another site and was refused.');
     }
     const site = request.headers['sec-fetch-site'];
     if (site !== undefined && site !== 'same-origin' && site !== 'none') {
       throw new GatehouseError('CsrfRejected', 'This form was sent from another site and was refused.');
     }
-    const nonce = request.cookies[this.csrfCookie];
     const body = request.body as Record<string, unknown> | undefined;
-    const sent = body && typeof body === 'object' ? body._csrf : undefined;
+    // No form at all is a malformed request, not a forged one: say so plainly.
+    if (body === null || typeof body !== 'object') throw invalid('form', 'The form was empty or not sent as a form.');
+    const nonce = request.cookies[this.csrfCookie];
+    const sent = body._csrf;
     if (!nonce || typeof sent !== 'string' || !safeEqual(sent, hmac(this.#csrfKey, nonce).toString('hex'))) {
       throw new GatehouseError(
         'CsrfRejected',
@@ -86,7 +94,8 @@ export class WebContext {
     const session = await checkSession(this.deps, request.cookies[this.sessionCookie]);
     if (!session) return null;
     const principal = await loadPrincipal(this.deps.db, session.accountId, session.principalId);
-    return principal ? { session, principal } : null;
+    if (!principal) return null;
+    return { session, principal: { ...principal, abilities: await consoleAbilities(this.deps, principal) } };
   }
 
   async signOut(request: FastifyRequest): Promise<void> {

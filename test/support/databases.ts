@@ -33,7 +33,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
   await admin.close();
   const handle = openDatabase(url, { schema });
-  await migrateOrThrow(handle.db);
+  await migrateOrThrow(handle.db, schema);
   return {
     dialect,
     url,

@@ -5,8 +5,37 @@ import type { DialectName } from '../../src/db/database.ts';
 import { PasswordHasher } from '../../src/passwords/password-hasher.ts';
 import { FrozenClock, HOUR, MINUTE } from '../../src/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { type Challenge, solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
+import { createGuard } from '../../src/throttle/guard.ts';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
+
+/**
+ * Throttle settings for tests about something else: limits far out of reach and a security
+ * check that costs next to nothing, so hundreds of attempts from one address stay ordinary.
+ * Tests of throttling pass `PRODUCTION_THROTTLE` (the real defaults) or their own values.
+ */
+export const LENIENT_THROTTLE: Record<string, string> = {
+  THROTTLE_IP_BURST: '1000000',
+  THROTTLE_NETWORK_BURST: '1000000',
+  THROTTLE_FREE_FAILURES: '1000000',
+  THROTTLE_HARD_STOP: '1000000',
+  THROTTLE_GLOBAL_FAILURES_PER_MINUTE: '10000000',
+  SECURITY_CHECK_AFTER_FAILURES: '1000000',
+  SECURITY_CHECK_COST: '1',
+  SECURITY_CHECK_WORK: '4',
+};
+
+/** The configuration's own throttle defaults (empty values fall back to them), with a cheap check. */
+export const PRODUCTION_THROTTLE: Record<string, string> = {
+  ...Object.fromEntries(Object.keys(LENIENT_THROTTLE).map((key) => [key, ''])),
+  SECURITY_CHECK_COST: '1',
+  SECURITY_CHECK_WORK: '4',
+};
+
+/** Forms that always carry the security check; `Browser.post` solves it as a browser with JavaScript would. */
+const ALWAYS_CHECKED = new Set(['/signin/forgot', '/signin/forgot/iam', '/signin/find-account', '/signin/help/diagnose', '/support']);
 
 export interface TestContext {
   config: Config;
@@ -20,15 +49,17 @@ export interface TestContext {
 /** A migrated database, services on a frozen clock, and the app built on them (not listening). */
 export async function createTestContext(dialect: DialectName, env: Record<string, string> = {}): Promise<TestContext> {
   const database = await createTestDatabase(dialect);
-  const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...env });
+  const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...LENIENT_THROTTLE, ...env });
   const clock = new FrozenClock();
   const deps: AppDeps = {
     db: database.handle.db,
     dialect,
     clock,
     hasher: new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+    guard: createGuard(config, database.handle.db, TEST_SECRET_KEY, clock),
     sessionIdleMs: config.sessionIdleMinutes * MINUTE,
     sessionMaxMs: config.sessionMaxHours * HOUR,
+    mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },
     secretKey: TEST_SECRET_KEY,
   };
   const app = await buildApp(config, deps, { logger: false });
@@ -41,6 +72,7 @@ export async function createTestContext(dialect: DialectName, env: Record<string
     app,
     close: async () => {
       await app.close();
+      await deps.guard.close();
       await database.close();
     },
   };
@@ -81,10 +113,12 @@ export class Browser {
   async post(
     url: string,
     fields: Record<string, string>,
-    options: { csrfFrom?: string; headers?: Record<string, string>; csrf?: string } = {},
+    options: { csrfFrom?: string; headers?: Record<string, string>; csrf?: string; securityCheck?: boolean } = {},
   ): Promise<LightMyRequestResponse> {
     const token = options.csrf ?? (await this.csrf(options.csrfFrom));
-    const body = new URLSearchParams({ _csrf: token, ...fields }).toString();
+    const check = options.securityCheck ?? (ALWAYS_CHECKED.has(url.split('?')[0]!) && !('altcha' in fields));
+    const solved: Record<string, string> = check ? { altcha: await this.solveSecurityCheck() } : {};
+    const body = new URLSearchParams({ _csrf: token, ...solved, ...fields }).toString();
     const response = await this.app.inject({
       method: 'POST',
       url,
@@ -94,4 +128,17 @@ export class Browser {
     this.remember(response);
     return response;
   }
+
+  /** Fetches a security-check challenge and solves it as the widget does; returns the form value. */
+  async solveSecurityCheck(): Promise<string> {
+    const response = await this.get('/security-check/challenge');
+    return solvePayload(JSON.parse(response.body) as Challenge);
+  }
+}
+
+/** The value the widget puts in the form's `altcha` field for a solved challenge. */
+export async function solvePayload(challenge: Challenge): Promise<string> {
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error('security check not solved');
+  return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
 }

@@ -1,7 +1,19 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026_11_29_001_initial.ts';
+import * as mailAndRecovery from './2026_11_29_002_mail_and_recovery.ts';
+import * as queryApi from './2026_11_29_003_query_api.ts';
+import * as mfa from './2026_11_29_005_mfa.ts';
+import * as policies from './2026_11_29_006_policies.ts';
+import * as throttle from './2026_11_29_007_throttle.ts';
+import * as doctorAndSupport from './2026_11_29_008_doctor_and_support.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026_11_29_001_initial': initial,
+  '2026_11_29_002_mail_and_recovery': mailAndRecovery,
+  '2026_11_29_003_query_api': queryApi,
+  '2026_11_29_005_mfa': mfa,
+  '2026_11_29_006_policies': policies,
+  '2026_11_29_007_throttle': throttle,
+  '2026_11_29_008_doctor_and_support': doctorAndSupport,
 };

@@ -1,0 +1,88 @@
+import { performance } from 'node:perf_hooks';
+import { openConnection } from './http-client.ts';
+import type { RunPhase, WorkerMessage } from './load-protocol.ts';
+import { SCENARIOS } from './scenarios.ts';
+
+/**
+ * The load generator: a separate process (forked by bench.ts) so that it has its own
+ * event loop and the server's loop serves only the server. It runs one phase, closed
+ * loop: every connection sends its next request as soon as the previous answer is in.
+ */
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+async function runPhase(phase: RunPhase): Promise<void> {
+  const scenario = SCENARIOS.find((s) => s.name === phase.scenario);
+  if (!scenario) throw new Error(`unknown scenario ${phase.scenario}`);
+
+  const begin = performance.now();
+  const windowStart = begin + phase.warmupMs;
+  const windowEnd = windowStart + phase.durationMs;
+  const latencies: number[] = [];
+  let unexpected = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  let cpuAtStart = process.cpuUsage();
+  let cpuInWindow: NodeJS.CpuUsage | null = null;
+
+  setTimeout(() => {
+    cpuAtStart = process.cpuUsage();
+    send({ type: 'measuring' });
+  }, phase.warmupMs);
+  setTimeout(() => {
+    cpuInWindow = process.cpuUsage(cpuAtStart);
+    send({ type: 'measured' });
+  }, phase.warmupMs + phase.durationMs);
+
+  const loop = async (state: unknown) => {
+    const connection = openConnection(phase.client, phase.baseUrl);
+    try {
+      for (;;) {
+        const started = performance.now();
+        if (started >= windowEnd) return;
+        let good = false;
+        let failure: unknown = null;
+        try {
+          good = await scenario.request(connection, state);
+        } catch (error) {
+          failure = error;
+        }
+        const finished = performance.now();
+        if (finished < windowStart || finished >= windowEnd) continue;
+        if (failure) {
+          errors++;
+          firstError ??= String((failure as Error).message ?? failure);
+        } else if (good) {
+          latencies.push(finished - started);
+        } else {
+          unexpected++;
+        }
+      }
+    } finally {
+      connection.close();
+    }
+  };
+  await Promise.all(phase.states.map((state) => loop(state)));
+
+  const cpu: NodeJS.CpuUsage = cpuInWindow ?? process.cpuUsage(cpuAtStart);
+  send({
+    type: 'result',
+    latencies: Float64Array.from(latencies),
+    unexpected,
+    errors,
+    firstError,
+    windowMs: phase.durationMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  });
+}
+
+process.once('message', (message: RunPhase) => {
+  runPhase(message).then(
+    () => process.disconnect?.(),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createAccessKey, resolveKeyOwner } from '../src/access-keys/access-key.service.ts';
+import { createAccount } from '../src/accounts/account.service.ts';
+import { buildApp } from '../src/app.ts';
+import { CLI_ACTOR, SYSTEM_META } from '../src/audit/audit.service.ts';
+import { type Config, loadConfig } from '../src/config/config.ts';
+import { migrateOrThrow } from '../src/db/migrate.ts';
+import { type Runtime, createRuntime } from '../src/runtime.ts';
+import { createUser } from '../src/users/user.service.ts';
+import { Throttle } from '../src/throttle/throttle.ts';
+import type { BenchTarget } from './scenarios.ts';
+
+/**
+ * Settings the benchmark takes from the environment, so other hashing parameters or
+ * limits can be measured; everything else is fixed (a fresh SQLite file in a temp dir,
+ * 127.0.0.1 on a free port, a random SECRET_KEY).
+ */
+export const PASSED_THROUGH_ENV = [
+  'ARGON2_MEMORY_KIB',
+  'ARGON2_TIME_COST',
+  'ARGON2_PARALLELISM',
+  'HASH_CONCURRENCY',
+  'HASH_QUEUE_LIMIT',
+  'SESSION_IDLE_MINUTES',
+  'SESSION_MAX_HOURS',
+] as const;
+
+const ROOT_PASSWORD = 'bench root password for setup 1';
+
+const BENCH_THROTTLE = {
+  TRUST_PROXY: 'true',
+  THROTTLE_IP_BURST: '1000000',
+  THROTTLE_NETWORK_BURST: '1000000',
+  THROTTLE_FREE_FAILURES: '1000000',
+  THROTTLE_HARD_STOP: '1000000',
+  THROTTLE_GLOBAL_FAILURES_PER_MINUTE: '10000000',
+  SECURITY_CHECK_AFTER_FAILURES: '1000000',
+};
+
+export interface BenchServer {
+  config: Config;
+  runtime: Runtime;
+  app: FastifyInstance;
+  target: BenchTarget;
+  stop(): Promise<void>;
+}
+
+/** Gatehouse in this process, really listening, on a fresh database, with one account. */
+export async function startServer(): Promise<BenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  try {
+    return await startIn(dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startIn(dir: string): Promise<BenchServer> {
+  const port = await freePort();
+  const env: Record<string, string | undefined> = {};
+  for (const key of PASSED_THROUGH_ENV) env[key] = process.env[key];
+  const config = loadConfig({
+    ...env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`,
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    // The load comes from one address; the throughput rows measure the work of a request,
+    // so the throttles stay out of reach until the credential-stuffing row turns them on.
+    ...BENCH_THROTTLE,
+  });
+  const runtime = createRuntime(config);
+  await migrateOrThrow(runtime.database.db);
+  const app = await buildApp(config, runtime.deps, { logger: false });
+  await app.listen({ host: config.host, port: config.port });
+
+  const { deps } = runtime;
+  const account = await createAccount(
+    deps,
+    { email: 'bench@example.com', password: ROOT_PASSWORD, name: 'Benchmark', alias: 'bench' },
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
+
+  const target: BenchTarget = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    accountRef: account.alias ?? account.id,
+    async createUsers(prefix, count, password) {
+      const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+      // In batches no larger than the hasher runs at once, so its wait queue never overflows.
+      for (let i = 0; i < names.length; i += config.hashConcurrency) {
+        await Promise.all(
+          names.slice(i, i + config.hashConcurrency).map((name) => createUser(deps, account.id, { name, password }, CLI_ACTOR, SYSTEM_META)),
+        );
+      }
+      return names;
+    },
+    throttleAsInProduction() {
+      const production = loadConfig({ TRUST_PROXY: 'true' });
+      deps.guard.throttle = new Throttle(deps.guard.throttle.store, production.throttle, production.securityCheck);
+    },
+    async createAccessKey(userName) {
+      const key = await createAccessKey(deps, await resolveKeyOwner(deps.db, account.id, userName), CLI_ACTOR, SYSTEM_META);
+      return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    },
+  };
+
+  return {
+    config,
+    runtime,
+    app,
+    target,
+    async stop() {
+      await app.close();
+      await runtime.database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

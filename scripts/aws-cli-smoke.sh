@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Drives a real Gatehouse server with the AWS CLI (Debian's awscli), as an operator would:
+# starts `gatehouse serve` on a temporary SQLite database and a free port, creates an
+# account and a root access key with the gatehouse CLI, then runs `aws iam …` and
+# `aws sts …` commands against it. Exits non-zero on the first failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+AWS=${AWS_CLI:-aws}
+command -v "$AWS" >/dev/null || { echo "aws-cli-smoke: the AWS CLI ($AWS) is not installed" >&2; exit 1; }
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+export HOST=127.0.0.1 PORT DATABASE_URL="sqlite:$WORK/gatehouse.db" SECRET_KEY="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" LOG_LEVEL=warn
+ENDPOINT="http://127.0.0.1:$PORT"
+
+gatehouse() { node bin/gatehouse.js "$@"; }
+
+ACCOUNT_JSON=$(printf 'smoke test root password 1' | gatehouse account create --email "smoke-$$@example.com" --password-stdin --json)
+ACCOUNT_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).accountId)' "$ACCOUNT_JSON")
+KEY_JSON=$(gatehouse access-key create --account "$ACCOUNT_ID" --root --json)
+
+gatehouse serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "$ENDPOINT/healthz" >/dev/null 2>&1 && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; echo "aws-cli-smoke: the server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+
+export AWS_ACCESS_KEY_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).AccessKeyId)' "$KEY_JSON")
+export AWS_SECRET_ACCESS_KEY=$(node -e 'console.log(JSON.parse(process.argv[1]).SecretAccessKey)' "$KEY_JSON")
+unset AWS_SESSION_TOKEN AWS_PROFILE
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+aws_() { "$AWS" --endpoint-url "$ENDPOINT" --output json "$@"; }
+check() {
+  local what=$1 expected=$2 actual=$3
+  if [[ "$actual" != "$expected" ]]; then
+    echo "aws-cli-smoke: FAIL $what: expected '$expected', got '$actual'" >&2
+    exit 1
+  fi
+  echo "ok - $what"
+}
+
+check "sts get-caller-identity (root)" "arn:aws:iam::$ACCOUNT_ID:root" "$(aws_ sts get-caller-identity --query Arn --output text)"
+check "iam create-user" "smoke-user" "$(aws_ iam create-user --user-name smoke-user --tags Key=team,Value=ops --query User.UserName --output text)"
+check "iam get-user" "/" "$(aws_ iam get-user --user-name smoke-user --query User.Path --output text)"
+for i in $(seq 1 5); do aws_ iam create-user --user-name "paged-$i" >/dev/null; done
+# The CLI follows Marker itself; page size 2 makes it ask four times.
+check "iam list-users (paginated)" "6" "$(aws_ iam list-users --page-size 2 | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Users.length))')"
+check "iam list-user-tags" "ops" "$(aws_ iam list-user-tags --user-name smoke-user --query 'Tags[0].Value' --output text)"
+aws_ iam create-login-profile --user-name smoke-user --password 'smoke user password 1' --password-reset-required >/dev/null
+check "iam get-login-profile" "True" "$(aws_ iam get-login-profile --user-name smoke-user --query LoginProfile.PasswordResetRequired --output text)"
+
+USER_KEY=$(aws_ iam create-access-key --user-name smoke-user)
+USER_KEY_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).AccessKey.AccessKeyId)' "$USER_KEY")
+USER_SECRET=$(node -e 'console.log(JSON.parse(process.argv[1]).AccessKey.SecretAccessKey)' "$USER_KEY")
+check "iam list-access-keys" "$USER_KEY_ID" "$(aws_ iam list-access-keys --user-name smoke-user --query 'AccessKeyMetadata[0].AccessKeyId' --output text)"
+check "sts get-caller-identity (IAM user key)" "arn:aws:iam::$ACCOUNT_ID:user/smoke-user" \
+  "$(AWS_ACCESS_KEY_ID=$USER_KEY_ID AWS_SECRET_ACCESS_KEY=$USER_SECRET aws_ sts get-caller-identity --query Arn --output text)"
+check "iam get-access-key-last-used" "sts" "$(aws_ iam get-access-key-last-used --access-key-id "$USER_KEY_ID" --query AccessKeyLastUsed.ServiceName --output text)"
+
+SESSION=$(AWS_ACCESS_KEY_ID=$USER_KEY_ID AWS_SECRET_ACCESS_KEY=$USER_SECRET aws_ sts get-session-token --duration-seconds 900)
+check "sts get-caller-identity (session credentials)" "arn:aws:iam::$ACCOUNT_ID:user/smoke-user" "$(
+  AWS_ACCESS_KEY_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).Credentials.AccessKeyId)' "$SESSION") \
+  AWS_SECRET_ACCESS_KEY=$(node -e 'console.log(JSON.parse(process.argv[1]).Credentials.SecretAccessKey)' "$SESSION") \
+  AWS_SESSION_TOKEN=$(node -e 'console.log(JSON.parse(process.argv[1]).Credentials.SessionToken)' "$SESSION") \
+  aws_ sts get-caller-identity --query Arn --output text)"
+
+aws_ iam update-account-password-policy --minimum-password-length 12 --require-numbers
+check "iam get-account-password-policy" "12" "$(aws_ iam get-account-password-policy --query PasswordPolicy.MinimumPasswordLength --output text)"
+aws_ iam create-account-alias --account-alias "smoke-$ACCOUNT_ID"
+check "iam list-account-aliases" "smoke-$ACCOUNT_ID" "$(aws_ iam list-account-aliases --query 'AccountAliases[0]' --output text)"
+
+# Errors come back as the CLI expects them: the code, and a non-zero exit.
+if aws_ iam delete-user --user-name smoke-user 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-user should conflict" >&2; exit 1; fi
+grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-user refused with DeleteConflict"
+if aws_ iam get-user --user-name nobody 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL get-user nobody" >&2; exit 1; fi
+grep -q 'NoSuchEntity' "$WORK/err" && echo "ok - iam get-user of an unknown user refused with NoSuchEntity"
+
+aws_ iam delete-access-key --user-name smoke-user --access-key-id "$USER_KEY_ID"
+aws_ iam delete-login-profile --user-name smoke-user
+aws_ iam delete-user --user-name smoke-user
+echo "ok - iam delete-access-key, delete-login-profile, delete-user"
+echo "aws-cli-smoke: all passed"

@@ -1,0 +1,134 @@
+import type { Principal } from '../accounts/principal.ts';
+import { browserOf } from '../doctor/diagnosis.ts';
+import { type SafeHtml, html } from '../shared/html.ts';
+import type { ReferenceLookup } from '../support/support-reference.service.ts';
+import { csrfField, page, relativeTime } from '../web/layout.ts';
+import { signInChart } from './activity-chart.ts';
+import type { AuditEventRow } from './activity.repository.ts';
+import type { ActivityResult, AdminNotice, FailedSince, SignInHealth } from './activity.service.ts';
+
+function who(row: AuditEventRow): string {
+  if (row.actor_type === 'root') return 'root user';
+  if (row.actor_type === 'user') return row.actor_name ?? row.actor_id ?? 'IAM user';
+  if (row.actor_type === 'cli') return row.actor_name ?? 'command line';
+  if (row.actor_type === 'anonymous') return row.actor_name ?? 'not signed in';
+  return row.actor_name ?? row.actor_type;
+}
+
+function from(ip: string | null, userAgent: string | null): string {
+  if (!ip && !userAgent) return '—';
+  const browser = browserOf(userAgent);
+  return [ip, browser].filter(Boolean).join(', ');
+}
+
+function eventTable(events: AuditEventRow[]): SafeHtml {
+  if (events.length === 0) return html`<p class="muted">No events.</p>`;
+  return html`<table class="events">
+<thead><tr><th>Time (UTC)</th><th>Event</th><th>Outcome</th><th>By</th><th>On</th><th>From</th></tr></thead>
+<tbody>${events.map(
+    (e) => html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.event_name}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.target_name ?? ''}</td><td>${from(e.source_ip, e.user_agent)}</td></tr>`,
+  )}</tbody>
+</table>`;
+}
+
+/** The console-home notice after sign-in: failures since the last sign-in. */
+export function failedSinceNotice(failed: FailedSince | null, csrf: string, now: Date): SafeHtml {
+  if (!failed) return html``;
+  const attempts = failed.count === 1 ? '1 failed sign-in attempt' : `${failed.count} failed sign-in attempts`;
+  const source = [failed.lastIp, browserOf(failed.lastUserAgent)].filter(Boolean).join(', ');
+  return html`<div class="alert alert-warning" role="status">
+  <p><strong>${attempts} since your last sign-in</strong> (last from ${source || 'an unknown address'}, ${relativeTime(failed.lastTime, now)}).</p>
+  <form method="post" action="/console/activity/acknowledge" class="inline">${csrfField(csrf)}<button type="submit">That was me</button></form>
+  <a class="button" href="/console/security-credentials">Secure my account</a>
+  <a href="/console/recent-activity">See recent activity</a>
+</div>`;
+}
+
+export function adminNoticesCard(notices: AdminNotice[]): SafeHtml {
+  if (notices.length === 0) return html``;
+  return html`<section class="card">
+  <h2>Needs your attention</h2>
+  <ul>${notices.map((n) => html`<li>${n.time.replace('T', ' ').slice(0, 16)} — ${n.text}${n.link ? html` <a href="${n.link.url}">${n.link.label}</a>` : ''}</li>`)}</ul>
+</section>`;
+}
+
+export function recentActivityPage(principal: Principal, csrf: string, events: AuditEventRow[]): string {
+  return page({
+    title: 'Recent activity',
+    principal,
+    csrf,
+    body: html`<h1>Recent activity</h1>
+<section class="card">
+  <p>Your own sign-ins, failed attempts and credential changes, newest first. Something you do not recognise? <a href="/console/security-credentials">Change your password</a> and review your MFA devices.</p>
+  ${eventTable(events)}
+</section>`,
+  });
+}
+
+export interface ActivityForm {
+  user: string;
+  event: string;
+  outcome: string;
+  from: string;
+  to: string;
+  ref: string;
+}
+
+export function activityPage(principal: Principal, csrf: string, form: ActivityForm, result: ActivityResult, references: ReferenceLookup[] | null, exportUrl: string): string {
+  return page({
+    title: 'Activity',
+    principal,
+    csrf,
+    body: html`<h1>Activity</h1>
+<section class="card">
+  <form method="get" action="/console/activity" class="filters">
+    <label>User <input name="user" value="${form.user}" placeholder="root or a user name"></label>
+    <label>Event <input name="event" value="${form.event}" placeholder="ConsoleLogin"></label>
+    <label>Outcome <select name="outcome"><option value="">any</option><option value="Success"${form.outcome === 'Success' ? html` selected` : ''}>Success</option><option value="Failure"${form.outcome === 'Failure' ? html` selected` : ''}>Failure</option></select></label>
+    <label>From <input name="from" type="date" value="${form.from}"></label>
+    <label>To <input name="to" type="date" value="${form.to}"></label>
+    <button type="submit">Filter</button>
+  </form>
+  ${result.unknownUser ? html`<p class="error">There is no user ${form.user} in this account.</p>` : ''}
+  ${signInChart(result.buckets)}
+  <p><a href="${exportUrl}">Export these events as JSON lines (CloudTrail records)</a></p>
+  ${eventTable(result.events)}
+</section>
+<section class="card">
+  <h2>Look up a support reference</h2>
+  <form method="get" action="/console/activity"><label>Reference <input name="ref" value="${form.ref}" placeholder="7KQ-3MX"></label> <button type="submit">Look up</button></form>
+  ${references === null
+    ? ''
+    : references.length === 0
+      ? html`<p>No failed attempt of this account has that reference (references are kept 30 days).</p>`
+      : html`<ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} — ${r.flow === 'signin-root' ? 'root sign-in' : 'IAM user sign-in'} as ${r.principalName ?? '(unknown user name)'} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul>`}
+</section>`,
+  });
+}
+
+function when(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : 'never';
+}
+
+export function healthPage(principal: Principal, csrf: string, h: SignInHealth): string {
+  return page({
+    title: `Sign-in health: ${h.userName}`,
+    principal,
+    csrf,
+    body: html`<h1>Sign-in health: ${h.userName}</h1>
+<section class="card">
+  <dl class="facts">
+    <dt>Last successful sign-in</dt><dd>${h.lastSuccess ? `${when(h.lastSuccess.time)} from ${from(h.lastSuccess.ip, h.lastSuccess.userAgent)}` : 'never'}</dd>
+    <dt>Console password</dt><dd>${h.password.enabled ? `set ${when(h.password.changedAt)}${h.password.resetRequired ? '; must be changed at next sign-in' : ''}` : 'none'}</dd>
+    <dt>Password expiry</dt><dd>${h.password.expiresAt ? `${h.password.expired ? 'expired' : 'expires'} ${when(h.password.expiresAt)}` : 'does not expire'}</dd>
+    <dt>MFA</dt><dd>${h.mfa.filter((d) => d.enabledAt).length ? h.mfa.filter((d) => d.enabledAt).map((d) => `${d.name} (${d.kind}, last used ${when(d.lastUsedAt)})`).join('; ') : 'no MFA device'}</dd>
+    <dt>Access keys</dt><dd>${h.accessKeys.length ? h.accessKeys.map((k) => `${k.id} ${k.status}, created ${when(k.createdAt)}, last used ${when(k.lastUsedAt)}${k.lastUsedService ? ` (${k.lastUsedService})` : ''}`).join('; ') : 'none'}</dd>
+  </dl>
+  <h2>Failures since the last successful sign-in</h2>
+  ${h.recentFailures.length
+    ? html`<ul>${h.recentFailures.map((f) => html`<li>${when(f.time)}: ${f.reason ?? 'Failure'} from ${from(f.ip, f.userAgent)}</li>`)}</ul>`
+    : html`<p class="muted">None.</p>`}
+  <p class="links"><a href="/console/users/${h.userName}">Manage ${h.userName}</a> · <a href="/console/activity?user=${h.userName}">All activity of ${h.userName}</a></p>
+</section>`,
+  });
+}

@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { AuditEventsTable } from '../db/schema.ts';
+
+export type AuditEventRow = Omit<AuditEventsTable, 'seq'> & { seq: number };
+
+export interface EventFilter {
+  /** Events the principal did or that were done to it. */
+  principalId?: string;
+  eventName?: string;
+  outcome?: 'Success' | 'Failure';
+  from?: string;
+  to?: string;
+}
+
+export async function queryAccountEvents(db: Db, accountId: string, filter: EventFilter, limit: number): Promise<AuditEventRow[]> {
+  let q = db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId);
+  if (filter.principalId) {
+    const id = filter.principalId;
+    q = q.where((eb) => eb.or([eb('actor_id', '=', id), eb('target_id', '=', id)]));
+  }
+  if (filter.eventName) q = q.where('event_name', '=', filter.eventName);
+  if (filter.outcome) q = q.where('outcome', '=', filter.outcome);
+  if (filter.from) q = q.where('time', '>=', filter.from);
+  if (filter.to) q = q.where('time', '<', filter.to);
+  return (await q.orderBy('seq', 'desc').limit(limit).execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** Sign-in outcomes in a time range, for the chart. */
+export async function signInOutcomes(db: Db, accountId: string, from: string, to: string, principalId?: string) {
+  let q = db
+    .selectFrom('audit_events')
+    .select(['time', 'outcome'])
+    .where('account_id', '=', accountId)
+    .where('event_name', '=', 'ConsoleLogin')
+    .where('time', '>=', from)
+    .where('time', '<', to);
+  if (principalId) q = q.where('actor_id', '=', principalId);
+  return q.limit(20000).execute();
+}
+
+/** The principal's own sign-ins, newest first. */
+export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number) {
+  return db
+    .selectFrom('audit_events')
+    .select(['time', 'outcome', 'reason', 'source_ip', 'user_agent', 'event_name'])
+    .where('account_id', '=', accountId)
+    .where('actor_id', '=', principalId)
+    .where('event_name', 'in', ['ConsoleLogin', 'FailedSignInsAcknowledged'])
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Notices for administrators: sign-in reports sent to them and support activity, since `since`. */
+export async function adminNoticeEvents(db: Db, accountId: string, since: string) {
+  return db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('time', '>=', since)
+    .where('event_name', 'in', ['SignInDiagnosisSent', 'SupportCaseOpened', 'SupportCaseViewed', 'SupportCaseReplied'])
+    .where((eb) => eb.or([eb('outcome', 'is', null), eb('outcome', '=', 'Success')]))
+    .orderBy('seq', 'desc')
+    .limit(20)
+    .execute();
+}
+
+/** Every chain: the accounts with events, and null for events of no account. */
+export async function auditChains(db: Db): Promise<Array<string | null>> {
+  const rows = await db.selectFrom('audit_events').select('account_id').distinct().execute();
+  return rows.map((r) => r.account_id);
+}
+
+/** One chain's rows in order, a page at a time. */
+export async function chainPage(db: Db, accountId: string | null, afterSeq: number, limit: number): Promise<AuditEventRow[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where(accountId === null ? sql<boolean>`account_id is null` : sql<boolean>`account_id = ${accountId}`)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+export async function findUserByNameInAccount(db: Db, accountId: string, name: string) {
+  return db
+    .selectFrom('users')
+    .leftJoin('login_profiles', 'login_profiles.user_id', 'users.id')
+    .select(['users.id', 'users.name', 'users.created_at', 'login_profiles.password_changed_at', 'login_profiles.password_reset_required', 'login_profiles.user_id as profile'])
+    .where('users.account_id', '=', accountId)
+    .where('users.name_key', '=', name.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function mfaDevicesOf(db: Db, principalId: string) {
+  return db.selectFrom('mfa_devices').select(['name', 'kind', 'enabled_at', 'last_used_at']).where('principal_id', '=', principalId).execute();
+}
+
+export async function accessKeysOf(db: Db, principalId: string) {
+  return db
+    .selectFrom('access_keys')
+    .select(['id', 'status', 'created_at', 'last_used_at', 'last_used_service', 'last_used_region'])
+    .where('principal_id', '=', principalId)
+    .orderBy('created_at')
+    .execute();
+}

@@ -1,0 +1,188 @@
+import type { Principal } from '../accounts/principal.ts';
+import { actorOf } from '../accounts/principal.ts';
+import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
+import { DAY, HOUR } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { type Bucket, bucketise } from './activity-chart.ts';
+import {
+  type AuditEventRow,
+  type EventFilter,
+  accessKeysOf,
+  adminNoticeEvents,
+  findUserByNameInAccount,
+  mfaDevicesOf,
+  queryAccountEvents,
+  signInOutcomes,
+  signInsOf,
+} from './activity.repository.ts';
+
+export interface FailedSince {
+  count: number;
+  lastTime: string;
+  lastIp: string | null;
+  lastUserAgent: string | null;
+}
+
+/**
+ * Failed sign-ins of the principal between its previous sign-in and now, unless it
+ * already said "that was me" for them. Null when there are none.
+ */
+export async function failedSinceLastSignIn(deps: Deps, principal: Principal): Promise<FailedSince | null> {
+  const rows = await signInsOf(deps.db, principal.accountId, principal.id, 300);
+  let successes = 0;
+  const failures: typeof rows = [];
+  for (const row of rows) {
+    if (row.event_name === 'FailedSignInsAcknowledged') break;
+    if (row.outcome === 'Success') {
+      successes++;
+      // The newest success is the current sign-in; the one before it ends the window.
+      if (successes === 2) break;
+      continue;
+    }
+    if (row.outcome === 'Failure') failures.push(row);
+  }
+  const last = failures[0];
+  if (!last) return null;
+  return { count: failures.length, lastTime: last.time, lastIp: last.source_ip, lastUserAgent: last.user_agent };
+}
+
+/** "That was me": the notice goes away until the next failure. */
+export async function acknowledgeFailures(deps: Deps, principal: Principal, meta: RequestMeta): Promise<void> {
+  await deps.db.transaction().execute((tx) =>
+    recordAudit(tx, deps, meta, {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: 'FailedSignInsAcknowledged',
+      target: { id: principal.id, name: principal.name },
+    }),
+  );
+}
+
+/** A principal's own sign-ins, failures and credential changes. */
+export async function ownActivity(deps: Deps, principal: Principal): Promise<AuditEventRow[]> {
+  return queryAccountEvents(deps.db, principal.accountId, { principalId: principal.id }, 100);
+}
+
+export interface ActivityQuery {
+  userName?: string;
+  eventName?: string;
+  outcome?: 'Success' | 'Failure';
+  from: Date;
+  to: Date;
+}
+
+export interface ActivityResult {
+  events: AuditEventRow[];
+  buckets: Bucket[];
+  unknownUser: boolean;
+}
+
+/** The administrators' Activity page: filtered events and the sign-in chart for the same range. */
+export async function accountActivity(deps: Deps, accountId: string, query: ActivityQuery, limit = 200): Promise<ActivityResult> {
+  let principalId: string | undefined;
+  let unknownUser = false;
+  if (query.userName) {
+    if (query.userName.toLowerCase() === 'root') principalId = accountId;
+    else {
+      const user = await findUserByNameInAccount(deps.db, accountId, query.userName);
+      principalId = user?.id;
+      unknownUser = !user;
+    }
+  }
+  if (unknownUser) return { events: [], buckets: bucketise([], query.from, query.to, 24), unknownUser };
+  const filter: EventFilter = {
+    ...(principalId ? { principalId } : {}),
+    ...(query.eventName ? { eventName: query.eventName } : {}),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
+    from: query.from.toISOString(),
+    to: query.to.toISOString(),
+  };
+  const events = await queryAccountEvents(deps.db, accountId, filter, limit);
+  const outcomes = await signInOutcomes(deps.db, accountId, filter.from!, filter.to!, principalId);
+  return { events, buckets: bucketise(outcomes, query.from, query.to, 24), unknownUser };
+}
+
+export function defaultRange(now: Date): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - 7 * DAY), to: new Date(now.getTime() + HOUR) };
+}
+
+export interface SignInHealth {
+  userName: string;
+  createdAt: string;
+  lastSuccess: { time: string; ip: string | null; userAgent: string | null } | null;
+  recentFailures: Array<{ time: string; reason: string | null; ip: string | null; userAgent: string | null }>;
+  password: { enabled: boolean; changedAt: string | null; resetRequired: boolean; expiresAt: string | null; expired: boolean };
+  mfa: Array<{ name: string; kind: string; enabledAt: string | null; lastUsedAt: string | null }>;
+  accessKeys: Array<{ id: string; status: string; createdAt: string; lastUsedAt: string | null; lastUsedService: string | null }>;
+}
+
+/** One user's sign-in health for administrators. */
+export async function signInHealth(deps: Deps, accountId: string, userName: string): Promise<SignInHealth> {
+  const user = await findUserByNameInAccount(deps.db, accountId, userName);
+  if (!user) throw new GatehouseError('NoSuchEntity', `There is no user ${userName} in this account.`);
+  const signIns = await signInsOf(deps.db, accountId, user.id, 200);
+  const last = signIns.find((r) => r.outcome === 'Success');
+  const failures = signIns.filter((r) => r.outcome === 'Failure' && (!last || r.time > last.time)).slice(0, 20);
+  const expiry = user.profile ? await getUserPasswordExpiry(deps, accountId, user.id) : null;
+  return {
+    userName: user.name,
+    createdAt: user.created_at,
+    lastSuccess: last ? { time: last.time, ip: last.source_ip, userAgent: last.user_agent } : null,
+    recentFailures: failures.map((f) => ({ time: f.time, reason: f.reason, ip: f.source_ip, userAgent: f.user_agent })),
+    password: {
+      enabled: user.profile !== null,
+      changedAt: user.password_changed_at,
+      resetRequired: user.password_reset_required === 1,
+      expiresAt: expiry?.expiresAt ?? null,
+      expired: expiry?.expired ?? false,
+    },
+    mfa: (await mfaDevicesOf(deps.db, user.id)).map((d) => ({ name: d.name, kind: d.kind, enabledAt: d.enabled_at, lastUsedAt: d.last_used_at })),
+    accessKeys: (await accessKeysOf(deps.db, user.id)).map((k) => ({
+      id: k.id,
+      status: k.status,
+      createdAt: k.created_at,
+      lastUsedAt: k.last_used_at,
+      lastUsedService: k.last_used_service,
+    })),
+  };
+}
+
+export interface AdminNotice {
+  time: string;
+  text: string;
+  link: { label: string; url: string } | null;
+}
+
+/** Reports sent to administrators about users who could not sign in, and support activity on the account. */
+export async function adminNotices(deps: Deps, accountId: string): Promise<AdminNotice[]> {
+  const since = new Date(deps.clock.now().getTime() - 7 * DAY).toISOString();
+  const rows = await adminNoticeEvents(deps.db, accountId, since);
+  const notices: AdminNotice[] = [];
+  for (const row of rows) {
+    if (row.event_name === 'SignInDiagnosisSent') {
+      const details = parse(row.details) as { channel?: string; causes?: Array<{ text: string; fix: string; url: string }> } | null;
+      if (details?.channel !== 'administrators') continue;
+      const cause = details.causes?.[0];
+      notices.push({
+        time: row.time,
+        text: `${row.target_name ?? 'A user'} could not sign in: ${cause?.text ?? 'see the report mailed to the root email.'}`,
+        link: cause ? { label: cause.fix, url: new URL(cause.url).pathname + new URL(cause.url).search } : null,
+      });
+    } else {
+      const what = row.event_name === 'SupportCaseOpened' ? 'A support case naming this account was opened' : row.event_name === 'SupportCaseViewed' ? `Support (${row.actor_name}) viewed a case naming this account` : `Support (${row.actor_name}) replied to a case naming this account`;
+      notices.push({ time: row.time, text: `${what} (${row.target_id}).`, link: { label: 'Activity', url: '/console/activity?event=' + row.event_name } });
+    }
+  }
+  return notices;
+}
+
+function parse(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

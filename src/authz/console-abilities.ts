@@ -1,0 +1,37 @@
+import type { Principal } from '../accounts/principal.ts';
+import { decideMany } from '../policies/authorization.service.ts';
+import type { Deps } from '../shared/deps.ts';
+
+/**
+ * Which administration pages the console offers a signed-in principal, decided by the
+ * policy engine from the same permissions the pages themselves check, so a link is shown
+ * exactly when following it would be allowed.
+ */
+export interface ConsoleAbilities {
+  users: boolean;
+  passwordPolicy: boolean;
+  accountAlias: boolean;
+  activity: boolean;
+  credentialReport: boolean;
+  simulator: boolean;
+}
+
+/** The permission behind each console page, as `[action, resource]` (`*`: the account as a whole). */
+export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [string, string]> = {
+  users: ['iam:ListUsers', '*'],
+  passwordPolicy: ['iam:GetAccountPasswordPolicy', '*'],
+  accountAlias: ['iam:ListAccountAliases', '*'],
+  activity: ['cloudtrail:LookupEvents', '*'],
+  credentialReport: ['iam:GetCredentialReport', '*'],
+  simulator: ['iam:SimulatePrincipalPolicy', '*'],
+};
+
+export async function consoleAbilities(deps: Deps, principal: Principal): Promise<ConsoleAbilities> {
+  const keys = Object.keys(CONSOLE_PAGE_PERMISSIONS) as Array<keyof ConsoleAbilities>;
+  const decisions = await decideMany(
+    deps,
+    principal,
+    keys.map((k) => ({ action: CONSOLE_PAGE_PERMISSIONS[k][0], resource: CONSOLE_PAGE_PERMISSIONS[k][1] })),
+  );
+  return Object.fromEntries(keys.map((k, i) => [k, decisions[i]!])) as unknown as ConsoleAbilities;
+}

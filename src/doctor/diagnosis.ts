@@ -1,0 +1,73 @@
+import { formatTime } from '../mail/mail-templates.ts';
+
+/**
+ * One reason a sign-in failed, in words for the owner, with the one action that fixes it.
+ * `code` is stable (tests and the audit trail use it); `text` and `fix` are for people.
+ */
+export interface Cause {
+  code:
+    | 'WrongPassword'
+    | 'PasswordResetByAdministrator'
+    | 'PasswordChanged'
+    | 'PasswordExpired'
+    | 'PasswordExpiredHard'
+    | 'PasswordResetRequired'
+    | 'NoConsolePassword'
+    | 'MfaDeviceRemoved'
+    | 'MfaLocked'
+    | 'SignInLocked'
+    | 'WrongAccount'
+    | 'WrongIdentity'
+    | 'UserNotInAccount'
+    | 'NothingRecorded';
+  text: string;
+  fix: { label: string; url: string };
+}
+
+export interface AuditFact {
+  event_name: string;
+  outcome: string | null;
+  reason: string | null;
+  time: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  source_ip: string | null;
+  user_agent: string | null;
+  target_id: string | null;
+}
+
+export function when(iso: string): string {
+  return formatTime(iso);
+}
+
+/** "203.0.113.7 (Firefox)" — the browser family only, as owners recognise it. */
+export function where(ip: string | null, userAgent: string | null): string {
+  const browser = browserOf(userAgent);
+  if (!ip) return browser ? browser : 'the command line (no network address)';
+  return browser ? `${ip} (${browser})` : ip;
+}
+
+export function browserOf(userAgent: string | null): string {
+  if (!userAgent) return '';
+  for (const [pattern, name] of [
+    [/Edg\//, 'Edge'],
+    [/Firefox\//, 'Firefox'],
+    [/Chrome\//, 'Chrome'],
+    [/Safari\//, 'Safari'],
+    [/curl\//, 'curl'],
+    [/aws-cli|aws-sdk/, 'AWS CLI/SDK'],
+  ] as const) {
+    if (pattern.test(userAgent)) return name;
+  }
+  return userAgent.slice(0, 40);
+}
+
+/** Who made a change, as the owner reads it. */
+export function byWhom(fact: AuditFact, ownerId: string): string {
+  if (fact.actor_id === ownerId) return 'you';
+  if (fact.actor_type === 'root') return 'the root user';
+  if (fact.actor_type === 'user') return `IAM user ${fact.actor_name ?? fact.actor_id ?? ''}`;
+  if (fact.actor_type === 'cli') return 'an operator (command line)';
+  return fact.actor_name ?? fact.actor_type;
+}

@@ -1,0 +1,350 @@
+import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Db } from '../db/database.ts';
+import { enqueueMail, publicLink } from '../mail/mail.service.ts';
+import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
+import { DAY, HOUR } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { emailKey } from '../shared/validation.ts';
+import { findFailuresByKey } from '../support/support-reference.repository.ts';
+import { rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
+import { identifierKeyOf, nameKeyOf, secretKeyOf } from './attempt-keys.ts';
+import { type AuditFact, type Cause, byWhom, when, where } from './diagnosis.ts';
+import { diagnosisMail } from './doctor-mail.ts';
+import {
+  type RootOwner,
+  type UserFacts,
+  auditEventsAbout,
+  countDiagnosesSince,
+  findRootOwnerByEmail,
+  findRootOwnerOfAccount,
+  findUserFacts,
+  mfaBlockedUntil,
+  siblingAccountsWithUser,
+} from './doctor.repository.ts';
+
+/** What the person says they tried: the root email, or an account and user name. */
+export type DiagnosisRequest = { kind: 'root'; email: string } | { kind: 'user'; accountRef: string; userName: string };
+
+/** At most this many reports to one owner's channel per window; the rest are dropped (and audited). */
+export const DIAGNOSIS_LIMIT = 3;
+export const DIAGNOSIS_WINDOW_MS = HOUR;
+/** How far back the record is read. */
+export const LOOKBACK_MS = 30 * DAY;
+
+/** Who receives the report. `administrators` means the root email plus a notice in the console. */
+export type Audience = 'owner' | 'administrators';
+
+/**
+ * "Why can't I sign in?": reads the recorded attempts and credential history of the
+ * principal the person names, and mails what it finds, with the fix for each cause, to
+ * a channel the owner controls. The page that calls it answers before it runs and the
+ * same way whatever it finds; an unknown identifier gets nothing sent.
+ */
+export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta: RequestMeta): Promise<void> {
+  if (request.kind === 'root') {
+    const owner = await findRootOwnerByEmail(deps.db, emailKey(request.email));
+    if (!owner) return recordUnknown(deps, meta, null);
+    const causes = await causesFor(deps, owner, { kind: 'root' }, 'owner');
+    return deliver(deps, meta, { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes });
+  }
+
+  const account = await findRootOwnerOfAccount(deps.db, request.accountRef);
+  if (!account) return recordUnknown(deps, meta, null);
+  const nameKey = request.userName.trim().toLowerCase();
+  const user = await findUserFacts(deps.db, account.accountId, nameKey);
+  if (!user) {
+    const causes = await unknownUserCauses(deps, account, request.userName);
+    if (causes.length === 0) return recordUnknown(deps, meta, account.accountId);
+    return deliver(deps, meta, { owner: account, audience: 'administrators', to: account.email, ownerKey: account.accountId, subjectName: request.userName.trim(), causes });
+  }
+  const toOwner = user.contactEmailVerified && user.contactEmail !== null;
+  const audience: Audience = toOwner ? 'owner' : 'administrators';
+  const causes = await causesFor(deps, account, { kind: 'user', user }, audience);
+  return deliver(deps, meta, {
+    owner: account,
+    audience,
+    to: toOwner ? user.contactEmail! : account.email,
+    ownerKey: toOwner ? user.id : account.accountId,
+    subjectName: user.name,
+    userId: user.id,
+    causes,
+  });
+}
+
+async function recordUnknown(deps: Deps, meta: RequestMeta, accountId: string | null): Promise<void> {
+  await deps.db.transaction().execute((tx) =>
+    recordAudit(tx, deps, meta, {
+      accountId,
+      actor: ANONYMOUS,
+      eventName: 'SignInDiagnosisRequested',
+      outcome: 'Failure',
+      reason: accountId ? 'UnknownUser' : 'UnknownIdentifier',
+    }),
+  );
+}
+
+function signInUrl(deps: Deps, owner: RootOwner): string {
+  return publicLink(deps, `/signin/${owner.alias ?? owner.accountId}`);
+}
+
+type Subject = { kind: 'root' } | { kind: 'user'; user: UserFacts };
+
+async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audience: Audience): Promise<Cause[]> {
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - LOOKBACK_MS).toISOString();
+  const principalId = subject.kind === 'root' ? owner.accountId : subject.user.id;
+  const name = subject.kind === 'root' ? 'root' : subject.user.name;
+  const events = (await auditEventsAbout(deps.db, owner.accountId, principalId, since)) as AuditFact[];
+  const causes: Cause[] = [];
+  const add = (cause: Cause) => {
+    if (!causes.some((c) => c.code === cause.code)) causes.push(cause);
+  };
+  const loginUrl = subject.kind === 'root' ? publicLink(deps, '/signin', { choose: '1' }) : signInUrl(deps, owner);
+  const resetFix =
+    subject.kind === 'root'
+      ? { label: 'Reset your password by email', url: publicLink(deps, '/signin/forgot') }
+      : audience === 'administrators'
+        ? { label: `Set a new password for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
+        : { label: 'Ask your administrators for a new password', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) };
+
+  const lastSuccess = events.find((e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId);
+  const failures = events.filter(
+    (e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && (!lastSuccess || e.time > lastSuccess.time),
+  );
+
+  // Changes someone else made are the likeliest surprise: they come first.
+  for (const e of events) {
+    if (e.target_id !== principalId) continue;
+    const who = byWhom(e, principalId);
+    // A password set when the user was created is the one they were given, not a surprise.
+    const replacedPassword = e.event_name === 'UpdateLoginProfile' || (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && e.time > lastSuccess.time);
+    if (replacedPassword && e.actor_id !== principalId) {
+      add({
+        code: 'PasswordResetByAdministrator',
+        text: `The password of ${name} was reset by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. The old password no longer works.`,
+        fix: { label: 'Sign in with the password the administrator gave you', url: loginUrl },
+      });
+    } else if (e.event_name === 'DeleteLoginProfile') {
+      add({
+        code: 'NoConsolePassword',
+        text: `The console password of ${name} was removed by ${who} on ${when(e.time)}.`,
+        fix: resetFix,
+      });
+    } else if (e.event_name === 'DeactivateMFADevice' || e.event_name === 'DeleteVirtualMFADevice') {
+      add({
+        code: 'MfaDeviceRemoved',
+        text: `An MFA device of ${name} was removed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. Codes from it are no longer asked for or accepted.`,
+        fix: { label: 'Sign in with the password alone, then add a new MFA device', url: loginUrl },
+      });
+    } else if (['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) && (!lastSuccess || e.time > lastSuccess.time || e.actor_id !== principalId)) {
+      add({
+        code: 'PasswordChanged',
+        text: `The password of ${name} was changed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}.`,
+        fix: resetFix,
+      });
+    }
+  }
+
+  const wrong = failures.filter((e) => e.reason === 'WrongPassword' || e.reason === 'EmptyPassword');
+  if (wrong.length > 0) {
+    const last = wrong[0]!;
+    add({
+      code: 'WrongPassword',
+      text: `A wrong password was entered for ${name} ${wrong.length === 1 ? 'once' : `${wrong.length} times`}${lastSuccess ? ' since the last successful sign-in' : ''}, last on ${when(last.time)} from ${where(last.source_ip, last.user_agent)}.`,
+      fix: resetFix,
+    });
+  }
+
+  if (subject.kind === 'user') {
+    const { user } = subject;
+    if (!user.hasLoginProfile) {
+      add({ code: 'NoConsolePassword', text: `${name} has no console password, so it cannot sign in to the console.`, fix: resetFix });
+    } else {
+      const expiry = await getUserPasswordExpiry(deps, owner.accountId, user.id);
+      if (expiry?.hardExpired || failures.some((e) => e.reason === 'PasswordExpiredHard')) {
+        add({
+          code: 'PasswordExpiredHard',
+          text: `The password of ${name} expired${expiry?.expiresAt ? ` on ${when(expiry.expiresAt)}` : ''}, and the account's policy lets only an administrator set a new one.`,
+          fix:
+            audience === 'administrators'
+              ? { label: `Reset the password of ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
+              : { label: 'Ask your administrators to reset it', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) },
+        });
+      } else if (expiry?.expired) {
+        add({
+          code: 'PasswordExpired',
+          text: `The password of ${name} expired${expiry.expiresAt ? ` on ${when(expiry.expiresAt)}` : ''}. It still works once, to choose a new one.`,
+          fix: { label: 'Sign in and choose a new password', url: loginUrl },
+        });
+      }
+      if (user.passwordResetRequired) {
+        add({
+          code: 'PasswordResetRequired',
+          text: `An administrator requires ${name} to choose a new password at the next sign-in.`,
+          fix: { label: 'Sign in with the current password, then choose a new one', url: loginUrl },
+        });
+      }
+    }
+  }
+
+  const lock = await deps.guard.throttle.state(
+    { identifier: subject.kind === 'root' ? rootIdentifier(owner.email) : userIdentifier(owner.accountId, name), deviceId: null },
+    'password',
+    now,
+  );
+  if (lock.stopped || lock.waitUntil) {
+    add({
+      code: 'SignInLocked',
+      text: lock.stopped
+        ? `Sign-in as ${name} is locked after ${lock.failures} wrong passwords in a row, until it is unlocked.`
+        : `Sign-in as ${name} is paused after ${lock.failures} wrong passwords in a row, until ${when(lock.waitUntil!)}.`,
+      fix:
+        subject.kind === 'root'
+          ? { label: 'Use the unlock link we emailed you, or reset your password', url: publicLink(deps, '/signin/forgot') }
+          : audience === 'administrators'
+            ? { label: `Unlock sign-in for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
+            : { label: 'Ask your administrators to unlock it', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) },
+    });
+  }
+
+  const blockedUntil = await mfaBlockedUntil(deps.db, principalId);
+  if (blockedUntil && blockedUntil > now.toISOString()) {
+    add({
+      code: 'MfaLocked',
+      text: `Too many wrong MFA codes were entered for ${name}: the second step is locked until ${when(blockedUntil)}.`,
+      fix:
+        subject.kind === 'root'
+          ? { label: 'Wait until then, or sign in with alternative factors', url: publicLink(deps, '/signin/mfa-help') }
+          : audience === 'administrators'
+            ? { label: `Review the MFA devices of ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
+            : { label: 'Wait until then, or ask your administrators for MFA help', url: publicLink(deps, '/signin/mfa-help') },
+    });
+  }
+
+  const secretKey = secretKeyOf(deps);
+  if (secretKey) {
+    if (subject.kind === 'root') {
+      // The root email typed into the IAM user form, as a user name.
+      const misuse = await findFailuresByKey(deps.db, 'name_key', nameKeyOf(secretKey, owner.email), since, 'signin-user');
+      if (misuse.length > 0) {
+        add({
+          code: 'WrongIdentity',
+          text: `Your root email address was entered as an IAM user name ${times(misuse.length)}, last on ${when(misuse[0]!.created_at)}. The root user signs in with the email address on the root user form, not as an IAM user.`,
+          fix: { label: 'Sign in as the root user', url: publicLink(deps, '/signin', { choose: '1' }) },
+        });
+      }
+    } else {
+      const nameKey = nameKeyOf(secretKey, name);
+      const onRootForm = await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-root');
+      if (onRootForm.length > 0) {
+        add({
+          code: 'WrongIdentity',
+          text: `The user name ${name} was entered on the root user form ${times(onRootForm.length)}, last on ${when(onRootForm[0]!.created_at)}. IAM users sign in on their account's sign-in page.`,
+          fix: { label: `Sign in as IAM user ${name}`, url: loginUrl },
+        });
+      }
+      const elsewhere = (await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-user')).filter(
+        // Never names the other account: only that the name was used somewhere it does not exist.
+        (f) => f.account_id !== owner.accountId && (f.reason === 'UnknownAccount' || f.reason === 'UnknownUser'),
+      );
+      if (elsewhere.length > 0) {
+        add({
+          code: 'WrongAccount',
+          text: `The user name ${name} was used to sign in to another account, or to an account ID or alias that does not exist, ${times(elsewhere.length)}, last on ${when(elsewhere[0]!.created_at)}. ${name} exists only in account ${owner.alias ?? owner.accountId}.`,
+          fix: { label: `Sign in at your account's own address`, url: loginUrl },
+        });
+      }
+    }
+  }
+
+  if (causes.length === 0) {
+    add({
+      code: 'NothingRecorded',
+      text: `No failed sign-in of ${name} was recorded in the last 30 days, and nobody changed its credentials. Check that you are signing in ${subject.kind === 'root' ? 'as the root user with this email address' : `to account ${owner.alias ?? owner.accountId}`}.`,
+      fix: subject.kind === 'root' ? resetFix : { label: 'Sign in here', url: loginUrl },
+    });
+  }
+  return causes;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
+}
+
+/** A user name that does not exist in the account: the "wrong account" case, or simply not there. */
+async function unknownUserCauses(deps: Deps, account: RootOwner, userName: string): Promise<Cause[]> {
+  const nameKey = userName.trim().toLowerCase();
+  const causes: Cause[] = [];
+  const siblings = await siblingAccountsWithUser(deps.db, emailKey(account.email), account.accountId, nameKey);
+  for (const sibling of siblings) {
+    causes.push({
+      code: 'WrongAccount',
+      text: `There is no IAM user ${userName.trim()} in account ${account.alias ?? account.accountId}, but account ${sibling.alias ?? sibling.id} (whose root email is the same) has a user ${sibling.name}.`,
+      fix: { label: `Sign in to account ${sibling.alias ?? sibling.id}`, url: publicLink(deps, `/signin/${sibling.alias ?? sibling.id}`) },
+    });
+  }
+  const secretKey = secretKeyOf(deps);
+  const since = new Date(deps.clock.now().getTime() - LOOKBACK_MS).toISOString();
+  if (causes.length === 0 && secretKey) {
+    const tried = await findFailuresByKey(
+      deps.db,
+      'identifier_key',
+      identifierKeyOf(secretKey, { kind: 'user', accountRef: account.accountId, userName }),
+      since,
+      'signin-user',
+    );
+    if (tried.length > 0) {
+      causes.push({
+        code: 'UserNotInAccount',
+        text: `Someone tried ${times(tried.length)} to sign in as IAM user ${userName.trim()}, which does not exist in account ${account.alias ?? account.accountId}; last on ${when(tried[0]!.created_at)}.`,
+        fix: { label: 'Check the user names of this account', url: publicLink(deps, '/console/users') },
+      });
+    }
+  }
+  return causes;
+}
+
+interface Delivery {
+  owner: RootOwner;
+  audience: Audience;
+  to: string;
+  ownerKey: string;
+  subjectName: string;
+  userId?: string;
+  causes: Cause[];
+}
+
+async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx: Db) => {
+    const recent = await countDiagnosesSince(tx, d.ownerKey, new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString());
+    if (recent >= DIAGNOSIS_LIMIT) {
+      await recordAudit(tx, deps, meta, {
+        accountId: d.owner.accountId,
+        actor: ANONYMOUS,
+        eventName: 'SignInDiagnosisRequested',
+        outcome: 'Failure',
+        reason: 'RateLimited',
+        target: { id: d.userId ?? d.ownerKey, name: d.subjectName },
+      });
+      return;
+    }
+    await recordAudit(tx, deps, meta, {
+      accountId: d.owner.accountId,
+      actor: ANONYMOUS,
+      eventName: 'SignInDiagnosisSent',
+      outcome: 'Success',
+      target: { id: d.ownerKey, name: d.subjectName },
+      details: {
+        channel: d.audience,
+        ...(d.userId ? { userId: d.userId } : {}),
+        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.url })),
+      },
+    });
+    await enqueueMail(tx, deps, meta, {
+      to: d.to,
+      accountId: d.owner.accountId,
+      mail: diagnosisMail({ audience: d.audience, subjectName: d.subjectName, accountRef: d.owner.alias ?? d.owner.accountId, causes: d.causes, time: now.toISOString() }),
+    });
+  });
+}

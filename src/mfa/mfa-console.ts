@@ -1,0 +1,59 @@
+import type { Principal } from '../accounts/principal.ts';
+import type { Deps } from '../shared/deps.ts';
+import { type SafeHtml, html } from '../shared/html.ts';
+import { alertBox } from '../web/layout.ts';
+import { adminMfaSection, mfaSection } from './mfa.pages.ts';
+import { hasEnabledDevice, listDevicesOf } from './mfa.repository.ts';
+import { recoveryCodeStatus } from './recovery-codes.service.ts';
+import { findPhoneVerification, findRecoveryWaitHours, findRootPhone } from './mfa-recovery.repository.ts';
+import { rootRecoverySection } from './mfa-recovery.pages.ts';
+import { currentRecovery } from './mfa-recovery.service.ts';
+
+/** Notices the Security credentials page shows after an MFA change (`?done=`). */
+export const MFA_NOTICES: Record<string, string> = {
+  'mfa-added': 'The MFA device was added. You will be asked for it (or another device) when you sign in.',
+  'mfa-removed': 'The MFA device was removed.',
+  'mfa-resynced': 'The authenticator app was resynced.',
+  'mfa-deactivated': "The user's MFA device was deactivated.",
+  'phone-code-sent': 'We sent a code to the new phone number. Enter it below to confirm the number.',
+  'phone-confirmed': 'The account phone number was confirmed.',
+  'recovery-wait-saved': 'The waiting period was saved.',
+  'recovery-cancelled': 'The sign-in without MFA was cancelled.',
+};
+
+/** The MFA card of the Security credentials page, with its data loaded. */
+export async function mfaCredentialsSection(deps: Deps, principal: Principal, csrf: string): Promise<SafeHtml> {
+  const [devices, codes] = await Promise.all([listDevicesOf(deps.db, principal.id), recoveryCodeStatus(deps.db, principal.id)]);
+  const section = mfaSection(csrf, principal, devices, codes, deps.clock.now());
+  if (principal.type !== 'root') return section;
+  const [phone, pending, waitHours, open] = await Promise.all([
+    findRootPhone(deps.db, principal.accountId),
+    findPhoneVerification(deps.db, principal.accountId),
+    findRecoveryWaitHours(deps.db, principal.accountId),
+    currentRecovery(deps, principal.accountId),
+  ]);
+  return html`${section}${rootRecoverySection(csrf, {
+    phone: phone?.phone ?? null,
+    phoneVerified: phone?.verified ?? false,
+    pendingPhone: pending?.phone ?? null,
+    waitHours,
+    openRecoveryId: open?.id ?? null,
+  })}`;
+}
+
+/** The console front page's nudge for a root user without MFA. */
+export async function mfaNudge(deps: Deps, principal: Principal): Promise<SafeHtml> {
+  if (principal.type !== 'root') return html``;
+  const open = await currentRecovery(deps, principal.accountId);
+  if (open) {
+    return alertBox('Someone is signing in as the root user without an MFA device. If this is not you, cancel it on the Security credentials page now.', 'warning');
+  }
+  if (await hasEnabledDevice(deps.db, principal.id)) return html``;
+  return html`${alertBox('The root user has no MFA device. Add one on the Security credentials page so a stolen password alone cannot take over the account.', 'warning')}
+<p><a class="button" href="/console/security-credentials#mfa">Add MFA</a></p>`;
+}
+
+/** The MFA card of an administrator's view of a user. */
+export async function adminUserMfaSection(deps: Deps, userId: string, userName: string, csrf: string): Promise<SafeHtml> {
+  return adminMfaSection(csrf, userName, await listDevicesOf(deps.db, userId), deps.clock.now());
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAuditEvents } from '../audit/audit.repository.ts';
+import { listOutbox } from '../mail/outbox.repository.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
+import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { HOUR } from '../shared/clock.ts';
+import { listPhoneMessages } from './mfa-recovery.repository.ts';
+import { codeAt, stepAt } from './totp.ts';
+
+const PHONE = '+44 20 7946 0123';
+const E164 = '+442079460123';
+
+describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect) => {
+  let t: TestContext;
+  let account: Awaited<ReturnType<typeof makeAccount>>;
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    account = await makeAccount(t.deps);
+  });
+  afterAll(() => t.close());
+
+  const now = () => stepAt(t.clock.now());
+
+  async function latestMail(template: string) {
+    const mail = (await listOutbox(t.deps.db, { limit: 50, recipient: account.email })).find((m) => m.template === template);
+    expect(mail, template).toBeDefined();
+    return mail!;
+  }
+
+  async function latestPhoneCode(): Promise<string> {
+    const [message] = await listPhoneMessages(t.deps.db, { recipient: E164, limit: 1 });
+    expect(message).toBeDefined();
+    return /(\d{6})/.exec(message!.body.replaceAll(' ', ''))![1]!;
+  }
+
+  /** The root user with an authenticator app and a verified phone, as set up on Security credentials. */
+  it('lets the root user confirm the account phone number by a code', async () => {
+    const owner = new Browser(t.app);
+    await owner.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
+    const bad = await owner.post('/console/mfa/phone', { phone: '0207 946', channel: 'sms' }, { csrfFrom: '/console/security-credentials' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('international form');
+    const sent = await owner.post('/console/mfa/phone', { phone: PHONE, channel: 'sms' }, { csrfFrom: '/console/security-credentials' });
+    expect(sent.statusCode).toBe(303);
+    const wrong = await owner.post('/console/mfa/phone/confirm', { code: '000000' === (await latestPhoneCode()) ? '111111' : '000000' }, { csrfFrom: '/console/security-credentials' });
+    expect(wrong.statusCode).toBe(400);
+    const confirmed = await owner.post('/console/mfa/phone/confirm', { code: await latestPhoneCode() }, { csrfFrom: '/console/security-credentials' });
+    expect(confirmed.headers.location).toContain('done=phone-confirmed');
+    expect((await owner.get('/console/security-credentials')).body).toContain(`<strong>${E164}</strong> (verified)`);
+
+    // And an authenticator app, which will then be "lost".
+    const started = await owner.post('/console/mfa/authenticator', { name: 'lost-phone' }, { csrfFrom: '/console/security-credentials' });
+    const secret = /<code id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec(started.body)![1]!.replaceAll(' ', '');
+    const device = /name="device" value="([^"]+)"/.exec(started.body)![1]!;
+    await owner.post('/console/mfa/authenticator/enable', { device, code1: codeAt(secret, now() - 1), code2: codeAt(secret, now()) }, { csrfFrom: '/console/security-credentials' });
+    t.clock.advance(30_000);
+  });
+
+  async function throughEmailAndPhone(browser: Browser) {
+    expect((await browser.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).headers.location).toBe('/signin/mfa');
+    const help = await browser.get('/signin/mfa-help');
+    expect(help.body).toContain('Sign in using alternative factors');
+    const started = await browser.post('/signin/mfa-help/start', {}, { csrfFrom: '/signin/mfa-help' });
+    expect(started.body).toContain('Step 1 of 2: email');
+    // The phone step is not open before the email is proved.
+    const early = await browser.post('/signin/mfa-help/phone/send', { channel: 'sms' }, { csrfFrom: '/signin/mfa-help' });
+    expect(early.statusCode).toBe(403);
+
+    const mail = await latestMail('mfa-recovery-email');
+    const link = /(\/signin\/mfa-help\/email\?token=[a-z0-9.]+)/.exec(mail.text)![1]!;
+    const cancelLink = /(\/signin\/mfa-help\/cancel\?token=[a-z0-9.]+)/.exec(mail.text)![1]!;
+    // Opening the link changes nothing; confirming does (from any browser).
+    const mailbox = new Browser(t.app);
+    expect((await mailbox.get(link)).body).toContain('Confirm my email address');
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    expect((await mailbox.post('/signin/mfa-help/email', { token }, { csrfFrom: link })).statusCode).toBe(200);
+
+    const phoneStep = await browser.get('/signin/mfa-help');
+    expect(phoneStep.body).toContain('Step 2 of 2: phone');
+    await browser.post('/signin/mfa-help/phone/send', { channel: 'voice' }, { csrfFrom: '/signin/mfa-help' });
+    const [call] = await listPhoneMessages(t.deps.db, { recipient: E164, limit: 1 });
+    expect(call?.channel).toBe('voice');
+    const wrong = await browser.post('/signin/mfa-help/phone', { code: '12345' }, { csrfFrom: '/signin/mfa-help' });
+    expect(wrong.statusCode).toBe(403);
+    const right = await browser.post('/signin/mfa-help/phone', { code: await latestPhoneCode() }, { csrfFrom: '/signin/mfa-help' });
+    expect(right.statusCode).toBe(200);
+    return { cancelToken: new URL(cancelLink, 'http://x').searchParams.get('token')! };
+  }
+
+  it('signs the root user in after proving email and phone, then lets it remove the lost device', async () => {
+    const browser = new Browser(t.app);
+    await throughEmailAndPhone(browser);
+    const ready = await browser.get('/signin/mfa-help');
+    expect(ready.body).toContain('Sign in to the console');
+    const done = await browser.post('/signin/mfa-help/complete', {}, { csrfFrom: '/signin/mfa-help' });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/console/security-credentials');
+    const page = await browser.get('/console/security-credentials');
+    expect(page.statusCode).toBe(200);
+    const deviceId = /action="\/console\/mfa\/devices\/([^/]+)\/remove"/.exec(page.body)![1]!;
+    expect((await browser.post(`/console/mfa/devices/${deviceId}/remove`, {}, { csrfFrom: '/console/security-credentials' })).statusCode).toBe(303);
+    const names = (await listAuditEvents(t.deps.db, { accountId: account.id, limit: 30 })).map((e) => e.event_name);
+    for (const event of ['MfaRecoveryStarted', 'MfaRecoveryEmailVerified', 'MfaRecoveryPhoneVerified', 'MfaRecoveryCompleted', 'DeactivateMFADevice']) {
+      expect(names).toContain(event);
+    }
+    await latestMail('mfa-recovery-completed');
+    await latestMail('mfa-device-removed');
+    // Without a device, the password alone signs in again.
+    expect((await new Browser(t.app).post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).headers.location).toBe('/console');
+  });
+
+  it('holds the sign-in for the waiting period, during which the owner can cancel it', async () => {
+    const owner = new Browser(t.app);
+    await owner.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
+    await owner.post('/console/mfa/recovery-wait', { waitHours: '24' }, { csrfFrom: '/console/security-credentials' });
+    const started = await owner.post('/console/mfa/authenticator', { name: 'second-phone' }, { csrfFrom: '/console/security-credentials' });
+    const secret = /<code id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec(started.body)![1]!.replaceAll(' ', '');
+    const device = /name="device" value="([^"]+)"/.exec(started.body)![1]!;
+    await owner.post('/console/mfa/authenticator/enable', { device, code1: codeAt(secret, now() - 1), code2: codeAt(secret, now()) }, { csrfFrom: '/console/security-credentials' });
+    t.clock.advance(30_000);
+
+    const someone = new Browser(t.app);
+    const { cancelToken } = await throughEmailAndPhone(someone);
+    const waiting = await someone.get('/signin/mfa-help');
+    expect(waiting.body).toContain('Waiting period');
+    expect((await someone.post('/signin/mfa-help/complete', {}, { csrfFrom: '/signin?choose=1' })).statusCode).toBe(403);
+    await latestMail('mfa-recovery-verified');
+    // The signed-in owner sees it on the console.
+    expect((await owner.get('/console')).body).toContain('signing in as the root user without an MFA device');
+
+    const cancelled = await new Browser(t.app).post('/signin/mfa-help/cancel', { token: cancelToken }, { csrfFrom: '/signin?choose=1' });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.body).toContain('The sign-in was cancelled');
+    t.clock.advance(25 * HOUR);
+    // Even after the period, a cancelled recovery never completes.
+    const again = new Browser(t.app);
+    await again.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
+    expect((await again.get('/signin/mfa-help')).body).toContain('Sign in using alternative factors');
+    const names = (await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'MfaRecoveryCancelled', limit: 5 })).map((e) => e.event_name);
+    expect(names).toHaveLength(1);
+  });
+});

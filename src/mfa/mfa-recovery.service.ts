@@ -1,0 +1,419 @@
+import { type Principal, actorOf } from '../accounts/principal.ts';
+import { listAuditEvents } from '../audit/audit.repository.ts';
+import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Db } from '../db/database.ts';
+import { publicLink } from '../mail/mail.service.ts';
+import type { SessionRecord } from '../sessions/session.repository.ts';
+import { deleteSessionRow } from '../sessions/session.repository.ts';
+import { startSession } from '../sessions/session.service.ts';
+import { HOUR, MINUTE } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError, invalid } from '../shared/errors.ts';
+import { newRowId } from '../shared/ids.ts';
+import { hashSecret, matchesHash, newToken } from '../shared/secrets.ts';
+import { formatTime } from '../mail/mail-templates.ts';
+import { MFA_REQUIRED, holdForMfa } from './mfa-signin.service.ts';
+import { mailRootAboutRecovery } from './mfa-mail.ts';
+import { codesPaused, countCodeFailure, resetCodeFailures } from './mfa-throttle.ts';
+import { extendSignInStep, findSignInStep } from './mfa.repository.ts';
+import {
+  type RecoveryRecord,
+  deletePhoneVerification,
+  findPhoneVerification,
+  findRecovery,
+  findRecoveryWaitHours,
+  findRootPhone,
+  insertRecovery,
+  openRecoveryIds,
+  replacePhoneVerification,
+  saveRecoveryWaitHours,
+  setRootPhone,
+  updateOpenRecovery,
+} from './mfa-recovery.repository.ts';
+import { type PhoneChannel, normalisePhone, queuePhoneCode, sixDigitCode } from './phone-gateway.ts';
+
+/**
+ * Root sign-in with alternative factors, for an owner who lost every MFA device: after
+ * the password, prove the root email (a link) and then the account's verified phone (a
+ * code by SMS or voice). Both must succeed. An account may add a waiting period during
+ * which the owner can cancel from the mail or any signed-in session. Email alone never
+ * removes or bypasses MFA. IAM users cannot do this: an administrator deactivates their device.
+ */
+
+/** Time to finish the steps once started (before any waiting period). */
+const RECOVERY_MS = HOUR;
+const PHONE_CODE_MS = 10 * MINUTE;
+const PHONE_ATTEMPTS = 5;
+/** The half-signed-in session may stay this long while the owner reads mail and takes a call. */
+const STEP_DURING_RECOVERY_MS = HOUR;
+export const MAX_RECOVERY_WAIT_HOURS = 24 * 7;
+
+export type RecoveryStage = 'email' | 'phone' | 'waiting' | 'ready';
+
+export interface RecoveryView {
+  id: string;
+  stage: RecoveryStage;
+  readyAt: string | null;
+  phoneHint: string | null;
+  codeSent: boolean;
+}
+
+function phoneHint(phone: string): string {
+  return `${phone.slice(0, 3)}…${phone.slice(-2)}`;
+}
+
+function stageOf(r: RecoveryRecord, now: string): RecoveryStage {
+  if (!r.emailVerifiedAt) return 'email';
+  if (!r.phoneVerifiedAt) return 'phone';
+  return r.readyAt && r.readyAt <= now ? 'ready' : 'waiting';
+}
+
+function recoveryToken(id: string, secret: string): string {
+  return `${id}.${secret}`;
+}
+
+/** Splits `id.secret` where the id is a row ID (not the 16-character token id). */
+function splitToken(value: string | undefined): { id: string; secret: string } | null {
+  if (!value || value.length > 200) return null;
+  const match = /^([a-z0-9]{21})\.([a-z2-7]{32})$/.exec(value);
+  return match ? { id: match[1]!, secret: match[2]! } : null;
+}
+
+async function audit(tx: Db, deps: Deps, meta: RequestMeta, accountId: string, eventName: string, outcome: 'Success' | 'Failure', details: Record<string, unknown> = {}, reason?: string) {
+  await recordAudit(tx, deps, meta, {
+    accountId,
+    actor: { type: 'root', id: accountId, name: 'root' },
+    eventName,
+    outcome,
+    ...(reason ? { reason } : {}),
+    target: { id: accountId, name: 'root' },
+    details,
+  });
+}
+
+/** The account's open recovery as the sign-in page shows it, or null when there is none. */
+export async function currentRecovery(deps: Deps, accountId: string): Promise<RecoveryView | null> {
+  const now = deps.clock.now().toISOString();
+  const ids = await openRecoveryIds(deps.db, accountId, now);
+  const recovery = ids.length ? await findRecovery(deps.db, ids[ids.length - 1]!) : null;
+  if (!recovery) return null;
+  const phone = await findRootPhone(deps.db, accountId);
+  return {
+    id: recovery.id,
+    stage: stageOf(recovery, now),
+    readyAt: recovery.readyAt,
+    phoneHint: phone?.phone && phone.verified ? phoneHint(phone.phone) : null,
+    codeSent: recovery.phoneCodeHash !== null,
+  };
+}
+
+function requireRootStep(session: SessionRecord, principal: Principal): asserts principal is Extract<Principal, { type: 'root' }> {
+  if (principal.type !== 'root' || session.restriction !== MFA_REQUIRED) {
+    throw new GatehouseError('AccessDenied', 'Only the root user can sign in with alternative factors. IAM users ask an administrator to deactivate the device.');
+  }
+}
+
+/**
+ * Starts a recovery: mails the root address a link to prove it, and a link to cancel.
+ * Needs a verified phone on file, or there is no second factor to prove.
+ */
+export async function startRecovery(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<void> {
+  requireRootStep(session, principal);
+  const phone = await findRootPhone(deps.db, principal.accountId);
+  if (!phone?.phone || !phone.verified) {
+    throw new GatehouseError('AccessDenied', 'This account has no verified phone number, so it cannot sign in with alternative factors. Use a recovery code, or contact whoever runs this Gatehouse service.');
+  }
+  const id = newRowId();
+  const email = newToken();
+  const cancel = newToken();
+  const now = deps.clock.now();
+  const step = await findSignInStep(deps.db, session.id);
+  await deps.db.transaction().execute(async (tx) => {
+    for (const open of await openRecoveryIds(tx, principal.accountId, now.toISOString())) {
+      await updateOpenRecovery(tx, open, { cancelled_at: now.toISOString() });
+    }
+    await insertRecovery(tx, {
+      id,
+      accountId: principal.accountId,
+      emailSecretHash: email.secretHash,
+      cancelSecretHash: cancel.secretHash,
+      phoneCodeHash: null,
+      phoneCodeExpiresAt: null,
+      phoneAttempts: 0,
+      emailVerifiedAt: null,
+      phoneVerifiedAt: null,
+      readyAt: null,
+      cancelledAt: null,
+      completedAt: null,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + RECOVERY_MS + (await findRecoveryWaitHours(tx, principal.accountId)) * HOUR).toISOString(),
+    });
+    if (step) await extendSignInStep(tx, session.id, new Date(now.getTime() + STEP_DURING_RECOVERY_MS).toISOString());
+    else await holdForMfa(tx, deps, session.id, null);
+    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryStarted', 'Success', { recoveryId: id });
+    await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
+      template: 'mfa-recovery-email',
+      subject: 'Confirm: sign in to Gatehouse without your MFA device',
+      paragraphs: [
+        'Someone who knows the root user password asked to sign in with alternative factors because the MFA devices are lost or broken.',
+        'If this is you, confirm this address with the link below; the sign-in page then asks for a code sent to the account phone number.',
+        'If this is not you, cancel it and change the root password at once: someone knows it.',
+      ],
+      links: [
+        { label: 'Confirm my email address', url: publicLink(deps, '/signin/mfa-help/email', { token: recoveryToken(id, email.secret) }) },
+        { label: 'Cancel this sign-in', url: publicLink(deps, '/signin/mfa-help/cancel', { token: recoveryToken(id, cancel.secret) }) },
+      ],
+    });
+  });
+}
+
+async function recoveryFromLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel'): Promise<RecoveryRecord | null> {
+  const parts = splitToken(tokenValue);
+  if (!parts) return null;
+  const recovery = await findRecovery(deps.db, parts.id);
+  if (!recovery) return null;
+  const hash = which === 'email' ? recovery.emailSecretHash : recovery.cancelSecretHash;
+  if (!matchesHash(parts.secret, hash)) return null;
+  if (recovery.cancelledAt || recovery.completedAt || recovery.expiresAt <= deps.clock.now().toISOString()) return null;
+  return recovery;
+}
+
+/** Whether a mailed link (email confirmation or cancel) can still be used. */
+export async function recoveryLinkUsable(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel'): Promise<boolean> {
+  return (await recoveryFromLink(deps, tokenValue, which)) !== null;
+}
+
+/** The email link was followed and confirmed: the first factor is proved. */
+export async function confirmRecoveryEmail(deps: Deps, tokenValue: string | undefined, meta: RequestMeta): Promise<boolean> {
+  const recovery = await recoveryFromLink(deps, tokenValue, 'email');
+  if (!recovery) return false;
+  const now = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (tx) => {
+    if (!(await updateOpenRecovery(tx, recovery.id, { email_verified_at: recovery.emailVerifiedAt ?? now }))) return false;
+    await audit(tx, deps, meta, recovery.accountId, 'MfaRecoveryEmailVerified', 'Success', { recoveryId: recovery.id });
+    return true;
+  });
+}
+
+async function openRecoveryOf(deps: Deps, accountId: string): Promise<RecoveryRecord> {
+  const view = await currentRecovery(deps, accountId);
+  const recovery = view ? await findRecovery(deps.db, view.id) : null;
+  if (!recovery) throw new GatehouseError('NoSuchEntity', 'There is no sign-in with alternative factors under way. Start again.');
+  return recovery;
+}
+
+/** Sends the phone code by SMS or voice call, once the email is proved. */
+export async function sendRecoveryPhoneCode(deps: Deps, session: SessionRecord, principal: Principal, channel: PhoneChannel, meta: RequestMeta): Promise<void> {
+  requireRootStep(session, principal);
+  const recovery = await openRecoveryOf(deps, principal.accountId);
+  if (!recovery.emailVerifiedAt) throw new GatehouseError('AccessDenied', 'Confirm your email address first, with the link we sent.');
+  const phone = await findRootPhone(deps.db, principal.accountId);
+  if (!phone?.phone || !phone.verified) throw new GatehouseError('AccessDenied', 'This account has no verified phone number.');
+  const code = sixDigitCode();
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    await updateOpenRecovery(tx, recovery.id, {
+      phone_code_hash: hashSecret(`${recovery.id}:${code}`),
+      phone_code_expires_at: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
+      phone_attempts: 0,
+    });
+    await queuePhoneCode(tx, deps.clock, { accountId: principal.accountId, to: phone.phone!, channel, code, purpose: 'sign in without your MFA device' });
+    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneCodeSent', 'Success', { recoveryId: recovery.id, channel });
+  });
+}
+
+/**
+ * Checks the phone code. With both factors proved the recovery is ready at once, or after
+ * the account's waiting period; the owner is mailed either way, with a cancel link.
+ */
+export async function confirmRecoveryPhone(deps: Deps, session: SessionRecord, principal: Principal, code: string, meta: RequestMeta): Promise<boolean> {
+  requireRootStep(session, principal);
+  const recovery = await openRecoveryOf(deps, principal.accountId);
+  const now = deps.clock.now();
+  const fresh = recovery.phoneCodeExpiresAt !== null && recovery.phoneCodeExpiresAt > now.toISOString() && recovery.phoneAttempts < PHONE_ATTEMPTS;
+  const right = fresh && recovery.phoneCodeHash !== null && matchesHash(`${recovery.id}:${code.trim()}`, recovery.phoneCodeHash);
+  const waitHours = await findRecoveryWaitHours(deps.db, principal.accountId);
+  const readyAt = new Date(now.getTime() + waitHours * HOUR).toISOString();
+  return deps.db.transaction().execute(async (tx) => {
+    if (!right) {
+      await updateOpenRecovery(tx, recovery.id, { phone_attempts: recovery.phoneAttempts + 1 });
+      await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Failure', { recoveryId: recovery.id }, fresh ? 'WrongCode' : 'CodeExpired');
+      return false;
+    }
+    await updateOpenRecovery(tx, recovery.id, { phone_verified_at: now.toISOString(), ready_at: readyAt, phone_code_hash: null });
+    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Success', { recoveryId: recovery.id, readyAt });
+    await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
+      template: 'mfa-recovery-verified',
+      subject: 'Your Gatehouse root user can sign in without its MFA device',
+      paragraphs: [
+        'The root user email and phone number were both proved to sign in without an MFA device.',
+        waitHours > 0
+          ? `Because of this account's waiting period, the sign-in is possible from ${formatTime(readyAt)}. Until then it can be cancelled.`
+          : 'The sign-in can complete now.',
+        'If this is not you, cancel it with the link in the first message about this sign-in, or from the console of any signed-in root session; then change the root password and check the account phone number.',
+      ],
+      links: [],
+    });
+    return true;
+  });
+}
+
+/**
+ * Completes the sign-in: a new session that counts as MFA-authenticated (two factors were
+ * proved, email and phone), from which the owner removes the lost device and adds a new one.
+ */
+export async function completeRecovery(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<string> {
+  requireRootStep(session, principal);
+  const recovery = await openRecoveryOf(deps, principal.accountId);
+  const now = deps.clock.now().toISOString();
+  if (stageOf(recovery, now) !== 'ready') throw new GatehouseError('AccessDenied', 'The sign-in with alternative factors is not ready yet.');
+  return deps.db.transaction().execute(async (tx) => {
+    if (!(await updateOpenRecovery(tx, recovery.id, { completed_at: now }))) {
+      throw new GatehouseError('AccessDenied', 'This sign-in with alternative factors was cancelled.');
+    }
+    await deleteSessionRow(tx, session.id);
+    const { token } = await startSession(tx, deps, {
+      accountId: principal.accountId,
+      principalId: principal.id,
+      restriction: null,
+      mfaAt: now,
+      sourceIp: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryCompleted', 'Success', { recoveryId: recovery.id });
+    await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
+      template: 'mfa-recovery-completed',
+      subject: 'Your Gatehouse root user signed in without its MFA device',
+      paragraphs: [
+        'The root user signed in with alternative factors (email and phone). Remove the lost MFA device on the Security credentials page and add a new one.',
+        'If this is not you, contact whoever runs this Gatehouse service at once.',
+      ],
+      links: [],
+    });
+    return token;
+  });
+}
+
+/** Cancels through the mailed link. */
+export async function cancelRecoveryByLink(deps: Deps, tokenValue: string | undefined, meta: RequestMeta): Promise<boolean> {
+  const recovery = await recoveryFromLink(deps, tokenValue, 'cancel');
+  if (!recovery) return false;
+  return cancel(deps, recovery.accountId, recovery.id, meta, 'email link');
+}
+
+/** Cancels from a signed-in root session. */
+export async function cancelRecoveryAsOwner(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<boolean> {
+  if (principal.type !== 'root') return false;
+  const recovery = await findRecovery(deps.db, id);
+  if (!recovery || recovery.accountId !== principal.accountId) return false;
+  return cancel(deps, principal.accountId, id, meta, 'signed-in session');
+}
+
+async function cancel(deps: Deps, accountId: string, id: string, meta: RequestMeta, via: string): Promise<boolean> {
+  const now = deps.clock.now().toISOString();
+  return deps.db.transaction().execute(async (tx) => {
+    if (!(await updateOpenRecovery(tx, id, { cancelled_at: now }))) return false;
+    await audit(tx, deps, meta, accountId, 'MfaRecoveryCancelled', 'Success', { recoveryId: id, via });
+    await mailRootAboutRecovery(tx, deps, meta, accountId, {
+      template: 'mfa-recovery-cancelled',
+      subject: 'A sign-in without your MFA device was cancelled',
+      paragraphs: [`The sign-in with alternative factors was cancelled (from a ${via}). Your MFA devices are unchanged.`],
+      links: [],
+    });
+    return true;
+  });
+}
+
+// The account's contact phone (root), and its waiting period
+
+export async function startPhoneVerification(deps: Deps, principal: Principal, phoneInput: string, channel: PhoneChannel, meta: RequestMeta): Promise<void> {
+  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
+  const phone = normalisePhone('phone', phoneInput);
+  const code = sixDigitCode();
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    await replacePhoneVerification(tx, {
+      id: newRowId(),
+      accountId: principal.accountId,
+      secretHash: hashSecret(`${principal.accountId}:${code}`),
+      phone,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
+    });
+    await queuePhoneCode(tx, deps.clock, { accountId: principal.accountId, to: phone, channel, code, purpose: 'confirm this phone number' });
+    await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'ContactPhoneVerificationStarted', details: { channel } });
+  });
+}
+
+export async function confirmPhone(deps: Deps, principal: Principal, code: string, meta: RequestMeta): Promise<void> {
+  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
+  const throttleKey = `phone:${principal.accountId}`;
+  const pending = await findPhoneVerification(deps.db, principal.accountId);
+  const paused = await codesPaused(deps.db, deps, throttleKey);
+  const right =
+    !paused && pending !== null && pending.expiresAt > deps.clock.now().toISOString() && matchesHash(`${principal.accountId}:${code.trim()}`, pending.secretHash);
+  await deps.db.transaction().execute(async (tx) => {
+    if (!right) {
+      if (!paused) await countCodeFailure(tx, deps, throttleKey);
+      return;
+    }
+    await resetCodeFailures(tx, throttleKey);
+    await setRootPhone(tx, principal.accountId, pending!.phone);
+    await deletePhoneVerification(tx, principal.accountId);
+    await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'UpdateContactPhone', details: { phone: phoneHint(pending!.phone) } });
+    await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
+      template: 'contact-phone-changed',
+      subject: 'The Gatehouse account phone number was changed',
+      paragraphs: [`The account phone number is now ${phoneHint(pending!.phone)}. It is used to sign in without an MFA device.`, 'If this is not you, sign in and change it back at once.'],
+      links: [],
+    });
+  });
+  if (!right) throw invalid('code', 'That code is not right or has expired. Send a new one.');
+}
+
+export async function setRecoveryWaitHours(deps: Deps, principal: Principal, hoursInput: string, meta: RequestMeta): Promise<void> {
+  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user sets the recovery waiting period.');
+  const hours = Number(hoursInput.trim());
+  if (!/^\d+$/.test(hoursInput.trim()) || hours > MAX_RECOVERY_WAIT_HOURS) {
+    throw invalid('waitHours', `Enter a whole number of hours from 0 to ${MAX_RECOVERY_WAIT_HOURS}.`);
+  }
+  await deps.db.transaction().execute(async (tx) => {
+    await saveRecoveryWaitHours(tx, principal.accountId, hours, deps.clock.now().toISOString());
+    await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'UpdateMfaRecoveryWaitingPeriod', details: { hours } });
+  });
+}
+
+
+/**
+ * An IAM user who lost their MFA device, past the password step, asks the account's
+ * administrators to deactivate it (IAM users never remove it themselves). The root email
+ * is told, with the way to the user's page; repeats within the hour are dropped.
+ */
+export async function askAdministratorAboutMfa(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<void> {
+  if (principal.type !== 'user' || session.restriction !== MFA_REQUIRED) {
+    throw new GatehouseError('AccessDenied', 'Only IAM users signing in ask an administrator about a lost MFA device.');
+  }
+  const since = new Date(deps.clock.now().getTime() - HOUR).toISOString();
+  const recent = await listAuditEvents(deps.db, { accountId: principal.accountId, targetId: principal.id, eventName: 'MfaHelpAskedOfAdministrator', limit: 1 });
+  await deps.db.transaction().execute(async (tx) => {
+    const repeat = recent[0] !== undefined && recent[0].time > since;
+    await recordAudit(tx, deps, meta, {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: 'MfaHelpAskedOfAdministrator',
+      outcome: repeat ? 'Failure' : 'Success',
+      ...(repeat ? { reason: 'AlreadyAsked' } : {}),
+      target: { id: principal.id, name: principal.name },
+    });
+    if (repeat) return;
+    await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
+      template: 'mfa-help-asked',
+      subject: `IAM user ${principal.name} lost their MFA device`,
+      paragraphs: [
+        `Someone who signed in with the password of IAM user ${principal.name} says the user's MFA devices are lost or broken, and asks an administrator to deactivate them.`,
+        'If you know this is genuine, deactivate the device on the user\'s page; the user then signs in with the password and adds a new device. If you do not recognise the request, leave the devices as they are and consider resetting the user\'s password.',
+      ],
+      links: [{ label: `Open ${principal.name}'s page`, url: publicLink(deps, `/console/users/${encodeURIComponent(principal.name)}`) }],
+    });
+  });
+}

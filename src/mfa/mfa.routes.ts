@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { actorOf, userArn } from '../accounts/principal.ts';
+import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { setMfaAt } from '../sessions/session.repository.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { getUser } from '../users/user.service.ts';
+import { readForm } from '../web/forms.ts';
+import { requireSignIn } from '../web/guard.ts';
+import { metaOf } from '../web/request-meta.ts';
+import type { SignedIn, WebContext } from '../web/web-context.ts';
+import { addSecurityKeyPage, enrolAuthenticatorPage, recoveryCodesPage, resyncPage } from './mfa.pages.ts';
+import { findDevice } from './mfa.repository.ts';
+import { type MfaDeps, createVirtualDevice, deactivateDevice, enableVirtualDevice, relyingPartyOf, resyncVirtualDevice } from './mfa.service.ts';
+import { createRecoveryCodes } from './recovery-codes.service.ts';
+import { openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
+import { finishRegistration, registrationOptions } from './webauthn.service.ts';
+
+const WEBAUTHN_BROWSER = readFileSync(new URL('../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js', import.meta.url));
+const PAGE_SCRIPT = readFileSync(new URL('../web/static/mfa-webauthn.js', import.meta.url));
+
+/** The deps MFA services need, built once from the web context and the app's secret key. */
+export function mfaDepsOf(web: WebContext, secretKey: Buffer): MfaDeps {
+  return { ...web.deps, secretKey, relyingParty: relyingPartyOf(web.config.publicUrl) };
+}
+
+/**
+ * MFA in the console: add an authenticator app (QR code rendered here, two consecutive
+ * codes), add a security key or passkey, remove a device, create recovery codes; and for
+ * administrators, deactivate a user's device. Also serves the WebAuthn browser scripts.
+ */
+export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
+  const deps = mfaDepsOf(web, secretKey);
+  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const script = (reply: FastifyReply, body: Buffer) =>
+    reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(body);
+
+  app.get('/static/simplewebauthn-browser.js', async (_request, reply) => script(reply, WEBAUTHN_BROWSER));
+  app.get('/static/mfa-webauthn.js', async (_request, reply) => script(reply, PAGE_SCRIPT));
+
+  async function enrolmentPage(who: SignedIn, csrf: string, deviceId: string, error?: string): Promise<string> {
+    const device = await findDevice(deps.db, who.principal.accountId, deviceId);
+    if (!device || device.pendingFor !== who.principal.id || device.enabledAt || !device.totpSecretSealed) {
+      throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
+    }
+    const secret = openTotpSecret(deps.secretKey, device.id, device.totpSecretSealed);
+    if (!secret) throw new GatehouseError('InternalError', 'The MFA secret cannot be read.');
+    const account = who.principal.type === 'root' ? who.principal.accountId : who.principal.name;
+    const qrDataUrl = await qrCodeDataUrl(otpauthUri(secret, `${device.name}@${account}`, 'Gatehouse'));
+    return enrolAuthenticatorPage(who.principal, csrf, { deviceId: device.id, name: device.name, secret, qrDataUrl, error });
+  }
+
+  app.post('/console/mfa/authenticator', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const form = readForm(request, { name: { max: 128 } });
+    const { device } = await createVirtualDevice(
+      deps,
+      who.principal.accountId,
+      { name: form.name, pendingFor: who.principal.id },
+      actorOf(who.principal),
+      metaOf(request),
+    );
+    return send(reply, 200, await enrolmentPage(who, web.csrfToken(request, reply), device.id));
+  });
+
+  app.post('/console/mfa/authenticator/enable', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const form = readForm(request, { device: { max: 64 }, code1: { max: 16 }, code2: { max: 16 } });
+    const device = await findDevice(deps.db, who.principal.accountId, form.device);
+    if (!device || device.pendingFor !== who.principal.id) {
+      throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
+    }
+    try {
+      await enableVirtualDevice(deps, who.principal, device.serial, form.code1, form.code2, actorOf(who.principal), metaOf(request));
+    } catch (error) {
+      if (error instanceof GatehouseError && (error.code === 'InvalidAuthenticationCode' || error.code === 'ValidationError')) {
+        const message =
+          error.code === 'InvalidAuthenticationCode'
+            ? 'Those codes were not accepted. Enter two codes in a row as the app shows them, the second one right after it appears.'
+            : error.message;
+        return send(reply, 400, await enrolmentPage(who, web.csrfToken(request, reply), device.id, message));
+      }
+      throw error;
+    }
+    // Enrolling proved possession of the device: this session counts as MFA-authenticated.
+    await setMfaAt(deps.db, who.session.id, deps.clock.now().toISOString());
+    return reply.redirect('/console/security-credentials?done=mfa-added', 303);
+  });
+
+  app.get('/console/mfa/security-key', async (request, reply) => {
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const options = await registrationOptions(deps, who.session.id, who.principal);
+    return send(reply, 200, addSecurityKeyPage(who.principal, web.csrfToken(request, reply), JSON.stringify(options)));
+  });
+
+  app.post('/console/mfa/security-key', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const form = readForm(request, { name: { max: 128 }, credential: { max: 16_384 } });
+    try {
+      await finishRegistration(deps, who.session.id, who.principal, form.name, form.credential, actorOf(who.principal), metaOf(request));
+    } catch (error) {
+      if (error instanceof GatehouseError && error.safe && error.status < 500) {
+        const options = await registrationOptions(deps, who.session.id, who.principal);
+        return send(reply, error.status, addSecurityKeyPage(who.principal, web.csrfToken(request, reply), JSON.stringify(options), error.message));
+      }
+      throw error;
+    }
+    await setMfaAt(deps.db, who.session.id, deps.clock.now().toISOString());
+    return reply.redirect('/console/security-credentials?done=mfa-added', 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/console/mfa/devices/:id/remove', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    await deactivateDevice(deps, who.principal, { id: request.params.id }, actorOf(who.principal), metaOf(request));
+    return reply.redirect('/console/security-credentials?done=mfa-removed', 303);
+  });
+
+  async function ownTotpDevice(who: SignedIn, id: string) {
+    const device = await findDevice(deps.db, who.principal.accountId, id);
+    if (!device || device.principalId !== who.principal.id || device.kind !== 'totp' || !device.enabledAt) {
+      throw new GatehouseError('NoSuchEntity', 'There is no such authenticator app among your MFA devices.');
+    }
+    return device;
+  }
+
+  app.get<{ Params: { id: string } }>('/console/mfa/devices/:id/resync', async (request, reply) => {
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    return send(reply, 200, resyncPage(who.principal, web.csrfToken(request, reply), await ownTotpDevice(who, request.params.id)));
+  });
+
+  app.post<{ Params: { id: string } }>('/console/mfa/devices/:id/resync', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const device = await ownTotpDevice(who, request.params.id);
+    const form = readForm(request, { code1: { max: 16 }, code2: { max: 16 } });
+    try {
+      await resyncVirtualDevice(deps, who.principal, device.serial, form.code1, form.code2, actorOf(who.principal), metaOf(request));
+    } catch (error) {
+      if (error instanceof GatehouseError && (error.code === 'InvalidAuthenticationCode' || error.code === 'ValidationError')) {
+        const message = error.code === 'InvalidAuthenticationCode' ? 'Those codes were not accepted. Enter two codes in a row as the app shows them.' : error.message;
+        return send(reply, 400, resyncPage(who.principal, web.csrfToken(request, reply), device, message));
+      }
+      throw error;
+    }
+    return reply.redirect('/console/security-credentials?done=mfa-resynced', 303);
+  });
+
+  app.post('/console/mfa/recovery-codes', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const codes = await createRecoveryCodes(deps, who.principal, actorOf(who.principal), metaOf(request));
+    return send(reply, 200, recoveryCodesPage(who.principal, web.csrfToken(request, reply), codes));
+  });
+
+  app.post<{ Params: { name: string; id: string } }>('/console/users/:name/mfa/:id/deactivate', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return reply;
+    const user = await getUser(deps, who.principal.accountId, request.params.name);
+    await assertConsoleAllowed(deps, who, request, 'iam:DeactivateMFADevice', userArn(user.accountId, user.path, user.name));
+    const owner = {
+      type: 'user' as const,
+      accountId: who.principal.accountId,
+      accountAlias: who.principal.accountAlias,
+      accountName: who.principal.accountName,
+      id: user.id,
+      name: user.name,
+      path: user.path,
+      isAdmin: user.isAdmin,
+      arn: `arn:aws:iam::${user.accountId}:user${user.path}${user.name}`,
+    };
+    await deactivateDevice(deps, owner, { id: request.params.id }, actorOf(who.principal), metaOf(request));
+    return reply.redirect(`/console/users/${encodeURIComponent(user.name)}?done=mfa-deactivated`, 303);
+  });
+}

@@ -1,0 +1,126 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { actorOf } from '../accounts/principal.ts';
+import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { GatehouseError, invalid } from '../shared/errors.ts';
+import { readForm } from '../web/forms.ts';
+import { requireSignIn } from '../web/guard.ts';
+import { metaOf } from '../web/request-meta.ts';
+import type { SignedIn, WebContext } from '../web/web-context.ts';
+import { type PolicyFormErrors, type PolicyFormValues, passwordPolicyPage, policyFormValues } from './password-policy.pages.ts';
+import { findPasswordPolicy } from './password-policy.repository.ts';
+import { type PasswordPolicyInput, deletePasswordPolicy, getPasswordPolicy, updatePasswordPolicy } from './password-policy.service.ts';
+
+const NOTICES: Record<string, string> = {
+  saved: 'The password policy was saved.',
+  deleted: 'The password policy was deleted. The built-in rule applies again.',
+};
+
+const NUMBER_FIELDS = ['minimumPasswordLength', 'maxPasswordAge', 'passwordReusePrevention'] as const;
+const FLAG_FIELDS = [
+  'requireUppercaseCharacters',
+  'requireLowercaseCharacters',
+  'requireNumbers',
+  'requireSymbols',
+  'allowUsersToChangePassword',
+  'hardExpiry',
+] as const;
+
+/** An empty field is "not given"; anything else must be a whole number. */
+function wholeNumber(name: string, value: string): number | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (!/^\d{1,6}$/.test(text)) throw invalid(name, 'Enter a whole number, or leave the field empty.');
+  return Number(text);
+}
+
+/** The console's Password policy page: view, replace and delete the account password policy. */
+export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+
+  async function administrator(request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
+    const who = await requireSignIn(web, request, reply);
+    if (!who) return null;
+    const action = request.method === 'GET' || request.method === 'HEAD' ? 'iam:GetAccountPasswordPolicy' : 'iam:UpdateAccountPasswordPolicy';
+    await assertConsoleAllowed(web.deps, who, request, action, '*');
+    return who;
+  }
+
+  async function render(who: SignedIn, csrf: string, values: PolicyFormValues | null, errors: PolicyFormErrors, notice?: string) {
+    const record = await findPasswordPolicy(web.deps.db, who.principal.accountId);
+    const policy = await getPasswordPolicy(web.deps, who.principal.accountId);
+    return passwordPolicyPage({
+      principal: who.principal,
+      csrf,
+      policy,
+      updatedAt: record?.updatedAt ?? null,
+      now: web.deps.clock.now(),
+      values: values ?? policyFormValues(policy),
+      errors,
+      notice,
+    });
+  }
+
+  app.get<{ Querystring: { done?: string } }>('/console/password-policy', async (request, reply) => {
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    return send(reply, 200, await render(who, web.csrfToken(request, reply), null, {}, NOTICES[request.query.done ?? '']));
+  });
+
+  app.post('/console/password-policy', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    const form = readForm(request, {
+      minimumPasswordLength: { max: 16, optional: true },
+      maxPasswordAge: { max: 16, optional: true },
+      passwordReusePrevention: { max: 16, optional: true },
+      requireUppercaseCharacters: { max: 2, optional: true },
+      requireLowercaseCharacters: { max: 2, optional: true },
+      requireNumbers: { max: 2, optional: true },
+      requireSymbols: { max: 2, optional: true },
+      allowUsersToChangePassword: { max: 2, optional: true },
+      hardExpiry: { max: 2, optional: true },
+    });
+    const typed: PolicyFormValues = {
+      minimumPasswordLength: form.minimumPasswordLength,
+      maxPasswordAge: form.maxPasswordAge,
+      passwordReusePrevention: form.passwordReusePrevention,
+      requireUppercaseCharacters: form.requireUppercaseCharacters === 'on',
+      requireLowercaseCharacters: form.requireLowercaseCharacters === 'on',
+      requireNumbers: form.requireNumbers === 'on',
+      requireSymbols: form.requireSymbols === 'on',
+      allowUsersToChangePassword: form.allowUsersToChangePassword === 'on',
+      hardExpiry: form.hardExpiry === 'on',
+    };
+    try {
+      const input: PasswordPolicyInput = {};
+      for (const name of FLAG_FIELDS) input[name] = typed[name];
+      for (const name of NUMBER_FIELDS) {
+        const value = wholeNumber(name, form[name]);
+        if (value !== undefined) input[name] = value;
+      }
+      await updatePasswordPolicy(web.deps, who.principal.accountId, input, actorOf(who.principal), metaOf(request));
+    } catch (error) {
+      if (error instanceof GatehouseError && error.code === 'ValidationError') {
+        const key = NUMBER_FIELDS.find((f) => f === error.field) ?? 'form';
+        return send(reply, 400, await render(who, web.csrfToken(request, reply), typed, { [key]: error.message }));
+      }
+      throw error;
+    }
+    return reply.redirect('/console/password-policy?done=saved', 303);
+  });
+
+  app.post('/console/password-policy/delete', async (request, reply) => {
+    web.assertCsrf(request);
+    const who = await administrator(request, reply);
+    if (!who) return reply;
+    readForm(request, {});
+    try {
+      await deletePasswordPolicy(web.deps, who.principal.accountId, actorOf(who.principal), metaOf(request));
+    } catch (error) {
+      // Deleted already (another tab, another administrator): the outcome the user wanted.
+      if (!(error instanceof GatehouseError && error.code === 'NoSuchEntity')) throw error;
+    }
+    return reply.redirect('/console/password-policy?done=deleted', 303);
+  });
+}

@@ -1,0 +1,186 @@
+import type { Principal } from '../accounts/principal.ts';
+import { consoleMay } from '../policies/console-authorization.ts';
+import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { findLoginProfile } from '../users/user.repository.ts';
+import { type PasswordExpiry, passwordExpiry } from './password-expiry.ts';
+import {
+  type PasswordPolicyRecord,
+  deletePasswordPolicyRow,
+  findPasswordPolicy,
+  savePasswordPolicy,
+} from './password-policy.repository.ts';
+
+/**
+ * The account password policy, with AWS's fields and meanings. It governs the console
+ * passwords of IAM users only; the root user is never under it.
+ * `maxPasswordAge` and `passwordReusePrevention` are null when not set ("never expire",
+ * "no reuse prevention").
+ */
+export interface PasswordPolicy {
+  minimumPasswordLength: number;
+  requireSymbols: boolean;
+  requireNumbers: boolean;
+  requireUppercaseCharacters: boolean;
+  requireLowercaseCharacters: boolean;
+  allowUsersToChangePassword: boolean;
+  maxPasswordAge: number | null;
+  passwordReusePrevention: number | null;
+  hardExpiry: boolean;
+}
+
+/** What an update may carry; every omitted field takes its default (AWS has no partial update). */
+export type PasswordPolicyInput = Partial<PasswordPolicy>;
+
+/** AWS's values for a field that an update leaves out. */
+export const DEFAULT_PASSWORD_POLICY: Readonly<PasswordPolicy> = Object.freeze({
+  minimumPasswordLength: 6,
+  requireSymbols: false,
+  requireNumbers: false,
+  requireUppercaseCharacters: false,
+  requireLowercaseCharacters: false,
+  allowUsersToChangePassword: false,
+  maxPasswordAge: null,
+  passwordReusePrevention: null,
+  hardExpiry: false,
+});
+
+/** AWS's ranges, in the order AWS reports their violations. */
+export const PASSWORD_POLICY_RANGES = {
+  minimumPasswordLength: { min: 6, max: 128 },
+  passwordReusePrevention: { min: 1, max: 24 },
+  maxPasswordAge: { min: 1, max: 1095 },
+} as const;
+
+export async function getPasswordPolicy(deps: Deps, accountId: string): Promise<PasswordPolicy | null> {
+  const record = await findPasswordPolicy(deps.db, accountId);
+  return record ? toPolicy(record) : null;
+}
+
+/** Replaces the account's whole policy (creating it when there is none); audited. */
+export async function updatePasswordPolicy(
+  deps: Deps,
+  accountId: string,
+  input: PasswordPolicyInput,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<PasswordPolicy> {
+  const policy = normalisePolicyInput(input);
+  const now = deps.clock.now().toISOString();
+  await deps.db.transaction().execute(async (tx) => {
+    const previous = await findPasswordPolicy(tx, accountId);
+    await savePasswordPolicy(tx, { accountId, ...policy, updatedAt: now });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'UpdateAccountPasswordPolicy',
+      details: { policy, previous: previous ? toPolicy(previous) : null },
+    });
+  });
+  return policy;
+}
+
+/** Removes the policy, so the built-in rule applies again; audited. */
+export async function deletePasswordPolicy(deps: Deps, accountId: string, actor: Actor, meta: RequestMeta): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const previous = await findPasswordPolicy(tx, accountId);
+    if (!previous || !(await deletePasswordPolicyRow(tx, accountId))) {
+      throw new GatehouseError('NoSuchEntity', 'The account policy with name PasswordPolicy cannot be found.');
+    }
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeleteAccountPasswordPolicy',
+      details: { previous: toPolicy(previous) },
+    });
+  });
+}
+
+/**
+ * Fills defaults and checks ranges. Every out-of-range field is reported in one
+ * ValidationError, worded as AWS words it.
+ */
+export function normalisePolicyInput(input: PasswordPolicyInput): PasswordPolicy {
+  const policy: PasswordPolicy = {
+    minimumPasswordLength: input.minimumPasswordLength ?? DEFAULT_PASSWORD_POLICY.minimumPasswordLength,
+    requireSymbols: input.requireSymbols ?? false,
+    requireNumbers: input.requireNumbers ?? false,
+    requireUppercaseCharacters: input.requireUppercaseCharacters ?? false,
+    requireLowercaseCharacters: input.requireLowercaseCharacters ?? false,
+    allowUsersToChangePassword: input.allowUsersToChangePassword ?? false,
+    maxPasswordAge: input.maxPasswordAge ?? null,
+    passwordReusePrevention: input.passwordReusePrevention ?? null,
+    hardExpiry: input.hardExpiry ?? false,
+  };
+  const problems: Array<{ field: string; message: string }> = [];
+  for (const [field, range] of Object.entries(PASSWORD_POLICY_RANGES) as Array<
+    [keyof typeof PASSWORD_POLICY_RANGES, { min: number; max: number }]
+  >) {
+    const value = policy[field];
+    if (value === null) continue;
+    let constraint: string | null = null;
+    if (!Number.isInteger(value)) constraint = 'Member must be a whole number';
+    else if (value > range.max) constraint = `Member must have value less than or equal to ${range.max}`;
+    else if (value < range.min) constraint = `Member must have value greater than or equal to ${range.min}`;
+    if (constraint) problems.push({ field, message: `Value at '${field}' failed to satisfy constraint: ${constraint}` });
+  }
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? '1 validation error detected' : `${problems.length} validation errors detected`;
+    throw new GatehouseError('ValidationError', `${count}: ${problems.map((p) => p.message).join('; ')}`, {
+      field: problems[0]!.field,
+    });
+  }
+  return policy;
+}
+
+function toPolicy(record: PasswordPolicyRecord): PasswordPolicy {
+  return {
+    minimumPasswordLength: record.minimumPasswordLength,
+    requireSymbols: record.requireSymbols,
+    requireNumbers: record.requireNumbers,
+    requireUppercaseCharacters: record.requireUppercaseCharacters,
+    requireLowercaseCharacters: record.requireLowercaseCharacters,
+    allowUsersToChangePassword: record.allowUsersToChangePassword,
+    maxPasswordAge: record.maxPasswordAge,
+    passwordReusePrevention: record.passwordReusePrevention,
+    hardExpiry: record.hardExpiry,
+  };
+}
+
+/**
+ * When an IAM user's console password expires under the account policy; null for the
+ * root user (never under the policy), a user without a console password, or no expiry.
+ */
+export async function getPasswordExpiry(deps: Deps, principal: Principal): Promise<PasswordExpiry | null> {
+  return principal.type === 'user' ? getUserPasswordExpiry(deps, principal.accountId, principal.id) : null;
+}
+
+export async function getUserPasswordExpiry(deps: Deps, accountId: string, userId: string): Promise<PasswordExpiry | null> {
+  const profile = await findLoginProfile(deps.db, userId);
+  if (!profile) return null;
+  return passwordExpiry(await findPasswordPolicy(deps.db, accountId), profile.passwordChangedAt, deps.clock.now());
+}
+
+/** What the console needs to show a principal about its own password. */
+export interface OwnPasswordStatus {
+  expiry: PasswordExpiry | null;
+  /** The account policy the principal's new password must meet; null: the built-in rule. */
+  policy: PasswordPolicy | null;
+  /** A change the principal must make before doing anything else. */
+  forced: boolean;
+  mayChange: boolean;
+}
+
+export async function getOwnPasswordStatus(deps: Deps, principal: Principal): Promise<OwnPasswordStatus> {
+  if (principal.type !== 'user') return { expiry: null, policy: null, forced: false, mayChange: true };
+  const record = await findPasswordPolicy(deps.db, principal.accountId);
+  const policy = record ? toPolicy(record) : null;
+  const profile = await findLoginProfile(deps.db, principal.id);
+  const expiry = profile ? passwordExpiry(policy, profile.passwordChangedAt, deps.clock.now()) : null;
+  // Under HardExpiry the console change is closed: an administrator must reset the password.
+  const forced = (profile?.passwordResetRequired ?? false) || (expiry?.expired === true && !expiry.hardExpired);
+  // A change Gatehouse forces is always allowed (refusing it would lock the user out);
+  // otherwise iam:ChangePassword decides, as in AWS (AllowUsersToChangePassword grants it).
+  return { expiry, policy, forced, mayChange: forced || (await consoleMay(deps, principal, 'iam:ChangePassword', principal.arn)) };
+}

@@ -1,0 +1,141 @@
+import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Db } from '../db/database.ts';
+import { findGroupById, findGroupByName } from '../groups/group.repository.ts';
+import { noSuchGroup } from '../groups/group.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { findUserById, findUserByName } from '../users/user.repository.ts';
+import { type PolicyHolderType, deleteAttachment, insertAttachment, listAttachmentsOf, listAttachmentsOfPolicy } from './attachment.repository.ts';
+import { noSuchPolicy, resolvePolicyArn } from './managed-policy.service.ts';
+
+/**
+ * Managed policies attached to users and groups. Attaching a policy that is attached
+ * already changes nothing. Quotas are AWS's defaults.
+ */
+export const ATTACHMENT_QUOTAS = { user: 10, group: 10 } as const;
+
+export interface AttachedPolicy {
+  policyName: string;
+  policyArn: string;
+}
+
+interface Holder {
+  type: PolicyHolderType;
+  id: string;
+  name: string;
+}
+
+async function findHolder(db: Db, accountId: string, type: PolicyHolderType, name: string): Promise<Holder> {
+  if (type === 'user') {
+    const user = await findUserByName(db, accountId, name);
+    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
+    return { type, id: user.id, name: user.name };
+  }
+  const group = await findGroupByName(db, accountId, name);
+  if (!group) throw noSuchGroup(name);
+  return { type, id: group.id, name: group.name };
+}
+
+function policyNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+export async function attachPolicy(
+  deps: Deps,
+  accountId: string,
+  holderType: PolicyHolderType,
+  holderName: string,
+  policyArn: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const holder = await findHolder(tx, accountId, holderType, holderName);
+    if (!(await resolvePolicyArn(tx, accountId, policyArn))) throw noSuchPolicy(policyArn);
+    const current = await listAttachmentsOf(tx, holder.type, [holder.id]);
+    if (current.some((a) => a.policyArn === policyArn)) return;
+    const quota = ATTACHMENT_QUOTAS[holder.type];
+    if (current.length >= quota) {
+      throw new GatehouseError('LimitExceeded', `Cannot exceed quota for ${holder.type === 'user' ? 'PoliciesPerUser' : 'PoliciesPerGroup'}: ${quota}`);
+    }
+    await insertAttachment(tx, { accountId, principalType: holder.type, principalId: holder.id, policyArn, attachedAt: deps.clock.now().toISOString() });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: holder.type === 'user' ? 'AttachUserPolicy' : 'AttachGroupPolicy',
+      target: { id: holder.id, name: holder.name },
+      details: { policyArn },
+    });
+  });
+}
+
+export async function detachPolicy(
+  deps: Deps,
+  accountId: string,
+  holderType: PolicyHolderType,
+  holderName: string,
+  policyArn: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const holder = await findHolder(tx, accountId, holderType, holderName);
+    if (!(await deleteAttachment(tx, holder.type, holder.id, policyArn))) {
+      throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
+    }
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: holder.type === 'user' ? 'DetachUserPolicy' : 'DetachGroupPolicy',
+      target: { id: holder.id, name: holder.name },
+      details: { policyArn },
+    });
+  });
+}
+
+/** The managed policies attached to a user or group (not those of a user's groups). */
+export async function listAttachedPolicies(
+  deps: Deps,
+  accountId: string,
+  holderType: PolicyHolderType,
+  holderName: string,
+  options: { pathPrefix?: string } = {},
+): Promise<AttachedPolicy[]> {
+  const holder = await findHolder(deps.db, accountId, holderType, holderName);
+  const prefix = options.pathPrefix ?? '/';
+  return (await listAttachmentsOf(deps.db, holder.type, [holder.id]))
+    .filter((a) => {
+      const path = a.policyArn.slice(a.policyArn.indexOf(':policy') + ':policy'.length, a.policyArn.lastIndexOf('/') + 1);
+      return path.startsWith(prefix);
+    })
+    .map((a) => ({ policyName: policyNameOf(a.policyArn), policyArn: a.policyArn }));
+}
+
+export interface PolicyEntities {
+  users: Array<{ userName: string; userId: string }>;
+  groups: Array<{ groupName: string; groupId: string }>;
+}
+
+/** The users and groups of this account that a policy is attached to. */
+export async function listEntitiesForPolicy(
+  deps: Deps,
+  accountId: string,
+  policyArn: string,
+  options: { entityFilter?: 'User' | 'Group' } = {},
+): Promise<PolicyEntities> {
+  if (!(await resolvePolicyArn(deps.db, accountId, policyArn))) throw noSuchPolicy(policyArn);
+  const result: PolicyEntities = { users: [], groups: [] };
+  for (const attachment of await listAttachmentsOfPolicy(deps.db, accountId, policyArn)) {
+    if (attachment.principalType === 'user' && options.entityFilter !== 'Group') {
+      const user = await findUserById(deps.db, attachment.principalId);
+      if (user) result.users.push({ userName: user.name, userId: user.id });
+    }
+    if (attachment.principalType === 'group' && options.entityFilter !== 'User') {
+      const group = await findGroupById(deps.db, attachment.principalId);
+      if (group) result.groups.push({ groupName: group.name, groupId: group.id });
+    }
+  }
+  result.users.sort((a, b) => a.userName.localeCompare(b.userName));
+  result.groups.sort((a, b) => a.groupName.localeCompare(b.groupName));
+  return result;
+}

@@ -1,0 +1,207 @@
+import type { Principal } from '../accounts/principal.ts';
+import type { Db } from '../db/database.ts';
+import { listGroupsOfUser } from '../groups/group.repository.ts';
+import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { listUserTags } from '../user-tags/user-tag.repository.ts';
+import { listAttachmentsOf } from './attachment.repository.ts';
+import { AWS_MANAGED_POLICIES, awsManagedCacheKey, findAwsManagedPolicy } from './aws-managed.ts';
+import { compilePolicy, policyCache } from './engine/compile.ts';
+import type { ContextValue } from './engine/context.ts';
+import { parsePolicyDocument } from './engine/document.ts';
+import { type EvaluationResult, type PolicyInput, evaluatePolicies } from './engine/evaluate.ts';
+import { listInlinePolicies } from './inline-policy.repository.ts';
+import { findDefaultDocuments } from './managed-policy.repository.ts';
+
+/**
+ * The one place Gatehouse decides whether a principal may do something:
+ * - no principal ever reaches another account (resources of the AWS managed policies,
+ *   account `aws`, are readable by everyone they are allowed to);
+ * - the root user may do everything in its own account;
+ * - an IAM user may do what its policies allow (its inline and attached policies and
+ *   those of its groups), with AWS's evaluation order;
+ * - the account password policy's AllowUsersToChangePassword lets every user change its
+ *   own password and read the password policy, as in AWS, unless a policy denies it.
+ */
+
+export type AuthorizationContext = Readonly<Record<string, ContextValue>>;
+
+export interface Authorization extends EvaluationResult {
+  principalArn: string;
+  action: string;
+  resource: string;
+  /** AWS's AccessDenied wording when the request is refused; null when allowed. */
+  message: string | null;
+}
+
+/** The grant AllowUsersToChangePassword stands for, as a policy, so an explicit Deny still wins. */
+const CHANGE_OWN_PASSWORD = compilePolicy(
+  parsePolicyDocument(
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'iam:ChangePassword',
+          Resource: ['arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}', 'arn:aws:iam::${aws:PrincipalAccount}:user/*/${aws:username}'],
+        },
+        { Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' },
+      ],
+    }),
+  ),
+);
+export const PASSWORD_POLICY_GRANT_ID = 'AllowUsersToChangePassword';
+
+/** The account password policy's grant, as one more policy of a user. */
+export function passwordPolicyGrant(): PolicyInput {
+  return { id: PASSWORD_POLICY_GRANT_ID, type: 'account-setting', policy: CHANGE_OWN_PASSWORD };
+}
+
+const ADMINISTRATOR_ACCESS = AWS_MANAGED_POLICIES.find((p) => p.name === 'AdministratorAccess')!;
+
+/**
+ * Every policy that applies to a user, compiled (from the cache when its revision has
+ * been seen): its inline policies, its attached managed policies, and the inline and
+ * attached policies of each of its groups. The root user has none: it needs none.
+ */
+export async function effectivePolicies(db: Db, principal: Principal): Promise<PolicyInput[]> {
+  if (principal.type === 'root') return [];
+  const groups = await listGroupsOfUser(db, principal.id);
+  const groupIds = groups.map((g) => g.id);
+  const [userInline, groupInline, userAttached, groupAttached] = await Promise.all([
+    listInlinePolicies(db, 'user', [principal.id]),
+    listInlinePolicies(db, 'group', groupIds),
+    listAttachmentsOf(db, 'user', [principal.id]),
+    listAttachmentsOf(db, 'group', groupIds),
+  ]);
+  const inputs: PolicyInput[] = [];
+  for (const p of [...userInline, ...groupInline]) {
+    inputs.push({
+      id: p.name,
+      type: p.ownerType,
+      policy: policyCache.get(`inline:${p.ownerType}:${p.ownerId}:${p.name}:${p.revision}`, p.document),
+    });
+  }
+  const arns = new Set([...userAttached, ...groupAttached].map((a) => a.policyArn));
+  // The administrator flag of the first releases means what AdministratorAccess means.
+  if (principal.isAdmin) arns.add(ADMINISTRATOR_ACCESS.arn);
+  const customerArns: string[] = [];
+  for (const arn of arns) {
+    const aws = findAwsManagedPolicy(arn);
+    if (aws) inputs.push({ id: aws.arn, type: 'aws-managed', policy: policyCache.get(awsManagedCacheKey(aws), aws.document) });
+    else customerArns.push(arn);
+  }
+  for (const doc of await findDefaultDocuments(db, principal.accountId, customerArns)) {
+    inputs.push({ id: doc.arn, type: 'customer-managed', policy: policyCache.get(`managed:${doc.policyId}:${doc.versionId}`, doc.document) });
+  }
+  return inputs;
+}
+
+/** The account of an ARN; '' for `*` and ARNs without one. */
+export function accountOfArn(arn: string): string {
+  if (arn === '*') return '';
+  return arn.split(':')[4] ?? '';
+}
+
+/** The condition keys Gatehouse knows about a principal itself, before the request adds its own. */
+export async function principalContext(deps: Deps, principal: Principal): Promise<Record<string, ContextValue>> {
+  const now = deps.clock.now();
+  const context: Record<string, ContextValue> = {
+    'aws:PrincipalAccount': principal.accountId,
+    'aws:PrincipalArn': principal.arn,
+    'aws:PrincipalType': principal.type === 'root' ? 'Account' : 'User',
+    'aws:userid': principal.id,
+    'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+  };
+  if (principal.type === 'user') {
+    context['aws:username'] = principal.name;
+    for (const tag of await listUserTags(deps.db, principal.id)) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
+  }
+  return context;
+}
+
+function deniedMessage(principalArn: string, action: string, resource: string, reason: string): string {
+  return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
+}
+
+/**
+ * Decides one request. `context` carries what the request knows (aws:SourceIp,
+ * aws:SecureTransport, aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge,
+ * aws:RequestedRegion, iam:PolicyARN…); the principal's own keys are added here.
+ */
+export async function authorize(
+  deps: Deps,
+  principal: Principal,
+  action: string,
+  resource: string,
+  context: AuthorizationContext = {},
+): Promise<Authorization> {
+  const base = { principalArn: principal.arn, action, resource };
+  const resourceAccount = accountOfArn(resource);
+  if (resourceAccount !== '' && resourceAccount !== 'aws' && resourceAccount !== principal.accountId) {
+    return {
+      ...base,
+      decision: 'implicitDeny',
+      matchedStatements: [],
+      missingContextKeys: [],
+      message: deniedMessage(principal.arn, action, resource, `because no resource-based policy allows the ${action} action`),
+    };
+  }
+  if (principal.type === 'root') return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
+
+  const policies = await effectivePolicies(deps.db, principal);
+  const passwordPolicy = await getPasswordPolicy(deps, principal.accountId);
+  if (passwordPolicy?.allowUsersToChangePassword) {
+    policies.push(passwordPolicyGrant());
+  }
+  const fullContext = { ...context, ...(await principalContext(deps, principal)) };
+  const result = evaluatePolicies(policies, { action, resource, context: fullContext });
+  const message =
+    result.decision === 'allowed'
+      ? null
+      : deniedMessage(
+          principal.arn,
+          action,
+          resource,
+          result.decision === 'explicitDeny'
+            ? 'with an explicit deny in an identity-based policy'
+            : `because no identity-based policy allows the ${action} action`,
+        );
+  return { ...base, ...result, message };
+}
+
+/** `authorize`, throwing AccessDenied (with AWS's message) unless the request is allowed. */
+export async function assertAuthorized(
+  deps: Deps,
+  principal: Principal,
+  action: string,
+  resource: string,
+  context: AuthorizationContext = {},
+): Promise<Authorization> {
+  const result = await authorize(deps, principal, action, resource, context);
+  if (result.decision !== 'allowed') throw new GatehouseError('AccessDenied', result.message!);
+  return result;
+}
+
+/**
+ * Several decisions for one principal, loading its policies once: what the console
+ * uses to decide which links and sections a signed-in principal sees.
+ */
+export async function decideMany(
+  deps: Deps,
+  principal: Principal,
+  requests: ReadonlyArray<{ action: string; resource: string }>,
+  context: AuthorizationContext = {},
+): Promise<boolean[]> {
+  if (principal.type === 'root') return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
+  const policies = await effectivePolicies(deps.db, principal);
+  if ((await getPasswordPolicy(deps, principal.accountId))?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
+  const fullContext = { ...context, ...(await principalContext(deps, principal)) };
+  return requests.map(({ action, resource }) => {
+    const account = accountOfArn(resource);
+    if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
+    return evaluatePolicies(policies, { action, resource, context: fullContext }).decision === 'allowed';
+  });
+}

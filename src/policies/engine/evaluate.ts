@@ -1,0 +1,140 @@
+import type { CompiledCondition, CompiledPolicy, CompiledStatement, MissingSink } from './compile.ts';
+import { type AuthorizationRequest, type PreparedContext, prepareContext } from './context.ts';
+import type { Effect } from './document.ts';
+
+/**
+ * Identity-based policy evaluation as AWS documents it: a matching Deny statement
+ * anywhere wins; otherwise a matching Allow statement allows; otherwise the request is
+ * implicitly denied. A statement matches when its action, its resource and every one of
+ * its conditions match. Written as plain loops: this runs on every request.
+ */
+
+export type EvalDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+/** Where a policy comes from, as the simulator reports it. */
+export type PolicySourceType = 'user' | 'group' | 'aws-managed' | 'customer-managed' | 'account-setting' | 'input';
+
+/** A compiled policy and the name it is reported under: an ARN, an inline policy's name, or a label. */
+export interface PolicyInput {
+  id: string;
+  type?: PolicySourceType;
+  policy: CompiledPolicy;
+}
+
+export interface MatchedStatement {
+  policyId: string;
+  policyType: PolicySourceType;
+  /** 0-based position in the document's Statement list. */
+  statementIndex: number;
+  sid: string | null;
+  effect: Effect;
+}
+
+export interface EvaluationResult {
+  decision: EvalDecision;
+  /** The statements that decided: the matching Deny statements, or else the matching Allow statements. */
+  matchedStatements: MatchedStatement[];
+  /** Context keys that applicable statements asked about and the request did not carry. */
+  missingContextKeys: string[];
+}
+
+class MissingKeys implements MissingSink {
+  #names: Map<string, string> | null = null;
+  add(name: string): void {
+    this.#names ??= new Map();
+    const key = name.toLowerCase();
+    if (!this.#names.has(key)) this.#names.set(key, name);
+  }
+  list(): string[] {
+    return this.#names ? [...this.#names.values()] : [];
+  }
+}
+
+function matchesAnyValue(tests: ReadonlyArray<((v: string) => boolean) | null>, value: string): boolean {
+  for (const test of tests) if (test !== null && test(value)) return true;
+  return false;
+}
+
+function testCondition(condition: CompiledCondition, context: PreparedContext, missing: MissingKeys): boolean {
+  const values = context.get(condition.key);
+  if (condition.nullExpectsAbsent) {
+    const isAbsent = values === undefined || values.length === 0;
+    for (const expectsAbsent of condition.nullExpectsAbsent) if (expectsAbsent === isAbsent) return true;
+    return false;
+  }
+  if (values === undefined || (values.length === 0 && condition.set === null)) {
+    missing.add(condition.name);
+    if (condition.ifExists || condition.set === 'all') return true;
+    if (condition.set === 'any') return false;
+    return condition.spec.negated;
+  }
+  if (values.length === 0) return condition.set === 'all';
+  const tests = condition.fixedTests ?? condition.values.map((v) => v.get(context, missing));
+  const negated = condition.spec.negated;
+  if (condition.set === 'all') {
+    for (const value of values) if (matchesAnyValue(tests, value) === negated) return false;
+    return true;
+  }
+  if (condition.set === 'any' || !negated) {
+    for (const value of values) if (matchesAnyValue(tests, value) !== negated) return true;
+    return false;
+  }
+  // A negated operator without a set operator: true when no value matches any policy value (NOR).
+  for (const value of values) if (matchesAnyValue(tests, value)) return false;
+  return true;
+}
+
+function statementApplies(
+  statement: CompiledStatement,
+  action: string,
+  resource: string,
+  context: PreparedContext,
+  missing: MissingKeys,
+): boolean {
+  let actionListed = false;
+  for (const matcher of statement.actions) {
+    if (matcher.test(action)) {
+      actionListed = true;
+      break;
+    }
+  }
+  if (actionListed === statement.notAction) return false;
+  let resourceListed = false;
+  for (const pattern of statement.resources) {
+    const matcher = pattern.get(context, missing);
+    if (matcher !== null && matcher.test(resource)) {
+      resourceListed = true;
+      break;
+    }
+  }
+  if (resourceListed === statement.notResource) return false;
+  // Every condition is tested, so the missing keys of an applicable statement are all reported.
+  let all = true;
+  for (const condition of statement.conditions) if (!testCondition(condition, context, missing)) all = false;
+  return all;
+}
+
+export function evaluatePolicies(
+  policies: readonly PolicyInput[],
+  request: AuthorizationRequest,
+  prepared: PreparedContext = prepareContext(request.context),
+): EvaluationResult {
+  const denies: MatchedStatement[] = [];
+  const allows: MatchedStatement[] = [];
+  const missing = new MissingKeys();
+  const action = request.action.toLowerCase();
+  for (const { id, type, policy } of policies) {
+    for (const statement of policy.statements) {
+      if (!statementApplies(statement, action, request.resource, prepared, missing)) continue;
+      const matched = { policyId: id, policyType: type ?? 'input', statementIndex: statement.index, sid: statement.sid, effect: statement.effect };
+      if (statement.effect === 'Deny') denies.push(matched);
+      else allows.push(matched);
+    }
+  }
+  const decision: EvalDecision = denies.length > 0 ? 'explicitDeny' : allows.length > 0 ? 'allowed' : 'implicitDeny';
+  return {
+    decision,
+    matchedStatements: decision === 'explicitDeny' ? denies : decision === 'allowed' ? allows : [],
+    missingContextKeys: missing.list(),
+  };
+}

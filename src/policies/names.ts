@@ -1,0 +1,24 @@
+import { invalid } from '../shared/errors.ts';
+
+/**
+ * Edge checks for the names IAM gives groups and policies, worded as AWS words its
+ * constraint violations.
+ */
+const NAME = /^[\w+=,.@-]+$/;
+
+function constraint(field: string, value: string, rule: string) {
+  return invalid(field, `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`);
+}
+
+/** Policy, inline policy and group names: 1–128 of letters, digits and `+=,.@_-`. */
+export function validateEntityName(field: string, value: string): string {
+  if (value.length < 1) throw constraint(field, value, 'Member must have length greater than or equal to 1');
+  if (value.length > 128) throw constraint(field, value, 'Member must have length less than or equal to 128');
+  if (!NAME.test(value)) throw constraint(field, value, 'Member must satisfy regular expression pattern: [\\w+=,.@-]+');
+  return value;
+}
+
+export function validateDescription(field: string, value: string): string {
+  if (value.length > 1000) throw constraint(field, value, 'Member must have length less than or equal to 1000');
+  return value;
+}

@@ -1,0 +1,104 @@
+import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { findUserByName } from '../users/user.repository.ts';
+import { accountOfArn, effectivePolicies, passwordPolicyGrant, principalContext } from './authorization.service.ts';
+import { compilePolicy } from './engine/compile.ts';
+import type { ContextValue } from './engine/context.ts';
+import { parsePolicyDocument } from './engine/document.ts';
+import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluatePolicies } from './engine/evaluate.ts';
+
+/**
+ * "Can this principal do X?": the engine's decision for each action and resource, with
+ * the statements that decided and the context keys the policies asked for and were not
+ * given, so an administrator can see why. Nothing is changed and nothing is audited.
+ */
+
+export interface SimulationResult {
+  evalActionName: string;
+  evalResourceName: string;
+  evalDecision: EvalDecision;
+  matchedStatements: Array<{ sourcePolicyId: string; sourcePolicyType: string; statementIndex: number; sid: string | null }>;
+  missingContextValues: string[];
+}
+
+export interface SimulationRequest {
+  actionNames: string[];
+  /** Defaults to `*`. */
+  resourceArns?: string[];
+  contextEntries?: Record<string, ContextValue>;
+  /** Extra documents evaluated as if they applied too (SimulatePrincipalPolicy), or alone (SimulateCustomPolicy). */
+  policyInputList?: string[];
+}
+
+/** The names AWS's simulator gives policy sources. */
+const SOURCE_TYPE: Record<PolicySourceType, string> = {
+  user: 'user',
+  group: 'group',
+  'aws-managed': 'aws-managed',
+  'customer-managed': 'user-managed',
+  'account-setting': 'none',
+  input: 'none',
+};
+
+function inputPolicies(documents: readonly string[]): PolicyInput[] {
+  return documents.map((document, i) => ({ id: `PolicyInputList.${i + 1}`, type: 'input', policy: compilePolicy(parsePolicyDocument(document)) }));
+}
+
+function simulate(policies: PolicyInput[], request: SimulationRequest, principalAccount: string | null, baseContext: Record<string, ContextValue>): SimulationResult[] {
+  const resources = request.resourceArns && request.resourceArns.length > 0 ? request.resourceArns : ['*'];
+  const context = { ...(request.contextEntries ?? {}), ...baseContext };
+  const results: SimulationResult[] = [];
+  for (const action of request.actionNames) {
+    for (const resource of resources) {
+      const account = accountOfArn(resource);
+      if (principalAccount !== null && account !== '' && account !== 'aws' && account !== principalAccount) {
+        results.push({ evalActionName: action, evalResourceName: resource, evalDecision: 'implicitDeny', matchedStatements: [], missingContextValues: [] });
+        continue;
+      }
+      const result = evaluatePolicies(policies, { action, resource, context });
+      results.push({
+        evalActionName: action,
+        evalResourceName: resource,
+        evalDecision: result.decision,
+        matchedStatements: result.matchedStatements.map((m) => ({
+          sourcePolicyId: m.policyId,
+          sourcePolicyType: SOURCE_TYPE[m.policyType],
+          statementIndex: m.statementIndex,
+          sid: m.sid,
+        })),
+        missingContextValues: result.missingContextKeys,
+      });
+    }
+  }
+  return results;
+}
+
+/** The principal a user ARN of this account names; NoSuchEntity for anything else. */
+export async function principalFromArn(deps: Deps, accountId: string, arn: string): Promise<Principal> {
+  const match = /^arn:aws:iam::(\d{12}):user(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/.exec(arn);
+  const user = match && match[1] === accountId ? await findUserByName(deps.db, accountId, match[3]!) : null;
+  const principal = user && (match![2] ?? '/') === user.path ? await loadPrincipal(deps.db, accountId, user.id) : null;
+  if (!principal) throw new GatehouseError('NoSuchEntity', `The user with ARN ${arn} cannot be found.`, { field: 'policySourceArn' });
+  return principal;
+}
+
+/** Simulates a user's own policies (and its groups'), plus any extra documents given. */
+export async function simulatePrincipalPolicy(deps: Deps, principal: Principal, request: SimulationRequest): Promise<SimulationResult[]> {
+  const extra = inputPolicies(request.policyInputList ?? []);
+  if (principal.type === 'root') {
+    const context = await principalContext(deps, principal);
+    return simulate(extra, request, principal.accountId, context).map((r) =>
+      accountOfArn(r.evalResourceName) === '' || accountOfArn(r.evalResourceName) === principal.accountId ? { ...r, evalDecision: 'allowed' } : r,
+    );
+  }
+  const policies = [...(await effectivePolicies(deps.db, principal)), ...extra];
+  if ((await getPasswordPolicy(deps, principal.accountId))?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
+  return simulate(policies, request, principal.accountId, await principalContext(deps, principal));
+}
+
+/** Simulates the given documents alone, for no principal in particular. */
+export function simulateCustomPolicy(request: SimulationRequest): SimulationResult[] {
+  return simulate(inputPolicies(request.policyInputList ?? []), request, null, {});
+}

@@ -1,0 +1,37 @@
+import type { AppDeps } from '../app.ts';
+import type { RequestMeta } from '../audit/audit.service.ts';
+import type { Caller } from './authenticate.ts';
+import type { ParamSpecs, ParamsOf } from './params.ts';
+import type { Service, XmlObject } from './xml.ts';
+
+/** What an Action runs with: the services' dependencies, the authenticated caller, and the request's audit facts. */
+export interface ActionContext {
+  deps: AppDeps;
+  caller: Caller;
+  meta: RequestMeta;
+}
+
+/**
+ * One Query API Action: its parameters, the IAM action name and resource the
+ * authorizer judges, and what it does. `run` returns the `<ActionResult>` members,
+ * or null for Actions without output.
+ */
+export interface ActionDefinition<S extends ParamSpecs = ParamSpecs> {
+  name: string;
+  service: Service;
+  params: S;
+  /** The IAM action name the policy engine evaluates, e.g. `iam:CreateUser`. */
+  permission: string;
+  /** The resource ARN the call acts on (`*` for account-wide Actions). */
+  resource(ctx: ActionContext, params: ParamsOf<S>): Promise<string> | string;
+  /** Request-specific condition keys the policy engine may test, e.g. `iam:PolicyARN`. */
+  conditionKeys?(params: ParamsOf<S>): Record<string, string>;
+  run(ctx: ActionContext, params: ParamsOf<S>): Promise<XmlObject | null>;
+}
+
+export function defineAction<S extends ParamSpecs>(definition: ActionDefinition<S>): ActionDefinition<S> {
+  return definition;
+}
+
+/** The API versions, by service. */
+export const VERSIONS: Record<Service, string> = { iam: '2010-05-08', sts: '2011-06-15' };

@@ -1,0 +1,31 @@
+import { actorOf } from '../../accounts/principal.ts';
+import { assertDistinctTagKeys } from '../../user-tags/user-tag.service.ts';
+import { createUser } from '../../users/user.service.ts';
+import { defineAction } from '../action.ts';
+import { P, structList } from '../params.ts';
+import { userResource, userXml } from './shared.ts';
+
+/** CreateUser(UserName, Path?, Tags?) → User. Names are unique ignoring case. */
+export const CreateUser = defineAction({
+  name: 'CreateUser',
+  service: 'iam',
+  permission: 'iam:CreateUser',
+  params: {
+    UserName: { ...P.newUserName(), required: true as const },
+    Path: P.path(),
+    Tags: structList({ Key: P.tagKey(), Value: P.tagValue() }, { max: 50 }),
+  },
+  resource: (ctx, p) => userResource(ctx, p.UserName),
+  async run(ctx, p) {
+    const tags = (p.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
+    assertDistinctTagKeys(tags);
+    const user = await createUser(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      { name: p.UserName, ...(p.Path !== undefined ? { path: p.Path } : {}), tags },
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
+    return { User: userXml(user, tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}) };
+  },
+});

@@ -1,0 +1,29 @@
+import { type Principal, loadPrincipal } from '../../accounts/principal.ts';
+import { type MfaDeps, relyingPartyOf } from '../../mfa/mfa.service.ts';
+import { GatehouseError } from '../../shared/errors.ts';
+import { findUserByName } from '../../users/user.repository.ts';
+import type { ActionContext } from '../action.ts';
+
+/** The MFA services' dependencies for an Action. */
+export function mfaDepsOf(ctx: ActionContext): MfaDeps {
+  return { ...ctx.deps, relyingParty: relyingPartyOf(new URL(ctx.deps.mail.publicUrl)) };
+}
+
+/** Whose MFA devices an Action works on: the named IAM user, else the caller itself (the root user included). */
+export async function mfaOwnerOf(ctx: ActionContext, userName: string | undefined): Promise<Principal> {
+  const { principal } = ctx.caller;
+  if (userName === undefined) return principal;
+  const user = await findUserByName(ctx.deps.db, principal.accountId, userName);
+  const owner = user ? await loadPrincipal(ctx.deps.db, principal.accountId, user.id) : null;
+  if (!owner) throw new GatehouseError('NoSuchEntity', `The user with name ${userName} cannot be found.`);
+  return owner;
+}
+
+/** `arn:aws:iam::<account>:mfa/<path><name>`: the resource a virtual device Action acts on. */
+export function serialParam() {
+  return { min: 9, max: 256, pattern: /^[\w+=/:,.@-]+$/, patternText: '[\\w+=/:,.@-]+', required: true as const };
+}
+
+export function codeParam() {
+  return { min: 6, max: 6, pattern: /^\d+$/, patternText: '[\\d]+', required: true as const };
+}

@@ -1,0 +1,104 @@
+import { findAccessKey } from '../access-keys/access-key.repository.ts';
+import { type KeyDeps, noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
+import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { matchesHash } from '../shared/secrets.ts';
+import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';
+import type { SigningKeyCache } from '../sigv4/signing-key.ts';
+import { type IncomingRequest, SIGNATURE_MISMATCH_MESSAGE, prepareSignature, signatureMatches } from '../sigv4/verify-signature.ts';
+import { findSessionCredential } from '../sts/session-credential.repository.ts';
+import type { Service } from './xml.ts';
+
+/** Who signed a Query API request, and with what. */
+export interface Caller {
+  principal: Principal;
+  accessKeyId: string;
+  /** Long-term access key (AKIA…) or temporary credentials from GetSessionToken (ASIA…). */
+  credentialType: 'access-key' | 'session';
+  /** The long-term key behind the credentials (itself, for an access key). */
+  sourceKeyId: string;
+  region: string;
+  service: Service;
+  /** When MFA was proved for these credentials (GetSessionToken with a TokenCode); null otherwise. For aws:MultiFactorAuthPresent/Age. */
+  mfaAt?: string | null;
+}
+
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+
+function invalidToken(): GatehouseError {
+  return new GatehouseError('InvalidClientTokenId', INVALID_TOKEN);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The signature's parts from whichever form the request uses; MissingAuthenticationToken when it has none. */
+export function signatureParts(request: IncomingRequest): SignatureParts {
+  const authorization = headerText(request.headers['authorization']);
+  const presigned = request.queryPairs.some(([k]) => k === 'X-Amz-Algorithm' || k === 'X-Amz-Signature' || k === 'X-Amz-Credential');
+  if (authorization !== undefined && presigned) {
+    throw new GatehouseError('IncompleteSignature', 'Only one authentication method is allowed: the Authorization header or the X-Amz-* query parameters, not both.');
+  }
+  if (authorization !== undefined) return parseAuthorizationHeader(authorization);
+  if (presigned) {
+    const query = new Map<string, string>();
+    for (const [k, v] of request.queryPairs) {
+      if (query.has(k)) throw new GatehouseError('IncompleteSignature', `The query parameter ${k.slice(0, 64)} was sent more than once.`);
+      query.set(k, v);
+    }
+    return parsePresignedQuery(query);
+  }
+  throw new GatehouseError('MissingAuthenticationToken', 'Request must contain either a valid (registered) AWS access key ID or X.509 certificate.');
+}
+
+/**
+ * SigV4 authentication: the request time and scope, then the credential (an active
+ * access key, or unexpired temporary credentials with their session token), then the
+ * signature, compared in constant time. Returns the caller, or throws the AWS error.
+ */
+export async function authenticate(deps: KeyDeps, cache: SigningKeyCache, request: IncomingRequest, service: Service): Promise<Caller> {
+  const parts = signatureParts(request);
+  const prepared = prepareSignature(parts, request, deps.clock.now(), service);
+  const token = parts.form === 'query' ? parts.securityToken : headerText(request.headers['x-amz-security-token']);
+  const { accessKeyId, scope } = parts;
+
+  let accountId: string;
+  let principalId: string;
+  let sealed: string;
+  let credentialType: Caller['credentialType'];
+  let sourceKeyId: string;
+  let mfaAt: string | null = null;
+  let key: Awaited<ReturnType<typeof findAccessKey>> = null;
+  if (accessKeyId.startsWith('AKIA')) {
+    key = await findAccessKey(deps.db, accessKeyId);
+    // An inactive key is refused like an unknown one (AWS's exact answer for it is not documented).
+    if (!key || key.status !== 'Active' || token !== undefined) throw invalidToken();
+    ({ accountId, principalId } = key);
+    sealed = key.secretSealed;
+    credentialType = 'access-key';
+    sourceKeyId = key.id;
+  } else if (accessKeyId.startsWith('ASIA')) {
+    const session = await findSessionCredential(deps.db, accessKeyId);
+    if (!session || token === undefined || !matchesHash(token, session.tokenHash)) throw invalidToken();
+    if (deps.clock.now().toISOString() >= session.expiresAt) {
+      throw new GatehouseError('ExpiredToken', 'The security token included in the request is expired');
+    }
+    ({ accountId, principalId } = session);
+    sealed = session.secretSealed;
+    credentialType = 'session';
+    sourceKeyId = session.sourceKeyId;
+    mfaAt = session.mfaAt ?? null;
+  } else {
+    throw invalidToken();
+  }
+
+  const signingKey = cache.get(accessKeyId, scope.date, scope.region, scope.service, () => openKeySecret(deps, accessKeyId, sealed));
+  if (!signingKey) throw invalidToken();
+  if (!signatureMatches(signingKey, prepared, parts.signature)) throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
+
+  const principal = await loadPrincipal(deps.db, accountId, principalId);
+  if (!principal) throw invalidToken();
+  if (key) await noteAccessKeyUse(deps, key, service, scope.region);
+  return { principal, accessKeyId, credentialType, sourceKeyId, region: scope.region, service, mfaAt };
+}

@@ -1,0 +1,35 @@
+import type { FastifyReply } from 'fastify';
+
+const pending = new WeakMap<object, Set<Promise<void>>>();
+
+/**
+ * Runs `work` once the response has gone out. Recovery forms use it so the answer
+ * never depends on what the work finds (a known address writes a token and a mail,
+ * an unknown one writes almost nothing): the response is identical in content and
+ * in time by construction. The work is keyed by `owner` (the app's deps) so tests
+ * can wait for it with `settleAfterResponse`. If the process stops in between, the
+ * request is lost and the person asks again; nothing half-written remains, since
+ * the work is one transaction.
+ */
+export function afterResponse(reply: FastifyReply, owner: object, work: () => Promise<void>): void {
+  let set = pending.get(owner);
+  if (!set) pending.set(owner, (set = new Set()));
+  // A macrotask after 'finish', so even a synchronous driver (better-sqlite3) cannot
+  // run any of the work before whoever awaits the response has it.
+  const sent = new Promise<void>((resolve) => {
+    const later = () => setImmediate(resolve);
+    reply.raw.once('finish', later);
+    reply.raw.once('close', later);
+  });
+  const job: Promise<void> = sent
+    .then(work)
+    .catch((error: unknown) => reply.log.error({ err: error }, 'work after the response failed'))
+    .finally(() => set.delete(job));
+  set.add(job);
+}
+
+/** Waits until every piece of after-response work started for `owner` has finished. */
+export async function settleAfterResponse(owner: object): Promise<void> {
+  const set = pending.get(owner);
+  while (set && set.size > 0) await Promise.all([...set]);
+}

@@ -1,0 +1,103 @@
+import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { userAskedForResetMail } from '../mail/mail-templates.ts';
+import { enqueueMail, publicLink } from '../mail/mail.service.ts';
+import { findUserCandidate } from '../signin/signin.repository.ts';
+import { findRootUser } from '../accounts/account.repository.ts';
+import { HOUR } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError, invalid } from '../shared/errors.ts';
+import { newRowId } from '../shared/ids.ts';
+import { isAccountId, isAlias, normaliseAccountRef, validateUserName } from '../shared/validation.ts';
+import { dismissHelpRequest, hasPendingSince, insertHelpRequest } from './help-request.repository.ts';
+
+/** One open request per user in this window; repeats are answered the same and dropped. */
+export const HELP_REQUEST_INTERVAL_MS = HOUR;
+
+export interface HelpRequestInput {
+  accountRef: string;
+  userName: string;
+}
+
+/** The form's only errors: a malformed account ID or alias, or user name. */
+export function validateHelpRequest(accountInput: string, userNameInput: string): HelpRequestInput {
+  const accountRef = normaliseAccountRef(accountInput);
+  if (!accountRef) throw invalid('account', 'Enter the account ID (12 digits) or account alias.');
+  if (!isAccountId(accountRef) && !isAlias(accountRef)) throw invalid('account', 'Enter a 12-digit account ID or an account alias.');
+  return { accountRef, userName: validateUserName('userName', userNameInput) };
+}
+
+/**
+ * An IAM user who forgot their password asks the account's administrators for a reset
+ * (IAM users never reset their own). When the account and user exist, the root email
+ * is told and the request shows on the console's Users page; the person is answered
+ * the same way in every case, and repeats within the hour are dropped.
+ */
+export async function askAdministrator(deps: Deps, request: HelpRequestInput, meta: RequestMeta): Promise<void> {
+  const { accountRef, userName } = request;
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (tx) => {
+    const candidate = await findUserCandidate(tx, accountRef, userName.toLowerCase());
+    const root = candidate ? await findRootUser(tx, candidate.accountId) : null;
+    if (!candidate?.userId || !candidate.userName || !root) {
+      await recordAudit(tx, deps, meta, {
+        accountId: candidate?.accountId ?? null,
+        actor: ANONYMOUS,
+        eventName: 'PasswordResetAskedOfAdministrator',
+        outcome: 'Failure',
+        reason: candidate ? 'UnknownUser' : 'UnknownAccount',
+      });
+      return;
+    }
+    const actor: Actor = { type: 'anonymous', id: null, name: `says ${candidate.userName}` };
+    if (await hasPendingSince(tx, candidate.userId, new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())) {
+      await recordAudit(tx, deps, meta, {
+        accountId: candidate.accountId,
+        actor,
+        eventName: 'PasswordResetAskedOfAdministrator',
+        outcome: 'Failure',
+        reason: 'AlreadyAsked',
+        target: { id: candidate.userId, name: candidate.userName },
+      });
+      return;
+    }
+    await insertHelpRequest(tx, {
+      id: newRowId(),
+      accountId: candidate.accountId,
+      userId: candidate.userId,
+      userName: candidate.userName,
+      sourceIp: meta.ip || null,
+      createdAt: now.toISOString(),
+    });
+    await recordAudit(tx, deps, meta, {
+      accountId: candidate.accountId,
+      actor,
+      eventName: 'PasswordResetAskedOfAdministrator',
+      outcome: 'Success',
+      target: { id: candidate.userId, name: candidate.userName },
+    });
+    await enqueueMail(tx, deps, meta, {
+      to: root.email,
+      accountId: candidate.accountId,
+      mail: userAskedForResetMail({
+        accountId: candidate.accountId,
+        userName: candidate.userName,
+        usersUrl: publicLink(deps, `/console/users/${encodeURIComponent(candidate.userName)}`),
+        origin: { time: now.toISOString(), meta },
+      }),
+    });
+  });
+}
+
+/** An administrator closes a request without acting on it. */
+export async function dismissHelp(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const closed = await dismissHelpRequest(tx, accountId, id, deps.clock.now().toISOString(), actor.name ?? actor.type);
+    if (!closed) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'PasswordResetRequestDismissed',
+      target: { id: closed.userId, name: closed.userName },
+    });
+  });
+}

@@ -1,0 +1,46 @@
+import { sha256 } from '../shared/secrets.ts';
+
+/** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is %XX (upper-case). */
+export function uriEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/** Query pairs sorted by encoded key, then encoded value; the signature itself is left out. */
+export function canonicalQueryString(pairs: Array<[string, string]>): string {
+  return pairs
+    .filter(([k]) => k !== 'X-Amz-Signature')
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+/** A header value as signed: trimmed, inner runs of whitespace collapsed to one space. */
+export function canonicalHeaderValue(value: string | string[] | undefined): string {
+  const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return joined.trim().replace(/\s+/g, ' ');
+}
+
+export interface CanonicalInput {
+  method: string;
+  path: string;
+  queryPairs: Array<[string, string]>;
+  headers: Record<string, string | string[] | undefined>;
+  signedHeaders: string[];
+  payloadHash: string;
+}
+
+export function canonicalRequest(input: CanonicalInput): string {
+  return [
+    input.method,
+    input.path,
+    canonicalQueryString(input.queryPairs),
+    input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(input.headers[name])}\n`).join(''),
+    input.signedHeaders.join(';'),
+    input.payloadHash,
+  ].join('\n');
+}
+
+export function stringToSign(amzDate: string, scope: string, canonical: string): string {
+  return ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical).toString('hex')].join('\n');
+}

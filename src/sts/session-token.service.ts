@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { type KeyDeps, newAccessKeyId, newSecretAccessKey, sealKeySecret } from '../access-keys/access-key.service.ts';
+import { type Principal, actorOf } from '../accounts/principal.ts';
+import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { DAY } from '../shared/clock.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { hashSecret } from '../shared/secrets.ts';
+import { deleteExpiredSessionCredentials, insertSessionCredential } from './session-credential.repository.ts';
+
+/** AWS's GetSessionToken limits, in seconds. */
+export const SESSION_DURATION = { min: 900, max: 129_600, defaultForUsers: 43_200, maxForRoot: 3_600 } as const;
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
+}
+
+/**
+ * Issues temporary credentials (ASIA…) for the caller of GetSessionToken, signed in with
+ * the long-term key `sourceKeyId`. The root user's sessions last at most an hour (longer
+ * requests are capped, as AWS does); the session token is stored only as a hash.
+ */
+export async function issueSessionToken(
+  deps: KeyDeps,
+  principal: Principal,
+  sourceKeyId: string,
+  requestedSeconds: number | undefined,
+  meta: RequestMeta,
+  /** Set when the caller proved an MFA device (SerialNumber + TokenCode): the credentials are MFA-authenticated. */
+  mfa: { at: string; serialNumber: string } | null = null,
+): Promise<TemporaryCredentials> {
+  let seconds = requestedSeconds ?? (principal.type === 'root' ? SESSION_DURATION.maxForRoot : SESSION_DURATION.defaultForUsers);
+  if (principal.type === 'root') seconds = Math.min(seconds, SESSION_DURATION.maxForRoot);
+  const now = deps.clock.now();
+  const accessKeyId = newAccessKeyId('ASIA');
+  const secretAccessKey = newSecretAccessKey();
+  const sessionToken = randomBytes(96).toString('base64');
+  const expiration = new Date(now.getTime() + seconds * 1000).toISOString();
+  await deps.db.transaction().execute(async (tx) => {
+    // Expired credentials are kept a day so callers are told "expired" rather than "invalid".
+    await deleteExpiredSessionCredentials(tx, new Date(now.getTime() - DAY).toISOString());
+    await insertSessionCredential(tx, {
+      id: accessKeyId,
+      accountId: principal.accountId,
+      principalId: principal.id,
+      sourceKeyId,
+      secretSealed: sealKeySecret(deps, accessKeyId, secretAccessKey),
+      tokenHash: hashSecret(sessionToken),
+      createdAt: now.toISOString(),
+      expiresAt: expiration,
+      mfaAt: mfa?.at ?? null,
+    });
+    await recordAudit(tx, deps, meta, {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: 'GetSessionToken',
+      target: { id: principal.id, name: principal.name },
+      details: { accessKeyId, sourceKeyId, durationSeconds: seconds, expiration, ...(mfa ? { mfaSerialNumber: mfa.serialNumber } : {}) },
+    });
+  });
+  return { accessKeyId, secretAccessKey, sessionToken, expiration };
+}
+
+/** What AWS answers when GetSessionToken carries MFA details: Gatehouse has no MFA device to check them against yet. */
+export function mfaNotVerifiable(): GatehouseError {
+  return new GatehouseError(
+    'AccessDenied',
+    'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+  );
+}

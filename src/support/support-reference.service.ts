@@ -1,0 +1,86 @@
+import type { Db } from '../db/database.ts';
+import { type Attempted, attemptKeysOf, secretKeyOf } from '../doctor/attempt-keys.ts';
+import { DAY } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { newRowId } from '../shared/ids.ts';
+import { randomFrom } from '../shared/secrets.ts';
+import { deleteExpiredReferences, findReferencesInAccount, insertSupportReference } from './support-reference.repository.ts';
+
+/** How long a reference and its reason are kept. */
+export const REFERENCE_TTL_MS = 30 * DAY;
+
+/** Letters and digits nobody confuses when reading them out (no 0/O, 1/I/L). */
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** A reference as shown: `7KQ-3MX`. Random, so it reveals nothing by itself. */
+export function newReference(): string {
+  return `${randomFrom(REFERENCE_ALPHABET, 3)}-${randomFrom(REFERENCE_ALPHABET, 3)}`;
+}
+
+/** Accepts `Ref 7kq 3mx`, `7KQ3MX`, … and returns `7KQ-3MX`, or null. */
+export function normaliseReference(input: string): string | null {
+  const compact = input.toUpperCase().replace(/^\s*REF\b/, '').replace(/[\s-]/g, '');
+  if (compact.length !== 6) return null;
+  for (const ch of compact) if (!REFERENCE_ALPHABET.includes(ch)) return null;
+  return `${compact.slice(0, 3)}-${compact.slice(3)}`;
+}
+
+/**
+ * Stores a failed attempt's reference beside its audit event, in the caller's
+ * transaction, with keyed hashes of what was typed. Returns the reference to show.
+ */
+export async function recordFailureReference(
+  tx: Db,
+  deps: Deps,
+  input: { auditEventId: string; accountId: string | null; reason: string; attempted: Attempted },
+): Promise<string> {
+  const now = deps.clock.now();
+  const reference = newReference();
+  const secretKey = secretKeyOf(deps);
+  const keys = secretKey ? attemptKeysOf(secretKey, input.attempted) : null;
+  // Kept 30 days: each failure also clears what has expired (one indexed delete, the same for every failure).
+  await deleteExpiredReferences(tx, now.toISOString());
+  await insertSupportReference(tx, {
+    id: newRowId(),
+    reference,
+    account_id: input.accountId,
+    audit_event_id: input.auditEventId,
+    flow: input.attempted.kind === 'root' ? 'signin-root' : 'signin-user',
+    reason: input.reason,
+    identifier_key: keys?.identifierKey ?? null,
+    name_key: keys?.nameKey ?? null,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + REFERENCE_TTL_MS).toISOString(),
+  });
+  return reference;
+}
+
+export interface ReferenceLookup {
+  reference: string;
+  flow: string;
+  reason: string;
+  time: string;
+  principalName: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+}
+
+/** An administrator looks a reference up: only references of their own account are found. */
+export async function lookUpReference(deps: Deps, accountId: string, input: string): Promise<ReferenceLookup[]> {
+  const reference = normaliseReference(input);
+  if (!reference) return [];
+  const rows = await findReferencesInAccount(deps.db, accountId, reference, deps.clock.now().toISOString());
+  return rows.map((r) => ({
+    reference: r.reference,
+    flow: r.flow,
+    reason: r.reason,
+    time: r.created_at,
+    principalName: r.actor_name,
+    sourceIp: r.source_ip,
+    userAgent: r.user_agent,
+  }));
+}
+
+export async function purgeExpiredReferences(deps: Deps): Promise<number> {
+  return deleteExpiredReferences(deps.db, deps.clock.now().toISOString());
+}

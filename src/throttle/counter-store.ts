@@ -1,0 +1,44 @@
+/**
+ * Where throttling counters live: the database (the default) or Redis (`REDIS_URL`).
+ * Every operation is one atomic step in the store, so counts stay exact under
+ * concurrent requests and across every instance that shares the store.
+ */
+export interface CounterStore {
+  /** Takes one token from the bucket at `key`; false (and nothing taken) when it is empty. */
+  take(key: string, rule: BucketRule, nowMs: number): Promise<boolean>;
+  /** Whole tokens left in the bucket at `key`, without taking one. */
+  level(key: string, rule: BucketRule, nowMs: number): Promise<number>;
+  /** Adds one consecutive failure at `key` and returns the new count. */
+  addFailure(key: string, nowIso: string): Promise<number>;
+  failures(key: string): Promise<FailureCount | null>;
+  clearFailures(key: string): Promise<void>;
+  /** True only for the first claim of `key` before `expiresMs`: single-use markers. */
+  claimOnce(key: string, expiresMs: number, nowMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * A token bucket holding up to `burst` tokens and gaining one every `intervalMs`.
+ * Kept as GCRA: one number per key (the time the bucket would be full again).
+ */
+export interface BucketRule {
+  burst: number;
+  intervalMs: number;
+}
+
+export interface FailureCount {
+  failures: number;
+  lastFailureAt: string;
+}
+
+/** The GCRA arithmetic both stores share. */
+export function gcraAllows(tatMs: number, rule: BucketRule, nowMs: number): { allowed: boolean; nextTat: number } {
+  const base = Math.max(tatMs, nowMs);
+  const nextTat = base + rule.intervalMs;
+  return { allowed: nextTat - nowMs <= rule.burst * rule.intervalMs, nextTat };
+}
+
+export function gcraLevel(tatMs: number, rule: BucketRule, nowMs: number): number {
+  const used = Math.max(tatMs, nowMs) - nowMs;
+  return Math.max(0, Math.floor((rule.burst * rule.intervalMs - used) / rule.intervalMs));
+}

@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { type BucketRule, type CounterStore, type FailureCount, gcraLevel } from './counter-store.ts';
+
+/**
+ * Counters in the database. Each change is a single `INSERT … ON CONFLICT DO UPDATE`,
+ * which SQLite and PostgreSQL both apply atomically: no read-then-write, no lost update.
+ */
+export class DatabaseCounterStore implements CounterStore {
+  #claims = 0;
+  constructor(private readonly db: Db) {}
+
+  async take(key: string, rule: BucketRule, nowMs: number): Promise<boolean> {
+    const now = sql<number>`cast(${nowMs} as double precision)`;
+    const base = sql<number>`(case when throttle_buckets.tat_ms > ${now} then throttle_buckets.tat_ms else ${now} end)`;
+    const row = await this.db
+      .insertInto('throttle_buckets')
+      .values({ key, tat_ms: nowMs + rule.intervalMs })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ tat_ms: sql<number>`${base} + ${rule.intervalMs}` })
+          .where(sql<boolean>`${base} + ${rule.intervalMs} - ${now} <= ${rule.burst * rule.intervalMs}`),
+      )
+      .returning('key')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async level(key: string, rule: BucketRule, nowMs: number): Promise<number> {
+    const row = await this.db.selectFrom('throttle_buckets').select('tat_ms').where('key', '=', key).executeTakeFirst();
+    return gcraLevel(row ? Number(row.tat_ms) : 0, rule, nowMs);
+  }
+
+  async addFailure(key: string, nowIso: string): Promise<number> {
+    const row = await this.db
+      .insertInto('throttle_failures')
+      .values({ key, failures: 1, last_failure_at: nowIso })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          failures: sql<number>`throttle_failures.failures + 1`,
+          last_failure_at: (eb) => eb.ref('excluded.last_failure_at'),
+        }),
+      )
+      .returning('failures')
+      .executeTakeFirstOrThrow();
+    return Number(row.failures);
+  }
+
+  async failures(key: string): Promise<FailureCount | null> {
+    const row = await this.db
+      .selectFrom('throttle_failures')
+      .select(['failures', 'last_failure_at'])
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? { failures: Number(row.failures), lastFailureAt: row.last_failure_at } : null;
+  }
+
+  async clearFailures(key: string): Promise<void> {
+    await this.db.deleteFrom('throttle_failures').where('key', '=', key).execute();
+  }
+
+  async claimOnce(key: string, expiresMs: number, nowMs: number): Promise<boolean> {
+    // Now and then, forget markers whose challenges can no longer be presented anyway.
+    if (++this.#claims % 100 === 0) await this.db.deleteFrom('throttle_once').where('expires_ms', '<', nowMs).execute();
+    const row = await this.db
+      .insertInto('throttle_once')
+      .values({ key, expires_ms: expiresMs })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ expires_ms: (eb) => eb.ref('excluded.expires_ms') })
+          .where(sql<boolean>`throttle_once.expires_ms < cast(${nowMs} as double precision)`),
+      )
+      .returning('key')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,102 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestMeta } from '../audit/audit.service.ts';
+import type { CheckProblem } from '../security-check/security-check.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { afterResponse } from '../recovery/after-response.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
+import { accountIdForRef } from './throttle.repository.ts';
+import type { Subject } from './throttle.ts';
+import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
+
+export type SignInIdentity = { kind: 'root'; email: string } | { kind: 'user'; accountRef: string; userName: string };
+
+/**
+ * What the sign-in route does with an attempt, decided before any password is hashed:
+ * - `refused`: the source address or its network is out of tokens (generic failure page);
+ * - `check`: risk is up and no valid security check came with the form (form again, with the check);
+ * - `proceed`: check the password, unless `throttled` (back-off or hard stop), in which case
+ *   the service refuses it unhashed and the page is the generic failure all the same.
+ */
+export type GuardDecision =
+  | { kind: 'refused' }
+  | { kind: 'check'; problem: CheckProblem }
+  | { kind: 'proceed'; subject: Subject; throttled: boolean; resolved: ResolvedIdentity };
+
+type ResolvedIdentity = { kind: 'root'; emailKey: string } | { kind: 'user'; accountId: string | null; userNameKey: string };
+
+export async function guardSignIn(
+  deps: Deps,
+  request: FastifyRequest,
+  identity: SignInIdentity,
+  presentedCheck: string | undefined,
+): Promise<GuardDecision> {
+  const { throttle, check, metrics } = deps.guard;
+  const now = deps.clock.now();
+  if (!(await throttle.admitSource(request.ip, now))) {
+    metrics.signIn('throttled');
+    metrics.throttle('source');
+    return { kind: 'refused' };
+  }
+  const { identifier, resolved } = await identify(deps, identity);
+  const deviceId = trustedDevice(deps.guard.deviceKey, request.cookies[DEVICE_COOKIE], identifier);
+  const subject: Subject = { identifier, deviceId };
+  if ((await throttle.risk(subject, request.ip, now)) > 0) {
+    const problem = await check.verify(presentedCheck);
+    if (problem) {
+      if (problem !== 'missing') metrics.checksRefused++;
+      metrics.signIn('check_required');
+      return { kind: 'check', problem };
+    }
+    metrics.checksSolved++;
+  }
+  const throttled = !(await throttle.mayAttempt(subject, 'password', now));
+  return { kind: 'proceed', subject, throttled, resolved };
+}
+
+/** Counts the outcome; on success the browser gets (or renews) its device cookie for this identifier. */
+export async function settleSignIn(
+  deps: Deps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  decision: Extract<GuardDecision, { kind: 'proceed' }>,
+  outcome: { ok: true } | { ok: false; reason: string },
+  meta: RequestMeta,
+  cookieOptions: (maxAgeSeconds?: number) => Record<string, unknown>,
+): Promise<void> {
+  const { throttle, metrics } = deps.guard;
+  const { subject } = decision;
+  if (outcome.ok) {
+    metrics.signIn('success');
+    await throttle.recordSuccess(subject, 'password');
+    reply.setCookie(
+      DEVICE_COOKIE,
+      issueDeviceCookie(deps.guard.deviceKey, subject.identifier, subject.deviceId ?? undefined),
+      cookieOptions(DEVICE_COOKIE_DAYS * 86400),
+    );
+    return;
+  }
+  if (outcome.reason === 'Throttled') {
+    metrics.signIn('throttled');
+    metrics.throttle(subject.deviceId ? 'device' : 'identifier');
+    return;
+  }
+  metrics.signIn('failure');
+  const failures = await throttle.recordFailure(subject, 'password', request.ip, deps.clock.now());
+  if (failures === throttle.settings.hardStop && !subject.deviceId) {
+    afterResponse(reply, deps, () => onHardStop(deps, decision.resolved, subject.identifier, meta));
+  }
+}
+
+async function identify(deps: Deps, identity: SignInIdentity): Promise<{ identifier: string; resolved: ResolvedIdentity }> {
+  if (identity.kind === 'root') {
+    const emailKey = identity.email.trim().toLowerCase();
+    return { identifier: rootIdentifier(emailKey), resolved: { kind: 'root', emailKey } };
+  }
+  // An account's ID and alias share one counter; an unknown reference counts under itself.
+  const accountId = await accountIdForRef(deps.db, identity.accountRef);
+  const userNameKey = identity.userName.trim().toLowerCase();
+  return {
+    identifier: userIdentifier(accountId ?? identity.accountRef, userNameKey),
+    resolved: { kind: 'user', accountId, userNameKey },
+  };
+}

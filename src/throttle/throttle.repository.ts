@@ -1,0 +1,63 @@
+import type { Db } from '../db/database.ts';
+
+/** The account an IAM sign-in reference (ID or alias) names, so both spellings share one counter. */
+export async function accountIdForRef(db: Db, ref: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', ref), eb('alias', '=', ref)]))
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function rootAccountForEmail(db: Db, emailKey: string): Promise<{ accountId: string; email: string } | null> {
+  const row = await db.selectFrom('root_users').select(['account_id', 'email']).where('email_key', '=', emailKey).executeTakeFirst();
+  return row ? { accountId: row.account_id, email: row.email } : null;
+}
+
+export async function insertUnlock(
+  db: Db,
+  row: { id: string; throttleKey: string; secretHash: string; createdAt: string; expiresAt: string },
+): Promise<void> {
+  await db
+    .insertInto('throttle_unlocks')
+    .values({ id: row.id, throttle_key: row.throttleKey, secret_hash: row.secretHash, created_at: row.createdAt, expires_at: row.expiresAt, used_at: null })
+    .execute();
+}
+
+export async function findUnlock(db: Db, id: string) {
+  return db.selectFrom('throttle_unlocks').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Marks the link used; false when it was already used or has expired (one atomic update). */
+export async function spendUnlock(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('throttle_unlocks')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface RecentFailure {
+  time: string;
+  sourceIp: string | null;
+  reason: string | null;
+}
+
+/** A principal's latest failed console sign-ins, from the audit trail. */
+export async function recentSignInFailures(db: Db, accountId: string, principalId: string, limit: number): Promise<RecentFailure[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['time', 'source_ip', 'reason'])
+    .where('account_id', '=', accountId)
+    .where('actor_id', '=', principalId)
+    .where('event_name', '=', 'ConsoleLogin')
+    .where('outcome', '=', 'Failure')
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ time: r.time, sourceIp: r.source_ip, reason: r.reason }));
+}

@@ -1,0 +1,127 @@
+import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { enqueueMail, publicLink } from '../mail/mail.service.ts';
+import { DAY } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
+import { unlockMail } from './unlock-mail.ts';
+import { findUnlock, insertUnlock, rootAccountForEmail, spendUnlock } from './throttle.repository.ts';
+
+/** How long an emailed unlock link works. */
+export const UNLOCK_LINK_MS = DAY;
+
+/**
+ * An identifier just reached the hard stop. A root user is emailed a link that lifts it
+ * (the password stays as it is); an IAM user's administrators see it on the Users page.
+ * Both are audited for the owner. Nothing here changes what the attempt's response says.
+ */
+export async function onHardStop(
+  deps: Deps,
+  identity: { kind: 'root'; emailKey: string } | { kind: 'user'; accountId: string | null; userNameKey: string },
+  identifier: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const now = deps.clock.now();
+  if (identity.kind === 'user') {
+    if (!identity.accountId) return;
+    const accountId = identity.accountId;
+    await deps.db.transaction().execute((tx) =>
+      recordAudit(tx, deps, meta, {
+        accountId,
+        actor: { type: 'anonymous', id: null, name: null },
+        eventName: 'SignInStopped',
+        outcome: 'Failure',
+        reason: 'TooManyFailures',
+        target: { id: null, name: identity.userNameKey },
+        details: { failures: deps.guard.throttle.settings.hardStop },
+      }),
+    );
+    return;
+  }
+  const root = await rootAccountForEmail(deps.db, identity.emailKey);
+  if (!root) return;
+  const token = newToken();
+  await deps.db.transaction().execute(async (tx) => {
+    await insertUnlock(tx, {
+      id: token.id,
+      throttleKey: identifier,
+      secretHash: token.secretHash,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + UNLOCK_LINK_MS).toISOString(),
+    });
+    await enqueueMail(tx, deps, meta, {
+      to: root.email,
+      accountId: root.accountId,
+      mail: unlockMail({ link: publicLink(deps, '/signin/unlock', { token: token.value }), failures: deps.guard.throttle.settings.hardStop }),
+    });
+    await recordAudit(tx, deps, meta, {
+      accountId: root.accountId,
+      actor: { type: 'anonymous', id: null, name: null },
+      eventName: 'SignInStopped',
+      outcome: 'Failure',
+      reason: 'TooManyFailures',
+      target: { id: root.accountId, name: 'root' },
+      details: { failures: deps.guard.throttle.settings.hardStop, unlockLinkSent: true },
+    });
+  });
+}
+
+/** Whether the link can still be used (opening it changes nothing; mail scanners follow links). */
+export async function unlockLinkUsable(deps: Deps, value: string): Promise<boolean> {
+  const parsed = parseToken(value);
+  if (!parsed) return false;
+  const row = await findUnlock(deps.db, parsed.id);
+  return !!row && matchesHash(parsed.secret, row.secret_hash) && row.used_at === null && row.expires_at > deps.clock.now().toISOString();
+}
+
+/** Spends an unlock link and lifts the stop; false when the link cannot be used. */
+export async function unlockWithLink(deps: Deps, value: string, meta: RequestMeta): Promise<boolean> {
+  const parsed = parseToken(value);
+  if (!parsed) return false;
+  const row = await findUnlock(deps.db, parsed.id);
+  if (!row || !matchesHash(parsed.secret, row.secret_hash)) return false;
+  const now = deps.clock.now().toISOString();
+  const spent = await deps.db.transaction().execute(async (tx) => {
+    if (!(await spendUnlock(tx, row.id, now))) return false;
+    const emailKey = row.throttle_key.slice('root:'.length);
+    const root = await rootAccountForEmail(tx, emailKey);
+    await recordAudit(tx, deps, meta, {
+      accountId: root?.accountId ?? null,
+      actor: { type: 'root', id: root?.accountId ?? null, name: 'root' },
+      eventName: 'SignInUnlocked',
+      outcome: 'Success',
+      details: { by: 'emailed link' },
+    });
+    return true;
+  });
+  if (spent) await deps.guard.throttle.unlock(row.throttle_key);
+  return spent;
+}
+
+/** An administrator (or the root user) lifts a stop or back-off on one of the account's IAM users. */
+export async function unlockUserByAdministrator(
+  deps: Deps,
+  accountId: string,
+  user: { id: string; name: string },
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
+  await deps.db.transaction().execute((tx) =>
+    recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'SignInUnlocked',
+      outcome: 'Success',
+      target: { id: user.id, name: user.name },
+      details: { by: 'administrator' },
+    }),
+  );
+  await deps.guard.throttle.unlock(userIdentifier(accountId, user.name));
+}
+
+export function rootIdentifier(email: string): string {
+  return `root:${email.trim().toLowerCase()}`;
+}
+
+export function userIdentifier(accountId: string, userName: string): string {
+  return `iam:${accountId}:${userName.trim().toLowerCase()}`;
+}
