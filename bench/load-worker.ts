@@ -8,8 +8,12 @@ import { SCENARIOS } from './scenarios.ts';
  * event loop and the server's loop serves only the server. It runs one phase, closed
  * loop: every connection sends its next request as soon as the previous answer is in.
  */
-function send(message: WorkerMessage): void {
-  process.send?.(message);
+/** Resolves once the message is handed to the IPC channel, so disconnecting after it loses nothing. */
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
 }
 
 async function runPhase(phase: RunPhase): Promise<void> {
@@ -28,11 +32,11 @@ async function runPhase(phase: RunPhase): Promise<void> {
 
   setTimeout(() => {
     cpuAtStart = process.cpuUsage();
-    send({ type: 'measuring' });
+    void send({ type: 'measuring' });
   }, phase.warmupMs);
   setTimeout(() => {
     cpuInWindow = process.cpuUsage(cpuAtStart);
-    send({ type: 'measured' });
+    void send({ type: 'measured' });
   }, phase.warmupMs + phase.durationMs);
 
   const loop = async (state: unknown) => {
@@ -66,7 +70,7 @@ async function runPhase(phase: RunPhase): Promise<void> {
   await Promise.all(phase.states.map((state) => loop(state)));
 
   const cpu: NodeJS.CpuUsage = cpuInWindow ?? process.cpuUsage(cpuAtStart);
-  send({
+  await send({
     type: 'result',
     latencies: Float64Array.from(latencies),
     unexpected,

@@ -212,9 +212,10 @@ async function stuffingRequest(connection: Connection, state: StuffingState): Pr
   const response = await connection.send({
     method: 'POST',
     path: state.form.path,
-    // A real owner signs in a few times a day; here each sample comes from its own address so
-    // the per-address limit (which such an owner never reaches) does not decide the result.
-    headers: { 'content-type': FORM, cookie: state.form.cookie, 'x-forwarded-for': `172.${16 + (state.sequence >> 16) % 16}.${(state.sequence >> 8) & 255}.${state.sequence & 255}` },
+    // A real owner signs in a few times a day; here each sample comes from its own /24 so
+    // the per-address and per-network limits (which such an owner never reaches) do not
+    // decide the result: only the identifier's state and the device cookie do.
+    headers: { 'content-type': FORM, cookie: state.form.cookie, 'x-forwarded-for': `172.${16 + ((state.sequence >> 8) % 16)}.${state.sequence & 255}.1` },
     body: state.form.body,
   });
   state.latencies.push(performance.now() - started);
