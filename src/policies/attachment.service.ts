@@ -1,10 +1,9 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import type { Db } from '../db/database.ts';
-import { findGroupById, findGroupByName } from '../groups/group.repository.ts';
-import { noSuchGroup } from '../groups/group.service.ts';
+import { findPolicyHolder } from './policy-holder.ts';
+import { findGroupById } from '../groups/group.repository.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findUserById, findUserByName } from '../users/user.repository.ts';
+import { findUserById } from '../users/user.repository.ts';
 import { type PolicyHolderType, deleteAttachment, insertAttachment, listAttachmentsOf, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import { noSuchPolicy, resolvePolicyArn } from './managed-policy.service.ts';
 
@@ -17,23 +16,6 @@ export const ATTACHMENT_QUOTAS = { user: 10, group: 10 } as const;
 export interface AttachedPolicy {
   policyName: string;
   policyArn: string;
-}
-
-interface Holder {
-  type: PolicyHolderType;
-  id: string;
-  name: string;
-}
-
-async function findHolder(db: Db, accountId: string, type: PolicyHolderType, name: string): Promise<Holder> {
-  if (type === 'user') {
-    const user = await findUserByName(db, accountId, name);
-    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-    return { type, id: user.id, name: user.name };
-  }
-  const group = await findGroupByName(db, accountId, name);
-  if (!group) throw noSuchGroup(name);
-  return { type, id: group.id, name: group.name };
 }
 
 function policyNameOf(arn: string): string {
@@ -50,7 +32,7 @@ export async function attachPolicy(
   meta: RequestMeta,
 ): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const holder = await findHolder(tx, accountId, holderType, holderName);
+    const holder = await findPolicyHolder(tx, accountId, holderType, holderName);
     if (!(await resolvePolicyArn(tx, accountId, policyArn))) throw noSuchPolicy(policyArn);
     const current = await listAttachmentsOf(tx, holder.type, [holder.id]);
     if (current.some((a) => a.policyArn === policyArn)) return;
@@ -79,7 +61,7 @@ export async function detachPolicy(
   meta: RequestMeta,
 ): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const holder = await findHolder(tx, accountId, holderType, holderName);
+    const holder = await findPolicyHolder(tx, accountId, holderType, holderName);
     if (!(await deleteAttachment(tx, holder.type, holder.id, policyArn))) {
       throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
     }
@@ -101,7 +83,7 @@ export async function listAttachedPolicies(
   holderName: string,
   options: { pathPrefix?: string } = {},
 ): Promise<AttachedPolicy[]> {
-  const holder = await findHolder(deps.db, accountId, holderType, holderName);
+  const holder = await findPolicyHolder(deps.db, accountId, holderType, holderName);
   const prefix = options.pathPrefix ?? '/';
   return (await listAttachmentsOf(deps.db, holder.type, [holder.id]))
     .filter((a) => {

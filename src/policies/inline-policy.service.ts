@@ -1,11 +1,8 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import type { Db } from '../db/database.ts';
-import { findGroupByName } from '../groups/group.repository.ts';
-import { noSuchGroup } from '../groups/group.service.ts';
+import { findPolicyHolder } from './policy-holder.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { findUserByName } from '../users/user.repository.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
 import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from './engine/document.ts';
 import { deleteInlinePolicyRow, findInlinePolicy, listInlinePolicies, upsertInlinePolicy } from './inline-policy.repository.ts';
@@ -16,23 +13,6 @@ import { validateEntityName } from './names.ts';
  * with it. AWS limits the sum of an identity's inline policies (white space not
  * counted): 2,048 characters for a user, 5,120 for a group.
  */
-
-interface Owner {
-  type: PolicyHolderType;
-  id: string;
-  name: string;
-}
-
-async function findOwner(db: Db, accountId: string, type: PolicyHolderType, name: string): Promise<Owner> {
-  if (type === 'user') {
-    const user = await findUserByName(db, accountId, name);
-    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-    return { type, id: user.id, name: user.name };
-  }
-  const group = await findGroupByName(db, accountId, name);
-  if (!group) throw noSuchGroup(name);
-  return { type, id: group.id, name: group.name };
-}
 
 function noSuchInline(type: PolicyHolderType, policyName: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `The ${type} policy with name ${policyName} cannot be found.`, { field: 'policyName' });
@@ -54,7 +34,7 @@ export async function putInlinePolicy(
   const limit = ownerType === 'user' ? POLICY_SIZE_LIMITS.userInline : POLICY_SIZE_LIMITS.groupInline;
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
-    const owner = await findOwner(tx, accountId, ownerType, ownerName);
+    const owner = await findPolicyHolder(tx, accountId, ownerType, ownerName);
     const others = (await listInlinePolicies(tx, owner.type, [owner.id])).filter((p) => p.name !== name);
     const total = others.reduce((sum, p) => sum + policySize(p.document), policySize(document));
     if (total > limit) {
@@ -87,7 +67,7 @@ export async function getInlinePolicy(
   ownerName: string,
   policyName: string,
 ): Promise<{ ownerName: string; policyName: string; document: string }> {
-  const owner = await findOwner(deps.db, accountId, ownerType, ownerName);
+  const owner = await findPolicyHolder(deps.db, accountId, ownerType, ownerName);
   const policy = await findInlinePolicy(deps.db, owner.type, owner.id, policyName);
   if (!policy) throw noSuchInline(ownerType, policyName);
   return { ownerName: owner.name, policyName: policy.name, document: policy.document };
@@ -103,7 +83,7 @@ export async function deleteInlinePolicy(
   meta: RequestMeta,
 ): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const owner = await findOwner(tx, accountId, ownerType, ownerName);
+    const owner = await findPolicyHolder(tx, accountId, ownerType, ownerName);
     if (!(await deleteInlinePolicyRow(tx, owner.type, owner.id, policyName))) throw noSuchInline(ownerType, policyName);
     await recordAudit(tx, deps, meta, {
       accountId,
@@ -117,6 +97,6 @@ export async function deleteInlinePolicy(
 
 /** The names of a user's or group's inline policies, in order. */
 export async function listInlinePolicyNames(deps: Deps, accountId: string, ownerType: PolicyHolderType, ownerName: string): Promise<string[]> {
-  const owner = await findOwner(deps.db, accountId, ownerType, ownerName);
+  const owner = await findPolicyHolder(deps.db, accountId, ownerType, ownerName);
   return (await listInlinePolicies(deps.db, owner.type, [owner.id])).map((p) => p.name);
 }

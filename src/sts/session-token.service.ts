@@ -3,7 +3,6 @@ import { type KeyDeps, newAccessKeyId, newSecretAccessKey, sealKeySecret } from 
 import { type Principal, actorOf } from '../accounts/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { DAY } from '../shared/clock.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { hashSecret } from '../shared/secrets.ts';
 import { deleteExpiredSessionCredentials, insertSessionCredential } from './session-credential.repository.ts';
 
@@ -61,12 +60,4 @@ export async function issueSessionToken(
     });
   });
   return { accessKeyId, secretAccessKey, sessionToken, expiration };
-}
-
-/** What AWS answers when GetSessionToken carries MFA details: Gatehouse has no MFA device to check them against yet. */
-export function mfaNotVerifiable(): GatehouseError {
-  return new GatehouseError(
-    'AccessDenied',
-    'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
-  );
 }

@@ -8,7 +8,7 @@ import { listOutbox } from '../../src/mail/outbox.repository.ts';
 import { listPhoneMessages, setRootPhone } from '../../src/mfa/mfa-recovery.repository.ts';
 import { createVirtualDevice, enableVirtualDevice, relyingPartyOf } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
-import { CHROMIUM_PATH, describeInBrowser, fillField, screenshot, signInAsRoot, submit } from '../support/browser.ts';
+import { CHROMIUM_PATH, LAUNCH_ARGS, describeInBrowser, fillField, screenshot, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount } from '../support/fixtures.ts';
 import { createTestContext, type TestContext } from '../support/harness.ts';
 
@@ -17,16 +17,7 @@ import { createTestContext, type TestContext } from '../support/harness.ts';
  * http://localhost:<port> (a secure context like 127.0.0.1) and points Chromium's
  * "localhost" at 127.0.0.1. Chromium's virtual authenticator plays the security key.
  */
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP localhost 127.0.0.1',
-];
+const MFA_LAUNCH_ARGS = [...LAUNCH_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -53,7 +44,7 @@ describeInBrowser('MFA in Chromium: security keys, passkeys and lost devices', (
     url = `http://localhost:${port}`;
     t = await createTestContext('sqlite', { PUBLIC_URL: url, PORT: String(port) });
     await t.app.listen({ port, host: '127.0.0.1' });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: MFA_LAUNCH_ARGS });
     context = await browser.newContext({ baseURL: url, locale: 'en-GB' });
     context.setDefaultTimeout(10_000);
   });

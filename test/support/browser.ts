@@ -13,7 +13,7 @@ import { createTestContext, type TestContext } from './harness.ts';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
 
 // Without the networking switches Chromium keeps trying to reach Google's services.
-const LAUNCH_ARGS = [
+export const LAUNCH_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

@@ -1,0 +1,25 @@
+import type { Db } from '../db/database.ts';
+import { findGroupByName } from '../groups/group.repository.ts';
+import { noSuchGroup } from '../groups/group.service.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { findUserByName } from '../users/user.repository.ts';
+import type { PolicyHolderType } from './attachment.repository.ts';
+
+/** A user or group that policies are attached to or embedded in. */
+export interface PolicyHolder {
+  type: PolicyHolderType;
+  id: string;
+  name: string;
+}
+
+/** The named user or group of the account; NoSuchEntity with AWS's message when there is none. */
+export async function findPolicyHolder(db: Db, accountId: string, type: PolicyHolderType, name: string): Promise<PolicyHolder> {
+  if (type === 'user') {
+    const user = await findUserByName(db, accountId, name);
+    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
+    return { type, id: user.id, name: user.name };
+  }
+  const group = await findGroupByName(db, accountId, name);
+  if (!group) throw noSuchGroup(name);
+  return { type, id: group.id, name: group.name };
+}
