@@ -1,7 +1,7 @@
 import type { Principal } from '../accounts/principal.ts';
 import { browserOf } from '../doctor/diagnosis.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import type { ReferenceLookup } from '../support/support-reference.service.ts';
+import { FLOW_LABELS, type ReferenceLookup } from '../support/support-reference.service.ts';
 import { csrfField, page, relativeTime } from '../web/layout.ts';
 import { signInChart } from './activity-chart.ts';
 import type { AuditEventRow } from './activity.repository.ts';
@@ -101,9 +101,15 @@ export function activityPage(principal: Principal, csrf: string, form: ActivityF
     ? ''
     : references.length === 0
       ? html`<p>No failed attempt of this account has that reference (references are kept 30 days).</p>`
-      : html`<ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} — ${r.flow === 'signin-root' ? 'root sign-in' : 'IAM user sign-in'} as ${r.principalName ?? '(unknown user name)'} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul>`}
+      : html`<ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} — ${referenceSubject(r)} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul>`}
 </section>`,
   });
+}
+
+/** "root sign-in as root", "unlock link for root"… */
+function referenceSubject(r: ReferenceLookup): string {
+  const who = r.principalName ?? r.targetName ?? '(unknown user name)';
+  return `${FLOW_LABELS[r.flow] ?? r.flow} ${r.flow.startsWith('signin-') ? 'as' : 'for'} ${who}`;
 }
 
 function when(iso: string | null): string {

@@ -21,7 +21,8 @@ export interface Cause {
     | 'UserNotInAccount'
     | 'NothingRecorded';
   text: string;
-  fix: { label: string; url: string };
+  /** `secret`: the URL carries a single-use token, so only the mail holds it, never the audit trail. */
+  fix: { label: string; url: string; secret?: true };
 }
 
 export interface AuditFact {

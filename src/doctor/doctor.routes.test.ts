@@ -5,7 +5,7 @@ import { updatePasswordPolicy } from '../password-policy/password-policy.service
 import { settleAfterResponse } from '../recovery/after-response.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
 import { setUserPassword } from '../users/user.service.ts';
-import { userIdentifier } from '../throttle/unlock.service.ts';
+import { rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
@@ -248,5 +248,26 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     expect(mail.html_body).toContain('data-cause="SignInLocked"');
     expect(mail.text_body).toContain('locked after 3 wrong passwords in a row');
     expect(mail.text_body).toContain(`Fix: Unlock sign-in for kim: http://gatehouse.test/console/users/kim`);
+  });
+
+  it('SignInLocked for the root user: the report carries a fresh unlock link; the audit trail never holds it', async () => {
+    const account = await makeAccount(t.deps);
+    const { throttle } = t.deps.guard;
+    const subject = { identifier: rootIdentifier(account.email), deviceId: null };
+    for (let i = 0; i < 3; i++) await throttle.recordFailure(subject, 'password', '198.51.100.9', t.clock.now());
+    expect((await throttle.state(subject, 'password', t.clock.now())).stopped).toBe(true);
+    await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
+    const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('recipient', '=', account.email).where('template', '=', 'sign-in-diagnosis').executeTakeFirstOrThrow();
+    expect(mail.html_body).toContain('data-cause="SignInLocked"');
+    const link = /Fix: Lift the stop with this link[^:]*: (\S+)/.exec(mail.text_body)![1]!;
+    const token = new URL(link).searchParams.get('token')!;
+    const audit = JSON.stringify(await t.deps.db.selectFrom('audit_events').select('details').where('account_id', '=', account.id).execute());
+    expect(audit).toContain('SignInLocked');
+    expect(audit).not.toContain(token);
+
+    const owner = new Browser(t.app);
+    const path = link.slice(t.deps.mail.publicUrl.length);
+    expect((await owner.post('/signin/unlock', { token }, { csrfFrom: path })).body).toContain('Sign-in stop lifted');
+    expect((await throttle.state(subject, 'password', t.clock.now())).stopped).toBe(false);
   });
 });

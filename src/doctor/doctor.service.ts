@@ -6,7 +6,7 @@ import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { emailKey } from '../shared/validation.ts';
 import { findFailuresByKey } from '../support/support-reference.repository.ts';
-import { rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
+import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
 import { identifierKeyOf, nameKeyOf, secretKeyOf } from './attempt-keys.ts';
 import { type AuditFact, type Cause, byWhom, when, where } from './diagnosis.ts';
 import { diagnosisMail } from './doctor-mail.ts';
@@ -187,11 +187,8 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     }
   }
 
-  const lock = await deps.guard.throttle.state(
-    { identifier: subject.kind === 'root' ? rootIdentifier(owner.email) : userIdentifier(owner.accountId, name), deviceId: null },
-    'password',
-    now,
-  );
+  const lockedIdentifier = subject.kind === 'root' ? rootIdentifier(owner.email) : userIdentifier(owner.accountId, name);
+  const lock = await deps.guard.throttle.state({ identifier: lockedIdentifier, deviceId: null }, 'password', now);
   if (lock.stopped || lock.waitUntil) {
     add({
       code: 'SignInLocked',
@@ -200,7 +197,12 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         : `Sign-in as ${name} is paused after ${lock.failures} wrong passwords in a row, until ${when(lock.waitUntil!)}.`,
       fix:
         subject.kind === 'root'
-          ? { label: 'Use the unlock link we emailed you, or reset your password', url: publicLink(deps, '/signin/forgot') }
+          ? // A new link, since the one mailed at the stop may be spent or a day old; the report goes only to the root email.
+            {
+              label: 'Lift the stop with this link (valid for a day); your password stays as it is',
+              url: await deps.db.transaction().execute((tx) => mintUnlockLink(tx, deps, lockedIdentifier)),
+              secret: true,
+            }
           : audience === 'administrators'
             ? { label: `Unlock sign-in for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
             : { label: 'Ask your administrators to unlock it', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) },
@@ -338,7 +340,7 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void
       details: {
         channel: d.audience,
         ...(d.userId ? { userId: d.userId } : {}),
-        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.url })),
+        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.secret ? c.fix.url.split('?')[0] : c.fix.url })),
       },
     });
     await enqueueMail(tx, deps, meta, {

@@ -1,5 +1,6 @@
 import { formatTime } from '../mail/mail-templates.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
+import { referenceNote } from '../support/reference-note.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import type { RecoveryView } from './mfa-recovery.service.ts';
 
@@ -15,8 +16,12 @@ function card(title: string, body: SafeHtml): string {
 }
 
 /** The root user's sign-in with alternative factors, at whatever stage it is. */
-export function alternativeFactorsPage(csrf: string, recovery: RecoveryView | null, message?: { text: string; kind: 'error' | 'success' }): string {
-  const notice = message ? alertBox(message.text, message.kind) : html``;
+export function alternativeFactorsPage(
+  csrf: string,
+  recovery: RecoveryView | null,
+  message?: { text: string; kind: 'error' | 'success'; reference?: string },
+): string {
+  const notice = message ? html`${alertBox(message.text, message.kind)}${referenceNote(message.reference)}` : html``;
   if (!recovery) {
     return card(
       'Sign in using alternative factors',
@@ -62,9 +67,9 @@ export function alternativeFactorsPage(csrf: string, recovery: RecoveryView | nu
 }
 
 /** The page a mailed link opens: nothing changes until the person confirms (mail scanners follow links). */
-export function recoveryLinkPage(csrf: string, which: 'email' | 'cancel', token: string, usable: boolean, done: boolean): string {
+export function recoveryLinkPage(csrf: string, which: 'email' | 'cancel', token: string, state: 'usable' | 'done' | { refused: string }): string {
   const title = which === 'email' ? 'Confirm your email address' : 'Cancel the sign-in without MFA';
-  if (done) {
+  if (state === 'done') {
     return page({
       title,
       body: html`<section class="card narrow"><h1>${title}</h1>${alertBox(
@@ -73,10 +78,10 @@ export function recoveryLinkPage(csrf: string, which: 'email' | 'cancel', token:
       )}<p class="links"><a href="/signin/mfa-help">Continue</a></p></section>`,
     });
   }
-  if (!usable) {
+  if (state !== 'usable') {
     return page({
       title,
-      body: html`<section class="card narrow"><h1>${title}</h1>${alertBox('This link has expired, was cancelled, or was already used.')}<p class="links"><a href="/signin">Go to sign-in</a></p></section>`,
+      body: html`<section class="card narrow"><h1>${title}</h1>${alertBox('This link has expired, was cancelled, or was already used.')}${referenceNote(state.refused)}<p class="links"><a href="/signin">Go to sign-in</a></p></section>`,
     });
   }
   return page({

@@ -4,6 +4,8 @@ import { listOutbox } from '../mail/outbox.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { referenceIn } from '../../test/support/references.ts';
+import { lookUpReference } from '../support/support-reference.service.ts';
 import { HOUR } from '../shared/clock.ts';
 import { listPhoneMessages } from './mfa-recovery.repository.ts';
 import { codeAt, stepAt } from './totp.ts';
@@ -84,6 +86,7 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     expect(call?.channel).toBe('voice');
     const wrong = await browser.post('/signin/mfa-help/phone', { code: '12345' }, { csrfFrom: '/signin/mfa-help' });
     expect(wrong.statusCode).toBe(403);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(wrong.body))).toMatchObject([{ flow: 'mfa-recovery', reason: 'WrongCode' }]);
     const right = await browser.post('/signin/mfa-help/phone', { code: await latestPhoneCode() }, { csrfFrom: '/signin/mfa-help' });
     expect(right.statusCode).toBe(200);
     return { cancelToken: new URL(cancelLink, 'http://x').searchParams.get('token')! };
@@ -133,6 +136,9 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     const cancelled = await new Browser(t.app).post('/signin/mfa-help/cancel', { token: cancelToken }, { csrfFrom: '/signin?choose=1' });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.body).toContain('The sign-in was cancelled');
+    const cancelledAgain = await new Browser(t.app).get(`/signin/mfa-help/cancel?token=${cancelToken}`);
+    expect(cancelledAgain.statusCode).toBe(400);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(cancelledAgain.body))).toMatchObject([{ flow: 'mfa-recovery', reason: 'RecoveryCancelled', targetName: 'root' }]);
     t.clock.advance(25 * HOUR);
     // Even after the period, a cancelled recovery never completes.
     const again = new Browser(t.app);

@@ -17,6 +17,7 @@ import {
   confirmRecoveryPhone,
   currentRecovery,
   recoveryLinkUsable,
+  refuseRecoveryLink,
   sendRecoveryPhoneCode,
   setRecoveryWaitHours,
   startPhoneVerification,
@@ -49,17 +50,23 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
     return who;
   }
 
-  async function stepPage(who: SignedIn, request: FastifyRequest, reply: FastifyReply, status = 200, message?: { text: string; kind: 'error' | 'success' }) {
+  type StepMessage = { text: string; kind: 'error' | 'success'; reference?: string };
+
+  async function stepPage(who: SignedIn, request: FastifyRequest, reply: FastifyReply, status = 200, message?: StepMessage) {
     return send(reply, status, alternativeFactorsPage(web.csrfToken(request, reply), await currentRecovery(deps, who.principal.accountId), message));
   }
 
-  /** Runs a step; a safe refusal is shown on the page instead of an error page. */
-  async function step(request: FastifyRequest, reply: FastifyReply, run: (who: SignedIn) => Promise<string | void>) {
+  /**
+   * Runs a step: it returns a note to show, or a refusal with its support reference;
+   * a safe error is shown on the page instead of an error page.
+   */
+  async function step(request: FastifyRequest, reply: FastifyReply, run: (who: SignedIn) => Promise<string | void | { refused: string; reference: string }>) {
     web.assertCsrf(request);
     const who = await rootStep(request);
     if (!who) return reply.redirect('/signin/mfa-help', 303);
     try {
       const note = await run(who);
+      if (typeof note === 'object') return stepPage(who, request, reply, 403, { text: note.refused, kind: 'error', reference: note.reference });
       return stepPage(who, request, reply, 200, note ? { text: note, kind: 'success' } : undefined);
     } catch (error) {
       if (error instanceof GatehouseError && error.safe && error.status < 500) return stepPage(who, request, reply, error.status, { text: error.message, kind: 'error' });
@@ -102,9 +109,8 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
   app.post('/signin/mfa-help/phone', (request, reply) =>
     step(request, reply, async (who) => {
       const { code } = readForm(request, { code: { max: 16 } });
-      if (!(await confirmRecoveryPhone(deps, who.session, who.principal, code, metaOf(request)))) {
-        throw new GatehouseError('InvalidAuthenticationCode', 'That code is not right or has expired. Send a new one.');
-      }
+      const result = await confirmRecoveryPhone(deps, who.session, who.principal, code, metaOf(request));
+      if (!result.ok) return { refused: 'That code is not right or has expired. Send a new one.', reference: result.reference };
       return 'Your phone number is confirmed.';
     }),
   );
@@ -121,14 +127,15 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
   for (const which of ['email', 'cancel'] as const) {
     app.get<{ Querystring: { token?: string } }>(`/signin/mfa-help/${which}`, async (request, reply) => {
       const token = typeof request.query.token === 'string' ? request.query.token : '';
-      const usable = await recoveryLinkUsable(deps, token, which);
-      return send(reply, usable ? 200 : 400, recoveryLinkPage(web.csrfToken(request, reply), which, token, usable, false));
+      if (await recoveryLinkUsable(deps, token, which)) return send(reply, 200, recoveryLinkPage(web.csrfToken(request, reply), which, token, 'usable'));
+      return send(reply, 400, recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }));
     });
     app.post(`/signin/mfa-help/${which}`, async (request, reply) => {
       web.assertCsrf(request);
       const { token } = readForm(request, { token: { max: 200 } });
       const done = which === 'email' ? await confirmRecoveryEmail(deps, token, metaOf(request)) : await cancelRecoveryByLink(deps, token, metaOf(request));
-      return send(reply, done ? 200 : 400, recoveryLinkPage(web.csrfToken(request, reply), which, token, done, done));
+      if (done) return send(reply, 200, recoveryLinkPage('', which, '', 'done'));
+      return send(reply, 400, recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }));
     });
   }
 

@@ -1,6 +1,6 @@
 import { type Principal, actorOf } from '../accounts/principal.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
-import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { publicLink } from '../mail/mail.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
@@ -11,6 +11,7 @@ import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { hashSecret, matchesHash, newToken } from '../shared/secrets.ts';
+import { recordFailureReference, recordRefusal } from '../support/support-reference.service.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { MFA_REQUIRED, holdForMfa } from './mfa-signin.service.ts';
 import { mailRootAboutRecovery } from './mfa-mail.ts';
@@ -79,8 +80,8 @@ function splitToken(value: string | undefined): { id: string; secret: string } |
   return match ? { id: match[1]!, secret: match[2]! } : null;
 }
 
-async function audit(tx: Db, deps: Deps, meta: RequestMeta, accountId: string, eventName: string, outcome: 'Success' | 'Failure', details: Record<string, unknown> = {}, reason?: string) {
-  await recordAudit(tx, deps, meta, {
+async function audit(tx: Db, deps: Deps, meta: RequestMeta, accountId: string, eventName: string, outcome: 'Success' | 'Failure', details: Record<string, unknown> = {}, reason?: string): Promise<string> {
+  return recordAudit(tx, deps, meta, {
     accountId,
     actor: { type: 'root', id: accountId, name: 'root' },
     eventName,
@@ -167,15 +168,38 @@ export async function startRecovery(deps: Deps, session: SessionRecord, principa
   });
 }
 
-async function recoveryFromLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel'): Promise<RecoveryRecord | null> {
+async function inspectRecoveryLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel') {
   const parts = splitToken(tokenValue);
-  if (!parts) return null;
+  if (!parts) return { recovery: null, problem: 'MalformedLink' };
   const recovery = await findRecovery(deps.db, parts.id);
-  if (!recovery) return null;
+  if (!recovery) return { recovery: null, problem: 'UnknownLink' };
   const hash = which === 'email' ? recovery.emailSecretHash : recovery.cancelSecretHash;
-  if (!matchesHash(parts.secret, hash)) return null;
-  if (recovery.cancelledAt || recovery.completedAt || recovery.expiresAt <= deps.clock.now().toISOString()) return null;
-  return recovery;
+  let problem: string | null = null;
+  if (!matchesHash(parts.secret, hash)) problem = 'WrongSecret';
+  else if (recovery.cancelledAt) problem = 'RecoveryCancelled';
+  else if (recovery.completedAt) problem = 'RecoveryCompleted';
+  else if (recovery.expiresAt <= deps.clock.now().toISOString()) problem = 'LinkExpired';
+  return { recovery, problem };
+}
+
+async function recoveryFromLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel'): Promise<RecoveryRecord | null> {
+  const { recovery, problem } = await inspectRecoveryLink(deps, tokenValue, which);
+  return problem ? null : recovery;
+}
+
+/** A mailed recovery link was refused: records why for the account it names and returns the reference to show. */
+export async function refuseRecoveryLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel', meta: RequestMeta): Promise<string> {
+  const { recovery, problem } = await inspectRecoveryLink(deps, tokenValue, which);
+  const accountId = recovery?.accountId ?? null;
+  return recordRefusal(deps, meta, {
+    flow: 'mfa-recovery',
+    accountId,
+    actor: ANONYMOUS,
+    eventName: which === 'email' ? 'MfaRecoveryEmailFailed' : 'MfaRecoveryCancelFailed',
+    // Usable a moment ago: a concurrent click used or cancelled it first.
+    reason: problem ?? 'LinkAlreadyUsed',
+    ...(accountId ? { target: { id: accountId, name: 'root' } } : {}),
+  });
 }
 
 /** Whether a mailed link (email confirmation or cancel) can still be used. */
@@ -226,7 +250,14 @@ export async function sendRecoveryPhoneCode(deps: Deps, session: SessionRecord, 
  * Checks the phone code. With both factors proved the recovery is ready at once, or after
  * the account's waiting period; the owner is mailed either way, with a cancel link.
  */
-export async function confirmRecoveryPhone(deps: Deps, session: SessionRecord, principal: Principal, code: string, meta: RequestMeta): Promise<boolean> {
+/** Checks the phone code; a refusal comes back with the support reference to show. */
+export async function confirmRecoveryPhone(
+  deps: Deps,
+  session: SessionRecord,
+  principal: Principal,
+  code: string,
+  meta: RequestMeta,
+): Promise<{ ok: true } | { ok: false; reference: string }> {
   requireRootStep(session, principal);
   const recovery = await openRecoveryOf(deps, principal.accountId);
   const now = deps.clock.now();
@@ -236,9 +267,10 @@ export async function confirmRecoveryPhone(deps: Deps, session: SessionRecord, p
   const readyAt = new Date(now.getTime() + waitHours * HOUR).toISOString();
   return deps.db.transaction().execute(async (tx) => {
     if (!right) {
+      const reason = fresh ? 'WrongCode' : 'CodeExpired';
       await updateOpenRecovery(tx, recovery.id, { phone_attempts: recovery.phoneAttempts + 1 });
-      await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Failure', { recoveryId: recovery.id }, fresh ? 'WrongCode' : 'CodeExpired');
-      return false;
+      const auditEventId = await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Failure', { recoveryId: recovery.id }, reason);
+      return { ok: false as const, reference: await recordFailureReference(tx, deps, { auditEventId, accountId: principal.accountId, reason, flow: 'mfa-recovery' }) };
     }
     await updateOpenRecovery(tx, recovery.id, { phone_verified_at: now.toISOString(), ready_at: readyAt, phone_code_hash: null });
     await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Success', { recoveryId: recovery.id, readyAt });
@@ -254,7 +286,7 @@ export async function confirmRecoveryPhone(deps: Deps, session: SessionRecord, p
       ],
       links: [],
     });
-    return true;
+    return { ok: true as const };
   });
 }
 

@@ -1,4 +1,5 @@
 import { type SafeHtml, html } from '../shared/html.ts';
+import { referenceNote } from '../support/reference-note.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import type { MfaDevice } from './mfa.repository.ts';
 import { deviceTypeLabel } from './mfa.service.ts';
@@ -7,6 +8,11 @@ import { deviceTypeLabel } from './mfa.service.ts';
 export const MFA_FAILED = 'The code or security key could not be verified. Try again, or choose another device.';
 
 export type MfaChoice = { kind: 'device'; device: MfaDevice } | { kind: 'recovery-code' };
+
+/** The one failure message, whatever went wrong, with the attempt's support reference. */
+function failureNote(reference: string | undefined): SafeHtml {
+  return reference ? html`${alertBox(MFA_FAILED)}${referenceNote(reference)}` : html``;
+}
 
 function shell(body: SafeHtml): string {
   return page({
@@ -31,8 +37,8 @@ export function chooseFactorPage(devices: MfaDevice[], hasRecoveryCodes: boolean
   </ul>`);
 }
 
-export function totpStepPage(csrf: string, device: MfaDevice, several: boolean, failed: boolean): string {
-  return shell(html`${failed ? alertBox(MFA_FAILED) : ''}
+export function totpStepPage(csrf: string, device: MfaDevice, several: boolean, failure?: string): string {
+  return shell(html`${failureNote(failure)}
   <p>Enter the code from your authenticator app <strong>${device.name}</strong>.</p>
   <form method="post" action="/signin/mfa" novalidate>
     ${csrfField(csrf)}
@@ -43,8 +49,8 @@ export function totpStepPage(csrf: string, device: MfaDevice, several: boolean, 
   ${several ? html`<p class="links"><a href="/signin/mfa?choose=1">Choose another MFA device</a></p>` : ''}`);
 }
 
-export function securityKeyStepPage(csrf: string, optionsJson: string, several: boolean, failed: boolean): string {
-  return shell(html`${failed ? alertBox(MFA_FAILED) : ''}
+export function securityKeyStepPage(csrf: string, optionsJson: string, several: boolean, failure?: string): string {
+  return shell(html`${failureNote(failure)}
   <p>Use your security key or passkey: select the button, then touch the key or confirm on your device.</p>
   <p id="webauthn-status" role="status" class="muted"></p>
   <form method="post" action="/signin/mfa/security-key" id="webauthn-authenticate" data-options="${optionsJson}" novalidate>
@@ -57,8 +63,8 @@ export function securityKeyStepPage(csrf: string, optionsJson: string, several: 
   <script src="/static/mfa-webauthn.js"></script>`);
 }
 
-export function recoveryCodeStepPage(csrf: string, failed: boolean): string {
-  return shell(html`${failed ? alertBox(MFA_FAILED) : ''}
+export function recoveryCodeStepPage(csrf: string, failure?: string): string {
+  return shell(html`${failureNote(failure)}
   <p>Enter one of the recovery codes you saved when you set up MFA. Each code works once.</p>
   <form method="post" action="/signin/mfa/recovery-code" novalidate>
     ${csrfField(csrf)}

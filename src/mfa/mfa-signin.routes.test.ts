@@ -6,6 +6,8 @@ import { findSessionRow } from '../sessions/session.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { maskReference, referenceIn } from '../../test/support/references.ts';
+import { lookUpReference } from '../support/support-reference.service.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { loadPrincipal } from '../accounts/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
@@ -112,7 +114,12 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     expect(wrong.body).toContain('could not be verified');
     const malformed = await browser.post('/signin/mfa', { device: deviceId, code: 'abc' });
     expect(malformed.statusCode).toBe(401);
-    expect(malformed.body).toBe(wrong.body);
+    expect(maskReference(malformed.body)).toBe(maskReference(wrong.body));
+    // Each refusal has its own reference; the account's administrators see the real reason behind it.
+    const [wrongRef, malformedRef] = [referenceIn(wrong.body), referenceIn(malformed.body)];
+    expect(wrongRef).not.toBe(malformedRef);
+    expect(await lookUpReference(t.deps, account.id, wrongRef)).toMatchObject([{ flow: 'mfa', reason: 'WrongCode', principalName: 'root' }]);
+    expect((await lookUpReference(t.deps, account.id, malformedRef))[0]?.reason).toMatch(/Code/);
 
     const right = await browser.post('/signin/mfa', { device: deviceId, code: codeAt(secret, now()) });
     expect(right.statusCode).toBe(303);

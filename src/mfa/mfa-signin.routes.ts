@@ -41,24 +41,25 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: 
     return null;
   }
 
-  async function render(who: SignedIn, request: FastifyRequest, reply: FastifyReply, choice: string | undefined, failed: boolean) {
+  /** `failure` is the support reference of a refused code or key; the page shows it beside the one failure message. */
+  async function render(who: SignedIn, request: FastifyRequest, reply: FastifyReply, choice: string | undefined, failure?: string) {
     const devices = await listDevicesOf(deps.db, who.principal.id);
     const codes = await recoveryCodeStatus(deps.db, who.principal.id);
     const several = devices.length + (codes.unused > 0 ? 1 : 0) > 1;
     const csrf = web.csrfToken(request, reply);
-    const status = failed ? 401 : 200;
-    if (choice === 'recovery-code') return send(reply, status, recoveryCodeStepPage(csrf, failed));
+    const status = failure ? 401 : 200;
+    if (choice === 'recovery-code') return send(reply, status, recoveryCodeStepPage(csrf, failure));
     let device: MfaDevice | undefined = devices.find((d) => d.id === choice);
     if (!device && !several) device = devices[0];
     if (!device) return send(reply, 200, chooseFactorPage(devices, codes.unused > 0));
-    if (device.kind === 'totp') return send(reply, status, totpStepPage(csrf, device, several, failed));
+    if (device.kind === 'totp') return send(reply, status, totpStepPage(csrf, device, several, failure));
     const options = await authenticationOptions(deps, who.session.id, who.principal.id);
-    return send(reply, status, securityKeyStepPage(csrf, JSON.stringify(options), several, failed));
+    return send(reply, status, securityKeyStepPage(csrf, JSON.stringify(options), several, failure));
   }
 
   async function finish(who: SignedIn, request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, choice: string) {
     const result = await completeMfaStep(deps, who.session, who.principal, factor, metaOf(request));
-    if (!result.ok) return render(who, request, reply, choice, true);
+    if (!result.ok) return render(who, request, reply, choice, result.reference);
     reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
     return reply.redirect(result.nextRestriction === 'password_change_required' ? '/console/change-password' : '/console', 303);
   }
@@ -66,7 +67,7 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: 
   app.get<{ Querystring: { device?: string; choose?: string } }>('/signin/mfa', async (request, reply) => {
     const who = await waiting(request, reply);
     if (!who) return reply;
-    return render(who, request, reply, request.query.choose !== undefined ? undefined : request.query.device, false);
+    return render(who, request, reply, request.query.choose !== undefined ? undefined : request.query.device);
   });
 
   app.post('/signin/mfa', async (request, reply) => {

@@ -8,6 +8,7 @@ import { MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { type MfaDeps, verifyTotpCode } from './mfa.service.ts';
 import { findDevice, findSignInStep, hasEnabledDevice, insertSignInStep } from './mfa.repository.ts';
+import { recordFailureReference } from '../support/support-reference.service.ts';
 import { spendRecoveryCode } from './recovery-codes.service.ts';
 import { verifyAssertion } from './webauthn.service.ts';
 
@@ -56,12 +57,13 @@ export type SecondFactor =
   | { method: 'webauthn'; credential: string }
   | { method: 'recovery-code'; code: string };
 
-export type MfaStepResult = { ok: true; token: string; nextRestriction: string | null } | { ok: false };
+export type MfaStepResult = { ok: true; token: string; nextRestriction: string | null } | { ok: false; reference: string };
 
 /**
  * The second step of sign-in. On success the waiting session is replaced by a new one
  * (a fresh token, so one seen before MFA is worthless) that records when MFA was proved.
- * Every failure looks the same to the caller; the real reason goes to the audit log.
+ * Every failure looks the same to the caller; the real reason goes to the audit log,
+ * beside the support reference the page shows.
  */
 export async function completeMfaStep(
   deps: MfaDeps,
@@ -82,10 +84,14 @@ export async function completeMfaStep(
       target: { id: principal.id, name: principal.name },
       details: { method: factor.method, ...details },
     });
-  const fail = async (reason: string, details: Record<string, unknown> = {}): Promise<MfaStepResult> => {
-    await deps.db.transaction().execute((tx) => audit(tx, 'Failure', details, reason));
-    return { ok: false };
+  const refuse = async (tx: Db, reason: string, details: Record<string, unknown> = {}) => {
+    const auditEventId = await audit(tx, 'Failure', details, reason);
+    return recordFailureReference(tx, deps, { auditEventId, accountId: principal.accountId, reason, flow: 'mfa' });
   };
+  const fail = async (reason: string, details: Record<string, unknown> = {}): Promise<MfaStepResult> => ({
+    ok: false,
+    reference: await deps.db.transaction().execute((tx) => refuse(tx, reason, details)),
+  });
   if (!step || step.expiresAt <= deps.clock.now().toISOString() || session.restriction !== MFA_REQUIRED) return fail('MfaStepExpired');
 
   let serial: string | null = null;
@@ -104,10 +110,7 @@ export async function completeMfaStep(
   return deps.db.transaction().execute(async (tx) => {
     if (factor.method === 'recovery-code') {
       const spent = await spendRecoveryCode(tx, deps, meta, principal, factor.code);
-      if (!spent.ok) {
-        await audit(tx, 'Failure', {}, spent.reason);
-        return { ok: false as const };
-      }
+      if (!spent.ok) return { ok: false as const, reference: await refuse(tx, spent.reason) };
     }
     const now = deps.clock.now().toISOString();
     await deleteSessionRow(tx, session.id);

@@ -41,6 +41,41 @@ export function normaliseCode(typed: string): string | null {
   return new RegExp(`^[a-z2-7]{${CODE_LENGTH}}$`).test(code) ? code : null;
 }
 
+/** Why a presented link or code cannot be used; recorded for the owner, never shown. */
+export type TokenProblem = 'MalformedLink' | 'UnknownLink' | 'WrongSecret' | 'WrongPurpose' | 'LinkAlreadyUsed' | 'LinkExpired';
+
+/**
+ * The token a person presents and, when it cannot be used, why. `row` is set whenever
+ * the presented id or code names a stored token, so a refusal can be recorded for its
+ * account (an unknown or replaced link names none).
+ */
+export async function inspectToken(
+  db: Db,
+  purposes: TokenPurpose[],
+  presented: Presented,
+  now: Date,
+): Promise<{ row: OneTimeTokenRecord | null; problem: TokenProblem | null }> {
+  let row: OneTimeTokenRecord | null = null;
+  if (presented.token) {
+    const parsed = parseToken(presented.token);
+    if (!parsed) return { row: null, problem: 'MalformedLink' };
+    row = await findTokenById(db, parsed.id);
+    if (!row) return { row: null, problem: 'UnknownLink' };
+    if (!matchesHash(parsed.secret, row.secretHash)) return { row, problem: 'WrongSecret' };
+  } else if (presented.code) {
+    const code = normaliseCode(presented.code);
+    if (!code) return { row: null, problem: 'MalformedLink' };
+    row = await findTokenByCodeHash(db, hashSecret(code));
+    if (!row || !row.codeHash || !matchesHash(code, row.codeHash)) return { row: null, problem: 'UnknownLink' };
+  } else {
+    return { row: null, problem: 'MalformedLink' };
+  }
+  if (!purposes.includes(row.purpose)) return { row, problem: 'WrongPurpose' };
+  if (row.usedAt !== null) return { row, problem: 'LinkAlreadyUsed' };
+  if (row.expiresAt <= now.toISOString()) return { row, problem: 'LinkExpired' };
+  return { row, problem: null };
+}
+
 /**
  * The token a person presents, when it is genuine, of one of `purposes`, unused and
  * unexpired; null otherwise, whatever the reason (malformed, unknown, wrong secret,
@@ -52,20 +87,6 @@ export async function findUsableToken(
   presented: Presented,
   now: Date,
 ): Promise<OneTimeTokenRecord | null> {
-  let row: OneTimeTokenRecord | null = null;
-  if (presented.token) {
-    const parsed = parseToken(presented.token);
-    if (!parsed) return null;
-    row = await findTokenById(db, parsed.id);
-    if (!row || !matchesHash(parsed.secret, row.secretHash)) return null;
-  } else if (presented.code) {
-    const code = normaliseCode(presented.code);
-    if (!code) return null;
-    row = await findTokenByCodeHash(db, hashSecret(code));
-    if (!row || !row.codeHash || !matchesHash(code, row.codeHash)) return null;
-  } else {
-    return null;
-  }
-  if (!purposes.includes(row.purpose) || row.usedAt !== null || row.expiresAt <= now.toISOString()) return null;
-  return row;
+  const { row, problem } = await inspectToken(db, purposes, presented, now);
+  return problem ? null : row;
 }

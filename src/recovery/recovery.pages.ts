@@ -1,5 +1,6 @@
 import { securityCheckField, securityCheckHelp } from '../security-check/security-check.pages.ts';
 import { html } from '../shared/html.ts';
+import { referenceNote } from '../support/reference-note.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 
 /** The one answer for every link or code that cannot be used, whatever the reason. */
@@ -106,11 +107,12 @@ export function resetPage(csrf: string, options: { token?: string; code?: string
   });
 }
 
-export function linkInvalidPage(): string {
+export function linkInvalidPage(reference?: string): string {
   return notice(
     'Link no longer valid',
     html`${alertBox(LINK_NO_LONGER_VALID)}
 <p>Links and codes work once, for a limited time, and only the newest one you asked for works.</p>
+${referenceNote(reference)}
 <p><a class="button" href="/signin/forgot">Request a new reset email</a></p>`,
   );
 }

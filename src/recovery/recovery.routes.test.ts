@@ -8,8 +8,10 @@ import { MINUTE } from '../shared/clock.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
+import { maskReference, referenceIn } from '../../test/support/references.ts';
+import { lookUpReference } from '../support/support-reference.service.ts';
 import { settleAfterResponse } from './after-response.ts';
-import { completePasswordReset } from './recovery.service.ts';
+import { RESET_TTL_MS, completePasswordReset } from './recovery.service.ts';
 import { LINK_NO_LONGER_VALID } from './recovery.pages.ts';
 
 const NEW_PASSWORD = 'a fresh river stone 42';
@@ -140,6 +142,34 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     expect((await submitReset(new Browser(t.app), { token: second.token })).body).toContain('Password changed');
   });
 
+  it('shows a reference on every refused link or code, which tells the account\'s root user why', async () => {
+    const account = await makeAccount(t.deps);
+    const why = async (body: string) => (await lookUpReference(t.deps, account.id, referenceIn(body))).map((r) => [r.flow, r.reason]);
+
+    await requestReset(account.email);
+    const first = await resetMail(account.email);
+    t.clock.advance(RESET_TTL_MS + MINUTE);
+    const expired = await new Browser(t.app).get(first.link.slice(t.deps.mail.publicUrl.length));
+    expect(expired.statusCode).toBe(400);
+    expect(await why(expired.body)).toEqual([['password-reset', 'LinkExpired']]);
+
+    await requestReset(account.email);
+    const second = await resetMail(account.email);
+    expect((await submitReset(new Browser(t.app), { code: second.code })).body).toContain('Password changed');
+    const reused = await submitReset(new Browser(t.app), { token: second.token });
+    expect(await why(reused.body)).toEqual([['password-reset', 'LinkAlreadyUsed']]);
+    // The first link was replaced by the second: it names no stored link any more.
+    const replaced = await submitReset(new Browser(t.app), { token: first.token });
+    expect(await why(replaced.body)).toEqual([]);
+    const stored = await t.deps.db.selectFrom('support_references').selectAll().where('reference', '=', referenceIn(replaced.body)).execute();
+    expect(stored).toMatchObject([{ account_id: null, flow: 'password-reset', reason: 'UnknownLink' }]);
+
+    // The account's root user finds the reference on the Activity page.
+    const { browser } = await signIn(account.email, NEW_PASSWORD);
+    const found = await browser.get(`/console/activity?ref=${referenceIn(reused.body)}`);
+    expect(found.body).toContain('password reset link or code for root failed: <strong>LinkAlreadyUsed</strong>');
+  });
+
   it('gives tampered, truncated and made-up links the one "no longer valid" page and changes nothing', async () => {
     const account = await makeAccount(t.deps);
     await requestReset(account.email);
@@ -150,7 +180,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const pages = [];
     for (const candidate of bad) {
       const response = await submitReset(new Browser(t.app), candidate ? { token: candidate } : { code: 'AAAAA-BBBBB' });
-      pages.push({ status: response.statusCode, body: response.body.replace(/name="_csrf" value="[0-9a-f]+"/, '') });
+      pages.push({ status: response.statusCode, body: maskReference(response.body.replace(/name="_csrf" value="[0-9a-f]+"/, '')) });
     }
     for (const p of pages) expect(p).toEqual(pages[0]);
     expect(pages[0]!.body).toContain(LINK_NO_LONGER_VALID);

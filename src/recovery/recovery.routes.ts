@@ -18,7 +18,7 @@ import {
   resetPage,
   resetRequestedPage,
 } from './recovery.pages.ts';
-import { completePasswordReset, requestAccountReminder, requestPasswordReset, resetTokenUsable } from './recovery.service.ts';
+import { completePasswordReset, refuseResetToken, requestAccountReminder, requestPasswordReset, resetTokenUsable } from './recovery.service.ts';
 
 /** A field error the form can show next to its field; anything else goes to the error page. */
 function fieldError(error: unknown, fields: readonly string[]): { field: string; message: string; status: number } | null {
@@ -96,7 +96,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
   app.get<{ Querystring: { token?: string } }>('/signin/reset', async (request, reply) => {
     const token = typeof request.query.token === 'string' ? request.query.token : undefined;
     if (token === undefined) return send(reply, 200, resetPage(web.csrfToken(request, reply), {}));
-    if (!(await resetTokenUsable(web.deps, { token }))) return send(reply, 400, linkInvalidPage());
+    if (!(await resetTokenUsable(web.deps, { token }))) return send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, { token }, metaOf(request))));
     return send(reply, 200, resetPage(web.csrfToken(request, reply), { token }));
   });
 
@@ -109,10 +109,11 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
       confirm: { max: 1024 },
     });
     const presented = form.token ? { token: form.token } : { code: form.code };
+    const refused = async () => send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, presented, metaOf(request))));
     const again = (status: number, errors: Record<string, string>) =>
       send(reply, status, resetPage(web.csrfToken(request, reply), { ...(form.token ? { token: form.token } : { code: form.code }), errors }));
     if (!form.token && !form.code.trim()) return again(400, { code: 'Enter the code from the email.' });
-    if (!(await resetTokenUsable(web.deps, presented))) return send(reply, 400, linkInvalidPage());
+    if (!(await resetTokenUsable(web.deps, presented))) return refused();
     if (form.password !== form.confirm) return again(400, { confirm: 'The passwords do not match.' });
     let outcome: 'done' | 'invalid';
     try {
@@ -122,7 +123,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
       if (!known) throw error;
       return again(known.status, { [known.field]: known.message });
     }
-    if (outcome === 'invalid') return send(reply, 400, linkInvalidPage());
+    if (outcome === 'invalid') return refused();
     return send(reply, 200, resetDonePage());
   });
 }

@@ -10,7 +10,8 @@ import type { Deps } from '../shared/deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
 import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
 import { consumeToken, deleteUnusedTokens, insertTokenForRootEmail } from './one-time-token.repository.ts';
-import { type Presented, findUsableToken, issueToken } from './one-time-token.service.ts';
+import { recordRefusal } from '../support/support-reference.service.ts';
+import { type Presented, findUsableToken, inspectToken, issueToken } from './one-time-token.service.ts';
 import { findRecoveryTarget } from './recovery.repository.ts';
 
 /** How long a password reset link or code works. */
@@ -58,6 +59,25 @@ export async function requestPasswordReset(deps: Deps, emailInput: string, meta:
 /** True when the link or code can still be used: the reset page shows its form only then. */
 export async function resetTokenUsable(deps: Deps, presented: Presented): Promise<boolean> {
   return (await findUsableToken(deps.db, ['password_reset'], presented, deps.clock.now())) !== null;
+}
+
+/**
+ * A reset link or code was refused: records why (expired, used, replaced, mistyped…)
+ * for the account it belongs to, when it names one, and returns the reference to show.
+ */
+export async function refuseResetToken(deps: Deps, presented: Presented, meta: RequestMeta): Promise<string> {
+  const { row, problem } = await inspectToken(deps.db, ['password_reset'], presented, deps.clock.now());
+  const accountId = row?.purpose === 'password_reset' ? row.accountId : null;
+  return recordRefusal(deps, meta, {
+    flow: 'password-reset',
+    accountId,
+    actor: ANONYMOUS,
+    eventName: 'PasswordRecoveryFailed',
+    // Usable a moment ago: a concurrent submission spent it first.
+    reason: problem ?? 'LinkAlreadyUsed',
+    ...(accountId ? { target: { id: accountId, name: 'root' } } : {}),
+    details: { via: presented.token ? 'link' : 'code' },
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type SafeHtml, html } from '../shared/html.ts';
+import { referenceNote } from '../support/reference-note.ts';
 import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
 
 /** The one message every failed sign-in shows, whatever went wrong. */
@@ -93,12 +94,6 @@ export function iamSignInPage(csrf: string, accountRef: string, userName: string
   ${failed ? troubleLinks() : ''}
 </section>`,
   });
-}
-
-/** The failure's support reference: random, it means something only to the account's administrators. */
-function referenceNote(reference: string): SafeHtml {
-  if (!reference) return html``;
-  return html`<p class="muted reference">Ref ${reference} — quote it if you ask your administrator or support for help.</p>`;
 }
 
 function troubleLinks(): SafeHtml {

@@ -3,6 +3,7 @@ import { listAuditEvents } from '../audit/audit.repository.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { maskReference } from '../../test/support/references.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
 
 describe.each(DIALECTS)('sign-in pages on %s', (dialect) => {
@@ -175,7 +176,3 @@ describe('cookies over https', () => {
     }
   });
 });
-
-function maskReference(body: string): string {
-  return body.replace(/Ref [2-9A-Z]{3}-[2-9A-Z]{3}/g, 'Ref ***-***');
-}

@@ -19,6 +19,7 @@ export async function findReferencesInAccount(db: Db, accountId: string, referen
       'support_references.created_at',
       'audit_events.actor_name',
       'audit_events.actor_id',
+      'audit_events.target_name',
       'audit_events.source_ip',
       'audit_events.user_agent',
     ])

@@ -1,3 +1,4 @@
+import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { type Attempted, attemptKeysOf, secretKeyOf } from '../doctor/attempt-keys.ts';
 import { DAY } from '../shared/clock.ts';
@@ -25,19 +26,33 @@ export function normaliseReference(input: string): string | null {
   return `${compact.slice(0, 3)}-${compact.slice(3)}`;
 }
 
+/** What failed: a sign-in form, or a step of recovering access. */
+export type FailureFlow = 'signin-root' | 'signin-user' | 'password-reset' | 'unlock' | 'mfa' | 'mfa-recovery';
+
+export const FLOW_LABELS: Record<string, string> = {
+  'signin-root': 'root sign-in',
+  'signin-user': 'IAM user sign-in',
+  'password-reset': 'password reset link or code',
+  unlock: 'unlock link',
+  mfa: 'MFA step of sign-in',
+  'mfa-recovery': 'MFA recovery link',
+};
+
 /**
  * Stores a failed attempt's reference beside its audit event, in the caller's
- * transaction, with keyed hashes of what was typed. Returns the reference to show.
+ * transaction, with keyed hashes of what was typed into a sign-in form (none for
+ * recovery steps). Returns the reference to show.
  */
 export async function recordFailureReference(
   tx: Db,
   deps: Deps,
-  input: { auditEventId: string; accountId: string | null; reason: string; attempted: Attempted },
+  input: { auditEventId: string; accountId: string | null; reason: string; attempted?: Attempted; flow?: FailureFlow },
 ): Promise<string> {
   const now = deps.clock.now();
   const reference = newReference();
   const secretKey = secretKeyOf(deps);
-  const keys = secretKey ? attemptKeysOf(secretKey, input.attempted) : null;
+  const keys = secretKey && input.attempted ? attemptKeysOf(secretKey, input.attempted) : null;
+  const flow = input.flow ?? (input.attempted?.kind === 'root' ? 'signin-root' : 'signin-user');
   // Kept 30 days: each failure also clears what has expired (one indexed delete, the same for every failure).
   await deleteExpiredReferences(tx, now.toISOString());
   await insertSupportReference(tx, {
@@ -45,7 +60,7 @@ export async function recordFailureReference(
     reference,
     account_id: input.accountId,
     audit_event_id: input.auditEventId,
-    flow: input.attempted.kind === 'root' ? 'signin-root' : 'signin-user',
+    flow,
     reason: input.reason,
     identifier_key: keys?.identifierKey ?? null,
     name_key: keys?.nameKey ?? null,
@@ -55,12 +70,45 @@ export async function recordFailureReference(
   return reference;
 }
 
+/**
+ * A refused recovery step (a spent link, a wrong MFA code…): its audit event and
+ * reference in one transaction. The screen shows only the reference.
+ */
+export async function recordRefusal(
+  deps: Deps,
+  meta: RequestMeta,
+  input: {
+    flow: FailureFlow;
+    accountId: string | null;
+    actor: Actor;
+    eventName: string;
+    reason: string;
+    target?: { id: string | null; name: string | null };
+    details?: Record<string, unknown>;
+  },
+): Promise<string> {
+  return deps.db.transaction().execute(async (tx) => {
+    const auditEventId = await recordAudit(tx, deps, meta, {
+      accountId: input.accountId,
+      actor: input.actor,
+      eventName: input.eventName,
+      outcome: 'Failure',
+      reason: input.reason,
+      ...(input.target ? { target: input.target } : {}),
+      ...(input.details ? { details: input.details } : {}),
+    });
+    return recordFailureReference(tx, deps, { auditEventId, accountId: input.accountId, reason: input.reason, flow: input.flow });
+  });
+}
+
 export interface ReferenceLookup {
   reference: string;
   flow: string;
   reason: string;
   time: string;
   principalName: string | null;
+  /** Whose credential a refused recovery step was for (sign-in failures name the principal instead). */
+  targetName: string | null;
   sourceIp: string | null;
   userAgent: string | null;
 }
@@ -76,6 +124,7 @@ export async function lookUpReference(deps: Deps, accountId: string, input: stri
     reason: r.reason,
     time: r.created_at,
     principalName: r.actor_name,
+    targetName: r.target_name,
     sourceIp: r.source_ip,
     userAgent: r.user_agent,
   }));

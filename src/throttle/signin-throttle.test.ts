@@ -9,6 +9,8 @@ import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type Tes
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
+import { lookUpReference } from '../support/support-reference.service.ts';
+import { maskReference, referenceIn } from '../../test/support/references.ts';
 import { rootIdentifier } from './unlock.service.ts';
 
 /** An address in its own /24, so each attacker request comes from a fresh network. */
@@ -21,7 +23,7 @@ function comparable(r: LightMyRequestResponse) {
   return {
     status: r.statusCode,
     headers,
-    body: r.body.replace(/Ref [2-9A-Z]{3}-[2-9A-Z]{3}/g, 'Ref ***-***').replace(/value="[0-9a-f]{64}"/g, 'value="csrf"'),
+    body: maskReference(r.body).replace(/value="[0-9a-f]{64}"/g, 'value="csrf"'),
   };
 }
 
@@ -125,7 +127,13 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const token = new URL(link).searchParams.get('token')!;
     const lifted = await thief.post('/signin/unlock', { token }, { csrfFrom: path });
     expect(lifted.body).toContain('Sign-in stop lifted');
-    expect((await thief.post('/signin/unlock', { token }, { csrfFrom: '/signin?choose=1' })).statusCode).toBe(400);
+    const spent = await thief.post('/signin/unlock', { token }, { csrfFrom: '/signin?choose=1' });
+    expect(spent.statusCode).toBe(400);
+    // The refusal carries a reference the root user can look up: it says the link was used.
+    expect(await lookUpReference(t.deps, account.id, referenceIn(spent.body))).toMatchObject([{ flow: 'unlock', reason: 'LinkAlreadyUsed', targetName: 'root' }]);
+    const tampered = await thief.get(`/signin/unlock?token=${token.slice(0, -2)}${token.endsWith('aa') ? 'bb' : 'aa'}`);
+    expect(tampered.statusCode).toBe(400);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(tampered.body))).toMatchObject([{ reason: 'WrongSecret' }]);
     expect((await rootAttempt(new Browser(t.app), account.email, ROOT_PASSWORD, attacker(502))).statusCode).toBe(303);
   }, 120_000);
 

@@ -1,4 +1,5 @@
 import { html } from '../shared/html.ts';
+import { referenceNote } from '../support/reference-note.ts';
 import { alertBox, csrfField, page } from '../web/layout.ts';
 
 export function unlockPage(csrf: string, token: string): string {
@@ -28,13 +29,14 @@ export function unlockDonePage(): string {
   });
 }
 
-export function unlockInvalidPage(): string {
+export function unlockInvalidPage(reference: string): string {
   return page({
     title: 'Link no longer valid',
     body: html`<section class="card narrow">
   <h1>Link no longer valid</h1>
   ${alertBox('This link is no longer valid: it was used already or is more than a day old.')}
   <p>Browsers where you signed in before can still sign in. Each new stop sends a new link.</p>
+  ${referenceNote(reference)}
 </section>`,
   });
 }

@@ -1,5 +1,7 @@
-import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Db } from '../db/database.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
+import { recordRefusal } from '../support/support-reference.service.ts';
 import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
@@ -20,7 +22,6 @@ export async function onHardStop(
   identifier: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const now = deps.clock.now();
   if (identity.kind === 'user') {
     if (!identity.accountId) return;
     const accountId = identity.accountId;
@@ -39,19 +40,12 @@ export async function onHardStop(
   }
   const root = await rootAccountForEmail(deps.db, identity.emailKey);
   if (!root) return;
-  const token = newToken();
   await deps.db.transaction().execute(async (tx) => {
-    await insertUnlock(tx, {
-      id: token.id,
-      throttleKey: identifier,
-      secretHash: token.secretHash,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + UNLOCK_LINK_MS).toISOString(),
-    });
+    const link = await mintUnlockLink(tx, deps, identifier);
     await enqueueMail(tx, deps, meta, {
       to: root.email,
       accountId: root.accountId,
-      mail: unlockMail({ link: publicLink(deps, '/signin/unlock', { token: token.value }), failures: deps.guard.throttle.settings.hardStop }),
+      mail: unlockMail({ link, failures: deps.guard.throttle.settings.hardStop }),
     });
     await recordAudit(tx, deps, meta, {
       accountId: root.accountId,
@@ -65,12 +59,55 @@ export async function onHardStop(
   });
 }
 
+/**
+ * A new single-use link, valid for a day, that lifts the hard stop on `identifier`
+ * (`root:<email>`), in the caller's transaction. Returns the link to mail.
+ */
+export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'mail'>, identifier: string): Promise<string> {
+  const now = deps.clock.now();
+  const token = newToken();
+  await insertUnlock(tx, {
+    id: token.id,
+    throttleKey: identifier,
+    secretHash: token.secretHash,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + UNLOCK_LINK_MS).toISOString(),
+  });
+  return publicLink(deps, '/signin/unlock', { token: token.value });
+}
+
+type UnlockProblem = 'MalformedLink' | 'UnknownLink' | 'WrongSecret' | 'LinkAlreadyUsed' | 'LinkExpired';
+
+async function inspectUnlock(deps: Deps, value: string) {
+  const parsed = parseToken(value);
+  if (!parsed) return { row: null, problem: 'MalformedLink' as UnlockProblem };
+  const row = (await findUnlock(deps.db, parsed.id)) ?? null;
+  let problem: UnlockProblem | null = null;
+  if (!row) problem = 'UnknownLink';
+  else if (!matchesHash(parsed.secret, row.secret_hash)) problem = 'WrongSecret';
+  else if (row.used_at !== null) problem = 'LinkAlreadyUsed';
+  else if (row.expires_at <= deps.clock.now().toISOString()) problem = 'LinkExpired';
+  return { row, problem };
+}
+
 /** Whether the link can still be used (opening it changes nothing; mail scanners follow links). */
 export async function unlockLinkUsable(deps: Deps, value: string): Promise<boolean> {
-  const parsed = parseToken(value);
-  if (!parsed) return false;
-  const row = await findUnlock(deps.db, parsed.id);
-  return !!row && matchesHash(parsed.secret, row.secret_hash) && row.used_at === null && row.expires_at > deps.clock.now().toISOString();
+  return (await inspectUnlock(deps, value)).problem === null;
+}
+
+/** An unlock link was refused: records why for the root user it names and returns the reference to show. */
+export async function refuseUnlockLink(deps: Deps, value: string, meta: RequestMeta): Promise<string> {
+  const { row, problem } = await inspectUnlock(deps, value);
+  const root = row ? await rootAccountForEmail(deps.db, row.throttle_key.slice('root:'.length)) : null;
+  return recordRefusal(deps, meta, {
+    flow: 'unlock',
+    accountId: root?.accountId ?? null,
+    actor: ANONYMOUS,
+    eventName: 'SignInUnlockFailed',
+    // Usable a moment ago: a concurrent click spent it first.
+    reason: problem ?? 'LinkAlreadyUsed',
+    ...(root ? { target: { id: root.accountId, name: 'root' } } : {}),
+  });
 }
 
 /** Spends an unlock link and lifts the stop; false when the link cannot be used. */
