@@ -9,6 +9,11 @@ import cookie from '@fastify/cookie';
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadPrincipal } from '../src/accounts/principal.ts';
+import { consoleActivityNotices } from '../src/activity/console-notices.ts';
+import { consoleAbilities } from '../src/authz/console-abilities.ts';
+import { mfaNudge } from '../src/mfa/mfa-console.ts';
+import { mfaRequiredFor } from '../src/mfa/mfa-signin.service.ts';
+import { getOwnPasswordStatus } from '../src/password-policy/password-policy.service.ts';
 import { checkSession } from '../src/sessions/session.service.ts';
 import { hmac, parseToken, sha256 } from '../src/shared/secrets.ts';
 import { addSecurityHeaders } from '../src/web/security-headers.ts';
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
     const session = await checkSession(runtime.deps, token);
     if (!session) throw new Error('sign-in did not give a session');
 
+    const principal = (await loadPrincipal(runtime.deps.db, session.accountId, session.principalId))!;
     const dbFile = server.config.databaseUrl.slice('sqlite:'.length);
     const raw = new SQLite(dbFile, { readonly: true });
     const prepared = raw.prepare('select * from "sessions" where "id" = ?');
@@ -102,6 +108,11 @@ async function main(): Promise<void> {
       { name: 'app.inject GET /healthz, same cookies (framework + global hooks)', run: () => app.inject({ method: 'GET', url: '/healthz', headers: { cookie: cookies } }) },
       { name: 'checkSession (1 SELECT through Kysely + SHA-256 compare)', run: () => checkSession(runtime.deps, token) },
       { name: 'loadPrincipal (account + user SELECTs through Kysely)', run: () => loadPrincipal(runtime.deps.db, session.accountId, session.principalId) },
+      { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, principal) },
+      { name: 'mfaRequiredFor (guard: MFA owed?)', run: () => mfaRequiredFor(runtime.deps.db, principal.id) },
+      { name: 'getOwnPasswordStatus (console: expiry warning)', run: () => getOwnPasswordStatus(runtime.deps, principal) },
+      { name: 'mfaNudge (console: add MFA?)', run: () => mfaNudge(runtime.deps, principal) },
+      { name: 'consoleActivityNotices (console: failures since last sign-in)', run: () => consoleActivityNotices(runtime.deps, principal, 'csrf') },
       { name: 'Kysely: SELECT session by id', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst() },
       { name: 'Kysely: compile that SELECT only', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).compile() },
       { name: 'better-sqlite3: prepare + get (what Kysely does each query)', run: () => raw.prepare('select * from "sessions" where "id" = ?').get(id) },

@@ -26,6 +26,16 @@ export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [
   simulator: ['iam:SimulatePrincipalPolicy', '*'],
 };
 
+/** Before they are decided: no administration links. */
+export const NO_ABILITIES: Readonly<ConsoleAbilities> = Object.freeze({
+  users: false,
+  passwordPolicy: false,
+  accountAlias: false,
+  activity: false,
+  credentialReport: false,
+  simulator: false,
+});
+
 export async function consoleAbilities(deps: Deps, principal: Principal): Promise<ConsoleAbilities> {
   const keys = Object.keys(CONSOLE_PAGE_PERMISSIONS) as Array<keyof ConsoleAbilities>;
   const decisions = await decideMany(

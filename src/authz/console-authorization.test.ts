@@ -59,4 +59,14 @@ describe.each(DIALECTS)('console pages decided by the policy engine on %s', (dia
     expect(reset.statusCode).toBe(403);
     expect(reset.body).toContain('iam:UpdateLoginProfile');
   });
+
+  it('shows a signed-in user a policy change on its next request', async () => {
+    await makeUser(t.deps, account.id, 'sam');
+    const sam = new Browser(t.app);
+    expect((await sam.post(`/signin/${account.id}`, { userName: 'sam', password: USER_PASSWORD })).headers.location).toBe('/console');
+    expect((await sam.get('/console')).body).not.toContain('href="/console/users"');
+    await attachPolicy(t.deps, account.id, 'user', 'sam', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    expect((await sam.get('/console')).body).toContain('href="/console/users"');
+    expect((await sam.get('/console/users')).statusCode).toBe(200);
+  });
 });

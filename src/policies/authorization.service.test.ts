@@ -9,7 +9,7 @@ import { updatePasswordPolicy } from '../password-policy/password-policy.service
 import { GatehouseError } from '../shared/errors.ts';
 import { putUserTags } from '../user-tags/user-tag.repository.ts';
 import { attachPolicy } from './attachment.service.ts';
-import { assertAuthorized, authorize, effectivePolicies } from './authorization.service.ts';
+import { assertAuthorized, authorize, decideMany, decideWithinOneRequest, effectivePolicies } from './authorization.service.ts';
 import { putInlinePolicy } from './inline-policy.service.ts';
 import { createPolicy, createPolicyVersion } from './managed-policy.service.ts';
 
@@ -147,5 +147,20 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { 'aws:SourceIp': '10.1.2.3' })).decision).toBe('explicitDeny');
     // A caller cannot pass itself off as someone else through the context.
     expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { ...good, 'aws:PrincipalTag/team': 'x', 'aws:username': 'erin' })).decision).toBe('allowed');
+  });
+
+  it('lets one request load a principal\'s policies once; the next request sees a change', async () => {
+    const frank = await makeUser(t.deps, accountId, 'frank', { password: null });
+    const load = async () => (await loadPrincipal(t.deps.db, accountId, frank.id))!;
+    const inRequest = decideWithinOneRequest(await load());
+    const plain = await load();
+    expect((await authorize(t.deps, inRequest, 'iam:ListUsers', '*')).decision).toBe('implicitDeny');
+    expect((await authorize(t.deps, plain, 'iam:ListUsers', '*')).decision).toBe('implicitDeny');
+    await attachPolicy(t.deps, accountId, 'user', 'frank', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    // The request's principal keeps what it loaded; every other principal object sees the change.
+    expect((await authorize(t.deps, inRequest, 'iam:ListUsers', '*')).decision).toBe('implicitDeny');
+    expect((await decideMany(t.deps, inRequest, [{ action: 'iam:ListUsers', resource: '*' }]))[0]).toBe(false);
+    expect((await authorize(t.deps, plain, 'iam:ListUsers', '*')).decision).toBe('allowed');
+    expect((await authorize(t.deps, decideWithinOneRequest(await load()), 'iam:ListUsers', '*')).decision).toBe('allowed');
   });
 });

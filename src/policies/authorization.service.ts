@@ -106,6 +106,11 @@ export function accountOfArn(arn: string): string {
 
 /** The condition keys Gatehouse knows about a principal itself, before the request adds its own. */
 export async function principalContext(deps: Deps, principal: Principal): Promise<Record<string, ContextValue>> {
+  const tags = principal.type === 'user' ? await listUserTags(deps.db, principal.id) : [];
+  return contextOf(deps, principal, tags);
+}
+
+function contextOf(deps: Pick<Deps, 'clock'>, principal: Principal, tags: ReadonlyArray<{ key: string; value: string }>): Record<string, ContextValue> {
   const now = deps.clock.now();
   const context: Record<string, ContextValue> = {
     'aws:PrincipalAccount': principal.accountId,
@@ -117,9 +122,51 @@ export async function principalContext(deps: Deps, principal: Principal): Promis
   };
   if (principal.type === 'user') {
     context['aws:username'] = principal.name;
-    for (const tag of await listUserTags(deps.db, principal.id)) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
+    for (const tag of tags) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
   }
   return context;
+}
+
+/** What an IAM user's decisions rest on: its policies (with the password-policy grant) and its tags. */
+interface DecisionBasis {
+  policies: PolicyInput[];
+  tags: Array<{ key: string; value: string }>;
+}
+
+async function loadBasis(deps: Deps, principal: Principal): Promise<DecisionBasis> {
+  const [policies, passwordPolicy, tags] = await Promise.all([
+    effectivePolicies(deps.db, principal),
+    getPasswordPolicy(deps, principal.accountId),
+    listUserTags(deps.db, principal.id),
+  ]);
+  if (passwordPolicy?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
+  return { policies, tags };
+}
+
+/** Principals whose decisions share one load of their policies, for as long as the object lives. */
+const memos = new WeakMap<Principal, Promise<DecisionBasis> | null>();
+
+/**
+ * Lets every decision about this principal object load its policies once. A console
+ * request asks several questions (which links to show, may it change its password, …);
+ * its principal object lives only as long as the request, so a policy change is seen
+ * by the next request. Principals not passed here load their policies for each decision.
+ */
+export function decideWithinOneRequest<P extends Principal>(principal: P): P {
+  memos.set(principal, null);
+  return principal;
+}
+
+async function basisOf(deps: Deps, principal: Principal): Promise<DecisionBasis> {
+  if (!memos.has(principal)) return loadBasis(deps, principal);
+  let basis = memos.get(principal);
+  if (!basis) {
+    basis = loadBasis(deps, principal);
+    memos.set(principal, basis);
+    // A failed load is not remembered.
+    basis.catch(() => memos.set(principal, null));
+  }
+  return basis;
 }
 
 function deniedMessage(principalArn: string, action: string, resource: string, reason: string): string {
@@ -151,12 +198,8 @@ export async function authorize(
   }
   if (principal.type === 'root') return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
-  const policies = await effectivePolicies(deps.db, principal);
-  const passwordPolicy = await getPasswordPolicy(deps, principal.accountId);
-  if (passwordPolicy?.allowUsersToChangePassword) {
-    policies.push(passwordPolicyGrant());
-  }
-  const fullContext = { ...context, ...(await principalContext(deps, principal)) };
+  const { policies, tags } = await basisOf(deps, principal);
+  const fullContext = { ...context, ...contextOf(deps, principal, tags) };
   const result = evaluatePolicies(policies, { action, resource, context: fullContext });
   const message =
     result.decision === 'allowed'
@@ -196,9 +239,8 @@ export async function decideMany(
   context: AuthorizationContext = {},
 ): Promise<boolean[]> {
   if (principal.type === 'root') return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
-  const policies = await effectivePolicies(deps.db, principal);
-  if ((await getPasswordPolicy(deps, principal.accountId))?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
-  const fullContext = { ...context, ...(await principalContext(deps, principal)) };
+  const { policies, tags } = await basisOf(deps, principal);
+  const fullContext = { ...context, ...contextOf(deps, principal, tags) };
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import { type Principal, loadPrincipal } from '../accounts/principal.ts';
-import { type ConsoleAbilities, consoleAbilities } from '../authz/console-abilities.ts';
+import { type ConsoleAbilities, NO_ABILITIES, consoleAbilities } from '../authz/console-abilities.ts';
+import { decideWithinOneRequest } from '../policies/authorization.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { checkSession, endSession } from '../sessions/session.service.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -93,9 +94,12 @@ export class WebContext {
   async signedIn(request: FastifyRequest): Promise<SignedIn | null> {
     const session = await checkSession(this.deps, request.cookies[this.sessionCookie]);
     if (!session) return null;
-    const principal = await loadPrincipal(this.deps.db, session.accountId, session.principalId);
-    if (!principal) return null;
-    return { session, principal: { ...principal, abilities: await consoleAbilities(this.deps, principal) } };
+    const loaded = await loadPrincipal(this.deps.db, session.accountId, session.principalId);
+    if (!loaded) return null;
+    // The request's decisions (links, page checks) share one load of the principal's policies.
+    const principal = decideWithinOneRequest<ConsolePrincipal>({ ...loaded, abilities: NO_ABILITIES });
+    principal.abilities = await consoleAbilities(this.deps, principal);
+    return { session, principal };
   }
 
   async signOut(request: FastifyRequest): Promise<void> {
