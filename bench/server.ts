@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +12,7 @@ import { migrateOrThrow } from '../src/db/migrate.ts';
 import { type Runtime, createRuntime } from '../src/runtime.ts';
 import { createUser } from '../src/users/user.service.ts';
 import { Throttle } from '../src/throttle/throttle.ts';
+import { freePort } from '../test/support/listen.ts';
 import type { BenchTarget } from './scenarios.ts';
 
 /**
@@ -122,15 +122,4 @@ async function startIn(dir: string): Promise<BenchServer> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -30,7 +30,9 @@ ACCOUNT_JSON=$(printf 'smoke test root password 1' | gatehouse account create --
 ACCOUNT_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).accountId)' "$ACCOUNT_JSON")
 KEY_JSON=$(gatehouse access-key create --account "$ACCOUNT_ID" --root --json)
 
-gatehouse serve >"$WORK/server.log" 2>&1 &
+# Not through the shell function: $! must be the server itself, so the cleanup's SIGTERM reaches it.
+# Two workers, so the commands below land on both and the graceful stop of a cluster is exercised.
+node bin/gatehouse.js serve --workers 2 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   curl -fsS "$ENDPOINT/healthz" >/dev/null 2>&1 && break
@@ -93,4 +95,13 @@ aws_ iam delete-access-key --user-name smoke-user --access-key-id "$USER_KEY_ID"
 aws_ iam delete-login-profile --user-name smoke-user
 aws_ iam delete-user --user-name smoke-user
 echo "ok - iam delete-access-key, delete-login-profile, delete-user"
+
+# A graceful stop: SIGTERM to the primary ends every worker, and it exits 0.
+kill -TERM "$SERVER_PID"
+STATUS=0
+wait "$SERVER_PID" || STATUS=$?
+SERVER_PID=""
+[[ "$STATUS" == 0 ]] || { cat "$WORK/server.log" >&2; echo "aws-cli-smoke: FAIL serve exited with $STATUS on SIGTERM" >&2; exit 1; }
+if curl -fsS "$ENDPOINT/healthz" >/dev/null 2>&1; then echo "aws-cli-smoke: FAIL a worker still answers after the stop" >&2; exit 1; fi
+echo "ok - serve --workers 2 stopped on SIGTERM, exit 0"
 echo "aws-cli-smoke: all passed"

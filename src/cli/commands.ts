@@ -31,16 +31,27 @@ async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
   return account.id;
 }
 
+/** `--workers` or `WORKERS`: a whole number from 1 to 64. */
+function workerCount(flag: unknown, env: string | undefined): number {
+  const text = typeof flag === 'string' ? flag : env;
+  if (text === undefined || text === '') return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${text}".`);
+  return n;
+}
+
 export const commands: Record<string, Command> = {
   serve: {
     summary: 'Migrate (on the embedded default or with --migrate) and serve HTTP.',
-    help: `Usage: gatehouse serve [--migrate]
+    help: `Usage: gatehouse serve [--migrate] [--workers N]
 
 Starts the HTTP server on HOST:PORT. On the embedded SQLite default the database is
 migrated first; with PostgreSQL pass --migrate (or run "gatehouse migrate" once).
+--workers N (or WORKERS=N) serves from N processes sharing the port, to use N cores;
+this process then migrates, delivers mail and restarts a worker that dies. Default 1.
 Stops gracefully on SIGTERM or SIGINT: in-flight requests finish, then it exits.`,
-    options: { migrate: { type: 'boolean' } },
-    run: async (values) => serve({ migrate: values.migrate === true }),
+    options: { migrate: { type: 'boolean' }, workers: { type: 'string' } },
+    run: async (values) => serve({ migrate: values.migrate === true, workers: workerCount(values.workers, process.env.WORKERS) }),
   },
   migrate: {
     summary: 'Apply database migrations and print each one.',

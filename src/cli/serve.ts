@@ -1,32 +1,127 @@
+import cluster, { type Worker } from 'node:cluster';
+import pino from 'pino';
 import { buildApp } from '../app.ts';
-import { loadConfig } from '../config/config.ts';
+import { type Config, loadConfig } from '../config/config.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
 import { startMailDelivery } from '../mail/mail-sender.ts';
+import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.ts';
 import { createRuntime } from '../runtime.ts';
 
-/** Listens until SIGTERM/SIGINT, then stops taking requests, lets in-flight ones finish and closes the database. */
-export async function serve(options: { migrate: boolean }): Promise<number> {
-  const config = loadConfig();
-  const runtime = createRuntime(config);
-  if (options.migrate || runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
-  const app = await buildApp(config, runtime.deps);
-  for (const warning of runtime.warnings) app.log.warn(`INSECURE DEFAULT: ${warning}`);
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
-  const mailSender = startMailDelivery(config, runtime.deps, app.log);
+/** A worker that dies sooner than this after starting counts as failing to start. */
+const EARLY_EXIT_MS = 10_000;
+/** After this many early exits in a row, the primary gives up instead of forking forever. */
+const EARLY_EXITS_ALLOWED = 5;
 
+export interface ServeOptions {
+  migrate: boolean;
+  /** HTTP processes sharing the port; 1 serves from this process. */
+  workers: number;
+}
+
+/**
+ * Listens until SIGTERM/SIGINT. With several workers, this process migrates, delivers mail
+ * and keeps the workers running (node:cluster shares the port between them); each worker
+ * serves HTTP. Every piece of state is in the database (or Redis), so any worker can
+ * serve any request. On a stop, in-flight requests finish and the database is closed.
+ */
+export async function serve(options: ServeOptions): Promise<number> {
+  if (cluster.isWorker) return serveHttp(loadConfig(), { mail: false });
+  if (options.workers <= 1) return serveHttp(loadConfig(), { mail: true, migrate: options.migrate });
+  return superviseWorkers(loadConfig(), options);
+}
+
+async function serveHttp(config: Config, options: { mail: boolean; migrate?: boolean }): Promise<number> {
+  const runtime = createRuntime(config);
+  if (options.migrate || (!cluster.isWorker && runtime.database.dialect === 'sqlite')) await migrateOrThrow(runtime.database.db);
+  const app = await buildApp(config, runtime.deps);
+  if (!cluster.isWorker) for (const warning of runtime.warnings) app.log.warn(`INSECURE DEFAULT: ${warning}`);
+  await app.listen({ port: config.port, host: config.host });
+  if (!cluster.isWorker) app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
+  const mailSender = options.mail ? startMailDelivery(config, runtime.deps, app.log) : null;
+
+  return untilStopped(app.log, async () => {
+    await app.close();
+    await mailSender?.stop();
+    await runtime.database.close();
+  });
+}
+
+async function superviseWorkers(config: Config, options: ServeOptions): Promise<number> {
+  const log = pino({ level: config.logLevel });
+  // The data folder's generated key (when SECRET_KEY is unset) and the schema exist before any worker starts.
+  const runtime = createRuntime(config);
+  for (const warning of runtime.warnings) log.warn(`INSECURE DEFAULT: ${warning}`);
+  if (options.migrate || runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
+  const mailSender = startMailDelivery(config, runtime.deps, log);
+  aggregateWorkerMetrics();
+
+  let stopping = false;
+  let earlyExits = 0;
+  const startedAt = new Map<Worker, number>();
+  let listening = 0;
+  const fork = () => startedAt.set(cluster.fork(), Date.now());
+
+  return new Promise<number>((resolve) => {
+    const finish = async (code: number) => {
+      await mailSender?.stop();
+      await runtime.database.close();
+      resolve(code);
+    };
+    const stopAll = (signal: NodeJS.Signals) => {
+      for (const worker of startedAt.keys()) worker.process.kill(signal);
+    };
+
+    cluster.on('listening', () => {
+      if (++listening === options.workers) log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin with ${options.workers} workers`);
+    });
+    cluster.on('exit', (worker, code, signal) => {
+      const started = startedAt.get(worker) ?? 0;
+      startedAt.delete(worker);
+      if (stopping) {
+        if (startedAt.size === 0) void finish(0);
+        return;
+      }
+      earlyExits = Date.now() - started < EARLY_EXIT_MS ? earlyExits + 1 : 0;
+      if (earlyExits >= EARLY_EXITS_ALLOWED) {
+        log.error(`workers keep exiting on start (last: code ${code}, signal ${signal ?? 'none'}); stopping`);
+        stopping = true;
+        if (startedAt.size === 0) void finish(1);
+        else stopAll('SIGTERM');
+        return;
+      }
+      log.error({ pid: worker.process.pid, code, signal }, 'a worker exited; starting another');
+      fork();
+    });
+
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      stopAll('SIGTERM');
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    for (let i = 0; i < options.workers; i++) fork();
+  });
+}
+
+/**
+ * Resolves with exit code 0 once SIGTERM or SIGINT (or, in a worker, the primary going
+ * away) has run `close`. A worker then leaves the cluster, which lets its process end.
+ */
+function untilStopped(log: { info(object: object, message: string): void }, close: () => Promise<void>): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      app.log.info({ signal }, 'shutting down');
-      await app.close();
-      await mailSender?.stop();
-      await runtime.database.close();
+      if (!cluster.isWorker) log.info({ signal }, 'shutting down');
+      await close();
+      if (cluster.isWorker && process.connected) process.disconnect();
       resolve(0);
     };
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
+    if (cluster.isWorker) process.once('disconnect', () => void stop('disconnect'));
   });
 }

@@ -1,12 +1,19 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../shared/deps.ts';
+import { instanceMetrics, serveMetricsToPrimary } from './cluster-metrics.ts';
+import { renderMetrics } from './metrics.ts';
 
 /**
  * `GET /metrics`: Prometheus text format. Counts only (no identifiers, addresses or
  * secrets); put it behind the load balancer's internal listener if it should not be public.
+ * In a `serve --workers` worker it reports the sum over the instance's workers.
  */
 export async function metricsRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(deps.guard.metrics.render(deps.hasher)),
-  );
+  const local = () => deps.guard.metrics.snapshot(deps.hasher);
+  if (cluster.isWorker) serveMetricsToPrimary(local);
+  app.get('/metrics', async (_request, reply) => {
+    const snapshot = (cluster.isWorker ? await instanceMetrics() : null) ?? local();
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(snapshot));
+  });
 }
