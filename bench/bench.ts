@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — Gatehouse's benchmark.
  *
- * Starts Gatehouse in this process, listening on 127.0.0.1 on a free port with a fresh
+ * Starts Gatehouse in this process (or in --workers cluster workers), listening on 127.0.0.1 on a free port with a fresh
  * SQLite database in a temp dir, seeds one account and distinct IAM users per scenario,
  * and drives each scenario from a separate load-generator process (load-worker.ts),
  * so the server's event loop serves only the server. Also measures the bare argon2id
@@ -15,6 +15,7 @@
  *   --scenario <a,b>    run only these scenarios (names: see scenarios.ts); `hash` is the bare hash rate
  *   --client <kind>     load generator's HTTP client: `node-http` (default; keep-alive agents)
  *                       or `raw` (a minimal HTTP/1.1 client on net sockets, cheaper per request)
+ *   --workers <n>       serve from n cluster workers, as `gatehouse serve --workers n` (default 1: this process)
  *   --json              print the results as JSON instead of a markdown table
  *   --help
  * Environment: ARGON2_*, HASH_CONCURRENCY, HASH_QUEUE_LIMIT, SESSION_* as for the server
@@ -60,7 +61,7 @@ interface Row {
   expect: string;
 }
 
-const USAGE = `Usage: npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--client node-http|raw] [--scenario ${['hash', 'policy', ...SCENARIOS.map((s) => s.name)].join(',')}] [--json]`;
+const USAGE = `Usage: npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--client node-http|raw] [--workers 1] [--scenario ${['hash', 'policy', ...SCENARIOS.map((s) => s.name)].join(',')}] [--json]`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -70,6 +71,7 @@ async function main(): Promise<number> {
       connections: { type: 'string', default: '16' },
       scenario: { type: 'string' },
       client: { type: 'string', default: 'node-http' },
+      workers: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -89,7 +91,8 @@ async function main(): Promise<number> {
   const client = values.client;
   if (client !== 'node-http' && client !== 'raw') throw new UsageError('--client must be node-http or raw');
 
-  const server = await startServer();
+  const workers = Math.round(positive('--workers', values.workers));
+  const server = await startServer({ workers });
   const rows: Row[] = [];
   let hashRate: Row | null = null;
   let policy: PolicyBenchResult | null = null;
@@ -167,8 +170,7 @@ function runScenario(
   states: unknown[],
   options: { client: ClientKind; warmupMs: number; durationMs: number },
 ): Promise<Row> {
-  const probe = new Probe();
-  let reading: ProbeReading | null = null;
+  let reading: Promise<ProbeReading> | null = null;
   const worker = fork(fileURLToPath(new URL('./load-worker.ts', import.meta.url)), [], {
     serialization: 'advanced',
     // tsx's loader comes along; a profiler flag given for the server does not.
@@ -177,24 +179,14 @@ function runScenario(
   return new Promise<Row>((resolve, reject) => {
     let settled = false;
     worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'measuring') probe.start();
-      else if (message.type === 'measured') reading = probe.stop();
+      if (message.type === 'measuring') server.probeStart();
+      else if (message.type === 'measured') reading = server.probeStop();
       else {
         settled = true;
-        reading ??= probe.stop();
+        reading ??= server.probeStop();
         const latencies = message.latencies.sort();
-        resolve(
-          makeRow(
-            scenario,
-            {
-              perSecond: latencies.length / (message.windowMs / 1000),
-              p50Ms: percentile(latencies, 0.5),
-              p99Ms: percentile(latencies, 0.99),
-            },
-            reading,
-            message,
-          ),
-        );
+        const rate = { perSecond: latencies.length / (message.windowMs / 1000), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+        reading.then((r) => resolve(makeRow(scenario, rate, r, message)), reject);
       }
     });
     worker.once('error', reject);
@@ -216,6 +208,7 @@ function machine(server: BenchServer) {
     hashConcurrency: config.hashConcurrency,
     uvThreadpoolSize: Number(process.env.UV_THREADPOOL_SIZE) || 4,
     database: 'SQLite (file, WAL)',
+    workers: server.workers,
   };
 }
 
@@ -233,6 +226,7 @@ function report(
   lines.push(
     `${m.cores} cores (${m.cpu}), Node ${m.node}, ${m.database}; argon2id m=${m.argon2.memoryCost} KiB, t=${m.argon2.timeCost}, p=${m.argon2.parallelism}, ` +
       `hash concurrency ${m.hashConcurrency}, libuv pool ${m.uvThreadpoolSize}; ${connections} keep-alive connections, ${durationMs / 1000} s per row; ` +
+      `${m.workers > 1 ? `${m.workers} server workers (node:cluster), each with that hash concurrency; ` : ''}` +
       `load generated by a separate process on the same machine (${client} client).`,
   );
   lines.push('');

@@ -13,7 +13,7 @@ export interface BenchTarget {
   /** Creates `count` IAM users with this console password (each hashed once); returns their names. */
   createUsers(prefix: string, count: number, password: string): Promise<string[]>;
   /** Switches the running server to the production throttle settings (for the credential-stuffing row, run last). */
-  throttleAsInProduction(): void;
+  throttleAsInProduction(): Promise<void>;
   /** Creates an access key for the root user (`userName` null) or an IAM user; returns it with its secret. */
   createAccessKey(userName: string | null): Promise<SigningCredentials>;
 }
@@ -188,7 +188,7 @@ async function stuffing(target: BenchTarget, connections: number): Promise<Stuff
   } finally {
     first.close();
   }
-  target.throttleAsInProduction();
+  await target.throttleAsInProduction();
   const attackerForms = await signInForms(target, Array(Math.max(1, connections - 1)).fill(victim!), WRONG_PASSWORD);
   const checked = await checkedGuesses(target.baseUrl);
   const base = { baseUrl: target.baseUrl, latencies: [], successes: 0, startedAt: Date.now(), checkedAtStart: checked, sequence: 0 };

@@ -48,12 +48,18 @@ export function openDatabase(url: string, options: { schema?: string } = {}): Da
  * Kysely prepares every query anew; preparing costs about twice as much as running a
  * small query on better-sqlite3. Statements are reused per SQL text (bounded, oldest
  * dropped first); Kysely's single-connection mutex means no two uses overlap.
+ *
+ * Transactions begin IMMEDIATE: with several processes on one file (`serve --workers`,
+ * the CLI beside a server), a deferred transaction that reads and then writes fails at
+ * once with SQLITE_BUSY when another process wrote meanwhile; an immediate one takes the
+ * write lock first and waits its turn (busy_timeout).
  */
 function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(text: string) {
+    prepare(sqlText: string) {
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text);

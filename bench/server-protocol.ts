@@ -1,0 +1,14 @@
+import type { ProbeReading } from './probe.ts';
+
+/** Messages between the benchmark and its HTTP workers in `--workers N` mode. */
+export type ServerWorkerMessage =
+  /** A measured window starts: watch CPU and the event loop from now. */
+  | { type: 'probe-start' }
+  /** The window is over: answer with a `probe-reading`. */
+  | { type: 'probe-stop' }
+  | { type: 'probe-reading'; reading: ProbeReading }
+  /** Switch to the production throttle settings (the credential-stuffing row); answered by `throttle-ready`. */
+  | { type: 'throttle-production' }
+  | { type: 'throttle-ready' }
+  /** Close the server and the database, then leave. */
+  | { type: 'stop' };
