@@ -39,8 +39,13 @@ export async function signInOutcomes(db: Db, accountId: string, from: string, to
   return q.limit(20000).execute();
 }
 
-/** The principal's own sign-ins, newest first. */
+/** The principal's own sign-ins, newest first (read on every console home page). */
 export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number) {
+  return signInsQuery(db, accountId, principalId, limit).execute();
+}
+
+/** The query behind `signInsOf`, so a test can check that it reads only the principal's rows (audit_events_actor_seq). */
+export function signInsQuery(db: Db, accountId: string, principalId: string, limit: number) {
   return db
     .selectFrom('audit_events')
     .select(['time', 'outcome', 'reason', 'source_ip', 'user_agent', 'event_name'])
@@ -48,8 +53,7 @@ export async function signInsOf(db: Db, accountId: string, principalId: string, 
     .where('actor_id', '=', principalId)
     .where('event_name', 'in', ['ConsoleLogin', 'FailedSignInsAcknowledged'])
     .orderBy('seq', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 /** Notices for administrators: sign-in reports sent to them and support activity, since `since`. */

@@ -6,6 +6,7 @@ import * as mfa from './2026_11_29_005_mfa.ts';
 import * as policies from './2026_11_29_006_policies.ts';
 import * as throttle from './2026_11_29_007_throttle.ts';
 import * as doctorAndSupport from './2026_11_29_008_doctor_and_support.ts';
+import * as auditByActor from './2026_11_29_009_audit_by_actor.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_006_policies': policies,
   '2026_11_29_007_throttle': throttle,
   '2026_11_29_008_doctor_and_support': doctorAndSupport,
+  '2026_11_29_009_audit_by_actor': auditByActor,
 };
