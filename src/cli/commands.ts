@@ -13,6 +13,7 @@ import { type Command, UsageError, printResult, readStdinSecret, required } from
 import { serve } from './serve.ts';
 import { auditCommands } from '../activity/audit-verify.cli.ts';
 import { supportCommands } from '../support/support.cli.ts';
+import { purgeCommands } from '../maintenance/purge.cli.ts';
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -223,4 +224,5 @@ Root access keys can do everything in the account: prefer an IAM user's key.`,
   },
   ...auditCommands(withRuntime),
   ...supportCommands(withRuntime),
+  ...purgeCommands(withRuntime),
 };

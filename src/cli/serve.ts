@@ -4,6 +4,7 @@ import { buildApp } from '../app.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
 import { startMailDelivery } from '../mail/mail-sender.ts';
+import { startPurging } from '../maintenance/purge.service.ts';
 import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.ts';
 import { createRuntime } from '../runtime.ts';
 
@@ -19,29 +20,32 @@ export interface ServeOptions {
 }
 
 /**
- * Listens until SIGTERM/SIGINT. With several workers, this process migrates, delivers mail
- * and keeps the workers running (node:cluster shares the port between them); each worker
+ * Listens until SIGTERM/SIGINT, purging expired data every hour. With several workers, this
+ * process migrates, delivers mail, purges and keeps the workers running (node:cluster shares the port between them); each worker
  * serves HTTP. Every piece of state is in the database (or Redis), so any worker can
  * serve any request. On a stop, in-flight requests finish and the database is closed.
  */
 export async function serve(options: ServeOptions): Promise<number> {
-  if (cluster.isWorker) return serveHttp(loadConfig(), { mail: false });
-  if (options.workers <= 1) return serveHttp(loadConfig(), { mail: true, migrate: options.migrate });
+  if (cluster.isWorker) return serveHttp(loadConfig(), { background: false });
+  if (options.workers <= 1) return serveHttp(loadConfig(), { background: true, migrate: options.migrate });
   return superviseWorkers(loadConfig(), options);
 }
 
-async function serveHttp(config: Config, options: { mail: boolean; migrate?: boolean }): Promise<number> {
+/** `background`: this process also delivers mail and purges expired data (a worker leaves both to its primary). */
+async function serveHttp(config: Config, options: { background: boolean; migrate?: boolean }): Promise<number> {
   const runtime = createRuntime(config);
   if (options.migrate || (!cluster.isWorker && runtime.database.dialect === 'sqlite')) await migrateOrThrow(runtime.database.db);
   const app = await buildApp(config, runtime.deps);
   if (!cluster.isWorker) for (const warning of runtime.warnings) app.log.warn(`INSECURE DEFAULT: ${warning}`);
   await app.listen({ port: config.port, host: config.host });
   if (!cluster.isWorker) app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
-  const mailSender = options.mail ? startMailDelivery(config, runtime.deps, app.log) : null;
+  const mailSender = options.background ? startMailDelivery(config, runtime.deps, app.log) : null;
+  const purger = options.background ? startPurging(runtime.deps, app.log) : null;
 
   return untilStopped(app.log, async () => {
     await app.close();
     await mailSender?.stop();
+    await purger?.stop();
     await runtime.database.close();
   });
 }
@@ -53,6 +57,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
   for (const warning of runtime.warnings) log.warn(`INSECURE DEFAULT: ${warning}`);
   if (options.migrate || runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
   const mailSender = startMailDelivery(config, runtime.deps, log);
+  const purger = startPurging(runtime.deps, log);
   aggregateWorkerMetrics();
 
   let stopping = false;
@@ -64,6 +69,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
   return new Promise<number>((resolve) => {
     const finish = async (code: number) => {
       await mailSender?.stop();
+      await purger.stop();
       await runtime.database.close();
       resolve(code);
     };

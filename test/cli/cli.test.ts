@@ -157,8 +157,23 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     });
   });
 
+  it('purges expired data on demand and reports what it deleted', async () => {
+    // A session of the root user, then a purge: the session is live, so it stays.
+    await withApp(async (browser) => {
+      expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    });
+    const run = await gatehouse(['purge', '--json'], env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Record<string, number>;
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['sessions', 'tokens', 'deliveredMessages', 'passwordHistory']));
+    expect(report.sessions).toBe(0);
+    const text = await gatehouse(['purge'], env);
+    expect(text.stdout).toMatch(/rows deleted$/m);
+  });
+
   it('prints usage for --help on every command and exits 0', async () => {
-    const commands = [[], ['serve'], ['migrate'], ['account', 'create'], ['user', 'create'], ['user', 'set-password']];
+    const commands = [[], ['serve'], ['migrate'], ['account', 'create'], ['user', 'create'], ['user', 'set-password'], ['purge']];
     const runs = await Promise.all(commands.map((words) => gatehouse([...words, '--help'], env)));
     runs.forEach((run, i) => {
       const words = commands[i]!.join(' ');
