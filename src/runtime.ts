@@ -7,6 +7,7 @@ import { PasswordHasher } from './passwords/password-hasher.ts';
 import type { AppDeps } from './app.ts';
 import { createGuard } from './throttle/guard.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
+import { acceptPreviousKeys } from './shared/encryption.ts';
 
 export interface Runtime {
   deps: AppDeps;
@@ -33,6 +34,7 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
   if (config.throttle.hardStop > 100) {
     warnings.push(`THROTTLE_HARD_STOP is ${config.throttle.hardStop}: guessing may go on past 100 consecutive failures (NIST's ceiling).`);
   }
+  acceptPreviousKeys(secretKey, config.previousSecretKeys);
   const hasher = new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
   return {
     database,

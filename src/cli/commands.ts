@@ -14,6 +14,7 @@ import { serve } from './serve.ts';
 import { auditCommands } from '../activity/audit-verify.cli.ts';
 import { supportCommands } from '../support/support.cli.ts';
 import { purgeCommands } from '../maintenance/purge.cli.ts';
+import { secretKeyCommands } from '../maintenance/secret-key.cli.ts';
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -225,4 +226,5 @@ Root access keys can do everything in the account: prefer an IAM user's key.`,
   ...auditCommands(withRuntime),
   ...supportCommands(withRuntime),
   ...purgeCommands(withRuntime),
+  ...secretKeyCommands(withRuntime),
 };

@@ -28,6 +28,11 @@ export interface Config {
   readonly phoneGatewayUrl: string | undefined;
   /** 32-byte key (hex or base64) for CSRF tokens and encrypted secrets. `SECRET_KEY`; generated into the data folder when unset. */
   readonly secretKey: Buffer | undefined;
+  /**
+   * Keys SECRET_KEY replaced (`SECRET_KEY_PREVIOUS`, comma-separated): secrets sealed under them
+   * still open until `gatehouse secret-key reseal` has sealed them under SECRET_KEY.
+   */
+  readonly previousSecretKeys: readonly Buffer[];
   /** `production` or `development` (dev-only pages such as `/_dev/outbox`). `GATEHOUSE_ENV`, default production. */
   readonly environment: 'production' | 'development';
   /** pino level. `LOG_LEVEL`, default info. */
@@ -106,6 +111,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const phoneGatewayUrl = env.PHONE_GATEWAY_URL?.trim() || undefined;
   if (phoneGatewayUrl && !/^https?:\/\/\S+$/.test(phoneGatewayUrl)) problems.push('PHONE_GATEWAY_URL must start with http:// or https://');
   const secretKey = parseSecretKey(env.SECRET_KEY, problems);
+  const previousSecretKeys = (env.SECRET_KEY_PREVIOUS ?? '')
+    .split(',')
+    .filter((text) => text.trim() !== '')
+    .map((text) => parseSecretKey(text, problems, 'SECRET_KEY_PREVIOUS'))
+    .filter((key): key is Buffer => key !== undefined);
+  if (previousSecretKeys.length > 0 && !secretKey) problems.push('SECRET_KEY_PREVIOUS needs SECRET_KEY: the key that replaced them');
+  if (secretKey && previousSecretKeys.some((key) => key.equals(secretKey))) problems.push('SECRET_KEY_PREVIOUS must not repeat SECRET_KEY');
   const environment = env.GATEHOUSE_ENV === 'development' ? 'development' : 'production';
   if (env.GATEHOUSE_ENV && !['development', 'production'].includes(env.GATEHOUSE_ENV)) {
     problems.push('GATEHOUSE_ENV must be development or production');
@@ -125,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl,
     phoneGatewayUrl,
     secretKey,
+    previousSecretKeys,
     environment,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1, 24 * 60, problems),
@@ -194,12 +207,12 @@ function parsePublicUrl(raw: string | undefined, host: string, port: number, pro
   }
 }
 
-function parseSecretKey(raw: string | undefined, problems: string[]): Buffer | undefined {
+function parseSecretKey(raw: string | undefined, problems: string[], name = 'SECRET_KEY'): Buffer | undefined {
   const text = raw?.trim();
   if (!text) return undefined;
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
   if (key.length !== 32) {
-    problems.push('SECRET_KEY must be 32 bytes, as 64 hex characters or base64');
+    problems.push(`${name} must be 32 bytes, as 64 hex characters or base64`);
     return undefined;
   }
   return key;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SecretBox, secretBox } from './encryption.ts';
+import { SecretBox, acceptPreviousKeys, secretBox } from './encryption.ts';
 
 describe('SecretBox (AES-256-GCM under a key derived from SECRET_KEY)', () => {
   const key = Buffer.alloc(32, 3);
@@ -22,5 +22,20 @@ describe('SecretBox (AES-256-GCM under a key derived from SECRET_KEY)', () => {
     expect(secretBox(key, 'access-key-secret').open([parts[0], parts[1], parts[2], flipped].join('.'), 'row')).toBeNull();
     expect(secretBox(key, 'access-key-secret').open('garbage', 'row')).toBeNull();
     expect(secretBox(key, 'access-key-secret')).toBe(secretBox(key, 'access-key-secret'));
+  });
+
+  it('opens what previous keys sealed, once they are declared, and seals under the current key only', () => {
+    const old = Buffer.alloc(32, 5);
+    const current = Buffer.alloc(32, 6);
+    const sealedBefore = secretBox(old, 'mfa-totp-secret').seal('JBSWY3DPEHPK3PXP', 'device-1');
+    expect(secretBox(current, 'mfa-totp-secret').open(sealedBefore, 'device-1')).toBeNull();
+    acceptPreviousKeys(current, [old]);
+    const box = secretBox(current, 'mfa-totp-secret');
+    expect(box.open(sealedBefore, 'device-1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(box.openCurrent(sealedBefore, 'device-1')).toBeNull();
+    expect(box.open(sealedBefore, 'device-2')).toBeNull();
+    const sealedNow = box.seal('JBSWY3DPEHPK3PXP', 'device-1');
+    expect(box.openCurrent(sealedNow, 'device-1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(new SecretBox(old, 'mfa-totp-secret').open(sealedNow, 'device-1')).toBeNull();
   });
 });

@@ -2,15 +2,18 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 /**
  * Secrets Gatehouse must be able to read back (access-key secrets, to verify SigV4
- * signatures) are sealed with AES-256-GCM under a key derived from SECRET_KEY for one
- * purpose. The associated data binds each ciphertext to its row, so a sealed secret
+ * signatures; TOTP secrets) are sealed with AES-256-GCM under a key derived from SECRET_KEY
+ * for one purpose. The associated data binds each ciphertext to its row, so a sealed secret
  * copied onto another row does not open. Format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
+ * After a key rotation, boxes of the previous keys open what was sealed before it.
  */
 export class SecretBox {
   readonly #key: Buffer;
+  readonly #previous: readonly SecretBox[];
 
-  constructor(secretKey: Buffer, purpose: string) {
+  constructor(secretKey: Buffer, purpose: string, previous: readonly SecretBox[] = []) {
     this.#key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `gatehouse ${purpose} v1`, 32));
+    this.#previous = previous;
   }
 
   seal(plaintext: string, associatedData: string): string {
@@ -21,8 +24,19 @@ export class SecretBox {
     return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
   }
 
-  /** The plaintext, or null when the value was not sealed by this key for this row. */
+  /** The plaintext, or null when the value was sealed neither by this key nor a previous one, for this row. */
   open(sealed: string, associatedData: string): string | null {
+    const opened = this.openCurrent(sealed, associatedData);
+    if (opened !== null) return opened;
+    for (const box of this.#previous) {
+      const old = box.openCurrent(sealed, associatedData);
+      if (old !== null) return old;
+    }
+    return null;
+  }
+
+  /** The plaintext when sealed under the current key (what needs no resealing); null otherwise. */
+  openCurrent(sealed: string, associatedData: string): string | null {
     const parts = sealed.split('.');
     if (parts.length !== 4 || parts[0] !== 'v1') return null;
     try {
@@ -37,12 +51,25 @@ export class SecretBox {
 }
 
 const boxes = new WeakMap<Buffer, Map<string, SecretBox>>();
+const previousKeys = new WeakMap<Buffer, readonly Buffer[]>();
+
+/**
+ * Declares the keys `secretKey` replaced: every box under `secretKey` also opens what they
+ * sealed (it seals under `secretKey` only). Called once at start-up, before any box is used.
+ */
+export function acceptPreviousKeys(secretKey: Buffer, previous: readonly Buffer[]): void {
+  previousKeys.set(secretKey, [...previous]);
+  boxes.delete(secretKey);
+}
 
 /** The box for `purpose` under `secretKey`, derived once per key and purpose. */
 export function secretBox(secretKey: Buffer, purpose: string): SecretBox {
   let byPurpose = boxes.get(secretKey);
   if (!byPurpose) boxes.set(secretKey, (byPurpose = new Map()));
   let box = byPurpose.get(purpose);
-  if (!box) byPurpose.set(purpose, (box = new SecretBox(secretKey, purpose)));
+  if (!box) {
+    const previous = (previousKeys.get(secretKey) ?? []).map((key) => new SecretBox(key, purpose));
+    byPurpose.set(purpose, (box = new SecretBox(secretKey, purpose, previous)));
+  }
   return box;
 }

@@ -172,8 +172,31 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     expect(text.stdout).toMatch(/rows deleted$/m);
   });
 
+  it('rotates SECRET_KEY: reseals every stored secret under the new key, then works without the old one', async () => {
+    const created = await gatehouse(['access-key', 'create', '--account', accountId, '--root', '--json'], env);
+    expect(created.code).toBe(0);
+    const generated = await gatehouse(['secret-key', 'generate', '--json'], env);
+    const newKey = (JSON.parse(generated.stdout) as { secretKey: string }).secretKey;
+    expect(newKey).toMatch(/^[0-9a-f]{64}$/);
+    const rotated = { ...env, SECRET_KEY: newKey, SECRET_KEY_PREVIOUS: env.SECRET_KEY! };
+    const resealed = await gatehouse(['secret-key', 'reseal', '--json'], rotated);
+    expect(resealed.stderr).toBe('');
+    expect(resealed.code).toBe(0);
+    expect((JSON.parse(resealed.stdout) as Record<string, { resealed: number }>).accessKeys!.resealed).toBeGreaterThanOrEqual(1);
+    const again = await gatehouse(['secret-key', 'reseal'], { ...env, SECRET_KEY: newKey });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^accessKeys +\d+ already current, 0 resealed, 0 unreadable$/m);
+    // With neither key, nothing opens: reported, exit 1.
+    const lost = await gatehouse(['secret-key', 'reseal'], { ...env, SECRET_KEY: randomBytes(32).toString('hex') });
+    expect(lost.code).toBe(1);
+    expect(lost.stdout).toContain('replace those access keys and MFA devices');
+    const bad = await gatehouse(['secret-key', 'reseal'], { ...env, SECRET_KEY_PREVIOUS: env.SECRET_KEY! });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('SECRET_KEY_PREVIOUS must not repeat SECRET_KEY');
+  });
+
   it('prints usage for --help on every command and exits 0', async () => {
-    const commands = [[], ['serve'], ['migrate'], ['account', 'create'], ['user', 'create'], ['user', 'set-password'], ['purge']];
+    const commands = [[], ['serve'], ['migrate'], ['account', 'create'], ['user', 'create'], ['user', 'set-password'], ['purge'], ['secret-key', 'reseal']];
     const runs = await Promise.all(commands.map((words) => gatehouse([...words, '--help'], env)));
     runs.forEach((run, i) => {
       const words = commands[i]!.join(' ');

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
+import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
+import { createVirtualDevice, relyingPartyOf } from '../mfa/mfa.service.ts';
+import { openTotpSecret } from '../mfa/totp.ts';
+import { acceptPreviousKeys } from '../shared/encryption.ts';
+import { type AwsCredentials, awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { makeAccount } from '../../test/support/fixtures.ts';
+import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { listen } from '../../test/support/listen.ts';
+import { resealSecrets } from './reseal.service.ts';
+
+describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
+  let t: TestContext;
+  const apps: FastifyInstance[] = [];
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await t.close();
+  });
+
+  /** The same database served with another SECRET_KEY, as after a restart with new settings. */
+  async function serveWith(secretKey: Buffer): Promise<string> {
+    const app = await buildApp(t.config, { ...t.deps, secretKey }, { logger: false });
+    apps.push(app);
+    return listen(app);
+  }
+
+  const callerArn = async (endpoint: string, credentials: AwsCredentials) =>
+    (await awsClients(t, endpoint, credentials).sts.send(new GetCallerIdentityCommand({}))).Arn;
+
+  it('keeps every secret working through a rotation, and the old key can then be dropped', async () => {
+    const account = await makeAccount(t.deps);
+    const oldKey = t.deps.secretKey;
+    const key = await keyFor(t, { accountId: account.id, principalId: account.id, userName: null });
+    const before = await listen(t.app);
+    const temporary = (await awsClients(t, before, key).sts.send(new GetSessionTokenCommand({}))).Credentials!;
+    const session = { accessKeyId: temporary.AccessKeyId!, secretAccessKey: temporary.SecretAccessKey!, sessionToken: temporary.SessionToken! };
+    const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const { device, secret } = await createVirtualDevice(mfaDeps, account.id, { name: 'rotated-phone' }, CLI_ACTOR, SYSTEM_META);
+
+    // The new key, with the old one declared previous: everything still opens.
+    const newKey = randomBytes(32);
+    acceptPreviousKeys(newKey, [oldKey]);
+    const during = await serveWith(newKey);
+    expect(await callerArn(during, key)).toBe(`arn:aws:iam::${account.id}:root`);
+    expect(await callerArn(during, session)).toBe(`arn:aws:iam::${account.id}:root`);
+
+    const resealed = await resealSecrets({ db: t.deps.db, secretKey: newKey });
+    expect(resealed.accessKeys).toMatchObject({ resealed: 1, unreadable: 0 });
+    expect(resealed.temporaryCredentials).toMatchObject({ resealed: 1, unreadable: 0 });
+    expect(resealed.totpDevices).toMatchObject({ resealed: 1, unreadable: 0 });
+    expect(await resealSecrets({ db: t.deps.db, secretKey: newKey })).toEqual({
+      accessKeys: { current: 1, resealed: 0, unreadable: 0 },
+      temporaryCredentials: { current: 1, resealed: 0, unreadable: 0 },
+      totpDevices: { current: 1, resealed: 0, unreadable: 0 },
+    });
+
+    // The new key alone (SECRET_KEY_PREVIOUS removed): still everything.
+    const newKeyAlone = Buffer.from(newKey);
+    const after = await serveWith(newKeyAlone);
+    expect(await callerArn(after, key)).toBe(`arn:aws:iam::${account.id}:root`);
+    expect(await callerArn(after, session)).toBe(`arn:aws:iam::${account.id}:root`);
+    const sealed = await t.deps.db.selectFrom('mfa_devices').select('totp_secret_sealed').where('id', '=', device.id).executeTakeFirstOrThrow();
+    expect(openTotpSecret(newKeyAlone, device.id, sealed.totp_secret_sealed!)).toBe(secret);
+    // And the old key no longer opens anything.
+    expect(openTotpSecret(Buffer.from(oldKey), device.id, sealed.totp_secret_sealed!)).toBeNull();
+    await expectAwsError(awsClients(t, await serveWith(Buffer.from(oldKey)), key).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
+  });
+
+  it('reports secrets no given key opens, and leaves them as they are', async () => {
+    const stranger = randomBytes(32);
+    const rows = async () => (await t.deps.db.selectFrom('access_keys').select(['id', 'secret_sealed']).orderBy('id').execute());
+    const unchanged = await rows();
+    const report = await resealSecrets({ db: t.deps.db, secretKey: stranger });
+    expect(report.accessKeys.unreadable).toBeGreaterThan(0);
+    expect(report.accessKeys.resealed).toBe(0);
+    expect(await rows()).toEqual(unchanged);
+  });
+});
