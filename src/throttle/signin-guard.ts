@@ -3,7 +3,7 @@ import type { RequestMeta } from '../audit/audit.service.ts';
 import type { CheckProblem } from '../security-check/security-check.service.ts';
 import type { Deps } from '../shared/deps.ts';
 import { afterResponse } from '../recovery/after-response.ts';
-import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceIdOf, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
 import { accountIdForRef } from './throttle.repository.ts';
 import type { Subject } from './throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
@@ -12,7 +12,8 @@ export type SignInIdentity = { kind: 'root'; email: string } | { kind: 'user'; a
 
 /**
  * What the sign-in route does with an attempt, decided before any password is hashed:
- * - `refused`: the source address or its network is out of tokens (generic failure page);
+ * - `refused`: the source address or its network is out of tokens, or (for a browser that
+ *   signed in to this identifier before) that browser's own bucket is (generic failure page);
  * - `check`: risk is up and no valid security check came with the form (form again, with the check);
  * - `proceed`: check the password, unless `throttled` (back-off or hard stop), in which case
  *   the service refuses it unhashed and the page is the generic failure all the same.
@@ -32,13 +33,22 @@ export async function guardSignIn(
 ): Promise<GuardDecision> {
   const { throttle, check, metrics } = deps.guard;
   const now = deps.clock.now();
-  if (!(await throttle.admitSource(request.ip, now))) {
+  const refused = (layer: string): GuardDecision => {
     metrics.signIn('throttled');
-    metrics.throttle('source');
+    metrics.throttle(layer);
     return { kind: 'refused' };
-  }
+  };
+  // A browser that signed in to this identifier before is admitted by its own bucket, not
+  // its address's or network's: a flood from the same network cannot lock its owner out.
+  // Without an authentic device cookie, the source is admitted before any lookup is made.
+  const cookie = request.cookies[DEVICE_COOKIE];
+  const presented = deviceIdOf(deps.guard.deviceKey, cookie);
+  if (!presented && !(await throttle.admitSource(request.ip, now))) return refused('source');
   const { identifier, resolved } = await identify(deps, identity);
-  const deviceId = trustedDevice(deps.guard.deviceKey, request.cookies[DEVICE_COOKIE], identifier);
+  const deviceId = presented ? trustedDevice(deps.guard.deviceKey, cookie, identifier) : null;
+  if (deviceId && !(await throttle.admitDevice(deviceId, now))) return refused('device-source');
+  // An authentic cookie for another identifier earns nothing here.
+  if (presented && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
   const subject: Subject = { identifier, deviceId };
   if ((await throttle.risk(subject, request.ip, now)) > 0) {
     const problem = await check.verify(presentedCheck);

@@ -91,6 +91,27 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     expect((await rootAttempt(browser, account.email, ROOT_PASSWORD, attacker(214))).statusCode).toBe(303);
   });
 
+  it('admits a trusted browser by its own bucket while a flood from its very address is refused', async () => {
+    const account = await makeAccount(t.deps);
+    const own = await makeAccount(t.deps);
+    const shared = '198.51.100.20';
+    const owner = new Browser(t.app);
+    expect((await rootAttempt(owner, account.email, ROOT_PASSWORD, shared)).statusCode).toBe(303);
+    // Someone else signs in to their own account elsewhere: their browser is trusted for that account only.
+    const intruder = new Browser(t.app);
+    expect((await rootAttempt(intruder, own.email, ROOT_PASSWORD, '203.0.113.50')).statusCode).toBe(303);
+
+    const refusedBefore = t.deps.guard.metrics.throttled.get('source') ?? 0;
+    const flood = new Browser(t.app);
+    for (let i = 0; i < 40; i++) await rootAttempt(flood, uniqueEmail('flood'), 'guess', shared, { solve: false });
+    expect(t.deps.guard.metrics.throttled.get('source') ?? 0).toBeGreaterThan(refusedBefore);
+
+    const newcomer = await rootAttempt(new Browser(t.app), account.email, ROOT_PASSWORD, shared);
+    expect(newcomer.statusCode).toBe(401);
+    expect((await rootAttempt(intruder, account.email, ROOT_PASSWORD, shared)).statusCode).toBe(401);
+    expect((await rootAttempt(owner, account.email, ROOT_PASSWORD, shared)).statusCode).toBe(303);
+  });
+
   it('keeps the owner on a trusted device signing in through an attack and past the hard stop; the emailed link lifts the stop', async () => {
     const account = await makeAccount(t.deps);
     const unknown = uniqueEmail('nobody');

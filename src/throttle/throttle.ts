@@ -59,6 +59,11 @@ export class Throttle {
     return this.store.take(`net:${networkOf(ip)}`, this.#networkRule, ms);
   }
 
+  /** Takes a token from a trusted browser's own bucket (the same allowance as one address). */
+  async admitDevice(deviceId: string, now: Date): Promise<boolean> {
+    return this.store.take(`devsrc:${deviceId}`, this.#ipRule, now.getTime());
+  }
+
   failureKey(subject: Subject, factor: Factor): string {
     return subject.deviceId ? `dev:${factor}:${subject.identifier}:${subject.deviceId}` : `id:${factor}:${subject.identifier}`;
   }
