@@ -85,6 +85,13 @@ check "iam get-account-password-policy" "12" "$(aws_ iam get-account-password-po
 aws_ iam create-account-alias --account-alias "smoke-$ACCOUNT_ID"
 check "iam list-account-aliases" "smoke-$ACCOUNT_ID" "$(aws_ iam list-account-aliases --query 'AccountAliases[0]' --output text)"
 
+# The policy simulator takes condition context as the CLI writes it.
+OFFICE_POLICY='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}'
+check "iam simulate-custom-policy --context-entries (inside)" "allowed" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
+  --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
+check "iam simulate-custom-policy --context-entries (outside)" "implicitDeny" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
+  --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=198.51.100.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
+
 # Errors come back as the CLI expects them: the code, and a non-zero exit.
 if aws_ iam delete-user --user-name smoke-user 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-user should conflict" >&2; exit 1; fi
 grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-user refused with DeleteConflict"

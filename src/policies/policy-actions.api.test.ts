@@ -212,6 +212,47 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
       'NoSuchEntity',
       404,
     );
+
+    // Context entries answer the conditions: with MFA present the reset is allowed, and nothing is missing.
+    const withMfa = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${accountId}:user/alice`,
+        ActionNames: ['iam:UpdateLoginProfile'],
+        ResourceArns: [`arn:aws:iam::${accountId}:user/bob`],
+        ContextEntries: [{ ContextKeyName: 'aws:MultiFactorAuthPresent', ContextKeyValues: ['true'], ContextKeyType: 'boolean' }],
+      }),
+    );
+    expect(withMfa.EvaluationResults!.map((r) => [r.EvalDecision, r.MissingContextValues])).toEqual([['allowed', []]]);
+    const office = doc({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' }, StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'eu-west-1'] } } });
+    const decide = async (entries: Array<{ ContextKeyName: string; ContextKeyValues: string[]; ContextKeyType: 'ip' | 'stringList' | 'string' }>) =>
+      (await iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [office], ActionNames: ['iam:ListUsers'], ContextEntries: entries }))).EvaluationResults![0]!;
+    expect((await decide([])).MissingContextValues!.sort()).toEqual(['aws:RequestedRegion', 'aws:SourceIp']);
+    const region = { ContextKeyName: 'aws:RequestedRegion', ContextKeyValues: ['eu-west-1'], ContextKeyType: 'string' as const };
+    expect((await decide([{ ContextKeyName: 'aws:SourceIp', ContextKeyValues: ['203.0.113.9'], ContextKeyType: 'ip' }, region])).EvalDecision).toBe('allowed');
+    expect((await decide([{ ContextKeyName: 'aws:SourceIp', ContextKeyValues: ['198.51.100.9'], ContextKeyType: 'ip' }, region])).EvalDecision).toBe('implicitDeny');
+    await expectAwsError(
+      iam.send(
+        new SimulateCustomPolicyCommand({
+          PolicyInputList: [office],
+          ActionNames: ['iam:ListUsers'],
+          ContextEntries: [{ ContextKeyName: 'aws:SourceIp', ContextKeyValues: ['203.0.113.9', '203.0.113.10'], ContextKeyType: 'ip' }],
+        }),
+      ),
+      'InvalidInput',
+      400,
+      /needs exactly one value; use ipList for several/,
+    );
+    // The principal's own keys cannot be supplied from outside.
+    const self = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${accountId}:user/alice`,
+        ActionNames: ['iam:ChangePassword'],
+        ResourceArns: [`arn:aws:iam::${accountId}:user/bob`],
+        PolicyInputList: [doc({ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' })],
+        ContextEntries: [{ ContextKeyName: 'aws:username', ContextKeyValues: ['bob'], ContextKeyType: 'string' }],
+      }),
+    );
+    expect(self.EvaluationResults![0]!.EvalDecision).toBe('implicitDeny');
   });
 
   it('answers AccessDenied, in AWS words, to a user who may not manage policies', async () => {

@@ -35,6 +35,26 @@ describe('Query parameter parser', () => {
     expect(readParams('CreateUser', ACTIONS.CreateUser!.params, create)).toEqual({ UserName: 'a', Tags: [] });
   });
 
+  it('reads a list inside a struct list (ContextEntries.member.N.ContextKeyValues.member.M)', () => {
+    const body =
+      'Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=%7B%7D&ActionNames.member.1=iam%3AGetUser' +
+      '&ContextEntries.member.1.ContextKeyName=aws%3ASourceIp&ContextEntries.member.1.ContextKeyType=ipList' +
+      '&ContextEntries.member.1.ContextKeyValues.member.2=10.0.0.2&ContextEntries.member.1.ContextKeyValues.member.1=10.0.0.1' +
+      '&ContextEntries.member.2.ContextKeyName=aws%3AUserAgent';
+    const read = readParams('SimulateCustomPolicy', ACTIONS.SimulateCustomPolicy!.params, collectParameters(Buffer.from(body), []));
+    expect(read.ContextEntries).toEqual([
+      { ContextKeyName: 'aws:SourceIp', ContextKeyType: 'ipList', ContextKeyValues: ['10.0.0.1', '10.0.0.2'] },
+      { ContextKeyName: 'aws:UserAgent', ContextKeyValues: [] },
+    ]);
+    const base = 'Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=%7B%7D&ActionNames.member.1=iam%3AGetUser&ContextEntries.member.1.ContextKeyName=aws%3Ax1';
+    const read2 = (extra: string) => () => readParams('SimulateCustomPolicy', ACTIONS.SimulateCustomPolicy!.params, collectParameters(Buffer.from(base + extra), []));
+    expect(read2('&ContextEntries.member.1.ContextKeyValues.member.2=a')).toThrowError(/numbered from 1 without gaps/);
+    expect(read2('&ContextEntries.member.1.ContextKeyValues=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
+    expect(read2('&ContextEntries.member.1.ContextKeyName.member.1=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
+    expect(read2('&ContextEntries.member.1.ContextKeyType=numbers')).toThrowError(/Member must satisfy regular expression pattern: string\|stringList/);
+    expect(read2('&ContextEntries.member.1.constructor=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
+  });
+
   it('reports every constraint violation in one AWS-style message', () => {
     const params = collectParameters(Buffer.from('Action=ListUsers&Version=2010-05-08&MaxItems=0&PathPrefix=nope'), []);
     expect(() => readParams('ListUsers', ACTIONS.ListUsers!.params, params)).toThrowError(
@@ -53,6 +73,15 @@ describe('Query parameter parser', () => {
     const name = fc.oneof(
       fc.constantFrom('UserName', 'Tags', 'TagKeys', 'MaxItems', 'Marker', 'Status', 'Password', 'DurationSeconds', 'HardExpiry', 'Path'),
       fc.constantFrom('Tags.member.1.Key', 'Tags.member.1.Value', 'Tags.member.2.Key', 'TagKeys.member.1', 'TagKeys.member.0', 'Tags.member.9999.Key', 'Tags.member.x.Key'),
+      fc.constantFrom(
+        'ContextEntries.member.1.ContextKeyName',
+        'ContextEntries.member.1.ContextKeyValues.member.1',
+        'ContextEntries.member.1.ContextKeyValues.member.3',
+        'ContextEntries.member.1.ContextKeyValues.member.0',
+        'ContextEntries.member.2.ContextKeyType',
+        'ContextEntries.member.1.ContextKeyValues',
+        'ContextEntries.member.1.ContextKeyName.member.1',
+      ),
       fc.string({ maxLength: 12 }),
     );
     const value = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', 'true', 'false', '0', '-1', '1000', '99999999999', 'Active', '/a/', '%', '%zz', '+'));

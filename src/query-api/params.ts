@@ -37,8 +37,8 @@ export interface ListSpec<R extends boolean = boolean> extends Base<R> {
   of: StringSpec;
   max?: number;
 }
-/** `Name.member.N.Field` */
-export interface StructListSpec<F extends Record<string, StringSpec> = Record<string, StringSpec>, R extends boolean = boolean> extends Base<R> {
+/** `Name.member.N.Field`, and `Name.member.N.Field.member.M` for a field that is a list */
+export interface StructListSpec<F extends Record<string, StringSpec | ListSpec> = Record<string, StringSpec | ListSpec>, R extends boolean = boolean> extends Base<R> {
   kind: 'structList';
   fields: F;
   max?: number;
@@ -56,7 +56,7 @@ type ValueOf<P> = P extends StringSpec | EnumSpec
       : P extends ListSpec
         ? string[]
         : P extends StructListSpec<infer F>
-          ? Array<{ [K in keyof F]: string }>
+          ? Array<{ [K in keyof F]: F[K] extends ListSpec ? string[] : string }>
           : never;
 
 export type ParamsOf<S extends ParamSpecs> = {
@@ -74,7 +74,7 @@ export const oneOf = <R extends boolean = false>(values: readonly string[], o: {
   ({ kind: 'enum', values, required: (o.required ?? false) as R });
 export const list = <R extends boolean = false>(of: StringSpec, o: { max?: number; required?: R } = {}): ListSpec<R> =>
   ({ kind: 'list', of, ...(o.max !== undefined ? { max: o.max } : {}), required: (o.required ?? false) as R });
-export const structList = <F extends Record<string, StringSpec>, R extends boolean = false>(
+export const structList = <F extends Record<string, StringSpec | ListSpec>, R extends boolean = false>(
   fields: F,
   o: { max?: number; required?: R } = {},
 ): StructListSpec<F, R> => ({ kind: 'structList', fields, ...(o.max !== undefined ? { max: o.max } : {}), required: (o.required ?? false) as R });
@@ -143,19 +143,22 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
       lists.set(name, lists.get(name) ?? new Map());
       continue;
     }
-    const m = /^([A-Za-z]+)\.member\.([^.]+)(?:\.([A-Za-z]+))?$/.exec(name);
+    const m = /^([A-Za-z]+)\.member\.([^.]+)(?:\.([A-Za-z]+)(?:\.member\.([^.]+))?)?$/.exec(name);
     const listSpec = m ? spec[m[1]!] : undefined;
+    const fieldSpec = m && m[3] !== undefined && listSpec?.kind === 'structList' && Object.hasOwn(listSpec.fields, m[3]) ? listSpec.fields[m[3]] : undefined;
     const ok =
       m &&
       INDEX.test(m[2]!) &&
       listSpec &&
-      ((listSpec.kind === 'list' && m[3] === undefined) || (listSpec.kind === 'structList' && m[3] !== undefined && m[3] in listSpec.fields));
+      ((listSpec.kind === 'list' && m[3] === undefined) ||
+        (fieldSpec !== undefined && (fieldSpec.kind === 'list' ? m[4] !== undefined && INDEX.test(m[4]) : m[4] === undefined)));
     if (!ok) throw new GatehouseError('ValidationError', `The parameter ${name.slice(0, 64)} is not a parameter of ${action}.`);
     const items = lists.get(m[1]!) ?? new Map<number, Map<string, string>>();
     lists.set(m[1]!, items);
     const item = items.get(Number(m[2])) ?? new Map<string, string>();
     items.set(Number(m[2]), item);
-    item.set(m[3] ?? '', value);
+    // A list field's members are kept as `Field.M`.
+    item.set(m[4] !== undefined ? `${m[3]}.${Number(m[4])}` : (m[3] ?? ''), value);
   }
 
   for (const [name, p] of Object.entries(spec)) {
@@ -179,9 +182,23 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
           checkString(p.of, item.get('')!, `${at}.${n}.member`, problems);
           return item.get('')!;
         }
-        const struct: Record<string, string> = {};
+        const struct: Record<string, string | string[]> = {};
         for (const [field, fieldSpec] of Object.entries(p.fields)) {
           const fieldAt = `${at}.${n}.member.${memberName(field)}`;
+          if (fieldSpec.kind === 'list') {
+            const members = [...item.keys()].filter((k) => k.startsWith(`${field}.`)).map((k) => Number(k.slice(field.length + 1))).sort((a, b) => a - b);
+            if (members.some((k, i) => k !== i + 1)) throw new GatehouseError('ValidationError', `The members of ${name}.member.${n}.${field} must be numbered from 1 without gaps.`);
+            if (members.length === 0 && fieldSpec.required) problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);
+            if (fieldSpec.max !== undefined && members.length > fieldSpec.max) {
+              problems.push(`Value at '${fieldAt}' failed to satisfy constraint: Member must have length less than or equal to ${fieldSpec.max}`);
+            }
+            struct[field] = members.map((k) => {
+              const v = item.get(`${field}.${k}`)!;
+              checkString(fieldSpec.of, v, `${fieldAt}.${k}.member`, problems);
+              return v;
+            });
+            continue;
+          }
           const v = item.get(field);
           if (v === undefined) {
             if (fieldSpec.required) problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);

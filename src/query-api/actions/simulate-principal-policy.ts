@@ -2,17 +2,18 @@ import { principalFromArn, simulatePrincipalPolicy } from '../../policies/simula
 import { defineAction } from '../action.ts';
 import { list, str } from '../params.ts';
 import { IP } from './iam-policy-shared.ts';
-import { simulationXml } from './simulate-shared.ts';
+import { CONTEXT_ENTRIES, contextFromEntries, simulationXml } from './simulate-shared.ts';
 
 const PARAMS = {
   PolicySourceArn: str({ min: 20, max: 2048, required: true }),
   ActionNames: list(str({ min: 3, max: 128 }), { required: true }),
   ResourceArns: list(str({ min: 1, max: 2048 })),
+  ContextEntries: CONTEXT_ENTRIES,
   PolicyInputList: list(IP.policyDocument()),
 };
 
 /**
- * SimulatePrincipalPolicy(PolicySourceArn, ActionNames, ResourceArns?, PolicyInputList?)
+ * SimulatePrincipalPolicy(PolicySourceArn, ActionNames, ResourceArns?, PolicyInputList?, ContextEntries?)
  * → EvaluationResults: for each action and resource, EvalDecision (allowed,
  * explicitDeny, implicitDeny), MatchedStatements and MissingContextValues. The source is
  * a user of the caller's account; its groups' policies count too.
@@ -29,6 +30,7 @@ export const SimulatePrincipalPolicy = defineAction({
       actionNames: p.ActionNames,
       ...(p.ResourceArns ? { resourceArns: p.ResourceArns } : {}),
       ...(p.PolicyInputList ? { policyInputList: p.PolicyInputList } : {}),
+      contextEntries: contextFromEntries(p.ContextEntries),
     });
     return simulationXml(results);
   },
