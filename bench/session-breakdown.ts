@@ -14,7 +14,7 @@ import { consoleAbilities } from '../src/authz/console-abilities.ts';
 import { mfaNudge } from '../src/mfa/mfa-console.ts';
 import { mfaRequiredFor } from '../src/mfa/mfa-signin.service.ts';
 import { getOwnPasswordStatus } from '../src/password-policy/password-policy.service.ts';
-import { checkSession } from '../src/sessions/session.service.ts';
+import { checkSession, checkSessionWithPrincipal } from '../src/sessions/session.service.ts';
 import { hmac, parseToken, sha256 } from '../src/shared/secrets.ts';
 import { addSecurityHeaders } from '../src/web/security-headers.ts';
 import { HttpConnection, cookieHeader, cookiesFrom, formBody } from './http-client.ts';
@@ -108,6 +108,7 @@ async function main(): Promise<void> {
       { name: 'app.inject GET /healthz, same cookies (framework + global hooks)', run: () => app.inject({ method: 'GET', url: '/healthz', headers: { cookie: cookies } }) },
       { name: 'checkSession (1 SELECT through Kysely + SHA-256 compare)', run: () => checkSession(runtime.deps, token) },
       { name: 'loadPrincipal (account + user SELECTs through Kysely)', run: () => loadPrincipal(runtime.deps.db, session.accountId, session.principalId) },
+      { name: 'checkSessionWithPrincipal (what signed-in pages use: one joined SELECT)', run: () => checkSessionWithPrincipal(runtime.deps, token) },
       { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, principal) },
       { name: 'mfaRequiredFor (guard: MFA owed?)', run: () => mfaRequiredFor(runtime.deps.db, principal.id) },
       { name: 'getOwnPasswordStatus (console: expiry warning)', run: () => getOwnPasswordStatus(runtime.deps, principal) },

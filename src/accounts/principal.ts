@@ -40,9 +40,22 @@ export function userArn(accountId: string, path: string, name: string): string {
 export async function loadPrincipal(db: Db, accountId: string, principalId: string): Promise<Principal | null> {
   const account = await findAccount(db, accountId);
   if (!account) return null;
+  if (principalId === accountId) return principalFrom(account, { rootEmail: (await findRootUser(db, accountId))?.email ?? null, user: null }, principalId);
+  return principalFrom(account, { rootEmail: null, user: await findUserById(db, principalId) }, principalId);
+}
+
+/**
+ * The principal `principalId` names, from its account's row and the root user's email or
+ * the user's row (however they were read); null when they do not belong together.
+ */
+export function principalFrom(
+  account: { id: string; alias: string | null; name: string },
+  found: { rootEmail: string | null; user: { id: string; accountId: string; name: string; path: string; isAdmin: boolean } | null },
+  principalId: string,
+): Principal | null {
+  const accountId = account.id;
   if (principalId === accountId) {
-    const root = await findRootUser(db, accountId);
-    if (!root) return null;
+    if (found.rootEmail === null) return null;
     return {
       type: 'root',
       accountId,
@@ -50,12 +63,12 @@ export async function loadPrincipal(db: Db, accountId: string, principalId: stri
       accountName: account.name,
       id: accountId,
       name: 'root',
-      email: root.email,
+      email: found.rootEmail,
       arn: rootArn(accountId),
     };
   }
-  const user = await findUserById(db, principalId);
-  if (!user || user.accountId !== accountId) return null;
+  const user = found.user;
+  if (!user || user.id !== principalId || user.accountId !== accountId) return null;
   return {
     type: 'user',
     accountId,

@@ -1,4 +1,7 @@
+import type { Selectable } from 'kysely';
+import { type Principal, principalFrom } from '../accounts/principal.ts';
 import type { Db } from '../db/database.ts';
+import type { SessionsTable } from '../db/schema.ts';
 
 export interface SessionRecord {
   id: string;
@@ -35,7 +38,51 @@ export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
 
 export async function findSessionRow(db: Db, id: string): Promise<SessionRecord | null> {
   const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toSession(row) : null;
+}
+
+/**
+ * A session with, in the same query, who it belongs to and whether that principal has an
+ * enabled MFA device: what every signed-in page needs before anything else.
+ */
+export async function findSessionWithPrincipal(db: Db, id: string): Promise<{ session: SessionRecord; principal: Principal | null; mfaEnabled: boolean } | null> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .leftJoin('root_users', 'root_users.account_id', 'sessions.principal_id')
+    .leftJoin('users', 'users.id', 'sessions.principal_id')
+    .selectAll('sessions')
+    .select([
+      'accounts.alias as account_alias',
+      'accounts.name as account_name',
+      'root_users.email as root_email',
+      'users.id as user_id',
+      'users.account_id as user_account_id',
+      'users.name as user_name',
+      'users.path as user_path',
+      'users.is_admin as user_is_admin',
+    ])
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('mfa_devices').select('mfa_devices.id').whereRef('mfa_devices.principal_id', '=', 'sessions.principal_id').where('mfa_devices.enabled_at', 'is not', null))
+        .as('mfa_enabled'),
+    )
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
+  const user =
+    row.user_id !== null
+      ? { id: row.user_id, accountId: row.user_account_id!, name: row.user_name!, path: row.user_path!, isAdmin: Number(row.user_is_admin) === 1 }
+      : null;
+  return {
+    session: toSession(row),
+    principal: principalFrom({ id: row.account_id, alias: row.account_alias, name: row.account_name }, { rootEmail: row.root_email, user }, row.principal_id),
+    // SQLite answers 1/0, PostgreSQL true/false.
+    mfaEnabled: row.mfa_enabled === true || Number(row.mfa_enabled) === 1,
+  };
+}
+
+function toSession(row: Selectable<SessionsTable>): SessionRecord {
   return {
     id: row.id,
     secretHash: row.secret_hash,

@@ -4,10 +4,13 @@ import { SYSTEM_META } from '../audit/audit.service.ts';
 import { signInRoot } from '../signin/signin.service.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
+import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findSessionRow } from './session.repository.ts';
-import { type NewSession, checkSession, endSession, startSession } from './session.service.ts';
+import { type NewSession, checkSession, checkSessionWithPrincipal, endSession, startSession } from './session.service.ts';
+import { loadPrincipal } from '../accounts/principal.ts';
+import { CLI_ACTOR } from '../audit/audit.service.ts';
+import { createVirtualDevice, relyingPartyOf } from '../mfa/mfa.service.ts';
 
 describe.each(DIALECTS)('sessions on %s', (dialect) => {
   let t: TestContext;
@@ -115,5 +118,32 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
     const ids = tokens.map((token) => token.split('.')[0]!);
     expect(new Set(ids).size).toBe(3);
     for (const token of tokens) expect(await checkSession(t.deps, token)).not.toBeNull();
+  });
+
+  it('reads a session with its principal and MFA state in one query, root and IAM user alike', async () => {
+    const { token } = await start();
+    const root = await checkSessionWithPrincipal(t.deps, token);
+    expect(root?.principal).toMatchObject({ type: 'root', id: account.id, email: account.email, accountId: account.id });
+    expect(root?.mfaEnabled).toBe(false);
+
+    const user = await makeUser(t.deps, account.id, 'joined', { isAdmin: true });
+    const userSession = await startSession(t.deps.db, t.deps, { ...input, principalId: user.id });
+    const found = await checkSessionWithPrincipal(t.deps, userSession.token);
+    expect(found?.principal).toEqual(await loadPrincipal(t.deps.db, account.id, user.id));
+    expect(found?.principal).toMatchObject({ type: 'user', name: 'joined', isAdmin: true });
+    expect(found?.mfaEnabled).toBe(false);
+
+    const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const { device } = await createVirtualDevice(mfaDeps, account.id, { name: 'joined-phone' }, CLI_ACTOR, SYSTEM_META);
+    // Created but not yet enabled: no MFA owed.
+    expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(false);
+    await t.deps.db.updateTable('mfa_devices').set({ principal_id: user.id, enabled_at: t.clock.now().toISOString() }).where('id', '=', device.id).execute();
+    expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(true);
+    expect((await checkSessionWithPrincipal(t.deps, token))?.mfaEnabled).toBe(false);
+
+    // A session whose user is gone names no principal.
+    await t.deps.db.deleteFrom('users').where('id', '=', user.id).execute();
+    const orphan = await checkSessionWithPrincipal(t.deps, userSession.token);
+    expect(orphan?.principal ?? null).toBeNull();
   });
 });

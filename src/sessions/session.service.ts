@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
-import { type SessionRecord, deleteSessionRow, findSessionRow, insertSession, touchSession } from './session.repository.ts';
+import { type SessionRecord, deleteSessionRow, findSessionRow, findSessionWithPrincipal, insertSession, touchSession } from './session.repository.ts';
 
 /** Restrictions a session can carry: it may do only the one thing until it is lifted. */
 export type SessionRestriction =
@@ -47,10 +47,28 @@ export async function startSession(db: Db, deps: Deps, input: NewSession): Promi
  * idle too long or past its absolute lifetime. Expired sessions are deleted on sight.
  */
 export async function checkSession(deps: Deps, tokenValue: string | undefined): Promise<SessionRecord | null> {
+  const found = await checkSessionWith(deps, tokenValue, async (id) => {
+    const session = await findSessionRow(deps.db, id);
+    return session ? { session } : null;
+  });
+  return found?.session ?? null;
+}
+
+/** `checkSession`, reading the session with its principal and MFA state in one query (signed-in pages). */
+export async function checkSessionWithPrincipal(deps: Deps, tokenValue: string | undefined) {
+  return checkSessionWith(deps, tokenValue, (id) => findSessionWithPrincipal(deps.db, id));
+}
+
+async function checkSessionWith<T extends { session: SessionRecord }>(
+  deps: Deps,
+  tokenValue: string | undefined,
+  find: (id: string) => Promise<T | null>,
+): Promise<T | null> {
   const parsed = parseToken(tokenValue);
   if (!parsed) return null;
-  const session = await findSessionRow(deps.db, parsed.id);
-  if (!session || !matchesHash(parsed.secret, session.secretHash)) return null;
+  const found = await find(parsed.id);
+  if (!found || !matchesHash(parsed.secret, found.session.secretHash)) return null;
+  const { session } = found;
   const now = deps.clock.now();
   const idleDeadline = new Date(session.lastSeenAt).getTime() + deps.sessionIdleMs;
   if (now.toISOString() >= session.expiresAt || now.getTime() >= idleDeadline) {
@@ -61,7 +79,7 @@ export async function checkSession(deps: Deps, tokenValue: string | undefined): 
     session.lastSeenAt = now.toISOString();
     await touchSession(deps.db, session.id, session.lastSeenAt);
   }
-  return session;
+  return found;
 }
 
 /** Sign-out: ends the session a cookie names, if it is a valid one. */

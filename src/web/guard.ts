@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MFA_REQUIRED, demandMfa, mfaRequiredFor } from '../mfa/mfa-signin.service.ts';
+import { MFA_REQUIRED, demandMfa } from '../mfa/mfa-signin.service.ts';
 import type { SignedIn, WebContext } from './web-context.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function requireSignIn(
     return null;
   }
   // A session owes a second factor until it proves one: only the MFA step is open to it.
-  if (who.session.restriction !== MFA_REQUIRED && !who.session.mfaAt && (await mfaRequiredFor(web.deps.db, who.principal.id))) {
+  if (who.session.restriction !== MFA_REQUIRED && !who.session.mfaAt && who.mfaEnabled) {
     await demandMfa(web.deps, who.session);
   }
   if (who.session.restriction === MFA_REQUIRED) {

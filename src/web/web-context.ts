@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import type { Principal } from '../accounts/principal.ts';
 import { type ConsoleAbilities, NO_ABILITIES, consoleAbilities } from '../authz/console-abilities.ts';
 import { decideWithinOneRequest } from '../policies/authorization.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
-import { checkSession, endSession } from '../sessions/session.service.ts';
+import { checkSessionWithPrincipal, endSession } from '../sessions/session.service.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { hmac, randomBase32, safeEqual } from '../shared/secrets.ts';
@@ -13,6 +13,8 @@ export type ConsolePrincipal = Principal & { abilities: ConsoleAbilities };
 
 export interface SignedIn {
   session: SessionRecord;
+  /** Whether the principal had an enabled MFA device when the request began. */
+  mfaEnabled: boolean;
   /** The principal, with the console pages its policies open to it (links show exactly those). */
   principal: ConsolePrincipal;
 }
@@ -92,14 +94,12 @@ export class WebContext {
   }
 
   async signedIn(request: FastifyRequest): Promise<SignedIn | null> {
-    const session = await checkSession(this.deps, request.cookies[this.sessionCookie]);
-    if (!session) return null;
-    const loaded = await loadPrincipal(this.deps.db, session.accountId, session.principalId);
-    if (!loaded) return null;
+    const found = await checkSessionWithPrincipal(this.deps, request.cookies[this.sessionCookie]);
+    if (!found?.principal) return null;
     // The request's decisions (links, page checks) share one load of the principal's policies.
-    const principal = decideWithinOneRequest<ConsolePrincipal>({ ...loaded, abilities: NO_ABILITIES });
+    const principal = decideWithinOneRequest<ConsolePrincipal>({ ...found.principal, abilities: NO_ABILITIES });
     principal.abilities = await consoleAbilities(this.deps, principal);
-    return { session, principal };
+    return { session: found.session, principal, mfaEnabled: found.mfaEnabled };
   }
 
   async signOut(request: FastifyRequest): Promise<void> {
