@@ -27,7 +27,7 @@ process.on('message', (message: ServerWorkerMessage) => {
   } else if (message.type === 'stop') {
     void app
       .close()
-      .then(() => runtime.database.close())
+      .then(() => runtime.close())
       .then(() => process.disconnect());
   }
 });

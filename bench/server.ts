@@ -153,7 +153,7 @@ async function startIn(dir: string, workers: number): Promise<BenchServer> {
     async stop() {
       await cluster?.stop();
       await app.close();
-      await runtime.database.close();
+      await runtime.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

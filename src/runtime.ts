@@ -14,6 +14,8 @@ export interface Runtime {
   database: DatabaseHandle;
   /** Loud warnings about insecure defaults, printed once at start-up. */
   warnings: string[];
+  /** Closes what the runtime opened: the throttle store (a Redis connection, when set) and the database. */
+  close(): Promise<void>;
 }
 
 /** Opens the database and builds the services' dependencies from the configuration. */
@@ -36,15 +38,20 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
   }
   acceptPreviousKeys(secretKey, config.previousSecretKeys);
   const hasher = new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
+  const guard = createGuard(config, database.db, secretKey, options.clock ?? systemClock);
   return {
     database,
     warnings,
+    async close() {
+      await guard.close();
+      await database.close();
+    },
     deps: {
       db: database.db,
       dialect: database.dialect,
       clock: options.clock ?? systemClock,
       hasher,
-      guard: createGuard(config, database.db, secretKey, options.clock ?? systemClock),
+      guard,
       sessionIdleMs: config.sessionIdleMinutes * MINUTE,
       sessionMaxMs: config.sessionMaxHours * HOUR,
       mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },

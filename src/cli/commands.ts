@@ -23,7 +23,7 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
     if (runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
     return await work(runtime);
   } finally {
-    await runtime.database.close();
+    await runtime.close();
   }
 }
 
@@ -69,7 +69,7 @@ Applies every pending migration to DATABASE_URL, printing each. Exits non-zero o
         printResult(values.json === true, { applied }, applied.length ? applied.map((m) => `applied ${m}`).join('\n') : 'nothing to apply');
         return 0;
       } finally {
-        await runtime.database.close();
+        await runtime.close();
       }
     },
   },

@@ -7,6 +7,7 @@ import { startMailDelivery } from '../mail/mail-sender.ts';
 import { startPurging } from '../maintenance/purge.service.ts';
 import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.ts';
 import { createRuntime } from '../runtime.ts';
+import { UsageError } from './cli-io.ts';
 
 /** A worker that dies sooner than this after starting counts as failing to start. */
 const EARLY_EXIT_MS = 10_000;
@@ -46,11 +47,14 @@ async function serveHttp(config: Config, options: { background: boolean; migrate
     await app.close();
     await mailSender?.stop();
     await purger?.stop();
-    await runtime.database.close();
+    await runtime.close();
   });
 }
 
 async function superviseWorkers(config: Config, options: ServeOptions): Promise<number> {
+  if (config.databaseUrl === 'sqlite::memory:') {
+    throw new UsageError('--workers needs a database the workers share; each would get its own empty sqlite::memory: database.');
+  }
   const log = pino({ level: config.logLevel });
   // The data folder's generated key (when SECRET_KEY is unset) and the schema exist before any worker starts.
   const runtime = createRuntime(config);
@@ -70,7 +74,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
     const finish = async (code: number) => {
       await mailSender?.stop();
       await purger.stop();
-      await runtime.database.close();
+      await runtime.close();
       resolve(code);
     };
     const stopAll = (signal: NodeJS.Signals) => {

@@ -21,8 +21,11 @@ export interface Cause {
     | 'UserNotInAccount'
     | 'NothingRecorded';
   text: string;
-  /** `secret`: the URL carries a single-use token, so only the mail holds it, never the audit trail. */
-  fix: { label: string; url: string; secret?: true };
+  /**
+   * `unlock`: the fix is a fresh unlock link for this throttle identifier, minted only when
+   * the report is really sent; its token is in the mail alone, never in the audit trail.
+   */
+  fix: { label: string; url: string; unlock?: string };
 }
 
 export interface AuditFact {

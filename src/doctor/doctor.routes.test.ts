@@ -265,6 +265,12 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     expect(audit).toContain('SignInLocked');
     expect(audit).not.toContain(token);
 
+    // A link is made only for a report that is sent: past the hourly limit, none.
+    const unlockRows = async () => (await t.deps.db.selectFrom('throttle_unlocks').select('id').where('throttle_key', '=', subject.identifier).execute()).length;
+    expect(await unlockRows()).toBe(1);
+    for (let i = 0; i < DIAGNOSIS_LIMIT + 2; i++) await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
+    expect(await unlockRows()).toBe(DIAGNOSIS_LIMIT);
+
     const owner = new Browser(t.app);
     const path = link.slice(t.deps.mail.publicUrl.length);
     expect((await owner.post('/signin/unlock', { token }, { csrfFrom: path })).body).toContain('Sign-in stop lifted');

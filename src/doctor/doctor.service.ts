@@ -197,12 +197,8 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         : `Sign-in as ${name} is paused after ${lock.failures} wrong passwords in a row, until ${when(lock.waitUntil!)}.`,
       fix:
         subject.kind === 'root'
-          ? // A new link, since the one mailed at the stop may be spent or a day old; the report goes only to the root email.
-            {
-              label: 'Lift the stop with this link (valid for a day); your password stays as it is',
-              url: await deps.db.transaction().execute((tx) => mintUnlockLink(tx, deps, lockedIdentifier)),
-              secret: true,
-            }
+          ? // A new link (minted when the report is sent), since the one mailed at the stop may be spent or a day old.
+            { label: 'Lift the stop with this link (valid for a day); your password stays as it is', url: publicLink(deps, '/signin/unlock'), unlock: lockedIdentifier }
           : audience === 'administrators'
             ? { label: `Unlock sign-in for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
             : { label: 'Ask your administrators to unlock it', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) },
@@ -340,13 +336,16 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void
       details: {
         channel: d.audience,
         ...(d.userId ? { userId: d.userId } : {}),
-        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.secret ? c.fix.url.split('?')[0] : c.fix.url })),
+        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.url })),
       },
     });
+    // Past the rate limit only: each unlock fix gets its link now, in this transaction, for the mail alone.
+    const mailed: Cause[] = [];
+    for (const c of d.causes) mailed.push(c.fix.unlock ? { ...c, fix: { label: c.fix.label, url: await mintUnlockLink(tx, deps, c.fix.unlock) } } : c);
     await enqueueMail(tx, deps, meta, {
       to: d.to,
       accountId: d.owner.accountId,
-      mail: diagnosisMail({ audience: d.audience, subjectName: d.subjectName, accountRef: d.owner.alias ?? d.owner.accountId, causes: d.causes, time: now.toISOString() }),
+      mail: diagnosisMail({ audience: d.audience, subjectName: d.subjectName, accountRef: d.owner.alias ?? d.owner.accountId, causes: mailed, time: now.toISOString() }),
     });
   });
 }

@@ -35,7 +35,7 @@ export function serveMetricsToPrimary(snapshot: () => MetricsSnapshot): void {
   });
 }
 
-/** In a worker: the whole instance's counts, or null when the primary does not answer in time. */
+/** In a worker: the whole instance's counts, or null when the primary does not answer in time (then no partial count is reported). */
 export function instanceMetrics(): Promise<MetricsSnapshot | null> {
   const id = randomUUID();
   return new Promise((resolve) => {
@@ -51,30 +51,43 @@ export function instanceMetrics(): Promise<MetricsSnapshot | null> {
   });
 }
 
-/** In the primary: collects every worker's counts when one of them asks, and sends it the sum. */
+/**
+ * In the primary: collects every worker's counts when one of them asks, and sends it the
+ * sum. Counters must never go backwards (Prometheus reads a drop as a reset): a worker that
+ * does not answer in time counts with its last answer, and one that exits keeps its last
+ * counts in the total.
+ */
 export function aggregateWorkerMetrics(): void {
-  const collections = new Map<string, { snapshots: MetricsSnapshot[]; waiting: Set<Worker>; done: () => void }>();
+  const latest = new Map<number, MetricsSnapshot>();
+  let retired = sumSnapshots([]);
+  const collections = new Map<string, { waiting: Set<Worker>; done: () => void }>();
+  cluster.on('exit', (worker: Worker) => {
+    const last = latest.get(worker.id);
+    latest.delete(worker.id);
+    // Its counters stay in the total; its gauges (hashes queued and running) end with it.
+    if (last) retired = sumSnapshots([retired, { ...last, hashQueued: 0, hashActive: 0 }]);
+  });
   cluster.on('message', (from: Worker, message: unknown) => {
     if (!isMessage(message)) return;
     if (message.type === 'gatehouse:metrics-request') {
       const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
       const id = randomUUID();
       const collection = {
-        snapshots: [] as MetricsSnapshot[],
         waiting: new Set(workers),
         done: () => {
           clearTimeout(timer);
           collections.delete(id);
-          if (from.isConnected()) from.send({ type: 'gatehouse:metrics-total', id: message.id, snapshot: sumSnapshots(collection.snapshots) } satisfies Message);
+          const total = sumSnapshots([retired, ...latest.values()]);
+          if (from.isConnected()) from.send({ type: 'gatehouse:metrics-total', id: message.id, snapshot: total } satisfies Message);
         },
       };
       const timer = setTimeout(() => collection.done(), COLLECT_MS);
       collections.set(id, collection);
       for (const worker of workers) worker.send({ type: 'gatehouse:metrics-collect', id } satisfies Message);
     } else if (message.type === 'gatehouse:metrics-snapshot') {
+      latest.set(from.id, message.snapshot);
       const collection = collections.get(message.id);
       if (!collection || !collection.waiting.delete(from)) return;
-      collection.snapshots.push(message.snapshot);
       if (collection.waiting.size === 0) collection.done();
     }
   });

@@ -242,17 +242,36 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
       400,
       /needs exactly one value; use ipList for several/,
     );
-    // The principal's own keys cannot be supplied from outside.
-    const self = await iam.send(
-      new SimulatePrincipalPolicyCommand({
-        PolicySourceArn: `arn:aws:iam::${accountId}:user/alice`,
-        ActionNames: ['iam:ChangePassword'],
-        ResourceArns: [`arn:aws:iam::${accountId}:user/bob`],
-        PolicyInputList: [doc({ Effect: 'Allow', Action: 'iam:ChangePassword', Resource: 'arn:aws:iam::*:user/${aws:username}' })],
-        ContextEntries: [{ ContextKeyName: 'aws:username', ContextKeyValues: ['bob'], ContextKeyType: 'string' }],
-      }),
-    );
-    expect(self.EvaluationResults![0]!.EvalDecision).toBe('implicitDeny');
+    // The simulated user's own keys come from the user: supplying one is refused, whatever its case.
+    for (const key of ['aws:username', 'aws:PrincipalTag/team', 'AWS:PRINCIPALARN']) {
+      await expectAwsError(
+        iam.send(
+          new SimulatePrincipalPolicyCommand({
+            PolicySourceArn: `arn:aws:iam::${accountId}:user/alice`,
+            ActionNames: ['iam:ChangePassword'],
+            ContextEntries: [{ ContextKeyName: key, ContextKeyValues: ['bob'], ContextKeyType: 'string' }],
+          }),
+        ),
+        'InvalidInput',
+        400,
+        /describes the simulated user and cannot be supplied/,
+      );
+    }
+    // Request keys may be: a time condition simulated at a given time.
+    const night = doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } } });
+    const at = async (time?: string) =>
+      (
+        await iam.send(
+          new SimulatePrincipalPolicyCommand({
+            PolicySourceArn: `arn:aws:iam::${accountId}:user/alice`,
+            ActionNames: ['iam:GetUser'],
+            PolicyInputList: [night],
+            ...(time ? { ContextEntries: [{ ContextKeyName: 'aws:CurrentTime', ContextKeyValues: [time], ContextKeyType: 'date' as const }] } : {}),
+          }),
+        )
+      ).EvaluationResults![0]!.EvalDecision;
+    expect(await at()).toBe('implicitDeny');
+    expect(await at('2019-06-01T00:00:00Z')).toBe('allowed');
   });
 
   it('answers AccessDenied, in AWS words, to a user who may not manage policies', async () => {

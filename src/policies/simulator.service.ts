@@ -48,7 +48,8 @@ function inputPolicies(documents: readonly string[]): PolicyInput[] {
 
 function simulate(policies: PolicyInput[], request: SimulationRequest, principalAccount: string | null, baseContext: Record<string, ContextValue>): SimulationResult[] {
   const resources = request.resourceArns && request.resourceArns.length > 0 ? request.resourceArns : ['*'];
-  const context = { ...(request.contextEntries ?? {}), ...baseContext };
+  // Request keys given (aws:SourceIp, aws:CurrentTime, …) override the defaults; identity keys cannot be given (see below).
+  const context = { ...baseContext, ...(request.contextEntries ?? {}) };
   const results: SimulationResult[] = [];
   for (const action of request.actionNames) {
     for (const resource of resources) {
@@ -84,8 +85,18 @@ export async function principalFromArn(deps: Deps, accountId: string, arn: strin
   return principal;
 }
 
+/** Keys that describe the simulated principal itself: they come from it, never from the caller. */
+function isIdentityKey(key: string): boolean {
+  const k = key.toLowerCase();
+  return k === 'aws:username' || k === 'aws:userid' || k.startsWith('aws:principal');
+}
+
 /** Simulates a user's own policies (and its groups'), plus any extra documents given. */
 export async function simulatePrincipalPolicy(deps: Deps, principal: Principal, request: SimulationRequest): Promise<SimulationResult[]> {
+  const supplied = Object.keys(request.contextEntries ?? {}).find(isIdentityKey);
+  if (supplied) {
+    throw new GatehouseError('InvalidInput', `Context key ${supplied} describes the simulated user and cannot be supplied; it comes from the user.`);
+  }
   const extra = inputPolicies(request.policyInputList ?? []);
   if (principal.type === 'root') {
     const context = await principalContext(deps, principal);

@@ -72,7 +72,10 @@ export async function recordFailureReference(
 
 /**
  * A refused recovery step (a spent link, a wrong MFA code…): its audit event and
- * reference in one transaction. The screen shows only the reference.
+ * reference in one transaction. The screen shows only the reference. Anyone can send
+ * links, so nothing is written for one that names no account (no administrator could
+ * look its reference up), nor once the source address or network is out of tokens; the
+ * page still shows a reference, unstored, so it looks the same.
  */
 export async function recordRefusal(
   deps: Deps,
@@ -87,9 +90,11 @@ export async function recordRefusal(
     details?: Record<string, unknown>;
   },
 ): Promise<string> {
+  const accountId = input.accountId;
+  if (accountId === null || !(await deps.guard.throttle.admitSource(meta.ip, deps.clock.now()))) return newReference();
   return deps.db.transaction().execute(async (tx) => {
     const auditEventId = await recordAudit(tx, deps, meta, {
-      accountId: input.accountId,
+      accountId,
       actor: input.actor,
       eventName: input.eventName,
       outcome: 'Failure',
@@ -97,7 +102,7 @@ export async function recordRefusal(
       ...(input.target ? { target: input.target } : {}),
       ...(input.details ? { details: input.details } : {}),
     });
-    return recordFailureReference(tx, deps, { auditEventId, accountId: input.accountId, reason: input.reason, flow: input.flow });
+    return recordFailureReference(tx, deps, { auditEventId, accountId, reason: input.reason, flow: input.flow });
   });
 }
 

@@ -7,6 +7,7 @@ import { PasswordHasher } from '../passwords/password-hasher.ts';
 import { Browser, TEST_SECRET_KEY, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
+import { TEST_REDIS_URL, redisAnswers } from '../../test/support/redis.ts';
 import { createGuard } from './guard.ts';
 import { rootIdentifier } from './unlock.service.ts';
 
@@ -100,17 +101,8 @@ describe('hash queue overload', () => {
   });
 });
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await new Promise<boolean>((resolve) => {
-  import('node:net').then(({ createConnection }) => {
-    const url = new URL(REDIS_URL);
-    const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
-  });
-});
+const REDIS_URL = TEST_REDIS_URL;
+const redisUp = await redisAnswers();
 
 describe.skipIf(!redisUp)('failure counting with REDIS_URL set', () => {
   let t: TestContext;

@@ -1,24 +1,12 @@
-import { createConnection } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { TEST_REDIS_URL, redisAnswers } from '../../test/support/redis.ts';
 import type { CounterStore } from './counter-store.ts';
 import { DatabaseCounterStore } from './counter.repository.ts';
 import { RedisCounterStore } from './redis-counter-store.ts';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** Whether a Redis answers at REDIS_URL (CI runs one; elsewhere the Redis suite is skipped with a notice). */
-async function redisAnswers(): Promise<boolean> {
-  const url = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: url.hostname, port: Number(url.port || 6379) });
-    socket.setTimeout(500);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
-  });
-}
+const REDIS_URL = TEST_REDIS_URL;
 const HAS_REDIS = await redisAnswers();
 if (!HAS_REDIS) process.stdout.write(`\n[gatehouse tests] no Redis at ${REDIS_URL}: the Redis counter suite is SKIPPED; CI always runs it.\n\n`);
 

@@ -11,7 +11,7 @@ import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from
 import { DEVICE_COOKIE } from './device-cookie.ts';
 import { lookUpReference } from '../support/support-reference.service.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
-import { rootIdentifier } from './unlock.service.ts';
+import { mintUnlockLink, rootIdentifier } from './unlock.service.ts';
 
 /** An address in its own /24, so each attacker request comes from a fresh network. */
 const attacker = (i: number) => `10.${Math.floor(i / 250) + 1}.${i % 250}.7`;
@@ -89,6 +89,22 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const expired = await rootAttempt(browser, account.email, ROOT_PASSWORD, attacker(213), { altcha: stale });
     expect(expired.body).toContain('The security check expired — it has been refreshed; try again.');
     expect((await rootAttempt(browser, account.email, ROOT_PASSWORD, attacker(214))).statusCode).toBe(303);
+  });
+
+  it('records refused links only while their source has tokens left, and answers every one the same', async () => {
+    const account = await makeAccount(t.deps);
+    const link = await t.deps.db.transaction().execute((tx) => mintUnlockLink(tx, t.deps, rootIdentifier(account.email)));
+    const token = new URL(link).searchParams.get('token')!;
+    const tampered = `${token.slice(0, -2)}${token.endsWith('aa') ? 'bb' : 'aa'}`;
+    const browser = new Browser(t.app);
+    const pages = [];
+    for (let i = 0; i < 40; i++) pages.push(await browser.get(`/signin/unlock?token=${tampered}`, { 'x-forwarded-for': '100.64.9.77' }));
+    for (const page of pages) {
+      expect(page.statusCode).toBe(400);
+      expect(maskReference(page.body)).toBe(maskReference(pages[0]!.body));
+    }
+    const stored = await t.deps.db.selectFrom('support_references').select('reference').where('account_id', '=', account.id).where('flow', '=', 'unlock').execute();
+    expect(stored).toHaveLength(t.config.throttle.ipBurst);
   });
 
   it('admits a trusted browser by its own bucket while a flood from its very address is refused', async () => {

@@ -65,7 +65,7 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
       return await work(new Browser(app), runtime);
     } finally {
       await app.close();
-      await runtime.database.close();
+      await runtime.close();
     }
   }
 
@@ -247,7 +247,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('gatehouse CLI on PostgreSQL', { t
       expect(tables.rows[0]!.n).toBe(1);
     } finally {
       await app.close();
-      await runtime.database.close();
+      await runtime.close();
     }
   });
 });

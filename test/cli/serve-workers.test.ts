@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/listen.ts';
+import { TEST_REDIS_URL, redisAnswers } from '../support/redis.ts';
+
+const redisUp = await redisAnswers();
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROOT_PASSWORD = 'a long root passphrase for the workers';
@@ -128,6 +131,11 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Sign-in attempts of every outcome, as a scrape reports them. */
+  function signInsCounted(metrics: string): number {
+    return [...metrics.matchAll(/^gatehouse_signins_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  }
+
   /** The workers that logged serving `url`. */
   function servedBy(url: string): number[] {
     const lines = output.split('\n').filter((line) => line.includes(`"url":"${url}"`));
@@ -155,11 +163,7 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
       if (i % 2 === 0) await browser.request('/healthz');
     }
     expect(servedBy('/signin/root/password')).toEqual([...workers].sort());
-    for (let i = 0; i < 4; i++) {
-      const metrics = (await browser.request('/metrics')).body;
-      const attempts = [...metrics.matchAll(/^gatehouse_signins_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-      expect(attempts).toBe(6);
-    }
+    for (let i = 0; i < 4; i++) expect(signInsCounted((await browser.request('/metrics')).body)).toBe(6);
 
     process.kill(workers[0]!, 'SIGKILL');
     const replaced = await until('a new worker', () => {
@@ -169,12 +173,41 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     expect(replaced).toContain(workers[1]);
     await until('the new worker listening', async () => (await browser.request('/console').catch(() => null))?.status === 200);
     for (let i = 0; i < 4; i++) expect((await browser.request('/console')).status).toBe(200);
+    // The dead worker's counts stay in the total: a counter never goes backwards.
+    for (let i = 0; i < 4; i++) expect(signInsCounted((await browser.request('/metrics')).body)).toBe(6);
 
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(childrenOf(server.pid!)).toEqual([]);
     await expect(browser.request('/healthz')).rejects.toThrow();
+  });
+
+  /** Runs the CLI; the promise settles with the exit code, or 'hung' when it is still running after `ms`. */
+  function exitOf(child: ChildProcess, ms: number): Promise<number | null | 'hung'> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('hung');
+      }, ms);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
+
+  it.skipIf(!redisUp)('exits when done with REDIS_URL set: a CLI command, and serve --workers on SIGTERM', async () => {
+    const withRedis = { ...env, REDIS_URL: TEST_REDIS_URL, PORT: String(await freePort()) };
+    const purge = spawn(process.execPath, ['bin/gatehouse.js', 'purge'], { cwd: REPO_ROOT, env: withRedis, stdio: 'ignore' });
+    expect(await exitOf(purge, 20_000)).toBe(0);
+    const cluster = spawn(process.execPath, ['bin/gatehouse.js', 'serve', '--workers', '2'], { cwd: REPO_ROOT, env: withRedis, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    cluster.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    await until('two workers listening with Redis', () => log.includes('with 2 workers'));
+    const exited = exitOf(cluster, 20_000);
+    cluster.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('refuses a worker count that is not a whole number from 1 to 64', async () => {
@@ -184,5 +217,14 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     const code = await new Promise<number | null>((resolve) => run.on('close', resolve));
     expect(code).not.toBe(0);
     expect(stderr).toContain('--workers must be a whole number from 1 to 64, not "many"');
+    const memory = spawn(process.execPath, ['bin/gatehouse.js', 'serve', '--workers', '2'], {
+      cwd: REPO_ROOT,
+      env: { ...env, DATABASE_URL: 'sqlite::memory:' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let memoryErr = '';
+    memory.stderr!.on('data', (chunk: Buffer) => (memoryErr += chunk.toString('utf8')));
+    expect(await exitOf(memory, 20_000)).toBe(2);
+    expect(memoryErr).toContain('each would get its own empty sqlite::memory: database');
   });
 });

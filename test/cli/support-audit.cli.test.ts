@@ -50,7 +50,7 @@ describe('gatehouse support and audit commands on SQLite', { timeout: 120_000 },
     await openCase(runtime.deps, { contactEmail: 'prober@example.com', accountRef: 'cli-other', description: 'What is the root email of cli-other?' }, SYSTEM_META);
   });
   afterAll(async () => {
-    await runtime.database.close();
+    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
