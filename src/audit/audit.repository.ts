@@ -46,3 +46,22 @@ export async function listAuditEvents(db: Db, query: AuditQuery) {
   if (query.eventName) q = q.where('event_name', '=', query.eventName);
   return q.orderBy('seq', 'desc').limit(query.limit).execute();
 }
+
+/**
+ * When each of these principals last signed in with their password (a successful
+ * `ConsoleLogin`), for GetUser/ListUsers `PasswordLastUsed`; absent for those who never did.
+ */
+export async function lastPasswordSignIns(db: Db, accountId: string, principalIds: readonly string[]): Promise<Map<string, string>> {
+  if (principalIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['actor_id', sql<string>`max(time)`.as('last')])
+    .where('account_id', '=', accountId)
+    .where('actor_id', 'in', principalIds)
+    .where('event_name', '=', 'ConsoleLogin')
+    .where('outcome', '=', 'Success')
+    .groupBy('actor_id')
+    .execute();
+  return new Map(rows.map((r) => [r.actor_id!, r.last]));
+}
+

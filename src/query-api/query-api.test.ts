@@ -31,8 +31,8 @@ import { GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenComma
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsCredentials, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
@@ -110,6 +110,24 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, targetId: created.User!.UserId!, limit: 10 });
     expect(events.map((e) => e.event_name)).toEqual(expect.arrayContaining(['CreateUser', 'UpdateUser', 'DeleteUser']));
     expect(events.every((e) => e.actor_type === 'root')).toBe(true);
+  });
+
+  it('reports PasswordLastUsed once a user (or the root user) has signed in with the password, in GetUser and ListUsers', async () => {
+    await makeUser(t.deps, account.id, 'pat', { password: USER_PASSWORD });
+    expect((await iam.send(new GetUserCommand({ UserName: 'pat' }))).User!.PasswordLastUsed).toBeUndefined();
+    // A failed attempt is not a use.
+    await new Browser(t.app).post(`/signin/${account.id}`, { userName: 'pat', password: 'not the password' });
+    expect((await iam.send(new GetUserCommand({ UserName: 'pat' }))).User!.PasswordLastUsed).toBeUndefined();
+    t.clock.advance(60_000);
+    const signedInAt = t.clock.now();
+    expect((await new Browser(t.app).post(`/signin/${account.id}`, { userName: 'pat', password: USER_PASSWORD })).statusCode).toBe(303);
+    t.clock.advance(5_000);
+    expect((await iam.send(new GetUserCommand({ UserName: 'pat' }))).User!.PasswordLastUsed).toEqual(signedInAt);
+    const listed = (await iam.send(new ListUsersCommand({}))).Users!.find((u) => u.UserName === 'pat')!;
+    expect(listed.PasswordLastUsed).toEqual(signedInAt);
+
+    expect((await new Browser(t.app).post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect((await iam.send(new GetUserCommand({}))).User!.PasswordLastUsed).toEqual(t.clock.now());
   });
 
   it('refuses DeleteUser while a console password or access keys remain (DeleteConflict)', async () => {

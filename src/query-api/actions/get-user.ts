@@ -1,11 +1,15 @@
 import { findAccount } from '../../accounts/account.repository.ts';
+import { lastPasswordSignIns } from '../../audit/audit.repository.ts';
 import { listUserTags } from '../../user-tags/user-tag.repository.ts';
 import { getUser } from '../../users/user.service.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
-import { rootUserXml, userOrCallerResource, userXml } from './shared.ts';
+import { passwordLastUsedXml, rootUserXml, userOrCallerResource, userXml } from './shared.ts';
 
-/** GetUser(UserName?) → User, with Tags when it has any. Without a name: the caller (the root user too). */
+/**
+ * GetUser(UserName?) → User, with PasswordLastUsed once it has signed in with its password and
+ * Tags when it has any. Without a name: the caller (the root user too).
+ */
 export const GetUser = defineAction({
   name: 'GetUser',
   service: 'iam',
@@ -16,10 +20,12 @@ export const GetUser = defineAction({
     const { principal } = ctx.caller;
     if (p.UserName === undefined && principal.type === 'root') {
       const account = await findAccount(ctx.deps.db, principal.accountId);
-      return { User: rootUserXml(principal, account?.createdAt ?? ctx.deps.clock.now().toISOString()) };
+      const used = (await lastPasswordSignIns(ctx.deps.db, principal.accountId, [principal.id])).get(principal.id);
+      return { User: { ...rootUserXml(principal, account?.createdAt ?? ctx.deps.clock.now().toISOString()), ...passwordLastUsedXml(used) } };
     }
     const user = await getUser(ctx.deps, principal.accountId, p.UserName ?? principal.name);
     const tags = await listUserTags(ctx.deps.db, user.id);
-    return { User: userXml(user, tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}) };
+    const used = (await lastPasswordSignIns(ctx.deps.db, principal.accountId, [user.id])).get(user.id);
+    return { User: userXml(user, { ...passwordLastUsedXml(used), ...(tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}) }) };
   },
 });

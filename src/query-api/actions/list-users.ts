@@ -1,9 +1,10 @@
+import { lastPasswordSignIns } from '../../audit/audit.repository.ts';
 import { listUsersPage } from '../../users/user.repository.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
-import { DEFAULT_MAX_ITEMS, decodeMarker, encodeMarker, userXml } from './shared.ts';
+import { DEFAULT_MAX_ITEMS, decodeMarker, encodeMarker, passwordLastUsedXml, userXml } from './shared.ts';
 
-/** ListUsers(PathPrefix?, Marker?, MaxItems?) → Users in name order, IsTruncated, Marker when truncated. */
+/** ListUsers(PathPrefix?, Marker?, MaxItems?) → Users in name order (with PasswordLastUsed), IsTruncated, Marker when truncated. */
 export const ListUsers = defineAction({
   name: 'ListUsers',
   service: 'iam',
@@ -19,8 +20,9 @@ export const ListUsers = defineAction({
     });
     const page = users.slice(0, limit);
     const truncated = users.length > limit;
+    const used = await lastPasswordSignIns(ctx.deps.db, ctx.caller.principal.accountId, page.map((u) => u.id));
     return {
-      Users: page.map((u) => userXml(u)),
+      Users: page.map((u) => userXml(u, passwordLastUsedXml(used.get(u.id)))),
       IsTruncated: truncated,
       Marker: truncated ? encodeMarker('users', page[page.length - 1]!.name.toLowerCase()) : undefined,
     };

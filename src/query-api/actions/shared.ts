@@ -41,6 +41,11 @@ export function userXml(user: UserRecord, extra: XmlObject = {}): XmlObject {
   };
 }
 
+/** `PasswordLastUsed`, present only once the password has been used to sign in (as AWS leaves it out). */
+export function passwordLastUsedXml(time: string | undefined): XmlObject {
+  return time ? { PasswordLastUsed: awsTime(time) } : {};
+}
+
 /** The root user as GetUser describes it: its ID is the account ID; it has no name or path. */
 export function rootUserXml(principal: Extract<Principal, { type: 'root' }>, createdAt: string): XmlObject {
   return { UserId: principal.accountId, Arn: rootArn(principal.accountId), CreateDate: awsTime(createdAt) };
