@@ -25,6 +25,8 @@ export type Principal =
       name: string;
       path: string;
       isAdmin: boolean;
+      /** ARN of the managed policy bounding what its policies can grant; null: none. */
+      permissionsBoundary: string | null;
       arn: string;
     };
 
@@ -50,7 +52,10 @@ export async function loadPrincipal(db: Db, accountId: string, principalId: stri
  */
 export function principalFrom(
   account: { id: string; alias: string | null; name: string },
-  found: { rootEmail: string | null; user: { id: string; accountId: string; name: string; path: string; isAdmin: boolean } | null },
+  found: {
+    rootEmail: string | null;
+    user: { id: string; accountId: string; name: string; path: string; isAdmin: boolean; permissionsBoundary: string | null } | null;
+  },
   principalId: string,
 ): Principal | null {
   const accountId = account.id;
@@ -78,6 +83,7 @@ export function principalFrom(
     name: user.name,
     path: user.path,
     isAdmin: user.isAdmin,
+    permissionsBoundary: user.permissionsBoundary,
     arn: userArn(accountId, user.path, user.name),
   };
 }

@@ -338,6 +338,8 @@ export interface UsersTable {
   contact_email: string | null;
   contact_email_verified: Generated<number>;
   created_at: string;
+  /** ARN of the managed policy bounding the user's permissions; null: none. */
+  permissions_boundary: string | null;
 }
 
 export interface LoginProfilesTable {

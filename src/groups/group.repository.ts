@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { UserRecord } from '../users/user.repository.ts';
+import { type UserRecord, toUser } from '../users/user.repository.ts';
 
 export interface GroupRecord {
   id: string;
@@ -72,19 +72,11 @@ export async function listMembers(db: Db, groupId: string): Promise<UserRecord[]
   const rows = await db
     .selectFrom('group_members')
     .innerJoin('users', 'users.id', 'group_members.user_id')
-    .select(['users.id', 'users.account_id', 'users.name', 'users.path', 'users.is_admin', 'users.contact_email', 'users.created_at'])
+    .selectAll('users')
     .where('group_members.group_id', '=', groupId)
     .orderBy('users.name_key')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    accountId: r.account_id,
-    name: r.name,
-    path: r.path,
-    isAdmin: Number(r.is_admin) === 1,
-    contactEmail: r.contact_email,
-    createdAt: r.created_at,
-  }));
+  return rows.map(toUser);
 }
 
 export async function listGroupsOfUser(db: Db, userId: string): Promise<GroupRecord[]> {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { actorOf, userArn } from '../accounts/principal.ts';
+import { actorOf, principalFrom, userArn } from '../accounts/principal.ts';
 import { assertConsoleAllowed } from '../policies/console-authorization.ts';
 import { setMfaAt } from '../sessions/session.repository.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -170,17 +170,8 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     if (!who) return reply;
     const user = await getUser(deps, who.principal.accountId, request.params.name);
     await assertConsoleAllowed(deps, who, request, 'iam:DeactivateMFADevice', userArn(user.accountId, user.path, user.name));
-    const owner = {
-      type: 'user' as const,
-      accountId: who.principal.accountId,
-      accountAlias: who.principal.accountAlias,
-      accountName: who.principal.accountName,
-      id: user.id,
-      name: user.name,
-      path: user.path,
-      isAdmin: user.isAdmin,
-      arn: `arn:aws:iam::${user.accountId}:user${user.path}${user.name}`,
-    };
+    const account = { id: who.principal.accountId, alias: who.principal.accountAlias, name: who.principal.accountName };
+    const owner = principalFrom(account, { rootEmail: null, user }, user.id)!;
     await deactivateDevice(deps, owner, { id: request.params.id }, actorOf(who.principal), metaOf(request));
     return reply.redirect(`/console/users/${encodeURIComponent(user.name)}?done=mfa-deactivated`, 303);
   });

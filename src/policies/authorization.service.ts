@@ -10,9 +10,10 @@ import { AWS_MANAGED_POLICIES, awsManagedCacheKey, findAwsManagedPolicy } from '
 import { compilePolicy, policyCache } from './engine/compile.ts';
 import type { ContextValue } from './engine/context.ts';
 import { parsePolicyDocument } from './engine/document.ts';
-import { type EvaluationResult, type PolicyInput, evaluatePolicies } from './engine/evaluate.ts';
+import { type EvaluationResult, type PolicyInput, evaluateWithinBoundary } from './engine/evaluate.ts';
 import { listInlinePolicies } from './inline-policy.repository.ts';
 import { findDefaultDocuments } from './managed-policy.repository.ts';
+import { boundaryOf } from './permissions-boundary.service.ts';
 
 /**
  * The one place Gatehouse decides whether a principal may do something:
@@ -127,20 +128,22 @@ function contextOf(deps: Pick<Deps, 'clock'>, principal: Principal, tags: Readon
   return context;
 }
 
-/** What an IAM user's decisions rest on: its policies (with the password-policy grant) and its tags. */
+/** What an IAM user's decisions rest on: its policies (with the password-policy grant), its permissions boundary and its tags. */
 interface DecisionBasis {
   policies: PolicyInput[];
+  boundary: PolicyInput[] | null;
   tags: Array<{ key: string; value: string }>;
 }
 
 async function loadBasis(deps: Deps, principal: Principal): Promise<DecisionBasis> {
-  const [policies, passwordPolicy, tags] = await Promise.all([
+  const [policies, passwordPolicy, tags, boundary] = await Promise.all([
     effectivePolicies(deps.db, principal),
     getPasswordPolicy(deps, principal.accountId),
     listUserTags(deps.db, principal.id),
+    boundaryOf(deps.db, principal),
   ]);
   if (passwordPolicy?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
-  return { policies, tags };
+  return { policies, boundary, tags };
 }
 
 /** Principals whose decisions share one load of their policies, for as long as the object lives. */
@@ -198,9 +201,10 @@ export async function authorize(
   }
   if (principal.type === 'root') return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
-  const { policies, tags } = await basisOf(deps, principal);
+  const { policies, boundary, tags } = await basisOf(deps, principal);
   const fullContext = { ...context, ...contextOf(deps, principal, tags) };
-  const result = evaluatePolicies(policies, { action, resource, context: fullContext });
+  const { allowedByBoundary: _allowed, deniedByBoundary, ...result } = evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext });
+  const where = deniedByBoundary ? 'a permissions boundary' : 'an identity-based policy';
   const message =
     result.decision === 'allowed'
       ? null
@@ -209,8 +213,10 @@ export async function authorize(
           action,
           resource,
           result.decision === 'explicitDeny'
-            ? 'with an explicit deny in an identity-based policy'
-            : `because no identity-based policy allows the ${action} action`,
+            ? `with an explicit deny in ${where}`
+            : deniedByBoundary
+              ? `because no permissions boundary allows the ${action} action`
+              : `because no identity-based policy allows the ${action} action`,
         );
   return { ...base, ...result, message };
 }
@@ -239,11 +245,11 @@ export async function decideMany(
   context: AuthorizationContext = {},
 ): Promise<boolean[]> {
   if (principal.type === 'root') return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
-  const { policies, tags } = await basisOf(deps, principal);
+  const { policies, boundary, tags } = await basisOf(deps, principal);
   const fullContext = { ...context, ...contextOf(deps, principal, tags) };
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
-    return evaluatePolicies(policies, { action, resource, context: fullContext }).decision === 'allowed';
+    return evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext }).decision === 'allowed';
   });
 }

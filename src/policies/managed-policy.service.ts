@@ -3,6 +3,7 @@ import { type Db, isUniqueViolation } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
+import { boundaryUsageCounts } from '../users/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn } from './aws-managed.ts';
 import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from './engine/document.ts';
@@ -38,6 +39,8 @@ export interface ManagedPolicy {
   description: string | null;
   defaultVersionId: string;
   attachmentCount: number;
+  /** Users of this account it is the permissions boundary of. */
+  permissionsBoundaryUsageCount: number;
   isAttachable: true;
   awsManaged: boolean;
   createDate: string;
@@ -71,7 +74,7 @@ export function checkManagedDocument(document: string): void {
   }
 }
 
-function fromAws(policy: AwsManagedPolicy, attachmentCount: number): ManagedPolicy {
+function fromAws(policy: AwsManagedPolicy, attachmentCount: number, permissionsBoundaryUsageCount = 0): ManagedPolicy {
   return {
     policyId: policy.policyId,
     name: policy.name,
@@ -80,6 +83,7 @@ function fromAws(policy: AwsManagedPolicy, attachmentCount: number): ManagedPoli
     description: policy.description,
     defaultVersionId: policy.defaultVersionId,
     attachmentCount,
+    permissionsBoundaryUsageCount,
     isAttachable: true,
     awsManaged: true,
     createDate: policy.createDate,
@@ -87,7 +91,7 @@ function fromAws(policy: AwsManagedPolicy, attachmentCount: number): ManagedPoli
   };
 }
 
-function fromRecord(record: ManagedPolicyRecord, attachmentCount: number): ManagedPolicy {
+function fromRecord(record: ManagedPolicyRecord, attachmentCount: number, permissionsBoundaryUsageCount = 0): ManagedPolicy {
   return {
     policyId: record.id,
     name: record.name,
@@ -96,6 +100,7 @@ function fromRecord(record: ManagedPolicyRecord, attachmentCount: number): Manag
     description: record.description,
     defaultVersionId: record.defaultVersionId,
     attachmentCount,
+    permissionsBoundaryUsageCount,
     isAttachable: true,
     awsManaged: false,
     createDate: record.createdAt,
@@ -175,7 +180,8 @@ export async function getPolicy(deps: Deps, accountId: string, arn: string): Pro
   const resolved = await resolvePolicyArn(deps.db, accountId, arn);
   if (!resolved) throw noSuchPolicy(arn);
   const count = (await listAttachmentsOfPolicy(deps.db, accountId, arn)).length;
-  return resolved.kind === 'aws' ? fromAws(resolved.policy, count) : fromRecord(resolved.policy, count);
+  const bounded = (await boundaryUsageCounts(deps.db, accountId)).get(arn) ?? 0;
+  return resolved.kind === 'aws' ? fromAws(resolved.policy, count, bounded) : fromRecord(resolved.policy, count, bounded);
 }
 
 /**
@@ -189,9 +195,10 @@ export async function listPolicies(
 ): Promise<ManagedPolicy[]> {
   const scope = options.scope ?? 'All';
   const counts = await attachmentCounts(deps.db, accountId);
+  const bounded = await boundaryUsageCounts(deps.db, accountId);
   const out: ManagedPolicy[] = [];
-  if (scope !== 'Local') out.push(...AWS_MANAGED_POLICIES.map((p) => fromAws(p, counts.get(p.arn) ?? 0)));
-  if (scope !== 'AWS') out.push(...(await listManagedPolicies(deps.db, accountId)).map((p) => fromRecord(p, counts.get(p.arn) ?? 0)));
+  if (scope !== 'Local') out.push(...AWS_MANAGED_POLICIES.map((p) => fromAws(p, counts.get(p.arn) ?? 0, bounded.get(p.arn) ?? 0)));
+  if (scope !== 'AWS') out.push(...(await listManagedPolicies(deps.db, accountId)).map((p) => fromRecord(p, counts.get(p.arn) ?? 0, bounded.get(p.arn) ?? 0)));
   return out
     .filter((p) => !options.onlyAttached || p.attachmentCount > 0)
     .filter((p) => p.path.startsWith(options.pathPrefix ?? '/'))
@@ -202,7 +209,8 @@ export async function listPolicies(
 export async function deletePolicy(deps: Deps, accountId: string, arn: string, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const record = await ownPolicy(tx, accountId, arn);
-    if ((await listAttachmentsOfPolicy(tx, accountId, arn)).length > 0) {
+    // A policy that bounds a user is in use too.
+    if ((await listAttachmentsOfPolicy(tx, accountId, arn)).length > 0 || (await boundaryUsageCounts(tx, accountId)).has(arn)) {
       throw new GatehouseError('DeleteConflict', 'Cannot delete a policy attached to entities.');
     }
     if ((await listVersionRows(tx, record.id)).length > 1) {

@@ -7,7 +7,8 @@ import { accountOfArn, effectivePolicies, passwordPolicyGrant, principalContext 
 import { compilePolicy } from './engine/compile.ts';
 import type { ContextValue } from './engine/context.ts';
 import { parsePolicyDocument } from './engine/document.ts';
-import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluatePolicies } from './engine/evaluate.ts';
+import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluateWithinBoundary } from './engine/evaluate.ts';
+import { boundaryOf } from './permissions-boundary.service.ts';
 
 /**
  * "Can this principal do X?": the engine's decision for each action and resource, with
@@ -21,6 +22,8 @@ export interface SimulationResult {
   evalDecision: EvalDecision;
   matchedStatements: Array<{ sourcePolicyId: string; sourcePolicyType: string; statementIndex: number; sid: string | null }>;
   missingContextValues: string[];
+  /** With a permissions boundary: whether the boundary allows the action (AWS's PermissionsBoundaryDecisionDetail). */
+  allowedByPermissionsBoundary?: boolean;
 }
 
 export interface SimulationRequest {
@@ -46,7 +49,13 @@ function inputPolicies(documents: readonly string[]): PolicyInput[] {
   return documents.map((document, i) => ({ id: `PolicyInputList.${i + 1}`, type: 'input', policy: compilePolicy(parsePolicyDocument(document)) }));
 }
 
-function simulate(policies: PolicyInput[], request: SimulationRequest, principalAccount: string | null, baseContext: Record<string, ContextValue>): SimulationResult[] {
+function simulate(
+  policies: PolicyInput[],
+  request: SimulationRequest,
+  principalAccount: string | null,
+  baseContext: Record<string, ContextValue>,
+  boundary: PolicyInput[] | null = null,
+): SimulationResult[] {
   const resources = request.resourceArns && request.resourceArns.length > 0 ? request.resourceArns : ['*'];
   // Request keys given (aws:SourceIp, aws:CurrentTime, …) override the defaults; identity keys cannot be given (see below).
   const context = { ...baseContext, ...(request.contextEntries ?? {}) };
@@ -58,8 +67,9 @@ function simulate(policies: PolicyInput[], request: SimulationRequest, principal
         results.push({ evalActionName: action, evalResourceName: resource, evalDecision: 'implicitDeny', matchedStatements: [], missingContextValues: [] });
         continue;
       }
-      const result = evaluatePolicies(policies, { action, resource, context });
+      const result = evaluateWithinBoundary(policies, boundary, { action, resource, context });
       results.push({
+        ...(result.allowedByBoundary !== null ? { allowedByPermissionsBoundary: result.allowedByBoundary } : {}),
         evalActionName: action,
         evalResourceName: resource,
         evalDecision: result.decision,
@@ -106,7 +116,7 @@ export async function simulatePrincipalPolicy(deps: Deps, principal: Principal, 
   }
   const policies = [...(await effectivePolicies(deps.db, principal)), ...extra];
   if ((await getPasswordPolicy(deps, principal.accountId))?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
-  return simulate(policies, request, principal.accountId, await principalContext(deps, principal));
+  return simulate(policies, request, principal.accountId, await principalContext(deps, principal), await boundaryOf(deps.db, principal));
 }
 
 /** Simulates the given documents alone, for no principal in particular. */

@@ -61,6 +61,7 @@ export async function findSessionWithPrincipal(db: Db, id: string): Promise<{ se
       'users.name as user_name',
       'users.path as user_path',
       'users.is_admin as user_is_admin',
+      'users.permissions_boundary as user_permissions_boundary',
     ])
     .select((eb) =>
       eb
@@ -72,7 +73,14 @@ export async function findSessionWithPrincipal(db: Db, id: string): Promise<{ se
   if (!row) return null;
   const user =
     row.user_id !== null
-      ? { id: row.user_id, accountId: row.user_account_id!, name: row.user_name!, path: row.user_path!, isAdmin: Number(row.user_is_admin) === 1 }
+      ? {
+          id: row.user_id,
+          accountId: row.user_account_id!,
+          name: row.user_name!,
+          path: row.user_path!,
+          isAdmin: Number(row.user_is_admin) === 1,
+          permissionsBoundary: row.user_permissions_boundary,
+        }
       : null;
   return {
     session: toSession(row),

@@ -8,6 +8,8 @@ export interface UserRecord {
   isAdmin: boolean;
   contactEmail: string | null;
   createdAt: string;
+  /** ARN of the managed policy that bounds what the user's policies can grant; null: none. */
+  permissionsBoundary: string | null;
 }
 
 export interface LoginProfileRecord {
@@ -26,17 +28,19 @@ type UserRow = {
   is_admin: number;
   contact_email: string | null;
   created_at: string;
+  permissions_boundary: string | null;
 };
 
-function toUser(row: UserRow): UserRecord {
+export function toUser(row: UserRow): UserRecord {
   return {
     id: row.id,
     accountId: row.account_id,
     name: row.name,
     path: row.path,
-    isAdmin: row.is_admin === 1,
+    isAdmin: Number(row.is_admin) === 1,
     contactEmail: row.contact_email,
     createdAt: row.created_at,
+    permissionsBoundary: row.permissions_boundary,
   };
 }
 
@@ -52,8 +56,25 @@ export async function insertUser(db: Db, user: UserRecord): Promise<void> {
       is_admin: user.isAdmin ? 1 : 0,
       contact_email: user.contactEmail,
       created_at: user.createdAt,
+      permissions_boundary: user.permissionsBoundary,
     })
     .execute();
+}
+
+export async function setPermissionsBoundary(db: Db, userId: string, arn: string | null): Promise<void> {
+  await db.updateTable('users').set({ permissions_boundary: arn }).where('id', '=', userId).execute();
+}
+
+/** How many users of the account each policy bounds, by ARN. */
+export async function boundaryUsageCounts(db: Db, accountId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['permissions_boundary', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('account_id', '=', accountId)
+    .where('permissions_boundary', 'is not', null)
+    .groupBy('permissions_boundary')
+    .execute();
+  return new Map(rows.map((r) => [r.permissions_boundary!, Number(r.n)]));
 }
 
 /** By name, ignoring case, as AWS does. */

@@ -8,6 +8,7 @@ import { assertHashable, checkNewPassword } from '../passwords/password-check.ts
 import { forgetPasswords, rememberPassword } from '../passwords/password-history.repository.ts';
 import { clearRestriction, deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
 import type { Deps } from '../shared/deps.ts';
+import { assertBoundaryPolicy } from '../policies/permissions-boundary.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newUserId } from '../shared/ids.ts';
 import { validatePath, validateUserName } from '../shared/validation.ts';
@@ -36,6 +37,8 @@ export interface NewUser {
   isAdmin?: boolean;
   /** Tags written with the user, in the same transaction. */
   tags?: Tag[];
+  /** ARN of a managed policy that caps what the user's policies can grant. */
+  permissionsBoundary?: string;
 }
 
 function noSuchUser(name: string): GatehouseError {
@@ -66,13 +69,21 @@ export async function createUser(deps: Deps, accountId: string, input: NewUser, 
     isAdmin: input.isAdmin ?? false,
     contactEmail: null,
     createdAt: now,
+    permissionsBoundary: input.permissionsBoundary ?? null,
   };
   try {
     await deps.db.transaction().execute(async (tx) => {
       if (await findUserByName(tx, accountId, name)) throw alreadyExists(name);
+      if (user.permissionsBoundary) await assertBoundaryPolicy(tx, accountId, user.permissionsBoundary);
       await insertUser(tx, user);
       if (input.tags && input.tags.length > 0) await applyUserTags(tx, user.id, input.tags);
-      await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'CreateUser', target: { id: user.id, name } });
+      await recordAudit(tx, deps, meta, {
+        accountId,
+        actor,
+        eventName: 'CreateUser',
+        target: { id: user.id, name },
+        ...(user.permissionsBoundary ? { details: { permissionsBoundary: user.permissionsBoundary } } : {}),
+      });
       if (passwordHash) {
         await upsertLoginProfile(tx, {
           userId: user.id,

@@ -138,3 +138,27 @@ export function evaluatePolicies(
     missingContextKeys: missing.list(),
   };
 }
+
+/**
+ * Identity-based policies under a permissions boundary, as AWS documents it: the request is
+ * allowed only when the policies allow it and the boundary allows it too; a matching Deny
+ * in either denies. Without a boundary this is `evaluatePolicies`.
+ */
+export function evaluateWithinBoundary(
+  policies: readonly PolicyInput[],
+  boundary: readonly PolicyInput[] | null,
+  request: AuthorizationRequest,
+): EvaluationResult & { allowedByBoundary: boolean | null; deniedByBoundary: boolean } {
+  const prepared = prepareContext(request.context);
+  const identity = evaluatePolicies(policies, request, prepared);
+  if (!boundary) return { ...identity, allowedByBoundary: null, deniedByBoundary: false };
+  const bound = evaluatePolicies(boundary, request, prepared);
+  const missingContextKeys = [...new Set([...identity.missingContextKeys, ...bound.missingContextKeys])].sort();
+  const allowedByBoundary = bound.decision === 'allowed';
+  if (identity.decision === 'explicitDeny') return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
+  if (bound.decision === 'explicitDeny') return { ...bound, missingContextKeys, allowedByBoundary, deniedByBoundary: true };
+  if (identity.decision === 'allowed' && !allowedByBoundary) {
+    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys, allowedByBoundary, deniedByBoundary: true };
+  }
+  return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
+}

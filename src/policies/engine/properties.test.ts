@@ -4,7 +4,7 @@ import { GatehouseError } from '../../shared/errors.ts';
 import { compilePolicy } from './compile.ts';
 import type { ContextValue } from './context.ts';
 import { parsePolicyDocument } from './document.ts';
-import { evaluatePolicies, type PolicyInput } from './evaluate.ts';
+import { evaluatePolicies, evaluateWithinBoundary, type PolicyInput } from './evaluate.ts';
 import { CONDITION_OPERATORS } from './operators.ts';
 
 const ACCT = '111122223333';
@@ -91,6 +91,21 @@ describe('policy evaluation properties', () => {
         const after = decide(withDeny, req);
         if (before !== 'allowed') expect(after).not.toBe('allowed');
         if (before === 'explicitDeny') expect(after).toBe('explicitDeny');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a permissions boundary only ever takes away: allowed under it means allowed by both', () => {
+    fc.assert(
+      fc.property(documents, documents, request, (docs, boundaryDocs, req) => {
+        const identity = decide(docs, req);
+        const bound = decide(boundaryDocs, req);
+        const within = evaluateWithinBoundary(inputs(docs), inputs(boundaryDocs), req).decision;
+        expect(within === 'allowed').toBe(identity === 'allowed' && bound === 'allowed');
+        if (identity === 'explicitDeny' || bound === 'explicitDeny') expect(within).toBe('explicitDeny');
+        // No boundary at all is the identity decision.
+        expect(evaluateWithinBoundary(inputs(docs), null, req).decision).toBe(identity);
       }),
       { numRuns: 2000 },
     );

@@ -4,7 +4,7 @@ import { listUserTags } from '../../user-tags/user-tag.repository.ts';
 import { getUser } from '../../users/user.service.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
-import { passwordLastUsedXml, rootUserXml, userOrCallerResource, userXml } from './shared.ts';
+import { passwordLastUsedXml, permissionsBoundaryXml, rootUserXml, userOrCallerResource, userXml } from './shared.ts';
 
 /**
  * GetUser(UserName?) → User, with PasswordLastUsed once it has signed in with its password and
@@ -26,6 +26,7 @@ export const GetUser = defineAction({
     const user = await getUser(ctx.deps, principal.accountId, p.UserName ?? principal.name);
     const tags = await listUserTags(ctx.deps.db, user.id);
     const used = (await lastPasswordSignIns(ctx.deps.db, principal.accountId, [user.id])).get(user.id);
-    return { User: userXml(user, { ...passwordLastUsedXml(used), ...(tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}) }) };
+    const tagsXml = tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {};
+    return { User: userXml(user, { ...passwordLastUsedXml(used), ...permissionsBoundaryXml(user), ...tagsXml }) };
   },
 });

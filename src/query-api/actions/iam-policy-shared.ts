@@ -55,7 +55,7 @@ export function policyXml(policy: ManagedPolicy, options: { description?: boolea
     Path: policy.path,
     DefaultVersionId: policy.defaultVersionId,
     AttachmentCount: policy.attachmentCount,
-    PermissionsBoundaryUsageCount: 0,
+    PermissionsBoundaryUsageCount: policy.permissionsBoundaryUsageCount,
     IsAttachable: policy.isAttachable,
     Description: options.description && policy.description !== null ? policy.description : undefined,
     CreateDate: awsTime(policy.createDate),

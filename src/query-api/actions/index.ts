@@ -41,6 +41,8 @@ import { ResyncMFADevice } from './resync-mfa-device.ts';
 import { AddUserToGroup } from './add-user-to-group.ts';
 import { AttachGroupPolicy } from './attach-group-policy.ts';
 import { AttachUserPolicy } from './attach-user-policy.ts';
+import { PutUserPermissionsBoundary } from './put-user-permissions-boundary.ts';
+import { DeleteUserPermissionsBoundary } from './delete-user-permissions-boundary.ts';
 import { CreateGroup } from './create-group.ts';
 import { CreatePolicy } from './create-policy.ts';
 import { CreatePolicyVersion } from './create-policy-version.ts';
@@ -148,6 +150,8 @@ export const ACTIONS: Readonly<Record<string, AnyAction>> = Object.freeze(
       DeletePolicyVersion,
       AttachUserPolicy,
       DetachUserPolicy,
+      PutUserPermissionsBoundary,
+      DeleteUserPermissionsBoundary,
       AttachGroupPolicy,
       DetachGroupPolicy,
       ListAttachedUserPolicies,

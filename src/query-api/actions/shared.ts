@@ -41,6 +41,13 @@ export function userXml(user: UserRecord, extra: XmlObject = {}): XmlObject {
   };
 }
 
+/** `PermissionsBoundary`, as GetUser and CreateUser describe a bounded user (ListUsers leaves it out, as AWS does). */
+export function permissionsBoundaryXml(user: UserRecord): XmlObject {
+  return user.permissionsBoundary
+    ? { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: user.permissionsBoundary } }
+    : {};
+}
+
 /** `PasswordLastUsed`, present only once the password has been used to sign in (as AWS leaves it out). */
 export function passwordLastUsedXml(time: string | undefined): XmlObject {
   return time ? { PasswordLastUsed: awsTime(time) } : {};

@@ -42,6 +42,8 @@ export function simulationXml(results: SimulationResult[]): XmlObject {
       EvalDecision: r.evalDecision,
       MatchedStatements: r.matchedStatements.map((m) => ({ SourcePolicyId: m.sourcePolicyId, SourcePolicyType: m.sourcePolicyType })),
       MissingContextValues: r.missingContextValues,
+      PermissionsBoundaryDecisionDetail:
+        r.allowedByPermissionsBoundary === undefined ? undefined : { AllowedByPermissionsBoundary: r.allowedByPermissionsBoundary },
     })),
     IsTruncated: false,
   };

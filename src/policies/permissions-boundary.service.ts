@@ -1,0 +1,77 @@
+import type { Principal } from '../accounts/principal.ts';
+import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Db } from '../db/database.ts';
+import type { Deps } from '../shared/deps.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { findUserByName, setPermissionsBoundary } from '../users/user.repository.ts';
+import { awsManagedCacheKey, findAwsManagedPolicy } from './aws-managed.ts';
+import { policyCache } from './engine/compile.ts';
+import type { PolicyInput } from './engine/evaluate.ts';
+import { findDefaultDocuments } from './managed-policy.repository.ts';
+
+/**
+ * Permissions boundaries: a managed policy set on a user that caps what the user's own
+ * policies (and its groups') can grant. It grants nothing by itself. Typical use: an
+ * administrator may create users only with a given boundary (condition key
+ * `iam:PermissionsBoundary`), so delegated administrators cannot create anyone more
+ * powerful than themselves.
+ */
+
+function noSuchBoundary(arn: string): GatehouseError {
+  return new GatehouseError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, { field: 'permissionsBoundary' });
+}
+
+/** The boundary `arn` as a policy input (AWS managed, or customer managed in this account), or null when there is none. */
+async function boundaryPolicy(db: Db, accountId: string, arn: string): Promise<PolicyInput | null> {
+  const aws = findAwsManagedPolicy(arn);
+  if (aws) return { id: aws.arn, type: 'aws-managed', policy: policyCache.get(awsManagedCacheKey(aws), aws.document) };
+  const [doc] = await findDefaultDocuments(db, accountId, [arn]);
+  return doc ? { id: doc.arn, type: 'customer-managed', policy: policyCache.get(`managed:${doc.policyId}:${doc.versionId}`, doc.document) } : null;
+}
+
+/** Refuses (NoSuchEntity) an ARN that names no managed policy this account can use. */
+export async function assertBoundaryPolicy(db: Db, accountId: string, arn: string): Promise<void> {
+  if (!(await boundaryPolicy(db, accountId, arn))) throw noSuchBoundary(arn);
+}
+
+/**
+ * The boundary of a principal, ready to evaluate: null when it has none (the root user never
+ * does). A boundary whose policy was deleted meanwhile allows nothing, as in AWS.
+ */
+export async function boundaryOf(db: Db, principal: Principal): Promise<PolicyInput[] | null> {
+  if (principal.type !== 'user' || !principal.permissionsBoundary) return null;
+  const policy = await boundaryPolicy(db, principal.accountId, principal.permissionsBoundary);
+  return policy ? [policy] : [];
+}
+
+export async function putUserPermissionsBoundary(
+  deps: Deps,
+  accountId: string,
+  userName: string,
+  arn: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
+  await setBoundary(deps, accountId, userName, arn, actor, meta);
+}
+
+export async function deleteUserPermissionsBoundary(deps: Deps, accountId: string, userName: string, actor: Actor, meta: RequestMeta): Promise<void> {
+  await setBoundary(deps, accountId, userName, null, actor, meta);
+}
+
+/** Sets (an ARN) or removes (null) a user's boundary, audited, in one transaction. */
+async function setBoundary(deps: Deps, accountId: string, userName: string, arn: string | null, actor: Actor, meta: RequestMeta): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    const user = await findUserByName(tx, accountId, userName);
+    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${userName} cannot be found.`, { field: 'userName' });
+    if (arn) await assertBoundaryPolicy(tx, accountId, arn);
+    await setPermissionsBoundary(tx, user.id, arn);
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: arn ? 'PutUserPermissionsBoundary' : 'DeleteUserPermissionsBoundary',
+      target: { id: user.id, name: user.name },
+      details: { ...(arn ? { permissionsBoundary: arn } : {}), previous: user.permissionsBoundary },
+    });
+  });
+}
