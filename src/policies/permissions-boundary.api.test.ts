@@ -16,8 +16,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
+import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 
@@ -30,12 +30,14 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
   let accountId: string;
   let iam: IAMClient;
   let readOnlyBoundary: string;
+  let account: Awaited<ReturnType<typeof makeAccount>>;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);
     t.clock.set(new Date(Math.floor(Date.now() / 1000) * 1000));
     endpoint = await listen(t.app);
-    accountId = (await makeAccount(t.deps)).id;
+    account = await makeAccount(t.deps);
+    accountId = account.id;
     ({ iam } = awsClients(t, endpoint, await keyFor(t, { accountId, principalId: accountId, userName: null })));
     const created = await iam.send(
       new CreatePolicyCommand({ PolicyName: 'ReadOnlyBoundary', PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' }) }),
@@ -79,6 +81,11 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
       ['iam:ListUsers', 'allowed', true],
       ['iam:CreateUser', 'implicitDeny', false],
     ]);
+
+    // Administrators see it on the user's console page.
+    const root = new Browser(t.app);
+    expect((await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect((await root.get('/console/users/dana')).body).toContain(`<dt>Permissions boundary</dt><dd>${readOnlyBoundary}</dd>`);
 
     await iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: 'dana' }));
     expect((await iam.send(new GetUserCommand({ UserName: 'dana' }))).User!.PermissionsBoundary).toBeUndefined();

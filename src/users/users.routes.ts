@@ -175,6 +175,7 @@ ${alertBox(notice, 'success')}
     <dt>ARN</dt><dd>arn:aws:iam::${accountId}:user${user.path}${user.name}</dd>
     <dt>User ID</dt><dd>${user.id}</dd>
     <dt>Console password</dt><dd>${profile ? `Set ${relativeTime(profile.passwordChangedAt, now)}${profile.passwordResetRequired ? ', must be changed at next sign-in' : ''}` : 'None'}</dd>
+    <dt>Permissions boundary</dt><dd>${user.permissionsBoundary ?? 'None: its policies apply in full'}</dd>
   </dl>
 </section>
 <section class="card">
