@@ -40,16 +40,16 @@ export async function guardSignIn(
   };
   // A browser that signed in to this identifier before is admitted by its own bucket, not
   // its address's or network's: a flood from the same network cannot lock its owner out.
-  // Every attempt takes a token (the device's or the source's) before any lookup is made.
+  // Every attempt takes a token before any lookup is made: the device's, or else the source's
+  // (so a trusted browser never has less than any other).
   const cookie = request.cookies[DEVICE_COOKIE];
   const presented = deviceIdOf(deps.guard.deviceKey, cookie);
-  if (presented ? !(await throttle.admitDevice(presented, now)) : !(await throttle.admitSource(request.ip, now))) {
-    return refused(presented ? 'device-source' : 'source');
-  }
+  const byDevice = presented !== null && (await throttle.admitDevice(presented, now));
+  if (!byDevice && !(await throttle.admitSource(request.ip, now))) return refused(presented ? 'device-source' : 'source');
   const { identifier, resolved } = await identify(deps, identity);
   const deviceId = presented ? trustedDevice(deps.guard.deviceKey, cookie, identifier) : null;
   // An authentic cookie for another identifier earns nothing here: the source pays as well.
-  if (presented && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
+  if (byDevice && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
   const subject: Subject = { identifier, deviceId };
   if ((await throttle.risk(subject, request.ip, now)) > 0) {
     const problem = await check.verify(presentedCheck);
