@@ -26,6 +26,7 @@ export interface AuthorizationDetails {
     inlinePolicies: Array<{ policyName: string; document: string }>;
     groups: string[];
     attachedPolicies: Array<{ policyName: string; policyArn: string }>;
+    permissionsBoundary: string | null;
     tags: Array<{ key: string; value: string }>;
   }>;
   groups: Array<{
@@ -56,6 +57,7 @@ export async function getAccountAuthorizationDetails(deps: Deps, accountId: stri
         inlinePolicies: (await listInlinePolicies(deps.db, 'user', [user.id])).map((p) => ({ policyName: p.name, document: p.document })),
         groups: (await listGroupsOfUser(deps.db, user.id)).map((g) => g.name),
         attachedPolicies: attachedOf((await listAttachmentsOf(deps.db, 'user', [user.id])).map((a) => a.policyArn)),
+        permissionsBoundary: user.permissionsBoundary,
         tags: await listUserTags(deps.db, user.id),
       });
     }

@@ -5,6 +5,7 @@ import {
   DeletePolicyCommand,
   DeleteUserPermissionsBoundaryCommand,
   DeleteUserCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetPolicyCommand,
   GetUserCommand,
   type IAMClient,
@@ -72,6 +73,11 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
 
     expect((await iam.send(new GetUserCommand({ UserName: 'dana' }))).User!.PermissionsBoundary!.PermissionsBoundaryArn).toBe(readOnlyBoundary);
     expect((await iam.send(new GetPolicyCommand({ PolicyArn: readOnlyBoundary }))).Policy!.PermissionsBoundaryUsageCount).toBe(2);
+    const details = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['User'] }));
+    expect(details.UserDetailList!.find((u) => u.UserName === 'dana')!.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+      PermissionsBoundaryArn: readOnlyBoundary,
+    });
     await expectAwsError(iam.send(new DeletePolicyCommand({ PolicyArn: readOnlyBoundary })), 'DeleteConflict', 409, 'Cannot delete a policy attached to entities.');
 
     const simulated = await iam.send(

@@ -37,6 +37,9 @@ export const GetAccountAuthorizationDetails = defineAction({
         UserPolicyList: u.inlinePolicies.map((i) => ({ PolicyName: i.policyName, PolicyDocument: encodeDocument(i.document) })),
         GroupList: u.groups,
         AttachedManagedPolicies: u.attachedPolicies.map((a) => ({ PolicyName: a.policyName, PolicyArn: a.policyArn })),
+        PermissionsBoundary: u.permissionsBoundary
+          ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: u.permissionsBoundary }
+          : undefined,
         Tags: u.tags.map((t) => ({ Key: t.key, Value: t.value })),
       })),
       GroupDetailList: details.groups.map((g) => ({
