@@ -21,10 +21,11 @@ export interface ServeOptions {
 }
 
 /**
- * Listens until SIGTERM/SIGINT, purging expired data every hour. With several workers, this
- * process migrates, delivers mail, purges and keeps the workers running (node:cluster shares the port between them); each worker
- * serves HTTP. Every piece of state is in the database (or Redis), so any worker can
- * serve any request. On a stop, in-flight requests finish and the database is closed.
+ * Listens until SIGTERM/SIGINT, purging expired data every hour. With several workers
+ * (node:cluster shares the port between them) this process migrates, delivers mail, purges
+ * and keeps the workers running, and each worker serves HTTP. Every piece of state is in the
+ * database (or Redis), so any worker can serve any request. On a stop, in-flight requests
+ * finish and the database is closed.
  */
 export async function serve(options: ServeOptions): Promise<number> {
   if (cluster.isWorker) return serveHttp(loadConfig(), { background: false });

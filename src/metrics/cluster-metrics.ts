@@ -14,7 +14,7 @@ type Message =
   | { type: 'gatehouse:metrics-snapshot'; id: string; snapshot: MetricsSnapshot }
   | { type: 'gatehouse:metrics-total'; id: string; snapshot: MetricsSnapshot | null };
 
-/** How long the primary waits for the workers' counts; a worker that does not answer is left out. */
+/** How long the primary waits for the workers' counts; a worker that does not answer counts with its last answer. */
 const COLLECT_MS = 1_000;
 
 function isMessage(value: unknown): value is Message {
