@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatehouse } from '../support/cli.ts';
 import { buildApp } from '../../src/app.ts';
 import { configFrom } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
@@ -13,35 +12,12 @@ import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { findLoginProfile, findUserByName } from '../../src/users/user.repository.ts';
 import { Browser } from '../support/harness.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET_KEY = randomBytes(32).toString('hex');
 const ROOT_PASSWORD = 'a long root passphrase for the cli';
 const USER_PASSWORD = 'first user passphrase for the cli';
 const NEW_USER_PASSWORD = 'second user passphrase for the cli';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-/** Runs `node bin/gatehouse.js …` as a user would, with `input` piped to standard input. */
-function gatehouse(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/gatehouse.js', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 // Each spawn compiles the CLI afresh (about a second, more on a busy machine).
 describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {

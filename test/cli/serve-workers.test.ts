@@ -1,17 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatehouse, spawnGatehouse } from '../support/cli.ts';
 import { freePort } from '../support/listen.ts';
 import { TEST_REDIS_URL, redisAnswers } from '../support/redis.ts';
 
 const redisUp = await redisAnswers();
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ROOT_PASSWORD = 'a long root passphrase for the workers';
 
 /** The processes whose parent is `pid` (Linux /proc). */
@@ -95,31 +94,22 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
   let output = '';
   const email = `workers-${randomBytes(3).toString('hex')}@example.com`;
 
-  function gatehouse(args: string[], input = ''): Promise<number | null> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['bin/gatehouse.js', ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'ignore', 'inherit'] });
-      child.on('error', reject);
-      child.on('close', resolve);
-      child.stdin!.end(input);
-    });
-  }
+
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-workers-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
       DATABASE_URL: `sqlite:${join(dir, 'g.db')}`,
       SECRET_KEY: randomBytes(32).toString('hex'),
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: base,
     };
-    expect(await gatehouse(['migrate'])).toBe(0);
-    expect(await gatehouse(['account', 'create', '--email', email, '--password-stdin'], ROOT_PASSWORD)).toBe(0);
-    server = spawn(process.execPath, ['bin/gatehouse.js', 'serve', '--workers', '2'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect((await gatehouse(['migrate'], env)).code).toBe(0);
+    expect((await gatehouse(['account', 'create', '--email', email, '--password-stdin'], env, ROOT_PASSWORD)).code).toBe(0);
+    server = spawnGatehouse(['serve', '--workers', '2'], env, ['ignore', 'pipe', 'pipe']);
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     await until('two workers listening', () => output.includes('with 2 workers'));
@@ -199,9 +189,9 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
 
   it.skipIf(!redisUp)('exits when done with REDIS_URL set: a CLI command, and serve --workers on SIGTERM', async () => {
     const withRedis = { ...env, REDIS_URL: TEST_REDIS_URL, PORT: String(await freePort()) };
-    const purge = spawn(process.execPath, ['bin/gatehouse.js', 'purge'], { cwd: REPO_ROOT, env: withRedis, stdio: 'ignore' });
+    const purge = spawnGatehouse(['purge'], withRedis, 'ignore');
     expect(await exitOf(purge, 20_000)).toBe(0);
-    const cluster = spawn(process.execPath, ['bin/gatehouse.js', 'serve', '--workers', '2'], { cwd: REPO_ROOT, env: withRedis, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cluster = spawnGatehouse(['serve', '--workers', '2'], withRedis, ['ignore', 'pipe', 'pipe']);
     let log = '';
     cluster.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
     await until('two workers listening with Redis', () => log.includes('with 2 workers'));
@@ -211,17 +201,13 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
   });
 
   it('refuses a worker count that is not a whole number from 1 to 64', async () => {
-    const run = spawn(process.execPath, ['bin/gatehouse.js', 'serve', '--workers', 'many'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const run = spawnGatehouse(['serve', '--workers', 'many'], env, ['ignore', 'ignore', 'pipe']);
     let stderr = '';
     run.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const code = await new Promise<number | null>((resolve) => run.on('close', resolve));
     expect(code).not.toBe(0);
     expect(stderr).toContain('--workers must be a whole number from 1 to 64, not "many"');
-    const memory = spawn(process.execPath, ['bin/gatehouse.js', 'serve', '--workers', '2'], {
-      cwd: REPO_ROOT,
-      env: { ...env, DATABASE_URL: 'sqlite::memory:' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const memory = spawnGatehouse(['serve', '--workers', '2'], { ...env, DATABASE_URL: 'sqlite::memory:' }, ['ignore', 'ignore', 'pipe']);
     let memoryErr = '';
     memory.stderr!.on('data', (chunk: Buffer) => (memoryErr += chunk.toString('utf8')));
     expect(await exitOf(memory, 20_000)).toBe(2);

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatehouse } from '../support/cli.ts';
 import { SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { configFrom } from '../../src/config/config.ts';
 import { migrateOrThrow } from '../../src/db/migrate.ts';
@@ -12,24 +11,7 @@ import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { openCase } from '../../src/support/support.service.ts';
 import { makeAccount, makeUser } from '../support/fixtures.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function gatehouse(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/gatehouse.js', ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end('');
-  });
-}
 
 describe('gatehouse support and audit commands on SQLite', { timeout: 120_000 }, () => {
   let dir: string;
