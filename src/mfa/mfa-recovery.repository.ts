@@ -102,6 +102,22 @@ export async function updateOpenRecovery(db: Db, id: string, set: RecoveryUpdate
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Spends one try at the phone code, atomically: false once `max` are spent (or the recovery
+ * ended), so parallel guesses cannot all read the same count and slip past the limit.
+ */
+export async function spendPhoneAttempt(db: Db, id: string, max: number): Promise<boolean> {
+  const result = await db
+    .updateTable('mfa_recoveries')
+    .set((eb) => ({ phone_attempts: eb('phone_attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('phone_attempts', '<', max)
+    .where('cancelled_at', 'is', null)
+    .where('completed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function findRecoveryWaitHours(db: Db, accountId: string): Promise<number> {
   const row = await db.selectFrom('mfa_account_settings').select('recovery_wait_hours').where('account_id', '=', accountId).executeTakeFirst();
   return row ? Number(row.recovery_wait_hours) : 0;

@@ -147,4 +147,26 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     const names = (await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'MfaRecoveryCancelled', limit: 5 })).map((e) => e.event_name);
     expect(names).toHaveLength(1);
   });
+
+  it('compares at most 5 phone codes per recovery, even when guesses arrive all at once', async () => {
+    const someone = new Browser(t.app);
+    expect((await someone.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).headers.location).toBe('/signin/mfa');
+    await someone.post('/signin/mfa-help/start', {}, { csrfFrom: '/signin/mfa-help' });
+    const link = /(\/signin\/mfa-help\/email\?token=[a-z0-9.]+)/.exec((await latestMail('mfa-recovery-email')).text)![1]!;
+    const mailbox = new Browser(t.app);
+    await mailbox.post('/signin/mfa-help/email', { token: new URL(link, 'http://x').searchParams.get('token')! }, { csrfFrom: link });
+    await someone.post('/signin/mfa-help/phone/send', { channel: 'sms' }, { csrfFrom: '/signin/mfa-help' });
+    const code = await latestPhoneCode();
+    const wrong = code === '000000' ? '111111' : '000000';
+    const csrf = await someone.csrf();
+    const guesses = await Promise.all(Array.from({ length: 10 }, () => someone.post('/signin/mfa-help/phone', { code: wrong }, { csrf })));
+    expect(guesses.every((g) => g.statusCode === 403)).toBe(true);
+    const [recovery] = await t.deps.db.selectFrom('mfa_recoveries').select('phone_attempts').where('account_id', '=', account.id).orderBy('created_at', 'desc').limit(1).execute();
+    expect(Number(recovery!.phone_attempts)).toBe(5);
+    // The right code, now, is one try too many.
+    const late = await someone.post('/signin/mfa-help/phone', { code }, { csrf });
+    expect(late.statusCode).toBe(403);
+    expect(late.body).toContain('That code is not right or has expired');
+  });
 });
+

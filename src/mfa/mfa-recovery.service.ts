@@ -29,6 +29,7 @@ import {
   replacePhoneVerification,
   saveRecoveryWaitHours,
   setRootPhone,
+  spendPhoneAttempt,
   updateOpenRecovery,
 } from './mfa-recovery.repository.ts';
 import { type PhoneChannel, normalisePhone, queuePhoneCode, sixDigitCode } from './phone-gateway.ts';
@@ -261,14 +262,15 @@ export async function confirmRecoveryPhone(
   requireRootStep(session, principal);
   const recovery = await openRecoveryOf(deps, principal.accountId);
   const now = deps.clock.now();
-  const fresh = recovery.phoneCodeExpiresAt !== null && recovery.phoneCodeExpiresAt > now.toISOString() && recovery.phoneAttempts < PHONE_ATTEMPTS;
-  const right = fresh && recovery.phoneCodeHash !== null && matchesHash(`${recovery.id}:${code.trim()}`, recovery.phoneCodeHash);
+  const live = recovery.phoneCodeExpiresAt !== null && recovery.phoneCodeExpiresAt > now.toISOString() && recovery.phoneCodeHash !== null;
   const waitHours = await findRecoveryWaitHours(deps.db, principal.accountId);
   const readyAt = new Date(now.getTime() + waitHours * HOUR).toISOString();
   return deps.db.transaction().execute(async (tx) => {
+    // Each try is spent before the code is compared, so at most PHONE_ATTEMPTS are ever compared.
+    const tried = live && (await spendPhoneAttempt(tx, recovery.id, PHONE_ATTEMPTS));
+    const right = tried && matchesHash(`${recovery.id}:${code.trim()}`, recovery.phoneCodeHash!);
     if (!right) {
-      const reason = fresh ? 'WrongCode' : 'CodeExpired';
-      await updateOpenRecovery(tx, recovery.id, { phone_attempts: recovery.phoneAttempts + 1 });
+      const reason = tried ? 'WrongCode' : 'CodeExpired';
       const auditEventId = await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Failure', { recoveryId: recovery.id }, reason);
       return { ok: false as const, reference: await recordFailureReference(tx, deps, { auditEventId, accountId: principal.accountId, reason, flow: 'mfa-recovery' }) };
     }
