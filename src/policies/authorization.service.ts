@@ -12,7 +12,7 @@ import type { ContextValue } from './engine/context.ts';
 import { parsePolicyDocument } from './engine/document.ts';
 import { type EvaluationResult, type PolicyInput, evaluateWithinBoundary } from './engine/evaluate.ts';
 import { listInlinePolicies } from './inline-policy.repository.ts';
-import { findDefaultDocuments } from './managed-policy.repository.ts';
+import { managedPolicyInputs } from './managed-policy-inputs.ts';
 import { boundaryOf } from './permissions-boundary.service.ts';
 
 /**
@@ -87,15 +87,7 @@ export async function effectivePolicies(db: Db, principal: Principal): Promise<P
   const arns = new Set([...userAttached, ...groupAttached].map((a) => a.policyArn));
   // The administrator flag of the first releases means what AdministratorAccess means.
   if (principal.isAdmin) arns.add(ADMINISTRATOR_ACCESS.arn);
-  const customerArns: string[] = [];
-  for (const arn of arns) {
-    const aws = findAwsManagedPolicy(arn);
-    if (aws) inputs.push({ id: aws.arn, type: 'aws-managed', policy: policyCache.get(awsManagedCacheKey(aws), aws.document) });
-    else customerArns.push(arn);
-  }
-  for (const doc of await findDefaultDocuments(db, principal.accountId, customerArns)) {
-    inputs.push({ id: doc.arn, type: 'customer-managed', policy: policyCache.get(`managed:${doc.policyId}:${doc.versionId}`, doc.document) });
-  }
+  inputs.push(...(await managedPolicyInputs(db, principal.accountId, arns)));
   return inputs;
 }
 
@@ -111,7 +103,8 @@ export async function principalContext(deps: Deps, principal: Principal): Promis
   return contextOf(deps, principal, tags);
 }
 
-function contextOf(deps: Pick<Deps, 'clock'>, principal: Principal, tags: ReadonlyArray<{ key: string; value: string }>): Record<string, ContextValue> {
+/** The principal's own condition keys, given its tags (already loaded). */
+export function contextOf(deps: Pick<Deps, 'clock'>, principal: Principal, tags: ReadonlyArray<{ key: string; value: string }>): Record<string, ContextValue> {
   const now = deps.clock.now();
   const context: Record<string, ContextValue> = {
     'aws:PrincipalAccount': principal.accountId,
@@ -129,19 +122,24 @@ function contextOf(deps: Pick<Deps, 'clock'>, principal: Principal, tags: Readon
 }
 
 /** What an IAM user's decisions rest on: its policies (with the password-policy grant), its permissions boundary and its tags. */
-interface DecisionBasis {
+export interface DecisionBasis {
   policies: PolicyInput[];
   boundary: PolicyInput[] | null;
   tags: Array<{ key: string; value: string }>;
 }
 
-async function loadBasis(deps: Deps, principal: Principal): Promise<DecisionBasis> {
+/**
+ * Loads an IAM user's decision basis. `extra` documents (the simulator's PolicyInputList)
+ * count as if they were the user's own, before the password-policy grant.
+ */
+export async function loadBasis(deps: Deps, principal: Principal, extra: readonly PolicyInput[] = []): Promise<DecisionBasis> {
   const [policies, passwordPolicy, tags, boundary] = await Promise.all([
     effectivePolicies(deps.db, principal),
     getPasswordPolicy(deps, principal.accountId),
     listUserTags(deps.db, principal.id),
     boundaryOf(deps.db, principal),
   ]);
+  policies.push(...extra);
   if (passwordPolicy?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
   return { policies, boundary, tags };
 }

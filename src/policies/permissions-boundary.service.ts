@@ -4,10 +4,8 @@ import type { Db } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findUserByName, setPermissionsBoundary } from '../users/user.repository.ts';
-import { awsManagedCacheKey, findAwsManagedPolicy } from './aws-managed.ts';
-import { policyCache } from './engine/compile.ts';
 import type { PolicyInput } from './engine/evaluate.ts';
-import { findDefaultDocuments } from './managed-policy.repository.ts';
+import { managedPolicyInputs } from './managed-policy-inputs.ts';
 
 /**
  * Permissions boundaries: a managed policy set on a user that caps what the user's own
@@ -23,10 +21,7 @@ function noSuchBoundary(arn: string): GatehouseError {
 
 /** The boundary `arn` as a policy input (AWS managed, or customer managed in this account), or null when there is none. */
 async function boundaryPolicy(db: Db, accountId: string, arn: string): Promise<PolicyInput | null> {
-  const aws = findAwsManagedPolicy(arn);
-  if (aws) return { id: aws.arn, type: 'aws-managed', policy: policyCache.get(awsManagedCacheKey(aws), aws.document) };
-  const [doc] = await findDefaultDocuments(db, accountId, [arn]);
-  return doc ? { id: doc.arn, type: 'customer-managed', policy: policyCache.get(`managed:${doc.policyId}:${doc.versionId}`, doc.document) } : null;
+  return (await managedPolicyInputs(db, accountId, [arn]))[0] ?? null;
 }
 
 /** Refuses (NoSuchEntity) an ARN that names no managed policy this account can use. */

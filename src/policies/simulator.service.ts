@@ -3,12 +3,11 @@ import { getPasswordPolicy } from '../password-policy/password-policy.service.ts
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findUserByName } from '../users/user.repository.ts';
-import { accountOfArn, effectivePolicies, passwordPolicyGrant, principalContext } from './authorization.service.ts';
+import { accountOfArn, contextOf, loadBasis, principalContext } from './authorization.service.ts';
 import { compilePolicy } from './engine/compile.ts';
 import type { ContextValue } from './engine/context.ts';
 import { parsePolicyDocument } from './engine/document.ts';
 import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluateWithinBoundary } from './engine/evaluate.ts';
-import { boundaryOf } from './permissions-boundary.service.ts';
 
 /**
  * "Can this principal do X?": the engine's decision for each action and resource, with
@@ -114,9 +113,9 @@ export async function simulatePrincipalPolicy(deps: Deps, principal: Principal, 
       accountOfArn(r.evalResourceName) === '' || accountOfArn(r.evalResourceName) === principal.accountId ? { ...r, evalDecision: 'allowed' } : r,
     );
   }
-  const policies = [...(await effectivePolicies(deps.db, principal)), ...extra];
-  if ((await getPasswordPolicy(deps, principal.accountId))?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
-  return simulate(policies, request, principal.accountId, await principalContext(deps, principal), await boundaryOf(deps.db, principal));
+  // The same basis live decisions use, with the extra documents as if they were the user's own.
+  const basis = await loadBasis(deps, principal, extra);
+  return simulate(basis.policies, request, principal.accountId, contextOf(deps, principal, basis.tags), basis.boundary);
 }
 
 /** Simulates the given documents alone, for no principal in particular. */
