@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, principal) },
       { name: 'mfaRequiredFor (guard: MFA owed?)', run: () => mfaRequiredFor(runtime.deps.db, principal.id) },
       { name: 'getOwnPasswordStatus (console: expiry warning)', run: () => getOwnPasswordStatus(runtime.deps, principal) },
-      { name: 'mfaNudge (console: add MFA?)', run: () => mfaNudge(runtime.deps, principal) },
+      { name: 'mfaNudge (console: add MFA?)', run: () => mfaNudge(runtime.deps, principal, false) },
       { name: 'consoleActivityNotices (console: failures since last sign-in)', run: () => consoleActivityNotices(runtime.deps, principal, 'csrf') },
       { name: 'Kysely: SELECT session by id', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst() },
       { name: 'Kysely: compile that SELECT only', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).compile() },

@@ -31,7 +31,7 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     const { principal } = who;
     const csrf = web.csrfToken(request, reply);
     const status = await getOwnPasswordStatus(web.deps, principal);
-    const nudge = await mfaNudge(web.deps, principal);
+    const nudge = await mfaNudge(web.deps, principal, who.mfaEnabled);
     const activityNotices = await consoleActivityNotices(web.deps, principal, csrf);
     return send(
       reply,

@@ -3,7 +3,7 @@ import type { Deps } from '../shared/deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox } from '../web/layout.ts';
 import { adminMfaSection, mfaSection } from './mfa.pages.ts';
-import { hasEnabledDevice, listDevicesOf } from './mfa.repository.ts';
+import { listDevicesOf } from './mfa.repository.ts';
 import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { findPhoneVerification, findRecoveryWaitHours, findRootPhone } from './mfa-recovery.repository.ts';
 import { rootRecoverySection } from './mfa-recovery.pages.ts';
@@ -42,13 +42,14 @@ export async function mfaCredentialsSection(deps: Deps, principal: Principal, cs
 }
 
 /** The console front page's nudge for a root user without MFA. */
-export async function mfaNudge(deps: Deps, principal: Principal): Promise<SafeHtml> {
+/** `mfaEnabled`: whether the principal has an enabled device (the signed-in request already knows). */
+export async function mfaNudge(deps: Deps, principal: Principal, mfaEnabled: boolean): Promise<SafeHtml> {
   if (principal.type !== 'root') return html``;
   const open = await currentRecovery(deps, principal.accountId);
   if (open) {
     return alertBox('Someone is signing in as the root user without an MFA device. If this is not you, cancel it on the Security credentials page now.', 'warning');
   }
-  if (await hasEnabledDevice(deps.db, principal.id)) return html``;
+  if (mfaEnabled) return html``;
   return html`${alertBox('The root user has no MFA device. Add one on the Security credentials page so a stolen password alone cannot take over the account.', 'warning')}
 <p><a class="button" href="/console/security-credentials#mfa">Add MFA</a></p>`;
 }

@@ -53,8 +53,7 @@ export async function recordFailureReference(
   const secretKey = secretKeyOf(deps);
   const keys = secretKey && input.attempted ? attemptKeysOf(secretKey, input.attempted) : null;
   const flow = input.flow ?? (input.attempted?.kind === 'root' ? 'signin-root' : 'signin-user');
-  // Kept 30 days: each failure also clears what has expired (one indexed delete, the same for every failure).
-  await deleteExpiredReferences(tx, now.toISOString());
+  // Kept 30 days: the hourly purge deletes them after that, and lookups skip expired ones.
   await insertSupportReference(tx, {
     id: newRowId(),
     reference,

@@ -18,19 +18,21 @@ export function issueDeviceCookie(key: Buffer, identifier: string, deviceId: str
 
 /** The device ID the cookie proves for `identifier`, or null. */
 export function trustedDevice(key: Buffer, cookie: string | undefined, identifier: string): string | null {
-  if (!cookie || cookie.length > 200) return null;
-  const match = /^([a-z2-7]{16})\.([0-9a-f]{24})\.([0-9a-f]{64})$/.exec(cookie);
-  if (!match) return null;
-  const [, deviceId, tag, presented] = match as unknown as [string, string, string, string];
-  if (!safeEqual(presented, mac(key, deviceId, tag))) return null;
-  return safeEqual(tag, identifierTag(key, identifier)) ? deviceId : null;
+  const device = authenticDevice(key, cookie);
+  return device && deviceIsFor(key, device, identifier) ? device.id : null;
 }
 
-/** The device ID in a well-formed, authentic cookie, whatever identifier it is for. */
-export function deviceIdOf(key: Buffer, cookie: string | undefined): string | null {
-  const match = cookie ? /^([a-z2-7]{16})\.([0-9a-f]{24})\.([0-9a-f]{64})$/.exec(cookie) : null;
+/** Whether an authentic cookie's device signed in to `identifier`. */
+export function deviceIsFor(key: Buffer, device: { tag: string }, identifier: string): boolean {
+  return safeEqual(device.tag, identifierTag(key, identifier));
+}
+
+/** The device in a well-formed, authentic cookie (its MAC checked), whatever identifier it is for. */
+export function authenticDevice(key: Buffer, cookie: string | undefined): { id: string; tag: string } | null {
+  if (!cookie || cookie.length > 200) return null;
+  const match = /^([a-z2-7]{16})\.([0-9a-f]{24})\.([0-9a-f]{64})$/.exec(cookie);
   if (!match || !safeEqual(match[3]!, mac(key, match[1]!, match[2]!))) return null;
-  return match[1]!;
+  return { id: match[1]!, tag: match[2]! };
 }
 
 function identifierTag(key: Buffer, identifier: string): string {

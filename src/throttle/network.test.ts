@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_SECRET_KEY } from '../../test/support/harness.ts';
-import { deviceIdOf, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
+import { authenticDevice, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
 import { networkOf } from './network.ts';
 
 describe('networkOf', () => {
@@ -16,7 +16,7 @@ describe('networkOf', () => {
 describe('device cookie', () => {
   it('proves its device only for the identifier it was issued for, and cannot be altered', () => {
     const cookie = issueDeviceCookie(TEST_SECRET_KEY, 'root:owner@example.com');
-    const deviceId = deviceIdOf(TEST_SECRET_KEY, cookie);
+    const deviceId = authenticDevice(TEST_SECRET_KEY, cookie)?.id ?? null;
     expect(deviceId).toMatch(/^[a-z2-7]{16}$/);
     expect(trustedDevice(TEST_SECRET_KEY, cookie, 'root:owner@example.com')).toBe(deviceId);
     expect(trustedDevice(TEST_SECRET_KEY, cookie, 'root:other@example.com')).toBeNull();
@@ -25,6 +25,6 @@ describe('device cookie', () => {
     expect(trustedDevice(TEST_SECRET_KEY, forged, 'root:owner@example.com')).toBeNull();
     expect(trustedDevice(Buffer.alloc(32, 1), cookie, 'root:owner@example.com')).toBeNull();
     // Signing in again on the same browser keeps its device ID.
-    expect(deviceIdOf(TEST_SECRET_KEY, issueDeviceCookie(TEST_SECRET_KEY, 'root:owner@example.com', deviceId!))).toBe(deviceId);
+    expect(authenticDevice(TEST_SECRET_KEY, issueDeviceCookie(TEST_SECRET_KEY, 'root:owner@example.com', deviceId!))?.id).toBe(deviceId);
   });
 });

@@ -3,7 +3,7 @@ import type { RequestMeta } from '../audit/audit.service.ts';
 import type { CheckProblem } from '../security-check/security-check.service.ts';
 import type { Deps } from '../shared/deps.ts';
 import { afterResponse } from '../recovery/after-response.ts';
-import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, deviceIdOf, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
 import { accountIdForRef } from './throttle.repository.ts';
 import type { Subject } from './throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
@@ -43,11 +43,11 @@ export async function guardSignIn(
   // Every attempt takes a token before any lookup is made: the device's, or else the source's
   // (so a trusted browser never has less than any other).
   const cookie = request.cookies[DEVICE_COOKIE];
-  const presented = deviceIdOf(deps.guard.deviceKey, cookie);
-  const byDevice = presented !== null && (await throttle.admitDevice(presented, now));
+  const presented = authenticDevice(deps.guard.deviceKey, cookie);
+  const byDevice = presented !== null && (await throttle.admitDevice(presented.id, now));
   if (!byDevice && !(await throttle.admitSource(request.ip, now))) return refused(presented ? 'device-source' : 'source');
   const { identifier, resolved } = await identify(deps, identity);
-  const deviceId = presented ? trustedDevice(deps.guard.deviceKey, cookie, identifier) : null;
+  const deviceId = presented && deviceIsFor(deps.guard.deviceKey, presented, identifier) ? presented.id : null;
   // An authentic cookie for another identifier earns nothing here: the source pays as well.
   if (byDevice && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
   const subject: Subject = { identifier, deviceId };

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MFA_REQUIRED, demandMfa } from '../mfa/mfa-signin.service.ts';
+import { consoleAbilities } from '../authz/console-abilities.ts';
 import type { SignedIn, WebContext } from './web-context.ts';
 
 /**
@@ -31,5 +32,7 @@ export async function requireSignIn(
     await reply.redirect('/console/change-password', 303);
     return null;
   }
+  // Only a request that goes on to a console page needs its links: not the redirects above.
+  who.principal.abilities = await consoleAbilities(web.deps, who.principal);
   return who;
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Principal } from '../accounts/principal.ts';
-import { type ConsoleAbilities, NO_ABILITIES, consoleAbilities } from '../authz/console-abilities.ts';
+import { type ConsoleAbilities, NO_ABILITIES } from '../authz/console-abilities.ts';
 import { decideWithinOneRequest } from '../policies/authorization.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { checkSessionWithPrincipal, endSession } from '../sessions/session.service.ts';
@@ -96,9 +96,9 @@ export class WebContext {
   async signedIn(request: FastifyRequest): Promise<SignedIn | null> {
     const found = await checkSessionWithPrincipal(this.deps, request.cookies[this.sessionCookie]);
     if (!found?.principal) return null;
-    // The request's decisions (links, page checks) share one load of the principal's policies.
+    // The request's decisions (links, page checks) share one load of the principal's policies;
+    // the console's links are decided by `requireSignIn`, once the request will show a console page.
     const principal = decideWithinOneRequest<ConsolePrincipal>({ ...found.principal, abilities: NO_ABILITIES });
-    principal.abilities = await consoleAbilities(this.deps, principal);
     return { session: found.session, principal, mfaEnabled: found.mfaEnabled };
   }
 
