@@ -7,7 +7,8 @@ import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type DiagnoseErrors, diagnosePage, diagnosisRequestedPage } from './doctor.pages.ts';
 import { type DiagnosisRequest, diagnoseSignIn } from './doctor.service.ts';
-import { CHECK_FIELD, passHelpFormGate } from './form-gate.ts';
+import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { passFormGate } from '../security-check/form-gate.ts';
 
 /**
  * "Why can't I sign in?" Only a malformed entry gets an error; anything well-formed gets
@@ -20,7 +21,7 @@ export async function doctorRoutes(app: FastifyInstance, { web }: { web: WebCont
 
   app.post('/signin/help/diagnose', async (request, reply) => {
     web.assertCsrf(request);
-    await passHelpFormGate(web, request, 'diagnose');
+    await passFormGate(web, request, 'diagnose');
     const form = readForm(request, { email: { max: 254, optional: true }, account: { max: 64, optional: true }, userName: { max: 128, optional: true }, ...CHECK_FIELD });
     let diagnosis: DiagnosisRequest;
     try {

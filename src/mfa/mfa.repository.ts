@@ -248,10 +248,6 @@ export async function recoveryCodeCounts(db: Db, principalId: string): Promise<{
   return { total: rows.length, unused: rows.filter((r) => r.used_at === null).length };
 }
 
-export async function deleteRecoveryCodes(db: Db, principalId: string): Promise<void> {
-  await db.deleteFrom('mfa_recovery_codes').where('principal_id', '=', principalId).execute();
-}
-
 // Throttle
 
 export interface ThrottleState {

@@ -120,6 +120,3 @@ export async function consumeToken(db: Db, id: string, now: string): Promise<boo
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function deleteExpiredTokens(db: Db, now: string): Promise<void> {
-  await db.deleteFrom('one_time_tokens').where('expires_at', '<=', now).execute();
-}

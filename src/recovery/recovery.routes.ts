@@ -4,7 +4,8 @@ import { readForm } from '../web/forms.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { normaliseEmail } from '../shared/validation.ts';
-import { CHECK_FIELD, passRecoveryGate } from './abuse-gate.ts';
+import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { passFormGate } from '../security-check/form-gate.ts';
 import { afterResponse } from './after-response.ts';
 import { askAdministrator, validateHelpRequest } from './help-request.service.ts';
 import {
@@ -46,7 +47,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     web.assertCsrf(request);
     const form = readForm(request, { email: { max: 254 }, ...CHECK_FIELD });
     try {
-      await passRecoveryGate(web, request, 'forgot-password');
+      await passFormGate(web, request, 'recovery');
       const email = normaliseEmail('email', form.email);
       const meta = metaOf(request);
       afterResponse(reply, web.deps, () => requestPasswordReset(web.deps, email, meta));
@@ -62,7 +63,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     web.assertCsrf(request);
     const form = readForm(request, { account: { max: 64 }, userName: { max: 128 }, ...CHECK_FIELD });
     try {
-      await passRecoveryGate(web, request, 'ask-administrator');
+      await passFormGate(web, request, 'recovery');
       const input = validateHelpRequest(form.account, form.userName);
       const meta = metaOf(request);
       afterResponse(reply, web.deps, () => askAdministrator(web.deps, input, meta));
@@ -80,7 +81,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     web.assertCsrf(request);
     const form = readForm(request, { email: { max: 254 }, ...CHECK_FIELD });
     try {
-      await passRecoveryGate(web, request, 'find-account');
+      await passFormGate(web, request, 'recovery');
       const email = normaliseEmail('email', form.email);
       const meta = metaOf(request);
       afterResponse(reply, web.deps, () => requestAccountReminder(web.deps, email, meta));

@@ -135,6 +135,3 @@ export async function setMfaAt(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ mfa_at: at }).where('id', '=', id).execute();
 }
 
-export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-}

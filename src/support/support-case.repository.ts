@@ -28,10 +28,6 @@ export async function findCase(db: Db, id: string): Promise<SupportCaseRow | nul
   return (await db.selectFrom('support_cases').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
 }
 
-export async function listCasesOfAccount(db: Db, accountId: string, limit: number): Promise<SupportCaseRow[]> {
-  return db.selectFrom('support_cases').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').limit(limit).execute();
-}
-
 export async function noteReply(db: Db, id: string, status: 'open' | 'closed', now: string): Promise<void> {
   await db
     .updateTable('support_cases')
@@ -55,13 +51,4 @@ export async function rootEmailIs(db: Db, accountId: string, emailKey: string): 
 export async function rootEmailOfAccount(db: Db, accountId: string): Promise<string | null> {
   const row = await db.selectFrom('root_users').select('email').where('account_id', '=', accountId).executeTakeFirst();
   return row?.email ?? null;
-}
-
-export async function accountIdForRef(db: Db, ref: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where((eb) => eb.or([eb('id', '=', ref), eb('alias', '=', ref)]))
-    .executeTakeFirst();
-  return row?.id ?? null;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { CHECK_FIELD, passHelpFormGate } from '../doctor/form-gate.ts';
+import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { passFormGate } from '../security-check/form-gate.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { readForm } from '../web/forms.ts';
 import { metaOf } from '../web/request-meta.ts';
@@ -16,7 +17,7 @@ export async function supportRoutes(app: FastifyInstance, { web }: { web: WebCon
 
   app.post('/support', async (request, reply) => {
     web.assertCsrf(request);
-    await passHelpFormGate(web, request, 'support-case');
+    await passFormGate(web, request, 'support-case');
     const form = readForm(request, { contactEmail: { max: 254 }, accountRef: { max: 64, optional: true }, description: { max: 4000 }, ...CHECK_FIELD });
     try {
       validateCase({ contactEmail: form.contactEmail, accountRef: form.accountRef, description: form.description });

@@ -1,3 +1,4 @@
+import { findAccountByRef } from '../accounts/account.repository.ts';
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Mail } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
@@ -10,7 +11,6 @@ import { newRowId } from '../shared/ids.ts';
 import { emailKey, isAccountId, isAlias, normaliseAccountRef, normaliseEmail } from '../shared/validation.ts';
 import {
   type SupportCaseRow,
-  accountIdForRef,
   countCasesFromSince,
   findCase,
   insertCase,
@@ -52,7 +52,7 @@ export async function openCase(deps: Deps, input: NewCase, meta: RequestMeta): P
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
     const key = emailKey(valid.contactEmail);
-    const accountId = valid.accountRef ? await accountIdForRef(tx, valid.accountRef) : null;
+    const accountId = valid.accountRef ? ((await findAccountByRef(tx, valid.accountRef))?.id ?? null) : null;
     if ((await countCasesFromSince(tx, key, new Date(deps.clock.now().getTime() - DAY).toISOString())) >= CASES_PER_DAY) {
       await recordAudit(tx, deps, meta, { accountId, actor: ANONYMOUS, eventName: 'SupportCaseOpened', outcome: 'Failure', reason: 'RateLimited' });
       return;

@@ -31,13 +31,6 @@ export interface FailureCount {
   lastFailureAt: string;
 }
 
-/** The GCRA arithmetic both stores share. */
-export function gcraAllows(tatMs: number, rule: BucketRule, nowMs: number): { allowed: boolean; nextTat: number } {
-  const base = Math.max(tatMs, nowMs);
-  const nextTat = base + rule.intervalMs;
-  return { allowed: nextTat - nowMs <= rule.burst * rule.intervalMs, nextTat };
-}
-
 export function gcraLevel(tatMs: number, rule: BucketRule, nowMs: number): number {
   const used = Math.max(tatMs, nowMs) - nowMs;
   return Math.max(0, Math.floor((rule.burst * rule.intervalMs - used) / rule.intervalMs));

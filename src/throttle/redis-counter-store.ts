@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { BucketRule, CounterStore, FailureCount } from './counter-store.ts';
+import { type BucketRule, type CounterStore, type FailureCount, gcraLevel } from './counter-store.ts';
 
 /** Failure counts are kept this long after the last failure; a success clears them at once. */
 const FAILURE_TTL_MS = 30 * 24 * 3600_000;
@@ -40,9 +40,7 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async level(key: string, rule: BucketRule, nowMs: number): Promise<number> {
-    const tat = Number((await this.#redis.get(this.#prefix + 'b:' + key)) ?? 0);
-    const used = Math.max(tat, nowMs) - nowMs;
-    return Math.max(0, Math.floor((rule.burst * rule.intervalMs - used) / rule.intervalMs));
+    return gcraLevel(Number((await this.#redis.get(this.#prefix + 'b:' + key)) ?? 0), rule, nowMs);
   }
 
   async addFailure(key: string, nowIso: string): Promise<number> {

@@ -4,7 +4,7 @@ import type { CheckProblem } from '../security-check/security-check.service.ts';
 import type { Deps } from '../shared/deps.ts';
 import { afterResponse } from '../recovery/after-response.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
-import { accountIdForRef } from './throttle.repository.ts';
+import { findAccountByRef } from '../accounts/account.repository.ts';
 import type { Subject } from './throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
 
@@ -104,7 +104,7 @@ async function identify(deps: Deps, identity: SignInIdentity): Promise<{ identif
     return { identifier: rootIdentifier(emailKey), resolved: { kind: 'root', emailKey } };
   }
   // An account's ID and alias share one counter; an unknown reference counts under itself.
-  const accountId = await accountIdForRef(deps.db, identity.accountRef);
+  const accountId = (await findAccountByRef(deps.db, identity.accountRef))?.id ?? null;
   const userNameKey = identity.userName.trim().toLowerCase();
   return {
     identifier: userIdentifier(accountId ?? identity.accountRef, userNameKey),

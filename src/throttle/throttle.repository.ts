@@ -1,20 +1,5 @@
 import type { Db } from '../db/database.ts';
 
-/** The account an IAM sign-in reference (ID or alias) names, so both spellings share one counter. */
-export async function accountIdForRef(db: Db, ref: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('accounts')
-    .select('id')
-    .where((eb) => eb.or([eb('id', '=', ref), eb('alias', '=', ref)]))
-    .executeTakeFirst();
-  return row?.id ?? null;
-}
-
-export async function rootAccountForEmail(db: Db, emailKey: string): Promise<{ accountId: string; email: string } | null> {
-  const row = await db.selectFrom('root_users').select(['account_id', 'email']).where('email_key', '=', emailKey).executeTakeFirst();
-  return row ? { accountId: row.account_id, email: row.email } : null;
-}
-
 export async function insertUnlock(
   db: Db,
   row: { id: string; throttleKey: string; secretHash: string; createdAt: string; expiresAt: string },

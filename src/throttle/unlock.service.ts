@@ -6,7 +6,8 @@ import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import { unlockMail } from './unlock-mail.ts';
-import { findUnlock, insertUnlock, rootAccountForEmail, spendUnlock } from './throttle.repository.ts';
+import { findRootUserByEmail } from '../accounts/account.repository.ts';
+import { findUnlock, insertUnlock, spendUnlock } from './throttle.repository.ts';
 
 /** How long an emailed unlock link works. */
 export const UNLOCK_LINK_MS = DAY;
@@ -38,7 +39,7 @@ export async function onHardStop(
     );
     return;
   }
-  const root = await rootAccountForEmail(deps.db, identity.emailKey);
+  const root = await findRootUserByEmail(deps.db, identity.emailKey);
   if (!root) return;
   await deps.db.transaction().execute(async (tx) => {
     const link = await mintUnlockLink(tx, deps, identifier);
@@ -98,7 +99,7 @@ export async function unlockLinkUsable(deps: Deps, value: string): Promise<boole
 /** An unlock link was refused: records why for the root user it names and returns the reference to show. */
 export async function refuseUnlockLink(deps: Deps, value: string, meta: RequestMeta): Promise<string> {
   const { row, problem } = await inspectUnlock(deps, value);
-  const root = row ? await rootAccountForEmail(deps.db, row.throttle_key.slice('root:'.length)) : null;
+  const root = row ? await findRootUserByEmail(deps.db, row.throttle_key.slice('root:'.length)) : null;
   return recordRefusal(deps, meta, {
     flow: 'unlock',
     accountId: root?.accountId ?? null,
@@ -120,7 +121,7 @@ export async function unlockWithLink(deps: Deps, value: string, meta: RequestMet
   const spent = await deps.db.transaction().execute(async (tx) => {
     if (!(await spendUnlock(tx, row.id, now))) return false;
     const emailKey = row.throttle_key.slice('root:'.length);
-    const root = await rootAccountForEmail(tx, emailKey);
+    const root = await findRootUserByEmail(tx, emailKey);
     await recordAudit(tx, deps, meta, {
       accountId: root?.accountId ?? null,
       actor: { type: 'root', id: root?.accountId ?? null, name: 'root' },

@@ -116,8 +116,8 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     expect((await findLoginProfile(t.deps.db, forced.id))?.passwordResetRequired).toBe(true);
     const a = await signInUser(t.deps, account.id, 'grace', USER_PASSWORD, META);
     const b = await signInUser(t.deps, account.id, 'heidi', USER_PASSWORD, META);
-    expect(a.ok && a.passwordChangeRequired).toBe(false);
-    expect(b.ok && b.passwordChangeRequired).toBe(true);
+    expect(a).toMatchObject({ ok: true, passwordChangeRequired: false });
+    expect(b).toMatchObject({ ok: true, passwordChangeRequired: true });
     const none = await create('ivan');
     expect(await findLoginProfile(t.deps.db, none.id)).toBeNull();
   });
@@ -129,7 +129,7 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     expect(profile.passwordResetRequired).toBe(false);
     expect(profile.passwordHash).toMatch(/^\$argon2id\$/);
     const first = await signInUser(t.deps, account.id, 'judy', SECRET_PASSWORDS[0]!, META);
-    expect(first.ok && first.passwordChangeRequired).toBe(false);
+    expect(first).toMatchObject({ ok: true, passwordChangeRequired: false });
 
     t.clock.advance(60_000);
     expect(await setUserPassword(t.deps, account.id, 'JUDY', SECRET_PASSWORDS[1]!, true, admin, META)).toBe('updated');
@@ -138,7 +138,7 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     expect(profile.passwordChangedAt).toBe(t.clock.now().toISOString());
     expect((await signInUser(t.deps, account.id, 'judy', SECRET_PASSWORDS[0]!, META)).ok).toBe(false);
     const second = await signInUser(t.deps, account.id, 'judy', SECRET_PASSWORDS[1]!, META);
-    expect(second.ok && second.passwordChangeRequired).toBe(true);
+    expect(second).toMatchObject({ ok: true, passwordChangeRequired: true });
 
     await refused(() => setUserPassword(t.deps, account.id, 'judy', 'short', false, admin, META), 'PasswordPolicyViolation', /at least 8/);
     await refused(() => setUserPassword(t.deps, account.id, 'judy', 'judy', false, admin, META), 'PasswordPolicyViolation');
@@ -186,9 +186,10 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     expect((await checkSession(t.deps, current))?.restriction).toBeNull();
     expect((await findLoginProfile(t.deps.db, user.id))?.passwordResetRequired).toBe(false);
     // Another principal's session is untouched.
+    expect(bystander.ok).toBe(true);
     expect(bystander.ok && (await checkSession(t.deps, bystander.token))).toBeTruthy();
     const again = await signInUser(t.deps, account.id, 'mallory', SECRET_PASSWORDS[2]!, META);
-    expect(again.ok && again.passwordChangeRequired).toBe(false);
+    expect(again).toMatchObject({ ok: true, passwordChangeRequired: false });
   });
 
   it('lets the root user change its own password the same way', async () => {
