@@ -10,7 +10,7 @@ import { HOUR, MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { hashSecret, matchesHash, newToken } from '../shared/secrets.ts';
+import { hashSecret, matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import { recordFailureReference, recordRefusal } from '../support/support-reference.service.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { MFA_REQUIRED, holdForMfa } from './mfa-signin.service.ts';
@@ -72,13 +72,6 @@ function stageOf(r: RecoveryRecord, now: string): RecoveryStage {
 
 function recoveryToken(id: string, secret: string): string {
   return `${id}.${secret}`;
-}
-
-/** Splits `id.secret` where the id is a row ID (not the 16-character token id). */
-function splitToken(value: string | undefined): { id: string; secret: string } | null {
-  if (!value || value.length > 200) return null;
-  const match = /^([a-z0-9]{21})\.([a-z2-7]{32})$/.exec(value);
-  return match ? { id: match[1]!, secret: match[2]! } : null;
 }
 
 async function audit(tx: Db, deps: Deps, meta: RequestMeta, accountId: string, eventName: string, outcome: 'Success' | 'Failure', details: Record<string, unknown> = {}, reason?: string): Promise<string> {
@@ -170,7 +163,8 @@ export async function startRecovery(deps: Deps, session: SessionRecord, principa
 }
 
 async function inspectRecoveryLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel') {
-  const parts = splitToken(tokenValue);
+  // Recovery rows are identified by a row id, not a token id.
+  const parts = parseToken(tokenValue, '[a-z0-9]{21}');
   if (!parts) return { recovery: null, problem: 'MalformedLink' };
   const recovery = await findRecovery(deps.db, parts.id);
   if (!recovery) return { recovery: null, problem: 'UnknownLink' };

@@ -51,7 +51,9 @@ export async function guardSignIn(
   // An authentic cookie for another identifier earns nothing here: the source pays as well.
   if (byDevice && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
   const subject: Subject = { identifier, deviceId };
-  if ((await throttle.risk(subject, request.ip, now)) > 0) {
+  // One read of the subject's failures serves both the risk and the back-off.
+  const state = await throttle.state(subject, 'password', now);
+  if ((await throttle.risk(state.failures, request.ip, now)) > 0) {
     const problem = await check.verify(presentedCheck);
     if (problem) {
       if (problem !== 'missing') metrics.checksRefused++;
@@ -60,7 +62,8 @@ export async function guardSignIn(
     }
     metrics.checksSolved++;
   }
-  const throttled = !(await throttle.mayAttempt(subject, 'password', now));
+  // Not checked at all while waiting out a back-off or stopped.
+  const throttled = state.stopped || state.waitUntil !== null;
   return { kind: 'proceed', subject, throttled, resolved };
 }
 

@@ -73,11 +73,6 @@ export class Throttle {
     return this.#stateOf(count?.failures ?? 0, count?.lastFailureAt ?? null, now);
   }
 
-  /** Whether an attempt may be checked at all right now (not waiting out a back-off, not stopped). */
-  async mayAttempt(subject: Subject, factor: Factor, now: Date): Promise<boolean> {
-    const state = await this.state(subject, factor, now);
-    return !state.stopped && state.waitUntil === null;
-  }
 
   /** Counts a failure against the subject, its network and the whole service; returns the subject's new count. */
   async recordFailure(subject: Subject, factor: Factor, ip: string, now: Date): Promise<number> {
@@ -100,16 +95,14 @@ export class Throttle {
   }
 
   /**
-   * How risky an attempt looks: failures for this subject, recent failures from its
-   * network, and the failure rate across the service each add a level.
+   * How risky an attempt looks: failures for this subject (`subjectFailures`, from its
+   * `state`, already read by the caller; null when there is no subject), recent failures
+   * from its network, and the failure rate across the service each add a level.
    */
-  async risk(subject: Subject | null, ip: string, now: Date): Promise<RiskLevel> {
+  async risk(subjectFailures: number | null, ip: string, now: Date): Promise<RiskLevel> {
     const ms = now.getTime();
     let level = 0;
-    if (subject) {
-      const failures = (await this.store.failures(this.failureKey(subject, 'password')))?.failures ?? 0;
-      if (failures >= this.check.afterFailures) level++;
-    }
+    if (subjectFailures !== null && subjectFailures >= this.check.afterFailures) level++;
     const networkLeft = await this.store.level(`netfail:${networkOf(ip)}`, NETWORK_FAILURE_RULE, ms);
     if (NETWORK_FAILURE_RULE.burst - networkLeft >= this.check.afterFailures * 3) level++;
     const globalLeft = await this.store.level('allfail', this.#globalFailureRule, ms);

@@ -113,10 +113,9 @@ export async function refuseUnlockLink(deps: Deps, value: string, meta: RequestM
 
 /** Spends an unlock link and lifts the stop; false when the link cannot be used. */
 export async function unlockWithLink(deps: Deps, value: string, meta: RequestMeta): Promise<boolean> {
-  const parsed = parseToken(value);
-  if (!parsed) return false;
-  const row = await findUnlock(deps.db, parsed.id);
-  if (!row || !matchesHash(parsed.secret, row.secret_hash)) return false;
+  const { row, problem } = await inspectUnlock(deps, value);
+  // Used or expired links are refused below, atomically, by spendUnlock.
+  if (!row || problem === 'WrongSecret') return false;
   const now = deps.clock.now().toISOString();
   const spent = await deps.db.transaction().execute(async (tx) => {
     if (!(await spendUnlock(tx, row.id, now))) return false;
