@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { failure } from '../../test/support/errors.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 import { deleteInlinePolicy, putInlinePolicy } from '../policies/inline-policy.service.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import {
   GROUP_QUOTAS,
   addUserToGroup,
@@ -18,16 +18,6 @@ import {
   removeUserFromGroup,
   updateGroup,
 } from './group.service.ts';
-
-async function failure(promise: Promise<unknown>): Promise<GatehouseError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatehouseError);
-    return error as GatehouseError;
-  }
-  throw new Error('expected a failure');
-}
 
 const DOC = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' } });
 

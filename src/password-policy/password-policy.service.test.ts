@@ -3,11 +3,11 @@ import { loadPrincipal } from '../accounts/principal.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { DAY } from '../shared/clock.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { changeOwnPassword, createUser, setUserPassword } from '../users/user.service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { failure } from '../../test/support/errors.ts';
 import { passwordExpiry } from './password-expiry.ts';
 import {
   DEFAULT_PASSWORD_POLICY,
@@ -16,15 +16,6 @@ import {
   getPasswordPolicy,
   updatePasswordPolicy,
 } from './password-policy.service.ts';
-
-async function failure(work: () => Promise<unknown>): Promise<GatehouseError> {
-  const error = await work().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GatehouseError);
-  return error as GatehouseError;
-}
 
 describe('password expiry', () => {
   const changedAt = '2026-01-01T00:00:00.000Z';

@@ -2,23 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { failure } from '../../test/support/errors.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { createGroup } from '../groups/group.service.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { ATTACHMENT_QUOTAS, attachPolicy, detachPolicy, listAttachedPolicies, listEntitiesForPolicy } from './attachment.service.ts';
 import { deleteInlinePolicy, getInlinePolicy, listInlinePolicyNames, putInlinePolicy } from './inline-policy.service.ts';
 import { createPolicy, listPolicies } from './managed-policy.service.ts';
-
-async function failure(promise: Promise<unknown>): Promise<GatehouseError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatehouseError);
-    return error as GatehouseError;
-  }
-  throw new Error('expected a failure');
-}
 
 const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';

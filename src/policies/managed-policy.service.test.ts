@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { failure } from '../../test/support/errors.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { attachPolicy, detachPolicy } from './attachment.service.ts';
 import {
   createPolicy,
@@ -17,16 +17,6 @@ import {
   listPolicyVersions,
   setDefaultPolicyVersion,
 } from './managed-policy.service.ts';
-
-async function failure(promise: Promise<unknown>): Promise<GatehouseError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GatehouseError);
-    return error as GatehouseError;
-  }
-  throw new Error('expected a failure');
-}
 
 const doc = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 
