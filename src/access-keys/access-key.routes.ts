@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { type Principal, actorOf, userArn } from '../accounts/principal.ts';
+import { requireUserByName } from '../users/user-lookup.ts';
 import { assertConsoleAllowed, consoleMay } from '../policies/console-authorization.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -63,8 +64,7 @@ export async function accessKeyRoutes(app: FastifyInstance, { web }: { web: WebC
       owner = { accountId: principal.accountId, principalId: principal.id, userName: principal.type === 'user' ? principal.name : null };
       resource = principal.arn;
     } else {
-      const user = await findUserByName(deps.db, principal.accountId, request.params.name);
-      if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${request.params.name} cannot be found.`);
+      const user = await requireUserByName(deps.db, principal.accountId, request.params.name);
       owner = { accountId: principal.accountId, principalId: user.id, userName: user.name };
       resource = userArn(principal.accountId, user.path, user.name);
     }

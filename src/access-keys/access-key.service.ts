@@ -1,3 +1,4 @@
+import { requireUserByName } from '../users/user-lookup.ts';
 import { randomBytes } from 'node:crypto';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
@@ -5,7 +6,6 @@ import type { Deps } from '../shared/deps.ts';
 import { secretBox } from '../shared/encryption.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { randomFrom } from '../shared/secrets.ts';
-import { findUserByName } from '../users/user.repository.ts';
 import {
   type AccessKeyRecord,
   type AccessKeyStatus,
@@ -60,9 +60,6 @@ export function openKeySecret(deps: KeyDeps, keyId: string, sealed: string): str
   return secretBox(deps.secretKey, 'access-key-secret').open(sealed, keyId);
 }
 
-function noSuchUser(name: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-}
 
 function noSuchKey(id: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
@@ -71,8 +68,7 @@ function noSuchKey(id: string): GatehouseError {
 /** The owner named by `userName` in the account, or the root user when `userName` is null. */
 export async function resolveKeyOwner(db: Db, accountId: string, userName: string | null): Promise<KeyOwner> {
   if (userName === null) return { accountId, principalId: accountId, userName: null };
-  const user = await findUserByName(db, accountId, userName);
-  if (!user) throw noSuchUser(userName);
+  const user = await requireUserByName(db, accountId, userName);
   return { accountId, principalId: user.id, userName: user.name };
 }
 

@@ -1,3 +1,4 @@
+import { noSuchUser, requireUserByName } from '../users/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.repository.ts';
@@ -7,7 +8,7 @@ import { newGroupId } from '../policies/unique-ids.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
-import { type UserRecord, findUserByName } from '../users/user.repository.ts';
+import type { UserRecord } from '../users/user.repository.ts';
 import {
   type GroupRecord,
   addMember,
@@ -45,9 +46,6 @@ export function noSuchGroup(name: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `The group with name ${name} cannot be found.`, { field: 'groupName' });
 }
 
-function noSuchUser(name: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-}
 
 function groupExists(name: string): GatehouseError {
   return new GatehouseError('EntityAlreadyExists', `Group with name ${name} already exists.`, { field: 'groupName' });
@@ -141,8 +139,7 @@ export async function addUserToGroup(deps: Deps, accountId: string, groupName: s
   await deps.db.transaction().execute(async (tx) => {
     const group = await findGroupByName(tx, accountId, groupName);
     if (!group) throw noSuchGroup(groupName);
-    const user = await findUserByName(tx, accountId, userName);
-    if (!user) throw noSuchUser(userName);
+    const user = await requireUserByName(tx, accountId, userName);
     const groups = await listGroupsOfUser(tx, user.id);
     if (groups.some((g) => g.id === group.id)) return;
     if (groups.length >= GROUP_QUOTAS.groupsPerUser) {
@@ -170,8 +167,7 @@ export async function removeUserFromGroup(
   await deps.db.transaction().execute(async (tx) => {
     const group = await findGroupByName(tx, accountId, groupName);
     if (!group) throw noSuchGroup(groupName);
-    const user = await findUserByName(tx, accountId, userName);
-    if (!user) throw noSuchUser(userName);
+    const user = await requireUserByName(tx, accountId, userName);
     if (!(await removeMember(tx, group.id, user.id))) {
       throw new GatehouseError('NoSuchEntity', `The user with name ${user.name} is not a member of the group ${group.name}.`, { field: 'userName' });
     }
@@ -186,7 +182,6 @@ export async function removeUserFromGroup(
 }
 
 export async function listGroupsForUser(deps: Deps, accountId: string, userName: string): Promise<Group[]> {
-  const user = await findUserByName(deps.db, accountId, userName);
-  if (!user) throw noSuchUser(userName);
+  const user = await requireUserByName(deps.db, accountId, userName);
   return (await listGroupsOfUser(deps.db, user.id)).map(withArn);
 }

@@ -1,9 +1,10 @@
+import { requireUserByName } from '../users/user-lookup.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findUserByName, setPermissionsBoundary } from '../users/user.repository.ts';
+import { setPermissionsBoundary } from '../users/user.repository.ts';
 import type { PolicyInput } from './engine/evaluate.ts';
 import { managedPolicyInputs } from './managed-policy-inputs.ts';
 
@@ -57,8 +58,7 @@ export async function deleteUserPermissionsBoundary(deps: Deps, accountId: strin
 /** Sets (an ARN) or removes (null) a user's boundary, audited, in one transaction. */
 async function setBoundary(deps: Deps, accountId: string, userName: string, arn: string | null, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await findUserByName(tx, accountId, userName);
-    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${userName} cannot be found.`, { field: 'userName' });
+    const user = await requireUserByName(tx, accountId, userName);
     if (arn) await assertBoundaryPolicy(tx, accountId, arn);
     await setPermissionsBoundary(tx, user.id, arn);
     await recordAudit(tx, deps, meta, {

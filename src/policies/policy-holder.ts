@@ -1,8 +1,7 @@
+import { requireUserByName } from '../users/user-lookup.ts';
 import type { Db } from '../db/database.ts';
 import { findGroupByName } from '../groups/group.repository.ts';
 import { noSuchGroup } from '../groups/group.service.ts';
-import { GatehouseError } from '../shared/errors.ts';
-import { findUserByName } from '../users/user.repository.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
 
 /** A user or group that policies are attached to or embedded in. */
@@ -15,8 +14,7 @@ export interface PolicyHolder {
 /** The named user or group of the account; NoSuchEntity with AWS's message when there is none. */
 export async function findPolicyHolder(db: Db, accountId: string, type: PolicyHolderType, name: string): Promise<PolicyHolder> {
   if (type === 'user') {
-    const user = await findUserByName(db, accountId, name);
-    if (!user) throw new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
+    const user = await requireUserByName(db, accountId, name);
     return { type, id: user.id, name: user.name };
   }
   const group = await findGroupByName(db, accountId, name);

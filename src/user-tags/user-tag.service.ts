@@ -1,8 +1,8 @@
+import { noSuchUser, requireUserByName } from '../users/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findUserByName } from '../users/user.repository.ts';
 import { type Tag, countUserTags, listUserTags, putUserTags, removeUserTags } from './user-tag.repository.ts';
 
 export type { Tag } from './user-tag.repository.ts';
@@ -10,9 +10,6 @@ export type { Tag } from './user-tag.repository.ts';
 /** AWS's limit on tags per IAM user. */
 export const MAX_TAGS_PER_USER = 50;
 
-function noSuchUser(name: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-}
 
 /** Refuses a tag list that names a key twice (keys compare ignoring case, as AWS). */
 export function assertDistinctTagKeys(tags: Tag[]): void {
@@ -33,8 +30,7 @@ export async function applyUserTags(db: Db, userId: string, tags: Tag[]): Promis
 
 export async function tagUser(deps: Deps, accountId: string, userName: string, tags: Tag[], actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await findUserByName(tx, accountId, userName);
-    if (!user) throw noSuchUser(userName);
+    const user = await requireUserByName(tx, accountId, userName);
     await applyUserTags(tx, user.id, tags);
     await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'TagUser', target: { id: user.id, name: user.name }, details: { tagKeys: tags.map((t) => t.key) } });
   });
@@ -42,15 +38,13 @@ export async function tagUser(deps: Deps, accountId: string, userName: string, t
 
 export async function untagUser(deps: Deps, accountId: string, userName: string, keys: string[], actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await findUserByName(tx, accountId, userName);
-    if (!user) throw noSuchUser(userName);
+    const user = await requireUserByName(tx, accountId, userName);
     await removeUserTags(tx, user.id, keys);
     await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'UntagUser', target: { id: user.id, name: user.name }, details: { tagKeys: keys } });
   });
 }
 
 export async function tagsOfUser(deps: Deps, accountId: string, userName: string): Promise<Tag[]> {
-  const user = await findUserByName(deps.db, accountId, userName);
-  if (!user) throw noSuchUser(userName);
+  const user = await requireUserByName(deps.db, accountId, userName);
   return listUserTags(deps.db, user.id);
 }

@@ -1,3 +1,4 @@
+import { noSuchUser, requireUserByName } from './user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
@@ -16,9 +17,6 @@ import {
 
 /** Administrator operations on a user beyond create/delete/password, shared by the IAM API and the console. */
 
-function noSuchUser(name: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-}
 
 function noLoginProfile(name: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`);
@@ -37,8 +35,7 @@ export async function updateUser(
   const newPath = change.newPath !== undefined ? validatePath('newPath', change.newPath) : undefined;
   try {
     return await deps.db.transaction().execute(async (tx) => {
-      const user = await findUserByName(tx, accountId, name);
-      if (!user) throw noSuchUser(name);
+      const user = await requireUserByName(tx, accountId, name);
       const target = newName ?? user.name;
       if (newName && newName.toLowerCase() !== user.name.toLowerCase() && (await findUserByName(tx, accountId, newName))) {
         throw new GatehouseError('EntityAlreadyExists', `User with name ${newName} already exists.`);
@@ -61,8 +58,7 @@ export async function updateUser(
 }
 
 export async function getLoginProfile(deps: Deps, accountId: string, name: string): Promise<{ user: UserRecord; profile: LoginProfileRecord }> {
-  const user = await findUserByName(deps.db, accountId, name);
-  if (!user) throw noSuchUser(name);
+  const user = await requireUserByName(deps.db, accountId, name);
   const profile = await findLoginProfile(deps.db, user.id);
   if (!profile) throw noLoginProfile(user.name);
   return { user, profile };
@@ -78,8 +74,7 @@ export async function setLoginProfileResetRequired(
   meta: RequestMeta,
 ): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await findUserByName(tx, accountId, name);
-    if (!user) throw noSuchUser(name);
+    const user = await requireUserByName(tx, accountId, name);
     if (!(await findLoginProfile(tx, user.id))) throw noLoginProfile(user.name);
     await setPasswordResetRequired(tx, user.id, required);
     await recordAudit(tx, deps, meta, {
@@ -95,8 +90,7 @@ export async function setLoginProfileResetRequired(
 /** Removes the user's console password (its access keys keep working) and ends its console sessions. */
 export async function deleteLoginProfile(deps: Deps, accountId: string, name: string, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await findUserByName(tx, accountId, name);
-    if (!user) throw noSuchUser(name);
+    const user = await requireUserByName(tx, accountId, name);
     if (!(await deleteLoginProfileRow(tx, user.id))) throw noLoginProfile(user.name);
     await deleteSessionsOfPrincipal(tx, user.id);
     await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeleteLoginProfile', target: { id: user.id, name: user.name } });

@@ -1,3 +1,4 @@
+import { noSuchUser, requireUserByName } from './user-lookup.ts';
 import { findAccount, findRootUser, updateRootPasswordHash } from '../accounts/account.repository.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
@@ -41,9 +42,6 @@ export interface NewUser {
   permissionsBoundary?: string;
 }
 
-function noSuchUser(name: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The user with name ${name} cannot be found.`, { field: 'userName' });
-}
 
 export async function createUser(deps: Deps, accountId: string, input: NewUser, actor: Actor, meta: RequestMeta): Promise<UserRecord> {
   const name = validateUserName('userName', input.name);
@@ -114,8 +112,7 @@ function alreadyExists(name: string): GatehouseError {
 }
 
 export async function getUser(deps: Deps, accountId: string, name: string): Promise<UserRecord> {
-  const user = await findUserByName(deps.db, accountId, name);
-  if (!user) throw noSuchUser(name);
+  const user = await requireUserByName(deps.db, accountId, name);
   return user;
 }
 
@@ -134,8 +131,7 @@ export async function deleteUser(
   options: { refuseWhileDependents?: boolean } = {},
 ): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const user = await findUserByName(tx, accountId, name);
-    if (!user) throw noSuchUser(name);
+    const user = await requireUserByName(tx, accountId, name);
     if (options.refuseWhileDependents) {
       if (await findLoginProfile(tx, user.id)) {
         throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete login profile first.');
@@ -183,8 +179,7 @@ export async function setUserPassword(
   options: { profile?: 'create' | 'update' } = {},
 ): Promise<'created' | 'updated'> {
   assertHashable(password);
-  const user = await findUserByName(deps.db, accountId, name);
-  if (!user) throw noSuchUser(name);
+  const user = await requireUserByName(deps.db, accountId, name);
   const assertProfileState = async (exists: boolean) => {
     if (options.profile === 'create' && exists) {
       throw new GatehouseError('EntityAlreadyExists', `Login Profile for user ${user.name} already exists.`);
@@ -204,7 +199,7 @@ export async function setUserPassword(
   const passwordHash = await deps.hasher.hash(password);
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await findUserByName(tx, accountId, name))) throw noSuchUser(name);
+    await requireUserByName(tx, accountId, name);
     const existing = await findLoginProfile(tx, user.id);
     await assertProfileState(existing !== null);
     const outcome = await upsertLoginProfile(tx, {

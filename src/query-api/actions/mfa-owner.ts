@@ -1,7 +1,6 @@
 import { type Principal, loadPrincipal } from '../../accounts/principal.ts';
 import { type MfaDeps, relyingPartyOf } from '../../mfa/mfa.service.ts';
-import { GatehouseError } from '../../shared/errors.ts';
-import { findUserByName } from '../../users/user.repository.ts';
+import { noSuchUser, requireUserByName } from '../../users/user-lookup.ts';
 import type { ActionContext } from '../action.ts';
 
 /** The MFA services' dependencies for an Action. */
@@ -13,9 +12,9 @@ export function mfaDepsOf(ctx: ActionContext): MfaDeps {
 export async function mfaOwnerOf(ctx: ActionContext, userName: string | undefined): Promise<Principal> {
   const { principal } = ctx.caller;
   if (userName === undefined) return principal;
-  const user = await findUserByName(ctx.deps.db, principal.accountId, userName);
-  const owner = user ? await loadPrincipal(ctx.deps.db, principal.accountId, user.id) : null;
-  if (!owner) throw new GatehouseError('NoSuchEntity', `The user with name ${userName} cannot be found.`);
+  const user = await requireUserByName(ctx.deps.db, principal.accountId, userName);
+  const owner = await loadPrincipal(ctx.deps.db, principal.accountId, user.id);
+  if (!owner) throw noSuchUser(userName);
   return owner;
 }
 
