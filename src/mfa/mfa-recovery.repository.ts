@@ -178,6 +178,15 @@ export async function listPhoneMessages(db: Db, options: { recipient?: string; s
   }));
 }
 
+/**
+ * Takes a queued message for sending; false when another request or worker took it first,
+ * so each message goes to the provider once.
+ */
+export async function claimPhoneMessage(db: Db, id: string): Promise<boolean> {
+  const result = await db.updateTable('phone_outbox').set({ status: 'sending' }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function settlePhoneMessage(db: Db, id: string, status: 'sent' | 'failed' | 'queued', reply: string, at: string): Promise<void> {
   await db
     .updateTable('phone_outbox')

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { insertPhoneMessage, listPhoneMessages, settlePhoneMessage } from './mfa-recovery.repository.ts';
+import { claimPhoneMessage, insertPhoneMessage, listPhoneMessages, settlePhoneMessage } from './mfa-recovery.repository.ts';
 
 /**
  * One-time codes by SMS or voice call. Messages are written to the phone outbox in the
@@ -50,10 +50,11 @@ export async function queuePhoneCode(
   });
 }
 
-/** Hands queued messages to the configured provider; returns how many it accepted. */
+/** Hands queued messages to the configured provider, each once (claimed first); returns how many it accepted. A refused one is queued again. */
 export async function deliverPhoneMessages(db: Db, clock: Clock, gatewayUrl: string): Promise<number> {
   let sent = 0;
   for (const message of await listPhoneMessages(db, { status: 'queued', limit: 50 })) {
+    if (!(await claimPhoneMessage(db, message.id))) continue;
     let status: 'sent' | 'queued' = 'queued';
     let reply: string;
     try {

@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { makeAccount } from '../../test/support/fixtures.ts';
+import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { listPhoneMessages } from './mfa-recovery.repository.ts';
+import { deliverPhoneMessages, queuePhoneCode } from './phone-gateway.ts';
+
+describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
+  let t: TestContext;
+  let server: Server;
+  let url: string;
+  let answer = 202;
+  const received: Array<{ to: string; channel: string; text: string }> = [];
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        received.push(JSON.parse(body) as { to: string; channel: string; text: string });
+        response.statusCode = answer;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/send`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await t.close();
+  });
+
+  it('sends each queued message once, even with two deliveries at the same time, and requeues refused ones', async () => {
+    const account = await makeAccount(t.deps);
+    const queue = (to: string, code: string) =>
+      t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.clock, { accountId: account.id, to, channel: 'sms', code, purpose: 'confirm this phone' }));
+    answer = 500;
+    await queue('+15550000001', '111111');
+    expect(await deliverPhoneMessages(t.deps.db, t.clock, url)).toBe(0);
+    expect((await listPhoneMessages(t.deps.db, { recipient: '+15550000001', limit: 5 }))[0]?.status).toBe('queued');
+
+    answer = 202;
+    await queue('+15550000002', '222222');
+    await queue('+15550000003', '333333');
+    received.length = 0;
+    const [a, b] = await Promise.all([deliverPhoneMessages(t.deps.db, t.clock, url), deliverPhoneMessages(t.deps.db, t.clock, url)]);
+    expect(a + b).toBe(3);
+    expect(received.map((r) => r.to).sort()).toEqual(['+15550000001', '+15550000002', '+15550000003']);
+    expect(received.find((r) => r.to === '+15550000002')?.text).toContain('222222');
+    for (const to of ['+15550000001', '+15550000002', '+15550000003']) {
+      expect((await listPhoneMessages(t.deps.db, { recipient: to, limit: 5 }))[0]?.status).toBe('sent');
+    }
+  });
+});
