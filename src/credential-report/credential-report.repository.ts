@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { lastPasswordSignIns } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 
 /** Everything one report needs, read in a few queries per account. */
@@ -25,14 +25,8 @@ export async function reportSources(db: Db, accountId: string) {
     .where('enabled_at', 'is not', null)
     .where('principal_id', 'is not', null)
     .execute();
-  const lastLogins = await db
-    .selectFrom('audit_events')
-    .select(['actor_id', sql<string>`max(time)`.as('last')])
-    .where('account_id', '=', accountId)
-    .where('event_name', '=', 'ConsoleLogin')
-    .where('outcome', '=', 'Success')
-    .groupBy('actor_id')
-    .execute();
+  // When the root user and each user last signed in with their password (as GetUser's PasswordLastUsed).
+  const lastLogins = await lastPasswordSignIns(db, accountId, [accountId, ...users.map((u) => u.id)]);
   return { account, users, keys, mfa, lastLogins };
 }
 

@@ -58,11 +58,10 @@ function keyColumns(key: Key | undefined): string[] {
 
 /** Builds the CSV: the root row first, then each IAM user by name. */
 export async function buildCredentialReport(deps: Deps, accountId: string): Promise<string> {
-  const { account, users, keys, mfa, lastLogins } = await reportSources(deps.db, accountId);
+  const { account, users, keys, mfa, lastLogins: lastLogin } = await reportSources(deps.db, accountId);
   if (!account) throw new GatehouseError('NoSuchEntity', 'The account does not exist.');
   const policy = await getPasswordPolicy(deps, accountId);
   const mfaOn = new Set(mfa.map((m) => m.principal_id));
-  const lastLogin = new Map(lastLogins.map((l) => [l.actor_id, l.last]));
   const keysOf = (principalId: string) => keys.filter((k) => k.principal_id === principalId).slice(0, 2);
   const rows: string[][] = [];
   const rootKeys = keysOf(accountId);
