@@ -36,27 +36,31 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
   if (config.throttle.hardStop > 100) {
     warnings.push(`THROTTLE_HARD_STOP is ${config.throttle.hardStop}: guessing may go on past 100 consecutive failures (NIST's ceiling).`);
   }
-  acceptPreviousKeys(secretKey, config.previousSecretKeys);
-  const hasher = new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit });
-  const guard = createGuard(config, database.db, secretKey, options.clock ?? systemClock);
+  const deps = buildDeps(config, database, secretKey, options.clock ?? systemClock);
   return {
     database,
     warnings,
     async close() {
-      await guard.close();
+      await deps.guard.close();
       await database.close();
     },
-    deps: {
-      db: database.db,
-      dialect: database.dialect,
-      clock: options.clock ?? systemClock,
-      hasher,
-      guard,
-      sessionIdleMs: config.sessionIdleMinutes * MINUTE,
-      sessionMaxMs: config.sessionMaxHours * HOUR,
-      mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },
-      secretKey,
-    },
+    deps,
+  };
+}
+
+/** The services' dependencies on an open database (the tests build theirs with this too, on a frozen clock). */
+export function buildDeps(config: Config, database: Pick<DatabaseHandle, 'db' | 'dialect'>, secretKey: Buffer, clock: Clock): AppDeps {
+  acceptPreviousKeys(secretKey, config.previousSecretKeys);
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    hasher: new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+    guard: createGuard(config, database.db, secretKey, clock),
+    sessionIdleMs: config.sessionIdleMinutes * MINUTE,
+    sessionMaxMs: config.sessionMaxHours * HOUR,
+    mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },
+    secretKey,
   };
 }
 

@@ -2,12 +2,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type AppDeps, buildApp } from '../../src/app.ts';
 import { configFrom, type Config } from '../../src/config/config.ts';
 import type { DialectName } from '../../src/db/database.ts';
-import { PasswordHasher } from '../../src/passwords/password-hasher.ts';
-import { FrozenClock, HOUR, MINUTE } from '../../src/shared/clock.ts';
+import { buildDeps } from '../../src/runtime.ts';
+import { FrozenClock } from '../../src/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
-import { createGuard } from '../../src/throttle/guard.ts';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 
@@ -51,17 +50,7 @@ export async function createTestContext(dialect: DialectName, env: Record<string
   const database = await createTestDatabase(dialect);
   const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...LENIENT_THROTTLE, ...env });
   const clock = new FrozenClock();
-  const deps: AppDeps = {
-    db: database.handle.db,
-    dialect,
-    clock,
-    hasher: new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
-    guard: createGuard(config, database.handle.db, TEST_SECRET_KEY, clock),
-    sessionIdleMs: config.sessionIdleMinutes * MINUTE,
-    sessionMaxMs: config.sessionMaxHours * HOUR,
-    mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },
-    secretKey: TEST_SECRET_KEY,
-  };
+  const deps: AppDeps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
   const app = await buildApp(config, deps, { logger: false });
   await app.ready();
   return {
