@@ -241,7 +241,7 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     await makeUser(t.deps, account.id, 'kim');
     const { throttle } = t.deps.guard;
     const subject = { identifier: userIdentifier(account.id, 'kim'), deviceId: null };
-    for (let i = 0; i < 3; i++) await throttle.recordFailure(subject, 'password', '198.51.100.9', t.clock.now());
+    for (let i = 0; i < 3; i++) await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
     await diagnoseSignIn(t.deps, { kind: 'user', accountRef: `lock-${dialect}`, userName: 'kim' }, SYSTEM_META);
     const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('template', '=', 'sign-in-diagnosis').executeTakeFirstOrThrow();
     expect(mail.recipient).toBe(account.email);
@@ -254,7 +254,7 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     const account = await makeAccount(t.deps);
     const { throttle } = t.deps.guard;
     const subject = { identifier: rootIdentifier(account.email), deviceId: null };
-    for (let i = 0; i < 3; i++) await throttle.recordFailure(subject, 'password', '198.51.100.9', t.clock.now());
+    for (let i = 0; i < 3; i++) await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
     expect((await throttle.state(subject, 'password', t.clock.now())).stopped).toBe(true);
     await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
     const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('recipient', '=', account.email).where('template', '=', 'sign-in-diagnosis').executeTakeFirstOrThrow();

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import type { WebContext } from '../web/web-context.ts';
+import type { RiskLevel } from '../throttle/throttle.ts';
 import { CHECK_MESSAGES } from './security-check.service.ts';
 
 /**
@@ -13,12 +14,15 @@ import { CHECK_MESSAGES } from './security-check.service.ts';
  */
 export async function passFormGate(web: WebContext, request: FastifyRequest, metricLabel: string): Promise<void> {
   const { throttle, check, metrics } = web.deps.guard;
-  if (!(await throttle.admitSource(request.ip, web.deps.clock.now()))) {
+  const now = web.deps.clock.now();
+  if (!(await throttle.admitSource(request.ip, now))) {
     metrics.throttle(metricLabel);
     throw new GatehouseError('Throttled', 'Too many requests came from your network. Wait a minute, then try again.');
   }
   const presented = (request.body as Record<string, unknown> | undefined)?.altcha;
-  const problem = await check.verify(typeof presented === 'string' ? presented : undefined);
+  // These forms always ask for the check: at least the lowest level, more when the network or the service is at risk.
+  const required = Math.max(1, await throttle.risk(null, request.ip, now)) as RiskLevel;
+  const problem = await check.verify(typeof presented === 'string' ? presented : undefined, required);
   if (problem) {
     if (problem !== 'missing') metrics.checksRefused++;
     throw invalid('altcha', CHECK_MESSAGES[problem]);

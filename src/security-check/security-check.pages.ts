@@ -1,5 +1,6 @@
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
+import type { RiskLevel } from '../throttle/throttle.ts';
 import { CHECK_MESSAGES, type CheckProblem } from './security-check.service.ts';
 
 /**
@@ -7,13 +8,13 @@ import { CHECK_MESSAGES, type CheckProblem } from './security-check.service.ts';
  * browser without any puzzle to look at or listen to), what it is, and what to do
  * without JavaScript. The widget puts its answer in the form's `altcha` field.
  */
-export function securityCheckField(problem?: CheckProblem | null): SafeHtml {
+export function securityCheckField(problem?: CheckProblem | null, level: RiskLevel = 1): SafeHtml {
   return html`<fieldset class="security-check" aria-describedby="security-check-about">
   <legend>Security check</legend>
   ${problem ? alertBox(CHECK_MESSAGES[problem]) : ''}
   <p id="security-check-about" class="muted">Your browser does a few seconds of work to show this is not an automated guessing program. There is nothing to read, type or listen to; it starts by itself.</p>
   <link rel="stylesheet" href="/static/altcha/altcha.css">
-  <altcha-widget challenge="/security-check/challenge" name="altcha" auto="onload" configuration='{"hideFooter":true,"hideLogo":true}'></altcha-widget>
+  <altcha-widget challenge="/security-check/challenge${level > 1 ? `?level=${level}` : ''}" name="altcha" auto="onload" configuration='{"hideFooter":true,"hideLogo":true}'></altcha-widget>
   <noscript><p class="alert alert-warning">The security check needs JavaScript. Everything else on this page works without it; turn JavaScript on for this site to send the form, or <a href="/signin/help#security-check">see other ways to get help</a>.</p></noscript>
   <p class="links"><a href="/signin/help#security-check">Trouble with the security check?</a></p>
 </fieldset>
@@ -21,7 +22,7 @@ export function securityCheckField(problem?: CheckProblem | null): SafeHtml {
 }
 
 /** Root sign-in again, with the security check, after risk rose. */
-export function rootCheckPage(csrf: string, email: string, problem: CheckProblem): string {
+export function rootCheckPage(csrf: string, email: string, problem: CheckProblem, level: RiskLevel): string {
   return page({
     title: 'Root user sign-in',
     body: html`<section class="card narrow">
@@ -31,7 +32,7 @@ export function rootCheckPage(csrf: string, email: string, problem: CheckProblem
     <input type="hidden" name="email" value="${email}">
     <p>Email: <strong>${email}</strong></p>
     ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', autofocus: true })}
-    ${securityCheckField(problem)}
+    ${securityCheckField(problem, level)}
     <button type="submit">Sign in</button>
   </form>
   <p class="links"><a href="/signin/forgot">Forgot password?</a> · <a href="/signin/help">I can't sign in</a></p>
@@ -40,7 +41,7 @@ export function rootCheckPage(csrf: string, email: string, problem: CheckProblem
 }
 
 /** IAM user sign-in again, with the security check, after risk rose. */
-export function iamCheckPage(csrf: string, accountRef: string, userName: string, problem: CheckProblem): string {
+export function iamCheckPage(csrf: string, accountRef: string, userName: string, problem: CheckProblem, level: RiskLevel): string {
   const shown = /^\d{12}$/.test(accountRef) ? formatAccountId(accountRef) : accountRef;
   return page({
     title: 'IAM user sign-in',
@@ -51,7 +52,7 @@ export function iamCheckPage(csrf: string, accountRef: string, userName: string,
     ${csrfField(csrf)}
     ${field({ label: 'User name', name: 'userName', autocomplete: 'username', value: userName })}
     ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', autofocus: true })}
-    ${securityCheckField(problem)}
+    ${securityCheckField(problem, level)}
     <button type="submit">Sign in</button>
   </form>
   <p class="links"><a href="/signin/forgot?account=${accountRef}">Forgot password?</a> · <a href="/signin/help">I can't sign in</a></p>

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { RiskLevel } from '../throttle/throttle.ts';
 import type { WebContext } from '../web/web-context.ts';
 
 const widget = fileURLToPath(import.meta.resolve('altcha/external'));
@@ -23,15 +24,22 @@ export async function securityCheckRoutes(app: FastifyInstance, { web }: { web: 
     app.get(path, async (_request, reply) => reply.header('Cache-Control', 'public, max-age=3600').type(file.type).send(file.body));
   }
 
-  app.get('/security-check/challenge', async (request, reply) => {
+  // `level` is the risk the form was shown at (a sign-in whose identifier is at risk asks for more
+  // than its network alone would); the verifier requires the risk at the moment of the attempt
+  // anyway, so asking for less only earns a refused check.
+  app.get<{ Querystring: { level?: string } }>('/security-check/challenge', async (request, reply) => {
     const { throttle, check, metrics } = web.deps.guard;
     const now = web.deps.clock.now();
     if (!(await throttle.store.take(`challenge:${request.ip}`, CHALLENGE_RULE, now.getTime()))) {
       metrics.throttle('challenge');
       return reply.status(429).header('Retry-After', '2').send({ message: 'Too many security checks requested. Wait a moment.' });
     }
-    const level = Math.max(1, await throttle.risk(null, request.ip, now)) as 1 | 2 | 3;
+    const level = Math.max(requestedLevel(request.query.level), await throttle.risk(null, request.ip, now)) as RiskLevel;
     metrics.checksIssued++;
     return reply.send(await check.issue(level));
   });
+}
+
+function requestedLevel(raw: string | undefined): RiskLevel {
+  return raw === '2' || raw === '3' ? (Number(raw) as RiskLevel) : 1;
 }

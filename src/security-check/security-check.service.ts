@@ -16,7 +16,7 @@ const ALGORITHM = 'PBKDF2/SHA-256';
 export const CHECK_FIELD = { altcha: { max: 4096, optional: true } } as const;
 
 /** Why a presented check was not accepted; each has its own message on the page. */
-export type CheckProblem = 'missing' | 'expired' | 'invalid' | 'replayed';
+export type CheckProblem = 'missing' | 'expired' | 'invalid' | 'replayed' | 'too-easy';
 
 /** What the page says for each problem; the form always carries a fresh challenge with it. */
 export const CHECK_MESSAGES: Record<CheckProblem, string> = {
@@ -24,6 +24,7 @@ export const CHECK_MESSAGES: Record<CheckProblem, string> = {
   expired: 'The security check expired — it has been refreshed; try again.',
   invalid: 'The security check could not be verified — it has been refreshed; try again.',
   replayed: 'That security check was already used — it has been refreshed; try again.',
+  'too-easy': 'More caution is needed now, so the security check asks for more work — it has been refreshed; try again.',
 };
 
 /**
@@ -46,8 +47,9 @@ export class SecurityCheck {
     this.#keySecret = hmac(secretKey, 'gatehouse security check key v1').toString('hex');
   }
 
-  /** A new challenge; each risk level above the first doubles the expected work. */
-  async issue(level: RiskLevel): Promise<Challenge> {
+  /** A new challenge; each risk level above the first doubles the expected work. Level 0 is issued as 1. */
+  async issue(requested: RiskLevel): Promise<Challenge> {
+    const level = Math.max(1, requested);
     const work = this.settings.work * 2 ** Math.max(0, level - 1);
     const expires = this.clock.now().getTime() + CHECK_LIFETIME_MS;
     return createChallenge({
@@ -61,13 +63,17 @@ export class SecurityCheck {
     });
   }
 
-  /** Checks a presented payload (the widget's base64 JSON) and spends it. */
-  async verify(presented: string | undefined): Promise<CheckProblem | null> {
+  /**
+   * Checks a presented payload (the widget's base64 JSON) and spends it. `required` is the risk
+   * at the moment of the attempt: a solution to an easier challenge (issued when risk was lower,
+   * or asked for at a lower level) is refused, so the work always matches the risk.
+   */
+  async verify(presented: string | undefined, required: RiskLevel): Promise<CheckProblem | null> {
     if (!presented) return 'missing';
     const payload = decode(presented);
     if (!payload) return 'invalid';
     const now = this.clock.now().getTime();
-    const expires = payload.challenge.parameters.data?.expires;
+    const { expires, level } = payload.challenge.parameters.data ?? {};
     const result = await verifySolution({
       challenge: payload.challenge,
       solution: payload.solution,
@@ -75,8 +81,9 @@ export class SecurityCheck {
       hmacSignatureSecret: this.#signatureSecret,
       hmacKeySignatureSecret: this.#keySecret,
     }).catch(() => null);
-    if (!result || !result.verified || typeof expires !== 'number') return 'invalid';
+    if (!result || !result.verified || typeof expires !== 'number' || typeof level !== 'number') return 'invalid';
     if (expires <= now) return 'expired';
+    if (level < required) return 'too-easy';
     const claimed = await this.store.claimOnce(`check:${payload.challenge.signature}`, expires, now);
     return claimed ? null : 'replayed';
   }

@@ -8,7 +8,7 @@ import { chooseUserTypePage, iamSignInPage, rootFailedPage, rootPasswordPage } f
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
 import { CHECK_FIELD } from '../security-check/security-check.service.ts';
 import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
-import { guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
+import { type GuardDecision, abandonSignIn, guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
 
 const REMEMBER_DAYS = 90;
 
@@ -37,9 +37,9 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     const { email, password, altcha } = readForm(request, { email: { max: 254 }, password: { max: 1024 }, ...CHECK_FIELD });
     // Throttles and the security check come first: nothing is hashed for a refused attempt.
     const decision = await guardSignIn(web.deps, request, { kind: 'root', email }, altcha);
-    if (decision.kind === 'check') return html(reply).status(401).send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem));
+    if (decision.kind === 'check') return html(reply).status(401).send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem, decision.level));
     if (decision.kind === 'refused') return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply)));
-    const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled);
+    const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled).catch(abandon(decision));
     await settleSignIn(web.deps, request, reply, decision, result, metaOf(request), (age) => web.cookieOptions(age));
     if (!result.ok) return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply), result.reference));
     return signedIn(reply, result);
@@ -70,9 +70,9 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     const ref = accountRefOrThrow(request.params.ref);
     const { userName, password, altcha } = readForm(request, { userName: { max: 128 }, password: { max: 1024 }, ...CHECK_FIELD });
     const decision = await guardSignIn(web.deps, request, { kind: 'user', accountRef: ref, userName }, altcha);
-    if (decision.kind === 'check') return html(reply).status(401).send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem));
+    if (decision.kind === 'check') return html(reply).status(401).send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem, decision.level));
     if (decision.kind === 'refused') return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
-    const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled);
+    const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled).catch(abandon(decision));
     await settleSignIn(web.deps, request, reply, decision, result, metaOf(request), (age) => web.cookieOptions(age));
     if (!result.ok) return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true, result.reference));
     reply.setCookie(
@@ -89,6 +89,14 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     reply.clearCookie(web.sessionCookie, web.cookieOptions());
     return reply.redirect('/signin', 303);
   });
+
+  /** An attempt that ends in an error (overload, a database failure) was never answered: its failure is given back. */
+  function abandon(decision: Extract<GuardDecision, { kind: 'proceed' }>) {
+    return async (error: unknown): Promise<never> => {
+      await abandonSignIn(web.deps, decision);
+      throw error;
+    };
+  }
 
   function signedIn(reply: FastifyReply, result: Extract<SignInResult, { ok: true }>) {
     reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());

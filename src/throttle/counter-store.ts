@@ -10,6 +10,16 @@ export interface CounterStore {
   level(key: string, rule: BucketRule, nowMs: number): Promise<number>;
   /** Adds one consecutive failure at `key` and returns the new count. */
   addFailure(key: string, nowIso: string): Promise<number>;
+  /**
+   * Adds one failure at `key` only if its count is still `expected` (0 when there is none):
+   * one compare-and-set, so of several requests that read the same count exactly one wins.
+   */
+  addFailureIf(key: string, expected: number, nowIso: string): Promise<boolean>;
+  /**
+   * Takes back one failure at `key` (never below zero). When the count is still `added` (nobody
+   * counted another since), the time of the last failure goes back to `previousAt` as well.
+   */
+  removeFailure(key: string, added: FailureCount, previousAt: string | null): Promise<void>;
   failures(key: string): Promise<FailureCount | null>;
   clearFailures(key: string): Promise<void>;
   /** True only for the first claim of `key` before `expiresMs`: single-use markers. */

@@ -47,6 +47,43 @@ export class DatabaseCounterStore implements CounterStore {
     return Number(row.failures);
   }
 
+  async addFailureIf(key: string, expected: number, nowIso: string): Promise<boolean> {
+    if (expected === 0) {
+      const row = await this.db
+        .insertInto('throttle_failures')
+        .values({ key, failures: 1, last_failure_at: nowIso })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ failures: 1, last_failure_at: (eb) => eb.ref('excluded.last_failure_at') })
+            .where('throttle_failures.failures', '=', 0),
+        )
+        .returning('key')
+        .executeTakeFirst();
+      return row !== undefined;
+    }
+    const result = await this.db
+      .updateTable('throttle_failures')
+      .set({ failures: expected + 1, last_failure_at: nowIso })
+      .where('key', '=', key)
+      .where('failures', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async removeFailure(key: string, added: FailureCount, previousAt: string | null): Promise<void> {
+    const untouched = sql<boolean>`failures = ${added.failures} and last_failure_at = ${added.lastFailureAt}`;
+    await this.db
+      .updateTable('throttle_failures')
+      .set({
+        failures: sql<number>`failures - 1`,
+        ...(previousAt ? { last_failure_at: sql<string>`case when ${untouched} then ${previousAt} else last_failure_at end` } : {}),
+      })
+      .where('key', '=', key)
+      .where('failures', '>', 0)
+      .execute();
+  }
+
   async failures(key: string): Promise<FailureCount | null> {
     const row = await this.db
       .selectFrom('throttle_failures')

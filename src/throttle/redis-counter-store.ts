@@ -24,6 +24,24 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return n
 `;
 
+// Compare-and-set: one more failure only while the count is still the one the caller read.
+const ADD_FAILURE_IF = `
+local n = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+if n ~= tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], 'failures', n + 1, 'last', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+const REMOVE_FAILURE = `
+local n = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+if n <= 0 then return 0 end
+local untouched = n == tonumber(ARGV[1]) and redis.call('HGET', KEYS[1], 'last') == ARGV[2]
+redis.call('HSET', KEYS[1], 'failures', n - 1)
+if untouched and ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'last', ARGV[3]) end
+return n
+`;
+
 /** Counters in Redis (`REDIS_URL`), for deployments whose database should not take every attempt. */
 export class RedisCounterStore implements CounterStore {
   readonly #redis: Redis;
@@ -45,6 +63,14 @@ export class RedisCounterStore implements CounterStore {
 
   async addFailure(key: string, nowIso: string): Promise<number> {
     return Number(await this.#redis.eval(ADD_FAILURE, 1, this.#prefix + 'f:' + key, nowIso, FAILURE_TTL_MS));
+  }
+
+  async addFailureIf(key: string, expected: number, nowIso: string): Promise<boolean> {
+    return Number(await this.#redis.eval(ADD_FAILURE_IF, 1, this.#prefix + 'f:' + key, nowIso, FAILURE_TTL_MS, expected)) === 1;
+  }
+
+  async removeFailure(key: string, added: FailureCount, previousAt: string | null): Promise<void> {
+    await this.#redis.eval(REMOVE_FAILURE, 1, this.#prefix + 'f:' + key, added.failures, added.lastFailureAt, previousAt ?? '');
   }
 
   async failures(key: string): Promise<FailureCount | null> {

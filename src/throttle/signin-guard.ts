@@ -5,7 +5,7 @@ import type { Deps } from '../shared/deps.ts';
 import { afterResponse } from '../recovery/after-response.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
 import { findAccountByRef } from '../accounts/account.repository.ts';
-import type { Subject } from './throttle.ts';
+import type { Reservation, RiskLevel, Subject } from './throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
 
 export type SignInIdentity = { kind: 'root'; email: string } | { kind: 'user'; accountRef: string; userName: string };
@@ -16,12 +16,22 @@ export type SignInIdentity = { kind: 'root'; email: string } | { kind: 'user'; a
  *   signed in to this identifier before) that browser's own bucket is (generic failure page);
  * - `check`: risk is up and no valid security check came with the form (form again, with the check);
  * - `proceed`: check the password, unless `throttled` (back-off or hard stop), in which case
- *   the service refuses it unhashed and the page is the generic failure all the same.
+ *   the service refuses it unhashed and the page is the generic failure all the same. An
+ *   attempt that proceeds unthrottled already counts as a failure (see `Throttle.reserve`):
+ *   `settleSignIn` clears the count on success, `abandonSignIn` gives it back when no answer came.
  */
 export type GuardDecision =
   | { kind: 'refused' }
-  | { kind: 'check'; problem: CheckProblem }
-  | { kind: 'proceed'; subject: Subject; throttled: boolean; resolved: ResolvedIdentity };
+  | { kind: 'check'; problem: CheckProblem; level: RiskLevel }
+  /** `failures`: the subject's count with this attempt in it (or, when throttled, as it stands). */
+  | {
+      kind: 'proceed';
+      subject: Subject;
+      throttled: boolean;
+      failures: number;
+      reservation: Extract<Reservation, { reserved: true }> | null;
+      resolved: ResolvedIdentity;
+    };
 
 type ResolvedIdentity = { kind: 'root'; emailKey: string } | { kind: 'user'; accountId: string | null; userNameKey: string };
 
@@ -51,20 +61,29 @@ export async function guardSignIn(
   // An authentic cookie for another identifier earns nothing here: the source pays as well.
   if (byDevice && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
   const subject: Subject = { identifier, deviceId };
-  // One read of the subject's failures serves both the risk and the back-off.
-  const state = await throttle.state(subject, 'password', now);
-  if ((await throttle.risk(state.failures, request.ip, now)) > 0) {
-    const problem = await check.verify(presentedCheck);
+  // The attempt takes its place in the subject's failure count before anything is checked,
+  // so parallel attempts cannot all pass on one stale reading of the count.
+  const reservation = await throttle.reserve(subject, 'password', now);
+  const failures = reservation.reserved ? reservation.prior : reservation.state.failures;
+  const level = await throttle.risk(failures, request.ip, now);
+  if (level > 0) {
+    const problem = await check.verify(presentedCheck, level);
     if (problem) {
+      if (reservation.reserved) await throttle.refund(subject, 'password', reservation);
       if (problem !== 'missing') metrics.checksRefused++;
       metrics.signIn('check_required');
-      return { kind: 'check', problem };
+      return { kind: 'check', problem, level };
     }
     metrics.checksSolved++;
   }
   // Not checked at all while waiting out a back-off or stopped.
-  const throttled = state.stopped || state.waitUntil !== null;
-  return { kind: 'proceed', subject, throttled, resolved };
+  if (!reservation.reserved) return { kind: 'proceed', subject, throttled: true, failures, reservation: null, resolved };
+  return { kind: 'proceed', subject, throttled: false, failures: reservation.failures, reservation, resolved };
+}
+
+/** The attempt ended without an answer (the hasher was overloaded, an error): its reserved failure is given back. */
+export async function abandonSignIn(deps: Deps, decision: Extract<GuardDecision, { kind: 'proceed' }>): Promise<void> {
+  if (decision.reservation) await deps.guard.throttle.refund(decision.subject, 'password', decision.reservation);
 }
 
 /** Counts the outcome; on success the browser gets (or renews) its device cookie for this identifier. */
@@ -95,8 +114,8 @@ export async function settleSignIn(
     return;
   }
   metrics.signIn('failure');
-  const failures = await throttle.recordFailure(subject, 'password', request.ip, deps.clock.now());
-  if (failures === throttle.settings.hardStop && !subject.deviceId) {
+  await throttle.countFailure(request.ip, deps.clock.now());
+  if (decision.failures === throttle.settings.hardStop && !subject.deviceId) {
     afterResponse(reply, deps, () => onHardStop(deps, decision.resolved, subject.identifier, meta));
   }
 }

@@ -24,6 +24,17 @@ export interface SubjectState {
   stopped: boolean;
 }
 
+/**
+ * An attempt's place in the subject's failure count: `reserved` with the count before it
+ * (`prior`) and with it (`failures`), or refused unchecked with the state that refused it.
+ */
+export type Reservation =
+  | { reserved: true; prior: number; failures: number; at: string; previousAt: string | null }
+  | { reserved: false; state: SubjectState };
+
+/** Reads and compare-and-sets one reservation may lose to others before it counts as refused. */
+const MAX_RESERVATION_RACES = 1000;
+
 /** Risk 0 needs no security check; each level above doubles its work. */
 export type RiskLevel = 0 | 1 | 2 | 3;
 
@@ -74,12 +85,45 @@ export class Throttle {
   }
 
 
-  /** Counts a failure against the subject, its network and the whole service; returns the subject's new count. */
-  async recordFailure(subject: Subject, factor: Factor, ip: string, now: Date): Promise<number> {
+  /**
+   * Counts an attempt as a failure *before* it is checked, if the subject may be checked at
+   * all now (not backing off, not stopped). The count is one compare-and-set on what was read,
+   * so when many requests race, each reservation sees the count the one before it left: no
+   * more attempts are ever checked than the back-off allows, whatever the concurrency. A
+   * success then clears the count (`recordSuccess`); an attempt that ends unchecked gives
+   * its failure back (`refund`).
+   */
+  async reserve(subject: Subject, factor: Factor, now: Date): Promise<Reservation> {
+    const key = this.failureKey(subject, factor);
+    let state: SubjectState = { failures: 0, waitUntil: null, stopped: false };
+    for (let race = 0; race < MAX_RESERVATION_RACES; race++) {
+      const count = await this.store.failures(key);
+      state = this.#stateOf(count?.failures ?? 0, count?.lastFailureAt ?? null, now);
+      if (state.stopped || state.waitUntil) return { reserved: false, state };
+      const at = now.toISOString();
+      if (await this.store.addFailureIf(key, state.failures, at)) {
+        return { reserved: true, prior: state.failures, failures: state.failures + 1, at, previousAt: count?.lastFailureAt ?? null };
+      }
+    }
+    // Lost every race: that many attempts are being checked already; this one is not.
+    return { reserved: false, state };
+  }
+
+  /**
+   * Gives back a reserved failure for an attempt that was not checked after all (the security
+   * check was asked for, the hasher was overloaded), with the time of the failure before it, so
+   * unchecked attempts never stretch a back-off.
+   */
+  async refund(subject: Subject, factor: Factor, reservation: Extract<Reservation, { reserved: true }>): Promise<void> {
+    const added = { failures: reservation.failures, lastFailureAt: reservation.at };
+    await this.store.removeFailure(this.failureKey(subject, factor), added, reservation.previousAt);
+  }
+
+  /** A checked attempt failed: its network and the whole service get riskier (the subject's count was reserved). */
+  async countFailure(ip: string, now: Date): Promise<void> {
     const ms = now.getTime();
     await this.store.take(`netfail:${networkOf(ip)}`, NETWORK_FAILURE_RULE, ms);
     await this.store.take('allfail', this.#globalFailureRule, ms);
-    return this.store.addFailure(this.failureKey(subject, factor), now.toISOString());
   }
 
   /** A success clears the counter of the path it came by (the device's, or the identifier's). */
