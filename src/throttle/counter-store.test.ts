@@ -59,6 +59,24 @@ describe.each(setups)('counter store: $name', (setup) => {
     expect(await stores[0].failures('id:password:root:victim@example.com')).toBeNull();
   });
 
+  it('lets exactly one of 50 racing compare-and-sets add a failure, and a refund puts the count and its time back', async () => {
+    const key = 'id:password:root:race@example.com';
+    const at = (s: number) => new Date(now + s * 1000).toISOString();
+    const first = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.addFailureIf(key, 0, at(1))));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    const second = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.addFailureIf(key, 1, at(2))));
+    expect(second.filter(Boolean)).toHaveLength(1);
+    expect(await stores[0].addFailureIf(key, 1, at(3))).toBe(false);
+    expect(await stores[0].failures(key)).toEqual({ failures: 2, lastFailureAt: at(2) });
+    await stores[1].removeFailure(key, { failures: 2, lastFailureAt: at(2) }, at(1));
+    expect(await stores[0].failures(key)).toEqual({ failures: 1, lastFailureAt: at(1) });
+    // Someone counted another failure since: the count goes down, the newer time stays.
+    expect(await stores[0].addFailureIf(key, 1, at(4))).toBe(true);
+    await stores[1].removeFailure(key, { failures: 1, lastFailureAt: at(1) }, null);
+    expect(await stores[0].failures(key)).toEqual({ failures: 1, lastFailureAt: at(4) });
+    await stores[0].clearFailures(key);
+  });
+
   it('lets exactly a bucket\'s burst through when 50 requests race for it, then refills with time', async () => {
     const rule = { burst: 10, intervalMs: 6_000 };
     const taken = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.take('ip:203.0.113.9', rule, now)));
