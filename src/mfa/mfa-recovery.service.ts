@@ -15,7 +15,7 @@ import { recordFailureReference, recordRefusal } from '../support/support-refere
 import { formatTime } from '../mail/mail-templates.ts';
 import { MFA_REQUIRED, holdForMfa } from './mfa-signin.service.ts';
 import { mailRootAboutRecovery } from './mfa-mail.ts';
-import { codesPaused, countCodeFailure, resetCodeFailures } from './mfa-throttle.ts';
+import { resetCodeFailures, spendCodeTry } from './mfa-throttle.ts';
 import { extendSignInStep, findSignInStep } from './mfa.repository.ts';
 import {
   type RecoveryRecord,
@@ -377,14 +377,11 @@ export async function confirmPhone(deps: Deps, principal: Principal, code: strin
   if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
   const throttleKey = `phone:${principal.accountId}`;
   const pending = await findPhoneVerification(deps.db, principal.accountId);
-  const paused = await codesPaused(deps.db, deps, throttleKey);
+  const paused = !(await spendCodeTry(deps.db, deps, throttleKey));
   const right =
     !paused && pending !== null && pending.expiresAt > deps.clock.now().toISOString() && matchesHash(`${principal.accountId}:${code.trim()}`, pending.secretHash);
+  if (!right) throw invalid('code', 'That code is not right or has expired. Send a new one.');
   await deps.db.transaction().execute(async (tx) => {
-    if (!right) {
-      if (!paused) await countCodeFailure(tx, deps, throttleKey);
-      return;
-    }
     await resetCodeFailures(tx, throttleKey);
     await setRootPhone(tx, principal.accountId, pending!.phone);
     await deletePhoneVerification(tx, principal.accountId);
@@ -396,7 +393,6 @@ export async function confirmPhone(deps: Deps, principal: Principal, code: strin
       links: [],
     });
   });
-  if (!right) throw invalid('code', 'That code is not right or has expired. Send a new one.');
 }
 
 export async function setRecoveryWaitHours(deps: Deps, principal: Principal, hoursInput: string, meta: RequestMeta): Promise<void> {

@@ -268,20 +268,32 @@ export async function saveThrottle(db: Db, principalId: string, state: ThrottleS
     .execute();
 }
 
-/** Counts one more failure in a single statement (no lost updates) and returns the new count. */
-export async function incrementThrottle(db: Db, principalId: string, now: string): Promise<number> {
-  const row = await db
-    .insertInto('mfa_throttle')
-    .values({ principal_id: principalId, failures: 1, blocked_until: null, updated_at: now })
-    .onConflict((oc) => oc.column('principal_id').doUpdateSet((eb) => ({ failures: eb('mfa_throttle.failures', '+', 1), updated_at: now })))
-    .returning('failures')
-    .executeTakeFirstOrThrow();
-  return Number(row.failures);
-}
-
-/** Sets the pause for the failure count it was computed from; a newer count's pause is not overwritten. */
-export async function setThrottlePause(db: Db, principalId: string, failures: number, blockedUntil: string | null): Promise<void> {
-  await db.updateTable('mfa_throttle').set({ blocked_until: blockedUntil }).where('principal_id', '=', principalId).where('failures', '=', failures).execute();
+/**
+ * Moves the count from `expected` (0: no row) to `next` in one compare-and-set: true for the
+ * one request whose reading was still current, false for every other.
+ */
+export async function replaceThrottle(db: Db, principalId: string, expected: number, next: ThrottleState, now: string): Promise<boolean> {
+  if (expected === 0) {
+    const row = await db
+      .insertInto('mfa_throttle')
+      .values({ principal_id: principalId, failures: next.failures, blocked_until: next.blockedUntil, updated_at: now })
+      .onConflict((oc) =>
+        oc
+          .column('principal_id')
+          .doUpdateSet({ failures: next.failures, blocked_until: next.blockedUntil, updated_at: now })
+          .where('mfa_throttle.failures', '=', 0),
+      )
+      .returning('principal_id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+  const result = await db
+    .updateTable('mfa_throttle')
+    .set({ failures: next.failures, blocked_until: next.blockedUntil, updated_at: now })
+    .where('principal_id', '=', principalId)
+    .where('failures', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function clearThrottle(db: Db, principalId: string): Promise<void> {

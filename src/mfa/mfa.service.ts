@@ -6,7 +6,7 @@ import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { validatePath } from '../shared/validation.ts';
 import { notifyMfaChange } from './mfa-mail.ts';
-import { codesPaused, countCodeFailure, resetCodeFailures } from './mfa-throttle.ts';
+import { resetCodeFailures, spendCodeTry } from './mfa-throttle.ts';
 import {
   type MfaDevice,
   acceptTotpStep,
@@ -198,15 +198,13 @@ export async function resyncVirtualDevice(
   const device = await findDeviceBySerial(deps.db, serial);
   if (!device || device.principalId !== owner.id || device.kind !== 'totp') throw noSuchDevice(serial);
   const nowStep = stepAt(deps.clock.now());
-  const paused = await codesPaused(deps.db, deps, owner.id);
+  const paused = !(await spendCodeTry(deps.db, deps, owner.id));
   const step = paused ? null : consecutiveSteps(openSecret(deps, device), a, b, nowStep, RESYNC_WINDOW);
   const fresh = step !== null && (device.totpLastStep === null || step > device.totpLastStep);
   await deps.db.transaction().execute(async (tx) => {
     if (fresh) {
       await setTotpSync(tx, device.id, step! + 1, step! + 1 - nowStep);
       await resetCodeFailures(tx, owner.id);
-    } else if (!paused) {
-      await countCodeFailure(tx, deps, owner.id);
     }
     await recordAudit(tx, deps, meta, {
       accountId: owner.accountId,
@@ -234,20 +232,22 @@ export async function verifyTotpCode(
   code: string,
 ): Promise<{ ok: true } | { ok: false; reason: 'MfaThrottled' | 'WrongCode' | 'ReplayedCode' }> {
   const trimmed = code.trim();
-  if (await codesPaused(deps.db, deps, principalId)) return { ok: false, reason: 'MfaThrottled' };
+  // The try is spent before the compare, so parallel guesses cannot outrun the pause.
+  if (!(await spendCodeTry(deps.db, deps, principalId))) return { ok: false, reason: 'MfaThrottled' };
   const now = deps.clock.now();
   const steps = isCodeShape(trimmed)
     ? matchingSteps(openSecret(deps, device), trimmed, stepAt(now) + device.totpOffset, SIGN_IN_WINDOW)
     : [];
   const step = steps.find((s) => device.totpLastStep === null || s > device.totpLastStep);
-  return deps.db.transaction().execute(async (tx) => {
-    if (step !== undefined && (await acceptTotpStep(tx, device.id, step, now.toISOString()))) {
+  const accepted =
+    step !== undefined &&
+    (await deps.db.transaction().execute(async (tx) => {
+      if (!(await acceptTotpStep(tx, device.id, step, now.toISOString()))) return false;
       await resetCodeFailures(tx, principalId);
-      return { ok: true as const };
-    }
-    await countCodeFailure(tx, deps, principalId);
-    return { ok: false as const, reason: steps.length > 0 ? ('ReplayedCode' as const) : ('WrongCode' as const) };
-  });
+      return true;
+    }));
+  if (accepted) return { ok: true };
+  return { ok: false, reason: steps.length > 0 ? 'ReplayedCode' : 'WrongCode' };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Deps } from '../shared/deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { hashSecret, matchesHash, randomBase32 } from '../shared/secrets.ts';
 import { notifyMfaChange } from './mfa-mail.ts';
-import { codesPaused, countCodeFailure, resetCodeFailures } from './mfa-throttle.ts';
+import { resetCodeFailures, spendCodeTry } from './mfa-throttle.ts';
 import { recoveryCodeCounts, replaceRecoveryCodes, unusedRecoveryCodes, useRecoveryCode } from './mfa.repository.ts';
 
 /** Ten codes, each 16 base32 characters (80 bits), shown once as `xxxx-xxxx-xxxx-xxxx`. */
@@ -55,7 +55,7 @@ export async function recoveryCodeStatus(db: Db, principalId: string): Promise<{
 /**
  * Spends one recovery code, in the caller's transaction: true when it was unused and
  * is now used. Every unused code is compared (in constant time), whichever matches.
- * Wrong codes count towards the same throttle as wrong TOTP codes.
+ * Each try is spent from the same throttle as TOTP codes before any compare.
  */
 export async function spendRecoveryCode(
   tx: Db,
@@ -64,17 +64,14 @@ export async function spendRecoveryCode(
   principal: Pick<Principal, 'accountId' | 'id'>,
   code: string,
 ): Promise<{ ok: true; left: number } | { ok: false; reason: 'MfaThrottled' | 'WrongCode' }> {
-  if (await codesPaused(tx, deps, principal.id)) return { ok: false, reason: 'MfaThrottled' };
+  if (!(await spendCodeTry(tx, deps, principal.id))) return { ok: false, reason: 'MfaThrottled' };
   const presented = normalise(code);
   const unused = await unusedRecoveryCodes(tx, principal.id);
   let match: string | null = null;
   for (const candidate of unused) {
     if (matchesHash(presented, candidate.hash) && match === null) match = candidate.id;
   }
-  if (!match || !(await useRecoveryCode(tx, match, deps.clock.now().toISOString()))) {
-    await countCodeFailure(tx, deps, principal.id);
-    return { ok: false, reason: 'WrongCode' };
-  }
+  if (!match || !(await useRecoveryCode(tx, match, deps.clock.now().toISOString()))) return { ok: false, reason: 'WrongCode' };
   await resetCodeFailures(tx, principal.id);
   const left = unused.length - 1;
   await notifyMfaChange(tx, deps, meta, principal.accountId, principal.id, { kind: 'recovery-code-used', left });
