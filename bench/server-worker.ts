@@ -21,7 +21,7 @@ process.on('message', (message: ServerWorkerMessage) => {
   if (message.type === 'probe-start') probe.start();
   else if (message.type === 'probe-stop') reply({ type: 'probe-reading', reading: probe.stop() });
   else if (message.type === 'throttle-production') {
-    const production = loadConfig({ TRUST_PROXY: 'true' });
+    const production = loadConfig({ TRUST_PROXY: 'loopback' });
     runtime.deps.guard.throttle = new Throttle(runtime.deps.guard.throttle.store, production.throttle, production.securityCheck);
     reply({ type: 'throttle-ready' });
   } else if (message.type === 'stop') {

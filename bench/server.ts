@@ -38,7 +38,7 @@ export const PASSED_THROUGH_ENV = [
 const ROOT_PASSWORD = 'bench root password for setup 1';
 
 const BENCH_THROTTLE = {
-  TRUST_PROXY: 'true',
+  TRUST_PROXY: 'loopback',
   THROTTLE_IP_BURST: '1000000',
   THROTTLE_NETWORK_BURST: '1000000',
   THROTTLE_FREE_FAILURES: '1000000',
@@ -121,7 +121,7 @@ async function startIn(dir: string, workers: number): Promise<BenchServer> {
     },
     async throttleAsInProduction() {
       if (cluster) return cluster.throttleAsInProduction();
-      const production = loadConfig({ TRUST_PROXY: 'true' });
+      const production = loadConfig({ TRUST_PROXY: 'loopback' });
       deps.guard.throttle = new Throttle(deps.guard.throttle.store, production.throttle, production.securityCheck);
     },
     async createAccessKey(userName) {

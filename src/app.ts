@@ -72,8 +72,8 @@ export async function buildApp(
           },
     genReqId: () => randomBase32(10),
     bodyLimit: 128 * 1024,
-    // Fastify accepts a hop count too; its types list only the other forms.
-    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    // The right-most X-Forwarded-For address that is not one of these proxies is the client's.
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   } satisfies FastifyServerOptions);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assertConsoleAllowed } from '../policies/console-authorization.ts';
 import { GatehouseError } from '../shared/errors.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
@@ -37,7 +38,7 @@ export async function accountAliasRoutes(app: FastifyInstance, { web }: { web: W
         csrf: web.csrfToken(request, reply),
         origin: web.origin,
         alias: who.principal.accountAlias,
-        notice: NOTICES[request.query.done ?? ''],
+        notice: ownEntry(NOTICES, request.query.done),
       }),
     );
   });

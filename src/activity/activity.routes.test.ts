@@ -15,7 +15,7 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
   let reference = '';
 
   beforeAll(async () => {
-    t = await createTestContext(dialect, { TRUST_PROXY: 'true' });
+    t = await createTestContext(dialect, { TRUST_PROXY: '127.0.0.1' });
     account = await makeAccount(t.deps, { alias: `act-${dialect}` });
     stranger = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'alice');

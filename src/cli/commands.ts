@@ -42,7 +42,7 @@ function workerCount(flag: unknown, env: string | undefined): number {
   return n;
 }
 
-export const commands: Record<string, Command> = {
+const COMMANDS: Record<string, Command> = {
   serve: {
     summary: 'Migrate (on the embedded default or with --migrate) and serve HTTP.',
     help: `Usage: gatehouse serve [--migrate] [--workers N]
@@ -228,3 +228,6 @@ Root access keys can do everything in the account: prefer an IAM user's key.`,
   ...purgeCommands(withRuntime),
   ...secretKeyCommands(withRuntime),
 };
+
+/** Every command by its words ("user create"); a Map, so a typed `toString` or `__proto__` names none. */
+export const commands: ReadonlyMap<string, Command> = new Map(Object.entries(COMMANDS));

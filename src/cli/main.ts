@@ -2,7 +2,7 @@ import { type Command, UsageError, parse, reportError } from './cli-io.ts';
 import { commands } from './commands.ts';
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
+  const lines = [...commands].map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
   return `Usage: gatehouse <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nEach command takes --help; commands that print take --json.`;
 }
 
@@ -10,7 +10,7 @@ function usage(): string {
 function resolve(argv: string[]): { name: string; command: Command; rest: string[] } | null {
   for (const words of [2, 1]) {
     const name = argv.slice(0, words).join(' ');
-    const command = commands[name];
+    const command = commands.get(name);
     if (command) return { name, command, rest: argv.slice(words) };
   }
   return null;

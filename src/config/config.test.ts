@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configFrom, loadConfig } from './config.ts';
 
 function problem(env: Record<string, string>): string {
   try {
@@ -59,7 +59,7 @@ describe('configuration', () => {
       ARGON2_PARALLELISM: '2',
       HASH_CONCURRENCY: '4',
       HASH_QUEUE_LIMIT: '10',
-      TRUST_PROXY: '1',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
     });
     expect(config).toMatchObject({
       port: 3000,
@@ -73,7 +73,7 @@ describe('configuration', () => {
       argon2: { memoryCost: 65536, timeCost: 3, parallelism: 2 },
       hashConcurrency: 4,
       hashQueueLimit: 10,
-      trustProxy: 1,
+      trustProxy: ['10.0.0.0/8', '127.0.0.1'],
     });
     expect(config.secretKey?.toString('hex')).toBe(key);
     expect(loadConfig({ SECRET_KEY: Buffer.alloc(32, 9).toString('base64') }).secretKey).toEqual(Buffer.alloc(32, 9));
@@ -100,8 +100,38 @@ describe('configuration', () => {
     [{ SESSION_IDLE_MINUTES: '0' }, 'SESSION_IDLE_MINUTES'],
     [{ HASH_CONCURRENCY: '0' }, 'HASH_CONCURRENCY'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1,proxy.internal' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/255.0.0.0' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1,' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'fe80::1%eth0' }, 'TRUST_PROXY'],
   ])('rejects %j with a message naming the key', (env, key) => {
     expect(problem(env)).toContain(key);
+  });
+
+  it('takes TRUST_PROXY as a list of proxy addresses and CIDR ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8 ' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback,uniquelocal' }).trustProxy).toEqual(['loopback', 'uniquelocal']);
+  });
+
+  it('refuses TRUST_PROXY=true, saying what to set instead', () => {
+    expect(problem({ TRUST_PROXY: 'true' })).toContain(
+      'TRUST_PROXY=true would trust addresses the client writes; set the addresses of the proxies in front instead (e.g. 10.0.0.0/8,127.0.0.1)',
+    );
+    expect(() => configFrom({ TRUST_PROXY: 'TRUE' })).toThrowError(/TRUST_PROXY=true would trust addresses the client writes/);
+  });
+
+  it('refuses a hop count, which the HTTP server would not honour, saying what to set instead', () => {
+    expect(problem({ TRUST_PROXY: '1' })).toContain(
+      'TRUST_PROXY=1 is a hop count, which cannot tell a proxy from a client that connects directly and writes X-Forwarded-For itself; set the addresses of the proxies in front instead (e.g. 10.0.0.0/8,127.0.0.1)',
+    );
+  });
+
+  it('refuses a TRUST_PROXY range that holds every address, as true would', () => {
+    expect(problem({ TRUST_PROXY: '10.0.0.1,0.0.0.0/0' })).toContain('TRUST_PROXY range 0.0.0.0/0 holds every address');
+    expect(problem({ TRUST_PROXY: '::/0' })).toContain('TRUST_PROXY range ::/0 holds every address');
   });
 
   it('reports every bad key at once', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 /**
@@ -47,8 +48,14 @@ export interface Config {
   readonly hashConcurrency: number;
   /** Hashes allowed to wait; beyond it requests get 503 at once. `HASH_QUEUE_LIMIT`, default 64. */
   readonly hashQueueLimit: number;
-  /** Trust `X-Forwarded-For` from a proxy in front. `TRUST_PROXY` (true/false or a hop count), default false. */
-  readonly trustProxy: boolean | number;
+  /**
+   * The proxies in front, whose `X-Forwarded-*` headers are believed: their addresses and
+   * CIDR ranges (or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`). A request's
+   * address is the right-most one in `X-Forwarded-For` that is not one of them. `TRUST_PROXY`,
+   * comma-separated; default false (the connection's own address). `true` and hop counts are
+   * refused: neither can tell a proxy from a client that writes the header itself.
+   */
+  readonly trustProxy: false | readonly string[];
   /** Throttling of sign-in and recovery attempts; see `ThrottleSettings` for each key. */
   readonly throttle: ThrottleSettings;
   /** The proof-of-work security check; see `SecurityCheckSettings` for each key. */
@@ -218,11 +225,43 @@ function parseSecretKey(raw: string | undefined, problems: string[], name = 'SEC
   return key;
 }
 
-function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number {
+/** proxy-addr's names for well-known ranges, which Fastify accepts among the proxy addresses. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const PROXY_EXAMPLE = 'e.g. 10.0.0.0/8,127.0.0.1';
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): false | readonly string[] {
   const text = raw?.trim();
   if (!text || text === 'false') return false;
-  if (text === 'true') return true;
-  if (/^\d+$/.test(text)) return Number(text);
-  problems.push('TRUST_PROXY must be true, false or a hop count');
-  return false;
+  if (text.toLowerCase() === 'true') {
+    problems.push(`TRUST_PROXY=true would trust addresses the client writes; set the addresses of the proxies in front instead (${PROXY_EXAMPLE})`);
+    return false;
+  }
+  // Fastify no longer honours a hop count: the peer it would trust is never checked.
+  if (/^\d+$/.test(text)) {
+    problems.push(
+      `TRUST_PROXY=${text} is a hop count, which cannot tell a proxy from a client that connects directly and writes X-Forwarded-For itself; set the addresses of the proxies in front instead (${PROXY_EXAMPLE})`,
+    );
+    return false;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.map(proxyEntryProblem).filter((problem) => problem !== null);
+  if (bad.length > 0) {
+    problems.push(...bad);
+    return false;
+  }
+  return Object.freeze(entries);
+}
+
+function proxyEntryProblem(entry: string): string | null {
+  if (PROXY_RANGE_NAMES.has(entry)) return null;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = address.includes('%') ? 0 : isIP(address);
+  if (version === 0 || rest.length > 0) {
+    return `TRUST_PROXY must list proxy addresses or CIDR ranges, comma-separated (${PROXY_EXAMPLE}); "${entry.slice(0, 64)}" is neither`;
+  }
+  if (prefix === undefined) return null;
+  const max = version === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `TRUST_PROXY range ${entry.slice(0, 64)} needs a prefix length from 1 to ${max}`;
+  if (Number(prefix) === 0) return `TRUST_PROXY range ${entry} holds every address, so it would trust addresses the client writes; list only the proxies in front`;
+  return null;
 }

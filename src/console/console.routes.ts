@@ -3,6 +3,7 @@ import { type OwnPasswordStatus, getOwnPasswordStatus } from '../password-policy
 import { describeRules } from '../passwords/password-rules.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 import { changeOwnPassword } from '../users/user.service.ts';
 import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { readForm } from '../web/forms.ts';
@@ -75,7 +76,7 @@ ${activityNotices}
   app.get<{ Querystring: { done?: string } }>('/console/security-credentials', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
-    const notice = NOTICES[request.query.done ?? ''];
+    const notice = ownEntry(NOTICES, request.query.done);
     const status = await getOwnPasswordStatus(web.deps, who.principal);
     const csrf = web.csrfToken(request, reply);
     const mfa = await mfaCredentialsSection(web.deps, who.principal, csrf);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf } from '../accounts/principal.ts';
 import { assertConsoleAllowed } from '../policies/console-authorization.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
@@ -63,7 +64,7 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
   app.get<{ Querystring: { done?: string } }>('/console/password-policy', async (request, reply) => {
     const who = await administrator(request, reply);
     if (!who) return reply;
-    return send(reply, 200, await render(who, web.csrfToken(request, reply), null, {}, NOTICES[request.query.done ?? '']));
+    return send(reply, 200, await render(who, web.csrfToken(request, reply), null, {}, ownEntry(NOTICES, request.query.done)));
   });
 
   app.post('/console/password-policy', async (request, reply) => {

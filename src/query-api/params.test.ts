@@ -24,7 +24,7 @@ describe('Query parameter parser', () => {
       Buffer.from('Action=TagUser&Version=2010-05-08&UserName=al%2Bice&Tags.member.2.Key=b&Tags.member.2.Value=&Tags.member.1.Key=a&Tags.member.1.Value=x+y'),
       [],
     );
-    expect(readParams('TagUser', ACTIONS.TagUser!.params, params)).toEqual({
+    expect(readParams('TagUser', ACTIONS.get('TagUser')!.params, params)).toEqual({
       UserName: 'al+ice',
       Tags: [
         { Key: 'a', Value: 'x y' },
@@ -32,7 +32,7 @@ describe('Query parameter parser', () => {
       ],
     });
     const create = collectParameters(Buffer.from('Action=CreateUser&Version=2010-05-08&UserName=a&Tags='), []);
-    expect(readParams('CreateUser', ACTIONS.CreateUser!.params, create)).toEqual({ UserName: 'a', Tags: [] });
+    expect(readParams('CreateUser', ACTIONS.get('CreateUser')!.params, create)).toEqual({ UserName: 'a', Tags: [] });
   });
 
   it('reads a list inside a struct list (ContextEntries.member.N.ContextKeyValues.member.M)', () => {
@@ -41,13 +41,13 @@ describe('Query parameter parser', () => {
       '&ContextEntries.member.1.ContextKeyName=aws%3ASourceIp&ContextEntries.member.1.ContextKeyType=ipList' +
       '&ContextEntries.member.1.ContextKeyValues.member.2=10.0.0.2&ContextEntries.member.1.ContextKeyValues.member.1=10.0.0.1' +
       '&ContextEntries.member.2.ContextKeyName=aws%3AUserAgent';
-    const read = readParams('SimulateCustomPolicy', ACTIONS.SimulateCustomPolicy!.params, collectParameters(Buffer.from(body), []));
+    const read = readParams('SimulateCustomPolicy', ACTIONS.get('SimulateCustomPolicy')!.params, collectParameters(Buffer.from(body), []));
     expect(read.ContextEntries).toEqual([
       { ContextKeyName: 'aws:SourceIp', ContextKeyType: 'ipList', ContextKeyValues: ['10.0.0.1', '10.0.0.2'] },
       { ContextKeyName: 'aws:UserAgent', ContextKeyValues: [] },
     ]);
     const base = 'Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=%7B%7D&ActionNames.member.1=iam%3AGetUser&ContextEntries.member.1.ContextKeyName=aws%3Ax1';
-    const read2 = (extra: string) => () => readParams('SimulateCustomPolicy', ACTIONS.SimulateCustomPolicy!.params, collectParameters(Buffer.from(base + extra), []));
+    const read2 = (extra: string) => () => readParams('SimulateCustomPolicy', ACTIONS.get('SimulateCustomPolicy')!.params, collectParameters(Buffer.from(base + extra), []));
     expect(read2('&ContextEntries.member.1.ContextKeyValues.member.2=a')).toThrowError(/numbered from 1 without gaps/);
     expect(read2('&ContextEntries.member.1.ContextKeyValues=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
     expect(read2('&ContextEntries.member.1.ContextKeyName.member.1=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
@@ -57,11 +57,11 @@ describe('Query parameter parser', () => {
 
   it('reports every constraint violation in one AWS-style message', () => {
     const params = collectParameters(Buffer.from('Action=ListUsers&Version=2010-05-08&MaxItems=0&PathPrefix=nope'), []);
-    expect(() => readParams('ListUsers', ACTIONS.ListUsers!.params, params)).toThrowError(
+    expect(() => readParams('ListUsers', ACTIONS.get('ListUsers')!.params, params)).toThrowError(
       "2 validation errors detected: Value at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*; Value at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1",
     );
     const missing = collectParameters(Buffer.from('Action=DeleteUser&Version=2010-05-08'), []);
-    expect(() => readParams('DeleteUser', ACTIONS.DeleteUser!.params, missing)).toThrowError(
+    expect(() => readParams('DeleteUser', ACTIONS.get('DeleteUser')!.params, missing)).toThrowError(
       "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null",
     );
     expect(() => collectParameters(Buffer.from('A=%E0%A4%A'), [])).toThrowError(/percent escape/);
@@ -69,7 +69,7 @@ describe('Query parameter parser', () => {
   });
 
   it('never throws anything but a client error, whatever the body and Action (fuzzed)', () => {
-    const names = Object.keys(ACTIONS);
+    const names = [...ACTIONS.keys()];
     const name = fc.oneof(
       fc.constantFrom('UserName', 'Tags', 'TagKeys', 'MaxItems', 'Marker', 'Status', 'Password', 'DurationSeconds', 'HardExpiry', 'Path'),
       fc.constantFrom('Tags.member.1.Key', 'Tags.member.1.Value', 'Tags.member.2.Key', 'TagKeys.member.1', 'TagKeys.member.0', 'Tags.member.9999.Key', 'Tags.member.x.Key'),
@@ -90,7 +90,7 @@ describe('Query parameter parser', () => {
         const body = [`Action=${action}`, ...pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`)].join('&');
         const result = outcome(() => {
           const params = collectParameters(Buffer.from(body), []);
-          readParams(action, ACTIONS[action]!.params, params);
+          readParams(action, ACTIONS.get(action)!.params, params);
         });
         expect(['ok', 'ValidationError']).toContain(result);
       }),
@@ -123,7 +123,7 @@ describe.each(DIALECTS)('Query API endpoint under fuzzed requests on %s', (diale
     );
     const body = fc.oneof(
       fc.string({ maxLength: 300 }),
-      fc.constantFrom(...Object.keys(ACTIONS)).chain((a) => fc.string({ maxLength: 100 }).map((rest) => `Action=${a}&Version=2010-05-08&${rest}`)),
+      fc.constantFrom(...[...ACTIONS.keys()]).chain((a) => fc.string({ maxLength: 100 }).map((rest) => `Action=${a}&Version=2010-05-08&${rest}`)),
     );
     const headerValue = fc.string({ maxLength: 30 }).filter((v) => !/[\r\n\0]/.test(v) && v === v.trim());
     await fc.assert(

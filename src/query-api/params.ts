@@ -1,4 +1,5 @@
 import { GatehouseError } from '../shared/errors.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 
 /**
  * Declarative parameter specs for each Action, and the reader that turns the flat
@@ -137,15 +138,15 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
 
   for (const [name, value] of params) {
     if (name === 'Action' || name === 'Version') continue;
-    const direct = spec[name];
+    const direct = ownEntry(spec, name);
     if (direct && direct.kind !== 'list' && direct.kind !== 'structList') continue;
     if (direct && value === '') {
       lists.set(name, lists.get(name) ?? new Map());
       continue;
     }
     const m = /^([A-Za-z]+)\.member\.([^.]+)(?:\.([A-Za-z]+)(?:\.member\.([^.]+))?)?$/.exec(name);
-    const listSpec = m ? spec[m[1]!] : undefined;
-    const fieldSpec = m && m[3] !== undefined && listSpec?.kind === 'structList' && Object.hasOwn(listSpec.fields, m[3]) ? listSpec.fields[m[3]] : undefined;
+    const listSpec = m ? ownEntry(spec, m[1]) : undefined;
+    const fieldSpec = m && listSpec?.kind === 'structList' ? ownEntry(listSpec.fields, m[3]) : undefined;
     const ok =
       m &&
       INDEX.test(m[2]!) &&

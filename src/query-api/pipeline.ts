@@ -46,7 +46,7 @@ export async function handleQuery(deps: AppDeps, signingKeys: SigningKeyCache, r
   onService(serviceOfVersion(version));
 
   const actionName = params.get('Action');
-  const action = actionName !== undefined ? ACTIONS[actionName] : undefined;
+  const action = actionName !== undefined ? ACTIONS.get(actionName) : undefined;
   if (!action || VERSIONS[action.service] !== version) {
     throw new GatehouseError('InvalidAction', `Could not find operation ${(actionName ?? '').slice(0, 64)} for version ${(version ?? '').slice(0, 16)}`);
   }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../shared/own-entry.ts';
 import { sha256 } from '../shared/secrets.ts';
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is %XX (upper-case). */
@@ -35,7 +36,7 @@ export function canonicalRequest(input: CanonicalInput): string {
     input.method,
     input.path,
     canonicalQueryString(input.queryPairs),
-    input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(input.headers[name])}\n`).join(''),
+    input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(ownEntry(input.headers, name))}\n`).join(''),
     input.signedHeaders.join(';'),
     input.payloadHash,
   ].join('\n');

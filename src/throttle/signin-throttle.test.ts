@@ -30,7 +30,7 @@ function comparable(r: LightMyRequestResponse) {
 describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: 'true' });
+    t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: '127.0.0.1' });
   });
   afterAll(() => t.close());
 

@@ -7,6 +7,7 @@ import { listPendingHelpRequests } from '../recovery/help-request.repository.ts'
 import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
+import { ownEntry } from '../shared/own-entry.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn } from '../web/guard.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
@@ -50,7 +51,7 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
   app.get<{ Querystring: { done?: string } }>('/console/users', async (request, reply) => {
     const who = await administrator(request, reply, 'iam:ListUsers');
     if (!who) return reply;
-    return send(reply, 200, await usersPage(who, web.csrfToken(request, reply), {}, {}, NOTICES[request.query.done ?? '']));
+    return send(reply, 200, await usersPage(who, web.csrfToken(request, reply), {}, {}, ownEntry(NOTICES, request.query.done)));
   });
 
   app.post('/console/users', async (request, reply) => {
@@ -86,7 +87,7 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
   app.get<{ Params: { name: string }; Querystring: { done?: string } }>('/console/users/:name', async (request, reply) => {
     const who = await administrator(request, reply, 'iam:GetUser', request.params.name);
     if (!who) return reply;
-    return send(reply, 200, await userPage(who, request.params.name, web.csrfToken(request, reply), undefined, NOTICES[request.query.done ?? '']));
+    return send(reply, 200, await userPage(who, request.params.name, web.csrfToken(request, reply), undefined, ownEntry(NOTICES, request.query.done)));
   });
 
   app.post<{ Params: { name: string } }>('/console/users/:name/password', async (request, reply) => {

@@ -10,7 +10,11 @@ import type { PatternPart } from './wildcard.ts';
  */
 export type TemplatePart = PatternPart | { kind: 'variable'; key: string; name: string; fallback: string | null };
 
-const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
+const ESCAPES = new Map([
+  ['*', '*'],
+  ['?', '?'],
+  ['$', '$'],
+]);
 
 function pushLiteral(parts: TemplatePart[], text: string): void {
   if (!text) return;
@@ -24,8 +28,8 @@ function readVariable(text: string, start: number): { part: TemplatePart; end: n
   const close = text.indexOf('}', start + 2);
   if (close < 0) return null;
   const inner = text.slice(start + 2, close);
-  const escaped = ESCAPES[inner.trim()];
-  if (escaped !== undefined && inner.trim().length === 1) return { part: { kind: 'literal', text: escaped }, end: close + 1 };
+  const escaped = ESCAPES.get(inner.trim());
+  if (escaped !== undefined) return { part: { kind: 'literal', text: escaped }, end: close + 1 };
   const comma = inner.indexOf(',');
   if (comma < 0) {
     const name = inner.trim();
