@@ -39,6 +39,17 @@ export interface AppDeps extends Deps {
 
 const STYLESHEET = readFileSync(new URL('./web/static/gatehouse.css', import.meta.url));
 
+/**
+ * Fastify's form of `TRUST_PROXY`. A hop count is a function of our own: Fastify treats a bare
+ * number as "trust nothing", since it cannot know the nearest hop is a proxy; here the operator
+ * has said so. `hop` 0 is the connection's peer, 1 the entry it appended, and so on.
+ */
+function trustProxyOption(trust: Config['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return [...trust];
+}
+
 /** Paths whose query string may carry a secret: logged without it. */
 function loggableUrl(url: string): string {
   const q = url.indexOf('?');
@@ -73,7 +84,7 @@ export async function buildApp(
     genReqId: () => randomBase32(10),
     bodyLimit: 128 * 1024,
     // The right-most X-Forwarded-For address that is not one of these proxies is the client's.
-    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
+    trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   } satisfies FastifyServerOptions);

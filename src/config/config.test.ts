@@ -118,15 +118,16 @@ describe('configuration', () => {
 
   it('refuses TRUST_PROXY=true, saying what to set instead', () => {
     expect(problem({ TRUST_PROXY: 'true' })).toContain(
-      'TRUST_PROXY=true would trust addresses the client writes; set the addresses of the proxies in front instead (e.g. 10.0.0.0/8,127.0.0.1)',
+      'TRUST_PROXY=true would trust addresses the client writes; set the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.0/8,127.0.0.1)',
     );
     expect(() => configFrom({ TRUST_PROXY: 'TRUE' })).toThrowError(/TRUST_PROXY=true would trust addresses the client writes/);
   });
 
-  it('refuses a hop count, which the HTTP server would not honour, saying what to set instead', () => {
-    expect(problem({ TRUST_PROXY: '1' })).toContain(
-      'TRUST_PROXY=1 is a hop count, which cannot tell a proxy from a client that connects directly and writes X-Forwarded-For itself; set the addresses of the proxies in front instead (e.g. 10.0.0.0/8,127.0.0.1)',
-    );
+  it('takes a hop count from 1 to 10', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(problem({ TRUST_PROXY: '0' })).toContain('TRUST_PROXY as a hop count must be from 1 to 10');
+    expect(problem({ TRUST_PROXY: '11' })).toContain('TRUST_PROXY as a hop count must be from 1 to 10');
   });
 
   it('refuses a TRUST_PROXY range that holds every address, as true would', () => {

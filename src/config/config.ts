@@ -52,10 +52,11 @@ export interface Config {
    * The proxies in front, whose `X-Forwarded-*` headers are believed: their addresses and
    * CIDR ranges (or proxy-addr's names `loopback`, `linklocal`, `uniquelocal`). A request's
    * address is the right-most one in `X-Forwarded-For` that is not one of them. `TRUST_PROXY`,
-   * comma-separated; default false (the connection's own address). `true` and hop counts are
-   * refused: neither can tell a proxy from a client that writes the header itself.
+   * comma-separated; or a hop count N: the N nearest hops are proxies, whoever they are (for
+   * a Gatehouse no client can reach except through them). Default false (the connection's own
+   * address). `true` is refused: it would take the address the client wrote.
    */
-  readonly trustProxy: false | readonly string[];
+  readonly trustProxy: false | number | readonly string[];
   /** Throttling of sign-in and recovery attempts; see `ThrottleSettings` for each key. */
   readonly throttle: ThrottleSettings;
   /** The proof-of-work security check; see `SecurityCheckSettings` for each key. */
@@ -229,18 +230,17 @@ function parseSecretKey(raw: string | undefined, problems: string[], name = 'SEC
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 const PROXY_EXAMPLE = 'e.g. 10.0.0.0/8,127.0.0.1';
 
-function parseTrustProxy(raw: string | undefined, problems: string[]): false | readonly string[] {
+function parseTrustProxy(raw: string | undefined, problems: string[]): false | number | readonly string[] {
   const text = raw?.trim();
   if (!text || text === 'false') return false;
   if (text.toLowerCase() === 'true') {
-    problems.push(`TRUST_PROXY=true would trust addresses the client writes; set the addresses of the proxies in front instead (${PROXY_EXAMPLE})`);
+    problems.push(`TRUST_PROXY=true would trust addresses the client writes; set the number of proxies in front (e.g. 1) or their addresses (${PROXY_EXAMPLE})`);
     return false;
   }
-  // Fastify no longer honours a hop count: the peer it would trust is never checked.
   if (/^\d+$/.test(text)) {
-    problems.push(
-      `TRUST_PROXY=${text} is a hop count, which cannot tell a proxy from a client that connects directly and writes X-Forwarded-For itself; set the addresses of the proxies in front instead (${PROXY_EXAMPLE})`,
-    );
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 10) return hops;
+    problems.push(`TRUST_PROXY as a hop count must be from 1 to 10 (the proxies in front), or list their addresses (${PROXY_EXAMPLE})`);
     return false;
   }
   const entries = text.split(',').map((entry) => entry.trim());

@@ -10,7 +10,7 @@ const elsewhere = (i: number) => `10.${i + 40}.0.9`;
 
 describe.each(DIALECTS)('the security check is as hard as the risk at the moment of the attempt, on %s', (dialect) => {
   let t: TestContext;
-  beforeAll(async () => (t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: 'true' })));
+  beforeAll(async () => (t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: '127.0.0.1' })));
   afterAll(() => t.close());
 
   async function challenge(browser: Browser, ip: string, query = '') {

@@ -57,7 +57,7 @@ describe.each(stores)('a parallel burst of wrong passwords on $dialect (Redis: $
   describe.each(settings)('with $name', ({ env, bound }) => {
     let t: TestContext;
     beforeAll(async () => {
-      t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: 'true', ...env, ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}) });
+      t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: '127.0.0.1', ...env, ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}) });
     });
     afterAll(() => t.close());
 

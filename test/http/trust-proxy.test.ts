@@ -106,4 +106,26 @@ describe.each(DIALECTS)('TRUST_PROXY on %s', (dialect) => {
       expect(await seenAs(t, account.email, '203.0.113.9', '192.0.2.50')).toBe('192.0.2.50');
     });
   });
+
+  describe('as a hop count', () => {
+    let one: TestContext;
+    let two: TestContext;
+    let account: Awaited<ReturnType<typeof makeAccount>>;
+    beforeAll(async () => {
+      one = await createTestContext(dialect, { TRUST_PROXY: '1' });
+      two = await createTestContext(dialect, { TRUST_PROXY: '2' });
+      account = await makeAccount(one.deps, { email: `hops-${dialect}@example.com` });
+      await makeAccount(two.deps, { email: `hops-${dialect}@example.com` });
+    });
+    afterAll(async () => {
+      await one.close();
+      await two.close();
+    });
+
+    it('takes the address that many hops in from the connection, never one written further left', async () => {
+      expect(await seenAs(one, account.email, '6.6.6.6, 203.0.113.9')).toBe('203.0.113.9');
+      expect(await seenAs(two, account.email, '6.6.6.6, 203.0.113.9, 10.0.0.2')).toBe('203.0.113.9');
+      expect(await seenAs(two, account.email, '203.0.113.9')).toBe('203.0.113.9');
+    });
+  });
 });
