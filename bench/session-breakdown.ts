@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     const withCookies = await bareApp({ cookies: true, securityHeaders: false });
     const withHeaders = await bareApp({ cookies: false, securityHeaders: true });
     const key = Buffer.alloc(32, 1);
+    const who = { principal, context: { 'aws:SourceIp': '127.0.0.1', 'aws:SecureTransport': 'false', 'aws:MultiFactorAuthPresent': 'false' } };
 
     const pieces: Piece[] = [
       { name: 'app.inject GET /console (whole request, no socket)', run: () => app.inject({ method: 'GET', url: '/console', headers: { cookie: cookies } }) },
@@ -109,11 +110,11 @@ async function main(): Promise<void> {
       { name: 'checkSession (1 SELECT through Kysely + SHA-256 compare)', run: () => checkSession(runtime.deps, token) },
       { name: 'loadPrincipal (account + user SELECTs through Kysely)', run: () => loadPrincipal(runtime.deps.db, session.accountId, session.principalId) },
       { name: 'checkSessionWithPrincipal (what signed-in pages use: one joined SELECT)', run: () => checkSessionWithPrincipal(runtime.deps, token) },
-      { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, principal) },
+      { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, who) },
       { name: 'mfaRequiredFor (guard: MFA owed?)', run: () => mfaRequiredFor(runtime.deps.db, principal.id) },
       { name: 'getOwnPasswordStatus (console: expiry warning)', run: () => getOwnPasswordStatus(runtime.deps, principal) },
       { name: 'mfaNudge (console: add MFA?)', run: () => mfaNudge(runtime.deps, principal, false) },
-      { name: 'consoleActivityNotices (console: failures since last sign-in)', run: () => consoleActivityNotices(runtime.deps, principal, 'csrf') },
+      { name: 'consoleActivityNotices (console: failures since last sign-in)', run: () => consoleActivityNotices(runtime.deps, who, 'csrf') },
       { name: 'Kysely: SELECT session by id', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst() },
       { name: 'Kysely: compile that SELECT only', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).compile() },
       { name: 'better-sqlite3: prepare + get (what Kysely does each query)', run: () => raw.prepare('select * from "sessions" where "id" = ?').get(id) },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { accountAliasRoutes } from './accounts/account-alias.routes.ts';
 import { signupRoutes } from './accounts/signup.routes.ts';
 import type { Config } from './config/config.ts';
@@ -28,6 +28,7 @@ import { unlockRoutes } from './throttle/unlock.routes.ts';
 import { throttleConsoleRoutes } from './throttle/throttle-console.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
+import { installRouteAccess } from './web/route-access.ts';
 import { parseFormBody } from './web/forms.ts';
 import { addSecurityHeaders } from './web/security-headers.ts';
 import { WebContext } from './web/web-context.ts';
@@ -67,6 +68,8 @@ export async function buildApp(
     logger?: boolean;
     /** Where log lines go instead of standard output (tests read them back). */
     logStream?: { write(line: string): void };
+    /** Sees every route as it is added, with its options (tests walk the route table with it). */
+    onRoute?: (route: RouteOptions) => void;
   } = {},
 ): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -98,7 +101,8 @@ export async function buildApp(
   // reaching a handler. A feature that needs JSON adds a parser inside its own plugin.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseFormBody });
-  installPageErrorHandler(app);
+  const web = new WebContext(config, deps, deps.secretKey);
+  installPageErrorHandler(app, web);
 
   app.get('/static/gatehouse.css', async (_request, reply) =>
     reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET),
@@ -106,7 +110,9 @@ export async function buildApp(
   app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/', async (_request, reply) => reply.redirect('/signin', 303));
 
-  const web = new WebContext(config, deps, deps.secretKey);
+  // Before any route: every console route's declared access is enforced by this hook.
+  installRouteAccess(app, web);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   await app.register(signinRoutes, { web });
   await app.register(signupRoutes, { web });
   await app.register(consoleRoutes, { web });

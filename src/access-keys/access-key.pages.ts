@@ -13,7 +13,10 @@ export interface KeysCardOptions {
   /** Whose keys, for the heading: null for "your". */
   userName: string | null;
   isRoot: boolean;
-  mayManage: boolean;
+  /** Which forms to show: each is the decision its handler makes. */
+  mayCreate: boolean;
+  mayUpdate: boolean;
+  mayDelete: boolean;
 }
 
 function lastUsed(key: AccessKeyRecord, now: Date): string {
@@ -24,6 +27,7 @@ function lastUsed(key: AccessKeyRecord, now: Date): string {
 /** The "Access keys" card: the keys (never their secrets), and the forms to create, deactivate and delete them. */
 export function accessKeysCard(o: KeysCardOptions): SafeHtml {
   const atLimit = o.keys.length >= MAX_ACCESS_KEYS;
+  const actions = o.mayUpdate || o.mayDelete;
   return html`<section class="card" id="access-keys">
   <h2>Access keys</h2>
   ${o.isRoot
@@ -36,17 +40,17 @@ export function accessKeysCard(o: KeysCardOptions): SafeHtml {
   ${o.keys.length === 0
     ? html`<p>${o.userName ? `${o.userName} has` : 'You have'} no access keys.</p>`
     : html`<table>
-    <thead><tr><th scope="col">Access key ID</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Last used</th>${o.mayManage ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
+    <thead><tr><th scope="col">Access key ID</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Last used</th>${actions ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
     <tbody>${o.keys.map(
-      (k) => html`<tr><td><code>${k.id}</code></td><td>${k.status}</td><td>${relativeTime(k.createdAt, o.now)}</td><td>${lastUsed(k, o.now)}</td>${o.mayManage
+      (k) => html`<tr><td><code>${k.id}</code></td><td>${k.status}</td><td>${relativeTime(k.createdAt, o.now)}</td><td>${lastUsed(k, o.now)}</td>${actions
         ? html`<td>
-        <form method="post" action="${o.actionBase}/${k.id}/status" class="inline-form">${csrfField(o.csrf)}<input type="hidden" name="status" value="${k.status === 'Active' ? 'Inactive' : 'Active'}"><button type="submit" class="link">${k.status === 'Active' ? 'Deactivate' : 'Activate'}</button></form>
-        <form method="post" action="${o.actionBase}/${k.id}/delete" class="inline-form">${csrfField(o.csrf)}<button type="submit" class="link danger">Delete</button></form>
+        ${o.mayUpdate ? html`<form method="post" action="${o.actionBase}/${k.id}/status" class="inline-form">${csrfField(o.csrf)}<input type="hidden" name="status" value="${k.status === 'Active' ? 'Inactive' : 'Active'}"><button type="submit" class="link">${k.status === 'Active' ? 'Deactivate' : 'Activate'}</button></form>` : ''}
+        ${o.mayDelete ? html`<form method="post" action="${o.actionBase}/${k.id}/delete" class="inline-form">${csrfField(o.csrf)}<button type="submit" class="link danger">Delete</button></form>` : ''}
       </td>`
         : ''}</tr>`,
     )}</tbody>
   </table>`}
-  ${o.mayManage
+  ${o.mayCreate
     ? atLimit
       ? html`<p class="muted">Delete a key before creating another.</p>`
       : html`<form method="post" action="${o.actionBase}">${csrfField(o.csrf)}<button type="submit">Create access key</button></form>`

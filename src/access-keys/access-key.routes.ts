@@ -1,48 +1,68 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app.ts';
-import { type Principal, actorOf, userArn } from '../accounts/principal.ts';
+import { actorOf } from '../accounts/principal.ts';
+import { type AccessInput, type ResourceOf, mayUse, param, permission } from '../authz/console-access.ts';
+import type { ConsoleCaller } from '../authz/console-authorization.ts';
+import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
 import { requireUserByName } from '../users/user-lookup.ts';
-import { assertConsoleAllowed, consoleMay } from '../policies/console-authorization.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import type { SafeHtml } from '../shared/html.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { accessKeysCard, newKeyPage } from './access-key.pages.ts';
-import { findUserByName } from '../users/user.repository.ts';
 import { type KeyOwner, createAccessKey, deleteAccessKey, listAccessKeys, updateAccessKeyStatus } from './access-key.service.ts';
 
-/** Whether to offer access-key buttons: the same policy decision the Query API makes. */
-function mayDo(deps: Deps, principal: Principal, action: string, resource: string): Promise<boolean> {
-  return consoleMay(deps, principal, action, resource);
+/** Whose keys: the user the URL names, else the signed-in principal (as the API's UserName defaults to the caller). */
+const keyOwner: ResourceOf = (input, who, deps) => (param(input, 'name') === '' ? signedInPrincipal(input, who, deps) : userInUrl()(input, who, deps));
+
+/** The Query API's permissions for the same changes, on the same resources. */
+export const ACCESS_KEY_ACCESS = {
+  create: permission({ action: 'iam:CreateAccessKey', resource: keyOwner }),
+  update: permission({ action: 'iam:UpdateAccessKey', resource: keyOwner }),
+  delete: permission({ action: 'iam:DeleteAccessKey', resource: keyOwner }),
+};
+
+/** Which access-key forms to offer: the decisions their handlers make. */
+async function keyForms(deps: Deps, who: ConsoleCaller, input: AccessInput) {
+  const [mayCreate, mayUpdate, mayDelete] = await Promise.all([
+    mayUse(deps, who, ACCESS_KEY_ACCESS.create, input),
+    mayUse(deps, who, ACCESS_KEY_ACCESS.update, input),
+    mayUse(deps, who, ACCESS_KEY_ACCESS.delete, input),
+  ]);
+  return { mayCreate, mayUpdate, mayDelete };
+}
+
+function ownKeyOwner(who: ConsoleCaller): KeyOwner {
+  const { principal } = who;
+  return { accountId: principal.accountId, principalId: principal.id, userName: principal.type === 'user' ? principal.name : null };
 }
 
 /** The Access keys card of the Security credentials page: the signed-in principal's own keys. */
-export async function ownAccessKeysSection(deps: Deps, principal: Principal, csrf: string): Promise<SafeHtml> {
-  const owner: KeyOwner = { accountId: principal.accountId, principalId: principal.id, userName: principal.type === 'user' ? principal.name : null };
+export async function ownAccessKeysSection(deps: Deps, who: ConsoleCaller, csrf: string): Promise<SafeHtml> {
   return accessKeysCard({
-    keys: await listAccessKeys(deps, owner),
+    keys: await listAccessKeys(deps, ownKeyOwner(who)),
     csrf,
     now: deps.clock.now(),
     actionBase: '/console/security-credentials/access-keys',
     userName: null,
-    isRoot: principal.type === 'root',
-    mayManage: await mayDo(deps, principal, 'iam:CreateAccessKey', principal.arn),
+    isRoot: who.principal.type === 'root',
+    ...(await keyForms(deps, who, { params: {}, body: {} })),
   });
 }
 
 /** The Access keys card of an administrator's view of a user. */
-export async function adminUserAccessKeysSection(deps: Deps, principal: Principal, user: { id: string; name: string; path: string }, csrf: string): Promise<SafeHtml> {
+export async function adminUserAccessKeysSection(deps: Deps, who: ConsoleCaller, user: { id: string; name: string; path: string }, csrf: string): Promise<SafeHtml> {
   return accessKeysCard({
-    keys: await listAccessKeys(deps, { accountId: principal.accountId, principalId: user.id, userName: user.name }),
+    keys: await listAccessKeys(deps, { accountId: who.principal.accountId, principalId: user.id, userName: user.name }),
     csrf,
     now: deps.clock.now(),
     actionBase: `/console/users/${encodeURIComponent(user.name)}/access-keys`,
     userName: user.name,
     isRoot: false,
-    mayManage: await mayDo(deps, principal, 'iam:CreateAccessKey', userArn(principal.accountId, user.path, user.name)),
+    ...(await keyForms(deps, who, { params: { name: user.name }, body: {} })),
   });
 }
 
@@ -53,50 +73,32 @@ export async function adminUserAccessKeysSection(deps: Deps, principal: Principa
 export async function accessKeyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const deps = web.deps as AppDeps;
 
-  /** Whose keys the URL names, once the signed-in principal may manage them; null after a redirect to sign-in. */
-  async function ownerFor(request: FastifyRequest<{ Params: { name?: string } }>, reply: FastifyReply, action: string) {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return null;
-    const { principal } = who;
-    let owner: KeyOwner;
-    let resource: string;
-    if (request.params.name === undefined) {
-      owner = { accountId: principal.accountId, principalId: principal.id, userName: principal.type === 'user' ? principal.name : null };
-      resource = principal.arn;
-    } else {
-      const user = await requireUserByName(deps.db, principal.accountId, request.params.name);
-      owner = { accountId: principal.accountId, principalId: user.id, userName: user.name };
-      resource = userArn(principal.accountId, user.path, user.name);
-    }
-    await assertConsoleAllowed(deps, who, request, action, resource);
-    const backTo =
-      request.params.name === undefined ? '/console/security-credentials#access-keys' : `/console/users/${encodeURIComponent(owner.userName ?? '')}#access-keys`;
-    return { who, owner, backTo };
+  /** Whose keys the URL names (the decision on them was made before the handler), and where to go back to. */
+  async function ownerOf(request: FastifyRequest<{ Params: { name?: string } }>) {
+    const who = signedInOf(request);
+    if (request.params.name === undefined) return { who, owner: ownKeyOwner(who), backTo: '/console/security-credentials#access-keys' };
+    const user = await requireUserByName(deps.db, who.principal.accountId, request.params.name);
+    const owner: KeyOwner = { accountId: who.principal.accountId, principalId: user.id, userName: user.name };
+    return { who, owner, backTo: `/console/users/${encodeURIComponent(user.name)}#access-keys` };
   }
 
   for (const base of ['/console/security-credentials/access-keys', '/console/users/:name/access-keys']) {
-    app.post<{ Params: { name?: string } }>(base, async (request, reply) => {
-      web.assertCsrf(request);
-      const found = await ownerFor(request, reply, 'iam:CreateAccessKey');
-      if (!found) return reply;
+    app.post<{ Params: { name?: string } }>(base, { config: { access: ACCESS_KEY_ACCESS.create } }, async (request, reply) => {
+      const found = await ownerOf(request);
       const key = await createAccessKey(deps, found.owner, actorOf(found.who.principal), metaOf(request));
       return reply.status(201).type('text/html; charset=utf-8').send(newKeyPage(found.who.principal, web.csrfToken(request, reply), key, found.backTo));
     });
 
-    app.post<{ Params: { name?: string; id: string } }>(`${base}/:id/status`, async (request, reply) => {
-      web.assertCsrf(request);
-      const found = await ownerFor(request, reply, 'iam:UpdateAccessKey');
-      if (!found) return reply;
+    app.post<{ Params: { name?: string; id: string } }>(`${base}/:id/status`, { config: { access: ACCESS_KEY_ACCESS.update } }, async (request, reply) => {
+      const found = await ownerOf(request);
       const { status } = readForm(request, { status: { max: 8 } });
       if (status !== 'Active' && status !== 'Inactive') throw new GatehouseError('ValidationError', 'The status must be Active or Inactive.');
       await updateAccessKeyStatus(deps, found.owner, request.params.id, status, actorOf(found.who.principal), metaOf(request));
       return reply.redirect(found.backTo, 303);
     });
 
-    app.post<{ Params: { name?: string; id: string } }>(`${base}/:id/delete`, async (request, reply) => {
-      web.assertCsrf(request);
-      const found = await ownerFor(request, reply, 'iam:DeleteAccessKey');
-      if (!found) return reply;
+    app.post<{ Params: { name?: string; id: string } }>(`${base}/:id/delete`, { config: { access: ACCESS_KEY_ACCESS.delete } }, async (request, reply) => {
+      const found = await ownerOf(request);
       await deleteAccessKey(deps, found.owner, request.params.id, actorOf(found.who.principal), metaOf(request));
       return reply.redirect(found.backTo, 303);
     });

@@ -10,6 +10,9 @@ export function accountAliasPage(options: {
   value?: string | undefined;
   error?: string | undefined;
   notice?: string | undefined;
+  /** Which forms to show: each is the decision its handler makes. */
+  mayCreate: boolean;
+  mayDelete: boolean;
 }): string {
   const { principal, alias, origin } = options;
   const signinRef = alias ?? principal.accountId;
@@ -27,15 +30,17 @@ ${alertBox(options.notice, 'success')}
   </dl>
   <p class="muted">An alias is a friendlier name than the account ID for the IAM user sign-in page. An account has at most one; a new alias replaces the old one, and the old sign-in address stops working.</p>
 </section>
-<section class="card">
+${options.mayCreate
+  ? html`<section class="card">
   <h2>${alias ? 'Change the alias' : 'Create an alias'}</h2>
   <form method="post" action="/console/account-alias" novalidate>
     ${csrfField(options.csrf)}
     ${field({ label: 'Alias', name: 'alias', value: options.value ?? alias ?? '', error: options.error, hint: '3 to 63 lowercase letters, digits and single hyphens; not a 12-digit number.' })}
     <button type="submit">Save alias</button>
   </form>
-</section>
-${alias
+</section>`
+  : ''}
+${alias && options.mayDelete
   ? html`<section class="card">
   <h2>Delete the alias</h2>
   <p>IAM users then sign in with the account ID.</p>

@@ -1,11 +1,12 @@
 import { userArn } from '../accounts/principal.ts';
 import { findUserByName } from '../users/user.repository.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { ownSession } from '../authz/console-access.ts';
+import { assertConsoleAllowed } from '../authz/console-authorization.ts';
 import { DAY } from '../shared/clock.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { lookUpReference } from '../support/support-reference.service.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { requireSignIn, signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type ActivityForm, activityPage, healthPage, recentActivityPage } from './activity.pages.ts';
@@ -66,10 +67,9 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
     return send(reply, 200, recentActivityPage(who.principal, csrf, await ownActivity(web.deps, who.principal)));
   });
 
-  app.post('/console/activity/acknowledge', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  const ownNotice = ownSession('Acknowledging the failed sign-ins shown on your own console home changes only what you are shown; no IAM action covers it.');
+  app.post('/console/activity/acknowledge', { config: { access: ownNotice } }, async (request, reply) => {
+    const who = signedInOf(request);
     await acknowledgeFailures(web.deps, who.principal, metaOf(request));
     return reply.redirect('/console', 303);
   });
@@ -77,7 +77,7 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
   app.get<{ Querystring: Query }>('/console/activity', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
-    await assertConsoleAllowed(web.deps, who, request, 'cloudtrail:LookupEvents', '*');
+    await assertConsoleAllowed(web.deps, who, 'cloudtrail:LookupEvents', '*');
     const { form, query } = readQuery(request.query, web.deps.clock.now());
     const result = await accountActivity(web.deps, who.principal.accountId, query);
     const references = form.ref ? await lookUpReference(web.deps, who.principal.accountId, form.ref) : null;
@@ -88,7 +88,7 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
   app.get<{ Querystring: Query }>('/console/activity/export', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
-    await assertConsoleAllowed(web.deps, who, request, 'cloudtrail:LookupEvents', '*');
+    await assertConsoleAllowed(web.deps, who, 'cloudtrail:LookupEvents', '*');
     const { query } = readQuery(request.query, web.deps.clock.now());
     const result = await accountActivity(web.deps, who.principal.accountId, query, 10000);
     const lines = result.events.map((e) => JSON.stringify(toCloudTrailRecord(e))).join('\n');
@@ -102,7 +102,7 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
     const named = await findUserByName(web.deps.db, who.principal.accountId, request.params.name.slice(0, 128));
-    await assertConsoleAllowed(web.deps, who, request, 'iam:GetUser', userArn(who.principal.accountId, named?.path ?? '/', named?.name ?? request.params.name.slice(0, 128)));
+    await assertConsoleAllowed(web.deps, who, 'iam:GetUser', userArn(who.principal.accountId, named?.path ?? '/', named?.name ?? request.params.name.slice(0, 128)));
     const health = await signInHealth(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
     return send(reply, 200, healthPage(who.principal, web.csrfToken(request, reply), health));
   });

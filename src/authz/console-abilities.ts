@@ -1,11 +1,12 @@
-import type { Principal } from '../accounts/principal.ts';
 import { decideMany } from '../policies/authorization.service.ts';
 import type { Deps } from '../shared/deps.ts';
+import type { ConsoleCaller } from './console-authorization.ts';
 
 /**
  * Which administration pages the console offers a signed-in principal, decided by the
- * policy engine from the same permissions the pages themselves check, so a link is shown
- * exactly when following it would be allowed.
+ * policy engine from the same permissions the pages themselves check, with the same request
+ * context (source address, transport, MFA), so a link is shown exactly when following it
+ * would be allowed.
  */
 export interface ConsoleAbilities {
   users: boolean;
@@ -36,12 +37,13 @@ export const NO_ABILITIES: Readonly<ConsoleAbilities> = Object.freeze({
   simulator: false,
 });
 
-export async function consoleAbilities(deps: Deps, principal: Principal): Promise<ConsoleAbilities> {
+export async function consoleAbilities(deps: Deps, who: ConsoleCaller): Promise<ConsoleAbilities> {
   const keys = Object.keys(CONSOLE_PAGE_PERMISSIONS) as Array<keyof ConsoleAbilities>;
   const decisions = await decideMany(
     deps,
-    principal,
+    who.principal,
     keys.map((k) => ({ action: CONSOLE_PAGE_PERMISSIONS[k][0], resource: CONSOLE_PAGE_PERMISSIONS[k][1] })),
+    who.context,
   );
   return Object.fromEntries(keys.map((k, i) => [k, decisions[i]!])) as unknown as ConsoleAbilities;
 }

@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type AccessDecision, decideAccess, permission } from '../authz/console-access.ts';
+import { signedInPrincipal } from '../authz/console-resources.ts';
+import { ownPasswordRefusal } from '../password-policy/own-password-refusal.ts';
 import { type OwnPasswordStatus, getOwnPasswordStatus } from '../password-policy/password-policy.service.ts';
 import { describeRules } from '../passwords/password-rules.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -7,7 +10,7 @@ import { ownEntry } from '../shared/own-entry.ts';
 import { changeOwnPassword } from '../users/user.service.ts';
 import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { requireSignIn, signedInOf } from '../web/guard.ts';
 import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import { MFA_NOTICES, mfaCredentialsSection, mfaNudge } from '../mfa/mfa-console.ts';
@@ -22,6 +25,24 @@ const NOTICES: Record<string, string> = {
   ...MFA_NOTICES,
 };
 
+/**
+ * Changing your own password: iam:ChangePassword on yourself, as the Query API decides it
+ * (the password policy's AllowUsersToChangePassword grants it to every user). A change
+ * Gatehouse forces is allowed without it, and is open to the restricted session.
+ */
+export const CHANGE_OWN_PASSWORD = permission(
+  {
+    action: 'iam:ChangePassword',
+    resource: signedInPrincipal,
+    waiver: {
+      reason: 'A change Gatehouse forces (after an administrator reset, or an expired password) is always allowed: refusing it would lock the person out.',
+      applies: async (who, deps) => (await getOwnPasswordStatus(deps, who.principal)).forced,
+    },
+    explain: (result, who, deps) => ownPasswordRefusal(deps, who.principal.accountId, result),
+  },
+  { allowRestricted: true },
+);
+
 /** The console shell: who you are, and your own security credentials. */
 export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
@@ -32,8 +53,9 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     const { principal } = who;
     const csrf = web.csrfToken(request, reply);
     const status = await getOwnPasswordStatus(web.deps, principal);
+    const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
     const nudge = await mfaNudge(web.deps, principal, who.mfaEnabled);
-    const activityNotices = await consoleActivityNotices(web.deps, principal, csrf);
+    const activityNotices = await consoleActivityNotices(web.deps, who, csrf);
     return send(
       reply,
       200,
@@ -42,7 +64,7 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
         principal,
         csrf,
         body: html`<h1>Console</h1>
-${expiryWarning(status)}
+${expiryWarning(status, password.allowed)}
 ${nudge}
 ${activityNotices}
 <section class="card">
@@ -79,22 +101,22 @@ ${activityNotices}
     const notice = ownEntry(NOTICES, request.query.done);
     const status = await getOwnPasswordStatus(web.deps, who.principal);
     const csrf = web.csrfToken(request, reply);
-    const mfa = await mfaCredentialsSection(web.deps, who.principal, csrf);
-    const keys = await ownAccessKeysSection(web.deps, who.principal, csrf);
-    return send(reply, 200, credentialsPage(who, csrf, {}, false, status, notice, html`${mfa}${keys}`));
+    const mfa = await mfaCredentialsSection(web.deps, who, csrf);
+    const keys = await ownAccessKeysSection(web.deps, who, csrf);
+    const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
+    return send(reply, 200, credentialsPage(who, csrf, {}, false, status, password, notice, html`${mfa}${keys}`));
   });
 
   app.get('/console/change-password', async (request, reply) => {
     const who = await requireSignIn(web, request, reply, { allowRestricted: true });
     if (!who) return reply;
     const status = await getOwnPasswordStatus(web.deps, who.principal);
-    return send(reply, 200, credentialsPage(who, web.csrfToken(request, reply), {}, who.session.restriction !== null, status));
+    const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
+    return send(reply, 200, credentialsPage(who, web.csrfToken(request, reply), {}, who.session.restriction !== null, status, password));
   });
 
-  app.post('/console/change-password', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply, { allowRestricted: true });
-    if (!who) return reply;
+  app.post('/console/change-password', { config: { access: CHANGE_OWN_PASSWORD } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, {
       currentPassword: { max: 1024 },
       newPassword: { max: 1024 },
@@ -103,15 +125,17 @@ ${activityNotices}
     const forced = who.session.restriction !== null;
     const csrf = web.csrfToken(request, reply);
     const status = await getOwnPasswordStatus(web.deps, who.principal);
+    // Declared access let the request through: the form is the one to show again.
+    const allowed: AccessDecision = { allowed: true };
     if (form.newPassword !== form.confirmPassword) {
-      return send(reply, 400, credentialsPage(who, csrf, { confirmPassword: 'The new passwords do not match.' }, forced, status));
+      return send(reply, 400, credentialsPage(who, csrf, { confirmPassword: 'The new passwords do not match.' }, forced, status, allowed));
     }
     try {
       await changeOwnPassword(web.deps, who.principal, form.currentPassword, form.newPassword, who.session.id, metaOf(request));
     } catch (error) {
       if (error instanceof GatehouseError && error.safe && error.status < 500) {
         const key = (['currentPassword', 'newPassword'] as const).find((f) => f === error.field) ?? 'form';
-        return send(reply, error.status === 401 ? 400 : error.status, credentialsPage(who, csrf, { [key]: error.message }, forced, status));
+        return send(reply, error.status === 401 ? 400 : error.status, credentialsPage(who, csrf, { [key]: error.message }, forced, status, allowed));
       }
       throw error;
     }
@@ -120,10 +144,10 @@ ${activityNotices}
 }
 
 /** The console-wide reminder, shown in the last days before the password expires. */
-function expiryWarning(status: OwnPasswordStatus) {
+function expiryWarning(status: OwnPasswordStatus, mayChange: boolean) {
   const expiry = status.expiry;
   if (!expiry || (!expiry.warn && !expiry.expired)) return html``;
-  const action = status.mayChange
+  const action = mayChange
     ? html` <a href="/console/security-credentials">Change it now</a>.`
     : html` Ask an administrator to set a new one.`;
   // Expiry is enforced at sign-in; a session that began before it only gets the reminder.
@@ -140,6 +164,8 @@ function credentialsPage(
   errors: PasswordErrors,
   forced: boolean,
   status: OwnPasswordStatus,
+  /** CHANGE_OWN_PASSWORD decided for this request: the form, or why not and how to allow it. */
+  password: AccessDecision,
   notice?: string,
   /** Further cards (MFA) under the password card. */
   more?: SafeHtml,
@@ -153,12 +179,12 @@ function credentialsPage(
     principal,
     csrf,
     body: html`<h1>${forced ? 'Change your password' : 'Security credentials'}</h1>
-${forced ? alertBox(forcedMessage, 'warning') : expiryWarning(status)}
+${forced ? alertBox(forcedMessage, 'warning') : expiryWarning(status, password.allowed)}
 ${alertBox(notice, 'success')}
 <section class="card">
   <h2>Password</h2>
   ${alertBox(errors.form)}
-  ${status.mayChange
+  ${password.allowed
     ? html`<form method="post" action="/console/change-password" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Current password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', error: errors.currentPassword })}
@@ -167,7 +193,7 @@ ${alertBox(notice, 'success')}
     <button type="submit">Change password</button>
   </form>
   <p class="muted">Changing your password signs out your other sessions.</p>`
-    : html`<p>The account password policy does not allow users to change their own password. Ask an administrator to set a new one.</p>`}
+    : html`<p>${password.message}</p>`}
 </section>
 ${forced ? '' : rootEmailCard(principal)}
 ${more ?? ''}`,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { assertConsoleAllowed } from '../authz/console-authorization.ts';
 import { requireSignIn } from '../web/guard.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { buildCredentialReport } from './credential-report.service.ts';
@@ -9,7 +9,7 @@ export async function credentialReportRoutes(app: FastifyInstance, { web }: { we
   app.get('/console/credential-report.csv', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
-    await assertConsoleAllowed(web.deps, who, request, 'iam:GetCredentialReport', '*');
+    await assertConsoleAllowed(web.deps, who, 'iam:GetCredentialReport', '*');
     const csv = await buildCredentialReport(web.deps, who.principal.accountId);
     return reply
       .type('text/csv; charset=utf-8')

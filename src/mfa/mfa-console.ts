@@ -1,8 +1,11 @@
 import type { Principal } from '../accounts/principal.ts';
+import { mayUse } from '../authz/console-access.ts';
+import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../shared/deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox } from '../web/layout.ts';
-import { adminMfaSection, mfaSection } from './mfa.pages.ts';
+import { MFA_ACCESS, suggestedDeviceName } from './mfa-access.ts';
+import { type MfaForms, adminMfaSection, mfaSection } from './mfa.pages.ts';
 import { listDevicesOf } from './mfa.repository.ts';
 import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { findPhoneVerification, findRecoveryWaitHours, findRootPhone } from './mfa-recovery.repository.ts';
@@ -21,10 +24,23 @@ export const MFA_NOTICES: Record<string, string> = {
   'recovery-cancelled': 'The sign-in without MFA was cancelled.',
 };
 
+/** Which of the MFA forms the signed-in principal may use, decided as their handlers decide. */
+async function mfaForms(deps: Deps, who: ConsoleCaller): Promise<MfaForms> {
+  const [create, enable, resync, remove] = await Promise.all([
+    mayUse(deps, who, MFA_ACCESS.createAuthenticator),
+    mayUse(deps, who, MFA_ACCESS.enable),
+    mayUse(deps, who, MFA_ACCESS.resync),
+    mayUse(deps, who, MFA_ACCESS.deactivate),
+  ]);
+  // An app added but never enabled is no use: offer the Add form only when both steps are allowed.
+  return { addAuthenticator: create && enable, enable, resync, remove, suggestedName: suggestedDeviceName(who.principal) };
+}
+
 /** The MFA card of the Security credentials page, with its data loaded. */
-export async function mfaCredentialsSection(deps: Deps, principal: Principal, csrf: string): Promise<SafeHtml> {
-  const [devices, codes] = await Promise.all([listDevicesOf(deps.db, principal.id), recoveryCodeStatus(deps.db, principal.id)]);
-  const section = mfaSection(csrf, principal, devices, codes, deps.clock.now());
+export async function mfaCredentialsSection(deps: Deps, who: ConsoleCaller, csrf: string): Promise<SafeHtml> {
+  const { principal } = who;
+  const [devices, codes, may] = await Promise.all([listDevicesOf(deps.db, principal.id), recoveryCodeStatus(deps.db, principal.id), mfaForms(deps, who)]);
+  const section = mfaSection(csrf, principal, devices, codes, deps.clock.now(), may);
   if (principal.type !== 'root') return section;
   const [phone, pending, waitHours, open] = await Promise.all([
     findRootPhone(deps.db, principal.accountId),
@@ -54,7 +70,7 @@ export async function mfaNudge(deps: Deps, principal: Principal, mfaEnabled: boo
 <p><a class="button" href="/console/security-credentials#mfa">Add MFA</a></p>`;
 }
 
-/** The MFA card of an administrator's view of a user. */
-export async function adminUserMfaSection(deps: Deps, userId: string, userName: string, csrf: string): Promise<SafeHtml> {
-  return adminMfaSection(csrf, userName, await listDevicesOf(deps.db, userId), deps.clock.now());
+/** The MFA card of an administrator's view of a user; `mayDeactivate`: whether to offer Deactivate. */
+export async function adminUserMfaSection(deps: Deps, userId: string, userName: string, csrf: string, mayDeactivate: boolean): Promise<SafeHtml> {
+  return adminMfaSection(csrf, userName, await listDevicesOf(deps.db, userId), deps.clock.now(), mayDeactivate);
 }

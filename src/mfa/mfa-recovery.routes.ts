@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../shared/errors.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { rootOnly } from '../authz/console-access.ts';
+import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { mfaHelpPage } from './mfa-signin.pages.ts';
@@ -141,15 +142,18 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
 
   // Console: the root user's phone number, waiting period, and cancelling a recovery.
 
+  const rootSettings = {
+    config: {
+      access: rootOnly('The account phone number and the MFA recovery waiting period are the root user\'s own recovery settings; no IAM action covers them.'),
+    },
+  };
+
   async function consoleAction(request: FastifyRequest, reply: FastifyReply, run: (who: SignedIn) => Promise<void>, done: string) {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    await run(who);
+    await run(signedInOf(request));
     return reply.redirect(`/console/security-credentials?done=${done}#recovery`, 303);
   }
 
-  app.post('/console/mfa/phone', (request, reply) =>
+  app.post('/console/mfa/phone', rootSettings, (request, reply) =>
     consoleAction(
       request,
       reply,
@@ -162,7 +166,7 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
     ),
   );
 
-  app.post('/console/mfa/phone/confirm', (request, reply) =>
+  app.post('/console/mfa/phone/confirm', rootSettings, (request, reply) =>
     consoleAction(
       request,
       reply,
@@ -174,7 +178,7 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
     ),
   );
 
-  app.post('/console/mfa/recovery-wait', (request, reply) =>
+  app.post('/console/mfa/recovery-wait', rootSettings, (request, reply) =>
     consoleAction(
       request,
       reply,
@@ -186,7 +190,7 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
     ),
   );
 
-  app.post<{ Params: { id: string } }>('/console/mfa/recovery/:id/cancel', (request, reply) =>
+  app.post<{ Params: { id: string } }>('/console/mfa/recovery/:id/cancel', rootSettings, (request, reply) =>
     consoleAction(
       request,
       reply,

@@ -5,6 +5,7 @@ import { settleAfterResponse } from '../recovery/after-response.ts';
 import { findSessionRow } from '../sessions/session.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { MANAGE_OWN_CREDENTIALS, setUserPolicy } from '../../test/support/console.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
 import { lookUpReference } from '../support/support-reference.service.ts';
@@ -27,6 +28,8 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     account = await makeAccount(t.deps, { alias: `mfa-${dialect}` });
     await makeUser(t.deps, account.id, 'carol');
     await makeUser(t.deps, account.id, 'dave', { passwordResetRequired: true });
+    // IAM users manage their own MFA devices when a policy allows it, as in AWS.
+    for (const name of ['carol', 'dave']) await setUserPolicy(t, account.id, name, 'own-credentials', [...MANAGE_OWN_CREDENTIALS]);
   });
   afterAll(() => t.close());
 
@@ -246,6 +249,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
 
   it('resyncs a drifted authenticator app from the console, after which its codes sign in', async () => {
     await makeUser(t.deps, account.id, 'gina');
+    await setUserPolicy(t, account.id, 'gina', 'own-credentials', [...MANAGE_OWN_CREDENTIALS]);
     const gina = new Browser(t.app);
     await signInUser(gina, 'gina');
     const { secret, deviceId } = await addAuthenticator(gina, 'gina-phone');

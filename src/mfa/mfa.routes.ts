@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { actorOf, principalFrom, userArn } from '../accounts/principal.ts';
-import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { actorOf, principalFrom } from '../accounts/principal.ts';
 import { setMfaAt } from '../sessions/session.repository.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { getUser } from '../users/user.service.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { addSecurityKeyPage, enrolAuthenticatorPage, recoveryCodesPage, resyncPage } from './mfa.pages.ts';
-import { findDevice } from './mfa.repository.ts';
-import { type MfaDeps, createVirtualDevice, deactivateDevice, enableVirtualDevice, relyingPartyOf, resyncVirtualDevice } from './mfa.service.ts';
+import { addSecurityKeyPage, enrolAuthenticatorPage, recoveryCodesPage, removeDevicePage, resyncPage } from './mfa.pages.ts';
+import { findDevice, listDevicesOf } from './mfa.repository.ts';
+import { removeOwnDevice } from './mfa-removal.service.ts';
+import {
+  type MfaDeps,
+  createVirtualDevice,
+  deactivateDevice,
+  enableVirtualDevice,
+  relyingPartyOf,
+  resyncVirtualDevice,
+} from './mfa.service.ts';
+import { ADMIN_DEACTIVATE_MFA, MFA_ACCESS } from './mfa-access.ts';
 import { createRecoveryCodes } from './recovery-codes.service.ts';
 import { openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
 import { finishRegistration, registrationOptions } from './webauthn.service.ts';
@@ -26,8 +34,9 @@ export function mfaDepsOf(web: WebContext, secretKey: Buffer): MfaDeps {
 
 /**
  * MFA in the console: add an authenticator app (QR code rendered here, two consecutive
- * codes), add a security key or passkey, remove a device, create recovery codes; and for
- * administrators, deactivate a user's device. Also serves the WebAuthn browser scripts.
+ * codes), add a security key or passkey, remove a device (after proving it is you again),
+ * create recovery codes; and for administrators, deactivate a user's device. Each is
+ * decided by its MFA_ACCESS permission. Also serves the WebAuthn browser scripts.
  */
 export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
   const deps = mfaDepsOf(web, secretKey);
@@ -50,10 +59,8 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     return enrolAuthenticatorPage(who.principal, csrf, { deviceId: device.id, name: device.name, secret, qrDataUrl, error });
   }
 
-  app.post('/console/mfa/authenticator', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post('/console/mfa/authenticator', { config: { access: MFA_ACCESS.createAuthenticator } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, { name: { max: 128 } });
     const { device } = await createVirtualDevice(
       deps,
@@ -65,10 +72,8 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     return send(reply, 200, await enrolmentPage(who, web.csrfToken(request, reply), device.id));
   });
 
-  app.post('/console/mfa/authenticator/enable', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post('/console/mfa/authenticator/enable', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, { device: { max: 64 }, code1: { max: 16 }, code2: { max: 16 } });
     const device = await findDevice(deps.db, who.principal.accountId, form.device);
     if (!device || device.pendingFor !== who.principal.id) {
@@ -91,17 +96,14 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     return reply.redirect('/console/security-credentials?done=mfa-added', 303);
   });
 
-  app.get('/console/mfa/security-key', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.get('/console/mfa/security-key', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
+    const who = signedInOf(request);
     const options = await registrationOptions(deps, who.session.id, who.principal);
     return send(reply, 200, addSecurityKeyPage(who.principal, web.csrfToken(request, reply), JSON.stringify(options)));
   });
 
-  app.post('/console/mfa/security-key', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post('/console/mfa/security-key', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, { name: { max: 128 }, credential: { max: 16_384 } });
     try {
       await finishRegistration(deps, who.session.id, who.principal, form.name, form.credential, actorOf(who.principal), metaOf(request));
@@ -116,11 +118,34 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     return reply.redirect('/console/security-credentials?done=mfa-added', 303);
   });
 
-  app.post<{ Params: { id: string } }>('/console/mfa/devices/:id/remove', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    await deactivateDevice(deps, who.principal, { id: request.params.id }, actorOf(who.principal), metaOf(request));
+  async function removalPage(who: SignedIn, csrf: string, id: string, error?: string): Promise<string> {
+    const devices = await listDevicesOf(deps.db, who.principal.id);
+    const device = devices.find((d) => d.id === id && d.enabledAt);
+    if (!device) throw new GatehouseError('NoSuchEntity', 'There is no such device among your MFA devices.');
+    const otherApps = devices.filter((d) => d.id !== id && d.kind === 'totp' && d.enabledAt);
+    return removeDevicePage(who.principal, csrf, device, otherApps, error);
+  }
+
+  app.get<{ Params: { id: string } }>('/console/mfa/devices/:id/remove', { config: { access: MFA_ACCESS.deactivate } }, async (request, reply) => {
+    const who = signedInOf(request);
+    return send(reply, 200, await removalPage(who, web.csrfToken(request, reply), request.params.id));
+  });
+
+  app.post<{ Params: { id: string } }>('/console/mfa/devices/:id/remove', { config: { access: MFA_ACCESS.deactivate } }, async (request, reply) => {
+    const who = signedInOf(request);
+    const form = readForm(request, {
+      currentPassword: { max: 1024, optional: true },
+      proofDevice: { max: 64, optional: true },
+      code: { max: 16, optional: true },
+    });
+    try {
+      await removeOwnDevice(deps, who.principal, request.params.id, form, actorOf(who.principal), metaOf(request));
+    } catch (error) {
+      if (error instanceof GatehouseError && (error.code === 'InvalidCredentials' || error.code === 'ValidationError')) {
+        return send(reply, 400, await removalPage(who, web.csrfToken(request, reply), request.params.id, error.message));
+      }
+      throw error;
+    }
     return reply.redirect('/console/security-credentials?done=mfa-removed', 303);
   });
 
@@ -132,16 +157,13 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     return device;
   }
 
-  app.get<{ Params: { id: string } }>('/console/mfa/devices/:id/resync', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.get<{ Params: { id: string } }>('/console/mfa/devices/:id/resync', { config: { access: MFA_ACCESS.resync } }, async (request, reply) => {
+    const who = signedInOf(request);
     return send(reply, 200, resyncPage(who.principal, web.csrfToken(request, reply), await ownTotpDevice(who, request.params.id)));
   });
 
-  app.post<{ Params: { id: string } }>('/console/mfa/devices/:id/resync', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post<{ Params: { id: string } }>('/console/mfa/devices/:id/resync', { config: { access: MFA_ACCESS.resync } }, async (request, reply) => {
+    const who = signedInOf(request);
     const device = await ownTotpDevice(who, request.params.id);
     const form = readForm(request, { code1: { max: 16 }, code2: { max: 16 } });
     try {
@@ -156,20 +178,15 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     return reply.redirect('/console/security-credentials?done=mfa-resynced', 303);
   });
 
-  app.post('/console/mfa/recovery-codes', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post('/console/mfa/recovery-codes', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
+    const who = signedInOf(request);
     const codes = await createRecoveryCodes(deps, who.principal, actorOf(who.principal), metaOf(request));
     return send(reply, 200, recoveryCodesPage(who.principal, web.csrfToken(request, reply), codes));
   });
 
-  app.post<{ Params: { name: string; id: string } }>('/console/users/:name/mfa/:id/deactivate', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post<{ Params: { name: string; id: string } }>('/console/users/:name/mfa/:id/deactivate', { config: { access: ADMIN_DEACTIVATE_MFA } }, async (request, reply) => {
+    const who = signedInOf(request);
     const user = await getUser(deps, who.principal.accountId, request.params.name);
-    await assertConsoleAllowed(deps, who, request, 'iam:DeactivateMFADevice', userArn(user.accountId, user.path, user.name));
     const account = { id: who.principal.accountId, alias: who.principal.accountAlias, name: who.principal.accountName };
     const owner = principalFrom(account, { rootEmail: null, user }, user.id)!;
     await deactivateDevice(deps, owner, { id: request.params.id }, actorOf(who.principal), metaOf(request));

@@ -45,6 +45,9 @@ export function passwordPolicyPage(options: {
   values: PolicyFormValues;
   errors: PolicyFormErrors;
   notice?: string | undefined;
+  /** Which forms to show: each is the decision its handler makes. */
+  mayUpdate: boolean;
+  mayDelete: boolean;
 }): string {
   const { policy, values, errors } = options;
   const { minimumPasswordLength: len, maxPasswordAge: age, passwordReusePrevention: reuse } = PASSWORD_POLICY_RANGES;
@@ -72,7 +75,8 @@ ${alertBox(options.notice, 'success')}
     : html`<p>This account has no password policy. IAM users' passwords follow the built-in rule: at least 8 characters, and not the account name, the user name or a commonly used password. Passwords never expire.</p>`}
   <p class="muted">The policy applies to IAM users' console passwords, from their next password change; expiration applies at once. It never applies to the root user. Commonly used passwords are refused whatever the policy says.</p>
 </section>
-<section class="card">
+${options.mayUpdate
+  ? html`<section class="card">
   <h2>${policy ? 'Change the policy' : 'Set a policy'}</h2>
   <p class="muted">Saving replaces the whole policy: a field left empty or unticked takes its default.</p>
   ${alertBox(errors.form)}
@@ -83,14 +87,15 @@ ${alertBox(options.notice, 'success')}
     ${checkbox({ label: 'Require at least one lowercase letter (a–z)', name: 'requireLowercaseCharacters', checked: values.requireLowercaseCharacters })}
     ${checkbox({ label: 'Require at least one number (0–9)', name: 'requireNumbers', checked: values.requireNumbers })}
     ${checkbox({ label: 'Require at least one symbol', name: 'requireSymbols', checked: values.requireSymbols, hint: POLICY_SYMBOLS_SPACED })}
-    ${checkbox({ label: 'Allow users to change their own password', name: 'allowUsersToChangePassword', checked: values.allowUsersToChangePassword, hint: 'Administrators always can. A change forced by a reset or an expired password is always allowed.' })}
+    ${checkbox({ label: 'Allow users to change their own password', name: 'allowUsersToChangePassword', checked: values.allowUsersToChangePassword, hint: 'Lets every IAM user change its own password (iam:ChangePassword on itself). Without it, a user needs a policy that allows it, such as the AWS managed policy IAMUserChangePassword. A change forced by a reset or an expired password is always allowed.' })}
     ${field({ label: 'Password expires after (days)', name: 'maxPasswordAge', value: values.maxPasswordAge, error: errors.maxPasswordAge, required: false, hint: `${age.min} to ${age.max} days; empty: never expires.` })}
     ${checkbox({ label: 'Expired passwords can be reset only by an administrator', name: 'hardExpiry', checked: values.hardExpiry, hint: 'Without this, users choose a new password when they next sign in.' })}
     ${field({ label: 'Prevent reuse of the last … passwords', name: 'passwordReusePrevention', value: values.passwordReusePrevention, error: errors.passwordReusePrevention, required: false, hint: `${reuse.min} to ${reuse.max}; empty: no reuse prevention.` })}
     <button type="submit">Save policy</button>
   </form>
-</section>
-${policy
+</section>`
+  : ''}
+${policy && options.mayDelete
   ? html`<section class="card">
   <h2>Delete the policy</h2>
   <p>IAM users' passwords then follow the built-in rule again, and stop expiring.</p>

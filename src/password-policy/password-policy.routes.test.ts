@@ -182,7 +182,7 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     await updatePasswordPolicy(t.deps, account.id, { allowUsersToChangePassword: false }, CLI_ACTOR, SYSTEM_META);
     const { browser } = await userSignIn(account.id, 'kim');
     const page = await browser.get('/console/security-credentials');
-    expect(page.body).toContain('does not allow users to change their own password');
+    expect(page.body).toContain('has &quot;Allow users to change their own password&quot; turned off');
     expect(page.body).not.toContain('action="/console/change-password"');
     const refused = await browser.post(
       '/console/change-password',

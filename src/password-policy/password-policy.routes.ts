@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { actorOf } from '../accounts/principal.ts';
-import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { mayUse, permission } from '../authz/console-access.ts';
+import { wholeAccount } from '../authz/console-resources.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { ownEntry } from '../shared/own-entry.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { type PolicyFormErrors, type PolicyFormValues, passwordPolicyPage, policyFormValues } from './password-policy.pages.ts';
@@ -34,21 +35,24 @@ function wholeNumber(name: string, value: string): number | undefined {
   return Number(text);
 }
 
+/** The Query API's permissions for the same reads and changes. */
+export const PASSWORD_POLICY_ACCESS = {
+  view: permission({ action: 'iam:GetAccountPasswordPolicy', resource: wholeAccount }),
+  update: permission({ action: 'iam:UpdateAccountPasswordPolicy', resource: wholeAccount }),
+  delete: permission({ action: 'iam:DeleteAccountPasswordPolicy', resource: wholeAccount }),
+};
+
 /** The console's Password policy page: view, replace and delete the account password policy. */
 export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
-  async function administrator(request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return null;
-    const action = request.method === 'GET' || request.method === 'HEAD' ? 'iam:GetAccountPasswordPolicy' : 'iam:UpdateAccountPasswordPolicy';
-    await assertConsoleAllowed(web.deps, who, request, action, '*');
-    return who;
-  }
-
   async function render(who: SignedIn, csrf: string, values: PolicyFormValues | null, errors: PolicyFormErrors, notice?: string) {
     const record = await findPasswordPolicy(web.deps.db, who.principal.accountId);
     const policy = await getPasswordPolicy(web.deps, who.principal.accountId);
+    const [mayUpdate, mayDelete] = await Promise.all([
+      mayUse(web.deps, who, PASSWORD_POLICY_ACCESS.update),
+      mayUse(web.deps, who, PASSWORD_POLICY_ACCESS.delete),
+    ]);
     return passwordPolicyPage({
       principal: who.principal,
       csrf,
@@ -58,19 +62,18 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
       values: values ?? policyFormValues(policy),
       errors,
       notice,
+      mayUpdate,
+      mayDelete,
     });
   }
 
-  app.get<{ Querystring: { done?: string } }>('/console/password-policy', async (request, reply) => {
-    const who = await administrator(request, reply);
-    if (!who) return reply;
+  app.get<{ Querystring: { done?: string } }>('/console/password-policy', { config: { access: PASSWORD_POLICY_ACCESS.view } }, async (request, reply) => {
+    const who = signedInOf(request);
     return send(reply, 200, await render(who, web.csrfToken(request, reply), null, {}, ownEntry(NOTICES, request.query.done)));
   });
 
-  app.post('/console/password-policy', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await administrator(request, reply);
-    if (!who) return reply;
+  app.post('/console/password-policy', { config: { access: PASSWORD_POLICY_ACCESS.update } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, {
       minimumPasswordLength: { max: 16, optional: true },
       maxPasswordAge: { max: 16, optional: true },
@@ -111,10 +114,8 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
     return reply.redirect('/console/password-policy?done=saved', 303);
   });
 
-  app.post('/console/password-policy/delete', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await administrator(request, reply);
-    if (!who) return reply;
+  app.post('/console/password-policy/delete', { config: { access: PASSWORD_POLICY_ACCESS.delete } }, async (request, reply) => {
+    const who = signedInOf(request);
     readForm(request, {});
     try {
       await deletePasswordPolicy(web.deps, who.principal.accountId, actorOf(who.principal), metaOf(request));

@@ -1,5 +1,4 @@
 import type { Principal } from '../accounts/principal.ts';
-import { consoleMay } from '../policies/console-authorization.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -167,20 +166,20 @@ export interface OwnPasswordStatus {
   expiry: PasswordExpiry | null;
   /** The account policy the principal's new password must meet; null: the built-in rule. */
   policy: PasswordPolicy | null;
-  /** A change the principal must make before doing anything else. */
+  /**
+   * A change the principal must make before doing anything else. Gatehouse always allows
+   * it (refusing would lock the person out); any other change needs iam:ChangePassword.
+   */
   forced: boolean;
-  mayChange: boolean;
 }
 
 export async function getOwnPasswordStatus(deps: Deps, principal: Principal): Promise<OwnPasswordStatus> {
-  if (principal.type !== 'user') return { expiry: null, policy: null, forced: false, mayChange: true };
+  if (principal.type !== 'user') return { expiry: null, policy: null, forced: false };
   const record = await findPasswordPolicy(deps.db, principal.accountId);
   const policy = record ? toPolicy(record) : null;
   const profile = await findLoginProfile(deps.db, principal.id);
   const expiry = profile ? passwordExpiry(policy, profile.passwordChangedAt, deps.clock.now()) : null;
   // Under HardExpiry the console change is closed: an administrator must reset the password.
   const forced = (profile?.passwordResetRequired ?? false) || (expiry?.expired === true && !expiry.hardExpired);
-  // A change Gatehouse forces is always allowed (refusing it would lock the user out);
-  // otherwise iam:ChangePassword decides, as in AWS (AllowUsersToChangePassword grants it).
-  return { expiry, policy, forced, mayChange: forced || (await consoleMay(deps, principal, 'iam:ChangePassword', principal.arn)) };
+  return { expiry, policy, forced };
 }

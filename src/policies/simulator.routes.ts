@@ -4,7 +4,7 @@ import { GatehouseError } from '../shared/errors.ts';
 import { listUsers } from '../users/user.repository.ts';
 import { requireSignIn } from '../web/guard.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { assertConsoleAllowed } from './console-authorization.ts';
+import { assertConsoleAllowed } from '../authz/console-authorization.ts';
 import { type SimulatorForm, simulatorPage } from './simulator.pages.ts';
 import { principalFromArn, simulatePrincipalPolicy } from './simulator.service.ts';
 
@@ -32,7 +32,7 @@ export async function simulatorRoutes(app: FastifyInstance, { web }: { web: WebC
       sourceIp: text(request.query.sourceIp, 64),
     };
     const target = users.find((u) => u.name.toLowerCase() === form.user.toLowerCase());
-    await assertConsoleAllowed(web.deps, who, request, 'iam:SimulatePrincipalPolicy', target ? userArn(principal.accountId, target.path, target.name) : '*');
+    await assertConsoleAllowed(web.deps, who, 'iam:SimulatePrincipalPolicy', target ? userArn(principal.accountId, target.path, target.name) : '*');
     const csrf = web.csrfToken(request, reply);
     reply.type('text/html; charset=utf-8');
     const actions = form.actions.split(/[\s,]+/).filter(Boolean);

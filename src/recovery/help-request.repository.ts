@@ -40,6 +40,18 @@ export async function listPendingHelpRequests(db: Db, accountId: string): Promis
   return rows.map((r) => ({ id: r.id, accountId: r.account_id, userId: r.user_id, userName: r.user_name, sourceIp: r.source_ip, createdAt: r.created_at }));
 }
 
+/** One unresolved request of the account, or null. */
+export async function findPendingHelpRequest(db: Db, accountId: string, id: string): Promise<HelpRequestRecord | null> {
+  const r = await db
+    .selectFrom('password_help_requests')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return r ? { id: r.id, accountId: r.account_id, userId: r.user_id, userName: r.user_name, sourceIp: r.source_ip, createdAt: r.created_at } : null;
+}
+
 /** Closes a user's open requests (an administrator set their password). */
 export async function resolveHelpRequestsOfUser(db: Db, userId: string, at: string, by: string): Promise<void> {
   await db

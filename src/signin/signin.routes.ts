@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { noSession } from '../authz/console-access.ts';
 import { isAccountId, isAlias, normaliseAccountRef } from '../shared/validation.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { readForm } from '../web/forms.ts';
@@ -83,8 +84,8 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     return signedIn(reply, result);
   });
 
-  app.post('/signout', async (request, reply) => {
-    web.assertCsrf(request);
+  const signOut = noSession('Signing out ends the session the browser holds, whoever it belongs to; a browser without one is simply sent to sign-in.');
+  app.post('/signout', { config: { access: signOut } }, async (request, reply) => {
     await web.signOut(request);
     reply.clearCookie(web.sessionCookie, web.cookieOptions());
     return reply.redirect('/signin', 303);

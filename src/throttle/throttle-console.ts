@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf, userArn } from '../accounts/principal.ts';
-import { assertConsoleAllowed } from '../policies/console-authorization.ts';
+import { actorOf } from '../accounts/principal.ts';
+import { permission } from '../authz/console-access.ts';
+import { userInUrl } from '../authz/console-resources.ts';
 import type { Deps } from '../shared/deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { getUser } from '../users/user.service.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { signedInOf } from '../web/guard.ts';
 import { csrfField, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
@@ -15,15 +16,20 @@ import { unlockUserByAdministrator, userIdentifier } from './unlock.service.ts';
 /** What the Users page says after an administrator lifted a stop. */
 export const UNLOCK_NOTICE = { 'sign-in-unlocked': 'Sign-in was unlocked for the user. The password is unchanged.' };
 
+/** Lifting a stop on a user's sign-in: what resetting its password would take (iam:UpdateLoginProfile). */
+export const UNLOCK_SIGN_IN = permission({ action: 'iam:UpdateLoginProfile', resource: userInUrl() });
+
 /**
  * The user page's sign-in panel for administrators: consecutive failures, whether sign-in
  * is backing off or stopped (and until when), and the networks recent failures came from.
+ * `mayUnlock`: whether to offer the Unlock button (UNLOCK_SIGN_IN decided for the user).
  */
 export async function adminUserSignInSection(
   deps: Deps,
   accountId: string,
   user: { id: string; name: string },
   csrf: string,
+  mayUnlock: boolean,
 ): Promise<SafeHtml> {
   const now = deps.clock.now();
   const state = await deps.guard.throttle.state({ identifier: userIdentifier(accountId, user.name), deviceId: null }, 'password', now);
@@ -44,7 +50,7 @@ export async function adminUserSignInSection(
     ? html`<p class="muted">No recent failed sign-ins.</p>`
     : html`<p>Recent failures came from: ${networks.join(', ')}.</p>
   <ul>${failures.slice(0, 10).map((f) => html`<li>${relativeTime(f.time, now)}${f.sourceIp ? ` from ${f.sourceIp}` : ''}${f.reason ? ` (${f.reason})` : ''}</li>`)}</ul>`}
-  ${state.failures > 0
+  ${state.failures > 0 && mayUnlock
     ? html`<form method="post" action="/console/users/${encodeURIComponent(user.name)}/unlock-sign-in">
     ${csrfField(csrf)}
     <button type="submit">Unlock sign-in</button>
@@ -55,12 +61,9 @@ export async function adminUserSignInSection(
 
 /** `POST /console/users/:name/unlock-sign-in`: the root user or an administrator clears the user's failures. */
 export async function throttleConsoleRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  app.post<{ Params: { name: string } }>('/console/users/:name/unlock-sign-in', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  app.post<{ Params: { name: string } }>('/console/users/:name/unlock-sign-in', { config: { access: UNLOCK_SIGN_IN } }, async (request, reply) => {
+    const who = signedInOf(request);
     const user = await getUser(web.deps, who.principal.accountId, request.params.name);
-    await assertConsoleAllowed(web.deps, who, request, 'iam:UpdateLoginProfile', userArn(user.accountId, user.path, user.name));
     await unlockUserByAdministrator(web.deps, who.principal.accountId, user, actorOf(who.principal), metaOf(request));
     return reply.redirect(`/console/users/${encodeURIComponent(user.name)}?done=sign-in-unlocked`, 303);
   });

@@ -1,21 +1,24 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { adminUserAccessKeysSection } from '../access-keys/access-key.routes.ts';
-import { actorOf, userArn } from '../accounts/principal.ts';
+import { actorOf } from '../accounts/principal.ts';
+import { type AccessInput, formText, mayUse, permission } from '../authz/console-access.ts';
+import { newUserInForm, userInUrl, wholeAccount } from '../authz/console-resources.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
-import { assertConsoleAllowed } from '../policies/console-authorization.ts';
 import { listPendingHelpRequests } from '../recovery/help-request.repository.ts';
 import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
+import { DISMISS_HELP_REQUEST } from '../recovery/help-request.routes.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { ownEntry } from '../shared/own-entry.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { signedInOf } from '../web/guard.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import { MFA_NOTICES, adminUserMfaSection } from '../mfa/mfa-console.ts';
-import { UNLOCK_NOTICE, adminUserSignInSection } from '../throttle/throttle-console.ts';
+import { ADMIN_DEACTIVATE_MFA } from '../mfa/mfa-access.ts';
+import { UNLOCK_NOTICE, UNLOCK_SIGN_IN, adminUserSignInSection } from '../throttle/throttle-console.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { findLoginProfile, findUserByName, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
+import { findLoginProfile, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
 import { createUser, deleteUser, getUser, setUserPassword } from './user.service.ts';
 
 const NOTICES: Record<string, string> = {
@@ -28,41 +31,40 @@ const NOTICES: Record<string, string> = {
 
 type CreateErrors = Partial<Record<'userName' | 'password' | 'form', string>>;
 
+/** A console password for a new user, or for a user without one: what CreateLoginProfile allows. */
+const NEW_LOGIN_PROFILE = { action: 'iam:CreateLoginProfile', resource: newUserInForm() };
+
+/** The Users pages' permissions: the Query API's for the same reads and changes, on the same resources. */
+export const USERS_ACCESS = {
+  list: permission({ action: 'iam:ListUsers', resource: wholeAccount }),
+  view: permission({ action: 'iam:GetUser', resource: userInUrl() }),
+  /** CreateUser, and CreateLoginProfile as well when the form gives a console password. */
+  create: permission([
+    { action: 'iam:CreateUser', resource: newUserInForm() },
+    { ...NEW_LOGIN_PROFILE, when: (input: AccessInput) => formText(input, 'password') !== '' },
+  ]),
+  createWithPassword: permission(NEW_LOGIN_PROFILE),
+  createLoginProfile: permission({ action: 'iam:CreateLoginProfile', resource: userInUrl() }),
+  updateLoginProfile: permission({ action: 'iam:UpdateLoginProfile', resource: userInUrl() }),
+  delete: permission({ action: 'iam:DeleteUser', resource: userInUrl() }),
+};
+
 /** The Users pages: list, create and delete users; set or reset a user's password. */
 export async function usersRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
-  /**
-   * The signed-in principal when its policies allow `action` on the named user (or on the
-   * account's users as a whole); AccessDenied naming the missing permission otherwise.
-   */
-  async function administrator(request: FastifyRequest, reply: FastifyReply, action: string, userName?: string): Promise<SignedIn | null> {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return null;
-    let resource = '*';
-    if (userName !== undefined) {
-      const user = await findUserByName(web.deps.db, who.principal.accountId, userName);
-      resource = userArn(who.principal.accountId, user?.path ?? '/', user?.name ?? userName);
-    }
-    await assertConsoleAllowed(web.deps, who, request, action, resource);
-    return who;
-  }
-
-  app.get<{ Querystring: { done?: string } }>('/console/users', async (request, reply) => {
-    const who = await administrator(request, reply, 'iam:ListUsers');
-    if (!who) return reply;
+  app.get<{ Querystring: { done?: string } }>('/console/users', { config: { access: USERS_ACCESS.list } }, async (request, reply) => {
+    const who = signedInOf(request);
     return send(reply, 200, await usersPage(who, web.csrfToken(request, reply), {}, {}, ownEntry(NOTICES, request.query.done)));
   });
 
-  app.post('/console/users', async (request, reply) => {
-    web.assertCsrf(request);
+  app.post('/console/users', { config: { access: USERS_ACCESS.create } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, {
       userName: { max: 128 },
       password: { max: 1024, optional: true },
       requireReset: { max: 2, optional: true },
     });
-    const who = await administrator(request, reply, 'iam:CreateUser', form.userName.trim());
-    if (!who) return reply;
     try {
       await createUser(
         web.deps,
@@ -84,40 +86,42 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
     return reply.redirect('/console/users?done=created', 303);
   });
 
-  app.get<{ Params: { name: string }; Querystring: { done?: string } }>('/console/users/:name', async (request, reply) => {
-    const who = await administrator(request, reply, 'iam:GetUser', request.params.name);
-    if (!who) return reply;
+  app.get<{ Params: { name: string }; Querystring: { done?: string } }>('/console/users/:name', { config: { access: USERS_ACCESS.view } }, async (request, reply) => {
+    const who = signedInOf(request);
     return send(reply, 200, await userPage(who, request.params.name, web.csrfToken(request, reply), undefined, ownEntry(NOTICES, request.query.done)));
   });
 
-  app.post<{ Params: { name: string } }>('/console/users/:name/password', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await administrator(request, reply, 'iam:UpdateLoginProfile', request.params.name);
-    if (!who) return reply;
-    const form = readForm(request, { password: { max: 1024 }, requireReset: { max: 2, optional: true } });
-    try {
-      await setUserPassword(
-        web.deps,
-        who.principal.accountId,
-        request.params.name,
-        form.password,
-        form.requireReset === 'on',
-        actorOf(who.principal),
-        metaOf(request),
-      );
-    } catch (error) {
-      if (error instanceof GatehouseError && error.safe && error.status < 500 && error.code !== 'NoSuchEntity') {
-        return send(reply, error.status, await userPage(who, request.params.name, web.csrfToken(request, reply), error.message));
+  // Setting a first console password is CreateLoginProfile; replacing one is UpdateLoginProfile, as in the API.
+  for (const [path, access, profile] of [
+    ['/console/users/:name/login-profile', USERS_ACCESS.createLoginProfile, 'create'],
+    ['/console/users/:name/password', USERS_ACCESS.updateLoginProfile, 'update'],
+  ] as const) {
+    app.post<{ Params: { name: string } }>(path, { config: { access } }, async (request, reply) => {
+      const who = signedInOf(request);
+      const form = readForm(request, { password: { max: 1024 }, requireReset: { max: 2, optional: true } });
+      try {
+        await setUserPassword(
+          web.deps,
+          who.principal.accountId,
+          request.params.name,
+          form.password,
+          form.requireReset === 'on',
+          actorOf(who.principal),
+          metaOf(request),
+          { profile },
+        );
+      } catch (error) {
+        if (error instanceof GatehouseError && error.safe && error.status < 500 && error.code !== 'NoSuchEntity') {
+          return send(reply, error.status, await userPage(who, request.params.name, web.csrfToken(request, reply), error.message));
+        }
+        throw error;
       }
-      throw error;
-    }
-    return reply.redirect(`/console/users/${encodeURIComponent(request.params.name)}?done=password-set`, 303);
-  });
+      return reply.redirect(`/console/users/${encodeURIComponent(request.params.name)}?done=password-set`, 303);
+    });
+  }
 
-  app.post<{ Params: { name: string } }>('/console/users/:name/delete', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await administrator(request, reply, 'iam:DeleteUser', request.params.name);
-    if (!who) return reply;
+  app.post<{ Params: { name: string } }>('/console/users/:name/delete', { config: { access: USERS_ACCESS.delete } }, async (request, reply) => {
+    const who = signedInOf(request);
     await deleteUser(web.deps, who.principal.accountId, request.params.name, actorOf(who.principal), metaOf(request));
     return reply.redirect('/console/users?done=deleted', 303);
   });
@@ -127,13 +131,18 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
     const [users, withPassword] = await Promise.all([listUsers(web.deps.db, accountId), userIdsWithLoginProfile(web.deps.db, accountId)]);
     const now = web.deps.clock.now();
     const helpRequests = await listPendingHelpRequests(web.deps.db, accountId);
+    const dismissible = await Promise.all(helpRequests.map((r) => mayUse(web.deps, who, DISMISS_HELP_REQUEST, { params: { id: r.id }, body: {} })));
+    const mayDismiss = new Set(helpRequests.filter((_r, i) => dismissible[i]).map((r) => r.id));
+    const [mayCreateAny, mayGivePassword] = await Promise.all([mayUse(web.deps, who, USERS_ACCESS.create), mayUse(web.deps, who, USERS_ACCESS.createWithPassword)]);
+    // A refused form comes back with its error even when the policy allows only some names.
+    const mayCreate = mayCreateAny || Object.keys(errors).length > 0;
     return page({
       title: 'Users',
       principal: who.principal,
       csrf,
       body: html`<h1>Users</h1>
 ${alertBox(notice, 'success')}
-${helpRequestsNotice(helpRequests, csrf, now)}
+${helpRequestsNotice(helpRequests, csrf, now, mayDismiss)}
 <section class="card">
   <h2>Users in this account</h2>
   ${users.length === 0
@@ -145,17 +154,21 @@ ${helpRequestsNotice(helpRequests, csrf, now)}
     )}</tbody>
   </table>`}
 </section>
-<section class="card">
+${mayCreate
+  ? html`<section class="card">
   <h2>Create a user</h2>
   ${alertBox(errors.form)}
   <form method="post" action="/console/users" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'User name', name: 'userName', value: values.userName, error: errors.userName, hint: 'Up to 64 letters, digits and + = , . @ _ - (no spaces).' })}
-    ${field({ label: 'Console password (optional)', name: 'password', type: 'password', autocomplete: 'new-password', required: false, error: errors.password, hint: 'Leave empty for a user without console access.' })}
-    ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}
+    ${mayGivePassword
+      ? html`${field({ label: 'Console password (optional)', name: 'password', type: 'password', autocomplete: 'new-password', required: false, error: errors.password, hint: 'Leave empty for a user without console access.' })}
+    ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}`
+      : ''}
     <button type="submit">Create user</button>
   </form>
-</section>`,
+</section>`
+  : ''}`,
     });
   }
 
@@ -165,6 +178,13 @@ ${helpRequestsNotice(helpRequests, csrf, now)}
     const profile = await findLoginProfile(web.deps.db, user.id);
     const events = await listAuditEvents(web.deps.db, { accountId, targetId: user.id, limit: 20 });
     const now = web.deps.clock.now();
+    const input: AccessInput = { params: { name: user.name }, body: {} };
+    const [maySetPassword, mayDeactivateMfa, mayUnlock, mayDelete] = await Promise.all([
+      mayUse(web.deps, who, profile ? USERS_ACCESS.updateLoginProfile : USERS_ACCESS.createLoginProfile, input),
+      mayUse(web.deps, who, ADMIN_DEACTIVATE_MFA, input),
+      mayUse(web.deps, who, UNLOCK_SIGN_IN, input),
+      mayUse(web.deps, who, USERS_ACCESS.delete, input),
+    ]);
     return page({
       title: `User ${user.name}`,
       principal: who.principal,
@@ -179,32 +199,36 @@ ${alertBox(notice, 'success')}
     <dt>Permissions boundary</dt><dd>${user.permissionsBoundary ?? 'None: its policies apply in full'}</dd>
   </dl>
 </section>
-<section class="card">
+${maySetPassword
+  ? html`<section class="card">
   <h2>${profile ? 'Reset console password' : 'Set console password'}</h2>
   ${alertBox(error)}
-  <form method="post" action="/console/users/${encodeURIComponent(user.name)}/password" novalidate>
+  <form method="post" action="/console/users/${encodeURIComponent(user.name)}/${profile ? 'password' : 'login-profile'}" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'New password', name: 'password', type: 'password', autocomplete: 'new-password' })}
     ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}
     <button type="submit">${profile ? 'Reset password' : 'Set password'}</button>
   </form>
-</section>
-${await adminUserMfaSection(web.deps, user.id, user.name, csrf)}
-${await adminUserSignInSection(web.deps, accountId, user, csrf)}
-${await adminUserAccessKeysSection(web.deps, who.principal, user, csrf)}
+</section>`
+  : ''}
+${await adminUserMfaSection(web.deps, user.id, user.name, csrf, mayDeactivateMfa)}
+${await adminUserSignInSection(web.deps, accountId, user, csrf, mayUnlock)}
+${await adminUserAccessKeysSection(web.deps, who, user, csrf)}
 <section class="card">
   <h2>Recent changes</h2>
   ${events.length === 0
     ? html`<p class="muted">Nothing recorded yet.</p>`
     : html`<ul>${events.map((e) => html`<li>${e.event_name}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actor_name ?? e.actor_type}, ${relativeTime(e.time, now)}${e.source_ip ? ` from ${e.source_ip}` : ''}</li>`)}</ul>`}
 </section>
-<section class="card">
+${mayDelete
+  ? html`<section class="card">
   <h2>Delete user</h2>
   <form method="post" action="/console/users/${encodeURIComponent(user.name)}/delete">
     ${csrfField(csrf)}
     <button type="submit" class="danger">Delete ${user.name}</button>
   </form>
-</section>`,
+</section>`
+  : ''}`,
     });
   }
 }

@@ -3,7 +3,8 @@ import { linkInvalidPage } from '../recovery/recovery.pages.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { readForm } from '../web/forms.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { rootOnly } from '../authz/console-access.ts';
+import { requireSignIn, signedInOf } from '../web/guard.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
@@ -66,10 +67,9 @@ export async function emailVerificationRoutes(app: FastifyInstance, { web }: { w
     return send(reply, 200, emailChangePage(who, web.csrfToken(request, reply), {}, sentTo));
   });
 
-  app.post('/console/email', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
+  const rootEmail = rootOnly('The root user email address is the root user\'s own sign-in name; no IAM action covers it.');
+  app.post('/console/email', { config: { access: rootEmail } }, async (request, reply) => {
+    const who = signedInOf(request);
     const form = readForm(request, { newEmail: { max: 254 }, currentPassword: { max: 1024 } });
     try {
       await requestRootEmailChange(web.deps, who.principal, form.currentPassword, form.newEmail, metaOf(request));

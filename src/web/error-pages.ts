@@ -1,7 +1,9 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
-import { page } from './layout.ts';
+import { signedInDuring } from './guard.ts';
+import { type PageOptions, page } from './layout.ts';
+import type { WebContext } from './web-context.ts';
 
 /** Messages for Fastify's own refusals (body too large, wrong content type, bad JSON…). */
 function frameworkMessage(error: FastifyError): { status: number; message: string } | null {
@@ -22,28 +24,44 @@ function frameworkMessage(error: FastifyError): { status: number; message: strin
   }
 }
 
-export function errorPage(status: number, title: string, message: string, requestId?: string): string {
+/** `signedIn`: the console header (navigation, sign-out) of a signed-in principal. */
+export function errorPage(
+  status: number,
+  title: string,
+  message: string,
+  requestId?: string,
+  signedIn?: Pick<PageOptions, 'principal' | 'csrf'>,
+): string {
   return page({
     title,
+    ...signedIn,
     body: html`<section class="card narrow">
   <h1>${title}</h1>
   <p>${message}</p>
   ${requestId ? html`<p class="muted">Request ID: <code>${requestId}</code></p>` : ''}
-  <p class="links"><a href="/signin">Go to sign-in</a></p>
+  <p class="links">${signedIn?.principal ? html`<a href="/console">Back to the console</a>` : html`<a href="/signin">Go to sign-in</a>`}</p>
 </section>`,
   });
 }
 
 /**
  * The last stop for errors on pages: expected errors show their safe message, anything
- * else is a 500 whose page shows only the request ID (the details go to the log).
+ * else is a 500 whose page shows only the request ID (the details go to the log). A
+ * refusal inside the console keeps the console's header, so the person can go on.
  */
-export function installPageErrorHandler(app: FastifyInstance): void {
+export function installPageErrorHandler(app: FastifyInstance, web: WebContext): void {
+  const consoleHeader = (request: FastifyRequest, reply: FastifyReply) => {
+    const who = signedInDuring(request);
+    return who ? { principal: who.principal, csrf: web.csrfToken(request, reply) } : undefined;
+  };
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GatehouseError && error.safe) {
       const title = error.status === 403 ? 'Request refused' : error.status === 503 ? 'Busy' : 'Something was wrong with the request';
       if (error.code === 'Overloaded') reply.header('Retry-After', '1');
-      return reply.status(error.status).type('text/html; charset=utf-8').send(errorPage(error.status, title, error.message));
+      return reply
+        .status(error.status)
+        .type('text/html; charset=utf-8')
+        .send(errorPage(error.status, title, error.message, undefined, consoleHeader(request, reply)));
     }
     const known = frameworkMessage(error);
     if (known) {

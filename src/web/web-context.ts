@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { type ConsoleAbilities, NO_ABILITIES } from '../authz/console-abilities.ts';
-import { decideWithinOneRequest } from '../policies/authorization.service.ts';
+import { consoleContext } from '../authz/console-authorization.ts';
+import { type AuthorizationContext, decideWithinOneRequest } from '../policies/authorization.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { checkSessionWithPrincipal, endSession } from '../sessions/session.service.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -17,6 +18,11 @@ export interface SignedIn {
   mfaEnabled: boolean;
   /** The principal, with the console pages its policies open to it (links show exactly those). */
   principal: ConsolePrincipal;
+  /**
+   * The request's condition keys (aws:SourceIp, aws:SecureTransport, aws:MultiFactorAuth…):
+   * every decision of the request, for its handler and for the links and forms it shows, uses them.
+   */
+  context: AuthorizationContext;
 }
 
 /**
@@ -99,7 +105,7 @@ export class WebContext {
     // The request's decisions (links, page checks) share one load of the principal's policies;
     // the console's links are decided by `requireSignIn`, once the request will show a console page.
     const principal = decideWithinOneRequest<ConsolePrincipal>({ ...found.principal, abilities: NO_ABILITIES });
-    return { session: found.session, principal, mfaEnabled: found.mfaEnabled };
+    return { session: found.session, principal, mfaEnabled: found.mfaEnabled, context: consoleContext(this.deps, found.session.mfaAt, request) };
   }
 
   async signOut(request: FastifyRequest): Promise<void> {

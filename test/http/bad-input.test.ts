@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
+import { attachPolicy } from '../../src/policies/attachment.service.ts';
 import { escapeHtml } from '../../src/shared/html.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../support/harness.ts';
@@ -34,6 +36,8 @@ describe('bad input on the page forms', () => {
     t = await createTestContext('sqlite');
     account = await makeAccount(t.deps, { alias: 'bad-input' });
     await makeUser(t.deps, account.id, 'alice');
+    // Allowed to change her own password (as AWS requires), so bad input is what refuses her forms.
+    await attachPolicy(t.deps, account.id, 'user', 'alice', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
     browsers.nobody = new Browser(t.app);
     await browsers.nobody.csrf();
     browsers.root = new Browser(t.app);

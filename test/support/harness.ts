@@ -70,7 +70,11 @@ export async function createTestContext(dialect: DialectName, env: Record<string
 /** A cookie jar for `inject`: keeps what Set-Cookie says, sends it back. */
 export class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(readonly app: FastifyInstance) {}
+  /** `remoteAddress`: the address requests come from (127.0.0.1 unless given), for `aws:SourceIp`. */
+  constructor(
+    readonly app: FastifyInstance,
+    readonly options: { remoteAddress?: string } = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -85,9 +89,13 @@ export class Browser {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
+    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers }, ...this.from() });
     this.remember(response);
     return response;
+  }
+
+  private from(): { remoteAddress?: string } {
+    return this.options.remoteAddress ? { remoteAddress: this.options.remoteAddress } : {};
   }
 
   /** The CSRF token of the form on `url` (fetching the page sets the CSRF cookie). */
@@ -113,6 +121,7 @@ export class Browser {
       url,
       payload: body,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...options.headers },
+      ...this.from(),
     });
     this.remember(response);
     return response;

@@ -1,0 +1,104 @@
+import type { Authorization } from '../policies/authorization.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { type ConsoleCaller, consoleDecision, missingPermissionMessage } from './console-authorization.ts';
+
+/**
+ * How a console route is authorized, declared on the route (`config: { access }`) and
+ * enforced before its handler by one hook (`src/web/route-access.ts`). Pages decide their
+ * links and forms from the same declarations (`mayUse`), with the same request context,
+ * so a form is shown exactly when posting it would be allowed.
+ */
+
+/** What a console request acts on: its URL parameters and its form, as the browser sent them. */
+export interface AccessInput {
+  params: Readonly<Record<string, string | undefined>>;
+  body: Readonly<Record<string, unknown>>;
+}
+
+export const NO_INPUT: AccessInput = Object.freeze({ params: {}, body: {} });
+
+/** The resource ARN a request acts on, as the Query API names it for the same change. */
+export type ResourceOf = (input: AccessInput, who: ConsoleCaller, deps: Deps) => string | Promise<string>;
+
+/** One permission a route needs. */
+export interface Need {
+  /** The IAM action the Query API decides for the same change, e.g. `iam:DeleteUser`. */
+  action: string;
+  resource: ResourceOf;
+  /** Needed only for some requests, e.g. a console password given with a new user. */
+  when?: (input: AccessInput) => boolean;
+  /** A documented case in which Gatehouse allows the request without the permission. */
+  waiver?: { reason: string; applies(who: ConsoleCaller, deps: Deps): Promise<boolean> };
+  /** The refusal in words the person can act on, instead of the generic one. */
+  explain?: (result: Authorization, who: ConsoleCaller, deps: Deps) => Promise<string>;
+}
+
+export type RouteAccess =
+  /** Decided by the policy engine: every applicable need must be allowed. */
+  | { kind: 'permission'; needs: readonly Need[]; allowRestricted: boolean }
+  /** Something only the root user has (its email, the account phone); AWS has no IAM action for it. */
+  | { kind: 'root-only'; reason: string }
+  /** The signed-in principal's own session state, with no IAM action behind it. */
+  | { kind: 'own-session'; reason: string }
+  /** No session needed (sign-out); CSRF is still checked. */
+  | { kind: 'no-session'; reason: string };
+
+/**
+ * A route decided by the policy engine. `allowRestricted`: also open to a session that
+ * must change its password first (only the change itself).
+ */
+export function permission(needs: Need | readonly Need[], options: { allowRestricted?: boolean } = {}): RouteAccess {
+  return { kind: 'permission', needs: Array.isArray(needs) ? needs : [needs as Need], allowRestricted: options.allowRestricted ?? false };
+}
+
+export function rootOnly(reason: string): RouteAccess {
+  return { kind: 'root-only', reason };
+}
+
+export function ownSession(reason: string): RouteAccess {
+  return { kind: 'own-session', reason };
+}
+
+export function noSession(reason: string): RouteAccess {
+  return { kind: 'no-session', reason };
+}
+
+export type AccessDecision = { allowed: true } | { allowed: false; message: string };
+
+const ALLOWED: AccessDecision = Object.freeze({ allowed: true });
+
+/** Decides a declared route for a signed-in principal and what its request acts on. */
+export async function decideAccess(deps: Deps, who: ConsoleCaller, access: RouteAccess, input: AccessInput = NO_INPUT): Promise<AccessDecision> {
+  switch (access.kind) {
+    case 'no-session':
+    case 'own-session':
+      return ALLOWED;
+    case 'root-only':
+      return who.principal.type === 'root' ? ALLOWED : { allowed: false, message: `Only the root user can do this. ${access.reason}` };
+    case 'permission':
+      for (const need of access.needs) {
+        if (need.when && !need.when(input)) continue;
+        const result = await consoleDecision(deps, who, need.action, await need.resource(input, who, deps));
+        if (result.decision === 'allowed') continue;
+        if (need.waiver && (await need.waiver.applies(who, deps))) continue;
+        return { allowed: false, message: need.explain ? await need.explain(result, who, deps) : missingPermissionMessage(result) };
+      }
+      return ALLOWED;
+  }
+}
+
+/** Whether a link or form for a declared route is shown: the decision its handler makes. */
+export async function mayUse(deps: Deps, who: ConsoleCaller, access: RouteAccess, input: AccessInput = NO_INPUT): Promise<boolean> {
+  return (await decideAccess(deps, who, access, input)).allowed;
+}
+
+/** A text field of the request's form ('' when absent or not text). */
+export function formText(input: AccessInput, name: string): string {
+  const value = input.body[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A URL parameter of the request ('' when absent). */
+export function param(input: AccessInput, name: string): string {
+  return input.params[name] ?? '';
+}

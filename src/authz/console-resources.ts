@@ -1,0 +1,29 @@
+import { userArn } from '../accounts/principal.ts';
+import { findUserByName } from '../users/user.repository.ts';
+import { type ResourceOf, formText, param } from './console-access.ts';
+
+/**
+ * Resources console routes act on, named as the Query API names them for the same change.
+ * A user that does not exist is named as if it did (path `/`), as the API does: the
+ * decision comes first, so a refused person never learns whether the user exists.
+ */
+
+/** The account as a whole (`*`): the password policy, the alias, the list of users. */
+export const wholeAccount: ResourceOf = () => '*';
+
+/** The signed-in principal itself (the root user's own ARN for the root user). */
+export const signedInPrincipal: ResourceOf = (_input, who) => who.principal.arn;
+
+/** The IAM user the URL names (`:name` unless told). */
+export function userInUrl(name = 'name'): ResourceOf {
+  return async (input, who, deps) => {
+    const given = param(input, name);
+    const user = await findUserByName(deps.db, who.principal.accountId, given);
+    return userArn(who.principal.accountId, user?.path ?? '/', user?.name ?? given);
+  };
+}
+
+/** The new IAM user a form names; before a name is typed, any user the console could create (`user/*`). */
+export function newUserInForm(field = 'userName'): ResourceOf {
+  return (input, who) => userArn(who.principal.accountId, '/', formText(input, field).trim() || '*');
+}

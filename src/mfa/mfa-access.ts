@@ -1,0 +1,29 @@
+import type { Principal } from '../accounts/principal.ts';
+import { type ResourceOf, formText, permission } from '../authz/console-access.ts';
+import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
+import { virtualSerial } from './mfa.service.ts';
+
+/** The name the console suggests for a new authenticator app: the user's own name, as the AWS console once did. */
+export function suggestedDeviceName(principal: Principal): string {
+  return principal.type === 'user' ? principal.name : 'root-account-mfa-device';
+}
+
+/** The serial of the authenticator app the form names (the suggested name until one is typed). */
+const newVirtualDevice: ResourceOf = (input, who) =>
+  virtualSerial(who.principal.accountId, '/', formText(input, 'name').trim() || suggestedDeviceName(who.principal));
+
+/**
+ * The Query API's permissions for the same MFA changes, on the same resources: a new
+ * virtual device is `mfa/<name>`, everything else the user it belongs to. Nothing here is
+ * granted by default: an IAM user manages its own devices when a policy allows it, as in AWS.
+ */
+export const MFA_ACCESS = {
+  createAuthenticator: permission({ action: 'iam:CreateVirtualMFADevice', resource: newVirtualDevice }),
+  /** Enabling an app, registering a security key, and creating recovery codes (another way past the MFA step). */
+  enable: permission({ action: 'iam:EnableMFADevice', resource: signedInPrincipal }),
+  resync: permission({ action: 'iam:ResyncMFADevice', resource: signedInPrincipal }),
+  deactivate: permission({ action: 'iam:DeactivateMFADevice', resource: signedInPrincipal }),
+};
+
+/** An administrator deactivates the device of the user the URL names. */
+export const ADMIN_DEACTIVATE_MFA = permission({ action: 'iam:DeactivateMFADevice', resource: userInUrl() });
