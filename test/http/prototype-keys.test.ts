@@ -2,6 +2,8 @@ import { ListUsersCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
+import { attachPolicy } from '../../src/policies/attachment.service.ts';
 import { escapeHtml } from '../../src/shared/html.ts';
 import { awsClients, expectAwsError, keyFor } from '../support/aws-clients.ts';
 import { DIALECTS } from '../support/databases.ts';
@@ -41,6 +43,8 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
     endpoint = await listen(t.app);
     account = await makeAccount(t.deps, { alias: `proto-${dialect}` });
     await makeUser(t.deps, account.id, 'alice');
+    // Allowed to change its own password, so the form is read (and refused for its field), not denied.
+    await attachPolicy(t.deps, account.id, 'user', 'alice', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
     clients = awsClients(t, endpoint, await keyFor(t, { accountId: account.id, principalId: account.id, userName: null }));
     root = new Browser(t.app);
     expect((await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
