@@ -145,7 +145,8 @@ from standard input; --require-reset makes them choose a new one at first sign-i
     help: `Usage: gatehouse outbox list [--to EMAIL] [--limit N] [--json]
 
 Lists queued and delivered mail: ID, time queued, status (queued, sending, sent,
-deferred, failed), recipient and subject. Without SMTP_URL every message stays here.
+deferred, failed; held past the per-recipient limit, folded into a digest), recipient
+and subject. Without SMTP_URL every message stays here.
 --json prints an array of {"id","to","subject","template","status","attempts","createdAt","sentAt","lastReply"}.`,
     options: { to: { type: 'string' }, limit: { type: 'string' } },
     run: async (values) => {
@@ -162,7 +163,9 @@ deferred, failed), recipient and subject. Without SMTP_URL every message stays h
     help: `Usage: gatehouse outbox show ID [--json]
 
 Prints the recipient, subject, status, plain-text body and links of message ID
-(from "gatehouse outbox list"). --json adds "text" and "links" to the list fields.`,
+(from "gatehouse outbox list"); the body is stored sealed and erased once sent.
+--json adds "text", "links", "body" (readable, erased, in-digest or unreadable) and
+"digestId" to the list fields.`,
     options: {},
     positionals: 1,
     run: async (values, positionals) => {
