@@ -33,10 +33,8 @@ import { parseFormBody } from './web/forms.ts';
 import { addSecurityHeaders } from './web/security-headers.ts';
 import { WebContext } from './web/web-context.ts';
 
-export interface AppDeps extends Deps {
-  /** Key for CSRF tokens and encrypted secrets (32 bytes). */
-  secretKey: Buffer;
-}
+/** Everything the app and the command line build services from (`Deps` carries the key too). */
+export type AppDeps = Deps;
 
 const STYLESHEET = readFileSync(new URL('./web/static/gatehouse.css', import.meta.url));
 

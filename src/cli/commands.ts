@@ -2,7 +2,8 @@ import { createAccessKey, resolveKeyOwner } from '../access-keys/access-key.serv
 import { createAccount } from '../accounts/account.service.ts';
 import { findAccountByRef } from '../accounts/account.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { loadConfig } from '../config/config.ts';
+import { type Config, loadConfig } from '../config/config.ts';
+import { recordedPublicUrl } from '../instance-settings/public-url.service.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
 import { printOutboxList, printOutboxMessage } from '../mail/outbox.cli.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
@@ -16,15 +17,34 @@ import { supportCommands } from '../support/support.cli.ts';
 import { purgeCommands } from '../maintenance/purge.cli.ts';
 import { secretKeyCommands } from '../maintenance/secret-key.cli.ts';
 
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+/** `buildsLinks`: the command may queue mail with links into Gatehouse (see `linkToServer`). */
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, options: { buildsLinks?: boolean } = {}): Promise<T> {
   const config = loadConfig();
   const runtime = createRuntime(config);
   try {
     if (runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
+    if (options.buildsLinks) await linkToServer(config, runtime);
     return await work(runtime);
   } finally {
     await runtime.close();
   }
+}
+
+/**
+ * Links in mail must lead to the server, whose address the command line's own environment may
+ * not know: without PUBLIC_URL here, the origin `serve` recorded in the database is used; with
+ * neither, the default made from HOST and PORT, with a warning.
+ */
+async function linkToServer(config: Config, runtime: Runtime): Promise<void> {
+  if (config.publicUrlSet) return;
+  const recorded = await recordedPublicUrl(runtime.deps);
+  if (recorded) {
+    runtime.deps.mail = { ...runtime.deps.mail, publicUrl: recorded };
+    return;
+  }
+  process.stderr.write(
+    `gatehouse: warning: PUBLIC_URL is not set and no server has recorded its address in this database; links in mail lead to ${config.publicUrl.origin}. Set PUBLIC_URL, or start "gatehouse serve" once.\n`,
+  );
 }
 
 async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
@@ -98,7 +118,7 @@ standard input. --json prints {"accountId":"123456789012","email":"…"}.`,
         );
         printResult(values.json === true, { accountId: account.id, email: email.trim() }, `Created account ${account.id} for ${email.trim()}`);
         return 0;
-      });
+      }, { buildsLinks: true });
     },
   },
   'user create': {
@@ -145,7 +165,8 @@ from standard input; --require-reset makes them choose a new one at first sign-i
     help: `Usage: gatehouse outbox list [--to EMAIL] [--limit N] [--json]
 
 Lists queued and delivered mail: ID, time queued, status (queued, sending, sent,
-deferred, failed), recipient and subject. Without SMTP_URL every message stays here.
+deferred, failed; held past the per-recipient limit, folded into a digest), recipient
+and subject. Without SMTP_URL every message stays here.
 --json prints an array of {"id","to","subject","template","status","attempts","createdAt","sentAt","lastReply"}.`,
     options: { to: { type: 'string' }, limit: { type: 'string' } },
     run: async (values) => {
@@ -162,7 +183,9 @@ deferred, failed), recipient and subject. Without SMTP_URL every message stays h
     help: `Usage: gatehouse outbox show ID [--json]
 
 Prints the recipient, subject, status, plain-text body and links of message ID
-(from "gatehouse outbox list"). --json adds "text" and "links" to the list fields.`,
+(from "gatehouse outbox list"); the body is stored sealed and erased once sent.
+--json adds "text", "links", "body" (readable, erased, in-digest or unreadable) and
+"digestId" to the list fields.`,
     options: {},
     positionals: 1,
     run: async (values, positionals) => {

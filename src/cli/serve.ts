@@ -3,6 +3,7 @@ import pino from 'pino';
 import { buildApp } from '../app.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
+import { recordPublicUrl } from '../instance-settings/public-url.service.ts';
 import { startMailDelivery } from '../mail/mail-sender.ts';
 import { startPurging } from '../maintenance/purge.service.ts';
 import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.ts';
@@ -21,7 +22,8 @@ export interface ServeOptions {
 }
 
 /**
- * Listens until SIGTERM/SIGINT, purging expired data every hour. With several workers
+ * Listens until SIGTERM/SIGINT, purging expired data every hour, and records its public URL
+ * in the database for the command line's links. With several workers
  * (node:cluster shares the port between them) this process migrates, delivers mail, purges
  * and keeps the workers running, and each worker serves HTTP. Every piece of state is in the
  * database (or Redis), so any worker can serve any request. On a stop, in-flight requests
@@ -40,7 +42,10 @@ async function serveHttp(config: Config, options: { background: boolean; migrate
   const app = await buildApp(config, runtime.deps);
   if (!cluster.isWorker) for (const warning of runtime.warnings) app.log.warn(`INSECURE DEFAULT: ${warning}`);
   await app.listen({ port: config.port, host: config.host });
-  if (!cluster.isWorker) app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
+  if (!cluster.isWorker) {
+    await recordPublicUrl(runtime.deps, config.publicUrl.origin);
+    app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
+  }
   const mailSender = options.background ? startMailDelivery(config, runtime.deps, app.log) : null;
   const purger = options.background ? startPurging(runtime.deps, app.log) : null;
 
@@ -61,6 +66,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
   const runtime = createRuntime(config);
   for (const warning of runtime.warnings) log.warn(`INSECURE DEFAULT: ${warning}`);
   if (options.migrate || runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
+  await recordPublicUrl(runtime.deps, config.publicUrl.origin);
   const mailSender = startMailDelivery(config, runtime.deps, log);
   const purger = startPurging(runtime.deps, log);
   aggregateWorkerMetrics();

@@ -13,6 +13,11 @@ export interface Config {
   readonly host: string;
   /** Origin people and SDKs use to reach this server; links in mail and the WebAuthn RP come from it. `PUBLIC_URL`. */
   readonly publicUrl: URL;
+  /**
+   * True when PUBLIC_URL was given rather than made from HOST and PORT. The command line then
+   * builds links from it; otherwise from the URL `serve` recorded in the database.
+   */
+  readonly publicUrlSet: boolean;
   /** `sqlite:<path>` (embedded default `sqlite:data/gatehouse.db`) or `postgres://…`. `DATABASE_URL`. */
   readonly databaseUrl: string;
   /** SMTP server for outgoing mail; unset keeps mail in the outbox table. `SMTP_URL`. */
@@ -139,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port,
     host,
     publicUrl: publicUrl ?? new URL('http://127.0.0.1:8080'),
+    publicUrlSet: Boolean(env.PUBLIC_URL?.trim()),
     databaseUrl,
     smtpUrl,
     mailFrom,

@@ -16,6 +16,7 @@ import { metaOf } from '../web/request-meta.ts';
 import { MFA_NOTICES, mfaCredentialsSection, mfaNudge } from '../mfa/mfa-console.ts';
 import { ownAccessKeysSection } from '../access-keys/access-key.routes.ts';
 import { consoleActivityNotices } from '../activity/console-notices.ts';
+import { undeliveredMailCard } from '../mail/mail-console.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 
 type PasswordErrors = Partial<Record<'currentPassword' | 'newPassword' | 'confirmPassword' | 'form', string>>;
@@ -56,6 +57,7 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
     const nudge = await mfaNudge(web.deps, principal, who.mfaEnabled);
     const activityNotices = await consoleActivityNotices(web.deps, who, csrf);
+    const undeliveredMail = await undeliveredMailCard(web.deps, principal);
     return send(
       reply,
       200,
@@ -67,6 +69,7 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
 ${expiryWarning(status, password.allowed)}
 ${nudge}
 ${activityNotices}
+${undeliveredMail}
 <section class="card">
   <h2>Signed in as</h2>
   <dl class="facts">

@@ -38,6 +38,7 @@ export interface Database {
   support_cases: SupportCasesTable;
   credential_reports: CredentialReportsTable;
   throttle_buckets: ThrottleBucketsTable;
+  instance_settings: InstanceSettingsTable;
   throttle_failures: ThrottleFailuresTable;
   throttle_once: ThrottleOnceTable;
   throttle_unlocks: ThrottleUnlocksTable;
@@ -264,9 +265,10 @@ export interface MailOutboxTable {
   recipient_key: string;
   template: string;
   subject: string;
+  /** Sealed with AES-256-GCM (src/mail/mail-body.ts); '' once sent, or once folded into a digest. */
   text_body: string;
   html_body: string;
-  /** queued | sending | sent | deferred | failed */
+  /** queued | sending | sent | deferred | failed | held (past the per-recipient limit) | folded (into the digest `digest_id`) */
   status: string;
   attempts: Generated<number>;
   next_attempt_at: string;
@@ -277,6 +279,10 @@ export interface MailOutboxTable {
   last_reply: string | null;
   created_at: string;
   sent_at: string | null;
+  /** The digest message a held message was folded into. */
+  digest_id: string | null;
+  /** Messages with the same key to the same address supersede each other while held. */
+  replace_key: string | null;
 }
 
 /** Single-use tokens (password reset, email verification, email change); only hashes are stored. */
@@ -479,4 +485,11 @@ export interface ThrottleUnlocksTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+}
+
+/** Settings one instance records for the others and for the command line, e.g. `public_url` (what `serve` uses). */
+export interface InstanceSettingsTable {
+  name: string;
+  value: string;
+  updated_at: string;
 }

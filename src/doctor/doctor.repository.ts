@@ -96,14 +96,15 @@ export async function mfaBlockedUntil(db: Db, principalId: string): Promise<stri
   return row?.blocked_until ?? null;
 }
 
-/** How many diagnoses went to this owner since `since` (the per-owner rate limit). */
-export async function countDiagnosesSince(db: Db, ownerKey: string, since: string): Promise<number> {
+/** How many diagnoses went to this owner since `since` (the per-owner rate limit); those with reason `notCounted` replaced a report still held, so they are not counted. */
+export async function countDiagnosesSince(db: Db, ownerKey: string, since: string, notCounted: string): Promise<number> {
   const row = await db
     .selectFrom('audit_events')
     .select(sql<number>`count(*)`.as('n'))
     .where('event_name', '=', 'SignInDiagnosisSent')
     .where('target_id', '=', ownerKey)
     .where('time', '>=', since)
+    .where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '!=', notCounted)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

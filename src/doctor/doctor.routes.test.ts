@@ -10,12 +10,18 @@ import { Browser, createTestContext, type TestContext } from '../../test/support
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { DIAGNOSIS_LIMIT, diagnoseSignIn } from './doctor.service.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 
 type Response = { statusCode: number; body: string; headers: Record<string, unknown> };
 
 function strip(r: Response) {
   const { 'x-request-id': _id, date: _date, ...headers } = r.headers;
   return { status: r.statusCode, body: r.body, headers };
+}
+
+/** Diagnosis mails to `to`, newest first, opened. */
+async function diagnosisMailTo(t: TestContext, to: string) {
+  return (await listOutboxMail(t.deps, { limit: 100, recipient: to })).filter((m) => m.template === 'sign-in-diagnosis');
 }
 
 describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
@@ -38,17 +44,7 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
     return response;
   }
 
-  /** Diagnosis mails to `to`, newest first. */
-  async function reportsTo(to: string) {
-    return t.deps.db
-      .selectFrom('mail_outbox')
-      .selectAll()
-      .where('recipient_key', '=', to.toLowerCase())
-      .where('template', '=', 'sign-in-diagnosis')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
-  }
+  const reportsTo = (to: string) => diagnosisMailTo(t, to);
 
   /** Asks, checks the page is the unknown-identifier page byte for byte, and returns the one new report to `to`. */
   async function askAndRead(fields: Record<string, string>, to: string, options: { sameHour?: boolean } = {}) {
@@ -77,19 +73,19 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       await browser.post('/signin/root/password', { email: account.email, password: 'not the password' }, { headers: { 'user-agent': 'Mozilla/5.0 Firefox/140.0' } });
     }
     const mail = await askAndRead({ email: account.email.toUpperCase() }, account.email);
-    expect(mail.html_body).toContain('data-cause="WrongPassword"');
-    expect(mail.text_body).toContain('entered for root 3 times');
-    expect(mail.text_body).toContain('Firefox');
-    expect(mail.text_body).toContain('Fix: Reset your password by email: http://gatehouse.test/signin/forgot');
+    expect(mail.html).toContain('data-cause="WrongPassword"');
+    expect(mail.text).toContain('entered for root 3 times');
+    expect(mail.text).toContain('Firefox');
+    expect(mail.text).toContain('Fix: Reset your password by email: http://gatehouse.test/signin/forgot');
   });
 
   it('WrongIdentity (root): the root email typed as an IAM user name', async () => {
     const account = await makeAccount(t.deps, { alias: `ident-${dialect}` });
     await browser.post(`/signin/ident-${dialect}`, { userName: account.email, password: ROOT_PASSWORD });
     const mail = await askAndRead({ email: account.email }, account.email);
-    expect(mail.html_body).toContain('data-cause="WrongIdentity"');
-    expect(mail.text_body).toContain('entered as an IAM user name once');
-    expect(mail.text_body).toContain('Fix: Sign in as the root user: http://gatehouse.test/signin?choose=1');
+    expect(mail.html).toContain('data-cause="WrongIdentity"');
+    expect(mail.text).toContain('entered as an IAM user name once');
+    expect(mail.text).toContain('Fix: Sign in as the root user: http://gatehouse.test/signin?choose=1');
   });
 
   describe('IAM users', () => {
@@ -105,8 +101,8 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       await browser.post(`/signin/${alias}`, { userName: 'bob', password: 'wrong one' });
       const mail = await askAndRead({ account: alias, userName: 'BOB' }, account.email);
       expect(mail.subject).toBe(`bob could not sign in to account ${alias}`);
-      expect(mail.html_body).toContain('data-cause="WrongPassword"');
-      expect(mail.text_body).toContain(`Fix: Set a new password for bob: http://gatehouse.test/console/users/bob`);
+      expect(mail.html).toContain('data-cause="WrongPassword"');
+      expect(mail.text).toContain(`Fix: Set a new password for bob: http://gatehouse.test/console/users/bob`);
       const home = new Browser(t.app);
       await home.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
       const consolePage = await home.get('/console');
@@ -118,20 +114,20 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       t.clock.advance(HOUR);
       await setUserPassword(t.deps, account.id, 'carol', 'a brand new password 9', false, ROOT_ADMIN, { ip: '198.51.100.4', userAgent: 'Mozilla/5.0 Chrome/130', requestId: 'r1' });
       const mail = await askAndRead({ account: alias, userName: 'carol' }, account.email);
-      expect(mail.html_body).toContain('data-cause="PasswordResetByAdministrator"');
-      expect(mail.text_body).toContain('reset by the root user');
-      expect(mail.text_body).toContain('198.51.100.4 (Chrome)');
-      expect(mail.text_body).toContain(`http://gatehouse.test/signin/${alias}`);
+      expect(mail.html).toContain('data-cause="PasswordResetByAdministrator"');
+      expect(mail.text).toContain('reset by the root user');
+      expect(mail.text).toContain('198.51.100.4 (Chrome)');
+      expect(mail.text).toContain(`http://gatehouse.test/signin/${alias}`);
     });
 
     it('PasswordResetRequired and NoConsolePassword', async () => {
       await makeUser(t.deps, account.id, 'dave', { passwordResetRequired: true });
       const required = await askAndRead({ account: alias, userName: 'dave' }, account.email);
-      expect(required.html_body).toContain('data-cause="PasswordResetRequired"');
-      expect(required.text_body).toContain('Fix: Sign in with the current password, then choose a new one');
+      expect(required.html).toContain('data-cause="PasswordResetRequired"');
+      expect(required.text).toContain('Fix: Sign in with the current password, then choose a new one');
       await makeUser(t.deps, account.id, 'erin', { password: null });
       const none = await askAndRead({ account: alias, userName: 'erin' }, account.email);
-      expect(none.html_body).toContain('data-cause="NoConsolePassword"');
+      expect(none.html).toContain('data-cause="NoConsolePassword"');
     });
 
     it('MfaDeviceRemoved and MfaLocked', async () => {
@@ -147,10 +143,10 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       );
       await saveThrottle(t.deps.db, frank.id, { failures: 10, blockedUntil: new Date(t.clock.now().getTime() + 3 * HOUR).toISOString() }, t.clock.now().toISOString());
       const mail = await askAndRead({ account: alias, userName: 'frank' }, account.email);
-      expect(mail.html_body).toContain('data-cause="MfaDeviceRemoved"');
-      expect(mail.text_body).toContain('removed by the root user');
-      expect(mail.html_body).toContain('data-cause="MfaLocked"');
-      expect(mail.text_body).toContain('locked until');
+      expect(mail.html).toContain('data-cause="MfaDeviceRemoved"');
+      expect(mail.text).toContain('removed by the root user');
+      expect(mail.html).toContain('data-cause="MfaLocked"');
+      expect(mail.text).toContain('locked until');
     });
 
     it('WrongIdentity (IAM user): the user name typed on the root form; WrongAccount: used with another account', async () => {
@@ -158,17 +154,17 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       await browser.post('/signin/root/password', { email: 'grace', password: USER_PASSWORD });
       await browser.post('/signin/no-such-alias-zz', { userName: 'grace', password: USER_PASSWORD });
       const mail = await askAndRead({ account: account.id, userName: 'grace' }, account.email);
-      expect(mail.html_body).toContain('data-cause="WrongIdentity"');
-      expect(mail.text_body).toContain('was entered on the root user form once');
-      expect(mail.html_body).toContain('data-cause="WrongAccount"');
-      expect(mail.text_body).toContain(`grace exists only in account ${alias}`);
-      expect(mail.text_body).toContain(`Sign in at your account's own address: http://gatehouse.test/signin/${alias}`);
+      expect(mail.html).toContain('data-cause="WrongIdentity"');
+      expect(mail.text).toContain('was entered on the root user form once');
+      expect(mail.html).toContain('data-cause="WrongAccount"');
+      expect(mail.text).toContain(`grace exists only in account ${alias}`);
+      expect(mail.text).toContain(`Sign in at your account's own address: http://gatehouse.test/signin/${alias}`);
     });
 
     it('UserNotInAccount: attempts with a name the account does not have reach its administrators', async () => {
       await browser.post(`/signin/${alias}`, { userName: 'heidi', password: 'whatever' });
       const mail = await askAndRead({ account: alias, userName: 'heidi' }, account.email);
-      expect(mail.html_body).toContain('data-cause="UserNotInAccount"');
+      expect(mail.html).toContain('data-cause="UserNotInAccount"');
       // A name nobody tried is an unknown identifier: nothing is sent.
       const before = (await reportsTo(account.email)).length;
       expect(strip(await diagnose({ account: alias, userName: 'never-tried' }))).toEqual(unknownAnswer);
@@ -181,12 +177,12 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       await updatePasswordPolicy(t.deps, other.id, { maxPasswordAge: 30 }, CLI_ACTOR, SYSTEM_META);
       t.clock.advance(31 * DAY);
       const soft = await askAndRead({ account: `exp-${dialect}`, userName: 'ivan' }, other.email);
-      expect(soft.html_body).toContain('data-cause="PasswordExpired"');
-      expect(soft.text_body).toContain('Fix: Sign in and choose a new password');
+      expect(soft.html).toContain('data-cause="PasswordExpired"');
+      expect(soft.text).toContain('Fix: Sign in and choose a new password');
       await updatePasswordPolicy(t.deps, other.id, { maxPasswordAge: 30, hardExpiry: true }, CLI_ACTOR, SYSTEM_META);
       const hard = await askAndRead({ account: `exp-${dialect}`, userName: 'ivan' }, other.email);
-      expect(hard.html_body).toContain('data-cause="PasswordExpiredHard"');
-      expect(hard.text_body).toContain('Fix: Reset the password of ivan: http://gatehouse.test/console/users/ivan');
+      expect(hard.html).toContain('data-cause="PasswordExpiredHard"');
+      expect(hard.text).toContain('Fix: Reset the password of ivan: http://gatehouse.test/console/users/ivan');
     });
 
     it('sends to a verified contact email, never to an unverified one', async () => {
@@ -199,7 +195,7 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
       await browser.post(`/signin/${alias}`, { userName: 'judy', password: 'not hers' });
       const mail = await askAndRead({ account: alias, userName: 'judy' }, contact);
       expect(mail.subject).toBe('Why you could not sign in as judy');
-      expect(mail.text_body).toContain('Fix: Ask your administrators');
+      expect(mail.text).toContain('Fix: Ask your administrators');
     });
 
     it(`rate-limits reports per owner to ${DIAGNOSIS_LIMIT} an hour, answering the same`, async () => {
@@ -243,11 +239,13 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     const subject = { identifier: userIdentifier(account.id, 'kim'), deviceId: null };
     for (let i = 0; i < 3; i++) await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
     await diagnoseSignIn(t.deps, { kind: 'user', accountRef: `lock-${dialect}`, userName: 'kim' }, SYSTEM_META);
-    const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('template', '=', 'sign-in-diagnosis').executeTakeFirstOrThrow();
+    const reports = (await listOutboxMail(t.deps, { limit: 100 })).filter((m) => m.template === 'sign-in-diagnosis');
+    expect(reports).toHaveLength(1);
+    const mail = reports[0]!;
     expect(mail.recipient).toBe(account.email);
-    expect(mail.html_body).toContain('data-cause="SignInLocked"');
-    expect(mail.text_body).toContain('locked after 3 wrong passwords in a row');
-    expect(mail.text_body).toContain(`Fix: Unlock sign-in for kim: http://gatehouse.test/console/users/kim`);
+    expect(mail.html).toContain('data-cause="SignInLocked"');
+    expect(mail.text).toContain('locked after 3 wrong passwords in a row');
+    expect(mail.text).toContain(`Fix: Unlock sign-in for kim: http://gatehouse.test/console/users/kim`);
   });
 
   it('SignInLocked for the root user: the report carries a fresh unlock link; the audit trail never holds it', async () => {
@@ -257,9 +255,9 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     for (let i = 0; i < 3; i++) await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
     expect((await throttle.state(subject, 'password', t.clock.now())).stopped).toBe(true);
     await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
-    const mail = await t.deps.db.selectFrom('mail_outbox').selectAll().where('recipient', '=', account.email).where('template', '=', 'sign-in-diagnosis').executeTakeFirstOrThrow();
-    expect(mail.html_body).toContain('data-cause="SignInLocked"');
-    const link = /Fix: Lift the stop with this link[^:]*: (\S+)/.exec(mail.text_body)![1]!;
+    const mail = (await diagnosisMailTo(t, account.email))[0]!;
+    expect(mail.html).toContain('data-cause="SignInLocked"');
+    const link = /Fix: Lift the stop with this link[^:]*: (\S+)/.exec(mail.text)![1]!;
     const token = new URL(link).searchParams.get('token')!;
     const audit = JSON.stringify(await t.deps.db.selectFrom('audit_events').select('details').where('account_id', '=', account.id).execute());
     expect(audit).toContain('SignInLocked');

@@ -1,6 +1,6 @@
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import { enqueueMail, publicLink } from '../mail/mail.service.ts';
+import { enqueueMail, isHeld, publicLink } from '../mail/mail.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -25,8 +25,10 @@ import {
 /** What the person says they tried: the root email, or an account and user name. */
 export type DiagnosisRequest = { kind: 'root'; email: string } | { kind: 'user'; accountRef: string; userName: string };
 
-/** At most this many reports to one owner's channel per window; the rest are dropped (and audited). */
+/** At most this many reports to one owner's channel per window; the rest are refused (and audited). */
 export const DIAGNOSIS_LIMIT = 3;
+/** The reason on a report that took the place of one still held by the mail limit; it does not count against the limit. */
+export const REPLACED_HELD_REPORT = 'ReplacedHeldReport';
 export const DIAGNOSIS_WINDOW_MS = HOUR;
 /** How far back the record is read. */
 export const LOOKBACK_MS = 30 * DAY;
@@ -314,9 +316,12 @@ interface Delivery {
 
 async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void> {
   const now = deps.clock.now();
+  const replaces = `sign-in-diagnosis:${d.ownerKey}:${d.subjectName.toLowerCase()}`;
   await deps.db.transaction().execute(async (tx: Db) => {
-    const recent = await countDiagnosesSince(tx, d.ownerKey, new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString());
-    if (recent >= DIAGNOSIS_LIMIT) {
+    // A report still held back by the mail limit is replaced by this newer one: one report, one use of the limit.
+    const replacing = await isHeld(tx, deps, d.to, replaces);
+    const recent = await countDiagnosesSince(tx, d.ownerKey, new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString(), REPLACED_HELD_REPORT);
+    if (!replacing && recent >= DIAGNOSIS_LIMIT) {
       await recordAudit(tx, deps, meta, {
         accountId: d.owner.accountId,
         actor: ANONYMOUS,
@@ -332,6 +337,7 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void
       actor: ANONYMOUS,
       eventName: 'SignInDiagnosisSent',
       outcome: 'Success',
+      ...(replacing ? { reason: REPLACED_HELD_REPORT } : {}),
       target: { id: d.ownerKey, name: d.subjectName },
       details: {
         channel: d.audience,
@@ -346,6 +352,7 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void
       to: d.to,
       accountId: d.owner.accountId,
       mail: diagnosisMail({ audience: d.audience, subjectName: d.subjectName, accountRef: d.owner.alias ?? d.owner.accountId, causes: mailed, time: now.toISOString() }),
+      replaces,
     });
   });
 }

@@ -3,8 +3,9 @@ import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { page } from '../web/layout.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { linksIn } from './outbox.format.ts';
-import { findOutboxMessage, listOutbox } from './outbox.repository.ts';
+import { bodyNote, linksIn } from './outbox.format.ts';
+import { listOutbox } from './outbox.repository.ts';
+import { findOutboxMail } from './outbox.service.ts';
 
 /**
  * `/_dev/outbox`: the mail Gatehouse queued, readable in the browser. Registered only
@@ -36,7 +37,7 @@ export async function devOutboxRoutes(app: FastifyInstance, { web }: { web: WebC
   });
 
   app.get<{ Params: { id: string } }>('/_dev/outbox/:id', async (request, reply) => {
-    const message = await findOutboxMessage(web.deps.db, request.params.id);
+    const message = await findOutboxMail(web.deps, request.params.id);
     if (!message) throw new GatehouseError('NoSuchEntity', 'There is no such message.');
     return send(
       reply,
@@ -48,7 +49,7 @@ export async function devOutboxRoutes(app: FastifyInstance, { web }: { web: WebC
   <h2>Links</h2>
   <ul>${linksIn(message.text).map((link) => html`<li><a href="${link}">${link}</a></li>`)}</ul>
   <h2>Text</h2>
-  <pre>${message.text}</pre>
+  <pre>${bodyNote(message) ?? message.text}</pre>
 </section>
 <p class="links"><a href="/_dev/outbox">All mail</a></p>`,
       }),

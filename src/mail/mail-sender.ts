@@ -1,8 +1,10 @@
 import nodemailer from 'nodemailer';
-import type { Db } from '../db/database.ts';
-import { type Clock, MINUTE } from '../shared/clock.ts';
+import { MINUTE } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
 import { randomBase32 } from '../shared/secrets.ts';
-import { type OutboxMessage, claimMessage, dueMessageIds, findOutboxMessage, settleMessage } from './outbox.repository.ts';
+import { foldDueHeldMail, settleDelivery } from './held-mail.service.ts';
+import { claimMessage, dueMessageIds } from './outbox.repository.ts';
+import { type OutboxMessage, findOutboxMail } from './outbox.service.ts';
 
 /** Where messages go: SMTP in production; anything with `send` in principle. */
 export interface MailTransport {
@@ -64,10 +66,13 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 60 * MINUTE);
 }
 
+type SenderDeps = Pick<Deps, 'db' | 'dialect' | 'clock' | 'secretKey'>;
+
 /**
- * Delivers the outbox. Each pass claims due messages one by one with a conditional
- * UPDATE, so any number of instances sharing the database each send a given message
- * once; a claim that outlives its lease (the instance died) is taken over.
+ * Delivers the outbox. Each pass first folds held mail whose window has ended into digests,
+ * then claims due messages one by one with a conditional UPDATE, so any number of instances
+ * sharing the database each send a given message once; a claim that outlives its lease (the
+ * instance died) is taken over. Bodies are opened only to send them, and erased once sent.
  * A 5xx reply fails the message for good; a 4xx reply, a refused connection or a
  * silent server defers it with exponential back-off.
  */
@@ -82,7 +87,7 @@ export class MailSender {
   #stopped = false;
 
   constructor(
-    readonly deps: { db: Db; clock: Clock },
+    readonly deps: SenderDeps,
     readonly transport: MailTransport,
     readonly options: SenderOptions,
   ) {
@@ -94,6 +99,7 @@ export class MailSender {
 
   /** One pass over what is due now; returns how many messages were delivered. */
   async runOnce(): Promise<number> {
+    await foldDueHeldMail(this.deps);
     const now = this.deps.clock.now();
     const ids = await dueMessageIds(this.deps.db, now.toISOString(), this.#batchSize);
     let delivered = 0;
@@ -107,7 +113,7 @@ export class MailSender {
         new Date(claimedAt.getTime() + this.#leaseMs).toISOString(),
       );
       if (!claimed) continue;
-      const message = await findOutboxMessage(this.deps.db, id);
+      const message = await findOutboxMail(this.deps, id);
       if (!message) continue;
       if (await this.#deliver(message)) delivered++;
     }
@@ -115,16 +121,21 @@ export class MailSender {
   }
 
   async #deliver(message: OutboxMessage): Promise<boolean> {
+    if (message.body !== 'readable') {
+      const reply = 'the body opens under neither SECRET_KEY nor SECRET_KEY_PREVIOUS';
+      await settleDelivery(this.deps, message.id, this.owner, { status: 'failed', reply, at: this.deps.clock.now().toISOString() });
+      return false;
+    }
     try {
       await this.transport.send({ from: this.options.from, to: message.recipient, subject: message.subject, text: message.text, html: message.html });
-      await settleMessage(this.deps.db, message.id, this.owner, { status: 'sent', reply: '250 accepted', at: this.deps.clock.now().toISOString() });
+      await settleDelivery(this.deps, message.id, this.owner, { status: 'sent', reply: '250 accepted', at: this.deps.clock.now().toISOString() });
       return true;
     } catch (error) {
       const failure = error as SmtpFailure;
       const reply = failure.response ?? [failure.code, failure.message].filter(Boolean).join(': ');
       const now = this.deps.clock.now();
       const permanent = (failure.responseCode ?? 0) >= 500 || message.attempts >= this.#maxAttempts;
-      await settleMessage(this.deps.db, message.id, this.owner, {
+      await settleDelivery(this.deps, message.id, this.owner, {
         status: permanent ? 'failed' : 'deferred',
         reply: reply || 'delivery failed',
         at: now.toISOString(),
@@ -164,7 +175,7 @@ export class MailSender {
  */
 export function startMailDelivery(
   config: { smtpUrl: string | undefined; mailFrom: string },
-  deps: { db: Db; clock: Clock },
+  deps: SenderDeps,
   log: { info(message: string): void; error(object: object, message: string): void },
 ): MailSender | null {
   if (!config.smtpUrl) {

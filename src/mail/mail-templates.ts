@@ -1,5 +1,5 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
-import { type SafeHtml, html } from '../shared/html.ts';
+import { type SafeHtml, html, raw } from '../shared/html.ts';
 import { formatAccountId } from '../web/layout.ts';
 
 /**
@@ -261,5 +261,52 @@ export function userPasswordSetMail(input: {
     subject,
     text: `${what}\n\n${where.text}\n\n${notYou}\n`,
     html: layout(subject, html`<p>${what}</p>${where.html}<p>${notYou}</p>`),
+  };
+}
+
+export const HELD_DIGEST_TEMPLATE = 'held-digest';
+
+/** A held message as the digest carries it; `text` and `html` are null when its body could not be opened. */
+export interface HeldMessage {
+  subject: string;
+  text: string | null;
+  html: string | null;
+  time: string;
+}
+
+/**
+ * What a held message's HTML shows, to place in the digest: the inside of its <body>. The HTML
+ * was written by these templates, every value escaped, and was stored sealed (authenticated),
+ * so it goes in as it is: its links stay exactly the links it had, and no others.
+ */
+function insideBody(document: string): SafeHtml | null {
+  const inside = /<body[^>]*>([\s\S]*)<\/body>/i.exec(document)?.[1];
+  return inside === undefined ? null : raw(inside);
+}
+
+/**
+ * The messages held back past the per-recipient limit, in one message when the window ends:
+ * each one whole (subject, text, links and codes), in the order they were queued.
+ */
+export function heldDigestMail(input: { messages: HeldMessage[]; limit: number; windowMinutes: number }): Mail {
+  const count = input.messages.length;
+  const subject = count === 1 ? 'A message from Gatehouse, held back' : `${count} messages from Gatehouse, held back and sent together`;
+  const intro = `More than ${input.limit} messages for this address were queued within ${input.windowMinutes} minutes. So that no one can flood a mailbox, Gatehouse held back the ones after the first ${input.limit} and sends them here together, each in full, in the order they were queued. Links and codes that expire count from when their message was queued.`;
+  const lost = '(This message could not be opened: it was sealed under a SECRET_KEY that is no longer configured.)';
+  return {
+    template: HELD_DIGEST_TEMPLATE,
+    subject,
+    text: `${intro}\n\n${input.messages
+      .map((m, i) => `--- ${i + 1} of ${count}: ${m.subject}\nQueued ${formatTime(m.time)}\n\n${(m.text ?? lost).trimEnd()}`)
+      .join('\n\n')}\n`,
+    html: layout(
+      subject,
+      html`<p>${intro}</p>
+${input.messages.map(
+  (m, i) => html`<h2 style="font-size: 1.1em">${i + 1} of ${count}: ${m.subject}</h2>
+<p style="color: #57606a">Queued ${formatTime(m.time)}</p>
+${m.html === null ? html`<p>${lost}</p>` : (insideBody(m.html) ?? html`<div style="white-space: pre-wrap">${m.text ?? ''}</div>`)}`,
+)}`,
+    ),
   };
 }

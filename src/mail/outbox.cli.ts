@@ -1,13 +1,14 @@
 import type { Runtime } from '../runtime.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { linksIn, outboxJson } from './outbox.format.ts';
-import { findOutboxMessage, listOutbox } from './outbox.repository.ts';
+import { bodyNote, linksIn, outboxFullJson, outboxJson } from './outbox.format.ts';
+import { listOutbox } from './outbox.repository.ts';
+import { findOutboxMail } from './outbox.service.ts';
 
 /** `gatehouse outbox list`: newest first, one line each (or a JSON array). */
 export async function printOutboxList(runtime: Runtime, options: { json: boolean; limit: number; to?: string }): Promise<void> {
   const messages = await listOutbox(runtime.deps.db, { limit: options.limit, ...(options.to ? { recipient: options.to } : {}) });
   if (options.json) {
-    process.stdout.write(JSON.stringify(messages.map((m) => outboxJson(m, false))) + '\n');
+    process.stdout.write(JSON.stringify(messages.map(outboxJson)) + '\n');
     return;
   }
   if (messages.length === 0) {
@@ -19,12 +20,12 @@ export async function printOutboxList(runtime: Runtime, options: { json: boolean
   }
 }
 
-/** `gatehouse outbox show ID`: the whole message, with its links listed. */
+/** `gatehouse outbox show ID`: the whole message, opened, with its links listed. */
 export async function printOutboxMessage(runtime: Runtime, id: string, options: { json: boolean }): Promise<void> {
-  const m = await findOutboxMessage(runtime.deps.db, id);
+  const m = await findOutboxMail(runtime.deps, id);
   if (!m) throw new GatehouseError('NoSuchEntity', `No message has the ID ${id}.`);
   if (options.json) {
-    process.stdout.write(JSON.stringify(outboxJson(m, true)) + '\n');
+    process.stdout.write(JSON.stringify(outboxFullJson(m)) + '\n');
     return;
   }
   const links = linksIn(m.text);
@@ -36,7 +37,7 @@ export async function printOutboxMessage(runtime: Runtime, id: string, options: 
       `Status:  ${m.status}${m.lastReply ? ` (${m.lastReply})` : ''}, ${m.attempts} attempt(s)`,
       `Queued:  ${m.createdAt}${m.sentAt ? `, sent ${m.sentAt}` : ''}`,
       '',
-      m.text.trimEnd(),
+      bodyNote(m) ?? m.text.trimEnd(),
       '',
       links.length ? `Links:\n${links.map((l) => `  ${l}`).join('\n')}` : 'Links: none',
       '',

@@ -13,6 +13,7 @@ import { makeAccount } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { resealSecrets } from './reseal.service.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 
 describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
   let t: TestContext;
@@ -52,14 +53,21 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect(await callerArn(during, key)).toBe(`arn:aws:iam::${account.id}:root`);
     expect(await callerArn(during, session)).toBe(`arn:aws:iam::${account.id}:root`);
 
+    // Mail bodies too: the welcome mail, sealed under the old key, opens under the new one with the old one previous.
+    const welcome = async (secretKey: Buffer) => (await listOutboxMail({ db: t.deps.db, secretKey }, { limit: 5, recipient: account.email }))[0]!;
+    expect((await welcome(newKey)).text).toContain('/verify-email?token=');
+
     const resealed = await resealSecrets({ db: t.deps.db, secretKey: newKey });
     expect(resealed.accessKeys).toMatchObject({ resealed: 1, unreadable: 0 });
     expect(resealed.temporaryCredentials).toMatchObject({ resealed: 1, unreadable: 0 });
     expect(resealed.totpDevices).toMatchObject({ resealed: 1, unreadable: 0 });
+    // Text and HTML of the one queued message.
+    expect(resealed.mailBodies).toMatchObject({ resealed: 2, unreadable: 0 });
     expect(await resealSecrets({ db: t.deps.db, secretKey: newKey })).toEqual({
       accessKeys: { current: 1, resealed: 0, unreadable: 0 },
       temporaryCredentials: { current: 1, resealed: 0, unreadable: 0 },
       totpDevices: { current: 1, resealed: 0, unreadable: 0 },
+      mailBodies: { current: 2, resealed: 0, unreadable: 0 },
     });
 
     // The new key alone (SECRET_KEY_PREVIOUS removed): still everything.
@@ -69,9 +77,25 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect(await callerArn(after, session)).toBe(`arn:aws:iam::${account.id}:root`);
     const sealed = await t.deps.db.selectFrom('mfa_devices').select('totp_secret_sealed').where('id', '=', device.id).executeTakeFirstOrThrow();
     expect(openTotpSecret(newKeyAlone, device.id, sealed.totp_secret_sealed!)).toBe(secret);
+    expect((await welcome(newKeyAlone)).text).toContain('/verify-email?token=');
     // And the old key no longer opens anything.
     expect(openTotpSecret(Buffer.from(oldKey), device.id, sealed.totp_secret_sealed!)).toBeNull();
+    expect((await welcome(Buffer.from(oldKey))).body).toBe('unreadable');
     await expectAwsError(awsClients(t, await serveWith(Buffer.from(oldKey)), key).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
+  });
+
+  it('seals mail bodies queued before bodies were sealed', async () => {
+    const account = await makeAccount(t.deps);
+    const [queued] = await listOutboxMail(t.deps, { limit: 1, recipient: account.email });
+    // As a message queued by an earlier version stored it.
+    await t.deps.db.updateTable('mail_outbox').set({ text_body: queued!.text, html_body: queued!.html }).where('id', '=', queued!.id).execute();
+    expect((await listOutboxMail(t.deps, { limit: 1, recipient: account.email }))[0]!.text).toBe(queued!.text);
+    // (The first test's mail, resealed under its new key, is unreadable here.)
+    expect((await resealSecrets(t.deps)).mailBodies).toMatchObject({ resealed: 2 });
+    const row = await t.deps.db.selectFrom('mail_outbox').select(['text_body', 'html_body']).where('id', '=', queued!.id).executeTakeFirstOrThrow();
+    expect(row.text_body).not.toContain('/verify-email');
+    expect(row.html_body).not.toContain('/verify-email');
+    expect((await listOutboxMail(t.deps, { limit: 1, recipient: account.email }))[0]!.text).toBe(queued!.text);
   });
 
   it('reports secrets no given key opens, and leaves them as they are', async () => {

@@ -1,5 +1,5 @@
 import type { Deps } from '../shared/deps.ts';
-import { secretBox } from '../shared/encryption.ts';
+import { looksSealed, secretBox } from '../shared/encryption.ts';
 import { type SealedKind, SEALED_COLUMNS, replaceSealed, sealedPage } from './reseal.repository.ts';
 
 const PAGE = 500;
@@ -9,7 +9,7 @@ export interface ResealCount {
   current: number;
   /** Sealed under a previous key, now under SECRET_KEY. */
   resealed: number;
-  /** Opened by no key given: the secret is lost (its key, MFA device, … must be replaced). */
+  /** Opened by no key given: the secret is lost (its key, MFA device, … must be replaced; such mail cannot be sent). */
   unreadable: number;
 }
 
@@ -17,29 +17,33 @@ export type ResealReport = Record<SealedKind, ResealCount>;
 
 /**
  * After a SECRET_KEY rotation (the old key in SECRET_KEY_PREVIOUS): seals every stored secret
- * — access-key and temporary-credential secrets, TOTP secrets — under the current key, so the
- * previous one can be dropped. Each row is rewritten on its own and only if unchanged since it
- * was read; running it again changes nothing.
+ * — access-key and temporary-credential secrets, TOTP secrets, mail bodies (text and HTML are
+ * counted apart) — under the current key, so the previous one can be dropped. Mail bodies
+ * queued before bodies were sealed are sealed too. Each value is rewritten on its own and only
+ * if unchanged since it was read; running it again changes nothing.
  */
 export async function resealSecrets(deps: Pick<Deps, 'db'> & { secretKey: Buffer }): Promise<ResealReport> {
   const report = {} as ResealReport;
   for (const kind of Object.keys(SEALED_COLUMNS) as SealedKind[]) {
-    const box = secretBox(deps.secretKey, SEALED_COLUMNS[kind].purpose);
+    const { purpose, columns, plaintextBefore } = SEALED_COLUMNS[kind];
+    const box = secretBox(deps.secretKey, purpose);
     const count: ResealCount = { current: 0, resealed: 0, unreadable: 0 };
-    let after = '';
-    for (;;) {
-      const rows = await sealedPage(deps.db, kind, after, PAGE);
-      for (const row of rows) {
-        if (box.openCurrent(row.sealed, row.id) !== null) {
-          count.current++;
-          continue;
+    for (const column of columns) {
+      let after = '';
+      for (;;) {
+        const rows = await sealedPage(deps.db, kind, column, after, PAGE);
+        for (const row of rows) {
+          if (box.openCurrent(row.sealed, row.id) !== null) {
+            count.current++;
+            continue;
+          }
+          const plaintext = box.open(row.sealed, row.id) ?? (plaintextBefore && !looksSealed(row.sealed) ? row.sealed : null);
+          if (plaintext === null) count.unreadable++;
+          else if (await replaceSealed(deps.db, kind, column, row.id, row.sealed, box.seal(plaintext, row.id))) count.resealed++;
         }
-        const plaintext = box.open(row.sealed, row.id);
-        if (plaintext === null) count.unreadable++;
-        else if (await replaceSealed(deps.db, kind, row.id, row.sealed, box.seal(plaintext, row.id))) count.resealed++;
+        if (rows.length < PAGE) break;
+        after = rows[rows.length - 1]!.id;
       }
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.id;
     }
     report[kind] = count;
   }

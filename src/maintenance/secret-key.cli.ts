@@ -24,14 +24,16 @@ then remove SECRET_KEY_PREVIOUS and restart again.`,
       },
     },
     'secret-key reseal': {
-      summary: 'Seal every stored secret under SECRET_KEY after a rotation.',
+      summary: 'Seal every stored secret and mail body under SECRET_KEY after a rotation.',
       help: `Usage: gatehouse secret-key reseal [--json]
 
-Reads each stored secret (access-key and temporary-credential secrets, TOTP secrets), opening it
-with SECRET_KEY or a key in SECRET_KEY_PREVIOUS, and seals it again under SECRET_KEY. Safe to run
-again and while serving. Exits 1 when a secret opened under no key given ("unreadable"): that
-access key or MFA device must be replaced. Afterwards SECRET_KEY_PREVIOUS can be removed.
---json prints {"accessKeys":{"current","resealed","unreadable"},"temporaryCredentials":…,"totpDevices":…}.`,
+Reads each stored secret (access-key and temporary-credential secrets, TOTP secrets, the text
+and HTML bodies of mail not yet sent), opening it with SECRET_KEY or a key in SECRET_KEY_PREVIOUS,
+and seals it again under SECRET_KEY; mail bodies queued before bodies were sealed are sealed too.
+Safe to run again and while serving. Exits 1 when a secret opened under no key given
+("unreadable"): that access key or MFA device must be replaced, that mail cannot be sent.
+Afterwards SECRET_KEY_PREVIOUS can be removed.
+--json prints {"accessKeys":{"current","resealed","unreadable"},"temporaryCredentials":…,"totpDevices":…,"mailBodies":…}.`,
       options: {},
       run: async (values) =>
         withRuntime(async (runtime) => {
@@ -40,7 +42,7 @@ access key or MFA device must be replaced. Afterwards SECRET_KEY_PREVIOUS can be
             ([kind, c]) => `${kind.padEnd(22)} ${c.current} already current, ${c.resealed} resealed, ${c.unreadable} unreadable`,
           );
           const unreadable = Object.values(report).reduce((n, c) => n + c.unreadable, 0);
-          if (unreadable > 0) lines.push(`${unreadable} secrets opened under no key given: replace those access keys and MFA devices.`);
+          if (unreadable > 0) lines.push(`${unreadable} secrets opened under no key given: replace those access keys and MFA devices (mail among them cannot be sent).`);
           printResult(values.json === true, report, lines.join('\n'));
           return unreadable > 0 ? 1 : 0;
         }),

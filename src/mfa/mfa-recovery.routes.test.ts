@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../audit/audit.repository.ts';
-import { listOutbox } from '../mail/outbox.repository.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
@@ -26,7 +26,7 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
   const now = () => stepAt(t.clock.now());
 
   async function latestMail(template: string) {
-    const mail = (await listOutbox(t.deps.db, { limit: 50, recipient: account.email })).find((m) => m.template === template);
+    const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).find((m) => m.template === template);
     expect(mail, template).toBeDefined();
     return mail!;
   }

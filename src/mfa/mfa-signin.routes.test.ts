@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../audit/audit.repository.ts';
-import { listOutbox } from '../mail/outbox.repository.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 import { settleAfterResponse } from '../recovery/after-response.ts';
 import { findSessionRow } from '../sessions/session.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -164,7 +164,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const stranger = new Browser(t.app);
     expect((await stranger.post('/signin/forgot', { email: account.email })).statusCode).toBe(200);
     await settleAfterResponse(t.deps);
-    const mail = (await listOutbox(t.deps.db, { limit: 50, recipient: account.email })).find((m) => m.template === 'password-reset');
+    const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).find((m) => m.template === 'password-reset');
     expect(mail).toBeDefined();
     const token = /token=([a-z2-7]{16}\.[a-z2-7]{32})/.exec(mail!.text)![1]!;
     const reset = await stranger.post('/signin/reset', { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
@@ -280,7 +280,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const asked = await gina.post('/signin/mfa-help/ask-admin', {}, { csrfFrom: '/signin/mfa-help' });
     expect(asked.body).toContain('Your administrators were asked');
     await gina.post('/signin/mfa-help/ask-admin', {}, { csrfFrom: '/signin/mfa-help' });
-    const mails = (await listOutbox(t.deps.db, { limit: 50, recipient: account.email })).filter((m) => m.template === 'mfa-help-asked');
+    const mails = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).filter((m) => m.template === 'mfa-help-asked');
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('/console/users/gina');
     // Asking changes nothing by itself: the step still wants a second factor.

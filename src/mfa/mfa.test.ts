@@ -8,7 +8,7 @@ import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { listOutbox } from '../mail/outbox.repository.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 import { FREE_FAILURES } from './mfa-throttle.ts';
 import { findDevice, findDeviceBySerial, listDevicesOf, listVirtualDevices } from './mfa.repository.ts';
 import {
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
     );
     const events = await listAuditEvents(t.deps.db, { accountId: root.accountId, eventName: 'EnableMFADevice', limit: 5 });
     expect(events[0]?.target_id).toBe(root.id);
-    const mail = await listOutbox(t.deps.db, { limit: 5, recipient: root.type === 'root' ? root.email : '' });
+    const mail = await listOutboxMail(t.deps, { limit: 5, recipient: root.type === 'root' ? root.email : '' });
     expect(mail.some((m) => m.template === 'mfa-device-added')).toBe(true);
     expect(await codeError(createVirtualDevice(deps, root.accountId, { name: 'root-phone' }, actorOf(root), SYSTEM_META))).toBe('EntityAlreadyExists');
   });
@@ -190,7 +190,7 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
     expect(await spend(codes[0]!)).toEqual({ ok: false, reason: 'WrongCode' });
     expect(await spend(codes[1]!)).toEqual({ ok: true, left: 8 });
     expect(await recoveryCodeStatus(t.deps.db, root.id)).toEqual({ total: 10, unused: 8 });
-    const mail = await listOutbox(t.deps.db, { limit: 20, recipient: root.type === 'root' ? root.email : '' });
+    const mail = await listOutboxMail(t.deps, { limit: 20, recipient: root.type === 'root' ? root.email : '' });
     expect(mail.filter((m) => m.template === 'mfa-recovery-code-used')).toHaveLength(2);
     const renewed = await createRecoveryCodes(t.deps, root, actorOf(root), SYSTEM_META);
     expect(await spend(codes[2]!)).toEqual({ ok: false, reason: 'WrongCode' });

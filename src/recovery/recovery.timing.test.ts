@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINUTE } from '../shared/clock.ts';
-import { listOutbox } from '../mail/outbox.repository.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 import { settleAfterResponse } from './after-response.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -72,8 +72,8 @@ describe.each(DIALECTS)('recovery form timing on %s', (dialect) => {
       console.log(`${dialect} ${url}: ${runs.join('; ')}`);
       expect(agreed, runs.join('; ')).toBe(true);
       // The known address really caused the work (its mail); the unknown one caused none.
-      expect((await listOutbox(t.deps.db, { limit: 5, recipient: knownEmail })).length).toBeGreaterThan(0);
-      expect(await listOutbox(t.deps.db, { limit: 5, recipient: unknownEmail })).toEqual([]);
+      expect((await listOutboxMail(t.deps, { limit: 5, recipient: knownEmail })).length).toBeGreaterThan(0);
+      expect(await listOutboxMail(t.deps, { limit: 5, recipient: unknownEmail })).toEqual([]);
     }, 300_000);
   }
 });

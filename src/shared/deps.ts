@@ -19,6 +19,8 @@ export interface Deps {
   sessionMaxMs: number;
   /** What mail needs: the sender address, and the origin links in messages point to. */
   mail: MailSettings;
+  /** Key for CSRF tokens and sealed secrets and mail bodies (32 bytes). */
+  secretKey: Buffer;
 }
 
 export interface MailSettings {

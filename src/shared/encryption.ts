@@ -50,6 +50,11 @@ export class SecretBox {
   }
 }
 
+/** True when `value` has the shape of a sealed value (whichever key sealed it). */
+export function looksSealed(value: string): boolean {
+  return /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value);
+}
+
 const boxes = new WeakMap<Buffer, Map<string, SecretBox>>();
 const previousKeys = new WeakMap<Buffer, readonly Buffer[]>();
 

@@ -4,7 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { listSupportCases, replyToCase, showSupportCase } from './support.service.ts';
 
-type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
+type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>, options?: { buildsLinks?: boolean }) => Promise<T>;
 
 function staffOf(values: Record<string, string | boolean | undefined>): string {
   const staff = typeof values.as === 'string' && values.as.trim() ? values.as.trim().slice(0, 64) : process.env.USER || 'support';
@@ -83,7 +83,7 @@ the contact address, and support never sees it). --close closes the case. Audite
           );
           printResult(values.json === true, { caseId: id, ...result }, `Replied to ${id}${result.recoverySent ? '; password-reset email sent to the address on file' : ''}`);
           return 0;
-        });
+        }, { buildsLinks: values['send-recovery'] === true });
       },
     },
   };

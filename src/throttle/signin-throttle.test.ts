@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateRootPasswordHash } from '../accounts/account.repository.ts';
 import { linksIn } from '../mail/outbox.format.ts';
-import { listOutbox } from '../mail/outbox.repository.ts';
+import { listOutboxMail } from '../mail/outbox.service.ts';
 import { settleAfterResponse } from '../recovery/after-response.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
 import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type TestContext } from '../../test/support/harness.ts';
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     expect((await rootAttempt(owner, account.email, ROOT_PASSWORD, OWNER_IP)).statusCode).toBe(303);
 
     await settleAfterResponse(t.deps);
-    const mail = (await listOutbox(t.deps.db, { limit: 20, recipient: account.email })).find((m) => m.template === 'sign-in-unlock');
+    const mail = (await listOutboxMail(t.deps, { limit: 20, recipient: account.email })).find((m) => m.template === 'sign-in-unlock');
     expect(mail?.text).toContain('Your password stays as it is');
     const link = linksIn(mail!.text).find((l) => l.includes('/signin/unlock'))!;
     const path = link.slice(t.deps.mail.publicUrl.length);

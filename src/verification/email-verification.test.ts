@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRootUser, findRootUserByEmail } from '../accounts/account.repository.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { linksIn } from '../mail/outbox.format.ts';
-import { type OutboxMessage, listOutbox } from '../mail/outbox.repository.ts';
+import { type OutboxMessage, listOutboxMail } from '../mail/outbox.service.ts';
 import { HOUR } from '../shared/clock.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -23,7 +23,7 @@ describe.each(DIALECTS)('email verification and notices on %s', (dialect) => {
   });
   afterAll(() => t.close());
 
-  const mailTo = (email: string): Promise<OutboxMessage[]> => listOutbox(t.deps.db, { limit: 50, recipient: email });
+  const mailTo = (email: string): Promise<OutboxMessage[]> => listOutboxMail(t.deps, { limit: 50, recipient: email });
   const pathOf = (link: string) => new URL(link).pathname + new URL(link).search;
 
   async function signUp(browser: Browser, email: string, name: string) {

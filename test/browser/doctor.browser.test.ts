@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, screenshot, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 
@@ -35,15 +36,11 @@ describeInBrowser('sign-in doctor in a real browser', () => {
     expect(cspViolations(page)).toEqual([]);
 
     await settleAfterResponse(t.deps);
-    const report = await t.deps.db
-      .selectFrom('mail_outbox')
-      .select(['recipient', 'subject', 'html_body'])
-      .where('template', '=', 'sign-in-diagnosis')
-      .executeTakeFirstOrThrow();
+    const report = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find((m) => m.template === 'sign-in-diagnosis')!;
     expect(report.recipient).toBe(account.email);
     expect(report.subject).toBe('bob could not sign in to account doctor-labs');
     const mailView = await suite.newPage();
-    await mailView.setContent(report.html_body);
+    await mailView.setContent(report.html);
     await screenshot(mailView, 'doctor-4-report-mail');
 
     const admin = await suite.newPage();

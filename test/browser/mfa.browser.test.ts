@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadPrincipal } from '../../src/accounts/principal.ts';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
-import { listOutbox } from '../../src/mail/outbox.repository.ts';
+import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { listPhoneMessages, setRootPhone } from '../../src/mfa/mfa-recovery.repository.ts';
 import { createVirtualDevice, enableVirtualDevice, relyingPartyOf } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
@@ -148,7 +148,7 @@ describeInBrowser('MFA in Chromium: security keys, passkeys and lost devices', (
     await submit(page, 'Send verification email');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Step 1 of 2: email');
 
-    const mail = (await listOutbox(t.deps.db, { limit: 5, recipient: account.email })).find((m) => m.template === 'mfa-recovery-email')!;
+    const mail = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).find((m) => m.template === 'mfa-recovery-email')!;
     const link = /(http:\/\/localhost:\d+\/signin\/mfa-help\/email\?token=\S+)/.exec(mail.text)![1]!;
     await page.goto(link);
     await submit(page, 'Confirm my email address');

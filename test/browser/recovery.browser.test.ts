@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { linksIn } from '../../src/mail/outbox.format.ts';
-import { listOutbox } from '../../src/mail/outbox.repository.ts';
+import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { settleAfterResponse } from '../../src/recovery/after-response.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, readAlert, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
@@ -37,7 +37,7 @@ describeInBrowser('account recovery in a real browser', () => {
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
     await settleAfterResponse(t.deps);
-    const reset = (await listOutbox(t.deps.db, { limit: 10, recipient: account.email })).find((m) => m.template === 'password-reset');
+    const reset = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find((m) => m.template === 'password-reset');
     const link = linksIn(reset!.text).find((l) => l.includes('/signin/reset'))!;
     expect(link.startsWith(`${t.url}/signin/reset?token=`)).toBe(true);
 
@@ -77,7 +77,7 @@ describeInBrowser('account recovery in a real browser', () => {
     await submit(page, 'Ask my administrator');
     await page.getByRole('heading', { name: 'Request passed on' }).waitFor();
     await settleAfterResponse(t.deps);
-    const asked = await listOutbox(t.deps.db, { limit: 10, recipient: account.email });
+    const asked = await listOutboxMail(t.deps, { limit: 10, recipient: account.email });
     expect(asked.map((m) => m.template)).toContain('user-asked-for-reset');
   });
 });

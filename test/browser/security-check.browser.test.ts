@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { listOutbox } from '../../src/mail/outbox.repository.ts';
+import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { settleAfterResponse } from '../../src/recovery/after-response.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, submit } from '../support/browser.ts';
 import { makeAccount } from '../support/fixtures.ts';
@@ -21,7 +21,7 @@ describeInBrowser('security check in a real browser', () => {
     await submit(page, 'Send reset email');
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
     await settleAfterResponse(t.deps);
-    const mail = await listOutbox(t.deps.db, { limit: 5, recipient: account.email });
+    const mail = await listOutboxMail(t.deps, { limit: 5, recipient: account.email });
     expect(mail.map((m) => m.template)).toContain('password-reset');
     expect(t.deps.guard.metrics.checksSolved).toBeGreaterThanOrEqual(1);
     expect(cspViolations(page)).toEqual([]);

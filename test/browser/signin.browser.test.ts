@@ -1,4 +1,4 @@
-import { listOutbox } from '../../src/mail/outbox.repository.ts';
+import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findRootUserByEmail } from '../../src/accounts/account.repository.ts';
@@ -62,7 +62,7 @@ describeInBrowser('sign-in in a real browser', () => {
     const accountId = formatAccountId(root!.accountId);
     // The account ID reaches the owner by mail only, never on the page.
     expect(await page.locator('main').innerText()).not.toContain(accountId);
-    const [welcome] = await listOutbox(t.deps.db, { recipient: 'owner@example.com', limit: 5 });
+    const [welcome] = await listOutboxMail(t.deps, { recipient: 'owner@example.com', limit: 5 });
     expect(welcome!.text).toContain(accountId);
 
     await submit(page, 'Sign in', { role: 'link' });

@@ -28,7 +28,8 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
-    env = { DATABASE_URL: `sqlite:${join(dir, 'g.db')}`, SECRET_KEY };
+    // Links in mail the CLI queues come from PUBLIC_URL (no server has recorded its own here).
+    env = { DATABASE_URL: `sqlite:${join(dir, 'g.db')}`, SECRET_KEY, PUBLIC_URL: 'http://127.0.0.1:8080' };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -194,7 +195,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('gatehouse CLI on PostgreSQL', { t
     await admin.close();
     const url = new URL(base);
     url.searchParams.set('options', `-c search_path=${schema}`);
-    env = { DATABASE_URL: url.toString(), SECRET_KEY };
+    env = { DATABASE_URL: url.toString(), SECRET_KEY, PUBLIC_URL: 'http://127.0.0.1:8080' };
   });
   afterAll(async () => {
     const admin = openDatabase(base);

@@ -4,7 +4,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { type MailSender as Sender, MailSender, retryDelayMs, smtpTransport } from '../../src/mail/mail-sender.ts';
 import { enqueueMail } from '../../src/mail/mail.service.ts';
 import { verifyEmailMail } from '../../src/mail/mail-templates.ts';
-import { findOutboxMessage, listOutbox } from '../../src/mail/outbox.repository.ts';
+import { findOutboxMail, listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { settleAfterResponse } from '../../src/recovery/after-response.ts';
 import { MINUTE } from '../../src/shared/clock.ts';
 import { DIALECTS } from '../support/databases.ts';
@@ -38,7 +38,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
   }
 
   function sender(url: string, options: { timeoutMs?: number; db?: TestContext['deps']['db'] } = {}): MailSender {
-    const s = new MailSender({ db: options.db ?? t.deps.db, clock: t.clock }, smtpTransport(url, { timeoutMs: options.timeoutMs ?? 5_000 }), { from: FROM });
+    const s = new MailSender({ ...t.deps, db: options.db ?? t.deps.db }, smtpTransport(url, { timeoutMs: options.timeoutMs ?? 5_000 }), { from: FROM });
     senders.push(s);
     return s;
   }
@@ -51,7 +51,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
         mail: verifyEmailMail({ link: 'http://gatehouse.test/verify-email?token=abc', accountId: '123456789012', accountName: name, hours: 24 }),
       }),
     );
-    const [message] = await listOutbox(t.deps.db, { limit: 1, recipient: to });
+    const [message] = await listOutboxMail(t.deps, { limit: 1, recipient: to });
     return message!.id;
   }
 
@@ -66,7 +66,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     expect(mail.text).toContain('http://gatehouse.test/verify-email?token=abc');
     expect(mail.html).toContain('&lt;b&gt;Evil &amp; Co&lt;/b&gt;');
     expect(mail.html).not.toContain('<b>Evil');
-    const stored = await findOutboxMessage(t.deps.db, id);
+    const stored = await findOutboxMail(t.deps, id);
     expect(stored!.status).toBe('sent');
     expect(stored!.sentAt).toBe(t.clock.now().toISOString());
   });
@@ -78,11 +78,11 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     const answer = await browser.post('/signin/forgot', { email: account.email }, { csrfFrom: '/signin/forgot' });
     expect(answer.statusCode).toBe(200);
     await settleAfterResponse(t.deps);
-    const [message] = (await listOutbox(t.deps.db, { limit: 5, recipient: account.email })).filter((m) => m.template === 'password-reset');
+    const [message] = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).filter((m) => m.template === 'password-reset');
 
     const down = sender(`smtp://127.0.0.1:${port}`);
     expect(await down.runOnce()).toBe(0);
-    const deferred = await findOutboxMessage(t.deps.db, message!.id);
+    const deferred = await findOutboxMail(t.deps, message!.id);
     expect(deferred!.status).toBe('deferred');
     expect(deferred!.lastReply).toMatch(/ECONNREFUSED/);
     expect(deferred!.nextAttemptAt).toBe(new Date(t.clock.now().getTime() + retryDelayMs(1)).toISOString());
@@ -92,7 +92,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     t.clock.advance(retryDelayMs(1));
     expect(await down.runOnce()).toBeGreaterThanOrEqual(1);
     expect(smtp.received.map((m) => m.subject)).toContain('Reset your Gatehouse root user password');
-    expect((await findOutboxMessage(t.deps.db, message!.id))!.status).toBe('sent');
+    expect((await findOutboxMail(t.deps, message!.id))!.status).toBe('sent');
   });
 
   it('defers on a 451 with growing back-off, fails for good on a 550, and keeps each reply', async () => {
@@ -101,12 +101,12 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     const busy = await queue(`busy-${dialect}@example.com`);
     const s = sender(smtp.url);
     await s.runOnce();
-    let stored = await findOutboxMessage(t.deps.db, busy);
+    let stored = await findOutboxMail(t.deps, busy);
     expect(stored!.status).toBe('deferred');
     expect(stored!.lastReply).toContain('451');
     t.clock.advance(retryDelayMs(1));
     await s.runOnce();
-    stored = await findOutboxMessage(t.deps.db, busy);
+    stored = await findOutboxMail(t.deps, busy);
     expect(stored!.attempts).toBe(2);
     expect(stored!.nextAttemptAt).toBe(new Date(t.clock.now().getTime() + retryDelayMs(2)).toISOString());
     expect(retryDelayMs(2)).toBe(2 * retryDelayMs(1));
@@ -114,15 +114,15 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     smtp.mode = 'refuse-550';
     const gone = await queue(`gone-${dialect}@example.com`);
     await s.runOnce();
-    const failed = await findOutboxMessage(t.deps.db, gone);
+    const failed = await findOutboxMail(t.deps, gone);
     expect(failed!.status).toBe('failed');
     expect(failed!.lastReply).toContain('550');
 
     smtp.mode = 'accept';
     t.clock.advance(retryDelayMs(2));
     expect(await s.runOnce()).toBe(1);
-    expect((await findOutboxMessage(t.deps.db, busy))!.status).toBe('sent');
-    expect((await findOutboxMessage(t.deps.db, gone))!.status).toBe('failed');
+    expect((await findOutboxMail(t.deps, busy))!.status).toBe('sent');
+    expect((await findOutboxMail(t.deps, gone))!.status).toBe('failed');
   });
 
   it('answers requests while a delivery is stuck on a stalled server, then retries it', async () => {
@@ -135,7 +135,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
       passDone = true;
     });
     await smtp.stalledMessage();
-    expect((await findOutboxMessage(t.deps.db, id))!.status).toBe('sending');
+    expect((await findOutboxMail(t.deps, id))!.status).toBe('sending');
 
     const account = await makeAccount(t.deps);
     const answer = await new Browser(t.app).post('/signin/forgot', { email: account.email }, { csrfFrom: '/signin/forgot' });
@@ -146,12 +146,12 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
 
     smtp.release();
     await pass;
-    expect((await findOutboxMessage(t.deps.db, id))!.status).toBe('deferred');
+    expect((await findOutboxMail(t.deps, id))!.status).toBe('deferred');
     smtp.mode = 'accept';
     t.clock.advance(retryDelayMs(1));
     await settleAfterResponse(t.deps);
     expect(await s.runOnce()).toBeGreaterThanOrEqual(1);
-    expect((await findOutboxMessage(t.deps.db, id))!.status).toBe('sent');
+    expect((await findOutboxMail(t.deps, id))!.status).toBe('sent');
   });
 
   it('gives up on a silent server after its timeout and defers the message', async () => {
@@ -159,7 +159,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     smtp.mode = 'stall';
     const id = await queue(`silent-${dialect}@example.com`);
     await sender(smtp.url, { timeoutMs: 300 }).runOnce();
-    const stored = await findOutboxMessage(t.deps.db, id);
+    const stored = await findOutboxMail(t.deps, id);
     expect(stored!.status).toBe('deferred');
     expect(stored!.lastReply).toMatch(/timeout/i);
   });
@@ -178,7 +178,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
       const recipients = smtp.received.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)!.text);
       expect(recipients).toHaveLength(12);
       expect(new Set(recipients).size).toBe(12);
-      for (const id of ids) expect((await findOutboxMessage(t.deps.db, id))!.status).toBe('sent');
+      for (const id of ids) expect((await findOutboxMail(t.deps, id))!.status).toBe('sent');
     } finally {
       await second?.close();
     }

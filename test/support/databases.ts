@@ -16,12 +16,12 @@ export interface TestDatabase {
 export const DIALECTS: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /**
- * A fresh, migrated database: an in-memory SQLite, or a new schema in the test
+ * A fresh, migrated database: an in-memory SQLite (or the file `sqliteFile`, for tests the CLI reads too), or a new schema in the test
  * PostgreSQL database (dropped on close), so test files never see each other's rows.
  */
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: DialectName, options: { sqliteFile?: string } = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
-    const url = 'sqlite::memory:';
+    const url = options.sqliteFile ? `sqlite:${options.sqliteFile}` : 'sqlite::memory:';
     const handle = openDatabase(url);
     await migrateOrThrow(handle.db);
     return { dialect, url, schema: undefined, handle, close: () => handle.close() };
@@ -46,4 +46,15 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       await cleanup.close();
     },
   };
+}
+
+/** The DATABASE_URL a child process (the real CLI) uses to reach `database`: its file, or its PostgreSQL schema. */
+export function childDatabaseUrl(database: TestDatabase): string {
+  if (database.dialect === 'sqlite') {
+    if (database.url === 'sqlite::memory:') throw new Error('an in-memory database is private to this process: pass sqliteFile');
+    return database.url;
+  }
+  const url = new URL(database.url);
+  url.searchParams.set('options', `-c search_path=${database.schema}`);
+  return url.toString();
 }

@@ -4,7 +4,7 @@ import { configFrom, type Config } from '../../src/config/config.ts';
 import type { DialectName } from '../../src/db/database.ts';
 import { buildDeps } from '../../src/runtime.ts';
 import { FrozenClock } from '../../src/shared/clock.ts';
-import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { childDatabaseUrl, createTestDatabase, type TestDatabase } from './databases.ts';
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 
@@ -45,9 +45,16 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** A migrated database, services on a frozen clock, and the app built on them (not listening). */
-export async function createTestContext(dialect: DialectName, env: Record<string, string> = {}): Promise<TestContext> {
-  const database = await createTestDatabase(dialect);
+/**
+ * A migrated database, services on a frozen clock, and the app built on them (not listening).
+ * `sqliteFile` puts the SQLite database in a file, so the real CLI can read it (`cliEnv`).
+ */
+export async function createTestContext(
+  dialect: DialectName,
+  env: Record<string, string> = {},
+  options: { sqliteFile?: string } = {},
+): Promise<TestContext> {
+  const database = await createTestDatabase(dialect, options);
   const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...LENIENT_THROTTLE, ...env });
   const clock = new FrozenClock();
   const deps: AppDeps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
@@ -139,4 +146,9 @@ export async function solvePayload(challenge: Challenge): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey });
   if (!solution) throw new Error('security check not solved');
   return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
+}
+
+/** The environment under which the real CLI (test/support/cli.ts) works on `t`'s database, with its SECRET_KEY. */
+export function cliEnv(t: TestContext, env: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: childDatabaseUrl(t.database), SECRET_KEY: TEST_SECRET_KEY.toString('hex'), ...env };
 }

@@ -1,0 +1,25 @@
+import { looksSealed, secretBox } from '../shared/encryption.ts';
+
+/**
+ * Mail bodies carry live links and codes (password reset, unlock, verification), so they are
+ * sealed at rest like access-key secrets: AES-256-GCM under a key derived from SECRET_KEY, with
+ * the message's ID as associated data. Only the sender and the outbox readers open them, and
+ * the sender erases them once the message is sent.
+ */
+export const MAIL_BODY_PURPOSE = 'mail-body';
+
+export function sealMailBody(secretKey: Buffer, messageId: string, body: string): string {
+  return secretBox(secretKey, MAIL_BODY_PURPOSE).seal(body, messageId);
+}
+
+/**
+ * The body: '' once erased, null when sealed under no key given (SECRET_KEY changed without
+ * SECRET_KEY_PREVIOUS). A body queued before bodies were sealed is still plain text until
+ * `gatehouse secret-key reseal` seals it; it reads as it is.
+ */
+export function openMailBody(secretKey: Buffer, messageId: string, stored: string): string | null {
+  if (stored === '') return '';
+  const opened = secretBox(secretKey, MAIL_BODY_PURPOSE).open(stored, messageId);
+  if (opened !== null) return opened;
+  return looksSealed(stored) ? null : stored;
+}
