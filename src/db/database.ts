@@ -21,7 +21,7 @@ export interface DatabaseHandle {
  * `postgres://…`. The dialect differences Gatehouse has live here and in the
  * migrations' column types, nowhere else.
  */
-export function openDatabase(url: string, options: { schema?: string } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: { schema?: string; serialPlans?: boolean } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -38,10 +38,21 @@ export function openDatabase(url: string, options: { schema?: string } = {}): Da
     max: 10,
     // Fail fast when the pool is exhausted instead of waiting forever (pg's default).
     connectionTimeoutMillis: 5_000,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    ...(options.schema || options.serialPlans ? { options: pgOptions(options) } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/**
+ * `search_path` for a schema of one's own; `serialPlans` turns off parallel query plans, for
+ * tests that create and drop schemas while others read the catalog: a parallel worker of a
+ * catalog query fails when a schema it saw is dropped under it.
+ */
+function pgOptions(options: { schema?: string; serialPlans?: boolean }): string {
+  return [options.schema ? `-c search_path=${options.schema}` : '', options.serialPlans ? '-c max_parallel_workers_per_gather=0' : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**

@@ -25,7 +25,7 @@ describe('migrations', () => {
     try {
       for (const schema of schemas) await sql`create schema ${sql.id(schema)}`.execute(admin.db);
       for (const schema of schemas) {
-        const handle = openDatabase(url, { schema });
+        const handle = openDatabase(url, { schema, serialPlans: true });
         try {
           expect(await migrateOrThrow(handle.db)).toEqual(Object.keys(migrations).sort());
           expect(await migrateOrThrow(handle.db)).toEqual([]);

@@ -32,7 +32,8 @@ export async function createTestDatabase(dialect: DialectName, options: { sqlite
   const admin = openDatabase(url);
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
   await admin.close();
-  const handle = openDatabase(url, { schema });
+  // Other test files create and drop schemas meanwhile: no parallel plans over the catalog.
+  const handle = openDatabase(url, { schema, serialPlans: true });
   await migrateOrThrow(handle.db, schema);
   return {
     dialect,
@@ -55,6 +56,6 @@ export function childDatabaseUrl(database: TestDatabase): string {
     return database.url;
   }
   const url = new URL(database.url);
-  url.searchParams.set('options', `-c search_path=${database.schema}`);
+  url.searchParams.set('options', `-c search_path=${database.schema} -c max_parallel_workers_per_gather=0`);
   return url.toString();
 }
