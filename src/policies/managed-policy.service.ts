@@ -6,7 +6,8 @@ import { validatePath } from '../shared/validation.ts';
 import { boundaryUsageCounts } from '../users/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn } from './aws-managed.ts';
-import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from './engine/document.ts';
+import { POLICY_SIZE_LIMITS, policySize } from './engine/document.ts';
+import { validateIdentityPolicy } from './grammar/policy-validator.ts';
 import {
   type ManagedPolicyRecord,
   deleteManagedPolicyRow,
@@ -68,7 +69,7 @@ function unchangeable(arn: string): GatehouseError {
 
 /** Parses, validates and size-checks a managed policy document. */
 export function checkManagedDocument(document: string): void {
-  parsePolicyDocument(document);
+  validateIdentityPolicy(document);
   if (policySize(document) > POLICY_SIZE_LIMITS.managed) {
     throw new GatehouseError('LimitExceeded', `Cannot exceed quota for PolicySize: ${POLICY_SIZE_LIMITS.managed}`, { field: 'policyDocument' });
   }
