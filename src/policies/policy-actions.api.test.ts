@@ -115,8 +115,10 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
       new CreatePolicyCommand({ PolicyName: 'Desk', Path: '/support/', Description: 'Help desk', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }) }),
     );
     const arn = `arn:aws:iam::${accountId}:policy/support/Desk`;
-    expect(created.Policy).toMatchObject({ PolicyName: 'Desk', Arn: arn, DefaultVersionId: 'v1', AttachmentCount: 0, IsAttachable: true, Description: 'Help desk' });
-    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy!.PolicyId).toBe(created.Policy!.PolicyId);
+    expect(created.Policy).toMatchObject({ PolicyName: 'Desk', Arn: arn, DefaultVersionId: 'v1', AttachmentCount: 0, IsAttachable: true });
+    // IAM's CreatePolicy result leaves the description out; GetPolicy shows it.
+    expect(created.Policy!.Description).toBeUndefined();
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy).toMatchObject({ PolicyId: created.Policy!.PolicyId, Description: 'Help desk', Tags: [] });
     const v2 = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:List*', Resource: '*' }), SetAsDefault: true }));
     expect(v2.PolicyVersion).toMatchObject({ VersionId: 'v2', IsDefaultVersion: true });
     const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }));
