@@ -209,6 +209,15 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
       ['iam:GetUser', '*', 'allowed'],
       ['iam:CreateUser', '*', 'implicitDeny'],
     ]);
+    // A wildcard stands for the IAM actions it names; another service's cannot be listed.
+    const expanded = await iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [doc({ Effect: 'Allow', Action: 'iam:Get*', Resource: '*' })], ActionNames: ['iam:*LoginProfile'] }));
+    expect(expanded.EvaluationResults!.map((r) => [r.EvalActionName, r.EvalDecision])).toEqual([
+      ['iam:CreateLoginProfile', 'implicitDeny'],
+      ['iam:DeleteLoginProfile', 'implicitDeny'],
+      ['iam:GetLoginProfile', 'allowed'],
+      ['iam:UpdateLoginProfile', 'implicitDeny'],
+    ]);
+    await expectAwsError(iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })], ActionNames: ['s3:Get*'] })), 'InvalidInput', 400, /s3:Get\* has a wildcard/);
     await expectAwsError(
       iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::${accountId}:user/nobody`, ActionNames: ['iam:GetUser'] })),
       'NoSuchEntity',
