@@ -32,6 +32,7 @@ export interface Database {
   group_members: GroupMembersTable;
   managed_policies: ManagedPoliciesTable;
   managed_policy_versions: ManagedPolicyVersionsTable;
+  managed_policy_tags: ManagedPolicyTagsTable;
   policy_attachments: PolicyAttachmentsTable;
   inline_policies: InlinePoliciesTable;
   support_references: SupportReferencesTable;
@@ -74,6 +75,14 @@ export interface ManagedPoliciesTable {
   next_version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** Tags of customer managed policies; keys are case-sensitive, `position` is the order keys were first given in. */
+export interface ManagedPolicyTagsTable {
+  policy_id: string;
+  tag_key: string;
+  tag_value: string;
+  position: number;
 }
 
 export interface ManagedPolicyVersionsTable {
@@ -255,6 +264,8 @@ export interface UserTagsTable {
   tag_key: string;
   tag_key_lower: string;
   tag_value: string;
+  /** The order keys were first given in (0 for tags older than the column). */
+  position: Generated<number>;
 }
 
 /** Mail written in the transaction of the change that caused it, delivered later by the sender. */
@@ -374,6 +385,8 @@ export interface PasswordPoliciesTable {
   max_password_age: number | null;
   password_reuse_prevention: number | null;
   hard_expiry: number;
+  /** Whether the last update gave HardExpiry at all (GetAccountPasswordPolicy shows it only then). */
+  hard_expiry_given: Generated<number>;
   updated_at: string;
 }
 

@@ -12,6 +12,8 @@ export interface PasswordPolicyRecord {
   maxPasswordAge: number | null;
   passwordReusePrevention: number | null;
   hardExpiry: boolean;
+  /** Whether the update that wrote the policy gave HardExpiry at all. */
+  hardExpiryGiven: boolean;
   updatedAt: string;
 }
 
@@ -29,6 +31,7 @@ export async function findPasswordPolicy(db: Db, accountId: string): Promise<Pas
     maxPasswordAge: row.max_password_age === null ? null : Number(row.max_password_age),
     passwordReusePrevention: row.password_reuse_prevention === null ? null : Number(row.password_reuse_prevention),
     hardExpiry: Number(row.hard_expiry) === 1,
+    hardExpiryGiven: Number(row.hard_expiry_given) === 1,
     updatedAt: row.updated_at,
   };
 }
@@ -45,6 +48,7 @@ export async function savePasswordPolicy(db: Db, policy: PasswordPolicyRecord): 
     max_password_age: policy.maxPasswordAge,
     password_reuse_prevention: policy.passwordReusePrevention,
     hard_expiry: policy.hardExpiry ? 1 : 0,
+    hard_expiry_given: policy.hardExpiryGiven ? 1 : 0,
     updated_at: policy.updatedAt,
   };
   await db

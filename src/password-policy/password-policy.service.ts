@@ -57,6 +57,15 @@ export async function getPasswordPolicy(deps: Deps, accountId: string): Promise<
   return record ? toPolicy(record) : null;
 }
 
+/**
+ * The policy as GetAccountPasswordPolicy shows it: IAM includes HardExpiry only when the
+ * update that wrote the policy gave it (true or false), so this says whether it did.
+ */
+export async function getPasswordPolicyAsWritten(deps: Deps, accountId: string): Promise<(PasswordPolicy & { hardExpiryGiven: boolean }) | null> {
+  const record = await findPasswordPolicy(deps.db, accountId);
+  return record ? { ...toPolicy(record), hardExpiryGiven: record.hardExpiryGiven } : null;
+}
+
 /** Replaces the account's whole policy (creating it when there is none); audited. */
 export async function updatePasswordPolicy(
   deps: Deps,
@@ -69,7 +78,7 @@ export async function updatePasswordPolicy(
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
     const previous = await findPasswordPolicy(tx, accountId);
-    await savePasswordPolicy(tx, { accountId, ...policy, updatedAt: now });
+    await savePasswordPolicy(tx, { accountId, ...policy, hardExpiryGiven: input.hardExpiry !== undefined, updatedAt: now });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

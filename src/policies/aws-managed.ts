@@ -1,3 +1,5 @@
+import { GatehouseError } from '../shared/errors.ts';
+
 /**
  * AWS managed policies that matter for credentials, with the ARNs, IDs, versions and
  * documents AWS publishes for them, so that policies written for AWS (and attachments
@@ -148,6 +150,11 @@ const BY_ARN = new Map(AWS_MANAGED_POLICIES.map((p) => [p.arn, p]));
 
 export function findAwsManagedPolicy(arn: string): AwsManagedPolicy | null {
   return BY_ARN.get(arn) ?? null;
+}
+
+/** The answer to any attempt to change an AWS managed policy. */
+export function unchangeableAwsPolicy(arn: string): GatehouseError {
+  return new GatehouseError('AccessDenied', `Policy ${arn} is an AWS managed policy and cannot be changed.`, { field: 'policyArn' });
 }
 
 export function isAwsManagedArn(arn: string): boolean {

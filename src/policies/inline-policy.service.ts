@@ -4,7 +4,8 @@ import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
-import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from './engine/document.ts';
+import { POLICY_SIZE_LIMITS, policySize } from './engine/document.ts';
+import { validateIdentityPolicy } from './grammar/policy-validator.ts';
 import { deleteInlinePolicyRow, findInlinePolicy, listInlinePolicies, upsertInlinePolicy } from './inline-policy.repository.ts';
 import { validateEntityName } from './names.ts';
 
@@ -30,7 +31,7 @@ export async function putInlinePolicy(
   meta: RequestMeta,
 ): Promise<void> {
   const name = validateEntityName('policyName', policyName);
-  parsePolicyDocument(document);
+  validateIdentityPolicy(document);
   const limit = ownerType === 'user' ? POLICY_SIZE_LIMITS.userInline : POLICY_SIZE_LIMITS.groupInline;
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {

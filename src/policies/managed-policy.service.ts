@@ -5,8 +5,9 @@ import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
 import { boundaryUsageCounts } from '../users/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
-import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn } from './aws-managed.ts';
-import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from './engine/document.ts';
+import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn, unchangeableAwsPolicy } from './aws-managed.ts';
+import { POLICY_SIZE_LIMITS, policySize } from './engine/document.ts';
+import { validateIdentityPolicy } from './grammar/policy-validator.ts';
 import {
   type ManagedPolicyRecord,
   deleteManagedPolicyRow,
@@ -21,7 +22,9 @@ import {
   updateManagedPolicyVersionState,
 } from './managed-policy.repository.ts';
 import { validateDescription, validateEntityName } from './names.ts';
+import { applyPolicyTags, assertDistinctPolicyTagKeys, tagsOfPolicy } from './policy-tags.service.ts';
 import { newPolicyId } from './unique-ids.ts';
+import type { Tag } from '../user-tags/user-tag.repository.ts';
 
 /**
  * Managed policies: customer managed ones, which belong to one account and keep up to
@@ -62,13 +65,9 @@ export function noSuchPolicy(arn: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, { field: 'policyArn' });
 }
 
-function unchangeable(arn: string): GatehouseError {
-  return new GatehouseError('AccessDenied', `Policy ${arn} is an AWS managed policy and cannot be changed.`, { field: 'policyArn' });
-}
-
 /** Parses, validates and size-checks a managed policy document. */
 export function checkManagedDocument(document: string): void {
-  parsePolicyDocument(document);
+  validateIdentityPolicy(document);
   if (policySize(document) > POLICY_SIZE_LIMITS.managed) {
     throw new GatehouseError('LimitExceeded', `Cannot exceed quota for PolicySize: ${POLICY_SIZE_LIMITS.managed}`, { field: 'policyDocument' });
   }
@@ -110,7 +109,7 @@ function fromRecord(record: ManagedPolicyRecord, attachmentCount: number, permis
 
 /** A customer managed policy of this account, by ARN; NoSuchEntity otherwise. */
 async function ownPolicy(db: Db, accountId: string, arn: string): Promise<ManagedPolicyRecord> {
-  if (isAwsManagedArn(arn)) throw findAwsManagedPolicy(arn) ? unchangeable(arn) : noSuchPolicy(arn);
+  if (isAwsManagedArn(arn)) throw findAwsManagedPolicy(arn) ? unchangeableAwsPolicy(arn) : noSuchPolicy(arn);
   const record = await findManagedPolicyByArn(db, arn);
   if (!record || record.accountId !== accountId) throw noSuchPolicy(arn);
   return record;
@@ -134,7 +133,7 @@ export async function resolvePolicyArn(
 export async function createPolicy(
   deps: Deps,
   accountId: string,
-  input: { name: string; path?: string; description?: string; document: string },
+  input: { name: string; path?: string; description?: string; document: string; tags?: Tag[] },
   actor: Actor,
   meta: RequestMeta,
 ): Promise<ManagedPolicy> {
@@ -142,6 +141,8 @@ export async function createPolicy(
   const path = validatePath('path', input.path ?? '/');
   const description = input.description === undefined ? null : validateDescription('description', input.description);
   checkManagedDocument(input.document);
+  const tags = input.tags ?? [];
+  assertDistinctPolicyTagKeys(tags);
   const now = deps.clock.now().toISOString();
   const record: ManagedPolicyRecord = {
     id: newPolicyId(),
@@ -161,12 +162,13 @@ export async function createPolicy(
       if (await findManagedPolicyByName(tx, accountId, name)) throw exists();
       await insertManagedPolicy(tx, record);
       await insertPolicyVersion(tx, { policyId: record.id, versionId: 'v1', document: input.document, createdAt: now });
+      if (tags.length > 0) await applyPolicyTags(tx, record.id, tags);
       await recordAudit(tx, deps, meta, {
         accountId,
         actor,
         eventName: 'CreatePolicy',
         target: { id: record.id, name },
-        details: { policyArn: record.arn, document: input.document },
+        details: { policyArn: record.arn, document: input.document, ...(tags.length > 0 ? { tagKeys: tags.map((t) => t.key) } : {}) },
       });
     });
   } catch (error) {
@@ -176,12 +178,14 @@ export async function createPolicy(
   return fromRecord(record, 0);
 }
 
-export async function getPolicy(deps: Deps, accountId: string, arn: string): Promise<ManagedPolicy> {
+/** A policy with its tags (an AWS managed policy has none). */
+export async function getPolicy(deps: Deps, accountId: string, arn: string): Promise<ManagedPolicy & { tags: Tag[] }> {
   const resolved = await resolvePolicyArn(deps.db, accountId, arn);
   if (!resolved) throw noSuchPolicy(arn);
   const count = (await listAttachmentsOfPolicy(deps.db, accountId, arn)).length;
   const bounded = (await boundaryUsageCounts(deps.db, accountId)).get(arn) ?? 0;
-  return resolved.kind === 'aws' ? fromAws(resolved.policy, count, bounded) : fromRecord(resolved.policy, count, bounded);
+  const tags = await tagsOfPolicy(deps.db, accountId, arn);
+  return { ...(resolved.kind === 'aws' ? fromAws(resolved.policy, count, bounded) : fromRecord(resolved.policy, count, bounded)), tags };
 }
 
 /**

@@ -115,8 +115,10 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
       new CreatePolicyCommand({ PolicyName: 'Desk', Path: '/support/', Description: 'Help desk', PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }) }),
     );
     const arn = `arn:aws:iam::${accountId}:policy/support/Desk`;
-    expect(created.Policy).toMatchObject({ PolicyName: 'Desk', Arn: arn, DefaultVersionId: 'v1', AttachmentCount: 0, IsAttachable: true, Description: 'Help desk' });
-    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy!.PolicyId).toBe(created.Policy!.PolicyId);
+    expect(created.Policy).toMatchObject({ PolicyName: 'Desk', Arn: arn, DefaultVersionId: 'v1', AttachmentCount: 0, IsAttachable: true });
+    // IAM's CreatePolicy result leaves the description out; GetPolicy shows it.
+    expect(created.Policy!.Description).toBeUndefined();
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy).toMatchObject({ PolicyId: created.Policy!.PolicyId, Description: 'Help desk', Tags: [] });
     const v2 = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: doc({ Effect: 'Allow', Action: 'iam:List*', Resource: '*' }), SetAsDefault: true }));
     expect(v2.PolicyVersion).toMatchObject({ VersionId: 'v2', IsDefaultVersion: true });
     const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }));
@@ -207,6 +209,15 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
       ['iam:GetUser', '*', 'allowed'],
       ['iam:CreateUser', '*', 'implicitDeny'],
     ]);
+    // A wildcard stands for the IAM actions it names; another service's cannot be listed.
+    const expanded = await iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [doc({ Effect: 'Allow', Action: 'iam:Get*', Resource: '*' })], ActionNames: ['iam:*LoginProfile'] }));
+    expect(expanded.EvaluationResults!.map((r) => [r.EvalActionName, r.EvalDecision])).toEqual([
+      ['iam:CreateLoginProfile', 'implicitDeny'],
+      ['iam:DeleteLoginProfile', 'implicitDeny'],
+      ['iam:GetLoginProfile', 'allowed'],
+      ['iam:UpdateLoginProfile', 'implicitDeny'],
+    ]);
+    await expectAwsError(iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })], ActionNames: ['s3:Get*'] })), 'InvalidInput', 400, /s3:Get\* has a wildcard/);
     await expectAwsError(
       iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::${accountId}:user/nobody`, ActionNames: ['iam:GetUser'] })),
       'NoSuchEntity',

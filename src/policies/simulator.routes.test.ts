@@ -62,6 +62,18 @@ describe.each(DIALECTS)('the console policy simulator on %s', (dialect) => {
     expect(decisions((await root.get('/console/policy-simulator?user=alice&actions=iam:CreateAccessKey&mfa=1')).body)).toEqual(['allowed']);
   });
 
+  it('expands a wildcard into the IAM and STS actions it names, and refuses one over a service it cannot list', async () => {
+    const root = await signedInRoot();
+    const page = await root.get(`/console/policy-simulator?user=alice&actions=${encodeURIComponent('iam:*loginprofile sts:GetCallerIdentity')}`);
+    expect(page.statusCode).toBe(200);
+    const rows = [...page.body.matchAll(/<tr data-decision="\w+">\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
+    expect(rows).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile', 'iam:UpdateLoginProfile', 'sts:GetCallerIdentity']);
+    const refused = await root.get(`/console/policy-simulator?user=alice&actions=${encodeURIComponent('s3:Get*')}`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('s3:Get* has a wildcard');
+    expect(refused.body).not.toContain('data-decision');
+  });
+
   it('refuses a user without the permission, naming the permission it lacks', async () => {
     const bob = await signedInUser('bob');
     const refused = await bob.get('/console/policy-simulator?user=alice&actions=iam:GetUser');

@@ -3,6 +3,7 @@ import { getPasswordPolicy } from '../password-policy/password-policy.service.ts
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findUserByName } from '../users/user.repository.ts';
+import { expandActionPattern } from './action-catalog.ts';
 import { accountOfArn, contextOf, loadBasis, principalContext } from './authorization.service.ts';
 import { compilePolicy } from './engine/compile.ts';
 import type { ContextValue } from './engine/context.ts';
@@ -48,6 +49,23 @@ function inputPolicies(documents: readonly string[]): PolicyInput[] {
   return documents.map((document, i) => ({ id: `PolicyInputList.${i + 1}`, type: 'input', policy: compilePolicy(parsePolicyDocument(document)) }));
 }
 
+/**
+ * The actions to simulate: a name with a wildcard stands for the catalogued actions it
+ * names (`iam:List*` → each IAM List action); only IAM's and STS's actions are listed, so
+ * a wildcard over another service is refused rather than guessed.
+ */
+function actionsToSimulate(names: readonly string[]): string[] {
+  return names.flatMap((name) => {
+    if (!/[*?]/.test(name)) return [name];
+    const expanded = expandActionPattern(name);
+    if (expanded === null) {
+      throw new GatehouseError('InvalidInput', `Action ${name} has a wildcard, and only IAM and STS actions can be listed from one; name the action itself.`);
+    }
+    if (expanded.length === 0) throw new GatehouseError('InvalidInput', `Action ${name} names no IAM or STS action.`);
+    return expanded;
+  });
+}
+
 function simulate(
   policies: PolicyInput[],
   request: SimulationRequest,
@@ -59,7 +77,7 @@ function simulate(
   // Request keys given (aws:SourceIp, aws:CurrentTime, …) override the defaults; identity keys cannot be given (see below).
   const context = { ...baseContext, ...(request.contextEntries ?? {}) };
   const results: SimulationResult[] = [];
-  for (const action of request.actionNames) {
+  for (const action of actionsToSimulate(request.actionNames)) {
     for (const resource of resources) {
       const account = accountOfArn(resource);
       if (principalAccount !== null && account !== '' && account !== 'aws' && account !== principalAccount) {

@@ -169,15 +169,31 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     await expectAwsError(iam.send(new ListUsersCommand({ MaxItems: 1001 })), 'ValidationError', 400, /value less than or equal to 1000/);
   });
 
-  it('tags users: TagUser replaces values ignoring key case, UntagUser removes, ListUserTags lists', async () => {
+  it('tags users: TagUser replaces values ignoring key case, UntagUser removes, ListUserTags lists in the order keys were first given', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'tagged' }));
     await iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'Team', Value: 'a' }, { Key: 'cost', Value: '' }] }));
-    await iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'team', Value: 'b' }] }));
+    await iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'team', Value: 'b' }, { Key: 'Zone', Value: '1' }, { Key: 'alpha', Value: '2' }] }));
+    const inOrder = [
+      { Key: 'team', Value: 'b' },
+      { Key: 'cost', Value: '' },
+      { Key: 'Zone', Value: '1' },
+      { Key: 'alpha', Value: '2' },
+    ];
     const listed = await iam.send(new ListUserTagsCommand({ UserName: 'tagged' }));
-    expect(listed.Tags).toEqual([{ Key: 'cost', Value: '' }, { Key: 'team', Value: 'b' }]);
+    expect(listed.Tags).toEqual(inOrder);
     expect(listed.IsTruncated).toBe(false);
-    await iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['COST', 'absent'] }));
+    expect((await iam.send(new GetUserCommand({ UserName: 'tagged' }))).User!.Tags).toEqual(inOrder);
+    const first = await iam.send(new ListUserTagsCommand({ UserName: 'tagged', MaxItems: 3 }));
+    expect([first.Tags, first.IsTruncated]).toEqual([inOrder.slice(0, 3), true]);
+    expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged', Marker: first.Marker }))).Tags).toEqual(inOrder.slice(3));
+    await iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['COST', 'absent', 'Zone', 'alpha'] }));
     expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged' }))).Tags).toEqual([{ Key: 'team', Value: 'b' }]);
+    await expectAwsError(
+      iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['NOWAY!'] })),
+      'ValidationError',
+      400,
+      "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, Member must not be null]",
+    );
     await iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['team'] }));
     expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged' }))).Tags).toEqual([]);
     await expectAwsError(
@@ -348,6 +364,11 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       400,
       "3 validation errors detected: Value at 'minimumPasswordLength' failed to satisfy constraint: Member must have value less than or equal to 128; Value at 'passwordReusePrevention' failed to satisfy constraint: Member must have value less than or equal to 24; Value at 'maxPasswordAge' failed to satisfy constraint: Member must have value less than or equal to 1095",
     );
+    // HardExpiry shows when the last update gave it, false included, as IAM answers; the ages only when set.
+    await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 8, HardExpiry: false }));
+    expect((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toEqual({ ...defaults, MinimumPasswordLength: 8, HardExpiry: false });
+    await iam.send(new UpdateAccountPasswordPolicyCommand({ PasswordReusePrevention: 24 }));
+    expect((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toEqual({ ...defaults, PasswordReusePrevention: 24 });
     await iam.send(new DeleteAccountPasswordPolicyCommand({}));
     await expectAwsError(iam.send(new GetAccountPasswordPolicyCommand({})), 'NoSuchEntity', 404);
   });

@@ -5,18 +5,39 @@ export interface Tag {
   value: string;
 }
 
-/** A user's tags, ordered by key (ignoring case). */
+/** A user's tags, in the order their keys were first given (tags older than that order: by key). */
 export async function listUserTags(db: Db, userId: string): Promise<Tag[]> {
-  const rows = await db.selectFrom('user_tags').select(['tag_key', 'tag_value']).where('user_id', '=', userId).orderBy('tag_key_lower').execute();
+  const rows = await db
+    .selectFrom('user_tags')
+    .select(['tag_key', 'tag_value'])
+    .where('user_id', '=', userId)
+    .orderBy('position')
+    .orderBy('tag_key_lower')
+    .execute();
   return rows.map((r) => ({ key: r.tag_key, value: r.tag_value }));
 }
 
-/** Adds tags, replacing the value (and spelling) of keys that match ignoring case. */
+/**
+ * Adds tags. A key that matches one the user has (ignoring case) replaces its value and
+ * spelling and keeps its place; a new key goes last.
+ */
 export async function putUserTags(db: Db, userId: string, tags: Tag[]): Promise<void> {
   for (const tag of tags) {
     const keyLower = tag.key.toLowerCase();
-    await db.deleteFrom('user_tags').where('user_id', '=', userId).where('tag_key_lower', '=', keyLower).execute();
-    await db.insertInto('user_tags').values({ user_id: userId, tag_key: tag.key, tag_key_lower: keyLower, tag_value: tag.value }).execute();
+    const replaced = await db
+      .updateTable('user_tags')
+      .set({ tag_key: tag.key, tag_value: tag.value })
+      .where('user_id', '=', userId)
+      .where('tag_key_lower', '=', keyLower)
+      .executeTakeFirst();
+    if (Number(replaced.numUpdatedRows) > 0) continue;
+    const last = await db
+      .selectFrom('user_tags')
+      .select((eb) => eb.fn.max('position').as('position'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    const position = last?.position === null || last?.position === undefined ? 0 : Number(last.position) + 1;
+    await db.insertInto('user_tags').values({ user_id: userId, tag_key: tag.key, tag_key_lower: keyLower, tag_value: tag.value, position }).execute();
   }
 }
 

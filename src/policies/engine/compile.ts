@@ -55,6 +55,8 @@ export interface MissingSink {
   add(name: string): void;
 }
 
+const UNKNOWN_OPERATOR: OperatorSpec = { negated: false, variables: false, wildcards: false, prepare: () => () => false };
+
 export interface CompiledCondition {
   /** The operator as written, e.g. `ForAllValues:StringLike`. */
   operator: string;
@@ -95,8 +97,9 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
     const resourcePatterns = statement.resource ?? statement.notResource ?? [];
     const conditions: CompiledCondition[] = [];
     for (const [operator, keys] of Object.entries(statement.condition)) {
-      const parsed = parseOperatorName(operator)!;
-      const spec = CONDITION_OPERATORS[parsed.base];
+      // An operator IAM does not have tests nothing it could match.
+      const parsed = parseOperatorName(operator) ?? { base: null, set: null, ifExists: false };
+      const spec = parsed.base === null ? UNKNOWN_OPERATOR : CONDITION_OPERATORS[parsed.base];
       for (const [name, values] of Object.entries(keys)) {
         const resolvables = values.map(
           (value) =>
@@ -114,8 +117,8 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
           set: parsed.set,
           ifExists: parsed.ifExists,
           nullExpectsAbsent: parsed.base === 'Null' ? values.map((v) => v.toLowerCase() === 'true') : null,
-          values: resolvables,
-          fixedTests: fixed,
+          values: parsed.base === null ? [] : resolvables,
+          fixedTests: parsed.base === null ? [] : fixed,
         });
       }
     }

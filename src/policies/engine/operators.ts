@@ -4,8 +4,9 @@ import { type PatternPart, compileParts } from './wildcard.ts';
 
 /**
  * The condition operators of IAM. Each is described once: whether it negates, whether
- * its values may hold policy variables and wildcards, how a policy value is checked when
- * the policy is written, and how a prepared policy value tests one context value.
+ * its values may hold policy variables and wildcards, and how a prepared policy value
+ * tests one context value. IAM does not check values when a policy is written, so a value
+ * an operator cannot read (a number that is not one, a malformed address) matches nothing.
  * Negated operators are written as the positive test plus `negated`, so that "matches
  * none of the values" (AWS's NOR) is computed in one place.
  */
@@ -15,8 +16,6 @@ export interface OperatorSpec {
   variables: boolean;
   /** `*` and `?` in values are wildcards. */
   wildcards: boolean;
-  /** A message when a policy value can never be valid; null when it is fine. */
-  validate?: (values: string[]) => string | null;
   /** Prepares one policy value (as pattern parts) into a test of one context value. */
   prepare: (parts: PatternPart[]) => (contextValue: string) => boolean;
 }
@@ -38,12 +37,7 @@ function parseNumber(value: string): number {
   return trimmed === '' ? Number.NaN : Number(trimmed);
 }
 
-function everyValue(check: (value: string) => boolean, what: string) {
-  return (values: string[]) => {
-    const bad = values.find((v) => !check(v));
-    return bad === undefined ? null : `${JSON.stringify(bad)} is not ${what}.`;
-  };
-}
+const NEVER = () => false;
 
 const stringEquals = (ignoreCase: boolean) => (parts: PatternPart[]) => {
   const expected = ignoreCase ? text(parts).toLowerCase() : text(parts);
@@ -58,9 +52,9 @@ const stringLike = (parts: PatternPart[]) => {
 const numeric = (compare: (a: number, b: number) => boolean) => ({
   variables: false,
   wildcards: false,
-  validate: everyValue((v) => !Number.isNaN(parseNumber(v)), 'a number'),
   prepare: (parts: PatternPart[]) => {
     const expected = parseNumber(text(parts));
+    if (Number.isNaN(expected)) return NEVER;
     return (v: string) => {
       const actual = parseNumber(v);
       return !Number.isNaN(actual) && compare(actual, expected);
@@ -71,9 +65,9 @@ const numeric = (compare: (a: number, b: number) => boolean) => ({
 const date = (compare: (a: number, b: number) => boolean) => ({
   variables: false,
   wildcards: false,
-  validate: everyValue((v) => !Number.isNaN(parseDate(v)), 'a date (ISO 8601 or seconds since the epoch)'),
   prepare: (parts: PatternPart[]) => {
     const expected = parseDate(text(parts));
+    if (Number.isNaN(expected)) return NEVER;
     return (v: string) => {
       const actual = parseDate(v);
       return !Number.isNaN(actual) && compare(actual, expected);
@@ -96,9 +90,9 @@ function parseIpCached(text: string): Uint8Array | null {
 const ip = {
   variables: false,
   wildcards: false,
-  validate: everyValue((v) => parseCidr(v) !== null, 'an IP address or CIDR range'),
   prepare: (parts: PatternPart[]) => {
-    const range = parseCidr(text(parts))!;
+    const range = parseCidr(text(parts));
+    if (range === null) return NEVER;
     return (v: string) => {
       const address = parseIpCached(v);
       return address !== null && cidrContains(range, address);
@@ -139,7 +133,6 @@ const BASE_OPERATORS = {
     negated: false,
     variables: false,
     wildcards: false,
-    validate: everyValue((v) => /^[A-Za-z0-9+/]*={0,2}$/.test(v.trim()), 'base64'),
     prepare: (parts: PatternPart[]) => {
       const expected = Buffer.from(text(parts), 'base64');
       return (v: string) => Buffer.from(v, 'base64').equals(expected);
@@ -156,7 +149,6 @@ const BASE_OPERATORS = {
     negated: false,
     variables: false,
     wildcards: false,
-    validate: everyValue((v) => /^(true|false)$/i.test(v), '"true" or "false"'),
     prepare: () => () => false,
   },
 } satisfies Record<string, OperatorSpec>;
@@ -174,7 +166,11 @@ export interface ParsedOperator {
   ifExists: boolean;
 }
 
-/** `ForAnyValue:StringLikeIfExists` → its parts; null for an operator IAM does not have. */
+/**
+ * `ForAnyValue:StringLikeIfExists` → its parts; null for an operator IAM does not have.
+ * Names are matched ignoring case: documents stored before the grammar checked case keep
+ * their meaning (the grammar refuses other spellings on write).
+ */
 export function parseOperatorName(name: string): ParsedOperator | null {
   let rest = name;
   let set: ParsedOperator['set'] = null;
@@ -193,6 +189,5 @@ export function parseOperatorName(name: string): ParsedOperator | null {
   }
   const base = BY_LOWER_NAME.get(rest.toLowerCase());
   if (!base) return null;
-  if (base === 'Null' && (ifExists || set)) return null;
   return { base, set, ifExists };
 }

@@ -1,11 +1,12 @@
-import { getPasswordPolicy } from '../../password-policy/password-policy.service.ts';
+import { getPasswordPolicyAsWritten } from '../../password-policy/password-policy.service.ts';
 import { GatehouseError } from '../../shared/errors.ts';
 import { defineAction } from '../action.ts';
 
 /**
  * GetAccountPasswordPolicy() → PasswordPolicy; NoSuchEntity when the account has none.
- * MaxPasswordAge, PasswordReusePrevention and HardExpiry appear only when set, as AWS
- * records show; ExpirePasswords is true exactly when MaxPasswordAge is set.
+ * As IAM answers: MaxPasswordAge and PasswordReusePrevention appear only when set,
+ * HardExpiry only when the last update gave it (false included), and ExpirePasswords is
+ * true exactly when MaxPasswordAge is set.
  */
 export const GetAccountPasswordPolicy = defineAction({
   name: 'GetAccountPasswordPolicy',
@@ -15,7 +16,7 @@ export const GetAccountPasswordPolicy = defineAction({
   resource: () => '*',
   async run(ctx) {
     const accountId = ctx.caller.principal.accountId;
-    const policy = await getPasswordPolicy(ctx.deps, accountId);
+    const policy = await getPasswordPolicyAsWritten(ctx.deps, accountId);
     if (!policy) throw new GatehouseError('NoSuchEntity', `The Password Policy with domain name ${accountId} cannot be found.`);
     return {
       PasswordPolicy: {
@@ -28,7 +29,7 @@ export const GetAccountPasswordPolicy = defineAction({
         ExpirePasswords: policy.maxPasswordAge !== null,
         MaxPasswordAge: policy.maxPasswordAge ?? undefined,
         PasswordReusePrevention: policy.passwordReusePrevention ?? undefined,
-        HardExpiry: policy.hardExpiry ? true : undefined,
+        HardExpiry: policy.hardExpiryGiven ? policy.hardExpiry : undefined,
       },
     };
   },

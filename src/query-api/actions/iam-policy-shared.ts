@@ -3,6 +3,7 @@ import { findGroupByName } from '../../groups/group.repository.ts';
 import { customerPolicyArn, type ManagedPolicy, type PolicyVersion } from '../../policies/managed-policy.service.ts';
 import type { ActionContext } from '../action.ts';
 import { P, bool, oneOf, str } from '../params.ts';
+import type { Tag } from '../../user-tags/user-tag.repository.ts';
 import { type XmlObject, awsTime } from '../xml.ts';
 
 /**
@@ -47,7 +48,8 @@ export function groupXml(group: Group): XmlObject {
   return { Path: group.path, GroupName: group.name, GroupId: group.id, Arn: group.arn, CreateDate: awsTime(group.createdAt) };
 }
 
-export function policyXml(policy: ManagedPolicy, options: { description?: boolean } = {}): XmlObject {
+/** A policy's XML shape; `tags`, when given, is shown even when empty (GetPolicy does that). */
+export function policyXml(policy: ManagedPolicy, options: { description?: boolean; tags?: Tag[] } = {}): XmlObject {
   return {
     PolicyName: policy.name,
     PolicyId: policy.policyId,
@@ -60,6 +62,7 @@ export function policyXml(policy: ManagedPolicy, options: { description?: boolea
     Description: options.description && policy.description !== null ? policy.description : undefined,
     CreateDate: awsTime(policy.createDate),
     UpdateDate: awsTime(policy.updateDate),
+    Tags: options.tags?.map((t) => ({ Key: t.key, Value: t.value })),
   };
 }
 

@@ -72,6 +72,9 @@ import { PutGroupPolicy } from './put-group-policy.ts';
 import { PutUserPolicy } from './put-user-policy.ts';
 import { RemoveUserFromGroup } from './remove-user-from-group.ts';
 import { SetDefaultPolicyVersion } from './set-default-policy-version.ts';
+import { ListPolicyTags } from './list-policy-tags.ts';
+import { TagPolicy } from './tag-policy.ts';
+import { UntagPolicy } from './untag-policy.ts';
 import { SimulateCustomPolicy } from './simulate-custom-policy.ts';
 import { SimulatePrincipalPolicy } from './simulate-principal-policy.ts';
 import { UpdateGroup } from './update-group.ts';
@@ -147,6 +150,9 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     ListPolicyVersions,
     SetDefaultPolicyVersion,
     DeletePolicyVersion,
+    TagPolicy,
+    UntagPolicy,
+    ListPolicyTags,
     AttachUserPolicy,
     DetachUserPolicy,
     PutUserPermissionsBoundary,

@@ -1,11 +1,12 @@
 import { actorOf } from '../../accounts/principal.ts';
 import { untagUser } from '../../user-tags/user-tag.service.ts';
 import { defineAction } from '../action.ts';
-import { P, list, str } from '../params.ts';
+import { P } from '../params.ts';
 import { userResource } from './shared.ts';
+import { TAG_KEYS, assertTagKeys } from './tag-params.ts';
 
 /** UntagUser(UserName, TagKeys) → nothing. Keys match ignoring case; absent keys are ignored. */
-const PARAMS = { UserName: P.userName(true), TagKeys: list(str({ ...P.tagKey(), required: true }), { max: 50, required: true }) };
+const PARAMS = { UserName: P.userName(true), TagKeys: TAG_KEYS() };
 
 export const UntagUser = defineAction({
   name: 'UntagUser',
@@ -14,6 +15,7 @@ export const UntagUser = defineAction({
   params: PARAMS,
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
+    assertTagKeys(p.TagKeys);
     await untagUser(ctx.deps, ctx.caller.principal.accountId, p.UserName, p.TagKeys, actorOf(ctx.caller.principal), ctx.meta);
     return null;
   },
