@@ -8,7 +8,7 @@ import { emailKey } from '../shared/validation.ts';
 import { findFailuresByKey } from '../support/support-reference.repository.ts';
 import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
 import { identifierKeyOf, nameKeyOf, secretKeyOf } from './attempt-keys.ts';
-import { type AuditFact, type Cause, byWhom, when, where } from './diagnosis.ts';
+import { type AuditFact, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
 import { diagnosisMail } from './doctor-mail.ts';
 import {
   type RootOwner,
@@ -107,17 +107,19 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         ? { label: `Set a new password for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
         : { label: 'Ask your administrators for a new password', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) };
 
-  const lastSuccess = events.find((e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId);
-  const failures = events.filter(
-    (e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && (!lastSuccess || e.time > lastSuccess.time),
-  );
+  // "After the last successful sign-in" goes by the audit trail's order (newest first), not
+  // by timestamps: events of the same millisecond, or a clock stepped back, keep their order.
+  const lastSuccessAt = events.findIndex((e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId);
+  const lastSuccess = lastSuccessAt === -1 ? undefined : events[lastSuccessAt];
+  const sinceLastSuccess = (index: number) => lastSuccessAt === -1 || index < lastSuccessAt;
+  const failures = events.filter((e, i) => e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && sinceLastSuccess(i));
 
   // Changes someone else made are the likeliest surprise: they come first.
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     if (e.target_id !== principalId) continue;
     const who = byWhom(e, principalId);
     // A password set when the user was created is the one they were given, not a surprise.
-    const replacedPassword = e.event_name === 'UpdateLoginProfile' || (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && e.time > lastSuccess.time);
+    const replacedPassword = e.event_name === 'UpdateLoginProfile' || (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && sinceLastSuccess(i));
     if (replacedPassword && e.actor_id !== principalId) {
       add({
         code: 'PasswordResetByAdministrator',
@@ -136,7 +138,7 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         text: `An MFA device of ${name} was removed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. Codes from it are no longer asked for or accepted.`,
         fix: { label: 'Sign in with the password alone, then add a new MFA device', url: loginUrl },
       });
-    } else if (['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) && (!lastSuccess || e.time > lastSuccess.time || e.actor_id !== principalId)) {
+    } else if (['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) && (sinceLastSuccess(i) || e.actor_id !== principalId)) {
       add({
         code: 'PasswordChanged',
         text: `The password of ${name} was changed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}.`,
@@ -336,7 +338,7 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void
       details: {
         channel: d.audience,
         ...(d.userId ? { userId: d.userId } : {}),
-        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.url })),
+        causes: recordedCauses(d.causes),
       },
     });
     // Past the rate limit only: each unlock fix gets its link now, in this transaction, for the mail alone.
