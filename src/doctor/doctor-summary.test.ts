@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { runPendingJobs } from '../../test/support/jobs.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
@@ -47,7 +47,7 @@ describe.each(DIALECTS)('sign-in doctor: console summary and mailed report on %s
     const asker = new Browser(t.app);
     await asker.post('/signin/help/diagnose', { account: alias, userName: 'carol' }, { csrfFrom: '/signin/help/diagnose' });
     await asker.post('/signin/help/diagnose', { email: account.email }, { csrfFrom: '/signin/help/diagnose' });
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
 
     const carolMail = await report(account.email, `carol could not sign in to account ${alias}`);
     expect(codes(carolMail.html_body)).toEqual(['PasswordResetByAdministrator', 'WrongPassword', 'PasswordResetRequired']);

@@ -1,5 +1,5 @@
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, type Finish, NOTHING_MORE } from '../db/database.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
@@ -37,25 +37,26 @@ export type Audience = 'owner' | 'administrators';
 /**
  * "Why can't I sign in?": reads the recorded attempts and credential history of the
  * principal the person names, and mails what it finds, with the fix for each cause, to
- * a channel the owner controls. The page that calls it answers before it runs and the
- * same way whatever it finds; an unknown identifier gets nothing sent.
+ * a channel the owner controls. It runs as a background job the page queued (the page
+ * answers the same way whatever it finds, and none of this work runs near the request);
+ * an unknown identifier gets nothing sent. `finish` runs in the one write transaction.
  */
-export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta: RequestMeta): Promise<void> {
+export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   if (request.kind === 'root') {
     const owner = await findRootOwnerByEmail(deps.db, emailKey(request.email));
-    if (!owner) return recordUnknown(deps, meta, null);
+    if (!owner) return recordUnknown(deps, meta, null, finish);
     const causes = await causesFor(deps, owner, { kind: 'root' }, 'owner');
-    return deliver(deps, meta, { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes });
+    return deliver(deps, meta, { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes }, finish);
   }
 
   const account = await findRootOwnerOfAccount(deps.db, request.accountRef);
-  if (!account) return recordUnknown(deps, meta, null);
+  if (!account) return recordUnknown(deps, meta, null, finish);
   const nameKey = request.userName.trim().toLowerCase();
   const user = await findUserFacts(deps.db, account.accountId, nameKey);
   if (!user) {
     const causes = await unknownUserCauses(deps, account, request.userName);
-    if (causes.length === 0) return recordUnknown(deps, meta, account.accountId);
-    return deliver(deps, meta, { owner: account, audience: 'administrators', to: account.email, ownerKey: account.accountId, subjectName: request.userName.trim(), causes });
+    if (causes.length === 0) return recordUnknown(deps, meta, account.accountId, finish);
+    return deliver(deps, meta, { owner: account, audience: 'administrators', to: account.email, ownerKey: account.accountId, subjectName: request.userName.trim(), causes }, finish);
   }
   const toOwner = user.contactEmailVerified && user.contactEmail !== null;
   const audience: Audience = toOwner ? 'owner' : 'administrators';
@@ -68,19 +69,20 @@ export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta
     subjectName: user.name,
     userId: user.id,
     causes,
-  });
+  }, finish);
 }
 
-async function recordUnknown(deps: Deps, meta: RequestMeta, accountId: string | null): Promise<void> {
-  await deps.db.transaction().execute((tx) =>
-    recordAudit(tx, deps, meta, {
+async function recordUnknown(deps: Deps, meta: RequestMeta, accountId: string | null, finish: Finish): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    await recordAudit(tx, deps, meta, {
       accountId,
       actor: ANONYMOUS,
       eventName: 'SignInDiagnosisRequested',
       outcome: 'Failure',
       reason: accountId ? 'UnknownUser' : 'UnknownIdentifier',
-    }),
-  );
+    });
+    await finish(tx);
+  });
 }
 
 function signInUrl(deps: Deps, owner: RootOwner): string {
@@ -314,9 +316,10 @@ interface Delivery {
   causes: Cause[];
 }
 
-async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void> {
+async function deliver(deps: Deps, meta: RequestMeta, d: Delivery, finish: Finish): Promise<void> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx: Db) => {
+    await finish(tx);
     const recent = await countDiagnosesSince(tx, d.ownerKey, new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString());
     if (recent >= DIAGNOSIS_LIMIT) {
       await recordAudit(tx, deps, meta, {

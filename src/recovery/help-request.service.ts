@@ -4,6 +4,7 @@ import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { findUserCandidate } from '../signin/signin.repository.ts';
 import { findRootUser } from '../accounts/account.repository.ts';
 import { HOUR } from '../shared/clock.ts';
+import { type Finish, NOTHING_MORE } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
@@ -30,12 +31,14 @@ export function validateHelpRequest(accountInput: string, userNameInput: string)
  * An IAM user who forgot their password asks the account's administrators for a reset
  * (IAM users never reset their own). When the account and user exist, the root email
  * is told and the request shows on the console's Users page; the person is answered
- * the same way in every case, and repeats within the hour are dropped.
+ * the same way in every case (the page queues this as a background job), and repeats
+ * within the hour are dropped. `finish` runs in its transaction.
  */
-export async function askAdministrator(deps: Deps, request: HelpRequestInput, meta: RequestMeta): Promise<void> {
+export async function askAdministrator(deps: Deps, request: HelpRequestInput, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   const { accountRef, userName } = request;
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
+    await finish(tx);
     const candidate = await findUserCandidate(tx, accountRef, userName.toLowerCase());
     const root = candidate ? await findRootUser(tx, candidate.accountId) : null;
     if (!candidate?.userId || !candidate.userName || !root) {

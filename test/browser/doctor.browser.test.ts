@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, screenshot, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 
@@ -34,7 +34,7 @@ describeInBrowser('sign-in doctor in a real browser', () => {
     await screenshot(page, 'doctor-3-requested');
     expect(cspViolations(page)).toEqual([]);
 
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const report = await t.deps.db
       .selectFrom('mail_outbox')
       .select(['recipient', 'subject', 'html_body'])

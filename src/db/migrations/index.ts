@@ -8,6 +8,7 @@ import * as throttle from './2026_11_29_007_throttle.ts';
 import * as doctorAndSupport from './2026_11_29_008_doctor_and_support.ts';
 import * as auditByActor from './2026_11_29_009_audit_by_actor.ts';
 import * as permissionsBoundary from './2026_11_29_010_permissions_boundary.ts';
+import * as jobs from './2026_12_04_012_jobs.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_008_doctor_and_support': doctorAndSupport,
   '2026_11_29_009_audit_by_actor': auditByActor,
   '2026_11_29_010_permissions_boundary': permissionsBoundary,
+  '2026_12_04_012_jobs': jobs,
 };
