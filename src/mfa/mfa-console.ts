@@ -8,6 +8,8 @@ import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { findPhoneVerification, findRecoveryWaitHours, findRootPhone } from './mfa-recovery.repository.ts';
 import { rootRecoverySection } from './mfa-recovery.pages.ts';
 import { currentRecovery } from './mfa-recovery.service.ts';
+import { mfaHelpRequestsNotice } from './mfa-help-request.pages.ts';
+import { pendingMfaHelpRequests } from './mfa-help-request.service.ts';
 
 /** Notices the Security credentials page shows after an MFA change (`?done=`). */
 export const MFA_NOTICES: Record<string, string> = {
@@ -15,6 +17,8 @@ export const MFA_NOTICES: Record<string, string> = {
   'mfa-removed': 'The MFA device was removed.',
   'mfa-resynced': 'The authenticator app was resynced.',
   'mfa-deactivated': "The user's MFA device was deactivated.",
+  'mfa-help-resolved': "The user's MFA devices were deactivated; the user can sign in with the password and add a new one.",
+  'mfa-help-dismissed': 'The request was dismissed.',
   'phone-code-sent': 'We sent a code to the new phone number. Enter it below to confirm the number.',
   'phone-confirmed': 'The account phone number was confirmed.',
   'recovery-wait-saved': 'The waiting period was saved.',
@@ -57,4 +61,9 @@ export async function mfaNudge(deps: Deps, principal: Principal, mfaEnabled: boo
 /** The MFA card of an administrator's view of a user. */
 export async function adminUserMfaSection(deps: Deps, userId: string, userName: string, csrf: string): Promise<SafeHtml> {
   return adminMfaSection(csrf, userName, await listDevicesOf(deps.db, userId), deps.clock.now());
+}
+
+/** The open "lost my MFA device" requests of the viewer's account, with the actions the viewer may take. */
+export async function mfaHelpRequestsSection(deps: Deps, viewer: Principal, csrf: string): Promise<SafeHtml> {
+  return mfaHelpRequestsNotice(await pendingMfaHelpRequests(deps, viewer), csrf, deps.clock.now());
 }

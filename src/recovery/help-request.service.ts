@@ -52,7 +52,7 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
       return;
     }
     const actor: Actor = { type: 'anonymous', id: null, name: `says ${candidate.userName}` };
-    if (await hasPendingSince(tx, candidate.userId, new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())) {
+    if (await hasPendingSince(tx, candidate.userId, 'password', new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())) {
       await recordAudit(tx, deps, meta, {
         accountId: candidate.accountId,
         actor,
@@ -65,6 +65,7 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
     }
     await insertHelpRequest(tx, {
       id: newRowId(),
+      kind: 'password',
       accountId: candidate.accountId,
       userId: candidate.userId,
       userName: candidate.userName,
@@ -94,7 +95,7 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
 /** An administrator closes a request without acting on it. */
 export async function dismissHelp(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const closed = await dismissHelpRequest(tx, accountId, id, deps.clock.now().toISOString(), actor.name ?? actor.type);
+    const closed = await dismissHelpRequest(tx, accountId, id, 'password', deps.clock.now().toISOString(), actor.name ?? actor.type);
     if (!closed) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
     await recordAudit(tx, deps, meta, {
       accountId,

@@ -11,7 +11,7 @@ import { readForm } from '../web/forms.ts';
 import { requireSignIn } from '../web/guard.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
-import { MFA_NOTICES, adminUserMfaSection } from '../mfa/mfa-console.ts';
+import { MFA_NOTICES, adminUserMfaSection, mfaHelpRequestsSection } from '../mfa/mfa-console.ts';
 import { UNLOCK_NOTICE, adminUserSignInSection } from '../throttle/throttle-console.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { findLoginProfile, findUserByName, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
@@ -22,6 +22,8 @@ const NOTICES: Record<string, string> = {
   deleted: 'The user was deleted.',
   'password-set': "The user's password was set. The user's sessions were signed out.",
   'mfa-deactivated': MFA_NOTICES['mfa-deactivated']!,
+  'mfa-help-resolved': MFA_NOTICES['mfa-help-resolved']!,
+  'mfa-help-dismissed': MFA_NOTICES['mfa-help-dismissed']!,
   ...UNLOCK_NOTICE,
 };
 
@@ -133,6 +135,7 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
       body: html`<h1>Users</h1>
 ${alertBox(notice, 'success')}
 ${helpRequestsNotice(helpRequests, csrf, now)}
+${await mfaHelpRequestsSection(web.deps, who.principal, csrf)}
 <section class="card">
   <h2>Users in this account</h2>
   ${users.length === 0
