@@ -8,6 +8,7 @@ import type { Config } from './config/config.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { devOutboxRoutes } from './mail/dev-outbox.routes.ts';
 import { helpRequestRoutes } from './recovery/help-request.routes.ts';
+import { mfaHelpRequestRoutes } from './mfa/mfa-help-request.routes.ts';
 import { recoveryRoutes } from './recovery/recovery.routes.ts';
 import { emailVerificationRoutes } from './verification/email-verification.routes.ts';
 import { mfaSigninRoutes } from './mfa/mfa-signin.routes.ts';
@@ -121,6 +122,7 @@ export async function buildApp(
   if (config.environment === 'development') await app.register(devOutboxRoutes, { web });
   await app.register(mfaRoutes, { web, secretKey: deps.secretKey });
   await app.register(mfaSigninRoutes, { web, secretKey: deps.secretKey });
+  await app.register(mfaHelpRequestRoutes, { web, secretKey: deps.secretKey });
   await app.register(passwordPolicyRoutes, { web });
   await app.register(accountAliasRoutes, { web });
   await app.register(accessKeyRoutes, { web });

@@ -48,7 +48,14 @@ export function adminNoticesCard(notices: AdminNotice[]): SafeHtml {
   if (notices.length === 0) return html``;
   return html`<section class="card">
   <h2>Needs your attention</h2>
-  <ul>${notices.map((n) => html`<li>${n.time.replace('T', ' ').slice(0, 16)} — ${n.text}${n.link ? html` <a href="${n.link.url}">${n.link.label}</a>` : ''}</li>`)}</ul>
+  <ul>${notices.map(
+    (n) =>
+      html`<li>${n.time.replace('T', ' ').slice(0, 16)} — ${n.text}${n.link ? html` <a href="${n.link.url}">${n.link.label}</a>` : ''}${
+        n.causes && n.causes.length > 0
+          ? html`<ol>${n.causes.map((c) => html`<li data-cause="${c.code}">${c.text} <a href="${c.url}">${c.fix}</a></li>`)}</ol>`
+          : ''
+      }</li>`,
+  )}</ul>
 </section>`;
 }
 

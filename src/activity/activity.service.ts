@@ -5,6 +5,7 @@ import { getUserPasswordExpiry } from '../password-policy/password-policy.servic
 import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
+import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
 import { type Bucket, bucketise } from './activity-chart.ts';
 import {
   type AuditEventRow,
@@ -153,6 +154,8 @@ export interface AdminNotice {
   time: string;
   text: string;
   link: { label: string; url: string } | null;
+  /** A sign-in report: every cause it named, as mailed. */
+  causes?: RecordedCause[];
 }
 
 /** Reports sent to administrators about users who could not sign in, and support activity on the account. */
@@ -162,13 +165,15 @@ export async function adminNotices(deps: Deps, accountId: string): Promise<Admin
   const notices: AdminNotice[] = [];
   for (const row of rows) {
     if (row.event_name === 'SignInDiagnosisSent') {
-      const details = parse(row.details) as { channel?: string; causes?: Array<{ text: string; fix: string; url: string }> } | null;
+      const details = parse(row.details) as { channel?: string } | null;
       if (details?.channel !== 'administrators') continue;
-      const cause = details.causes?.[0];
+      // The very list the mail was made from, every cause of it, with links made relative.
+      const causes = causesOfReport(row.details).map((c) => ({ ...c, url: relativeLink(c.url) }));
       notices.push({
         time: row.time,
-        text: `${row.target_name ?? 'A user'} could not sign in: ${cause?.text ?? 'see the report mailed to the root email.'}`,
-        link: cause ? { label: cause.fix, url: new URL(cause.url).pathname + new URL(cause.url).search } : null,
+        text: `${row.target_name ?? 'A user'} could not sign in${causes.length > 0 ? '. The report mailed to the root email says:' : ': see the report mailed to the root email.'}`,
+        link: null,
+        causes,
       });
     } else {
       const what = row.event_name === 'SupportCaseOpened' ? 'A support case naming this account was opened' : row.event_name === 'SupportCaseViewed' ? `Support (${row.actor_name}) viewed a case naming this account` : `Support (${row.actor_name}) replied to a case naming this account`;
@@ -176,6 +181,15 @@ export async function adminNotices(deps: Deps, accountId: string): Promise<Admin
     }
   }
   return notices;
+}
+
+function relativeLink(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  } catch {
+    return '/console';
+  }
 }
 
 function parse(text: string | null): unknown {

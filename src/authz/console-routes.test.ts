@@ -10,7 +10,8 @@ import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { createVirtualDevice, relyingPartyOf } from '../mfa/mfa.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
-import { listPendingHelpRequests } from '../recovery/help-request.repository.ts';
+import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-request.repository.ts';
+import { newRowId } from '../shared/ids.ts';
 import { askAdministrator } from '../recovery/help-request.service.ts';
 import { installRouteAccess } from '../web/route-access.ts';
 import { WebContext } from '../web/web-context.ts';
@@ -31,6 +32,7 @@ interface Fixture {
   targetDeviceId: string;
   targetKeyId: string;
   helpRequestId: string;
+  mfaHelpRequestId: string;
   alias: string;
 }
 
@@ -49,6 +51,16 @@ const DENY_CASES: Record<string, DenyCase> = {
   'POST /console/users/help-requests/:id/dismiss': {
     action: 'iam:UpdateLoginProfile',
     url: (f) => `/console/users/help-requests/${f.helpRequestId}/dismiss`,
+    body: () => ({}),
+  },
+  'POST /console/users/mfa-help-requests/:id/resolve': {
+    action: 'iam:DeactivateMFADevice',
+    url: (f) => `/console/users/mfa-help-requests/${f.mfaHelpRequestId}/resolve`,
+    body: () => ({}),
+  },
+  'POST /console/users/mfa-help-requests/:id/dismiss': {
+    action: 'iam:DeactivateMFADevice',
+    url: (f) => `/console/users/mfa-help-requests/${f.mfaHelpRequestId}/dismiss`,
     body: () => ({}),
   },
   'POST /console/users/:name/mfa/:id/deactivate': {
@@ -183,6 +195,9 @@ describe.each(DIALECTS)('an explicit Deny on the declared action refuses each co
     const targetKey = await createAccessKey(t.deps, { accountId: account.id, principalId: tessUser.id, userName: 'tess' }, CLI_ACTOR, SYSTEM_META);
     await askAdministrator(t.deps, { accountRef: account.id, userName: 'tess' }, SYSTEM_META);
     const [help] = await listPendingHelpRequests(t.deps.db, account.id);
+    const mfaHelpRequestId = newRowId();
+    const asked = { id: mfaHelpRequestId, kind: 'mfa' as const, accountId: account.id, userId: tessUser.id, userName: 'tess' };
+    await insertHelpRequest(t.deps.db, { ...asked, sourceIp: null, createdAt: t.clock.now().toISOString() });
     fixture = {
       ownDeviceId: own.id,
       ownPendingDeviceId: pending.device.id,
@@ -190,6 +205,7 @@ describe.each(DIALECTS)('an explicit Deny on the declared action refuses each co
       targetDeviceId: target.id,
       targetKeyId: targetKey.accessKeyId,
       helpRequestId: help!.id,
+      mfaHelpRequestId,
       alias,
     };
     dora = await signInUser(t, account.id, 'dora', { mfa: own });

@@ -4,6 +4,7 @@ import { buildApp } from '../app.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
 import { recordPublicUrl } from '../instance-settings/public-url.service.ts';
+import { startJobs } from '../jobs/job-runner.ts';
 import { startMailDelivery } from '../mail/mail-sender.ts';
 import { startPurging } from '../maintenance/purge.service.ts';
 import { aggregateWorkerMetrics } from '../metrics/cluster-metrics.ts';
@@ -22,12 +23,11 @@ export interface ServeOptions {
 }
 
 /**
- * Listens until SIGTERM/SIGINT, purging expired data every hour, and records its public URL
- * in the database for the command line's links. With several workers
- * (node:cluster shares the port between them) this process migrates, delivers mail, purges
- * and keeps the workers running, and each worker serves HTTP. Every piece of state is in the
- * database (or Redis), so any worker can serve any request. On a stop, in-flight requests
- * finish and the database is closed.
+ * Listens until SIGTERM/SIGINT, running background jobs, purging expired data every hour and
+ * recording its public URL in the database for the command line's links. With several workers (node:cluster shares the port between them) this process
+ * migrates, runs background jobs, delivers mail, purges and keeps the workers running, and
+ * each worker serves HTTP. Every piece of state is in the database (or Redis), so any worker
+ * can serve any request. On a stop, in-flight requests finish and the database is closed.
  */
 export async function serve(options: ServeOptions): Promise<number> {
   if (cluster.isWorker) return serveHttp(loadConfig(), { background: false });
@@ -35,7 +35,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   return superviseWorkers(loadConfig(), options);
 }
 
-/** `background`: this process also delivers mail and purges expired data (a worker leaves both to its primary). */
+/** `background`: this process also runs background jobs, delivers mail and purges expired data (a worker leaves them to its primary). */
 async function serveHttp(config: Config, options: { background: boolean; migrate?: boolean }): Promise<number> {
   const runtime = createRuntime(config);
   if (options.migrate || (!cluster.isWorker && runtime.database.dialect === 'sqlite')) await migrateOrThrow(runtime.database.db);
@@ -47,10 +47,12 @@ async function serveHttp(config: Config, options: { background: boolean; migrate
     app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
   }
   const mailSender = options.background ? startMailDelivery(config, runtime.deps, app.log) : null;
+  const jobRunner = options.background ? startJobs(runtime.deps, app.log) : null;
   const purger = options.background ? startPurging(runtime.deps, app.log) : null;
 
   return untilStopped(app.log, async () => {
     await app.close();
+    await jobRunner?.stop();
     await mailSender?.stop();
     await purger?.stop();
     await runtime.close();
@@ -68,6 +70,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
   if (options.migrate || runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
   await recordPublicUrl(runtime.deps, config.publicUrl.origin);
   const mailSender = startMailDelivery(config, runtime.deps, log);
+  const jobRunner = startJobs(runtime.deps, log);
   const purger = startPurging(runtime.deps, log);
   aggregateWorkerMetrics();
 
@@ -79,6 +82,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
 
   return new Promise<number>((resolve) => {
     const finish = async (code: number) => {
+      await jobRunner.stop();
       await mailSender?.stop();
       await purger.stop();
       await runtime.close();

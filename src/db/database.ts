@@ -8,6 +8,14 @@ import type { Database } from './schema.ts';
 /** A handle on the database, inside or outside a transaction. Only repositories use it. */
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * Work a caller adds to the transaction in which a service records its outcome, so both
+ * commit or neither does (the job runner deletes its job row this way).
+ */
+export type Finish = (tx: Db) => Promise<void>;
+
+export const NOTHING_MORE: Finish = async () => {};
+
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface DatabaseHandle {

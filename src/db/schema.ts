@@ -15,6 +15,7 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   mail_outbox: MailOutboxTable;
+  jobs: JobsTable;
   one_time_tokens: OneTimeTokensTable;
   password_help_requests: PasswordHelpRequestsTable;
   access_keys: AccessKeysTable;
@@ -296,6 +297,27 @@ export interface MailOutboxTable {
   replace_key: string | null;
 }
 
+/**
+ * Work a form left for the background job runner (the sign-in doctor, recovery requests).
+ * The payload is sealed under SECRET_KEY with the row's id as associated data, and erased
+ * (or the row deleted) once the job is done or has failed for good.
+ */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload_sealed: string | null;
+  /** queued | running | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** The runner that claimed the job, and until when the claim holds. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** The error class of the last failed attempt (never its message: it may quote the payload). */
+  last_error: string | null;
+  created_at: string;
+}
+
 /** Single-use tokens (password reset, email verification, email change); only hashes are stored. */
 export interface OneTimeTokensTable {
   id: string;
@@ -315,6 +337,8 @@ export interface OneTimeTokensTable {
 /** IAM users who asked their administrators for a password reset. */
 export interface PasswordHelpRequestsTable {
   id: string;
+  /** password (forgot my password) | mfa (lost my MFA device) */
+  kind: Generated<string>;
   account_id: string;
   user_id: string;
   user_name: string;

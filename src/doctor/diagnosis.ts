@@ -28,6 +28,32 @@ export interface Cause {
   fix: { label: string; url: string; unlock?: string };
 }
 
+/** A report's causes as its `SignInDiagnosisSent` audit event keeps them (the unlock token never: it is in the mail alone). */
+export interface RecordedCause {
+  code: Cause['code'];
+  text: string;
+  fix: string;
+  url: string;
+}
+
+export function recordedCauses(causes: Cause[]): RecordedCause[] {
+  return causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.url }));
+}
+
+/** The causes a report named, read back from its audit event's details; [] when there are none. */
+export function causesOfReport(details: string | null): RecordedCause[] {
+  if (!details) return [];
+  try {
+    const causes = (JSON.parse(details) as { causes?: unknown }).causes;
+    if (!Array.isArray(causes)) return [];
+    return causes.filter(
+      (c): c is RecordedCause => typeof c === 'object' && c !== null && ['code', 'text', 'fix', 'url'].every((k) => typeof (c as Record<string, unknown>)[k] === 'string'),
+    );
+  } catch {
+    return [];
+  }
+}
+
 export interface AuditFact {
   event_name: string;
   outcome: string | null;

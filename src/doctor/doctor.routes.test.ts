@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, SYSTEM_META, recordAudit } from '../audit/audit.service.ts';
 import { saveThrottle } from '../mfa/mfa.repository.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { runPendingJobs } from '../../test/support/jobs.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
 import { setUserPassword } from '../users/user.service.ts';
 import { rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
@@ -34,13 +34,13 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
     t = await createTestContext(dialect);
     browser = new Browser(t.app);
     unknownAnswer = strip(await diagnose({ email: 'nobody-at-all@example.com' }));
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
   });
   afterAll(() => t.close());
 
   async function diagnose(fields: Record<string, string>) {
     const response = await browser.post('/signin/help/diagnose', fields, { csrfFrom: '/signin/help/diagnose' });
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     return response;
   }
 
@@ -210,7 +210,7 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
   it('refuses a request without a solved security check, sending nothing', async () => {
     const account = await makeAccount(t.deps);
     const refused = await browser.post('/signin/help/diagnose', { email: account.email }, { csrfFrom: '/signin/help/diagnose', securityCheck: false });
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     expect(refused.statusCode).toBe(400);
     expect(await reportsTo(account.email)).toHaveLength(0);
   });

@@ -1,18 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { afterResponse } from '../recovery/after-response.ts';
+import { enqueueJob } from '../jobs/job.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { isAccountId, isAlias, normaliseAccountRef, normaliseEmail, validateUserName } from '../shared/validation.ts';
 import { readForm } from '../web/forms.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type DiagnoseErrors, diagnosePage, diagnosisRequestedPage } from './doctor.pages.ts';
-import { type DiagnosisRequest, diagnoseSignIn } from './doctor.service.ts';
+import type { DiagnosisRequest } from './doctor.service.ts';
 import { CHECK_FIELD } from '../security-check/security-check.service.ts';
 import { passFormGate } from '../security-check/form-gate.ts';
 
 /**
  * "Why can't I sign in?" Only a malformed entry gets an error; anything well-formed gets
- * the same page, and the diagnosis runs after the response so its work cannot show.
+ * the same page and queues the same job row: the diagnosis runs in the background job
+ * runner, so nothing about the named account is read while the request is answered.
  */
 export async function doctorRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
@@ -31,8 +32,7 @@ export async function doctorRoutes(app: FastifyInstance, { web }: { web: WebCont
       const errors: DiagnoseErrors = { [(error.field as keyof DiagnoseErrors) ?? 'email']: error.message };
       return send(reply, 400, diagnosePage(web.csrfToken(request, reply), errors, form));
     }
-    const meta = metaOf(request);
-    afterResponse(reply, web.deps, () => diagnoseSignIn(web.deps, diagnosis, meta));
+    await enqueueJob(web.deps, { kind: 'sign-in-diagnosis', input: diagnosis }, metaOf(request));
     return send(reply, 200, diagnosisRequestedPage());
   });
 }

@@ -1,5 +1,5 @@
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, type Finish, NOTHING_MORE } from '../db/database.ts';
 import { enqueueMail, isHeld, publicLink } from '../mail/mail.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
@@ -8,7 +8,7 @@ import { emailKey } from '../shared/validation.ts';
 import { findFailuresByKey } from '../support/support-reference.repository.ts';
 import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
 import { identifierKeyOf, nameKeyOf, secretKeyOf } from './attempt-keys.ts';
-import { type AuditFact, type Cause, byWhom, when, where } from './diagnosis.ts';
+import { type AuditFact, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
 import { diagnosisMail } from './doctor-mail.ts';
 import {
   type RootOwner,
@@ -39,25 +39,26 @@ export type Audience = 'owner' | 'administrators';
 /**
  * "Why can't I sign in?": reads the recorded attempts and credential history of the
  * principal the person names, and mails what it finds, with the fix for each cause, to
- * a channel the owner controls. The page that calls it answers before it runs and the
- * same way whatever it finds; an unknown identifier gets nothing sent.
+ * a channel the owner controls. It runs as a background job the page queued (the page
+ * answers the same way whatever it finds, and none of this work runs near the request);
+ * an unknown identifier gets nothing sent. `finish` runs in the one write transaction.
  */
-export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta: RequestMeta): Promise<void> {
+export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   if (request.kind === 'root') {
     const owner = await findRootOwnerByEmail(deps.db, emailKey(request.email));
-    if (!owner) return recordUnknown(deps, meta, null);
+    if (!owner) return recordUnknown(deps, meta, null, finish);
     const causes = await causesFor(deps, owner, { kind: 'root' }, 'owner');
-    return deliver(deps, meta, { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes });
+    return deliver(deps, meta, { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes }, finish);
   }
 
   const account = await findRootOwnerOfAccount(deps.db, request.accountRef);
-  if (!account) return recordUnknown(deps, meta, null);
+  if (!account) return recordUnknown(deps, meta, null, finish);
   const nameKey = request.userName.trim().toLowerCase();
   const user = await findUserFacts(deps.db, account.accountId, nameKey);
   if (!user) {
     const causes = await unknownUserCauses(deps, account, request.userName);
-    if (causes.length === 0) return recordUnknown(deps, meta, account.accountId);
-    return deliver(deps, meta, { owner: account, audience: 'administrators', to: account.email, ownerKey: account.accountId, subjectName: request.userName.trim(), causes });
+    if (causes.length === 0) return recordUnknown(deps, meta, account.accountId, finish);
+    return deliver(deps, meta, { owner: account, audience: 'administrators', to: account.email, ownerKey: account.accountId, subjectName: request.userName.trim(), causes }, finish);
   }
   const toOwner = user.contactEmailVerified && user.contactEmail !== null;
   const audience: Audience = toOwner ? 'owner' : 'administrators';
@@ -70,19 +71,20 @@ export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta
     subjectName: user.name,
     userId: user.id,
     causes,
-  });
+  }, finish);
 }
 
-async function recordUnknown(deps: Deps, meta: RequestMeta, accountId: string | null): Promise<void> {
-  await deps.db.transaction().execute((tx) =>
-    recordAudit(tx, deps, meta, {
+async function recordUnknown(deps: Deps, meta: RequestMeta, accountId: string | null, finish: Finish): Promise<void> {
+  await deps.db.transaction().execute(async (tx) => {
+    await recordAudit(tx, deps, meta, {
       accountId,
       actor: ANONYMOUS,
       eventName: 'SignInDiagnosisRequested',
       outcome: 'Failure',
       reason: accountId ? 'UnknownUser' : 'UnknownIdentifier',
-    }),
-  );
+    });
+    await finish(tx);
+  });
 }
 
 function signInUrl(deps: Deps, owner: RootOwner): string {
@@ -109,17 +111,19 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         ? { label: `Set a new password for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
         : { label: 'Ask your administrators for a new password', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) };
 
-  const lastSuccess = events.find((e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId);
-  const failures = events.filter(
-    (e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && (!lastSuccess || e.time > lastSuccess.time),
-  );
+  // "After the last successful sign-in" goes by the audit trail's order (newest first), not
+  // by timestamps: events of the same millisecond, or a clock stepped back, keep their order.
+  const lastSuccessAt = events.findIndex((e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId);
+  const lastSuccess = lastSuccessAt === -1 ? undefined : events[lastSuccessAt];
+  const sinceLastSuccess = (index: number) => lastSuccessAt === -1 || index < lastSuccessAt;
+  const failures = events.filter((e, i) => e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && sinceLastSuccess(i));
 
   // Changes someone else made are the likeliest surprise: they come first.
-  for (const e of events) {
+  for (const [i, e] of events.entries()) {
     if (e.target_id !== principalId) continue;
     const who = byWhom(e, principalId);
     // A password set when the user was created is the one they were given, not a surprise.
-    const replacedPassword = e.event_name === 'UpdateLoginProfile' || (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && e.time > lastSuccess.time);
+    const replacedPassword = e.event_name === 'UpdateLoginProfile' || (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && sinceLastSuccess(i));
     if (replacedPassword && e.actor_id !== principalId) {
       add({
         code: 'PasswordResetByAdministrator',
@@ -138,7 +142,7 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         text: `An MFA device of ${name} was removed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. Codes from it are no longer asked for or accepted.`,
         fix: { label: 'Sign in with the password alone, then add a new MFA device', url: loginUrl },
       });
-    } else if (['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) && (!lastSuccess || e.time > lastSuccess.time || e.actor_id !== principalId)) {
+    } else if (['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) && (sinceLastSuccess(i) || e.actor_id !== principalId)) {
       add({
         code: 'PasswordChanged',
         text: `The password of ${name} was changed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}.`,
@@ -314,10 +318,11 @@ interface Delivery {
   causes: Cause[];
 }
 
-async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void> {
+async function deliver(deps: Deps, meta: RequestMeta, d: Delivery, finish: Finish): Promise<void> {
   const now = deps.clock.now();
   const replaces = `sign-in-diagnosis:${d.ownerKey}:${d.subjectName.toLowerCase()}`;
   await deps.db.transaction().execute(async (tx: Db) => {
+    await finish(tx);
     // A report still held back by the mail limit is replaced by this newer one: one report, one use of the limit.
     const replacing = await isHeld(tx, deps, d.to, replaces);
     const recent = await countDiagnosesSince(tx, d.ownerKey, new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString(), REPLACED_HELD_REPORT);
@@ -342,7 +347,7 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery): Promise<void
       details: {
         channel: d.audience,
         ...(d.userId ? { userId: d.userId } : {}),
-        causes: d.causes.map((c) => ({ code: c.code, text: c.text, fix: c.fix.label, url: c.fix.url })),
+        causes: recordedCauses(d.causes),
       },
     });
     // Past the rate limit only: each unlock fix gets its link now, in this transaction, for the mail alone.

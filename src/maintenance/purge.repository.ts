@@ -76,3 +76,13 @@ export async function deleteIdleThrottleRows(db: Db, nowMs: number): Promise<num
   const once = await db.deleteFrom('throttle_once').where('expires_ms', '<', nowMs).executeTakeFirst();
   return count(buckets) + count(once);
 }
+
+/** Jobs that failed for good (their payload already erased), and any job queued before `before`. */
+export async function deleteLeftoverJobs(db: Db, before: string): Promise<number> {
+  return count(
+    await db
+      .deleteFrom('jobs')
+      .where((eb) => eb.or([eb('status', '=', 'failed'), eb('created_at', '<=', before)]))
+      .executeTakeFirst(),
+  );
+}

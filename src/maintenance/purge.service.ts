@@ -6,6 +6,7 @@ import {
   deleteEndedSessions,
   deleteExpiredMfaSteps,
   deleteIdleThrottleRows,
+  deleteLeftoverJobs,
   deleteOldHelpRequests,
   deleteOldMfaRecoveries,
   deleteOldSessionCredentials,
@@ -23,6 +24,8 @@ export const EXPIRED_GRACE_MS = DAY;
 export const DELIVERED_RETENTION_MS = 7 * DAY;
 /** Finished MFA recoveries and "ask my administrator" requests are kept this long. */
 export const REQUEST_RETENTION_MS = 30 * DAY;
+/** A background job still queued this long after its form was sent is no longer wanted; failed ones go at once. */
+export const JOB_RETENTION_MS = DAY;
 /** The most any password policy remembers (AWS's PasswordReusePrevention maximum). */
 export const PASSWORD_HISTORY_KEPT = 24;
 /** How often `serve` purges. */
@@ -39,14 +42,16 @@ export type PurgeReport = Record<
   | 'helpRequests'
   | 'passwordHistory'
   | 'throttleRows'
-  | 'supportReferences',
+  | 'supportReferences'
+  | 'jobs',
   number
 >;
 
 /**
  * Removes what can no longer be used or is kept no longer: ended sessions, expired links,
  * codes and temporary credentials, delivered messages, old requests, password hashes beyond
- * the most a policy can remember, refilled rate buckets and expired support references.
+ * the most a policy can remember, refilled rate buckets, expired support references, and
+ * background jobs that failed for good or were never run.
  * The audit trail is never purged: it is a hash chain, and deleting from it is tampering.
  * Consecutive-failure counts stay too: a hard stop lasts until it is lifted.
  */
@@ -66,6 +71,7 @@ export async function purgeExpired(deps: Deps): Promise<PurgeReport> {
     passwordHistory: await trimPasswordHistory(db, PASSWORD_HISTORY_KEPT),
     throttleRows: await deleteIdleThrottleRows(db, now.getTime()),
     supportReferences: await purgeExpiredReferences(deps),
+    jobs: await deleteLeftoverJobs(db, at(JOB_RETENTION_MS)),
   };
 }
 

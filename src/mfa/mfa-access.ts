@@ -1,6 +1,8 @@
-import type { Principal } from '../accounts/principal.ts';
-import { type ResourceOf, formText, permission } from '../authz/console-access.ts';
+import { type Principal, userArn } from '../accounts/principal.ts';
+import { type ResourceOf, formText, param, permission } from '../authz/console-access.ts';
 import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
+import { findPendingHelpRequest } from '../recovery/help-request.repository.ts';
+import { findUserById } from '../users/user.repository.ts';
 import { virtualSerial } from './mfa.service.ts';
 
 /** The name the console suggests for a new authenticator app: the user's own name, as the AWS console once did. */
@@ -27,3 +29,17 @@ export const MFA_ACCESS = {
 
 /** An administrator deactivates the device of the user the URL names. */
 export const ADMIN_DEACTIVATE_MFA = permission({ action: 'iam:DeactivateMFADevice', resource: userInUrl() });
+
+/** The user who asked for MFA help (the request in the URL); every user of the account when the request is gone. */
+const askingUser: ResourceOf = async (input, who, deps) => {
+  const accountId = who.principal.accountId;
+  const request = await findPendingHelpRequest(deps.db, accountId, param(input, 'id'), 'mfa');
+  const user = request ? await findUserById(deps.db, request.userId) : null;
+  return userArn(accountId, user?.path ?? '/', user?.name ?? '*');
+};
+
+/**
+ * Acting on an MFA help request, either way, takes the permission the Query API's
+ * DeactivateMFADevice asks for on that user: whoever may fulfil it decides its fate.
+ */
+export const ACT_ON_MFA_HELP = permission({ action: 'iam:DeactivateMFADevice', resource: askingUser });

@@ -4,13 +4,15 @@ import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../shared/deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox } from '../web/layout.ts';
-import { MFA_ACCESS, suggestedDeviceName } from './mfa-access.ts';
+import { ACT_ON_MFA_HELP, MFA_ACCESS, suggestedDeviceName } from './mfa-access.ts';
 import { type MfaForms, adminMfaSection, mfaSection } from './mfa.pages.ts';
 import { listDevicesOf } from './mfa.repository.ts';
 import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { findPhoneVerification, findRecoveryWaitHours, findRootPhone } from './mfa-recovery.repository.ts';
 import { rootRecoverySection } from './mfa-recovery.pages.ts';
 import { currentRecovery } from './mfa-recovery.service.ts';
+import { mfaHelpRequestsNotice } from './mfa-help-request.pages.ts';
+import { pendingMfaHelpRequests } from './mfa-help-request.service.ts';
 
 /** Notices the Security credentials page shows after an MFA change (`?done=`). */
 export const MFA_NOTICES: Record<string, string> = {
@@ -18,6 +20,8 @@ export const MFA_NOTICES: Record<string, string> = {
   'mfa-removed': 'The MFA device was removed.',
   'mfa-resynced': 'The authenticator app was resynced.',
   'mfa-deactivated': "The user's MFA device was deactivated.",
+  'mfa-help-resolved': "The user's MFA devices were deactivated; the user can sign in with the password and add a new one.",
+  'mfa-help-dismissed': 'The request was dismissed.',
   'phone-code-sent': 'We sent a code to the new phone number. Enter it below to confirm the number.',
   'phone-confirmed': 'The account phone number was confirmed.',
   'recovery-wait-saved': 'The waiting period was saved.',
@@ -73,4 +77,16 @@ export async function mfaNudge(deps: Deps, principal: Principal, mfaEnabled: boo
 /** The MFA card of an administrator's view of a user; `mayDeactivate`: whether to offer Deactivate. */
 export async function adminUserMfaSection(deps: Deps, userId: string, userName: string, csrf: string, mayDeactivate: boolean): Promise<SafeHtml> {
   return adminMfaSection(csrf, userName, await listDevicesOf(deps.db, userId), deps.clock.now(), mayDeactivate);
+}
+
+/**
+ * The open "lost my MFA device" requests of the viewer's account, each with its buttons only
+ * when the viewer may use them: the decision the routes make, with this request's context.
+ */
+export async function mfaHelpRequestsSection(deps: Deps, viewer: ConsoleCaller, csrf: string): Promise<SafeHtml> {
+  const requests = await pendingMfaHelpRequests(deps, viewer.principal.accountId);
+  const views = await Promise.all(
+    requests.map(async (r) => ({ ...r, mayAct: await mayUse(deps, viewer, ACT_ON_MFA_HELP, { params: { id: r.id }, body: {} }) })),
+  );
+  return mfaHelpRequestsNotice(views, csrf, deps.clock.now());
 }

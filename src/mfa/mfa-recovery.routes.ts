@@ -8,8 +8,8 @@ import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { mfaHelpPage } from './mfa-signin.pages.ts';
 import { MFA_REQUIRED, mfaStepOpen } from './mfa-signin.service.ts';
 import { alternativeFactorsPage, recoveryLinkPage } from './mfa-recovery.pages.ts';
+import { askAdministratorAboutMfa } from './mfa-help-request.service.ts';
 import {
-  askAdministratorAboutMfa,
   cancelRecoveryAsOwner,
   cancelRecoveryByLink,
   completeRecovery,

@@ -1,5 +1,4 @@
 import { type Principal, actorOf } from '../accounts/principal.ts';
-import { listAuditEvents } from '../audit/audit.repository.ts';
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { publicLink } from '../mail/mail.service.ts';
@@ -404,40 +403,5 @@ export async function setRecoveryWaitHours(deps: Deps, principal: Principal, hou
   await deps.db.transaction().execute(async (tx) => {
     await saveRecoveryWaitHours(tx, principal.accountId, hours, deps.clock.now().toISOString());
     await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'UpdateMfaRecoveryWaitingPeriod', details: { hours } });
-  });
-}
-
-
-/**
- * An IAM user who lost their MFA device, past the password step, asks the account's
- * administrators to deactivate it (IAM users never remove it themselves). The root email
- * is told, with the way to the user's page; repeats within the hour are dropped.
- */
-export async function askAdministratorAboutMfa(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<void> {
-  if (principal.type !== 'user' || session.restriction !== MFA_REQUIRED) {
-    throw new GatehouseError('AccessDenied', 'Only IAM users signing in ask an administrator about a lost MFA device.');
-  }
-  const since = new Date(deps.clock.now().getTime() - HOUR).toISOString();
-  const recent = await listAuditEvents(deps.db, { accountId: principal.accountId, targetId: principal.id, eventName: 'MfaHelpAskedOfAdministrator', limit: 1 });
-  await deps.db.transaction().execute(async (tx) => {
-    const repeat = recent[0] !== undefined && recent[0].time > since;
-    await recordAudit(tx, deps, meta, {
-      accountId: principal.accountId,
-      actor: actorOf(principal),
-      eventName: 'MfaHelpAskedOfAdministrator',
-      outcome: repeat ? 'Failure' : 'Success',
-      ...(repeat ? { reason: 'AlreadyAsked' } : {}),
-      target: { id: principal.id, name: principal.name },
-    });
-    if (repeat) return;
-    await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
-      template: 'mfa-help-asked',
-      subject: `IAM user ${principal.name} lost their MFA device`,
-      paragraphs: [
-        `Someone who signed in with the password of IAM user ${principal.name} says the user's MFA devices are lost or broken, and asks an administrator to deactivate them.`,
-        'If you know this is genuine, deactivate the device on the user\'s page; the user then signs in with the password and adds a new device. If you do not recognise the request, leave the devices as they are and consider resetting the user\'s password.',
-      ],
-      links: [{ label: `Open ${principal.name}'s page`, url: publicLink(deps, `/console/users/${encodeURIComponent(principal.name)}`) }],
-    });
   });
 }

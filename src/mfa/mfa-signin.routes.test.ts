@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { runPendingJobs } from '../../test/support/jobs.ts';
 import { findSessionRow } from '../sessions/session.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
@@ -163,7 +163,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
   it('never lets a password reset by email get past MFA', async () => {
     const stranger = new Browser(t.app);
     expect((await stranger.post('/signin/forgot', { email: account.email })).statusCode).toBe(200);
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).find((m) => m.template === 'password-reset');
     expect(mail).toBeDefined();
     const token = /token=([a-z2-7]{16}\.[a-z2-7]{32})/.exec(mail!.text)![1]!;

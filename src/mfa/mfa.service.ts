@@ -4,6 +4,7 @@ import { isUniqueViolation } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
+import { resolveHelpRequestsOfUser } from '../recovery/help-request.repository.ts';
 import { validatePath } from '../shared/validation.ts';
 import { notifyMfaChange } from './mfa-mail.ts';
 import { resetCodeFailures, spendCodeTry } from './mfa-throttle.ts';
@@ -16,6 +17,7 @@ import {
   enableDevice,
   findDevice,
   findDeviceBySerial,
+  hasEnabledDevice,
   insertDevice,
   setTotpSync,
   unassignDevice,
@@ -267,6 +269,8 @@ export async function deactivateDevice(
     if (!device || device.accountId !== owner.accountId || device.principalId !== owner.id || !device.enabledAt) throw noSuchDevice(shown);
     if (device.kind === 'totp') await unassignDevice(tx, device.id);
     else await deleteDeviceRow(tx, device.id);
+    // With no device left, what an "ask my administrator" about a lost device asked for is done.
+    if (!(await hasEnabledDevice(tx, owner.id))) await resolveHelpRequestsOfUser(tx, owner.id, 'mfa', deps.clock.now().toISOString(), actor.name ?? actor.type);
     await recordAudit(tx, deps, meta, {
       accountId: owner.accountId,
       actor,

@@ -36,7 +36,7 @@ export async function noteUserPasswordSet(
   change: { accountId: string; userId: string; userName: string; actor: Actor; created: boolean },
 ): Promise<void> {
   const now = deps.clock.now().toISOString();
-  await resolveHelpRequestsOfUser(tx, change.userId, now, change.actor.name ?? change.actor.type);
+  await resolveHelpRequestsOfUser(tx, change.userId, 'password', now, change.actor.name ?? change.actor.type);
   if (change.actor.type === 'user' && change.actor.id === change.userId) return;
   const root = await findRootUser(tx, change.accountId);
   if (!root) return;

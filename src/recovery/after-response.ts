@@ -3,13 +3,13 @@ import type { FastifyReply } from 'fastify';
 const pending = new WeakMap<object, Set<Promise<void>>>();
 
 /**
- * Runs `work` once the response has gone out. Recovery forms use it so the answer
- * never depends on what the work finds (a known address writes a token and a mail,
- * an unknown one writes almost nothing): the response is identical in content and
- * in time by construction. The work is keyed by `owner` (the app's deps) so tests
- * can wait for it with `settleAfterResponse`. If the process stops in between, the
- * request is lost and the person asks again; nothing half-written remains, since
- * the work is one transaction.
+ * Runs `work` once the response has gone out, on the same event loop (the hard-stop
+ * notice of a sign-in, a support case). It keeps the work out of the response, not out
+ * of the next request's way: work whose amount depends on whether an account exists
+ * belongs in a background job (`enqueueJob`), or it slows the next request and tells.
+ * The work is keyed by `owner` (the app's deps) so tests can wait for it with
+ * `settleAfterResponse`. If the process stops in between, the work is lost; nothing
+ * half-written remains, since the work is one transaction.
  */
 export function afterResponse(reply: FastifyReply, owner: object, work: () => Promise<void>): void {
   let set = pending.get(owner);

@@ -11,7 +11,7 @@ import { dismissHelp } from './help-request.service.ts';
 /** The user who asked (`user/*` when the request is unknown or closed: the handler then says so). */
 const askingUser: ResourceOf = async (input, who, deps) => {
   const accountId = who.principal.accountId;
-  const request = await findPendingHelpRequest(deps.db, accountId, param(input, 'id'));
+  const request = await findPendingHelpRequest(deps.db, accountId, param(input, 'id'), 'password');
   const user = request ? await findUserByName(deps.db, accountId, request.userName) : null;
   return userArn(accountId, user?.path ?? '/', user?.name ?? request?.userName ?? '*');
 };

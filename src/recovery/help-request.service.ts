@@ -4,6 +4,7 @@ import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { findUserCandidate } from '../signin/signin.repository.ts';
 import { findRootUser } from '../accounts/account.repository.ts';
 import { HOUR } from '../shared/clock.ts';
+import { type Finish, NOTHING_MORE } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
@@ -30,12 +31,14 @@ export function validateHelpRequest(accountInput: string, userNameInput: string)
  * An IAM user who forgot their password asks the account's administrators for a reset
  * (IAM users never reset their own). When the account and user exist, the root email
  * is told and the request shows on the console's Users page; the person is answered
- * the same way in every case, and repeats within the hour are dropped.
+ * the same way in every case (the page queues this as a background job), and repeats
+ * within the hour are dropped. `finish` runs in its transaction.
  */
-export async function askAdministrator(deps: Deps, request: HelpRequestInput, meta: RequestMeta): Promise<void> {
+export async function askAdministrator(deps: Deps, request: HelpRequestInput, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   const { accountRef, userName } = request;
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
+    await finish(tx);
     const candidate = await findUserCandidate(tx, accountRef, userName.toLowerCase());
     const root = candidate ? await findRootUser(tx, candidate.accountId) : null;
     if (!candidate?.userId || !candidate.userName || !root) {
@@ -49,7 +52,7 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
       return;
     }
     const actor: Actor = { type: 'anonymous', id: null, name: `says ${candidate.userName}` };
-    if (await hasPendingSince(tx, candidate.userId, new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())) {
+    if (await hasPendingSince(tx, candidate.userId, 'password', new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())) {
       await recordAudit(tx, deps, meta, {
         accountId: candidate.accountId,
         actor,
@@ -62,6 +65,7 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
     }
     await insertHelpRequest(tx, {
       id: newRowId(),
+      kind: 'password',
       accountId: candidate.accountId,
       userId: candidate.userId,
       userName: candidate.userName,
@@ -91,7 +95,7 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
 /** An administrator closes a request without acting on it. */
 export async function dismissHelp(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const closed = await dismissHelpRequest(tx, accountId, id, deps.clock.now().toISOString(), actor.name ?? actor.type);
+    const closed = await dismissHelpRequest(tx, accountId, id, 'password', deps.clock.now().toISOString(), actor.name ?? actor.type);
     if (!closed) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
     await recordAudit(tx, deps, meta, {
       accountId,

@@ -10,7 +10,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
 import { lookUpReference } from '../support/support-reference.service.ts';
-import { settleAfterResponse } from './after-response.ts';
+import { runPendingJobs } from '../../test/support/jobs.ts';
 import { RESET_TTL_MS, completePasswordReset } from './recovery.service.ts';
 import { LINK_NO_LONGER_VALID } from './recovery.pages.ts';
 
@@ -33,7 +33,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
   afterAll(() => t.close());
 
   async function mailTo(email: string): Promise<OutboxMessage[]> {
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     return listOutboxMail(t.deps, { limit: 100, recipient: email });
   }
 
@@ -92,7 +92,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     expect(notices[0]!.text).toContain('was reset with a link');
     expect(notices[0]!.text).toContain('If this was not you');
 
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 50 });
     const names = events.map((e) => e.event_name);
     expect(names).toContain('PasswordRecoveryRequested');
@@ -268,7 +268,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     for (let i = 0; i < 12; i++) {
       t.clock.advance(1_000);
       answers.push(visible(await browser.post('/signin/forgot', { email: account.email }, { csrf })));
-      await settleAfterResponse(t.deps);
+      await runPendingJobs(t.deps);
     }
     for (const a of answers) expect(a).toEqual(answers[0]);
     const since = new Date(t.clock.now().getTime() - 10 * MINUTE).toISOString();
@@ -300,7 +300,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const csrf = await browser.csrf('/signin/forgot');
     const ask = async (account: string, userName: string) => {
       const response = await browser.post('/signin/forgot/iam', { account, userName }, { csrf });
-      await settleAfterResponse(t.deps);
+      await runPendingJobs(t.deps);
       return response;
     };
     const real = visible(await ask(`askers-${dialect}`, 'FORGETFUL'));
@@ -309,7 +309,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const repeat = visible(await ask(account.id, 'forgetful'));
     for (const r of [unknownUser, unknownAccount, repeat]) expect(r).toEqual(real);
     expect(real.status).toBe(200);
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
 
     const mails = (await mailTo(account.email)).filter((m) => m.template === 'user-asked-for-reset');
     expect(mails).toHaveLength(1);
@@ -336,7 +336,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'unsure');
     await new Browser(t.app).post('/signin/forgot/iam', { account: account.id, userName: 'unsure' }, { csrfFrom: '/signin/forgot' });
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const admin = new Browser(t.app);
     await admin.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
     const users = await admin.get('/console/users');

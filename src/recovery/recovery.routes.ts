@@ -6,8 +6,8 @@ import type { WebContext } from '../web/web-context.ts';
 import { normaliseEmail } from '../shared/validation.ts';
 import { CHECK_FIELD } from '../security-check/security-check.service.ts';
 import { passFormGate } from '../security-check/form-gate.ts';
-import { afterResponse } from './after-response.ts';
-import { askAdministrator, validateHelpRequest } from './help-request.service.ts';
+import { enqueueJob } from '../jobs/job.service.ts';
+import { validateHelpRequest } from './help-request.service.ts';
 import {
   accountReminderSentPage,
   administratorAskedPage,
@@ -19,7 +19,7 @@ import {
   resetPage,
   resetRequestedPage,
 } from './recovery.pages.ts';
-import { completePasswordReset, refuseResetToken, requestAccountReminder, requestPasswordReset, resetTokenUsable } from './recovery.service.ts';
+import { completePasswordReset, refuseResetToken, resetTokenUsable } from './recovery.service.ts';
 
 /** A field error the form can show next to its field; anything else goes to the error page. */
 function fieldError(error: unknown, fields: readonly string[]): { field: string; message: string; status: number } | null {
@@ -32,6 +32,8 @@ function fieldError(error: unknown, fields: readonly string[]): { field: string;
  * Recovery pages: forgotten root password (request, then reset by link or code),
  * "which email did I use?", IAM users asking their administrators, and the help page.
  * Request forms answer the same for every address; only a malformed one gets an error.
+ * A well-formed request queues one job row, the same whatever it names; the background
+ * job runner looks the account up and does the work, never the request.
  */
 export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
@@ -49,8 +51,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     try {
       await passFormGate(web, request, 'recovery');
       const email = normaliseEmail('email', form.email);
-      const meta = metaOf(request);
-      afterResponse(reply, web.deps, () => requestPasswordReset(web.deps, email, meta));
+      await enqueueJob(web.deps, { kind: 'password-reset-request', input: { email } }, metaOf(request));
     } catch (error) {
       const known = fieldError(error, ['email']);
       if (!known) throw error;
@@ -65,8 +66,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     try {
       await passFormGate(web, request, 'recovery');
       const input = validateHelpRequest(form.account, form.userName);
-      const meta = metaOf(request);
-      afterResponse(reply, web.deps, () => askAdministrator(web.deps, input, meta));
+      await enqueueJob(web.deps, { kind: 'password-help-request', input }, metaOf(request));
     } catch (error) {
       const known = fieldError(error, ['account', 'userName']);
       if (!known) throw error;
@@ -83,8 +83,7 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     try {
       await passFormGate(web, request, 'recovery');
       const email = normaliseEmail('email', form.email);
-      const meta = metaOf(request);
-      afterResponse(reply, web.deps, () => requestAccountReminder(web.deps, email, meta));
+      await enqueueJob(web.deps, { kind: 'account-reminder', input: { email } }, metaOf(request));
     } catch (error) {
       const known = fieldError(error, ['email']);
       if (!known) throw error;

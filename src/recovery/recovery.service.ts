@@ -6,6 +6,7 @@ import { assertHashable, checkNewPassword } from '../passwords/password-check.ts
 import { rememberPassword } from '../passwords/password-history.repository.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
 import { MINUTE } from '../shared/clock.ts';
+import { type Finish, NOTHING_MORE } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
 import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
@@ -21,13 +22,13 @@ export const RESET_TTL_MS = 30 * MINUTE;
 const NOBODY = '-';
 
 /**
- * "Forgot password?" for the root user. The page calls it after its response has gone
- * (see `afterResponse`), so the answer cannot depend on it; it still runs the same
- * statements whether or not the address belongs to a root user: the token and the
- * mail are inserted by INSERT … SELECT from root_users, which writes nothing for an
- * unknown address. No mail goes to unknown addresses.
+ * "Forgot password?" for the root user. The page queues it as a background job, so the
+ * answer cannot depend on it and none of its work runs near the request; it still runs
+ * the same statements whether or not the address belongs to a root user: the token and
+ * the mail are inserted by INSERT … SELECT from root_users, which writes nothing for an
+ * unknown address. No mail goes to unknown addresses. `finish` runs in its transaction.
  */
-export async function requestPasswordReset(deps: Deps, emailInput: string, meta: RequestMeta): Promise<void> {
+export async function requestPasswordReset(deps: Deps, emailInput: string, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   const email = normaliseEmail('email', emailInput);
   const key = emailKey(email);
   const issued = issueToken(true);
@@ -53,6 +54,7 @@ export async function requestPasswordReset(deps: Deps, emailInput: string, meta:
       ...(accountId ? {} : { reason: 'UnknownEmail' }),
     });
     await enqueueMailIfRootEmail(tx, deps, meta, key, accountId, mail);
+    await finish(tx);
   });
 }
 
@@ -136,9 +138,10 @@ export async function completePasswordReset(
 
 /**
  * "Which email did I use?": when the address is a root user email, that address (and
- * only it) is sent the accounts it signs in to. The same statements run either way.
+ * only it) is sent the accounts it signs in to. The same statements run either way; the
+ * page queues it as a background job. `finish` runs in its transaction.
  */
-export async function requestAccountReminder(deps: Deps, emailInput: string, meta: RequestMeta): Promise<void> {
+export async function requestAccountReminder(deps: Deps, emailInput: string, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   const email = normaliseEmail('email', emailInput);
   const key = emailKey(email);
   await deps.db.transaction().execute(async (tx) => {
@@ -161,6 +164,7 @@ export async function requestAccountReminder(deps: Deps, emailInput: string, met
       ...(target ? {} : { reason: 'UnknownEmail' }),
     });
     await enqueueMailIfRootEmail(tx, deps, meta, key, target?.accountId ?? null, accountsForEmailMail({ accounts }));
+    await finish(tx);
   });
 }
 

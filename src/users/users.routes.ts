@@ -14,7 +14,7 @@ import { readForm } from '../web/forms.ts';
 import { signedInOf } from '../web/guard.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
-import { MFA_NOTICES, adminUserMfaSection } from '../mfa/mfa-console.ts';
+import { MFA_NOTICES, adminUserMfaSection, mfaHelpRequestsSection } from '../mfa/mfa-console.ts';
 import { ADMIN_DEACTIVATE_MFA } from '../mfa/mfa-access.ts';
 import { UNLOCK_NOTICE, UNLOCK_SIGN_IN, adminUserSignInSection } from '../throttle/throttle-console.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
@@ -26,6 +26,8 @@ const NOTICES: Record<string, string> = {
   deleted: 'The user was deleted.',
   'password-set': "The user's password was set. The user's sessions were signed out.",
   'mfa-deactivated': MFA_NOTICES['mfa-deactivated']!,
+  'mfa-help-resolved': MFA_NOTICES['mfa-help-resolved']!,
+  'mfa-help-dismissed': MFA_NOTICES['mfa-help-dismissed']!,
   ...UNLOCK_NOTICE,
 };
 
@@ -143,6 +145,7 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
       body: html`<h1>Users</h1>
 ${alertBox(notice, 'success')}
 ${helpRequestsNotice(helpRequests, csrf, now, mayDismiss)}
+${await mfaHelpRequestsSection(web.deps, who, csrf)}
 <section class="card">
   <h2>Users in this account</h2>
   ${users.length === 0

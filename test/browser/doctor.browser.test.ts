@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, screenshot, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
@@ -35,7 +35,7 @@ describeInBrowser('sign-in doctor in a real browser', () => {
     await screenshot(page, 'doctor-3-requested');
     expect(cspViolations(page)).toEqual([]);
 
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const report = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find((m) => m.template === 'sign-in-diagnosis')!;
     expect(report.recipient).toBe(account.email);
     expect(report.subject).toBe('bob could not sign in to account doctor-labs');

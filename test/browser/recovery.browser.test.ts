@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { linksIn } from '../../src/mail/outbox.format.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, readAlert, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 
@@ -36,7 +36,7 @@ describeInBrowser('account recovery in a real browser', () => {
     await submit(page, 'Send reset email');
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const reset = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find((m) => m.template === 'password-reset');
     const link = linksIn(reset!.text).find((l) => l.includes('/signin/reset'))!;
     expect(link.startsWith(`${t.url}/signin/reset?token=`)).toBe(true);
@@ -76,7 +76,7 @@ describeInBrowser('account recovery in a real browser', () => {
     await fillField(page, 'Your user name', 'sam');
     await submit(page, 'Ask my administrator');
     await page.getByRole('heading', { name: 'Request passed on' }).waitFor();
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const asked = await listOutboxMail(t.deps, { limit: 10, recipient: account.email });
     expect(asked.map((m) => m.template)).toContain('user-asked-for-reset');
   });

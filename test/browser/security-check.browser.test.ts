@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { BrowserSuite, cspViolations, describeInBrowser, fillField, submit } from '../support/browser.ts';
 import { makeAccount } from '../support/fixtures.ts';
 
@@ -20,7 +20,7 @@ describeInBrowser('security check in a real browser', () => {
     // Sent at once: the form waits for the widget's proof of work, then goes by itself.
     await submit(page, 'Send reset email');
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const mail = await listOutboxMail(t.deps, { limit: 5, recipient: account.email });
     expect(mail.map((m) => m.template)).toContain('password-reset');
     expect(t.deps.guard.metrics.checksSolved).toBeGreaterThanOrEqual(1);

@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Challenge } from 'altcha-lib';
 import { gatehouse, spawnGatehouse } from '../support/cli.ts';
+import { solvePayload } from '../support/harness.ts';
 import { freePort } from '../support/listen.ts';
 import { TEST_REDIS_URL, redisAnswers } from '../support/redis.ts';
 
@@ -106,6 +108,8 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: base,
+      SECURITY_CHECK_COST: '1',
+      SECURITY_CHECK_WORK: '4',
     };
     expect((await gatehouse(['migrate'], env)).code).toBe(0);
     expect((await gatehouse(['account', 'create', '--email', email, '--password-stdin'], env, ROOT_PASSWORD)).code).toBe(0);
@@ -154,6 +158,15 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     }
     expect(servedBy('/signin/root/password')).toEqual([...workers].sort());
     for (let i = 0; i < 4; i++) expect(signInsCounted((await browser.request('/metrics')).body)).toBe(6);
+
+    // A form's background job is run by the first process (the workers only queue it): the reset mail reaches the outbox.
+    const challenge = JSON.parse((await browser.request('/security-check/challenge')).body) as Challenge;
+    const forgot = await browser.post('/signin/forgot', { email, altcha: await solvePayload(challenge) }, '/signin/forgot');
+    expect(forgot.status).toBe(200);
+    await until('the reset mail in the outbox', async () => {
+      const listed = await gatehouse(['outbox', 'list', '--to', email, '--json'], env);
+      return listed.stdout.includes('password-reset');
+    });
 
     process.kill(workers[0]!, 'SIGKILL');
     const replaced = await until('a new worker', () => {

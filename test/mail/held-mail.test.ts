@@ -10,7 +10,7 @@ import { RECIPIENT_LIMIT, RECIPIENT_WINDOW_MS } from '../../src/mail/mail.servic
 import { linksIn } from '../../src/mail/outbox.format.ts';
 import { createVirtualDevice, deactivateDevice, enableVirtualDevice, relyingPartyOf } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { setUserPassword } from '../../src/users/user.service.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
@@ -57,7 +57,7 @@ describe.each(DIALECTS)('mail past the per-recipient limit on %s', (dialect) => 
   async function post(url: string, fields: Record<string, string>) {
     const response = await new Browser(t.app).post(url, fields, { csrfFrom: url.startsWith('/signin/forgot') ? '/signin/forgot' : url });
     expect(response.statusCode).toBeLessThan(400);
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
   }
 
   /** An account with `users` IAM users, made before the test's window starts (its mail is delivered and out of the way). */

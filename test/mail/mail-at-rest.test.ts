@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailSender, smtpTransport } from '../../src/mail/mail-sender.ts';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { gatehouse } from '../support/cli.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { makeAccount } from '../support/fixtures.ts';
@@ -29,7 +29,7 @@ describe.each(DIALECTS)('mail at rest on %s', { timeout: 120_000 }, (dialect) =>
   async function forgot(email: string) {
     const answer = await new Browser(t.app).post('/signin/forgot', { email }, { csrfFrom: '/signin/forgot' });
     expect(answer.statusCode).toBe(200);
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
   }
 
   /** The reset message as `gatehouse outbox show --json` prints it. */

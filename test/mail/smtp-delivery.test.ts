@@ -5,7 +5,7 @@ import { type MailSender as Sender, MailSender, retryDelayMs, smtpTransport } fr
 import { enqueueMail } from '../../src/mail/mail.service.ts';
 import { verifyEmailMail } from '../../src/mail/mail-templates.ts';
 import { findOutboxMail, listOutboxMail } from '../../src/mail/outbox.service.ts';
-import { settleAfterResponse } from '../../src/recovery/after-response.ts';
+import { runPendingJobs } from '../support/jobs.ts';
 import { MINUTE } from '../../src/shared/clock.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { makeAccount } from '../support/fixtures.ts';
@@ -77,7 +77,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     const browser = new Browser(t.app);
     const answer = await browser.post('/signin/forgot', { email: account.email }, { csrfFrom: '/signin/forgot' });
     expect(answer.statusCode).toBe(200);
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     const [message] = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).filter((m) => m.template === 'password-reset');
 
     const down = sender(`smtp://127.0.0.1:${port}`);
@@ -149,7 +149,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     expect((await findOutboxMail(t.deps, id))!.status).toBe('deferred');
     smtp.mode = 'accept';
     t.clock.advance(retryDelayMs(1));
-    await settleAfterResponse(t.deps);
+    await runPendingJobs(t.deps);
     expect(await s.runOnce()).toBeGreaterThanOrEqual(1);
     expect((await findOutboxMail(t.deps, id))!.status).toBe('sent');
   });

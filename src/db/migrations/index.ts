@@ -9,6 +9,7 @@ import * as doctorAndSupport from './2026_11_29_008_doctor_and_support.ts';
 import * as auditByActor from './2026_11_29_009_audit_by_actor.ts';
 import * as permissionsBoundary from './2026_11_29_010_permissions_boundary.ts';
 import * as mailHardening from './2026_12_04_011_mail_hardening.ts';
+import * as jobs from './2026_12_04_012_jobs.ts';
 import * as policyTags from './2026_12_04_014_policy_tags.ts';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -23,5 +24,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_29_009_audit_by_actor': auditByActor,
   '2026_11_29_010_permissions_boundary': permissionsBoundary,
   '2026_12_04_011_mail_hardening': mailHardening,
+  '2026_12_04_012_jobs': jobs,
   '2026_12_04_014_policy_tags': policyTags,
 };
