@@ -1,4 +1,4 @@
-import { looksSealed, secretBox } from '../shared/encryption.ts';
+import { openStoredBody, secretBox } from '../shared/encryption.ts';
 
 /**
  * Mail bodies carry live links and codes (password reset, unlock, verification), so they are
@@ -18,8 +18,5 @@ export function sealMailBody(secretKey: Buffer, messageId: string, body: string)
  * `gatehouse secret-key reseal` seals it; it reads as it is.
  */
 export function openMailBody(secretKey: Buffer, messageId: string, stored: string): string | null {
-  if (stored === '') return '';
-  const opened = secretBox(secretKey, MAIL_BODY_PURPOSE).open(stored, messageId);
-  if (opened !== null) return opened;
-  return looksSealed(stored) ? null : stored;
+  return openStoredBody(secretBox(secretKey, MAIL_BODY_PURPOSE), messageId, stored);
 }

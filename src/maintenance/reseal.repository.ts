@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { MAIL_BODY_PURPOSE } from '../mail/mail-body.ts';
+import { PHONE_BODY_PURPOSE } from '../mfa/phone-gateway.ts';
 
 /**
  * Where sealed values live; each is sealed with its row's `id` as associated data.
@@ -12,6 +13,7 @@ export const SEALED_COLUMNS = {
   temporaryCredentials: { table: 'session_credentials', columns: ['secret_sealed'], purpose: 'access-key-secret', plaintextBefore: false },
   totpDevices: { table: 'mfa_devices', columns: ['totp_secret_sealed'], purpose: 'mfa-totp-secret', plaintextBefore: false },
   mailBodies: { table: 'mail_outbox', columns: ['text_body', 'html_body'], purpose: MAIL_BODY_PURPOSE, plaintextBefore: true },
+  phoneBodies: { table: 'phone_outbox', columns: ['body'], purpose: PHONE_BODY_PURPOSE, plaintextBefore: true },
 } as const;
 
 export type SealedKind = keyof typeof SEALED_COLUMNS;

@@ -1,3 +1,4 @@
+import { listPhoneMessagesOpened, queuePhoneCode } from '../mfa/phone-gateway.ts';
 import { randomBytes } from 'node:crypto';
 import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import type { FastifyInstance } from 'fastify';
@@ -45,6 +46,9 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     const session = { accessKeyId: temporary.AccessKeyId!, secretAccessKey: temporary.SecretAccessKey!, sessionToken: temporary.SessionToken! };
     const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
     const { device, secret } = await createVirtualDevice(mfaDeps, account.id, { name: 'rotated-phone' }, CLI_ACTOR, SYSTEM_META);
+    const phone = `+1555${account.id.slice(-7)}`;
+    await t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to: phone, channel: 'sms', code: '424242', purpose: 'confirm this phone' }));
+    const phoneCode = async (secretKey: Buffer) => (await listPhoneMessagesOpened({ db: t.deps.db, secretKey }, { recipient: phone, limit: 1 }))[0]!.body;
 
     // The new key, with the old one declared previous: everything still opens.
     const newKey = randomBytes(32);
@@ -63,11 +67,13 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect(resealed.totpDevices).toMatchObject({ resealed: 1, unreadable: 0 });
     // Text and HTML of the one queued message.
     expect(resealed.mailBodies).toMatchObject({ resealed: 2, unreadable: 0 });
+    expect(resealed.phoneBodies).toMatchObject({ resealed: 1, unreadable: 0 });
     expect(await resealSecrets({ db: t.deps.db, secretKey: newKey })).toEqual({
       accessKeys: { current: 1, resealed: 0, unreadable: 0 },
       temporaryCredentials: { current: 1, resealed: 0, unreadable: 0 },
       totpDevices: { current: 1, resealed: 0, unreadable: 0 },
       mailBodies: { current: 2, resealed: 0, unreadable: 0 },
+      phoneBodies: { current: 1, resealed: 0, unreadable: 0 },
     });
 
     // The new key alone (SECRET_KEY_PREVIOUS removed): still everything.
@@ -78,9 +84,11 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     const sealed = await t.deps.db.selectFrom('mfa_devices').select('totp_secret_sealed').where('id', '=', device.id).executeTakeFirstOrThrow();
     expect(openTotpSecret(newKeyAlone, device.id, sealed.totp_secret_sealed!)).toBe(secret);
     expect((await welcome(newKeyAlone)).text).toContain('/verify-email?token=');
+    expect(await phoneCode(newKeyAlone)).toContain('424242');
     // And the old key no longer opens anything.
     expect(openTotpSecret(Buffer.from(oldKey), device.id, sealed.totp_secret_sealed!)).toBeNull();
     expect((await welcome(Buffer.from(oldKey))).body).toBe('unreadable');
+    expect(await phoneCode(Buffer.from(oldKey))).toBeNull();
     await expectAwsError(awsClients(t, await serveWith(Buffer.from(oldKey)), key).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
   });
 

@@ -33,7 +33,7 @@ and seals it again under SECRET_KEY; mail bodies queued before bodies were seale
 Safe to run again and while serving. Exits 1 when a secret opened under no key given
 ("unreadable"): that access key or MFA device must be replaced, that mail cannot be sent.
 Afterwards SECRET_KEY_PREVIOUS can be removed.
---json prints {"accessKeys":{"current","resealed","unreadable"},"temporaryCredentials":…,"totpDevices":…,"mailBodies":…}.`,
+--json prints {"accessKeys":{"current","resealed","unreadable"},"temporaryCredentials":…,"totpDevices":…,"mailBodies":…,"phoneBodies":…}.`,
       options: {},
       run: async (values) =>
         withRuntime(async (runtime) => {

@@ -190,7 +190,14 @@ export async function claimPhoneMessage(db: Db, id: string): Promise<boolean> {
 export async function settlePhoneMessage(db: Db, id: string, status: 'sent' | 'failed' | 'queued', reply: string, at: string): Promise<void> {
   await db
     .updateTable('phone_outbox')
-    .set((eb) => ({ status, last_reply: reply.slice(0, 500), sent_at: status === 'sent' ? at : null, attempts: eb('attempts', '+', 1) }))
+    // A sent message's code has done its work: its body is erased.
+    .set((eb) => ({
+      status,
+      last_reply: reply.slice(0, 500),
+      sent_at: status === 'sent' ? at : null,
+      attempts: eb('attempts', '+', 1),
+      ...(status === 'sent' ? { body: '' } : {}),
+    }))
     .where('id', '=', id)
     .execute();
 }

@@ -7,7 +7,7 @@ import { Browser, createTestContext, type TestContext } from '../../test/support
 import { referenceIn } from '../../test/support/references.ts';
 import { lookUpReference } from '../support/support-reference.service.ts';
 import { HOUR } from '../shared/clock.ts';
-import { listPhoneMessages } from './mfa-recovery.repository.ts';
+import { listPhoneMessagesOpened } from './phone-gateway.ts';
 import { codeAt, stepAt } from './totp.ts';
 
 const PHONE = '+44 20 7946 0123';
@@ -32,9 +32,9 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
   }
 
   async function latestPhoneCode(): Promise<string> {
-    const [message] = await listPhoneMessages(t.deps.db, { recipient: E164, limit: 1 });
+    const [message] = await listPhoneMessagesOpened(t.deps, { recipient: E164, limit: 1 });
     expect(message).toBeDefined();
-    return /(\d{6})/.exec(message!.body.replaceAll(' ', ''))![1]!;
+    return /(\d{6})/.exec(message!.body!.replaceAll(' ', ''))![1]!;
   }
 
   /** The root user with an authenticator app and a verified phone, as set up on Security credentials. */
@@ -82,7 +82,7 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     const phoneStep = await browser.get('/signin/mfa-help');
     expect(phoneStep.body).toContain('Step 2 of 2: phone');
     await browser.post('/signin/mfa-help/phone/send', { channel: 'voice' }, { csrfFrom: '/signin/mfa-help' });
-    const [call] = await listPhoneMessages(t.deps.db, { recipient: E164, limit: 1 });
+    const [call] = await listPhoneMessagesOpened(t.deps, { recipient: E164, limit: 1 });
     expect(call?.channel).toBe('voice');
     const wrong = await browser.post('/signin/mfa-help/phone', { code: '12345' }, { csrfFrom: '/signin/mfa-help' });
     expect(wrong.statusCode).toBe(403);

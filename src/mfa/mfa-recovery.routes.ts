@@ -40,7 +40,7 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewa
     if (!phoneGatewayUrl) return;
     const url = phoneGatewayUrl;
     reply.raw.once('finish', () => {
-      deliverPhoneMessages(deps.db, deps.clock, url).catch((error: unknown) => reply.log.error({ err: error }, 'phone delivery failed'));
+      deliverPhoneMessages(deps, url).catch((error: unknown) => reply.log.error({ err: error }, 'phone delivery failed'));
     });
   }
 

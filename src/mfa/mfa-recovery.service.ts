@@ -235,7 +235,7 @@ export async function sendRecoveryPhoneCode(deps: Deps, session: SessionRecord, 
       phone_code_expires_at: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
       phone_attempts: 0,
     });
-    await queuePhoneCode(tx, deps.clock, { accountId: principal.accountId, to: phone.phone!, channel, code, purpose: 'sign in without your MFA device' });
+    await queuePhoneCode(tx, deps, { accountId: principal.accountId, to: phone.phone!, channel, code, purpose: 'sign in without your MFA device' });
     await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneCodeSent', 'Success', { recoveryId: recovery.id, channel });
   });
 }
@@ -367,7 +367,7 @@ export async function startPhoneVerification(deps: Deps, principal: Principal, p
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
     });
-    await queuePhoneCode(tx, deps.clock, { accountId: principal.accountId, to: phone, channel, code, purpose: 'confirm this phone number' });
+    await queuePhoneCode(tx, deps, { accountId: principal.accountId, to: phone, channel, code, purpose: 'confirm this phone number' });
     await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'ContactPhoneVerificationStarted', details: { channel } });
   });
 }

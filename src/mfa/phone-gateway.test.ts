@@ -4,7 +4,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listPhoneMessages } from './mfa-recovery.repository.ts';
-import { deliverPhoneMessages, queuePhoneCode } from './phone-gateway.ts';
+import { deliverPhoneMessages, listPhoneMessagesOpened, queuePhoneCode } from './phone-gateway.ts';
 
 describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
   let t: TestContext;
@@ -36,22 +36,39 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
   it('sends each queued message once, even with two deliveries at the same time, and requeues refused ones', async () => {
     const account = await makeAccount(t.deps);
     const queue = (to: string, code: string) =>
-      t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.clock, { accountId: account.id, to, channel: 'sms', code, purpose: 'confirm this phone' }));
+      t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to, channel: 'sms', code, purpose: 'confirm this phone' }));
     answer = 500;
     await queue('+15550000001', '111111');
-    expect(await deliverPhoneMessages(t.deps.db, t.clock, url)).toBe(0);
+    expect(await deliverPhoneMessages(t.deps, url)).toBe(0);
     expect((await listPhoneMessages(t.deps.db, { recipient: '+15550000001', limit: 5 }))[0]?.status).toBe('queued');
 
     answer = 202;
     await queue('+15550000002', '222222');
     await queue('+15550000003', '333333');
     received.length = 0;
-    const [a, b] = await Promise.all([deliverPhoneMessages(t.deps.db, t.clock, url), deliverPhoneMessages(t.deps.db, t.clock, url)]);
+    const [a, b] = await Promise.all([deliverPhoneMessages(t.deps, url), deliverPhoneMessages(t.deps, url)]);
     expect(a + b).toBe(3);
     expect(received.map((r) => r.to).sort()).toEqual(['+15550000001', '+15550000002', '+15550000003']);
     expect(received.find((r) => r.to === '+15550000002')?.text).toContain('222222');
     for (const to of ['+15550000001', '+15550000002', '+15550000003']) {
       expect((await listPhoneMessages(t.deps.db, { recipient: to, limit: 5 }))[0]?.status).toBe('sent');
     }
+  });
+
+  it('keeps no one-time code in plain text in the phone outbox, and erases the message once the provider took it', async () => {
+    const account = await makeAccount(t.deps);
+    const to = '+15550000009';
+    await t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to, channel: 'voice', code: '987654', purpose: 'confirm this phone' }));
+    const raw = await t.deps.db.selectFrom('phone_outbox').selectAll().where('recipient', '=', to).executeTakeFirstOrThrow();
+    expect(JSON.stringify(raw)).not.toMatch(/9\D*8\D*7\D*6\D*5\D*4/);
+    expect((await listPhoneMessagesOpened(t.deps, { recipient: to, limit: 1 }))[0]?.body).toContain('9 8 7 6 5 4');
+
+    received.length = 0;
+    answer = 202;
+    await deliverPhoneMessages(t.deps, url);
+    expect(received.find((r) => r.to === to)?.text).toContain('9 8 7 6 5 4');
+    const sent = await t.deps.db.selectFrom('phone_outbox').selectAll().where('recipient', '=', to).executeTakeFirstOrThrow();
+    expect(sent.status).toBe('sent');
+    expect(sent.body).toBe('');
   });
 });

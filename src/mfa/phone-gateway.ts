@@ -1,16 +1,18 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import type { Clock } from '../shared/clock.ts';
+import type { Deps } from '../shared/deps.ts';
+import { openStoredBody, secretBox } from '../shared/encryption.ts';
 import { invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { claimPhoneMessage, insertPhoneMessage, listPhoneMessages, settlePhoneMessage } from './mfa-recovery.repository.ts';
+import { type PhoneMessage, claimPhoneMessage, insertPhoneMessage, listPhoneMessages, settlePhoneMessage } from './mfa-recovery.repository.ts';
 
 /**
  * One-time codes by SMS or voice call. Messages are written to the phone outbox in the
  * caller's transaction, like mail; with `PHONE_GATEWAY_URL` set, `deliverPhoneMessages`
  * then POSTs each to the provider as JSON `{"to","channel","text"}` (a 2xx answer means
  * sent). Without it they stay in the outbox, which is how the embedded default and the
- * tests read them.
+ * tests read them. A body carries a live code, so it is sealed at rest under SECRET_KEY
+ * (the message's ID as associated data), opened only to send or read it, and erased once sent.
  */
 export type PhoneChannel = 'sms' | 'voice';
 
@@ -30,31 +32,49 @@ function spoken(code: string): string {
   return code.split('').join(' ');
 }
 
+/** Sealed phone bodies' purpose (their key is derived from SECRET_KEY for it). */
+export const PHONE_BODY_PURPOSE = 'phone-body';
+
 export async function queuePhoneCode(
   tx: Db,
-  clock: Clock,
+  deps: Pick<Deps, 'clock' | 'secretKey'>,
   input: { accountId: string; to: string; channel: PhoneChannel; code: string; purpose: string },
 ): Promise<void> {
   const text =
     input.channel === 'sms'
       ? `Gatehouse: your code to ${input.purpose} is ${input.code}. Do not share it with anyone.`
       : `This is Gatehouse. Your code to ${input.purpose} is: ${spoken(input.code)}. Again: ${spoken(input.code)}.`;
+  const id = newRowId();
   await insertPhoneMessage(tx, {
-    id: newRowId(),
+    id,
     accountId: input.accountId,
     recipient: input.to,
     channel: input.channel,
     template: 'one-time-code',
-    body: text,
-    createdAt: clock.now().toISOString(),
+    body: secretBox(deps.secretKey, PHONE_BODY_PURPOSE).seal(text, id),
+    createdAt: deps.clock.now().toISOString(),
   });
 }
 
+/** Messages with their bodies opened (null when no key given opens one), newest first. */
+export async function listPhoneMessagesOpened(
+  deps: Pick<Deps, 'db' | 'secretKey'>,
+  options: Parameters<typeof listPhoneMessages>[1],
+): Promise<Array<Omit<PhoneMessage, 'body'> & { body: string | null }>> {
+  const box = secretBox(deps.secretKey, PHONE_BODY_PURPOSE);
+  return (await listPhoneMessages(deps.db, options)).map((m) => ({ ...m, body: openStoredBody(box, m.id, m.body) }));
+}
+
 /** Hands queued messages to the configured provider, each once (claimed first); returns how many it accepted. A refused one is queued again. */
-export async function deliverPhoneMessages(db: Db, clock: Clock, gatewayUrl: string): Promise<number> {
+export async function deliverPhoneMessages(deps: Pick<Deps, 'db' | 'clock' | 'secretKey'>, gatewayUrl: string): Promise<number> {
+  const { db, clock } = deps;
   let sent = 0;
-  for (const message of await listPhoneMessages(db, { status: 'queued', limit: 50 })) {
+  for (const message of await listPhoneMessagesOpened(deps, { status: 'queued', limit: 50 })) {
     if (!(await claimPhoneMessage(db, message.id))) continue;
+    if (message.body === null) {
+      await settlePhoneMessage(db, message.id, 'failed', 'the body is sealed under a key no longer given (SECRET_KEY_PREVIOUS)', clock.now().toISOString());
+      continue;
+    }
     let status: 'sent' | 'queued' = 'queued';
     let reply: string;
     try {

@@ -78,3 +78,15 @@ export function secretBox(secretKey: Buffer, purpose: string): SecretBox {
   }
   return box;
 }
+
+/**
+ * A message body kept at rest sealed (outboxes: mail, phone): '' once erased after sending;
+ * null when sealed under no key given (SECRET_KEY changed without SECRET_KEY_PREVIOUS); a body
+ * written before bodies were sealed is still plain text until a reseal, and reads as it is.
+ */
+export function openStoredBody(box: SecretBox, id: string, stored: string): string | null {
+  if (stored === '') return '';
+  const opened = box.open(stored, id);
+  if (opened !== null) return opened;
+  return looksSealed(stored) ? null : stored;
+}
