@@ -10,6 +10,7 @@
  * approximation). Challenges are rationed (one per 2 s after a burst of 60), so 150 pairs take
  * about 8 minutes. Not a test: figures vary by machine.
  */
+import { BENCH_THROTTLE } from './server.ts';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -142,12 +143,7 @@ const config = loadConfig({
   HOST: '127.0.0.1',
   PORT: String(port),
   LOG_LEVEL: 'silent',
-  THROTTLE_IP_BURST: '1000000',
-  THROTTLE_NETWORK_BURST: '1000000',
-  THROTTLE_FREE_FAILURES: '1000000',
-  THROTTLE_HARD_STOP: '1000000',
-  THROTTLE_GLOBAL_FAILURES_PER_MINUTE: '10000000',
-  SECURITY_CHECK_AFTER_FAILURES: '1000000',
+  ...BENCH_THROTTLE,
   SECURITY_CHECK_COST: '1',
   SECURITY_CHECK_WORK: '4',
 });

@@ -1,5 +1,6 @@
 import { MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
+import { Poller } from '../shared/poller.ts';
 import { randomBase32 } from '../shared/secrets.ts';
 import { type JobHandler, JOB_HANDLERS } from './job-kinds.ts';
 import { claimJob, deleteClaimedJob, dueJobIds, findJob, releaseFailedJob } from './job.repository.ts';
@@ -39,12 +40,9 @@ export class JobRunner {
   readonly #leaseMs: number;
   readonly #batchSize: number;
   readonly #maxAttempts: number;
-  readonly #pollMs: number;
+  readonly #poller: Poller;
   readonly #handlers: Record<string, JobHandler>;
   readonly #onJobError: NonNullable<JobRunnerOptions['onJobError']>;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #stopped = false;
 
   constructor(
     readonly deps: Deps,
@@ -53,7 +51,7 @@ export class JobRunner {
     this.#leaseMs = options.leaseMs ?? JOB_LEASE_MS;
     this.#batchSize = options.batchSize ?? 20;
     this.#maxAttempts = options.maxAttempts ?? JOB_MAX_ATTEMPTS;
-    this.#pollMs = options.pollMs ?? 1_000;
+    this.#poller = new Poller(() => this.runOnce(), options.pollMs ?? 1_000);
     this.#handlers = options.handlers ?? JOB_HANDLERS;
     this.#onJobError = options.onJobError ?? (() => {});
   }
@@ -104,24 +102,12 @@ export class JobRunner {
 
   /** Runs passes in the background until `stop`. A failing pass (database down) is retried next time. */
   start(onError: (error: unknown) => void = () => {}): void {
-    this.#stopped = false;
-    const tick = async () => {
-      if (this.#stopped) return;
-      this.#running = this.runOnce().catch((error) => {
-        onError(error);
-        return 0;
-      });
-      await this.#running;
-      if (!this.#stopped) this.#timer = setTimeout(tick, this.#pollMs);
-    };
-    this.#timer = setTimeout(tick, 0);
+    this.#poller.start(onError);
   }
 
   /** Stops polling and waits for the pass in progress. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#running;
+    await this.#poller.stop();
   }
 }
 

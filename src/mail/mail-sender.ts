@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
+import { Poller } from '../shared/poller.ts';
 import { randomBase32 } from '../shared/secrets.ts';
 import { foldDueHeldMail, settleDelivery } from './held-mail.service.ts';
 import { claimMessage, dueMessageIds } from './outbox.repository.ts';
@@ -81,10 +82,7 @@ export class MailSender {
   readonly #leaseMs: number;
   readonly #batchSize: number;
   readonly #maxAttempts: number;
-  readonly #pollMs: number;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #stopped = false;
+  readonly #poller: Poller;
 
   constructor(
     readonly deps: SenderDeps,
@@ -94,7 +92,7 @@ export class MailSender {
     this.#leaseMs = options.leaseMs ?? 5 * MINUTE;
     this.#batchSize = options.batchSize ?? 20;
     this.#maxAttempts = options.maxAttempts ?? 10;
-    this.#pollMs = options.pollMs ?? 2_000;
+    this.#poller = new Poller(() => this.runOnce(), options.pollMs ?? 2_000);
   }
 
   /** One pass over what is due now; returns how many messages were delivered. */
@@ -147,24 +145,12 @@ export class MailSender {
 
   /** Runs passes in the background until `stop`. A failing pass (database down) is retried next time. */
   start(onError: (error: unknown) => void = () => {}): void {
-    this.#stopped = false;
-    const tick = async () => {
-      if (this.#stopped) return;
-      this.#running = this.runOnce().catch((error) => {
-        onError(error);
-        return 0;
-      });
-      await this.#running;
-      if (!this.#stopped) this.#timer = setTimeout(tick, this.#pollMs);
-    };
-    this.#timer = setTimeout(tick, 0);
+    this.#poller.start(onError);
   }
 
   /** Stops polling, waits for the pass in progress, closes the transport. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#running;
+    await this.#poller.stop();
     this.transport.close();
   }
 }
