@@ -43,10 +43,8 @@ export class JobTakenOver extends Error {
 /** The job's input is not what its kind expects (e.g. written by another version): it fails at once, without retries. */
 export class UnusableJob extends Error {}
 
-function payloadBox(deps: Deps): SecretBox {
-  const key = (deps as Deps & { secretKey?: unknown }).secretKey;
-  if (!Buffer.isBuffer(key)) throw new Error('jobs are sealed under the secret key, which these deps lack');
-  return secretBox(key, 'job-payload');
+function payloadBox(deps: Pick<Deps, 'secretKey'>): SecretBox {
+  return secretBox(deps.secretKey, 'job-payload');
 }
 
 /**
