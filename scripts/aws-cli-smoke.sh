@@ -23,6 +23,7 @@ trap cleanup EXIT
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 export HOST=127.0.0.1 PORT DATABASE_URL="sqlite:$WORK/gatehouse.db" SECRET_KEY="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')" LOG_LEVEL=warn
 ENDPOINT="http://127.0.0.1:$PORT"
+export PUBLIC_URL="$ENDPOINT"
 
 gatehouse() { node bin/gatehouse.js "$@"; }
 
