@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { hashSecret, matchesHash, newToken, parseToken, randomBase32 } from '../shared/secrets.ts';
-import { type OneTimeTokenRecord, type TokenPurpose, findTokenByCodeHash, findTokenById } from './one-time-token.repository.ts';
+import { type OneTimeTokenRecord, type TokenPurpose, findTokenByCodeHash, findTokenById } from '../links/one-time-token.repository.ts';
 
 /** What a person brings back: the link's `id.secret` token, or the short code typed from the mail. */
 export interface Presented {

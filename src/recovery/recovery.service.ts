@@ -10,7 +10,7 @@ import { type Finish, NOTHING_MORE } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
 import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
-import { consumeToken, deleteUnusedTokens, insertTokenForRootEmail } from './one-time-token.repository.ts';
+import { consumeToken, deleteUnusedTokens, insertTokenForRootEmail } from '../links/one-time-token.repository.ts';
 import { recordRefusal } from '../support/support-reference.service.ts';
 import { type Presented, findUsableToken, inspectToken, issueToken } from './one-time-token.service.ts';
 import { findRecoveryTarget } from './recovery.repository.ts';

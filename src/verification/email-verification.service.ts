@@ -11,7 +11,7 @@ import {
 } from '../mail/mail-templates.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { assertHashable } from '../passwords/password-check.ts';
-import { consumeToken, deleteUnusedTokens, insertToken } from '../recovery/one-time-token.repository.ts';
+import { consumeToken, deleteUnusedTokens, insertToken } from '../links/one-time-token.repository.ts';
 import { findUsableToken, issueToken } from '../recovery/one-time-token.service.ts';
 import { HOUR } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';

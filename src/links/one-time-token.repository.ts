@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { LinkStore } from './link-store.ts';
 
 export type TokenPurpose = 'password_reset' | 'verify_email' | 'change_email';
 
@@ -120,3 +121,12 @@ export async function consumeToken(db: Db, id: string, now: string): Promise<boo
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Reset, email-verification and email-change links (and reset codes), for `link.service.ts`. */
+export const ONE_TIME_TOKENS: LinkStore<OneTimeTokenRecord, TokenPurpose> = {
+  find: findTokenById,
+  findByCodeHash: findTokenByCodeHash,
+  linksOf: (token) => [
+    { purpose: token.purpose, secretHash: token.secretHash, codeHash: token.codeHash, usedAt: token.usedAt, cancelledAt: null, expiresAt: token.expiresAt },
+  ],
+  spend: (db, token, _purpose, now) => consumeToken(db, token.id, now),
+};
