@@ -96,12 +96,12 @@ export async function deleteUnusedTokens(db: Db, purpose: TokenPurpose, principa
   await db.deleteFrom('one_time_tokens').where('purpose', '=', purpose).where('principal_id', '=', principalId).where('used_at', 'is', null).execute();
 }
 
-export async function findTokenById(db: Db, id: string): Promise<OneTimeTokenRecord | null> {
+async function findTokenById(db: Db, id: string): Promise<OneTimeTokenRecord | null> {
   const row = await db.selectFrom('one_time_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toRecord(row) : null;
 }
 
-export async function findTokenByCodeHash(db: Db, codeHash: string): Promise<OneTimeTokenRecord | null> {
+async function findTokenByCodeHash(db: Db, codeHash: string): Promise<OneTimeTokenRecord | null> {
   const row = await db.selectFrom('one_time_tokens').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
   return row ? toRecord(row) : null;
 }
@@ -110,7 +110,7 @@ export async function findTokenByCodeHash(db: Db, codeHash: string): Promise<One
  * Uses a token up: one conditional UPDATE, so of two requests racing with the same
  * token exactly one sees a row change. False when it was used, expired or replaced.
  */
-export async function consumeToken(db: Db, id: string, now: string): Promise<boolean> {
+async function consumeToken(db: Db, id: string, now: string): Promise<boolean> {
   const result = await db
     .updateTable('one_time_tokens')
     .set({ used_at: now })

@@ -10,9 +10,10 @@ import { type Finish, NOTHING_MORE } from '../db/database.ts';
 import type { Deps } from '../shared/deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
 import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
-import { consumeToken, deleteUnusedTokens, insertTokenForRootEmail } from '../links/one-time-token.repository.ts';
+import { ONE_TIME_TOKENS, deleteUnusedTokens, insertTokenForRootEmail } from '../links/one-time-token.repository.ts';
+import { type Presented, issueLink } from '../links/link-token.ts';
+import { checkLink, refusalReason, spendLink } from '../links/link.service.ts';
 import { recordRefusal } from '../support/support-reference.service.ts';
-import { type Presented, findUsableToken, inspectToken, issueToken } from './one-time-token.service.ts';
 import { findRecoveryTarget } from './recovery.repository.ts';
 
 /** How long a password reset link or code works. */
@@ -31,7 +32,7 @@ const NOBODY = '-';
 export async function requestPasswordReset(deps: Deps, emailInput: string, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
   const email = normaliseEmail('email', emailInput);
   const key = emailKey(email);
-  const issued = issueToken(true);
+  const issued = issueLink({ withCode: true });
   const now = deps.clock.now();
   const link = publicLink(deps, '/signin/reset', { token: issued.value });
   const mail = passwordResetMail({ link, code: issued.code!, minutes: RESET_TTL_MS / MINUTE, origin: { time: now.toISOString(), meta } });
@@ -60,7 +61,11 @@ export async function requestPasswordReset(deps: Deps, emailInput: string, meta:
 
 /** True when the link or code can still be used: the reset page shows its form only then. */
 export async function resetTokenUsable(deps: Deps, presented: Presented): Promise<boolean> {
-  return (await findUsableToken(deps.db, ['password_reset'], presented, deps.clock.now())) !== null;
+  return (await checkResetToken(deps, presented)).ok;
+}
+
+function checkResetToken(deps: Deps, presented: Presented) {
+  return checkLink(deps.db, ONE_TIME_TOKENS, ['password_reset'], presented, deps.clock.now());
 }
 
 /**
@@ -68,15 +73,14 @@ export async function resetTokenUsable(deps: Deps, presented: Presented): Promis
  * for the account it belongs to, when it names one, and returns the reference to show.
  */
 export async function refuseResetToken(deps: Deps, presented: Presented, meta: RequestMeta): Promise<string> {
-  const { row, problem } = await inspectToken(deps.db, ['password_reset'], presented, deps.clock.now());
-  const accountId = row?.purpose === 'password_reset' ? row.accountId : null;
+  const check = await checkResetToken(deps, presented);
+  const accountId = check.link?.purpose === 'password_reset' ? check.link.accountId : null;
   return recordRefusal(deps, meta, {
     flow: 'password-reset',
     accountId,
     actor: ANONYMOUS,
     eventName: 'PasswordRecoveryFailed',
-    // Usable a moment ago: a concurrent submission spent it first.
-    reason: problem ?? 'LinkAlreadyUsed',
+    reason: refusalReason(check),
     ...(accountId ? { target: { id: accountId, name: 'root' } } : {}),
     details: { via: presented.token ? 'link' : 'code' },
   });
@@ -97,8 +101,9 @@ export async function completePasswordReset(
   password: string,
   meta: RequestMeta,
 ): Promise<'done' | 'invalid'> {
-  const token = await findUsableToken(deps.db, ['password_reset'], presented, deps.clock.now());
-  if (!token) return 'invalid';
+  const check = await checkResetToken(deps, presented);
+  if (!check.ok) return 'invalid';
+  const token = check.link;
   const [root, account] = await Promise.all([findRootUser(deps.db, token.accountId), findAccount(deps.db, token.accountId)]);
   if (!root || !account) return 'invalid';
   assertHashable(password);
@@ -112,7 +117,7 @@ export async function completePasswordReset(
   const now = deps.clock.now().toISOString();
   const actor: Actor = { type: 'root', id: root.accountId, name: 'root' };
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await consumeToken(tx, token.id, now))) return 'invalid' as const;
+    if (!(await spendLink(tx, ONE_TIME_TOKENS, check, now))) return 'invalid' as const;
     await deleteUnusedTokens(tx, 'password_reset', root.accountId);
     await updateRootPasswordHash(tx, root.accountId, passwordHash, now);
     await rememberPassword(tx, root.accountId, passwordHash, now);

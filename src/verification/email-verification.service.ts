@@ -11,8 +11,9 @@ import {
 } from '../mail/mail-templates.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { assertHashable } from '../passwords/password-check.ts';
-import { consumeToken, deleteUnusedTokens, insertToken } from '../links/one-time-token.repository.ts';
-import { findUsableToken, issueToken } from '../recovery/one-time-token.service.ts';
+import { ONE_TIME_TOKENS, deleteUnusedTokens, insertToken } from '../links/one-time-token.repository.ts';
+import { issueLink } from '../links/link-token.ts';
+import { checkLink, spendLink } from '../links/link.service.ts';
 import { HOUR } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
@@ -32,7 +33,7 @@ export async function sendSignupVerification(
   meta: RequestMeta,
   account: { id: string; name: string; email: string },
 ): Promise<void> {
-  const issued = issueToken(false);
+  const issued = issueLink();
   const now = deps.clock.now();
   await deleteUnusedTokens(tx, 'verify_email', account.id);
   await insertToken(tx, {
@@ -104,7 +105,7 @@ export async function requestRootEmailChange(
   const ok = root && currentPassword ? await deps.hasher.verify(root.passwordHash, currentPassword) : await deps.hasher.verifyDummy(currentPassword);
   if (!ok || !root) throw new GatehouseError('InvalidCredentials', 'The current password is incorrect.', { field: 'currentPassword' });
   if (emailKey(newEmail) === emailKey(root.email)) throw invalid('newEmail', 'This is already your root user email address.');
-  const issued = issueToken(false);
+  const issued = issueLink();
   const now = deps.clock.now();
   const actor: Actor = { type: 'root', id: root.accountId, name: 'root' };
   await deps.db.transaction().execute(async (tx) => {
@@ -150,9 +151,13 @@ export type EmailLinkKind = 'verify' | 'change';
 
 /** What a confirmation link is for, when it is still usable; the page asks before acting. */
 export async function inspectEmailLink(deps: Deps, token: string): Promise<{ kind: EmailLinkKind; email: string } | null> {
-  const row = await findUsableToken(deps.db, ['verify_email', 'change_email'], { token }, deps.clock.now());
-  if (!row || !row.payload) return null;
-  return { kind: row.purpose === 'change_email' ? 'change' : 'verify', email: row.payload };
+  const check = await checkEmailLink(deps, token);
+  if (!check.ok || !check.link.payload) return null;
+  return { kind: check.purpose === 'change_email' ? 'change' : 'verify', email: check.link.payload };
+}
+
+function checkEmailLink(deps: Deps, token: string) {
+  return checkLink(deps.db, ONE_TIME_TOKENS, ['verify_email', 'change_email'], { token }, deps.clock.now());
 }
 
 /**
@@ -161,13 +166,14 @@ export async function inspectEmailLink(deps: Deps, token: string): Promise<{ kin
  * that is used, expired, replaced, forged — or whose address was taken meanwhile.
  */
 export async function confirmEmailLink(deps: Deps, token: string, meta: RequestMeta): Promise<{ kind: EmailLinkKind; email: string } | 'invalid'> {
-  const row = await findUsableToken(deps.db, ['verify_email', 'change_email'], { token }, deps.clock.now());
-  if (!row || !row.payload) return 'invalid';
-  const email = row.payload;
+  const check = await checkEmailLink(deps, token);
+  if (!check.ok || !check.link.payload) return 'invalid';
+  const row = check.link;
+  const email = check.link.payload;
   const now = deps.clock.now().toISOString();
   const actor: Actor = { type: 'root', id: row.accountId, name: 'root' };
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await consumeToken(tx, row.id, now))) return 'invalid' as const;
+    if (!(await spendLink(tx, ONE_TIME_TOKENS, check, now))) return 'invalid' as const;
     const root = await findRootUser(tx, row.accountId);
     if (!root) return 'invalid' as const;
     if (row.purpose === 'verify_email') {
