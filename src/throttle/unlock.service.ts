@@ -4,10 +4,11 @@ import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { recordRefusal } from '../support/support-reference.service.ts';
 import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
-import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
+import { issueLink } from '../links/link-token.ts';
+import { checkLink, refusalReason, spendLink } from '../links/link.service.ts';
 import { unlockMail } from './unlock-mail.ts';
 import { findRootUserByEmail } from '../accounts/account.repository.ts';
-import { findUnlock, insertUnlock, spendUnlock } from './throttle.repository.ts';
+import { UNLOCK_LINKS, insertUnlock } from './throttle.repository.ts';
 
 /** How long an emailed unlock link works. */
 export const UNLOCK_LINK_MS = DAY;
@@ -66,60 +67,49 @@ export async function onHardStop(
  */
 export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'mail'>, identifier: string): Promise<string> {
   const now = deps.clock.now();
-  const token = newToken();
+  const issued = issueLink();
   await insertUnlock(tx, {
-    id: token.id,
+    id: issued.row.id,
     throttleKey: identifier,
-    secretHash: token.secretHash,
+    secretHash: issued.row.secretHash,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + UNLOCK_LINK_MS).toISOString(),
   });
-  return publicLink(deps, '/signin/unlock', { token: token.value });
+  return publicLink(deps, '/signin/unlock', { token: issued.value });
 }
 
-type UnlockProblem = 'MalformedLink' | 'UnknownLink' | 'WrongSecret' | 'LinkAlreadyUsed' | 'LinkExpired';
-
-async function inspectUnlock(deps: Deps, value: string) {
-  const parsed = parseToken(value);
-  if (!parsed) return { row: null, problem: 'MalformedLink' as UnlockProblem };
-  const row = (await findUnlock(deps.db, parsed.id)) ?? null;
-  let problem: UnlockProblem | null = null;
-  if (!row) problem = 'UnknownLink';
-  else if (!matchesHash(parsed.secret, row.secret_hash)) problem = 'WrongSecret';
-  else if (row.used_at !== null) problem = 'LinkAlreadyUsed';
-  else if (row.expires_at <= deps.clock.now().toISOString()) problem = 'LinkExpired';
-  return { row, problem };
+function checkUnlockLink(deps: Deps, value: string) {
+  return checkLink(deps.db, UNLOCK_LINKS, ['unlock'], { token: value }, deps.clock.now());
 }
 
 /** Whether the link can still be used (opening it changes nothing; mail scanners follow links). */
 export async function unlockLinkUsable(deps: Deps, value: string): Promise<boolean> {
-  return (await inspectUnlock(deps, value)).problem === null;
+  return (await checkUnlockLink(deps, value)).ok;
 }
 
 /** An unlock link was refused: records why for the root user it names and returns the reference to show. */
 export async function refuseUnlockLink(deps: Deps, value: string, meta: RequestMeta): Promise<string> {
-  const { row, problem } = await inspectUnlock(deps, value);
-  const root = row ? await findRootUserByEmail(deps.db, row.throttle_key.slice('root:'.length)) : null;
+  const check = await checkUnlockLink(deps, value);
+  const root = check.link ? await findRootUserByEmail(deps.db, check.link.throttleKey.slice('root:'.length)) : null;
   return recordRefusal(deps, meta, {
     flow: 'unlock',
     accountId: root?.accountId ?? null,
     actor: ANONYMOUS,
     eventName: 'SignInUnlockFailed',
-    // Usable a moment ago: a concurrent click spent it first.
-    reason: problem ?? 'LinkAlreadyUsed',
+    reason: refusalReason(check),
     ...(root ? { target: { id: root.accountId, name: 'root' } } : {}),
   });
 }
 
 /** Spends an unlock link and lifts the stop; false when the link cannot be used. */
 export async function unlockWithLink(deps: Deps, value: string, meta: RequestMeta): Promise<boolean> {
-  const { row, problem } = await inspectUnlock(deps, value);
-  // Used or expired links are refused below, atomically, by spendUnlock.
-  if (!row || problem === 'WrongSecret') return false;
+  const check = await checkUnlockLink(deps, value);
+  if (!check.ok) return false;
+  const unlock = check.link;
   const now = deps.clock.now().toISOString();
   const spent = await deps.db.transaction().execute(async (tx) => {
-    if (!(await spendUnlock(tx, row.id, now))) return false;
-    const emailKey = row.throttle_key.slice('root:'.length);
+    if (!(await spendLink(tx, UNLOCK_LINKS, check, now))) return false;
+    const emailKey = unlock.throttleKey.slice('root:'.length);
     const root = await findRootUserByEmail(tx, emailKey);
     await recordAudit(tx, deps, meta, {
       accountId: root?.accountId ?? null,
@@ -130,7 +120,7 @@ export async function unlockWithLink(deps: Deps, value: string, meta: RequestMet
     });
     return true;
   });
-  if (spent) await deps.guard.throttle.unlock(row.throttle_key);
+  if (spent) await deps.guard.throttle.unlock(unlock.throttleKey);
   return spent;
 }
 
