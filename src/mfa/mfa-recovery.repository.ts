@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import type { LinkStore } from '../links/link-store.ts';
 
 /**
  * Storage for root sign-in with alternative factors: the recovery attempts, the account's
@@ -80,27 +81,67 @@ export async function openRecoveryIds(db: Db, accountId: string, now: string): P
 }
 
 export type RecoveryUpdate = Partial<{
-  email_verified_at: string;
-  phone_verified_at: string;
-  phone_code_hash: string | null;
-  phone_code_expires_at: string | null;
-  phone_attempts: number;
-  ready_at: string;
-  cancelled_at: string;
-  completed_at: string;
+  phoneVerifiedAt: string;
+  phoneCodeHash: string | null;
+  phoneCodeExpiresAt: string | null;
+  phoneAttempts: number;
+  readyAt: string;
+  cancelledAt: string;
+  completedAt: string;
 }>;
 
 /** Updates a recovery still under way; false when it was cancelled or completed meanwhile. */
 export async function updateOpenRecovery(db: Db, id: string, set: RecoveryUpdate): Promise<boolean> {
   const result = await db
     .updateTable('mfa_recoveries')
-    .set(set)
+    // Kysely leaves out the columns whose value is undefined.
+    .set({
+      phone_verified_at: set.phoneVerifiedAt,
+      phone_code_hash: set.phoneCodeHash,
+      phone_code_expires_at: set.phoneCodeExpiresAt,
+      phone_attempts: set.phoneAttempts,
+      ready_at: set.readyAt,
+      cancelled_at: set.cancelledAt,
+      completed_at: set.completedAt,
+    })
     .where('id', '=', id)
     .where('cancelled_at', 'is', null)
     .where('completed_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** A recovery's mailed links: one confirms the root email, the other cancels the recovery. */
+export type RecoveryLinkPurpose = 'email' | 'cancel';
+
+/**
+ * Uses one of a recovery's mailed links, in one conditional UPDATE: the email link once
+ * (it proves the address), the cancel link by cancelling; neither once the recovery is
+ * cancelled, completed or expired.
+ */
+async function spendRecoveryLink(db: Db, id: string, purpose: RecoveryLinkPurpose, now: string): Promise<boolean> {
+  let q = db
+    .updateTable('mfa_recoveries')
+    .set(purpose === 'email' ? { email_verified_at: now } : { cancelled_at: now })
+    .where('id', '=', id)
+    .where('cancelled_at', 'is', null)
+    .where('completed_at', 'is', null)
+    .where('expires_at', '>', now);
+  if (purpose === 'email') q = q.where('email_verified_at', 'is', null);
+  return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
+}
+
+/** The confirm and cancel links of a recovery, for `link.service.ts`: one row, two secrets. */
+export const RECOVERY_LINKS: LinkStore<RecoveryRecord, RecoveryLinkPurpose> = {
+  // Recovery links carry the row's own id, not a token id.
+  idPattern: '[a-z0-9]{21}',
+  find: findRecovery,
+  linksOf: (r) => [
+    { purpose: 'email', secretHash: r.emailSecretHash, codeHash: null, usedAt: r.completedAt ?? r.emailVerifiedAt, cancelledAt: r.cancelledAt, expiresAt: r.expiresAt },
+    { purpose: 'cancel', secretHash: r.cancelSecretHash, codeHash: null, usedAt: r.completedAt, cancelledAt: r.cancelledAt, expiresAt: r.expiresAt },
+  ],
+  spend: (db, r, purpose, now) => spendRecoveryLink(db, r.id, purpose, now),
+};
 
 /**
  * Spends one try at the phone code, atomically: false once `max` are spent (or the recovery

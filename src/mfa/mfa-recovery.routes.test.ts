@@ -169,5 +169,51 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     expect(late.statusCode).toBe(403);
     expect(late.body).toContain('That code is not right or has expired');
   });
-});
 
+  /** Signs in with the password, starts a recovery and returns the two mailed tokens. */
+  async function startedRecovery() {
+    const someone = new Browser(t.app);
+    expect((await someone.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).headers.location).toBe('/signin/mfa');
+    await someone.post('/signin/mfa-help/start', {}, { csrfFrom: '/signin/mfa-help' });
+    const text = (await latestMail('mfa-recovery-email')).text;
+    const tokenOf = (which: string) => new URL(new RegExp(`(/signin/mfa-help/${which}\\?token=[a-z0-9.]+)`).exec(text)![1]!, 'http://x').searchParams.get('token')!;
+    return { email: tokenOf('email'), cancel: tokenOf('cancel') };
+  }
+
+  const eventsOf = async (eventName: string, recoveryId: string) =>
+    (await listAuditEvents(t.deps.db, { accountId: account.id, eventName, limit: 100 })).filter((e) => (e.details ?? '').includes(recoveryId));
+
+  it('confirms the email with its link once, like every mailed link: a second use is refused with a reference', async () => {
+    const { email } = await startedRecovery();
+    const link = `/signin/mfa-help/email?token=${email}`;
+    const mailbox = new Browser(t.app);
+    expect((await mailbox.post('/signin/mfa-help/email', { token: email }, { csrfFrom: link })).statusCode).toBe(200);
+    const again = await mailbox.post('/signin/mfa-help/email', { token: email }, { csrfFrom: '/signin?choose=1' });
+    expect(again.statusCode).toBe(400);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(again.body))).toMatchObject([{ flow: 'mfa-recovery', reason: 'LinkAlreadyUsed', targetName: 'root' }]);
+    expect((await mailbox.get(link)).statusCode).toBe(400);
+    expect(await eventsOf('MfaRecoveryEmailVerified', email.split('.')[0]!)).toHaveLength(1);
+  });
+
+  it('lets exactly one of two concurrent clicks of a mailed link act, and never takes one link for the other', async () => {
+    const { email, cancel } = await startedRecovery();
+    const recoveryId = email.split('.')[0]!;
+    const mailbox = new Browser(t.app);
+    const csrf = await mailbox.csrf('/signin?choose=1');
+    // The cancel link does not confirm the address: it is a genuine link of the other purpose.
+    const swapped = await mailbox.post('/signin/mfa-help/email', { token: cancel }, { csrf });
+    expect(swapped.statusCode).toBe(400);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(swapped.body))).toMatchObject([{ reason: 'WrongPurpose' }]);
+
+    const confirms = await Promise.all([1, 2].map(() => mailbox.post('/signin/mfa-help/email', { token: email }, { csrf })));
+    expect(confirms.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect(await eventsOf('MfaRecoveryEmailVerified', recoveryId)).toHaveLength(1);
+
+    const cancels = await Promise.all([1, 2].map(() => mailbox.post('/signin/mfa-help/cancel', { token: cancel }, { csrf })));
+    expect(cancels.map((r) => r.statusCode).sort()).toEqual([200, 400]);
+    expect(await eventsOf('MfaRecoveryCancelled', recoveryId)).toHaveLength(1);
+    // Once cancelled, the confirm link says so too.
+    const late = await mailbox.get(`/signin/mfa-help/email?token=${email}`);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(late.body))).toMatchObject([{ reason: 'RecoveryCancelled' }]);
+  });
+});

@@ -9,7 +9,9 @@ import { HOUR, MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { hashSecret, matchesHash, newToken, parseToken } from '../shared/secrets.ts';
+import { hashSecret, matchesHash } from '../shared/secrets.ts';
+import { issueLink } from '../links/link-token.ts';
+import { type LinkCheck, checkLink, refusalReason, spendLink } from '../links/link.service.ts';
 import { recordFailureReference, recordRefusal } from '../support/support-reference.service.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { MFA_REQUIRED, holdForMfa } from './mfa-signin.service.ts';
@@ -17,6 +19,8 @@ import { mailRootAboutRecovery } from './mfa-mail.ts';
 import { resetCodeFailures, spendCodeTry } from './mfa-throttle.ts';
 import { extendSignInStep, findSignInStep } from './mfa.repository.ts';
 import {
+  RECOVERY_LINKS,
+  type RecoveryLinkPurpose,
   type RecoveryRecord,
   deletePhoneVerification,
   findPhoneVerification,
@@ -69,10 +73,6 @@ function stageOf(r: RecoveryRecord, now: string): RecoveryStage {
   return r.readyAt && r.readyAt <= now ? 'ready' : 'waiting';
 }
 
-function recoveryToken(id: string, secret: string): string {
-  return `${id}.${secret}`;
-}
-
 async function audit(tx: Db, deps: Deps, meta: RequestMeta, accountId: string, eventName: string, outcome: 'Success' | 'Failure', details: Record<string, unknown> = {}, reason?: string): Promise<string> {
   return recordAudit(tx, deps, meta, {
     accountId,
@@ -118,19 +118,19 @@ export async function startRecovery(deps: Deps, session: SessionRecord, principa
     throw new GatehouseError('AccessDenied', 'This account has no verified phone number, so it cannot sign in with alternative factors. Use a recovery code, or contact whoever runs this Gatehouse service.');
   }
   const id = newRowId();
-  const email = newToken();
-  const cancel = newToken();
+  const email = issueLink({ id });
+  const cancel = issueLink({ id });
   const now = deps.clock.now();
   const step = await findSignInStep(deps.db, session.id);
   await deps.db.transaction().execute(async (tx) => {
     for (const open of await openRecoveryIds(tx, principal.accountId, now.toISOString())) {
-      await updateOpenRecovery(tx, open, { cancelled_at: now.toISOString() });
+      await updateOpenRecovery(tx, open, { cancelledAt: now.toISOString() });
     }
     await insertRecovery(tx, {
       id,
       accountId: principal.accountId,
-      emailSecretHash: email.secretHash,
-      cancelSecretHash: cancel.secretHash,
+      emailSecretHash: email.row.secretHash,
+      cancelSecretHash: cancel.row.secretHash,
       phoneCodeHash: null,
       phoneCodeExpiresAt: null,
       phoneAttempts: 0,
@@ -154,60 +154,49 @@ export async function startRecovery(deps: Deps, session: SessionRecord, principa
         'If this is not you, cancel it and change the root password at once: someone knows it.',
       ],
       links: [
-        { label: 'Confirm my email address', url: publicLink(deps, '/signin/mfa-help/email', { token: recoveryToken(id, email.secret) }) },
-        { label: 'Cancel this sign-in', url: publicLink(deps, '/signin/mfa-help/cancel', { token: recoveryToken(id, cancel.secret) }) },
+        { label: 'Confirm my email address', url: publicLink(deps, '/signin/mfa-help/email', { token: email.value }) },
+        { label: 'Cancel this sign-in', url: publicLink(deps, '/signin/mfa-help/cancel', { token: cancel.value }) },
       ],
     });
   });
 }
 
-async function inspectRecoveryLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel') {
-  // Recovery rows are identified by a row id, not a token id.
-  const parts = parseToken(tokenValue, '[a-z0-9]{21}');
-  if (!parts) return { recovery: null, problem: 'MalformedLink' };
-  const recovery = await findRecovery(deps.db, parts.id);
-  if (!recovery) return { recovery: null, problem: 'UnknownLink' };
-  const hash = which === 'email' ? recovery.emailSecretHash : recovery.cancelSecretHash;
-  let problem: string | null = null;
-  if (!matchesHash(parts.secret, hash)) problem = 'WrongSecret';
-  else if (recovery.cancelledAt) problem = 'RecoveryCancelled';
-  else if (recovery.completedAt) problem = 'RecoveryCompleted';
-  else if (recovery.expiresAt <= deps.clock.now().toISOString()) problem = 'LinkExpired';
-  return { recovery, problem };
+function checkRecoveryLink(deps: Deps, tokenValue: string | undefined, which: RecoveryLinkPurpose) {
+  return checkLink(deps.db, RECOVERY_LINKS, [which], { token: tokenValue }, deps.clock.now());
 }
 
-async function recoveryFromLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel'): Promise<RecoveryRecord | null> {
-  const { recovery, problem } = await inspectRecoveryLink(deps, tokenValue, which);
-  return problem ? null : recovery;
+/** The reasons recorded for a refused recovery link: as for every link, but naming the recovery's end. */
+function recoveryRefusalReason(check: LinkCheck<RecoveryRecord>): string {
+  return refusalReason(check, { Cancelled: 'RecoveryCancelled', ...(check.link?.completedAt ? { AlreadyUsed: 'RecoveryCompleted' } : {}) });
 }
 
 /** A mailed recovery link was refused: records why for the account it names and returns the reference to show. */
-export async function refuseRecoveryLink(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel', meta: RequestMeta): Promise<string> {
-  const { recovery, problem } = await inspectRecoveryLink(deps, tokenValue, which);
-  const accountId = recovery?.accountId ?? null;
+export async function refuseRecoveryLink(deps: Deps, tokenValue: string | undefined, which: RecoveryLinkPurpose, meta: RequestMeta): Promise<string> {
+  const check = await checkRecoveryLink(deps, tokenValue, which);
+  const accountId = check.link?.accountId ?? null;
   return recordRefusal(deps, meta, {
     flow: 'mfa-recovery',
     accountId,
     actor: ANONYMOUS,
     eventName: which === 'email' ? 'MfaRecoveryEmailFailed' : 'MfaRecoveryCancelFailed',
-    // Usable a moment ago: a concurrent click used or cancelled it first.
-    reason: problem ?? 'LinkAlreadyUsed',
+    reason: recoveryRefusalReason(check),
     ...(accountId ? { target: { id: accountId, name: 'root' } } : {}),
   });
 }
 
 /** Whether a mailed link (email confirmation or cancel) can still be used. */
-export async function recoveryLinkUsable(deps: Deps, tokenValue: string | undefined, which: 'email' | 'cancel'): Promise<boolean> {
-  return (await recoveryFromLink(deps, tokenValue, which)) !== null;
+export async function recoveryLinkUsable(deps: Deps, tokenValue: string | undefined, which: RecoveryLinkPurpose): Promise<boolean> {
+  return (await checkRecoveryLink(deps, tokenValue, which)).ok;
 }
 
-/** The email link was followed and confirmed: the first factor is proved. */
+/** The email link was followed and confirmed: the first factor is proved. The link works once. */
 export async function confirmRecoveryEmail(deps: Deps, tokenValue: string | undefined, meta: RequestMeta): Promise<boolean> {
-  const recovery = await recoveryFromLink(deps, tokenValue, 'email');
-  if (!recovery) return false;
+  const check = await checkRecoveryLink(deps, tokenValue, 'email');
+  if (!check.ok) return false;
+  const recovery = check.link;
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await updateOpenRecovery(tx, recovery.id, { email_verified_at: recovery.emailVerifiedAt ?? now }))) return false;
+    if (!(await spendLink(tx, RECOVERY_LINKS, check, now))) return false;
     await audit(tx, deps, meta, recovery.accountId, 'MfaRecoveryEmailVerified', 'Success', { recoveryId: recovery.id });
     return true;
   });
@@ -231,9 +220,9 @@ export async function sendRecoveryPhoneCode(deps: Deps, session: SessionRecord, 
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
     await updateOpenRecovery(tx, recovery.id, {
-      phone_code_hash: hashSecret(`${recovery.id}:${code}`),
-      phone_code_expires_at: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
-      phone_attempts: 0,
+      phoneCodeHash: hashSecret(`${recovery.id}:${code}`),
+      phoneCodeExpiresAt: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
+      phoneAttempts: 0,
     });
     await queuePhoneCode(tx, deps, { accountId: principal.accountId, to: phone.phone!, channel, code, purpose: 'sign in without your MFA device' });
     await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneCodeSent', 'Success', { recoveryId: recovery.id, channel });
@@ -267,7 +256,7 @@ export async function confirmRecoveryPhone(
       const auditEventId = await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Failure', { recoveryId: recovery.id }, reason);
       return { ok: false as const, reference: await recordFailureReference(tx, deps, { auditEventId, accountId: principal.accountId, reason, flow: 'mfa-recovery' }) };
     }
-    await updateOpenRecovery(tx, recovery.id, { phone_verified_at: now.toISOString(), ready_at: readyAt, phone_code_hash: null });
+    await updateOpenRecovery(tx, recovery.id, { phoneVerifiedAt: now.toISOString(), readyAt, phoneCodeHash: null });
     await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Success', { recoveryId: recovery.id, readyAt });
     await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
       template: 'mfa-recovery-verified',
@@ -295,7 +284,7 @@ export async function completeRecovery(deps: Deps, session: SessionRecord, princ
   const now = deps.clock.now().toISOString();
   if (stageOf(recovery, now) !== 'ready') throw new GatehouseError('AccessDenied', 'The sign-in with alternative factors is not ready yet.');
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await updateOpenRecovery(tx, recovery.id, { completed_at: now }))) {
+    if (!(await updateOpenRecovery(tx, recovery.id, { completedAt: now }))) {
       throw new GatehouseError('AccessDenied', 'This sign-in with alternative factors was cancelled.');
     }
     await deleteSessionRow(tx, session.id);
@@ -323,9 +312,9 @@ export async function completeRecovery(deps: Deps, session: SessionRecord, princ
 
 /** Cancels through the mailed link. */
 export async function cancelRecoveryByLink(deps: Deps, tokenValue: string | undefined, meta: RequestMeta): Promise<boolean> {
-  const recovery = await recoveryFromLink(deps, tokenValue, 'cancel');
-  if (!recovery) return false;
-  return cancel(deps, recovery.accountId, recovery.id, meta, 'email link');
+  const check = await checkRecoveryLink(deps, tokenValue, 'cancel');
+  if (!check.ok) return false;
+  return cancel(deps, check.link, meta, 'email link', (tx, now) => spendLink(tx, RECOVERY_LINKS, check, now));
 }
 
 /** Cancels from a signed-in root session. */
@@ -333,13 +322,15 @@ export async function cancelRecoveryAsOwner(deps: Deps, principal: Principal, id
   if (principal.type !== 'root') return false;
   const recovery = await findRecovery(deps.db, id);
   if (!recovery || recovery.accountId !== principal.accountId) return false;
-  return cancel(deps, principal.accountId, id, meta, 'signed-in session');
+  return cancel(deps, recovery, meta, 'signed-in session', (tx, now) => updateOpenRecovery(tx, id, { cancelledAt: now }));
 }
 
-async function cancel(deps: Deps, accountId: string, id: string, meta: RequestMeta, via: string): Promise<boolean> {
+/** `take` cancels the recovery in the transaction, or finds it already ended. */
+async function cancel(deps: Deps, recovery: RecoveryRecord, meta: RequestMeta, via: string, take: (tx: Db, now: string) => Promise<boolean>): Promise<boolean> {
   const now = deps.clock.now().toISOString();
+  const { accountId, id } = recovery;
   return deps.db.transaction().execute(async (tx) => {
-    if (!(await updateOpenRecovery(tx, id, { cancelled_at: now }))) return false;
+    if (!(await take(tx, now))) return false;
     await audit(tx, deps, meta, accountId, 'MfaRecoveryCancelled', 'Success', { recoveryId: id, via });
     await mailRootAboutRecovery(tx, deps, meta, accountId, {
       template: 'mfa-recovery-cancelled',
