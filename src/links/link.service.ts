@@ -82,7 +82,8 @@ export const REFUSAL_REASONS: Record<LinkRefusal, string> = {
   NotFound: 'UnknownLink',
   WrongSecret: 'WrongSecret',
   WrongPurpose: 'WrongPurpose',
-  Cancelled: 'LinkCancelled',
+  // Only an MFA recovery is called off (cancelled) while its links are out.
+  Cancelled: 'RecoveryCancelled',
   AlreadyUsed: 'LinkAlreadyUsed',
   Expired: 'LinkExpired',
 };

@@ -8,6 +8,7 @@ import { referenceIn } from '../../test/support/references.ts';
 import { lookUpReference } from '../support/support-reference.service.ts';
 import { HOUR } from '../shared/clock.ts';
 import { listPhoneMessagesOpened } from './phone-gateway.ts';
+import { updateOpenRecovery } from './mfa-recovery.repository.ts';
 import { codeAt, stepAt } from './totp.ts';
 
 const PHONE = '+44 20 7946 0123';
@@ -215,5 +216,15 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     // Once cancelled, the confirm link says so too.
     const late = await mailbox.get(`/signin/mfa-help/email?token=${email}`);
     expect(await lookUpReference(t.deps, account.id, referenceIn(late.body))).toMatchObject([{ reason: 'RecoveryCancelled' }]);
+  });
+
+  it('refuses the links of a finished recovery, recorded as RecoveryCompleted', async () => {
+    const { email, cancel } = await startedRecovery();
+    expect(await updateOpenRecovery(t.deps.db, email.split('.')[0]!, { completedAt: t.clock.now().toISOString() })).toBe(true);
+    for (const [which, token] of [['email', email], ['cancel', cancel]] as const) {
+      const refused = await new Browser(t.app).get(`/signin/mfa-help/${which}?token=${token}`);
+      expect(refused.statusCode).toBe(400);
+      expect(await lookUpReference(t.deps, account.id, referenceIn(refused.body))).toMatchObject([{ flow: 'mfa-recovery', reason: 'RecoveryCompleted' }]);
+    }
   });
 });

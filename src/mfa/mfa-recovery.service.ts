@@ -165,9 +165,9 @@ function checkRecoveryLink(deps: Deps, tokenValue: string | undefined, which: Re
   return checkLink(deps.db, RECOVERY_LINKS, [which], { token: tokenValue }, deps.clock.now());
 }
 
-/** The reasons recorded for a refused recovery link: as for every link, but naming the recovery's end. */
+/** The reason recorded for a refused recovery link: as for every link, but a finished recovery says so. */
 function recoveryRefusalReason(check: LinkCheck<RecoveryRecord>): string {
-  return refusalReason(check, { Cancelled: 'RecoveryCancelled', ...(check.link?.completedAt ? { AlreadyUsed: 'RecoveryCompleted' } : {}) });
+  return refusalReason(check, check.link?.completedAt ? { AlreadyUsed: 'RecoveryCompleted' } : {});
 }
 
 /** A mailed recovery link was refused: records why for the account it names and returns the reference to show. */
