@@ -77,7 +77,7 @@ export function spendLink<R, P extends string>(tx: Db, store: LinkStore<R, P>, c
 }
 
 /** The reason each refusal is recorded under (audit trail, support references); these names are kept. */
-export const REFUSAL_REASONS: Record<LinkRefusal, string> = {
+const REFUSAL_REASONS: Record<LinkRefusal, string> = {
   Malformed: 'MalformedLink',
   NotFound: 'UnknownLink',
   WrongSecret: 'WrongSecret',
