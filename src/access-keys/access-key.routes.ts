@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.ts';
 import { actorOf } from '../accounts/principal.ts';
 import { type AccessInput, type ResourceOf, mayUse, param, permission } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
@@ -71,7 +70,7 @@ export async function adminUserAccessKeysSection(deps: Deps, who: ConsoleCaller,
  * administrators, a user's (the user's page). Calls the same services as the Query API.
  */
 export async function accessKeyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const deps = web.deps as AppDeps;
+  const { deps } = web;
 
   /** Whose keys the URL names (the decision on them was made before the handler), and where to go back to. */
   async function ownerOf(request: FastifyRequest<{ Params: { name?: string } }>) {

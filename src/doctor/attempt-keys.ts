@@ -1,5 +1,4 @@
-import { hkdfSync } from 'node:crypto';
-import type { Deps } from '../shared/deps.ts';
+import type { Keyring } from '../shared/keyring.ts';
 import { hmac } from '../shared/secrets.ts';
 
 /**
@@ -16,35 +15,24 @@ export interface AttemptKeys {
   nameKey: string;
 }
 
-const keys = new WeakMap<Buffer, Buffer>();
+/** The key every attempt key is an HMAC under, derived from SECRET_KEY for this use only. */
+const ATTEMPT_KEY_INFO = 'gatehouse sign-in attempt v1';
 
-function keyOf(secretKey: Buffer): Buffer {
-  let key = keys.get(secretKey);
-  if (!key) keys.set(secretKey, (key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'gatehouse sign-in attempt v1', 32))));
-  return key;
+export function nameKeyOf(keyring: Keyring, name: string): string {
+  return hmac(keyring.subkey(ATTEMPT_KEY_INFO), `name\n${name.trim().toLowerCase()}`).toString('hex');
 }
 
-/** The key material the app and CLI carry beside the plain Deps. */
-export function secretKeyOf(deps: Deps): Buffer | null {
-  const key = (deps as Deps & { secretKey?: Buffer }).secretKey;
-  return Buffer.isBuffer(key) ? key : null;
-}
-
-export function nameKeyOf(secretKey: Buffer, name: string): string {
-  return hmac(keyOf(secretKey), `name\n${name.trim().toLowerCase()}`).toString('hex');
-}
-
-export function identifierKeyOf(secretKey: Buffer, attempted: Attempted): string {
+export function identifierKeyOf(keyring: Keyring, attempted: Attempted): string {
   const text =
     attempted.kind === 'root'
       ? `root\n${attempted.email.trim().toLowerCase()}`
       : `user\n${attempted.accountRef.trim().toLowerCase()}\n${attempted.userName.trim().toLowerCase()}`;
-  return hmac(keyOf(secretKey), text).toString('hex');
+  return hmac(keyring.subkey(ATTEMPT_KEY_INFO), text).toString('hex');
 }
 
-export function attemptKeysOf(secretKey: Buffer, attempted: Attempted): AttemptKeys {
+export function attemptKeysOf(keyring: Keyring, attempted: Attempted): AttemptKeys {
   return {
-    identifierKey: identifierKeyOf(secretKey, attempted),
-    nameKey: nameKeyOf(secretKey, attempted.kind === 'root' ? attempted.email : attempted.userName),
+    identifierKey: identifierKeyOf(keyring, attempted),
+    nameKey: nameKeyOf(keyring, attempted.kind === 'root' ? attempted.email : attempted.userName),
   };
 }

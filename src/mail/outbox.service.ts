@@ -13,13 +13,13 @@ export interface OutboxMessage extends Omit<StoredMessage, 'sealedText' | 'seale
   body: 'readable' | 'erased' | 'in-digest' | 'unreadable';
 }
 
-type ReadDeps = Pick<Deps, 'db' | 'secretKey'>;
+type ReadDeps = Pick<Deps, 'db' | 'keyring'>;
 
 /** Opens a stored message; only the sender and the outbox readers (CLI, development page) do. */
-export function openMessage(deps: Pick<Deps, 'secretKey'>, stored: StoredMessage): OutboxMessage {
+export function openMessage(deps: Pick<Deps, 'keyring'>, stored: StoredMessage): OutboxMessage {
   const { sealedText, sealedHtml, ...rest } = stored;
-  const text = openMailBody(deps.secretKey, stored.id, sealedText);
-  const html = openMailBody(deps.secretKey, stored.id, sealedHtml);
+  const text = openMailBody(deps.keyring, stored.id, sealedText);
+  const html = openMailBody(deps.keyring, stored.id, sealedHtml);
   if (text === null || html === null) return { ...rest, text: '', html: '', body: 'unreadable' };
   if (text === '') return { ...rest, text, html, body: stored.digestId ? 'in-digest' : 'erased' };
   return { ...rest, text, html, body: 'readable' };

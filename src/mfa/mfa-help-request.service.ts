@@ -18,7 +18,7 @@ import { findUserById } from '../users/user.repository.ts';
 import { mailRootAboutRecovery } from './mfa-mail.ts';
 import { MFA_REQUIRED } from './mfa-signin.service.ts';
 import { listDevicesOf } from './mfa.repository.ts';
-import { type MfaDeps, deactivateDevice } from './mfa.service.ts';
+import { deactivateDevice } from './mfa.service.ts';
 
 /**
  * An IAM user who lost their MFA device, past the password step, asks the account's
@@ -85,7 +85,7 @@ export async function findMfaHelpRequest(deps: Deps, accountId: string, id: stri
  * DeactivateMFADevice uses (each deactivation audited and the user told), which closes the
  * request once the user has none left; then records the resolution.
  */
-export async function resolveMfaHelpRequest(deps: MfaDeps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function resolveMfaHelpRequest(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
   const { request } = await findMfaHelpRequest(deps, accountId, id);
   const owner = await loadPrincipal(deps.db, accountId, request.userId);
   if (!owner) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');

@@ -9,7 +9,8 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listDevicesOf } from './mfa.repository.ts';
-import { type MfaDeps, createVirtualDevice, enableVirtualDevice, relyingPartyOf } from './mfa.service.ts';
+import type { Deps } from '../shared/deps.ts';
+import { createVirtualDevice, enableVirtualDevice } from './mfa.service.ts';
 import { codeAt, stepAt } from './totp.ts';
 
 /**
@@ -21,7 +22,7 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
   let t: TestContext;
   let account: Awaited<ReturnType<typeof makeAccount>>;
   const alias = `mfa-help-${dialect}`;
-  const mfaDeps = (): MfaDeps => ({ ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) });
+  const mfaDeps = (): Deps => t.deps;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);

@@ -65,7 +65,7 @@ function noticeMail(notice: MfaNotice, who: string, time: string, meta: RequestM
  */
 export async function notifyMfaChange(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'keyring'>,
   meta: RequestMeta,
   accountId: string,
   principalId: string,
@@ -91,7 +91,7 @@ export async function notifyMfaChange(
  */
 export async function mailRootAboutRecovery(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'keyring'>,
   meta: RequestMeta,
   accountId: string,
   message: { template: string; subject: string; paragraphs: string[]; links: Array<{ label: string; url: string }> },

@@ -8,9 +8,7 @@ import {
   mfaStepOpen,
 } from './mfa-signin.service.ts';
 import { chooseFactorPage, recoveryCodeStepPage, securityKeyStepPage, totpStepPage } from './mfa-signin.pages.ts';
-import { mfaRecoveryRoutes } from './mfa-recovery.routes.ts';
 import { type MfaDevice, listDevicesOf } from './mfa.repository.ts';
-import { mfaDepsOf } from './mfa.routes.ts';
 import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { authenticationOptions } from './webauthn.service.ts';
 
@@ -18,8 +16,8 @@ import { authenticationOptions } from './webauthn.service.ts';
  * The second step of sign-in, `/signin/mfa`: reachable only by a session that proved the
  * password and still owes a second factor. Any one device (or a recovery code) will do.
  */
-export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
-  const deps = mfaDepsOf(web, secretKey);
+export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
   /** The waiting session, or null after sending the person back to the start of sign-in. */
@@ -95,5 +93,4 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: 
     return finish(who, request, reply, { method: 'recovery-code', code: form.code }, 'recovery-code');
   });
 
-  await app.register(mfaRecoveryRoutes, { web, phoneGatewayUrl: web.config.phoneGatewayUrl });
 }

@@ -6,7 +6,7 @@ import { deleteSessionRow, setRestriction } from '../sessions/session.repository
 import { type SessionRestriction, startSession } from '../sessions/session.service.ts';
 import { MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../shared/deps.ts';
-import { type MfaDeps, verifyTotpCode } from './mfa.service.ts';
+import { verifyTotpCode } from './mfa.service.ts';
 import { findDevice, findSignInStep, hasEnabledDevice, insertSignInStep } from './mfa.repository.ts';
 import { recordFailureReference } from '../support/support-reference.service.ts';
 import { spendRecoveryCode } from './recovery-codes.service.ts';
@@ -66,7 +66,7 @@ export type MfaStepResult = { ok: true; token: string; nextRestriction: string |
  * beside the support reference the page shows.
  */
 export async function completeMfaStep(
-  deps: MfaDeps,
+  deps: Deps,
   session: SessionRecord,
   principal: Principal,
   factor: SecondFactor,

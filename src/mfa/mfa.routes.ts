@@ -11,14 +11,7 @@ import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { addSecurityKeyPage, enrolAuthenticatorPage, recoveryCodesPage, removeDevicePage, resyncPage } from './mfa.pages.ts';
 import { findDevice, listDevicesOf } from './mfa.repository.ts';
 import { removeOwnDevice } from './mfa-removal.service.ts';
-import {
-  type MfaDeps,
-  createVirtualDevice,
-  deactivateDevice,
-  enableVirtualDevice,
-  relyingPartyOf,
-  resyncVirtualDevice,
-} from './mfa.service.ts';
+import { createVirtualDevice, deactivateDevice, enableVirtualDevice, resyncVirtualDevice } from './mfa.service.ts';
 import { ADMIN_DEACTIVATE_MFA, MFA_ACCESS } from './mfa-access.ts';
 import { createRecoveryCodes } from './recovery-codes.service.ts';
 import { openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
@@ -27,19 +20,14 @@ import { finishRegistration, registrationOptions } from './webauthn.service.ts';
 const WEBAUTHN_BROWSER = readFileSync(new URL('../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js', import.meta.url));
 const PAGE_SCRIPT = readFileSync(new URL('../web/static/mfa-webauthn.js', import.meta.url));
 
-/** The deps MFA services need, built once from the web context and the app's secret key. */
-export function mfaDepsOf(web: WebContext, secretKey: Buffer): MfaDeps {
-  return { ...web.deps, secretKey, relyingParty: relyingPartyOf(web.config.publicUrl) };
-}
-
 /**
  * MFA in the console: add an authenticator app (QR code rendered here, two consecutive
  * codes), add a security key or passkey, remove a device (after proving it is you again),
  * create recovery codes; and for administrators, deactivate a user's device. Each is
  * decided by its MFA_ACCESS permission. Also serves the WebAuthn browser scripts.
  */
-export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
-  const deps = mfaDepsOf(web, secretKey);
+export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
   const script = (reply: FastifyReply, body: Buffer) =>
     reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(body);
@@ -52,7 +40,7 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
     if (!device || device.pendingFor !== who.principal.id || device.enabledAt || !device.totpSecretSealed) {
       throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
     }
-    const secret = openTotpSecret(deps.secretKey, device.id, device.totpSecretSealed);
+    const secret = openTotpSecret(deps.keyring, device.id, device.totpSecretSealed);
     if (!secret) throw new GatehouseError('InternalError', 'The MFA secret cannot be read.');
     const account = who.principal.type === 'root' ? who.principal.accountId : who.principal.name;
     const qrDataUrl = await qrCodeDataUrl(otpauthUri(secret, `${device.name}@${account}`, 'Gatehouse'));

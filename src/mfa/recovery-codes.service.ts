@@ -59,7 +59,7 @@ export async function recoveryCodeStatus(db: Db, principalId: string): Promise<{
  */
 export async function spendRecoveryCode(
   tx: Db,
-  deps: Pick<Deps, 'clock' | 'dialect' | 'secretKey'>,
+  deps: Pick<Deps, 'clock' | 'dialect' | 'keyring'>,
   meta: RequestMeta,
   principal: Pick<Principal, 'accountId' | 'id'>,
   code: string,

@@ -31,7 +31,7 @@ function describeActor(actor: Actor): string {
  */
 export async function noteUserPasswordSet(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'mail' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'publicUrl' | 'keyring'>,
   meta: RequestMeta,
   change: { accountId: string; userId: string; userName: string; actor: Actor; created: boolean },
 ): Promise<void> {
@@ -56,7 +56,7 @@ export async function noteUserPasswordSet(
 /** The signed-in root user changed its own password: its email is told. */
 export async function noteRootPasswordChanged(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'mail' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'publicUrl' | 'keyring'>,
   meta: RequestMeta,
   accountId: string,
 ): Promise<void> {

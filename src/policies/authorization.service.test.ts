@@ -97,7 +97,7 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('allowed');
     await createPolicyVersion(t.deps, accountId, arn, policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }), true, CLI_ACTOR, SYSTEM_META);
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('implicitDeny');
-    expect((await effectivePolicies(t.deps.db, users.dave!)).map((p) => [p.id, p.type])).toEqual([[arn, 'customer-managed']]);
+    expect((await effectivePolicies(t.deps, users.dave!)).map((p) => [p.id, p.type])).toEqual([[arn, 'customer-managed']]);
   });
 
   it('lets AllowUsersToChangePassword grant iam:ChangePassword on oneself and reading the password policy', async () => {

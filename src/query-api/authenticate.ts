@@ -1,10 +1,10 @@
 import { findAccessKey } from '../access-keys/access-key.repository.ts';
-import { type KeyDeps, noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
+import { noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
 import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import type { Deps } from '../shared/deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
 import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';
-import type { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { type IncomingRequest, SIGNATURE_MISMATCH_MESSAGE, prepareSignature, signatureMatches } from '../sigv4/verify-signature.ts';
 import { findSessionCredential } from '../sts/session-credential.repository.ts';
 import type { Service } from './xml.ts';
@@ -57,7 +57,7 @@ export function signatureParts(request: IncomingRequest): SignatureParts {
  * access key, or unexpired temporary credentials with their session token), then the
  * signature, compared in constant time. Returns the caller, or throws the AWS error.
  */
-export async function authenticate(deps: KeyDeps, cache: SigningKeyCache, request: IncomingRequest, service: Service): Promise<Caller> {
+export async function authenticate(deps: Deps, request: IncomingRequest, service: Service): Promise<Caller> {
   const parts = signatureParts(request);
   const prepared = prepareSignature(parts, request, deps.clock.now(), service);
   const token = parts.form === 'query' ? parts.securityToken : headerText(request.headers['x-amz-security-token']);
@@ -93,7 +93,7 @@ export async function authenticate(deps: KeyDeps, cache: SigningKeyCache, reques
     throw invalidToken();
   }
 
-  const signingKey = cache.get(accessKeyId, scope.date, scope.region, scope.service, () => openKeySecret(deps, accessKeyId, sealed));
+  const signingKey = deps.caches.signingKeys.get(accessKeyId, scope.date, scope.region, scope.service, () => openKeySecret(deps, accessKeyId, sealed));
   if (!signingKey) throw invalidToken();
   if (!signatureMatches(signingKey, prepared, parts.signature)) throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
 

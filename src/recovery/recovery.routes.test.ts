@@ -149,7 +149,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     await requestReset(account.email);
     const first = await resetMail(account.email);
     t.clock.advance(RESET_TTL_MS + MINUTE);
-    const expired = await new Browser(t.app).get(first.link.slice(t.deps.mail.publicUrl.length));
+    const expired = await new Browser(t.app).get(first.link.slice(t.deps.publicUrl.length));
     expect(expired.statusCode).toBe(400);
     expect(await why(expired.body)).toEqual([['password-reset', 'LinkExpired']]);
 

@@ -2,10 +2,17 @@ import type { Kysely } from 'kysely';
 import type { DialectName } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import type { PasswordHasher } from '../passwords/password-hasher.ts';
+import type { PolicyCache } from '../policies/engine/compile.ts';
+import type { SigningKeyCache } from '../sigv4/signing-key.ts';
 import type { Guard } from '../throttle/guard.ts';
 import type { Clock } from './clock.ts';
+import type { Keyring } from './keyring.ts';
 
-/** What services need from the outside world; built once by `buildApp` or the CLI. */
+/**
+ * What services need from the outside world, built once by `buildDeps` (`src/runtime.ts`) for
+ * the server and the command line alike, and handed down unchanged: no service reads the
+ * configuration, and nothing is reached by a cast.
+ */
 export interface Deps {
   db: Kysely<Database>;
   dialect: DialectName;
@@ -17,15 +24,36 @@ export interface Deps {
   sessionIdleMs: number;
   /** Sign-out this long after sign-in. */
   sessionMaxMs: number;
-  /** What mail needs: the sender address, and the origin links in messages point to. */
-  mail: MailSettings;
-  /** Key for CSRF tokens and sealed secrets and mail bodies (32 bytes). */
-  secretKey: Buffer;
+  delivery: DeliverySettings;
+  /** `PUBLIC_URL`'s origin, e.g. `https://signin.example.com` (no trailing slash): links in mail lead here. */
+  publicUrl: string;
+  /** Where WebAuthn credentials are bound: the host and origin of `publicUrl`. */
+  relyingParty: RelyingParty;
+  /** `SECRET_KEY` and the keys it replaced: CSRF tokens, sealed secrets and mail bodies, device cookies. */
+  keyring: Keyring;
+  caches: Caches;
 }
 
-export interface MailSettings {
+/** Where queued messages go: read by the senders `serve` runs, not by the services that queue them. */
+export interface DeliverySettings {
   /** `MAIL_FROM`. */
-  from: string;
-  /** `PUBLIC_URL`'s origin, e.g. `https://signin.example.com` (no trailing slash). */
-  publicUrl: string;
+  mailFrom: string;
+  /** `SMTP_URL`; unset: mail stays in the outbox. */
+  smtpUrl: string | undefined;
+  /** `PHONE_GATEWAY_URL`; unset: phone messages stay in theirs. */
+  phoneGatewayUrl: string | undefined;
+}
+
+export interface RelyingParty {
+  id: string;
+  origin: string;
+  name: string;
+}
+
+/** What is worth keeping between requests, for as long as these deps live. */
+export interface Caches {
+  /** Compiled policies, by a key that changes whenever the document does. */
+  policies: PolicyCache;
+  /** Derived SigV4 signing keys, by access key, date, region and service. */
+  signingKeys: SigningKeyCache;
 }

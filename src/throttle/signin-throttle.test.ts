@@ -162,7 +162,7 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const mail = (await listOutboxMail(t.deps, { limit: 20, recipient: account.email })).find((m) => m.template === 'sign-in-unlock');
     expect(mail?.text).toContain('Your password stays as it is');
     const link = linksIn(mail!.text).find((l) => l.includes('/signin/unlock'))!;
-    const path = link.slice(t.deps.mail.publicUrl.length);
+    const path = link.slice(t.deps.publicUrl.length);
     const opened = await thief.get(path);
     expect(opened.statusCode).toBe(200);
     const token = new URL(link).searchParams.get('token')!;

@@ -64,7 +64,7 @@ export async function onHardStop(
  * A new single-use link, valid for a day, that lifts the hard stop on `identifier`
  * (`root:<email>`), in the caller's transaction. Returns the link to mail.
  */
-export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'mail'>, identifier: string): Promise<string> {
+export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'publicUrl'>, identifier: string): Promise<string> {
   const now = deps.clock.now();
   const token = newToken();
   await insertUnlock(tx, {

@@ -71,7 +71,7 @@ export async function createUser(deps: Deps, accountId: string, input: NewUser, 
   try {
     await deps.db.transaction().execute(async (tx) => {
       if (await findUserByName(tx, accountId, name)) throw alreadyExists(name);
-      if (user.permissionsBoundary) await assertBoundaryPolicy(tx, accountId, user.permissionsBoundary);
+      if (user.permissionsBoundary) await assertBoundaryPolicy(tx, deps.caches.policies, accountId, user.permissionsBoundary);
       await insertUser(tx, user);
       if (input.tags && input.tags.length > 0) await applyUserTags(tx, user.id, input.tags);
       await recordAudit(tx, deps, meta, {

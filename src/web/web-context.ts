@@ -40,14 +40,13 @@ export class WebContext {
   constructor(
     readonly config: Config,
     readonly deps: Deps,
-    secretKey: Buffer,
   ) {
     this.secure = config.publicUrl.protocol === 'https:';
     // __Host- cookies must be Secure, host-only and Path=/; browsers refuse them over http.
     this.sessionCookie = this.secure ? '__Host-gh_session' : 'gh_session';
     this.csrfCookie = this.secure ? '__Host-gh_csrf' : 'gh_csrf';
     this.origin = config.publicUrl.origin;
-    this.#csrfKey = hmac(secretKey, 'gatehouse csrf v1');
+    this.#csrfKey = deps.keyring.macKey('gatehouse csrf v1');
   }
 
   cookieOptions(maxAgeSeconds?: number) {
