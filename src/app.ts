@@ -21,7 +21,7 @@ import { simulatorRoutes } from './policies/simulator.routes.ts';
 import { doctorRoutes } from './doctor/doctor.routes.ts';
 import { supportRoutes } from './support/support.routes.ts';
 import { activityRoutes } from './activity/activity.routes.ts';
-import type { Deps } from './shared/deps.ts';
+import type { Deps } from './deps.ts';
 import { randomBase32 } from './shared/secrets.ts';
 import { signinRoutes } from './signin/signin.routes.ts';
 import { metricsRoutes } from './metrics/metrics.routes.ts';

@@ -4,11 +4,11 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from './config/config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { PasswordHasher } from './passwords/password-hasher.ts';
-import { PolicyCache } from './policies/engine/compile.ts';
+import { PolicyCache } from './policy-engine/compile.ts';
 import { SigningKeyCache } from './sigv4/signing-key.ts';
-import { createGuard } from './throttle/guard.ts';
+import { createGuard } from './guard/guard.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
-import type { Deps, RelyingParty } from './shared/deps.ts';
+import type { Deps, RelyingParty } from './deps.ts';
 import { Keyring } from './shared/keyring.ts';
 
 export interface Runtime {

@@ -4,7 +4,7 @@ import { type AccessInput, type ResourceOf, mayUse, param, permission } from '..
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
 import { requireUserByName } from '../users/user-lookup.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import type { SafeHtml } from '../shared/html.ts';
 import { readForm } from '../web/forms.ts';

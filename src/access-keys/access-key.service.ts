@@ -2,7 +2,7 @@ import { requireUserByName } from '../users/user-lookup.ts';
 import { randomBytes } from 'node:crypto';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { randomFrom } from '../shared/secrets.ts';
 import {

@@ -3,7 +3,7 @@ import { actorOf } from '../accounts/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
 import { type Bucket, bucketise } from './activity-chart.ts';

@@ -1,7 +1,7 @@
 import { type ConsoleCaller, consoleMay } from '../authz/console-authorization.ts';
 import { mfaHelpRequestsSection } from '../mfa/mfa-console.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { adminNoticesCard, failedSinceNotice } from './activity.pages.ts';
 import { adminNotices, failedSinceLastSignIn } from './activity.service.ts';
 

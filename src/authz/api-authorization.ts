@@ -1,4 +1,4 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { assertAuthorized } from '../policies/authorization.service.ts';
 import type { Caller } from '../query-api/authenticate.ts';
 

@@ -7,7 +7,7 @@ import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type DiagnoseErrors, diagnosePage, diagnosisRequestedPage } from './doctor.pages.ts';
 import type { DiagnosisRequest } from './doctor.service.ts';
-import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
 import { passFormGate } from '../security-check/form-gate.ts';
 
 /**

@@ -3,7 +3,7 @@ import { type Db, type Finish, NOTHING_MORE } from '../db/database.ts';
 import { enqueueMail, isHeld, publicLink } from '../mail/mail.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { emailKey } from '../shared/validation.ts';
 import { findFailuresByKey } from '../support/support-reference.repository.ts';
 import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';

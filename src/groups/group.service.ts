@@ -5,7 +5,7 @@ import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.r
 import { listInlinePolicies } from '../policies/inline-policy.repository.ts';
 import { validateEntityName } from '../policies/names.ts';
 import { newGroupId } from '../policies/unique-ids.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
 import type { UserRecord } from '../users/user.repository.ts';

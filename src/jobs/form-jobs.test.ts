@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { settleAfterResponse } from '../recovery/after-response.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { DIALECTS } from '../../test/support/databases.ts';

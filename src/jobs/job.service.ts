@@ -2,7 +2,7 @@ import type { RequestMeta } from '../audit/audit.service.ts';
 import type { Finish } from '../db/database.ts';
 import type { DiagnosisRequest } from '../doctor/doctor.service.ts';
 import type { HelpRequestInput } from '../recovery/help-request.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import type { SecretBox } from '../shared/encryption.ts';
 import { newRowId } from '../shared/ids.ts';
 import { insertJob } from './job.repository.ts';

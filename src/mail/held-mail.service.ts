@@ -1,5 +1,5 @@
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { sealMailBody } from './mail-body.ts';
 import { heldDigestMail } from './mail-templates.ts';

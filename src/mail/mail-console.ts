@@ -1,6 +1,6 @@
 import type { Principal } from '../accounts/principal.ts';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatTime } from './mail-templates.ts';
 import { RECIPIENT_LIMIT, RECIPIENT_WINDOW_MS } from './mail.service.ts';

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { Poller } from '../shared/poller.ts';
 import { randomBase32 } from '../shared/secrets.ts';
 import { foldDueHeldMail, settleDelivery } from './held-mail.service.ts';

@@ -1,4 +1,4 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { openMailBody } from './mail-body.ts';
 import { HELD_DIGEST_TEMPLATE } from './mail-templates.ts';
 import { type StoredMessage, findOutboxMessage, listOutbox, listUndelivered } from './outbox.repository.ts';

@@ -1,5 +1,5 @@
 import { DAY, HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { purgeExpiredReferences } from '../support/support-reference.service.ts';
 import {
   deleteDeliveredMessages,

@@ -8,7 +8,7 @@ import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { openTotpSecret } from '../mfa/totp.ts';
 import { Keyring } from '../shared/keyring.ts';
-import { PolicyCache } from '../policies/engine/compile.ts';
+import { PolicyCache } from '../policy-engine/compile.ts';
 import { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { type AwsCredentials, awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';

@@ -1,4 +1,4 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { looksSealed } from '../shared/encryption.ts';
 import { type SealedKind, SEALED_COLUMNS, replaceSealed, sealedPage } from './reseal.repository.ts';
 

@@ -1,7 +1,7 @@
 import type { Principal } from '../accounts/principal.ts';
 import { mayUse } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox } from '../web/layout.ts';
 import { ACT_ON_MFA_HELP, MFA_ACCESS, suggestedDeviceName } from './mfa-access.ts';

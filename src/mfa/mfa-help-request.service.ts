@@ -11,7 +11,7 @@ import {
 } from '../recovery/help-request.repository.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { findUserById } from '../users/user.repository.ts';

@@ -9,7 +9,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listDevicesOf } from './mfa.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { createVirtualDevice, enableVirtualDevice } from './mfa.service.ts';
 import { codeAt, stepAt } from './totp.ts';
 

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Mail } from '../mail/mail-templates.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { html } from '../shared/html.ts';
 import { findUserById } from '../users/user.repository.ts';
 import { formatAccountId } from '../web/layout.ts';

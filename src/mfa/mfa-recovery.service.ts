@@ -6,7 +6,7 @@ import type { SessionRecord } from '../sessions/session.repository.ts';
 import { deleteSessionRow } from '../sessions/session.repository.ts';
 import { startSession } from '../sessions/session.service.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { hashSecret, matchesHash, newToken, parseToken } from '../shared/secrets.ts';

@@ -5,7 +5,7 @@ import { assertHashable } from '../passwords/password-check.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { findLoginProfile } from '../users/user.repository.ts';
 import { type MfaDevice, findDevice } from './mfa.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { deactivateDevice, verifyTotpCode } from './mfa.service.ts';
 
 /** How a person proves again that they are who the session says: the current password, or a code from another app. */

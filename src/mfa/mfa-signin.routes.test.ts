@@ -14,7 +14,7 @@ import { loadPrincipal } from '../accounts/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { findUserByName } from '../users/user.repository.ts';
 import { FREE_FAILURES } from './mfa-throttle.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { createVirtualDevice, enableVirtualDevice } from './mfa.service.ts';
 import { codeAt, stepAt } from './totp.ts';
 

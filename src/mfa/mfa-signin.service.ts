@@ -5,7 +5,7 @@ import type { SessionRecord } from '../sessions/session.repository.ts';
 import { deleteSessionRow, setRestriction } from '../sessions/session.repository.ts';
 import { type SessionRestriction, startSession } from '../sessions/session.service.ts';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { verifyTotpCode } from './mfa.service.ts';
 import { findDevice, findSignInStep, hasEnabledDevice, insertSignInStep } from './mfa.repository.ts';
 import { recordFailureReference } from '../support/support-reference.service.ts';

@@ -3,7 +3,7 @@ import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { actorOf } from '../accounts/principal.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findDeviceBySerial } from './mfa.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { verifyTotpCode } from './mfa.service.ts';
 
 /** AWS's answers for GetSessionToken's MFA check, word for word (two spaces included). */

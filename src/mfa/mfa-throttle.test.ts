@@ -6,7 +6,7 @@ import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findDevice, findThrottle } from './mfa.repository.ts';
 import { FREE_FAILURES, spendCodeTry } from './mfa-throttle.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { createVirtualDevice, enableVirtualDevice, verifyTotpCode } from './mfa.service.ts';
 import { createRecoveryCodes, spendRecoveryCode } from './recovery-codes.service.ts';
 import { codeAt, stepAt } from './totp.ts';

@@ -11,7 +11,7 @@ import { GatehouseError } from '../shared/errors.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
 import { FREE_FAILURES } from './mfa-throttle.ts';
 import { findDevice, findDeviceBySerial, listDevicesOf, listVirtualDevices } from './mfa.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import {
   MAX_DEVICES_PER_PRINCIPAL,
   createVirtualDevice,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { openStoredBody } from '../shared/encryption.ts';
 import { invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';

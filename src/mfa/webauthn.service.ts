@@ -15,7 +15,7 @@ import { MINUTE } from '../shared/clock.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { notifyMfaChange } from './mfa-mail.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { MAX_DEVICES_PER_PRINCIPAL, validateDeviceName } from './mfa.service.ts';
 import {
   type MfaDevice,

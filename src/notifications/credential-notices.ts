@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { rootPasswordChangedMail, userPasswordSetMail } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import { resolveHelpRequestsOfUser } from '../recovery/help-request.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 
 /**
  * Mail to an account's root email when credentials change, queued inside the change's

@@ -1,6 +1,6 @@
 import type { Principal } from '../accounts/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findLoginProfile } from '../users/user.repository.ts';
 import { type PasswordExpiry, passwordExpiry } from './password-expiry.ts';

@@ -1,6 +1,6 @@
 import { listGroupsOfUser, listGroups } from '../groups/group.repository.ts';
 import { groupArn } from '../groups/group.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { listUserTags } from '../user-tags/user-tag.repository.ts';
 import { listUsers } from '../users/user.repository.ts';
 import { userArn } from '../accounts/principal.ts';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { awsManagedCacheKey, findAwsManagedPolicy } from './aws-managed.ts';
-import type { PolicyCache } from './engine/compile.ts';
-import type { PolicyInput } from './engine/evaluate.ts';
+import type { PolicyCache } from '../policy-engine/compile.ts';
+import type { PolicyInput } from '../policy-engine/evaluate.ts';
 import { findDefaultDocuments } from './managed-policy.repository.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import type { Caller } from './authenticate.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { Service, XmlObject } from './xml.ts';

@@ -1,7 +1,7 @@
 import { findAccessKey } from '../access-keys/access-key.repository.ts';
 import { noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
 import { type Principal, loadPrincipal } from '../accounts/principal.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
 import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';

@@ -1,6 +1,6 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
 import { authorizeApiCall } from '../authz/api-authorization.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { sha256 } from '../shared/secrets.ts';
 import type { IncomingRequest } from '../sigv4/verify-signature.ts';

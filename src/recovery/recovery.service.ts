@@ -7,7 +7,7 @@ import { rememberPassword } from '../passwords/password-history.repository.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { type Finish, NOTHING_MORE } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
 import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
 import { consumeToken, deleteUnusedTokens, insertTokenForRootEmail } from './one-time-token.repository.ts';

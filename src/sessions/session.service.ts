@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import { type SessionRecord, deleteSessionRow, findSessionRow, findSessionWithPrincipal, insertSession, touchSession } from './session.repository.ts';
 

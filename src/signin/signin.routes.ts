@@ -7,7 +7,7 @@ import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { chooseUserTypePage, iamSignInPage, rootFailedPage, rootPasswordPage } from './signin.pages.ts';
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
-import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
 import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
 import { type GuardDecision, abandonSignIn, guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
 

@@ -2,7 +2,7 @@ import { updateRootPasswordHash } from '../accounts/account.repository.ts';
 import { type Principal, loadPrincipal } from '../accounts/principal.ts';
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { startSession } from '../sessions/session.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { updateLoginProfileHash } from '../users/user.repository.ts';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-rules.ts';
 import { blocklistViolation } from '../passwords/password-blocklist.ts';

@@ -3,7 +3,7 @@ import { newAccessKeyId, newSecretAccessKey, sealKeySecret } from '../access-key
 import { type Principal, actorOf } from '../accounts/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { DAY } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { hashSecret } from '../shared/secrets.ts';
 import { deleteExpiredSessionCredentials, insertSessionCredential } from './session-credential.repository.ts';
 

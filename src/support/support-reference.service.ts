@@ -2,7 +2,7 @@ import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.servic
 import type { Db } from '../db/database.ts';
 import { type Attempted, attemptKeysOf } from '../doctor/attempt-keys.ts';
 import { DAY } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { randomFrom } from '../shared/secrets.ts';
 import { deleteExpiredReferences, findReferencesInAccount, insertSupportReference } from './support-reference.repository.ts';

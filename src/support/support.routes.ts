@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
 import { passFormGate } from '../security-check/form-gate.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { readForm } from '../web/forms.ts';

@@ -8,7 +8,7 @@ import { Browser, createTestContext, type TestContext } from '../../test/support
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { TEST_REDIS_URL, redisAnswers } from '../../test/support/redis.ts';
-import { createGuard } from './guard.ts';
+import { createGuard } from '../guard/guard.ts';
 import { rootIdentifier } from './unlock.service.ts';
 
 async function wrongGuess(app: FastifyInstance, browser: Browser, csrf: string, email: string, i: number) {

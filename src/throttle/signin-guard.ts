@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../audit/audit.service.ts';
-import type { CheckProblem } from '../security-check/security-check.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { CheckProblem } from '../guard/security-check.ts';
+import type { Deps } from '../deps.ts';
 import { afterResponse } from '../recovery/after-response.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
 import { findAccountByRef } from '../accounts/account.repository.ts';
-import type { Reservation, RiskLevel, Subject } from './throttle.ts';
+import type { Reservation, RiskLevel, Subject } from '../guard/throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
 
 export type SignInIdentity = { kind: 'root'; email: string } | { kind: 'user'; accountRef: string; userName: string };

@@ -2,14 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../accounts/principal.ts';
 import { permission } from '../authz/console-access.ts';
 import { userInUrl } from '../authz/console-resources.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { getUser } from '../users/user.service.ts';
 import { signedInOf } from '../web/guard.ts';
 import { csrfField, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { networkOf } from './network.ts';
+import { networkOf } from '../guard/network.ts';
 import { recentSignInFailures } from './throttle.repository.ts';
 import { unlockUserByAdministrator, userIdentifier } from './unlock.service.ts';
 

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { recordRefusal } from '../support/support-reference.service.ts';
 import { DAY } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import { unlockMail } from './unlock-mail.ts';
 import { findRootUserByEmail } from '../accounts/account.repository.ts';

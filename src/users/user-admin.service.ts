@@ -2,7 +2,7 @@ import { noSuchUser, requireUserByName } from './user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath, validateUserName } from '../shared/validation.ts';
 import {

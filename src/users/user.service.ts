@@ -7,7 +7,7 @@ import { noteRootPasswordChanged, noteUserPasswordSet } from '../notifications/c
 import { assertHashable, checkNewPassword } from '../passwords/password-check.ts';
 import { forgetPasswords, rememberPassword } from '../passwords/password-history.repository.ts';
 import { clearRestriction, deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { assertBoundaryPolicy } from '../policies/permissions-boundary.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newUserId } from '../shared/ids.ts';

@@ -14,7 +14,7 @@ import { assertHashable } from '../passwords/password-check.ts';
 import { consumeToken, deleteUnusedTokens, insertToken } from '../recovery/one-time-token.repository.ts';
 import { findUsableToken, issueToken } from '../recovery/one-time-token.service.ts';
 import { HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
 import { markRootEmailVerified, updateRootEmail } from './email-verification.repository.ts';

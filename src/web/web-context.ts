@@ -6,7 +6,7 @@ import { consoleContext } from '../authz/console-authorization.ts';
 import { type AuthorizationContext, decideWithinOneRequest } from '../policies/authorization.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { checkSessionWithPrincipal, endSession } from '../sessions/session.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { hmac, randomBase32, safeEqual } from '../shared/secrets.ts';
 

@@ -4,7 +4,7 @@ import { configFrom, type Config } from '../../src/config/config.ts';
 import type { DialectName } from '../../src/db/database.ts';
 import { buildDeps } from '../../src/runtime.ts';
 import { FrozenClock } from '../../src/shared/clock.ts';
-import type { Deps } from '../../src/shared/deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { childDatabaseUrl, createTestDatabase, type TestDatabase } from './databases.ts';
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';

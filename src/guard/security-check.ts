@@ -5,8 +5,8 @@ import type { SecurityCheckSettings } from '../config/config.ts';
 import type { Clock } from '../shared/clock.ts';
 import { MINUTE } from '../shared/clock.ts';
 import type { Keyring } from '../shared/keyring.ts';
-import type { CounterStore } from '../throttle/counter-store.ts';
-import type { RiskLevel } from '../throttle/throttle.ts';
+import type { CounterStore } from './counter-store.ts';
+import type { RiskLevel } from './throttle.ts';
 
 /** How long a challenge may be solved and presented. */
 export const CHECK_LIFETIME_MS = 10 * MINUTE;

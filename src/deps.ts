@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { DialectName } from '../db/database.ts';
-import type { Database } from '../db/schema.ts';
-import type { PasswordHasher } from '../passwords/password-hasher.ts';
-import type { PolicyCache } from '../policies/engine/compile.ts';
-import type { SigningKeyCache } from '../sigv4/signing-key.ts';
-import type { Guard } from '../throttle/guard.ts';
-import type { Clock } from './clock.ts';
-import type { Keyring } from './keyring.ts';
+import type { DialectName } from './db/database.ts';
+import type { Database } from './db/schema.ts';
+import type { PasswordHasher } from './passwords/password-hasher.ts';
+import type { PolicyCache } from './policy-engine/compile.ts';
+import type { SigningKeyCache } from './sigv4/signing-key.ts';
+import type { Guard } from './guard/guard.ts';
+import type { Clock } from './shared/clock.ts';
+import type { Keyring } from './shared/keyring.ts';
 
 /**
  * What services need from the outside world, built once by `buildDeps` (`src/runtime.ts`) for

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { Metrics } from '../metrics/metrics.ts';
-import { SecurityCheck } from '../security-check/security-check.service.ts';
+import { SecurityCheck } from './security-check.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Keyring } from '../shared/keyring.ts';
 import type { CounterStore } from './counter-store.ts';
