@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import cookie from '@fastify/cookie';
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loadPrincipal } from '../src/accounts/principal.ts';
+import { loadPrincipal } from '../src/identities/principal.ts';
 import { consoleActivityNotices } from '../src/activity/console-notices.ts';
 import { consoleAbilities } from '../src/authz/console-abilities.ts';
 import { mfaNudge } from '../src/mfa/mfa-console.ts';

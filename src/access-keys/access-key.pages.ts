@@ -1,6 +1,6 @@
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox, csrfField, page, relativeTime } from '../web/layout.ts';
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import type { AccessKeyRecord } from './access-key.repository.ts';
 import { MAX_ACCESS_KEYS, type NewAccessKey } from './access-key.service.ts';
 

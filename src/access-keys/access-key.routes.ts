@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { type AccessInput, type ResourceOf, mayUse, param, permission } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
-import { requireUserByName } from '../users/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import type { SafeHtml } from '../shared/html.ts';

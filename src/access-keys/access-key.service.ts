@@ -1,4 +1,4 @@
-import { requireUserByName } from '../users/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import { randomBytes } from 'node:crypto';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';

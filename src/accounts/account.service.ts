@@ -15,7 +15,7 @@ import {
   findAccount,
   insertAccount,
   updateAlias,
-} from './account.repository.ts';
+} from '../identities/account.repository.ts';
 
 export interface NewAccount {
   email: string;

@@ -1,7 +1,7 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { browserOf } from '../doctor/diagnosis.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import { FLOW_LABELS, type ReferenceLookup } from '../support/support-reference.service.ts';
+import { FLOW_LABELS, type ReferenceLookup } from '../support-references/support-reference.service.ts';
 import { csrfField, page, relativeTime } from '../web/layout.ts';
 import { signInChart } from './activity-chart.ts';
 import type { AuditEventRow } from './activity.repository.ts';

@@ -1,11 +1,11 @@
-import { userArn } from '../accounts/principal.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { userArn } from '../identities/principal.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ownSession } from '../authz/console-access.ts';
 import { assertConsoleAllowed } from '../authz/console-authorization.ts';
 import { DAY } from '../shared/clock.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { requireSignIn, signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';

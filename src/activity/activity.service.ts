@@ -1,5 +1,5 @@
-import type { Principal } from '../accounts/principal.ts';
-import { actorOf } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';

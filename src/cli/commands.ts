@@ -1,6 +1,6 @@
 import { createAccessKey, resolveKeyOwner } from '../access-keys/access-key.service.ts';
 import { createAccount } from '../accounts/account.service.ts';
-import { findAccountByRef } from '../accounts/account.repository.ts';
+import { findAccountByRef } from '../identities/account.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { recordedPublicUrl } from '../instance-settings/public-url.service.ts';

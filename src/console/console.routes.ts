@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type AccessDecision, decideAccess, permission } from '../authz/console-access.ts';
 import { signedInPrincipal } from '../authz/console-resources.ts';
-import { ownPasswordRefusal } from '../password-policy/own-password-refusal.ts';
+import { ownPasswordRefusal } from '../policies/own-password-refusal.ts';
 import { type OwnPasswordStatus, getOwnPasswordStatus } from '../password-policy/password-policy.service.ts';
 import { describeRules } from '../passwords/password-rules.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -11,7 +11,8 @@ import { changeOwnPassword } from '../users/user.service.ts';
 import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn, signedInOf } from '../web/guard.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
 import { MFA_NOTICES, mfaCredentialsSection, mfaNudge } from '../mfa/mfa-console.ts';
 import { ownAccessKeysSection } from '../access-keys/access-key.routes.ts';

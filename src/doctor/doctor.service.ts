@@ -5,10 +5,10 @@ import { getUserPasswordExpiry } from '../password-policy/password-policy.servic
 import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { emailKey } from '../shared/validation.ts';
-import { findFailuresByKey } from '../support/support-reference.repository.ts';
+import { findFailuresByKey } from '../support-references/support-reference.repository.ts';
 import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
-import { identifierKeyOf, nameKeyOf } from './attempt-keys.ts';
-import { type AuditFact, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
+import { identifierKeyOf, nameKeyOf } from '../support-references/attempt-keys.ts';
+import { type AuditFact, type Audience, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
 import { diagnosisMail } from './doctor-mail.ts';
 import {
   type RootOwner,
@@ -32,9 +32,6 @@ export const REPLACED_HELD_REPORT = 'ReplacedHeldReport';
 export const DIAGNOSIS_WINDOW_MS = HOUR;
 /** How far back the record is read. */
 export const LOOKBACK_MS = 30 * DAY;
-
-/** Who receives the report. `administrators` means the root email plus a notice in the console. */
-export type Audience = 'owner' | 'administrators';
 
 /**
  * "Why can't I sign in?": reads the recorded attempts and credential history of the

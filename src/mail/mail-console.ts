@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';

@@ -1,4 +1,4 @@
-import { type Principal, actorOf, loadPrincipal, userArn } from '../accounts/principal.ts';
+import { type Principal, actorOf, loadPrincipal, userArn } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { publicLink } from '../mail/mail.service.ts';
 import {
@@ -14,7 +14,7 @@ import { HOUR } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { findUserById } from '../users/user.repository.ts';
+import { findUserById } from '../identities/user.repository.ts';
 import { mailRootAboutRecovery } from './mfa-mail.ts';
 import { MFA_REQUIRED } from './mfa-signin.service.ts';
 import { listDevicesOf } from './mfa.repository.ts';

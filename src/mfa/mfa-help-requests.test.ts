@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPrincipal } from '../accounts/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { listOutbox } from '../mail/outbox.repository.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';

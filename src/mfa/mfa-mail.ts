@@ -1,13 +1,13 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { Mail } from '../mail/mail-templates.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import type { Deps } from '../deps.ts';
 import { html } from '../shared/html.ts';
-import { findUserById } from '../users/user.repository.ts';
-import { formatAccountId } from '../web/layout.ts';
+import { findUserById } from '../identities/user.repository.ts';
+import { formatAccountId } from '../shared/validation.ts';
 
 /** What changed about a principal's second factors, for the notice sent to its owner. */
 export type MfaNotice =

@@ -1,4 +1,4 @@
-import { type Principal, actorOf } from '../accounts/principal.ts';
+import { type Principal, actorOf } from '../identities/principal.ts';
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { publicLink } from '../mail/mail.service.ts';
@@ -10,7 +10,7 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { hashSecret, matchesHash, newToken, parseToken } from '../shared/secrets.ts';
-import { recordFailureReference, recordRefusal } from '../support/support-reference.service.ts';
+import { recordFailureReference, recordRefusal } from '../support-references/support-reference.service.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { MFA_REQUIRED, holdForMfa } from './mfa-signin.service.ts';
 import { mailRootAboutRecovery } from './mfa-mail.ts';

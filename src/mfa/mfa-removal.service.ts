@@ -1,9 +1,9 @@
-import { findRootUser } from '../accounts/account.repository.ts';
-import type { Principal } from '../accounts/principal.ts';
+import { findRootUser } from '../identities/account.repository.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { assertHashable } from '../passwords/password-check.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
-import { findLoginProfile } from '../users/user.repository.ts';
+import { findLoginProfile } from '../identities/user.repository.ts';
 import { type MfaDevice, findDevice } from './mfa.repository.ts';
 import type { Deps } from '../deps.ts';
 import { deactivateDevice, verifyTotpCode } from './mfa.service.ts';

@@ -8,11 +8,11 @@ import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/
 import { MANAGE_OWN_CREDENTIALS, setUserPolicy } from '../../test/support/console.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { MINUTE } from '../shared/clock.ts';
-import { loadPrincipal } from '../accounts/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { FREE_FAILURES } from './mfa-throttle.ts';
 import type { Deps } from '../deps.ts';
 import { createVirtualDevice, enableVirtualDevice } from './mfa.service.ts';

@@ -1,4 +1,4 @@
-import { type Principal, actorOf } from '../accounts/principal.ts';
+import { type Principal, actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
@@ -8,7 +8,7 @@ import { MINUTE } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { verifyTotpCode } from './mfa.service.ts';
 import { findDevice, findSignInStep, hasEnabledDevice, insertSignInStep } from './mfa.repository.ts';
-import { recordFailureReference } from '../support/support-reference.service.ts';
+import { recordFailureReference } from '../support-references/support-reference.service.ts';
 import { spendRecoveryCode } from './recovery-codes.service.ts';
 import { verifyAssertion } from './webauthn.service.ts';
 

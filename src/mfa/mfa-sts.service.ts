@@ -1,6 +1,6 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findDeviceBySerial } from './mfa.repository.ts';
 import type { Deps } from '../deps.ts';

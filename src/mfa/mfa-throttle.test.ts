@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorOf, loadPrincipal, type Principal } from '../accounts/principal.ts';
+import { actorOf, loadPrincipal, type Principal } from '../identities/principal.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';

@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { FEW_RECOVERY_CODES } from './recovery-codes.service.ts';

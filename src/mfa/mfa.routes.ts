@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { actorOf, principalFrom } from '../accounts/principal.ts';
+import { actorOf, principalFrom } from '../identities/principal.ts';
 import { setMfaAt } from '../sessions/session.repository.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { getUser } from '../users/user.service.ts';

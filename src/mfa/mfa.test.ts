@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPrincipal, type Principal } from '../accounts/principal.ts';
-import { actorOf } from '../accounts/principal.ts';
+import { loadPrincipal, type Principal } from '../identities/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';

@@ -8,7 +8,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { MINUTE } from '../shared/clock.ts';

@@ -1,4 +1,4 @@
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import type { Actor, RequestMeta } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { rootPasswordChangedMail, userPasswordSetMail } from '../mail/mail-templates.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { mayUse, permission } from '../authz/console-access.ts';
 import { wholeAccount } from '../authz/console-resources.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';

@@ -1,8 +1,8 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findLoginProfile } from '../users/user.repository.ts';
+import { findLoginProfile } from '../identities/user.repository.ts';
 import { type PasswordExpiry, passwordExpiry } from './password-expiry.ts';
 import {
   type PasswordPolicyRecord,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../groups/group.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';

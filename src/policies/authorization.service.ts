@@ -1,6 +1,6 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import type { Db } from '../db/database.ts';
-import { listGroupsOfUser } from '../groups/group.repository.ts';
+import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';

@@ -3,7 +3,7 @@ import { type Db, isUniqueViolation } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
-import { boundaryUsageCounts } from '../users/user.repository.ts';
+import { boundaryUsageCounts } from '../identities/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn, unchangeableAwsPolicy } from './aws-managed.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';

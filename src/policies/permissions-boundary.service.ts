@@ -1,10 +1,10 @@
-import { requireUserByName } from '../users/user-lookup.ts';
-import type { Principal } from '../accounts/principal.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { setPermissionsBoundary } from '../users/user.repository.ts';
+import { setPermissionsBoundary } from '../identities/user.repository.ts';
 import type { PolicyCache } from '../policy-engine/compile.ts';
 import type { PolicyInput } from '../policy-engine/evaluate.ts';
 import { managedPolicyInputs } from './managed-policy-inputs.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { userArn } from '../accounts/principal.ts';
+import { userArn } from '../identities/principal.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { listUsers } from '../users/user.repository.ts';
+import { listUsers } from '../identities/user.repository.ts';
 import { requireSignIn } from '../web/guard.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { assertConsoleAllowed } from '../authz/console-authorization.ts';

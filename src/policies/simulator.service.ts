@@ -1,8 +1,8 @@
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { expandActionPattern } from './action-catalog.ts';
 import { accountOfArn, contextOf, loadBasis, principalContext } from './authorization.service.ts';
 import { compilePolicy } from '../policy-engine/compile.ts';

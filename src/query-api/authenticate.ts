@@ -1,6 +1,6 @@
 import { findAccessKey } from '../access-keys/access-key.repository.ts';
 import { noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf, userArn } from '../accounts/principal.ts';
+import { actorOf, userArn } from '../identities/principal.ts';
 import { type ResourceOf, param, permission } from '../authz/console-access.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';

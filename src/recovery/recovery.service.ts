@@ -1,4 +1,4 @@
-import { findAccount, findRootUser, updateRootPasswordHash } from '../accounts/account.repository.ts';
+import { findAccount, findRootUser, markRootEmailVerified, updateRootPasswordHash } from '../identities/account.repository.ts';
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { rootPasswordChangedMail, passwordResetMail, accountsForEmailMail, type AccountListing } from '../mail/mail-templates.ts';
 import { enqueueMail, enqueueMailIfRootEmail, publicLink } from '../mail/mail.service.ts';
@@ -9,9 +9,8 @@ import { MINUTE } from '../shared/clock.ts';
 import { type Finish, NOTHING_MORE } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
-import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
 import { consumeToken, deleteUnusedTokens, insertTokenForRootEmail } from './one-time-token.repository.ts';
-import { recordRefusal } from '../support/support-reference.service.ts';
+import { recordRefusal } from '../support-references/support-reference.service.ts';
 import { type Presented, findUsableToken, inspectToken, issueToken } from './one-time-token.service.ts';
 import { findRecoveryTarget } from './recovery.repository.ts';
 

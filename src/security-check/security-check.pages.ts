@@ -1,5 +1,6 @@
 import { type SafeHtml, html } from '../shared/html.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import type { RiskLevel } from '../guard/throttle.ts';
 import { CHECK_MESSAGES, type CheckProblem } from '../guard/security-check.ts';
 

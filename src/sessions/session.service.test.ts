@@ -8,7 +8,7 @@ import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixture
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findSessionRow } from './session.repository.ts';
 import { type NewSession, checkSession, checkSessionWithPrincipal, endSession, startSession } from './session.service.ts';
-import { loadPrincipal } from '../accounts/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createVirtualDevice } from '../mfa/mfa.service.ts';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newAccessKeyId, newSecretAccessKey, sealKeySecret } from '../access-keys/access-key.service.ts';
-import { type Principal, actorOf } from '../accounts/principal.ts';
+import { type Principal, actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';

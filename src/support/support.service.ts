@@ -1,4 +1,4 @@
-import { findAccountByRef } from '../accounts/account.repository.ts';
+import { findAccountByRef } from '../identities/account.repository.ts';
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Mail } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';

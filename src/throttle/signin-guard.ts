@@ -4,7 +4,7 @@ import type { CheckProblem } from '../guard/security-check.ts';
 import type { Deps } from '../deps.ts';
 import { afterResponse } from '../recovery/after-response.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
-import { findAccountByRef } from '../accounts/account.repository.ts';
+import { findAccountByRef } from '../identities/account.repository.ts';
 import type { Reservation, RiskLevel, Subject } from '../guard/throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
 

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateRootPasswordHash } from '../accounts/account.repository.ts';
+import { updateRootPasswordHash } from '../identities/account.repository.ts';
 import { linksIn } from '../mail/outbox.format.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
 import { settleAfterResponse } from '../recovery/after-response.ts';
@@ -9,7 +9,7 @@ import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type Tes
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
 import { mintUnlockLink, rootIdentifier } from './unlock.service.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { permission } from '../authz/console-access.ts';
 import { userInUrl } from '../authz/console-resources.ts';
 import type { Deps } from '../deps.ts';

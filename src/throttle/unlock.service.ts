@@ -1,12 +1,12 @@
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
-import { recordRefusal } from '../support/support-reference.service.ts';
+import { recordRefusal } from '../support-references/support-reference.service.ts';
 import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import { unlockMail } from './unlock-mail.ts';
-import { findRootUserByEmail } from '../accounts/account.repository.ts';
+import { findRootUserByEmail } from '../identities/account.repository.ts';
 import { findUnlock, insertUnlock, spendUnlock } from './throttle.repository.ts';
 
 /** How long an emailed unlock link works. */

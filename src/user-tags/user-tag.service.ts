@@ -1,4 +1,4 @@
-import { noSuchUser, requireUserByName } from '../users/user-lookup.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';

@@ -1,4 +1,4 @@
-import { noSuchUser, requireUserByName } from './user-lookup.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
@@ -13,7 +13,7 @@ import {
   findUserByName,
   setPasswordResetRequired,
   updateUserNameAndPath,
-} from './user.repository.ts';
+} from '../identities/user.repository.ts';
 
 /** Administrator operations on a user beyond create/delete/password, shared by the IAM API and the console. */
 

@@ -1,6 +1,6 @@
-import { noSuchUser, requireUserByName } from './user-lookup.ts';
-import { findAccount, findRootUser, updateRootPasswordHash } from '../accounts/account.repository.ts';
-import type { Principal } from '../accounts/principal.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { findAccount, findRootUser, updateRootPasswordHash } from '../identities/account.repository.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { noteRootPasswordChanged, noteUserPasswordSet } from '../notifications/credential-notices.ts';
@@ -14,7 +14,7 @@ import { newUserId } from '../shared/ids.ts';
 import { validatePath, validateUserName } from '../shared/validation.ts';
 import { countAccessKeysOf, deleteCredentialsOfPrincipal } from '../access-keys/access-key.repository.ts';
 import { countDevicesOf, releaseDevicesOf } from '../mfa/mfa.repository.ts';
-import { listGroupsOfUser } from '../groups/group.repository.ts';
+import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.repository.ts';
 import { deleteInlinePoliciesOf, listInlinePolicies } from '../policies/inline-policy.repository.ts';
 import { type Tag, applyUserTags } from '../user-tags/user-tag.service.ts';
@@ -26,7 +26,7 @@ import {
   findUserByName,
   insertUser,
   upsertLoginProfile,
-} from './user.repository.ts';
+} from '../identities/user.repository.ts';
 
 export interface NewUser {
   name: string;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { adminUserAccessKeysSection } from '../access-keys/access-key.routes.ts';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { type AccessInput, formText, mayUse, permission } from '../authz/console-access.ts';
 import { newUserInForm, userInUrl, wholeAccount } from '../authz/console-resources.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
@@ -18,7 +18,7 @@ import { MFA_NOTICES, adminUserMfaSection, mfaHelpRequestsSection } from '../mfa
 import { ADMIN_DEACTIVATE_MFA } from '../mfa/mfa-access.ts';
 import { UNLOCK_NOTICE, UNLOCK_SIGN_IN, adminUserSignInSection } from '../throttle/throttle-console.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { findLoginProfile, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
+import { findLoginProfile, listUsers, userIdsWithLoginProfile } from '../identities/user.repository.ts';
 import { createUser, deleteUser, getUser, setUserPassword } from './user.service.ts';
 
 const NOTICES: Record<string, string> = {

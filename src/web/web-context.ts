@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type ConsoleAbilities, NO_ABILITIES } from '../authz/console-abilities.ts';
 import { consoleContext } from '../authz/console-authorization.ts';
 import { type AuthorizationContext, decideWithinOneRequest } from '../policies/authorization.service.ts';

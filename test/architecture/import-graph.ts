@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, posix, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * The layers of `src`, bottom to top. A file imports files of its own layer or below, never above:
@@ -31,27 +31,44 @@ export function folderOf(file: string): string {
   return file.split('/')[0]!;
 }
 
-/** Import edges between files, by path relative to `src` (posix), each with the modules it names outside `src`. */
+/** Import edges between files, by path relative to `src` (posix), and the packages each file names. */
 export interface ImportGraph {
   files: string[];
+  /** Every file each file imports, type-only imports included. */
   imports: Map<string, string[]>;
+  /** The files each file imports a value from (not only types). */
+  valueImports: Map<string, string[]>;
   packages: Map<string, string[]>;
 }
 
-const SPECIFIERS = [
-  // import … from '…', import type … from '…', export … from '…' (over several lines too)
-  /^\s*(?:import|export)\s[^;'"]*?\sfrom\s*['"]([^'"]+)['"]/gm,
-  // import '…' (for its effects)
-  /^\s*import\s*['"]([^'"]+)['"]/gm,
-  // import('…')
-  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+/** `import … from '…'`, `import type …`, `export … from '…'`, over several lines too; `import '…'`; `import('…')`. */
+const STATEMENTS = [
+  /^\s*(import|export)\s([^;'"]*?)\sfrom\s*['"]([^'"]+)['"]/gm,
+  /^\s*(import)()\s*['"]([^'"]+)['"]/gm,
+  /\b(import)()\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
 
+export interface ModuleReference {
+  specifier: string;
+  /** Names types only (`import type`, or every name marked `type`): gone once compiled, but still a dependency. */
+  typeOnly: boolean;
+}
+
 /** Every module `source` names in an import or re-export, type-only ones included. */
-export function specifiersOf(source: string): string[] {
-  const found = new Set<string>();
-  for (const pattern of SPECIFIERS) for (const m of source.matchAll(pattern)) found.add(m[1]!);
-  return [...found];
+export function referencesIn(source: string): ModuleReference[] {
+  const found = new Map<string, boolean>();
+  for (const pattern of STATEMENTS) {
+    for (const m of source.matchAll(pattern)) {
+      const clause = m[2]!.trim();
+      const named = /^\{([^}]*)\}$/.exec(clause);
+      const typeOnly =
+        clause.startsWith('type ') ||
+        (named !== null && named[1]!.split(',').map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith('type ')));
+      // A module named both ways is a value dependency.
+      found.set(m[3]!, (found.get(m[3]!) ?? true) && typeOnly);
+    }
+  }
+  return [...found].map(([specifier, typeOnly]) => ({ specifier, typeOnly }));
 }
 
 /** The import graph of every `.ts` file under `root` that is not a test. */
@@ -66,23 +83,27 @@ export function readImportGraph(root: string): ImportGraph {
   })(root);
   files.sort();
   const imports = new Map<string, string[]>();
+  const valueImports = new Map<string, string[]>();
   const packages = new Map<string, string[]>();
   for (const file of files) {
     const local: string[] = [];
+    const values: string[] = [];
     const outside: string[] = [];
-    for (const spec of specifiersOf(readFileSync(join(root, file), 'utf8'))) {
-      if (!spec.startsWith('.')) {
-        outside.push(spec);
+    for (const { specifier, typeOnly } of referencesIn(readFileSync(join(root, file), 'utf8'))) {
+      if (!specifier.startsWith('.')) {
+        outside.push(specifier);
         continue;
       }
-      const target = relative(root, resolve(dirname(join(root, file)), spec)).split('\\').join('/');
-      if (!existsSync(join(root, target))) throw new Error(`${file} imports ${spec}, which does not exist`);
+      const target = relative(root, resolve(dirname(join(root, file)), specifier)).split('\\').join('/');
+      if (!existsSync(join(root, target))) throw new Error(`${file} imports ${specifier}, which does not exist`);
       local.push(target);
+      if (!typeOnly) values.push(target);
     }
     imports.set(file, local);
+    valueImports.set(file, values);
     packages.set(file, outside);
   }
-  return { files, imports, packages };
+  return { files, imports, valueImports, packages };
 }
 
 /** Groups of files that import each other in a circle (strongly connected components of more than one file, or a file importing itself). */
@@ -148,8 +169,8 @@ export function foldersBothWays(imports: ReadonlyMap<string, readonly string[]>)
   return found.sort();
 }
 
-/** Route and page files that reach a repository instead of calling a service. */
-export function pagesReadingRepositories(imports: ReadonlyMap<string, readonly string[]>): string[] {
+/** Route and page files that call a repository instead of a service (record types may be named). */
+export function pagesCallingRepositories(imports: ReadonlyMap<string, readonly string[]>): string[] {
   const found: string[] = [];
   for (const [from, targets] of imports) {
     if (layerOf(from) !== 'pages') continue;
@@ -179,4 +200,3 @@ export function domainUsingFastify(packages: ReadonlyMap<string, readonly string
 }
 
 export const SRC = resolve(import.meta.dirname, '../../src');
-export { posix };

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadPrincipal } from '../../src/accounts/principal.ts';
+import { loadPrincipal } from '../../src/identities/principal.ts';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';

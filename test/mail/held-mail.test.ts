@@ -1,7 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadPrincipal } from '../../src/accounts/principal.ts';
-import { actorOf } from '../../src/accounts/principal.ts';
+import { loadPrincipal } from '../../src/identities/principal.ts';
+import { actorOf } from '../../src/identities/principal.ts';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { openDatabase } from '../../src/db/database.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { loadPrincipal } from '../../src/accounts/principal.ts';
+import { loadPrincipal } from '../../src/identities/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { createVirtualDevice, enableVirtualDevice } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';

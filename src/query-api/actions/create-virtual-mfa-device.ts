@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { createVirtualDevice, virtualSerial } from '../../mfa/mfa.service.ts';
 import { otpauthUri, qrCodePng } from '../../mfa/totp.ts';
 import { defineAction } from '../action.ts';

@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { deleteVirtualDevice } from '../../mfa/mfa.service.ts';
 import { defineAction } from '../action.ts';
 import { str } from '../params.ts';

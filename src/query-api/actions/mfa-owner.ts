@@ -1,5 +1,5 @@
-import { type Principal, loadPrincipal } from '../../accounts/principal.ts';
-import { noSuchUser, requireUserByName } from '../../users/user-lookup.ts';
+import { type Principal, loadPrincipal } from '../../identities/principal.ts';
+import { noSuchUser, requireUserByName } from '../../identities/user-lookup.ts';
 import type { ActionContext } from '../action.ts';
 
 /** Whose MFA devices an Action works on: the named IAM user, else the caller itself (the root user included). */

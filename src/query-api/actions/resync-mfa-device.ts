@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { resyncVirtualDevice } from '../../mfa/mfa.service.ts';
 import { defineAction } from '../action.ts';
 import { P, str } from '../params.ts';

@@ -1,6 +1,6 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import { type Attempted, attemptKeysOf } from '../doctor/attempt-keys.ts';
+import { type Attempted, attemptKeysOf } from './attempt-keys.ts';
 import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
