@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import type { Deps } from '../deps.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { settleAfterResponse } from '../web/after-response.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';

@@ -1,6 +1,6 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
-import type { Caller } from './authenticate.ts';
+import type { Caller } from '../authz/api-caller.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { Service, XmlObject } from './xml.ts';
 

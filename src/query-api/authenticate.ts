@@ -1,27 +1,14 @@
 import { findAccessKey } from '../access-keys/access-key.repository.ts';
 import { noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
-import { type Principal, loadPrincipal } from '../identities/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
 import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';
 import { type IncomingRequest, SIGNATURE_MISMATCH_MESSAGE, prepareSignature, signatureMatches } from '../sigv4/verify-signature.ts';
+import type { Caller } from '../authz/api-caller.ts';
 import { findSessionCredential } from '../sts/session-credential.repository.ts';
 import type { Service } from './xml.ts';
-
-/** Who signed a Query API request, and with what. */
-export interface Caller {
-  principal: Principal;
-  accessKeyId: string;
-  /** Long-term access key (AKIA…) or temporary credentials from GetSessionToken (ASIA…). */
-  credentialType: 'access-key' | 'session';
-  /** The long-term key behind the credentials (itself, for an access key). */
-  sourceKeyId: string;
-  region: string;
-  service: Service;
-  /** When MFA was proved for these credentials (GetSessionToken with a TokenCode); null otherwise. For aws:MultiFactorAuthPresent/Age. */
-  mfaAt?: string | null;
-}
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 

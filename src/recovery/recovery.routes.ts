@@ -5,7 +5,7 @@ import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { normaliseEmail } from '../shared/validation.ts';
 import { CHECK_FIELD } from '../guard/security-check.ts';
-import { passFormGate } from '../security-check/form-gate.ts';
+import { passFormGate } from '../web/form-gate.ts';
 import { enqueueJob } from '../jobs/job.service.ts';
 import { validateHelpRequest } from './help-request.service.ts';
 import {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateRootPasswordHash } from '../identities/account.repository.ts';
 import { linksIn } from '../mail/outbox.format.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { settleAfterResponse } from '../web/after-response.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
 import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { GatehouseError, invalid } from '../shared/errors.ts';
-import type { WebContext } from '../web/web-context.ts';
+import type { WebContext } from './web-context.ts';
 import type { RiskLevel } from '../guard/throttle.ts';
 import { CHECK_MESSAGES } from '../guard/security-check.ts';
 
