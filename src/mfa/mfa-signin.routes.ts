@@ -8,7 +8,8 @@ import {
   mfaStepOpen,
 } from './mfa-signin.service.ts';
 import { chooseFactorPage, recoveryCodeStepPage, securityKeyStepPage, totpStepPage } from './mfa-signin.pages.ts';
-import { type MfaDevice, listDevicesOf } from './mfa.repository.ts';
+import type { MfaDevice } from './mfa.repository.ts';
+import { listMfaDevices } from './mfa.service.ts';
 import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { authenticationOptions } from './webauthn.service.ts';
 
@@ -41,7 +42,7 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebC
 
   /** `failure` is the support reference of a refused code or key; the page shows it beside the one failure message. */
   async function render(who: SignedIn, request: FastifyRequest, reply: FastifyReply, choice: string | undefined, failure?: string) {
-    const devices = await listDevicesOf(deps.db, who.principal.id);
+    const devices = await listMfaDevices(deps, who.principal.id);
     const codes = await recoveryCodeStatus(deps.db, who.principal.id);
     const several = devices.length + (codes.unused > 0 ? 1 : 0) > 1;
     const csrf = web.csrfToken(request, reply);
@@ -81,7 +82,7 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebC
     const who = await waiting(request, reply);
     if (!who) return reply;
     const form = readForm(request, { credential: { max: 16_384 } });
-    const keys = (await listDevicesOf(deps.db, who.principal.id)).filter((d) => d.kind === 'webauthn');
+    const keys = (await listMfaDevices(deps, who.principal.id)).filter((d) => d.kind === 'webauthn');
     return finish(who, request, reply, { method: 'webauthn', credential: form.credential }, keys[0]?.id ?? '');
   });
 

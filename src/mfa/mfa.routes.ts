@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { actorOf, principalFrom } from '../identities/principal.ts';
-import { setMfaAt } from '../sessions/session.repository.ts';
+import { noteMfaProved } from '../sessions/session.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { getUser } from '../users/user.service.ts';
 import { readForm } from '../web/forms.ts';
@@ -9,9 +9,8 @@ import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { addSecurityKeyPage, enrolAuthenticatorPage, recoveryCodesPage, removeDevicePage, resyncPage } from './mfa.pages.ts';
-import { findDevice, listDevicesOf } from './mfa.repository.ts';
 import { removeOwnDevice } from './mfa-removal.service.ts';
-import { createVirtualDevice, deactivateDevice, enableVirtualDevice, resyncVirtualDevice } from './mfa.service.ts';
+import { createVirtualDevice, deactivateDevice, enableVirtualDevice, findMfaDevice, listMfaDevices, resyncVirtualDevice } from './mfa.service.ts';
 import { ADMIN_DEACTIVATE_MFA, MFA_ACCESS } from './mfa-access.ts';
 import { createRecoveryCodes } from './recovery-codes.service.ts';
 import { openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
@@ -36,7 +35,7 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
   app.get('/static/mfa-webauthn.js', async (_request, reply) => script(reply, PAGE_SCRIPT));
 
   async function enrolmentPage(who: SignedIn, csrf: string, deviceId: string, error?: string): Promise<string> {
-    const device = await findDevice(deps.db, who.principal.accountId, deviceId);
+    const device = await findMfaDevice(deps, who.principal.accountId, deviceId);
     if (!device || device.pendingFor !== who.principal.id || device.enabledAt || !device.totpSecretSealed) {
       throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
     }
@@ -63,7 +62,7 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
   app.post('/console/mfa/authenticator/enable', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
     const who = signedInOf(request);
     const form = readForm(request, { device: { max: 64 }, code1: { max: 16 }, code2: { max: 16 } });
-    const device = await findDevice(deps.db, who.principal.accountId, form.device);
+    const device = await findMfaDevice(deps, who.principal.accountId, form.device);
     if (!device || device.pendingFor !== who.principal.id) {
       throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
     }
@@ -80,7 +79,7 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
       throw error;
     }
     // Enrolling proved possession of the device: this session counts as MFA-authenticated.
-    await setMfaAt(deps.db, who.session.id, deps.clock.now().toISOString());
+    await noteMfaProved(deps, who.session.id);
     return reply.redirect('/console/security-credentials?done=mfa-added', 303);
   });
 
@@ -102,12 +101,12 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
       }
       throw error;
     }
-    await setMfaAt(deps.db, who.session.id, deps.clock.now().toISOString());
+    await noteMfaProved(deps, who.session.id);
     return reply.redirect('/console/security-credentials?done=mfa-added', 303);
   });
 
   async function removalPage(who: SignedIn, csrf: string, id: string, error?: string): Promise<string> {
-    const devices = await listDevicesOf(deps.db, who.principal.id);
+    const devices = await listMfaDevices(deps, who.principal.id);
     const device = devices.find((d) => d.id === id && d.enabledAt);
     if (!device) throw new GatehouseError('NoSuchEntity', 'There is no such device among your MFA devices.');
     const otherApps = devices.filter((d) => d.id !== id && d.kind === 'totp' && d.enabledAt);
@@ -138,7 +137,7 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
   });
 
   async function ownTotpDevice(who: SignedIn, id: string) {
-    const device = await findDevice(deps.db, who.principal.accountId, id);
+    const device = await findMfaDevice(deps, who.principal.accountId, id);
     if (!device || device.principalId !== who.principal.id || device.kind !== 'totp' || !device.enabledAt) {
       throw new GatehouseError('NoSuchEntity', 'There is no such authenticator app among your MFA devices.');
     }

@@ -17,6 +17,7 @@ import {
   enableDevice,
   findDevice,
   findDeviceBySerial,
+  listDevicesOf,
   hasEnabledDevice,
   insertDevice,
   setTotpSync,
@@ -49,6 +50,16 @@ export function validateDeviceName(field: string, value: string): string {
 /** `arn:aws:iam::<account>:mfa/<path without its leading slash><name>`. */
 export function virtualSerial(accountId: string, path: string, name: string): string {
   return `arn:aws:iam::${accountId}:mfa${path}${name}`;
+}
+
+/** The device with this ID in the account, or null. */
+export async function findMfaDevice(deps: Deps, accountId: string, id: string): Promise<MfaDevice | null> {
+  return findDevice(deps.db, accountId, id);
+}
+
+/** A principal's MFA devices, enabled or not. */
+export async function listMfaDevices(deps: Deps, principalId: string): Promise<MfaDevice[]> {
+  return listDevicesOf(deps.db, principalId);
 }
 
 export function deviceTypeLabel(device: Pick<MfaDevice, 'kind'>): string {

@@ -57,6 +57,12 @@ export async function getPasswordPolicy(deps: Deps, accountId: string): Promise<
   return record ? toPolicy(record) : null;
 }
 
+/** The account's policy (null: none) and when it was last changed, for its console page. */
+export async function getPasswordPolicyWithDate(deps: Deps, accountId: string): Promise<{ policy: PasswordPolicy | null; updatedAt: string | null }> {
+  const record = await findPasswordPolicy(deps.db, accountId);
+  return { policy: record ? toPolicy(record) : null, updatedAt: record?.updatedAt ?? null };
+}
+
 /**
  * The policy as GetAccountPasswordPolicy shows it: IAM includes HardExpiry only when the
  * update that wrote the policy gave it (true or false), so this says whether it did.

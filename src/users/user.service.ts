@@ -25,6 +25,7 @@ import {
   findLoginProfile,
   findUserByName,
   insertUser,
+  listUsers,
   upsertLoginProfile,
 } from '../identities/user.repository.ts';
 
@@ -113,6 +114,16 @@ function alreadyExists(name: string): GatehouseError {
 export async function getUser(deps: Deps, accountId: string, name: string): Promise<UserRecord> {
   const user = await requireUserByName(deps.db, accountId, name);
   return user;
+}
+
+/** The user named `name` in the account, or null (for pages that name a user who may not exist). */
+export async function findUser(deps: Deps, accountId: string, name: string): Promise<UserRecord | null> {
+  return findUserByName(deps.db, accountId, name);
+}
+
+/** The account's IAM users. */
+export async function listUsersOf(deps: Deps, accountId: string): Promise<UserRecord[]> {
+  return listUsers(deps.db, accountId);
 }
 
 /**
