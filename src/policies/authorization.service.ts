@@ -1,5 +1,4 @@
 import type { Principal } from '../identities/principal.ts';
-import type { Db } from '../db/database.ts';
 import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import type { Deps } from '../deps.ts';

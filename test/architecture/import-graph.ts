@@ -39,6 +39,7 @@ export interface ImportGraph {
   /** The files each file imports a value from (not only types). */
   valueImports: Map<string, string[]>;
   packages: Map<string, string[]>;
+  sources: Map<string, string>;
 }
 
 /** `import … from '…'`, `import type …`, `export … from '…'`, over several lines too; `import '…'`; `import('…')`. */
@@ -85,11 +86,14 @@ export function readImportGraph(root: string): ImportGraph {
   const imports = new Map<string, string[]>();
   const valueImports = new Map<string, string[]>();
   const packages = new Map<string, string[]>();
+  const sources = new Map<string, string>();
   for (const file of files) {
     const local: string[] = [];
     const values: string[] = [];
     const outside: string[] = [];
-    for (const { specifier, typeOnly } of referencesIn(readFileSync(join(root, file), 'utf8'))) {
+    const source = readFileSync(join(root, file), 'utf8');
+    sources.set(file, source);
+    for (const { specifier, typeOnly } of referencesIn(source)) {
       if (!specifier.startsWith('.')) {
         outside.push(specifier);
         continue;
@@ -103,7 +107,7 @@ export function readImportGraph(root: string): ImportGraph {
     valueImports.set(file, values);
     packages.set(file, outside);
   }
-  return { files, imports, valueImports, packages };
+  return { files, imports, valueImports, packages, sources };
 }
 
 /** Groups of files that import each other in a circle (strongly connected components of more than one file, or a file importing itself). */
@@ -185,6 +189,25 @@ export function routesImportedOutsideApp(imports: ReadonlyMap<string, readonly s
   for (const [from, targets] of imports) {
     if (from === 'app.ts') continue;
     for (const to of targets) if (to.endsWith('.routes.ts')) found.push(`${from} -> ${to}`);
+  }
+  return found;
+}
+
+/** Imports of `app.ts` by anything but the command line, which builds the app to serve it. */
+export function appImportedOutsideCli(imports: ReadonlyMap<string, readonly string[]>): string[] {
+  const found: string[] = [];
+  for (const [from, targets] of imports) {
+    if (from.startsWith('cli/')) continue;
+    if (targets.includes('app.ts')) found.push(`${from} -> app.ts`);
+  }
+  return found;
+}
+
+/** Casts that reach a dependency (`x as Deps`, `deps as …`): every file gets `Deps` whole, from its caller. */
+export function dependencyCasts(sources: ReadonlyMap<string, string>): string[] {
+  const found: string[] = [];
+  for (const [file, source] of sources) {
+    for (const m of source.matchAll(/\bas\s+(?:unknown\s+as\s+)?\w*Deps\b|\bdeps\s+as\s+\w+/g)) found.push(`${file}: ${m[0]}`);
   }
   return found;
 }
