@@ -9,10 +9,10 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { AWS_MANAGED_POLICIES } from '../src/policies/aws-managed.ts';
-import { compilePolicy } from '../src/policies/engine/compile.ts';
-import { prepareContext } from '../src/policies/engine/context.ts';
-import { parsePolicyDocument } from '../src/policies/engine/document.ts';
-import { type PolicyInput, evaluatePolicies } from '../src/policies/engine/evaluate.ts';
+import { compilePolicy } from '../src/policy-engine/compile.ts';
+import { prepareContext } from '../src/policy-engine/context.ts';
+import { parsePolicyDocument } from '../src/policy-engine/document.ts';
+import { type PolicyInput, evaluatePolicies } from '../src/policy-engine/evaluate.ts';
 
 export interface PolicyBenchResult {
   decisionsPerSecond: number;

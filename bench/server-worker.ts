@@ -1,7 +1,7 @@
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createRuntime } from '../src/runtime.ts';
-import { Throttle } from '../src/throttle/throttle.ts';
+import { Throttle } from '../src/guard/throttle.ts';
 import { Probe } from './probe.ts';
 import type { ServerWorkerMessage } from './server-protocol.ts';
 

@@ -14,7 +14,7 @@ import { migrateOrThrow } from '../src/db/migrate.ts';
 import { aggregateWorkerMetrics } from '../src/metrics/cluster-metrics.ts';
 import { type Runtime, createRuntime } from '../src/runtime.ts';
 import { createUser } from '../src/users/user.service.ts';
-import { Throttle } from '../src/throttle/throttle.ts';
+import { Throttle } from '../src/guard/throttle.ts';
 import { freePort } from '../test/support/listen.ts';
 import { Probe, type ProbeReading } from './probe.ts';
 import type { BenchTarget } from './scenarios.ts';

@@ -8,10 +8,10 @@ import { parseArgs } from 'node:util';
 import cookie from '@fastify/cookie';
 import SQLite from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { loadPrincipal } from '../src/accounts/principal.ts';
-import { consoleActivityNotices } from '../src/activity/console-notices.ts';
+import { loadPrincipal } from '../src/identities/principal.ts';
+import { loadConsoleNotices } from '../src/activity/activity.service.ts';
 import { consoleAbilities } from '../src/authz/console-abilities.ts';
-import { mfaNudge } from '../src/mfa/mfa-console.ts';
+import { loadMfaNudge } from '../src/mfa/mfa-console.service.ts';
 import { mfaRequiredFor } from '../src/mfa/mfa-signin.service.ts';
 import { getOwnPasswordStatus } from '../src/password-policy/password-policy.service.ts';
 import { checkSession, checkSessionWithPrincipal } from '../src/sessions/session.service.ts';
@@ -113,8 +113,8 @@ async function main(): Promise<void> {
       { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, who) },
       { name: 'mfaRequiredFor (guard: MFA owed?)', run: () => mfaRequiredFor(runtime.deps.db, principal.id) },
       { name: 'getOwnPasswordStatus (console: expiry warning)', run: () => getOwnPasswordStatus(runtime.deps, principal) },
-      { name: 'mfaNudge (console: add MFA?)', run: () => mfaNudge(runtime.deps, principal, false) },
-      { name: 'consoleActivityNotices (console: failures since last sign-in)', run: () => consoleActivityNotices(runtime.deps, who, 'csrf') },
+      { name: 'loadMfaNudge (console: add MFA?)', run: () => loadMfaNudge(runtime.deps, principal, false) },
+      { name: 'loadConsoleNotices (console: failures since last sign-in)', run: () => loadConsoleNotices(runtime.deps, who) },
       { name: 'Kysely: SELECT session by id', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst() },
       { name: 'Kysely: compile that SELECT only', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).compile() },
       { name: 'better-sqlite3: prepare + get (what Kysely does each query)', run: () => raw.prepare('select * from "sessions" where "id" = ?').get(id) },

@@ -13,6 +13,7 @@ import { recoveryRoutes } from './recovery/recovery.routes.ts';
 import { emailVerificationRoutes } from './verification/email-verification.routes.ts';
 import { mfaSigninRoutes } from './mfa/mfa-signin.routes.ts';
 import { mfaRoutes } from './mfa/mfa.routes.ts';
+import { mfaRecoveryRoutes } from './mfa/mfa-recovery.routes.ts';
 import { passwordPolicyRoutes } from './password-policy/password-policy.routes.ts';
 import { queryApiRoutes } from './query-api/query-api.routes.ts';
 import { accessKeyRoutes } from './access-keys/access-key.routes.ts';
@@ -20,22 +21,20 @@ import { simulatorRoutes } from './policies/simulator.routes.ts';
 import { doctorRoutes } from './doctor/doctor.routes.ts';
 import { supportRoutes } from './support/support.routes.ts';
 import { activityRoutes } from './activity/activity.routes.ts';
-import type { Deps } from './shared/deps.ts';
+import { credentialReportRoutes } from './credential-report/credential-report.routes.ts';
+import type { Deps } from './deps.ts';
 import { randomBase32 } from './shared/secrets.ts';
 import { signinRoutes } from './signin/signin.routes.ts';
 import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { securityCheckRoutes } from './security-check/security-check.routes.ts';
 import { unlockRoutes } from './throttle/unlock.routes.ts';
-import { throttleConsoleRoutes } from './throttle/throttle-console.ts';
+import { throttleConsoleRoutes } from './throttle/throttle-console.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
 import { installRouteAccess } from './web/route-access.ts';
 import { parseFormBody } from './web/forms.ts';
 import { addSecurityHeaders } from './web/security-headers.ts';
 import { WebContext } from './web/web-context.ts';
-
-/** Everything the app and the command line build services from (`Deps` carries the key too). */
-export type AppDeps = Deps;
 
 const STYLESHEET = readFileSync(new URL('./web/static/gatehouse.css', import.meta.url));
 
@@ -62,7 +61,7 @@ function loggableUrl(url: string): string {
  */
 export async function buildApp(
   config: Config,
-  deps: AppDeps,
+  deps: Deps,
   options: {
     logger?: boolean;
     /** Where log lines go instead of standard output (tests read them back). */
@@ -100,7 +99,7 @@ export async function buildApp(
   // reaching a handler. A feature that needs JSON adds a parser inside its own plugin.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseFormBody });
-  const web = new WebContext(config, deps, deps.secretKey);
+  const web = new WebContext(config, deps);
   installPageErrorHandler(app, web);
 
   app.get('/static/gatehouse.css', async (_request, reply) =>
@@ -120,9 +119,10 @@ export async function buildApp(
   await app.register(emailVerificationRoutes, { web });
   await app.register(helpRequestRoutes, { web });
   if (config.environment === 'development') await app.register(devOutboxRoutes, { web });
-  await app.register(mfaRoutes, { web, secretKey: deps.secretKey });
-  await app.register(mfaSigninRoutes, { web, secretKey: deps.secretKey });
-  await app.register(mfaHelpRequestRoutes, { web, secretKey: deps.secretKey });
+  await app.register(mfaRoutes, { web });
+  await app.register(mfaSigninRoutes, { web });
+  await app.register(mfaRecoveryRoutes, { web });
+  await app.register(mfaHelpRequestRoutes, { web });
   await app.register(passwordPolicyRoutes, { web });
   await app.register(accountAliasRoutes, { web });
   await app.register(accessKeyRoutes, { web });
@@ -130,12 +130,13 @@ export async function buildApp(
   await app.register(doctorRoutes, { web });
   await app.register(supportRoutes, { web });
   await app.register(activityRoutes, { web });
+  await app.register(credentialReportRoutes, { web });
   await app.register(securityCheckRoutes, { web });
   await app.register(unlockRoutes, { web });
   await app.register(throttleConsoleRoutes, { web });
-  await app.register(metricsRoutes, { deps });
+  await app.register(metricsRoutes, { web });
   // The counter store may hold a connection of its own (Redis): it closes with the server.
   app.addHook('onClose', () => deps.guard.close());
-  await app.register(queryApiRoutes, { deps });
+  await app.register(queryApiRoutes, { web });
   return app;
 }

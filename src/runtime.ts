@@ -4,13 +4,15 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from './config/config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { PasswordHasher } from './passwords/password-hasher.ts';
-import type { AppDeps } from './app.ts';
-import { createGuard } from './throttle/guard.ts';
+import { PolicyCache } from './policy-engine/compile.ts';
+import { SigningKeyCache } from './sigv4/signing-key.ts';
+import { createGuard } from './guard/guard.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
-import { acceptPreviousKeys } from './shared/encryption.ts';
+import type { Deps, RelyingParty } from './deps.ts';
+import { Keyring } from './shared/keyring.ts';
 
 export interface Runtime {
-  deps: AppDeps;
+  deps: Deps;
   database: DatabaseHandle;
   /** Loud warnings about insecure defaults, printed once at start-up. */
   warnings: string[];
@@ -49,19 +51,34 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
 }
 
 /** The services' dependencies on an open database (the tests build theirs with this too, on a frozen clock). */
-export function buildDeps(config: Config, database: Pick<DatabaseHandle, 'db' | 'dialect'>, secretKey: Buffer, clock: Clock): AppDeps {
-  acceptPreviousKeys(secretKey, config.previousSecretKeys);
+export function buildDeps(config: Config, database: Pick<DatabaseHandle, 'db' | 'dialect'>, secretKey: Buffer, clock: Clock): Deps {
+  const keyring = new Keyring(secretKey, config.previousSecretKeys);
   return {
     db: database.db,
     dialect: database.dialect,
     clock,
     hasher: new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
-    guard: createGuard(config, database.db, secretKey, clock),
+    guard: createGuard(config, database.db, keyring, clock),
     sessionIdleMs: config.sessionIdleMinutes * MINUTE,
     sessionMaxMs: config.sessionMaxHours * HOUR,
-    mail: { from: config.mailFrom, publicUrl: config.publicUrl.origin },
-    secretKey,
+    delivery: { mailFrom: config.mailFrom, smtpUrl: config.smtpUrl, phoneGatewayUrl: config.phoneGatewayUrl },
+    ...publicUrlDeps(config.publicUrl.origin),
+    keyring,
+    caches: { policies: new PolicyCache(), signingKeys: new SigningKeyCache() },
   };
+}
+
+/**
+ * The deps with links and the WebAuthn relying party on `origin` instead: the command line uses
+ * the origin `serve` recorded when its own environment has no PUBLIC_URL.
+ */
+export function withPublicUrl(deps: Deps, origin: string): Deps {
+  return { ...deps, ...publicUrlDeps(origin) };
+}
+
+function publicUrlDeps(origin: string): { publicUrl: string; relyingParty: RelyingParty } {
+  const url = new URL(origin);
+  return { publicUrl: url.origin, relyingParty: { id: url.hostname, origin: url.origin, name: 'Gatehouse' } };
 }
 
 function dataDirectory(databaseUrl: string): string {

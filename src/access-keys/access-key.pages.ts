@@ -1,6 +1,7 @@
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox, csrfField, page, relativeTime } from '../web/layout.ts';
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import type { AccessKeysView } from './access-key-access.ts';
 import type { AccessKeyRecord } from './access-key.repository.ts';
 import { MAX_ACCESS_KEYS, type NewAccessKey } from './access-key.service.ts';
 
@@ -75,4 +76,14 @@ ${alertBox('This is the only time the secret access key can be seen. Copy it now
   <p><a class="button" href="${backTo}">Done</a></p>
 </section>`,
   });
+}
+
+/** The Access keys card of the Security credentials page: the signed-in principal's own keys. */
+export function ownAccessKeysCard(view: AccessKeysView, principal: Principal, csrf: string, now: Date): SafeHtml {
+  return accessKeysCard({ ...view, csrf, now, actionBase: '/console/security-credentials/access-keys', userName: null, isRoot: principal.type === 'root' });
+}
+
+/** The Access keys card of an administrator's view of a user. */
+export function userAccessKeysCard(view: AccessKeysView, userName: string, csrf: string, now: Date): SafeHtml {
+  return accessKeysCard({ ...view, csrf, now, actionBase: `/console/users/${encodeURIComponent(userName)}/access-keys`, userName, isRoot: false });
 }

@@ -1,9 +1,8 @@
-import { requireUserByName } from '../users/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import { randomBytes } from 'node:crypto';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
-import { secretBox } from '../shared/encryption.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { randomFrom } from '../shared/secrets.ts';
 import {
@@ -17,9 +16,6 @@ import {
   recordAccessKeyUse,
   setAccessKeyStatus,
 } from './access-key.repository.ts';
-
-/** Services that seal or open access-key secrets need the server's secret key. */
-export type KeyDeps = Deps & { secretKey: Buffer };
 
 /** AWS's non-adjustable quota: two keys (active or inactive) per user, root included. */
 export const MAX_ACCESS_KEYS = 2;
@@ -52,12 +48,12 @@ export function newSecretAccessKey(): string {
   return randomBytes(30).toString('base64');
 }
 
-export function sealKeySecret(deps: KeyDeps, keyId: string, secret: string): string {
-  return secretBox(deps.secretKey, 'access-key-secret').seal(secret, keyId);
+export function sealKeySecret(deps: Pick<Deps, 'keyring'>, keyId: string, secret: string): string {
+  return deps.keyring.box('access-key-secret').seal(secret, keyId);
 }
 
-export function openKeySecret(deps: KeyDeps, keyId: string, sealed: string): string | null {
-  return secretBox(deps.secretKey, 'access-key-secret').open(sealed, keyId);
+export function openKeySecret(deps: Pick<Deps, 'keyring'>, keyId: string, sealed: string): string | null {
+  return deps.keyring.box('access-key-secret').open(sealed, keyId);
 }
 
 
@@ -73,7 +69,7 @@ export async function resolveKeyOwner(db: Db, accountId: string, userName: strin
 }
 
 /** A new Active key for `owner`; LimitExceeded when it already has two. */
-export async function createAccessKey(deps: KeyDeps, owner: KeyOwner, actor: Actor, meta: RequestMeta): Promise<NewAccessKey> {
+export async function createAccessKey(deps: Deps, owner: KeyOwner, actor: Actor, meta: RequestMeta): Promise<NewAccessKey> {
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
   const createdAt = deps.clock.now().toISOString();

@@ -1,6 +1,7 @@
 import { html } from '../shared/html.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
-import type { Principal } from './principal.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
+import type { Principal } from '../identities/principal.ts';
 
 export function accountAliasPage(options: {
   principal: Principal;

@@ -9,7 +9,7 @@ import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { accountAliasPage } from './account-alias.pages.ts';
 import { deleteAccountAlias, setAccountAlias } from './account.service.ts';
-import { actorOf } from './principal.ts';
+import { actorOf } from '../identities/principal.ts';
 
 const NOTICES: Record<string, string> = {
   saved: 'The account alias was saved.',

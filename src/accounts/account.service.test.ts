@@ -6,7 +6,7 @@ import { GatehouseError } from '../shared/errors.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, uniqueEmail } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
-import { findAccountByRef, findRootUserByEmail } from './account.repository.ts';
+import { findAccountByRef, findRootUserByEmail } from '../identities/account.repository.ts';
 import { type NewAccount, createAccount, deleteAccountAlias, setAccountAlias } from './account.service.ts';
 
 const TABLES = ['accounts', 'root_users', 'password_history', 'audit_events'] as const;

@@ -2,7 +2,7 @@ import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.servic
 import { isUniqueViolation } from '../db/database.ts';
 import { checkNewPassword } from '../passwords/password-check.ts';
 import { rememberPassword } from '../passwords/password-history.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newAccountId } from '../shared/ids.ts';
 import { normaliseEmail, validateAccountName, validateAlias } from '../shared/validation.ts';
@@ -15,7 +15,7 @@ import {
   findAccount,
   insertAccount,
   updateAlias,
-} from './account.repository.ts';
+} from '../identities/account.repository.ts';
 
 export interface NewAccount {
   email: string;

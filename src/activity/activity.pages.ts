@@ -1,11 +1,11 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { browserOf } from '../doctor/diagnosis.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import { FLOW_LABELS, type ReferenceLookup } from '../support/support-reference.service.ts';
+import { FLOW_LABELS, type ReferenceLookup } from '../support-references/support-reference.service.ts';
 import { csrfField, page, relativeTime } from '../web/layout.ts';
-import { signInChart } from './activity-chart.ts';
+import { signInChart } from './activity-chart.pages.ts';
 import type { AuditEventRow } from './activity.repository.ts';
-import type { ActivityResult, AdminNotice, FailedSince, SignInHealth } from './activity.service.ts';
+import type { ActivityResult, AdminNotice, ConsoleNotices, FailedSince, SignInHealth } from './activity.service.ts';
 
 function who(row: AuditEventRow): string {
   if (row.actor_type === 'root') return 'root user';
@@ -42,6 +42,11 @@ export function failedSinceNotice(failed: FailedSince | null, csrf: string, now:
   <a class="button" href="/console/security-credentials">Secure my account</a>
   <a href="/console/recent-activity">See recent activity</a>
 </div>`;
+}
+
+/** What the console home shows after sign-in; `mfaHelp`: the open requests for MFA help, for those who see the account's users. */
+export function consoleNoticesSection(notices: ConsoleNotices, mfaHelp: SafeHtml, csrf: string, now: Date): SafeHtml {
+  return html`${failedSinceNotice(notices.failed, csrf, now)}${mfaHelp}${adminNoticesCard(notices.adminNotices)}`;
 }
 
 export function adminNoticesCard(notices: AdminNotice[]): SafeHtml {

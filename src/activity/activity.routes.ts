@@ -1,18 +1,17 @@
-import { userArn } from '../accounts/principal.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { userArn } from '../identities/principal.ts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ownSession } from '../authz/console-access.ts';
 import { assertConsoleAllowed } from '../authz/console-authorization.ts';
 import { DAY } from '../shared/clock.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { requireSignIn, signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type ActivityForm, activityPage, healthPage, recentActivityPage } from './activity.pages.ts';
 import { type ActivityQuery, accountActivity, acknowledgeFailures, defaultRange, ownActivity, signInHealth } from './activity.service.ts';
 import { toCloudTrailRecord } from './cloudtrail-record.ts';
-import { credentialReportRoutes } from '../credential-report/credential-report.routes.ts';
+import { findUser } from '../users/user.service.ts';
 
 type Query = Partial<Record<keyof ActivityForm, string>>;
 
@@ -58,7 +57,6 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
 /** Activity: every principal's own recent activity; for administrators the account's audit trail, export and sign-in health. */
 export async function activityRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
-  await app.register(credentialReportRoutes, { web });
 
   app.get('/console/recent-activity', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
@@ -101,7 +99,7 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
   app.get<{ Params: { name: string } }>('/console/activity/users/:name', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
-    const named = await findUserByName(web.deps.db, who.principal.accountId, request.params.name.slice(0, 128));
+    const named = await findUser(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
     await assertConsoleAllowed(web.deps, who, 'iam:GetUser', userArn(who.principal.accountId, named?.path ?? '/', named?.name ?? request.params.name.slice(0, 128)));
     const health = await signInHealth(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
     return send(reply, 200, healthPage(who.principal, web.csrfToken(request, reply), health));

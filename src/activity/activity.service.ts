@@ -1,12 +1,12 @@
-import type { Principal } from '../accounts/principal.ts';
-import { actorOf } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
-import { type Bucket, bucketise } from './activity-chart.ts';
+import { type ConsoleCaller, consoleMay } from '../authz/console-authorization.ts';
 import {
   type AuditEventRow,
   type EventFilter,
@@ -150,6 +150,26 @@ export async function signInHealth(deps: Deps, accountId: string, userName: stri
   };
 }
 
+export interface Bucket {
+  start: string;
+  success: number;
+  failure: number;
+}
+
+/** Counts sign-in outcomes in `count` equal buckets between `from` and `to`. */
+export function bucketise(rows: Array<{ time: string; outcome: string | null }>, from: Date, to: Date, count: number): Bucket[] {
+  const width = (to.getTime() - from.getTime()) / count;
+  const buckets: Bucket[] = Array.from({ length: count }, (_, i) => ({ start: new Date(from.getTime() + i * width).toISOString(), success: 0, failure: 0 }));
+  for (const row of rows) {
+    const i = Math.floor((new Date(row.time).getTime() - from.getTime()) / width);
+    const bucket = buckets[i];
+    if (!bucket) continue;
+    if (row.outcome === 'Success') bucket.success++;
+    else if (row.outcome === 'Failure') bucket.failure++;
+  }
+  return buckets;
+}
+
 export interface AdminNotice {
   time: string;
   text: string;
@@ -199,4 +219,18 @@ function parse(text: string | null): unknown {
   } catch {
     return null;
   }
+}
+
+/** What the console home shows after sign-in: failures since the last sign-in, and for those who see the account's users, administrators' notices. */
+export interface ConsoleNotices {
+  failed: FailedSince | null;
+  /** Whether the viewer sees the account's users (iam:ListUsers): then also administrators' notices and open requests for help. */
+  administers: boolean;
+  adminNotices: AdminNotice[];
+}
+
+export async function loadConsoleNotices(deps: Deps, who: ConsoleCaller): Promise<ConsoleNotices> {
+  const failed = await failedSinceLastSignIn(deps, who.principal);
+  const administers = await consoleMay(deps, who, 'iam:ListUsers', '*');
+  return { failed, administers, adminNotices: administers ? await adminNotices(deps, who.principal.accountId) : [] };
 }

@@ -1,6 +1,6 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { assertAuthorized } from '../policies/authorization.service.ts';
-import type { Caller } from '../query-api/authenticate.ts';
+import type { Caller } from './api-caller.ts';
 
 /** Actions AWS lets every authenticated caller make, whatever its policies say. */
 const PERMISSION_FREE = new Set(['sts:GetCallerIdentity', 'sts:GetSessionToken', 'sts:GetAccessKeyInfo']);

@@ -1,5 +1,5 @@
 import { decideMany } from '../policies/authorization.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import type { ConsoleCaller } from './console-authorization.ts';
 
 /**

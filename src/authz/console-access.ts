@@ -1,5 +1,5 @@
 import type { Authorization } from '../policies/authorization.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { type ConsoleCaller, consoleDecision, missingPermissionMessage } from './console-authorization.ts';
 
 /**

@@ -4,7 +4,7 @@ import { USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixture
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 
 describe.each(DIALECTS)('console pages decided by the policy engine on %s', (dialect) => {
   let t: TestContext;

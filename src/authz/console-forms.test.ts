@@ -8,7 +8,7 @@ import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 import { listPendingHelpRequests } from '../recovery/help-request.repository.ts';
 import { askAdministrator } from '../recovery/help-request.service.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 
 const OFFICE = '203.0.113.7';
 

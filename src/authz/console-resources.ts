@@ -1,5 +1,5 @@
-import { userArn } from '../accounts/principal.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { userArn } from '../identities/principal.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { type ResourceOf, formText, param } from './console-access.ts';
 
 /**

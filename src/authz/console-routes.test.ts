@@ -4,11 +4,11 @@ import { ALLOW_ALL, giveAuthenticator, setUserPolicy, signInUser } from '../../t
 import { DIALECTS } from '../../test/support/databases.ts';
 import { snapshotDatabase } from '../../test/support/db-snapshot.ts';
 import { USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { type Browser, TEST_SECRET_KEY, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { type Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { createAccessKey } from '../access-keys/access-key.service.ts';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { createVirtualDevice, relyingPartyOf } from '../mfa/mfa.service.ts';
+import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
 import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-request.repository.ts';
 import { newRowId } from '../shared/ids.ts';
@@ -162,7 +162,7 @@ describe('every console POST route declares how it is authorized', () => {
   it('refuses to build an app with a state-changing console route that declares nothing', async () => {
     const t = await createTestContext('sqlite');
     const app = Fastify({ logger: false });
-    const web = new WebContext(t.config, t.deps, TEST_SECRET_KEY);
+    const web = new WebContext(t.config, t.deps);
     installRouteAccess(app, web);
     expect(() => app.post('/console/forgotten', async () => 'changed')).toThrowError('/console/forgotten changes state but declares no console access');
     app.get('/console/read-only', async () => 'fine');
@@ -189,7 +189,7 @@ describe.each(DIALECTS)('an explicit Deny on the declared action refuses each co
     await setUserPolicy(t, account.id, 'dora', 'everything', [ALLOW_ALL]);
     const own = await giveAuthenticator(t, account.id, doraUser.id, 'dora-phone');
     const target = await giveAuthenticator(t, account.id, tessUser.id, 'tess-phone');
-    const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const mfaDeps = t.deps;
     const pending = await createVirtualDevice(mfaDeps, account.id, { name: 'dora-pending', pendingFor: doraUser.id }, CLI_ACTOR, SYSTEM_META);
     const ownKey = await createAccessKey(t.deps, { accountId: account.id, principalId: doraUser.id, userName: 'dora' }, CLI_ACTOR, SYSTEM_META);
     const targetKey = await createAccessKey(t.deps, { accountId: account.id, principalId: tessUser.id, userName: 'tess' }, CLI_ACTOR, SYSTEM_META);

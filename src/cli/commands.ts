@@ -1,12 +1,12 @@
 import { createAccessKey, resolveKeyOwner } from '../access-keys/access-key.service.ts';
 import { createAccount } from '../accounts/account.service.ts';
-import { findAccountByRef } from '../accounts/account.repository.ts';
+import { findAccountByRef } from '../identities/account.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { recordedPublicUrl } from '../instance-settings/public-url.service.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
 import { printOutboxList, printOutboxMessage } from '../mail/outbox.cli.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
+import { createRuntime, type Runtime, withPublicUrl } from '../runtime.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { normaliseAccountRef } from '../shared/validation.ts';
 import { createUser, setUserPassword } from '../users/user.service.ts';
@@ -39,7 +39,7 @@ async function linkToServer(config: Config, runtime: Runtime): Promise<void> {
   if (config.publicUrlSet) return;
   const recorded = await recordedPublicUrl(runtime.deps);
   if (recorded) {
-    runtime.deps.mail = { ...runtime.deps.mail, publicUrl: recorded };
+    runtime.deps = withPublicUrl(runtime.deps, recorded);
     return;
   }
   process.stderr.write(

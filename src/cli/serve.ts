@@ -46,7 +46,7 @@ async function serveHttp(config: Config, options: { background: boolean; migrate
     await recordPublicUrl(runtime.deps, config.publicUrl.origin);
     app.log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin`);
   }
-  const mailSender = options.background ? startMailDelivery(config, runtime.deps, app.log) : null;
+  const mailSender = options.background ? startMailDelivery(runtime.deps, app.log) : null;
   const jobRunner = options.background ? startJobs(runtime.deps, app.log) : null;
   const purger = options.background ? startPurging(runtime.deps, app.log) : null;
 
@@ -69,7 +69,7 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
   for (const warning of runtime.warnings) log.warn(`INSECURE DEFAULT: ${warning}`);
   if (options.migrate || runtime.database.dialect === 'sqlite') await migrateOrThrow(runtime.database.db);
   await recordPublicUrl(runtime.deps, config.publicUrl.origin);
-  const mailSender = startMailDelivery(config, runtime.deps, log);
+  const mailSender = startMailDelivery(runtime.deps, log);
   const jobRunner = startJobs(runtime.deps, log);
   const purger = startPurging(runtime.deps, log);
   aggregateWorkerMetrics();

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type AccessDecision, decideAccess, permission } from '../authz/console-access.ts';
 import { signedInPrincipal } from '../authz/console-resources.ts';
-import { ownPasswordRefusal } from '../password-policy/own-password-refusal.ts';
+import { ownPasswordRefusal } from '../policies/own-password-refusal.ts';
 import { type OwnPasswordStatus, getOwnPasswordStatus } from '../password-policy/password-policy.service.ts';
 import { describeRules } from '../passwords/password-rules.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -11,12 +11,18 @@ import { changeOwnPassword } from '../users/user.service.ts';
 import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { readForm } from '../web/forms.ts';
 import { requireSignIn, signedInOf } from '../web/guard.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
-import { MFA_NOTICES, mfaCredentialsSection, mfaNudge } from '../mfa/mfa-console.ts';
-import { ownAccessKeysSection } from '../access-keys/access-key.routes.ts';
-import { consoleActivityNotices } from '../activity/console-notices.ts';
-import { undeliveredMailCard } from '../mail/mail-console.ts';
+import { MFA_NOTICES, mfaCredentialsSection, mfaNudge } from '../mfa/mfa-console.pages.ts';
+import { loadMfaCredentials, loadMfaHelpRequests, loadMfaNudge } from '../mfa/mfa-console.service.ts';
+import { mfaHelpRequestsNotice } from '../mfa/mfa-help-request.pages.ts';
+import { loadOwnAccessKeys } from '../access-keys/access-key-access.ts';
+import { ownAccessKeysCard } from '../access-keys/access-key.pages.ts';
+import { consoleNoticesSection } from '../activity/activity.pages.ts';
+import { loadConsoleNotices } from '../activity/activity.service.ts';
+import { undeliveredMailCard } from '../mail/mail-console.pages.ts';
+import { undeliveredMailOf } from '../mail/outbox.service.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 
 type PasswordErrors = Partial<Record<'currentPassword' | 'newPassword' | 'confirmPassword' | 'form', string>>;
@@ -55,9 +61,12 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     const csrf = web.csrfToken(request, reply);
     const status = await getOwnPasswordStatus(web.deps, principal);
     const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
-    const nudge = await mfaNudge(web.deps, principal, who.mfaEnabled);
-    const activityNotices = await consoleActivityNotices(web.deps, who, csrf);
-    const undeliveredMail = await undeliveredMailCard(web.deps, principal);
+    const now = web.deps.clock.now();
+    const nudge = mfaNudge(await loadMfaNudge(web.deps, principal, who.mfaEnabled));
+    const notices = await loadConsoleNotices(web.deps, who);
+    const mfaHelp = notices.administers ? mfaHelpRequestsNotice(await loadMfaHelpRequests(web.deps, who), csrf, now) : html``;
+    const activityNotices = consoleNoticesSection(notices, mfaHelp, csrf, now);
+    const undeliveredMail = undeliveredMailCard(await undeliveredMailOf(web.deps, principal));
     return send(
       reply,
       200,
@@ -104,8 +113,9 @@ ${undeliveredMail}
     const notice = ownEntry(NOTICES, request.query.done);
     const status = await getOwnPasswordStatus(web.deps, who.principal);
     const csrf = web.csrfToken(request, reply);
-    const mfa = await mfaCredentialsSection(web.deps, who, csrf);
-    const keys = await ownAccessKeysSection(web.deps, who, csrf);
+    const now = web.deps.clock.now();
+    const mfa = mfaCredentialsSection(await loadMfaCredentials(web.deps, who), who.principal, csrf, now);
+    const keys = ownAccessKeysCard(await loadOwnAccessKeys(web.deps, who), who.principal, csrf, now);
     const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
     return send(reply, 200, credentialsPage(who, csrf, {}, false, status, password, notice, html`${mfa}${keys}`));
   });

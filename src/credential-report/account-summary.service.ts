@@ -1,4 +1,4 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { accountCounts } from './account-summary.repository.ts';
 
 /**

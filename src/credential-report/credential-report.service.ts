@@ -1,7 +1,7 @@
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import { passwordExpiry } from '../password-policy/password-expiry.ts';
 import { HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findReport, reportSources, saveReport } from './credential-report.repository.ts';
 

@@ -1,5 +1,8 @@
 import { formatTime } from '../mail/mail-templates.ts';
 
+/** Who receives the report. `administrators` means the root email plus a notice in the console. */
+export type Audience = 'owner' | 'administrators';
+
 /**
  * One reason a sign-in failed, in words for the owner, with the one action that fixes it.
  * `code` is stable (tests and the audit trail use it); `text` and `fix` are for people.

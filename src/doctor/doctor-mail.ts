@@ -1,8 +1,7 @@
 import type { Mail } from '../mail/mail-templates.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { html } from '../shared/html.ts';
-import type { Cause } from './diagnosis.ts';
-import type { Audience } from './doctor.service.ts';
+import type { Audience, Cause } from './diagnosis.ts';
 
 /** The sign-in report: each cause found, and the one action that fixes it. */
 export function diagnosisMail(input: { audience: Audience; subjectName: string; accountRef: string; causes: Cause[]; time: string }): Mail {

@@ -270,7 +270,7 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     expect(await unlockRows()).toBe(DIAGNOSIS_LIMIT);
 
     const owner = new Browser(t.app);
-    const path = link.slice(t.deps.mail.publicUrl.length);
+    const path = link.slice(t.deps.publicUrl.length);
     expect((await owner.post('/signin/unlock', { token }, { csrfFrom: path })).body).toContain('Sign-in stop lifted');
     expect((await throttle.state(subject, 'password', t.clock.now())).stopped).toBe(false);
   });

@@ -3,12 +3,12 @@ import { type Db, type Finish, NOTHING_MORE } from '../db/database.ts';
 import { enqueueMail, isHeld, publicLink } from '../mail/mail.service.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { emailKey } from '../shared/validation.ts';
-import { findFailuresByKey } from '../support/support-reference.repository.ts';
+import { findFailuresByKey } from '../support-references/support-reference.repository.ts';
 import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlock.service.ts';
-import { identifierKeyOf, nameKeyOf, secretKeyOf } from './attempt-keys.ts';
-import { type AuditFact, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
+import { identifierKeyOf, nameKeyOf } from '../support-references/attempt-keys.ts';
+import { type AuditFact, type Audience, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
 import { diagnosisMail } from './doctor-mail.ts';
 import {
   type RootOwner,
@@ -32,9 +32,6 @@ export const REPLACED_HELD_REPORT = 'ReplacedHeldReport';
 export const DIAGNOSIS_WINDOW_MS = HOUR;
 /** How far back the record is read. */
 export const LOOKBACK_MS = 30 * DAY;
-
-/** Who receives the report. `administrators` means the root email plus a notice in the console. */
-export type Audience = 'owner' | 'administrators';
 
 /**
  * "Why can't I sign in?": reads the recorded attempts and credential history of the
@@ -225,39 +222,36 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     });
   }
 
-  const secretKey = secretKeyOf(deps);
-  if (secretKey) {
-    if (subject.kind === 'root') {
-      // The root email typed into the IAM user form, as a user name.
-      const misuse = await findFailuresByKey(deps.db, 'name_key', nameKeyOf(secretKey, owner.email), since, 'signin-user');
-      if (misuse.length > 0) {
-        add({
-          code: 'WrongIdentity',
-          text: `Your root email address was entered as an IAM user name ${times(misuse.length)}, last on ${when(misuse[0]!.created_at)}. The root user signs in with the email address on the root user form, not as an IAM user.`,
-          fix: { label: 'Sign in as the root user', url: publicLink(deps, '/signin', { choose: '1' }) },
-        });
-      }
-    } else {
-      const nameKey = nameKeyOf(secretKey, name);
-      const onRootForm = await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-root');
-      if (onRootForm.length > 0) {
-        add({
-          code: 'WrongIdentity',
-          text: `The user name ${name} was entered on the root user form ${times(onRootForm.length)}, last on ${when(onRootForm[0]!.created_at)}. IAM users sign in on their account's sign-in page.`,
-          fix: { label: `Sign in as IAM user ${name}`, url: loginUrl },
-        });
-      }
-      const elsewhere = (await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-user')).filter(
-        // Never names the other account: only that the name was used somewhere it does not exist.
-        (f) => f.account_id !== owner.accountId && (f.reason === 'UnknownAccount' || f.reason === 'UnknownUser'),
-      );
-      if (elsewhere.length > 0) {
-        add({
-          code: 'WrongAccount',
-          text: `The user name ${name} was used to sign in to another account, or to an account ID or alias that does not exist, ${times(elsewhere.length)}, last on ${when(elsewhere[0]!.created_at)}. ${name} exists only in account ${owner.alias ?? owner.accountId}.`,
-          fix: { label: `Sign in at your account's own address`, url: loginUrl },
-        });
-      }
+  if (subject.kind === 'root') {
+    // The root email typed into the IAM user form, as a user name.
+    const misuse = await findFailuresByKey(deps.db, 'name_key', nameKeyOf(deps.keyring, owner.email), since, 'signin-user');
+    if (misuse.length > 0) {
+      add({
+        code: 'WrongIdentity',
+        text: `Your root email address was entered as an IAM user name ${times(misuse.length)}, last on ${when(misuse[0]!.created_at)}. The root user signs in with the email address on the root user form, not as an IAM user.`,
+        fix: { label: 'Sign in as the root user', url: publicLink(deps, '/signin', { choose: '1' }) },
+      });
+    }
+  } else {
+    const nameKey = nameKeyOf(deps.keyring, name);
+    const onRootForm = await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-root');
+    if (onRootForm.length > 0) {
+      add({
+        code: 'WrongIdentity',
+        text: `The user name ${name} was entered on the root user form ${times(onRootForm.length)}, last on ${when(onRootForm[0]!.created_at)}. IAM users sign in on their account's sign-in page.`,
+        fix: { label: `Sign in as IAM user ${name}`, url: loginUrl },
+      });
+    }
+    const elsewhere = (await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-user')).filter(
+      // Never names the other account: only that the name was used somewhere it does not exist.
+      (f) => f.account_id !== owner.accountId && (f.reason === 'UnknownAccount' || f.reason === 'UnknownUser'),
+    );
+    if (elsewhere.length > 0) {
+      add({
+        code: 'WrongAccount',
+        text: `The user name ${name} was used to sign in to another account, or to an account ID or alias that does not exist, ${times(elsewhere.length)}, last on ${when(elsewhere[0]!.created_at)}. ${name} exists only in account ${owner.alias ?? owner.accountId}.`,
+        fix: { label: `Sign in at your account's own address`, url: loginUrl },
+      });
     }
   }
 
@@ -287,13 +281,12 @@ async function unknownUserCauses(deps: Deps, account: RootOwner, userName: strin
       fix: { label: `Sign in to account ${sibling.alias ?? sibling.id}`, url: publicLink(deps, `/signin/${sibling.alias ?? sibling.id}`) },
     });
   }
-  const secretKey = secretKeyOf(deps);
   const since = new Date(deps.clock.now().getTime() - LOOKBACK_MS).toISOString();
-  if (causes.length === 0 && secretKey) {
+  if (causes.length === 0) {
     const tried = await findFailuresByKey(
       deps.db,
       'identifier_key',
-      identifierKeyOf(secretKey, { kind: 'user', accountRef: account.accountId, userName }),
+      identifierKeyOf(deps.keyring, { kind: 'user', accountRef: account.accountId, userName }),
       since,
       'signin-user',
     );

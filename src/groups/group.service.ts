@@ -1,14 +1,15 @@
-import { noSuchUser, requireUserByName } from '../users/user-lookup.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.repository.ts';
 import { listInlinePolicies } from '../policies/inline-policy.repository.ts';
 import { validateEntityName } from '../policies/names.ts';
 import { newGroupId } from '../policies/unique-ids.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
-import type { UserRecord } from '../users/user.repository.ts';
+import { groupArn, noSuchGroup } from '../identities/group-lookup.ts';
+import type { UserRecord } from '../identities/user.repository.ts';
 import {
   type GroupRecord,
   addMember,
@@ -22,7 +23,7 @@ import {
   listMembers,
   removeMember,
   updateGroupRow,
-} from './group.repository.ts';
+} from '../identities/group.repository.ts';
 
 /**
  * IAM groups: named sets of users that policies can be given to at once. A group is not
@@ -34,16 +35,8 @@ export interface Group extends GroupRecord {
   arn: string;
 }
 
-export function groupArn(accountId: string, path: string, name: string): string {
-  return `arn:aws:iam::${accountId}:group${path}${name}`;
-}
-
 function withArn(group: GroupRecord): Group {
   return { ...group, arn: groupArn(group.accountId, group.path, group.name) };
-}
-
-export function noSuchGroup(name: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The group with name ${name} cannot be found.`, { field: 'groupName' });
 }
 
 

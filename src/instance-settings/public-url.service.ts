@@ -1,4 +1,4 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { readSetting, writeSetting } from './instance-settings.repository.ts';
 
 const PUBLIC_URL = 'public_url';

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppDeps, buildApp } from '../app.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { buildApp } from '../app.ts';
+import type { Deps } from '../deps.ts';
+import { settleAfterResponse } from '../web/after-response.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
@@ -31,7 +32,7 @@ describe.each(DIALECTS)('recovery forms leave their work to a job on %s', (diale
   let account: Awaited<ReturnType<typeof makeAccount>>;
   const alias = `jobs-${dialect}`;
   let recorder: StatementRecorder;
-  let recordingDeps: AppDeps;
+  let recordingDeps: Deps;
   let app: FastifyInstance;
 
   beforeAll(async () => {

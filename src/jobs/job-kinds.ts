@@ -1,7 +1,7 @@
 import { type DiagnosisRequest, diagnoseSignIn } from '../doctor/doctor.service.ts';
 import { askAdministrator } from '../recovery/help-request.service.ts';
 import { requestAccountReminder, requestPasswordReset } from '../recovery/recovery.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { type JobKind, type JobRun, UnusableJob } from './job.service.ts';
 
 export type JobHandler = (deps: Deps, input: unknown, run: JobRun) => Promise<void>;

@@ -1,5 +1,5 @@
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { Poller } from '../shared/poller.ts';
 import { randomBase32 } from '../shared/secrets.ts';
 import { type JobHandler, JOB_HANDLERS } from './job-kinds.ts';

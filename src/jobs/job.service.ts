@@ -2,8 +2,8 @@ import type { RequestMeta } from '../audit/audit.service.ts';
 import type { Finish } from '../db/database.ts';
 import type { DiagnosisRequest } from '../doctor/doctor.service.ts';
 import type { HelpRequestInput } from '../recovery/help-request.service.ts';
-import type { Deps } from '../shared/deps.ts';
-import { type SecretBox, secretBox } from '../shared/encryption.ts';
+import type { Deps } from '../deps.ts';
+import type { SecretBox } from '../shared/encryption.ts';
 import { newRowId } from '../shared/ids.ts';
 import { insertJob } from './job.repository.ts';
 
@@ -43,8 +43,8 @@ export class JobTakenOver extends Error {
 /** The job's input is not what its kind expects (e.g. written by another version): it fails at once, without retries. */
 export class UnusableJob extends Error {}
 
-function payloadBox(deps: Pick<Deps, 'secretKey'>): SecretBox {
-  return secretBox(deps.secretKey, 'job-payload');
+function payloadBox(deps: Pick<Deps, 'keyring'>): SecretBox {
+  return deps.keyring.box('job-payload');
 }
 
 /**

@@ -4,8 +4,7 @@ import { html } from '../shared/html.ts';
 import { page } from '../web/layout.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { bodyNote, linksIn } from './outbox.format.ts';
-import { listOutbox } from './outbox.repository.ts';
-import { findOutboxMail } from './outbox.service.ts';
+import { findOutboxMail, listOutboxHeaders } from './outbox.service.ts';
 
 /**
  * `/_dev/outbox`: the mail Gatehouse queued, readable in the browser. Registered only
@@ -15,7 +14,7 @@ export async function devOutboxRoutes(app: FastifyInstance, { web }: { web: WebC
   const send = (reply: FastifyReply, body: string) => reply.status(200).type('text/html; charset=utf-8').send(body);
 
   app.get('/_dev/outbox', async (_request, reply) => {
-    const messages = await listOutbox(web.deps.db, { limit: 100 });
+    const messages = await listOutboxHeaders(web.deps, { limit: 100 });
     return send(
       reply,
       page({

@@ -1,5 +1,5 @@
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { sealMailBody } from './mail-body.ts';
 import { heldDigestMail } from './mail-templates.ts';
@@ -20,7 +20,7 @@ import { openMessage } from './outbox.service.ts';
 /** Recipients whose held mail one pass turns into digests. */
 const RECIPIENTS_PER_PASS = 20;
 
-type SenderDeps = Pick<Deps, 'db' | 'dialect' | 'clock' | 'secretKey'>;
+type SenderDeps = Pick<Deps, 'db' | 'dialect' | 'clock' | 'keyring'>;
 
 /**
  * For each recipient whose held mail is due (the window of its first held message has
@@ -50,8 +50,8 @@ export async function foldDueHeldMail(deps: SenderDeps): Promise<number> {
         recipient: held[0]!.recipient,
         template: mail.template,
         subject: mail.subject,
-        sealedText: sealMailBody(deps.secretKey, digestId, mail.text),
-        sealedHtml: sealMailBody(deps.secretKey, digestId, mail.html),
+        sealedText: sealMailBody(deps.keyring, digestId, mail.text),
+        sealedHtml: sealMailBody(deps.keyring, digestId, mail.html),
         status: 'queued',
         createdAt: now,
         nextAttemptAt: now,

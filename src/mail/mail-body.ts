@@ -1,4 +1,5 @@
-import { openStoredBody, secretBox } from '../shared/encryption.ts';
+import { openStoredBody } from '../shared/encryption.ts';
+import type { Keyring } from '../shared/keyring.ts';
 
 /**
  * Mail bodies carry live links and codes (password reset, unlock, verification), so they are
@@ -8,8 +9,8 @@ import { openStoredBody, secretBox } from '../shared/encryption.ts';
  */
 export const MAIL_BODY_PURPOSE = 'mail-body';
 
-export function sealMailBody(secretKey: Buffer, messageId: string, body: string): string {
-  return secretBox(secretKey, MAIL_BODY_PURPOSE).seal(body, messageId);
+export function sealMailBody(keyring: Keyring, messageId: string, body: string): string {
+  return keyring.box(MAIL_BODY_PURPOSE).seal(body, messageId);
 }
 
 /**
@@ -17,6 +18,6 @@ export function sealMailBody(secretKey: Buffer, messageId: string, body: string)
  * SECRET_KEY_PREVIOUS). A body queued before bodies were sealed is still plain text until
  * `gatehouse secret-key reseal` seals it; it reads as it is.
  */
-export function openMailBody(secretKey: Buffer, messageId: string, stored: string): string | null {
-  return openStoredBody(secretBox(secretKey, MAIL_BODY_PURPOSE), messageId, stored);
+export function openMailBody(keyring: Keyring, messageId: string, stored: string): string | null {
+  return openStoredBody(keyring.box(MAIL_BODY_PURPOSE), messageId, stored);
 }

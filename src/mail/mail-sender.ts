@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { Poller } from '../shared/poller.ts';
 import { randomBase32 } from '../shared/secrets.ts';
 import { foldDueHeldMail, settleDelivery } from './held-mail.service.ts';
@@ -67,7 +67,7 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 60 * MINUTE);
 }
 
-type SenderDeps = Pick<Deps, 'db' | 'dialect' | 'clock' | 'secretKey'>;
+type SenderDeps = Pick<Deps, 'db' | 'dialect' | 'clock' | 'keyring'>;
 
 /**
  * Delivers the outbox. Each pass first folds held mail whose window has ended into digests,
@@ -160,16 +160,16 @@ export class MailSender {
  * without it, returns null and mail stays in the outbox (read it with `gatehouse outbox`).
  */
 export function startMailDelivery(
-  config: { smtpUrl: string | undefined; mailFrom: string },
-  deps: SenderDeps,
+  deps: SenderDeps & Pick<Deps, 'delivery'>,
   log: { info(message: string): void; error(object: object, message: string): void },
 ): MailSender | null {
-  if (!config.smtpUrl) {
+  const { smtpUrl, mailFrom } = deps.delivery;
+  if (!smtpUrl) {
     log.info('SMTP_URL is not set: mail stays in the outbox (gatehouse outbox list).');
     return null;
   }
-  const sender = new MailSender(deps, smtpTransport(config.smtpUrl), { from: config.mailFrom });
+  const sender = new MailSender(deps, smtpTransport(smtpUrl), { from: mailFrom });
   sender.start((error) => log.error({ err: error }, 'mail delivery pass failed'));
-  log.info(`Delivering mail through ${new URL(config.smtpUrl).host} as ${config.mailFrom}.`);
+  log.info(`Delivering mail through ${new URL(smtpUrl).host} as ${mailFrom}.`);
   return sender;
 }

@@ -1,6 +1,6 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
 import { type SafeHtml, html, raw } from '../shared/html.ts';
-import { formatAccountId } from '../web/layout.ts';
+import { formatAccountId } from '../shared/validation.ts';
 
 /**
  * Every message Gatehouse sends, as plain text and HTML. The HTML goes through the

@@ -1,7 +1,7 @@
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { sealMailBody } from './mail-body.ts';
 import type { Mail } from './mail-templates.ts';
@@ -23,7 +23,7 @@ import {
 export const RECIPIENT_LIMIT = 10;
 export const RECIPIENT_WINDOW_MS = 10 * MINUTE;
 
-type MailDeps = Pick<Deps, 'dialect' | 'clock' | 'secretKey'>;
+type MailDeps = Pick<Deps, 'dialect' | 'clock' | 'keyring'>;
 
 export interface Outgoing {
   to: string;
@@ -102,8 +102,8 @@ export async function isHeld(tx: Db, deps: Pick<Deps, 'dialect'>, to: string, re
 }
 
 /** An absolute link into Gatehouse, built from the configured origin, never from the request. */
-export function publicLink(deps: Pick<Deps, 'mail'>, path: string, query: Record<string, string> = {}): string {
-  const url = new URL(path, deps.mail.publicUrl);
+export function publicLink(deps: Pick<Deps, 'publicUrl'>, path: string, query: Record<string, string> = {}): string {
+  const url = new URL(path, deps.publicUrl);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return url.toString();
 }
@@ -121,8 +121,8 @@ async function admit(tx: Db, deps: MailDeps, recipientKey: string, replaceKey: s
   return { status: 'held', replaces: replaced?.id ?? null };
 }
 
-function sealBodies(deps: Pick<Deps, 'secretKey'>, id: string, mail: Mail): { sealedText: string; sealedHtml: string } {
-  return { sealedText: sealMailBody(deps.secretKey, id, mail.text), sealedHtml: sealMailBody(deps.secretKey, id, mail.html) };
+function sealBodies(deps: Pick<Deps, 'keyring'>, id: string, mail: Mail): { sealedText: string; sealedHtml: string } {
+  return { sealedText: sealMailBody(deps.keyring, id, mail.text), sealedHtml: sealMailBody(deps.keyring, id, mail.html) };
 }
 
 function newMessage(

@@ -1,4 +1,5 @@
-import type { Deps } from '../shared/deps.ts';
+import type { Principal } from '../identities/principal.ts';
+import type { Deps } from '../deps.ts';
 import { openMailBody } from './mail-body.ts';
 import { HELD_DIGEST_TEMPLATE } from './mail-templates.ts';
 import { type StoredMessage, findOutboxMessage, listOutbox, listUndelivered } from './outbox.repository.ts';
@@ -13,13 +14,13 @@ export interface OutboxMessage extends Omit<StoredMessage, 'sealedText' | 'seale
   body: 'readable' | 'erased' | 'in-digest' | 'unreadable';
 }
 
-type ReadDeps = Pick<Deps, 'db' | 'secretKey'>;
+type ReadDeps = Pick<Deps, 'db' | 'keyring'>;
 
 /** Opens a stored message; only the sender and the outbox readers (CLI, development page) do. */
-export function openMessage(deps: Pick<Deps, 'secretKey'>, stored: StoredMessage): OutboxMessage {
+export function openMessage(deps: Pick<Deps, 'keyring'>, stored: StoredMessage): OutboxMessage {
   const { sealedText, sealedHtml, ...rest } = stored;
-  const text = openMailBody(deps.secretKey, stored.id, sealedText);
-  const html = openMailBody(deps.secretKey, stored.id, sealedHtml);
+  const text = openMailBody(deps.keyring, stored.id, sealedText);
+  const html = openMailBody(deps.keyring, stored.id, sealedHtml);
   if (text === null || html === null) return { ...rest, text: '', html: '', body: 'unreadable' };
   if (text === '') return { ...rest, text, html, body: stored.digestId ? 'in-digest' : 'erased' };
   return { ...rest, text, html, body: 'readable' };
@@ -30,6 +31,11 @@ export async function findOutboxMail(deps: ReadDeps, id: string): Promise<Outbox
   return stored ? openMessage(deps, stored) : null;
 }
 
+/** Queued mail without its bodies (the development outbox page), newest first. */
+export async function listOutboxHeaders(deps: Pick<Deps, 'db'>, options: { limit: number }): Promise<Array<Omit<StoredMessage, 'sealedText' | 'sealedHtml'>>> {
+  return (await listOutbox(deps.db, options)).map(({ sealedText: _text, sealedHtml: _html, ...rest }) => rest);
+}
+
 /** Newest first. */
 export async function listOutboxMail(deps: ReadDeps, options: { limit: number; recipient?: string }): Promise<OutboxMessage[]> {
   return (await listOutbox(deps.db, options)).map((m) => openMessage(deps, m));
@@ -37,6 +43,11 @@ export async function listOutboxMail(deps: ReadDeps, options: { limit: number; r
 
 /** What the owner is shown of a message to them that has not arrived; never its body. */
 export type UndeliveredMail = Pick<StoredMessage, 'id' | 'subject' | 'status' | 'lastReply' | 'createdAt' | 'nextAttemptAt'>;
+
+/** Mail to the root user's address held back or failed for good (the console home's card); an IAM user has no address here. */
+export async function undeliveredMailOf(deps: Pick<Deps, 'db'>, principal: Principal): Promise<UndeliveredMail[]> {
+  return principal.type === 'root' ? undeliveredMailTo(deps, principal.email) : [];
+}
 
 /** Mail to `email` that is held back or failed for good, newest first (the messages a digest carried, not the digest). */
 export async function undeliveredMailTo(deps: Pick<Deps, 'db'>, email: string): Promise<UndeliveredMail[]> {

@@ -1,6 +1,6 @@
 import { DAY, HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
-import { purgeExpiredReferences } from '../support/support-reference.service.ts';
+import type { Deps } from '../deps.ts';
+import { purgeExpiredReferences } from '../support-references/support-reference.service.ts';
 import {
   deleteDeliveredMessages,
   deleteEndedSessions,

@@ -5,13 +5,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { createVirtualDevice, relyingPartyOf } from '../mfa/mfa.service.ts';
+import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { openTotpSecret } from '../mfa/totp.ts';
-import { acceptPreviousKeys } from '../shared/encryption.ts';
+import { Keyring } from '../shared/keyring.ts';
+import { PolicyCache } from '../policy-engine/compile.ts';
+import { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { type AwsCredentials, awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
-import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { TEST_SECRET_KEY, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { resealSecrets } from './reseal.service.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
@@ -27,9 +29,10 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     await t.close();
   });
 
-  /** The same database served with another SECRET_KEY, as after a restart with new settings. */
-  async function serveWith(secretKey: Buffer): Promise<string> {
-    const app = await buildApp(t.config, { ...t.deps, secretKey }, { logger: false });
+  /** The same database served with another SECRET_KEY, as after a restart with new settings (so nothing cached either). */
+  async function serveWith(keyring: Keyring): Promise<string> {
+    const caches = { policies: new PolicyCache(), signingKeys: new SigningKeyCache() };
+    const app = await buildApp(t.config, { ...t.deps, keyring, caches }, { logger: false });
     apps.push(app);
     return listen(app);
   }
@@ -39,36 +42,36 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
 
   it('keeps every secret working through a rotation, and the old key can then be dropped', async () => {
     const account = await makeAccount(t.deps);
-    const oldKey = t.deps.secretKey;
+    const oldKey = TEST_SECRET_KEY;
     const key = await keyFor(t, { accountId: account.id, principalId: account.id, userName: null });
     const before = await listen(t.app);
     const temporary = (await awsClients(t, before, key).sts.send(new GetSessionTokenCommand({}))).Credentials!;
     const session = { accessKeyId: temporary.AccessKeyId!, secretAccessKey: temporary.SecretAccessKey!, sessionToken: temporary.SessionToken! };
-    const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const mfaDeps = t.deps;
     const { device, secret } = await createVirtualDevice(mfaDeps, account.id, { name: 'rotated-phone' }, CLI_ACTOR, SYSTEM_META);
     const phone = `+1555${account.id.slice(-7)}`;
     await t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to: phone, channel: 'sms', code: '424242', purpose: 'confirm this phone' }));
-    const phoneCode = async (secretKey: Buffer) => (await listPhoneMessagesOpened({ db: t.deps.db, secretKey }, { recipient: phone, limit: 1 }))[0]!.body;
+    const phoneCode = async (keyring: Keyring) => (await listPhoneMessagesOpened({ db: t.deps.db, keyring }, { recipient: phone, limit: 1 }))[0]!.body;
 
     // The new key, with the old one declared previous: everything still opens.
     const newKey = randomBytes(32);
-    acceptPreviousKeys(newKey, [oldKey]);
-    const during = await serveWith(newKey);
+    const rotating = new Keyring(newKey, [oldKey]);
+    const during = await serveWith(rotating);
     expect(await callerArn(during, key)).toBe(`arn:aws:iam::${account.id}:root`);
     expect(await callerArn(during, session)).toBe(`arn:aws:iam::${account.id}:root`);
 
     // Mail bodies too: the welcome mail, sealed under the old key, opens under the new one with the old one previous.
-    const welcome = async (secretKey: Buffer) => (await listOutboxMail({ db: t.deps.db, secretKey }, { limit: 5, recipient: account.email }))[0]!;
-    expect((await welcome(newKey)).text).toContain('/verify-email?token=');
+    const welcome = async (keyring: Keyring) => (await listOutboxMail({ db: t.deps.db, keyring }, { limit: 5, recipient: account.email }))[0]!;
+    expect((await welcome(rotating)).text).toContain('/verify-email?token=');
 
-    const resealed = await resealSecrets({ db: t.deps.db, secretKey: newKey });
+    const resealed = await resealSecrets({ db: t.deps.db, keyring: rotating });
     expect(resealed.accessKeys).toMatchObject({ resealed: 1, unreadable: 0 });
     expect(resealed.temporaryCredentials).toMatchObject({ resealed: 1, unreadable: 0 });
     expect(resealed.totpDevices).toMatchObject({ resealed: 1, unreadable: 0 });
     // Text and HTML of the one queued message.
     expect(resealed.mailBodies).toMatchObject({ resealed: 2, unreadable: 0 });
     expect(resealed.phoneBodies).toMatchObject({ resealed: 1, unreadable: 0 });
-    expect(await resealSecrets({ db: t.deps.db, secretKey: newKey })).toEqual({
+    expect(await resealSecrets({ db: t.deps.db, keyring: rotating })).toEqual({
       accessKeys: { current: 1, resealed: 0, unreadable: 0 },
       temporaryCredentials: { current: 1, resealed: 0, unreadable: 0 },
       totpDevices: { current: 1, resealed: 0, unreadable: 0 },
@@ -77,7 +80,7 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     });
 
     // The new key alone (SECRET_KEY_PREVIOUS removed): still everything.
-    const newKeyAlone = Buffer.from(newKey);
+    const newKeyAlone = new Keyring(Buffer.from(newKey));
     const after = await serveWith(newKeyAlone);
     expect(await callerArn(after, key)).toBe(`arn:aws:iam::${account.id}:root`);
     expect(await callerArn(after, session)).toBe(`arn:aws:iam::${account.id}:root`);
@@ -86,10 +89,10 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect((await welcome(newKeyAlone)).text).toContain('/verify-email?token=');
     expect(await phoneCode(newKeyAlone)).toContain('424242');
     // And the old key no longer opens anything.
-    expect(openTotpSecret(Buffer.from(oldKey), device.id, sealed.totp_secret_sealed!)).toBeNull();
-    expect((await welcome(Buffer.from(oldKey))).body).toBe('unreadable');
-    expect(await phoneCode(Buffer.from(oldKey))).toBeNull();
-    await expectAwsError(awsClients(t, await serveWith(Buffer.from(oldKey)), key).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
+    expect(openTotpSecret(new Keyring(Buffer.from(oldKey)), device.id, sealed.totp_secret_sealed!)).toBeNull();
+    expect((await welcome(new Keyring(Buffer.from(oldKey)))).body).toBe('unreadable');
+    expect(await phoneCode(new Keyring(Buffer.from(oldKey)))).toBeNull();
+    await expectAwsError(awsClients(t, await serveWith(new Keyring(Buffer.from(oldKey))), key).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
   });
 
   it('seals mail bodies queued before bodies were sealed', async () => {
@@ -110,7 +113,7 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     const stranger = randomBytes(32);
     const rows = async () => (await t.deps.db.selectFrom('access_keys').select(['id', 'secret_sealed']).orderBy('id').execute());
     const unchanged = await rows();
-    const report = await resealSecrets({ db: t.deps.db, secretKey: stranger });
+    const report = await resealSecrets({ db: t.deps.db, keyring: new Keyring(stranger) });
     expect(report.accessKeys.unreadable).toBeGreaterThan(0);
     expect(report.accessKeys.resealed).toBe(0);
     expect(await rows()).toEqual(unchanged);

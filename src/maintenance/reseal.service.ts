@@ -1,5 +1,5 @@
-import type { Deps } from '../shared/deps.ts';
-import { looksSealed, secretBox } from '../shared/encryption.ts';
+import type { Deps } from '../deps.ts';
+import { looksSealed } from '../shared/encryption.ts';
 import { type SealedKind, SEALED_COLUMNS, replaceSealed, sealedPage } from './reseal.repository.ts';
 
 const PAGE = 500;
@@ -22,11 +22,11 @@ export type ResealReport = Record<SealedKind, ResealCount>;
  * queued before bodies were sealed are sealed too. Each value is rewritten on its own and only
  * if unchanged since it was read; running it again changes nothing.
  */
-export async function resealSecrets(deps: Pick<Deps, 'db'> & { secretKey: Buffer }): Promise<ResealReport> {
+export async function resealSecrets(deps: Pick<Deps, 'db' | 'keyring'>): Promise<ResealReport> {
   const report = {} as ResealReport;
   for (const kind of Object.keys(SEALED_COLUMNS) as SealedKind[]) {
     const { purpose, columns, plaintextBefore } = SEALED_COLUMNS[kind];
-    const box = secretBox(deps.secretKey, purpose);
+    const box = deps.keyring.box(purpose);
     const count: ResealCount = { current: 0, resealed: 0, unreadable: 0 };
     for (const column of columns) {
       let after = '';

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import type { Deps } from '../shared/deps.ts';
 import { instanceMetrics, serveMetricsToPrimary } from './cluster-metrics.ts';
+import type { WebContext } from '../web/web-context.ts';
 import { renderMetrics } from './metrics.ts';
 
 /**
@@ -9,7 +9,8 @@ import { renderMetrics } from './metrics.ts';
  * secrets); put it behind the load balancer's internal listener if it should not be public.
  * In a `serve --workers` worker it reports the sum over the instance's workers.
  */
-export async function metricsRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function metricsRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
   const local = () => deps.guard.metrics.snapshot(deps.hasher);
   if (cluster.isWorker) serveMetricsToPrimary(local);
   app.get('/metrics', async (_request, reply) => {

@@ -1,8 +1,8 @@
-import { type Principal, userArn } from '../accounts/principal.ts';
+import { type Principal, userArn } from '../identities/principal.ts';
 import { type ResourceOf, formText, param, permission } from '../authz/console-access.ts';
 import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
 import { findPendingHelpRequest } from '../recovery/help-request.repository.ts';
-import { findUserById } from '../users/user.repository.ts';
+import { findUserById } from '../identities/user.repository.ts';
 import { virtualSerial } from './mfa.service.ts';
 
 /** The name the console suggests for a new authenticator app: the user's own name, as the AWS console once did. */

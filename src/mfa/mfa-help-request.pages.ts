@@ -1,9 +1,6 @@
 import { type SafeHtml, html } from '../shared/html.ts';
 import { csrfField, relativeTime } from '../web/layout.ts';
-import type { HelpRequestRecord } from '../recovery/help-request.repository.ts';
-
-/** A request, and whether the viewer may act on it (and so sees its buttons). */
-export type MfaHelpRequestView = HelpRequestRecord & { mayAct: boolean };
+import type { MfaHelpRequestView } from './mfa-console.service.ts';
 
 /** The Users page and console home notice: IAM users who asked an administrator to deactivate a lost MFA device. */
 export function mfaHelpRequestsNotice(requests: MfaHelpRequestView[], csrf: string, now: Date): SafeHtml {

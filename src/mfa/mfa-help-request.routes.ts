@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { ACT_ON_MFA_HELP } from './mfa-access.ts';
 import { dismissMfaHelpRequest, resolveMfaHelpRequest } from './mfa-help-request.service.ts';
-import { mfaDepsOf } from './mfa.routes.ts';
 
 /** Administrators act on an IAM user's "lost my MFA device" request: deactivate the user's devices, or dismiss it. */
-export async function mfaHelpRequestRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
-  const deps = mfaDepsOf(web, secretKey);
+export async function mfaHelpRequestRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
 
   app.post<{ Params: { id: string } }>('/console/users/mfa-help-requests/:id/resolve', { config: { access: ACT_ON_MFA_HELP } }, async (request, reply) => {
     const who = signedInOf(request);

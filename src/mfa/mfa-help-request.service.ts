@@ -1,4 +1,4 @@
-import { type Principal, actorOf, loadPrincipal, userArn } from '../accounts/principal.ts';
+import { type Principal, actorOf, loadPrincipal, userArn } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { publicLink } from '../mail/mail.service.ts';
 import {
@@ -11,14 +11,14 @@ import {
 } from '../recovery/help-request.repository.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { findUserById } from '../users/user.repository.ts';
+import { findUserById } from '../identities/user.repository.ts';
 import { mailRootAboutRecovery } from './mfa-mail.ts';
 import { MFA_REQUIRED } from './mfa-signin.service.ts';
 import { listDevicesOf } from './mfa.repository.ts';
-import { type MfaDeps, deactivateDevice } from './mfa.service.ts';
+import { deactivateDevice } from './mfa.service.ts';
 
 /**
  * An IAM user who lost their MFA device, past the password step, asks the account's
@@ -85,7 +85,7 @@ export async function findMfaHelpRequest(deps: Deps, accountId: string, id: stri
  * DeactivateMFADevice uses (each deactivation audited and the user told), which closes the
  * request once the user has none left; then records the resolution.
  */
-export async function resolveMfaHelpRequest(deps: MfaDeps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function resolveMfaHelpRequest(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
   const { request } = await findMfaHelpRequest(deps, accountId, id);
   const owner = await loadPrincipal(deps.db, accountId, request.userId);
   if (!owner) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');

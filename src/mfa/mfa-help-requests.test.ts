@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPrincipal } from '../accounts/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { listOutbox } from '../mail/outbox.repository.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listDevicesOf } from './mfa.repository.ts';
-import { type MfaDeps, createVirtualDevice, enableVirtualDevice, relyingPartyOf } from './mfa.service.ts';
+import type { Deps } from '../deps.ts';
+import { createVirtualDevice, enableVirtualDevice } from './mfa.service.ts';
 import { codeAt, stepAt } from './totp.ts';
 
 /**
@@ -21,7 +22,7 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
   let t: TestContext;
   let account: Awaited<ReturnType<typeof makeAccount>>;
   const alias = `mfa-help-${dialect}`;
-  const mfaDeps = (): MfaDeps => ({ ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) });
+  const mfaDeps = (): Deps => t.deps;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);

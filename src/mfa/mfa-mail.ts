@@ -1,13 +1,13 @@
 import type { RequestMeta } from '../audit/audit.service.ts';
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { Mail } from '../mail/mail-templates.ts';
 import { formatTime } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { html } from '../shared/html.ts';
-import { findUserById } from '../users/user.repository.ts';
-import { formatAccountId } from '../web/layout.ts';
+import { findUserById } from '../identities/user.repository.ts';
+import { formatAccountId } from '../shared/validation.ts';
 
 /** What changed about a principal's second factors, for the notice sent to its owner. */
 export type MfaNotice =
@@ -65,7 +65,7 @@ function noticeMail(notice: MfaNotice, who: string, time: string, meta: RequestM
  */
 export async function notifyMfaChange(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'keyring'>,
   meta: RequestMeta,
   accountId: string,
   principalId: string,
@@ -91,7 +91,7 @@ export async function notifyMfaChange(
  */
 export async function mailRootAboutRecovery(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'keyring'>,
   meta: RequestMeta,
   accountId: string,
   message: { template: string; subject: string; paragraphs: string[]; links: Array<{ label: string; url: string }> },

@@ -5,7 +5,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { referenceIn } from '../../test/support/references.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { HOUR } from '../shared/clock.ts';
 import { listPhoneMessagesOpened } from './phone-gateway.ts';
 import { updateOpenRecovery } from './mfa-recovery.repository.ts';

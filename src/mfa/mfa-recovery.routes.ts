@@ -31,8 +31,9 @@ import { deliverPhoneMessages } from './phone-gateway.ts';
  * ask an administrator), the mailed confirm and cancel links, and the console forms for
  * the account phone number and the waiting period.
  */
-export async function mfaRecoveryRoutes(app: FastifyInstance, { web, phoneGatewayUrl }: { web: WebContext; phoneGatewayUrl: string | undefined }): Promise<void> {
+export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const deps = web.deps;
+  const { phoneGatewayUrl } = deps.delivery;
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
   /** With a provider configured, phone messages leave once the response is on its way. */

@@ -8,13 +8,14 @@ import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/
 import { MANAGE_OWN_CREDENTIALS, setUserPolicy } from '../../test/support/console.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { MINUTE } from '../shared/clock.ts';
-import { loadPrincipal } from '../accounts/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { FREE_FAILURES } from './mfa-throttle.ts';
-import { type MfaDeps, createVirtualDevice, enableVirtualDevice, relyingPartyOf } from './mfa.service.ts';
+import type { Deps } from '../deps.ts';
+import { createVirtualDevice, enableVirtualDevice } from './mfa.service.ts';
 import { codeAt, stepAt } from './totp.ts';
 
 const NEW_PASSWORD = 'a completely new root passphrase';
@@ -35,7 +36,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
 
   let rootSecret = '';
   const now = () => stepAt(t.clock.now());
-  const mfaDeps = (): MfaDeps => ({ ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) });
+  const mfaDeps = (): Deps => t.deps;
 
   async function signInRoot(browser: Browser, password = ROOT_PASSWORD) {
     return browser.post('/signin/root/password', { email: account.email, password });

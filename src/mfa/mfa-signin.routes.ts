@@ -8,9 +8,8 @@ import {
   mfaStepOpen,
 } from './mfa-signin.service.ts';
 import { chooseFactorPage, recoveryCodeStepPage, securityKeyStepPage, totpStepPage } from './mfa-signin.pages.ts';
-import { mfaRecoveryRoutes } from './mfa-recovery.routes.ts';
-import { type MfaDevice, listDevicesOf } from './mfa.repository.ts';
-import { mfaDepsOf } from './mfa.routes.ts';
+import type { MfaDevice } from './mfa.repository.ts';
+import { listMfaDevices } from './mfa.service.ts';
 import { recoveryCodeStatus } from './recovery-codes.service.ts';
 import { authenticationOptions } from './webauthn.service.ts';
 
@@ -18,8 +17,8 @@ import { authenticationOptions } from './webauthn.service.ts';
  * The second step of sign-in, `/signin/mfa`: reachable only by a session that proved the
  * password and still owes a second factor. Any one device (or a recovery code) will do.
  */
-export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
-  const deps = mfaDepsOf(web, secretKey);
+export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
   /** The waiting session, or null after sending the person back to the start of sign-in. */
@@ -43,7 +42,7 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: 
 
   /** `failure` is the support reference of a refused code or key; the page shows it beside the one failure message. */
   async function render(who: SignedIn, request: FastifyRequest, reply: FastifyReply, choice: string | undefined, failure?: string) {
-    const devices = await listDevicesOf(deps.db, who.principal.id);
+    const devices = await listMfaDevices(deps, who.principal.id);
     const codes = await recoveryCodeStatus(deps.db, who.principal.id);
     const several = devices.length + (codes.unused > 0 ? 1 : 0) > 1;
     const csrf = web.csrfToken(request, reply);
@@ -83,7 +82,7 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: 
     const who = await waiting(request, reply);
     if (!who) return reply;
     const form = readForm(request, { credential: { max: 16_384 } });
-    const keys = (await listDevicesOf(deps.db, who.principal.id)).filter((d) => d.kind === 'webauthn');
+    const keys = (await listMfaDevices(deps, who.principal.id)).filter((d) => d.kind === 'webauthn');
     return finish(who, request, reply, { method: 'webauthn', credential: form.credential }, keys[0]?.id ?? '');
   });
 
@@ -95,5 +94,4 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web, secretKey }: 
     return finish(who, request, reply, { method: 'recovery-code', code: form.code }, 'recovery-code');
   });
 
-  await app.register(mfaRecoveryRoutes, { web, phoneGatewayUrl: web.config.phoneGatewayUrl });
 }

@@ -1,14 +1,14 @@
-import { type Principal, actorOf } from '../accounts/principal.ts';
+import { type Principal, actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { deleteSessionRow, setRestriction } from '../sessions/session.repository.ts';
 import { type SessionRestriction, startSession } from '../sessions/session.service.ts';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
-import { type MfaDeps, verifyTotpCode } from './mfa.service.ts';
+import type { Deps } from '../deps.ts';
+import { verifyTotpCode } from './mfa.service.ts';
 import { findDevice, findSignInStep, hasEnabledDevice, insertSignInStep } from './mfa.repository.ts';
-import { recordFailureReference } from '../support/support-reference.service.ts';
+import { recordFailureReference } from '../support-references/support-reference.service.ts';
 import { spendRecoveryCode } from './recovery-codes.service.ts';
 import { verifyAssertion } from './webauthn.service.ts';
 
@@ -66,7 +66,7 @@ export type MfaStepResult = { ok: true; token: string; nextRestriction: string |
  * beside the support reference the page shows.
  */
 export async function completeMfaStep(
-  deps: MfaDeps,
+  deps: Deps,
   session: SessionRecord,
   principal: Principal,
   factor: SecondFactor,

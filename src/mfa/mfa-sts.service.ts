@@ -1,9 +1,10 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findDeviceBySerial } from './mfa.repository.ts';
-import { type MfaDeps, verifyTotpCode } from './mfa.service.ts';
+import type { Deps } from '../deps.ts';
+import { verifyTotpCode } from './mfa.service.ts';
 
 /** AWS's answers for GetSessionToken's MFA check, word for word (two spaces included). */
 export const UNKNOWN_MFA_SERIAL =
@@ -16,7 +17,7 @@ export const INVALID_MFA_CODE = 'MultiFactorAuthentication failed with invalid M
  * Returns when MFA was proved; throws AccessDenied with AWS's message otherwise.
  */
 export async function proveMfaForSessionToken(
-  deps: MfaDeps,
+  deps: Deps,
   principal: Principal,
   serialNumber: string | undefined,
   tokenCode: string | undefined,

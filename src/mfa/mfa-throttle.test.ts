@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actorOf, loadPrincipal, type Principal } from '../accounts/principal.ts';
+import { actorOf, loadPrincipal, type Principal } from '../identities/principal.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findDevice, findThrottle } from './mfa.repository.ts';
 import { FREE_FAILURES, spendCodeTry } from './mfa-throttle.ts';
-import { type MfaDeps, createVirtualDevice, enableVirtualDevice, relyingPartyOf, verifyTotpCode } from './mfa.service.ts';
+import type { Deps } from '../deps.ts';
+import { createVirtualDevice, enableVirtualDevice, verifyTotpCode } from './mfa.service.ts';
 import { createRecoveryCodes, spendRecoveryCode } from './recovery-codes.service.ts';
 import { codeAt, stepAt } from './totp.ts';
 
 describe.each(DIALECTS)('MFA code tries on %s', (dialect) => {
   let t: TestContext;
-  let deps: MfaDeps;
+  let deps: Deps;
   beforeAll(async () => {
     t = await createTestContext(dialect);
-    deps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    deps = t.deps;
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { clearThrottle, findThrottle, replaceThrottle } from './mfa.repository.ts';
 
 /**

@@ -1,24 +1,14 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { alertBox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { FEW_RECOVERY_CODES } from './recovery-codes.service.ts';
 import type { MfaDevice } from './mfa.repository.ts';
+import type { MfaForms } from './mfa-console.service.ts';
 import { MAX_DEVICES_PER_PRINCIPAL, deviceTypeLabel } from './mfa.service.ts';
 
 function typeName(device: MfaDevice): string {
   const label = deviceTypeLabel(device);
   return label[0]!.toUpperCase() + label.slice(1);
-}
-
-/** Which MFA forms the signed-in principal may use: each is the decision its handler makes. */
-export interface MfaForms {
-  addAuthenticator: boolean;
-  /** Registering a security key, and creating recovery codes (iam:EnableMFADevice). */
-  enable: boolean;
-  resync: boolean;
-  remove: boolean;
-  /** The name the Add form suggests. */
-  suggestedName: string;
 }
 
 /** The MFA part of the Security credentials page: devices, add buttons, recovery codes. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { actorOf, principalFrom } from '../accounts/principal.ts';
-import { setMfaAt } from '../sessions/session.repository.ts';
+import { actorOf, principalFrom } from '../identities/principal.ts';
+import { noteMfaProved } from '../sessions/session.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { getUser } from '../users/user.service.ts';
 import { readForm } from '../web/forms.ts';
@@ -9,16 +9,8 @@ import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { addSecurityKeyPage, enrolAuthenticatorPage, recoveryCodesPage, removeDevicePage, resyncPage } from './mfa.pages.ts';
-import { findDevice, listDevicesOf } from './mfa.repository.ts';
 import { removeOwnDevice } from './mfa-removal.service.ts';
-import {
-  type MfaDeps,
-  createVirtualDevice,
-  deactivateDevice,
-  enableVirtualDevice,
-  relyingPartyOf,
-  resyncVirtualDevice,
-} from './mfa.service.ts';
+import { createVirtualDevice, deactivateDevice, enableVirtualDevice, findMfaDevice, listMfaDevices, resyncVirtualDevice } from './mfa.service.ts';
 import { ADMIN_DEACTIVATE_MFA, MFA_ACCESS } from './mfa-access.ts';
 import { createRecoveryCodes } from './recovery-codes.service.ts';
 import { openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
@@ -27,19 +19,14 @@ import { finishRegistration, registrationOptions } from './webauthn.service.ts';
 const WEBAUTHN_BROWSER = readFileSync(new URL('../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js', import.meta.url));
 const PAGE_SCRIPT = readFileSync(new URL('../web/static/mfa-webauthn.js', import.meta.url));
 
-/** The deps MFA services need, built once from the web context and the app's secret key. */
-export function mfaDepsOf(web: WebContext, secretKey: Buffer): MfaDeps {
-  return { ...web.deps, secretKey, relyingParty: relyingPartyOf(web.config.publicUrl) };
-}
-
 /**
  * MFA in the console: add an authenticator app (QR code rendered here, two consecutive
  * codes), add a security key or passkey, remove a device (after proving it is you again),
  * create recovery codes; and for administrators, deactivate a user's device. Each is
  * decided by its MFA_ACCESS permission. Also serves the WebAuthn browser scripts.
  */
-export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web: WebContext; secretKey: Buffer }): Promise<void> {
-  const deps = mfaDepsOf(web, secretKey);
+export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
   const script = (reply: FastifyReply, body: Buffer) =>
     reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(body);
@@ -48,11 +35,11 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
   app.get('/static/mfa-webauthn.js', async (_request, reply) => script(reply, PAGE_SCRIPT));
 
   async function enrolmentPage(who: SignedIn, csrf: string, deviceId: string, error?: string): Promise<string> {
-    const device = await findDevice(deps.db, who.principal.accountId, deviceId);
+    const device = await findMfaDevice(deps, who.principal.accountId, deviceId);
     if (!device || device.pendingFor !== who.principal.id || device.enabledAt || !device.totpSecretSealed) {
       throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
     }
-    const secret = openTotpSecret(deps.secretKey, device.id, device.totpSecretSealed);
+    const secret = openTotpSecret(deps.keyring, device.id, device.totpSecretSealed);
     if (!secret) throw new GatehouseError('InternalError', 'The MFA secret cannot be read.');
     const account = who.principal.type === 'root' ? who.principal.accountId : who.principal.name;
     const qrDataUrl = await qrCodeDataUrl(otpauthUri(secret, `${device.name}@${account}`, 'Gatehouse'));
@@ -75,7 +62,7 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
   app.post('/console/mfa/authenticator/enable', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
     const who = signedInOf(request);
     const form = readForm(request, { device: { max: 64 }, code1: { max: 16 }, code2: { max: 16 } });
-    const device = await findDevice(deps.db, who.principal.accountId, form.device);
+    const device = await findMfaDevice(deps, who.principal.accountId, form.device);
     if (!device || device.pendingFor !== who.principal.id) {
       throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
     }
@@ -92,7 +79,7 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
       throw error;
     }
     // Enrolling proved possession of the device: this session counts as MFA-authenticated.
-    await setMfaAt(deps.db, who.session.id, deps.clock.now().toISOString());
+    await noteMfaProved(deps, who.session.id);
     return reply.redirect('/console/security-credentials?done=mfa-added', 303);
   });
 
@@ -114,12 +101,12 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
       }
       throw error;
     }
-    await setMfaAt(deps.db, who.session.id, deps.clock.now().toISOString());
+    await noteMfaProved(deps, who.session.id);
     return reply.redirect('/console/security-credentials?done=mfa-added', 303);
   });
 
   async function removalPage(who: SignedIn, csrf: string, id: string, error?: string): Promise<string> {
-    const devices = await listDevicesOf(deps.db, who.principal.id);
+    const devices = await listMfaDevices(deps, who.principal.id);
     const device = devices.find((d) => d.id === id && d.enabledAt);
     if (!device) throw new GatehouseError('NoSuchEntity', 'There is no such device among your MFA devices.');
     const otherApps = devices.filter((d) => d.id !== id && d.kind === 'totp' && d.enabledAt);
@@ -150,7 +137,7 @@ export async function mfaRoutes(app: FastifyInstance, { web, secretKey }: { web:
   });
 
   async function ownTotpDevice(who: SignedIn, id: string) {
-    const device = await findDevice(deps.db, who.principal.accountId, id);
+    const device = await findMfaDevice(deps, who.principal.accountId, id);
     if (!device || device.principalId !== who.principal.id || device.kind !== 'totp' || !device.enabledAt) {
       throw new GatehouseError('NoSuchEntity', 'There is no such authenticator app among your MFA devices.');
     }

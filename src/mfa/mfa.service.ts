@@ -1,7 +1,7 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { resolveHelpRequestsOfUser } from '../recovery/help-request.repository.ts';
@@ -17,6 +17,7 @@ import {
   enableDevice,
   findDevice,
   findDeviceBySerial,
+  listDevicesOf,
   hasEnabledDevice,
   insertDevice,
   setTotpSync,
@@ -33,20 +34,6 @@ import {
   sealTotpSecret,
   stepAt,
 } from './totp.ts';
-
-/** Where WebAuthn credentials are bound: the host and origin of `PUBLIC_URL`. */
-export interface RelyingParty {
-  id: string;
-  origin: string;
-  name: string;
-}
-
-/** What MFA services need beyond the common dependencies. */
-export type MfaDeps = Deps & { secretKey: Buffer; relyingParty: RelyingParty };
-
-export function relyingPartyOf(publicUrl: URL): RelyingParty {
-  return { id: publicUrl.hostname, origin: publicUrl.origin, name: 'Gatehouse' };
-}
 
 /** MFA devices in use per principal, root and IAM users alike, any mix of kinds (as AWS). */
 export const MAX_DEVICES_PER_PRINCIPAL = 8;
@@ -65,6 +52,16 @@ export function virtualSerial(accountId: string, path: string, name: string): st
   return `arn:aws:iam::${accountId}:mfa${path}${name}`;
 }
 
+/** The device with this ID in the account, or null. */
+export async function findMfaDevice(deps: Deps, accountId: string, id: string): Promise<MfaDevice | null> {
+  return findDevice(deps.db, accountId, id);
+}
+
+/** A principal's MFA devices, enabled or not. */
+export async function listMfaDevices(deps: Deps, principalId: string): Promise<MfaDevice[]> {
+  return listDevicesOf(deps.db, principalId);
+}
+
 export function deviceTypeLabel(device: Pick<MfaDevice, 'kind'>): string {
   return device.kind === 'totp' ? 'authenticator app' : 'security key or passkey';
 }
@@ -79,7 +76,7 @@ function noSuchDevice(serial: string): GatehouseError {
  * enrolment, so an abandoned one is replaced rather than left behind.
  */
 export async function createVirtualDevice(
-  deps: MfaDeps,
+  deps: Deps,
   accountId: string,
   input: { name: string; path?: string; pendingFor?: string },
   actor: Actor,
@@ -100,7 +97,7 @@ export async function createVirtualDevice(
     kind: 'totp',
     name,
     path,
-    totpSecretSealed: sealTotpSecret(deps.secretKey, id, secret),
+    totpSecretSealed: sealTotpSecret(deps.keyring, id, secret),
     totpLastStep: null,
     totpOffset: 0,
     webauthnCredentialId: null,
@@ -138,8 +135,8 @@ function readCodes(code1: string, code2: string): [string, string] {
   return [a, b];
 }
 
-function openSecret(deps: MfaDeps, device: MfaDevice): string {
-  const secret = device.totpSecretSealed ? openTotpSecret(deps.secretKey, device.id, device.totpSecretSealed) : null;
+function openSecret(deps: Deps, device: MfaDevice): string {
+  const secret = device.totpSecretSealed ? openTotpSecret(deps.keyring, device.id, device.totpSecretSealed) : null;
   if (!secret) throw new GatehouseError('InternalError', `The secret of MFA device ${device.serial} cannot be read with this SECRET_KEY.`);
   return secret;
 }
@@ -149,7 +146,7 @@ function openSecret(deps: MfaDeps, device: MfaDevice): string {
  * code must be for now or one step either side, the first for the step before it.
  */
 export async function enableVirtualDevice(
-  deps: MfaDeps,
+  deps: Deps,
   owner: Principal,
   serial: string,
   code1: string,
@@ -188,7 +185,7 @@ export async function enableVirtualDevice(
  * device's clock is off. Wrong codes count towards the principal's code throttle.
  */
 export async function resyncVirtualDevice(
-  deps: MfaDeps,
+  deps: Deps,
   owner: Principal,
   serial: string,
   code1: string,
@@ -228,7 +225,7 @@ export async function resyncVirtualDevice(
  * Returns false for every kind of failure; the reason goes to `onFailure` for the audit.
  */
 export async function verifyTotpCode(
-  deps: MfaDeps,
+  deps: Deps,
   principalId: string,
   device: MfaDevice,
   code: string,
@@ -257,7 +254,7 @@ export async function verifyTotpCode(
  * (AWS keeps it until DeleteVirtualMFADevice), a security key is removed outright.
  */
 export async function deactivateDevice(
-  deps: MfaDeps,
+  deps: Deps,
   owner: Principal,
   serialOrId: { serial: string } | { id: string },
   actor: Actor,
@@ -289,7 +286,7 @@ export async function deactivateDevice(
 }
 
 /** Deletes an unassigned virtual device; one still in use must be deactivated first. */
-export async function deleteVirtualDevice(deps: MfaDeps, accountId: string, serial: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteVirtualDevice(deps: Deps, accountId: string, serial: string, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const device = await findDeviceBySerial(tx, serial);
     if (!device || device.accountId !== accountId || device.kind !== 'totp') throw noSuchDevice(serial);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPrincipal, type Principal } from '../accounts/principal.ts';
-import { actorOf } from '../accounts/principal.ts';
+import { loadPrincipal, type Principal } from '../identities/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -11,14 +11,13 @@ import { GatehouseError } from '../shared/errors.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
 import { FREE_FAILURES } from './mfa-throttle.ts';
 import { findDevice, findDeviceBySerial, listDevicesOf, listVirtualDevices } from './mfa.repository.ts';
+import type { Deps } from '../deps.ts';
 import {
   MAX_DEVICES_PER_PRINCIPAL,
-  type MfaDeps,
   createVirtualDevice,
   deactivateDevice,
   deleteVirtualDevice,
   enableVirtualDevice,
-  relyingPartyOf,
   resyncVirtualDevice,
   verifyTotpCode,
 } from './mfa.service.ts';
@@ -45,13 +44,13 @@ describe('TOTP codes', () => {
 
 describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
   let t: TestContext;
-  let deps: MfaDeps;
+  let deps: Deps;
   let root: Principal;
   let alice: Principal;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);
-    deps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    deps = t.deps;
     const account = await makeAccount(t.deps);
     const user = await makeUser(t.deps, account.id, 'alice');
     root = (await loadPrincipal(t.deps.db, account.id, account.id))!;

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
-import { openStoredBody, secretBox } from '../shared/encryption.ts';
+import type { Deps } from '../deps.ts';
+import { openStoredBody } from '../shared/encryption.ts';
 import { invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { type PhoneMessage, claimPhoneMessage, insertPhoneMessage, listPhoneMessages, settlePhoneMessage } from './mfa-recovery.repository.ts';
@@ -37,7 +37,7 @@ export const PHONE_BODY_PURPOSE = 'phone-body';
 
 export async function queuePhoneCode(
   tx: Db,
-  deps: Pick<Deps, 'clock' | 'secretKey'>,
+  deps: Pick<Deps, 'clock' | 'keyring'>,
   input: { accountId: string; to: string; channel: PhoneChannel; code: string; purpose: string },
 ): Promise<void> {
   const text =
@@ -51,22 +51,22 @@ export async function queuePhoneCode(
     recipient: input.to,
     channel: input.channel,
     template: 'one-time-code',
-    body: secretBox(deps.secretKey, PHONE_BODY_PURPOSE).seal(text, id),
+    body: deps.keyring.box(PHONE_BODY_PURPOSE).seal(text, id),
     createdAt: deps.clock.now().toISOString(),
   });
 }
 
 /** Messages with their bodies opened (null when no key given opens one), newest first. */
 export async function listPhoneMessagesOpened(
-  deps: Pick<Deps, 'db' | 'secretKey'>,
+  deps: Pick<Deps, 'db' | 'keyring'>,
   options: Parameters<typeof listPhoneMessages>[1],
 ): Promise<Array<Omit<PhoneMessage, 'body'> & { body: string | null }>> {
-  const box = secretBox(deps.secretKey, PHONE_BODY_PURPOSE);
+  const box = deps.keyring.box(PHONE_BODY_PURPOSE);
   return (await listPhoneMessages(deps.db, options)).map((m) => ({ ...m, body: openStoredBody(box, m.id, m.body) }));
 }
 
 /** Hands queued messages to the configured provider, each once (claimed first); returns how many it accepted. A refused one is queued again. */
-export async function deliverPhoneMessages(deps: Pick<Deps, 'db' | 'clock' | 'secretKey'>, gatewayUrl: string): Promise<number> {
+export async function deliverPhoneMessages(deps: Pick<Deps, 'db' | 'clock' | 'keyring'>, gatewayUrl: string): Promise<number> {
   const { db, clock } = deps;
   let sent = 0;
   for (const message of await listPhoneMessagesOpened(deps, { status: 'queued', limit: 50 })) {

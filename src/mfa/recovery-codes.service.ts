@@ -1,7 +1,7 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { hashSecret, matchesHash, randomBase32 } from '../shared/secrets.ts';
 import { notifyMfaChange } from './mfa-mail.ts';
@@ -59,7 +59,7 @@ export async function recoveryCodeStatus(db: Db, principalId: string): Promise<{
  */
 export async function spendRecoveryCode(
   tx: Db,
-  deps: Pick<Deps, 'clock' | 'dialect' | 'secretKey'>,
+  deps: Pick<Deps, 'clock' | 'dialect' | 'keyring'>,
   meta: RequestMeta,
   principal: Pick<Principal, 'accountId' | 'id'>,
   code: string,

@@ -1,6 +1,6 @@
 import { HOTP, Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { secretBox } from '../shared/encryption.ts';
+import type { Keyring } from '../shared/keyring.ts';
 import { safeEqual } from '../shared/secrets.ts';
 
 /**
@@ -70,10 +70,10 @@ export async function qrCodeDataUrl(text: string): Promise<string> {
 }
 
 /** The TOTP secret sealed for its device row; it opens only with the same key and device ID. */
-export function sealTotpSecret(secretKey: Buffer, deviceId: string, secretBase32: string): string {
-  return secretBox(secretKey, 'mfa-totp-secret').seal(secretBase32, deviceId);
+export function sealTotpSecret(keyring: Keyring, deviceId: string, secretBase32: string): string {
+  return keyring.box('mfa-totp-secret').seal(secretBase32, deviceId);
 }
 
-export function openTotpSecret(secretKey: Buffer, deviceId: string, sealed: string): string | null {
-  return secretBox(secretKey, 'mfa-totp-secret').open(sealed, deviceId);
+export function openTotpSecret(keyring: Keyring, deviceId: string, sealed: string): string | null {
+  return keyring.box('mfa-totp-secret').open(sealed, deviceId);
 }

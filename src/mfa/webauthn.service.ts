@@ -8,14 +8,15 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { notifyMfaChange } from './mfa-mail.ts';
-import { MAX_DEVICES_PER_PRINCIPAL, type MfaDeps, validateDeviceName } from './mfa.service.ts';
+import type { Deps } from '../deps.ts';
+import { MAX_DEVICES_PER_PRINCIPAL, validateDeviceName } from './mfa.service.ts';
 import {
   type MfaDevice,
   acceptWebauthnCounter,
@@ -50,7 +51,7 @@ function parseJson<T>(field: string, text: string): T {
  * session and answers once. User verification is preferred, not required, so plain
  * security keys without a PIN still work.
  */
-export async function registrationOptions(deps: MfaDeps, sessionId: string, principal: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function registrationOptions(deps: Deps, sessionId: string, principal: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await listDevicesOf(deps.db, principal.id);
   const options = await generateRegistrationOptions({
     rpName: deps.relyingParty.name,
@@ -68,7 +69,7 @@ export async function registrationOptions(deps: MfaDeps, sessionId: string, prin
 }
 
 export async function finishRegistration(
-  deps: MfaDeps,
+  deps: Deps,
   sessionId: string,
   principal: Principal,
   nameInput: string,
@@ -141,7 +142,7 @@ export async function finishRegistration(
 }
 
 /** Options asking the browser for an assertion from one of the principal's keys. */
-export async function authenticationOptions(deps: MfaDeps, sessionId: string, principalId: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+export async function authenticationOptions(deps: Deps, sessionId: string, principalId: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
   const keys = (await listDevicesOf(deps.db, principalId)).filter((d) => d.kind === 'webauthn' && d.webauthnCredentialId);
   if (keys.length === 0) return null;
   const options = await generateAuthenticationOptions({
@@ -159,7 +160,7 @@ export async function authenticationOptions(deps: MfaDeps, sessionId: string, pr
  * counter that went backwards and is refused.
  */
 export async function verifyAssertion(
-  deps: MfaDeps,
+  deps: Deps,
   sessionId: string,
   principalId: string,
   responseText: string,

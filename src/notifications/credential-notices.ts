@@ -1,10 +1,10 @@
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import type { Actor, RequestMeta } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { rootPasswordChangedMail, userPasswordSetMail } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import { resolveHelpRequestsOfUser } from '../recovery/help-request.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 
 /**
  * Mail to an account's root email when credentials change, queued inside the change's
@@ -31,7 +31,7 @@ function describeActor(actor: Actor): string {
  */
 export async function noteUserPasswordSet(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'mail' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'publicUrl' | 'keyring'>,
   meta: RequestMeta,
   change: { accountId: string; userId: string; userName: string; actor: Actor; created: boolean },
 ): Promise<void> {
@@ -56,7 +56,7 @@ export async function noteUserPasswordSet(
 /** The signed-in root user changed its own password: its email is told. */
 export async function noteRootPasswordChanged(
   tx: Db,
-  deps: Pick<Deps, 'dialect' | 'clock' | 'mail' | 'secretKey'>,
+  deps: Pick<Deps, 'dialect' | 'clock' | 'publicUrl' | 'keyring'>,
   meta: RequestMeta,
   accountId: string,
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { actorOf } from '../accounts/principal.ts';
+import { actorOf } from '../identities/principal.ts';
 import { mayUse, permission } from '../authz/console-access.ts';
 import { wholeAccount } from '../authz/console-resources.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
@@ -9,8 +9,7 @@ import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { type PolicyFormErrors, type PolicyFormValues, passwordPolicyPage, policyFormValues } from './password-policy.pages.ts';
-import { findPasswordPolicy } from './password-policy.repository.ts';
-import { type PasswordPolicyInput, deletePasswordPolicy, getPasswordPolicy, updatePasswordPolicy } from './password-policy.service.ts';
+import { type PasswordPolicyInput, deletePasswordPolicy, getPasswordPolicyWithDate, updatePasswordPolicy } from './password-policy.service.ts';
 
 const NOTICES: Record<string, string> = {
   saved: 'The password policy was saved.',
@@ -47,8 +46,7 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
   const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
 
   async function render(who: SignedIn, csrf: string, values: PolicyFormValues | null, errors: PolicyFormErrors, notice?: string) {
-    const record = await findPasswordPolicy(web.deps.db, who.principal.accountId);
-    const policy = await getPasswordPolicy(web.deps, who.principal.accountId);
+    const { policy, updatedAt } = await getPasswordPolicyWithDate(web.deps, who.principal.accountId);
     const [mayUpdate, mayDelete] = await Promise.all([
       mayUse(web.deps, who, PASSWORD_POLICY_ACCESS.update),
       mayUse(web.deps, who, PASSWORD_POLICY_ACCESS.delete),
@@ -57,7 +55,7 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
       principal: who.principal,
       csrf,
       policy,
-      updatedAt: record?.updatedAt ?? null,
+      updatedAt,
       now: web.deps.clock.now(),
       values: values ?? policyFormValues(policy),
       errors,

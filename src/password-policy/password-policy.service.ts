@@ -1,8 +1,8 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findLoginProfile } from '../users/user.repository.ts';
+import { findLoginProfile } from '../identities/user.repository.ts';
 import { type PasswordExpiry, passwordExpiry } from './password-expiry.ts';
 import {
   type PasswordPolicyRecord,
@@ -55,6 +55,12 @@ export const PASSWORD_POLICY_RANGES = {
 export async function getPasswordPolicy(deps: Deps, accountId: string): Promise<PasswordPolicy | null> {
   const record = await findPasswordPolicy(deps.db, accountId);
   return record ? toPolicy(record) : null;
+}
+
+/** The account's policy (null: none) and when it was last changed, for its console page. */
+export async function getPasswordPolicyWithDate(deps: Deps, accountId: string): Promise<{ policy: PasswordPolicy | null; updatedAt: string | null }> {
+  const record = await findPasswordPolicy(deps.db, accountId);
+  return { policy: record ? toPolicy(record) : null, updatedAt: record?.updatedAt ?? null };
 }
 
 /**

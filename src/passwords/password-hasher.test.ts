@@ -1,10 +1,10 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { signInRoot, signInUser } from '../signin/signin.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findLoginProfile, findUserByName } from '../users/user.repository.ts';
+import { findLoginProfile, findUserByName } from '../identities/user.repository.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';

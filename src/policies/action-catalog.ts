@@ -1,4 +1,4 @@
-import { compileWildcard } from './engine/wildcard.ts';
+import { compileWildcard } from '../policy-engine/wildcard.ts';
 
 /**
  * The actions of the services Gatehouse serves, IAM and STS, as the Service Authorization

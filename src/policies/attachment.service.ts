@@ -1,9 +1,9 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { findPolicyHolder } from './policy-holder.ts';
-import { findGroupById } from '../groups/group.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import { findGroupById } from '../identities/group.repository.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findUserById } from '../users/user.repository.ts';
+import { findUserById } from '../identities/user.repository.ts';
 import { type PolicyHolderType, deleteAttachment, insertAttachment, listAttachmentsOf, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import { noSuchPolicy, resolvePolicyArn } from './managed-policy.service.ts';
 

@@ -1,9 +1,9 @@
-import { listGroupsOfUser, listGroups } from '../groups/group.repository.ts';
-import { groupArn } from '../groups/group.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import { listGroupsOfUser, listGroups } from '../identities/group.repository.ts';
+import { groupArn } from '../identities/group-lookup.ts';
+import type { Deps } from '../deps.ts';
 import { listUserTags } from '../user-tags/user-tag.repository.ts';
-import { listUsers } from '../users/user.repository.ts';
-import { userArn } from '../accounts/principal.ts';
+import { listUsers } from '../identities/user.repository.ts';
+import { userArn } from '../identities/principal.ts';
 import { listAttachmentsOf } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES } from './aws-managed.ts';
 import { listInlinePolicies } from './inline-policy.repository.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../groups/group.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
@@ -97,7 +97,7 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('allowed');
     await createPolicyVersion(t.deps, accountId, arn, policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }), true, CLI_ACTOR, SYSTEM_META);
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('implicitDeny');
-    expect((await effectivePolicies(t.deps.db, users.dave!)).map((p) => [p.id, p.type])).toEqual([[arn, 'customer-managed']]);
+    expect((await effectivePolicies(t.deps, users.dave!)).map((p) => [p.id, p.type])).toEqual([[arn, 'customer-managed']]);
   });
 
   it('lets AllowUsersToChangePassword grant iam:ChangePassword on oneself and reading the password policy', async () => {

@@ -1,16 +1,15 @@
-import type { Principal } from '../accounts/principal.ts';
-import type { Db } from '../db/database.ts';
-import { listGroupsOfUser } from '../groups/group.repository.ts';
+import type { Principal } from '../identities/principal.ts';
+import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { listUserTags } from '../user-tags/user-tag.repository.ts';
 import { listAttachmentsOf } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES, awsManagedCacheKey, findAwsManagedPolicy } from './aws-managed.ts';
-import { compilePolicy, policyCache } from './engine/compile.ts';
-import type { ContextValue } from './engine/context.ts';
-import { parsePolicyDocument } from './engine/document.ts';
-import { type EvaluationResult, type PolicyInput, evaluateWithinBoundary } from './engine/evaluate.ts';
+import { compilePolicy } from '../policy-engine/compile.ts';
+import type { ContextValue } from '../policy-engine/context.ts';
+import { parsePolicyDocument } from '../policy-engine/document.ts';
+import { type EvaluationResult, type PolicyInput, evaluateWithinBoundary } from '../policy-engine/evaluate.ts';
 import { listInlinePolicies } from './inline-policy.repository.ts';
 import { managedPolicyInputs } from './managed-policy-inputs.ts';
 import { boundaryOf } from './permissions-boundary.service.ts';
@@ -66,8 +65,9 @@ const ADMINISTRATOR_ACCESS = AWS_MANAGED_POLICIES.find((p) => p.name === 'Admini
  * been seen): its inline policies, its attached managed policies, and the inline and
  * attached policies of each of its groups. The root user has none: it needs none.
  */
-export async function effectivePolicies(db: Db, principal: Principal): Promise<PolicyInput[]> {
+export async function effectivePolicies(deps: Pick<Deps, 'db' | 'caches'>, principal: Principal): Promise<PolicyInput[]> {
   if (principal.type === 'root') return [];
+  const { db } = deps;
   const groups = await listGroupsOfUser(db, principal.id);
   const groupIds = groups.map((g) => g.id);
   const [userInline, groupInline, userAttached, groupAttached] = await Promise.all([
@@ -81,13 +81,13 @@ export async function effectivePolicies(db: Db, principal: Principal): Promise<P
     inputs.push({
       id: p.name,
       type: p.ownerType,
-      policy: policyCache.get(`inline:${p.ownerType}:${p.ownerId}:${p.name}:${p.revision}`, p.document),
+      policy: deps.caches.policies.get(`inline:${p.ownerType}:${p.ownerId}:${p.name}:${p.revision}`, p.document),
     });
   }
   const arns = new Set([...userAttached, ...groupAttached].map((a) => a.policyArn));
   // The administrator flag of the first releases means what AdministratorAccess means.
   if (principal.isAdmin) arns.add(ADMINISTRATOR_ACCESS.arn);
-  inputs.push(...(await managedPolicyInputs(db, principal.accountId, arns)));
+  inputs.push(...(await managedPolicyInputs(db, deps.caches.policies, principal.accountId, arns)));
   return inputs;
 }
 
@@ -134,10 +134,10 @@ export interface DecisionBasis {
  */
 export async function loadBasis(deps: Deps, principal: Principal, extra: readonly PolicyInput[] = []): Promise<DecisionBasis> {
   const [policies, passwordPolicy, tags, boundary] = await Promise.all([
-    effectivePolicies(deps.db, principal),
+    effectivePolicies(deps, principal),
     getPasswordPolicy(deps, principal.accountId),
     listUserTags(deps.db, principal.id),
-    boundaryOf(deps.db, principal),
+    boundaryOf(deps, principal),
   ]);
   policies.push(...extra);
   if (passwordPolicy?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());

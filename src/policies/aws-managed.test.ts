@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AWS_MANAGED_POLICIES, findAwsManagedPolicy } from './aws-managed.ts';
-import { compilePolicy } from './engine/compile.ts';
-import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from './engine/document.ts';
-import { evaluatePolicies } from './engine/evaluate.ts';
+import { compilePolicy } from '../policy-engine/compile.ts';
+import { POLICY_SIZE_LIMITS, parsePolicyDocument, policySize } from '../policy-engine/document.ts';
+import { evaluatePolicies } from '../policy-engine/evaluate.ts';
 
 const ACCT = '111122223333';
 

@@ -1,10 +1,10 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { findPolicyHolder } from './policy-holder.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
-import { POLICY_SIZE_LIMITS, policySize } from './engine/document.ts';
+import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
 import { validateIdentityPolicy } from './grammar/policy-validator.ts';
 import { deleteInlinePolicyRow, findInlinePolicy, listInlinePolicies, upsertInlinePolicy } from './inline-policy.repository.ts';
 import { validateEntityName } from './names.ts';

@@ -1,12 +1,12 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { type Db, isUniqueViolation } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
-import { boundaryUsageCounts } from '../users/user.repository.ts';
+import { boundaryUsageCounts } from '../identities/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn, unchangeableAwsPolicy } from './aws-managed.ts';
-import { POLICY_SIZE_LIMITS, policySize } from './engine/document.ts';
+import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
 import { validateIdentityPolicy } from './grammar/policy-validator.ts';
 import {
   type ManagedPolicyRecord,

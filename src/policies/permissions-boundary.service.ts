@@ -1,11 +1,12 @@
-import { requireUserByName } from '../users/user-lookup.ts';
-import type { Principal } from '../accounts/principal.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { setPermissionsBoundary } from '../users/user.repository.ts';
-import type { PolicyInput } from './engine/evaluate.ts';
+import { setPermissionsBoundary } from '../identities/user.repository.ts';
+import type { PolicyCache } from '../policy-engine/compile.ts';
+import type { PolicyInput } from '../policy-engine/evaluate.ts';
 import { managedPolicyInputs } from './managed-policy-inputs.ts';
 
 /**
@@ -21,22 +22,22 @@ function noSuchBoundary(arn: string): GatehouseError {
 }
 
 /** The boundary `arn` as a policy input (AWS managed, or customer managed in this account), or null when there is none. */
-async function boundaryPolicy(db: Db, accountId: string, arn: string): Promise<PolicyInput | null> {
-  return (await managedPolicyInputs(db, accountId, [arn]))[0] ?? null;
+async function boundaryPolicy(db: Db, cache: PolicyCache, accountId: string, arn: string): Promise<PolicyInput | null> {
+  return (await managedPolicyInputs(db, cache, accountId, [arn]))[0] ?? null;
 }
 
 /** Refuses (NoSuchEntity) an ARN that names no managed policy this account can use. */
-export async function assertBoundaryPolicy(db: Db, accountId: string, arn: string): Promise<void> {
-  if (!(await boundaryPolicy(db, accountId, arn))) throw noSuchBoundary(arn);
+export async function assertBoundaryPolicy(db: Db, cache: PolicyCache, accountId: string, arn: string): Promise<void> {
+  if (!(await boundaryPolicy(db, cache, accountId, arn))) throw noSuchBoundary(arn);
 }
 
 /**
  * The boundary of a principal, ready to evaluate: null when it has none (the root user never
  * does). A boundary whose policy was deleted meanwhile allows nothing, as in AWS.
  */
-export async function boundaryOf(db: Db, principal: Principal): Promise<PolicyInput[] | null> {
+export async function boundaryOf(deps: Pick<Deps, 'db' | 'caches'>, principal: Principal): Promise<PolicyInput[] | null> {
   if (principal.type !== 'user' || !principal.permissionsBoundary) return null;
-  const policy = await boundaryPolicy(db, principal.accountId, principal.permissionsBoundary);
+  const policy = await boundaryPolicy(deps.db, deps.caches.policies, principal.accountId, principal.permissionsBoundary);
   return policy ? [policy] : [];
 }
 
@@ -59,7 +60,7 @@ export async function deleteUserPermissionsBoundary(deps: Deps, accountId: strin
 async function setBoundary(deps: Deps, accountId: string, userName: string, arn: string | null, actor: Actor, meta: RequestMeta): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, userName);
-    if (arn) await assertBoundaryPolicy(tx, accountId, arn);
+    if (arn) await assertBoundaryPolicy(tx, deps.caches.policies, accountId, arn);
     await setPermissionsBoundary(tx, user.id, arn);
     await recordAudit(tx, deps, meta, {
       accountId,

@@ -1,7 +1,7 @@
-import { requireUserByName } from '../users/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import type { Db } from '../db/database.ts';
-import { findGroupByName } from '../groups/group.repository.ts';
-import { noSuchGroup } from '../groups/group.service.ts';
+import { findGroupByName } from '../identities/group.repository.ts';
+import { noSuchGroup } from '../identities/group-lookup.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
 
 /** A user or group that policies are attached to or embedded in. */

@@ -1,6 +1,6 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import type { Tag } from '../user-tags/user-tag.repository.ts';
 import { findAwsManagedPolicy, isAwsManagedArn, unchangeableAwsPolicy } from './aws-managed.ts';

@@ -1,6 +1,6 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import type { UserRecord } from '../users/user.repository.ts';
+import type { UserRecord } from '../identities/user.repository.ts';
 import { alertBox, field, page } from '../web/layout.ts';
 import type { SimulationResult } from './simulator.service.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { userArn } from '../accounts/principal.ts';
+import { userArn } from '../identities/principal.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { listUsers } from '../users/user.repository.ts';
+import { listUsersOf } from '../users/user.service.ts';
 import { requireSignIn } from '../web/guard.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { assertConsoleAllowed } from '../authz/console-authorization.ts';
@@ -23,7 +23,7 @@ export async function simulatorRoutes(app: FastifyInstance, { web }: { web: WebC
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
     const { principal } = who;
-    const users = await listUsers(web.deps.db, principal.accountId);
+    const users = await listUsersOf(web.deps, principal.accountId);
     const form: SimulatorForm = {
       user: text(request.query.user, 128) || (principal.type === 'user' ? principal.name : (users[0]?.name ?? '')),
       actions: text(request.query.actions, 2000),

@@ -1,14 +1,14 @@
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findUserByName } from '../users/user.repository.ts';
+import { findUserByName } from '../identities/user.repository.ts';
 import { expandActionPattern } from './action-catalog.ts';
 import { accountOfArn, contextOf, loadBasis, principalContext } from './authorization.service.ts';
-import { compilePolicy } from './engine/compile.ts';
-import type { ContextValue } from './engine/context.ts';
-import { parsePolicyDocument } from './engine/document.ts';
-import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluateWithinBoundary } from './engine/evaluate.ts';
+import { compilePolicy } from '../policy-engine/compile.ts';
+import type { ContextValue } from '../policy-engine/context.ts';
+import { parsePolicyDocument } from '../policy-engine/document.ts';
+import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluateWithinBoundary } from '../policy-engine/evaluate.ts';
 
 /**
  * "Can this principal do X?": the engine's decision for each action and resource, with

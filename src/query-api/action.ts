@@ -1,12 +1,12 @@
-import type { AppDeps } from '../app.ts';
 import type { RequestMeta } from '../audit/audit.service.ts';
-import type { Caller } from './authenticate.ts';
+import type { Deps } from '../deps.ts';
+import type { Caller } from '../authz/api-caller.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { Service, XmlObject } from './xml.ts';
 
 /** What an Action runs with: the services' dependencies, the authenticated caller, and the request's audit facts. */
 export interface ActionContext {
-  deps: AppDeps;
+  deps: Deps;
   caller: Caller;
   meta: RequestMeta;
 }

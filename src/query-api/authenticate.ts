@@ -1,27 +1,14 @@
 import { findAccessKey } from '../access-keys/access-key.repository.ts';
-import { type KeyDeps, noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
+import { loadPrincipal } from '../identities/principal.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
 import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';
-import type { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { type IncomingRequest, SIGNATURE_MISMATCH_MESSAGE, prepareSignature, signatureMatches } from '../sigv4/verify-signature.ts';
+import type { Caller } from '../authz/api-caller.ts';
 import { findSessionCredential } from '../sts/session-credential.repository.ts';
 import type { Service } from './xml.ts';
-
-/** Who signed a Query API request, and with what. */
-export interface Caller {
-  principal: Principal;
-  accessKeyId: string;
-  /** Long-term access key (AKIA…) or temporary credentials from GetSessionToken (ASIA…). */
-  credentialType: 'access-key' | 'session';
-  /** The long-term key behind the credentials (itself, for an access key). */
-  sourceKeyId: string;
-  region: string;
-  service: Service;
-  /** When MFA was proved for these credentials (GetSessionToken with a TokenCode); null otherwise. For aws:MultiFactorAuthPresent/Age. */
-  mfaAt?: string | null;
-}
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
@@ -57,7 +44,7 @@ export function signatureParts(request: IncomingRequest): SignatureParts {
  * access key, or unexpired temporary credentials with their session token), then the
  * signature, compared in constant time. Returns the caller, or throws the AWS error.
  */
-export async function authenticate(deps: KeyDeps, cache: SigningKeyCache, request: IncomingRequest, service: Service): Promise<Caller> {
+export async function authenticate(deps: Deps, request: IncomingRequest, service: Service): Promise<Caller> {
   const parts = signatureParts(request);
   const prepared = prepareSignature(parts, request, deps.clock.now(), service);
   const token = parts.form === 'query' ? parts.securityToken : headerText(request.headers['x-amz-security-token']);
@@ -93,7 +80,7 @@ export async function authenticate(deps: KeyDeps, cache: SigningKeyCache, reques
     throw invalidToken();
   }
 
-  const signingKey = cache.get(accessKeyId, scope.date, scope.region, scope.service, () => openKeySecret(deps, accessKeyId, sealed));
+  const signingKey = deps.caches.signingKeys.get(accessKeyId, scope.date, scope.region, scope.service, () => openKeySecret(deps, accessKeyId, sealed));
   if (!signingKey) throw invalidToken();
   if (!signatureMatches(signingKey, prepared, parts.signature)) throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
 

@@ -1,9 +1,8 @@
-import type { AppDeps } from '../app.ts';
 import type { RequestMeta } from '../audit/audit.service.ts';
 import { authorizeApiCall } from '../authz/api-authorization.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { sha256 } from '../shared/secrets.ts';
-import type { SigningKeyCache } from '../sigv4/signing-key.ts';
 import type { IncomingRequest } from '../sigv4/verify-signature.ts';
 import { assertSessionCredentialsMayCall } from '../sts/session-rules.ts';
 import { type ActionContext, VERSIONS } from './action.ts';
@@ -36,7 +35,7 @@ export function serviceOfVersion(version: string | undefined): Service {
  * authorize → run the Action → render its XML. Every failure is a GatehouseError
  * carrying an AWS code; `onService` learns the service as soon as it is known.
  */
-export async function handleQuery(deps: AppDeps, signingKeys: SigningKeyCache, request: QueryRequest, onService: (s: Service) => void): Promise<string> {
+export async function handleQuery(deps: Deps, request: QueryRequest, onService: (s: Service) => void): Promise<string> {
   const q = request.url.indexOf('?');
   const path = q === -1 ? request.url : request.url.slice(0, q);
   const queryPairs = q === -1 ? [] : decodePairs(request.url.slice(q + 1));
@@ -59,7 +58,7 @@ export async function handleQuery(deps: AppDeps, signingKeys: SigningKeyCache, r
     headers: request.headers,
     payloadHash: sha256(request.body).toString('hex'),
   };
-  const caller = await authenticate(deps, signingKeys, signed, action.service);
+  const caller = await authenticate(deps, signed, action.service);
   assertSessionCredentialsMayCall(caller, action.name, action.permission);
 
   const ctx: ActionContext = { deps, caller, meta: request.meta };

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../app.ts';
-import { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { metaOf } from '../web/request-meta.ts';
+import type { WebContext } from '../web/web-context.ts';
 import { type ApiError, SERVICE_FAILURE, toApiError } from './api-errors.ts';
 import { handleQuery } from './pipeline.ts';
 import { type Service, errorResponse } from './xml.ts';
@@ -14,8 +13,8 @@ const BODY_LIMIT = 64 * 1024;
  * the body raw (the signature covers its exact bytes), whatever its content type, and
  * answers every error as AWS XML, never as an HTML page. No CSRF: every request is signed.
  */
-export async function queryApiRoutes(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
-  const signingKeys = new SigningKeyCache();
+export async function queryApiRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const { deps } = web;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
 
@@ -39,7 +38,6 @@ export async function queryApiRoutes(app: FastifyInstance, { deps }: { deps: App
     try {
       const xml = await handleQuery(
         deps,
-        signingKeys,
         {
           method: request.method,
           url: request.url,

@@ -2,10 +2,10 @@ import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/a
 import { userAskedForResetMail } from '../mail/mail-templates.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
 import { findUserCandidate } from '../signin/signin.repository.ts';
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import { HOUR } from '../shared/clock.ts';
 import { type Finish, NOTHING_MORE } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { isAccountId, isAlias, normaliseAccountRef, validateUserName } from '../shared/validation.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRootUser } from '../accounts/account.repository.ts';
+import { findRootUser } from '../identities/account.repository.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { SYSTEM_META } from '../audit/audit.service.ts';
 import { linksIn } from '../mail/outbox.format.ts';
@@ -9,7 +9,7 @@ import { Browser, createTestContext, type TestContext } from '../../test/support
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { runPendingJobs } from '../../test/support/jobs.ts';
 import { RESET_TTL_MS, completePasswordReset } from './recovery.service.ts';
 import { LINK_NO_LONGER_VALID } from './recovery.pages.ts';
@@ -149,7 +149,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     await requestReset(account.email);
     const first = await resetMail(account.email);
     t.clock.advance(RESET_TTL_MS + MINUTE);
-    const expired = await new Browser(t.app).get(first.link.slice(t.deps.mail.publicUrl.length));
+    const expired = await new Browser(t.app).get(first.link.slice(t.deps.publicUrl.length));
     expect(expired.statusCode).toBe(400);
     expect(await why(expired.body)).toEqual([['password-reset', 'LinkExpired']]);
 

@@ -4,8 +4,8 @@ import { readForm } from '../web/forms.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { normaliseEmail } from '../shared/validation.ts';
-import { CHECK_FIELD } from '../security-check/security-check.service.ts';
-import { passFormGate } from '../security-check/form-gate.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
+import { passFormGate } from '../web/form-gate.ts';
 import { enqueueJob } from '../jobs/job.service.ts';
 import { validateHelpRequest } from './help-request.service.ts';
 import {

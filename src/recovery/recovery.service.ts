@@ -1,4 +1,4 @@
-import { findAccount, findRootUser, updateRootPasswordHash } from '../accounts/account.repository.ts';
+import { findAccount, findRootUser, markRootEmailVerified, updateRootPasswordHash } from '../identities/account.repository.ts';
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { rootPasswordChangedMail, passwordResetMail, accountsForEmailMail, type AccountListing } from '../mail/mail-templates.ts';
 import { enqueueMail, enqueueMailIfRootEmail, publicLink } from '../mail/mail.service.ts';
@@ -7,13 +7,12 @@ import { rememberPassword } from '../passwords/password-history.repository.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
 import { MINUTE } from '../shared/clock.ts';
 import { type Finish, NOTHING_MORE } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
-import { markRootEmailVerified } from '../verification/email-verification.repository.ts';
 import { ONE_TIME_TOKENS, deleteUnusedTokens, insertTokenForRootEmail } from '../links/one-time-token.repository.ts';
 import { type Presented, issueLink } from '../links/link-token.ts';
 import { checkLink, refusalReason, spendLink } from '../links/link.service.ts';
-import { recordRefusal } from '../support/support-reference.service.ts';
+import { recordRefusal } from '../support-references/support-reference.service.ts';
 import { findRecoveryTarget } from './recovery.repository.ts';
 
 /** How long a password reset link or code works. */

@@ -1,7 +1,8 @@
 import { type SafeHtml, html } from '../shared/html.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
-import type { RiskLevel } from '../throttle/throttle.ts';
-import { CHECK_MESSAGES, type CheckProblem } from './security-check.service.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
+import type { RiskLevel } from '../guard/throttle.ts';
+import { CHECK_MESSAGES, type CheckProblem } from '../guard/security-check.ts';
 
 /**
  * The security check inside a form: the widget (served by Gatehouse, solved by the

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import type { RiskLevel } from '../throttle/throttle.ts';
+import type { RiskLevel } from '../guard/throttle.ts';
 import type { WebContext } from '../web/web-context.ts';
 
 const widget = fileURLToPath(import.meta.resolve('altcha/external'));

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { type Principal, principalFrom } from '../accounts/principal.ts';
+import { type Principal, principalFrom } from '../identities/principal.ts';
 import type { Db } from '../db/database.ts';
 import type { SessionsTable } from '../db/schema.ts';
 

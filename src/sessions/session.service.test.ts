@@ -8,9 +8,9 @@ import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixture
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findSessionRow } from './session.repository.ts';
 import { type NewSession, checkSession, checkSessionWithPrincipal, endSession, startSession } from './session.service.ts';
-import { loadPrincipal } from '../accounts/principal.ts';
+import { loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
-import { createVirtualDevice, relyingPartyOf } from '../mfa/mfa.service.ts';
+import { createVirtualDevice } from '../mfa/mfa.service.ts';
 
 describe.each(DIALECTS)('sessions on %s', (dialect) => {
   let t: TestContext;
@@ -133,7 +133,7 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
     expect(found?.principal).toMatchObject({ type: 'user', name: 'joined', isAdmin: true });
     expect(found?.mfaEnabled).toBe(false);
 
-    const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const mfaDeps = t.deps;
     const { device } = await createVirtualDevice(mfaDeps, account.id, { name: 'joined-phone' }, CLI_ACTOR, SYSTEM_META);
     // Created but not yet enabled: no MFA owed.
     expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(false);

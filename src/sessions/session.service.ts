@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
-import { type SessionRecord, deleteSessionRow, findSessionRow, findSessionWithPrincipal, insertSession, touchSession } from './session.repository.ts';
+import { type SessionRecord, deleteSessionRow, findSessionRow, findSessionWithPrincipal, insertSession, setMfaAt, touchSession } from './session.repository.ts';
 
 /** Restrictions a session can carry: it may do only the one thing until it is lifted. */
 export type SessionRestriction =
@@ -88,4 +88,9 @@ export async function endSession(deps: Deps, tokenValue: string | undefined): Pr
   if (!parsed) return;
   const session = await findSessionRow(deps.db, parsed.id);
   if (session && matchesHash(parsed.secret, session.secretHash)) await deleteSessionRow(deps.db, session.id);
+}
+
+/** The session proved a second factor just now (enrolling a device proves possession of it): it counts as MFA-authenticated. */
+export async function noteMfaProved(deps: Deps, sessionId: string): Promise<void> {
+  await setMfaAt(deps.db, sessionId, deps.clock.now().toISOString());
 }

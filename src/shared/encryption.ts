@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  * signatures; TOTP secrets) are sealed with AES-256-GCM under a key derived from SECRET_KEY
  * for one purpose. The associated data binds each ciphertext to its row, so a sealed secret
  * copied onto another row does not open. Format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
- * After a key rotation, boxes of the previous keys open what was sealed before it.
+ * After a key rotation, boxes of the previous keys open what was sealed before it (`Keyring.box`).
  */
 export class SecretBox {
   readonly #key: Buffer;
@@ -53,30 +53,6 @@ export class SecretBox {
 /** True when `value` has the shape of a sealed value (whichever key sealed it). */
 export function looksSealed(value: string): boolean {
   return /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(value);
-}
-
-const boxes = new WeakMap<Buffer, Map<string, SecretBox>>();
-const previousKeys = new WeakMap<Buffer, readonly Buffer[]>();
-
-/**
- * Declares the keys `secretKey` replaced: every box under `secretKey` also opens what they
- * sealed (it seals under `secretKey` only). Called once at start-up, before any box is used.
- */
-export function acceptPreviousKeys(secretKey: Buffer, previous: readonly Buffer[]): void {
-  previousKeys.set(secretKey, [...previous]);
-  boxes.delete(secretKey);
-}
-
-/** The box for `purpose` under `secretKey`, derived once per key and purpose. */
-export function secretBox(secretKey: Buffer, purpose: string): SecretBox {
-  let byPurpose = boxes.get(secretKey);
-  if (!byPurpose) boxes.set(secretKey, (byPurpose = new Map()));
-  let box = byPurpose.get(purpose);
-  if (!box) {
-    const previous = (previousKeys.get(secretKey) ?? []).map((key) => new SecretBox(key, purpose));
-    byPurpose.set(purpose, (box = new SecretBox(secretKey, purpose, previous)));
-  }
-  return box;
 }
 
 /**

@@ -25,6 +25,11 @@ export function isAccountId(value: string): boolean {
   return /^\d{12}$/.test(value);
 }
 
+/** An account ID as people read it: `1234-5678-9012`. */
+export function formatAccountId(id: string): string {
+  return `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`;
+}
+
 export function isAlias(value: string): boolean {
   return ALIAS.test(value) && !isAccountId(value);
 }

@@ -1,6 +1,7 @@
 import { type SafeHtml, html } from '../shared/html.ts';
 import { referenceNote } from '../support/reference-note.ts';
-import { alertBox, csrfField, field, formatAccountId, page } from '../web/layout.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
 
 /** The one message every failed sign-in shows, whatever went wrong. */
 export const SIGN_IN_FAILED = 'Your sign-in details are incorrect. Check them and try again.';

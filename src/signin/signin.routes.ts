@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noSession } from '../authz/console-access.ts';
 import { isAccountId, isAlias, normaliseAccountRef } from '../shared/validation.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -7,9 +7,11 @@ import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { chooseUserTypePage, iamSignInPage, rootFailedPage, rootPasswordPage } from './signin.pages.ts';
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
-import { CHECK_FIELD } from '../security-check/security-check.service.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
 import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
-import { type GuardDecision, abandonSignIn, guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../throttle/device-cookie.ts';
+import { type AttemptSource, type GuardDecision, type Settlement, abandonSignIn, guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
+import { afterResponse } from '../web/after-response.ts';
 
 const REMEMBER_DAYS = 90;
 
@@ -37,11 +39,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     web.assertCsrf(request);
     const { email, password, altcha } = readForm(request, { email: { max: 254 }, password: { max: 1024 }, ...CHECK_FIELD });
     // Throttles and the security check come first: nothing is hashed for a refused attempt.
-    const decision = await guardSignIn(web.deps, request, { kind: 'root', email }, altcha);
+    const decision = await guardSignIn(web.deps, sourceOf(request), { kind: 'root', email }, altcha);
     if (decision.kind === 'check') return html(reply).status(401).send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem, decision.level));
     if (decision.kind === 'refused') return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply)));
     const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled).catch(abandon(decision));
-    await settleSignIn(web.deps, request, reply, decision, result, metaOf(request), (age) => web.cookieOptions(age));
+    settle(reply, await settleSignIn(web.deps, request.ip, decision, result, metaOf(request)));
     if (!result.ok) return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply), result.reference));
     return signedIn(reply, result);
   });
@@ -70,11 +72,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     web.assertCsrf(request);
     const ref = accountRefOrThrow(request.params.ref);
     const { userName, password, altcha } = readForm(request, { userName: { max: 128 }, password: { max: 1024 }, ...CHECK_FIELD });
-    const decision = await guardSignIn(web.deps, request, { kind: 'user', accountRef: ref, userName }, altcha);
+    const decision = await guardSignIn(web.deps, sourceOf(request), { kind: 'user', accountRef: ref, userName }, altcha);
     if (decision.kind === 'check') return html(reply).status(401).send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem, decision.level));
     if (decision.kind === 'refused') return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
     const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled).catch(abandon(decision));
-    await settleSignIn(web.deps, request, reply, decision, result, metaOf(request), (age) => web.cookieOptions(age));
+    settle(reply, await settleSignIn(web.deps, request.ip, decision, result, metaOf(request)));
     if (!result.ok) return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true, result.reference));
     reply.setCookie(
       web.rememberCookie,
@@ -92,6 +94,16 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
   });
 
   /** An attempt that ends in an error (overload, a database failure) was never answered: its failure is given back. */
+  function sourceOf(request: FastifyRequest): AttemptSource {
+    return { ip: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] };
+  }
+
+  /** The browser keeps its device cookie; the hard-stop notice goes out after the response. */
+  function settle(reply: FastifyReply, settled: Settlement): void {
+    if (settled.deviceCookie) reply.setCookie(DEVICE_COOKIE, settled.deviceCookie, web.cookieOptions(DEVICE_COOKIE_DAYS * 86400));
+    if (settled.afterResponse) afterResponse(reply, web.deps, settled.afterResponse);
+  }
+
   function abandon(decision: Extract<GuardDecision, { kind: 'proceed' }>) {
     return async (error: unknown): Promise<never> => {
       await abandonSignIn(web.deps, decision);

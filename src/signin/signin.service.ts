@@ -1,16 +1,16 @@
-import { updateRootPasswordHash } from '../accounts/account.repository.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { updateRootPasswordHash } from '../identities/account.repository.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { startSession } from '../sessions/session.service.ts';
-import type { Deps } from '../shared/deps.ts';
-import { updateLoginProfileHash } from '../users/user.repository.ts';
+import type { Deps } from '../deps.ts';
+import { updateLoginProfileHash } from '../identities/user.repository.ts';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-rules.ts';
 import { blocklistViolation } from '../passwords/password-blocklist.ts';
 import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
 import { MFA_REQUIRED, holdForMfa, mfaRequiredFor } from '../mfa/mfa-signin.service.ts';
 import { findRootCandidate, findUserCandidate } from './signin.repository.ts';
-import type { Attempted } from '../doctor/attempt-keys.ts';
-import { recordFailureReference } from '../support/support-reference.service.ts';
+import type { Attempted } from '../support-references/attempt-keys.ts';
+import { recordFailureReference } from '../support-references/support-reference.service.ts';
 
 /**
  * Why a sign-in failed. Recorded in the audit log for the owner and administrators;

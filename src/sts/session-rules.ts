@@ -1,4 +1,4 @@
-import type { Caller } from '../query-api/authenticate.ts';
+import type { Caller } from '../authz/api-caller.ts';
 import { GatehouseError } from '../shared/errors.ts';
 
 /**

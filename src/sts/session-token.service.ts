@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { type KeyDeps, newAccessKeyId, newSecretAccessKey, sealKeySecret } from '../access-keys/access-key.service.ts';
-import { type Principal, actorOf } from '../accounts/principal.ts';
+import { newAccessKeyId, newSecretAccessKey, sealKeySecret } from '../access-keys/access-key.service.ts';
+import { type Principal, actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { DAY } from '../shared/clock.ts';
+import type { Deps } from '../deps.ts';
 import { hashSecret } from '../shared/secrets.ts';
 import { deleteExpiredSessionCredentials, insertSessionCredential } from './session-credential.repository.ts';
 
@@ -22,7 +23,7 @@ export interface TemporaryCredentials {
  * requests are capped, as AWS does); the session token is stored only as a hash.
  */
 export async function issueSessionToken(
-  deps: KeyDeps,
+  deps: Deps,
   principal: Principal,
   sourceKeyId: string,
   requestedSeconds: number | undefined,

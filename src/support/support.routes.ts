@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { CHECK_FIELD } from '../security-check/security-check.service.ts';
-import { passFormGate } from '../security-check/form-gate.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
+import { passFormGate } from '../web/form-gate.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { readForm } from '../web/forms.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type CaseErrors, caseOpenedPage, supportPage } from './support.pages.ts';
 import { openCase, validateCase } from './support.service.ts';
-import { afterResponse } from '../recovery/after-response.ts';
+import { afterResponse } from '../web/after-response.ts';
 
 /** `/support`: a person who cannot sign in opens a case. Staff work the cases with the CLI only. */
 export async function supportRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {

@@ -1,10 +1,10 @@
-import { findAccountByRef } from '../accounts/account.repository.ts';
+import { findAccountByRef } from '../identities/account.repository.ts';
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Mail } from '../mail/mail-templates.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import { requestPasswordReset } from '../recovery/recovery.service.ts';
 import { DAY } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { newRowId } from '../shared/ids.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_META } from '../audit/audit.service.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { settleAfterResponse } from '../web/after-response.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';

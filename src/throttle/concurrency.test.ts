@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
 import { openDatabase } from '../db/database.ts';
 import { PasswordHasher } from '../passwords/password-hasher.ts';
-import { Browser, TEST_SECRET_KEY, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { TEST_REDIS_URL, redisAnswers } from '../../test/support/redis.ts';
-import { createGuard } from './guard.ts';
+import { createGuard } from '../guard/guard.ts';
 import { rootIdentifier } from './unlock.service.ts';
 
 async function wrongGuess(app: FastifyInstance, browser: Browser, csrf: string, email: string, i: number) {
@@ -47,7 +47,7 @@ describe.skipIf(!DIALECTS.includes('postgres'))('failure counting across two ins
     t = await createTestContext('postgres');
     secondDb = openDatabase(t.database.url, { schema: t.database.schema! });
     const hasher = new PasswordHasher(t.config.argon2, { concurrency: t.config.hashConcurrency, queueLimit: t.config.hashQueueLimit });
-    second = await buildApp(t.config, { ...t.deps, db: secondDb.db, hasher, guard: createGuard(t.config, secondDb.db, TEST_SECRET_KEY, t.clock) }, { logger: false });
+    second = await buildApp(t.config, { ...t.deps, db: secondDb.db, hasher, guard: createGuard(t.config, secondDb.db, t.deps.keyring, t.clock) }, { logger: false });
     await second.ready();
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_SECRET_KEY } from '../../test/support/harness.ts';
 import { authenticDevice, issueDeviceCookie, trustedDevice } from './device-cookie.ts';
-import { networkOf } from './network.ts';
+import { networkOf } from '../guard/network.ts';
 
 describe('networkOf', () => {
   it.each([

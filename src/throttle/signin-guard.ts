@@ -1,12 +1,16 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestMeta } from '../audit/audit.service.ts';
-import type { CheckProblem } from '../security-check/security-check.service.ts';
-import type { Deps } from '../shared/deps.ts';
-import { afterResponse } from '../recovery/after-response.ts';
-import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS, authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
-import { findAccountByRef } from '../accounts/account.repository.ts';
-import type { Reservation, RiskLevel, Subject } from './throttle.ts';
+import type { CheckProblem } from '../guard/security-check.ts';
+import type { Deps } from '../deps.ts';
+import { authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
+import { findAccountByRef } from '../identities/account.repository.ts';
+import type { Reservation, RiskLevel, Subject } from '../guard/throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
+
+/** What the guard reads from the request: where it came from, and the browser's device cookie (`DEVICE_COOKIE`). */
+export interface AttemptSource {
+  ip: string;
+  deviceCookie: string | undefined;
+}
 
 export type SignInIdentity = { kind: 'root'; email: string } | { kind: 'user'; accountRef: string; userName: string };
 
@@ -37,7 +41,7 @@ type ResolvedIdentity = { kind: 'root'; emailKey: string } | { kind: 'user'; acc
 
 export async function guardSignIn(
   deps: Deps,
-  request: FastifyRequest,
+  source: AttemptSource,
   identity: SignInIdentity,
   presentedCheck: string | undefined,
 ): Promise<GuardDecision> {
@@ -52,20 +56,19 @@ export async function guardSignIn(
   // its address's or network's: a flood from the same network cannot lock its owner out.
   // Every attempt takes a token before any lookup is made: the device's, or else the source's
   // (so a trusted browser never has less than any other).
-  const cookie = request.cookies[DEVICE_COOKIE];
-  const presented = authenticDevice(deps.guard.deviceKey, cookie);
+  const presented = authenticDevice(deps.guard.deviceKey, source.deviceCookie);
   const byDevice = presented !== null && (await throttle.admitDevice(presented.id, now));
-  if (!byDevice && !(await throttle.admitSource(request.ip, now))) return refused(presented ? 'device-source' : 'source');
+  if (!byDevice && !(await throttle.admitSource(source.ip, now))) return refused(presented ? 'device-source' : 'source');
   const { identifier, resolved } = await identify(deps, identity);
   const deviceId = presented && deviceIsFor(deps.guard.deviceKey, presented, identifier) ? presented.id : null;
   // An authentic cookie for another identifier earns nothing here: the source pays as well.
-  if (byDevice && !deviceId && !(await throttle.admitSource(request.ip, now))) return refused('source');
+  if (byDevice && !deviceId && !(await throttle.admitSource(source.ip, now))) return refused('source');
   const subject: Subject = { identifier, deviceId };
   // The attempt takes its place in the subject's failure count before anything is checked,
   // so parallel attempts cannot all pass on one stale reading of the count.
   const reservation = await throttle.reserve(subject, 'password', now);
   const failures = reservation.reserved ? reservation.prior : reservation.state.failures;
-  const level = await throttle.risk(failures, request.ip, now);
+  const level = await throttle.risk(failures, source.ip, now);
   if (level > 0) {
     const problem = await check.verify(presentedCheck, level);
     if (problem) {
@@ -86,38 +89,38 @@ export async function abandonSignIn(deps: Deps, decision: Extract<GuardDecision,
   if (decision.reservation) await deps.guard.throttle.refund(decision.subject, 'password', decision.reservation);
 }
 
+/** What the sign-in route does once an attempt is counted. */
+export interface Settlement {
+  /** On success: the device cookie (new or renewed) for the browser to keep `DEVICE_COOKIE_DAYS`. */
+  deviceCookie: string | null;
+  /** Work for after the response has gone out (the hard-stop notice), or null. */
+  afterResponse: (() => Promise<void>) | null;
+}
+
 /** Counts the outcome; on success the browser gets (or renews) its device cookie for this identifier. */
 export async function settleSignIn(
   deps: Deps,
-  request: FastifyRequest,
-  reply: FastifyReply,
+  ip: string,
   decision: Extract<GuardDecision, { kind: 'proceed' }>,
   outcome: { ok: true } | { ok: false; reason: string },
   meta: RequestMeta,
-  cookieOptions: (maxAgeSeconds?: number) => Record<string, unknown>,
-): Promise<void> {
+): Promise<Settlement> {
   const { throttle, metrics } = deps.guard;
   const { subject } = decision;
   if (outcome.ok) {
     metrics.signIn('success');
     await throttle.recordSuccess(subject, 'password');
-    reply.setCookie(
-      DEVICE_COOKIE,
-      issueDeviceCookie(deps.guard.deviceKey, subject.identifier, subject.deviceId ?? undefined),
-      cookieOptions(DEVICE_COOKIE_DAYS * 86400),
-    );
-    return;
+    return { deviceCookie: issueDeviceCookie(deps.guard.deviceKey, subject.identifier, subject.deviceId ?? undefined), afterResponse: null };
   }
   if (outcome.reason === 'Throttled') {
     metrics.signIn('throttled');
     metrics.throttle(subject.deviceId ? 'device' : 'identifier');
-    return;
+    return { deviceCookie: null, afterResponse: null };
   }
   metrics.signIn('failure');
-  await throttle.countFailure(request.ip, deps.clock.now());
-  if (decision.failures === throttle.settings.hardStop && !subject.deviceId) {
-    afterResponse(reply, deps, () => onHardStop(deps, decision.resolved, subject.identifier, meta));
-  }
+  await throttle.countFailure(ip, deps.clock.now());
+  const hardStop = decision.failures === throttle.settings.hardStop && !subject.deviceId;
+  return { deviceCookie: null, afterResponse: hardStop ? () => onHardStop(deps, decision.resolved, subject.identifier, meta) : null };
 }
 
 async function identify(deps: Deps, identity: SignInIdentity): Promise<{ identifier: string; resolved: ResolvedIdentity }> {

@@ -1,15 +1,15 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateRootPasswordHash } from '../accounts/account.repository.ts';
+import { updateRootPasswordHash } from '../identities/account.repository.ts';
 import { linksIn } from '../mail/outbox.format.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
-import { settleAfterResponse } from '../recovery/after-response.ts';
+import { settleAfterResponse } from '../web/after-response.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
 import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
-import { lookUpReference } from '../support/support-reference.service.ts';
+import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { maskReference, referenceIn } from '../../test/support/references.ts';
 import { mintUnlockLink, rootIdentifier } from './unlock.service.ts';
 
@@ -162,7 +162,7 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const mail = (await listOutboxMail(t.deps, { limit: 20, recipient: account.email })).find((m) => m.template === 'sign-in-unlock');
     expect(mail?.text).toContain('Your password stays as it is');
     const link = linksIn(mail!.text).find((l) => l.includes('/signin/unlock'))!;
-    const path = link.slice(t.deps.mail.publicUrl.length);
+    const path = link.slice(t.deps.publicUrl.length);
     const opened = await thief.get(path);
     expect(opened.statusCode).toBe(200);
     const token = new URL(link).searchParams.get('token')!;

@@ -1,13 +1,13 @@
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import { enqueueMail, publicLink } from '../mail/mail.service.ts';
-import { recordRefusal } from '../support/support-reference.service.ts';
+import { recordRefusal } from '../support-references/support-reference.service.ts';
 import { DAY } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { issueLink } from '../links/link-token.ts';
 import { checkLink, refusalReason, spendLink } from '../links/link.service.ts';
 import { unlockMail } from './unlock-mail.ts';
-import { findRootUserByEmail } from '../accounts/account.repository.ts';
+import { findRootUserByEmail } from '../identities/account.repository.ts';
 import { UNLOCK_LINKS, insertUnlock } from './throttle.repository.ts';
 
 /** How long an emailed unlock link works. */
@@ -65,7 +65,7 @@ export async function onHardStop(
  * A new single-use link, valid for a day, that lifts the hard stop on `identifier`
  * (`root:<email>`), in the caller's transaction. Returns the link to mail.
  */
-export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'mail'>, identifier: string): Promise<string> {
+export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'publicUrl'>, identifier: string): Promise<string> {
   const now = deps.clock.now();
   const issued = issueLink();
   await insertUnlock(tx, {

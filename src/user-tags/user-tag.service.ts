@@ -1,7 +1,7 @@
-import { noSuchUser, requireUserByName } from '../users/user-lookup.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type Tag, countUserTags, listUserTags, putUserTags, removeUserTags } from './user-tag.repository.ts';
 

@@ -1,8 +1,9 @@
-import { noSuchUser, requireUserByName } from './user-lookup.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { listAuditEvents } from '../audit/audit.repository.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath, validateUserName } from '../shared/validation.ts';
 import {
@@ -11,11 +12,28 @@ import {
   deleteLoginProfileRow,
   findLoginProfile,
   findUserByName,
+  listUsers,
   setPasswordResetRequired,
   updateUserNameAndPath,
-} from './user.repository.ts';
+  userIdsWithLoginProfile,
+} from '../identities/user.repository.ts';
 
 /** Administrator operations on a user beyond create/delete/password, shared by the IAM API and the console. */
+
+/** The account's users, and the IDs of those with a console password (the Users page). */
+export async function listUsersWithPasswords(deps: Deps, accountId: string): Promise<{ users: UserRecord[]; withPassword: Set<string> }> {
+  const [users, withPassword] = await Promise.all([listUsers(deps.db, accountId), userIdsWithLoginProfile(deps.db, accountId)]);
+  return { users, withPassword };
+}
+
+/** What the console's page of a user shows besides the user: its console password (null: none), and the last changes made to it. */
+export async function userPageFacts(deps: Deps, accountId: string, user: UserRecord) {
+  const [profile, events] = await Promise.all([
+    findLoginProfile(deps.db, user.id),
+    listAuditEvents(deps.db, { accountId, targetId: user.id, limit: 20 }),
+  ]);
+  return { profile, events };
+}
 
 
 function noLoginProfile(name: string): GatehouseError {

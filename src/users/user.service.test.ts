@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRootUser } from '../accounts/account.repository.ts';
-import { type Principal, loadPrincipal } from '../accounts/principal.ts';
+import { findRootUser } from '../identities/account.repository.ts';
+import { type Principal, loadPrincipal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta } from '../audit/audit.service.ts';
 import { insertAttachment } from '../policies/attachment.repository.ts';
 import { findSessionRow } from '../sessions/session.repository.ts';
@@ -10,7 +10,7 @@ import { signInRoot, signInUser } from '../signin/signin.service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
-import { findLoginProfile, findUserById, findUserByName } from './user.repository.ts';
+import { findLoginProfile, findUserById, findUserByName } from '../identities/user.repository.ts';
 import { changeOwnPassword, createUser, deleteUser, setUserPassword } from './user.service.ts';
 
 const ADMIN: Actor = { type: 'root', id: null, name: 'root' };

@@ -1,20 +1,20 @@
-import { noSuchUser, requireUserByName } from './user-lookup.ts';
-import { findAccount, findRootUser, updateRootPasswordHash } from '../accounts/account.repository.ts';
-import type { Principal } from '../accounts/principal.ts';
+import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { findAccount, findRootUser, updateRootPasswordHash } from '../identities/account.repository.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { noteRootPasswordChanged, noteUserPasswordSet } from '../notifications/credential-notices.ts';
 import { assertHashable, checkNewPassword } from '../passwords/password-check.ts';
 import { forgetPasswords, rememberPassword } from '../passwords/password-history.repository.ts';
 import { clearRestriction, deleteSessionsOfPrincipal } from '../sessions/session.repository.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { assertBoundaryPolicy } from '../policies/permissions-boundary.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newUserId } from '../shared/ids.ts';
 import { validatePath, validateUserName } from '../shared/validation.ts';
 import { countAccessKeysOf, deleteCredentialsOfPrincipal } from '../access-keys/access-key.repository.ts';
 import { countDevicesOf, releaseDevicesOf } from '../mfa/mfa.repository.ts';
-import { listGroupsOfUser } from '../groups/group.repository.ts';
+import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.repository.ts';
 import { deleteInlinePoliciesOf, listInlinePolicies } from '../policies/inline-policy.repository.ts';
 import { type Tag, applyUserTags } from '../user-tags/user-tag.service.ts';
@@ -25,8 +25,9 @@ import {
   findLoginProfile,
   findUserByName,
   insertUser,
+  listUsers,
   upsertLoginProfile,
-} from './user.repository.ts';
+} from '../identities/user.repository.ts';
 
 export interface NewUser {
   name: string;
@@ -71,7 +72,7 @@ export async function createUser(deps: Deps, accountId: string, input: NewUser, 
   try {
     await deps.db.transaction().execute(async (tx) => {
       if (await findUserByName(tx, accountId, name)) throw alreadyExists(name);
-      if (user.permissionsBoundary) await assertBoundaryPolicy(tx, accountId, user.permissionsBoundary);
+      if (user.permissionsBoundary) await assertBoundaryPolicy(tx, deps.caches.policies, accountId, user.permissionsBoundary);
       await insertUser(tx, user);
       if (input.tags && input.tags.length > 0) await applyUserTags(tx, user.id, input.tags);
       await recordAudit(tx, deps, meta, {
@@ -113,6 +114,16 @@ function alreadyExists(name: string): GatehouseError {
 export async function getUser(deps: Deps, accountId: string, name: string): Promise<UserRecord> {
   const user = await requireUserByName(deps.db, accountId, name);
   return user;
+}
+
+/** The user named `name` in the account, or null (for pages that name a user who may not exist). */
+export async function findUser(deps: Deps, accountId: string, name: string): Promise<UserRecord | null> {
+  return findUserByName(deps.db, accountId, name);
+}
+
+/** The account's IAM users. */
+export async function listUsersOf(deps: Deps, accountId: string): Promise<UserRecord[]> {
+  return listUsers(deps.db, accountId);
 }
 
 /**

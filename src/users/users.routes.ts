@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { adminUserAccessKeysSection } from '../access-keys/access-key.routes.ts';
-import { actorOf } from '../accounts/principal.ts';
+import { loadUserAccessKeys } from '../access-keys/access-key-access.ts';
+import { userAccessKeysCard } from '../access-keys/access-key.pages.ts';
+import { actorOf } from '../identities/principal.ts';
 import { type AccessInput, formText, mayUse, permission } from '../authz/console-access.ts';
 import { newUserInForm, userInUrl, wholeAccount } from '../authz/console-resources.ts';
-import { listAuditEvents } from '../audit/audit.repository.ts';
-import { listPendingHelpRequests } from '../recovery/help-request.repository.ts';
+import { loadPasswordHelpRequests } from '../recovery/help-request-access.ts';
 import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
-import { DISMISS_HELP_REQUEST } from '../recovery/help-request.routes.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { ownEntry } from '../shared/own-entry.ts';
@@ -14,11 +13,17 @@ import { readForm } from '../web/forms.ts';
 import { signedInOf } from '../web/guard.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import { metaOf } from '../web/request-meta.ts';
-import { MFA_NOTICES, adminUserMfaSection, mfaHelpRequestsSection } from '../mfa/mfa-console.ts';
+import { MFA_NOTICES } from '../mfa/mfa-console.pages.ts';
+import { loadMfaHelpRequests } from '../mfa/mfa-console.service.ts';
+import { mfaHelpRequestsNotice } from '../mfa/mfa-help-request.pages.ts';
 import { ADMIN_DEACTIVATE_MFA } from '../mfa/mfa-access.ts';
-import { UNLOCK_NOTICE, UNLOCK_SIGN_IN, adminUserSignInSection } from '../throttle/throttle-console.ts';
+import { adminMfaSection } from '../mfa/mfa.pages.ts';
+import { listMfaDevices } from '../mfa/mfa.service.ts';
+import { loadSignInActivity } from '../throttle/sign-in-activity.service.ts';
+import { UNLOCK_SIGN_IN } from '../throttle/throttle-access.ts';
+import { UNLOCK_NOTICE, adminUserSignInSection } from '../throttle/throttle-console.pages.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { findLoginProfile, listUsers, userIdsWithLoginProfile } from './user.repository.ts';
+import { listUsersWithPasswords, userPageFacts } from './user-admin.service.ts';
 import { createUser, deleteUser, getUser, setUserPassword } from './user.service.ts';
 
 const NOTICES: Record<string, string> = {
@@ -130,11 +135,10 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
 
   async function usersPage(who: SignedIn, csrf: string, values: { userName?: string }, errors: CreateErrors, notice?: string): Promise<string> {
     const accountId = who.principal.accountId;
-    const [users, withPassword] = await Promise.all([listUsers(web.deps.db, accountId), userIdsWithLoginProfile(web.deps.db, accountId)]);
+    const { users, withPassword } = await listUsersWithPasswords(web.deps, accountId);
     const now = web.deps.clock.now();
-    const helpRequests = await listPendingHelpRequests(web.deps.db, accountId);
-    const dismissible = await Promise.all(helpRequests.map((r) => mayUse(web.deps, who, DISMISS_HELP_REQUEST, { params: { id: r.id }, body: {} })));
-    const mayDismiss = new Set(helpRequests.filter((_r, i) => dismissible[i]).map((r) => r.id));
+    const helpRequests = await loadPasswordHelpRequests(web.deps, who);
+    const mfaHelpRequests = await loadMfaHelpRequests(web.deps, who);
     const [mayCreateAny, mayGivePassword] = await Promise.all([mayUse(web.deps, who, USERS_ACCESS.create), mayUse(web.deps, who, USERS_ACCESS.createWithPassword)]);
     // A refused form comes back with its error even when the policy allows only some names.
     const mayCreate = mayCreateAny || Object.keys(errors).length > 0;
@@ -144,8 +148,8 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
       csrf,
       body: html`<h1>Users</h1>
 ${alertBox(notice, 'success')}
-${helpRequestsNotice(helpRequests, csrf, now, mayDismiss)}
-${await mfaHelpRequestsSection(web.deps, who, csrf)}
+${helpRequestsNotice(helpRequests.requests, csrf, now, helpRequests.mayDismiss)}
+${mfaHelpRequestsNotice(mfaHelpRequests, csrf, now)}
 <section class="card">
   <h2>Users in this account</h2>
   ${users.length === 0
@@ -178,8 +182,12 @@ ${mayCreate
   async function userPage(who: SignedIn, name: string, csrf: string, error?: string, notice?: string): Promise<string> {
     const accountId = who.principal.accountId;
     const user = await getUser(web.deps, accountId, name);
-    const profile = await findLoginProfile(web.deps.db, user.id);
-    const events = await listAuditEvents(web.deps.db, { accountId, targetId: user.id, limit: 20 });
+    const { profile, events } = await userPageFacts(web.deps, accountId, user);
+    const [mfaDevices, signIns, keys] = await Promise.all([
+      listMfaDevices(web.deps, user.id),
+      loadSignInActivity(web.deps, accountId, user),
+      loadUserAccessKeys(web.deps, who, user),
+    ]);
     const now = web.deps.clock.now();
     const input: AccessInput = { params: { name: user.name }, body: {} };
     const [maySetPassword, mayDeactivateMfa, mayUnlock, mayDelete] = await Promise.all([
@@ -214,9 +222,9 @@ ${maySetPassword
   </form>
 </section>`
   : ''}
-${await adminUserMfaSection(web.deps, user.id, user.name, csrf, mayDeactivateMfa)}
-${await adminUserSignInSection(web.deps, accountId, user, csrf, mayUnlock)}
-${await adminUserAccessKeysSection(web.deps, who, user, csrf)}
+${adminMfaSection(csrf, user.name, mfaDevices, now, mayDeactivateMfa)}
+${adminUserSignInSection(signIns, user.name, csrf, mayUnlock, now)}
+${userAccessKeysCard(keys, user.name, csrf, now)}
 <section class="card">
   <h2>Recent changes</h2>
   ${events.length === 0

@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 
 /** The Security credentials card for the root user's sign-in address. */

@@ -1,5 +1,5 @@
-import { emailTaken, findAccount, findRootUser, findRootUserByEmail } from '../accounts/account.repository.ts';
-import type { Principal } from '../accounts/principal.ts';
+import { emailTaken, findAccount, findRootUser, findRootUserByEmail, markRootEmailVerified, updateRootEmail } from '../identities/account.repository.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import {
@@ -15,10 +15,9 @@ import { ONE_TIME_TOKENS, deleteUnusedTokens, insertToken } from '../links/one-t
 import { issueLink } from '../links/link-token.ts';
 import { checkLink, spendLink } from '../links/link.service.ts';
 import { HOUR } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { emailKey, normaliseEmail } from '../shared/validation.ts';
-import { markRootEmailVerified, updateRootEmail } from './email-verification.repository.ts';
 
 /** How long a link to confirm an address works. */
 export const VERIFY_TTL_MS = 24 * HOUR;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRootUser, findRootUserByEmail } from '../accounts/account.repository.ts';
+import { findRootUser, findRootUserByEmail } from '../identities/account.repository.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { linksIn } from '../mail/outbox.format.ts';
 import { type OutboxMessage, listOutboxMail } from '../mail/outbox.service.ts';

@@ -1,6 +1,7 @@
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
+import { formatAccountId } from '../shared/validation.ts';
 
 export interface PageOptions {
   title: string;
@@ -49,10 +50,6 @@ function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities },
     <span>${who} @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}</span>
     <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${csrf}"><button class="link">Sign out</button></form>
   </div>`;
-}
-
-export function formatAccountId(id: string): string {
-  return `${id.slice(0, 4)}-${id.slice(4, 8)}-${id.slice(8)}`;
 }
 
 export interface FieldOptions {

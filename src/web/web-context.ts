@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.ts';
-import type { Principal } from '../accounts/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import { type ConsoleAbilities, NO_ABILITIES } from '../authz/console-abilities.ts';
 import { consoleContext } from '../authz/console-authorization.ts';
 import { type AuthorizationContext, decideWithinOneRequest } from '../policies/authorization.service.ts';
 import type { SessionRecord } from '../sessions/session.repository.ts';
 import { checkSessionWithPrincipal, endSession } from '../sessions/session.service.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { hmac, randomBase32, safeEqual } from '../shared/secrets.ts';
 
@@ -40,14 +40,13 @@ export class WebContext {
   constructor(
     readonly config: Config,
     readonly deps: Deps,
-    secretKey: Buffer,
   ) {
     this.secure = config.publicUrl.protocol === 'https:';
     // __Host- cookies must be Secure, host-only and Path=/; browsers refuse them over http.
     this.sessionCookie = this.secure ? '__Host-gh_session' : 'gh_session';
     this.csrfCookie = this.secure ? '__Host-gh_csrf' : 'gh_csrf';
     this.origin = config.publicUrl.origin;
-    this.#csrfKey = hmac(secretKey, 'gatehouse csrf v1');
+    this.#csrfKey = deps.keyring.macKey('gatehouse csrf v1');
   }
 
   cookieOptions(maxAgeSeconds?: number) {

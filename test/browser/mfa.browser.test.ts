@@ -1,13 +1,13 @@
 import { createServer } from 'node:net';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadPrincipal } from '../../src/accounts/principal.ts';
+import { loadPrincipal } from '../../src/identities/principal.ts';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { setRootPhone } from '../../src/mfa/mfa-recovery.repository.ts';
 import { listPhoneMessagesOpened } from '../../src/mfa/phone-gateway.ts';
-import { createVirtualDevice, enableVirtualDevice, relyingPartyOf } from '../../src/mfa/mfa.service.ts';
+import { createVirtualDevice, enableVirtualDevice } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
 import { CHROMIUM_PATH, LAUNCH_ARGS, describeInBrowser, fillField, screenshot, signInAsRoot, submit } from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount } from '../support/fixtures.ts';
@@ -136,7 +136,7 @@ describeInBrowser('MFA in Chromium: security keys, passkeys and lost devices', (
   it('recovers a root user who lost its only device, with the email link and the phone code', async () => {
     const account = await makeAccount(t.deps);
     const root = (await loadPrincipal(t.deps.db, account.id, account.id))!;
-    const deps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const deps = t.deps;
     const { device, secret } = await createVirtualDevice(deps, account.id, { name: 'drowned-phone' }, CLI_ACTOR, SYSTEM_META);
     const step = stepAt(t.clock.now());
     await enableVirtualDevice(deps, root, device.serial, codeAt(secret, step - 1), codeAt(secret, step), CLI_ACTOR, SYSTEM_META);

@@ -1,11 +1,11 @@
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { findRootUserByEmail } from '../../src/accounts/account.repository.ts';
+import { findRootUserByEmail } from '../../src/identities/account.repository.ts';
 import { setAccountAlias } from '../../src/accounts/account.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { SIGN_IN_FAILED } from '../../src/signin/signin.pages.ts';
-import { formatAccountId } from '../../src/web/layout.ts';
+import { formatAccountId } from '../../src/shared/validation.ts';
 import {
   BrowserSuite,
   consoleMessages,

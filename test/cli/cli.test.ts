@@ -9,7 +9,7 @@ import { buildApp } from '../../src/app.ts';
 import { configFrom } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
-import { findLoginProfile, findUserByName } from '../../src/users/user.repository.ts';
+import { findLoginProfile, findUserByName } from '../../src/identities/user.repository.ts';
 import { Browser } from '../support/harness.ts';
 
 const SECRET_KEY = randomBytes(32).toString('hex');

@@ -8,6 +8,7 @@ import { DIALECTS, childDatabaseUrl, createTestDatabase, type TestDatabase } fro
 import { freePort } from '../support/listen.ts';
 import { linksIn } from '../../src/mail/outbox.format.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
+import { Keyring } from '../../src/shared/keyring.ts';
 
 const SECRET_KEY = randomBytes(32).toString('hex');
 const PASSWORD = 'a long passphrase for the link test';
@@ -50,7 +51,7 @@ describe.each(DIALECTS)('links in mail queued on the command line (%s)', { timeo
     const email = `link-${randomBytes(3).toString('hex')}@example.com`;
     const created = await gatehouse(['account', 'create', '--email', email, '--password-stdin'], { ...d.env, ...env }, PASSWORD);
     expect(created.code).toBe(0);
-    const [welcome] = await listOutboxMail({ db: d.db.handle.db, secretKey: Buffer.from(SECRET_KEY, 'hex') }, { limit: 1, recipient: email });
+    const [welcome] = await listOutboxMail({ db: d.db.handle.db, keyring: new Keyring(Buffer.from(SECRET_KEY, 'hex')) }, { limit: 1, recipient: email });
     return { stderr: created.stderr, link: linksIn(welcome!.text)[0]! };
   }
 

@@ -1,14 +1,14 @@
 import type { ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadPrincipal } from '../../src/accounts/principal.ts';
-import { actorOf } from '../../src/accounts/principal.ts';
+import { loadPrincipal } from '../../src/identities/principal.ts';
+import { actorOf } from '../../src/identities/principal.ts';
 import { listAuditEvents } from '../../src/audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { MailSender, smtpTransport } from '../../src/mail/mail-sender.ts';
 import { RECIPIENT_LIMIT, RECIPIENT_WINDOW_MS } from '../../src/mail/mail.service.ts';
 import { linksIn } from '../../src/mail/outbox.format.ts';
-import { createVirtualDevice, deactivateDevice, enableVirtualDevice, relyingPartyOf } from '../../src/mfa/mfa.service.ts';
+import { createVirtualDevice, deactivateDevice, enableVirtualDevice } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
 import { runPendingJobs } from '../support/jobs.ts';
 import { setUserPassword } from '../../src/users/user.service.ts';
@@ -74,7 +74,7 @@ describe.each(DIALECTS)('mail past the per-recipient limit on %s', (dialect) => 
     const smtp = await peer();
     const account = await accountWithUsers(smtp, `held-${dialect}`, 8);
     const root = (await loadPrincipal(t.deps.db, account.id, account.id))!;
-    const mfaDeps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+    const mfaDeps = t.deps;
     const a = sender(smtp);
     const start = t.clock.now().getTime();
     const subjects: string[] = [];

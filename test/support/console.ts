@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { loadPrincipal } from '../../src/accounts/principal.ts';
+import { loadPrincipal } from '../../src/identities/principal.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
-import { createVirtualDevice, enableVirtualDevice, relyingPartyOf } from '../../src/mfa/mfa.service.ts';
+import { createVirtualDevice, enableVirtualDevice } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
 import { putInlinePolicy } from '../../src/policies/inline-policy.service.ts';
 import { USER_PASSWORD } from './fixtures.ts';
@@ -35,7 +35,7 @@ export async function setUserPolicy(t: TestContext, accountId: string, userName:
 
 /** An enabled authenticator app of an IAM user, made by the services; its secret gives codes. */
 export async function giveAuthenticator(t: TestContext, accountId: string, userId: string, name: string): Promise<{ id: string; serial: string; secret: string }> {
-  const deps = { ...t.deps, relyingParty: relyingPartyOf(t.config.publicUrl) };
+  const deps = t.deps;
   const { device, secret } = await createVirtualDevice(deps, accountId, { name }, CLI_ACTOR, SYSTEM_META);
   const owner = (await loadPrincipal(t.deps.db, accountId, userId))!;
   const now = stepAt(t.clock.now());

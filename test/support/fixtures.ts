@@ -1,6 +1,6 @@
 import { createAccount } from '../../src/accounts/account.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
-import type { Deps } from '../../src/shared/deps.ts';
+import type { Deps } from '../../src/deps.ts';
 import { createUser } from '../../src/users/user.service.ts';
 import { randomBytes } from 'node:crypto';
 

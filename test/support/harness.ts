@@ -1,9 +1,10 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { type AppDeps, buildApp } from '../../src/app.ts';
+import { buildApp } from '../../src/app.ts';
 import { configFrom, type Config } from '../../src/config/config.ts';
 import type { DialectName } from '../../src/db/database.ts';
 import { buildDeps } from '../../src/runtime.ts';
 import { FrozenClock } from '../../src/shared/clock.ts';
+import type { Deps } from '../../src/deps.ts';
 import { childDatabaseUrl, createTestDatabase, type TestDatabase } from './databases.ts';
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
@@ -38,7 +39,7 @@ const ALWAYS_CHECKED = new Set(['/signin/forgot', '/signin/forgot/iam', '/signin
 
 export interface TestContext {
   config: Config;
-  deps: AppDeps;
+  deps: Deps;
   clock: FrozenClock;
   database: TestDatabase;
   app: FastifyInstance;
@@ -57,7 +58,7 @@ export async function createTestContext(
   const database = await createTestDatabase(dialect, options);
   const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...LENIENT_THROTTLE, ...env });
   const clock = new FrozenClock();
-  const deps: AppDeps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
+  const deps: Deps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
   const app = await buildApp(config, deps, { logger: false });
   await app.ready();
   return {

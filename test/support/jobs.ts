@@ -1,5 +1,5 @@
 import { JobRunner } from '../../src/jobs/job-runner.ts';
-import type { Deps } from '../../src/shared/deps.ts';
+import type { Deps } from '../../src/deps.ts';
 
 /**
  * Runs every job that is due now, as the background runner of `serve` would, until none is

@@ -1,5 +1,5 @@
 import { createAccessKey } from '../../access-keys/access-key.service.ts';
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
 import { awsTime } from '../xml.ts';

@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { createGroup } from '../../groups/group.service.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';

@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { assertDistinctTagKeys } from '../../user-tags/user-tag.service.ts';
 import { createUser } from '../../users/user.service.ts';
 import { defineAction } from '../action.ts';

@@ -1,9 +1,8 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { createVirtualDevice, virtualSerial } from '../../mfa/mfa.service.ts';
 import { otpauthUri, qrCodePng } from '../../mfa/totp.ts';
 import { defineAction } from '../action.ts';
 import { P, str } from '../params.ts';
-import { mfaDepsOf } from './mfa-owner.ts';
 
 /**
  * CreateVirtualMFADevice(VirtualMFADeviceName, Path?) → VirtualMFADevice{SerialNumber,
@@ -22,7 +21,7 @@ export const CreateVirtualMFADevice = defineAction({
   async run(ctx, p) {
     const accountId = ctx.caller.principal.accountId;
     const { device, secret } = await createVirtualDevice(
-      mfaDepsOf(ctx),
+      ctx.deps,
       accountId,
       { name: p.VirtualMFADeviceName, path: p.Path ?? '/' },
       actorOf(ctx.caller.principal),

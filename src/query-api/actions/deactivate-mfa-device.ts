@@ -1,8 +1,8 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { deactivateDevice } from '../../mfa/mfa.service.ts';
 import { defineAction } from '../action.ts';
 import { P, str } from '../params.ts';
-import { mfaDepsOf, mfaOwnerOf, serialParam } from './mfa-owner.ts';
+import { mfaOwnerOf, serialParam } from './mfa-owner.ts';
 import { userOrCallerResource } from './shared.ts';
 
 /**
@@ -18,7 +18,7 @@ export const DeactivateMFADevice = defineAction({
   resource: (ctx, p) => userOrCallerResource(ctx, p.UserName),
   async run(ctx, p) {
     const owner = await mfaOwnerOf(ctx, p.UserName);
-    await deactivateDevice(mfaDepsOf(ctx), owner, { serial: p.SerialNumber }, actorOf(ctx.caller.principal), ctx.meta);
+    await deactivateDevice(ctx.deps, owner, { serial: p.SerialNumber }, actorOf(ctx.caller.principal), ctx.meta);
     return null;
   },
 });

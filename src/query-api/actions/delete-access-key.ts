@@ -1,5 +1,5 @@
 import { deleteAccessKey } from '../../access-keys/access-key.service.ts';
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
 import { keyOwnerOf, keyOwnerResource } from './access-key-owner.ts';

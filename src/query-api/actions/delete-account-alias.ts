@@ -1,5 +1,5 @@
 import { deleteAccountAlias } from '../../accounts/account.service.ts';
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
 

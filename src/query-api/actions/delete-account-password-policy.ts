@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { deletePasswordPolicy } from '../../password-policy/password-policy.service.ts';
 import { defineAction } from '../action.ts';
 

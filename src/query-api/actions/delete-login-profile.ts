@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { deleteLoginProfile } from '../../users/user-admin.service.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';

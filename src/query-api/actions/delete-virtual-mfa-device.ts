@@ -1,8 +1,8 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { deleteVirtualDevice } from '../../mfa/mfa.service.ts';
 import { defineAction } from '../action.ts';
 import { str } from '../params.ts';
-import { mfaDepsOf, serialParam } from './mfa-owner.ts';
+import { serialParam } from './mfa-owner.ts';
 
 /** DeleteVirtualMFADevice(SerialNumber) → empty; DeleteConflict while still assigned to someone. */
 export const DeleteVirtualMFADevice = defineAction({
@@ -12,7 +12,7 @@ export const DeleteVirtualMFADevice = defineAction({
   params: { SerialNumber: str(serialParam()) },
   resource: (_ctx, p) => p.SerialNumber,
   async run(ctx, p) {
-    await deleteVirtualDevice(mfaDepsOf(ctx), ctx.caller.principal.accountId, p.SerialNumber, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteVirtualDevice(ctx.deps, ctx.caller.principal.accountId, p.SerialNumber, actorOf(ctx.caller.principal), ctx.meta);
     return null;
   },
 });

@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { detachPolicy } from '../../policies/attachment.service.ts';
 import { defineAction } from '../action.ts';
 import { IP } from './iam-policy-shared.ts';

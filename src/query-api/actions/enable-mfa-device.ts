@@ -1,8 +1,8 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { enableVirtualDevice } from '../../mfa/mfa.service.ts';
 import { defineAction } from '../action.ts';
 import { P, str } from '../params.ts';
-import { codeParam, mfaDepsOf, mfaOwnerOf, serialParam } from './mfa-owner.ts';
+import { codeParam, mfaOwnerOf, serialParam } from './mfa-owner.ts';
 import { userResource } from './shared.ts';
 
 /**
@@ -23,7 +23,7 @@ export const EnableMFADevice = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
     const owner = await mfaOwnerOf(ctx, p.UserName);
-    await enableVirtualDevice(mfaDepsOf(ctx), owner, p.SerialNumber, p.AuthenticationCode1, p.AuthenticationCode2, actorOf(ctx.caller.principal), ctx.meta);
+    await enableVirtualDevice(ctx.deps, owner, p.SerialNumber, p.AuthenticationCode1, p.AuthenticationCode2, actorOf(ctx.caller.principal), ctx.meta);
     return null;
   },
 });

@@ -1,7 +1,7 @@
 import { findKey } from '../../access-keys/access-key.service.ts';
-import { rootArn, userArn } from '../../accounts/principal.ts';
+import { rootArn, userArn } from '../../identities/principal.ts';
 import { GatehouseError } from '../../shared/errors.ts';
-import { findUserById } from '../../users/user.repository.ts';
+import { findUserById } from '../../identities/user.repository.ts';
 import type { ActionContext } from '../action.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';

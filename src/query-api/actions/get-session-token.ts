@@ -3,7 +3,6 @@ import { issueSessionToken, SESSION_DURATION } from '../../sts/session-token.ser
 import { defineAction } from '../action.ts';
 import { int, str } from '../params.ts';
 import { awsTime } from '../xml.ts';
-import { mfaDepsOf } from './mfa-owner.ts';
 
 /**
  * STS GetSessionToken(DurationSeconds? 900–129600, default 43200; the root user's
@@ -25,7 +24,7 @@ export const GetSessionToken = defineAction({
   async run(ctx, p) {
     const mfa =
       p.SerialNumber !== undefined || p.TokenCode !== undefined
-        ? await proveMfaForSessionToken(mfaDepsOf(ctx), ctx.caller.principal, p.SerialNumber, p.TokenCode, ctx.meta)
+        ? await proveMfaForSessionToken(ctx.deps, ctx.caller.principal, p.SerialNumber, p.TokenCode, ctx.meta)
         : null;
     const credentials = await issueSessionToken(ctx.deps, ctx.caller.principal, ctx.caller.sourceKeyId, p.DurationSeconds, ctx.meta, mfa);
     return {

@@ -1,4 +1,4 @@
-import { findAccount } from '../../accounts/account.repository.ts';
+import { findAccount } from '../../identities/account.repository.ts';
 import { lastPasswordSignIns } from '../../audit/audit.repository.ts';
 import { listUserTags } from '../../user-tags/user-tag.repository.ts';
 import { getUser } from '../../users/user.service.ts';

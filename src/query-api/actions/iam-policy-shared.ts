@@ -1,5 +1,5 @@
 import type { Group } from '../../groups/group.service.ts';
-import { findGroupByName } from '../../groups/group.repository.ts';
+import { findGroupByName } from '../../identities/group.repository.ts';
 import { customerPolicyArn, type ManagedPolicy, type PolicyVersion } from '../../policies/managed-policy.service.ts';
 import type { ActionContext } from '../action.ts';
 import { P, bool, oneOf, str } from '../params.ts';

@@ -1,4 +1,4 @@
-import { findAccount } from '../../accounts/account.repository.ts';
+import { findAccount } from '../../identities/account.repository.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
 import { pageOf } from './shared.ts';

@@ -1,5 +1,5 @@
 import { lastPasswordSignIns } from '../../audit/audit.repository.ts';
-import { listUsersPage } from '../../users/user.repository.ts';
+import { listUsersPage } from '../../identities/user.repository.ts';
 import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
 import { DEFAULT_MAX_ITEMS, decodeMarker, encodeMarker, passwordLastUsedXml, userXml } from './shared.ts';

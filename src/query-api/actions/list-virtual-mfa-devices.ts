@@ -1,6 +1,6 @@
-import { rootArn } from '../../accounts/principal.ts';
+import { rootArn } from '../../identities/principal.ts';
 import { listVirtualDevices } from '../../mfa/mfa.repository.ts';
-import { findUserById } from '../../users/user.repository.ts';
+import { findUserById } from '../../identities/user.repository.ts';
 import { defineAction } from '../action.ts';
 import { P, oneOf } from '../params.ts';
 import { type XmlObject, awsTime } from '../xml.ts';

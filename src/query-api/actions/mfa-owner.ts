@@ -1,12 +1,6 @@
-import { type Principal, loadPrincipal } from '../../accounts/principal.ts';
-import { type MfaDeps, relyingPartyOf } from '../../mfa/mfa.service.ts';
-import { noSuchUser, requireUserByName } from '../../users/user-lookup.ts';
+import { type Principal, loadPrincipal } from '../../identities/principal.ts';
+import { noSuchUser, requireUserByName } from '../../identities/user-lookup.ts';
 import type { ActionContext } from '../action.ts';
-
-/** The MFA services' dependencies for an Action. */
-export function mfaDepsOf(ctx: ActionContext): MfaDeps {
-  return { ...ctx.deps, relyingParty: relyingPartyOf(new URL(ctx.deps.mail.publicUrl)) };
-}
 
 /** Whose MFA devices an Action works on: the named IAM user, else the caller itself (the root user included). */
 export async function mfaOwnerOf(ctx: ActionContext, userName: string | undefined): Promise<Principal> {

@@ -1,7 +1,7 @@
-import { type Principal, rootArn, userArn } from '../../accounts/principal.ts';
+import { type Principal, rootArn, userArn } from '../../identities/principal.ts';
 import { GatehouseError } from '../../shared/errors.ts';
-import type { UserRecord } from '../../users/user.repository.ts';
-import { findUserByName } from '../../users/user.repository.ts';
+import type { UserRecord } from '../../identities/user.repository.ts';
+import { findUserByName } from '../../identities/user.repository.ts';
 import type { ActionContext } from '../action.ts';
 import { type XmlObject, awsTime } from '../xml.ts';
 

@@ -1,4 +1,4 @@
-import type { ContextValue } from '../../policies/engine/context.ts';
+import type { ContextValue } from '../../policy-engine/context.ts';
 import type { SimulationResult } from '../../policies/simulator.service.ts';
 import { GatehouseError } from '../../shared/errors.ts';
 import { list, str, structList } from '../params.ts';

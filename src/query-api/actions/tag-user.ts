@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { tagUser } from '../../user-tags/user-tag.service.ts';
 import { defineAction } from '../action.ts';
 import { P, structList } from '../params.ts';

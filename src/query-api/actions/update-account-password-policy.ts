@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { updatePasswordPolicy } from '../../password-policy/password-policy.service.ts';
 import { defineAction } from '../action.ts';
 import { bool, int } from '../params.ts';

@@ -1,4 +1,4 @@
-import { actorOf } from '../../accounts/principal.ts';
+import { actorOf } from '../../identities/principal.ts';
 import { getLoginProfile, setLoginProfileResetRequired } from '../../users/user-admin.service.ts';
 import { setUserPassword } from '../../users/user.service.ts';
 import { defineAction } from '../action.ts';

@@ -4,9 +4,9 @@ import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import type { SecurityCheckSettings } from '../config/config.ts';
 import type { Clock } from '../shared/clock.ts';
 import { MINUTE } from '../shared/clock.ts';
-import { hmac } from '../shared/secrets.ts';
-import type { CounterStore } from '../throttle/counter-store.ts';
-import type { RiskLevel } from '../throttle/throttle.ts';
+import type { Keyring } from '../shared/keyring.ts';
+import type { CounterStore } from './counter-store.ts';
+import type { RiskLevel } from './throttle.ts';
 
 /** How long a challenge may be solved and presented. */
 export const CHECK_LIFETIME_MS = 10 * MINUTE;
@@ -38,13 +38,13 @@ export class SecurityCheck {
   readonly #keySecret: string;
 
   constructor(
-    secretKey: Buffer,
+    keyring: Keyring,
     readonly settings: SecurityCheckSettings,
     private readonly store: CounterStore,
     private readonly clock: Clock,
   ) {
-    this.#signatureSecret = hmac(secretKey, 'gatehouse security check v1').toString('hex');
-    this.#keySecret = hmac(secretKey, 'gatehouse security check key v1').toString('hex');
+    this.#signatureSecret = keyring.macKey('gatehouse security check v1').toString('hex');
+    this.#keySecret = keyring.macKey('gatehouse security check key v1').toString('hex');
   }
 
   /** A new challenge; each risk level above the first doubles the expected work. Level 0 is issued as 1. */

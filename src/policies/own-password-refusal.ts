@@ -1,6 +1,6 @@
-import type { Authorization } from '../policies/authorization.service.ts';
-import type { Deps } from '../shared/deps.ts';
-import { getPasswordPolicy } from './password-policy.service.ts';
+import type { Authorization } from './authorization.service.ts';
+import type { Deps } from '../deps.ts';
+import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 
 const SETTING = '"Allow users to change their own password"';
 

@@ -162,6 +162,3 @@ export class PolicyCache {
     return this.#entries.size;
   }
 }
-
-/** The process's cache; its entries are immutable, keyed by immutable revisions. */
-export const policyCache = new PolicyCache();

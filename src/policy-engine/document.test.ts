@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../../shared/errors.ts';
+import { GatehouseError } from '../shared/errors.ts';
 import { compilePolicy } from './compile.ts';
 import { POLICY_SIZE_LIMITS, formatPolicyDocument, parsePolicyDocument, policySize } from './document.ts';
 import { evaluatePolicies } from './evaluate.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../../shared/errors.ts';
+import { GatehouseError } from '../shared/errors.ts';
 import { compilePolicy } from './compile.ts';
 import type { ContextValue } from './context.ts';
 import { parsePolicyDocument } from './document.ts';

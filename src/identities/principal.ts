@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import { findUserById } from '../users/user.repository.ts';
+import { findUserById } from './user.repository.ts';
 import { findAccount, findRootUser } from './account.repository.ts';
 
 /** Whoever is signed in or calling: an account's root user or one of its IAM users. */

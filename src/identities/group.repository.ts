@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { type UserRecord, toUser } from '../users/user.repository.ts';
+import { type UserRecord, toUser } from './user.repository.ts';
 
 export interface GroupRecord {
   id: string;

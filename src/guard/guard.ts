@@ -1,9 +1,9 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { Metrics } from '../metrics/metrics.ts';
-import { SecurityCheck } from '../security-check/security-check.service.ts';
+import { SecurityCheck } from './security-check.ts';
 import type { Clock } from '../shared/clock.ts';
-import { hmac } from '../shared/secrets.ts';
+import type { Keyring } from '../shared/keyring.ts';
 import type { CounterStore } from './counter-store.ts';
 import { DatabaseCounterStore } from './counter.repository.ts';
 import { RedisCounterStore } from './redis-counter-store.ts';
@@ -22,16 +22,16 @@ export interface Guard {
 export function createGuard(
   config: Pick<Config, 'redisUrl' | 'throttle' | 'securityCheck'>,
   db: Db,
-  secretKey: Buffer,
+  keyring: Keyring,
   clock: Clock,
   options: { store?: CounterStore } = {},
 ): Guard {
   const store = options.store ?? (config.redisUrl ? new RedisCounterStore(config.redisUrl) : new DatabaseCounterStore(db));
   return {
     throttle: new Throttle(store, config.throttle, config.securityCheck),
-    check: new SecurityCheck(secretKey, config.securityCheck, store, clock),
+    check: new SecurityCheck(keyring, config.securityCheck, store, clock),
     metrics: new Metrics(),
-    deviceKey: hmac(secretKey, 'gatehouse device key v1'),
+    deviceKey: keyring.macKey('gatehouse device key v1'),
     close: () => store.close(),
   };
 }

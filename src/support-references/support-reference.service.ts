@@ -1,8 +1,8 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
-import { type Attempted, attemptKeysOf, secretKeyOf } from '../doctor/attempt-keys.ts';
+import { type Attempted, attemptKeysOf } from './attempt-keys.ts';
 import { DAY } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
+import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { randomFrom } from '../shared/secrets.ts';
 import { deleteExpiredReferences, findReferencesInAccount, insertSupportReference } from './support-reference.repository.ts';
@@ -50,8 +50,7 @@ export async function recordFailureReference(
 ): Promise<string> {
   const now = deps.clock.now();
   const reference = newReference();
-  const secretKey = secretKeyOf(deps);
-  const keys = secretKey && input.attempted ? attemptKeysOf(secretKey, input.attempted) : null;
+  const keys = input.attempted ? attemptKeysOf(deps.keyring, input.attempted) : null;
   const flow = input.flow ?? (input.attempted?.kind === 'root' ? 'signin-root' : 'signin-user');
   // Kept 30 days: the hourly purge deletes them after that, and lookups skip expired ones.
   await insertSupportReference(tx, {

@@ -1,10 +1,8 @@
-import type { Principal } from '../accounts/principal.ts';
 import { MINUTE } from '../shared/clock.ts';
-import type { Deps } from '../shared/deps.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatTime } from './mail-templates.ts';
 import { RECIPIENT_LIMIT, RECIPIENT_WINDOW_MS } from './mail.service.ts';
-import { type UndeliveredMail, undeliveredMailTo } from './outbox.service.ts';
+import type { UndeliveredMail } from './outbox.service.ts';
 
 function state(m: UndeliveredMail): string {
   if (m.status === 'held') {
@@ -18,9 +16,7 @@ function state(m: UndeliveredMail): string {
  * per-recipient limit or failed for good, by subject and status, so nothing a page promised
  * ("check your email") goes missing unnoticed.
  */
-export async function undeliveredMailCard(deps: Pick<Deps, 'db'>, principal: Principal): Promise<SafeHtml> {
-  if (principal.type !== 'root') return html``;
-  const messages = await undeliveredMailTo(deps, principal.email);
+export function undeliveredMailCard(messages: UndeliveredMail[]): SafeHtml {
   if (messages.length === 0) return html``;
   return html`<section class="card">
   <h2>Mail to you that has not arrived</h2>

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { GatehouseError, invalid } from '../shared/errors.ts';
-import type { WebContext } from '../web/web-context.ts';
-import type { RiskLevel } from '../throttle/throttle.ts';
-import { CHECK_MESSAGES } from './security-check.service.ts';
+import type { WebContext } from './web-context.ts';
+import type { RiskLevel } from '../guard/throttle.ts';
+import { CHECK_MESSAGES } from '../guard/security-check.ts';
 
 /**
  * The one place the forms that always carry the security check (recovery, the sign-in

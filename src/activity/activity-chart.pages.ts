@@ -1,24 +1,5 @@
 import { type SafeHtml, html } from '../shared/html.ts';
-
-export interface Bucket {
-  start: string;
-  success: number;
-  failure: number;
-}
-
-/** Counts sign-in outcomes in `count` equal buckets between `from` and `to`. */
-export function bucketise(rows: Array<{ time: string; outcome: string | null }>, from: Date, to: Date, count: number): Bucket[] {
-  const width = (to.getTime() - from.getTime()) / count;
-  const buckets: Bucket[] = Array.from({ length: count }, (_, i) => ({ start: new Date(from.getTime() + i * width).toISOString(), success: 0, failure: 0 }));
-  for (const row of rows) {
-    const i = Math.floor((new Date(row.time).getTime() - from.getTime()) / width);
-    const bucket = buckets[i];
-    if (!bucket) continue;
-    if (row.outcome === 'Success') bucket.success++;
-    else if (row.outcome === 'Failure') bucket.failure++;
-  }
-  return buckets;
-}
+import type { Bucket } from './activity.service.ts';
 
 /**
  * Sign-ins (green) and failures (red) over time as an inline SVG drawn by the server:

@@ -1,4 +1,4 @@
-import { GatehouseError } from '../../shared/errors.ts';
+import { GatehouseError } from '../shared/errors.ts';
 
 /**
  * Policy documents as the engine reads them. Whether IAM would accept a document is the

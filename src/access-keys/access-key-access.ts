@@ -1,0 +1,51 @@
+import { type AccessInput, type ResourceOf, mayUse, param, permission } from '../authz/console-access.ts';
+import type { ConsoleCaller } from '../authz/console-authorization.ts';
+import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
+import type { Deps } from '../deps.ts';
+import type { AccessKeyRecord } from './access-key.repository.ts';
+import { type KeyOwner, listAccessKeys } from './access-key.service.ts';
+
+/** Whose keys: the user the URL names, else the signed-in principal (as the API's UserName defaults to the caller). */
+const keyOwner: ResourceOf = (input, who, deps) => (param(input, 'name') === '' ? signedInPrincipal(input, who, deps) : userInUrl()(input, who, deps));
+
+/** The Query API's permissions for the same changes, on the same resources. */
+export const ACCESS_KEY_ACCESS = {
+  create: permission({ action: 'iam:CreateAccessKey', resource: keyOwner }),
+  update: permission({ action: 'iam:UpdateAccessKey', resource: keyOwner }),
+  delete: permission({ action: 'iam:DeleteAccessKey', resource: keyOwner }),
+};
+
+/** The signed-in principal as the owner of its own keys. */
+export function ownKeyOwner(who: ConsoleCaller): KeyOwner {
+  const { principal } = who;
+  return { accountId: principal.accountId, principalId: principal.id, userName: principal.type === 'user' ? principal.name : null };
+}
+
+/** What an Access keys card shows: the keys, and which forms to offer (each the decision its handler makes). */
+export interface AccessKeysView {
+  keys: AccessKeyRecord[];
+  mayCreate: boolean;
+  mayUpdate: boolean;
+  mayDelete: boolean;
+}
+
+async function accessKeysView(deps: Deps, who: ConsoleCaller, owner: KeyOwner, input: AccessInput): Promise<AccessKeysView> {
+  const [keys, mayCreate, mayUpdate, mayDelete] = await Promise.all([
+    listAccessKeys(deps, owner),
+    mayUse(deps, who, ACCESS_KEY_ACCESS.create, input),
+    mayUse(deps, who, ACCESS_KEY_ACCESS.update, input),
+    mayUse(deps, who, ACCESS_KEY_ACCESS.delete, input),
+  ]);
+  return { keys, mayCreate, mayUpdate, mayDelete };
+}
+
+/** The signed-in principal's own keys (Security credentials). */
+export async function loadOwnAccessKeys(deps: Deps, who: ConsoleCaller): Promise<AccessKeysView> {
+  return accessKeysView(deps, who, ownKeyOwner(who), { params: {}, body: {} });
+}
+
+/** An IAM user's keys, for an administrator's view of the user. */
+export async function loadUserAccessKeys(deps: Deps, who: ConsoleCaller, user: { id: string; name: string }): Promise<AccessKeysView> {
+  const owner = { accountId: who.principal.accountId, principalId: user.id, userName: user.name };
+  return accessKeysView(deps, who, owner, { params: { name: user.name }, body: {} });
+}
