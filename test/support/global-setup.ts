@@ -1,17 +1,25 @@
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { buildCli } from './cli-build.ts';
-import { fileURLToPath } from 'node:url';
+import { type SchemaStatement, recordMigration } from './postgres-schema.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The CLI compiled once for this run (test/support/cli-build.ts). */
     gatehouseCli: string;
+    /** What the migrator ran on a fresh PostgreSQL schema (empty without TEST_DATABASE_URL). */
+    postgresMigration: SchemaStatement[];
   }
 }
 
-/** Says once, loudly, when the PostgreSQL suites will be skipped; compiles the CLI the tests start. */
+/**
+ * Says once, loudly, when the PostgreSQL suites will be skipped; records the migration the
+ * PostgreSQL test schemas replay; compiles the CLI the tests start.
+ */
 export default async function setup(project: TestProject): Promise<() => void> {
-  if (!process.env.TEST_DATABASE_URL) {
+  const url = process.env.TEST_DATABASE_URL;
+  project.provide('postgresMigration', url ? await recordMigration(url) : []);
+  if (!url) {
     process.stdout.write(
       '\n[gatehouse tests] TEST_DATABASE_URL is not set: PostgreSQL suites are SKIPPED. ' +
         'Set it (e.g. postgres://postgres@127.0.0.1:5432/test) to run them; CI always does.\n\n',
