@@ -4,22 +4,32 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrations } from '../../src/db/migrations/index.ts';
 import { createTestDatabase } from './databases.ts';
+import { snapshotDatabase } from './db-snapshot.ts';
 
-// Other test files (and other runs on the same PostgreSQL database) create and drop their schemas
-// all the time; a test database must come up whatever they do meanwhile.
-describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test database', () => {
-  it('is created and migrated while other schemas are created and dropped', { timeout: 120_000 }, async () => {
-    const admin = openDatabase(process.env.TEST_DATABASE_URL!);
-    let churning = true;
-    const churn = (async () => {
-      while (churning) {
-        const schema = `churn_${randomBytes(5).toString('hex')}`;
-        await sql`create schema ${sql.id(schema)}`.execute(admin.db);
-        await sql`create table ${sql.id(schema, 'things')} (id bigserial primary key, name text)`.execute(admin.db);
-        await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db);
-      }
-    })();
-    try {
+/** Runs `work` while schemas with a table are created and dropped without pause, as other test files (and other runs) do. */
+async function whileSchemasChurn(work: () => Promise<void>): Promise<void> {
+  const admin = openDatabase(process.env.TEST_DATABASE_URL!);
+  let churning = true;
+  const churn = (async () => {
+    while (churning) {
+      const schema = `churn_${randomBytes(5).toString('hex')}`;
+      await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+      await sql`create table ${sql.id(schema, 'things')} (id bigserial primary key, name text)`.execute(admin.db);
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db);
+    }
+  })();
+  try {
+    await work();
+  } finally {
+    churning = false;
+    await churn;
+    await admin.close();
+  }
+}
+
+describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test database, while other schemas come and go', { timeout: 120_000 }, () => {
+  it('is created and migrated', async () => {
+    await whileSchemasChurn(async () => {
       for (let i = 0; i < 5; i++) {
         const database = await createTestDatabase('postgres');
         try {
@@ -30,10 +40,23 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test database', () =
           await database.close();
         }
       }
+    });
+  });
+
+  it('is snapshotted: every table of its own schema, and only those', async () => {
+    const database = await createTestDatabase('postgres');
+    try {
+      await database.handle.db.insertInto('accounts').values({ id: '111122223333', name: 'Snapshot', alias: null, created_at: '2026-01-01T00:00:00.000Z' }).execute();
+      await whileSchemasChurn(async () => {
+        for (let i = 0; i < 10; i++) {
+          const snapshot = await snapshotDatabase(database);
+          expect(Object.keys(snapshot)).toContain('accounts');
+          expect(Object.keys(snapshot)).not.toContain('things');
+          expect(snapshot.accounts).toHaveLength(1);
+        }
+      });
     } finally {
-      churning = false;
-      await churn;
-      await admin.close();
+      await database.close();
     }
   });
 });
