@@ -59,4 +59,18 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test database, while
       await database.close();
     }
   });
+
+  // The migrator (src/db/migrate.test.ts, the CLI tests) reads the catalog of every schema and fails when one is dropped
+  // meanwhile: a closed test database keeps its schema until the run ends, when the run's schemas are dropped together.
+  it('keeps its schema after closing, until the run ends', async () => {
+    const database = await createTestDatabase('postgres');
+    await database.close();
+    const admin = openDatabase(process.env.TEST_DATABASE_URL!);
+    try {
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${database.schema!}`.execute(admin.db);
+      expect(rows).toEqual([{ name: database.schema }]);
+    } finally {
+      await admin.close();
+    }
+  });
 });

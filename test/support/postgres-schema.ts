@@ -62,3 +62,22 @@ export async function createMigratedSchema(url: string, schema: string, statemen
     await client.end();
   }
 }
+
+/**
+ * Drops every schema whose name starts with `prefix`: the test schemas of one run, at its end.
+ * Not one by one as each file finishes: the migrator (`src/db/migrate.test.ts`, the CLI tests)
+ * reads the catalog of every schema, and fails when a schema is dropped during that read.
+ */
+export async function dropSchemas(url: string, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>('select nspname as name from pg_catalog.pg_namespace where starts_with(nspname, $1)', [prefix]);
+    for (let i = 0; i < rows.length; i += 10) {
+      const names = rows.slice(i, i + 10).map((r) => client.escapeIdentifier(r.name));
+      await client.query(`drop schema if exists ${names.join(', ')} cascade`);
+    }
+  } finally {
+    await client.end();
+  }
+}
