@@ -30,10 +30,10 @@ export async function buildCli(repoRoot: string): Promise<{ file: string; remove
       {
         name: 'own-import-meta-url',
         setup(esbuild) {
-          esbuild.onLoad({ filter: /\.ts$/ }, async ({ path }) => ({
-            loader: 'ts',
-            contents: (await readFile(path, 'utf8')).replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
-          }));
+          esbuild.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
+            const source = await readFile(path, 'utf8');
+            return { loader: 'ts', contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)) };
+          });
         },
       },
     ],

@@ -7,10 +7,13 @@ import { type TestDatabase, createTestDatabase } from './databases.ts';
 import { snapshotDatabase } from './db-snapshot.ts';
 import { createMigratedSchema } from './postgres-schema.ts';
 
-// Other test files (and other runs on the same PostgreSQL database) create and drop schemas all the time; a test database
-// must come up and be read whatever they do meanwhile. The churn here happens in a database of its own: in the shared one
-// it would fail the migrator at work in another file (src/db/migrate.test.ts, the CLI tests), which reads every schema.
-describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test schema, while other schemas come and go', { timeout: 120_000 }, () => {
+// Other test files (and other runs on the same PostgreSQL database) create and drop schemas all the time; a test
+// database must come up and be read whatever they do meanwhile. The churn here happens in a database of its own: in the
+// shared one it would fail the migrator at work in another file (src/db/migrate.test.ts, the CLI tests), which reads
+// every schema.
+const postgres = describe.runIf(process.env.TEST_DATABASE_URL);
+
+postgres('a PostgreSQL test schema, while other schemas come and go', { timeout: 120_000 }, () => {
   const name = `gatehouse_churn_${randomBytes(4).toString('hex')}`;
   let url: string;
 
@@ -61,8 +64,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test schema, while o
       for (let i = 0; i < 5; i++) {
         const database = await migratedSchema();
         try {
-          const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(database.handle.db);
-          expect(rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort());
+          const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(database.handle.db);
+          expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(migrations).sort());
           expect(await database.handle.db.selectFrom('accounts').select('id').execute()).toEqual([]);
         } finally {
           await database.close();
@@ -74,7 +77,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test schema, while o
   it('is snapshotted: every table of its own schema, and only those', async () => {
     const database = await migratedSchema();
     try {
-      await database.handle.db.insertInto('accounts').values({ id: '111122223333', name: 'Snapshot', alias: null, created_at: '2026-01-01T00:00:00.000Z' }).execute();
+      await database.handle.db
+        .insertInto('accounts')
+        .values({ id: '111122223333', name: 'Snapshot', alias: null, created_at: '2026-01-01T00:00:00.000Z' })
+        .execute();
       await whileSchemasChurn(async () => {
         for (let i = 0; i < 10; i++) {
           const snapshot = await snapshotDatabase(database);
@@ -89,15 +95,16 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test schema, while o
   });
 });
 
-describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL test database', () => {
-  // The migrator reads the catalog of every schema and fails when one is dropped meanwhile: a closed test database keeps
-  // its schema until the run ends, when the run's schemas are dropped together (test/support/global-setup.ts).
+postgres('a PostgreSQL test database', () => {
+  // The migrator reads the catalog of every schema and fails when one is dropped meanwhile: a closed test database
+  // keeps its schema until the run ends, when the run's schemas are dropped together (test/support/global-setup.ts).
   it('keeps its schema after closing, until the run ends', async () => {
     const database = await createTestDatabase('postgres');
     await database.close();
     const admin = openDatabase(process.env.TEST_DATABASE_URL!);
     try {
-      const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${database.schema!}`.execute(admin.db);
+      const { rows } = await sql<{ name: string }>`
+        select nspname as name from pg_catalog.pg_namespace where nspname = ${database.schema!}`.execute(admin.db);
       expect(rows).toEqual([{ name: database.schema }]);
     } finally {
       await admin.close();

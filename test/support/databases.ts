@@ -17,9 +17,10 @@ export interface TestDatabase {
 export const DIALECTS: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /**
- * A fresh, migrated database: an in-memory SQLite (or the file `sqliteFile`, for tests the CLI reads too), or a new schema in the test
- * PostgreSQL database, so test files never see each other's rows. The PostgreSQL schema is built by replaying what the migrator ran
- * once for this run, and dropped with the run's other schemas when it ends (test/support/postgres-schema.ts).
+ * A fresh, migrated database: an in-memory SQLite (or the file `sqliteFile`, for tests the CLI reads too), or a new
+ * schema in the test PostgreSQL database, so test files never see each other's rows. The PostgreSQL schema is built by
+ * replaying what the migrator ran once for this run, and dropped with the run's other schemas when it ends
+ * (test/support/postgres-schema.ts).
  */
 export async function createTestDatabase(dialect: DialectName, options: { sqliteFile?: string } = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {

@@ -22,7 +22,9 @@ export async function snapshotDatabase(database: TestDatabase): Promise<Record<s
  */
 async function tableNames(database: TestDatabase): Promise<string[]> {
   const db = database.handle.db;
-  if (database.schema === undefined) return (await db.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
+  if (database.schema === undefined) {
+    return (await db.introspection.getTables()).filter((t) => !t.isView).map((t) => t.name);
+  }
   const { rows } = await sql<{ name: string }>`
     select c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     where n.nspname = ${database.schema} and c.relkind in ('r', 'p')`.execute(db);

@@ -72,7 +72,10 @@ export async function createTestContext(
   const built: AppDeps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
   const deps: AppDeps = options.productionHasher
     ? built
-    : { ...built, hasher: new PasswordHasher(TEST_ARGON2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }) };
+    : {
+        ...built,
+        hasher: new PasswordHasher(TEST_ARGON2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+      };
   const app = await buildApp(config, deps, { logger: false });
   await app.ready();
   return {

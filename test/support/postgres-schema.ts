@@ -26,8 +26,11 @@ export async function recordMigration(url: string): Promise<SchemaStatement[]> {
     const ran: CompiledQuery[] = [];
     const admin = openDatabase(url);
     await sql`create schema ${sql.id(schema)}`.execute(admin.db);
-    const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${schema} -c max_parallel_workers_per_gather=0` });
-    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }), log: (event) => void (event.level === 'query' && ran.push(event.query)) });
+    const options = `-c search_path=${schema} -c max_parallel_workers_per_gather=0`;
+    const db = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1, options }) }),
+      log: (event) => void (event.level === 'query' && ran.push(event.query)),
+    });
     try {
       await migrateOrThrow(db, schema);
       return ran
@@ -45,15 +48,23 @@ export async function recordMigration(url: string): Promise<SchemaStatement[]> {
 }
 
 /** Creates `schema`, migrated, by replaying `statements` in one transaction. */
-export async function createMigratedSchema(url: string, schema: string, statements: readonly SchemaStatement[]): Promise<void> {
-  if (statements.length === 0) throw new Error('no migration recorded: run the tests through vitest.config.ts (test/support/global-setup.ts)');
+export async function createMigratedSchema(
+  url: string,
+  schema: string,
+  statements: readonly SchemaStatement[],
+): Promise<void> {
+  if (statements.length === 0) {
+    throw new Error('no migration recorded: run the tests through vitest.config.ts (test/support/global-setup.ts)');
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('begin');
     await client.query(`create schema ${client.escapeIdentifier(schema)}`);
     await client.query(`set local search_path to ${client.escapeIdentifier(schema)}`);
-    for (const statement of statements) await client.query(statement.sql.replaceAll(SCHEMA, schema), [...statement.parameters]);
+    for (const statement of statements) {
+      await client.query(statement.sql.replaceAll(SCHEMA, schema), [...statement.parameters]);
+    }
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});
@@ -72,7 +83,10 @@ export async function dropSchemas(url: string, prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string }>('select nspname as name from pg_catalog.pg_namespace where starts_with(nspname, $1)', [prefix]);
+    const { rows } = await client.query<{ name: string }>(
+      'select nspname as name from pg_catalog.pg_namespace where starts_with(nspname, $1)',
+      [prefix],
+    );
     for (let i = 0; i < rows.length; i += 10) {
       const names = rows.slice(i, i + 10).map((r) => client.escapeIdentifier(r.name));
       await client.query(`drop schema if exists ${names.join(', ')} cascade`);
