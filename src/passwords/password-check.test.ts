@@ -85,7 +85,7 @@ describe.each(DIALECTS)('checkNewPassword on %s', (dialect) => {
   let userId: string;
 
   beforeAll(async () => {
-    t = await createTestContext(dialect);
+    t = await createTestContext(dialect, {}, { productionHasher: true });
     accountId = (await makeAccount(t.deps)).id;
     userId = (await makeUser(t.deps, accountId, 'carol')).id;
   });

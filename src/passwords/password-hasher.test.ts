@@ -135,7 +135,7 @@ describe('PasswordHasher', () => {
 describe.each(DIALECTS)('rehash on sign-in on %s', (dialect) => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await createTestContext(dialect);
+    t = await createTestContext(dialect, {}, { productionHasher: true });
   });
   afterAll(() => t.close());
 

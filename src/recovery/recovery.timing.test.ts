@@ -27,7 +27,7 @@ describe.each(DIALECTS)('recovery form timing on %s', (dialect) => {
   let knownEmail: string;
 
   beforeAll(async () => {
-    t = await createTestContext(dialect);
+    t = await createTestContext(dialect, {}, { productionHasher: true });
     knownEmail = (await makeAccount(t.deps)).email;
   });
   afterAll(() => t.close());

@@ -70,7 +70,10 @@ describe.skipIf(!DIALECTS.includes('postgres'))('failure counting across two ins
 
 describe('hash queue overload', () => {
   let t: TestContext;
-  beforeAll(async () => (t = await createTestContext('sqlite', { HASH_CONCURRENCY: '1', HASH_QUEUE_LIMIT: '2' })));
+  // Hashes at the configured cost, so a full queue is what refuses requests and stalls are measured against real work.
+  beforeAll(async () => {
+    t = await createTestContext('sqlite', { HASH_CONCURRENCY: '1', HASH_QUEUE_LIMIT: '2' }, { productionHasher: true });
+  });
   afterAll(() => t.close());
 
   it('answers 503 with Retry-After at once when the queue is full, and the event loop keeps turning', async () => {

@@ -19,7 +19,7 @@ const NEW_USER_PASSWORD = 'second user passphrase for the cli';
 
 
 
-// Each spawn compiles the CLI afresh (about a second, more on a busy machine).
+// Each spawn starts the CLI afresh (about half a second, more on a busy machine).
 describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;

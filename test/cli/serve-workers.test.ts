@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Challenge } from 'altcha-lib';
-import { gatehouse, spawnGatehouse } from '../support/cli.ts';
+import { CHECKOUT_BIN, gatehouse, spawnGatehouse } from '../support/cli.ts';
 import { solvePayload } from '../support/harness.ts';
 import { freePort } from '../support/listen.ts';
 import { TEST_REDIS_URL, redisAnswers } from '../support/redis.ts';
@@ -87,7 +87,8 @@ class HttpBrowser {
   }
 }
 
-// Spawns real processes: the CLI compiles on start (about a second each, more on a busy machine).
+// Spawns real processes (about half a second each to start, more on a busy machine). The cluster is started from the
+// checkout's own bin/gatehouse.js, so its workers are re-run through tsx as a user's would be.
 describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
@@ -113,7 +114,7 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     };
     expect((await gatehouse(['migrate'], env)).code).toBe(0);
     expect((await gatehouse(['account', 'create', '--email', email, '--password-stdin'], env, ROOT_PASSWORD)).code).toBe(0);
-    server = spawnGatehouse(['serve', '--workers', '2'], env, ['ignore', 'pipe', 'pipe']);
+    server = spawnGatehouse(['serve', '--workers', '2'], env, ['ignore', 'pipe', 'pipe'], CHECKOUT_BIN);
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     await until('two workers listening', () => output.includes('with 2 workers'));

@@ -7,7 +7,7 @@ const PROTOTYPE_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.protot
 /** First words of real two-word commands. */
 const GROUPS = ['account', 'user', 'outbox', 'access-key', 'audit', 'support', 'secret-key'];
 
-// Each spawn compiles the CLI afresh (about a second): one run per name, its two spawns side by side.
+// Each spawn starts the CLI afresh (about half a second): one run per name, its two spawns side by side.
 describe('gatehouse CLI given a command it does not have', { timeout: 180_000 }, () => {
   it('answers a name from Object.prototype, as command or sub-command, with exit code 2 and the usage', async () => {
     await fc.assert(

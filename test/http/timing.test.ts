@@ -32,7 +32,7 @@ describe('sign-in timing', () => {
 
   beforeAll(async () => {
     // One hash at a time, so two attempts never share the thread pool unevenly.
-    t = await createTestContext('sqlite', { HASH_CONCURRENCY: '1' });
+    t = await createTestContext('sqlite', { HASH_CONCURRENCY: '1' }, { productionHasher: true });
     account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'alice');
     browser = new Browser(t.app);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { inject } from 'vitest';
 import { type DatabaseHandle, type DialectName, openDatabase } from '../../src/db/database.ts';
 import { migrateOrThrow } from '../../src/db/migrate.ts';
+import { createMigratedSchema } from './postgres-schema.ts';
 
 export interface TestDatabase {
   dialect: DialectName;
@@ -16,8 +17,10 @@ export interface TestDatabase {
 export const DIALECTS: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /**
- * A fresh, migrated database: an in-memory SQLite (or the file `sqliteFile`, for tests the CLI reads too), or a new schema in the test
- * PostgreSQL database (dropped on close), so test files never see each other's rows.
+ * A fresh, migrated database: an in-memory SQLite (or the file `sqliteFile`, for tests the CLI reads too), or a new
+ * schema in the test PostgreSQL database, so test files never see each other's rows. The PostgreSQL schema is built by
+ * replaying what the migrator ran once for this run, and dropped with the run's other schemas when it ends
+ * (test/support/postgres-schema.ts).
  */
 export async function createTestDatabase(dialect: DialectName, options: { sqliteFile?: string } = {}): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
@@ -28,24 +31,16 @@ export async function createTestDatabase(dialect: DialectName, options: { sqlite
   }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = openDatabase(url);
-  await sql`create schema ${sql.id(schema)}`.execute(admin.db);
-  await admin.close();
+  const schema = `${inject('postgresSchemaPrefix')}${randomBytes(6).toString('hex')}`;
+  await createMigratedSchema(url, schema, inject('postgresMigration'));
   // Other test files create and drop schemas meanwhile: no parallel plans over the catalog.
   const handle = openDatabase(url, { schema, serialPlans: true });
-  await migrateOrThrow(handle.db, schema);
   return {
     dialect,
     url,
     schema,
     handle,
-    close: async () => {
-      await handle.close();
-      const cleanup = openDatabase(url);
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(cleanup.db);
-      await cleanup.close();
-    },
+    close: () => handle.close(),
   };
 }
 

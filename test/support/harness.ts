@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { configFrom, type Config } from '../../src/config/config.ts';
 import type { DialectName } from '../../src/db/database.ts';
+import { type Argon2Params, PasswordHasher } from '../../src/passwords/password-hasher.ts';
 import { buildDeps } from '../../src/runtime.ts';
 import { FrozenClock } from '../../src/shared/clock.ts';
 import type { Deps } from '../../src/deps.ts';
@@ -34,6 +35,15 @@ export const PRODUCTION_THROTTLE: Record<string, string> = {
   SECURITY_CHECK_WORK: '4',
 };
 
+/**
+ * argon2id at the lowest cost the algorithm accepts (8 KiB, one pass, one lane), for tests about
+ * something else: a hash costs a fraction of a millisecond instead of tens. Only the harness builds
+ * a hasher with these; a deployment's parameters come from its configuration, whose validation
+ * keeps them at or above the OWASP floor. Tests of hashing, rehashing and timing ask for
+ * `productionHasher`.
+ */
+export const TEST_ARGON2: Readonly<Argon2Params> = Object.freeze({ memoryCost: 8, timeCost: 1, parallelism: 1 });
+
 /** Forms that always carry the security check; `Browser.post` solves it as a browser with JavaScript would. */
 const ALWAYS_CHECKED = new Set(['/signin/forgot', '/signin/forgot/iam', '/signin/find-account', '/signin/help/diagnose', '/support']);
 
@@ -49,16 +59,24 @@ export interface TestContext {
 /**
  * A migrated database, services on a frozen clock, and the app built on them (not listening).
  * `sqliteFile` puts the SQLite database in a file, so the real CLI can read it (`cliEnv`).
+ * Passwords are hashed with `TEST_ARGON2` (under the configured concurrency and queue limits)
+ * unless `productionHasher` asks for the configured parameters, as a deployment hashes.
  */
 export async function createTestContext(
   dialect: DialectName,
   env: Record<string, string> = {},
-  options: { sqliteFile?: string } = {},
+  options: { sqliteFile?: string; productionHasher?: boolean } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase(dialect, options);
   const config = configFrom({ PUBLIC_URL: 'http://gatehouse.test', ...LENIENT_THROTTLE, ...env });
   const clock = new FrozenClock();
-  const deps: Deps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
+  const built: Deps = buildDeps(config, { db: database.handle.db, dialect }, TEST_SECRET_KEY, clock);
+  const deps: Deps = options.productionHasher
+    ? built
+    : {
+        ...built,
+        hasher: new PasswordHasher(TEST_ARGON2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+      };
   const app = await buildApp(config, deps, { logger: false });
   await app.ready();
   return {
