@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/** Suites that compare how long requests take: they run last, one file at a time, with the machine to themselves. */
+const TIMING = ['test/http/timing.test.ts', 'src/recovery/recovery.timing.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -15,5 +17,15 @@ export default defineConfig({
     // test/support/harness.ts, and module-level caches are keyed by those objects.
     isolate: false,
     globalSetup: ['test/support/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'suites', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: TIMING, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'timing', include: TIMING, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
