@@ -14,7 +14,22 @@ export async function migrateToLatest(db: Kysely<any>, schemaName?: string): Pro
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  return migrator.migrateToLatest();
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator.migrateToLatest();
+    if (attempt >= 10 || !otherSchemaVanished(result.error, schema)) return result;
+  }
+}
+
+/**
+ * Kysely looks for its migration table by reading the catalog of every schema in the database;
+ * when another process drops a schema during that read (other test runs, another tenant's
+ * schema), PostgreSQL answers "schema … does not exist" about a schema that is not ours.
+ * Nothing was migrated then, so reading again is safe.
+ */
+function otherSchemaVanished(error: unknown, ours: string | null | undefined): boolean {
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
+  return !ours || !e.message.includes(`"${ours}"`);
 }
 
 /** Migrates and throws when any migration failed, naming it. */

@@ -15,7 +15,7 @@ const redisUp = await redisAnswers();
 
 const ROOT_PASSWORD = 'a long root passphrase for the workers';
 
-/** The processes whose parent is `pid` (Linux /proc). */
+/** The Node processes whose parent is `pid` (Linux /proc): the cluster's workers. */
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -23,7 +23,9 @@ function childrenOf(pid: number): number[] {
     try {
       // Field 4 of /proc/<pid>/stat is the parent's pid; the command name (field 2) may hold spaces.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+      // Only Node processes: tsx may run an esbuild service beside the workers when its cache is cold.
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0] === process.execPath) children.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }

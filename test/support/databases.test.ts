@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
+import { migrateOrThrow } from '../../src/db/migrate.ts';
 import { migrations } from '../../src/db/migrations/index.ts';
 import { type TestDatabase, createTestDatabase } from './databases.ts';
 import { snapshotDatabase } from './db-snapshot.ts';
@@ -69,6 +70,23 @@ postgres('a PostgreSQL test schema, while other schemas come and go', { timeout:
           expect(await database.handle.db.selectFrom('accounts').select('id').execute()).toEqual([]);
         } finally {
           await database.close();
+        }
+      }
+    });
+  });
+
+  it('is migrated by the migrator itself (as gatehouse migrate does), though its catalog read meets vanishing schemas', async () => {
+    await whileSchemasChurn(async () => {
+      for (let i = 0; i < 5; i++) {
+        const schema = `m_${randomBytes(6).toString('hex')}`;
+        const admin = openDatabase(url);
+        await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+        await admin.close();
+        const handle = openDatabase(url, { schema });
+        try {
+          expect(await migrateOrThrow(handle.db, schema)).toEqual(Object.keys(migrations));
+        } finally {
+          await handle.close();
         }
       }
     });
