@@ -12,6 +12,7 @@ import { type ConsoleCaller, consoleDecision, missingPermissionMessage } from '.
 /** What a console request acts on: its URL parameters and its form, as the browser sent them. */
 export interface AccessInput {
   params: Readonly<Record<string, string | undefined>>;
+  query?: Readonly<Record<string, string | undefined>>;
   body: Readonly<Record<string, unknown>>;
 }
 
@@ -40,7 +41,9 @@ export type RouteAccess =
   | { kind: 'root-only'; reason: string }
   /** The signed-in principal's own session state, with no IAM action behind it. */
   | { kind: 'own-session'; reason: string }
-  /** No session needed (sign-out); CSRF is still checked. */
+  /** A session that proved its password and still owes a second factor: only the MFA step. */
+  | { kind: 'mfa-step'; reason: string }
+  /** No session needed (sign-in pages, sign-out); CSRF is still checked on a form. */
   | { kind: 'no-session'; reason: string };
 
 /**
@@ -59,6 +62,10 @@ export function ownSession(reason: string): RouteAccess {
   return { kind: 'own-session', reason };
 }
 
+export function mfaStep(reason: string): RouteAccess {
+  return { kind: 'mfa-step', reason };
+}
+
 export function noSession(reason: string): RouteAccess {
   return { kind: 'no-session', reason };
 }
@@ -71,6 +78,7 @@ const ALLOWED: AccessDecision = Object.freeze({ allowed: true });
 export async function decideAccess(deps: Deps, who: ConsoleCaller, access: RouteAccess, input: AccessInput = NO_INPUT): Promise<AccessDecision> {
   switch (access.kind) {
     case 'no-session':
+    case 'mfa-step':
     case 'own-session':
       return ALLOWED;
     case 'root-only':

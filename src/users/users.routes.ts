@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { loadUserAccessKeys } from '../access-keys/access-key-access.ts';
 import { userAccessKeysCard } from '../access-keys/access-key.pages.ts';
 import { actorOf } from '../identities/principal.ts';
@@ -6,13 +6,10 @@ import { type AccessInput, formText, mayUse, permission } from '../authz/console
 import { newUserInForm, userInUrl, wholeAccount } from '../authz/console-resources.ts';
 import { loadPasswordHelpRequests } from '../recovery/help-request-access.ts';
 import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
 import { ownEntry } from '../shared/own-entry.ts';
-import { readForm } from '../web/forms.ts';
-import { signedInOf } from '../web/guard.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
-import { metaOf } from '../web/request-meta.ts';
 import { MFA_NOTICES } from '../mfa/mfa-console.pages.ts';
 import { loadMfaHelpRequests } from '../mfa/mfa-console.service.ts';
 import { mfaHelpRequestsNotice } from '../mfa/mfa-help-request.pages.ts';
@@ -58,79 +55,59 @@ export const USERS_ACCESS = {
 
 /** The Users pages: list, create and delete users; set or reset a user's password. */
 export async function usersRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
+  pages.get('/console/users', { access: USERS_ACCESS.list }, async (p) =>
+    usersPage(p.who, p.csrf, {}, {}, ownEntry(NOTICES, p.query.done)),
+  );
 
-  app.get<{ Querystring: { done?: string } }>('/console/users', { config: { access: USERS_ACCESS.list } }, async (request, reply) => {
-    const who = signedInOf(request);
-    return send(reply, 200, await usersPage(who, web.csrfToken(request, reply), {}, {}, ownEntry(NOTICES, request.query.done)));
-  });
-
-  app.post('/console/users', { config: { access: USERS_ACCESS.create } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const form = readForm(request, {
-      userName: { max: 128 },
-      password: { max: 1024, optional: true },
-      requireReset: { max: 2, optional: true },
-    });
-    try {
-      await createUser(
-        web.deps,
-        who.principal.accountId,
-        {
-          name: form.userName,
-          ...(form.password ? { password: form.password, passwordResetRequired: form.requireReset === 'on' } : {}),
-        },
-        actorOf(who.principal),
-        metaOf(request),
-      );
-    } catch (error) {
-      if (error instanceof GatehouseError && error.safe && error.status < 500) {
+  const CREATE_FORM = { userName: { max: 128 }, password: { max: 1024, optional: true }, requireReset: { max: 2, optional: true } };
+  pages.post(
+    '/console/users',
+    {
+      access: USERS_ACCESS.create,
+      form: CREATE_FORM,
+      redisplay: async (p, error) => {
         const key = (['userName', 'password'] as const).find((f) => f === error.field) ?? 'form';
-        return send(reply, error.status, await usersPage(who, web.csrfToken(request, reply), { userName: form.userName }, { [key]: error.message }));
-      }
-      throw error;
-    }
-    return reply.redirect('/console/users?done=created', 303);
-  });
+        return usersPage(p.who, p.csrf, { userName: p.form.userName }, { [key]: error.message });
+      },
+    },
+    async (p) => {
+      const { userName, password, requireReset } = p.form;
+      const login = password ? { password, passwordResetRequired: requireReset === 'on' } : {};
+      await createUser(p.deps, p.who.principal.accountId, { name: userName, ...login }, actorOf(p.who.principal), p.meta);
+      return redirect('/console/users?done=created');
+    },
+  );
 
-  app.get<{ Params: { name: string }; Querystring: { done?: string } }>('/console/users/:name', { config: { access: USERS_ACCESS.view } }, async (request, reply) => {
-    const who = signedInOf(request);
-    return send(reply, 200, await userPage(who, request.params.name, web.csrfToken(request, reply), undefined, ownEntry(NOTICES, request.query.done)));
-  });
+  pages.get('/console/users/:name', { access: USERS_ACCESS.view }, async (p) =>
+    userPage(p.who, p.params.name, p.csrf, undefined, ownEntry(NOTICES, p.query.done)),
+  );
 
   // Setting a first console password is CreateLoginProfile; replacing one is UpdateLoginProfile, as in the API.
   for (const [path, access, profile] of [
     ['/console/users/:name/login-profile', USERS_ACCESS.createLoginProfile, 'create'],
     ['/console/users/:name/password', USERS_ACCESS.updateLoginProfile, 'update'],
   ] as const) {
-    app.post<{ Params: { name: string } }>(path, { config: { access } }, async (request, reply) => {
-      const who = signedInOf(request);
-      const form = readForm(request, { password: { max: 1024 }, requireReset: { max: 2, optional: true } });
-      try {
-        await setUserPassword(
-          web.deps,
-          who.principal.accountId,
-          request.params.name,
-          form.password,
-          form.requireReset === 'on',
-          actorOf(who.principal),
-          metaOf(request),
-          { profile },
-        );
-      } catch (error) {
-        if (error instanceof GatehouseError && error.safe && error.status < 500 && error.code !== 'NoSuchEntity') {
-          return send(reply, error.status, await userPage(who, request.params.name, web.csrfToken(request, reply), error.message));
-        }
-        throw error;
-      }
-      return reply.redirect(`/console/users/${encodeURIComponent(request.params.name)}?done=password-set`, 303);
-    });
+    pages.post(
+      path,
+      {
+        access,
+        form: { password: { max: 1024 }, requireReset: { max: 2, optional: true } },
+        // An unknown user is the error page's to say, not the form's.
+        redisplay: (p, error) => (error.code === 'NoSuchEntity' ? undefined : userPage(p.who, p.params.name, p.csrf, error.message)),
+      },
+      async (p) => {
+        const { accountId } = p.who.principal;
+        const reset = p.form.requireReset === 'on';
+        await setUserPassword(p.deps, accountId, p.params.name, p.form.password, reset, actorOf(p.who.principal), p.meta, { profile });
+        return redirect(`/console/users/${encodeURIComponent(p.params.name)}?done=password-set`);
+      },
+    );
   }
 
-  app.post<{ Params: { name: string } }>('/console/users/:name/delete', { config: { access: USERS_ACCESS.delete } }, async (request, reply) => {
-    const who = signedInOf(request);
-    await deleteUser(web.deps, who.principal.accountId, request.params.name, actorOf(who.principal), metaOf(request));
-    return reply.redirect('/console/users?done=deleted', 303);
+  pages.post('/console/users/:name/delete', { access: USERS_ACCESS.delete }, async (p) => {
+    await deleteUser(p.deps, p.who.principal.accountId, p.params.name, actorOf(p.who.principal), p.meta);
+    return redirect('/console/users?done=deleted');
   });
 
   async function usersPage(who: SignedIn, csrf: string, values: { userName?: string }, errors: CreateErrors, notice?: string): Promise<string> {

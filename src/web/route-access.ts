@@ -4,17 +4,6 @@ import { GatehouseError } from '../shared/errors.ts';
 import { requireSignIn } from './guard.ts';
 import type { WebContext } from './web-context.ts';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * How the console authorizes this route (`permission(…)`, `rootOnly(…)`, `ownSession(…)`,
-     * `noSession(…)` from `src/authz/console-access.ts`). Every state-changing console route
-     * declares one; the hook below enforces it before the handler runs.
-     */
-    access?: RouteAccess;
-  }
-}
-
 /** Routes that must declare their access: every state-changing request to the console, and sign-out. */
 function mustDeclare(route: RouteOptions): boolean {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -51,6 +40,7 @@ function enforce(web: WebContext, access: RouteAccess) {
 export function installRouteAccess(app: FastifyInstance, web: WebContext): void {
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
+    if (route.config?.pageRoute) return;
     if (!access) {
       if (mustDeclare(route)) throw new Error(`${route.url} changes state but declares no console access (config.access)`);
       return;
