@@ -20,7 +20,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'suites', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: TIMING, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'suites',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: TIMING,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,

@@ -83,7 +83,10 @@ async function main(): Promise<number> {
   const durationMs = positive('--duration', values.duration) * 1000;
   const warmupMs = positive('--warmup', values.warmup, true) * 1000;
   const connections = Math.round(positive('--connections', values.connections));
-  const wanted = values.scenario?.split(',').map((s) => s.trim()).filter(Boolean);
+  const wanted = values.scenario
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = new Set(['hash', 'policy', ...SCENARIOS.map((s) => s.name)]);
   const unknown = wanted?.filter((name) => !known.has(name)) ?? [];
   if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(', ')}`);
@@ -99,7 +102,9 @@ async function main(): Promise<number> {
   try {
     const { config } = server;
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    log(`Gatehouse listening on ${server.target.baseUrl}; ${connections} connections, ${durationMs / 1000} s per scenario after ${warmupMs / 1000} s warm-up`);
+    log(
+      `Gatehouse listening on ${server.target.baseUrl}; ${connections} connections, ${durationMs / 1000} s per scenario after ${warmupMs / 1000} s warm-up`,
+    );
 
     if (selected('hash')) {
       log('measuring the bare argon2id rate …');
@@ -112,7 +117,12 @@ async function main(): Promise<number> {
         onEnd: () => (reading = probe.stop()),
       });
       reading ??= probe.stop();
-      hashRate = makeRow({ name: 'hash', label: `Bare argon2id verify ×${config.hashConcurrency}`, expect: 'hashes/s, no HTTP' }, rate, reading, null);
+      hashRate = makeRow(
+        { name: 'hash', label: `Bare argon2id verify ×${config.hashConcurrency}`, expect: 'hashes/s, no HTTP' },
+        rate,
+        reading,
+        null,
+      );
       rows.push(hashRate);
     }
 
@@ -132,7 +142,9 @@ async function main(): Promise<number> {
   }
 
   if (values.json) {
-    console.log(JSON.stringify({ machine: machine(server), client, connections, durationMs, warmupMs, rows, policy }, null, 2));
+    console.log(
+      JSON.stringify({ machine: machine(server), client, connections, durationMs, warmupMs, rows, policy }, null, 2),
+    );
   } else {
     console.log(report(server, rows, hashRate, { client, connections, durationMs }, policy));
   }
@@ -185,7 +197,11 @@ function runScenario(
         settled = true;
         reading ??= server.probeStop();
         const latencies = message.latencies.sort();
-        const rate = { perSecond: latencies.length / (message.windowMs / 1000), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99) };
+        const rate = {
+          perSecond: latencies.length / (message.windowMs / 1000),
+          p50Ms: percentile(latencies, 0.5),
+          p99Ms: percentile(latencies, 0.99),
+        };
         reading.then((r) => resolve(makeRow(scenario, rate, r, message)), reject);
       }
     });
@@ -193,7 +209,13 @@ function runScenario(
     worker.once('exit', (code) => {
       if (!settled) reject(new Error(`the load generator for ${scenario.name} exited with ${code} before reporting`));
     });
-    const phase: RunPhase = { type: 'run', scenario: scenario.name, baseUrl: server.target.baseUrl, states, ...options };
+    const phase: RunPhase = {
+      type: 'run',
+      scenario: scenario.name,
+      baseUrl: server.target.baseUrl,
+      states,
+      ...options,
+    };
     worker.send(phase);
   });
 }
@@ -287,7 +309,10 @@ function verdict(met: boolean, ...rows: Row[]): string {
 }
 
 function note(row: Row): string {
-  const parts = [row.expect, `server CPU ${round(row.serverCpuPercent, 0)} % (${round(row.serverCpuMsPerRequest, 3)} ms/request)`];
+  const parts = [
+    row.expect,
+    `server CPU ${round(row.serverCpuPercent, 0)} % (${round(row.serverCpuMsPerRequest, 3)} ms/request)`,
+  ];
   if (row.loadCpuPercent !== null) parts.push(`load CPU ${round(row.loadCpuPercent, 0)} %`);
   parts.push(`other processes ${round(row.othersCpuPercent, 0)} %`);
   if (row.unexpected > 0) parts.push(`${row.unexpected} unexpected answers`);
@@ -299,7 +324,8 @@ class UsageError extends Error {}
 
 function positive(flag: string, raw: string | undefined, zeroAllowed = false): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) throw new UsageError(`${flag} must be a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0))
+    throw new UsageError(`${flag} must be a positive number`);
   return value;
 }
 

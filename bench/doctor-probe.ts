@@ -32,7 +32,13 @@ import { signInRoot } from '../src/signin/signin.service.ts';
 import { createUser } from '../src/users/user.service.ts';
 import { HttpConnection, type HttpResponse, cookieHeader, cookiesFrom } from './http-client.ts';
 
-const { values: args } = parseArgs({ options: { pairs: { type: 'string', default: '150' }, jobs: { type: 'string', default: 'on' }, client: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: '150' },
+    jobs: { type: 'string', default: 'on' },
+    client: { type: 'string' },
+  },
+});
 const PAIRS = Number(args.pairs);
 
 function freePort(): Promise<number> {
@@ -41,7 +47,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -69,7 +77,10 @@ function mannWhitneyP(a: number[], b: number[]): number {
   // erfc by Abramowitz–Stegun 7.1.26.
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  const erfc =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
   return erfc;
 }
 
@@ -93,14 +104,21 @@ async function client(task: ClientTask): Promise<{ known: number[]; unknown: num
     const response = await connection.send({
       method,
       path,
-      headers: { cookie: cookieHeader(cookies), origin: task.base, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        cookie: cookieHeader(cookies),
+        origin: task.base,
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       ...(body ? { body } : {}),
     });
     for (const [k, v] of cookiesFrom(response)) cookies.set(k, v);
     return response;
   };
   const latencies = { known: [] as number[], unknown: [] as number[] };
-  const order = Array.from({ length: task.pairs * 2 }, (_, i) => (i % 2 === 0 ? 'known' : 'unknown') as 'known' | 'unknown').sort(() => Math.random() - 0.5);
+  const order = Array.from(
+    { length: task.pairs * 2 },
+    (_, i) => (i % 2 === 0 ? 'known' : 'unknown') as 'known' | 'unknown',
+  ).sort(() => Math.random() - 0.5);
   let knownUsed = 0;
   for (const [i, side] of order.entries()) {
     const form = await send('GET', '/signin/help/diagnose');
@@ -114,11 +132,17 @@ async function client(task: ClientTask): Promise<{ known: number[]; unknown: num
     if (fetched.status !== 200) throw new Error(`challenge: ${fetched.status}`);
     const challenge = JSON.parse(fetched.body) as Challenge;
     const solution = await solveChallenge({ challenge, deriveKey });
-    const altcha = Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
+    const altcha = Buffer.from(
+      JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution }),
+    ).toString('base64');
     const email = side === 'known' ? task.known[knownUsed++ % task.known.length]! : `nobody-${i}@example.com`;
     // Let whatever the previous pair left running finish.
     await new Promise((r) => setTimeout(r, 50));
-    const answer = await send('POST', '/signin/help/diagnose', new URLSearchParams({ _csrf: csrf, altcha, email }).toString());
+    const answer = await send(
+      'POST',
+      '/signin/help/diagnose',
+      new URLSearchParams({ _csrf: csrf, altcha, email }).toString(),
+    );
     if (answer.status !== 200) throw new Error(`doctor answered ${answer.status}`);
     const started = performance.now();
     await send('GET', '/signin/help');
@@ -157,8 +181,19 @@ await app.listen({ host: '127.0.0.1', port });
 const known: string[] = [];
 for (let i = 0; i < Math.ceil(PAIRS / 2) + 5; i++) {
   const email = `probe-owner-${i}@example.com`;
-  const account = await createAccount(deps, { email, password: 'a long password for the probe owner', name: 'Probe' }, CLI_ACTOR, SYSTEM_META);
-  await createUser(deps, account.id, { name: 'carol', password: 'a long password for carol 1' }, CLI_ACTOR, SYSTEM_META);
+  const account = await createAccount(
+    deps,
+    { email, password: 'a long password for the probe owner', name: 'Probe' },
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
+  await createUser(
+    deps,
+    account.id,
+    { name: 'carol', password: 'a long password for carol 1' },
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
   await signInRoot(deps, email, 'not the password', SYSTEM_META);
   known.push(email);
 }
@@ -166,7 +201,9 @@ for (let i = 0; i < Math.ceil(PAIRS / 2) + 5; i++) {
 let runner: { stop(): Promise<void> } | null = null;
 if (args.jobs !== 'off') {
   // Absent before background jobs existed: then the work ran right after each response.
-  const jobs = (await import('../src/jobs/job-runner.ts').catch(() => null)) as typeof import('../src/jobs/job-runner.ts') | null;
+  const jobs = (await import('../src/jobs/job-runner.ts').catch(() => null)) as
+    | typeof import('../src/jobs/job-runner.ts')
+    | null;
   if (jobs) {
     const r = new jobs.JobRunner(deps);
     r.start();
@@ -185,11 +222,19 @@ if (runner) await new Promise((r) => setTimeout(r, 2500));
 await runner?.stop();
 
 const [k, u] = [latencies.known, latencies.unknown];
-console.log(`background jobs: ${runner ? 'on (runner in the serving process)' : 'absent or off'}; ${k.length} + ${u.length} probes after warm-up`);
+console.log(
+  `background jobs: ${runner ? 'on (runner in the serving process)' : 'absent or off'}; ${k.length} + ${u.length} probes after warm-up`,
+);
 console.log(`probe after known:   median ${median(k).toFixed(3)} ms, mean ${mean(k).toFixed(3)} ms`);
 console.log(`probe after unknown: median ${median(u).toFixed(3)} ms, mean ${mean(u).toFixed(3)} ms`);
-console.log(`difference of medians ${(median(k) - median(u)).toFixed(3)} ms; Mann–Whitney two-sided p = ${mannWhitneyP(k, u).toPrecision(3)}`);
-const reports = await deps.db.selectFrom('mail_outbox').select('id').where('template', '=', 'sign-in-diagnosis').execute();
+console.log(
+  `difference of medians ${(median(k) - median(u)).toFixed(3)} ms; Mann–Whitney two-sided p = ${mannWhitneyP(k, u).toPrecision(3)}`,
+);
+const reports = await deps.db
+  .selectFrom('mail_outbox')
+  .select('id')
+  .where('template', '=', 'sign-in-diagnosis')
+  .execute();
 console.log(`reports mailed for the known identifiers: ${reports.length}`);
 
 await app.close();

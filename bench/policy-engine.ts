@@ -36,7 +36,10 @@ function benchPolicies(): PolicyInput[] {
         Effect: 'Allow',
         Action: ['iam:UpdateLoginProfile', 'iam:CreateLoginProfile', 'iam:GetLoginProfile'],
         Resource: `arn:aws:iam::${ACCOUNT}:user/support/*`,
-        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' }, NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' } },
+        Condition: {
+          Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+          NumericLessThan: { 'aws:MultiFactorAuthAge': '3600' },
+        },
       },
       {
         Sid: 'OwnMfa',
@@ -44,7 +47,13 @@ function benchPolicies(): PolicyInput[] {
         Action: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices', 'iam:ResyncMFADevice'],
         Resource: [`arn:aws:iam::${ACCOUNT}:mfa/\${aws:username}`, `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`],
       },
-      { Sid: 'Office', Effect: 'Deny', Action: '*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } } },
+      {
+        Sid: 'Office',
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } },
+      },
     ],
   };
   const groupDeny = {
@@ -53,7 +62,10 @@ function benchPolicies(): PolicyInput[] {
   };
   return [
     ...managed,
-    { id: `arn:aws:iam::${ACCOUNT}:policy/SupportDesk`, policy: compilePolicy(parsePolicyDocument(JSON.stringify(support))) },
+    {
+      id: `arn:aws:iam::${ACCOUNT}:policy/SupportDesk`,
+      policy: compilePolicy(parsePolicyDocument(JSON.stringify(support))),
+    },
     { id: 'group/support:inline/NoDeletes', policy: compilePolicy(parsePolicyDocument(JSON.stringify(groupDeny))) },
   ];
 }
@@ -105,7 +117,9 @@ export function measurePolicyDecisions(seconds = 3): PolicyBenchResult {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } },
+  });
   const result = measurePolicyDecisions(Number(values.seconds));
   if (values.json) console.log(JSON.stringify(result));
   else {

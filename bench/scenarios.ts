@@ -72,7 +72,12 @@ async function signInForms(target: BenchTarget, users: string[], password: strin
 }
 
 function postForm(connection: Connection, form: SignInForm) {
-  return connection.send({ method: 'POST', path: form.path, headers: { 'content-type': FORM, cookie: form.cookie }, body: form.body });
+  return connection.send({
+    method: 'POST',
+    path: form.path,
+    headers: { 'content-type': FORM, cookie: form.cookie },
+    body: form.body,
+  });
 }
 
 /**
@@ -130,7 +135,11 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
     expect: '200',
     prepare: (target, connections) => apiCallers(target, 'gci', connections),
     request: async (connection, state) =>
-      (await connection.send(signedQuery(state.baseUrl, state.credentials, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'))).status === 200,
+      (
+        await connection.send(
+          signedQuery(state.baseUrl, state.credentials, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'),
+        )
+      ).status === 200,
   }),
   defineScenario<ApiCaller>({
     name: 'api-list-users',
@@ -143,12 +152,16 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
       return Array.from({ length: connections }, () => ({ baseUrl: target.baseUrl, credentials }));
     },
     request: async (connection, state) =>
-      (await connection.send(signedQuery(state.baseUrl, state.credentials, 'iam', 'Action=ListUsers&Version=2010-05-08'))).status === 200,
+      (
+        await connection.send(
+          signedQuery(state.baseUrl, state.credentials, 'iam', 'Action=ListUsers&Version=2010-05-08'),
+        )
+      ).status === 200,
   }),
   defineScenario<StuffingState>({
     name: 'credential-stuffing',
     label: 'Credential stuffing: attackers on one user, the owner on a trusted device (runs last)',
-    expect: 'attackers 401, owner 303; owner p99/success and attackers\' accepted guesses/s on stderr',
+    expect: "attackers 401, owner 303; owner p99/success and attackers' accepted guesses/s on stderr",
     prepare: (target, connections) => stuffing(target, connections),
     request: (connection, state) => stuffingRequest(connection, state),
   }),
@@ -184,22 +197,37 @@ async function stuffing(target: BenchTarget, connections: number): Promise<Stuff
   try {
     const response = await postForm(first, ownerForm!);
     if (response.status !== 303) throw new Error(`owner's first sign-in gave ${response.status}`);
-    ownerForm!.cookie = cookieHeader(new Map([...cookiesFromHeader(ownerForm!.cookie), ...[...cookiesFrom(response)].filter(([name]) => name === 'gh_device')]));
+    ownerForm!.cookie = cookieHeader(
+      new Map([
+        ...cookiesFromHeader(ownerForm!.cookie),
+        ...[...cookiesFrom(response)].filter(([name]) => name === 'gh_device'),
+      ]),
+    );
   } finally {
     first.close();
   }
   await target.throttleAsInProduction();
   const attackerForms = await signInForms(target, Array(Math.max(1, connections - 1)).fill(victim!), WRONG_PASSWORD);
   const checked = await checkedGuesses(target.baseUrl);
-  const base = { baseUrl: target.baseUrl, latencies: [], successes: 0, startedAt: Date.now(), checkedAtStart: checked, sequence: 0 };
-  return [{ ...base, role: 'owner', form: ownerForm! }, ...attackerForms.map((form) => ({ ...base, latencies: [], role: 'attacker' as const, form }))];
+  const base = {
+    baseUrl: target.baseUrl,
+    latencies: [],
+    successes: 0,
+    startedAt: Date.now(),
+    checkedAtStart: checked,
+    sequence: 0,
+  };
+  return [
+    { ...base, role: 'owner', form: ownerForm! },
+    ...attackerForms.map((form) => ({ ...base, latencies: [], role: 'attacker' as const, form })),
+  ];
 }
 
 async function stuffingRequest(connection: Connection, state: StuffingState): Promise<boolean> {
   state.sequence++;
   if (state.role === 'attacker') {
     const n = Math.floor(Math.random() * 2 ** 24);
-    const address = `${10 + (n >> 16) % 100}.${(n >> 8) & 255}.${n & 255}.${1 + (state.sequence % 250)}`;
+    const address = `${10 + ((n >> 16) % 100)}.${(n >> 8) & 255}.${n & 255}.${1 + (state.sequence % 250)}`;
     const response = await connection.send({
       method: 'POST',
       path: state.form.path,
@@ -215,7 +243,11 @@ async function stuffingRequest(connection: Connection, state: StuffingState): Pr
     // A real owner signs in a few times a day; here each sample comes from its own /24 so
     // the per-address and per-network limits (which such an owner never reaches) do not
     // decide the result: only the identifier's state and the device cookie do.
-    headers: { 'content-type': FORM, cookie: state.form.cookie, 'x-forwarded-for': `172.${16 + ((state.sequence >> 8) % 16)}.${state.sequence & 255}.1` },
+    headers: {
+      'content-type': FORM,
+      cookie: state.form.cookie,
+      'x-forwarded-for': `172.${16 + ((state.sequence >> 8) % 16)}.${state.sequence & 255}.1`,
+    },
     body: state.form.body,
   });
   state.latencies.push(performance.now() - started);
@@ -253,7 +285,9 @@ interface ApiCaller {
 /** One administrator IAM user with its own access key per connection (so last-used writes spread over keys). */
 async function apiCallers(target: BenchTarget, prefix: string, connections: number): Promise<ApiCaller[]> {
   const users = await target.createUsers(prefix, connections, PASSWORD);
-  return Promise.all(users.map(async (name) => ({ baseUrl: target.baseUrl, credentials: await target.createAccessKey(name) })));
+  return Promise.all(
+    users.map(async (name) => ({ baseUrl: target.baseUrl, credentials: await target.createAccessKey(name) })),
+  );
 }
 
 function cookiesFromHeader(header: string): Map<string, string> {

@@ -22,7 +22,11 @@ process.on('message', (message: ServerWorkerMessage) => {
   else if (message.type === 'probe-stop') reply({ type: 'probe-reading', reading: probe.stop() });
   else if (message.type === 'throttle-production') {
     const production = loadConfig({ TRUST_PROXY: 'loopback' });
-    runtime.deps.guard.throttle = new Throttle(runtime.deps.guard.throttle.store, production.throttle, production.securityCheck);
+    runtime.deps.guard.throttle = new Throttle(
+      runtime.deps.guard.throttle.store,
+      production.throttle,
+      production.securityCheck,
+    );
     reply({ type: 'throttle-ready' });
   } else if (message.type === 'stop') {
     void app

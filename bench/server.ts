@@ -115,7 +115,9 @@ async function startIn(dir: string, workers: number): Promise<BenchServer> {
       // In batches no larger than the hasher runs at once, so its wait queue never overflows.
       for (let i = 0; i < names.length; i += config.hashConcurrency) {
         await Promise.all(
-          names.slice(i, i + config.hashConcurrency).map((name) => createUser(deps, account.id, { name, password }, CLI_ACTOR, SYSTEM_META)),
+          names
+            .slice(i, i + config.hashConcurrency)
+            .map((name) => createUser(deps, account.id, { name, password }, CLI_ACTOR, SYSTEM_META)),
         );
       }
       return names;
@@ -126,7 +128,12 @@ async function startIn(dir: string, workers: number): Promise<BenchServer> {
       deps.guard.throttle = new Throttle(deps.guard.throttle.store, production.throttle, production.securityCheck);
     },
     async createAccessKey(userName) {
-      const key = await createAccessKey(deps, await resolveKeyOwner(deps.db, account.id, userName), CLI_ACTOR, SYSTEM_META);
+      const key = await createAccessKey(
+        deps,
+        await resolveKeyOwner(deps.db, account.id, userName),
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
       return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
     },
   };
@@ -195,7 +202,9 @@ async function startWorkers(count: number, env: Record<string, string | undefine
       ),
     );
   return {
-    probeStart: () => workers.forEach((w) => w.send({ type: 'probe-start' } satisfies ServerWorkerMessage)),
+    probeStart: () => {
+      for (const w of workers) w.send({ type: 'probe-start' } satisfies ServerWorkerMessage);
+    },
     probeStop: async () => (await ask({ type: 'probe-stop' }, 'probe-reading')).map((m) => m.reading),
     throttleAsInProduction: async () => void (await ask({ type: 'throttle-production' }, 'throttle-ready')),
     stop: () =>

@@ -39,7 +39,11 @@ async function batch(piece: Piece, count: number): Promise<{ cpuUs: number; wall
  * Pieces are timed in interleaved rounds and each piece's median round is kept, so a
  * burst of work elsewhere on the machine spoils a round of every piece, not one piece.
  */
-async function timeAll(pieces: Piece[], iterations: number, rounds: number): Promise<Array<{ cpuUs: number; wallUs: number }>> {
+async function timeAll(
+  pieces: Piece[],
+  iterations: number,
+  rounds: number,
+): Promise<Array<{ cpuUs: number; wallUs: number }>> {
   const perRound = Math.max(1, Math.round(iterations / rounds));
   for (const piece of pieces) await batch(piece, Math.min(2000, iterations));
   const samples = pieces.map(() => [] as Array<{ cpuUs: number; wallUs: number }>);
@@ -49,8 +53,14 @@ async function timeAll(pieces: Piece[], iterations: number, rounds: number): Pro
   }
   process.stderr.write('\n');
   return samples.map((list) => ({
-    cpuUs: percentile(list.map((s) => s.cpuUs).sort((a, b) => a - b), 0.5),
-    wallUs: percentile(list.map((s) => s.wallUs).sort((a, b) => a - b), 0.5),
+    cpuUs: percentile(
+      list.map((s) => s.cpuUs).sort((a, b) => a - b),
+      0.5,
+    ),
+    wallUs: percentile(
+      list.map((s) => s.wallUs).sort((a, b) => a - b),
+      0.5,
+    ),
   }));
 }
 
@@ -102,26 +112,65 @@ async function main(): Promise<void> {
     const withCookies = await bareApp({ cookies: true, securityHeaders: false });
     const withHeaders = await bareApp({ cookies: false, securityHeaders: true });
     const key = Buffer.alloc(32, 1);
-    const who = { principal, context: { 'aws:SourceIp': '127.0.0.1', 'aws:SecureTransport': 'false', 'aws:MultiFactorAuthPresent': 'false' } };
+    const who = {
+      principal,
+      context: { 'aws:SourceIp': '127.0.0.1', 'aws:SecureTransport': 'false', 'aws:MultiFactorAuthPresent': 'false' },
+    };
 
     const pieces: Piece[] = [
-      { name: 'app.inject GET /console (whole request, no socket)', run: () => app.inject({ method: 'GET', url: '/console', headers: { cookie: cookies } }) },
-      { name: 'app.inject GET /healthz, same cookies (framework + global hooks)', run: () => app.inject({ method: 'GET', url: '/healthz', headers: { cookie: cookies } }) },
-      { name: 'checkSession (1 SELECT through Kysely + SHA-256 compare)', run: () => checkSession(runtime.deps, token) },
-      { name: 'loadPrincipal (account + user SELECTs through Kysely)', run: () => loadPrincipal(runtime.deps.db, session.accountId, session.principalId) },
-      { name: 'checkSessionWithPrincipal (what signed-in pages use: one joined SELECT)', run: () => checkSessionWithPrincipal(runtime.deps, token) },
+      {
+        name: 'app.inject GET /console (whole request, no socket)',
+        run: () => app.inject({ method: 'GET', url: '/console', headers: { cookie: cookies } }),
+      },
+      {
+        name: 'app.inject GET /healthz, same cookies (framework + global hooks)',
+        run: () => app.inject({ method: 'GET', url: '/healthz', headers: { cookie: cookies } }),
+      },
+      {
+        name: 'checkSession (1 SELECT through Kysely + SHA-256 compare)',
+        run: () => checkSession(runtime.deps, token),
+      },
+      {
+        name: 'loadPrincipal (account + user SELECTs through Kysely)',
+        run: () => loadPrincipal(runtime.deps.db, session.accountId, session.principalId),
+      },
+      {
+        name: 'checkSessionWithPrincipal (what signed-in pages use: one joined SELECT)',
+        run: () => checkSessionWithPrincipal(runtime.deps, token),
+      },
       { name: 'consoleAbilities (policy decisions for the nav links)', run: () => consoleAbilities(runtime.deps, who) },
       { name: 'mfaRequiredFor (guard: MFA owed?)', run: () => mfaRequiredFor(runtime.deps.db, principal.id) },
-      { name: 'getOwnPasswordStatus (console: expiry warning)', run: () => getOwnPasswordStatus(runtime.deps, principal) },
+      {
+        name: 'getOwnPasswordStatus (console: expiry warning)',
+        run: () => getOwnPasswordStatus(runtime.deps, principal),
+      },
       { name: 'loadMfaNudge (console: add MFA?)', run: () => loadMfaNudge(runtime.deps, principal, false) },
-      { name: 'loadConsoleNotices (console: failures since last sign-in)', run: () => loadConsoleNotices(runtime.deps, who) },
-      { name: 'Kysely: SELECT session by id', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst() },
-      { name: 'Kysely: compile that SELECT only', run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).compile() },
-      { name: 'better-sqlite3: prepare + get (what Kysely does each query)', run: () => raw.prepare('select * from "sessions" where "id" = ?').get(id) },
+      {
+        name: 'loadConsoleNotices (console: failures since last sign-in)',
+        run: () => loadConsoleNotices(runtime.deps, who),
+      },
+      {
+        name: 'Kysely: SELECT session by id',
+        run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+      },
+      {
+        name: 'Kysely: compile that SELECT only',
+        run: () => runtime.deps.db.selectFrom('sessions').selectAll().where('id', '=', id).compile(),
+      },
+      {
+        name: 'better-sqlite3: prepare + get (what Kysely does each query)',
+        run: () => raw.prepare('select * from "sessions" where "id" = ?').get(id),
+      },
       { name: 'better-sqlite3: get on a statement prepared once', run: () => prepared.get(id) },
-      { name: 'CSRF token (HMAC-SHA-256) + session compare (SHA-256)', run: () => [hmac(key, 'nonce-nonce-nonce-nonce-nonce-no'), sha256('secret')] },
+      {
+        name: 'CSRF token (HMAC-SHA-256) + session compare (SHA-256)',
+        run: () => [hmac(key, 'nonce-nonce-nonce-nonce-nonce-no'), sha256('secret')],
+      },
       { name: 'bare Fastify, same page, no plugins', run: () => plain.inject({ method: 'GET', url: '/page' }) },
-      { name: 'bare Fastify + @fastify/cookie parsing these cookies', run: () => withCookies.inject({ method: 'GET', url: '/page', headers: { cookie: cookies } }) },
+      {
+        name: 'bare Fastify + @fastify/cookie parsing these cookies',
+        run: () => withCookies.inject({ method: 'GET', url: '/page', headers: { cookie: cookies } }),
+      },
       { name: 'bare Fastify + security headers hook', run: () => withHeaders.inject({ method: 'GET', url: '/page' }) },
     ];
     const timings = await timeAll(pieces, iterations, rounds);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalRequest, stringToSign } from '../src/sigv4/canonical-request.ts';
 import { deriveSigningKey, signWithKey } from '../src/sigv4/signing-key.ts';
 import { amzDateOf } from '../src/sigv4/verify-signature.ts';
+import { remember } from '../src/shared/remember.ts';
 
 export interface SigningCredentials {
   accessKeyId: string;
@@ -19,7 +20,11 @@ export function signedQuery(baseUrl: string, credentials: SigningCredentials, se
   const host = new URL(baseUrl).host;
   const amzDate = amzDateOf(new Date());
   const date = amzDate.slice(0, 8);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', host, 'x-amz-date': amzDate };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    host,
+    'x-amz-date': amzDate,
+  };
   const signedHeaders = ['content-type', 'host', 'x-amz-date'];
   const canonical = canonicalRequest({
     method: 'POST',
@@ -31,8 +36,9 @@ export function signedQuery(baseUrl: string, credentials: SigningCredentials, se
   });
   const scope = `${date}/us-east-1/${service}/aws4_request`;
   const cacheKey = `${credentials.accessKeyId}/${scope}`;
-  let signingKey = signingKeys.get(cacheKey);
-  if (!signingKey) signingKeys.set(cacheKey, (signingKey = deriveSigningKey(credentials.secretAccessKey, date, 'us-east-1', service)));
+  const signingKey = remember(signingKeys, cacheKey, () =>
+    deriveSigningKey(credentials.secretAccessKey, date, 'us-east-1', service),
+  );
   const signature = signWithKey(signingKey, stringToSign(amzDate, scope, canonical));
   const { host: _host, ...sent } = headers;
   return {

@@ -77,7 +77,10 @@ export async function buildApp(
         : {
             level: config.logLevel,
             ...(options.logStream ? { stream: options.logStream } : {}),
-            redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+            redact: {
+              paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+              censor: '[redacted]',
+            },
             serializers: {
               req: (req) => ({ method: req.method, url: loggableUrl(req.url), remoteAddress: req.ip }),
             },

@@ -32,11 +32,18 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
       `SECRET_KEY is not set: using the generated key in ${keyFile}. Set SECRET_KEY (32 bytes, hex or base64) in production, the same on every instance.`,
     );
   }
-  if (config.publicUrl.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(config.publicUrl.hostname)) {
-    warnings.push(`PUBLIC_URL is ${config.publicUrl.origin}: cookies are not marked Secure. Serve Gatehouse over https.`);
+  if (
+    config.publicUrl.protocol !== 'https:' &&
+    !['127.0.0.1', 'localhost', '[::1]'].includes(config.publicUrl.hostname)
+  ) {
+    warnings.push(
+      `PUBLIC_URL is ${config.publicUrl.origin}: cookies are not marked Secure. Serve Gatehouse over https.`,
+    );
   }
   if (config.throttle.hardStop > 100) {
-    warnings.push(`THROTTLE_HARD_STOP is ${config.throttle.hardStop}: guessing may go on past 100 consecutive failures (NIST's ceiling).`);
+    warnings.push(
+      `THROTTLE_HARD_STOP is ${config.throttle.hardStop}: guessing may go on past 100 consecutive failures (NIST's ceiling).`,
+    );
   }
   const deps = buildDeps(config, database, secretKey, options.clock ?? systemClock);
   return {
@@ -51,13 +58,21 @@ export function createRuntime(config: Config, options: { clock?: Clock; schema?:
 }
 
 /** The services' dependencies on an open database (the tests build theirs with this too, on a frozen clock). */
-export function buildDeps(config: Config, database: Pick<DatabaseHandle, 'db' | 'dialect'>, secretKey: Buffer, clock: Clock): Deps {
+export function buildDeps(
+  config: Config,
+  database: Pick<DatabaseHandle, 'db' | 'dialect'>,
+  secretKey: Buffer,
+  clock: Clock,
+): Deps {
   const keyring = new Keyring(secretKey, config.previousSecretKeys);
   return {
     db: database.db,
     dialect: database.dialect,
     clock,
-    hasher: new PasswordHasher(config.argon2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+    hasher: new PasswordHasher(config.argon2, {
+      concurrency: config.hashConcurrency,
+      queueLimit: config.hashQueueLimit,
+    }),
     guard: createGuard(config, database.db, keyring, clock),
     sessionIdleMs: config.sessionIdleMinutes * MINUTE,
     sessionMaxMs: config.sessionMaxHours * HOUR,
@@ -82,7 +97,8 @@ function publicUrlDeps(origin: string): { publicUrl: string; relyingParty: Relyi
 }
 
 function dataDirectory(databaseUrl: string): string {
-  if (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:') return dirname(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:')
+    return dirname(databaseUrl.slice('sqlite:'.length));
   return 'data';
 }
 
@@ -93,7 +109,7 @@ function loadOrCreateKey(file: string): Buffer {
   }
   mkdirSync(dirname(file), { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600 });
+  writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return key;
 }

@@ -6,7 +6,8 @@ import type { AccessKeyRecord } from './access-key.repository.ts';
 import { type KeyOwner, listAccessKeys } from './access-key.service.ts';
 
 /** Whose keys: the user the URL names, else the signed-in principal (as the API's UserName defaults to the caller). */
-const keyOwner: ResourceOf = (input, who, deps) => (param(input, 'name') === '' ? signedInPrincipal(input, who, deps) : userInUrl()(input, who, deps));
+const keyOwner: ResourceOf = (input, who, deps) =>
+  param(input, 'name') === '' ? signedInPrincipal(input, who, deps) : userInUrl()(input, who, deps);
 
 /** The Query API's permissions for the same changes, on the same resources. */
 export const ACCESS_KEY_ACCESS = {
@@ -18,7 +19,11 @@ export const ACCESS_KEY_ACCESS = {
 /** The signed-in principal as the owner of its own keys. */
 export function ownKeyOwner(who: ConsoleCaller): KeyOwner {
   const { principal } = who;
-  return { accountId: principal.accountId, principalId: principal.id, userName: principal.type === 'user' ? principal.name : null };
+  return {
+    accountId: principal.accountId,
+    principalId: principal.id,
+    userName: principal.type === 'user' ? principal.name : null,
+  };
 }
 
 /** What an Access keys card shows: the keys, and which forms to offer (each the decision its handler makes). */
@@ -29,7 +34,12 @@ export interface AccessKeysView {
   mayDelete: boolean;
 }
 
-async function accessKeysView(deps: Deps, who: ConsoleCaller, owner: KeyOwner, input: AccessInput): Promise<AccessKeysView> {
+async function accessKeysView(
+  deps: Deps,
+  who: ConsoleCaller,
+  owner: KeyOwner,
+  input: AccessInput,
+): Promise<AccessKeysView> {
   const [keys, mayCreate, mayUpdate, mayDelete] = await Promise.all([
     listAccessKeys(deps, owner),
     mayUse(deps, who, ACCESS_KEY_ACCESS.create, input),
@@ -45,7 +55,11 @@ export async function loadOwnAccessKeys(deps: Deps, who: ConsoleCaller): Promise
 }
 
 /** An IAM user's keys, for an administrator's view of the user. */
-export async function loadUserAccessKeys(deps: Deps, who: ConsoleCaller, user: { id: string; name: string }): Promise<AccessKeysView> {
+export async function loadUserAccessKeys(
+  deps: Deps,
+  who: ConsoleCaller,
+  user: { id: string; name: string },
+): Promise<AccessKeysView> {
   const owner = { accountId: who.principal.accountId, principalId: user.id, userName: user.name };
   return accessKeysView(deps, who, owner, { params: { name: user.name }, body: {} });
 }

@@ -31,31 +31,40 @@ export function accessKeysCard(o: KeysCardOptions): SafeHtml {
   const actions = o.mayUpdate || o.mayDelete;
   return html`<section class="card" id="access-keys">
   <h2>Access keys</h2>
-  ${o.isRoot
-    ? alertBox(
-        'Root user access keys can do everything in the account, and cannot be limited by any policy. Create an IAM user for programs and give its keys only what they need; keep root keys only if you truly must.',
-        'warning',
-      )
-    : ''}
+  ${
+    o.isRoot
+      ? alertBox(
+          'Root user access keys can do everything in the account, and cannot be limited by any policy. Create an IAM user for programs and give its keys only what they need; keep root keys only if you truly must.',
+          'warning',
+        )
+      : ''
+  }
   <p class="muted">Access keys sign requests to the AWS-compatible API (AWS SDKs and CLI). At most ${MAX_ACCESS_KEYS} per user, active or inactive.</p>
-  ${o.keys.length === 0
-    ? html`<p>${o.userName ? `${o.userName} has` : 'You have'} no access keys.</p>`
-    : html`<table>
+  ${
+    o.keys.length === 0
+      ? html`<p>${o.userName ? `${o.userName} has` : 'You have'} no access keys.</p>`
+      : html`<table>
     <thead><tr><th scope="col">Access key ID</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Last used</th>${actions ? html`<th scope="col">Actions</th>` : ''}</tr></thead>
     <tbody>${o.keys.map(
-      (k) => html`<tr><td><code>${k.id}</code></td><td>${k.status}</td><td>${relativeTime(k.createdAt, o.now)}</td><td>${lastUsed(k, o.now)}</td>${actions
-        ? html`<td>
+      (k) =>
+        html`<tr><td><code>${k.id}</code></td><td>${k.status}</td><td>${relativeTime(k.createdAt, o.now)}</td><td>${lastUsed(k, o.now)}</td>${
+          actions
+            ? html`<td>
         ${o.mayUpdate ? html`<form method="post" action="${o.actionBase}/${k.id}/status" class="inline-form">${csrfField(o.csrf)}<input type="hidden" name="status" value="${k.status === 'Active' ? 'Inactive' : 'Active'}"><button type="submit" class="link">${k.status === 'Active' ? 'Deactivate' : 'Activate'}</button></form>` : ''}
         ${o.mayDelete ? html`<form method="post" action="${o.actionBase}/${k.id}/delete" class="inline-form">${csrfField(o.csrf)}<button type="submit" class="link danger">Delete</button></form>` : ''}
       </td>`
-        : ''}</tr>`,
+            : ''
+        }</tr>`,
     )}</tbody>
-  </table>`}
-  ${o.mayCreate
-    ? atLimit
-      ? html`<p class="muted">Delete a key before creating another.</p>`
-      : html`<form method="post" action="${o.actionBase}">${csrfField(o.csrf)}<button type="submit">Create access key</button></form>`
-    : ''}
+  </table>`
+  }
+  ${
+    o.mayCreate
+      ? atLimit
+        ? html`<p class="muted">Delete a key before creating another.</p>`
+        : html`<form method="post" action="${o.actionBase}">${csrfField(o.csrf)}<button type="submit">Create access key</button></form>`
+      : ''
+  }
 </section>`;
 }
 
@@ -80,10 +89,24 @@ ${alertBox('This is the only time the secret access key can be seen. Copy it now
 
 /** The Access keys card of the Security credentials page: the signed-in principal's own keys. */
 export function ownAccessKeysCard(view: AccessKeysView, principal: Principal, csrf: string, now: Date): SafeHtml {
-  return accessKeysCard({ ...view, csrf, now, actionBase: '/console/security-credentials/access-keys', userName: null, isRoot: principal.type === 'root' });
+  return accessKeysCard({
+    ...view,
+    csrf,
+    now,
+    actionBase: '/console/security-credentials/access-keys',
+    userName: null,
+    isRoot: principal.type === 'root',
+  });
 }
 
 /** The Access keys card of an administrator's view of a user. */
 export function userAccessKeysCard(view: AccessKeysView, userName: string, csrf: string, now: Date): SafeHtml {
-  return accessKeysCard({ ...view, csrf, now, actionBase: `/console/users/${encodeURIComponent(userName)}/access-keys`, userName, isRoot: false });
+  return accessKeysCard({
+    ...view,
+    csrf,
+    now,
+    actionBase: `/console/users/${encodeURIComponent(userName)}/access-keys`,
+    userName,
+    isRoot: false,
+  });
 }

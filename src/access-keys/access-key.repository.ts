@@ -64,7 +64,13 @@ export async function findAccessKey(db: Db, id: string): Promise<AccessKeyRecord
 
 /** A principal's keys, oldest first. */
 export async function listAccessKeysOf(db: Db, principalId: string): Promise<AccessKeyRecord[]> {
-  const rows = await db.selectFrom('access_keys').selectAll().where('principal_id', '=', principalId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('access_keys')
+    .selectAll()
+    .where('principal_id', '=', principalId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toRecord);
 }
 
@@ -91,7 +97,13 @@ export async function deleteCredentialsOfPrincipal(db: Db, principalId: string):
   await db.deleteFrom('session_credentials').where('principal_id', '=', principalId).execute();
 }
 
-export async function recordAccessKeyUse(db: Db, id: string, at: string, service: string, region: string): Promise<void> {
+export async function recordAccessKeyUse(
+  db: Db,
+  id: string,
+  at: string,
+  service: string,
+  region: string,
+): Promise<void> {
   await db
     .updateTable('access_keys')
     .set({ last_used_at: at, last_used_service: service, last_used_region: region })

@@ -41,7 +41,11 @@ describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
     const page = await browser.get('/console/security-credentials');
     expect(page.body).toContain('Root user access keys can do everything in the account');
     expect(page.body).toContain('You have no access keys.');
-    const created = await browser.post('/console/security-credentials/access-keys', {}, { csrfFrom: '/console/security-credentials' });
+    const created = await browser.post(
+      '/console/security-credentials/access-keys',
+      {},
+      { csrfFrom: '/console/security-credentials' },
+    );
     expect(created.statusCode).toBe(201);
     expect(created.body).toContain('This is the only time the secret access key can be seen');
     const key = secretOf(created.body);
@@ -53,7 +57,7 @@ describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
     expect(after.body).toContain('(sts, us-east-1)');
   });
 
-  it('lets an administrator create, deactivate and delete a user\'s keys on the user\'s page', async () => {
+  it("lets an administrator create, deactivate and delete a user's keys on the user's page", async () => {
     const browser = await rootBrowser();
     const created = await browser.post('/console/users/kim/access-keys', {}, { csrfFrom: '/console/users/kim' });
     expect(created.statusCode).toBe(201);
@@ -62,15 +66,26 @@ describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
     expect(userPage.body).toContain(key.accessKeyId);
     expect(userPage.body).not.toContain('Root user access keys');
 
-    const deactivated = await browser.post(`/console/users/kim/access-keys/${key.accessKeyId}/status`, { status: 'Inactive' }, { csrfFrom: '/console/users/kim' });
+    const deactivated = await browser.post(
+      `/console/users/kim/access-keys/${key.accessKeyId}/status`,
+      { status: 'Inactive' },
+      { csrfFrom: '/console/users/kim' },
+    );
     expect(deactivated.statusCode).toBe(303);
-    const kim = (await t.deps.db.selectFrom('users').select('id').where('name', '=', 'kim').executeTakeFirstOrThrow()).id;
+    const kim = (await t.deps.db.selectFrom('users').select('id').where('name', '=', 'kim').executeTakeFirstOrThrow())
+      .id;
     expect((await listAccessKeysOf(t.deps.db, kim))[0]!.status).toBe('Inactive');
-    const deleted = await browser.post(`/console/users/kim/access-keys/${key.accessKeyId}/delete`, {}, { csrfFrom: '/console/users/kim' });
+    const deleted = await browser.post(
+      `/console/users/kim/access-keys/${key.accessKeyId}/delete`,
+      {},
+      { csrfFrom: '/console/users/kim' },
+    );
     expect(deleted.statusCode).toBe(303);
     expect(await listAccessKeysOf(t.deps.db, kim)).toEqual([]);
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, targetId: kim, limit: 10 });
-    expect(events.map((e) => e.event_name)).toEqual(expect.arrayContaining(['CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey']));
+    expect(events.map((e) => e.event_name)).toEqual(
+      expect.arrayContaining(['CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey']),
+    );
     expect(events.find((e) => e.event_name === 'CreateAccessKey')!.actor_name).toBe('root');
   });
 
@@ -78,21 +93,30 @@ describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
     const browser = await rootBrowser();
     const created = await browser.post('/console/users/lee/access-keys', {}, { csrfFrom: '/console/users/lee' });
     const key = secretOf(created.body);
-    const lee = (await t.deps.db.selectFrom('users').select('id').where('name', '=', 'lee').executeTakeFirstOrThrow()).id;
+    const lee = (await t.deps.db.selectFrom('users').select('id').where('name', '=', 'lee').executeTakeFirstOrThrow())
+      .id;
     const deleted = await browser.post('/console/users/lee/delete', {}, { csrfFrom: '/console/users/lee' });
     expect(deleted.statusCode).toBe(303);
     expect(await listAccessKeysOf(t.deps.db, lee)).toEqual([]);
-    await expect(awsClients(t, endpoint, key).sts.send(new GetCallerIdentityCommand({}))).rejects.toThrow(/security token included in the request is invalid/);
+    await expect(awsClients(t, endpoint, key).sts.send(new GetCallerIdentityCommand({}))).rejects.toThrow(
+      /security token included in the request is invalid/,
+    );
     await makeUser(t.deps, account.id, 'lee');
   });
 
   it('shows an IAM user who is not an administrator its keys but no way to create them', async () => {
     const browser = new Browser(t.app);
-    expect((await browser.post(`/signin/${account.id}`, { userName: 'lee', password: USER_PASSWORD })).statusCode).toBe(303);
+    expect((await browser.post(`/signin/${account.id}`, { userName: 'lee', password: USER_PASSWORD })).statusCode).toBe(
+      303,
+    );
     const page = await browser.get('/console/security-credentials');
     expect(page.body).toContain('You have no access keys.');
     expect(page.body).not.toContain('Create access key');
-    const refused = await browser.post('/console/security-credentials/access-keys', {}, { csrfFrom: '/console/security-credentials' });
+    const refused = await browser.post(
+      '/console/security-credentials/access-keys',
+      {},
+      { csrfFrom: '/console/security-credentials' },
+    );
     expect(refused.statusCode).toBe(403);
   });
 });

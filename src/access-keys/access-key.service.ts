@@ -56,7 +56,6 @@ export function openKeySecret(deps: Pick<Deps, 'keyring'>, keyId: string, sealed
   return deps.keyring.box('access-key-secret').open(sealed, keyId);
 }
 
-
 function noSuchKey(id: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `The Access Key with id ${id} cannot be found.`);
 }
@@ -69,7 +68,12 @@ export async function resolveKeyOwner(db: Db, accountId: string, userName: strin
 }
 
 /** A new Active key for `owner`; LimitExceeded when it already has two. */
-export async function createAccessKey(deps: Deps, owner: KeyOwner, actor: Actor, meta: RequestMeta): Promise<NewAccessKey> {
+export async function createAccessKey(
+  deps: Deps,
+  owner: KeyOwner,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<NewAccessKey> {
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
   const createdAt = deps.clock.now().toISOString();
@@ -132,7 +136,13 @@ export async function updateAccessKeyStatus(
   });
 }
 
-export async function deleteAccessKey(deps: Deps, owner: KeyOwner, accessKeyId: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteAccessKey(
+  deps: Deps,
+  owner: KeyOwner,
+  accessKeyId: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const key = await ownedKey(tx, owner, accessKeyId);
     await deleteAccessKeyRow(tx, key.id);
@@ -154,7 +164,12 @@ export async function findKey(deps: Deps, accessKeyId: string): Promise<AccessKe
 const LAST_USED_SPAN_MS = 15 * 60_000;
 
 /** Notes a successful use of a key, unless it was already noted for this service and region within the span. */
-export async function noteAccessKeyUse(deps: Deps, key: AccessKeyRecord, service: string, region: string): Promise<void> {
+export async function noteAccessKeyUse(
+  deps: Deps,
+  key: AccessKeyRecord,
+  service: string,
+  region: string,
+): Promise<void> {
   const now = deps.clock.now();
   const fresh =
     key.lastUsedAt !== null &&

@@ -31,8 +31,9 @@ ${alertBox(options.notice, 'success')}
   </dl>
   <p class="muted">An alias is a friendlier name than the account ID for the IAM user sign-in page. An account has at most one; a new alias replaces the old one, and the old sign-in address stops working.</p>
 </section>
-${options.mayCreate
-  ? html`<section class="card">
+${
+  options.mayCreate
+    ? html`<section class="card">
   <h2>${alias ? 'Change the alias' : 'Create an alias'}</h2>
   <form method="post" action="/console/account-alias" novalidate>
     ${csrfField(options.csrf)}
@@ -40,9 +41,11 @@ ${options.mayCreate
     <button type="submit">Save alias</button>
   </form>
 </section>`
-  : ''}
-${alias && options.mayDelete
-  ? html`<section class="card">
+    : ''
+}
+${
+  alias && options.mayDelete
+    ? html`<section class="card">
   <h2>Delete the alias</h2>
   <p>IAM users then sign in with the account ID.</p>
   <form method="post" action="/console/account-alias/delete">
@@ -51,6 +54,7 @@ ${alias && options.mayDelete
     <button type="submit" class="danger">Delete alias ${alias}</button>
   </form>
 </section>`
-  : ''}`,
+    : ''
+}`,
   });
 }

@@ -25,17 +25,41 @@ export const ACCOUNT_ALIAS_ACCESS = {
 
 /** The console's Account alias page: set, change or delete the account's alias. */
 export async function accountAliasRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
-  async function render(who: SignedIn, csrf: string, extra: { value?: string; error?: string; notice?: string | undefined } = {}): Promise<string> {
-    const [mayCreate, mayDelete] = await Promise.all([mayUse(web.deps, who, ACCOUNT_ALIAS_ACCESS.create), mayUse(web.deps, who, ACCOUNT_ALIAS_ACCESS.delete)]);
-    return accountAliasPage({ principal: who.principal, csrf, origin: web.origin, alias: who.principal.accountAlias, mayCreate, mayDelete, ...extra });
+  async function render(
+    who: SignedIn,
+    csrf: string,
+    extra: { value?: string; error?: string; notice?: string | undefined } = {},
+  ): Promise<string> {
+    const [mayCreate, mayDelete] = await Promise.all([
+      mayUse(web.deps, who, ACCOUNT_ALIAS_ACCESS.create),
+      mayUse(web.deps, who, ACCOUNT_ALIAS_ACCESS.delete),
+    ]);
+    return accountAliasPage({
+      principal: who.principal,
+      csrf,
+      origin: web.origin,
+      alias: who.principal.accountAlias,
+      mayCreate,
+      mayDelete,
+      ...extra,
+    });
   }
 
-  app.get<{ Querystring: { done?: string } }>('/console/account-alias', { config: { access: ACCOUNT_ALIAS_ACCESS.view } }, async (request, reply) => {
-    const who = signedInOf(request);
-    return send(reply, 200, await render(who, web.csrfToken(request, reply), { notice: ownEntry(NOTICES, request.query.done) }));
-  });
+  app.get<{ Querystring: { done?: string } }>(
+    '/console/account-alias',
+    { config: { access: ACCOUNT_ALIAS_ACCESS.view } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      return send(
+        reply,
+        200,
+        await render(who, web.csrfToken(request, reply), { notice: ownEntry(NOTICES, request.query.done) }),
+      );
+    },
+  );
 
   app.post('/console/account-alias', { config: { access: ACCOUNT_ALIAS_ACCESS.create } }, async (request, reply) => {
     const who = signedInOf(request);
@@ -43,18 +67,29 @@ export async function accountAliasRoutes(app: FastifyInstance, { web }: { web: W
     try {
       await setAccountAlias(web.deps, who.principal.accountId, form.alias, actorOf(who.principal), metaOf(request));
     } catch (error) {
-      if (error instanceof GatehouseError && (error.code === 'ValidationError' || error.code === 'EntityAlreadyExists')) {
-        return send(reply, error.status, await render(who, web.csrfToken(request, reply), { value: form.alias, error: error.message }));
+      if (
+        error instanceof GatehouseError &&
+        (error.code === 'ValidationError' || error.code === 'EntityAlreadyExists')
+      ) {
+        return send(
+          reply,
+          error.status,
+          await render(who, web.csrfToken(request, reply), { value: form.alias, error: error.message }),
+        );
       }
       throw error;
     }
     return reply.redirect('/console/account-alias?done=saved', 303);
   });
 
-  app.post('/console/account-alias/delete', { config: { access: ACCOUNT_ALIAS_ACCESS.delete } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const form = readForm(request, { alias: { max: 128 } });
-    await deleteAccountAlias(web.deps, who.principal.accountId, form.alias, actorOf(who.principal), metaOf(request));
-    return reply.redirect('/console/account-alias?done=deleted', 303);
-  });
+  app.post(
+    '/console/account-alias/delete',
+    { config: { access: ACCOUNT_ALIAS_ACCESS.delete } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      const form = readForm(request, { alias: { max: 128 } });
+      await deleteAccountAlias(web.deps, who.principal.accountId, form.alias, actorOf(who.principal), metaOf(request));
+      return reply.redirect('/console/account-alias?done=deleted', 303);
+    },
+  );
 }

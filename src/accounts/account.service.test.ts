@@ -21,7 +21,10 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
   async function counts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const table of TABLES) {
-      const row = await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+      const row = await t.deps.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .executeTakeFirstOrThrow();
       out[table] = Number(row.n);
     }
     return out;
@@ -63,7 +66,11 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(root.emailVerified).toBe(false);
     expect(root.passwordHash).toMatch(/^\$argon2id\$/);
     expect(account.name).toBe('Research');
-    const events = await t.deps.db.selectFrom('audit_events').selectAll().where('account_id', '=', account.id).execute();
+    const events = await t.deps.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('account_id', '=', account.id)
+      .execute();
     expect(events.map((e) => e.event_name)).toEqual(['CreateAccount']);
     expect(JSON.stringify(events)).not.toContain(ROOT_PASSWORD);
   });
@@ -78,38 +85,46 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
   // SQLite runs one write transaction at a time; on PostgreSQL two sign-ups can both find
   // the email (or alias) free and both insert. Locking the accounts table holds both at
   // their first insert, after their checks, which makes that interleaving certain.
-  it.runIf(dialect === 'postgres')('refuses the second of two simultaneous sign-ups with one email or alias as EntityAlreadyExists', async () => {
-    const email = uniqueEmail('race');
-    const cases = [
-      { field: 'email', inputs: [{ email }, { email: email.toUpperCase() }] },
-      { field: 'alias', inputs: [{ alias: 'race-alias' }, { alias: 'race-alias' }] },
-    ];
-    for (const { field, inputs } of cases) {
-      const locker = openDatabase(t.database.url, { schema: t.database.schema! });
-      let attempts!: Promise<Array<PromiseSettledResult<unknown>>>;
-      try {
-        await locker.db.transaction().execute(async (tx) => {
-          await sql`lock table accounts in exclusive mode`.execute(tx);
-          attempts = Promise.allSettled(inputs.map((input) => create(input)));
-          const table = `${t.database.schema}.accounts`;
-          for (let polls = 0; ; polls++) {
-            if (polls > 2000) throw new Error('the two sign-ups never reached their insert');
-            await new Promise((resolve) => setTimeout(resolve, 5));
-            const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks where relation = to_regclass(${table}) and not granted`.execute(tx);
-            if (rows[0]!.n >= 2) break;
-          }
-        });
-      } finally {
-        await locker.close();
+  it.runIf(dialect === 'postgres')(
+    'refuses the second of two simultaneous sign-ups with one email or alias as EntityAlreadyExists',
+    async () => {
+      const email = uniqueEmail('race');
+      const cases = [
+        { field: 'email', inputs: [{ email }, { email: email.toUpperCase() }] },
+        { field: 'alias', inputs: [{ alias: 'race-alias' }, { alias: 'race-alias' }] },
+      ];
+      for (const { field, inputs } of cases) {
+        const locker = openDatabase(t.database.url, { schema: t.database.schema! });
+        let attempts!: Promise<Array<PromiseSettledResult<unknown>>>;
+        try {
+          await locker.db.transaction().execute(async (tx) => {
+            await sql`lock table accounts in exclusive mode`.execute(tx);
+            attempts = Promise.allSettled(inputs.map((input) => create(input)));
+            const table = `${t.database.schema}.accounts`;
+            for (let polls = 0; ; polls++) {
+              if (polls > 2000) throw new Error('the two sign-ups never reached their insert');
+              await new Promise((resolve) => setTimeout(resolve, 5));
+              const { rows } = await sql<{
+                n: number;
+              }>`select count(*)::int as n from pg_locks where relation = to_regclass(${table}) and not granted`.execute(
+                tx,
+              );
+              if (rows[0]!.n >= 2) break;
+            }
+          });
+        } finally {
+          await locker.close();
+        }
+        const results = await attempts;
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const failure = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult)
+          .reason as GatehouseError;
+        expect(failure).toBeInstanceOf(GatehouseError);
+        expect(failure.code).toBe('EntityAlreadyExists');
+        expect(failure.field).toBe(field);
       }
-      const results = await attempts;
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      const failure = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as GatehouseError;
-      expect(failure).toBeInstanceOf(GatehouseError);
-      expect(failure.code).toBe('EntityAlreadyExists');
-      expect(failure.field).toBe(field);
-    }
-  });
+    },
+  );
 
   it.each([
     ['ab', /3 to 63/],
@@ -127,16 +142,22 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(error.field).toBe('alias');
   });
 
-  it.each(['abc', 'a'.repeat(63), 'acme-corp-2', '1234567890123', '12345678901', '0a0'])('accepts the alias %j', async (alias) => {
-    const account = await create({ alias: `${alias}` });
-    expect((await findAccountByRef(t.deps.db, alias))?.id).toBe(account.id);
-  });
+  it.each(['abc', 'a'.repeat(63), 'acme-corp-2', '1234567890123', '12345678901', '0a0'])(
+    'accepts the alias %j',
+    async (alias) => {
+      const account = await create({ alias: `${alias}` });
+      expect((await findAccountByRef(t.deps.db, alias))?.id).toBe(account.id);
+    },
+  );
 
   it('keeps aliases unique across accounts', async () => {
     const first = await create({ alias: 'shared-name' });
     await refused(() => create({ alias: 'shared-name' }), 'EntityAlreadyExists', /shared-name already exists/);
     const other = await create({});
-    await refused(() => setAccountAlias(t.deps, other.id, 'shared-name', CLI_ACTOR, SYSTEM_META), 'EntityAlreadyExists');
+    await refused(
+      () => setAccountAlias(t.deps, other.id, 'shared-name', CLI_ACTOR, SYSTEM_META),
+      'EntityAlreadyExists',
+    );
     expect((await findAccountByRef(t.deps.db, 'shared-name'))?.id).toBe(first.id);
   });
 
@@ -150,7 +171,11 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect((await findAccountByRef(t.deps.db, 'old-name'))?.id).toBe(other.id);
     // Setting the alias it already has is not a conflict.
     await setAccountAlias(t.deps, account.id, 'new-name', CLI_ACTOR, SYSTEM_META);
-    const events = await t.deps.db.selectFrom('audit_events').select(['event_name', 'details']).where('account_id', '=', account.id).execute();
+    const events = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['event_name', 'details'])
+      .where('account_id', '=', account.id)
+      .execute();
     expect(events.map((e) => e.event_name)).toEqual(['CreateAccount', 'CreateAccountAlias', 'CreateAccountAlias']);
     expect(JSON.parse(events[1]!.details!)).toEqual({ alias: 'new-name', previousAlias: 'old-name' });
   });
@@ -173,7 +198,7 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
 
   it('accepts passwords of exactly 8 and 128 characters, counted as characters, not bytes', async () => {
     await create({ password: 'k9#mQ2vL' });
-    await create({ password: 'Zq7'.repeat(42) + 'xy' });
+    await create({ password: `${'Zq7'.repeat(42)}xy` });
     // Eight characters, sixteen UTF-16 units.
     await create({ password: '\u{1F511}\u{1F30D}\u{1F680}\u{1F3B2}\u{1F9ED}\u{1F4A1}\u{1F9F2}\u{1F6F0}' });
   });
@@ -181,7 +206,11 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
   it('refuses a root password that is the email address or the account name, ignoring case', async () => {
     const email = uniqueEmail('pw');
     await refused(() => create({ email, password: email.toUpperCase() }), 'PasswordPolicyViolation', /email address/);
-    await refused(() => create({ name: 'Blue Harbour Labs', password: 'blue harbour labs' }), 'PasswordPolicyViolation', /account name/);
+    await refused(
+      () => create({ name: 'Blue Harbour Labs', password: 'blue harbour labs' }),
+      'PasswordPolicyViolation',
+      /account name/,
+    );
   });
 
   it('refuses bad emails and account names before hashing anything', async () => {

@@ -28,11 +28,21 @@ export interface NewAccount {
  * Creates an account with its root user. The email is unverified until the owner
  * confirms it; the account ID is 12 random digits, drawn again on the rare collision.
  */
-export async function createAccount(deps: Deps, input: NewAccount, actor: Actor, meta: RequestMeta): Promise<AccountRecord> {
+export async function createAccount(
+  deps: Deps,
+  input: NewAccount,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<AccountRecord> {
   const email = normaliseEmail('email', input.email);
   const name = validateAccountName('name', input.name ?? email.split('@')[0]!);
   const alias = input.alias ? validateAlias('alias', input.alias) : null;
-  await checkNewPassword(deps, input.password, { accountId: null, type: 'root', principalId: null, context: { email, accountName: name } });
+  await checkNewPassword(deps, input.password, {
+    accountId: null,
+    type: 'root',
+    principalId: null,
+    context: { email, accountName: name },
+  });
   const passwordHash = await deps.hasher.hash(input.password);
   const now = deps.clock.now().toISOString();
 
@@ -49,7 +59,9 @@ export async function createAccount(deps: Deps, input: NewAccount, actor: Actor,
 }
 
 function emailExists(): GatehouseError {
-  return new GatehouseError('EntityAlreadyExists', 'An account with this email address already exists.', { field: 'email' });
+  return new GatehouseError('EntityAlreadyExists', 'An account with this email address already exists.', {
+    field: 'email',
+  });
 }
 
 function aliasExists(alias: string): GatehouseError {
@@ -84,7 +96,13 @@ async function insertNewAccount(
 }
 
 /** Sets the account's alias; a new alias replaces the old one, as in AWS. */
-export async function setAccountAlias(deps: Deps, accountId: string, aliasInput: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function setAccountAlias(
+  deps: Deps,
+  accountId: string,
+  aliasInput: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   const alias = validateAlias('alias', aliasInput);
   await deps.db
     .transaction()
@@ -107,13 +125,24 @@ export async function setAccountAlias(deps: Deps, accountId: string, aliasInput:
     });
 }
 
-export async function deleteAccountAlias(deps: Deps, accountId: string, aliasInput: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteAccountAlias(
+  deps: Deps,
+  accountId: string,
+  aliasInput: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const account = await findAccount(tx, accountId);
     if (!account || account.alias !== aliasInput) {
       throw new GatehouseError('NoSuchEntity', `The account alias ${aliasInput} cannot be found.`);
     }
     await updateAlias(tx, accountId, null);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeleteAccountAlias', details: { alias: aliasInput } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeleteAccountAlias',
+      details: { alias: aliasInput },
+    });
   });
 }

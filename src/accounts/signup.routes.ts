@@ -35,11 +35,18 @@ function signupPage(csrf: string, values: Values = {}, errors: Errors = {}): str
 
 /** `/signup`: create an account and its root user. */
 export async function signupRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  app.get('/signup', async (request, reply) => reply.type('text/html; charset=utf-8').send(signupPage(web.csrfToken(request, reply))));
+  app.get('/signup', async (request, reply) =>
+    reply.type('text/html; charset=utf-8').send(signupPage(web.csrfToken(request, reply))),
+  );
 
   app.post('/signup', async (request, reply) => {
     web.assertCsrf(request);
-    const form = readForm(request, { email: { max: 254 }, name: { max: 50 }, password: { max: 1024 }, confirm: { max: 1024 } });
+    const form = readForm(request, {
+      email: { max: 254 },
+      name: { max: 50 },
+      password: { max: 1024 },
+      confirm: { max: 1024 },
+    });
     const csrf = web.csrfToken(request, reply);
     const values = { email: form.email, name: form.name };
     reply.type('text/html; charset=utf-8');
@@ -63,7 +70,12 @@ export async function signupRoutes(app: FastifyInstance, { web }: { web: WebCont
         }),
       );
     try {
-      await createAccount(web.deps, { email: form.email, password: form.password, name: form.name }, SIGNUP_ACTOR, metaOf(request));
+      await createAccount(
+        web.deps,
+        { email: form.email, password: form.password, name: form.name },
+        SIGNUP_ACTOR,
+        metaOf(request),
+      );
       return checkYourEmail();
     } catch (error) {
       if (error instanceof GatehouseError && error.code === 'EntityAlreadyExists' && error.field === 'email') {

@@ -26,7 +26,8 @@ function eventTable(events: AuditEventRow[]): SafeHtml {
   return html`<table class="events">
 <thead><tr><th>Time (UTC)</th><th>Event</th><th>Outcome</th><th>By</th><th>On</th><th>From</th></tr></thead>
 <tbody>${events.map(
-    (e) => html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.event_name}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.target_name ?? ''}</td><td>${from(e.source_ip, e.user_agent)}</td></tr>`,
+    (e) =>
+      html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.event_name}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.target_name ?? ''}</td><td>${from(e.source_ip, e.user_agent)}</td></tr>`,
   )}</tbody>
 </table>`;
 }
@@ -86,7 +87,14 @@ export interface ActivityForm {
   ref: string;
 }
 
-export function activityPage(principal: Principal, csrf: string, form: ActivityForm, result: ActivityResult, references: ReferenceLookup[] | null, exportUrl: string): string {
+export function activityPage(
+  principal: Principal,
+  csrf: string,
+  form: ActivityForm,
+  result: ActivityResult,
+  references: ReferenceLookup[] | null,
+  exportUrl: string,
+): string {
   return page({
     title: 'Activity',
     principal,
@@ -109,11 +117,13 @@ export function activityPage(principal: Principal, csrf: string, form: ActivityF
 <section class="card">
   <h2>Look up a support reference</h2>
   <form method="get" action="/console/activity"><label>Reference <input name="ref" value="${form.ref}" placeholder="7KQ-3MX"></label> <button type="submit">Look up</button></form>
-  ${references === null
-    ? ''
-    : references.length === 0
-      ? html`<p>No failed attempt of this account has that reference (references are kept 30 days).</p>`
-      : html`<ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} — ${referenceSubject(r)} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul>`}
+  ${
+    references === null
+      ? ''
+      : references.length === 0
+        ? html`<p>No failed attempt of this account has that reference (references are kept 30 days).</p>`
+        : html`<ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} — ${referenceSubject(r)} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul>`
+  }
 </section>`,
   });
 }
@@ -125,7 +135,7 @@ function referenceSubject(r: ReferenceLookup): string {
 }
 
 function when(iso: string | null): string {
-  return iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : 'never';
+  return iso ? `${iso.replace('T', ' ').slice(0, 16)} UTC` : 'never';
 }
 
 export function healthPage(principal: Principal, csrf: string, h: SignInHealth): string {
@@ -139,13 +149,22 @@ export function healthPage(principal: Principal, csrf: string, h: SignInHealth):
     <dt>Last successful sign-in</dt><dd>${h.lastSuccess ? `${when(h.lastSuccess.time)} from ${from(h.lastSuccess.ip, h.lastSuccess.userAgent)}` : 'never'}</dd>
     <dt>Console password</dt><dd>${h.password.enabled ? `set ${when(h.password.changedAt)}${h.password.resetRequired ? '; must be changed at next sign-in' : ''}` : 'none'}</dd>
     <dt>Password expiry</dt><dd>${h.password.expiresAt ? `${h.password.expired ? 'expired' : 'expires'} ${when(h.password.expiresAt)}` : 'does not expire'}</dd>
-    <dt>MFA</dt><dd>${h.mfa.filter((d) => d.enabledAt).length ? h.mfa.filter((d) => d.enabledAt).map((d) => `${d.name} (${d.kind}, last used ${when(d.lastUsedAt)})`).join('; ') : 'no MFA device'}</dd>
+    <dt>MFA</dt><dd>${
+      h.mfa.filter((d) => d.enabledAt).length
+        ? h.mfa
+            .filter((d) => d.enabledAt)
+            .map((d) => `${d.name} (${d.kind}, last used ${when(d.lastUsedAt)})`)
+            .join('; ')
+        : 'no MFA device'
+    }</dd>
     <dt>Access keys</dt><dd>${h.accessKeys.length ? h.accessKeys.map((k) => `${k.id} ${k.status}, created ${when(k.createdAt)}, last used ${when(k.lastUsedAt)}${k.lastUsedService ? ` (${k.lastUsedService})` : ''}`).join('; ') : 'none'}</dd>
   </dl>
   <h2>Failures since the last successful sign-in</h2>
-  ${h.recentFailures.length
-    ? html`<ul>${h.recentFailures.map((f) => html`<li>${when(f.time)}: ${f.reason ?? 'Failure'} from ${from(f.ip, f.userAgent)}</li>`)}</ul>`
-    : html`<p class="muted">None.</p>`}
+  ${
+    h.recentFailures.length
+      ? html`<ul>${h.recentFailures.map((f) => html`<li>${when(f.time)}: ${f.reason ?? 'Failure'} from ${from(f.ip, f.userAgent)}</li>`)}</ul>`
+      : html`<p class="muted">None.</p>`
+  }
   <p class="links"><a href="/console/users/${h.userName}">Manage ${h.userName}</a> · <a href="/console/activity?user=${h.userName}">All activity of ${h.userName}</a></p>
 </section>`,
   });

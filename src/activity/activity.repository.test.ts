@@ -13,7 +13,11 @@ describe('audit trail queries on sqlite', () => {
 
   it("reads a principal's own sign-ins through its index, not the whole account's trail", async () => {
     const compiled = signInsQuery(t.deps.db, '123456789012', 'AIDAEXAMPLE', 300).compile();
-    const plan = await t.deps.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
-    expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX audit_events_actor_seq \(account_id=\? AND actor_id=\?\)/);
+    const plan = await t.deps.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+    );
+    expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(
+      /USING INDEX audit_events_actor_seq \(account_id=\? AND actor_id=\?\)/,
+    );
   });
 });

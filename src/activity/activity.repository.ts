@@ -13,7 +13,12 @@ export interface EventFilter {
   to?: string;
 }
 
-export async function queryAccountEvents(db: Db, accountId: string, filter: EventFilter, limit: number): Promise<AuditEventRow[]> {
+export async function queryAccountEvents(
+  db: Db,
+  accountId: string,
+  filter: EventFilter,
+  limit: number,
+): Promise<AuditEventRow[]> {
   let q = db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId);
   if (filter.principalId) {
     const id = filter.principalId;
@@ -77,7 +82,12 @@ export async function auditChains(db: Db): Promise<Array<string | null>> {
 }
 
 /** One chain's rows in order, a page at a time. */
-export async function chainPage(db: Db, accountId: string | null, afterSeq: number, limit: number): Promise<AuditEventRow[]> {
+export async function chainPage(
+  db: Db,
+  accountId: string | null,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditEventRow[]> {
   const rows = await db
     .selectFrom('audit_events')
     .selectAll()
@@ -93,14 +103,25 @@ export async function findUserByNameInAccount(db: Db, accountId: string, name: s
   return db
     .selectFrom('users')
     .leftJoin('login_profiles', 'login_profiles.user_id', 'users.id')
-    .select(['users.id', 'users.name', 'users.created_at', 'login_profiles.password_changed_at', 'login_profiles.password_reset_required', 'login_profiles.user_id as profile'])
+    .select([
+      'users.id',
+      'users.name',
+      'users.created_at',
+      'login_profiles.password_changed_at',
+      'login_profiles.password_reset_required',
+      'login_profiles.user_id as profile',
+    ])
     .where('users.account_id', '=', accountId)
     .where('users.name_key', '=', name.toLowerCase())
     .executeTakeFirst();
 }
 
 export async function mfaDevicesOf(db: Db, principalId: string) {
-  return db.selectFrom('mfa_devices').select(['name', 'kind', 'enabled_at', 'last_used_at']).where('principal_id', '=', principalId).execute();
+  return db
+    .selectFrom('mfa_devices')
+    .select(['name', 'kind', 'enabled_at', 'last_used_at'])
+    .where('principal_id', '=', principalId)
+    .execute();
 }
 
 export async function accessKeysOf(db: Db, principalId: string) {

@@ -34,7 +34,11 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
     t.clock.advance(HOUR);
     const attacker = new Browser(t.app);
     for (let i = 0; i < 3; i++) {
-      const failed = await attacker.post(`/signin/act-${dialect}`, { userName: 'alice', password: 'guess' }, { headers: { ...FIREFOX, 'x-forwarded-for': '203.0.113.7' } });
+      const failed = await attacker.post(
+        `/signin/act-${dialect}`,
+        { userName: 'alice', password: 'guess' },
+        { headers: { ...FIREFOX, 'x-forwarded-for': '203.0.113.7' } },
+      );
       reference = /Ref ([2-9A-Z]{3}-[2-9A-Z]{3})/.exec(failed.body)![1]!;
     }
     t.clock.advance(2 * HOUR);
@@ -64,7 +68,10 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
     expect(page.body).toContain('<td>Failure');
     const exported = await root.get('/console/activity/export?user=alice&event=ConsoleLogin');
     expect(exported.headers['content-type']).toContain('application/x-ndjson');
-    const records = exported.body.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+    const records = exported.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { responseElements: Record<string, unknown> });
     expect(records.length).toBeGreaterThanOrEqual(5);
     for (const r of records) {
       expect(r.eventSource).toBe('signin.amazonaws.com');
@@ -94,7 +101,11 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
     // Past 30 days a reference is no longer found, even before the hourly purge deletes it.
     expect(await lookUpReference(t.deps, account.id, reference)).toEqual([]);
     await purgeExpired(t.deps);
-    const left = await t.deps.db.selectFrom('support_references').select('reference').where('reference', '=', reference).execute();
+    const left = await t.deps.db
+      .selectFrom('support_references')
+      .select('reference')
+      .where('reference', '=', reference)
+      .execute();
     expect(left).toEqual([]);
   });
 

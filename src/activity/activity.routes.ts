@@ -9,7 +9,14 @@ import { requireSignIn, signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type ActivityForm, activityPage, healthPage, recentActivityPage } from './activity.pages.ts';
-import { type ActivityQuery, accountActivity, acknowledgeFailures, defaultRange, ownActivity, signInHealth } from './activity.service.ts';
+import {
+  type ActivityQuery,
+  accountActivity,
+  acknowledgeFailures,
+  defaultRange,
+  ownActivity,
+  signInHealth,
+} from './activity.service.ts';
 import { toCloudTrailRecord } from './cloudtrail-record.ts';
 import { findUser } from '../users/user.service.ts';
 
@@ -56,7 +63,8 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
 
 /** Activity: every principal's own recent activity; for administrators the account's audit trail, export and sign-in health. */
 export async function activityRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   app.get('/console/recent-activity', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
@@ -65,7 +73,9 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
     return send(reply, 200, recentActivityPage(who.principal, csrf, await ownActivity(web.deps, who.principal)));
   });
 
-  const ownNotice = ownSession('Acknowledging the failed sign-ins shown on your own console home changes only what you are shown; no IAM action covers it.');
+  const ownNotice = ownSession(
+    'Acknowledging the failed sign-ins shown on your own console home changes only what you are shown; no IAM action covers it.',
+  );
   app.post('/console/activity/acknowledge', { config: { access: ownNotice } }, async (request, reply) => {
     const who = signedInOf(request);
     await acknowledgeFailures(web.deps, who.principal, metaOf(request));
@@ -80,7 +90,18 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
     const result = await accountActivity(web.deps, who.principal.accountId, query);
     const references = form.ref ? await lookUpReference(web.deps, who.principal.accountId, form.ref) : null;
     const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => v && k !== 'ref'));
-    return send(reply, 200, activityPage(who.principal, web.csrfToken(request, reply), form, result, references, `/console/activity/export?${params}`));
+    return send(
+      reply,
+      200,
+      activityPage(
+        who.principal,
+        web.csrfToken(request, reply),
+        form,
+        result,
+        references,
+        `/console/activity/export?${params}`,
+      ),
+    );
   });
 
   app.get<{ Querystring: Query }>('/console/activity/export', async (request, reply) => {
@@ -93,14 +114,19 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
     return reply
       .type('application/x-ndjson; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="gatehouse-activity-${who.principal.accountId}.jsonl"`)
-      .send(lines ? lines + '\n' : '');
+      .send(lines ? `${lines}\n` : '');
   });
 
   app.get<{ Params: { name: string } }>('/console/activity/users/:name', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
     if (!who) return reply;
     const named = await findUser(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
-    await assertConsoleAllowed(web.deps, who, 'iam:GetUser', userArn(who.principal.accountId, named?.path ?? '/', named?.name ?? request.params.name.slice(0, 128)));
+    await assertConsoleAllowed(
+      web.deps,
+      who,
+      'iam:GetUser',
+      userArn(who.principal.accountId, named?.path ?? '/', named?.name ?? request.params.name.slice(0, 128)),
+    );
     const health = await signInHealth(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
     return send(reply, 200, healthPage(who.principal, web.csrfToken(request, reply), health));
   });

@@ -81,7 +81,12 @@ export interface ActivityResult {
 }
 
 /** The administrators' Activity page: filtered events and the sign-in chart for the same range. */
-export async function accountActivity(deps: Deps, accountId: string, query: ActivityQuery, limit = 200): Promise<ActivityResult> {
+export async function accountActivity(
+  deps: Deps,
+  accountId: string,
+  query: ActivityQuery,
+  limit = 200,
+): Promise<ActivityResult> {
   let principalId: string | undefined;
   let unknownUser = false;
   if (query.userName) {
@@ -114,9 +119,21 @@ export interface SignInHealth {
   createdAt: string;
   lastSuccess: { time: string; ip: string | null; userAgent: string | null } | null;
   recentFailures: Array<{ time: string; reason: string | null; ip: string | null; userAgent: string | null }>;
-  password: { enabled: boolean; changedAt: string | null; resetRequired: boolean; expiresAt: string | null; expired: boolean };
+  password: {
+    enabled: boolean;
+    changedAt: string | null;
+    resetRequired: boolean;
+    expiresAt: string | null;
+    expired: boolean;
+  };
   mfa: Array<{ name: string; kind: string; enabledAt: string | null; lastUsedAt: string | null }>;
-  accessKeys: Array<{ id: string; status: string; createdAt: string; lastUsedAt: string | null; lastUsedService: string | null }>;
+  accessKeys: Array<{
+    id: string;
+    status: string;
+    createdAt: string;
+    lastUsedAt: string | null;
+    lastUsedService: string | null;
+  }>;
 }
 
 /** One user's sign-in health for administrators. */
@@ -139,7 +156,12 @@ export async function signInHealth(deps: Deps, accountId: string, userName: stri
       expiresAt: expiry?.expiresAt ?? null,
       expired: expiry?.expired ?? false,
     },
-    mfa: (await mfaDevicesOf(deps.db, user.id)).map((d) => ({ name: d.name, kind: d.kind, enabledAt: d.enabled_at, lastUsedAt: d.last_used_at })),
+    mfa: (await mfaDevicesOf(deps.db, user.id)).map((d) => ({
+      name: d.name,
+      kind: d.kind,
+      enabledAt: d.enabled_at,
+      lastUsedAt: d.last_used_at,
+    })),
     accessKeys: (await accessKeysOf(deps.db, user.id)).map((k) => ({
       id: k.id,
       status: k.status,
@@ -157,9 +179,18 @@ export interface Bucket {
 }
 
 /** Counts sign-in outcomes in `count` equal buckets between `from` and `to`. */
-export function bucketise(rows: Array<{ time: string; outcome: string | null }>, from: Date, to: Date, count: number): Bucket[] {
+export function bucketise(
+  rows: Array<{ time: string; outcome: string | null }>,
+  from: Date,
+  to: Date,
+  count: number,
+): Bucket[] {
   const width = (to.getTime() - from.getTime()) / count;
-  const buckets: Bucket[] = Array.from({ length: count }, (_, i) => ({ start: new Date(from.getTime() + i * width).toISOString(), success: 0, failure: 0 }));
+  const buckets: Bucket[] = Array.from({ length: count }, (_, i) => ({
+    start: new Date(from.getTime() + i * width).toISOString(),
+    success: 0,
+    failure: 0,
+  }));
   for (const row of rows) {
     const i = Math.floor((new Date(row.time).getTime() - from.getTime()) / width);
     const bucket = buckets[i];
@@ -196,8 +227,17 @@ export async function adminNotices(deps: Deps, accountId: string): Promise<Admin
         causes,
       });
     } else {
-      const what = row.event_name === 'SupportCaseOpened' ? 'A support case naming this account was opened' : row.event_name === 'SupportCaseViewed' ? `Support (${row.actor_name}) viewed a case naming this account` : `Support (${row.actor_name}) replied to a case naming this account`;
-      notices.push({ time: row.time, text: `${what} (${row.target_id}).`, link: { label: 'Activity', url: '/console/activity?event=' + row.event_name } });
+      const what =
+        row.event_name === 'SupportCaseOpened'
+          ? 'A support case naming this account was opened'
+          : row.event_name === 'SupportCaseViewed'
+            ? `Support (${row.actor_name}) viewed a case naming this account`
+            : `Support (${row.actor_name}) replied to a case naming this account`;
+      notices.push({
+        time: row.time,
+        text: `${what} (${row.target_id}).`,
+        link: { label: 'Activity', url: `/console/activity?event=${row.event_name}` },
+      });
     }
   }
   return notices;

@@ -20,11 +20,16 @@ row shows as "edited"; a deleted or reordered row breaks the link of the row aft
       run: async (values) =>
         withRuntime(async (runtime) => {
           const result = await verifyAuditChains(runtime.deps.db);
-          const lines = result.broken.map((b) => `BROKEN account ${b.accountId ?? '(none)'}: event ${b.eventId} (seq ${b.seq}) ${b.problem}`);
+          const lines = result.broken.map(
+            (b) => `BROKEN account ${b.accountId ?? '(none)'}: event ${b.eventId} (seq ${b.seq}) ${b.problem}`,
+          );
           printResult(
             values.json === true,
             result,
-            [...lines, `${result.chains} chains, ${result.events} events checked: ${result.broken.length ? `${result.broken.length} broken` : 'all intact'}`].join('\n'),
+            [
+              ...lines,
+              `${result.chains} chains, ${result.events} events checked: ${result.broken.length ? `${result.broken.length} broken` : 'all intact'}`,
+            ].join('\n'),
           );
           return result.broken.length ? 1 : 0;
         }),

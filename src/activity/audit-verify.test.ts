@@ -35,7 +35,11 @@ describe.each(DIALECTS)('audit chain verification on %s', (dialect) => {
     await t.deps.db.updateTable('audit_events').set({ source_ip: '192.0.2.66' }).where('id', '=', victim.id).execute();
     const result = await verifyAuditChains(t.deps.db);
     expect(result.broken).toEqual([{ accountId, seq: Number(victim.seq), eventId: victim.id, problem: 'edited' }]);
-    await t.deps.db.updateTable('audit_events').set({ source_ip: victim.source_ip }).where('id', '=', victim.id).execute();
+    await t.deps.db
+      .updateTable('audit_events')
+      .set({ source_ip: victim.source_ip })
+      .where('id', '=', victim.id)
+      .execute();
     expect((await verifyAuditChains(t.deps.db)).broken).toEqual([]);
   });
 
@@ -44,6 +48,8 @@ describe.each(DIALECTS)('audit chain verification on %s', (dialect) => {
     expect(rows.length).toBeGreaterThanOrEqual(3);
     await t.deps.db.deleteFrom('audit_events').where('id', '=', rows[1]!.id).execute();
     const result = await verifyAuditChains(t.deps.db);
-    expect(result.broken).toEqual([{ accountId: otherId, seq: Number(rows[2]!.seq), eventId: rows[2]!.id, problem: 'unlinked' }]);
+    expect(result.broken).toEqual([
+      { accountId: otherId, seq: Number(rows[2]!.seq), eventId: rows[2]!.id, problem: 'unlinked' },
+    ]);
   });
 });

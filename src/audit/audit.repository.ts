@@ -17,7 +17,7 @@ export async function appendAuditEvent(
 ): Promise<void> {
   const chain = event.account_id ?? '';
   if (dialect === 'postgres') {
-    await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + chain}))`.execute(db);
+    await sql`select pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`.execute(db);
   }
   const last = await db
     .selectFrom('audit_events')
@@ -51,7 +51,11 @@ export async function listAuditEvents(db: Db, query: AuditQuery) {
  * When each of these principals last signed in with their password (a successful
  * `ConsoleLogin`), for GetUser/ListUsers `PasswordLastUsed`; absent for those who never did.
  */
-export async function lastPasswordSignIns(db: Db, accountId: string, principalIds: readonly string[]): Promise<Map<string, string>> {
+export async function lastPasswordSignIns(
+  db: Db,
+  accountId: string,
+  principalIds: readonly string[],
+): Promise<Map<string, string>> {
   if (principalIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('audit_events')
@@ -64,4 +68,3 @@ export async function lastPasswordSignIns(db: Db, accountId: string, principalId
     .execute();
   return new Map(rows.map((r) => [r.actor_id!, r.last]));
 }
-

@@ -90,5 +90,5 @@ export function chainHash(prevHash: string, event: Omit<AuditRow, 'prev_hash' | 
     event.request_id,
     event.details,
   ];
-  return sha256(prevHash + '\n' + JSON.stringify(fields)).toString('hex');
+  return sha256(`${prevHash}\n${JSON.stringify(fields)}`).toString('hex');
 }

@@ -18,7 +18,13 @@ export interface ApiRequestFacts {
  * as in AWS, so `BoolIfExists` policies treat long-term keys as "no MFA known".
  * Throws AccessDenied with AWS's message unless allowed.
  */
-export async function authorizeApiCall(deps: Deps, caller: Caller, permission: string, resource: string, facts: ApiRequestFacts): Promise<void> {
+export async function authorizeApiCall(
+  deps: Deps,
+  caller: Caller,
+  permission: string,
+  resource: string,
+  facts: ApiRequestFacts,
+): Promise<void> {
   if (PERMISSION_FREE.has(permission)) return;
   const context: Record<string, string> = {
     'aws:SourceIp': facts.sourceIp,
@@ -29,7 +35,9 @@ export async function authorizeApiCall(deps: Deps, caller: Caller, permission: s
   if (caller.credentialType === 'session') {
     context['aws:MultiFactorAuthPresent'] = caller.mfaAt ? 'true' : 'false';
     if (caller.mfaAt) {
-      context['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((deps.clock.now().getTime() - Date.parse(caller.mfaAt)) / 1000)));
+      context['aws:MultiFactorAuthAge'] = String(
+        Math.max(0, Math.floor((deps.clock.now().getTime() - Date.parse(caller.mfaAt)) / 1000)),
+      );
     }
   }
   await assertAuthorized(deps, caller.principal, permission, resource, context);

@@ -51,7 +51,11 @@ export type RouteAccess =
  * must change its password first (only the change itself).
  */
 export function permission(needs: Need | readonly Need[], options: { allowRestricted?: boolean } = {}): RouteAccess {
-  return { kind: 'permission', needs: Array.isArray(needs) ? needs : [needs as Need], allowRestricted: options.allowRestricted ?? false };
+  return {
+    kind: 'permission',
+    needs: Array.isArray(needs) ? needs : [needs as Need],
+    allowRestricted: options.allowRestricted ?? false,
+  };
 }
 
 export function rootOnly(reason: string): RouteAccess {
@@ -75,28 +79,43 @@ export type AccessDecision = { allowed: true } | { allowed: false; message: stri
 const ALLOWED: AccessDecision = Object.freeze({ allowed: true });
 
 /** Decides a declared route for a signed-in principal and what its request acts on. */
-export async function decideAccess(deps: Deps, who: ConsoleCaller, access: RouteAccess, input: AccessInput = NO_INPUT): Promise<AccessDecision> {
+export async function decideAccess(
+  deps: Deps,
+  who: ConsoleCaller,
+  access: RouteAccess,
+  input: AccessInput = NO_INPUT,
+): Promise<AccessDecision> {
   switch (access.kind) {
     case 'no-session':
     case 'mfa-step':
     case 'own-session':
       return ALLOWED;
     case 'root-only':
-      return who.principal.type === 'root' ? ALLOWED : { allowed: false, message: `Only the root user can do this. ${access.reason}` };
+      return who.principal.type === 'root'
+        ? ALLOWED
+        : { allowed: false, message: `Only the root user can do this. ${access.reason}` };
     case 'permission':
       for (const need of access.needs) {
         if (need.when && !need.when(input)) continue;
         const result = await consoleDecision(deps, who, need.action, await need.resource(input, who, deps));
         if (result.decision === 'allowed') continue;
         if (need.waiver && (await need.waiver.applies(who, deps))) continue;
-        return { allowed: false, message: need.explain ? await need.explain(result, who, deps) : missingPermissionMessage(result) };
+        return {
+          allowed: false,
+          message: need.explain ? await need.explain(result, who, deps) : missingPermissionMessage(result),
+        };
       }
       return ALLOWED;
   }
 }
 
 /** Whether a link or form for a declared route is shown: the decision its handler makes. */
-export async function mayUse(deps: Deps, who: ConsoleCaller, access: RouteAccess, input: AccessInput = NO_INPUT): Promise<boolean> {
+export async function mayUse(
+  deps: Deps,
+  who: ConsoleCaller,
+  access: RouteAccess,
+  input: AccessInput = NO_INPUT,
+): Promise<boolean> {
   return (await decideAccess(deps, who, access, input)).allowed;
 }
 

@@ -41,7 +41,15 @@ describe.each(DIALECTS)('console pages decided by the policy engine on %s', (dia
   });
 
   it('opens exactly what a policy grants: read-only IAM lists users but cannot create or reset them', async () => {
-    await attachPolicy(t.deps, account.id, 'user', 'rita', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'rita',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const rita = await signedInAsRita();
     const home = await rita.get('/console');
     expect(home.body).toContain('href="/console/users"');
@@ -55,7 +63,11 @@ describe.each(DIALECTS)('console pages decided by the policy engine on %s', (dia
     expect(create.body).toContain('iam:CreateUser');
     expect(await findUserByName(t.deps.db, account.id, 'made-by-rita')).toBeNull();
 
-    const reset = await rita.post('/console/users/target/password', { password: 'a new password for target' }, { csrfFrom: '/console/users/target' });
+    const reset = await rita.post(
+      '/console/users/target/password',
+      { password: 'a new password for target' },
+      { csrfFrom: '/console/users/target' },
+    );
     expect(reset.statusCode).toBe(403);
     expect(reset.body).toContain('iam:UpdateLoginProfile');
   });
@@ -63,9 +75,19 @@ describe.each(DIALECTS)('console pages decided by the policy engine on %s', (dia
   it('shows a signed-in user a policy change on its next request', async () => {
     await makeUser(t.deps, account.id, 'sam');
     const sam = new Browser(t.app);
-    expect((await sam.post(`/signin/${account.id}`, { userName: 'sam', password: USER_PASSWORD })).headers.location).toBe('/console');
+    expect(
+      (await sam.post(`/signin/${account.id}`, { userName: 'sam', password: USER_PASSWORD })).headers.location,
+    ).toBe('/console');
     expect((await sam.get('/console')).body).not.toContain('href="/console/users"');
-    await attachPolicy(t.deps, account.id, 'user', 'sam', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'sam',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect((await sam.get('/console')).body).toContain('href="/console/users"');
     expect((await sam.get('/console/users')).statusCode).toBe(200);
   });

@@ -19,12 +19,22 @@ export interface ConsoleCaller {
  * The condition keys of a console request, as the Query API supplies them for a signed
  * request: source address, transport, and when the session proved MFA.
  */
-export function consoleContext(deps: Pick<Deps, 'clock'>, mfaAt: string | null, request: { ip: string; protocol: string }): AuthorizationContext {
+export function consoleContext(
+  deps: Pick<Deps, 'clock'>,
+  mfaAt: string | null,
+  request: { ip: string; protocol: string },
+): AuthorizationContext {
   return {
     'aws:SourceIp': request.ip,
     'aws:SecureTransport': request.protocol === 'https' ? 'true' : 'false',
     'aws:MultiFactorAuthPresent': mfaAt ? 'true' : 'false',
-    ...(mfaAt ? { 'aws:MultiFactorAuthAge': String(Math.max(0, Math.floor((deps.clock.now().getTime() - Date.parse(mfaAt)) / 1000))) } : {}),
+    ...(mfaAt
+      ? {
+          'aws:MultiFactorAuthAge': String(
+            Math.max(0, Math.floor((deps.clock.now().getTime() - Date.parse(mfaAt)) / 1000)),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -34,12 +44,22 @@ export function missingPermissionMessage(result: Authorization): string {
 }
 
 /** The decision on one action, with the request's condition keys. */
-export function consoleDecision(deps: Deps, who: ConsoleCaller, action: string, resource: string): Promise<Authorization> {
+export function consoleDecision(
+  deps: Deps,
+  who: ConsoleCaller,
+  action: string,
+  resource: string,
+): Promise<Authorization> {
   return authorize(deps, who.principal, action, resource, who.context);
 }
 
 /** Decides a console action; AccessDenied naming the missing permission unless allowed. */
-export async function assertConsoleAllowed(deps: Deps, who: ConsoleCaller, action: string, resource: string): Promise<Authorization> {
+export async function assertConsoleAllowed(
+  deps: Deps,
+  who: ConsoleCaller,
+  action: string,
+  resource: string,
+): Promise<Authorization> {
   const result = await consoleDecision(deps, who, action, resource);
   if (result.decision !== 'allowed') throw new GatehouseError('AccessDenied', missingPermissionMessage(result));
   return result;

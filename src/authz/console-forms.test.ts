@@ -25,7 +25,15 @@ describe.each(DIALECTS)('console forms shown exactly when the handler would allo
 
   it('shows a read-only user no Create, Reset, Delete or Dismiss form, and refuses each POST without changing anything', async () => {
     await makeUser(t.deps, account.id, 'reader');
-    await attachPolicy(t.deps, account.id, 'user', 'reader', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'reader',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     await askAdministrator(t.deps, { accountRef: account.id, userName: 'target' }, SYSTEM_META);
     const [help] = await listPendingHelpRequests(t.deps.db, account.id);
     const reader = await signInUser(t, account.id, 'reader');
@@ -38,7 +46,11 @@ describe.each(DIALECTS)('console forms shown exactly when the handler would allo
     expect(users.body).not.toContain('/dismiss"');
     const user = await reader.get('/console/users/target');
     expect(user.statusCode).toBe(200);
-    for (const action of ['/console/users/target/password', '/console/users/target/delete', '/console/users/target/access-keys"']) {
+    for (const action of [
+      '/console/users/target/password',
+      '/console/users/target/delete',
+      '/console/users/target/access-keys"',
+    ]) {
       expect(user.body).not.toContain(action);
     }
     expect(user.body).not.toContain('<form method="post" action="/console/users/target');
@@ -66,7 +78,12 @@ describe.each(DIALECTS)('console forms shown exactly when the handler would allo
   it('decides links with the source address, as the page itself does (aws:SourceIp)', async () => {
     await makeUser(t.deps, account.id, 'officer');
     await setUserPolicy(t, account.id, 'officer', 'office-only', [
-      { Effect: 'Allow', Action: ['iam:ListUsers', 'iam:GetUser'], Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+      {
+        Effect: 'Allow',
+        Action: ['iam:ListUsers', 'iam:GetUser'],
+        Resource: '*',
+        Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+      },
     ]);
     const inOffice = await signInUser(t, account.id, 'officer', { remoteAddress: OFFICE });
     expect((await inOffice.get('/console')).body).toContain('href="/console/users"');
@@ -82,7 +99,12 @@ describe.each(DIALECTS)('console forms shown exactly when the handler would allo
     await makeUser(t.deps, account.id, 'leaver');
     await setUserPolicy(t, account.id, 'mo', 'delete-with-mfa', [
       { Effect: 'Allow', Action: ['iam:ListUsers', 'iam:GetUser'], Resource: '*' },
-      { Effect: 'Allow', Action: 'iam:DeleteUser', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+      {
+        Effect: 'Allow',
+        Action: 'iam:DeleteUser',
+        Resource: '*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
     ]);
     const withoutMfa = await signInUser(t, account.id, 'mo');
     const page = await withoutMfa.get('/console/users/leaver');

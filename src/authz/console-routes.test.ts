@@ -43,11 +43,31 @@ const NEW_PASSWORD = { password: 'another fine password 42', requireReset: 'on' 
  * change: a route missing here, or declaring another action, fails the test.
  */
 const DENY_CASES: Record<string, DenyCase> = {
-  'POST /console/users': { action: 'iam:CreateUser', url: () => '/console/users', body: () => ({ userName: 'made-while-denied' }) },
-  'POST /console/users/:name/login-profile': { action: 'iam:CreateLoginProfile', url: () => '/console/users/nopass/login-profile', body: () => NEW_PASSWORD },
-  'POST /console/users/:name/password': { action: 'iam:UpdateLoginProfile', url: () => '/console/users/tess/password', body: () => NEW_PASSWORD },
-  'POST /console/users/:name/delete': { action: 'iam:DeleteUser', url: () => '/console/users/tess/delete', body: () => ({}) },
-  'POST /console/users/:name/unlock-sign-in': { action: 'iam:UpdateLoginProfile', url: () => '/console/users/tess/unlock-sign-in', body: () => ({}) },
+  'POST /console/users': {
+    action: 'iam:CreateUser',
+    url: () => '/console/users',
+    body: () => ({ userName: 'made-while-denied' }),
+  },
+  'POST /console/users/:name/login-profile': {
+    action: 'iam:CreateLoginProfile',
+    url: () => '/console/users/nopass/login-profile',
+    body: () => NEW_PASSWORD,
+  },
+  'POST /console/users/:name/password': {
+    action: 'iam:UpdateLoginProfile',
+    url: () => '/console/users/tess/password',
+    body: () => NEW_PASSWORD,
+  },
+  'POST /console/users/:name/delete': {
+    action: 'iam:DeleteUser',
+    url: () => '/console/users/tess/delete',
+    body: () => ({}),
+  },
+  'POST /console/users/:name/unlock-sign-in': {
+    action: 'iam:UpdateLoginProfile',
+    url: () => '/console/users/tess/unlock-sign-in',
+    body: () => ({}),
+  },
   'POST /console/users/help-requests/:id/dismiss': {
     action: 'iam:UpdateLoginProfile',
     url: (f) => `/console/users/help-requests/${f.helpRequestId}/dismiss`,
@@ -68,7 +88,11 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: (f) => `/console/users/tess/mfa/${f.targetDeviceId}/deactivate`,
     body: () => ({}),
   },
-  'POST /console/users/:name/access-keys': { action: 'iam:CreateAccessKey', url: () => '/console/users/tess/access-keys', body: () => ({}) },
+  'POST /console/users/:name/access-keys': {
+    action: 'iam:CreateAccessKey',
+    url: () => '/console/users/tess/access-keys',
+    body: () => ({}),
+  },
   'POST /console/users/:name/access-keys/:id/status': {
     action: 'iam:UpdateAccessKey',
     url: (f) => `/console/users/tess/access-keys/${f.targetKeyId}/status`,
@@ -79,7 +103,11 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: (f) => `/console/users/tess/access-keys/${f.targetKeyId}/delete`,
     body: () => ({}),
   },
-  'POST /console/security-credentials/access-keys': { action: 'iam:CreateAccessKey', url: () => '/console/security-credentials/access-keys', body: () => ({}) },
+  'POST /console/security-credentials/access-keys': {
+    action: 'iam:CreateAccessKey',
+    url: () => '/console/security-credentials/access-keys',
+    body: () => ({}),
+  },
   'POST /console/security-credentials/access-keys/:id/status': {
     action: 'iam:UpdateAccessKey',
     url: (f) => `/console/security-credentials/access-keys/${f.ownKeyId}/status`,
@@ -90,13 +118,21 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: (f) => `/console/security-credentials/access-keys/${f.ownKeyId}/delete`,
     body: () => ({}),
   },
-  'POST /console/mfa/authenticator': { action: 'iam:CreateVirtualMFADevice', url: () => '/console/mfa/authenticator', body: () => ({ name: 'dora' }) },
+  'POST /console/mfa/authenticator': {
+    action: 'iam:CreateVirtualMFADevice',
+    url: () => '/console/mfa/authenticator',
+    body: () => ({ name: 'dora' }),
+  },
   'POST /console/mfa/authenticator/enable': {
     action: 'iam:EnableMFADevice',
     url: () => '/console/mfa/authenticator/enable',
     body: (f) => ({ device: f.ownPendingDeviceId, code1: '123456', code2: '654321' }),
   },
-  'POST /console/mfa/security-key': { action: 'iam:EnableMFADevice', url: () => '/console/mfa/security-key', body: () => ({ name: 'key', credential: '{}' }) },
+  'POST /console/mfa/security-key': {
+    action: 'iam:EnableMFADevice',
+    url: () => '/console/mfa/security-key',
+    body: () => ({ name: 'key', credential: '{}' }),
+  },
   'POST /console/mfa/devices/:id/remove': {
     action: 'iam:DeactivateMFADevice',
     url: (f) => `/console/mfa/devices/${f.ownDeviceId}/remove`,
@@ -107,16 +143,40 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: (f) => `/console/mfa/devices/${f.ownDeviceId}/resync`,
     body: () => ({ code1: '123456', code2: '654321' }),
   },
-  'POST /console/mfa/recovery-codes': { action: 'iam:EnableMFADevice', url: () => '/console/mfa/recovery-codes', body: () => ({}) },
+  'POST /console/mfa/recovery-codes': {
+    action: 'iam:EnableMFADevice',
+    url: () => '/console/mfa/recovery-codes',
+    body: () => ({}),
+  },
   'POST /console/change-password': {
     action: 'iam:ChangePassword',
     url: () => '/console/change-password',
-    body: () => ({ currentPassword: USER_PASSWORD, newPassword: 'a changed password 77', confirmPassword: 'a changed password 77' }),
+    body: () => ({
+      currentPassword: USER_PASSWORD,
+      newPassword: 'a changed password 77',
+      confirmPassword: 'a changed password 77',
+    }),
   },
-  'POST /console/password-policy': { action: 'iam:UpdateAccountPasswordPolicy', url: () => '/console/password-policy', body: () => ({ minimumPasswordLength: '20' }) },
-  'POST /console/password-policy/delete': { action: 'iam:DeleteAccountPasswordPolicy', url: () => '/console/password-policy/delete', body: () => ({}) },
-  'POST /console/account-alias': { action: 'iam:CreateAccountAlias', url: () => '/console/account-alias', body: () => ({ alias: 'another-alias-while-denied' }) },
-  'POST /console/account-alias/delete': { action: 'iam:DeleteAccountAlias', url: () => '/console/account-alias/delete', body: (f) => ({ alias: f.alias }) },
+  'POST /console/password-policy': {
+    action: 'iam:UpdateAccountPasswordPolicy',
+    url: () => '/console/password-policy',
+    body: () => ({ minimumPasswordLength: '20' }),
+  },
+  'POST /console/password-policy/delete': {
+    action: 'iam:DeleteAccountPasswordPolicy',
+    url: () => '/console/password-policy/delete',
+    body: () => ({}),
+  },
+  'POST /console/account-alias': {
+    action: 'iam:CreateAccountAlias',
+    url: () => '/console/account-alias',
+    body: () => ({ alias: 'another-alias-while-denied' }),
+  },
+  'POST /console/account-alias/delete': {
+    action: 'iam:DeleteAccountAlias',
+    url: () => '/console/account-alias/delete',
+    body: (f) => ({ alias: f.alias }),
+  },
 };
 
 /** Console POST routes with no IAM action behind them, each with the kind of reason it declares. */
@@ -140,7 +200,9 @@ describe('every console POST route declares how it is authorized', () => {
     await t.close();
 
     const methods = (r: RouteOptions) => (Array.isArray(r.method) ? r.method : [r.method]);
-    const consolePosts = routes.filter((r) => methods(r).includes('POST') && (r.url.startsWith('/console') || r.url === '/signout'));
+    const consolePosts = routes.filter(
+      (r) => methods(r).includes('POST') && (r.url.startsWith('/console') || r.url === '/signout'),
+    );
     expect(consolePosts.length).toBeGreaterThan(25);
     const seen = new Set<string>();
     for (const route of consolePosts) {
@@ -164,63 +226,96 @@ describe('every console POST route declares how it is authorized', () => {
     const app = Fastify({ logger: false });
     const web = new WebContext(t.config, t.deps);
     installRouteAccess(app, web);
-    expect(() => app.post('/console/forgotten', async () => 'changed')).toThrowError('/console/forgotten changes state but declares no console access');
+    expect(() => app.post('/console/forgotten', async () => 'changed')).toThrowError(
+      '/console/forgotten changes state but declares no console access',
+    );
     app.get('/console/read-only', async () => 'fine');
     await app.close();
     await t.close();
   });
 });
 
-describe.each(DIALECTS)('an explicit Deny on the declared action refuses each console POST and changes nothing on %s', (dialect) => {
-  let t: TestContext;
-  let account: Awaited<ReturnType<typeof makeAccount>>;
-  let fixture: Fixture;
-  let dora: Browser;
-  let csrf: string;
+describe.each(DIALECTS)(
+  'an explicit Deny on the declared action refuses each console POST and changes nothing on %s',
+  (dialect) => {
+    let t: TestContext;
+    let account: Awaited<ReturnType<typeof makeAccount>>;
+    let fixture: Fixture;
+    let dora: Browser;
+    let csrf: string;
 
-  beforeAll(async () => {
-    t = await createTestContext(dialect);
-    const alias = `deny-${dialect}`;
-    account = await makeAccount(t.deps, { alias });
-    await updatePasswordPolicy(t.deps, account.id, { minimumPasswordLength: 8, allowUsersToChangePassword: true }, CLI_ACTOR, SYSTEM_META);
-    const doraUser = await makeUser(t.deps, account.id, 'dora');
-    const tessUser = await makeUser(t.deps, account.id, 'tess');
-    await makeUser(t.deps, account.id, 'nopass', { password: null });
-    await setUserPolicy(t, account.id, 'dora', 'everything', [ALLOW_ALL]);
-    const own = await giveAuthenticator(t, account.id, doraUser.id, 'dora-phone');
-    const target = await giveAuthenticator(t, account.id, tessUser.id, 'tess-phone');
-    const mfaDeps = t.deps;
-    const pending = await createVirtualDevice(mfaDeps, account.id, { name: 'dora-pending', pendingFor: doraUser.id }, CLI_ACTOR, SYSTEM_META);
-    const ownKey = await createAccessKey(t.deps, { accountId: account.id, principalId: doraUser.id, userName: 'dora' }, CLI_ACTOR, SYSTEM_META);
-    const targetKey = await createAccessKey(t.deps, { accountId: account.id, principalId: tessUser.id, userName: 'tess' }, CLI_ACTOR, SYSTEM_META);
-    await askAdministrator(t.deps, { accountRef: account.id, userName: 'tess' }, SYSTEM_META);
-    const [help] = await listPendingHelpRequests(t.deps.db, account.id);
-    const mfaHelpRequestId = newRowId();
-    const asked = { id: mfaHelpRequestId, kind: 'mfa' as const, accountId: account.id, userId: tessUser.id, userName: 'tess' };
-    await insertHelpRequest(t.deps.db, { ...asked, sourceIp: null, createdAt: t.clock.now().toISOString() });
-    fixture = {
-      ownDeviceId: own.id,
-      ownPendingDeviceId: pending.device.id,
-      ownKeyId: ownKey.accessKeyId,
-      targetDeviceId: target.id,
-      targetKeyId: targetKey.accessKeyId,
-      helpRequestId: help!.id,
-      mfaHelpRequestId,
-      alias,
-    };
-    dora = await signInUser(t, account.id, 'dora', { mfa: own });
-    csrf = await dora.csrf('/console');
-  });
-  afterAll(() => t.close());
+    beforeAll(async () => {
+      t = await createTestContext(dialect);
+      const alias = `deny-${dialect}`;
+      account = await makeAccount(t.deps, { alias });
+      await updatePasswordPolicy(
+        t.deps,
+        account.id,
+        { minimumPasswordLength: 8, allowUsersToChangePassword: true },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      const doraUser = await makeUser(t.deps, account.id, 'dora');
+      const tessUser = await makeUser(t.deps, account.id, 'tess');
+      await makeUser(t.deps, account.id, 'nopass', { password: null });
+      await setUserPolicy(t, account.id, 'dora', 'everything', [ALLOW_ALL]);
+      const own = await giveAuthenticator(t, account.id, doraUser.id, 'dora-phone');
+      const target = await giveAuthenticator(t, account.id, tessUser.id, 'tess-phone');
+      const mfaDeps = t.deps;
+      const pending = await createVirtualDevice(
+        mfaDeps,
+        account.id,
+        { name: 'dora-pending', pendingFor: doraUser.id },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      const ownKey = await createAccessKey(
+        t.deps,
+        { accountId: account.id, principalId: doraUser.id, userName: 'dora' },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      const targetKey = await createAccessKey(
+        t.deps,
+        { accountId: account.id, principalId: tessUser.id, userName: 'tess' },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      await askAdministrator(t.deps, { accountRef: account.id, userName: 'tess' }, SYSTEM_META);
+      const [help] = await listPendingHelpRequests(t.deps.db, account.id);
+      const mfaHelpRequestId = newRowId();
+      const asked = {
+        id: mfaHelpRequestId,
+        kind: 'mfa' as const,
+        accountId: account.id,
+        userId: tessUser.id,
+        userName: 'tess',
+      };
+      await insertHelpRequest(t.deps.db, { ...asked, sourceIp: null, createdAt: t.clock.now().toISOString() });
+      fixture = {
+        ownDeviceId: own.id,
+        ownPendingDeviceId: pending.device.id,
+        ownKeyId: ownKey.accessKeyId,
+        targetDeviceId: target.id,
+        targetKeyId: targetKey.accessKeyId,
+        helpRequestId: help!.id,
+        mfaHelpRequestId,
+        alias,
+      };
+      dora = await signInUser(t, account.id, 'dora', { mfa: own });
+      csrf = await dora.csrf('/console');
+    });
+    afterAll(() => t.close());
 
-  it.each(Object.entries(DENY_CASES))('%s', async (_key, c) => {
-    await setUserPolicy(t, account.id, 'dora', 'deny-one', [{ Effect: 'Deny', Action: c.action, Resource: '*' }]);
-    const before = await snapshotDatabase(t.database);
-    const response = await dora.post(c.url(fixture), c.body(fixture), { csrf });
-    expect(response.statusCode).toBe(403);
-    expect(response.body).toContain(`A policy explicitly denies ${c.action}`);
-    // The refusal page keeps the console's navigation.
-    expect(response.body).toContain('href="/console/security-credentials"');
-    expect(await snapshotDatabase(t.database)).toEqual(before);
-  });
-});
+    it.each(Object.entries(DENY_CASES))('%s', async (_key, c) => {
+      await setUserPolicy(t, account.id, 'dora', 'deny-one', [{ Effect: 'Deny', Action: c.action, Resource: '*' }]);
+      const before = await snapshotDatabase(t.database);
+      const response = await dora.post(c.url(fixture), c.body(fixture), { csrf });
+      expect(response.statusCode).toBe(403);
+      expect(response.body).toContain(`A policy explicitly denies ${c.action}`);
+      // The refusal page keeps the console's navigation.
+      expect(response.body).toContain('href="/console/security-credentials"');
+      expect(await snapshotDatabase(t.database)).toEqual(before);
+    });
+  },
+);

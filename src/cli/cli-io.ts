@@ -34,7 +34,9 @@ export async function readStdinSecret(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('--password-stdin reads the password from standard input; pipe it in.');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function required(values: Record<string, unknown>, name: string): string {
@@ -44,7 +46,7 @@ export function required(values: Record<string, unknown>, name: string): string 
 }
 
 export function printResult(json: boolean, data: unknown, text: string): void {
-  process.stdout.write(json ? JSON.stringify(data) + '\n' : text + '\n');
+  process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
 }
 
 /** Prints an error the way the caller asked (JSON or text) and returns the exit code. */
@@ -52,7 +54,7 @@ export function reportError(error: unknown, json: boolean): number {
   const usage = error instanceof UsageError;
   const code = usage ? 'UsageError' : error instanceof GatehouseError ? error.code : 'InternalError';
   const message = error instanceof GatehouseError && !error.safe ? 'Internal error' : (error as Error).message;
-  if (json) process.stderr.write(JSON.stringify({ error: { code, message } }) + '\n');
+  if (json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
   else process.stderr.write(`gatehouse: ${message}\n`);
   if (!(error instanceof GatehouseError) && !usage && process.env.GATEHOUSE_DEBUG) console.error(error);
   return usage ? 2 : 1;

@@ -18,7 +18,10 @@ import { purgeCommands } from '../maintenance/purge.cli.ts';
 import { secretKeyCommands } from '../maintenance/secret-key.cli.ts';
 
 /** `buildsLinks`: the command may queue mail with links into Gatehouse (see `linkToServer`). */
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>, options: { buildsLinks?: boolean } = {}): Promise<T> {
+async function withRuntime<T>(
+  work: (runtime: Runtime) => Promise<T>,
+  options: { buildsLinks?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const runtime = createRuntime(config);
   try {
@@ -58,7 +61,8 @@ function workerCount(flag: unknown, env: string | undefined): number {
   const text = typeof flag === 'string' ? flag : env;
   if (text === undefined || text === '') return 1;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--workers must be a whole number from 1 to 64, not "${text}".`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--workers must be a whole number from 1 to 64, not "${text}".`);
   return n;
 }
 
@@ -73,7 +77,8 @@ migrated first; with PostgreSQL pass --migrate (or run "gatehouse migrate" once)
 this process then migrates, delivers mail and restarts a worker that dies. Default 1.
 Stops gracefully on SIGTERM or SIGINT: in-flight requests finish, then it exits.`,
     options: { migrate: { type: 'boolean' }, workers: { type: 'string' } },
-    run: async (values) => serve({ migrate: values.migrate === true, workers: workerCount(values.workers, process.env.WORKERS) }),
+    run: async (values) =>
+      serve({ migrate: values.migrate === true, workers: workerCount(values.workers, process.env.WORKERS) }),
   },
   migrate: {
     summary: 'Apply database migrations and print each one.',
@@ -86,7 +91,11 @@ Applies every pending migration to DATABASE_URL, printing each. Exits non-zero o
       const runtime = createRuntime(config);
       try {
         const applied = await migrateOrThrow(runtime.database.db);
-        printResult(values.json === true, { applied }, applied.length ? applied.map((m) => `applied ${m}`).join('\n') : 'nothing to apply');
+        printResult(
+          values.json === true,
+          { applied },
+          applied.length ? applied.map((m) => `applied ${m}`).join('\n') : 'nothing to apply',
+        );
         return 0;
       } finally {
         await runtime.close();
@@ -99,26 +108,38 @@ Applies every pending migration to DATABASE_URL, printing each. Exits non-zero o
 
 Creates an account whose root user signs in with EMAIL and the password read from
 standard input. --json prints {"accountId":"123456789012","email":"…"}.`,
-    options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' }, alias: { type: 'string' }, name: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      alias: { type: 'string' },
+      name: { type: 'string' },
+    },
     run: async (values) => {
       const email = required(values, 'email');
       if (!values['password-stdin']) throw new UsageError('--password-stdin is required: pipe the password in.');
       const password = await readStdinSecret();
-      return withRuntime(async (runtime) => {
-        const account = await createAccount(
-          runtime.deps,
-          {
-            email,
-            password,
-            ...(typeof values.alias === 'string' ? { alias: values.alias } : {}),
-            ...(typeof values.name === 'string' ? { name: values.name } : {}),
-          },
-          CLI_ACTOR,
-          SYSTEM_META,
-        );
-        printResult(values.json === true, { accountId: account.id, email: email.trim() }, `Created account ${account.id} for ${email.trim()}`);
-        return 0;
-      }, { buildsLinks: true });
+      return withRuntime(
+        async (runtime) => {
+          const account = await createAccount(
+            runtime.deps,
+            {
+              email,
+              password,
+              ...(typeof values.alias === 'string' ? { alias: values.alias } : {}),
+              ...(typeof values.name === 'string' ? { name: values.name } : {}),
+            },
+            CLI_ACTOR,
+            SYSTEM_META,
+          );
+          printResult(
+            values.json === true,
+            { accountId: account.id, email: email.trim() },
+            `Created account ${account.id} for ${email.trim()}`,
+          );
+          return 0;
+        },
+        { buildsLinks: true },
+      );
     },
   },
   'user create': {
@@ -155,7 +176,11 @@ from standard input; --require-reset makes them choose a new one at first sign-i
           SYSTEM_META,
         );
         const arn = `arn:aws:iam::${accountId}:user${user.path}${user.name}`;
-        printResult(values.json === true, { UserName: user.name, UserId: user.id, Arn: arn, Path: user.path }, `Created user ${arn}`);
+        printResult(
+          values.json === true,
+          { UserName: user.name, UserId: user.id, Arn: arn, Path: user.path },
+          `Created user ${arn}`,
+        );
         return 0;
       });
     },
@@ -171,9 +196,14 @@ and subject. Without SMTP_URL every message stays here.
     options: { to: { type: 'string' }, limit: { type: 'string' } },
     run: async (values) => {
       const limit = values.limit === undefined ? 50 : Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit must be a whole number from 1 to 1000.');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new UsageError('--limit must be a whole number from 1 to 1000.');
       return withRuntime(async (runtime) => {
-        await printOutboxList(runtime, { json: values.json === true, limit, ...(typeof values.to === 'string' ? { to: values.to } : {}) });
+        await printOutboxList(runtime, {
+          json: values.json === true,
+          limit,
+          ...(typeof values.to === 'string' ? { to: values.to } : {}),
+        });
         return 0;
       });
     },
@@ -203,7 +233,12 @@ Prints the recipient, subject, status, plain-text body and links of message ID
 
 Sets the console password of IAM user NAME to the one read from standard input,
 creating its login profile when it has none. The user's sessions end.`,
-    options: { account: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' }, 'require-reset': { type: 'boolean' } },
+    options: {
+      account: { type: 'string' },
+      name: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      'require-reset': { type: 'boolean' },
+    },
     run: async (values) => {
       const ref = required(values, 'account');
       const name = required(values, 'name');
@@ -211,7 +246,15 @@ creating its login profile when it has none. The user's sessions end.`,
       const password = await readStdinSecret();
       return withRuntime(async (runtime) => {
         const accountId = await accountIdOf(runtime, ref);
-        const outcome = await setUserPassword(runtime.deps, accountId, name, password, values['require-reset'] === true, CLI_ACTOR, SYSTEM_META);
+        const outcome = await setUserPassword(
+          runtime.deps,
+          accountId,
+          name,
+          password,
+          values['require-reset'] === true,
+          CLI_ACTOR,
+          SYSTEM_META,
+        );
         printResult(
           values.json === true,
           { UserName: name, LoginProfile: outcome, PasswordResetRequired: values['require-reset'] === true },
@@ -232,7 +275,8 @@ Root access keys can do everything in the account: prefer an IAM user's key.`,
     run: async (values) => {
       const ref = required(values, 'account');
       const userName = typeof values.user === 'string' ? values.user : null;
-      if ((values.root === true) === (userName !== null)) throw new UsageError('Give exactly one of --root or --user NAME.');
+      if ((values.root === true) === (userName !== null))
+        throw new UsageError('Give exactly one of --root or --user NAME.');
       return withRuntime(async (runtime) => {
         const accountId = await accountIdOf(runtime, ref);
         const owner = await resolveKeyOwner(runtime.deps.db, accountId, userName);

@@ -18,7 +18,7 @@ function resolve(argv: string[]): { name: string; command: Command; rest: string
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(usage() + '\n');
+    process.stdout.write(`${usage()}\n`);
     return argv.length === 0 ? 2 : 0;
   }
   const found = resolve(argv);
@@ -30,11 +30,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parse(found.command, found.rest);
     if (values.help) {
-      process.stdout.write(found.command.help + '\n');
+      process.stdout.write(`${found.command.help}\n`);
       return 0;
     }
     const allowed = found.command.positionals ?? 0;
-    if (positionals.length > allowed) throw new UsageError(`unexpected argument "${positionals[allowed]}"; see gatehouse ${found.name} --help`);
+    if (positionals.length > allowed)
+      throw new UsageError(`unexpected argument "${positionals[allowed]}"; see gatehouse ${found.name} --help`);
     return await found.command.run(values as Record<string, string | boolean | undefined>, positionals);
   } catch (error) {
     return reportError(error, json);

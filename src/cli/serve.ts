@@ -38,7 +38,8 @@ export async function serve(options: ServeOptions): Promise<number> {
 /** `background`: this process also runs background jobs, delivers mail and purges expired data (a worker leaves them to its primary). */
 async function serveHttp(config: Config, options: { background: boolean; migrate?: boolean }): Promise<number> {
   const runtime = createRuntime(config);
-  if (options.migrate || (!cluster.isWorker && runtime.database.dialect === 'sqlite')) await migrateOrThrow(runtime.database.db);
+  if (options.migrate || (!cluster.isWorker && runtime.database.dialect === 'sqlite'))
+    await migrateOrThrow(runtime.database.db);
   const app = await buildApp(config, runtime.deps);
   if (!cluster.isWorker) for (const warning of runtime.warnings) app.log.warn(`INSECURE DEFAULT: ${warning}`);
   await app.listen({ port: config.port, host: config.host });
@@ -61,7 +62,9 @@ async function serveHttp(config: Config, options: { background: boolean; migrate
 
 async function superviseWorkers(config: Config, options: ServeOptions): Promise<number> {
   if (config.databaseUrl === 'sqlite::memory:') {
-    throw new UsageError('--workers needs a database the workers share; each would get its own empty sqlite::memory: database.');
+    throw new UsageError(
+      '--workers needs a database the workers share; each would get its own empty sqlite::memory: database.',
+    );
   }
   const log = pino({ level: config.logLevel });
   // The data folder's generated key (when SECRET_KEY is unset) and the schema exist before any worker starts.
@@ -93,7 +96,8 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
     };
 
     cluster.on('listening', () => {
-      if (++listening === options.workers) log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin with ${options.workers} workers`);
+      if (++listening === options.workers)
+        log.info(`Gatehouse is serving ${config.publicUrl.origin}/signin with ${options.workers} workers`);
     });
     cluster.on('exit', (worker, code, signal) => {
       const started = startedAt.get(worker) ?? 0;
@@ -130,7 +134,10 @@ async function superviseWorkers(config: Config, options: ServeOptions): Promise<
  * Resolves with exit code 0 once SIGTERM or SIGINT (or, in a worker, the primary going
  * away) has run `close`. A worker then leaves the cluster, which lets its process end.
  */
-function untilStopped(log: { info(object: object, message: string): void }, close: () => Promise<void>): Promise<number> {
+function untilStopped(
+  log: { info(object: object, message: string): void },
+  close: () => Promise<void>,
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {

@@ -39,7 +39,9 @@ describe('configuration', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://signin.example.com' });
     expect(config.publicUrl.origin).toBe('https://signin.example.com');
     expect(config.mailFrom).toBe('no-reply@signin.example.com');
-    expect(loadConfig({ PUBLIC_URL: 'https://signin.example.com', MAIL_FROM: 'ops@example.org' }).mailFrom).toBe('ops@example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://signin.example.com', MAIL_FROM: 'ops@example.org' }).mailFrom).toBe(
+      'ops@example.org',
+    );
   });
 
   it('reads every key it documents', () => {
@@ -112,7 +114,12 @@ describe('configuration', () => {
 
   it('takes TRUST_PROXY as a list of proxy addresses and CIDR ranges', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8 ' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8 ' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+    ]);
     expect(loadConfig({ TRUST_PROXY: 'loopback,uniquelocal' }).trustProxy).toEqual(['loopback', 'uniquelocal']);
   });
 
@@ -120,7 +127,9 @@ describe('configuration', () => {
     expect(problem({ TRUST_PROXY: 'true' })).toContain(
       'TRUST_PROXY=true would trust addresses the client writes; set the number of proxies in front (e.g. 1) or their addresses (e.g. 10.0.0.0/8,127.0.0.1)',
     );
-    expect(() => configFrom({ TRUST_PROXY: 'TRUE' })).toThrowError(/TRUST_PROXY=true would trust addresses the client writes/);
+    expect(() => configFrom({ TRUST_PROXY: 'TRUE' })).toThrowError(
+      /TRUST_PROXY=true would trust addresses the client writes/,
+    );
   });
 
   it('takes a hop count from 1 to 10', () => {

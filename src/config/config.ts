@@ -122,15 +122,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) problems.push('MAIL_FROM must be an email address');
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   const phoneGatewayUrl = env.PHONE_GATEWAY_URL?.trim() || undefined;
-  if (phoneGatewayUrl && !/^https?:\/\/\S+$/.test(phoneGatewayUrl)) problems.push('PHONE_GATEWAY_URL must start with http:// or https://');
+  if (phoneGatewayUrl && !/^https?:\/\/\S+$/.test(phoneGatewayUrl))
+    problems.push('PHONE_GATEWAY_URL must start with http:// or https://');
   const secretKey = parseSecretKey(env.SECRET_KEY, problems);
   const previousSecretKeys = (env.SECRET_KEY_PREVIOUS ?? '')
     .split(',')
     .filter((text) => text.trim() !== '')
     .map((text) => parseSecretKey(text, problems, 'SECRET_KEY_PREVIOUS'))
     .filter((key): key is Buffer => key !== undefined);
-  if (previousSecretKeys.length > 0 && !secretKey) problems.push('SECRET_KEY_PREVIOUS needs SECRET_KEY: the key that replaced them');
-  if (secretKey && previousSecretKeys.some((key) => key.equals(secretKey))) problems.push('SECRET_KEY_PREVIOUS must not repeat SECRET_KEY');
+  if (previousSecretKeys.length > 0 && !secretKey)
+    problems.push('SECRET_KEY_PREVIOUS needs SECRET_KEY: the key that replaced them');
+  if (secretKey && previousSecretKeys.some((key) => key.equals(secretKey)))
+    problems.push('SECRET_KEY_PREVIOUS must not repeat SECRET_KEY');
   const environment = env.GATEHOUSE_ENV === 'development' ? 'development' : 'production';
   if (env.GATEHOUSE_ENV && !['development', 'production'].includes(env.GATEHOUSE_ENV)) {
     problems.push('GATEHOUSE_ENV must be development or production');
@@ -240,13 +243,17 @@ function parseTrustProxy(raw: string | undefined, problems: string[]): false | n
   const text = raw?.trim();
   if (!text || text === 'false') return false;
   if (text.toLowerCase() === 'true') {
-    problems.push(`TRUST_PROXY=true would trust addresses the client writes; set the number of proxies in front (e.g. 1) or their addresses (${PROXY_EXAMPLE})`);
+    problems.push(
+      `TRUST_PROXY=true would trust addresses the client writes; set the number of proxies in front (e.g. 1) or their addresses (${PROXY_EXAMPLE})`,
+    );
     return false;
   }
   if (/^\d+$/.test(text)) {
     const hops = Number(text);
     if (hops >= 1 && hops <= 10) return hops;
-    problems.push(`TRUST_PROXY as a hop count must be from 1 to 10 (the proxies in front), or list their addresses (${PROXY_EXAMPLE})`);
+    problems.push(
+      `TRUST_PROXY as a hop count must be from 1 to 10 (the proxies in front), or list their addresses (${PROXY_EXAMPLE})`,
+    );
     return false;
   }
   const entries = text.split(',').map((entry) => entry.trim());
@@ -267,7 +274,9 @@ function proxyEntryProblem(entry: string): string | null {
   }
   if (prefix === undefined) return null;
   const max = version === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `TRUST_PROXY range ${entry.slice(0, 64)} needs a prefix length from 1 to ${max}`;
-  if (Number(prefix) === 0) return `TRUST_PROXY range ${entry} holds every address, so it would trust addresses the client writes; list only the proxies in front`;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max)
+    return `TRUST_PROXY range ${entry.slice(0, 64)} needs a prefix length from 1 to ${max}`;
+  if (Number(prefix) === 0)
+    return `TRUST_PROXY range ${entry} holds every address, so it would trust addresses the client writes; list only the proxies in front`;
   return null;
 }

@@ -7,8 +7,13 @@ import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 
-const CHANGE = { currentPassword: USER_PASSWORD, newPassword: 'my own new password 31', confirmPassword: 'my own new password 31' };
-const FIX = 'attach the AWS managed policy IAMUserChangePassword to you, or turn on "Allow users to change their own password" in the password policy';
+const CHANGE = {
+  currentPassword: USER_PASSWORD,
+  newPassword: 'my own new password 31',
+  confirmPassword: 'my own new password 31',
+};
+const FIX =
+  'attach the AWS managed policy IAMUserChangePassword to you, or turn on "Allow users to change their own password" in the password policy';
 
 describe.each(DIALECTS)('changing your own password needs iam:ChangePassword on %s', (dialect) => {
   let t: TestContext;
@@ -23,7 +28,9 @@ describe.each(DIALECTS)('changing your own password needs iam:ChangePassword on 
     const page = await browser.get('/console/security-credentials');
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toContain('action="/console/change-password"');
-    const refused = await browser.post('/console/change-password', CHANGE, { csrfFrom: '/console/security-credentials' });
+    const refused = await browser.post('/console/change-password', CHANGE, {
+      csrfFrom: '/console/security-credentials',
+    });
     expect(refused.statusCode).toBe(403);
     return { page: page.body, refused: refused.body };
   }
@@ -39,7 +46,15 @@ describe.each(DIALECTS)('changing your own password needs iam:ChangePassword on 
       expect(body).not.toContain('The account password policy does not allow');
     }
     // The fix the message names works.
-    await attachPolicy(t.deps, account.id, 'user', 'una', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'una',
+      'arn:aws:iam::aws:policy/IAMUserChangePassword',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const una = await signInUser(t, account.id, 'una');
     expect((await una.get('/console/security-credentials')).body).toContain('action="/console/change-password"');
     const changed = await una.post('/console/change-password', CHANGE, { csrfFrom: '/console/security-credentials' });
@@ -49,14 +64,28 @@ describe.each(DIALECTS)('changing your own password needs iam:ChangePassword on 
   it('says, on an account whose password policy has the setting off, that the setting is off and how to allow the change', async () => {
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'una');
-    await updatePasswordPolicy(t.deps, account.id, { minimumPasswordLength: 10, allowUsersToChangePassword: false }, CLI_ACTOR, SYSTEM_META);
+    await updatePasswordPolicy(
+      t.deps,
+      account.id,
+      { minimumPasswordLength: 10, allowUsersToChangePassword: false },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const { page, refused } = await refusalFor(account.id);
     for (const body of [page, refused]) {
       expect(body).toContain('None of your policies allows iam:ChangePassword');
-      expect(body).toContain('the account password policy has &quot;Allow users to change their own password&quot; turned off');
+      expect(body).toContain(
+        'the account password policy has &quot;Allow users to change their own password&quot; turned off',
+      );
       expect(body).toContain(FIX.replaceAll('"', '&quot;'));
     }
-    await updatePasswordPolicy(t.deps, account.id, { minimumPasswordLength: 10, allowUsersToChangePassword: true }, CLI_ACTOR, SYSTEM_META);
+    await updatePasswordPolicy(
+      t.deps,
+      account.id,
+      { minimumPasswordLength: 10, allowUsersToChangePassword: true },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const una = await signInUser(t, account.id, 'una');
     const changed = await una.post('/console/change-password', CHANGE, { csrfFrom: '/console/security-credentials' });
     expect(changed.headers.location).toBe('/console/security-credentials?done=password-changed');
@@ -72,7 +101,9 @@ describe.each(DIALECTS)('changing your own password needs iam:ChangePassword on 
     expect(byAdmin.headers.location).toBe('/console/security-credentials?done=password-changed');
 
     const heidi = new Browser(t.app);
-    expect((await heidi.post(`/signin/${account.id}`, { userName: 'heidi', password: USER_PASSWORD })).headers.location).toBe('/console/change-password');
+    expect(
+      (await heidi.post(`/signin/${account.id}`, { userName: 'heidi', password: USER_PASSWORD })).headers.location,
+    ).toBe('/console/change-password');
     const forced = await heidi.post('/console/change-password', CHANGE, { csrfFrom: '/console/change-password' });
     expect(forced.headers.location).toBe('/console');
     // Once the forced change is made, the setting decides again.

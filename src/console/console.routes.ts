@@ -42,7 +42,8 @@ export const CHANGE_OWN_PASSWORD = permission(
     action: 'iam:ChangePassword',
     resource: signedInPrincipal,
     waiver: {
-      reason: 'A change Gatehouse forces (after an administrator reset, or an expired password) is always allowed: refusing it would lock the person out.',
+      reason:
+        'A change Gatehouse forces (after an administrator reset, or an expired password) is always allowed: refusing it would lock the person out.',
       applies: async (who, deps) => (await getOwnPasswordStatus(deps, who.principal)).forced,
     },
     explain: (result, who, deps) => ownPasswordRefusal(deps, who.principal.accountId, result),
@@ -52,7 +53,8 @@ export const CHANGE_OWN_PASSWORD = permission(
 
 /** The console shell: who you are, and your own security credentials. */
 export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   app.get('/console', async (request, reply) => {
     const who = await requireSignIn(web, request, reply);
@@ -64,7 +66,9 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     const now = web.deps.clock.now();
     const nudge = mfaNudge(await loadMfaNudge(web.deps, principal, who.mfaEnabled));
     const notices = await loadConsoleNotices(web.deps, who);
-    const mfaHelp = notices.administers ? mfaHelpRequestsNotice(await loadMfaHelpRequests(web.deps, who), csrf, now) : html``;
+    const mfaHelp = notices.administers
+      ? mfaHelpRequestsNotice(await loadMfaHelpRequests(web.deps, who), csrf, now)
+      : html``;
     const activityNotices = consoleNoticesSection(notices, mfaHelp, csrf, now);
     const undeliveredMail = undeliveredMailCard(await undeliveredMailOf(web.deps, principal));
     return send(
@@ -125,7 +129,11 @@ ${undeliveredMail}
     if (!who) return reply;
     const status = await getOwnPasswordStatus(web.deps, who.principal);
     const password = await decideAccess(web.deps, who, CHANGE_OWN_PASSWORD);
-    return send(reply, 200, credentialsPage(who, web.csrfToken(request, reply), {}, who.session.restriction !== null, status, password));
+    return send(
+      reply,
+      200,
+      credentialsPage(who, web.csrfToken(request, reply), {}, who.session.restriction !== null, status, password),
+    );
   });
 
   app.post('/console/change-password', { config: { access: CHANGE_OWN_PASSWORD } }, async (request, reply) => {
@@ -141,14 +149,29 @@ ${undeliveredMail}
     // Declared access let the request through: the form is the one to show again.
     const allowed: AccessDecision = { allowed: true };
     if (form.newPassword !== form.confirmPassword) {
-      return send(reply, 400, credentialsPage(who, csrf, { confirmPassword: 'The new passwords do not match.' }, forced, status, allowed));
+      return send(
+        reply,
+        400,
+        credentialsPage(who, csrf, { confirmPassword: 'The new passwords do not match.' }, forced, status, allowed),
+      );
     }
     try {
-      await changeOwnPassword(web.deps, who.principal, form.currentPassword, form.newPassword, who.session.id, metaOf(request));
+      await changeOwnPassword(
+        web.deps,
+        who.principal,
+        form.currentPassword,
+        form.newPassword,
+        who.session.id,
+        metaOf(request),
+      );
     } catch (error) {
       if (error instanceof GatehouseError && error.safe && error.status < 500) {
         const key = (['currentPassword', 'newPassword'] as const).find((f) => f === error.field) ?? 'form';
-        return send(reply, error.status === 401 ? 400 : error.status, credentialsPage(who, csrf, { [key]: error.message }, forced, status, allowed));
+        return send(
+          reply,
+          error.status === 401 ? 400 : error.status,
+          credentialsPage(who, csrf, { [key]: error.message }, forced, status, allowed),
+        );
       }
       throw error;
     }
@@ -197,8 +220,9 @@ ${alertBox(notice, 'success')}
 <section class="card">
   <h2>Password</h2>
   ${alertBox(errors.form)}
-  ${password.allowed
-    ? html`<form method="post" action="/console/change-password" novalidate>
+  ${
+    password.allowed
+      ? html`<form method="post" action="/console/change-password" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Current password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', error: errors.currentPassword })}
     ${field({ label: 'New password', name: 'newPassword', type: 'password', autocomplete: 'new-password', error: errors.newPassword, hint: describeRules(status.policy) })}
@@ -206,7 +230,8 @@ ${alertBox(notice, 'success')}
     <button type="submit">Change password</button>
   </form>
   <p class="muted">Changing your password signs out your other sessions.</p>`
-    : html`<p>${password.message}</p>`}
+      : html`<p>${password.message}</p>`
+  }
 </section>
 ${forced ? '' : rootEmailCard(principal)}
 ${more ?? ''}`,

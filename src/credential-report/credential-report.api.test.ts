@@ -1,4 +1,9 @@
-import { GenerateCredentialReportCommand, GetAccountSummaryCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -17,7 +22,11 @@ describe.each(DIALECTS)('credential report through the AWS SDK on %s', (dialect)
     const endpoint = await listen(t.app);
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'reporter');
-    ({ iam } = awsClients(t, endpoint, await keyFor(t, { accountId: account.id, principalId: account.id, userName: null })));
+    ({ iam } = awsClients(
+      t,
+      endpoint,
+      await keyFor(t, { accountId: account.id, principalId: account.id, userName: null }),
+    ));
   });
   afterAll(() => t.close());
 
@@ -36,6 +45,12 @@ describe.each(DIALECTS)('credential report through the AWS SDK on %s', (dialect)
 
   it('summarises the account as a SummaryMap', async () => {
     const summary = await iam.send(new GetAccountSummaryCommand({}));
-    expect(summary.SummaryMap).toMatchObject({ Users: 1, UsersQuota: 5000, AccessKeysPerUserQuota: 2, AccountAccessKeysPresent: 1, AccountMFAEnabled: 0 });
+    expect(summary.SummaryMap).toMatchObject({
+      Users: 1,
+      UsersQuota: 5000,
+      AccessKeysPerUserQuota: 2,
+      AccountAccessKeysPresent: 1,
+      AccountMFAEnabled: 0,
+    });
   });
 });

@@ -3,11 +3,22 @@ import type { Db } from '../db/database.ts';
 
 /** Everything one report needs, read in a few queries per account. */
 export async function reportSources(db: Db, accountId: string) {
-  const account = await db.selectFrom('accounts').select(['id', 'created_at']).where('id', '=', accountId).executeTakeFirst();
+  const account = await db
+    .selectFrom('accounts')
+    .select(['id', 'created_at'])
+    .where('id', '=', accountId)
+    .executeTakeFirst();
   const users = await db
     .selectFrom('users')
     .leftJoin('login_profiles', 'login_profiles.user_id', 'users.id')
-    .select(['users.id', 'users.name', 'users.path', 'users.created_at', 'login_profiles.user_id as profile', 'login_profiles.password_changed_at'])
+    .select([
+      'users.id',
+      'users.name',
+      'users.path',
+      'users.created_at',
+      'login_profiles.user_id as profile',
+      'login_profiles.password_changed_at',
+    ])
     .where('users.account_id', '=', accountId)
     .orderBy('users.name_key')
     .execute();
@@ -31,7 +42,10 @@ export async function reportSources(db: Db, accountId: string) {
 }
 
 export async function findReport(db: Db, accountId: string) {
-  return (await db.selectFrom('credential_reports').selectAll().where('account_id', '=', accountId).executeTakeFirst()) ?? null;
+  return (
+    (await db.selectFrom('credential_reports').selectAll().where('account_id', '=', accountId).executeTakeFirst()) ??
+    null
+  );
 }
 
 export async function saveReport(db: Db, accountId: string, generatedAt: string, content: string): Promise<void> {

@@ -43,7 +43,14 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-type Key = { id: string; status: string; created_at: string; last_used_at: string | null; last_used_service: string | null; last_used_region: string | null };
+type Key = {
+  id: string;
+  status: string;
+  created_at: string;
+  last_used_at: string | null;
+  last_used_service: string | null;
+  last_used_region: string | null;
+};
 
 function keyColumns(key: Key | undefined): string[] {
   if (!key) return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
@@ -86,7 +93,8 @@ export async function buildCredentialReport(deps: Deps, accountId: string): Prom
   for (const user of users) {
     const hasPassword = user.profile !== null;
     const login = lastLogin.get(user.id);
-    const expiry = hasPassword && user.password_changed_at ? passwordExpiry(policy, user.password_changed_at, now) : null;
+    const expiry =
+      hasPassword && user.password_changed_at ? passwordExpiry(policy, user.password_changed_at, now) : null;
     const userKeys = keysOf(user.id);
     rows.push([
       user.name,
@@ -105,7 +113,7 @@ export async function buildCredentialReport(deps: Deps, accountId: string): Prom
       'N/A',
     ]);
   }
-  return [CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
+  return `${[CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n')}\n`;
 }
 
 /**
@@ -122,11 +130,18 @@ export async function generateCredentialReport(deps: Deps, accountId: string): P
 }
 
 /** GetCredentialReport: the stored report; ReportNotPresent when none was generated, ReportExpired past four hours. */
-export async function getCredentialReport(deps: Deps, accountId: string): Promise<{ content: string; generatedAt: string }> {
+export async function getCredentialReport(
+  deps: Deps,
+  accountId: string,
+): Promise<{ content: string; generatedAt: string }> {
   const report = await findReport(deps.db, accountId);
-  if (!report) throw new GatehouseError('ReportNotPresent', 'Credential report not present. Call GenerateCredentialReport first.');
+  if (!report)
+    throw new GatehouseError('ReportNotPresent', 'Credential report not present. Call GenerateCredentialReport first.');
   if (deps.clock.now().getTime() - new Date(report.generated_at).getTime() >= REPORT_REUSE_MS) {
-    throw new GatehouseError('ReportExpired', 'The credential report is more than four hours old. Call GenerateCredentialReport for a new one.');
+    throw new GatehouseError(
+      'ReportExpired',
+      'The credential report is more than four hours old. Call GenerateCredentialReport for a new one.',
+    );
   }
   return { content: report.content, generatedAt: report.generated_at };
 }

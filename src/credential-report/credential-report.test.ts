@@ -6,7 +6,11 @@ import { GatehouseError } from '../shared/errors.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { CREDENTIAL_REPORT_COLUMNS, generateCredentialReport, getCredentialReport } from './credential-report.service.ts';
+import {
+  CREDENTIAL_REPORT_COLUMNS,
+  generateCredentialReport,
+  getCredentialReport,
+} from './credential-report.service.ts';
 
 const AWS_HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
@@ -20,15 +24,26 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
   }
-  if (field || row.length) row.push(field), rows.push(row);
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -56,7 +71,9 @@ describe.each(DIALECTS)('credential report on %s', (dialect) => {
     expect(rows[0]!.join(',')).toBe(AWS_HEADER);
     expect(CREDENTIAL_REPORT_COLUMNS.join(',')).toBe(AWS_HEADER);
     for (const row of rows) expect(row).toHaveLength(22);
-    const byUser = new Map(rows.slice(1).map((r) => [r[0]!, Object.fromEntries(CREDENTIAL_REPORT_COLUMNS.map((c, i) => [c, r[i]!]))]));
+    const byUser = new Map(
+      rows.slice(1).map((r) => [r[0]!, Object.fromEntries(CREDENTIAL_REPORT_COLUMNS.map((c, i) => [c, r[i]!]))]),
+    );
     const root = byUser.get('<root_account>')!;
     expect(root.arn).toBe(`arn:aws:iam::${account.id}:root`);
     expect(root.password_enabled).toBe('not_supported');

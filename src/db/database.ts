@@ -58,7 +58,10 @@ export function openDatabase(url: string, options: { schema?: string; serialPlan
  * catalog query fails when a schema it saw is dropped under it.
  */
 function pgOptions(options: { schema?: string; serialPlans?: boolean }): string {
-  return [options.schema ? `-c search_path=${options.schema}` : '', options.serialPlans ? '-c max_parallel_workers_per_gather=0' : '']
+  return [
+    options.schema ? `-c search_path=${options.schema}` : '',
+    options.serialPlans ? '-c max_parallel_workers_per_gather=0' : '',
+  ]
     .filter(Boolean)
     .join(' ');
 }

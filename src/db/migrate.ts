@@ -8,7 +8,8 @@ export async function migrateToLatest(db: Kysely<any>, schemaName?: string): Pro
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const schema = !postgres
     ? null
-    : (schemaName ?? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema);
+    : (schemaName ??
+      (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

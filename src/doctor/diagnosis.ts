@@ -50,7 +50,10 @@ export function causesOfReport(details: string | null): RecordedCause[] {
     const causes = (JSON.parse(details) as { causes?: unknown }).causes;
     if (!Array.isArray(causes)) return [];
     return causes.filter(
-      (c): c is RecordedCause => typeof c === 'object' && c !== null && ['code', 'text', 'fix', 'url'].every((k) => typeof (c as Record<string, unknown>)[k] === 'string'),
+      (c): c is RecordedCause =>
+        typeof c === 'object' &&
+        c !== null &&
+        ['code', 'text', 'fix', 'url'].every((k) => typeof (c as Record<string, unknown>)[k] === 'string'),
     );
   } catch {
     return [];

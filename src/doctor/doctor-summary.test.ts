@@ -20,7 +20,9 @@ describe.each(DIALECTS)('sign-in doctor: console summary and mailed report on %s
   afterAll(() => t.close());
 
   async function report(to: string, subject: string) {
-    const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: to })).find((m) => m.template === 'sign-in-diagnosis' && m.subject === subject);
+    const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: to })).find(
+      (m) => m.template === 'sign-in-diagnosis' && m.subject === subject,
+    );
     if (!mail) throw new Error(`no report "${subject}" to ${to}`);
     return mail;
   }
@@ -33,15 +35,27 @@ describe.each(DIALECTS)('sign-in doctor: console summary and mailed report on %s
     const account = await makeAccount(t.deps, { alias });
     await makeUser(t.deps, account.id, 'carol');
     const stranger = new Browser(t.app);
-    for (let i = 0; i < 3; i++) await stranger.post(`/signin/${alias}`, { userName: 'carol', password: 'not her password' });
+    for (let i = 0; i < 3; i++)
+      await stranger.post(`/signin/${alias}`, { userName: 'carol', password: 'not her password' });
     const admin = new Browser(t.app);
-    expect((await admin.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).headers.location).toBe('/console');
-    const reset = await admin.post('/console/users/carol/password', { password: 'a brand new password 9', requireReset: 'on' }, { csrfFrom: '/console/users/carol' });
+    expect(
+      (await admin.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).headers.location,
+    ).toBe('/console');
+    const reset = await admin.post(
+      '/console/users/carol/password',
+      { password: 'a brand new password 9', requireReset: 'on' },
+      { csrfFrom: '/console/users/carol' },
+    );
     expect(reset.statusCode).toBe(303);
-    for (let i = 0; i < 2; i++) await stranger.post('/signin/root/password', { email: account.email, password: 'not the root password' });
+    for (let i = 0; i < 2; i++)
+      await stranger.post('/signin/root/password', { email: account.email, password: 'not the root password' });
 
     const asker = new Browser(t.app);
-    await asker.post('/signin/help/diagnose', { account: alias, userName: 'carol' }, { csrfFrom: '/signin/help/diagnose' });
+    await asker.post(
+      '/signin/help/diagnose',
+      { account: alias, userName: 'carol' },
+      { csrfFrom: '/signin/help/diagnose' },
+    );
     await asker.post('/signin/help/diagnose', { email: account.email }, { csrfFrom: '/signin/help/diagnose' });
     await runPendingJobs(t.deps);
 

@@ -4,7 +4,11 @@ import { alertBox, csrfField, field, page } from '../web/layout.ts';
 
 export type DiagnoseErrors = Partial<Record<'email' | 'account' | 'userName', string>>;
 
-export function diagnosePage(csrf: string, errors: DiagnoseErrors = {}, values: { email?: string; account?: string; userName?: string } = {}): string {
+export function diagnosePage(
+  csrf: string,
+  errors: DiagnoseErrors = {},
+  values: { email?: string; account?: string; userName?: string } = {},
+): string {
   return page({
     title: "Why can't I sign in?",
     body: html`<h1>Why can't I sign in?</h1>

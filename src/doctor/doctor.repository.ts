@@ -68,11 +68,18 @@ export async function findUserFacts(db: Db, accountId: string, userNameKey: stri
 }
 
 /** Other accounts with the same root email that have a user of this name (the "wrong account" case). */
-export async function siblingAccountsWithUser(db: Db, rootEmailKey: string, exceptAccountId: string, userNameKey: string) {
+export async function siblingAccountsWithUser(
+  db: Db,
+  rootEmailKey: string,
+  exceptAccountId: string,
+  userNameKey: string,
+) {
   return db
     .selectFrom('root_users')
     .innerJoin('accounts', 'accounts.id', 'root_users.account_id')
-    .innerJoin('users', (join) => join.onRef('users.account_id', '=', 'accounts.id').on('users.name_key', '=', userNameKey))
+    .innerJoin('users', (join) =>
+      join.onRef('users.account_id', '=', 'accounts.id').on('users.name_key', '=', userNameKey),
+    )
     .select(['accounts.id', 'accounts.alias', 'users.name'])
     .where('root_users.email_key', '=', rootEmailKey)
     .where('accounts.id', '<>', exceptAccountId)
@@ -92,12 +99,21 @@ export async function auditEventsAbout(db: Db, accountId: string, principalId: s
 }
 
 export async function mfaBlockedUntil(db: Db, principalId: string): Promise<string | null> {
-  const row = await db.selectFrom('mfa_throttle').select('blocked_until').where('principal_id', '=', principalId).executeTakeFirst();
+  const row = await db
+    .selectFrom('mfa_throttle')
+    .select('blocked_until')
+    .where('principal_id', '=', principalId)
+    .executeTakeFirst();
   return row?.blocked_until ?? null;
 }
 
 /** How many diagnoses went to this owner since `since` (the per-owner rate limit); those with reason `notCounted` replaced a report still held, so they are not counted. */
-export async function countDiagnosesSince(db: Db, ownerKey: string, since: string, notCounted: string): Promise<number> {
+export async function countDiagnosesSince(
+  db: Db,
+  ownerKey: string,
+  since: string,
+  notCounted: string,
+): Promise<number> {
   const row = await db
     .selectFrom('audit_events')
     .select(sql<number>`count(*)`.as('n'))

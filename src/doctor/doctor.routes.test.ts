@@ -21,7 +21,9 @@ function strip(r: Response) {
 
 /** Diagnosis mails to `to`, newest first, opened. */
 async function diagnosisMailTo(t: TestContext, to: string) {
-  return (await listOutboxMail(t.deps, { limit: 100, recipient: to })).filter((m) => m.template === 'sign-in-diagnosis');
+  return (await listOutboxMail(t.deps, { limit: 100, recipient: to })).filter(
+    (m) => m.template === 'sign-in-diagnosis',
+  );
 }
 
 describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
@@ -63,14 +65,22 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
     expect(unknownAnswer.body).toContain('Report requested');
     const again = strip(await diagnose({ account: '999999999999', userName: 'ghost' }));
     expect(again).toEqual(unknownAnswer);
-    const count = await t.deps.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll().as('n')).where('template', '=', 'sign-in-diagnosis').executeTakeFirstOrThrow();
+    const count = await t.deps.db
+      .selectFrom('mail_outbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('template', '=', 'sign-in-diagnosis')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
   });
 
   it('WrongPassword (root): names the count and where from, and links the reset', async () => {
     const account = await makeAccount(t.deps);
     for (let i = 0; i < 3; i++) {
-      await browser.post('/signin/root/password', { email: account.email, password: 'not the password' }, { headers: { 'user-agent': 'Mozilla/5.0 Firefox/140.0' } });
+      await browser.post(
+        '/signin/root/password',
+        { email: account.email, password: 'not the password' },
+        { headers: { 'user-agent': 'Mozilla/5.0 Firefox/140.0' } },
+      );
     }
     const mail = await askAndRead({ email: account.email.toUpperCase() }, account.email);
     expect(mail.html).toContain('data-cause="WrongPassword"');
@@ -112,7 +122,11 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
     it('PasswordResetByAdministrator: who reset it, when, and the sign-in URL', async () => {
       await makeUser(t.deps, account.id, 'carol');
       t.clock.advance(HOUR);
-      await setUserPassword(t.deps, account.id, 'carol', 'a brand new password 9', false, ROOT_ADMIN, { ip: '198.51.100.4', userAgent: 'Mozilla/5.0 Chrome/130', requestId: 'r1' });
+      await setUserPassword(t.deps, account.id, 'carol', 'a brand new password 9', false, ROOT_ADMIN, {
+        ip: '198.51.100.4',
+        userAgent: 'Mozilla/5.0 Chrome/130',
+        requestId: 'r1',
+      });
       const mail = await askAndRead({ account: alias, userName: 'carol' }, account.email);
       expect(mail.html).toContain('data-cause="PasswordResetByAdministrator"');
       expect(mail.text).toContain('reset by the root user');
@@ -133,15 +147,25 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
     it('MfaDeviceRemoved and MfaLocked', async () => {
       const frank = await makeUser(t.deps, account.id, 'frank');
       await t.deps.db.transaction().execute((tx) =>
-        recordAudit(tx, t.deps, { ip: '203.0.113.9', userAgent: '', requestId: 'r2' }, {
-          accountId: account.id,
-          actor: ROOT_ADMIN,
-          eventName: 'DeactivateMFADevice',
-          target: { id: frank.id, name: 'frank' },
-          details: { serialNumber: `arn:aws:iam::${account.id}:mfa/frank`, type: 'totp' },
-        }),
+        recordAudit(
+          tx,
+          t.deps,
+          { ip: '203.0.113.9', userAgent: '', requestId: 'r2' },
+          {
+            accountId: account.id,
+            actor: ROOT_ADMIN,
+            eventName: 'DeactivateMFADevice',
+            target: { id: frank.id, name: 'frank' },
+            details: { serialNumber: `arn:aws:iam::${account.id}:mfa/frank`, type: 'totp' },
+          },
+        ),
       );
-      await saveThrottle(t.deps.db, frank.id, { failures: 10, blockedUntil: new Date(t.clock.now().getTime() + 3 * HOUR).toISOString() }, t.clock.now().toISOString());
+      await saveThrottle(
+        t.deps.db,
+        frank.id,
+        { failures: 10, blockedUntil: new Date(t.clock.now().getTime() + 3 * HOUR).toISOString() },
+        t.clock.now().toISOString(),
+      );
       const mail = await askAndRead({ account: alias, userName: 'frank' }, account.email);
       expect(mail.html).toContain('data-cause="MfaDeviceRemoved"');
       expect(mail.text).toContain('removed by the root user');
@@ -188,7 +212,11 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
     it('sends to a verified contact email, never to an unverified one', async () => {
       const judy = await makeUser(t.deps, account.id, 'judy');
       const contact = uniqueEmail('judy');
-      await t.deps.db.updateTable('users').set({ contact_email: contact, contact_email_verified: 0 }).where('id', '=', judy.id).execute();
+      await t.deps.db
+        .updateTable('users')
+        .set({ contact_email: contact, contact_email_verified: 0 })
+        .where('id', '=', judy.id)
+        .execute();
       await askAndRead({ account: alias, userName: 'judy' }, account.email);
       expect(await reportsTo(contact)).toHaveLength(0);
       await t.deps.db.updateTable('users').set({ contact_email_verified: 1 }).where('id', '=', judy.id).execute();
@@ -200,7 +228,8 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
 
     it(`rate-limits reports per owner to ${DIAGNOSIS_LIMIT} an hour, answering the same`, async () => {
       const owner = await makeAccount(t.deps);
-      for (let i = 0; i < DIAGNOSIS_LIMIT; i++) await askAndRead({ email: owner.email }, owner.email, { sameHour: i > 0 });
+      for (let i = 0; i < DIAGNOSIS_LIMIT; i++)
+        await askAndRead({ email: owner.email }, owner.email, { sameHour: i > 0 });
       expect(strip(await diagnose({ email: owner.email }))).toEqual(unknownAnswer);
       expect(await reportsTo(owner.email)).toHaveLength(DIAGNOSIS_LIMIT);
       await askAndRead({ email: owner.email }, owner.email);
@@ -209,7 +238,11 @@ describe.each(DIALECTS)('sign-in doctor on %s', (dialect) => {
 
   it('refuses a request without a solved security check, sending nothing', async () => {
     const account = await makeAccount(t.deps);
-    const refused = await browser.post('/signin/help/diagnose', { email: account.email }, { csrfFrom: '/signin/help/diagnose', securityCheck: false });
+    const refused = await browser.post(
+      '/signin/help/diagnose',
+      { email: account.email },
+      { csrfFrom: '/signin/help/diagnose', securityCheck: false },
+    );
     await runPendingJobs(t.deps);
     expect(refused.statusCode).toBe(400);
     expect(await reportsTo(account.email)).toHaveLength(0);
@@ -237,7 +270,8 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     await makeUser(t.deps, account.id, 'kim');
     const { throttle } = t.deps.guard;
     const subject = { identifier: userIdentifier(account.id, 'kim'), deviceId: null };
-    for (let i = 0; i < 3; i++) await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
+    for (let i = 0; i < 3; i++)
+      await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
     await diagnoseSignIn(t.deps, { kind: 'user', accountRef: `lock-${dialect}`, userName: 'kim' }, SYSTEM_META);
     const reports = (await listOutboxMail(t.deps, { limit: 100 })).filter((m) => m.template === 'sign-in-diagnosis');
     expect(reports).toHaveLength(1);
@@ -252,21 +286,32 @@ describe.each(DIALECTS)('sign-in doctor with sign-in locks on %s', (dialect) => 
     const account = await makeAccount(t.deps);
     const { throttle } = t.deps.guard;
     const subject = { identifier: rootIdentifier(account.email), deviceId: null };
-    for (let i = 0; i < 3; i++) await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
+    for (let i = 0; i < 3; i++)
+      await throttle.store.addFailure(throttle.failureKey(subject, 'password'), t.clock.now().toISOString());
     expect((await throttle.state(subject, 'password', t.clock.now())).stopped).toBe(true);
     await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
     const mail = (await diagnosisMailTo(t, account.email))[0]!;
     expect(mail.html).toContain('data-cause="SignInLocked"');
     const link = /Fix: Lift the stop with this link[^:]*: (\S+)/.exec(mail.text)![1]!;
     const token = new URL(link).searchParams.get('token')!;
-    const audit = JSON.stringify(await t.deps.db.selectFrom('audit_events').select('details').where('account_id', '=', account.id).execute());
+    const audit = JSON.stringify(
+      await t.deps.db.selectFrom('audit_events').select('details').where('account_id', '=', account.id).execute(),
+    );
     expect(audit).toContain('SignInLocked');
     expect(audit).not.toContain(token);
 
     // A link is made only for a report that is sent: past the hourly limit, none.
-    const unlockRows = async () => (await t.deps.db.selectFrom('throttle_unlocks').select('id').where('throttle_key', '=', subject.identifier).execute()).length;
+    const unlockRows = async () =>
+      (
+        await t.deps.db
+          .selectFrom('throttle_unlocks')
+          .select('id')
+          .where('throttle_key', '=', subject.identifier)
+          .execute()
+      ).length;
     expect(await unlockRows()).toBe(1);
-    for (let i = 0; i < DIAGNOSIS_LIMIT + 2; i++) await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
+    for (let i = 0; i < DIAGNOSIS_LIMIT + 2; i++)
+      await diagnoseSignIn(t.deps, { kind: 'root', email: account.email }, SYSTEM_META);
     expect(await unlockRows()).toBe(DIAGNOSIS_LIMIT);
 
     const owner = new Browser(t.app);

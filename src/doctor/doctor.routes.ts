@@ -16,14 +16,22 @@ import { passFormGate } from '../web/form-gate.ts';
  * runner, so nothing about the named account is read while the request is answered.
  */
 export async function doctorRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
-  app.get('/signin/help/diagnose', async (request, reply) => send(reply, 200, diagnosePage(web.csrfToken(request, reply))));
+  app.get('/signin/help/diagnose', async (request, reply) =>
+    send(reply, 200, diagnosePage(web.csrfToken(request, reply))),
+  );
 
   app.post('/signin/help/diagnose', async (request, reply) => {
     web.assertCsrf(request);
     await passFormGate(web, request, 'diagnose');
-    const form = readForm(request, { email: { max: 254, optional: true }, account: { max: 64, optional: true }, userName: { max: 128, optional: true }, ...CHECK_FIELD });
+    const form = readForm(request, {
+      email: { max: 254, optional: true },
+      account: { max: 64, optional: true },
+      userName: { max: 128, optional: true },
+      ...CHECK_FIELD,
+    });
     let diagnosis: DiagnosisRequest;
     try {
       diagnosis = parseRequest(form);
@@ -41,7 +49,11 @@ function parseRequest(form: { email: string; account: string; userName: string }
   if (form.email.trim()) return { kind: 'root', email: normaliseEmail('email', form.email) };
   const accountRef = normaliseAccountRef(form.account);
   if (!isAccountId(accountRef) && !isAlias(accountRef)) {
-    throw new GatehouseError('ValidationError', 'Enter your root email address, or a 12-digit account ID or account alias.', { field: 'account' });
+    throw new GatehouseError(
+      'ValidationError',
+      'Enter your root email address, or a 12-digit account ID or account alias.',
+      { field: 'account' },
+    );
   }
   return { kind: 'user', accountRef, userName: validateUserName('userName', form.userName) };
 }

@@ -40,12 +40,22 @@ export const LOOKBACK_MS = 30 * DAY;
  * answers the same way whatever it finds, and none of this work runs near the request);
  * an unknown identifier gets nothing sent. `finish` runs in the one write transaction.
  */
-export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
+export async function diagnoseSignIn(
+  deps: Deps,
+  request: DiagnosisRequest,
+  meta: RequestMeta,
+  finish: Finish = NOTHING_MORE,
+): Promise<void> {
   if (request.kind === 'root') {
     const owner = await findRootOwnerByEmail(deps.db, emailKey(request.email));
     if (!owner) return recordUnknown(deps, meta, null, finish);
     const causes = await causesFor(deps, owner, { kind: 'root' }, 'owner');
-    return deliver(deps, meta, { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes }, finish);
+    return deliver(
+      deps,
+      meta,
+      { owner, audience: 'owner', to: owner.email, ownerKey: owner.accountId, subjectName: 'root', causes },
+      finish,
+    );
   }
 
   const account = await findRootOwnerOfAccount(deps.db, request.accountRef);
@@ -55,20 +65,37 @@ export async function diagnoseSignIn(deps: Deps, request: DiagnosisRequest, meta
   if (!user) {
     const causes = await unknownUserCauses(deps, account, request.userName);
     if (causes.length === 0) return recordUnknown(deps, meta, account.accountId, finish);
-    return deliver(deps, meta, { owner: account, audience: 'administrators', to: account.email, ownerKey: account.accountId, subjectName: request.userName.trim(), causes }, finish);
+    return deliver(
+      deps,
+      meta,
+      {
+        owner: account,
+        audience: 'administrators',
+        to: account.email,
+        ownerKey: account.accountId,
+        subjectName: request.userName.trim(),
+        causes,
+      },
+      finish,
+    );
   }
   const toOwner = user.contactEmailVerified && user.contactEmail !== null;
   const audience: Audience = toOwner ? 'owner' : 'administrators';
   const causes = await causesFor(deps, account, { kind: 'user', user }, audience);
-  return deliver(deps, meta, {
-    owner: account,
-    audience,
-    to: toOwner ? user.contactEmail! : account.email,
-    ownerKey: toOwner ? user.id : account.accountId,
-    subjectName: user.name,
-    userId: user.id,
-    causes,
-  }, finish);
+  return deliver(
+    deps,
+    meta,
+    {
+      owner: account,
+      audience,
+      to: toOwner ? user.contactEmail! : account.email,
+      ownerKey: toOwner ? user.id : account.accountId,
+      subjectName: user.name,
+      userId: user.id,
+      causes,
+    },
+    finish,
+  );
 }
 
 async function recordUnknown(deps: Deps, meta: RequestMeta, accountId: string | null, finish: Finish): Promise<void> {
@@ -105,22 +132,35 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     subject.kind === 'root'
       ? { label: 'Reset your password by email', url: publicLink(deps, '/signin/forgot') }
       : audience === 'administrators'
-        ? { label: `Set a new password for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
-        : { label: 'Ask your administrators for a new password', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) };
+        ? {
+            label: `Set a new password for ${name}`,
+            url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`),
+          }
+        : {
+            label: 'Ask your administrators for a new password',
+            url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }),
+          };
 
   // "After the last successful sign-in" goes by the audit trail's order (newest first), not
   // by timestamps: events of the same millisecond, or a clock stepped back, keep their order.
-  const lastSuccessAt = events.findIndex((e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId);
+  const lastSuccessAt = events.findIndex(
+    (e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId,
+  );
   const lastSuccess = lastSuccessAt === -1 ? undefined : events[lastSuccessAt];
   const sinceLastSuccess = (index: number) => lastSuccessAt === -1 || index < lastSuccessAt;
-  const failures = events.filter((e, i) => e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && sinceLastSuccess(i));
+  const failures = events.filter(
+    (e, i) =>
+      e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && sinceLastSuccess(i),
+  );
 
   // Changes someone else made are the likeliest surprise: they come first.
   for (const [i, e] of events.entries()) {
     if (e.target_id !== principalId) continue;
     const who = byWhom(e, principalId);
     // A password set when the user was created is the one they were given, not a surprise.
-    const replacedPassword = e.event_name === 'UpdateLoginProfile' || (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && sinceLastSuccess(i));
+    const replacedPassword =
+      e.event_name === 'UpdateLoginProfile' ||
+      (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && sinceLastSuccess(i));
     if (replacedPassword && e.actor_id !== principalId) {
       add({
         code: 'PasswordResetByAdministrator',
@@ -139,7 +179,10 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         text: `An MFA device of ${name} was removed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. Codes from it are no longer asked for or accepted.`,
         fix: { label: 'Sign in with the password alone, then add a new MFA device', url: loginUrl },
       });
-    } else if (['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) && (sinceLastSuccess(i) || e.actor_id !== principalId)) {
+    } else if (
+      ['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) &&
+      (sinceLastSuccess(i) || e.actor_id !== principalId)
+    ) {
       add({
         code: 'PasswordChanged',
         text: `The password of ${name} was changed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}.`,
@@ -161,7 +204,11 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
   if (subject.kind === 'user') {
     const { user } = subject;
     if (!user.hasLoginProfile) {
-      add({ code: 'NoConsolePassword', text: `${name} has no console password, so it cannot sign in to the console.`, fix: resetFix });
+      add({
+        code: 'NoConsolePassword',
+        text: `${name} has no console password, so it cannot sign in to the console.`,
+        fix: resetFix,
+      });
     } else {
       const expiry = await getUserPasswordExpiry(deps, owner.accountId, user.id);
       if (expiry?.hardExpired || failures.some((e) => e.reason === 'PasswordExpiredHard')) {
@@ -170,8 +217,14 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
           text: `The password of ${name} expired${expiry?.expiresAt ? ` on ${when(expiry.expiresAt)}` : ''}, and the account's policy lets only an administrator set a new one.`,
           fix:
             audience === 'administrators'
-              ? { label: `Reset the password of ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
-              : { label: 'Ask your administrators to reset it', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) },
+              ? {
+                  label: `Reset the password of ${name}`,
+                  url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`),
+                }
+              : {
+                  label: 'Ask your administrators to reset it',
+                  url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }),
+                },
         });
       } else if (expiry?.expired) {
         add({
@@ -190,7 +243,8 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     }
   }
 
-  const lockedIdentifier = subject.kind === 'root' ? rootIdentifier(owner.email) : userIdentifier(owner.accountId, name);
+  const lockedIdentifier =
+    subject.kind === 'root' ? rootIdentifier(owner.email) : userIdentifier(owner.accountId, name);
   const lock = await deps.guard.throttle.state({ identifier: lockedIdentifier, deviceId: null }, 'password', now);
   if (lock.stopped || lock.waitUntil) {
     add({
@@ -201,10 +255,20 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
       fix:
         subject.kind === 'root'
           ? // A new link (minted when the report is sent), since the one mailed at the stop may be spent or a day old.
-            { label: 'Lift the stop with this link (valid for a day); your password stays as it is', url: publicLink(deps, '/signin/unlock'), unlock: lockedIdentifier }
+            {
+              label: 'Lift the stop with this link (valid for a day); your password stays as it is',
+              url: publicLink(deps, '/signin/unlock'),
+              unlock: lockedIdentifier,
+            }
           : audience === 'administrators'
-            ? { label: `Unlock sign-in for ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
-            : { label: 'Ask your administrators to unlock it', url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }) },
+            ? {
+                label: `Unlock sign-in for ${name}`,
+                url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`),
+              }
+            : {
+                label: 'Ask your administrators to unlock it',
+                url: publicLink(deps, '/signin/forgot', { account: owner.alias ?? owner.accountId }),
+              },
     });
   }
 
@@ -217,14 +281,26 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         subject.kind === 'root'
           ? { label: 'Wait until then, or sign in with alternative factors', url: publicLink(deps, '/signin/mfa-help') }
           : audience === 'administrators'
-            ? { label: `Review the MFA devices of ${name}`, url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`) }
-            : { label: 'Wait until then, or ask your administrators for MFA help', url: publicLink(deps, '/signin/mfa-help') },
+            ? {
+                label: `Review the MFA devices of ${name}`,
+                url: publicLink(deps, `/console/users/${encodeURIComponent(name)}`),
+              }
+            : {
+                label: 'Wait until then, or ask your administrators for MFA help',
+                url: publicLink(deps, '/signin/mfa-help'),
+              },
     });
   }
 
   if (subject.kind === 'root') {
     // The root email typed into the IAM user form, as a user name.
-    const misuse = await findFailuresByKey(deps.db, 'name_key', nameKeyOf(deps.keyring, owner.email), since, 'signin-user');
+    const misuse = await findFailuresByKey(
+      deps.db,
+      'name_key',
+      nameKeyOf(deps.keyring, owner.email),
+      since,
+      'signin-user',
+    );
     if (misuse.length > 0) {
       add({
         code: 'WrongIdentity',
@@ -278,7 +354,10 @@ async function unknownUserCauses(deps: Deps, account: RootOwner, userName: strin
     causes.push({
       code: 'WrongAccount',
       text: `There is no IAM user ${userName.trim()} in account ${account.alias ?? account.accountId}, but account ${sibling.alias ?? sibling.id} (whose root email is the same) has a user ${sibling.name}.`,
-      fix: { label: `Sign in to account ${sibling.alias ?? sibling.id}`, url: publicLink(deps, `/signin/${sibling.alias ?? sibling.id}`) },
+      fix: {
+        label: `Sign in to account ${sibling.alias ?? sibling.id}`,
+        url: publicLink(deps, `/signin/${sibling.alias ?? sibling.id}`),
+      },
     });
   }
   const since = new Date(deps.clock.now().getTime() - LOOKBACK_MS).toISOString();
@@ -318,7 +397,12 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery, finish: Finis
     await finish(tx);
     // A report still held back by the mail limit is replaced by this newer one: one report, one use of the limit.
     const replacing = await isHeld(tx, deps, d.to, replaces);
-    const recent = await countDiagnosesSince(tx, d.ownerKey, new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString(), REPLACED_HELD_REPORT);
+    const recent = await countDiagnosesSince(
+      tx,
+      d.ownerKey,
+      new Date(now.getTime() - DIAGNOSIS_WINDOW_MS).toISOString(),
+      REPLACED_HELD_REPORT,
+    );
     if (!replacing && recent >= DIAGNOSIS_LIMIT) {
       await recordAudit(tx, deps, meta, {
         accountId: d.owner.accountId,
@@ -345,11 +429,20 @@ async function deliver(deps: Deps, meta: RequestMeta, d: Delivery, finish: Finis
     });
     // Past the rate limit only: each unlock fix gets its link now, in this transaction, for the mail alone.
     const mailed: Cause[] = [];
-    for (const c of d.causes) mailed.push(c.fix.unlock ? { ...c, fix: { label: c.fix.label, url: await mintUnlockLink(tx, deps, c.fix.unlock) } } : c);
+    for (const c of d.causes)
+      mailed.push(
+        c.fix.unlock ? { ...c, fix: { label: c.fix.label, url: await mintUnlockLink(tx, deps, c.fix.unlock) } } : c,
+      );
     await enqueueMail(tx, deps, meta, {
       to: d.to,
       accountId: d.owner.accountId,
-      mail: diagnosisMail({ audience: d.audience, subjectName: d.subjectName, accountRef: d.owner.alias ?? d.owner.accountId, causes: mailed, time: now.toISOString() }),
+      mail: diagnosisMail({
+        audience: d.audience,
+        subjectName: d.subjectName,
+        accountRef: d.owner.alias ?? d.owner.accountId,
+        causes: mailed,
+        time: now.toISOString(),
+      }),
       replaces,
     });
   });

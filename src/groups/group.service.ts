@@ -1,4 +1,4 @@
-import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { deleteAttachmentsOf, listAttachmentsOf } from '../policies/attachment.repository.ts';
@@ -39,7 +39,6 @@ function withArn(group: GroupRecord): Group {
   return { ...group, arn: groupArn(group.accountId, group.path, group.name) };
 }
 
-
 function groupExists(name: string): GatehouseError {
   return new GatehouseError('EntityAlreadyExists', `Group with name ${name} already exists.`, { field: 'groupName' });
 }
@@ -58,10 +57,19 @@ export async function createGroup(
     await deps.db.transaction().execute(async (tx) => {
       if (await findGroupByName(tx, accountId, name)) throw groupExists(name);
       if ((await countGroups(tx, accountId)) >= GROUP_QUOTAS.groupsPerAccount) {
-        throw new GatehouseError('LimitExceeded', `Cannot exceed quota for GroupsPerAccount: ${GROUP_QUOTAS.groupsPerAccount}`);
+        throw new GatehouseError(
+          'LimitExceeded',
+          `Cannot exceed quota for GroupsPerAccount: ${GROUP_QUOTAS.groupsPerAccount}`,
+        );
       }
       await insertGroup(tx, group);
-      await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'CreateGroup', target: { id: group.id, name }, details: { path } });
+      await recordAudit(tx, deps, meta, {
+        accountId,
+        actor,
+        eventName: 'CreateGroup',
+        target: { id: group.id, name },
+        details: { path },
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw groupExists(name);
@@ -70,13 +78,21 @@ export async function createGroup(
   return withArn(group);
 }
 
-export async function getGroup(deps: Deps, accountId: string, name: string): Promise<{ group: Group; users: UserRecord[] }> {
+export async function getGroup(
+  deps: Deps,
+  accountId: string,
+  name: string,
+): Promise<{ group: Group; users: UserRecord[] }> {
   const group = await findGroupByName(deps.db, accountId, name);
   if (!group) throw noSuchGroup(name);
   return { group: withArn(group), users: await listMembers(deps.db, group.id) };
 }
 
-export async function listGroups(deps: Deps, accountId: string, options: { pathPrefix?: string } = {}): Promise<Group[]> {
+export async function listGroups(
+  deps: Deps,
+  accountId: string,
+  options: { pathPrefix?: string } = {},
+): Promise<Group[]> {
   return (await listGroupRows(deps.db, accountId, options.pathPrefix ?? '/')).map(withArn);
 }
 
@@ -96,7 +112,12 @@ export async function updateGroup(
       const group = await findGroupByName(tx, accountId, name);
       if (!group) throw noSuchGroup(name);
       const next = { ...group, name: newName ?? group.name, path: newPath ?? group.path };
-      if (newName && newName.toLowerCase() !== group.name.toLowerCase() && (await findGroupByName(tx, accountId, newName))) throw groupExists(newName);
+      if (
+        newName &&
+        newName.toLowerCase() !== group.name.toLowerCase() &&
+        (await findGroupByName(tx, accountId, newName))
+      )
+        throw groupExists(newName);
       await updateGroupRow(tx, group.id, next.name, next.path);
       await recordAudit(tx, deps, meta, {
         accountId,
@@ -114,21 +135,42 @@ export async function updateGroup(
 }
 
 /** Refuses, as AWS does, while the group has members, inline policies or attached policies. */
-export async function deleteGroup(deps: Deps, accountId: string, name: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteGroup(
+  deps: Deps,
+  accountId: string,
+  name: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const group = await findGroupByName(tx, accountId, name);
     if (!group) throw noSuchGroup(name);
-    if ((await countMembers(tx, group.id)) > 0) throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
-    if ((await listInlinePolicies(tx, 'group', [group.id])).length > 0) throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
-    if ((await listAttachmentsOf(tx, 'group', [group.id])).length > 0) throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
+    if ((await countMembers(tx, group.id)) > 0)
+      throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must remove users from group first.');
+    if ((await listInlinePolicies(tx, 'group', [group.id])).length > 0)
+      throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must delete policies first.');
+    if ((await listAttachmentsOf(tx, 'group', [group.id])).length > 0)
+      throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
     await deleteAttachmentsOf(tx, 'group', group.id);
     await deleteGroupRow(tx, group.id);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeleteGroup', target: { id: group.id, name: group.name } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeleteGroup',
+      target: { id: group.id, name: group.name },
+    });
   });
 }
 
 /** Adding a member who is in the group already changes nothing and succeeds, as in AWS. */
-export async function addUserToGroup(deps: Deps, accountId: string, groupName: string, userName: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function addUserToGroup(
+  deps: Deps,
+  accountId: string,
+  groupName: string,
+  userName: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const group = await findGroupByName(tx, accountId, groupName);
     if (!group) throw noSuchGroup(groupName);
@@ -162,7 +204,11 @@ export async function removeUserFromGroup(
     if (!group) throw noSuchGroup(groupName);
     const user = await requireUserByName(tx, accountId, userName);
     if (!(await removeMember(tx, group.id, user.id))) {
-      throw new GatehouseError('NoSuchEntity', `The user with name ${user.name} is not a member of the group ${group.name}.`, { field: 'userName' });
+      throw new GatehouseError(
+        'NoSuchEntity',
+        `The user with name ${user.name} is not a member of the group ${group.name}.`,
+        { field: 'userName' },
+      );
     }
     await recordAudit(tx, deps, meta, {
       accountId,

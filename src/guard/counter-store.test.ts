@@ -8,7 +8,10 @@ import { RedisCounterStore } from './redis-counter-store.ts';
 
 const REDIS_URL = TEST_REDIS_URL;
 const HAS_REDIS = await redisAnswers();
-if (!HAS_REDIS) process.stdout.write(`\n[gatehouse tests] no Redis at ${REDIS_URL}: the Redis counter suite is SKIPPED; CI always runs it.\n\n`);
+if (!HAS_REDIS)
+  process.stdout.write(
+    `\n[gatehouse tests] no Redis at ${REDIS_URL}: the Redis counter suite is SKIPPED; CI always runs it.\n\n`,
+  );
 
 type Setup = { name: string; open(): Promise<{ stores: [CounterStore, CounterStore]; close(): Promise<void> }> };
 
@@ -22,7 +25,10 @@ const setups: Setup[] = DIALECTS.map((dialect) => ({
       const second = openDatabase(database.url, { schema: database.schema! });
       return {
         stores: [new DatabaseCounterStore(database.handle.db), new DatabaseCounterStore(second.db)],
-        close: async () => { await second.close(); await database.close(); },
+        close: async () => {
+          await second.close();
+          await database.close();
+        },
       };
     }
     const store = new DatabaseCounterStore(database.handle.db);
@@ -36,7 +42,13 @@ if (HAS_REDIS) {
       const prefix = `gh-test-${randomBytes(4).toString('hex')}:`;
       const a = new RedisCounterStore(REDIS_URL, { prefix });
       const b = new RedisCounterStore(REDIS_URL, { prefix });
-      return { stores: [a, b], close: async () => { await a.close(); await b.close(); } };
+      return {
+        stores: [a, b],
+        close: async () => {
+          await a.close();
+          await b.close();
+        },
+      };
     },
   });
 }
@@ -50,7 +62,9 @@ describe.each(setups)('counter store: $name', (setup) => {
 
   it('counts 50 parallel failures against one key exactly, from two instances', async () => {
     const counts = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => stores[i % 2]!.addFailure('id:password:root:victim@example.com', new Date(now).toISOString())),
+      Array.from({ length: 50 }, (_, i) =>
+        stores[i % 2]!.addFailure('id:password:root:victim@example.com', new Date(now).toISOString()),
+      ),
     );
     expect((await stores[0].failures('id:password:root:victim@example.com'))?.failures).toBe(50);
     // Every increment returned a distinct count: no two requests saw the same value.
@@ -77,9 +91,11 @@ describe.each(setups)('counter store: $name', (setup) => {
     await stores[0].clearFailures(key);
   });
 
-  it('lets exactly a bucket\'s burst through when 50 requests race for it, then refills with time', async () => {
+  it("lets exactly a bucket's burst through when 50 requests race for it, then refills with time", async () => {
     const rule = { burst: 10, intervalMs: 6_000 };
-    const taken = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % 2]!.take('ip:203.0.113.9', rule, now)));
+    const taken = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => stores[i % 2]!.take('ip:203.0.113.9', rule, now)),
+    );
     expect(taken.filter(Boolean)).toHaveLength(10);
     expect(await stores[0].level('ip:203.0.113.9', rule, now)).toBe(0);
     expect(await stores[0].take('ip:203.0.113.9', rule, now + 5_999)).toBe(false);
@@ -88,7 +104,9 @@ describe.each(setups)('counter store: $name', (setup) => {
   });
 
   it('claims a single-use marker once, however many race for it, and again only after it expires', async () => {
-    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 2]!.claimOnce('check:abc', now + 600_000, now)));
+    const claims = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => stores[i % 2]!.claimOnce('check:abc', now + 600_000, now)),
+    );
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await stores[0].claimOnce('check:abc', now + 600_000, now + 599_000)).toBe(false);
   });

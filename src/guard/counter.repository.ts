@@ -77,7 +77,9 @@ export class DatabaseCounterStore implements CounterStore {
       .updateTable('throttle_failures')
       .set({
         failures: sql<number>`failures - 1`,
-        ...(previousAt ? { last_failure_at: sql<string>`case when ${untouched} then ${previousAt} else last_failure_at end` } : {}),
+        ...(previousAt
+          ? { last_failure_at: sql<string>`case when ${untouched} then ${previousAt} else last_failure_at end` }
+          : {}),
       })
       .where('key', '=', key)
       .where('failures', '>', 0)

@@ -26,7 +26,8 @@ export function createGuard(
   clock: Clock,
   options: { store?: CounterStore } = {},
 ): Guard {
-  const store = options.store ?? (config.redisUrl ? new RedisCounterStore(config.redisUrl) : new DatabaseCounterStore(db));
+  const store =
+    options.store ?? (config.redisUrl ? new RedisCounterStore(config.redisUrl) : new DatabaseCounterStore(db));
   return {
     throttle: new Throttle(store, config.throttle, config.securityCheck),
     check: new SecurityCheck(keyring, config.securityCheck, store, clock),

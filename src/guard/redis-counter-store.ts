@@ -53,39 +53,56 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async take(key: string, rule: BucketRule, nowMs: number): Promise<boolean> {
-    const result = await this.#redis.eval(TAKE, 1, this.#prefix + 'b:' + key, Math.floor(nowMs), rule.intervalMs, rule.burst);
+    const result = await this.#redis.eval(
+      TAKE,
+      1,
+      `${this.#prefix}b:${key}`,
+      Math.floor(nowMs),
+      rule.intervalMs,
+      rule.burst,
+    );
     return Number(result) === 1;
   }
 
   async level(key: string, rule: BucketRule, nowMs: number): Promise<number> {
-    return gcraLevel(Number((await this.#redis.get(this.#prefix + 'b:' + key)) ?? 0), rule, nowMs);
+    return gcraLevel(Number((await this.#redis.get(`${this.#prefix}b:${key}`)) ?? 0), rule, nowMs);
   }
 
   async addFailure(key: string, nowIso: string): Promise<number> {
-    return Number(await this.#redis.eval(ADD_FAILURE, 1, this.#prefix + 'f:' + key, nowIso, FAILURE_TTL_MS));
+    return Number(await this.#redis.eval(ADD_FAILURE, 1, `${this.#prefix}f:${key}`, nowIso, FAILURE_TTL_MS));
   }
 
   async addFailureIf(key: string, expected: number, nowIso: string): Promise<boolean> {
-    return Number(await this.#redis.eval(ADD_FAILURE_IF, 1, this.#prefix + 'f:' + key, nowIso, FAILURE_TTL_MS, expected)) === 1;
+    return (
+      Number(await this.#redis.eval(ADD_FAILURE_IF, 1, `${this.#prefix}f:${key}`, nowIso, FAILURE_TTL_MS, expected)) ===
+      1
+    );
   }
 
   async removeFailure(key: string, added: FailureCount, previousAt: string | null): Promise<void> {
-    await this.#redis.eval(REMOVE_FAILURE, 1, this.#prefix + 'f:' + key, added.failures, added.lastFailureAt, previousAt ?? '');
+    await this.#redis.eval(
+      REMOVE_FAILURE,
+      1,
+      `${this.#prefix}f:${key}`,
+      added.failures,
+      added.lastFailureAt,
+      previousAt ?? '',
+    );
   }
 
   async failures(key: string): Promise<FailureCount | null> {
-    const row = await this.#redis.hgetall(this.#prefix + 'f:' + key);
+    const row = await this.#redis.hgetall(`${this.#prefix}f:${key}`);
     if (!row.failures) return null;
     return { failures: Number(row.failures), lastFailureAt: row.last ?? '' };
   }
 
   async clearFailures(key: string): Promise<void> {
-    await this.#redis.del(this.#prefix + 'f:' + key);
+    await this.#redis.del(`${this.#prefix}f:${key}`);
   }
 
   async claimOnce(key: string, expiresMs: number, nowMs: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil(expiresMs - nowMs));
-    return (await this.#redis.set(this.#prefix + 'o:' + key, '1', 'PX', ttl, 'NX')) === 'OK';
+    return (await this.#redis.set(`${this.#prefix}o:${key}`, '1', 'PX', ttl, 'NX')) === 'OK';
   }
 
   async close(): Promise<void> {

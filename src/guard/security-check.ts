@@ -24,7 +24,8 @@ export const CHECK_MESSAGES: Record<CheckProblem, string> = {
   expired: 'The security check expired — it has been refreshed; try again.',
   invalid: 'The security check could not be verified — it has been refreshed; try again.',
   replayed: 'That security check was already used — it has been refreshed; try again.',
-  'too-easy': 'More caution is needed now, so the security check asks for more work — it has been refreshed; try again.',
+  'too-easy':
+    'More caution is needed now, so the security check asks for more work — it has been refreshed; try again.',
 };
 
 /**
@@ -81,7 +82,7 @@ export class SecurityCheck {
       hmacSignatureSecret: this.#signatureSecret,
       hmacKeySignatureSecret: this.#keySecret,
     }).catch(() => null);
-    if (!result || !result.verified || typeof expires !== 'number' || typeof level !== 'number') return 'invalid';
+    if (!result?.verified || typeof expires !== 'number' || typeof level !== 'number') return 'invalid';
     if (expires <= now) return 'expired';
     if (level < required) return 'too-easy';
     const claimed = await this.store.claimOnce(`check:${payload.challenge.signature}`, expires, now);

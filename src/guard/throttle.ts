@@ -60,7 +60,10 @@ export class Throttle {
   ) {
     this.#ipRule = { burst: settings.ipBurst, intervalMs: MINUTE / settings.ipPerMinute };
     this.#networkRule = { burst: settings.networkBurst, intervalMs: MINUTE / settings.networkPerMinute };
-    this.#globalFailureRule = { burst: settings.globalFailuresPerMinute, intervalMs: MINUTE / settings.globalFailuresPerMinute };
+    this.#globalFailureRule = {
+      burst: settings.globalFailuresPerMinute,
+      intervalMs: MINUTE / settings.globalFailuresPerMinute,
+    };
   }
 
   /** Takes a token from the address's bucket and its network's; false when either is empty. */
@@ -76,14 +79,15 @@ export class Throttle {
   }
 
   failureKey(subject: Subject, factor: Factor): string {
-    return subject.deviceId ? `dev:${factor}:${subject.identifier}:${subject.deviceId}` : `id:${factor}:${subject.identifier}`;
+    return subject.deviceId
+      ? `dev:${factor}:${subject.identifier}:${subject.deviceId}`
+      : `id:${factor}:${subject.identifier}`;
   }
 
   async state(subject: Subject, factor: Factor, now: Date): Promise<SubjectState> {
     const count = await this.store.failures(this.failureKey(subject, factor));
     return this.#stateOf(count?.failures ?? 0, count?.lastFailureAt ?? null, now);
   }
-
 
   /**
    * Counts an attempt as a failure *before* it is checked, if the subject may be checked at
@@ -102,7 +106,13 @@ export class Throttle {
       if (state.stopped || state.waitUntil) return { reserved: false, state };
       const at = now.toISOString();
       if (await this.store.addFailureIf(key, state.failures, at)) {
-        return { reserved: true, prior: state.failures, failures: state.failures + 1, at, previousAt: count?.lastFailureAt ?? null };
+        return {
+          reserved: true,
+          prior: state.failures,
+          failures: state.failures + 1,
+          at,
+          previousAt: count?.lastFailureAt ?? null,
+        };
       }
     }
     // Lost every race: that many attempts are being checked already; this one is not.

@@ -68,7 +68,11 @@ export async function updateAlias(db: Db, accountId: string, alias: string | nul
 }
 
 export async function findRootUserByEmail(db: Db, email: string): Promise<RootUserRecord | null> {
-  const row = await db.selectFrom('root_users').selectAll().where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('root_users')
+    .selectAll()
+    .where('email_key', '=', email.toLowerCase())
+    .executeTakeFirst();
   return row ? toRoot(row) : null;
 }
 
@@ -78,11 +82,20 @@ export async function findRootUser(db: Db, accountId: string): Promise<RootUserR
 }
 
 export async function emailTaken(db: Db, email: string): Promise<boolean> {
-  const row = await db.selectFrom('root_users').select('account_id').where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('root_users')
+    .select('account_id')
+    .where('email_key', '=', email.toLowerCase())
+    .executeTakeFirst();
   return row !== undefined;
 }
 
-export async function updateRootPasswordHash(db: Db, accountId: string, passwordHash: string, changedAt: string | null): Promise<void> {
+export async function updateRootPasswordHash(
+  db: Db,
+  accountId: string,
+  passwordHash: string,
+  changedAt: string | null,
+): Promise<void> {
   await db
     .updateTable('root_users')
     .set(changedAt ? { password_hash: passwordHash, password_changed_at: changedAt } : { password_hash: passwordHash })

@@ -18,13 +18,25 @@ function toGroup(row: GroupRow): GroupRecord {
 export async function insertGroup(db: Db, group: GroupRecord): Promise<void> {
   await db
     .insertInto('iam_groups')
-    .values({ id: group.id, account_id: group.accountId, name: group.name, name_key: group.name.toLowerCase(), path: group.path, created_at: group.createdAt })
+    .values({
+      id: group.id,
+      account_id: group.accountId,
+      name: group.name,
+      name_key: group.name.toLowerCase(),
+      path: group.path,
+      created_at: group.createdAt,
+    })
     .execute();
 }
 
 /** By name, ignoring case, as AWS does. */
 export async function findGroupByName(db: Db, accountId: string, name: string): Promise<GroupRecord | null> {
-  const row = await db.selectFrom('iam_groups').selectAll().where('account_id', '=', accountId).where('name_key', '=', name.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('iam_groups')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('name_key', '=', name.toLowerCase())
+    .executeTakeFirst();
   return row ? toGroup(row) : null;
 }
 
@@ -34,12 +46,21 @@ export async function findGroupById(db: Db, id: string): Promise<GroupRecord | n
 }
 
 export async function listGroups(db: Db, accountId: string, pathPrefix = '/'): Promise<GroupRecord[]> {
-  const rows = await db.selectFrom('iam_groups').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute();
+  const rows = await db
+    .selectFrom('iam_groups')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('name_key')
+    .execute();
   return rows.map(toGroup).filter((g) => g.path.startsWith(pathPrefix));
 }
 
 export async function countGroups(db: Db, accountId: string): Promise<number> {
-  const row = await db.selectFrom('iam_groups').select((eb) => eb.fn.countAll<number | string>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('iam_groups')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -52,19 +73,32 @@ export async function deleteGroupRow(db: Db, id: string): Promise<void> {
 }
 
 export async function addMember(db: Db, groupId: string, userId: string, at: string): Promise<boolean> {
-  const existing = await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (existing) return false;
   await db.insertInto('group_members').values({ group_id: groupId, user_id: userId, added_at: at }).execute();
   return true;
 }
 
 export async function removeMember(db: Db, groupId: string, userId: string): Promise<boolean> {
-  const result = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', '=', userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('group_members')
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 export async function countMembers(db: Db, groupId: string): Promise<number> {
-  const row = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number | string>().as('n')).where('group_id', '=', groupId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('group_members')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

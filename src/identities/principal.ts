@@ -42,7 +42,12 @@ export function userArn(accountId: string, path: string, name: string): string {
 export async function loadPrincipal(db: Db, accountId: string, principalId: string): Promise<Principal | null> {
   const account = await findAccount(db, accountId);
   if (!account) return null;
-  if (principalId === accountId) return principalFrom(account, { rootEmail: (await findRootUser(db, accountId))?.email ?? null, user: null }, principalId);
+  if (principalId === accountId)
+    return principalFrom(
+      account,
+      { rootEmail: (await findRootUser(db, accountId))?.email ?? null, user: null },
+      principalId,
+    );
   return principalFrom(account, { rootEmail: null, user: await findUserById(db, principalId) }, principalId);
 }
 
@@ -54,7 +59,14 @@ export function principalFrom(
   account: { id: string; alias: string | null; name: string },
   found: {
     rootEmail: string | null;
-    user: { id: string; accountId: string; name: string; path: string; isAdmin: boolean; permissionsBoundary: string | null } | null;
+    user: {
+      id: string;
+      accountId: string;
+      name: string;
+      path: string;
+      isAdmin: boolean;
+      permissionsBoundary: string | null;
+    } | null;
   },
   principalId: string,
 ): Principal | null {

@@ -94,7 +94,12 @@ export async function findUserById(db: Db, id: string): Promise<UserRecord | nul
 }
 
 export async function listUsers(db: Db, accountId: string): Promise<UserRecord[]> {
-  const rows = await db.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute();
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('name_key')
+    .execute();
   return rows.map(toUser);
 }
 
@@ -116,7 +121,11 @@ export async function findLoginProfile(db: Db, userId: string): Promise<LoginPro
 
 /** Creates the login profile or replaces its password. */
 export async function upsertLoginProfile(db: Db, profile: LoginProfileRecord): Promise<'created' | 'updated'> {
-  const existing = await db.selectFrom('login_profiles').select('user_id').where('user_id', '=', profile.userId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('login_profiles')
+    .select('user_id')
+    .where('user_id', '=', profile.userId)
+    .executeTakeFirst();
   if (existing) {
     await db
       .updateTable('login_profiles')
@@ -170,7 +179,9 @@ export async function listUsersPage(
 ): Promise<UserRecord[]> {
   let q = db.selectFrom('users').selectAll().where('account_id', '=', accountId);
   if (options.pathPrefix !== '/') {
-    q = q.where((eb) => eb(eb.fn('substr', ['path', eb.val(1), eb.val(options.pathPrefix.length)]), '=', options.pathPrefix));
+    q = q.where((eb) =>
+      eb(eb.fn('substr', ['path', eb.val(1), eb.val(options.pathPrefix.length)]), '=', options.pathPrefix),
+    );
   }
   if (options.afterNameKey !== null) q = q.where('name_key', '>', options.afterNameKey);
   const rows = await q.orderBy('name_key').limit(options.limit).execute();
@@ -182,5 +193,9 @@ export async function updateUserNameAndPath(db: Db, id: string, name: string, pa
 }
 
 export async function setPasswordResetRequired(db: Db, userId: string, required: boolean): Promise<void> {
-  await db.updateTable('login_profiles').set({ password_reset_required: required ? 1 : 0 }).where('user_id', '=', userId).execute();
+  await db
+    .updateTable('login_profiles')
+    .set({ password_reset_required: required ? 1 : 0 })
+    .where('user_id', '=', userId)
+    .execute();
 }

@@ -51,11 +51,41 @@ describe.each(DIALECTS)('recovery forms leave their work to a job on %s', (diale
   });
 
   const FORMS: Form[] = [
-    { name: 'sign-in doctor, root email', url: '/signin/help/diagnose', csrfFrom: '/signin/help/diagnose', known: () => ({ email: account.email }), unknown: () => ({ email: uniqueEmail('nobody') }) },
-    { name: 'sign-in doctor, IAM user', url: '/signin/help/diagnose', csrfFrom: '/signin/help/diagnose', known: () => ({ account: alias, userName: 'carol' }), unknown: () => ({ account: alias, userName: 'ghost' }) },
-    { name: 'forgot password', url: '/signin/forgot', csrfFrom: '/signin/forgot', known: () => ({ email: account.email }), unknown: () => ({ email: uniqueEmail('nobody') }) },
-    { name: 'which email did I use', url: '/signin/find-account', csrfFrom: '/signin/find-account', known: () => ({ email: account.email }), unknown: () => ({ email: uniqueEmail('nobody') }) },
-    { name: 'ask my administrator', url: '/signin/forgot/iam', csrfFrom: '/signin/forgot', known: () => ({ account: alias, userName: 'carol' }), unknown: () => ({ account: `no-such-${dialect}`, userName: 'carol' }) },
+    {
+      name: 'sign-in doctor, root email',
+      url: '/signin/help/diagnose',
+      csrfFrom: '/signin/help/diagnose',
+      known: () => ({ email: account.email }),
+      unknown: () => ({ email: uniqueEmail('nobody') }),
+    },
+    {
+      name: 'sign-in doctor, IAM user',
+      url: '/signin/help/diagnose',
+      csrfFrom: '/signin/help/diagnose',
+      known: () => ({ account: alias, userName: 'carol' }),
+      unknown: () => ({ account: alias, userName: 'ghost' }),
+    },
+    {
+      name: 'forgot password',
+      url: '/signin/forgot',
+      csrfFrom: '/signin/forgot',
+      known: () => ({ email: account.email }),
+      unknown: () => ({ email: uniqueEmail('nobody') }),
+    },
+    {
+      name: 'which email did I use',
+      url: '/signin/find-account',
+      csrfFrom: '/signin/find-account',
+      known: () => ({ email: account.email }),
+      unknown: () => ({ email: uniqueEmail('nobody') }),
+    },
+    {
+      name: 'ask my administrator',
+      url: '/signin/forgot/iam',
+      csrfFrom: '/signin/forgot',
+      known: () => ({ account: alias, userName: 'carol' }),
+      unknown: () => ({ account: `no-such-${dialect}`, userName: 'carol' }),
+    },
   ];
 
   /** The job rows written at the clock's current time, oldest first. */
@@ -101,10 +131,22 @@ describe.each(DIALECTS)('recovery forms leave their work to a job on %s', (diale
     const earlier = (await t.deps.db.selectFrom('mail_outbox').select('id').execute()).map((m) => m.id);
     expect(await runPendingJobs(t.deps)).toBe(FORMS.length * 2);
     expect((await sql`select id from jobs`.execute(t.deps.db)).rows).toEqual([]);
-    const mail = (await t.deps.db.selectFrom('mail_outbox').select(['id', 'recipient_key', 'template']).execute()).filter((m) => !earlier.includes(m.id));
+    const mail = (
+      await t.deps.db.selectFrom('mail_outbox').select(['id', 'recipient_key', 'template']).execute()
+    ).filter((m) => !earlier.includes(m.id));
     expect(mail.every((m) => m.recipient_key === account.email.toLowerCase())).toBe(true);
-    expect(mail.map((m) => m.template).sort()).toEqual(['accounts-for-email', 'password-reset', 'sign-in-diagnosis', 'sign-in-diagnosis', 'user-asked-for-reset']);
-    const audited = await t.deps.db.selectFrom('audit_events').select(['event_name', 'outcome', 'reason']).where('outcome', '=', 'Failure').execute();
+    expect(mail.map((m) => m.template).sort()).toEqual([
+      'accounts-for-email',
+      'password-reset',
+      'sign-in-diagnosis',
+      'sign-in-diagnosis',
+      'user-asked-for-reset',
+    ]);
+    const audited = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['event_name', 'outcome', 'reason'])
+      .where('outcome', '=', 'Failure')
+      .execute();
     expect(audited.map((e) => `${e.event_name} ${e.reason}`).sort()).toEqual([
       'AccountReminderRequested UnknownEmail',
       'PasswordRecoveryRequested UnknownEmail',

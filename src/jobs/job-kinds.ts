@@ -22,8 +22,14 @@ function diagnosisRequest(input: unknown): DiagnosisRequest {
 /** What each kind of job does: the work its form used to do itself, now away from the request. */
 export const JOB_HANDLERS: Record<JobKind, JobHandler> = {
   'sign-in-diagnosis': (deps, input, run) => diagnoseSignIn(deps, diagnosisRequest(input), run.meta, run.finish),
-  'password-reset-request': (deps, input, run) => requestPasswordReset(deps, text(input, 'email'), run.meta, run.finish),
+  'password-reset-request': (deps, input, run) =>
+    requestPasswordReset(deps, text(input, 'email'), run.meta, run.finish),
   'account-reminder': (deps, input, run) => requestAccountReminder(deps, text(input, 'email'), run.meta, run.finish),
   'password-help-request': (deps, input, run) =>
-    askAdministrator(deps, { accountRef: text(input, 'accountRef'), userName: text(input, 'userName') }, run.meta, run.finish),
+    askAdministrator(
+      deps,
+      { accountRef: text(input, 'accountRef'), userName: text(input, 'userName') },
+      run.meta,
+      run.finish,
+    ),
 };

@@ -19,10 +19,25 @@ describe.each(DIALECTS)('background job runner on %s', (dialect) => {
 
   const jobs = () => t.deps.db.selectFrom('jobs').selectAll().orderBy('id').execute();
   const resetMails = async (email: string) =>
-    (await t.deps.db.selectFrom('mail_outbox').select('id').where('recipient_key', '=', email.toLowerCase()).where('template', '=', 'password-reset').execute()).length;
+    (
+      await t.deps.db
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('recipient_key', '=', email.toLowerCase())
+        .where('template', '=', 'password-reset')
+        .execute()
+    ).length;
   const requested = async (accountId: string) =>
-    (await t.deps.db.selectFrom('audit_events').select('id').where('account_id', '=', accountId).where('event_name', '=', 'PasswordRecoveryRequested').execute()).length;
-  const resetJob = (email: string) => enqueueJob(t.deps, { kind: 'password-reset-request', input: { email } }, SYSTEM_META);
+    (
+      await t.deps.db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('event_name', '=', 'PasswordRecoveryRequested')
+        .execute()
+    ).length;
+  const resetJob = (email: string) =>
+    enqueueJob(t.deps, { kind: 'password-reset-request', input: { email } }, SYSTEM_META);
 
   /** A runner that keeps the errors of failed attempts. */
   function runner() {
@@ -50,7 +65,15 @@ describe.each(DIALECTS)('background job runner on %s', (dialect) => {
     await resetJob(account.email);
     const [job] = await jobs();
     const now = t.clock.now();
-    expect(await claimJob(t.deps.db, job!.id, 'dead-runner', now.toISOString(), new Date(now.getTime() + JOB_LEASE_MS).toISOString())).toBe(true);
+    expect(
+      await claimJob(
+        t.deps.db,
+        job!.id,
+        'dead-runner',
+        now.toISOString(),
+        new Date(now.getTime() + JOB_LEASE_MS).toISOString(),
+      ),
+    ).toBe(true);
 
     const alive = runner();
     expect(JOB_LEASE_MS).toBe(5 * MINUTE);
@@ -107,7 +130,12 @@ describe.each(DIALECTS)('background job runner on %s', (dialect) => {
     }
     expect(r.errors).toHaveLength(JOB_MAX_ATTEMPTS);
     const [failed] = await jobs();
-    expect(failed).toMatchObject({ status: 'failed', attempts: JOB_MAX_ATTEMPTS, payload_sealed: null, lease_owner: null });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: JOB_MAX_ATTEMPTS,
+      payload_sealed: null,
+      lease_owner: null,
+    });
     t.clock.advance(DAY);
     expect(await r.runOnce()).toBe(0);
 
@@ -125,7 +153,11 @@ describe.each(DIALECTS)('background job runner on %s', (dialect) => {
   it('fails at once, without retries, a job no key opens', async () => {
     await resetJob(uniqueEmail('tampered'));
     const [job] = await jobs();
-    await t.deps.db.updateTable('jobs').set({ payload_sealed: 'v1.AAAA.AAAA.AAAA' }).where('id', '=', job!.id).execute();
+    await t.deps.db
+      .updateTable('jobs')
+      .set({ payload_sealed: 'v1.AAAA.AAAA.AAAA' })
+      .where('id', '=', job!.id)
+      .execute();
     const r = runner();
     expect(await r.runOnce()).toBe(0);
     expect(await jobs()).toMatchObject([{ status: 'failed', attempts: 1, payload_sealed: null }]);

@@ -10,7 +10,10 @@ export interface JobRecord {
 }
 
 /** One statement, the same for every job of a kind: nothing in it depends on what the payload names. */
-export async function insertJob(db: Db, job: { id: string; kind: string; payloadSealed: string; createdAt: string }): Promise<void> {
+export async function insertJob(
+  db: Db,
+  job: { id: string; kind: string; payloadSealed: string; createdAt: string },
+): Promise<void> {
   await db
     .insertInto('jobs')
     .values({
@@ -64,20 +67,41 @@ export async function claimJob(db: Db, id: string, owner: string, now: string, l
 }
 
 export async function findJob(db: Db, id: string): Promise<JobRecord | null> {
-  const row = await db.selectFrom('jobs').select(['id', 'kind', 'payload_sealed', 'attempts', 'lease_owner', 'created_at']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('jobs')
+    .select(['id', 'kind', 'payload_sealed', 'attempts', 'lease_owner', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row
-    ? { id: row.id, kind: row.kind, payloadSealed: row.payload_sealed, attempts: Number(row.attempts), leaseOwner: row.lease_owner, createdAt: row.created_at }
+    ? {
+        id: row.id,
+        kind: row.kind,
+        payloadSealed: row.payload_sealed,
+        attempts: Number(row.attempts),
+        leaseOwner: row.lease_owner,
+        createdAt: row.created_at,
+      }
     : null;
 }
 
 /** Removes a finished job, only while `owner` still holds its claim; false when it does not. */
 export async function deleteClaimedJob(db: Db, id: string, owner: string): Promise<boolean> {
-  const result = await db.deleteFrom('jobs').where('id', '=', id).where('lease_owner', '=', owner).where('status', '=', 'running').executeTakeFirst();
+  const result = await db
+    .deleteFrom('jobs')
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
 
 /** A failed attempt: the job waits until `nextAttemptAt`, or (`final`) fails for good with its payload erased. */
-export async function releaseFailedJob(db: Db, id: string, owner: string, outcome: { error: string; nextAttemptAt: string; final: boolean }): Promise<void> {
+export async function releaseFailedJob(
+  db: Db,
+  id: string,
+  owner: string,
+  outcome: { error: string; nextAttemptAt: string; final: boolean },
+): Promise<void> {
   await db
     .updateTable('jobs')
     .set({

@@ -59,7 +59,10 @@ export async function enqueueJob(deps: Deps, job: Job, meta: RequestMeta): Promi
 }
 
 /** The input and request facts of a job; null when the payload is gone or no key opens it. */
-export function openJobPayload(deps: Deps, job: { id: string; payloadSealed: string | null }): { input: unknown; meta: RequestMeta } | null {
+export function openJobPayload(
+  deps: Deps,
+  job: { id: string; payloadSealed: string | null },
+): { input: unknown; meta: RequestMeta } | null {
   if (job.payloadSealed === null) return null;
   const text = payloadBox(deps).open(job.payloadSealed, job.id);
   if (text === null) return null;
@@ -67,6 +70,10 @@ export function openJobPayload(deps: Deps, job: { id: string; payloadSealed: str
   const meta = parsed.meta ?? {};
   return {
     input: parsed.input,
-    meta: { ip: String(meta.ip ?? ''), userAgent: String(meta.userAgent ?? ''), requestId: String(meta.requestId ?? '') },
+    meta: {
+      ip: String(meta.ip ?? ''),
+      userAgent: String(meta.userAgent ?? ''),
+      requestId: String(meta.requestId ?? ''),
+    },
   };
 }

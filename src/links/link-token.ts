@@ -37,7 +37,10 @@ export function issueLink(options: { withCode?: boolean; id?: string } = {}): Is
 }
 
 function formatCode(code: string): string {
-  return code.toUpperCase().match(/.{1,5}/g)!.join('-');
+  return code
+    .toUpperCase()
+    .match(/.{1,5}/g)!
+    .join('-');
 }
 
 /** Accepts the code however it was typed: any case, with or without dashes and spaces. */

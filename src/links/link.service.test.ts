@@ -21,7 +21,10 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
   afterAll(() => t.close());
 
   /** A stored one-time token; `secretHash` overrides what is stored, to test the compare. */
-  async function storedToken(purpose: TokenPurpose, options: { withCode?: boolean; secretHash?: string } = {}): Promise<IssuedLink> {
+  async function storedToken(
+    purpose: TokenPurpose,
+    options: { withCode?: boolean; secretHash?: string } = {},
+  ): Promise<IssuedLink> {
     const issued = issueLink({ withCode: options.withCode ?? false });
     const now = t.clock.now();
     await insertToken(t.deps.db, {
@@ -48,7 +51,11 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
   it('accepts a genuine, unused, unexpired link, and its short code typed in any case', async () => {
     const issued = await storedToken('password_reset', { withCode: true });
     const byLink = await check(['password_reset'], { token: issued.value });
-    expect(byLink).toMatchObject({ ok: true, purpose: 'password_reset', link: { id: issued.row.id, accountId, usedAt: null } });
+    expect(byLink).toMatchObject({
+      ok: true,
+      purpose: 'password_reset',
+      link: { id: issued.row.id, accountId, usedAt: null },
+    });
     const typed = issued.code!.toLowerCase().replaceAll('-', ' ');
     expect(await check(['password_reset'], { code: typed })).toMatchObject({ ok: true, link: { id: issued.row.id } });
   });
@@ -56,7 +63,16 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
   it('refuses a malformed link or code before any lookup, naming no row', async () => {
     const { value } = await storedToken('password_reset');
     const [id, secret] = value.split('.') as [string, string];
-    for (const token of ['', 'x', `${id}.${secret.slice(1)}`, `${id}.${secret}a`, `${id}.${secret.toUpperCase()}`, `${id}${secret}`, `${id}.${secret}.${secret}`, 'a'.repeat(201)]) {
+    for (const token of [
+      '',
+      'x',
+      `${id}.${secret.slice(1)}`,
+      `${id}.${secret}a`,
+      `${id}.${secret.toUpperCase()}`,
+      `${id}${secret}`,
+      `${id}.${secret}.${secret}`,
+      'a'.repeat(201),
+    ]) {
       expect(await check(['password_reset'], { token }), token).toEqual({ ok: false, reason: 'Malformed', link: null });
     }
     for (const code of ['AAAAA-BBBBB', '0'.repeat(26), '']) {
@@ -67,8 +83,16 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
 
   it('refuses an id or code that names no stored link (made up, or replaced and deleted), naming no row', async () => {
     const made = issueLink({ withCode: true });
-    expect(await check(['password_reset'], { token: made.value })).toEqual({ ok: false, reason: 'NotFound', link: null });
-    expect(await check(['password_reset'], { code: made.code! })).toEqual({ ok: false, reason: 'NotFound', link: null });
+    expect(await check(['password_reset'], { token: made.value })).toEqual({
+      ok: false,
+      reason: 'NotFound',
+      link: null,
+    });
+    expect(await check(['password_reset'], { code: made.code! })).toEqual({
+      ok: false,
+      reason: 'NotFound',
+      link: null,
+    });
   });
 
   it('refuses a wrong secret for a stored id, naming the row so the refusal is recorded for its account', async () => {
@@ -86,7 +110,9 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
     const plain = issueLink();
     const plainSecret = plain.value.split('.')[1]!;
     const asPlain = await storedToken('password_reset', { secretHash: plainSecret });
-    expect(reasonOf(await check(['password_reset'], { token: `${asPlain.row.id}.${plainSecret}` }))).toBe('WrongSecret');
+    expect(reasonOf(await check(['password_reset'], { token: `${asPlain.row.id}.${plainSecret}` }))).toBe(
+      'WrongSecret',
+    );
     // A damaged stored hash (wrong length, not hex) is a wrong secret, never a thrown compare (a 500).
     for (const damaged of ['abc', 'z'.repeat(64), '0'.repeat(66)]) {
       const issued = await storedToken('password_reset', { secretHash: damaged });
@@ -96,7 +122,11 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
 
   it('refuses a genuine link of another purpose, naming its row', async () => {
     const { value, row } = await storedToken('verify_email');
-    expect(await check(['password_reset'], { token: value })).toMatchObject({ ok: false, reason: 'WrongPurpose', link: { id: row.id, purpose: 'verify_email' } });
+    expect(await check(['password_reset'], { token: value })).toMatchObject({
+      ok: false,
+      reason: 'WrongPurpose',
+      link: { id: row.id, purpose: 'verify_email' },
+    });
     expect(reasonOf(await check(['verify_email', 'change_email'], { token: value }))).toBe('ok');
   });
 
@@ -120,8 +150,18 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
   it('records each refusal under the reason flows have always recorded', () => {
     const refusal = (reason: LinkRefusal): LinkCheck<null> => ({ ok: false, reason, link: null });
     expect(
-      (['Malformed', 'NotFound', 'WrongSecret', 'WrongPurpose', 'Cancelled', 'AlreadyUsed', 'Expired'] as const).map((r) => refusalReason(refusal(r))),
-    ).toEqual(['MalformedLink', 'UnknownLink', 'WrongSecret', 'WrongPurpose', 'RecoveryCancelled', 'LinkAlreadyUsed', 'LinkExpired']);
+      (['Malformed', 'NotFound', 'WrongSecret', 'WrongPurpose', 'Cancelled', 'AlreadyUsed', 'Expired'] as const).map(
+        (r) => refusalReason(refusal(r)),
+      ),
+    ).toEqual([
+      'MalformedLink',
+      'UnknownLink',
+      'WrongSecret',
+      'WrongPurpose',
+      'RecoveryCancelled',
+      'LinkAlreadyUsed',
+      'LinkExpired',
+    ]);
     // A link that checks out again after its action failed was spent by a concurrent request.
     expect(refusalReason({ ok: true, link: null, purpose: 'password_reset' })).toBe('LinkAlreadyUsed');
     // A flow may name a refusal more precisely (a finished MFA recovery).
@@ -130,7 +170,10 @@ describe.each(DIALECTS)('one link-token module on %s', (dialect) => {
 
   it('lets exactly one of two concurrent spends of one checked link win', async () => {
     const { value } = await storedToken('password_reset');
-    const checks = await Promise.all([check(['password_reset'], { token: value }), check(['password_reset'], { token: value })]);
+    const checks = await Promise.all([
+      check(['password_reset'], { token: value }),
+      check(['password_reset'], { token: value }),
+    ]);
     const spent = await Promise.all(checks.map((c) => spendIn(ONE_TIME_TOKENS, c)));
     expect(spent.filter(Boolean)).toHaveLength(1);
     expect(reasonOf(await check(['password_reset'], { token: value }))).toBe('AlreadyUsed');

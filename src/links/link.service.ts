@@ -11,7 +11,14 @@ import { type Presented, normaliseCode } from './link-token.ts';
  */
 
 /** Why a presented link cannot be used; recorded for the owner, never shown. */
-export type LinkRefusal = 'Malformed' | 'NotFound' | 'WrongSecret' | 'WrongPurpose' | 'Cancelled' | 'AlreadyUsed' | 'Expired';
+export type LinkRefusal =
+  | 'Malformed'
+  | 'NotFound'
+  | 'WrongSecret'
+  | 'WrongPurpose'
+  | 'Cancelled'
+  | 'AlreadyUsed'
+  | 'Expired';
 
 /**
  * The outcome of checking a link. A refusal carries the stored row whenever the presented
@@ -58,7 +65,11 @@ export async function checkLink<R, P extends string>(
 }
 
 /** The row's link whose secret this is; every candidate is compared, constant-time, with no early exit. */
-function matching<P extends string>(links: LinkState<P>[], secret: string, hashOf: (link: LinkState<P>) => string | null): LinkState<P> | null {
+function matching<P extends string>(
+  links: LinkState<P>[],
+  secret: string,
+  hashOf: (link: LinkState<P>) => string | null,
+): LinkState<P> | null {
   let match: LinkState<P> | null = null;
   for (const link of links) {
     const hash = hashOf(link);
@@ -72,7 +83,12 @@ function matching<P extends string>(links: LinkState<P>[], secret: string, hashO
  * concurrent request spent it or it expired or was called off. Of two requests racing
  * with one link exactly one gets true.
  */
-export function spendLink<R, P extends string>(tx: Db, store: LinkStore<R, P>, checked: { link: R; purpose: P }, now: string): Promise<boolean> {
+export function spendLink<R, P extends string>(
+  tx: Db,
+  store: LinkStore<R, P>,
+  checked: { link: R; purpose: P },
+  now: string,
+): Promise<boolean> {
   return store.spend(tx, checked.link, checked.purpose, now);
 }
 

@@ -46,7 +46,10 @@ function toRecord(row: Row): OneTimeTokenRecord {
   };
 }
 
-export async function insertToken(db: Db, token: NewTokenRow & { accountId: string; principalId: string }): Promise<void> {
+export async function insertToken(
+  db: Db,
+  token: NewTokenRow & { accountId: string; principalId: string },
+): Promise<void> {
   await db
     .insertInto('one_time_tokens')
     .values({
@@ -71,7 +74,17 @@ export async function insertToken(db: Db, token: NewTokenRow & { accountId: stri
 export async function insertTokenForRootEmail(db: Db, emailKey: string, token: NewTokenRow): Promise<void> {
   await db
     .insertInto('one_time_tokens')
-    .columns(['id', 'purpose', 'account_id', 'principal_id', 'secret_hash', 'code_hash', 'payload', 'created_at', 'expires_at'])
+    .columns([
+      'id',
+      'purpose',
+      'account_id',
+      'principal_id',
+      'secret_hash',
+      'code_hash',
+      'payload',
+      'created_at',
+      'expires_at',
+    ])
     .expression((eb) =>
       eb
         .selectFrom('root_users')
@@ -93,7 +106,12 @@ export async function insertTokenForRootEmail(db: Db, emailKey: string, token: N
 
 /** A newer token replaces older ones: drops the principal's unused tokens of one purpose. */
 export async function deleteUnusedTokens(db: Db, purpose: TokenPurpose, principalId: string): Promise<void> {
-  await db.deleteFrom('one_time_tokens').where('purpose', '=', purpose).where('principal_id', '=', principalId).where('used_at', 'is', null).execute();
+  await db
+    .deleteFrom('one_time_tokens')
+    .where('purpose', '=', purpose)
+    .where('principal_id', '=', principalId)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 async function findTokenById(db: Db, id: string): Promise<OneTimeTokenRecord | null> {
@@ -126,7 +144,14 @@ export const ONE_TIME_TOKENS: LinkStore<OneTimeTokenRecord, TokenPurpose> = {
   find: findTokenById,
   findByCodeHash: findTokenByCodeHash,
   linksOf: (token) => [
-    { purpose: token.purpose, secretHash: token.secretHash, codeHash: token.codeHash, usedAt: token.usedAt, cancelledAt: null, expiresAt: token.expiresAt },
+    {
+      purpose: token.purpose,
+      secretHash: token.secretHash,
+      codeHash: token.codeHash,
+      usedAt: token.usedAt,
+      cancelledAt: null,
+      expiresAt: token.expiresAt,
+    },
   ],
   spend: (db, token, _purpose, now) => consumeToken(db, token.id, now),
 };

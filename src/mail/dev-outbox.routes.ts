@@ -22,14 +22,17 @@ export async function devOutboxRoutes(app: FastifyInstance, { web }: { web: WebC
         body: html`<h1>Outbox</h1>
 <p class="muted">Development mode only. Newest first.</p>
 <section class="card">
-  ${messages.length === 0
-    ? html`<p class="muted">No mail yet.</p>`
-    : html`<table>
+  ${
+    messages.length === 0
+      ? html`<p class="muted">No mail yet.</p>`
+      : html`<table>
     <thead><tr><th scope="col">Queued</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Status</th></tr></thead>
     <tbody>${messages.map(
-      (m) => html`<tr><td>${m.createdAt}</td><td>${m.recipient}</td><td><a href="/_dev/outbox/${m.id}">${m.subject}</a></td><td>${m.status}</td></tr>`,
+      (m) =>
+        html`<tr><td>${m.createdAt}</td><td>${m.recipient}</td><td><a href="/_dev/outbox/${m.id}">${m.subject}</a></td><td>${m.status}</td></tr>`,
     )}</tbody>
-  </table>`}
+  </table>`
+  }
 </section>`,
       }),
     );

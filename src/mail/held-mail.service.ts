@@ -39,7 +39,11 @@ export async function foldDueHeldMail(deps: SenderDeps): Promise<number> {
       if ((await foldHeldMessages(tx, recipientKey, digestId)) === 0) return false;
       const held = (await foldedMessages(tx, digestId)).map((m) => openMessage(deps, m));
       const mail = heldDigestMail({
-        messages: held.map((m) => ({ subject: m.subject, ...(m.body === 'readable' ? { text: m.text, html: m.html } : { text: null, html: null }), time: m.createdAt })),
+        messages: held.map((m) => ({
+          subject: m.subject,
+          ...(m.body === 'readable' ? { text: m.text, html: m.html } : { text: null, html: null }),
+          time: m.createdAt,
+        })),
         limit: RECIPIENT_LIMIT,
         windowMinutes: RECIPIENT_WINDOW_MS / MINUTE,
       });
@@ -69,7 +73,12 @@ export async function foldDueHeldMail(deps: SenderDeps): Promise<number> {
  * Records a send's outcome while `owner` holds the claim. A sent or failed digest takes the
  * messages folded into it along, so each of them reads as sent or failed where it is listed.
  */
-export async function settleDelivery(deps: Pick<Deps, 'db'>, id: string, owner: string, outcome: Outcome): Promise<void> {
+export async function settleDelivery(
+  deps: Pick<Deps, 'db'>,
+  id: string,
+  owner: string,
+  outcome: Outcome,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const settled = await settleMessage(tx, id, owner, outcome);
     if (settled && outcome.status !== 'deferred') await settleFoldedMessages(tx, id, outcome);

@@ -121,12 +121,26 @@ export class MailSender {
   async #deliver(message: OutboxMessage): Promise<boolean> {
     if (message.body !== 'readable') {
       const reply = 'the body opens under neither SECRET_KEY nor SECRET_KEY_PREVIOUS';
-      await settleDelivery(this.deps, message.id, this.owner, { status: 'failed', reply, at: this.deps.clock.now().toISOString() });
+      await settleDelivery(this.deps, message.id, this.owner, {
+        status: 'failed',
+        reply,
+        at: this.deps.clock.now().toISOString(),
+      });
       return false;
     }
     try {
-      await this.transport.send({ from: this.options.from, to: message.recipient, subject: message.subject, text: message.text, html: message.html });
-      await settleDelivery(this.deps, message.id, this.owner, { status: 'sent', reply: '250 accepted', at: this.deps.clock.now().toISOString() });
+      await this.transport.send({
+        from: this.options.from,
+        to: message.recipient,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      });
+      await settleDelivery(this.deps, message.id, this.owner, {
+        status: 'sent',
+        reply: '250 accepted',
+        at: this.deps.clock.now().toISOString(),
+      });
       return true;
     } catch (error) {
       const failure = error as SmtpFailure;

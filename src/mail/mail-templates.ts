@@ -33,7 +33,9 @@ ${body}
 
 function whenAndWhere(origin: Origin): { text: string; html: SafeHtml } {
   const when = formatTime(origin.time);
-  const where = origin.meta.ip ? `${origin.meta.ip}${origin.meta.userAgent ? ` (${origin.meta.userAgent})` : ''}` : 'the command line or an automated process';
+  const where = origin.meta.ip
+    ? `${origin.meta.ip}${origin.meta.userAgent ? ` (${origin.meta.userAgent})` : ''}`
+    : 'the command line or an automated process';
   return {
     text: `When: ${when}\nFrom: ${where}`,
     html: html`<p>When: ${when}<br>From: ${where}</p>`,
@@ -41,7 +43,10 @@ function whenAndWhere(origin: Origin): { text: string; html: SafeHtml } {
 }
 
 export function formatTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return iso
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 const NOT_YOU_ROOT =
@@ -122,7 +127,12 @@ If you did not create this account, ignore this message.
   };
 }
 
-export function signupAttemptMail(input: { accountId: string; signinUrl: string; forgotUrl: string; origin: Origin }): Mail {
+export function signupAttemptMail(input: {
+  accountId: string;
+  signinUrl: string;
+  forgotUrl: string;
+  origin: Origin;
+}): Mail {
   const subject = 'Someone tried to create a Gatehouse account with your address';
   const id = formatAccountId(input.accountId);
   const where = whenAndWhere(input.origin);
@@ -232,7 +242,12 @@ If you did not ask, you need not do anything.
   };
 }
 
-export function userAskedForResetMail(input: { accountId: string; userName: string; usersUrl: string; origin: Origin }): Mail {
+export function userAskedForResetMail(input: {
+  accountId: string;
+  userName: string;
+  usersUrl: string;
+  origin: Origin;
+}): Mail {
   const subject = `IAM user ${input.userName} asked for a password reset`;
   const what = `Someone signing in as IAM user ${input.userName} of account ${formatAccountId(input.accountId)} says they forgot their password and asked an administrator to reset it. IAM users cannot reset their own password.`;
   const todo = `If you know this request is genuine, sign in and set a new password for ${input.userName} on the Users page: ${input.usersUrl}. Give it to them in person or another channel you trust, and require them to change it at their next sign-in. If you do not recognise the request, leave the password as it is.`;
@@ -290,14 +305,20 @@ function insideBody(document: string): SafeHtml | null {
  */
 export function heldDigestMail(input: { messages: HeldMessage[]; limit: number; windowMinutes: number }): Mail {
   const count = input.messages.length;
-  const subject = count === 1 ? 'A message from Gatehouse, held back' : `${count} messages from Gatehouse, held back and sent together`;
+  const subject =
+    count === 1
+      ? 'A message from Gatehouse, held back'
+      : `${count} messages from Gatehouse, held back and sent together`;
   const intro = `More than ${input.limit} messages for this address were queued within ${input.windowMinutes} minutes. So that no one can flood a mailbox, Gatehouse held back the ones after the first ${input.limit} and sends them here together, each in full, in the order they were queued. Links and codes that expire count from when their message was queued.`;
   const lost = '(This message could not be opened: it was sealed under a SECRET_KEY that is no longer configured.)';
   return {
     template: HELD_DIGEST_TEMPLATE,
     subject,
     text: `${intro}\n\n${input.messages
-      .map((m, i) => `--- ${i + 1} of ${count}: ${m.subject}\nQueued ${formatTime(m.time)}\n\n${(m.text ?? lost).trimEnd()}`)
+      .map(
+        (m, i) =>
+          `--- ${i + 1} of ${count}: ${m.subject}\nQueued ${formatTime(m.time)}\n\n${(m.text ?? lost).trimEnd()}`,
+      )
       .join('\n\n')}\n`,
     html: layout(
       subject,

@@ -53,7 +53,12 @@ export async function enqueueMail(tx: Db, deps: MailDeps, meta: RequestMeta, mes
   const id = admission.replaces ?? newRowId();
   const sealed = sealBodies(deps, id, message.mail);
   if (admission.replaces) {
-    await replaceHeldMessage(tx, id, { accountId: message.accountId, subject: message.mail.subject, ...sealed, createdAt: now.toISOString() });
+    await replaceHeldMessage(tx, id, {
+      accountId: message.accountId,
+      subject: message.mail.subject,
+      ...sealed,
+      createdAt: now.toISOString(),
+    });
   } else {
     await insertOutboxMessage(tx, {
       ...newMessage(id, message.mail, sealed, admission.status, now, message.replaces ?? null),
@@ -85,9 +90,11 @@ export async function enqueueMailIfRootEmail(
   const admission = await admit(tx, deps, emailKey, mail.template);
   const id = admission.replaces ?? newRowId();
   const sealed = sealBodies(deps, id, mail);
-  if (admission.replaces) await replaceHeldMessage(tx, id, { accountId, subject: mail.subject, ...sealed, createdAt: now.toISOString() });
+  if (admission.replaces)
+    await replaceHeldMessage(tx, id, { accountId, subject: mail.subject, ...sealed, createdAt: now.toISOString() });
   else await insertOutboxForRootEmail(tx, emailKey, newMessage(id, mail, sealed, admission.status, now, mail.template));
-  if (admission.status === 'held') await auditHold(tx, deps, meta, accountId, mail, emailKey, now, admission.replaces !== null);
+  if (admission.status === 'held')
+    await auditHold(tx, deps, meta, accountId, mail, emailKey, now, admission.replaces !== null);
 }
 
 /**
@@ -122,7 +129,10 @@ async function admit(tx: Db, deps: MailDeps, recipientKey: string, replaceKey: s
 }
 
 function sealBodies(deps: Pick<Deps, 'keyring'>, id: string, mail: Mail): { sealedText: string; sealedHtml: string } {
-  return { sealedText: sealMailBody(deps.keyring, id, mail.text), sealedHtml: sealMailBody(deps.keyring, id, mail.html) };
+  return {
+    sealedText: sealMailBody(deps.keyring, id, mail.text),
+    sealedHtml: sealMailBody(deps.keyring, id, mail.html),
+  };
 }
 
 function newMessage(
@@ -146,12 +156,26 @@ function newMessage(
   };
 }
 
-async function auditHold(tx: Db, deps: MailDeps, meta: RequestMeta, accountId: string | null, mail: Mail, to: string, now: Date, replaced: boolean) {
+async function auditHold(
+  tx: Db,
+  deps: MailDeps,
+  meta: RequestMeta,
+  accountId: string | null,
+  mail: Mail,
+  to: string,
+  now: Date,
+  replaced: boolean,
+) {
   await recordAudit(tx, deps, meta, {
     accountId,
     actor: ANONYMOUS,
     eventName: 'MailHeld',
     reason: 'RecipientRateLimit',
-    details: { template: mail.template, recipient: to, deliverBy: new Date(now.getTime() + RECIPIENT_WINDOW_MS).toISOString(), ...(replaced ? { replacedHeld: true } : {}) },
+    details: {
+      template: mail.template,
+      recipient: to,
+      deliverBy: new Date(now.getTime() + RECIPIENT_WINDOW_MS).toISOString(),
+      ...(replaced ? { replacedHeld: true } : {}),
+    },
   });
 }

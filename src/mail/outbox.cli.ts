@@ -5,10 +5,16 @@ import { listOutbox } from './outbox.repository.ts';
 import { findOutboxMail } from './outbox.service.ts';
 
 /** `gatehouse outbox list`: newest first, one line each (or a JSON array). */
-export async function printOutboxList(runtime: Runtime, options: { json: boolean; limit: number; to?: string }): Promise<void> {
-  const messages = await listOutbox(runtime.deps.db, { limit: options.limit, ...(options.to ? { recipient: options.to } : {}) });
+export async function printOutboxList(
+  runtime: Runtime,
+  options: { json: boolean; limit: number; to?: string },
+): Promise<void> {
+  const messages = await listOutbox(runtime.deps.db, {
+    limit: options.limit,
+    ...(options.to ? { recipient: options.to } : {}),
+  });
   if (options.json) {
-    process.stdout.write(JSON.stringify(messages.map(outboxJson)) + '\n');
+    process.stdout.write(`${JSON.stringify(messages.map(outboxJson))}\n`);
     return;
   }
   if (messages.length === 0) {
@@ -25,7 +31,7 @@ export async function printOutboxMessage(runtime: Runtime, id: string, options: 
   const m = await findOutboxMail(runtime.deps, id);
   if (!m) throw new GatehouseError('NoSuchEntity', `No message has the ID ${id}.`);
   if (options.json) {
-    process.stdout.write(JSON.stringify(outboxFullJson(m)) + '\n');
+    process.stdout.write(`${JSON.stringify(outboxFullJson(m))}\n`);
     return;
   }
   const links = linksIn(m.text);

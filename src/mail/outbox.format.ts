@@ -20,7 +20,10 @@ export function bodyNote(m: OutboxMessage): string | null {
   }
 }
 
-type Summary = Pick<StoredMessage, 'id' | 'recipient' | 'subject' | 'template' | 'status' | 'attempts' | 'createdAt' | 'sentAt' | 'lastReply'>;
+type Summary = Pick<
+  StoredMessage,
+  'id' | 'recipient' | 'subject' | 'template' | 'status' | 'attempts' | 'createdAt' | 'sentAt' | 'lastReply'
+>;
 
 /** A message as `outbox list --json` prints it (no body: listing opens nothing). */
 export function outboxJson(m: Summary) {

@@ -62,12 +62,18 @@ function toMessage(row: Row): StoredMessage {
 }
 
 /** What a new message is stored with; `nextAttemptAt` is when a held message's window ends. */
-export type NewMessage = Pick<StoredMessage, 'id' | 'template' | 'subject' | 'sealedText' | 'sealedHtml' | 'createdAt' | 'nextAttemptAt'> & {
+export type NewMessage = Pick<
+  StoredMessage,
+  'id' | 'template' | 'subject' | 'sealedText' | 'sealedHtml' | 'createdAt' | 'nextAttemptAt'
+> & {
   status: 'queued' | 'held';
   replaceKey: string | null;
 };
 
-export async function insertOutboxMessage(db: Db, m: NewMessage & Pick<StoredMessage, 'accountId' | 'recipient'>): Promise<void> {
+export async function insertOutboxMessage(
+  db: Db,
+  m: NewMessage & Pick<StoredMessage, 'accountId' | 'recipient'>,
+): Promise<void> {
   await db
     .insertInto('mail_outbox')
     .values({
@@ -137,7 +143,7 @@ export async function insertOutboxForRootEmail(db: Db, emailKey: string, m: NewM
  * digest, cannot race. SQLite has one writer.
  */
 export async function lockRecipient(db: Db, dialect: DialectName, recipientKey: string): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${'mail:' + recipientKey}))`.execute(db);
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`mail:${recipientKey}`}))`.execute(db);
 }
 
 /** Messages to `recipientKey` queued since `since` that go out on their own (held and folded ones do not). */
@@ -153,8 +159,16 @@ export async function countRecentForRecipient(db: Db, recipientKey: string, sinc
 }
 
 /** The held message to `recipientKey` with `replaceKey` (or any held message, without one), if there is one. */
-export async function findHeldMessage(db: Db, recipientKey: string, replaceKey: string | null): Promise<{ id: string } | null> {
-  let q = db.selectFrom('mail_outbox').select('id').where('recipient_key', '=', recipientKey).where('status', '=', 'held');
+export async function findHeldMessage(
+  db: Db,
+  recipientKey: string,
+  replaceKey: string | null,
+): Promise<{ id: string } | null> {
+  let q = db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where('recipient_key', '=', recipientKey)
+    .where('status', '=', 'held');
   if (replaceKey !== null) q = q.where('replace_key', '=', replaceKey);
   return (await q.orderBy('created_at', 'desc').limit(1).executeTakeFirst()) ?? null;
 }
@@ -167,7 +181,13 @@ export async function replaceHeldMessage(
 ): Promise<boolean> {
   const result = await db
     .updateTable('mail_outbox')
-    .set({ account_id: m.accountId, subject: m.subject, text_body: m.sealedText, html_body: m.sealedHtml, created_at: m.createdAt })
+    .set({
+      account_id: m.accountId,
+      subject: m.subject,
+      text_body: m.sealedText,
+      html_body: m.sealedHtml,
+      created_at: m.createdAt,
+    })
     .where('id', '=', id)
     .where('status', '=', 'held')
     .executeTakeFirst();
@@ -188,7 +208,12 @@ export async function listOutbox(db: Db, options: { limit: number; recipient?: s
 }
 
 /** Messages to `recipientKey` still held back or given up on, newest first; digests are shown through what they carry. */
-export async function listUndelivered(db: Db, recipientKey: string, digestTemplate: string, limit: number): Promise<StoredMessage[]> {
+export async function listUndelivered(
+  db: Db,
+  recipientKey: string,
+  digestTemplate: string,
+  limit: number,
+): Promise<StoredMessage[]> {
   const rows = await db
     .selectFrom('mail_outbox')
     .selectAll()
@@ -225,7 +250,13 @@ export async function dueMessageIds(db: Db, now: string, limit: number): Promise
  * re-checks the WHERE after the row lock; SQLite has one writer), so each message is
  * handed to one sender at a time.
  */
-export async function claimMessage(db: Db, id: string, owner: string, now: string, leaseUntil: string): Promise<boolean> {
+export async function claimMessage(
+  db: Db,
+  id: string,
+  owner: string,
+  now: string,
+  leaseUntil: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('mail_outbox')
     .set((eb) => ({ status: 'sending', lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
@@ -273,7 +304,11 @@ export async function settleMessage(db: Db, id: string, owner: string, outcome: 
 export async function settleFoldedMessages(db: Db, digestId: string, outcome: Outcome): Promise<void> {
   await db
     .updateTable('mail_outbox')
-    .set({ status: outcome.status, last_reply: outcome.reply ? outcome.reply.slice(0, 1000) : null, ...(outcome.status === 'sent' ? { sent_at: outcome.at } : {}) })
+    .set({
+      status: outcome.status,
+      last_reply: outcome.reply ? outcome.reply.slice(0, 1000) : null,
+      ...(outcome.status === 'sent' ? { sent_at: outcome.at } : {}),
+    })
     .where('digest_id', '=', digestId)
     .where('status', '=', 'folded')
     .execute();
@@ -308,7 +343,13 @@ export async function foldHeldMessages(db: Db, recipientKey: string, digestId: s
 
 /** The messages folded into `digestId`, in the order they were queued. */
 export async function foldedMessages(db: Db, digestId: string): Promise<StoredMessage[]> {
-  const rows = await db.selectFrom('mail_outbox').selectAll().where('digest_id', '=', digestId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('digest_id', '=', digestId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toMessage);
 }
 

@@ -32,17 +32,26 @@ export async function findOutboxMail(deps: ReadDeps, id: string): Promise<Outbox
 }
 
 /** Queued mail without its bodies (the development outbox page), newest first. */
-export async function listOutboxHeaders(deps: Pick<Deps, 'db'>, options: { limit: number }): Promise<Array<Omit<StoredMessage, 'sealedText' | 'sealedHtml'>>> {
+export async function listOutboxHeaders(
+  deps: Pick<Deps, 'db'>,
+  options: { limit: number },
+): Promise<Array<Omit<StoredMessage, 'sealedText' | 'sealedHtml'>>> {
   return (await listOutbox(deps.db, options)).map(({ sealedText: _text, sealedHtml: _html, ...rest }) => rest);
 }
 
 /** Newest first. */
-export async function listOutboxMail(deps: ReadDeps, options: { limit: number; recipient?: string }): Promise<OutboxMessage[]> {
+export async function listOutboxMail(
+  deps: ReadDeps,
+  options: { limit: number; recipient?: string },
+): Promise<OutboxMessage[]> {
   return (await listOutbox(deps.db, options)).map((m) => openMessage(deps, m));
 }
 
 /** What the owner is shown of a message to them that has not arrived; never its body. */
-export type UndeliveredMail = Pick<StoredMessage, 'id' | 'subject' | 'status' | 'lastReply' | 'createdAt' | 'nextAttemptAt'>;
+export type UndeliveredMail = Pick<
+  StoredMessage,
+  'id' | 'subject' | 'status' | 'lastReply' | 'createdAt' | 'nextAttemptAt'
+>;
 
 /** Mail to the root user's address held back or failed for good (the console home's card); an IAM user has no address here. */
 export async function undeliveredMailOf(deps: Pick<Deps, 'db'>, principal: Principal): Promise<UndeliveredMail[]> {
@@ -52,5 +61,12 @@ export async function undeliveredMailOf(deps: Pick<Deps, 'db'>, principal: Princ
 /** Mail to `email` that is held back or failed for good, newest first (the messages a digest carried, not the digest). */
 export async function undeliveredMailTo(deps: Pick<Deps, 'db'>, email: string): Promise<UndeliveredMail[]> {
   const messages = await listUndelivered(deps.db, email.trim().toLowerCase(), HELD_DIGEST_TEMPLATE, 20);
-  return messages.map(({ id, subject, status, lastReply, createdAt, nextAttemptAt }) => ({ id, subject, status, lastReply, createdAt, nextAttemptAt }));
+  return messages.map(({ id, subject, status, lastReply, createdAt, nextAttemptAt }) => ({
+    id,
+    subject,
+    status,
+    lastReply,
+    createdAt,
+    nextAttemptAt,
+  }));
 }

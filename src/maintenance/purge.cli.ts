@@ -1,7 +1,13 @@
 import type { Command } from '../cli/cli-io.ts';
 import { printResult } from '../cli/cli-io.ts';
 import type { Runtime } from '../runtime.ts';
-import { DELIVERED_RETENTION_MS, EXPIRED_GRACE_MS, PASSWORD_HISTORY_KEPT, REQUEST_RETENTION_MS, purgeExpired } from './purge.service.ts';
+import {
+  DELIVERED_RETENTION_MS,
+  EXPIRED_GRACE_MS,
+  PASSWORD_HISTORY_KEPT,
+  REQUEST_RETENTION_MS,
+  purgeExpired,
+} from './purge.service.ts';
 
 type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
 

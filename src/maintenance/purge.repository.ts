@@ -64,7 +64,10 @@ export async function deleteOldHelpRequests(db: Db, before: string): Promise<num
 export async function trimPasswordHistory(db: Db, keep: number): Promise<number> {
   const ranked = db
     .selectFrom('password_history')
-    .select(['id', sql<number>`row_number() over (partition by principal_id order by created_at desc, id desc)`.as('rank')])
+    .select([
+      'id',
+      sql<number>`row_number() over (partition by principal_id order by created_at desc, id desc)`.as('rank'),
+    ])
     .as('ranked');
   const surplus = db.selectFrom(ranked).select('ranked.id').where('ranked.rank', '>', keep);
   return count(await db.deleteFrom('password_history').where('id', 'in', surplus).executeTakeFirst());

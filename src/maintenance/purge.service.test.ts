@@ -19,14 +19,26 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
 
   const iso = (offsetMs = 0) => new Date(t.clock.now().getTime() + offsetMs).toISOString();
   const resetTokens = async (accountId: string) =>
-    (await t.deps.db.selectFrom('one_time_tokens').select('id').where('account_id', '=', accountId).where('purpose', '=', 'password_reset').execute()).map((r) => r.id);
+    (
+      await t.deps.db
+        .selectFrom('one_time_tokens')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('purpose', '=', 'password_reset')
+        .execute()
+    ).map((r) => r.id);
   const ids = async (table: 'sessions' | 'mail_outbox', accountId: string) =>
-    (await t.deps.db.selectFrom(table).select('id').where('account_id', '=', accountId).orderBy('id').execute()).map((r) => r.id);
-  const unlockIds = async () => (await t.deps.db.selectFrom('throttle_unlocks').select('id').execute()).map((r) => r.id);
+    (await t.deps.db.selectFrom(table).select('id').where('account_id', '=', accountId).orderBy('id').execute()).map(
+      (r) => r.id,
+    );
+  const unlockIds = async () =>
+    (await t.deps.db.selectFrom('throttle_unlocks').select('id').execute()).map((r) => r.id);
 
   async function signIn(email: string): Promise<Browser> {
     const browser = new Browser(t.app);
-    expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).headers.location).toBe('/console');
+    expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).headers.location).toBe(
+      '/console',
+    );
     return browser;
   }
 
@@ -47,8 +59,19 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
     const account = await makeAccount(t.deps);
     await requestPasswordReset(t.deps, account.email, SYSTEM_META);
     const [oldToken] = await resetTokens(account.id);
-    const [oldMail] = (await t.deps.db.selectFrom('mail_outbox').select('id').where('account_id', '=', account.id).where('template', '=', 'password-reset').execute()).map((r) => r.id);
-    await t.deps.db.updateTable('mail_outbox').set({ status: 'sent', sent_at: iso() }).where('id', '=', oldMail!).execute();
+    const [oldMail] = (
+      await t.deps.db
+        .selectFrom('mail_outbox')
+        .select('id')
+        .where('account_id', '=', account.id)
+        .where('template', '=', 'password-reset')
+        .execute()
+    ).map((r) => r.id);
+    await t.deps.db
+      .updateTable('mail_outbox')
+      .set({ status: 'sent', sent_at: iso() })
+      .where('id', '=', oldMail!)
+      .execute();
     const unlock = await t.deps.db.transaction().execute((tx) => mintUnlockLink(tx, t.deps, `root:${account.email}`));
     const unlockId = new URL(unlock).searchParams.get('token')!.split('.')[0]!;
 
@@ -85,10 +108,16 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
     for (let i = 0; i < 3; i++) await rememberPassword(t.deps.db, quiet, `quiet-${i}`, iso(i * MINUTE));
     const report = await purgeExpired(t.deps);
     expect(report.passwordHistory).toBe(6);
-    const kept = (await t.deps.db.selectFrom('password_history').select('password_hash').where('principal_id', '=', busy).execute()).map((r) => r.password_hash).sort();
+    const kept = (
+      await t.deps.db.selectFrom('password_history').select('password_hash').where('principal_id', '=', busy).execute()
+    )
+      .map((r) => r.password_hash)
+      .sort();
     expect(kept).toHaveLength(PASSWORD_HISTORY_KEPT);
     expect(kept[0]).toBe('hash-06');
-    expect(await t.deps.db.selectFrom('password_history').select('id').where('principal_id', '=', quiet).execute()).toHaveLength(3);
+    expect(
+      await t.deps.db.selectFrom('password_history').select('id').where('principal_id', '=', quiet).execute(),
+    ).toHaveLength(3);
   });
 
   it('forgets refilled rate buckets, which then behave as full ones', async () => {
@@ -103,7 +132,9 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
     expect(await store.take('purge-test', rule, now())).toBe(false);
     t.clock.advance(3 * MINUTE);
     await purgeExpired(t.deps);
-    expect(await t.deps.db.selectFrom('throttle_buckets').select('key').where('key', '=', 'purge-test').execute()).toEqual([]);
+    expect(
+      await t.deps.db.selectFrom('throttle_buckets').select('key').where('key', '=', 'purge-test').execute(),
+    ).toEqual([]);
     expect(await store.take('purge-test', rule, now())).toBe(true);
     expect(await store.take('purge-test', rule, now())).toBe(true);
     expect(await store.take('purge-test', rule, now())).toBe(false);

@@ -9,26 +9,67 @@ import { PHONE_BODY_PURPOSE } from '../mfa/phone-gateway.ts';
  * before sealing existed), which resealing seals too. An erased value ('') is skipped.
  */
 export const SEALED_COLUMNS = {
-  accessKeys: { table: 'access_keys', columns: ['secret_sealed'], purpose: 'access-key-secret', plaintextBefore: false },
-  temporaryCredentials: { table: 'session_credentials', columns: ['secret_sealed'], purpose: 'access-key-secret', plaintextBefore: false },
-  totpDevices: { table: 'mfa_devices', columns: ['totp_secret_sealed'], purpose: 'mfa-totp-secret', plaintextBefore: false },
-  mailBodies: { table: 'mail_outbox', columns: ['text_body', 'html_body'], purpose: MAIL_BODY_PURPOSE, plaintextBefore: true },
+  accessKeys: {
+    table: 'access_keys',
+    columns: ['secret_sealed'],
+    purpose: 'access-key-secret',
+    plaintextBefore: false,
+  },
+  temporaryCredentials: {
+    table: 'session_credentials',
+    columns: ['secret_sealed'],
+    purpose: 'access-key-secret',
+    plaintextBefore: false,
+  },
+  totpDevices: {
+    table: 'mfa_devices',
+    columns: ['totp_secret_sealed'],
+    purpose: 'mfa-totp-secret',
+    plaintextBefore: false,
+  },
+  mailBodies: {
+    table: 'mail_outbox',
+    columns: ['text_body', 'html_body'],
+    purpose: MAIL_BODY_PURPOSE,
+    plaintextBefore: true,
+  },
   phoneBodies: { table: 'phone_outbox', columns: ['body'], purpose: PHONE_BODY_PURPOSE, plaintextBefore: true },
 } as const;
 
 export type SealedKind = keyof typeof SEALED_COLUMNS;
 
 /** The next rows (by id) holding a sealed value of `kind` in `column`. */
-export async function sealedPage(db: Db, kind: SealedKind, column: string, afterId: string, limit: number): Promise<Array<{ id: string; sealed: string }>> {
+export async function sealedPage(
+  db: Db,
+  kind: SealedKind,
+  column: string,
+  afterId: string,
+  limit: number,
+): Promise<Array<{ id: string; sealed: string }>> {
   const { table } = SEALED_COLUMNS[kind];
-  const result = await sql<{ id: string; sealed: string }>`select id, ${sql.ref(column)} as sealed from ${sql.table(table)}
-    where ${sql.ref(column)} is not null and ${sql.ref(column)} <> '' and id > ${afterId} order by id limit ${limit}`.execute(db);
+  const result = await sql<{
+    id: string;
+    sealed: string;
+  }>`select id, ${sql.ref(column)} as sealed from ${sql.table(table)}
+    where ${sql.ref(column)} is not null and ${sql.ref(column)} <> '' and id > ${afterId} order by id limit ${limit}`.execute(
+    db,
+  );
   return result.rows;
 }
 
 /** Replaces one sealed value, unless the row changed meanwhile (then false). */
-export async function replaceSealed(db: Db, kind: SealedKind, column: string, id: string, old: string, sealed: string): Promise<boolean> {
+export async function replaceSealed(
+  db: Db,
+  kind: SealedKind,
+  column: string,
+  id: string,
+  old: string,
+  sealed: string,
+): Promise<boolean> {
   const { table } = SEALED_COLUMNS[kind];
-  const result = await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sealed} where id = ${id} and ${sql.ref(column)} = ${old}`.execute(db);
+  const result =
+    await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sealed} where id = ${id} and ${sql.ref(column)} = ${old}`.execute(
+      db,
+    );
   return Number(result.numAffectedRows ?? 0) === 1;
 }

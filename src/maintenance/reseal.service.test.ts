@@ -46,12 +46,31 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     const key = await keyFor(t, { accountId: account.id, principalId: account.id, userName: null });
     const before = await listen(t.app);
     const temporary = (await awsClients(t, before, key).sts.send(new GetSessionTokenCommand({}))).Credentials!;
-    const session = { accessKeyId: temporary.AccessKeyId!, secretAccessKey: temporary.SecretAccessKey!, sessionToken: temporary.SessionToken! };
+    const session = {
+      accessKeyId: temporary.AccessKeyId!,
+      secretAccessKey: temporary.SecretAccessKey!,
+      sessionToken: temporary.SessionToken!,
+    };
     const mfaDeps = t.deps;
-    const { device, secret } = await createVirtualDevice(mfaDeps, account.id, { name: 'rotated-phone' }, CLI_ACTOR, SYSTEM_META);
+    const { device, secret } = await createVirtualDevice(
+      mfaDeps,
+      account.id,
+      { name: 'rotated-phone' },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const phone = `+1555${account.id.slice(-7)}`;
-    await t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to: phone, channel: 'sms', code: '424242', purpose: 'confirm this phone' }));
-    const phoneCode = async (keyring: Keyring) => (await listPhoneMessagesOpened({ db: t.deps.db, keyring }, { recipient: phone, limit: 1 }))[0]!.body;
+    await t.deps.db.transaction().execute((tx) =>
+      queuePhoneCode(tx, t.deps, {
+        accountId: account.id,
+        to: phone,
+        channel: 'sms',
+        code: '424242',
+        purpose: 'confirm this phone',
+      }),
+    );
+    const phoneCode = async (keyring: Keyring) =>
+      (await listPhoneMessagesOpened({ db: t.deps.db, keyring }, { recipient: phone, limit: 1 }))[0]!.body;
 
     // The new key, with the old one declared previous: everything still opens.
     const newKey = randomBytes(32);
@@ -61,7 +80,8 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect(await callerArn(during, session)).toBe(`arn:aws:iam::${account.id}:root`);
 
     // Mail bodies too: the welcome mail, sealed under the old key, opens under the new one with the old one previous.
-    const welcome = async (keyring: Keyring) => (await listOutboxMail({ db: t.deps.db, keyring }, { limit: 5, recipient: account.email }))[0]!;
+    const welcome = async (keyring: Keyring) =>
+      (await listOutboxMail({ db: t.deps.db, keyring }, { limit: 5, recipient: account.email }))[0]!;
     expect((await welcome(rotating)).text).toContain('/verify-email?token=');
 
     const resealed = await resealSecrets({ db: t.deps.db, keyring: rotating });
@@ -84,7 +104,11 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     const after = await serveWith(newKeyAlone);
     expect(await callerArn(after, key)).toBe(`arn:aws:iam::${account.id}:root`);
     expect(await callerArn(after, session)).toBe(`arn:aws:iam::${account.id}:root`);
-    const sealed = await t.deps.db.selectFrom('mfa_devices').select('totp_secret_sealed').where('id', '=', device.id).executeTakeFirstOrThrow();
+    const sealed = await t.deps.db
+      .selectFrom('mfa_devices')
+      .select('totp_secret_sealed')
+      .where('id', '=', device.id)
+      .executeTakeFirstOrThrow();
     expect(openTotpSecret(newKeyAlone, device.id, sealed.totp_secret_sealed!)).toBe(secret);
     expect((await welcome(newKeyAlone)).text).toContain('/verify-email?token=');
     expect(await phoneCode(newKeyAlone)).toContain('424242');
@@ -92,18 +116,30 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect(openTotpSecret(new Keyring(Buffer.from(oldKey)), device.id, sealed.totp_secret_sealed!)).toBeNull();
     expect((await welcome(new Keyring(Buffer.from(oldKey)))).body).toBe('unreadable');
     expect(await phoneCode(new Keyring(Buffer.from(oldKey)))).toBeNull();
-    await expectAwsError(awsClients(t, await serveWith(new Keyring(Buffer.from(oldKey))), key).sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
+    await expectAwsError(
+      awsClients(t, await serveWith(new Keyring(Buffer.from(oldKey))), key).sts.send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+      403,
+    );
   });
 
   it('seals mail bodies queued before bodies were sealed', async () => {
     const account = await makeAccount(t.deps);
     const [queued] = await listOutboxMail(t.deps, { limit: 1, recipient: account.email });
     // As a message queued by an earlier version stored it.
-    await t.deps.db.updateTable('mail_outbox').set({ text_body: queued!.text, html_body: queued!.html }).where('id', '=', queued!.id).execute();
+    await t.deps.db
+      .updateTable('mail_outbox')
+      .set({ text_body: queued!.text, html_body: queued!.html })
+      .where('id', '=', queued!.id)
+      .execute();
     expect((await listOutboxMail(t.deps, { limit: 1, recipient: account.email }))[0]!.text).toBe(queued!.text);
     // (The first test's mail, resealed under its new key, is unreadable here.)
     expect((await resealSecrets(t.deps)).mailBodies).toMatchObject({ resealed: 2 });
-    const row = await t.deps.db.selectFrom('mail_outbox').select(['text_body', 'html_body']).where('id', '=', queued!.id).executeTakeFirstOrThrow();
+    const row = await t.deps.db
+      .selectFrom('mail_outbox')
+      .select(['text_body', 'html_body'])
+      .where('id', '=', queued!.id)
+      .executeTakeFirstOrThrow();
     expect(row.text_body).not.toContain('/verify-email');
     expect(row.html_body).not.toContain('/verify-email');
     expect((await listOutboxMail(t.deps, { limit: 1, recipient: account.email }))[0]!.text).toBe(queued!.text);
@@ -111,7 +147,8 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
 
   it('reports secrets no given key opens, and leaves them as they are', async () => {
     const stranger = randomBytes(32);
-    const rows = async () => (await t.deps.db.selectFrom('access_keys').select(['id', 'secret_sealed']).orderBy('id').execute());
+    const rows = async () =>
+      await t.deps.db.selectFrom('access_keys').select(['id', 'secret_sealed']).orderBy('id').execute();
     const unchanged = await rows();
     const report = await resealSecrets({ db: t.deps.db, keyring: new Keyring(stranger) });
     expect(report.accessKeys.unreadable).toBeGreaterThan(0);

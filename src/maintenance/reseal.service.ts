@@ -37,9 +37,11 @@ export async function resealSecrets(deps: Pick<Deps, 'db' | 'keyring'>): Promise
             count.current++;
             continue;
           }
-          const plaintext = box.open(row.sealed, row.id) ?? (plaintextBefore && !looksSealed(row.sealed) ? row.sealed : null);
+          const plaintext =
+            box.open(row.sealed, row.id) ?? (plaintextBefore && !looksSealed(row.sealed) ? row.sealed : null);
           if (plaintext === null) count.unreadable++;
-          else if (await replaceSealed(deps.db, kind, column, row.id, row.sealed, box.seal(plaintext, row.id))) count.resealed++;
+          else if (await replaceSealed(deps.db, kind, column, row.id, row.sealed, box.seal(plaintext, row.id)))
+            count.resealed++;
         }
         if (rows.length < PAGE) break;
         after = rows[rows.length - 1]!.id;

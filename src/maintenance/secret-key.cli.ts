@@ -39,10 +39,14 @@ Afterwards SECRET_KEY_PREVIOUS can be removed.
         withRuntime(async (runtime) => {
           const report = await resealSecrets(runtime.deps);
           const lines = Object.entries(report).map(
-            ([kind, c]) => `${kind.padEnd(22)} ${c.current} already current, ${c.resealed} resealed, ${c.unreadable} unreadable`,
+            ([kind, c]) =>
+              `${kind.padEnd(22)} ${c.current} already current, ${c.resealed} resealed, ${c.unreadable} unreadable`,
           );
           const unreadable = Object.values(report).reduce((n, c) => n + c.unreadable, 0);
-          if (unreadable > 0) lines.push(`${unreadable} secrets opened under no key given: replace those access keys and MFA devices (mail among them cannot be sent).`);
+          if (unreadable > 0)
+            lines.push(
+              `${unreadable} secrets opened under no key given: replace those access keys and MFA devices (mail among them cannot be sent).`,
+            );
           printResult(values.json === true, report, lines.join('\n'));
           return unreadable > 0 ? 1 : 0;
         }),

@@ -18,7 +18,12 @@ type Message =
 const COLLECT_MS = 1_000;
 
 function isMessage(value: unknown): value is Message {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith('gatehouse:metrics-');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string' &&
+    (value as { type: string }).type.startsWith('gatehouse:metrics-')
+  );
 }
 
 const pending = new Map<string, (snapshot: MetricsSnapshot | null) => void>();
@@ -27,7 +32,8 @@ const pending = new Map<string, (snapshot: MetricsSnapshot | null) => void>();
 export function serveMetricsToPrimary(snapshot: () => MetricsSnapshot): void {
   process.on('message', (message: unknown) => {
     if (!isMessage(message)) return;
-    if (message.type === 'gatehouse:metrics-collect') process.send?.({ type: 'gatehouse:metrics-snapshot', id: message.id, snapshot: snapshot() } satisfies Message);
+    if (message.type === 'gatehouse:metrics-collect')
+      process.send?.({ type: 'gatehouse:metrics-snapshot', id: message.id, snapshot: snapshot() } satisfies Message);
     if (message.type === 'gatehouse:metrics-total') {
       pending.get(message.id)?.(message.snapshot);
       pending.delete(message.id);
@@ -70,7 +76,7 @@ export function aggregateWorkerMetrics(): void {
   cluster.on('message', (from: Worker, message: unknown) => {
     if (!isMessage(message)) return;
     if (message.type === 'gatehouse:metrics-request') {
-      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
+      const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w?.isConnected() === true);
       const id = randomUUID();
       const collection = {
         waiting: new Set(workers),
@@ -78,7 +84,8 @@ export function aggregateWorkerMetrics(): void {
           clearTimeout(timer);
           collections.delete(id);
           const total = sumSnapshots([retired, ...latest.values()]);
-          if (from.isConnected()) from.send({ type: 'gatehouse:metrics-total', id: message.id, snapshot: total } satisfies Message);
+          if (from.isConnected())
+            from.send({ type: 'gatehouse:metrics-total', id: message.id, snapshot: total } satisfies Message);
         },
       };
       const timer = setTimeout(() => collection.done(), COLLECT_MS);
@@ -87,7 +94,7 @@ export function aggregateWorkerMetrics(): void {
     } else if (message.type === 'gatehouse:metrics-snapshot') {
       latest.set(from.id, message.snapshot);
       const collection = collections.get(message.id);
-      if (!collection || !collection.waiting.delete(from)) return;
+      if (!collection?.waiting.delete(from)) return;
       if (collection.waiting.size === 0) collection.done();
     }
   });

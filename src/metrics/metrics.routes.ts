@@ -16,7 +16,12 @@ export async function metricsRoutes(app: FastifyInstance, { web }: { web: WebCon
   app.get('/metrics', async (_request, reply) => {
     const snapshot = cluster.isWorker ? await instanceMetrics() : local();
     // One worker's own counts would read as a counter reset: better a failed scrape.
-    if (!snapshot) return reply.status(503).header('Retry-After', '1').type('text/plain; charset=utf-8').send('metrics are unavailable: the primary process did not answer\n');
+    if (!snapshot)
+      return reply
+        .status(503)
+        .header('Retry-After', '1')
+        .type('text/plain; charset=utf-8')
+        .send('metrics are unavailable: the primary process did not answer\n');
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderMetrics(snapshot));
   });
 }

@@ -55,9 +55,18 @@ export interface MetricsSnapshot {
 
 /** Several processes' counts as one: counters and gauges both add up. */
 export function sumSnapshots(snapshots: MetricsSnapshot[]): MetricsSnapshot {
-  const total: MetricsSnapshot = { signIns: {}, throttled: {}, checksIssued: 0, checksSolved: 0, checksRefused: 0, hashQueued: 0, hashActive: 0 };
+  const total: MetricsSnapshot = {
+    signIns: {},
+    throttled: {},
+    checksIssued: 0,
+    checksSolved: 0,
+    checksRefused: 0,
+    hashQueued: 0,
+    hashActive: 0,
+  };
   for (const s of snapshots) {
-    for (const [k, v] of Object.entries(s.signIns)) total.signIns[k as SignInOutcome] = (total.signIns[k as SignInOutcome] ?? 0) + (v ?? 0);
+    for (const [k, v] of Object.entries(s.signIns))
+      total.signIns[k as SignInOutcome] = (total.signIns[k as SignInOutcome] ?? 0) + (v ?? 0);
     for (const [k, v] of Object.entries(s.throttled)) total.throttled[k] = (total.throttled[k] ?? 0) + v;
     total.checksIssued += s.checksIssued;
     total.checksSolved += s.checksSolved;
@@ -75,14 +84,31 @@ export function renderMetrics(s: MetricsSnapshot): string {
     for (const [labels, value] of samples) lines.push(`${name}${labels} ${value}`);
   };
   const outcomes: SignInOutcome[] = ['success', 'failure', 'throttled', 'check_required', 'overloaded'];
-  family('gatehouse_signins_total', 'counter', 'Password sign-in attempts by outcome.',
-    outcomes.map((o) => [`{outcome="${o}"}`, s.signIns[o] ?? 0]));
-  family('gatehouse_throttled_total', 'counter', 'Attempts refused by a throttle, by layer.',
-    Object.entries(s.throttled).map(([layer, n]) => [`{layer="${layer}"}`, n]));
-  family('gatehouse_security_checks_issued_total', 'counter', 'Security-check challenges issued.', [['', s.checksIssued]]);
-  family('gatehouse_security_checks_solved_total', 'counter', 'Security checks presented and accepted.', [['', s.checksSolved]]);
-  family('gatehouse_security_checks_refused_total', 'counter', 'Security checks presented and refused (expired, replayed, invalid).', [['', s.checksRefused]]);
+  family(
+    'gatehouse_signins_total',
+    'counter',
+    'Password sign-in attempts by outcome.',
+    outcomes.map((o) => [`{outcome="${o}"}`, s.signIns[o] ?? 0]),
+  );
+  family(
+    'gatehouse_throttled_total',
+    'counter',
+    'Attempts refused by a throttle, by layer.',
+    Object.entries(s.throttled).map(([layer, n]) => [`{layer="${layer}"}`, n]),
+  );
+  family('gatehouse_security_checks_issued_total', 'counter', 'Security-check challenges issued.', [
+    ['', s.checksIssued],
+  ]);
+  family('gatehouse_security_checks_solved_total', 'counter', 'Security checks presented and accepted.', [
+    ['', s.checksSolved],
+  ]);
+  family(
+    'gatehouse_security_checks_refused_total',
+    'counter',
+    'Security checks presented and refused (expired, replayed, invalid).',
+    [['', s.checksRefused]],
+  );
   family('gatehouse_hash_queue_depth', 'gauge', 'Password hashes waiting for a slot.', [['', s.hashQueued]]);
   family('gatehouse_hash_active', 'gauge', 'Password hashes running now.', [['', s.hashActive]]);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,8 @@ export const MFA_NOTICES: Record<string, string> = {
   'mfa-removed': 'The MFA device was removed.',
   'mfa-resynced': 'The authenticator app was resynced.',
   'mfa-deactivated': "The user's MFA device was deactivated.",
-  'mfa-help-resolved': "The user's MFA devices were deactivated; the user can sign in with the password and add a new one.",
+  'mfa-help-resolved':
+    "The user's MFA devices were deactivated; the user can sign in with the password and add a new one.",
   'mfa-help-dismissed': 'The request was dismissed.',
   'phone-code-sent': 'We sent a code to the new phone number. Enter it below to confirm the number.',
   'phone-confirmed': 'The account phone number was confirmed.',
@@ -20,7 +21,12 @@ export const MFA_NOTICES: Record<string, string> = {
 };
 
 /** The MFA card of the Security credentials page, and for the root user its alternative factors. */
-export function mfaCredentialsSection(credentials: MfaCredentials, principal: Principal, csrf: string, now: Date): SafeHtml {
+export function mfaCredentialsSection(
+  credentials: MfaCredentials,
+  principal: Principal,
+  csrf: string,
+  now: Date,
+): SafeHtml {
   const section = mfaSection(csrf, principal, credentials.devices, credentials.codes, now, credentials.forms);
   if (!credentials.rootRecovery) return section;
   return html`${section}${rootRecoverySection(csrf, credentials.rootRecovery)}`;
@@ -29,7 +35,10 @@ export function mfaCredentialsSection(credentials: MfaCredentials, principal: Pr
 /** The console front page's nudge for a root user without MFA, or its warning of a sign-in without MFA. */
 export function mfaNudge(nudge: MfaNudge): SafeHtml {
   if (nudge === 'recovery-open') {
-    return alertBox('Someone is signing in as the root user without an MFA device. If this is not you, cancel it on the Security credentials page now.', 'warning');
+    return alertBox(
+      'Someone is signing in as the root user without an MFA device. If this is not you, cancel it on the Security credentials page now.',
+      'warning',
+    );
   }
   if (nudge === null) return html``;
   return html`${alertBox('The root user has no MFA device. Add one on the Security credentials page so a stolen password alone cannot take over the account.', 'warning')}

@@ -60,12 +60,22 @@ async function mfaForms(deps: Deps, who: ConsoleCaller): Promise<MfaForms> {
     mayUse(deps, who, MFA_ACCESS.deactivate),
   ]);
   // An app added but never enabled is no use: offer the Add form only when both steps are allowed.
-  return { addAuthenticator: create && enable, enable, resync, remove, suggestedName: suggestedDeviceName(who.principal) };
+  return {
+    addAuthenticator: create && enable,
+    enable,
+    resync,
+    remove,
+    suggestedName: suggestedDeviceName(who.principal),
+  };
 }
 
 export async function loadMfaCredentials(deps: Deps, who: ConsoleCaller): Promise<MfaCredentials> {
   const { principal } = who;
-  const [devices, codes, forms] = await Promise.all([listDevicesOf(deps.db, principal.id), recoveryCodeStatus(deps.db, principal.id), mfaForms(deps, who)]);
+  const [devices, codes, forms] = await Promise.all([
+    listDevicesOf(deps.db, principal.id),
+    recoveryCodeStatus(deps.db, principal.id),
+    mfaForms(deps, who),
+  ]);
   if (principal.type !== 'root') return { devices, codes, forms, rootRecovery: null };
   const [phone, pending, waitHours, open] = await Promise.all([
     findRootPhone(deps.db, principal.accountId),
@@ -96,5 +106,10 @@ export async function loadMfaNudge(deps: Deps, principal: Principal, mfaEnabled:
  */
 export async function loadMfaHelpRequests(deps: Deps, viewer: ConsoleCaller): Promise<MfaHelpRequestView[]> {
   const requests = await pendingMfaHelpRequests(deps, viewer.principal.accountId);
-  return Promise.all(requests.map(async (r) => ({ ...r, mayAct: await mayUse(deps, viewer, ACT_ON_MFA_HELP, { params: { id: r.id }, body: {} }) })));
+  return Promise.all(
+    requests.map(async (r) => ({
+      ...r,
+      mayAct: await mayUse(deps, viewer, ACT_ON_MFA_HELP, { params: { id: r.id }, body: {} }),
+    })),
+  );
 }

@@ -10,15 +10,35 @@ import { dismissMfaHelpRequest, resolveMfaHelpRequest } from './mfa-help-request
 export async function mfaHelpRequestRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const { deps } = web;
 
-  app.post<{ Params: { id: string } }>('/console/users/mfa-help-requests/:id/resolve', { config: { access: ACT_ON_MFA_HELP } }, async (request, reply) => {
-    const who = signedInOf(request);
-    await resolveMfaHelpRequest(deps, who.principal.accountId, request.params.id, actorOf(who.principal), metaOf(request));
-    return reply.redirect('/console/users?done=mfa-help-resolved', 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/console/users/mfa-help-requests/:id/resolve',
+    { config: { access: ACT_ON_MFA_HELP } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      await resolveMfaHelpRequest(
+        deps,
+        who.principal.accountId,
+        request.params.id,
+        actorOf(who.principal),
+        metaOf(request),
+      );
+      return reply.redirect('/console/users?done=mfa-help-resolved', 303);
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/console/users/mfa-help-requests/:id/dismiss', { config: { access: ACT_ON_MFA_HELP } }, async (request, reply) => {
-    const who = signedInOf(request);
-    await dismissMfaHelpRequest(deps, who.principal.accountId, request.params.id, actorOf(who.principal), metaOf(request));
-    return reply.redirect('/console/users?done=mfa-help-dismissed', 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/console/users/mfa-help-requests/:id/dismiss',
+    { config: { access: ACT_ON_MFA_HELP } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      await dismissMfaHelpRequest(
+        deps,
+        who.principal.accountId,
+        request.params.id,
+        actorOf(who.principal),
+        metaOf(request),
+      );
+      return reply.redirect('/console/users?done=mfa-help-dismissed', 303);
+    },
+  );
 }

@@ -27,7 +27,12 @@ import { deactivateDevice } from './mfa.service.ts';
  * user's devices or dismisses it, and the root email is told; repeats while one made in
  * the last hour is open are dropped.
  */
-export async function askAdministratorAboutMfa(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<void> {
+export async function askAdministratorAboutMfa(
+  deps: Deps,
+  session: SessionRecord,
+  principal: Principal,
+  meta: RequestMeta,
+): Promise<void> {
   if (principal.type !== 'user' || session.restriction !== MFA_REQUIRED) {
     throw new GatehouseError('AccessDenied', 'Only IAM users signing in ask an administrator about a lost MFA device.');
   }
@@ -61,7 +66,10 @@ export async function askAdministratorAboutMfa(deps: Deps, session: SessionRecor
       ],
       links: [
         { label: 'Open the Users page', url: publicLink(deps, '/console/users') },
-        { label: `Open ${principal.name}'s page`, url: publicLink(deps, `/console/users/${encodeURIComponent(principal.name)}`) },
+        {
+          label: `Open ${principal.name}'s page`,
+          url: publicLink(deps, `/console/users/${encodeURIComponent(principal.name)}`),
+        },
       ],
     });
   });
@@ -73,7 +81,11 @@ export async function pendingMfaHelpRequests(deps: Deps, accountId: string): Pro
 }
 
 /** The open request and the ARN of its user (what the permission is checked on); NoSuchEntity when there is none. */
-export async function findMfaHelpRequest(deps: Deps, accountId: string, id: string): Promise<{ request: HelpRequestRecord; userArn: string }> {
+export async function findMfaHelpRequest(
+  deps: Deps,
+  accountId: string,
+  id: string,
+): Promise<{ request: HelpRequestRecord; userArn: string }> {
   const request = await findPendingHelpRequest(deps.db, accountId, id, 'mfa');
   const user = request ? await findUserById(deps.db, request.userId) : null;
   if (!request || !user) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
@@ -85,7 +97,13 @@ export async function findMfaHelpRequest(deps: Deps, accountId: string, id: stri
  * DeactivateMFADevice uses (each deactivation audited and the user told), which closes the
  * request once the user has none left; then records the resolution.
  */
-export async function resolveMfaHelpRequest(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function resolveMfaHelpRequest(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   const { request } = await findMfaHelpRequest(deps, accountId, id);
   const owner = await loadPrincipal(deps.db, accountId, request.userId);
   if (!owner) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
@@ -105,10 +123,28 @@ export async function resolveMfaHelpRequest(deps: Deps, accountId: string, id: s
 }
 
 /** An administrator closes a request without acting on it; the devices stay as they are. */
-export async function dismissMfaHelpRequest(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function dismissMfaHelpRequest(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const closed = await dismissHelpRequest(tx, accountId, id, 'mfa', deps.clock.now().toISOString(), actor.name ?? actor.type);
+    const closed = await dismissHelpRequest(
+      tx,
+      accountId,
+      id,
+      'mfa',
+      deps.clock.now().toISOString(),
+      actor.name ?? actor.type,
+    );
     if (!closed) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'MfaHelpRequestDismissed', target: { id: closed.userId, name: closed.userName } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'MfaHelpRequestDismissed',
+      target: { id: closed.userId, name: closed.userName },
+    });
   });
 }

@@ -33,12 +33,28 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
   /** An IAM user with an authenticator app, as far as the MFA step, asking for help. */
   async function userWhoLostTheDevice(name: string): Promise<{ browser: Browser; userId: string }> {
     const user = await makeUser(t.deps, account.id, name);
-    const { device, secret } = await createVirtualDevice(mfaDeps(), account.id, { name: `${name}-phone` }, CLI_ACTOR, SYSTEM_META);
+    const { device, secret } = await createVirtualDevice(
+      mfaDeps(),
+      account.id,
+      { name: `${name}-phone` },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const principal = (await loadPrincipal(t.deps.db, account.id, user.id))!;
     const step = stepAt(t.clock.now());
-    await enableVirtualDevice(mfaDeps(), principal, device.serial, codeAt(secret, step - 1), codeAt(secret, step), CLI_ACTOR, SYSTEM_META);
+    await enableVirtualDevice(
+      mfaDeps(),
+      principal,
+      device.serial,
+      codeAt(secret, step - 1),
+      codeAt(secret, step),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const browser = new Browser(t.app);
-    expect((await browser.post(`/signin/${alias}`, { userName: name, password: USER_PASSWORD })).headers.location).toBe('/signin/mfa');
+    expect((await browser.post(`/signin/${alias}`, { userName: name, password: USER_PASSWORD })).headers.location).toBe(
+      '/signin/mfa',
+    );
     const asked = await browser.post('/signin/mfa-help/ask-admin', {}, { csrfFrom: '/signin/mfa-help' });
     expect(asked.body).toContain('Your administrators were asked');
     return { browser, userId: user.id };
@@ -46,23 +62,31 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
 
   async function signedIn(email: string): Promise<Browser> {
     const browser = new Browser(t.app);
-    expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).headers.location).toBe('/console');
+    expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).headers.location).toBe(
+      '/console',
+    );
     return browser;
   }
 
   async function signedInUser(name: string): Promise<Browser> {
     const browser = new Browser(t.app);
-    expect((await browser.post(`/signin/${alias}`, { userName: name, password: USER_PASSWORD })).headers.location).toBe('/console');
+    expect((await browser.post(`/signin/${alias}`, { userName: name, password: USER_PASSWORD })).headers.location).toBe(
+      '/console',
+    );
     return browser;
   }
 
-  const section = (body: string) => /<section[^>]*aria-labelledby="mfa-help-requests"[\s\S]*?<\/section>/.exec(body)?.[0] ?? '';
-  const action = (body: string, verb: 'resolve' | 'dismiss') => new RegExp(`action="(/console/users/mfa-help-requests/[^"]+/${verb})"`).exec(section(body))?.[1];
+  const section = (body: string) =>
+    /<section[^>]*aria-labelledby="mfa-help-requests"[\s\S]*?<\/section>/.exec(body)?.[0] ?? '';
+  const action = (body: string, verb: 'resolve' | 'dismiss') =>
+    new RegExp(`action="(/console/users/mfa-help-requests/[^"]+/${verb})"`).exec(section(body))?.[1];
   const enabledDevices = async (userId: string) => (await listDevicesOf(t.deps.db, userId)).filter((d) => d.enabledAt);
 
   it('lists the request on the Users page and the console home; deactivating the devices resolves it', async () => {
     const { userId } = await userWhoLostTheDevice('gina');
-    const mails = (await listOutbox(t.deps.db, { limit: 50, recipient: account.email })).filter((m) => m.template === 'mfa-help-asked');
+    const mails = (await listOutbox(t.deps.db, { limit: 50, recipient: account.email })).filter(
+      (m) => m.template === 'mfa-help-asked',
+    );
     expect(mails).toHaveLength(1);
 
     const root = await signedIn(account.email);
@@ -79,7 +103,12 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
     expect(await enabledDevices(userId)).toEqual([]);
     expect(section((await root.get('/console/users')).body)).toBe('');
     expect(section((await root.get('/console')).body)).toBe('');
-    const events = await listAuditEvents(t.deps.db, { accountId: account.id, targetId: userId, eventName: 'DeactivateMFADevice', limit: 5 });
+    const events = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      targetId: userId,
+      eventName: 'DeactivateMFADevice',
+      limit: 5,
+    });
     expect(events).toHaveLength(1);
     // The user now signs in with the password alone, and adds a new device.
     await signedInUser('gina');
@@ -93,13 +122,28 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
     expect((await root.post(dismiss, {}, { csrfFrom: '/console/users' })).statusCode).toBe(303);
     expect(await enabledDevices(userId)).toHaveLength(1);
     expect(section((await root.get('/console/users')).body)).toBe('');
-    expect(await listAuditEvents(t.deps.db, { accountId: account.id, targetId: userId, eventName: 'MfaHelpRequestDismissed', limit: 5 })).toHaveLength(1);
+    expect(
+      await listAuditEvents(t.deps.db, {
+        accountId: account.id,
+        targetId: userId,
+        eventName: 'MfaHelpRequestDismissed',
+        limit: 5,
+      }),
+    ).toHaveLength(1);
   });
 
   it('asks for iam:DeactivateMFADevice on the user, as DeactivateMFADevice does, to resolve or dismiss', async () => {
     const { userId } = await userWhoLostTheDevice('ivy');
     await makeUser(t.deps, account.id, 'reader');
-    await attachPolicy(t.deps, account.id, 'user', 'reader', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'reader',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const reader = await signedInUser('reader');
     const listed = await reader.get('/console/users');
     expect(section(listed.body)).toContain('ivy');
@@ -136,7 +180,11 @@ describe.each(DIALECTS)('MFA help requests on %s', (dialect) => {
     expect(section((await root.get('/console/users')).body)).toContain('jade');
     const page = await root.get('/console/users/jade');
     expect(page.statusCode).toBe(200);
-    const done = await root.post(`/console/users/jade/mfa/${device!.id}/deactivate`, {}, { csrfFrom: '/console/users/jade' });
+    const done = await root.post(
+      `/console/users/jade/mfa/${device!.id}/deactivate`,
+      {},
+      { csrfFrom: '/console/users/jade' },
+    );
     expect(done.statusCode).toBe(303);
     expect(section((await root.get('/console/users')).body)).toBe('');
     expect((await findUserByName(t.deps.db, account.id, 'jade'))?.id).toBe(userId);

@@ -19,14 +19,20 @@ export type MfaNotice =
 function describe(notice: MfaNotice, who: string): { subject: string; what: string } {
   switch (notice.kind) {
     case 'device-added':
-      return { subject: 'An MFA device was added to your Gatehouse sign-in', what: `A ${notice.deviceType} named "${notice.deviceName}" was added as a second factor for ${who}.` };
+      return {
+        subject: 'An MFA device was added to your Gatehouse sign-in',
+        what: `A ${notice.deviceType} named "${notice.deviceName}" was added as a second factor for ${who}.`,
+      };
     case 'device-removed':
       return {
         subject: 'An MFA device was removed from your Gatehouse sign-in',
         what: `The ${notice.deviceType} named "${notice.deviceName}" was removed from ${who} by ${notice.byName}. It can no longer be used to sign in.`,
       };
     case 'recovery-codes-created':
-      return { subject: 'New MFA recovery codes were created', what: `New recovery codes were created for ${who}. Any earlier codes no longer work.` };
+      return {
+        subject: 'New MFA recovery codes were created',
+        what: `New recovery codes were created for ${who}. Any earlier codes no longer work.`,
+      };
     case 'recovery-code-used':
       return {
         subject: 'An MFA recovery code was used to sign in',
@@ -38,7 +44,9 @@ function describe(notice: MfaNotice, who: string): { subject: string; what: stri
 function noticeMail(notice: MfaNotice, who: string, time: string, meta: RequestMeta): Mail {
   const { subject, what } = describe(notice, who);
   const when = formatTime(time);
-  const where = meta.ip ? `${meta.ip}${meta.userAgent ? ` (${meta.userAgent})` : ''}` : 'the command line or an automated process';
+  const where = meta.ip
+    ? `${meta.ip}${meta.userAgent ? ` (${meta.userAgent})` : ''}`
+    : 'the command line or an automated process';
   const notYou =
     'If this was not you, someone may know your password: change it at once, review your MFA devices on the Security credentials page, and tell your administrator.';
   return {
@@ -82,7 +90,11 @@ export async function notifyMfaChange(
     who = `IAM user ${user?.name ?? principalId} of account ${formatAccountId(accountId)}`;
   }
   if (!to) return;
-  await enqueueMail(tx, deps, meta, { to, accountId, mail: noticeMail(notice, who, deps.clock.now().toISOString(), meta) });
+  await enqueueMail(tx, deps, meta, {
+    to,
+    accountId,
+    mail: noticeMail(notice, who, deps.clock.now().toISOString(), meta),
+  });
 }
 
 /**
@@ -115,5 +127,9 @@ ${message.links.map((l) => html`<p><a href="${l.url}">${l.label}</a></p>`)}
 <hr><p style="color: #57606a; font-size: 0.9em">This message was sent by Gatehouse because of an action on your account. Gatehouse never asks for your password by email.</p>
 </body></html>
 `.value;
-  await enqueueMail(tx, deps, meta, { to, accountId, mail: { template: message.template, subject: message.subject, text: `${text}\n`, html: body } });
+  await enqueueMail(tx, deps, meta, {
+    to,
+    accountId,
+    mail: { template: message.template, subject: message.subject, text: `${text}\n`, html: body },
+  });
 }

@@ -43,13 +43,15 @@ export function alternativeFactorsPage(
       html`${notice}<p>Your email is confirmed. Now we send a six-digit code to the account phone number ${recovery.phoneHint ?? ''}.</p>
   <form method="post" action="/signin/mfa-help/phone/send" class="inline-form">${csrfField(csrf)}<input type="hidden" name="channel" value="sms"><button type="submit" class="secondary">Send code by SMS</button></form>
   <form method="post" action="/signin/mfa-help/phone/send" class="inline-form">${csrfField(csrf)}<input type="hidden" name="channel" value="voice"><button type="submit" class="secondary">Call me now</button></form>
-  ${recovery.codeSent
-    ? html`<form method="post" action="/signin/mfa-help/phone" novalidate>
+  ${
+    recovery.codeSent
+      ? html`<form method="post" action="/signin/mfa-help/phone" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Code from your phone', name: 'code', autocomplete: 'one-time-code', autofocus: true })}
     <button type="submit">Verify</button>
   </form>`
-    : ''}`,
+      : ''
+  }`,
     );
   }
   if (recovery.stage === 'waiting') {
@@ -67,13 +69,20 @@ export function alternativeFactorsPage(
 }
 
 /** The page a mailed link opens: nothing changes until the person confirms (mail scanners follow links). */
-export function recoveryLinkPage(csrf: string, which: 'email' | 'cancel', token: string, state: 'usable' | 'done' | { refused: string }): string {
+export function recoveryLinkPage(
+  csrf: string,
+  which: 'email' | 'cancel',
+  token: string,
+  state: 'usable' | 'done' | { refused: string },
+): string {
   const title = which === 'email' ? 'Confirm your email address' : 'Cancel the sign-in without MFA';
   if (state === 'done') {
     return page({
       title,
       body: html`<section class="card narrow"><h1>${title}</h1>${alertBox(
-        which === 'email' ? 'Your email address is confirmed. Go back to the sign-in window to continue with your phone.' : 'The sign-in was cancelled. Your MFA devices are unchanged.',
+        which === 'email'
+          ? 'Your email address is confirmed. Go back to the sign-in window to continue with your phone.'
+          : 'The sign-in was cancelled. Your MFA devices are unchanged.',
         'success',
       )}<p class="links"><a href="/signin/mfa-help">Continue</a></p></section>`,
     });
@@ -96,14 +105,23 @@ export function recoveryLinkPage(csrf: string, which: 'email' | 'cancel', token:
 /** The root user's recovery settings on the Security credentials page. */
 export function rootRecoverySection(
   csrf: string,
-  input: { phone: string | null; phoneVerified: boolean; pendingPhone: string | null; waitHours: number; openRecoveryId: string | null; error?: string | undefined },
+  input: {
+    phone: string | null;
+    phoneVerified: boolean;
+    pendingPhone: string | null;
+    waitHours: number;
+    openRecoveryId: string | null;
+    error?: string | undefined;
+  },
 ): SafeHtml {
   return html`<section class="card" id="recovery">
   <h2>Account phone and MFA recovery</h2>
-  ${input.openRecoveryId
-    ? html`${alertBox('Someone is signing in as the root user without an MFA device (alternative factors). If this is not you, cancel it now and change the root password.', 'warning')}
+  ${
+    input.openRecoveryId
+      ? html`${alertBox('Someone is signing in as the root user without an MFA device (alternative factors). If this is not you, cancel it now and change the root password.', 'warning')}
   <form method="post" action="/console/mfa/recovery/${input.openRecoveryId}/cancel">${csrfField(csrf)}<button type="submit" class="danger">Cancel the sign-in without MFA</button></form>`
-    : ''}
+      : ''
+  }
   ${alertBox(input.error)}
   <p>Phone number: ${input.phone && input.phoneVerified ? html`<strong>${input.phone}</strong> (verified)` : 'none'}. With it and the root email, the root user can sign in if every MFA device is lost.</p>
   <form method="post" action="/console/mfa/phone" novalidate>
@@ -112,13 +130,15 @@ export function rootRecoverySection(
     <input type="hidden" name="channel" value="sms">
     <button type="submit" class="secondary">Send code</button>
   </form>
-  ${input.pendingPhone
-    ? html`<form method="post" action="/console/mfa/phone/confirm" novalidate>
+  ${
+    input.pendingPhone
+      ? html`<form method="post" action="/console/mfa/phone/confirm" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Code sent to the new number', name: 'code', autocomplete: 'one-time-code' })}
     <button type="submit">Confirm phone number</button>
   </form>`
-    : ''}
+      : ''
+  }
   <form method="post" action="/console/mfa/recovery-wait" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Waiting period for signing in without MFA (hours)', name: 'waitHours', value: String(input.waitHours), hint: 'Time between proving email and phone and being signed in, so you can cancel it if it was not you. 0 for none.' })}

@@ -6,7 +6,13 @@ import { type LinkCheck, checkLink, spendLink } from '../links/link.service.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
-import { RECOVERY_LINKS, type RecoveryLinkPurpose, type RecoveryRecord, insertRecovery, updateOpenRecovery } from './mfa-recovery.repository.ts';
+import {
+  RECOVERY_LINKS,
+  type RecoveryLinkPurpose,
+  type RecoveryRecord,
+  insertRecovery,
+  updateOpenRecovery,
+} from './mfa-recovery.repository.ts';
 
 /** A recovery's two mailed links through the one link-token module: one row, two secrets. */
 describe.each(DIALECTS)('recovery links on %s', (dialect) => {
@@ -43,7 +49,8 @@ describe.each(DIALECTS)('recovery links on %s', (dialect) => {
     return { id, email: email.value, cancel: cancel.value };
   }
 
-  const check = (which: RecoveryLinkPurpose, token: string) => checkLink(t.deps.db, RECOVERY_LINKS, [which], { token }, t.clock.now());
+  const check = (which: RecoveryLinkPurpose, token: string) =>
+    checkLink(t.deps.db, RECOVERY_LINKS, [which], { token }, t.clock.now());
   const reasonOf = (outcome: LinkCheck<unknown>) => (outcome.ok ? 'ok' : outcome.reason);
   const spend = (checked: LinkCheck<RecoveryRecord, RecoveryLinkPurpose>) => {
     if (!checked.ok) throw new Error(`not usable: ${checked.reason}`);
@@ -57,7 +64,11 @@ describe.each(DIALECTS)('recovery links on %s', (dialect) => {
     expect(await check('email', r.cancel)).toMatchObject({ ok: false, reason: 'WrongPurpose', link: { id: r.id } });
     expect(await check('cancel', r.email)).toMatchObject({ ok: false, reason: 'WrongPurpose', link: { id: r.id } });
     const [id, secret] = r.email.split('.') as [string, string];
-    expect(await check('email', `${id}.${secret.slice(0, -1)}${secret.endsWith('a') ? 'b' : 'a'}`)).toMatchObject({ ok: false, reason: 'WrongSecret', link: { id } });
+    expect(await check('email', `${id}.${secret.slice(0, -1)}${secret.endsWith('a') ? 'b' : 'a'}`)).toMatchObject({
+      ok: false,
+      reason: 'WrongSecret',
+      link: { id },
+    });
     expect(reasonOf(await check('email', issueLink({ id: newRowId() }).value))).toBe('NotFound');
     // A token-shaped id is not a recovery id.
     expect(reasonOf(await check('email', issueLink().value))).toBe('Malformed');
@@ -84,7 +95,11 @@ describe.each(DIALECTS)('recovery links on %s', (dialect) => {
   it('counts both links used once the recovery completed, and neither once it expired', async () => {
     const done = await recovery();
     expect(await updateOpenRecovery(t.deps.db, done.id, { completedAt: t.clock.now().toISOString() })).toBe(true);
-    expect(await check('email', done.email)).toMatchObject({ ok: false, reason: 'AlreadyUsed', link: { completedAt: t.clock.now().toISOString() } });
+    expect(await check('email', done.email)).toMatchObject({
+      ok: false,
+      reason: 'AlreadyUsed',
+      link: { completedAt: t.clock.now().toISOString() },
+    });
     expect(reasonOf(await check('cancel', done.cancel))).toBe('AlreadyUsed');
 
     const late = await recovery();

@@ -137,8 +137,22 @@ export const RECOVERY_LINKS: LinkStore<RecoveryRecord, RecoveryLinkPurpose> = {
   idPattern: '[a-z0-9]{21}',
   find: findRecovery,
   linksOf: (r) => [
-    { purpose: 'email', secretHash: r.emailSecretHash, codeHash: null, usedAt: r.completedAt ?? r.emailVerifiedAt, cancelledAt: r.cancelledAt, expiresAt: r.expiresAt },
-    { purpose: 'cancel', secretHash: r.cancelSecretHash, codeHash: null, usedAt: r.completedAt, cancelledAt: r.cancelledAt, expiresAt: r.expiresAt },
+    {
+      purpose: 'email',
+      secretHash: r.emailSecretHash,
+      codeHash: null,
+      usedAt: r.completedAt ?? r.emailVerifiedAt,
+      cancelledAt: r.cancelledAt,
+      expiresAt: r.expiresAt,
+    },
+    {
+      purpose: 'cancel',
+      secretHash: r.cancelSecretHash,
+      codeHash: null,
+      usedAt: r.completedAt,
+      cancelledAt: r.cancelledAt,
+      expiresAt: r.expiresAt,
+    },
   ],
   spend: (db, r, purpose, now) => spendRecoveryLink(db, r.id, purpose, now),
 };
@@ -160,7 +174,11 @@ export async function spendPhoneAttempt(db: Db, id: string, max: number): Promis
 }
 
 export async function findRecoveryWaitHours(db: Db, accountId: string): Promise<number> {
-  const row = await db.selectFrom('mfa_account_settings').select('recovery_wait_hours').where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db
+    .selectFrom('mfa_account_settings')
+    .select('recovery_wait_hours')
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   return row ? Number(row.recovery_wait_hours) : 0;
 }
 
@@ -202,7 +220,10 @@ export async function insertPhoneMessage(db: Db, m: Omit<PhoneMessage, 'status'>
     .execute();
 }
 
-export async function listPhoneMessages(db: Db, options: { recipient?: string; status?: string; limit: number }): Promise<PhoneMessage[]> {
+export async function listPhoneMessages(
+  db: Db,
+  options: { recipient?: string; status?: string; limit: number },
+): Promise<PhoneMessage[]> {
   let q = db.selectFrom('phone_outbox').selectAll();
   if (options.recipient) q = q.where('recipient', '=', options.recipient);
   if (options.status) q = q.where('status', '=', options.status);
@@ -224,11 +245,22 @@ export async function listPhoneMessages(db: Db, options: { recipient?: string; s
  * so each message goes to the provider once.
  */
 export async function claimPhoneMessage(db: Db, id: string): Promise<boolean> {
-  const result = await db.updateTable('phone_outbox').set({ status: 'sending' }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+  const result = await db
+    .updateTable('phone_outbox')
+    .set({ status: 'sending' })
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function settlePhoneMessage(db: Db, id: string, status: 'sent' | 'failed' | 'queued', reply: string, at: string): Promise<void> {
+export async function settlePhoneMessage(
+  db: Db,
+  id: string,
+  status: 'sent' | 'failed' | 'queued',
+  reply: string,
+  at: string,
+): Promise<void> {
   await db
     .updateTable('phone_outbox')
     // A sent message's code has done its work: its body is erased.
@@ -245,8 +277,15 @@ export async function settlePhoneMessage(db: Db, id: string, status: 'sent' | 'f
 
 // The root user's contact phone
 
-export async function findRootPhone(db: Db, accountId: string): Promise<{ phone: string | null; verified: boolean; email: string } | null> {
-  const row = await db.selectFrom('root_users').select(['phone', 'phone_verified', 'email']).where('account_id', '=', accountId).executeTakeFirst();
+export async function findRootPhone(
+  db: Db,
+  accountId: string,
+): Promise<{ phone: string | null; verified: boolean; email: string } | null> {
+  const row = await db
+    .selectFrom('root_users')
+    .select(['phone', 'phone_verified', 'email'])
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   return row ? { phone: row.phone, verified: Number(row.phone_verified) === 1, email: row.email } : null;
 }
 
@@ -258,7 +297,11 @@ export async function replacePhoneVerification(
   db: Db,
   t: { id: string; accountId: string; secretHash: string; phone: string; createdAt: string; expiresAt: string },
 ): Promise<void> {
-  await db.deleteFrom('one_time_tokens').where('purpose', '=', 'phone_verification').where('principal_id', '=', t.accountId).execute();
+  await db
+    .deleteFrom('one_time_tokens')
+    .where('purpose', '=', 'phone_verification')
+    .where('principal_id', '=', t.accountId)
+    .execute();
   await db
     .insertInto('one_time_tokens')
     .values({
@@ -276,7 +319,10 @@ export async function replacePhoneVerification(
     .execute();
 }
 
-export async function findPhoneVerification(db: Db, accountId: string): Promise<{ id: string; secretHash: string; phone: string; expiresAt: string } | null> {
+export async function findPhoneVerification(
+  db: Db,
+  accountId: string,
+): Promise<{ id: string; secretHash: string; phone: string; expiresAt: string } | null> {
   const row = await db
     .selectFrom('one_time_tokens')
     .select(['id', 'secret_hash', 'payload', 'expires_at'])
@@ -288,5 +334,9 @@ export async function findPhoneVerification(db: Db, accountId: string): Promise<
 }
 
 export async function deletePhoneVerification(db: Db, accountId: string): Promise<void> {
-  await db.deleteFrom('one_time_tokens').where('purpose', '=', 'phone_verification').where('principal_id', '=', accountId).execute();
+  await db
+    .deleteFrom('one_time_tokens')
+    .where('purpose', '=', 'phone_verification')
+    .where('principal_id', '=', accountId)
+    .execute();
 }

@@ -34,44 +34,67 @@ import { deliverPhoneMessages } from './phone-gateway.ts';
 export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const deps = web.deps;
   const { phoneGatewayUrl } = deps.delivery;
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   /** With a provider configured, phone messages leave once the response is on its way. */
   function deliverPhones(reply: FastifyReply): void {
     if (!phoneGatewayUrl) return;
     const url = phoneGatewayUrl;
     reply.raw.once('finish', () => {
-      deliverPhoneMessages(deps, url).catch((error: unknown) => reply.log.error({ err: error }, 'phone delivery failed'));
+      deliverPhoneMessages(deps, url).catch((error: unknown) =>
+        reply.log.error({ err: error }, 'phone delivery failed'),
+      );
     });
   }
 
   /** The root user's half-signed-in session, or null (then the generic help page is shown). */
   async function rootStep(request: FastifyRequest): Promise<SignedIn | null> {
     const who = await web.signedIn(request);
-    if (!who || who.principal.type !== 'root' || !(await mfaStepOpen(deps, who.session))) return null;
+    if (who?.principal.type !== 'root' || !(await mfaStepOpen(deps, who.session))) return null;
     return who;
   }
 
   type StepMessage = { text: string; kind: 'error' | 'success'; reference?: string };
 
-  async function stepPage(who: SignedIn, request: FastifyRequest, reply: FastifyReply, status = 200, message?: StepMessage) {
-    return send(reply, status, alternativeFactorsPage(web.csrfToken(request, reply), await currentRecovery(deps, who.principal.accountId), message));
+  async function stepPage(
+    who: SignedIn,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status = 200,
+    message?: StepMessage,
+  ) {
+    return send(
+      reply,
+      status,
+      alternativeFactorsPage(
+        web.csrfToken(request, reply),
+        await currentRecovery(deps, who.principal.accountId),
+        message,
+      ),
+    );
   }
 
   /**
    * Runs a step: it returns a note to show, or a refusal with its support reference;
    * a safe error is shown on the page instead of an error page.
    */
-  async function step(request: FastifyRequest, reply: FastifyReply, run: (who: SignedIn) => Promise<string | void | { refused: string; reference: string }>) {
+  async function step(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (who: SignedIn) => Promise<string | undefined | { refused: string; reference: string }>,
+  ) {
     web.assertCsrf(request);
     const who = await rootStep(request);
     if (!who) return reply.redirect('/signin/mfa-help', 303);
     try {
       const note = await run(who);
-      if (typeof note === 'object') return stepPage(who, request, reply, 403, { text: note.refused, kind: 'error', reference: note.reference });
+      if (typeof note === 'object')
+        return stepPage(who, request, reply, 403, { text: note.refused, kind: 'error', reference: note.reference });
       return stepPage(who, request, reply, 200, note ? { text: note, kind: 'success' } : undefined);
     } catch (error) {
-      if (error instanceof GatehouseError && error.safe && error.status < 500) return stepPage(who, request, reply, error.status, { text: error.message, kind: 'error' });
+      if (error instanceof GatehouseError && error.safe && error.status < 500)
+        return stepPage(who, request, reply, error.status, { text: error.message, kind: 'error' });
       throw error;
     }
   }
@@ -87,9 +110,18 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
   app.post('/signin/mfa-help/ask-admin', async (request, reply) => {
     web.assertCsrf(request);
     const who = await web.signedIn(request);
-    if (!who || who.principal.type !== 'user' || !(await mfaStepOpen(deps, who.session))) return reply.redirect('/signin/mfa-help', 303);
+    if (who?.principal.type !== 'user' || !(await mfaStepOpen(deps, who.session)))
+      return reply.redirect('/signin/mfa-help', 303);
     await askAdministratorAboutMfa(deps, who.session, who.principal, metaOf(request));
-    return send(reply, 200, mfaHelpPage('user', web.csrfToken(request, reply), 'Your administrators were asked to deactivate your MFA device. Sign in again once they have.'));
+    return send(
+      reply,
+      200,
+      mfaHelpPage(
+        'user',
+        web.csrfToken(request, reply),
+        'Your administrators were asked to deactivate your MFA device. Sign in again once they have.',
+      ),
+    );
   });
 
   app.post('/signin/mfa-help/start', (request, reply) =>
@@ -102,9 +134,17 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
   app.post('/signin/mfa-help/phone/send', (request, reply) =>
     step(request, reply, async (who) => {
       const { channel } = readForm(request, { channel: { max: 8 } });
-      await sendRecoveryPhoneCode(deps, who.session, who.principal, channel === 'voice' ? 'voice' : 'sms', metaOf(request));
+      await sendRecoveryPhoneCode(
+        deps,
+        who.session,
+        who.principal,
+        channel === 'voice' ? 'voice' : 'sms',
+        metaOf(request),
+      );
       deliverPhones(reply);
-      return channel === 'voice' ? 'We are calling the account phone number with your code.' : 'We sent a code by SMS to the account phone number.';
+      return channel === 'voice'
+        ? 'We are calling the account phone number with your code.'
+        : 'We sent a code by SMS to the account phone number.';
     }),
   );
 
@@ -112,7 +152,8 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
     step(request, reply, async (who) => {
       const { code } = readForm(request, { code: { max: 16 } });
       const result = await confirmRecoveryPhone(deps, who.session, who.principal, code, metaOf(request));
-      if (!result.ok) return { refused: 'That code is not right or has expired. Send a new one.', reference: result.reference };
+      if (!result.ok)
+        return { refused: 'That code is not right or has expired. Send a new one.', reference: result.reference };
       return 'Your phone number is confirmed.';
     }),
   );
@@ -129,15 +170,27 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
   for (const which of ['email', 'cancel'] as const) {
     app.get<{ Querystring: { token?: string } }>(`/signin/mfa-help/${which}`, async (request, reply) => {
       const token = typeof request.query.token === 'string' ? request.query.token : '';
-      if (await recoveryLinkUsable(deps, token, which)) return send(reply, 200, recoveryLinkPage(web.csrfToken(request, reply), which, token, 'usable'));
-      return send(reply, 400, recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }));
+      if (await recoveryLinkUsable(deps, token, which))
+        return send(reply, 200, recoveryLinkPage(web.csrfToken(request, reply), which, token, 'usable'));
+      return send(
+        reply,
+        400,
+        recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }),
+      );
     });
     app.post(`/signin/mfa-help/${which}`, async (request, reply) => {
       web.assertCsrf(request);
       const { token } = readForm(request, { token: { max: 200 } });
-      const done = which === 'email' ? await confirmRecoveryEmail(deps, token, metaOf(request)) : await cancelRecoveryByLink(deps, token, metaOf(request));
+      const done =
+        which === 'email'
+          ? await confirmRecoveryEmail(deps, token, metaOf(request))
+          : await cancelRecoveryByLink(deps, token, metaOf(request));
       if (done) return send(reply, 200, recoveryLinkPage('', which, '', 'done'));
-      return send(reply, 400, recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }));
+      return send(
+        reply,
+        400,
+        recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }),
+      );
     });
   }
 
@@ -145,11 +198,18 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
 
   const rootSettings = {
     config: {
-      access: rootOnly('The account phone number and the MFA recovery waiting period are the root user\'s own recovery settings; no IAM action covers them.'),
+      access: rootOnly(
+        "The account phone number and the MFA recovery waiting period are the root user's own recovery settings; no IAM action covers them.",
+      ),
     },
   };
 
-  async function consoleAction(request: FastifyRequest, reply: FastifyReply, run: (who: SignedIn) => Promise<void>, done: string) {
+  async function consoleAction(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (who: SignedIn) => Promise<void>,
+    done: string,
+  ) {
     await run(signedInOf(request));
     return reply.redirect(`/console/security-credentials?done=${done}#recovery`, 303);
   }
@@ -160,7 +220,13 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
       reply,
       async (who) => {
         const form = readForm(request, { phone: { max: 32 }, channel: { max: 8 } });
-        await startPhoneVerification(deps, who.principal, form.phone, form.channel === 'voice' ? 'voice' : 'sms', metaOf(request));
+        await startPhoneVerification(
+          deps,
+          who.principal,
+          form.phone,
+          form.channel === 'voice' ? 'voice' : 'sms',
+          metaOf(request),
+        );
         deliverPhones(reply);
       },
       'phone-code-sent',

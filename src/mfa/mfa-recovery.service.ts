@@ -73,7 +73,16 @@ function stageOf(r: RecoveryRecord, now: string): RecoveryStage {
   return r.readyAt && r.readyAt <= now ? 'ready' : 'waiting';
 }
 
-async function audit(tx: Db, deps: Deps, meta: RequestMeta, accountId: string, eventName: string, outcome: 'Success' | 'Failure', details: Record<string, unknown> = {}, reason?: string): Promise<string> {
+async function audit(
+  tx: Db,
+  deps: Deps,
+  meta: RequestMeta,
+  accountId: string,
+  eventName: string,
+  outcome: 'Success' | 'Failure',
+  details: Record<string, unknown> = {},
+  reason?: string,
+): Promise<string> {
   return recordAudit(tx, deps, meta, {
     accountId,
     actor: { type: 'root', id: accountId, name: 'root' },
@@ -101,9 +110,15 @@ export async function currentRecovery(deps: Deps, accountId: string): Promise<Re
   };
 }
 
-function requireRootStep(session: SessionRecord, principal: Principal): asserts principal is Extract<Principal, { type: 'root' }> {
+function requireRootStep(
+  session: SessionRecord,
+  principal: Principal,
+): asserts principal is Extract<Principal, { type: 'root' }> {
   if (principal.type !== 'root' || session.restriction !== MFA_REQUIRED) {
-    throw new GatehouseError('AccessDenied', 'Only the root user can sign in with alternative factors. IAM users ask an administrator to deactivate the device.');
+    throw new GatehouseError(
+      'AccessDenied',
+      'Only the root user can sign in with alternative factors. IAM users ask an administrator to deactivate the device.',
+    );
   }
 }
 
@@ -111,11 +126,19 @@ function requireRootStep(session: SessionRecord, principal: Principal): asserts 
  * Starts a recovery: mails the root address a link to prove it, and a link to cancel.
  * Needs a verified phone on file, or there is no second factor to prove.
  */
-export async function startRecovery(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<void> {
+export async function startRecovery(
+  deps: Deps,
+  session: SessionRecord,
+  principal: Principal,
+  meta: RequestMeta,
+): Promise<void> {
   requireRootStep(session, principal);
   const phone = await findRootPhone(deps.db, principal.accountId);
   if (!phone?.phone || !phone.verified) {
-    throw new GatehouseError('AccessDenied', 'This account has no verified phone number, so it cannot sign in with alternative factors. Use a recovery code, or contact whoever runs this Gatehouse service.');
+    throw new GatehouseError(
+      'AccessDenied',
+      'This account has no verified phone number, so it cannot sign in with alternative factors. Use a recovery code, or contact whoever runs this Gatehouse service.',
+    );
   }
   const id = newRowId();
   const email = issueLink({ id });
@@ -140,7 +163,9 @@ export async function startRecovery(deps: Deps, session: SessionRecord, principa
       cancelledAt: null,
       completedAt: null,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + RECOVERY_MS + (await findRecoveryWaitHours(tx, principal.accountId)) * HOUR).toISOString(),
+      expiresAt: new Date(
+        now.getTime() + RECOVERY_MS + (await findRecoveryWaitHours(tx, principal.accountId)) * HOUR,
+      ).toISOString(),
     });
     if (step) await extendSignInStep(tx, session.id, new Date(now.getTime() + STEP_DURING_RECOVERY_MS).toISOString());
     else await holdForMfa(tx, deps, session.id, null);
@@ -171,7 +196,12 @@ function recoveryRefusalReason(check: LinkCheck<RecoveryRecord>): string {
 }
 
 /** A mailed recovery link was refused: records why for the account it names and returns the reference to show. */
-export async function refuseRecoveryLink(deps: Deps, tokenValue: string | undefined, which: RecoveryLinkPurpose, meta: RequestMeta): Promise<string> {
+export async function refuseRecoveryLink(
+  deps: Deps,
+  tokenValue: string | undefined,
+  which: RecoveryLinkPurpose,
+  meta: RequestMeta,
+): Promise<string> {
   const check = await checkRecoveryLink(deps, tokenValue, which);
   const accountId = check.link?.accountId ?? null;
   return recordRefusal(deps, meta, {
@@ -185,12 +215,20 @@ export async function refuseRecoveryLink(deps: Deps, tokenValue: string | undefi
 }
 
 /** Whether a mailed link (email confirmation or cancel) can still be used. */
-export async function recoveryLinkUsable(deps: Deps, tokenValue: string | undefined, which: RecoveryLinkPurpose): Promise<boolean> {
+export async function recoveryLinkUsable(
+  deps: Deps,
+  tokenValue: string | undefined,
+  which: RecoveryLinkPurpose,
+): Promise<boolean> {
   return (await checkRecoveryLink(deps, tokenValue, which)).ok;
 }
 
 /** The email link was followed and confirmed: the first factor is proved. The link works once. */
-export async function confirmRecoveryEmail(deps: Deps, tokenValue: string | undefined, meta: RequestMeta): Promise<boolean> {
+export async function confirmRecoveryEmail(
+  deps: Deps,
+  tokenValue: string | undefined,
+  meta: RequestMeta,
+): Promise<boolean> {
   const check = await checkRecoveryLink(deps, tokenValue, 'email');
   if (!check.ok) return false;
   const recovery = check.link;
@@ -205,17 +243,26 @@ export async function confirmRecoveryEmail(deps: Deps, tokenValue: string | unde
 async function openRecoveryOf(deps: Deps, accountId: string): Promise<RecoveryRecord> {
   const view = await currentRecovery(deps, accountId);
   const recovery = view ? await findRecovery(deps.db, view.id) : null;
-  if (!recovery) throw new GatehouseError('NoSuchEntity', 'There is no sign-in with alternative factors under way. Start again.');
+  if (!recovery)
+    throw new GatehouseError('NoSuchEntity', 'There is no sign-in with alternative factors under way. Start again.');
   return recovery;
 }
 
 /** Sends the phone code by SMS or voice call, once the email is proved. */
-export async function sendRecoveryPhoneCode(deps: Deps, session: SessionRecord, principal: Principal, channel: PhoneChannel, meta: RequestMeta): Promise<void> {
+export async function sendRecoveryPhoneCode(
+  deps: Deps,
+  session: SessionRecord,
+  principal: Principal,
+  channel: PhoneChannel,
+  meta: RequestMeta,
+): Promise<void> {
   requireRootStep(session, principal);
   const recovery = await openRecoveryOf(deps, principal.accountId);
-  if (!recovery.emailVerifiedAt) throw new GatehouseError('AccessDenied', 'Confirm your email address first, with the link we sent.');
+  if (!recovery.emailVerifiedAt)
+    throw new GatehouseError('AccessDenied', 'Confirm your email address first, with the link we sent.');
   const phone = await findRootPhone(deps.db, principal.accountId);
-  if (!phone?.phone || !phone.verified) throw new GatehouseError('AccessDenied', 'This account has no verified phone number.');
+  if (!phone?.phone || !phone.verified)
+    throw new GatehouseError('AccessDenied', 'This account has no verified phone number.');
   const code = sixDigitCode();
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
@@ -224,8 +271,17 @@ export async function sendRecoveryPhoneCode(deps: Deps, session: SessionRecord, 
       phoneCodeExpiresAt: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
       phoneAttempts: 0,
     });
-    await queuePhoneCode(tx, deps, { accountId: principal.accountId, to: phone.phone!, channel, code, purpose: 'sign in without your MFA device' });
-    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneCodeSent', 'Success', { recoveryId: recovery.id, channel });
+    await queuePhoneCode(tx, deps, {
+      accountId: principal.accountId,
+      to: phone.phone!,
+      channel,
+      code,
+      purpose: 'sign in without your MFA device',
+    });
+    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneCodeSent', 'Success', {
+      recoveryId: recovery.id,
+      channel,
+    });
   });
 }
 
@@ -244,7 +300,10 @@ export async function confirmRecoveryPhone(
   requireRootStep(session, principal);
   const recovery = await openRecoveryOf(deps, principal.accountId);
   const now = deps.clock.now();
-  const live = recovery.phoneCodeExpiresAt !== null && recovery.phoneCodeExpiresAt > now.toISOString() && recovery.phoneCodeHash !== null;
+  const live =
+    recovery.phoneCodeExpiresAt !== null &&
+    recovery.phoneCodeExpiresAt > now.toISOString() &&
+    recovery.phoneCodeHash !== null;
   const waitHours = await findRecoveryWaitHours(deps.db, principal.accountId);
   const readyAt = new Date(now.getTime() + waitHours * HOUR).toISOString();
   return deps.db.transaction().execute(async (tx) => {
@@ -253,11 +312,31 @@ export async function confirmRecoveryPhone(
     const right = tried && matchesHash(`${recovery.id}:${code.trim()}`, recovery.phoneCodeHash!);
     if (!right) {
       const reason = tried ? 'WrongCode' : 'CodeExpired';
-      const auditEventId = await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Failure', { recoveryId: recovery.id }, reason);
-      return { ok: false as const, reference: await recordFailureReference(tx, deps, { auditEventId, accountId: principal.accountId, reason, flow: 'mfa-recovery' }) };
+      const auditEventId = await audit(
+        tx,
+        deps,
+        meta,
+        principal.accountId,
+        'MfaRecoveryPhoneVerified',
+        'Failure',
+        { recoveryId: recovery.id },
+        reason,
+      );
+      return {
+        ok: false as const,
+        reference: await recordFailureReference(tx, deps, {
+          auditEventId,
+          accountId: principal.accountId,
+          reason,
+          flow: 'mfa-recovery',
+        }),
+      };
     }
     await updateOpenRecovery(tx, recovery.id, { phoneVerifiedAt: now.toISOString(), readyAt, phoneCodeHash: null });
-    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Success', { recoveryId: recovery.id, readyAt });
+    await audit(tx, deps, meta, principal.accountId, 'MfaRecoveryPhoneVerified', 'Success', {
+      recoveryId: recovery.id,
+      readyAt,
+    });
     await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
       template: 'mfa-recovery-verified',
       subject: 'Your Gatehouse root user can sign in without its MFA device',
@@ -278,11 +357,17 @@ export async function confirmRecoveryPhone(
  * Completes the sign-in: a new session that counts as MFA-authenticated (two factors were
  * proved, email and phone), from which the owner removes the lost device and adds a new one.
  */
-export async function completeRecovery(deps: Deps, session: SessionRecord, principal: Principal, meta: RequestMeta): Promise<string> {
+export async function completeRecovery(
+  deps: Deps,
+  session: SessionRecord,
+  principal: Principal,
+  meta: RequestMeta,
+): Promise<string> {
   requireRootStep(session, principal);
   const recovery = await openRecoveryOf(deps, principal.accountId);
   const now = deps.clock.now().toISOString();
-  if (stageOf(recovery, now) !== 'ready') throw new GatehouseError('AccessDenied', 'The sign-in with alternative factors is not ready yet.');
+  if (stageOf(recovery, now) !== 'ready')
+    throw new GatehouseError('AccessDenied', 'The sign-in with alternative factors is not ready yet.');
   return deps.db.transaction().execute(async (tx) => {
     if (!(await updateOpenRecovery(tx, recovery.id, { completedAt: now }))) {
       throw new GatehouseError('AccessDenied', 'This sign-in with alternative factors was cancelled.');
@@ -311,22 +396,39 @@ export async function completeRecovery(deps: Deps, session: SessionRecord, princ
 }
 
 /** Cancels through the mailed link. */
-export async function cancelRecoveryByLink(deps: Deps, tokenValue: string | undefined, meta: RequestMeta): Promise<boolean> {
+export async function cancelRecoveryByLink(
+  deps: Deps,
+  tokenValue: string | undefined,
+  meta: RequestMeta,
+): Promise<boolean> {
   const check = await checkRecoveryLink(deps, tokenValue, 'cancel');
   if (!check.ok) return false;
   return cancel(deps, check.link, meta, 'email link', (tx, now) => spendLink(tx, RECOVERY_LINKS, check, now));
 }
 
 /** Cancels from a signed-in root session. */
-export async function cancelRecoveryAsOwner(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<boolean> {
+export async function cancelRecoveryAsOwner(
+  deps: Deps,
+  principal: Principal,
+  id: string,
+  meta: RequestMeta,
+): Promise<boolean> {
   if (principal.type !== 'root') return false;
   const recovery = await findRecovery(deps.db, id);
   if (!recovery || recovery.accountId !== principal.accountId) return false;
-  return cancel(deps, recovery, meta, 'signed-in session', (tx, now) => updateOpenRecovery(tx, id, { cancelledAt: now }));
+  return cancel(deps, recovery, meta, 'signed-in session', (tx, now) =>
+    updateOpenRecovery(tx, id, { cancelledAt: now }),
+  );
 }
 
 /** `take` cancels the recovery in the transaction, or finds it already ended. */
-async function cancel(deps: Deps, recovery: RecoveryRecord, meta: RequestMeta, via: string, take: (tx: Db, now: string) => Promise<boolean>): Promise<boolean> {
+async function cancel(
+  deps: Deps,
+  recovery: RecoveryRecord,
+  meta: RequestMeta,
+  via: string,
+  take: (tx: Db, now: string) => Promise<boolean>,
+): Promise<boolean> {
   const now = deps.clock.now().toISOString();
   const { accountId, id } = recovery;
   return deps.db.transaction().execute(async (tx) => {
@@ -335,7 +437,9 @@ async function cancel(deps: Deps, recovery: RecoveryRecord, meta: RequestMeta, v
     await mailRootAboutRecovery(tx, deps, meta, accountId, {
       template: 'mfa-recovery-cancelled',
       subject: 'A sign-in without your MFA device was cancelled',
-      paragraphs: [`The sign-in with alternative factors was cancelled (from a ${via}). Your MFA devices are unchanged.`],
+      paragraphs: [
+        `The sign-in with alternative factors was cancelled (from a ${via}). Your MFA devices are unchanged.`,
+      ],
       links: [],
     });
     return true;
@@ -344,8 +448,15 @@ async function cancel(deps: Deps, recovery: RecoveryRecord, meta: RequestMeta, v
 
 // The account's contact phone (root), and its waiting period
 
-export async function startPhoneVerification(deps: Deps, principal: Principal, phoneInput: string, channel: PhoneChannel, meta: RequestMeta): Promise<void> {
-  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
+export async function startPhoneVerification(
+  deps: Deps,
+  principal: Principal,
+  phoneInput: string,
+  channel: PhoneChannel,
+  meta: RequestMeta,
+): Promise<void> {
+  if (principal.type !== 'root')
+    throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
   const phone = normalisePhone('phone', phoneInput);
   const code = sixDigitCode();
   const now = deps.clock.now();
@@ -358,41 +469,75 @@ export async function startPhoneVerification(deps: Deps, principal: Principal, p
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + PHONE_CODE_MS).toISOString(),
     });
-    await queuePhoneCode(tx, deps, { accountId: principal.accountId, to: phone, channel, code, purpose: 'confirm this phone number' });
-    await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'ContactPhoneVerificationStarted', details: { channel } });
+    await queuePhoneCode(tx, deps, {
+      accountId: principal.accountId,
+      to: phone,
+      channel,
+      code,
+      purpose: 'confirm this phone number',
+    });
+    await recordAudit(tx, deps, meta, {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: 'ContactPhoneVerificationStarted',
+      details: { channel },
+    });
   });
 }
 
 export async function confirmPhone(deps: Deps, principal: Principal, code: string, meta: RequestMeta): Promise<void> {
-  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
+  if (principal.type !== 'root')
+    throw new GatehouseError('AccessDenied', 'Only the root user manages the account phone number.');
   const throttleKey = `phone:${principal.accountId}`;
   const pending = await findPhoneVerification(deps.db, principal.accountId);
   const paused = !(await spendCodeTry(deps.db, deps, throttleKey));
   const right =
-    !paused && pending !== null && pending.expiresAt > deps.clock.now().toISOString() && matchesHash(`${principal.accountId}:${code.trim()}`, pending.secretHash);
+    !paused &&
+    pending !== null &&
+    pending.expiresAt > deps.clock.now().toISOString() &&
+    matchesHash(`${principal.accountId}:${code.trim()}`, pending.secretHash);
   if (!right) throw invalid('code', 'That code is not right or has expired. Send a new one.');
   await deps.db.transaction().execute(async (tx) => {
     await resetCodeFailures(tx, throttleKey);
     await setRootPhone(tx, principal.accountId, pending!.phone);
     await deletePhoneVerification(tx, principal.accountId);
-    await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'UpdateContactPhone', details: { phone: phoneHint(pending!.phone) } });
+    await recordAudit(tx, deps, meta, {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: 'UpdateContactPhone',
+      details: { phone: phoneHint(pending!.phone) },
+    });
     await mailRootAboutRecovery(tx, deps, meta, principal.accountId, {
       template: 'contact-phone-changed',
       subject: 'The Gatehouse account phone number was changed',
-      paragraphs: [`The account phone number is now ${phoneHint(pending!.phone)}. It is used to sign in without an MFA device.`, 'If this is not you, sign in and change it back at once.'],
+      paragraphs: [
+        `The account phone number is now ${phoneHint(pending!.phone)}. It is used to sign in without an MFA device.`,
+        'If this is not you, sign in and change it back at once.',
+      ],
       links: [],
     });
   });
 }
 
-export async function setRecoveryWaitHours(deps: Deps, principal: Principal, hoursInput: string, meta: RequestMeta): Promise<void> {
-  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user sets the recovery waiting period.');
+export async function setRecoveryWaitHours(
+  deps: Deps,
+  principal: Principal,
+  hoursInput: string,
+  meta: RequestMeta,
+): Promise<void> {
+  if (principal.type !== 'root')
+    throw new GatehouseError('AccessDenied', 'Only the root user sets the recovery waiting period.');
   const hours = Number(hoursInput.trim());
   if (!/^\d+$/.test(hoursInput.trim()) || hours > MAX_RECOVERY_WAIT_HOURS) {
     throw invalid('waitHours', `Enter a whole number of hours from 0 to ${MAX_RECOVERY_WAIT_HOURS}.`);
   }
   await deps.db.transaction().execute(async (tx) => {
     await saveRecoveryWaitHours(tx, principal.accountId, hours, deps.clock.now().toISOString());
-    await recordAudit(tx, deps, meta, { accountId: principal.accountId, actor: actorOf(principal), eventName: 'UpdateMfaRecoveryWaitingPeriod', details: { hours } });
+    await recordAudit(tx, deps, meta, {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: 'UpdateMfaRecoveryWaitingPeriod',
+      details: { hours },
+    });
   });
 }

@@ -28,14 +28,29 @@ export async function ownEnabledDevice(deps: Deps, principal: Principal, id: str
 }
 
 async function passwordMatches(deps: Deps, principal: Principal, password: string): Promise<boolean> {
-  const stored = principal.type === 'root' ? (await findRootUser(deps.db, principal.accountId))?.passwordHash : (await findLoginProfile(deps.db, principal.id))?.passwordHash;
+  const stored =
+    principal.type === 'root'
+      ? (await findRootUser(deps.db, principal.accountId))?.passwordHash
+      : (await findLoginProfile(deps.db, principal.id))?.passwordHash;
   return stored ? deps.hasher.verify(stored, password) : deps.hasher.verifyDummy(password);
 }
 
 /** A code from another enabled authenticator app of the principal; the same throttle and replay rules as at sign-in. */
-async function otherAppVouches(deps: Deps, principal: Principal, removing: MfaDevice, proof: Reproof): Promise<boolean> {
+async function otherAppVouches(
+  deps: Deps,
+  principal: Principal,
+  removing: MfaDevice,
+  proof: Reproof,
+): Promise<boolean> {
   const device = await findDevice(deps.db, principal.accountId, proof.proofDevice);
-  if (!device || device.id === removing.id || device.principalId !== principal.id || !device.enabledAt || device.kind !== 'totp') return false;
+  if (
+    !device ||
+    device.id === removing.id ||
+    device.principalId !== principal.id ||
+    !device.enabledAt ||
+    device.kind !== 'totp'
+  )
+    return false;
   return (await verifyTotpCode(deps, principal.id, device, proof.code)).ok;
 }
 
@@ -45,14 +60,26 @@ async function otherAppVouches(deps: Deps, principal: Principal, removing: MfaDe
  * a code from another of their authenticator apps. A session alone, perhaps left open or
  * stolen, cannot take a factor away. A failed proof is audited and changes nothing.
  */
-export async function removeOwnDevice(deps: Deps, principal: Principal, deviceId: string, proof: Reproof, actor: Actor, meta: RequestMeta): Promise<MfaDevice> {
+export async function removeOwnDevice(
+  deps: Deps,
+  principal: Principal,
+  deviceId: string,
+  proof: Reproof,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<MfaDevice> {
   const removing = await ownEnabledDevice(deps, principal, deviceId);
   const byPassword = proof.currentPassword !== '';
   if (!byPassword && (proof.code.trim() === '' || proof.proofDevice === '')) {
-    throw invalid('currentPassword', 'Enter your current password, or a code from another authenticator app, to remove an MFA device.');
+    throw invalid(
+      'currentPassword',
+      'Enter your current password, or a code from another authenticator app, to remove an MFA device.',
+    );
   }
   if (byPassword) assertHashable(proof.currentPassword, 'currentPassword');
-  const proved = byPassword ? await passwordMatches(deps, principal, proof.currentPassword) : await otherAppVouches(deps, principal, removing, proof);
+  const proved = byPassword
+    ? await passwordMatches(deps, principal, proof.currentPassword)
+    : await otherAppVouches(deps, principal, removing, proof);
   if (!proved) {
     await deps.db.transaction().execute((tx) =>
       recordAudit(tx, deps, meta, {
@@ -65,7 +92,9 @@ export async function removeOwnDevice(deps: Deps, principal: Principal, deviceId
         details: { serialNumber: removing.serial, type: removing.kind },
       }),
     );
-    throw new GatehouseError('InvalidCredentials', 'That password or code was not accepted. Nothing was removed.', { field: 'currentPassword' });
+    throw new GatehouseError('InvalidCredentials', 'That password or code was not accepted. Nothing was removed.', {
+      field: 'currentPassword',
+    });
   }
   return deactivateDevice(deps, principal, { id: removing.id }, actor, meta);
 }

@@ -19,7 +19,11 @@ describe.each(DIALECTS)('removing your own MFA device in the console on %s', (di
   it('asks the person to prove it is them again: the current password, or a code from another authenticator app', async () => {
     const rae = await makeUser(t.deps, account.id, 'rae');
     await setUserPolicy(t, account.id, 'rae', 'own-mfa', [
-      { Effect: 'Allow', Action: ['iam:DeactivateMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices'], Resource: `arn:aws:iam::${account.id}:user/\${aws:username}` },
+      {
+        Effect: 'Allow',
+        Action: ['iam:DeactivateMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices'],
+        Resource: `arn:aws:iam::${account.id}:user/\${aws:username}`,
+      },
     ]);
     const first = await giveAuthenticator(t, account.id, rae.id, 'rae-phone');
     const second = await giveAuthenticator(t, account.id, rae.id, 'rae-tablet');
@@ -39,11 +43,19 @@ describe.each(DIALECTS)('removing your own MFA device in the console on %s', (di
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('was not accepted');
     // The device being removed cannot vouch for its own removal.
-    const own = await browser.post(url, { proofDevice: first.id, code: codeAt(first.secret, stepAt(t.clock.now())) }, { csrfFrom: url });
+    const own = await browser.post(
+      url,
+      { proofDevice: first.id, code: codeAt(first.secret, stepAt(t.clock.now())) },
+      { csrfFrom: url },
+    );
     expect(own.statusCode).toBe(400);
     expect(await devices()).toEqual(['rae-phone', 'rae-tablet']);
 
-    const byCode = await browser.post(url, { proofDevice: second.id, code: codeAt(second.secret, stepAt(t.clock.now())) }, { csrfFrom: url });
+    const byCode = await browser.post(
+      url,
+      { proofDevice: second.id, code: codeAt(second.secret, stepAt(t.clock.now())) },
+      { csrfFrom: url },
+    );
     expect(byCode.statusCode).toBe(303);
     expect(byCode.headers.location).toBe('/console/security-credentials?done=mfa-removed');
     expect(await devices()).toEqual(['rae-tablet']);

@@ -82,9 +82,11 @@ export function mfaHelpPage(kind: 'root' | 'user' | 'unknown', csrf?: string, no
   const user = html`<h2>IAM user</h2>
   <p>You cannot remove a lost MFA device yourself. Ask an administrator of your account to deactivate it on the Users page (or with DeactivateMFADevice); then sign in with your password and add a new device.</p>
   <p>If you still have another MFA device or a recovery code, <a href="/signin/mfa?choose=1">sign in with it</a> instead.</p>
-  ${kind === 'user' && csrf
-    ? html`${alertBox(notice, 'success')}<form method="post" action="/signin/mfa-help/ask-admin">${csrfField(csrf)}<button type="submit">Ask my administrator</button></form>`
-    : ''}`;
+  ${
+    kind === 'user' && csrf
+      ? html`${alertBox(notice, 'success')}<form method="post" action="/signin/mfa-help/ask-admin">${csrfField(csrf)}<button type="submit">Ask my administrator</button></form>`
+      : ''
+  }`;
   return page({
     title: 'Trouble signing in with MFA',
     body: html`<section class="card narrow">

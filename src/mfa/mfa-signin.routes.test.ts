@@ -30,7 +30,8 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     await makeUser(t.deps, account.id, 'carol');
     await makeUser(t.deps, account.id, 'dave', { passwordResetRequired: true });
     // IAM users manage their own MFA devices when a policy allows it, as in AWS.
-    for (const name of ['carol', 'dave']) await setUserPolicy(t, account.id, name, 'own-credentials', [...MANAGE_OWN_CREDENTIALS]);
+    for (const name of ['carol', 'dave'])
+      await setUserPolicy(t, account.id, name, 'own-credentials', [...MANAGE_OWN_CREDENTIALS]);
   });
   afterAll(() => t.close());
 
@@ -60,7 +61,11 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
 
   /** Adds an authenticator app through the console as a person would; returns its secret. */
   async function addAuthenticator(browser: Browser, name: string): Promise<{ secret: string; deviceId: string }> {
-    const started = await browser.post('/console/mfa/authenticator', { name }, { csrfFrom: '/console/security-credentials' });
+    const started = await browser.post(
+      '/console/mfa/authenticator',
+      { name },
+      { csrfFrom: '/console/security-credentials' },
+    );
     expect(started.statusCode).toBe(200);
     expect(started.body).toMatch(/<img src="data:image\/png;base64,/);
     const secret = /<code id="totp-secret">([A-Z2-7 ]+)<\/code>/.exec(started.body)![1]!.replaceAll(' ', '');
@@ -122,7 +127,9 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     // Each refusal has its own reference; the account's administrators see the real reason behind it.
     const [wrongRef, malformedRef] = [referenceIn(wrong.body), referenceIn(malformed.body)];
     expect(wrongRef).not.toBe(malformedRef);
-    expect(await lookUpReference(t.deps, account.id, wrongRef)).toMatchObject([{ flow: 'mfa', reason: 'WrongCode', principalName: 'root' }]);
+    expect(await lookUpReference(t.deps, account.id, wrongRef)).toMatchObject([
+      { flow: 'mfa', reason: 'WrongCode', principalName: 'root' },
+    ]);
     expect((await lookUpReference(t.deps, account.id, malformedRef))[0]?.reason).toMatch(/Code/);
 
     const right = await browser.post('/signin/mfa', { device: deviceId, code: codeAt(secret, now()) });
@@ -165,7 +172,9 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const stranger = new Browser(t.app);
     expect((await stranger.post('/signin/forgot', { email: account.email })).statusCode).toBe(200);
     await runPendingJobs(t.deps);
-    const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).find((m) => m.template === 'password-reset');
+    const mail = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).find(
+      (m) => m.template === 'password-reset',
+    );
     expect(mail).toBeDefined();
     const token = /token=([a-z2-7]{16}\.[a-z2-7]{32})/.exec(mail!.text)![1]!;
     const reset = await stranger.post('/signin/reset', { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
@@ -178,7 +187,9 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const step = await stranger.get('/signin/mfa');
     expect(step.body).toContain('root-phone');
     const deviceId = /name="device" value="([^"]+)"/.exec(step.body)![1]!;
-    expect((await stranger.post('/signin/mfa', { device: deviceId, code: codeAt(rootSecret, now()) })).headers.location).toBe('/console');
+    expect(
+      (await stranger.post('/signin/mfa', { device: deviceId, code: codeAt(rootSecret, now()) })).headers.location,
+    ).toBe('/console');
     t.clock.advance(30_000);
   });
 
@@ -201,13 +212,21 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     expect(chooser.body).toContain('Choose the MFA device');
     expect(chooser.body).toContain('Use a recovery code');
     expect((await again.get('/signin/mfa?device=recovery-code')).body).toContain('Recovery code');
-    const used = await again.post('/signin/mfa/recovery-code', { code: recovery[0]!.toUpperCase() }, { csrfFrom: '/signin/mfa?device=recovery-code' });
+    const used = await again.post(
+      '/signin/mfa/recovery-code',
+      { code: recovery[0]!.toUpperCase() },
+      { csrfFrom: '/signin/mfa?device=recovery-code' },
+    );
     expect(used.statusCode).toBe(303);
     expect(used.headers.location).toBe('/console');
 
     const thief = new Browser(t.app);
     await signInUser(thief, 'carol');
-    const reused = await thief.post('/signin/mfa/recovery-code', { code: recovery[0]! }, { csrfFrom: '/signin/mfa?device=recovery-code' });
+    const reused = await thief.post(
+      '/signin/mfa/recovery-code',
+      { code: recovery[0]! },
+      { csrfFrom: '/signin/mfa?device=recovery-code' },
+    );
     expect(reused.statusCode).toBe(401);
     expect((await thief.get('/console')).headers.location).toBe('/signin/mfa');
     expect((await carol.get('/console/security-credentials')).body).toContain('9 of 10 recovery codes left');
@@ -216,12 +235,20 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const userPage = await admin.get('/console/users/carol');
     expect(userPage.body).toContain('carol-phone');
     const deviceId = /action="\/console\/users\/carol\/mfa\/([^/]+)\/deactivate"/.exec(userPage.body)![1]!;
-    const deactivated = await admin.post(`/console/users/carol/mfa/${deviceId}/deactivate`, {}, { csrfFrom: '/console/users/carol' });
+    const deactivated = await admin.post(
+      `/console/users/carol/mfa/${deviceId}/deactivate`,
+      {},
+      { csrfFrom: '/console/users/carol' },
+    );
     expect(deactivated.statusCode).toBe(303);
     expect((await admin.get('/console/users/carol')).body).toContain('This user has no MFA devices');
     const plain = new Browser(t.app);
     expect((await signInUser(plain, 'carol')).headers.location).toBe('/console');
-    const events = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'DeactivateMFADevice', limit: 1 });
+    const events = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      eventName: 'DeactivateMFADevice',
+      limit: 1,
+    });
     expect(events[0]?.actor_type).toBe('root');
   });
 
@@ -229,13 +256,31 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const dave = new Browser(t.app);
     expect((await signInUser(dave, 'dave')).headers.location).toBe('/console/change-password');
     // A session that must change its password cannot add a device first.
-    const blocked = await dave.post('/console/mfa/authenticator', { name: 'x' }, { csrfFrom: '/console/change-password' });
+    const blocked = await dave.post(
+      '/console/mfa/authenticator',
+      { name: 'x' },
+      { csrfFrom: '/console/change-password' },
+    );
     expect(blocked.headers.location).toBe('/console/change-password');
 
-    const { device, secret } = await createVirtualDevice(mfaDeps(), account.id, { name: 'dave-phone' }, CLI_ACTOR, SYSTEM_META);
+    const { device, secret } = await createVirtualDevice(
+      mfaDeps(),
+      account.id,
+      { name: 'dave-phone' },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const daveUser = (await findUserByName(t.deps.db, account.id, 'dave'))!;
     const davePrincipal = (await loadPrincipal(t.deps.db, account.id, daveUser.id))!;
-    await enableVirtualDevice(mfaDeps(), davePrincipal, device.serial, codeAt(secret, now() - 1), codeAt(secret, now()), CLI_ACTOR, SYSTEM_META);
+    await enableVirtualDevice(
+      mfaDeps(),
+      davePrincipal,
+      device.serial,
+      codeAt(secret, now() - 1),
+      codeAt(secret, now()),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     t.clock.advance(30_000);
     // The session from before the device was enabled must now prove it too.
     expect((await dave.get('/console/change-password')).headers.location).toBe('/signin/mfa');
@@ -243,7 +288,10 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const fresh = new Browser(t.app);
     expect((await signInUser(fresh, 'dave')).headers.location).toBe('/signin/mfa');
     const step = await fresh.get('/signin/mfa');
-    const done = await fresh.post('/signin/mfa', { device: /name="device" value="([^"]+)"/.exec(step.body)![1]!, code: codeAt(secret, now()) });
+    const done = await fresh.post('/signin/mfa', {
+      device: /name="device" value="([^"]+)"/.exec(step.body)![1]!,
+      code: codeAt(secret, now()),
+    });
     expect(done.headers.location).toBe('/console/change-password');
     expect((await fresh.get('/console')).headers.location).toBe('/console/change-password');
   });
@@ -257,7 +305,11 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const drift = 7;
     const form = await gina.get(`/console/mfa/devices/${deviceId}/resync`);
     expect(form.body).toContain('MFA code 2');
-    const wrong = await gina.post(`/console/mfa/devices/${deviceId}/resync`, { code1: '000000', code2: '000001' }, { csrfFrom: `/console/mfa/devices/${deviceId}/resync` });
+    const wrong = await gina.post(
+      `/console/mfa/devices/${deviceId}/resync`,
+      { code1: '000000', code2: '000001' },
+      { csrfFrom: `/console/mfa/devices/${deviceId}/resync` },
+    );
     expect(wrong.statusCode).toBe(400);
     const done = await gina.post(
       `/console/mfa/devices/${deviceId}/resync`,
@@ -281,7 +333,9 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     const asked = await gina.post('/signin/mfa-help/ask-admin', {}, { csrfFrom: '/signin/mfa-help' });
     expect(asked.body).toContain('Your administrators were asked');
     await gina.post('/signin/mfa-help/ask-admin', {}, { csrfFrom: '/signin/mfa-help' });
-    const mails = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).filter((m) => m.template === 'mfa-help-asked');
+    const mails = (await listOutboxMail(t.deps, { limit: 50, recipient: account.email })).filter(
+      (m) => m.template === 'mfa-help-asked',
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain('/console/users/gina');
     // Asking changes nothing by itself: the step still wants a second factor.

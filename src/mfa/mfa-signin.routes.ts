@@ -2,11 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readForm } from '../web/forms.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import {
-  type SecondFactor,
-  completeMfaStep,
-  mfaStepOpen,
-} from './mfa-signin.service.ts';
+import { type SecondFactor, completeMfaStep, mfaStepOpen } from './mfa-signin.service.ts';
 import { chooseFactorPage, recoveryCodeStepPage, securityKeyStepPage, totpStepPage } from './mfa-signin.pages.ts';
 import type { MfaDevice } from './mfa.repository.ts';
 import { listMfaDevices } from './mfa.service.ts';
@@ -19,7 +15,8 @@ import { authenticationOptions } from './webauthn.service.ts';
  */
 export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const { deps } = web;
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   /** The waiting session, or null after sending the person back to the start of sign-in. */
   async function waiting(request: FastifyRequest, reply: FastifyReply): Promise<SignedIn | null> {
@@ -41,7 +38,13 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebC
   }
 
   /** `failure` is the support reference of a refused code or key; the page shows it beside the one failure message. */
-  async function render(who: SignedIn, request: FastifyRequest, reply: FastifyReply, choice: string | undefined, failure?: string) {
+  async function render(
+    who: SignedIn,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    choice: string | undefined,
+    failure?: string,
+  ) {
     const devices = await listMfaDevices(deps, who.principal.id);
     const codes = await recoveryCodeStatus(deps.db, who.principal.id);
     const several = devices.length + (codes.unused > 0 ? 1 : 0) > 1;
@@ -56,11 +59,20 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebC
     return send(reply, status, securityKeyStepPage(csrf, JSON.stringify(options), several, failure));
   }
 
-  async function finish(who: SignedIn, request: FastifyRequest, reply: FastifyReply, factor: SecondFactor, choice: string) {
+  async function finish(
+    who: SignedIn,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    factor: SecondFactor,
+    choice: string,
+  ) {
     const result = await completeMfaStep(deps, who.session, who.principal, factor, metaOf(request));
     if (!result.ok) return render(who, request, reply, choice, result.reference);
     reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
-    return reply.redirect(result.nextRestriction === 'password_change_required' ? '/console/change-password' : '/console', 303);
+    return reply.redirect(
+      result.nextRestriction === 'password_change_required' ? '/console/change-password' : '/console',
+      303,
+    );
   }
 
   app.get<{ Querystring: { device?: string; choose?: string } }>('/signin/mfa', async (request, reply) => {
@@ -93,5 +105,4 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebC
     const form = readForm(request, { code: { max: 64 } });
     return finish(who, request, reply, { method: 'recovery-code', code: form.code }, 'recovery-code');
   });
-
 }

@@ -27,9 +27,20 @@ export async function mfaRequiredFor(db: Db, principalId: string): Promise<boole
  * Marks a new session as waiting for the second factor, in the caller's transaction.
  * `nextRestriction` is what the session must do once MFA is proved (e.g. change its password).
  */
-export async function holdForMfa(tx: Db, deps: Pick<Deps, 'clock'>, sessionId: string, nextRestriction: string | null): Promise<void> {
+export async function holdForMfa(
+  tx: Db,
+  deps: Pick<Deps, 'clock'>,
+  sessionId: string,
+  nextRestriction: string | null,
+): Promise<void> {
   const now = deps.clock.now();
-  await insertSignInStep(tx, sessionId, nextRestriction, now.toISOString(), new Date(now.getTime() + MFA_STEP_MS).toISOString());
+  await insertSignInStep(
+    tx,
+    sessionId,
+    nextRestriction,
+    now.toISOString(),
+    new Date(now.getTime() + MFA_STEP_MS).toISOString(),
+  );
 }
 
 /**
@@ -57,7 +68,9 @@ export type SecondFactor =
   | { method: 'webauthn'; credential: string }
   | { method: 'recovery-code'; code: string };
 
-export type MfaStepResult = { ok: true; token: string; nextRestriction: string | null } | { ok: false; reference: string };
+export type MfaStepResult =
+  | { ok: true; token: string; nextRestriction: string | null }
+  | { ok: false; reference: string };
 
 /**
  * The second step of sign-in. On success the waiting session is replaced by a new one
@@ -92,12 +105,14 @@ export async function completeMfaStep(
     ok: false,
     reference: await deps.db.transaction().execute((tx) => refuse(tx, reason, details)),
   });
-  if (!step || step.expiresAt <= deps.clock.now().toISOString() || session.restriction !== MFA_REQUIRED) return fail('MfaStepExpired');
+  if (!step || step.expiresAt <= deps.clock.now().toISOString() || session.restriction !== MFA_REQUIRED)
+    return fail('MfaStepExpired');
 
   let serial: string | null = null;
   if (factor.method === 'totp') {
     const device = await findDevice(deps.db, principal.accountId, factor.deviceId);
-    if (!device || device.principalId !== principal.id || !device.enabledAt || device.kind !== 'totp') return fail('UnknownDevice');
+    if (!device || device.principalId !== principal.id || !device.enabledAt || device.kind !== 'totp')
+      return fail('UnknownDevice');
     const result = await verifyTotpCode(deps, principal.id, device, factor.code);
     if (!result.ok) return fail(result.reason, { serialNumber: device.serial });
     serial = device.serial;

@@ -26,16 +26,29 @@ describe.each(DIALECTS)('MFA code tries on %s', (dialect) => {
     const owner = (await loadPrincipal(t.deps.db, account.id, user.id))!;
     const { device, secret } = await createVirtualDevice(deps, owner.accountId, { name }, actorOf(owner), SYSTEM_META);
     const now = stepAt(t.clock.now());
-    await enableVirtualDevice(deps, owner, device.serial, codeAt(secret, now - 1), codeAt(secret, now), actorOf(owner), SYSTEM_META);
+    await enableVirtualDevice(
+      deps,
+      owner,
+      device.serial,
+      codeAt(secret, now - 1),
+      codeAt(secret, now),
+      actorOf(owner),
+      SYSTEM_META,
+    );
     t.clock.advance(60_000);
     return { owner, deviceId: device.id, secret };
   }
 
   it('spends 30 simultaneous tries exactly up to the free ones, then pauses codes', async () => {
-    const spent = await Promise.all(Array.from({ length: 30 }, () => spendCodeTry(t.deps.db, t.deps, 'AIDAEXAMPLEPRINCIPAL1')));
+    const spent = await Promise.all(
+      Array.from({ length: 30 }, () => spendCodeTry(t.deps.db, t.deps, 'AIDAEXAMPLEPRINCIPAL1')),
+    );
     expect(spent.filter(Boolean)).toHaveLength(FREE_FAILURES);
     const state = await findThrottle(t.deps.db, 'AIDAEXAMPLEPRINCIPAL1');
-    expect(state).toEqual({ failures: FREE_FAILURES, blockedUntil: new Date(t.clock.now().getTime() + 30_000).toISOString() });
+    expect(state).toEqual({
+      failures: FREE_FAILURES,
+      blockedUntil: new Date(t.clock.now().getTime() + 30_000).toISOString(),
+    });
     expect(await spendCodeTry(t.deps.db, t.deps, 'AIDAEXAMPLEPRINCIPAL1')).toBe(false);
   });
 
@@ -52,7 +65,9 @@ describe.each(DIALECTS)('MFA code tries on %s', (dialect) => {
       const right = () => codeAt(secret, stepAt(t.clock.now()));
       expect(await verifyTotpCode(deps, owner.id, device, right())).toEqual({ ok: false, reason: 'MfaThrottled' });
       t.clock.advance(31_000);
-      expect(await verifyTotpCode(deps, owner.id, (await findDevice(t.deps.db, owner.accountId, deviceId))!, right())).toEqual({ ok: true });
+      expect(
+        await verifyTotpCode(deps, owner.id, (await findDevice(t.deps.db, owner.accountId, deviceId))!, right()),
+      ).toEqual({ ok: true });
       expect(await findThrottle(t.deps.db, owner.id)).toBeNull();
     });
   }

@@ -25,48 +25,72 @@ export function mfaSection(
   const mayAdd = may.addAuthenticator || may.enable;
   return html`<section class="card" id="mfa">
   <h2>Multi-factor authentication (MFA)</h2>
-  ${principal.type === 'root' && devices.length === 0
-    ? alertBox('The root user can do anything in this account. Add an MFA device so a stolen password alone cannot sign in as root.', 'warning')
-    : ''}
+  ${
+    principal.type === 'root' && devices.length === 0
+      ? alertBox(
+          'The root user can do anything in this account. Add an MFA device so a stolen password alone cannot sign in as root.',
+          'warning',
+        )
+      : ''
+  }
   <p class="muted">Up to ${MAX_DEVICES_PER_PRINCIPAL} devices, any mix of authenticator apps and security keys or passkeys. Sign-in asks for any one of them.</p>
-  ${devices.length === 0
-    ? html`<p>No MFA devices yet.</p>`
-    : html`<table>
+  ${
+    devices.length === 0
+      ? html`<p>No MFA devices yet.</p>`
+      : html`<table>
     <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Added</th><th scope="col">Last used</th>${actions ? html`<th scope="col"><span class="muted">Action</span></th>` : ''}</tr></thead>
     <tbody>${devices.map(
-      (d) => html`<tr><td>${d.name}<br><span class="muted">${d.serial}</span></td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
-${actions
-  ? html`<td>${may.remove ? html`<a href="/console/mfa/devices/${d.id}/remove" aria-label="Remove ${d.name}">Remove</a>` : ''}
+      (
+        d,
+      ) => html`<tr><td>${d.name}<br><span class="muted">${d.serial}</span></td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
+${
+  actions
+    ? html`<td>${may.remove ? html`<a href="/console/mfa/devices/${d.id}/remove" aria-label="Remove ${d.name}">Remove</a>` : ''}
 ${may.resync && d.kind === 'totp' ? html` <a href="/console/mfa/devices/${d.id}/resync" aria-label="Resync ${d.name}">Resync</a>` : ''}</td>`
-  : ''}</tr>`,
+    : ''
+}</tr>`,
     )}</tbody>
-  </table>`}
-  ${!mayAdd
-    ? html`<p class="muted">Your policies do not let you add MFA devices. Ask an administrator of this account for iam:CreateVirtualMFADevice and iam:EnableMFADevice.</p>`
-    : full
-      ? html`<p class="muted">You have the most devices allowed. Remove one to add another.</p>`
-      : html`<h3>Add an MFA device</h3>
-  ${may.addAuthenticator
-    ? html`<form method="post" action="/console/mfa/authenticator" novalidate>
+  </table>`
+  }
+  ${
+    !mayAdd
+      ? html`<p class="muted">Your policies do not let you add MFA devices. Ask an administrator of this account for iam:CreateVirtualMFADevice and iam:EnableMFADevice.</p>`
+      : full
+        ? html`<p class="muted">You have the most devices allowed. Remove one to add another.</p>`
+        : html`<h3>Add an MFA device</h3>
+  ${
+    may.addAuthenticator
+      ? html`<form method="post" action="/console/mfa/authenticator" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Device name', name: 'name', value: may.suggestedName, hint: 'A name to tell your devices apart, e.g. my-phone. Letters, digits and + = , . @ _ -' })}
     <button type="submit">Add authenticator app</button>
   </form>`
-    : ''}
-  ${may.enable ? html`<p><a href="/console/mfa/security-key">Add a security key or passkey</a></p>` : ''}`}
+      : ''
+  }
+  ${may.enable ? html`<p><a href="/console/mfa/security-key">Add a security key or passkey</a></p>` : ''}`
+  }
   <h3>Recovery codes</h3>
-  ${codes.total === 0
-    ? html`<p>No recovery codes. Recovery codes let you sign in if you lose your MFA devices.</p>`
-    : html`<p>${codes.unused} of ${codes.total} recovery codes left.</p>`}
-  ${codes.total > 0 && codes.unused <= FEW_RECOVERY_CODES
-    ? alertBox(`Only ${codes.unused} recovery code${codes.unused === 1 ? '' : 's'} left.${may.enable ? ' Create new ones.' : ''}`, 'warning')
-    : ''}
-  ${may.enable
-    ? html`<form method="post" action="/console/mfa/recovery-codes">
+  ${
+    codes.total === 0
+      ? html`<p>No recovery codes. Recovery codes let you sign in if you lose your MFA devices.</p>`
+      : html`<p>${codes.unused} of ${codes.total} recovery codes left.</p>`
+  }
+  ${
+    codes.total > 0 && codes.unused <= FEW_RECOVERY_CODES
+      ? alertBox(
+          `Only ${codes.unused} recovery code${codes.unused === 1 ? '' : 's'} left.${may.enable ? ' Create new ones.' : ''}`,
+          'warning',
+        )
+      : ''
+  }
+  ${
+    may.enable
+      ? html`<form method="post" action="/console/mfa/recovery-codes">
     ${csrfField(csrf)}
     <button type="submit" class="secondary">${codes.total === 0 ? 'Create recovery codes' : 'Create new recovery codes'}</button>
   </form>`
-    : ''}
+      : ''
+  }
 </section>`;
 }
 
@@ -74,7 +98,13 @@ ${may.resync && d.kind === 'totp' ? html` <a href="/console/mfa/devices/${d.id}/
  * Removing one of your own MFA devices: the person proves again who they are, with the
  * current password or a code from another of their authenticator apps.
  */
-export function removeDevicePage(principal: Principal, csrf: string, device: MfaDevice, otherApps: MfaDevice[], error?: string): string {
+export function removeDevicePage(
+  principal: Principal,
+  csrf: string,
+  device: MfaDevice,
+  otherApps: MfaDevice[],
+  error?: string,
+): string {
   return page({
     title: 'Remove an MFA device',
     principal,
@@ -86,14 +116,16 @@ export function removeDevicePage(principal: Principal, csrf: string, device: Mfa
   <form method="post" action="/console/mfa/devices/${device.id}/remove" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'Current password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', required: false, autofocus: true })}
-    ${otherApps.length > 0
-      ? html`<p>Or enter a code from another of your authenticator apps:</p>
+    ${
+      otherApps.length > 0
+        ? html`<p>Or enter a code from another of your authenticator apps:</p>
     <div class="field">
       <label for="f-proofDevice">Authenticator app</label>
       <select id="f-proofDevice" name="proofDevice">${otherApps.map((d) => html`<option value="${d.id}">${d.name}</option>`)}</select>
     </div>
     ${field({ label: 'MFA code', name: 'code', autocomplete: 'one-time-code', required: false })}`
-      : ''}
+        : ''
+    }
     <button type="submit" class="danger">Remove ${device.name}</button>
   </form>
   <p class="links"><a href="/console/security-credentials">Cancel</a></p>
@@ -172,19 +204,29 @@ export function recoveryCodesPage(principal: Principal, csrf: string, codes: str
 }
 
 /** The MFA part of an administrator's view of a user: deactivate a lost device (when `mayDeactivate`). */
-export function adminMfaSection(csrf: string, userName: string, devices: MfaDevice[], now: Date, mayDeactivate: boolean): SafeHtml {
+export function adminMfaSection(
+  csrf: string,
+  userName: string,
+  devices: MfaDevice[],
+  now: Date,
+  mayDeactivate: boolean,
+): SafeHtml {
   return html`<section class="card" id="mfa">
   <h2>MFA devices</h2>
-  ${devices.length === 0
-    ? html`<p class="muted">This user has no MFA devices.</p>`
-    : html`${mayDeactivate ? html`<p class="muted">Deactivate a device the user lost. The user is told by mail when they have a contact address.</p>` : ''}
+  ${
+    devices.length === 0
+      ? html`<p class="muted">This user has no MFA devices.</p>`
+      : html`${mayDeactivate ? html`<p class="muted">Deactivate a device the user lost. The user is told by mail when they have a contact address.</p>` : ''}
   <table>
     <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Added</th><th scope="col">Last used</th>${mayDeactivate ? html`<th scope="col"><span class="muted">Action</span></th>` : ''}</tr></thead>
     <tbody>${devices.map(
-      (d) => html`<tr><td>${d.name}</td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
+      (
+        d,
+      ) => html`<tr><td>${d.name}</td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
 ${mayDeactivate ? html`<td><form method="post" action="/console/users/${encodeURIComponent(userName)}/mfa/${d.id}/deactivate" class="inline-form">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Deactivate ${d.name}">Deactivate</button></form></td>` : ''}</tr>`,
     )}</tbody>
-  </table>`}
+  </table>`
+  }
 </section>`;
 }
 

@@ -76,7 +76,12 @@ export async function insertDevice(db: Db, d: MfaDevice): Promise<void> {
 }
 
 export async function findDevice(db: Db, accountId: string, id: string): Promise<MfaDevice | null> {
-  const row = await db.selectFrom('mfa_devices').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('mfa_devices')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toDevice(row as Row) : null;
 }
 
@@ -86,7 +91,11 @@ export async function findDeviceBySerial(db: Db, serial: string): Promise<MfaDev
 }
 
 export async function findDeviceByCredentialId(db: Db, credentialId: string): Promise<MfaDevice | null> {
-  const row = await db.selectFrom('mfa_devices').selectAll().where('webauthn_credential_id', '=', credentialId).executeTakeFirst();
+  const row = await db
+    .selectFrom('mfa_devices')
+    .selectAll()
+    .where('webauthn_credential_id', '=', credentialId)
+    .executeTakeFirst();
   return row ? toDevice(row as Row) : null;
 }
 
@@ -133,7 +142,13 @@ export async function listVirtualDevices(db: Db, accountId: string, assigned?: b
   return rows.map((r) => toDevice(r as Row));
 }
 
-export async function enableDevice(db: Db, id: string, principalId: string, enabledAt: string, lastStep: number | null): Promise<void> {
+export async function enableDevice(
+  db: Db,
+  id: string,
+  principalId: string,
+  enabledAt: string,
+  lastStep: number | null,
+): Promise<void> {
   await db
     .updateTable('mfa_devices')
     .set({ principal_id: principalId, pending_for: null, enabled_at: enabledAt, totp_last_step: lastStep })
@@ -160,7 +175,13 @@ export async function setTotpSync(db: Db, id: string, step: number, offset: numb
 }
 
 /** Stores a security key's new signature counter, only if it went up (or the key keeps none). */
-export async function acceptWebauthnCounter(db: Db, id: string, oldCounter: number, newCounter: number, usedAt: string): Promise<boolean> {
+export async function acceptWebauthnCounter(
+  db: Db,
+  id: string,
+  oldCounter: number,
+  newCounter: number,
+  usedAt: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('mfa_devices')
     .set({ webauthn_counter: newCounter, last_used_at: usedAt })
@@ -174,7 +195,14 @@ export async function acceptWebauthnCounter(db: Db, id: string, oldCounter: numb
 export async function unassignDevice(db: Db, id: string): Promise<void> {
   await db
     .updateTable('mfa_devices')
-    .set({ principal_id: null, pending_for: null, enabled_at: null, totp_last_step: null, totp_offset: 0, last_used_at: null })
+    .set({
+      principal_id: null,
+      pending_for: null,
+      enabled_at: null,
+      totp_last_step: null,
+      totp_offset: 0,
+      last_used_at: null,
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -187,7 +215,14 @@ export async function releaseDevicesOf(db: Db, principalId: string): Promise<voi
   await db.deleteFrom('mfa_devices').where('principal_id', '=', principalId).where('kind', '=', 'webauthn').execute();
   await db
     .updateTable('mfa_devices')
-    .set({ principal_id: null, pending_for: null, enabled_at: null, totp_last_step: null, totp_offset: 0, last_used_at: null })
+    .set({
+      principal_id: null,
+      pending_for: null,
+      enabled_at: null,
+      totp_last_step: null,
+      totp_offset: 0,
+      last_used_at: null,
+    })
     .where('principal_id', '=', principalId)
     .execute();
   await db.deleteFrom('mfa_devices').where('pending_for', '=', principalId).execute();
@@ -217,7 +252,16 @@ export async function replaceRecoveryCodes(
   if (codes.length === 0) return;
   await db
     .insertInto('mfa_recovery_codes')
-    .values(codes.map((c) => ({ id: c.id, account_id: accountId, principal_id: principalId, code_hash: c.hash, created_at: createdAt, used_at: null })))
+    .values(
+      codes.map((c) => ({
+        id: c.id,
+        account_id: accountId,
+        principal_id: principalId,
+        code_hash: c.hash,
+        created_at: createdAt,
+        used_at: null,
+      })),
+    )
     .execute();
 }
 
@@ -244,7 +288,11 @@ export async function useRecoveryCode(db: Db, id: string, usedAt: string): Promi
 }
 
 export async function recoveryCodeCounts(db: Db, principalId: string): Promise<{ total: number; unused: number }> {
-  const rows = await db.selectFrom('mfa_recovery_codes').select('used_at').where('principal_id', '=', principalId).execute();
+  const rows = await db
+    .selectFrom('mfa_recovery_codes')
+    .select('used_at')
+    .where('principal_id', '=', principalId)
+    .execute();
   return { total: rows.length, unused: rows.filter((r) => r.used_at === null).length };
 }
 
@@ -256,7 +304,11 @@ export interface ThrottleState {
 }
 
 export async function findThrottle(db: Db, principalId: string): Promise<ThrottleState | null> {
-  const row = await db.selectFrom('mfa_throttle').select(['failures', 'blocked_until']).where('principal_id', '=', principalId).executeTakeFirst();
+  const row = await db
+    .selectFrom('mfa_throttle')
+    .select(['failures', 'blocked_until'])
+    .where('principal_id', '=', principalId)
+    .executeTakeFirst();
   return row ? { failures: Number(row.failures), blockedUntil: row.blocked_until } : null;
 }
 
@@ -264,7 +316,11 @@ export async function saveThrottle(db: Db, principalId: string, state: ThrottleS
   await db
     .insertInto('mfa_throttle')
     .values({ principal_id: principalId, failures: state.failures, blocked_until: state.blockedUntil, updated_at: now })
-    .onConflict((oc) => oc.column('principal_id').doUpdateSet({ failures: state.failures, blocked_until: state.blockedUntil, updated_at: now }))
+    .onConflict((oc) =>
+      oc
+        .column('principal_id')
+        .doUpdateSet({ failures: state.failures, blocked_until: state.blockedUntil, updated_at: now }),
+    )
     .execute();
 }
 
@@ -272,7 +328,13 @@ export async function saveThrottle(db: Db, principalId: string, state: ThrottleS
  * Moves the count from `expected` (0: no row) to `next` in one compare-and-set: true for the
  * one request whose reading was still current, false for every other.
  */
-export async function replaceThrottle(db: Db, principalId: string, expected: number, next: ThrottleState, now: string): Promise<boolean> {
+export async function replaceThrottle(
+  db: Db,
+  principalId: string,
+  expected: number,
+  next: ThrottleState,
+  now: string,
+): Promise<boolean> {
   if (expected === 0) {
     const row = await db
       .insertInto('mfa_throttle')
@@ -302,30 +364,64 @@ export async function clearThrottle(db: Db, principalId: string): Promise<void> 
 
 // Sign-in step and challenges
 
-export async function insertSignInStep(db: Db, sessionId: string, nextRestriction: string | null, createdAt: string, expiresAt: string): Promise<void> {
+export async function insertSignInStep(
+  db: Db,
+  sessionId: string,
+  nextRestriction: string | null,
+  createdAt: string,
+  expiresAt: string,
+): Promise<void> {
   await db
     .insertInto('mfa_sign_in_steps')
     .values({ session_id: sessionId, next_restriction: nextRestriction, created_at: createdAt, expires_at: expiresAt })
-    .onConflict((oc) => oc.column('session_id').doUpdateSet({ next_restriction: nextRestriction, created_at: createdAt, expires_at: expiresAt }))
+    .onConflict((oc) =>
+      oc
+        .column('session_id')
+        .doUpdateSet({ next_restriction: nextRestriction, created_at: createdAt, expires_at: expiresAt }),
+    )
     .execute();
 }
 
-export async function findSignInStep(db: Db, sessionId: string): Promise<{ nextRestriction: string | null; expiresAt: string } | null> {
-  const row = await db.selectFrom('mfa_sign_in_steps').select(['next_restriction', 'expires_at']).where('session_id', '=', sessionId).executeTakeFirst();
+export async function findSignInStep(
+  db: Db,
+  sessionId: string,
+): Promise<{ nextRestriction: string | null; expiresAt: string } | null> {
+  const row = await db
+    .selectFrom('mfa_sign_in_steps')
+    .select(['next_restriction', 'expires_at'])
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
   return row ? { nextRestriction: row.next_restriction, expiresAt: row.expires_at } : null;
 }
 
 export async function extendSignInStep(db: Db, sessionId: string, expiresAt: string): Promise<void> {
-  await db.updateTable('mfa_sign_in_steps').set({ expires_at: expiresAt }).where('session_id', '=', sessionId).execute();
+  await db
+    .updateTable('mfa_sign_in_steps')
+    .set({ expires_at: expiresAt })
+    .where('session_id', '=', sessionId)
+    .execute();
 }
 
-export async function saveChallenge(db: Db, sessionId: string, purpose: string, challenge: string, expiresAt: string): Promise<void> {
+export async function saveChallenge(
+  db: Db,
+  sessionId: string,
+  purpose: string,
+  challenge: string,
+  expiresAt: string,
+): Promise<void> {
   await db.deleteFrom('mfa_challenges').where('session_id', '=', sessionId).where('purpose', '=', purpose).execute();
-  await db.insertInto('mfa_challenges').values({ session_id: sessionId, purpose, challenge, expires_at: expiresAt }).execute();
+  await db
+    .insertInto('mfa_challenges')
+    .values({ session_id: sessionId, purpose, challenge, expires_at: expiresAt })
+    .execute();
 }
 
 /** The session's challenge for `purpose`, removed as it is read: each challenge answers once. */
-export async function takeChallenge(db: Db, sessionId: string, purpose: string): Promise<{ challenge: string; expiresAt: string } | null> {
+export async function takeChallenge(
+  db: Db,
+  sessionId: string,
+  purpose: string,
+): Promise<{ challenge: string; expiresAt: string } | null> {
   const row = await db
     .selectFrom('mfa_challenges')
     .select(['challenge', 'expires_at'])
@@ -333,7 +429,12 @@ export async function takeChallenge(db: Db, sessionId: string, purpose: string):
     .where('purpose', '=', purpose)
     .executeTakeFirst();
   if (!row) return null;
-  const deleted = await db.deleteFrom('mfa_challenges').where('session_id', '=', sessionId).where('purpose', '=', purpose).where('challenge', '=', row.challenge).executeTakeFirst();
+  const deleted = await db
+    .deleteFrom('mfa_challenges')
+    .where('session_id', '=', sessionId)
+    .where('purpose', '=', purpose)
+    .where('challenge', '=', row.challenge)
+    .executeTakeFirst();
   if (Number(deleted.numDeletedRows) !== 1) return null;
   return { challenge: row.challenge, expiresAt: row.expires_at };
 }

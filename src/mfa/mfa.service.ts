@@ -43,7 +43,8 @@ const DEVICE_NAME = /^[\w+=,.@-]{1,64}$/;
 export function validateDeviceName(field: string, value: string): string {
   const name = value.trim();
   if (name.length === 0) throw invalid(field, 'Enter a name for the device.');
-  if (!DEVICE_NAME.test(name)) throw invalid(field, 'The device name may contain only letters, digits and + = , . @ _ - (at most 64, no spaces).');
+  if (!DEVICE_NAME.test(name))
+    throw invalid(field, 'The device name may contain only letters, digits and + = , . @ _ - (at most 64, no spaces).');
   return name;
 }
 
@@ -111,7 +112,8 @@ export async function createVirtualDevice(
   try {
     await deps.db.transaction().execute(async (tx) => {
       if (input.pendingFor) await deletePendingEnrolments(tx, input.pendingFor);
-      if (await findDeviceBySerial(tx, serial)) throw new GatehouseError('EntityAlreadyExists', 'MFA device already exists.', { field: 'name' });
+      if (await findDeviceBySerial(tx, serial))
+        throw new GatehouseError('EntityAlreadyExists', 'MFA device already exists.', { field: 'name' });
       await insertDevice(tx, device);
       await recordAudit(tx, deps, meta, {
         accountId,
@@ -121,7 +123,8 @@ export async function createVirtualDevice(
       });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new GatehouseError('EntityAlreadyExists', 'MFA device already exists.', { field: 'name' });
+    if (isUniqueViolation(error))
+      throw new GatehouseError('EntityAlreadyExists', 'MFA device already exists.', { field: 'name' });
     throw error;
   }
   return { device, secret };
@@ -137,7 +140,11 @@ function readCodes(code1: string, code2: string): [string, string] {
 
 function openSecret(deps: Deps, device: MfaDevice): string {
   const secret = device.totpSecretSealed ? openTotpSecret(deps.keyring, device.id, device.totpSecretSealed) : null;
-  if (!secret) throw new GatehouseError('InternalError', `The secret of MFA device ${device.serial} cannot be read with this SECRET_KEY.`);
+  if (!secret)
+    throw new GatehouseError(
+      'InternalError',
+      `The secret of MFA device ${device.serial} cannot be read with this SECRET_KEY.`,
+    );
   return secret;
 }
 
@@ -159,13 +166,19 @@ export async function enableVirtualDevice(
   if (!device || device.accountId !== owner.accountId || device.kind !== 'totp') throw noSuchDevice(serial);
   if (device.enabledAt) throw new GatehouseError('EntityAlreadyExists', 'MFA Device is already in use.');
   const step = consecutiveSteps(openSecret(deps, device), a, b, stepAt(deps.clock.now()), SIGN_IN_WINDOW);
-  if (step === null) throw new GatehouseError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', { field: 'code1' });
+  if (step === null)
+    throw new GatehouseError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', {
+      field: 'code1',
+    });
   const now = deps.clock.now().toISOString();
   return deps.db.transaction().execute(async (tx) => {
     const fresh = await findDevice(tx, owner.accountId, device.id);
     if (!fresh || fresh.enabledAt) throw new GatehouseError('EntityAlreadyExists', 'MFA Device is already in use.');
     if ((await countDevicesOf(tx, owner.id)) >= MAX_DEVICES_PER_PRINCIPAL) {
-      throw new GatehouseError('LimitExceeded', `Cannot exceed quota for MFADevicesPerUser: ${MAX_DEVICES_PER_PRINCIPAL}`);
+      throw new GatehouseError(
+        'LimitExceeded',
+        `Cannot exceed quota for MFADevicesPerUser: ${MAX_DEVICES_PER_PRINCIPAL}`,
+      );
     }
     await enableDevice(tx, device.id, owner.id, now, step + 1);
     await recordAudit(tx, deps, meta, {
@@ -175,7 +188,11 @@ export async function enableVirtualDevice(
       target: { id: owner.id, name: owner.name },
       details: { serialNumber: serial, type: 'totp' },
     });
-    await notifyMfaChange(tx, deps, meta, owner.accountId, owner.id, { kind: 'device-added', deviceName: device.name, deviceType: 'authenticator app' });
+    await notifyMfaChange(tx, deps, meta, owner.accountId, owner.id, {
+      kind: 'device-added',
+      deviceName: device.name,
+      deviceType: 'authenticator app',
+    });
     return { ...fresh, principalId: owner.id, pendingFor: null, enabledAt: now, totpLastStep: step + 1 };
   });
 }
@@ -215,7 +232,10 @@ export async function resyncVirtualDevice(
       details: { serialNumber: serial },
     });
   });
-  if (!fresh) throw new GatehouseError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', { field: 'code1' });
+  if (!fresh)
+    throw new GatehouseError('InvalidAuthenticationCode', 'Authentication code for device is not valid.', {
+      field: 'code1',
+    });
 }
 
 /**
@@ -261,13 +281,18 @@ export async function deactivateDevice(
   meta: RequestMeta,
 ): Promise<MfaDevice> {
   return deps.db.transaction().execute(async (tx) => {
-    const device = 'serial' in serialOrId ? await findDeviceBySerial(tx, serialOrId.serial) : await findDevice(tx, owner.accountId, serialOrId.id);
+    const device =
+      'serial' in serialOrId
+        ? await findDeviceBySerial(tx, serialOrId.serial)
+        : await findDevice(tx, owner.accountId, serialOrId.id);
     const shown = 'serial' in serialOrId ? serialOrId.serial : serialOrId.id;
-    if (!device || device.accountId !== owner.accountId || device.principalId !== owner.id || !device.enabledAt) throw noSuchDevice(shown);
+    if (!device || device.accountId !== owner.accountId || device.principalId !== owner.id || !device.enabledAt)
+      throw noSuchDevice(shown);
     if (device.kind === 'totp') await unassignDevice(tx, device.id);
     else await deleteDeviceRow(tx, device.id);
     // With no device left, what an "ask my administrator" about a lost device asked for is done.
-    if (!(await hasEnabledDevice(tx, owner.id))) await resolveHelpRequestsOfUser(tx, owner.id, 'mfa', deps.clock.now().toISOString(), actor.name ?? actor.type);
+    if (!(await hasEnabledDevice(tx, owner.id)))
+      await resolveHelpRequestsOfUser(tx, owner.id, 'mfa', deps.clock.now().toISOString(), actor.name ?? actor.type);
     await recordAudit(tx, deps, meta, {
       accountId: owner.accountId,
       actor,
@@ -286,12 +311,23 @@ export async function deactivateDevice(
 }
 
 /** Deletes an unassigned virtual device; one still in use must be deactivated first. */
-export async function deleteVirtualDevice(deps: Deps, accountId: string, serial: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteVirtualDevice(
+  deps: Deps,
+  accountId: string,
+  serial: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const device = await findDeviceBySerial(tx, serial);
     if (!device || device.accountId !== accountId || device.kind !== 'totp') throw noSuchDevice(serial);
     if (device.enabledAt) throw new GatehouseError('DeleteConflict', 'MFA device is still in use.');
     await deleteDeviceRow(tx, device.id);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeleteVirtualMFADevice', target: { id: serial, name: device.name } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeleteVirtualMFADevice',
+      target: { id: serial, name: device.name },
+    });
   });
 }

@@ -61,7 +61,15 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
   async function enrolled(owner: Principal, name: string) {
     const { device, secret } = await createVirtualDevice(deps, owner.accountId, { name }, actorOf(owner), SYSTEM_META);
     const now = stepAt(t.clock.now());
-    await enableVirtualDevice(deps, owner, device.serial, codeAt(secret, now - 1), codeAt(secret, now), actorOf(owner), SYSTEM_META);
+    await enableVirtualDevice(
+      deps,
+      owner,
+      device.serial,
+      codeAt(secret, now - 1),
+      codeAt(secret, now),
+      actorOf(owner),
+      SYSTEM_META,
+    );
     t.clock.advance(30_000);
     return { device: (await findDevice(t.deps.db, owner.accountId, device.id))!, secret };
   }
@@ -77,29 +85,81 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
   }
 
   it('enables a virtual device with two consecutive codes, and stores the secret sealed', async () => {
-    const { device, secret } = await createVirtualDevice(deps, root.accountId, { name: 'root-phone' }, actorOf(root), SYSTEM_META);
+    const { device, secret } = await createVirtualDevice(
+      deps,
+      root.accountId,
+      { name: 'root-phone' },
+      actorOf(root),
+      SYSTEM_META,
+    );
     expect(device.serial).toBe(`arn:aws:iam::${root.accountId}:mfa/root-phone`);
     expect(device.totpSecretSealed).not.toContain(secret);
     const now = stepAt(t.clock.now());
-    expect(await codeError(enableVirtualDevice(deps, root, device.serial, codeAt(secret, now), codeAt(secret, now - 1), actorOf(root), SYSTEM_META))).toBe(
-      'InvalidAuthenticationCode',
+    expect(
+      await codeError(
+        enableVirtualDevice(
+          deps,
+          root,
+          device.serial,
+          codeAt(secret, now),
+          codeAt(secret, now - 1),
+          actorOf(root),
+          SYSTEM_META,
+        ),
+      ),
+    ).toBe('InvalidAuthenticationCode');
+    expect(
+      await codeError(
+        enableVirtualDevice(
+          deps,
+          root,
+          device.serial,
+          codeAt(secret, now - 3),
+          codeAt(secret, now - 2),
+          actorOf(root),
+          SYSTEM_META,
+        ),
+      ),
+    ).toBe('InvalidAuthenticationCode');
+    expect(
+      await codeError(enableVirtualDevice(deps, root, device.serial, '12345', '123456', actorOf(root), SYSTEM_META)),
+    ).toBe('ValidationError');
+    await enableVirtualDevice(
+      deps,
+      root,
+      device.serial,
+      codeAt(secret, now - 1),
+      codeAt(secret, now),
+      actorOf(root),
+      SYSTEM_META,
     );
-    expect(await codeError(enableVirtualDevice(deps, root, device.serial, codeAt(secret, now - 3), codeAt(secret, now - 2), actorOf(root), SYSTEM_META))).toBe(
-      'InvalidAuthenticationCode',
-    );
-    expect(await codeError(enableVirtualDevice(deps, root, device.serial, '12345', '123456', actorOf(root), SYSTEM_META))).toBe('ValidationError');
-    await enableVirtualDevice(deps, root, device.serial, codeAt(secret, now - 1), codeAt(secret, now), actorOf(root), SYSTEM_META);
     const stored = await findDeviceBySerial(t.deps.db, device.serial);
     expect(stored?.principalId).toBe(root.id);
     expect(stored?.enabledAt).not.toBeNull();
-    expect(await codeError(enableVirtualDevice(deps, alice, device.serial, codeAt(secret, now), codeAt(secret, now + 1), actorOf(alice), SYSTEM_META))).toBe(
-      'EntityAlreadyExists',
-    );
-    const events = await listAuditEvents(t.deps.db, { accountId: root.accountId, eventName: 'EnableMFADevice', limit: 5 });
+    expect(
+      await codeError(
+        enableVirtualDevice(
+          deps,
+          alice,
+          device.serial,
+          codeAt(secret, now),
+          codeAt(secret, now + 1),
+          actorOf(alice),
+          SYSTEM_META,
+        ),
+      ),
+    ).toBe('EntityAlreadyExists');
+    const events = await listAuditEvents(t.deps.db, {
+      accountId: root.accountId,
+      eventName: 'EnableMFADevice',
+      limit: 5,
+    });
     expect(events[0]?.target_id).toBe(root.id);
     const mail = await listOutboxMail(t.deps, { limit: 5, recipient: root.type === 'root' ? root.email : '' });
     expect(mail.some((m) => m.template === 'mfa-device-added')).toBe(true);
-    expect(await codeError(createVirtualDevice(deps, root.accountId, { name: 'root-phone' }, actorOf(root), SYSTEM_META))).toBe('EntityAlreadyExists');
+    expect(
+      await codeError(createVirtualDevice(deps, root.accountId, { name: 'root-phone' }, actorOf(root), SYSTEM_META)),
+    ).toBe('EntityAlreadyExists');
   });
 
   it('refuses a code replayed within its step, or for a step already used', async () => {
@@ -107,9 +167,15 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
     const now = stepAt(t.clock.now());
     expect(await verifyTotpCode(deps, alice.id, device, codeAt(secret, now))).toEqual({ ok: true });
     const again = (await findDevice(t.deps.db, alice.accountId, device.id))!;
-    expect(await verifyTotpCode(deps, alice.id, again, codeAt(secret, now))).toEqual({ ok: false, reason: 'ReplayedCode' });
+    expect(await verifyTotpCode(deps, alice.id, again, codeAt(secret, now))).toEqual({
+      ok: false,
+      reason: 'ReplayedCode',
+    });
     // The code of the step before is also spent once a later step was accepted.
-    expect(await verifyTotpCode(deps, alice.id, again, codeAt(secret, now - 1))).toEqual({ ok: false, reason: 'ReplayedCode' });
+    expect(await verifyTotpCode(deps, alice.id, again, codeAt(secret, now - 1))).toEqual({
+      ok: false,
+      reason: 'ReplayedCode',
+    });
     t.clock.advance(30_000);
     const later = (await findDevice(t.deps.db, alice.accountId, device.id))!;
     expect(await verifyTotpCode(deps, alice.id, later, codeAt(secret, now + 1))).toEqual({ ok: true });
@@ -134,11 +200,29 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
     const drift = 6;
     const fresh = async () => (await findDevice(t.deps.db, alice.accountId, device.id))!;
     expect((await verifyTotpCode(deps, alice.id, await fresh(), codeAt(secret, now + drift))).ok).toBe(false);
-    await resyncVirtualDevice(deps, alice, device.serial, codeAt(secret, now + drift - 1), codeAt(secret, now + drift), actorOf(alice), SYSTEM_META);
+    await resyncVirtualDevice(
+      deps,
+      alice,
+      device.serial,
+      codeAt(secret, now + drift - 1),
+      codeAt(secret, now + drift),
+      actorOf(alice),
+      SYSTEM_META,
+    );
     t.clock.advance(30_000);
     expect((await verifyTotpCode(deps, alice.id, await fresh(), codeAt(secret, now + drift + 1))).ok).toBe(true);
     expect(
-      await codeError(resyncVirtualDevice(deps, alice, device.serial, codeAt(secret, now + 40), codeAt(secret, now + 41), actorOf(alice), SYSTEM_META)),
+      await codeError(
+        resyncVirtualDevice(
+          deps,
+          alice,
+          device.serial,
+          codeAt(secret, now + 40),
+          codeAt(secret, now + 41),
+          actorOf(alice),
+          SYSTEM_META,
+        ),
+      ),
     ).toBe('InvalidAuthenticationCode');
     await deactivateDevice(deps, alice, { serial: device.serial }, actorOf(alice), SYSTEM_META);
   });
@@ -157,19 +241,26 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
     expect((await verifyTotpCode(deps, alice.id, await fresh(), codeAt(secret, stepAt(t.clock.now())))).ok).toBe(true);
     // Success clears the count: the next failure is free again.
     t.clock.advance(30_000);
-    expect(await verifyTotpCode(deps, alice.id, await fresh(), wrong(codeAt(secret, stepAt(t.clock.now()))))).toEqual({ ok: false, reason: 'WrongCode' });
+    expect(await verifyTotpCode(deps, alice.id, await fresh(), wrong(codeAt(secret, stepAt(t.clock.now()))))).toEqual({
+      ok: false,
+      reason: 'WrongCode',
+    });
     expect((await verifyTotpCode(deps, alice.id, await fresh(), codeAt(secret, stepAt(t.clock.now())))).ok).toBe(true);
     await deactivateDevice(deps, alice, { serial: device.serial }, actorOf(alice), SYSTEM_META);
   });
 
   it('keeps a deactivated virtual device as unassigned until deleted, as AWS', async () => {
     const { device } = await enrolled(alice, 'alice-lost');
-    expect(await codeError(deleteVirtualDevice(deps, alice.accountId, device.serial, actorOf(root), SYSTEM_META))).toBe('DeleteConflict');
+    expect(await codeError(deleteVirtualDevice(deps, alice.accountId, device.serial, actorOf(root), SYSTEM_META))).toBe(
+      'DeleteConflict',
+    );
     await deactivateDevice(deps, alice, { serial: device.serial }, actorOf(root), SYSTEM_META);
     expect((await listVirtualDevices(t.deps.db, alice.accountId, false)).map((d) => d.serial)).toContain(device.serial);
     await deleteVirtualDevice(deps, alice.accountId, device.serial, actorOf(root), SYSTEM_META);
     expect(await findDeviceBySerial(t.deps.db, device.serial)).toBeNull();
-    expect(await codeError(deactivateDevice(deps, alice, { serial: device.serial }, actorOf(root), SYSTEM_META))).toBe('NoSuchEntity');
+    expect(await codeError(deactivateDevice(deps, alice, { serial: device.serial }, actorOf(root), SYSTEM_META))).toBe(
+      'NoSuchEntity',
+    );
   });
 
   it(`allows at most ${MAX_DEVICES_PER_PRINCIPAL} devices per principal`, async () => {
@@ -184,7 +275,8 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
     expect(codes).toHaveLength(10);
     for (const code of codes) expect(code).toMatch(/^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/);
     expect(new Set(codes).size).toBe(10);
-    const spend = (code: string) => t.deps.db.transaction().execute((tx) => spendRecoveryCode(tx, t.deps, SYSTEM_META, root, code));
+    const spend = (code: string) =>
+      t.deps.db.transaction().execute((tx) => spendRecoveryCode(tx, t.deps, SYSTEM_META, root, code));
     expect(await spend(codes[0]!.toUpperCase().replaceAll('-', ' '))).toEqual({ ok: true, left: 9 });
     expect(await spend(codes[0]!)).toEqual({ ok: false, reason: 'WrongCode' });
     expect(await spend(codes[1]!)).toEqual({ ok: true, left: 8 });

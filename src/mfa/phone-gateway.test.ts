@@ -36,7 +36,15 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
   it('sends each queued message once, even with two deliveries at the same time, and requeues refused ones', async () => {
     const account = await makeAccount(t.deps);
     const queue = (to: string, code: string) =>
-      t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to, channel: 'sms', code, purpose: 'confirm this phone' }));
+      t.deps.db.transaction().execute((tx) =>
+        queuePhoneCode(tx, t.deps, {
+          accountId: account.id,
+          to,
+          channel: 'sms',
+          code,
+          purpose: 'confirm this phone',
+        }),
+      );
     answer = 500;
     await queue('+15550000001', '111111');
     expect(await deliverPhoneMessages(t.deps, url)).toBe(0);
@@ -58,8 +66,20 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
   it('keeps no one-time code in plain text in the phone outbox, and erases the message once the provider took it', async () => {
     const account = await makeAccount(t.deps);
     const to = '+15550000009';
-    await t.deps.db.transaction().execute((tx) => queuePhoneCode(tx, t.deps, { accountId: account.id, to, channel: 'voice', code: '987654', purpose: 'confirm this phone' }));
-    const raw = await t.deps.db.selectFrom('phone_outbox').selectAll().where('recipient', '=', to).executeTakeFirstOrThrow();
+    await t.deps.db.transaction().execute((tx) =>
+      queuePhoneCode(tx, t.deps, {
+        accountId: account.id,
+        to,
+        channel: 'voice',
+        code: '987654',
+        purpose: 'confirm this phone',
+      }),
+    );
+    const raw = await t.deps.db
+      .selectFrom('phone_outbox')
+      .selectAll()
+      .where('recipient', '=', to)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(raw)).not.toMatch(/9\D*8\D*7\D*6\D*5\D*4/);
     expect((await listPhoneMessagesOpened(t.deps, { recipient: to, limit: 1 }))[0]?.body).toContain('9 8 7 6 5 4');
 
@@ -67,7 +87,11 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
     answer = 202;
     await deliverPhoneMessages(t.deps, url);
     expect(received.find((r) => r.to === to)?.text).toContain('9 8 7 6 5 4');
-    const sent = await t.deps.db.selectFrom('phone_outbox').selectAll().where('recipient', '=', to).executeTakeFirstOrThrow();
+    const sent = await t.deps.db
+      .selectFrom('phone_outbox')
+      .selectAll()
+      .where('recipient', '=', to)
+      .executeTakeFirstOrThrow();
     expect(sent.status).toBe('sent');
     expect(sent.body).toBe('');
   });

@@ -4,7 +4,13 @@ import type { Deps } from '../deps.ts';
 import { openStoredBody } from '../shared/encryption.ts';
 import { invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
-import { type PhoneMessage, claimPhoneMessage, insertPhoneMessage, listPhoneMessages, settlePhoneMessage } from './mfa-recovery.repository.ts';
+import {
+  type PhoneMessage,
+  claimPhoneMessage,
+  insertPhoneMessage,
+  listPhoneMessages,
+  settlePhoneMessage,
+} from './mfa-recovery.repository.ts';
 
 /**
  * One-time codes by SMS or voice call. Messages are written to the phone outbox in the
@@ -19,7 +25,11 @@ export type PhoneChannel = 'sms' | 'voice';
 /** E.164: a plus sign, a country code, and at most 15 digits in all. */
 export function normalisePhone(field: string, value: string): string {
   const phone = value.replace(/[\s().-]/g, '');
-  if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw invalid(field, 'Enter the phone number in international form, starting with + and the country code, e.g. +44 20 7946 0000.');
+  if (!/^\+[1-9]\d{6,14}$/.test(phone))
+    throw invalid(
+      field,
+      'Enter the phone number in international form, starting with + and the country code, e.g. +44 20 7946 0000.',
+    );
   return phone;
 }
 
@@ -66,13 +76,22 @@ export async function listPhoneMessagesOpened(
 }
 
 /** Hands queued messages to the configured provider, each once (claimed first); returns how many it accepted. A refused one is queued again. */
-export async function deliverPhoneMessages(deps: Pick<Deps, 'db' | 'clock' | 'keyring'>, gatewayUrl: string): Promise<number> {
+export async function deliverPhoneMessages(
+  deps: Pick<Deps, 'db' | 'clock' | 'keyring'>,
+  gatewayUrl: string,
+): Promise<number> {
   const { db, clock } = deps;
   let sent = 0;
   for (const message of await listPhoneMessagesOpened(deps, { status: 'queued', limit: 50 })) {
     if (!(await claimPhoneMessage(db, message.id))) continue;
     if (message.body === null) {
-      await settlePhoneMessage(db, message.id, 'failed', 'the body is sealed under a key no longer given (SECRET_KEY_PREVIOUS)', clock.now().toISOString());
+      await settlePhoneMessage(
+        db,
+        message.id,
+        'failed',
+        'the body is sealed under a key no longer given (SECRET_KEY_PREVIOUS)',
+        clock.now().toISOString(),
+      );
       continue;
     }
     let status: 'sent' | 'queued' = 'queued';

@@ -25,7 +25,12 @@ function format(raw: string): string {
  * New recovery codes for the principal, replacing any earlier ones. Returned once for the
  * person to keep; only their SHA-256 hashes are stored (80 random bits need no slow hash).
  */
-export async function createRecoveryCodes(deps: Deps, principal: Principal, actor: Actor, meta: RequestMeta): Promise<string[]> {
+export async function createRecoveryCodes(
+  deps: Deps,
+  principal: Principal,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => randomBase32(10));
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
@@ -71,7 +76,8 @@ export async function spendRecoveryCode(
   for (const candidate of unused) {
     if (matchesHash(presented, candidate.hash) && match === null) match = candidate.id;
   }
-  if (!match || !(await useRecoveryCode(tx, match, deps.clock.now().toISOString()))) return { ok: false, reason: 'WrongCode' };
+  if (!match || !(await useRecoveryCode(tx, match, deps.clock.now().toISOString())))
+    return { ok: false, reason: 'WrongCode' };
   await resetCodeFailures(tx, principal.id);
   const left = unused.length - 1;
   await notifyMfaChange(tx, deps, meta, principal.accountId, principal.id, { kind: 'recovery-code-used', left });

@@ -24,7 +24,12 @@ export function stepAt(time: Date): number {
 }
 
 export function codeAt(secretBase32: string, step: number): string {
-  return HOTP.generate({ secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: TOTP_DIGITS, counter: step });
+  return HOTP.generate({
+    secret: Secret.fromBase32(secretBase32),
+    algorithm: 'SHA1',
+    digits: TOTP_DIGITS,
+    counter: step,
+  });
 }
 
 export function isCodeShape(code: string): boolean {
@@ -47,7 +52,13 @@ export function matchingSteps(secretBase32: string, code: string, centre: number
  * The step `s` (latest first) where `code1` is the code of `s` and `code2` of `s + 1`,
  * with `s + 1` within `centre ± window`; null when there is none.
  */
-export function consecutiveSteps(secretBase32: string, code1: string, code2: string, centre: number, window: number): number | null {
+export function consecutiveSteps(
+  secretBase32: string,
+  code1: string,
+  code2: string,
+  centre: number,
+  window: number,
+): number | null {
   const seconds = matchingSteps(secretBase32, code2, centre, window);
   let result: number | null = null;
   for (const second of seconds) {
@@ -58,7 +69,14 @@ export function consecutiveSteps(secretBase32: string, code1: string, code2: str
 
 /** `otpauth://totp/<device>@<account>?secret=…` with the defaults left implicit, as AWS's QR code. */
 export function otpauthUri(secretBase32: string, label: string, issuer: string): string {
-  return new TOTP({ issuer, label, secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS }).toString();
+  return new TOTP({
+    issuer,
+    label,
+    secret: Secret.fromBase32(secretBase32),
+    algorithm: 'SHA1',
+    digits: TOTP_DIGITS,
+    period: TOTP_PERIOD_SECONDS,
+  }).toString();
 }
 
 export async function qrCodePng(text: string): Promise<Buffer> {

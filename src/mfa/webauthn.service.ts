@@ -3,6 +3,8 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
+  type VerifiedAuthenticationResponse,
+  type VerifiedRegistrationResponse,
   generateAuthenticationOptions,
   generateRegistrationOptions,
   verifyAuthenticationResponse,
@@ -51,12 +53,19 @@ function parseJson<T>(field: string, text: string): T {
  * session and answers once. User verification is preferred, not required, so plain
  * security keys without a PIN still work.
  */
-export async function registrationOptions(deps: Deps, sessionId: string, principal: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function registrationOptions(
+  deps: Deps,
+  sessionId: string,
+  principal: Principal,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await listDevicesOf(deps.db, principal.id);
   const options = await generateRegistrationOptions({
     rpName: deps.relyingParty.name,
     rpID: deps.relyingParty.id,
-    userName: principal.type === 'root' ? `root@${principal.accountId}` : `${principal.name}@${principal.accountAlias ?? principal.accountId}`,
+    userName:
+      principal.type === 'root'
+        ? `root@${principal.accountId}`
+        : `${principal.name}@${principal.accountAlias ?? principal.accountId}`,
     userID: new TextEncoder().encode(principal.id),
     attestationType: 'none',
     excludeCredentials: existing
@@ -64,7 +73,13 @@ export async function registrationOptions(deps: Deps, sessionId: string, princip
       .map((d) => ({ id: d.webauthnCredentialId!, transports: d.webauthnTransports })),
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
   });
-  await saveChallenge(deps.db, sessionId, 'register', options.challenge, new Date(deps.clock.now().getTime() + CHALLENGE_MS).toISOString());
+  await saveChallenge(
+    deps.db,
+    sessionId,
+    'register',
+    options.challenge,
+    new Date(deps.clock.now().getTime() + CHALLENGE_MS).toISOString(),
+  );
   return options;
 }
 
@@ -84,7 +99,7 @@ export async function finishRegistration(
   if (!challenge || challenge.expiresAt <= now.toISOString()) {
     throw invalid('credential', 'The security key request expired. Try again.');
   }
-  let verification;
+  let verification: VerifiedRegistrationResponse;
   try {
     verification = await verifyRegistrationResponse({
       response,
@@ -122,7 +137,10 @@ export async function finishRegistration(
   try {
     await deps.db.transaction().execute(async (tx) => {
       if ((await countDevicesOf(tx, principal.id)) >= MAX_DEVICES_PER_PRINCIPAL) {
-        throw new GatehouseError('LimitExceeded', `You already have ${MAX_DEVICES_PER_PRINCIPAL} MFA devices. Remove one before adding another.`);
+        throw new GatehouseError(
+          'LimitExceeded',
+          `You already have ${MAX_DEVICES_PER_PRINCIPAL} MFA devices. Remove one before adding another.`,
+        );
       }
       await insertDevice(tx, device);
       await recordAudit(tx, deps, meta, {
@@ -132,7 +150,11 @@ export async function finishRegistration(
         target: { id: principal.id, name: principal.name },
         details: { serialNumber: device.serial, type: 'webauthn' },
       });
-      await notifyMfaChange(tx, deps, meta, principal.accountId, principal.id, { kind: 'device-added', deviceName: name, deviceType: 'security key or passkey' });
+      await notifyMfaChange(tx, deps, meta, principal.accountId, principal.id, {
+        kind: 'device-added',
+        deviceName: name,
+        deviceType: 'security key or passkey',
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw invalid('credential', 'This security key is already registered.');
@@ -142,15 +164,27 @@ export async function finishRegistration(
 }
 
 /** Options asking the browser for an assertion from one of the principal's keys. */
-export async function authenticationOptions(deps: Deps, sessionId: string, principalId: string): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
-  const keys = (await listDevicesOf(deps.db, principalId)).filter((d) => d.kind === 'webauthn' && d.webauthnCredentialId);
+export async function authenticationOptions(
+  deps: Deps,
+  sessionId: string,
+  principalId: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+  const keys = (await listDevicesOf(deps.db, principalId)).filter(
+    (d) => d.kind === 'webauthn' && d.webauthnCredentialId,
+  );
   if (keys.length === 0) return null;
   const options = await generateAuthenticationOptions({
     rpID: deps.relyingParty.id,
     allowCredentials: keys.map((d) => ({ id: d.webauthnCredentialId!, transports: d.webauthnTransports })),
     userVerification: 'preferred',
   });
-  await saveChallenge(deps.db, sessionId, 'authenticate', options.challenge, new Date(deps.clock.now().getTime() + CHALLENGE_MS).toISOString());
+  await saveChallenge(
+    deps.db,
+    sessionId,
+    'authenticate',
+    options.challenge,
+    new Date(deps.clock.now().getTime() + CHALLENGE_MS).toISOString(),
+  );
   return options;
 }
 
@@ -175,9 +209,10 @@ export async function verifyAssertion(
   const now = deps.clock.now();
   if (!challenge || challenge.expiresAt <= now.toISOString()) return { ok: false, reason: 'ChallengeExpired' };
   const device = typeof response.id === 'string' ? await findDeviceByCredentialId(deps.db, response.id) : null;
-  if (!device || device.principalId !== principalId || !device.enabledAt || !device.webauthnPublicKey) return { ok: false, reason: 'UnknownKey' };
+  if (!device || device.principalId !== principalId || !device.enabledAt || !device.webauthnPublicKey)
+    return { ok: false, reason: 'UnknownKey' };
   const oldCounter = device.webauthnCounter ?? 0;
-  let verification;
+  let verification: VerifiedAuthenticationResponse;
   try {
     verification = await verifyAuthenticationResponse({
       response,
@@ -196,7 +231,13 @@ export async function verifyAssertion(
     return { ok: false, reason: 'BadAssertion' };
   }
   if (!verification.verified) return { ok: false, reason: 'BadAssertion' };
-  const accepted = await acceptWebauthnCounter(deps.db, device.id, oldCounter, verification.authenticationInfo.newCounter, now.toISOString());
+  const accepted = await acceptWebauthnCounter(
+    deps.db,
+    device.id,
+    oldCounter,
+    verification.authenticationInfo.newCounter,
+    now.toISOString(),
+  );
   if (!accepted) return { ok: false, reason: 'CounterRace' };
   return { ok: true, device };
 }

@@ -65,6 +65,10 @@ export async function noteRootPasswordChanged(
   await enqueueMail(tx, deps, meta, {
     to: root.email,
     accountId,
-    mail: rootPasswordChangedMail({ accountId, how: 'changed', origin: { time: deps.clock.now().toISOString(), meta } }),
+    mail: rootPasswordChangedMail({
+      accountId,
+      how: 'changed',
+      origin: { time: deps.clock.now().toISOString(), meta },
+    }),
   });
 }

@@ -17,7 +17,9 @@ export interface PolicyFormValues {
   hardExpiry: boolean;
 }
 
-export type PolicyFormErrors = Partial<Record<'minimumPasswordLength' | 'maxPasswordAge' | 'passwordReusePrevention' | 'form', string>>;
+export type PolicyFormErrors = Partial<
+  Record<'minimumPasswordLength' | 'maxPasswordAge' | 'passwordReusePrevention' | 'form', string>
+>;
 
 export function policyFormValues(policy: PasswordPolicy | null): PolicyFormValues {
   const p = policy ?? DEFAULT_PASSWORD_POLICY;
@@ -59,8 +61,9 @@ export function passwordPolicyPage(options: {
 ${alertBox(options.notice, 'success')}
 <section class="card">
   <h2>Current policy</h2>
-  ${policy
-    ? html`<dl class="facts">
+  ${
+    policy
+      ? html`<dl class="facts">
     <dt>Minimum password length</dt><dd>${policy.minimumPasswordLength} characters</dd>
     <dt>Require at least one uppercase letter (A–Z)</dt><dd>${yesNo(policy.requireUppercaseCharacters)}</dd>
     <dt>Require at least one lowercase letter (a–z)</dt><dd>${yesNo(policy.requireLowercaseCharacters)}</dd>
@@ -72,11 +75,13 @@ ${alertBox(options.notice, 'success')}
     <dt>Prevent password reuse</dt><dd>${policy.passwordReusePrevention === null ? 'No' : `Remember the last ${policy.passwordReusePrevention}`}</dd>
     ${options.updatedAt ? html`<dt>Last changed</dt><dd>${relativeTime(options.updatedAt, options.now)}</dd>` : ''}
   </dl>`
-    : html`<p>This account has no password policy. IAM users' passwords follow the built-in rule: at least 8 characters, and not the account name, the user name or a commonly used password. Passwords never expire.</p>`}
+      : html`<p>This account has no password policy. IAM users' passwords follow the built-in rule: at least 8 characters, and not the account name, the user name or a commonly used password. Passwords never expire.</p>`
+  }
   <p class="muted">The policy applies to IAM users' console passwords, from their next password change; expiration applies at once. It never applies to the root user. Commonly used passwords are refused whatever the policy says.</p>
 </section>
-${options.mayUpdate
-  ? html`<section class="card">
+${
+  options.mayUpdate
+    ? html`<section class="card">
   <h2>${policy ? 'Change the policy' : 'Set a policy'}</h2>
   <p class="muted">Saving replaces the whole policy: a field left empty or unticked takes its default.</p>
   ${alertBox(errors.form)}
@@ -94,9 +99,11 @@ ${options.mayUpdate
     <button type="submit">Save policy</button>
   </form>
 </section>`
-  : ''}
-${policy && options.mayDelete
-  ? html`<section class="card">
+    : ''
+}
+${
+  policy && options.mayDelete
+    ? html`<section class="card">
   <h2>Delete the policy</h2>
   <p>IAM users' passwords then follow the built-in rule again, and stop expiring.</p>
   <form method="post" action="/console/password-policy/delete">
@@ -104,6 +111,7 @@ ${policy && options.mayDelete
     <button type="submit" class="danger">Delete password policy</button>
   </form>
 </section>`
-  : ''}`,
+    : ''
+}`,
   });
 }

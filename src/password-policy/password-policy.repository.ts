@@ -18,7 +18,11 @@ export interface PasswordPolicyRecord {
 }
 
 export async function findPasswordPolicy(db: Db, accountId: string): Promise<PasswordPolicyRecord | null> {
-  const row = await db.selectFrom('password_policies').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db
+    .selectFrom('password_policies')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   if (!row) return null;
   return {
     accountId: row.account_id,

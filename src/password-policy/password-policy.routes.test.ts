@@ -39,7 +39,14 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
 
     const saved = await browser.post(
       '/console/password-policy',
-      { minimumPasswordLength: '12', requireNumbers: 'on', requireSymbols: 'on', maxPasswordAge: '90', passwordReusePrevention: '3', hardExpiry: 'on' },
+      {
+        minimumPasswordLength: '12',
+        requireNumbers: 'on',
+        requireSymbols: 'on',
+        maxPasswordAge: '90',
+        passwordReusePrevention: '3',
+        hardExpiry: 'on',
+      },
       { csrfFrom: '/console/password-policy' },
     );
     expect(saved.statusCode).toBe(303);
@@ -61,25 +68,44 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     expect(shown.body).toContain('Remember the last 3');
 
     // Unticked boxes and empty fields go back to their defaults: the form replaces the whole policy.
-    await browser.post('/console/password-policy', { minimumPasswordLength: '' }, { csrfFrom: '/console/password-policy' });
-    expect(await getPasswordPolicy(t.deps, account.id)).toMatchObject({ minimumPasswordLength: 6, requireNumbers: false, maxPasswordAge: null, hardExpiry: false });
+    await browser.post(
+      '/console/password-policy',
+      { minimumPasswordLength: '' },
+      { csrfFrom: '/console/password-policy' },
+    );
+    expect(await getPasswordPolicy(t.deps, account.id)).toMatchObject({
+      minimumPasswordLength: 6,
+      requireNumbers: false,
+      maxPasswordAge: null,
+      hardExpiry: false,
+    });
 
     const deleted = await browser.post('/console/password-policy/delete', {}, { csrfFrom: '/console/password-policy' });
     expect(deleted.headers.location).toBe('/console/password-policy?done=deleted');
     expect(await getPasswordPolicy(t.deps, account.id)).toBeNull();
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 20 });
-    expect(events.filter((e) => e.event_name.endsWith('AccountPasswordPolicy')).every((e) => e.actor_type === 'root')).toBe(true);
+    expect(
+      events.filter((e) => e.event_name.endsWith('AccountPasswordPolicy')).every((e) => e.actor_type === 'root'),
+    ).toBe(true);
   });
 
   it('shows range errors beside the field and keeps what was typed', async () => {
     const account = await makeAccount(t.deps);
     const browser = await rootBrowser(account.email);
-    const tooLong = await browser.post('/console/password-policy', { minimumPasswordLength: '200', requireNumbers: 'on' }, { csrfFrom: '/console/password-policy' });
+    const tooLong = await browser.post(
+      '/console/password-policy',
+      { minimumPasswordLength: '200', requireNumbers: 'on' },
+      { csrfFrom: '/console/password-policy' },
+    );
     expect(tooLong.statusCode).toBe(400);
     expect(tooLong.body).toContain('Member must have value less than or equal to 128');
     expect(tooLong.body).toContain('value="200"');
     expect(tooLong.body).toMatch(/id="f-requireNumbers"[^>]*checked/);
-    const notNumber = await browser.post('/console/password-policy', { maxPasswordAge: 'ninety' }, { csrfFrom: '/console/password-policy' });
+    const notNumber = await browser.post(
+      '/console/password-policy',
+      { maxPasswordAge: 'ninety' },
+      { csrfFrom: '/console/password-policy' },
+    );
     expect(notNumber.statusCode).toBe(400);
     expect(notNumber.body).toContain('Enter a whole number');
     expect(await getPasswordPolicy(t.deps, account.id)).toBeNull();
@@ -99,8 +125,12 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     expect((await worker.get('/console/password-policy')).statusCode).toBe(403);
     expect((await worker.get('/console/account-alias')).statusCode).toBe(403);
     const csrf = await worker.csrf('/console/security-credentials');
-    expect((await worker.post('/console/password-policy', { minimumPasswordLength: '20' }, { csrf })).statusCode).toBe(403);
-    expect((await worker.post('/console/account-alias', { alias: `worker-${dialect}-x` }, { csrf })).statusCode).toBe(403);
+    expect((await worker.post('/console/password-policy', { minimumPasswordLength: '20' }, { csrf })).statusCode).toBe(
+      403,
+    );
+    expect((await worker.post('/console/account-alias', { alias: `worker-${dialect}-x` }, { csrf })).statusCode).toBe(
+      403,
+    );
     expect(await getPasswordPolicy(t.deps, account.id)).toBeNull();
   });
 
@@ -115,14 +145,26 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     expect(shown.body).toContain(`/signin/${alias}`);
 
     for (const reserved of ['help', 'root', 'find-account', 'mfa-help', 'support']) {
-      const refused = await browser.post('/console/account-alias', { alias: reserved }, { csrfFrom: '/console/account-alias' });
+      const refused = await browser.post(
+        '/console/account-alias',
+        { alias: reserved },
+        { csrfFrom: '/console/account-alias' },
+      );
       expect(refused.statusCode).toBe(400);
       expect(refused.body).toContain(`The account alias ${reserved} is reserved`);
     }
-    const taken = await browser.post('/console/account-alias', { alias: other.alias! }, { csrfFrom: '/console/account-alias' });
+    const taken = await browser.post(
+      '/console/account-alias',
+      { alias: other.alias! },
+      { csrfFrom: '/console/account-alias' },
+    );
     expect(taken.statusCode).toBe(409);
 
-    const deleted = await browser.post('/console/account-alias/delete', { alias }, { csrfFrom: '/console/account-alias' });
+    const deleted = await browser.post(
+      '/console/account-alias/delete',
+      { alias },
+      { csrfFrom: '/console/account-alias' },
+    );
     expect(deleted.headers.location).toBe('/console/account-alias?done=deleted');
     expect((await browser.get('/console/account-alias')).body).toContain('<dd>None</dd>');
   });
@@ -140,7 +182,9 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     t.clock.advance(10 * DAY);
     signin = await userSignIn(account.id, 'ivan');
     expect((await signin.browser.get('/console')).body).toContain('Your password expires in 10 days');
-    expect((await signin.browser.get('/console/security-credentials')).body).toContain('Your password expires in 10 days');
+    expect((await signin.browser.get('/console/security-credentials')).body).toContain(
+      'Your password expires in 10 days',
+    );
 
     t.clock.advance(11 * DAY);
     signin = await userSignIn(account.id, 'ivan');
@@ -149,7 +193,11 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     expect((await signin.browser.get('/console/change-password')).body).toContain('Your password has expired');
     const changed = await signin.browser.post(
       '/console/change-password',
-      { currentPassword: USER_PASSWORD, newPassword: 'ivan fresh passphrase', confirmPassword: 'ivan fresh passphrase' },
+      {
+        currentPassword: USER_PASSWORD,
+        newPassword: 'ivan fresh passphrase',
+        confirmPassword: 'ivan fresh passphrase',
+      },
       { csrfFrom: '/console/change-password' },
     );
     expect(changed.headers.location).toBe('/console');
@@ -168,7 +216,9 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     expect(expired.response.statusCode).toBe(401);
     expect(expired.response.body).toContain('Your sign-in details are incorrect');
     expect(wrong.response.statusCode).toBe(expired.response.statusCode);
-    const reasons = (await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'ConsoleLogin', limit: 10 })).map((e) => e.reason);
+    const reasons = (
+      await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'ConsoleLogin', limit: 10 })
+    ).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['PasswordExpiredHard', 'WrongPassword']));
 
     await setUserPassword(t.deps, account.id, 'judy', 'judy reset passphrase', true, CLI_ACTOR, SYSTEM_META);
@@ -195,12 +245,22 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
   it('names the failed rule on the change-password page', async () => {
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'leo');
-    await updatePasswordPolicy(t.deps, account.id, { minimumPasswordLength: 10, requireNumbers: true, passwordReusePrevention: 5, allowUsersToChangePassword: true }, CLI_ACTOR, SYSTEM_META);
+    await updatePasswordPolicy(
+      t.deps,
+      account.id,
+      { minimumPasswordLength: 10, requireNumbers: true, passwordReusePrevention: 5, allowUsersToChangePassword: true },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const { browser } = await userSignIn(account.id, 'leo');
     const page = await browser.get('/console/security-credentials');
     expect(page.body).toContain('At least 10 characters, a number');
     const change = (newPassword: string) =>
-      browser.post('/console/change-password', { currentPassword: USER_PASSWORD, newPassword, confirmPassword: newPassword }, { csrfFrom: '/console/security-credentials' });
+      browser.post(
+        '/console/change-password',
+        { currentPassword: USER_PASSWORD, newPassword, confirmPassword: newPassword },
+        { csrfFrom: '/console/security-credentials' },
+      );
     expect((await change('no digits at all')).body).toContain('Password must contain at least one number.');
     expect((await change('password123')).body).toContain('Password is among the most commonly used passwords.');
     const reused = await change(USER_PASSWORD);

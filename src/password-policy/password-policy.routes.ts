@@ -8,8 +8,18 @@ import { readForm } from '../web/forms.ts';
 import { signedInOf } from '../web/guard.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { type PolicyFormErrors, type PolicyFormValues, passwordPolicyPage, policyFormValues } from './password-policy.pages.ts';
-import { type PasswordPolicyInput, deletePasswordPolicy, getPasswordPolicyWithDate, updatePasswordPolicy } from './password-policy.service.ts';
+import {
+  type PolicyFormErrors,
+  type PolicyFormValues,
+  passwordPolicyPage,
+  policyFormValues,
+} from './password-policy.pages.ts';
+import {
+  type PasswordPolicyInput,
+  deletePasswordPolicy,
+  getPasswordPolicyWithDate,
+  updatePasswordPolicy,
+} from './password-policy.service.ts';
 
 const NOTICES: Record<string, string> = {
   saved: 'The password policy was saved.',
@@ -43,9 +53,16 @@ export const PASSWORD_POLICY_ACCESS = {
 
 /** The console's Password policy page: view, replace and delete the account password policy. */
 export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
-  async function render(who: SignedIn, csrf: string, values: PolicyFormValues | null, errors: PolicyFormErrors, notice?: string) {
+  async function render(
+    who: SignedIn,
+    csrf: string,
+    values: PolicyFormValues | null,
+    errors: PolicyFormErrors,
+    notice?: string,
+  ) {
     const { policy, updatedAt } = await getPasswordPolicyWithDate(web.deps, who.principal.accountId);
     const [mayUpdate, mayDelete] = await Promise.all([
       mayUse(web.deps, who, PASSWORD_POLICY_ACCESS.update),
@@ -65,62 +82,78 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
     });
   }
 
-  app.get<{ Querystring: { done?: string } }>('/console/password-policy', { config: { access: PASSWORD_POLICY_ACCESS.view } }, async (request, reply) => {
-    const who = signedInOf(request);
-    return send(reply, 200, await render(who, web.csrfToken(request, reply), null, {}, ownEntry(NOTICES, request.query.done)));
-  });
+  app.get<{ Querystring: { done?: string } }>(
+    '/console/password-policy',
+    { config: { access: PASSWORD_POLICY_ACCESS.view } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      return send(
+        reply,
+        200,
+        await render(who, web.csrfToken(request, reply), null, {}, ownEntry(NOTICES, request.query.done)),
+      );
+    },
+  );
 
-  app.post('/console/password-policy', { config: { access: PASSWORD_POLICY_ACCESS.update } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const form = readForm(request, {
-      minimumPasswordLength: { max: 16, optional: true },
-      maxPasswordAge: { max: 16, optional: true },
-      passwordReusePrevention: { max: 16, optional: true },
-      requireUppercaseCharacters: { max: 2, optional: true },
-      requireLowercaseCharacters: { max: 2, optional: true },
-      requireNumbers: { max: 2, optional: true },
-      requireSymbols: { max: 2, optional: true },
-      allowUsersToChangePassword: { max: 2, optional: true },
-      hardExpiry: { max: 2, optional: true },
-    });
-    const typed: PolicyFormValues = {
-      minimumPasswordLength: form.minimumPasswordLength,
-      maxPasswordAge: form.maxPasswordAge,
-      passwordReusePrevention: form.passwordReusePrevention,
-      requireUppercaseCharacters: form.requireUppercaseCharacters === 'on',
-      requireLowercaseCharacters: form.requireLowercaseCharacters === 'on',
-      requireNumbers: form.requireNumbers === 'on',
-      requireSymbols: form.requireSymbols === 'on',
-      allowUsersToChangePassword: form.allowUsersToChangePassword === 'on',
-      hardExpiry: form.hardExpiry === 'on',
-    };
-    try {
-      const input: PasswordPolicyInput = {};
-      for (const name of FLAG_FIELDS) input[name] = typed[name];
-      for (const name of NUMBER_FIELDS) {
-        const value = wholeNumber(name, form[name]);
-        if (value !== undefined) input[name] = value;
+  app.post(
+    '/console/password-policy',
+    { config: { access: PASSWORD_POLICY_ACCESS.update } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      const form = readForm(request, {
+        minimumPasswordLength: { max: 16, optional: true },
+        maxPasswordAge: { max: 16, optional: true },
+        passwordReusePrevention: { max: 16, optional: true },
+        requireUppercaseCharacters: { max: 2, optional: true },
+        requireLowercaseCharacters: { max: 2, optional: true },
+        requireNumbers: { max: 2, optional: true },
+        requireSymbols: { max: 2, optional: true },
+        allowUsersToChangePassword: { max: 2, optional: true },
+        hardExpiry: { max: 2, optional: true },
+      });
+      const typed: PolicyFormValues = {
+        minimumPasswordLength: form.minimumPasswordLength,
+        maxPasswordAge: form.maxPasswordAge,
+        passwordReusePrevention: form.passwordReusePrevention,
+        requireUppercaseCharacters: form.requireUppercaseCharacters === 'on',
+        requireLowercaseCharacters: form.requireLowercaseCharacters === 'on',
+        requireNumbers: form.requireNumbers === 'on',
+        requireSymbols: form.requireSymbols === 'on',
+        allowUsersToChangePassword: form.allowUsersToChangePassword === 'on',
+        hardExpiry: form.hardExpiry === 'on',
+      };
+      try {
+        const input: PasswordPolicyInput = {};
+        for (const name of FLAG_FIELDS) input[name] = typed[name];
+        for (const name of NUMBER_FIELDS) {
+          const value = wholeNumber(name, form[name]);
+          if (value !== undefined) input[name] = value;
+        }
+        await updatePasswordPolicy(web.deps, who.principal.accountId, input, actorOf(who.principal), metaOf(request));
+      } catch (error) {
+        if (error instanceof GatehouseError && error.code === 'ValidationError') {
+          const key = NUMBER_FIELDS.find((f) => f === error.field) ?? 'form';
+          return send(reply, 400, await render(who, web.csrfToken(request, reply), typed, { [key]: error.message }));
+        }
+        throw error;
       }
-      await updatePasswordPolicy(web.deps, who.principal.accountId, input, actorOf(who.principal), metaOf(request));
-    } catch (error) {
-      if (error instanceof GatehouseError && error.code === 'ValidationError') {
-        const key = NUMBER_FIELDS.find((f) => f === error.field) ?? 'form';
-        return send(reply, 400, await render(who, web.csrfToken(request, reply), typed, { [key]: error.message }));
-      }
-      throw error;
-    }
-    return reply.redirect('/console/password-policy?done=saved', 303);
-  });
+      return reply.redirect('/console/password-policy?done=saved', 303);
+    },
+  );
 
-  app.post('/console/password-policy/delete', { config: { access: PASSWORD_POLICY_ACCESS.delete } }, async (request, reply) => {
-    const who = signedInOf(request);
-    readForm(request, {});
-    try {
-      await deletePasswordPolicy(web.deps, who.principal.accountId, actorOf(who.principal), metaOf(request));
-    } catch (error) {
-      // Deleted already (another tab, another administrator): the outcome the user wanted.
-      if (!(error instanceof GatehouseError && error.code === 'NoSuchEntity')) throw error;
-    }
-    return reply.redirect('/console/password-policy?done=deleted', 303);
-  });
+  app.post(
+    '/console/password-policy/delete',
+    { config: { access: PASSWORD_POLICY_ACCESS.delete } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      readForm(request, {});
+      try {
+        await deletePasswordPolicy(web.deps, who.principal.accountId, actorOf(who.principal), metaOf(request));
+      } catch (error) {
+        // Deleted already (another tab, another administrator): the outcome the user wanted.
+        if (!(error instanceof GatehouseError && error.code === 'NoSuchEntity')) throw error;
+      }
+      return reply.redirect('/console/password-policy?done=deleted', 303);
+    },
+  );
 }

@@ -32,7 +32,10 @@ describe('password expiry', () => {
     expect(passwordExpiry(policy, changedAt, at(75))).toMatchObject({ daysLeft: 15, warn: true, expired: false });
     expect(passwordExpiry(policy, changedAt, at(89.5))).toMatchObject({ daysLeft: 1, warn: true, expired: false });
     expect(passwordExpiry(policy, changedAt, at(90))).toMatchObject({ expired: true, warn: false, hardExpired: false });
-    expect(passwordExpiry({ ...policy, hardExpiry: true }, changedAt, at(91))).toMatchObject({ expired: true, hardExpired: true });
+    expect(passwordExpiry({ ...policy, hardExpiry: true }, changedAt, at(91))).toMatchObject({
+      expired: true,
+      hardExpired: true,
+    });
     expect(passwordExpiry(policy, changedAt, at(0))?.expiresAt).toBe('2026-04-01T00:00:00.000Z');
   });
 });
@@ -96,7 +99,13 @@ describe.each(DIALECTS)('account password policy on %s', (dialect) => {
   it("reports every out-of-range field in one ValidationError worded as AWS's, and changes nothing", async () => {
     await updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 10 }, CLI_ACTOR, SYSTEM_META);
     const above = await failure(() =>
-      updatePasswordPolicy(t.deps, accountId, { maxPasswordAge: 1096, minimumPasswordLength: 129, passwordReusePrevention: 25 }, CLI_ACTOR, SYSTEM_META),
+      updatePasswordPolicy(
+        t.deps,
+        accountId,
+        { maxPasswordAge: 1096, minimumPasswordLength: 129, passwordReusePrevention: 25 },
+        CLI_ACTOR,
+        SYSTEM_META,
+      ),
     );
     expect(above.code).toBe('ValidationError');
     expect(above.status).toBe(400);
@@ -105,14 +114,28 @@ describe.each(DIALECTS)('account password policy on %s', (dialect) => {
         "Value at 'passwordReusePrevention' failed to satisfy constraint: Member must have value less than or equal to 24; " +
         "Value at 'maxPasswordAge' failed to satisfy constraint: Member must have value less than or equal to 1095",
     );
-    const below = await failure(() => updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 5 }, CLI_ACTOR, SYSTEM_META));
+    const below = await failure(() =>
+      updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 5 }, CLI_ACTOR, SYSTEM_META),
+    );
     expect(below.message).toBe(
       "1 validation error detected: Value at 'minimumPasswordLength' failed to satisfy constraint: Member must have value greater than or equal to 6",
     );
     expect(below.field).toBe('minimumPasswordLength');
-    const zero = await failure(() => updatePasswordPolicy(t.deps, accountId, { maxPasswordAge: 0, passwordReusePrevention: 0 }, CLI_ACTOR, SYSTEM_META));
-    expect(zero.message).toMatch(/^2 validation errors detected: .*'passwordReusePrevention'.*greater than or equal to 1; .*'maxPasswordAge'.*greater than or equal to 1$/);
-    const fraction = await failure(() => updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 8.5 }, CLI_ACTOR, SYSTEM_META));
+    const zero = await failure(() =>
+      updatePasswordPolicy(
+        t.deps,
+        accountId,
+        { maxPasswordAge: 0, passwordReusePrevention: 0 },
+        CLI_ACTOR,
+        SYSTEM_META,
+      ),
+    );
+    expect(zero.message).toMatch(
+      /^2 validation errors detected: .*'passwordReusePrevention'.*greater than or equal to 1; .*'maxPasswordAge'.*greater than or equal to 1$/,
+    );
+    const fraction = await failure(() =>
+      updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 8.5 }, CLI_ACTOR, SYSTEM_META),
+    );
     expect(fraction.code).toBe('ValidationError');
     expect((await getPasswordPolicy(t.deps, accountId))?.minimumPasswordLength).toBe(10);
   });
@@ -139,17 +162,26 @@ describe.each(DIALECTS)('account password policy on %s', (dialect) => {
 
   it('is enforced when an administrator creates a user or sets a password, writing nothing on refusal', async () => {
     await updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 30 }, CLI_ACTOR, SYSTEM_META);
-    const created = await failure(() => createUser(t.deps, accountId, { name: 'dave', password: USER_PASSWORD }, CLI_ACTOR, SYSTEM_META));
+    const created = await failure(() =>
+      createUser(t.deps, accountId, { name: 'dave', password: USER_PASSWORD }, CLI_ACTOR, SYSTEM_META),
+    );
     expect(created.code).toBe('PasswordPolicyViolation');
     expect(created.message).toBe('Password must be at least 30 characters long.');
     expect(await loadPrincipalByName('dave')).toBeNull();
     await makeUser(t.deps, accountId, 'erin', { password: null });
-    const set = await failure(() => setUserPassword(t.deps, accountId, 'erin', 'too short for policy', false, CLI_ACTOR, SYSTEM_META));
+    const set = await failure(() =>
+      setUserPassword(t.deps, accountId, 'erin', 'too short for policy', false, CLI_ACTOR, SYSTEM_META),
+    );
     expect(set.code).toBe('PasswordPolicyViolation');
   });
 
   async function loadPrincipalByName(name: string) {
-    const row = await t.deps.db.selectFrom('users').select('id').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+    const row = await t.deps.db
+      .selectFrom('users')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? loadPrincipal(t.deps.db, accountId, row.id) : null;
   }
 
@@ -158,7 +190,13 @@ describe.each(DIALECTS)('account password policy on %s', (dialect) => {
     await updatePasswordPolicy(
       t.deps,
       account.id,
-      { minimumPasswordLength: 40, requireSymbols: true, allowUsersToChangePassword: false, maxPasswordAge: 1, hardExpiry: true },
+      {
+        minimumPasswordLength: 40,
+        requireSymbols: true,
+        allowUsersToChangePassword: false,
+        maxPasswordAge: 1,
+        hardExpiry: true,
+      },
       CLI_ACTOR,
       SYSTEM_META,
     );

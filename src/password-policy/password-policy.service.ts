@@ -58,7 +58,10 @@ export async function getPasswordPolicy(deps: Deps, accountId: string): Promise<
 }
 
 /** The account's policy (null: none) and when it was last changed, for its console page. */
-export async function getPasswordPolicyWithDate(deps: Deps, accountId: string): Promise<{ policy: PasswordPolicy | null; updatedAt: string | null }> {
+export async function getPasswordPolicyWithDate(
+  deps: Deps,
+  accountId: string,
+): Promise<{ policy: PasswordPolicy | null; updatedAt: string | null }> {
   const record = await findPasswordPolicy(deps.db, accountId);
   return { policy: record ? toPolicy(record) : null, updatedAt: record?.updatedAt ?? null };
 }
@@ -67,7 +70,10 @@ export async function getPasswordPolicyWithDate(deps: Deps, accountId: string): 
  * The policy as GetAccountPasswordPolicy shows it: IAM includes HardExpiry only when the
  * update that wrote the policy gave it (true or false), so this says whether it did.
  */
-export async function getPasswordPolicyAsWritten(deps: Deps, accountId: string): Promise<(PasswordPolicy & { hardExpiryGiven: boolean }) | null> {
+export async function getPasswordPolicyAsWritten(
+  deps: Deps,
+  accountId: string,
+): Promise<(PasswordPolicy & { hardExpiryGiven: boolean }) | null> {
   const record = await findPasswordPolicy(deps.db, accountId);
   return record ? { ...toPolicy(record), hardExpiryGiven: record.hardExpiryGiven } : null;
 }
@@ -84,7 +90,12 @@ export async function updatePasswordPolicy(
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
     const previous = await findPasswordPolicy(tx, accountId);
-    await savePasswordPolicy(tx, { accountId, ...policy, hardExpiryGiven: input.hardExpiry !== undefined, updatedAt: now });
+    await savePasswordPolicy(tx, {
+      accountId,
+      ...policy,
+      hardExpiryGiven: input.hardExpiry !== undefined,
+      updatedAt: now,
+    });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -96,7 +107,12 @@ export async function updatePasswordPolicy(
 }
 
 /** Removes the policy, so the built-in rule applies again; audited. */
-export async function deletePasswordPolicy(deps: Deps, accountId: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deletePasswordPolicy(
+  deps: Deps,
+  accountId: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const previous = await findPasswordPolicy(tx, accountId);
     if (!previous || !(await deletePasswordPolicyRow(tx, accountId))) {
@@ -137,10 +153,12 @@ export function normalisePolicyInput(input: PasswordPolicyInput): PasswordPolicy
     if (!Number.isInteger(value)) constraint = 'Member must be a whole number';
     else if (value > range.max) constraint = `Member must have value less than or equal to ${range.max}`;
     else if (value < range.min) constraint = `Member must have value greater than or equal to ${range.min}`;
-    if (constraint) problems.push({ field, message: `Value at '${field}' failed to satisfy constraint: ${constraint}` });
+    if (constraint)
+      problems.push({ field, message: `Value at '${field}' failed to satisfy constraint: ${constraint}` });
   }
   if (problems.length > 0) {
-    const count = problems.length === 1 ? '1 validation error detected' : `${problems.length} validation errors detected`;
+    const count =
+      problems.length === 1 ? '1 validation error detected' : `${problems.length} validation errors detected`;
     throw new GatehouseError('ValidationError', `${count}: ${problems.map((p) => p.message).join('; ')}`, {
       field: problems[0]!.field,
     });
@@ -170,7 +188,11 @@ export async function getPasswordExpiry(deps: Deps, principal: Principal): Promi
   return principal.type === 'user' ? getUserPasswordExpiry(deps, principal.accountId, principal.id) : null;
 }
 
-export async function getUserPasswordExpiry(deps: Deps, accountId: string, userId: string): Promise<PasswordExpiry | null> {
+export async function getUserPasswordExpiry(
+  deps: Deps,
+  accountId: string,
+  userId: string,
+): Promise<PasswordExpiry | null> {
   const profile = await findLoginProfile(deps.db, userId);
   if (!profile) return null;
   return passwordExpiry(await findPasswordPolicy(deps.db, accountId), profile.passwordChangedAt, deps.clock.now());

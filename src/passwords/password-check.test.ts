@@ -23,7 +23,9 @@ describe('composition rules', () => {
     expect(compositionViolation('abcde', NO_RULES)).toBe('Password must be at least 6 characters long.');
     expect(compositionViolation('abcdef', NO_RULES)).toBeNull();
     expect(compositionViolation('😀😀😀😀😀', NO_RULES)).toBe('Password must be at least 6 characters long.');
-    expect(compositionViolation('x'.repeat(129), { ...NO_RULES, minimumPasswordLength: 128 })).toBe('Password must be at most 128 characters long.');
+    expect(compositionViolation('x'.repeat(129), { ...NO_RULES, minimumPasswordLength: 128 })).toBe(
+      'Password must be at most 128 characters long.',
+    );
   });
 
   it('names each character class that is missing', () => {
@@ -33,8 +35,12 @@ describe('composition rules', () => {
     expect(compositionViolation('UPPER CASE ONLY', { ...NO_RULES, requireLowercaseCharacters: true })).toBe(
       'Password must contain at least one lowercase letter (a–z).',
     );
-    expect(compositionViolation('no digits here', { ...NO_RULES, requireNumbers: true })).toBe('Password must contain at least one number.');
-    expect(compositionViolation('no symbols here', { ...NO_RULES, requireSymbols: true })).toMatch(/^Password must contain at least one of these symbols: ! @ #/);
+    expect(compositionViolation('no digits here', { ...NO_RULES, requireNumbers: true })).toBe(
+      'Password must contain at least one number.',
+    );
+    expect(compositionViolation('no symbols here', { ...NO_RULES, requireSymbols: true })).toMatch(
+      /^Password must contain at least one of these symbols: ! @ #/,
+    );
   });
 
   it('counts only basic Latin letters and AWS symbols', () => {
@@ -50,7 +56,9 @@ describe('composition rules', () => {
 
   it('keeps the built-in rule: 8 characters, not the email, account name or user name', () => {
     expect(defaultRuleViolation('short', {})).toBe('Password must be at least 8 characters long.');
-    expect(defaultRuleViolation('Owner@Example.com', { email: 'owner@example.com' })).toBe('Password must not be your email address.');
+    expect(defaultRuleViolation('Owner@Example.com', { email: 'owner@example.com' })).toBe(
+      'Password must not be your email address.',
+    );
     expect(defaultRuleViolation('long enough phrase', {})).toBeNull();
   });
 });
@@ -72,9 +80,15 @@ describe('common-password blocklist', () => {
   });
 
   it('refuses the user name, account name and email local part as context words', () => {
-    expect(blocklistViolation('Marguerite2025!', { userName: 'marguerite' })).toBe('Password must not be based on your user name.');
-    expect(blocklistViolation('zephyrcorp#1', { accountName: 'ZephyrCorp' })).toBe('Password must not be based on your account name.');
-    expect(blocklistViolation('quintessa99', { email: 'quintessa@example.com' })).toBe('Password must not be based on your email address.');
+    expect(blocklistViolation('Marguerite2025!', { userName: 'marguerite' })).toBe(
+      'Password must not be based on your user name.',
+    );
+    expect(blocklistViolation('zephyrcorp#1', { accountName: 'ZephyrCorp' })).toBe(
+      'Password must not be based on your account name.',
+    );
+    expect(blocklistViolation('quintessa99', { email: 'quintessa@example.com' })).toBe(
+      'Password must not be based on your email address.',
+    );
     expect(blocklistViolation('quintessa and friends', { email: 'quintessa@example.com' })).toBeNull();
   });
 });
@@ -91,8 +105,18 @@ describe.each(DIALECTS)('checkNewPassword on %s', (dialect) => {
   });
   afterAll(() => t.close());
 
-  const user = (): NewPasswordFor => ({ accountId, type: 'user', principalId: userId, context: { userName: 'carol', accountName: 'Test account' } });
-  const root = (): NewPasswordFor => ({ accountId, type: 'root', principalId: accountId, context: { email: 'owner@example.com' } });
+  const user = (): NewPasswordFor => ({
+    accountId,
+    type: 'user',
+    principalId: userId,
+    context: { userName: 'carol', accountName: 'Test account' },
+  });
+  const root = (): NewPasswordFor => ({
+    accountId,
+    type: 'root',
+    principalId: accountId,
+    context: { email: 'owner@example.com' },
+  });
 
   async function violation(password: string, target: NewPasswordFor): Promise<string | null> {
     try {
@@ -111,11 +135,19 @@ describe.each(DIALECTS)('checkNewPassword on %s', (dialect) => {
     expect(await violation('a perfectly fine passphrase', user())).toBeNull();
   });
 
-  it("applies the account policy to IAM users and never to the root user", async () => {
-    await updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 20, requireNumbers: true, requireSymbols: true }, CLI_ACTOR, SYSTEM_META);
+  it('applies the account policy to IAM users and never to the root user', async () => {
+    await updatePasswordPolicy(
+      t.deps,
+      accountId,
+      { minimumPasswordLength: 20, requireNumbers: true, requireSymbols: true },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect(await violation('short phrase 1!', user())).toBe('Password must be at least 20 characters long.');
     expect(await violation('long phrase without digits!', user())).toBe('Password must contain at least one number.');
-    expect(await violation('long phrase with digit 1 but no symbol', user())).toMatch(/^Password must contain at least one of these symbols/);
+    expect(await violation('long phrase with digit 1 but no symbol', user())).toMatch(
+      /^Password must contain at least one of these symbols/,
+    );
     expect(await violation('long phrase with digit 1 and symbol #', user())).toBeNull();
     // The root user stays under the built-in rule.
     expect(await violation('root passphrase', root())).toBeNull();
@@ -131,14 +163,21 @@ describe.each(DIALECTS)('checkNewPassword on %s', (dialect) => {
   it('prevents reuse of exactly the last N passwords', async () => {
     await updatePasswordPolicy(t.deps, accountId, { passwordReusePrevention: 2 }, CLI_ACTOR, SYSTEM_META);
     const history = ['first reused phrase', 'second reused phrase', 'third reused phrase'];
-    for (const password of history) await setUserPassword(t.deps, accountId, 'carol', password, false, CLI_ACTOR, SYSTEM_META);
+    for (const password of history)
+      await setUserPassword(t.deps, accountId, 'carol', password, false, CLI_ACTOR, SYSTEM_META);
     // The last two (including the current one) are remembered; the third-last is not.
-    expect(await violation('third reused phrase', user())).toBe('Password was used recently (the last 2 passwords cannot be reused).');
-    expect(await violation('second reused phrase', user())).toBe('Password was used recently (the last 2 passwords cannot be reused).');
+    expect(await violation('third reused phrase', user())).toBe(
+      'Password was used recently (the last 2 passwords cannot be reused).',
+    );
+    expect(await violation('second reused phrase', user())).toBe(
+      'Password was used recently (the last 2 passwords cannot be reused).',
+    );
     expect(await violation('first reused phrase', user())).toBeNull();
 
     await updatePasswordPolicy(t.deps, accountId, { passwordReusePrevention: 1 }, CLI_ACTOR, SYSTEM_META);
-    expect(await violation('third reused phrase', user())).toBe('Password was used recently (the last password cannot be reused).');
+    expect(await violation('third reused phrase', user())).toBe(
+      'Password was used recently (the last password cannot be reused).',
+    );
     expect(await violation('second reused phrase', user())).toBeNull();
 
     await updatePasswordPolicy(t.deps, accountId, {}, CLI_ACTOR, SYSTEM_META);

@@ -4,7 +4,12 @@ import { GatehouseError } from '../shared/errors.ts';
 import { blocklistViolation } from './password-blocklist.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { recentPasswordHashes } from './password-history.repository.ts';
-import { MAX_PASSWORD_LENGTH, type PasswordContext, compositionViolation, defaultRuleViolation } from './password-rules.ts';
+import {
+  MAX_PASSWORD_LENGTH,
+  type PasswordContext,
+  compositionViolation,
+  defaultRuleViolation,
+} from './password-rules.ts';
 
 /** Whose new password is being checked. */
 export interface NewPasswordFor {
@@ -33,9 +38,12 @@ export async function checkNewPassword(
   field = 'password',
 ): Promise<void> {
   const fail = (message: string) => new GatehouseError('PasswordPolicyViolation', message, { field });
-  const policy = target.type === 'user' && target.accountId ? await findPasswordPolicy(deps.db, target.accountId) : null;
+  const policy =
+    target.type === 'user' && target.accountId ? await findPasswordPolicy(deps.db, target.accountId) : null;
 
-  const ruleViolation = policy ? compositionViolation(password, policy) : defaultRuleViolation(password, target.context);
+  const ruleViolation = policy
+    ? compositionViolation(password, policy)
+    : defaultRuleViolation(password, target.context);
   if (ruleViolation) throw fail(ruleViolation);
 
   const listed = blocklistViolation(password, target.context);
@@ -58,6 +66,8 @@ export async function checkNewPassword(
 /** Rejects absurd input before any hashing work is spent on it. */
 export function assertHashable(password: string, field = 'password'): void {
   if (password.length > MAX_PASSWORD_LENGTH * 4) {
-    throw new GatehouseError('ValidationError', `Password must be at most ${MAX_PASSWORD_LENGTH} characters long.`, { field });
+    throw new GatehouseError('ValidationError', `Password must be at most ${MAX_PASSWORD_LENGTH} characters long.`, {
+      field,
+    });
   }
 }

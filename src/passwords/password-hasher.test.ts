@@ -64,7 +64,9 @@ describe('PasswordHasher', () => {
     expect(stronger.needsRehash(rehashed)).toBe(false);
     // Lowering the parameters never downgrades stored hashes.
     expect(hasher.needsRehash(rehashed)).toBe(false);
-    expect(new PasswordHasher({ ...FLOOR, timeCost: 3 }, { concurrency: 1, queueLimit: 1 }).needsRehash(atFloor)).toBe(true);
+    expect(new PasswordHasher({ ...FLOOR, timeCost: 3 }, { concurrency: 1, queueLimit: 1 }).needsRehash(atFloor)).toBe(
+      true,
+    );
     expect(hasher.needsRehash('$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g')).toBe(true);
     expect(hasher.needsRehash('$2b$12$abcdefghijklmnopqrstuv')).toBe(true);
   });
@@ -111,7 +113,10 @@ describe('PasswordHasher', () => {
 
   it('does not block the event loop while hashing', async () => {
     // Heavier than the floor so one hash is long enough to stand clear of timer noise.
-    const heavy = new PasswordHasher({ memoryCost: 65536, timeCost: 3, parallelism: 1 }, { concurrency: 2, queueLimit: 100 });
+    const heavy = new PasswordHasher(
+      { memoryCost: 65536, timeCost: 3, parallelism: 1 },
+      { concurrency: 2, queueLimit: 100 },
+    );
     await heavy.hash('warm-up');
     const durations: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -126,7 +131,9 @@ describe('PasswordHasher', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => heavy.hash(`concurrent ${i}`)));
     delay.disable();
     const p99Ms = delay.percentile(99) / 1e6;
-    console.log(`one hash ${oneHashMs.toFixed(1)} ms; event-loop delay p99 ${p99Ms.toFixed(2)} ms over ${delay.count} samples`);
+    console.log(
+      `one hash ${oneHashMs.toFixed(1)} ms; event-loop delay p99 ${p99Ms.toFixed(2)} ms over ${delay.count} samples`,
+    );
     // Hashing on the event loop would delay it by a whole hash at a time.
     expect(p99Ms).toBeLessThan(oneHashMs / 3);
   }, 60_000);

@@ -41,9 +41,7 @@ export class PasswordHasher {
   }
 
   async hash(password: string): Promise<string> {
-    return this.#run(() =>
-      argon2Hash(password.normalize('NFKC'), { ...this.#params, algorithm: ARGON2ID }),
-    );
+    return this.#run(() => argon2Hash(password.normalize('NFKC'), { ...this.#params, algorithm: ARGON2ID }));
   }
 
   /** False for a wrong password and for a stored value that is not a valid hash. */

@@ -2,7 +2,12 @@ import type { Db } from '../db/database.ts';
 import { newRowId } from '../shared/ids.ts';
 
 /** Keeps the hashes of a principal's past passwords, for the policy's reuse prevention. */
-export async function rememberPassword(db: Db, principalId: string, passwordHash: string, createdAt: string): Promise<void> {
+export async function rememberPassword(
+  db: Db,
+  principalId: string,
+  passwordHash: string,
+  createdAt: string,
+): Promise<void> {
   await db
     .insertInto('password_history')
     .values({ id: newRowId(), principal_id: principalId, password_hash: passwordHash, created_at: createdAt })

@@ -48,7 +48,8 @@ export function defaultRuleViolation(password: string, context: PasswordContext)
 /** An account password policy's length and character classes, checked in that order. */
 export function compositionViolation(password: string, rules: CompositionRules): string | null {
   const n = length(password);
-  if (n < rules.minimumPasswordLength) return `Password must be at least ${rules.minimumPasswordLength} characters long.`;
+  if (n < rules.minimumPasswordLength)
+    return `Password must be at least ${rules.minimumPasswordLength} characters long.`;
   if (n > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;
   if (rules.requireUppercaseCharacters && !/[A-Z]/.test(password)) {
     return 'Password must contain at least one uppercase letter (A–Z).';

@@ -15,13 +15,20 @@ describe('the action catalogue', () => {
     expect(operations(iamClient).filter((op) => !iam.includes(op))).toEqual([]);
     expect(operations(stsClient).filter((op) => !sts.includes(op))).toEqual([]);
     expect(iam).toContain('PassRole');
-    expect(sts).toEqual(expect.arrayContaining(['TagSession', 'SetSourceIdentity', 'SetContext', 'GetServiceBearerToken']));
+    expect(sts).toEqual(
+      expect.arrayContaining(['TagSession', 'SetSourceIdentity', 'SetContext', 'GetServiceBearerToken']),
+    );
     expect(new Set(iam).size).toBe(iam.length);
     expect([...ACTION_CATALOG.keys()]).toEqual(['iam', 'sts']);
   });
 
   it('expands a wildcard into the catalogued actions it names, ignoring case as policies do', () => {
-    expect(expandActionPattern('iam:*LoginProfile')).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile', 'iam:UpdateLoginProfile']);
+    expect(expandActionPattern('iam:*LoginProfile')).toEqual([
+      'iam:CreateLoginProfile',
+      'iam:DeleteLoginProfile',
+      'iam:GetLoginProfile',
+      'iam:UpdateLoginProfile',
+    ]);
     expect(expandActionPattern('IAM:list*')).toContain('iam:ListUsers');
     expect(expandActionPattern('iam:List*')).not.toContain('iam:GetUser');
     expect(expandActionPattern('sts:Get?essionToken')).toEqual(['sts:GetSessionToken']);

@@ -10,7 +10,13 @@ export interface AttachmentRecord {
   attachedAt: string;
 }
 
-function toAttachment(row: { account_id: string; principal_type: string; principal_id: string; policy_arn: string; attached_at: string }): AttachmentRecord {
+function toAttachment(row: {
+  account_id: string;
+  principal_type: string;
+  principal_id: string;
+  policy_arn: string;
+  attached_at: string;
+}): AttachmentRecord {
   return {
     accountId: row.account_id,
     principalType: row.principal_type as PolicyHolderType,
@@ -43,7 +49,12 @@ export async function insertAttachment(db: Db, attachment: AttachmentRecord): Pr
   return true;
 }
 
-export async function deleteAttachment(db: Db, principalType: PolicyHolderType, principalId: string, policyArn: string): Promise<boolean> {
+export async function deleteAttachment(
+  db: Db,
+  principalType: PolicyHolderType,
+  principalId: string,
+  policyArn: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('policy_attachments')
     .where('principal_type', '=', principalType)
@@ -53,7 +64,11 @@ export async function deleteAttachment(db: Db, principalType: PolicyHolderType, 
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function listAttachmentsOf(db: Db, principalType: PolicyHolderType, principalIds: readonly string[]): Promise<AttachmentRecord[]> {
+export async function listAttachmentsOf(
+  db: Db,
+  principalType: PolicyHolderType,
+  principalIds: readonly string[],
+): Promise<AttachmentRecord[]> {
   if (principalIds.length === 0) return [];
   const rows = await db
     .selectFrom('policy_attachments')
@@ -66,8 +81,17 @@ export async function listAttachmentsOf(db: Db, principalType: PolicyHolderType,
   return rows.map(toAttachment);
 }
 
-export async function listAttachmentsOfPolicy(db: Db, accountId: string, policyArn: string): Promise<AttachmentRecord[]> {
-  const rows = await db.selectFrom('policy_attachments').selectAll().where('account_id', '=', accountId).where('policy_arn', '=', policyArn).execute();
+export async function listAttachmentsOfPolicy(
+  db: Db,
+  accountId: string,
+  policyArn: string,
+): Promise<AttachmentRecord[]> {
+  const rows = await db
+    .selectFrom('policy_attachments')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('policy_arn', '=', policyArn)
+    .execute();
   return rows.map(toAttachment);
 }
 
@@ -83,5 +107,9 @@ export async function attachmentCounts(db: Db, accountId: string): Promise<Map<s
 }
 
 export async function deleteAttachmentsOf(db: Db, principalType: PolicyHolderType, principalId: string): Promise<void> {
-  await db.deleteFrom('policy_attachments').where('principal_type', '=', principalType).where('principal_id', '=', principalId).execute();
+  await db
+    .deleteFrom('policy_attachments')
+    .where('principal_type', '=', principalType)
+    .where('principal_id', '=', principalId)
+    .execute();
 }

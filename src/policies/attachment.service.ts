@@ -4,7 +4,13 @@ import { findGroupById } from '../identities/group.repository.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findUserById } from '../identities/user.repository.ts';
-import { type PolicyHolderType, deleteAttachment, insertAttachment, listAttachmentsOf, listAttachmentsOfPolicy } from './attachment.repository.ts';
+import {
+  type PolicyHolderType,
+  deleteAttachment,
+  insertAttachment,
+  listAttachmentsOf,
+  listAttachmentsOfPolicy,
+} from './attachment.repository.ts';
 import { noSuchPolicy, resolvePolicyArn } from './managed-policy.service.ts';
 
 /**
@@ -38,9 +44,18 @@ export async function attachPolicy(
     if (current.some((a) => a.policyArn === policyArn)) return;
     const quota = ATTACHMENT_QUOTAS[holder.type];
     if (current.length >= quota) {
-      throw new GatehouseError('LimitExceeded', `Cannot exceed quota for ${holder.type === 'user' ? 'PoliciesPerUser' : 'PoliciesPerGroup'}: ${quota}`);
+      throw new GatehouseError(
+        'LimitExceeded',
+        `Cannot exceed quota for ${holder.type === 'user' ? 'PoliciesPerUser' : 'PoliciesPerGroup'}: ${quota}`,
+      );
     }
-    await insertAttachment(tx, { accountId, principalType: holder.type, principalId: holder.id, policyArn, attachedAt: deps.clock.now().toISOString() });
+    await insertAttachment(tx, {
+      accountId,
+      principalType: holder.type,
+      principalId: holder.id,
+      policyArn,
+      attachedAt: deps.clock.now().toISOString(),
+    });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -87,7 +102,10 @@ export async function listAttachedPolicies(
   const prefix = options.pathPrefix ?? '/';
   return (await listAttachmentsOf(deps.db, holder.type, [holder.id]))
     .filter((a) => {
-      const path = a.policyArn.slice(a.policyArn.indexOf(':policy') + ':policy'.length, a.policyArn.lastIndexOf('/') + 1);
+      const path = a.policyArn.slice(
+        a.policyArn.indexOf(':policy') + ':policy'.length,
+        a.policyArn.lastIndexOf('/') + 1,
+      );
       return path.startsWith(prefix);
     })
     .map((a) => ({ policyName: policyNameOf(a.policyArn), policyArn: a.policyArn }));

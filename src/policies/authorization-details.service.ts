@@ -41,9 +41,14 @@ export interface AuthorizationDetails {
   policies: Array<ManagedPolicy & { versions: PolicyVersion[] }>;
 }
 
-const attachedOf = (arns: string[]) => arns.map((arn) => ({ policyName: arn.slice(arn.lastIndexOf('/') + 1), policyArn: arn }));
+const attachedOf = (arns: string[]) =>
+  arns.map((arn) => ({ policyName: arn.slice(arn.lastIndexOf('/') + 1), policyArn: arn }));
 
-export async function getAccountAuthorizationDetails(deps: Deps, accountId: string, filter: readonly DetailFilter[] = []): Promise<AuthorizationDetails> {
+export async function getAccountAuthorizationDetails(
+  deps: Deps,
+  accountId: string,
+  filter: readonly DetailFilter[] = [],
+): Promise<AuthorizationDetails> {
   const wants = (f: DetailFilter) => filter.length === 0 || filter.includes(f);
   const details: AuthorizationDetails = { users: [], groups: [], policies: [] };
   if (wants('User')) {
@@ -54,7 +59,10 @@ export async function getAccountAuthorizationDetails(deps: Deps, accountId: stri
         userId: user.id,
         arn: userArn(accountId, user.path, user.name),
         createDate: user.createdAt,
-        inlinePolicies: (await listInlinePolicies(deps.db, 'user', [user.id])).map((p) => ({ policyName: p.name, document: p.document })),
+        inlinePolicies: (await listInlinePolicies(deps.db, 'user', [user.id])).map((p) => ({
+          policyName: p.name,
+          document: p.document,
+        })),
         groups: (await listGroupsOfUser(deps.db, user.id)).map((g) => g.name),
         attachedPolicies: attachedOf((await listAttachmentsOf(deps.db, 'user', [user.id])).map((a) => a.policyArn)),
         permissionsBoundary: user.permissionsBoundary,
@@ -70,7 +78,10 @@ export async function getAccountAuthorizationDetails(deps: Deps, accountId: stri
         groupId: group.id,
         arn: groupArn(accountId, group.path, group.name),
         createDate: group.createdAt,
-        inlinePolicies: (await listInlinePolicies(deps.db, 'group', [group.id])).map((p) => ({ policyName: p.name, document: p.document })),
+        inlinePolicies: (await listInlinePolicies(deps.db, 'group', [group.id])).map((p) => ({
+          policyName: p.name,
+          document: p.document,
+        })),
         attachedPolicies: attachedOf((await listAttachmentsOf(deps.db, 'group', [group.id])).map((a) => a.policyArn)),
       });
     }

@@ -9,7 +9,13 @@ import { updatePasswordPolicy } from '../password-policy/password-policy.service
 import { GatehouseError } from '../shared/errors.ts';
 import { putUserTags } from '../user-tags/user-tag.repository.ts';
 import { attachPolicy } from './attachment.service.ts';
-import { assertAuthorized, authorize, decideMany, decideWithinOneRequest, effectivePolicies } from './authorization.service.ts';
+import {
+  assertAuthorized,
+  authorize,
+  decideMany,
+  decideWithinOneRequest,
+  effectivePolicies,
+} from './authorization.service.ts';
 import { putInlinePolicy } from './inline-policy.service.ts';
 import { createPolicy, createPolicyVersion } from './managed-policy.service.ts';
 
@@ -40,7 +46,12 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
       'group',
       'Support',
       'ResetSupportPasswords',
-      policy({ Sid: 'Reset', Effect: 'Allow', Action: ['iam:UpdateLoginProfile', 'iam:GetUser'], Resource: `arn:aws:iam::${accountId}:user/*` }),
+      policy({
+        Sid: 'Reset',
+        Effect: 'Allow',
+        Action: ['iam:UpdateLoginProfile', 'iam:GetUser'],
+        Resource: `arn:aws:iam::${accountId}:user/*`,
+      }),
       CLI_ACTOR,
       SYSTEM_META,
     );
@@ -65,16 +76,32 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     );
     const error = await assertAuthorized(t.deps, users.bob!, 'iam:GetUser', userArn('carol')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GatehouseError);
-    expect([(error as GatehouseError).code, (error as GatehouseError).message]).toEqual(['AccessDenied', result.message]);
+    expect([(error as GatehouseError).code, (error as GatehouseError).message]).toEqual([
+      'AccessDenied',
+      result.message,
+    ]);
   });
 
   it("applies a group's policies to its members, and an explicit deny of the user's own beats them", async () => {
     const allowed = await authorize(t.deps, users.alice!, 'iam:UpdateLoginProfile', userArn('bob'));
     expect(allowed.decision).toBe('allowed');
-    expect(allowed.matchedStatements).toEqual([{ policyId: 'ResetSupportPasswords', policyType: 'group', statementIndex: 0, sid: 'Reset', effect: 'Allow' }]);
-    expect((await authorize(t.deps, users.bob!, 'iam:UpdateLoginProfile', userArn('alice'))).decision).toBe('implicitDeny');
+    expect(allowed.matchedStatements).toEqual([
+      { policyId: 'ResetSupportPasswords', policyType: 'group', statementIndex: 0, sid: 'Reset', effect: 'Allow' },
+    ]);
+    expect((await authorize(t.deps, users.bob!, 'iam:UpdateLoginProfile', userArn('alice'))).decision).toBe(
+      'implicitDeny',
+    );
 
-    await putInlinePolicy(t.deps, accountId, 'user', 'alice', 'NotTheBoss', policy({ Effect: 'Deny', Action: 'iam:*', Resource: userArn('erin') }), CLI_ACTOR, SYSTEM_META);
+    await putInlinePolicy(
+      t.deps,
+      accountId,
+      'user',
+      'alice',
+      'NotTheBoss',
+      policy({ Effect: 'Deny', Action: 'iam:*', Resource: userArn('erin') }),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const denied = await authorize(t.deps, users.alice!, 'iam:UpdateLoginProfile', userArn('erin'));
     expect(denied.decision).toBe('explicitDeny');
     expect(denied.message).toBe(
@@ -83,21 +110,63 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
   });
 
   it('takes a replaced inline policy into account at once, even at the same instant', async () => {
-    await putInlinePolicy(t.deps, accountId, 'user', 'carol', 'Mine', policy({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }), CLI_ACTOR, SYSTEM_META);
+    await putInlinePolicy(
+      t.deps,
+      accountId,
+      'user',
+      'carol',
+      'Mine',
+      policy({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect((await authorize(t.deps, users.carol!, 'iam:GetUser', userArn('bob'))).decision).toBe('allowed');
-    await putInlinePolicy(t.deps, accountId, 'user', 'carol', 'Mine', policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }), CLI_ACTOR, SYSTEM_META);
+    await putInlinePolicy(
+      t.deps,
+      accountId,
+      'user',
+      'carol',
+      'Mine',
+      policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect((await authorize(t.deps, users.carol!, 'iam:GetUser', userArn('bob'))).decision).toBe('implicitDeny');
   });
 
   it('uses the default version of a customer managed policy, and a new default at once', async () => {
-    const { arn } = await createPolicy(t.deps, accountId, { name: 'DaveReads', document: policy({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }) }, CLI_ACTOR, SYSTEM_META);
+    const { arn } = await createPolicy(
+      t.deps,
+      accountId,
+      { name: 'DaveReads', document: policy({ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }) },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     await attachPolicy(t.deps, accountId, 'user', 'dave', arn, CLI_ACTOR, SYSTEM_META);
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('allowed');
-    await createPolicyVersion(t.deps, accountId, arn, policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }), false, CLI_ACTOR, SYSTEM_META);
+    await createPolicyVersion(
+      t.deps,
+      accountId,
+      arn,
+      policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }),
+      false,
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('allowed');
-    await createPolicyVersion(t.deps, accountId, arn, policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }), true, CLI_ACTOR, SYSTEM_META);
+    await createPolicyVersion(
+      t.deps,
+      accountId,
+      arn,
+      policy({ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }),
+      true,
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect((await authorize(t.deps, users.dave!, 'iam:GetUser', userArn('bob'))).decision).toBe('implicitDeny');
-    expect((await effectivePolicies(t.deps, users.dave!)).map((p) => [p.id, p.type])).toEqual([[arn, 'customer-managed']]);
+    expect((await effectivePolicies(t.deps, users.dave!)).map((p) => [p.id, p.type])).toEqual([
+      [arn, 'customer-managed'],
+    ]);
   });
 
   it('lets AllowUsersToChangePassword grant iam:ChangePassword on oneself and reading the password policy', async () => {
@@ -105,22 +174,46 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     await updatePasswordPolicy(t.deps, accountId, { allowUsersToChangePassword: true }, CLI_ACTOR, SYSTEM_META);
     const own = await authorize(t.deps, users.bob!, 'iam:ChangePassword', userArn('bob'));
     expect(own.decision).toBe('allowed');
-    expect(own.matchedStatements[0]).toMatchObject({ policyId: 'AllowUsersToChangePassword', policyType: 'account-setting' });
+    expect(own.matchedStatements[0]).toMatchObject({
+      policyId: 'AllowUsersToChangePassword',
+      policyType: 'account-setting',
+    });
     expect((await authorize(t.deps, users.bob!, 'iam:GetAccountPasswordPolicy', '*')).decision).toBe('allowed');
     expect((await authorize(t.deps, users.bob!, 'iam:ChangePassword', userArn('carol'))).decision).toBe('implicitDeny');
     // An explicit deny still wins over the account setting.
     expect((await authorize(t.deps, users.alice!, 'iam:ChangePassword', userArn('alice'))).decision).toBe('allowed');
-    await putInlinePolicy(t.deps, accountId, 'user', 'alice', 'NoChange', policy({ Effect: 'Deny', Action: 'iam:ChangePassword', Resource: '*' }), CLI_ACTOR, SYSTEM_META);
-    expect((await authorize(t.deps, users.alice!, 'iam:ChangePassword', userArn('alice'))).decision).toBe('explicitDeny');
+    await putInlinePolicy(
+      t.deps,
+      accountId,
+      'user',
+      'alice',
+      'NoChange',
+      policy({ Effect: 'Deny', Action: 'iam:ChangePassword', Resource: '*' }),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    expect((await authorize(t.deps, users.alice!, 'iam:ChangePassword', userArn('alice'))).decision).toBe(
+      'explicitDeny',
+    );
     await updatePasswordPolicy(t.deps, accountId, { allowUsersToChangePassword: false }, CLI_ACTOR, SYSTEM_META);
   });
 
   it('resolves ${aws:username} for IAMUserChangePassword, and never crosses accounts even for administrators', async () => {
-    await attachPolicy(t.deps, accountId, 'user', 'carol', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      accountId,
+      'user',
+      'carol',
+      'arn:aws:iam::aws:policy/IAMUserChangePassword',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     expect((await authorize(t.deps, users.carol!, 'iam:ChangePassword', userArn('carol'))).decision).toBe('allowed');
     expect((await authorize(t.deps, users.carol!, 'iam:ChangePassword', userArn('bob'))).decision).toBe('implicitDeny');
     expect((await authorize(t.deps, users.erin!, 'iam:DeleteUser', userArn('bob'))).decision).toBe('allowed');
-    expect((await authorize(t.deps, users.erin!, 'iam:DeleteUser', `arn:aws:iam::${otherAccountId}:user/bob`)).decision).toBe('implicitDeny');
+    expect(
+      (await authorize(t.deps, users.erin!, 'iam:DeleteUser', `arn:aws:iam::${otherAccountId}:user/bob`)).decision,
+    ).toBe('implicitDeny');
   });
 
   it('decides on the request context: MFA, source address and principal tags', async () => {
@@ -131,9 +224,24 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
       'bob',
       'Guarded',
       policy(
-        { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'identity' } } },
-        { Effect: 'Deny', Action: 'iam:*', Resource: '*', Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } } },
-        { Effect: 'Deny', Action: 'iam:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } } },
+        {
+          Effect: 'Allow',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/team': 'identity' } },
+        },
+        {
+          Effect: 'Deny',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+        },
+        {
+          Effect: 'Deny',
+          Action: 'iam:*',
+          Resource: '*',
+          Condition: { NotIpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '2001:db8::/32'] } },
+        },
       ),
       CLI_ACTOR,
       SYSTEM_META,
@@ -142,25 +250,49 @@ describe.each(DIALECTS)('authorization on %s', (dialect) => {
     expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', good)).decision).toBe('implicitDeny');
     await putUserTags(t.deps.db, users.bob!.id, [{ key: 'team', value: 'identity' }]);
     expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', good)).decision).toBe('allowed');
-    expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { ...good, 'aws:SourceIp': '2001:db8::5' })).decision).toBe('allowed');
-    expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { ...good, 'aws:SourceIp': '192.0.2.1' })).decision).toBe('explicitDeny');
-    expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { 'aws:SourceIp': '10.1.2.3' })).decision).toBe('explicitDeny');
+    expect(
+      (await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { ...good, 'aws:SourceIp': '2001:db8::5' })).decision,
+    ).toBe('allowed');
+    expect(
+      (await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { ...good, 'aws:SourceIp': '192.0.2.1' })).decision,
+    ).toBe('explicitDeny');
+    expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { 'aws:SourceIp': '10.1.2.3' })).decision).toBe(
+      'explicitDeny',
+    );
     // A caller cannot pass itself off as someone else through the context.
-    expect((await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', { ...good, 'aws:PrincipalTag/team': 'x', 'aws:username': 'erin' })).decision).toBe('allowed');
+    expect(
+      (
+        await authorize(t.deps, users.bob!, 'iam:ListUsers', '*', {
+          ...good,
+          'aws:PrincipalTag/team': 'x',
+          'aws:username': 'erin',
+        })
+      ).decision,
+    ).toBe('allowed');
   });
 
-  it('lets one request load a principal\'s policies once; the next request sees a change', async () => {
+  it("lets one request load a principal's policies once; the next request sees a change", async () => {
     const frank = await makeUser(t.deps, accountId, 'frank', { password: null });
     const load = async () => (await loadPrincipal(t.deps.db, accountId, frank.id))!;
     const inRequest = decideWithinOneRequest(await load());
     const plain = await load();
     expect((await authorize(t.deps, inRequest, 'iam:ListUsers', '*')).decision).toBe('implicitDeny');
     expect((await authorize(t.deps, plain, 'iam:ListUsers', '*')).decision).toBe('implicitDeny');
-    await attachPolicy(t.deps, accountId, 'user', 'frank', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      accountId,
+      'user',
+      'frank',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     // The request's principal keeps what it loaded; every other principal object sees the change.
     expect((await authorize(t.deps, inRequest, 'iam:ListUsers', '*')).decision).toBe('implicitDeny');
     expect((await decideMany(t.deps, inRequest, [{ action: 'iam:ListUsers', resource: '*' }]))[0]).toBe(false);
     expect((await authorize(t.deps, plain, 'iam:ListUsers', '*')).decision).toBe('allowed');
-    expect((await authorize(t.deps, decideWithinOneRequest(await load()), 'iam:ListUsers', '*')).decision).toBe('allowed');
+    expect((await authorize(t.deps, decideWithinOneRequest(await load()), 'iam:ListUsers', '*')).decision).toBe(
+      'allowed',
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { listUserTags } from '../user-tags/user-tag.repository.ts';
 import { listAttachmentsOf } from './attachment.repository.ts';
-import { AWS_MANAGED_POLICIES, awsManagedCacheKey, findAwsManagedPolicy } from './aws-managed.ts';
+import { AWS_MANAGED_POLICIES } from './aws-managed.ts';
 import { compilePolicy } from '../policy-engine/compile.ts';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { parsePolicyDocument } from '../policy-engine/document.ts';
@@ -44,7 +44,10 @@ const CHANGE_OWN_PASSWORD = compilePolicy(
         {
           Effect: 'Allow',
           Action: 'iam:ChangePassword',
-          Resource: ['arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}', 'arn:aws:iam::${aws:PrincipalAccount}:user/*/${aws:username}'],
+          Resource: [
+            'arn:aws:iam::${aws:PrincipalAccount}:user/${aws:username}',
+            'arn:aws:iam::${aws:PrincipalAccount}:user/*/${aws:username}',
+          ],
         },
         { Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' },
       ],
@@ -65,7 +68,10 @@ const ADMINISTRATOR_ACCESS = AWS_MANAGED_POLICIES.find((p) => p.name === 'Admini
  * been seen): its inline policies, its attached managed policies, and the inline and
  * attached policies of each of its groups. The root user has none: it needs none.
  */
-export async function effectivePolicies(deps: Pick<Deps, 'db' | 'caches'>, principal: Principal): Promise<PolicyInput[]> {
+export async function effectivePolicies(
+  deps: Pick<Deps, 'db' | 'caches'>,
+  principal: Principal,
+): Promise<PolicyInput[]> {
   if (principal.type === 'root') return [];
   const { db } = deps;
   const groups = await listGroupsOfUser(db, principal.id);
@@ -104,7 +110,11 @@ export async function principalContext(deps: Deps, principal: Principal): Promis
 }
 
 /** The principal's own condition keys, given its tags (already loaded). */
-export function contextOf(deps: Pick<Deps, 'clock'>, principal: Principal, tags: ReadonlyArray<{ key: string; value: string }>): Record<string, ContextValue> {
+export function contextOf(
+  deps: Pick<Deps, 'clock'>,
+  principal: Principal,
+  tags: ReadonlyArray<{ key: string; value: string }>,
+): Record<string, ContextValue> {
   const now = deps.clock.now();
   const context: Record<string, ContextValue> = {
     'aws:PrincipalAccount': principal.accountId,
@@ -132,7 +142,11 @@ export interface DecisionBasis {
  * Loads an IAM user's decision basis. `extra` documents (the simulator's PolicyInputList)
  * count as if they were the user's own, before the password-policy grant.
  */
-export async function loadBasis(deps: Deps, principal: Principal, extra: readonly PolicyInput[] = []): Promise<DecisionBasis> {
+export async function loadBasis(
+  deps: Deps,
+  principal: Principal,
+  extra: readonly PolicyInput[] = [],
+): Promise<DecisionBasis> {
   const [policies, passwordPolicy, tags, boundary] = await Promise.all([
     effectivePolicies(deps, principal),
     getPasswordPolicy(deps, principal.accountId),
@@ -194,14 +208,24 @@ export async function authorize(
       decision: 'implicitDeny',
       matchedStatements: [],
       missingContextKeys: [],
-      message: deniedMessage(principal.arn, action, resource, `because no resource-based policy allows the ${action} action`),
+      message: deniedMessage(
+        principal.arn,
+        action,
+        resource,
+        `because no resource-based policy allows the ${action} action`,
+      ),
     };
   }
-  if (principal.type === 'root') return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
+  if (principal.type === 'root')
+    return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
   const { policies, boundary, tags } = await basisOf(deps, principal);
   const fullContext = { ...context, ...contextOf(deps, principal, tags) };
-  const { allowedByBoundary: _allowed, deniedByBoundary, ...result } = evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext });
+  const {
+    allowedByBoundary: _allowed,
+    deniedByBoundary,
+    ...result
+  } = evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext });
   const where = deniedByBoundary ? 'a permissions boundary' : 'an identity-based policy';
   const message =
     result.decision === 'allowed'
@@ -242,12 +266,15 @@ export async function decideMany(
   requests: ReadonlyArray<{ action: string; resource: string }>,
   context: AuthorizationContext = {},
 ): Promise<boolean[]> {
-  if (principal.type === 'root') return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
+  if (principal.type === 'root')
+    return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
   const { policies, boundary, tags } = await basisOf(deps, principal);
   const fullContext = { ...context, ...contextOf(deps, principal, tags) };
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
-    return evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext }).decision === 'allowed';
+    return (
+      evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext }).decision === 'allowed'
+    );
   });
 }

@@ -8,7 +8,11 @@ const ACCT = '111122223333';
 
 function decide(name: string, action: string, resource: string, context: Record<string, string> = {}) {
   const policy = findAwsManagedPolicy(`arn:aws:iam::aws:policy/${name}`)!;
-  return evaluatePolicies([{ id: policy.arn, policy: compilePolicy(parsePolicyDocument(policy.document)) }], { action, resource, context }).decision;
+  return evaluatePolicies([{ id: policy.arn, policy: compilePolicy(parsePolicyDocument(policy.document)) }], {
+    action,
+    resource,
+    context,
+  }).decision;
 }
 
 describe('AWS managed policies', () => {
@@ -19,7 +23,12 @@ describe('AWS managed policies', () => {
       expect(parsePolicyDocument(policy.document).version).toBe('2012-10-17');
       expect(policySize(policy.document)).toBeLessThanOrEqual(POLICY_SIZE_LIMITS.managed);
     }
-    expect(AWS_MANAGED_POLICIES.map((p) => p.name)).toEqual(['AdministratorAccess', 'IAMFullAccess', 'IAMReadOnlyAccess', 'IAMUserChangePassword']);
+    expect(AWS_MANAGED_POLICIES.map((p) => p.name)).toEqual([
+      'AdministratorAccess',
+      'IAMFullAccess',
+      'IAMReadOnlyAccess',
+      'IAMUserChangePassword',
+    ]);
   });
 
   it.each([
@@ -30,11 +39,35 @@ describe('AWS managed policies', () => {
     ['IAMReadOnlyAccess', 'iam:ListAccessKeys', `arn:aws:iam::${ACCT}:user/bob`, {}, 'allowed'],
     ['IAMReadOnlyAccess', 'iam:SimulatePrincipalPolicy', `arn:aws:iam::${ACCT}:user/bob`, {}, 'allowed'],
     ['IAMReadOnlyAccess', 'iam:UpdateLoginProfile', `arn:aws:iam::${ACCT}:user/bob`, {}, 'implicitDeny'],
-    ['IAMUserChangePassword', 'iam:ChangePassword', `arn:aws:iam::${ACCT}:user/alice`, { 'aws:username': 'alice' }, 'allowed'],
-    ['IAMUserChangePassword', 'iam:ChangePassword', `arn:aws:iam::${ACCT}:user/support/alice`, { 'aws:username': 'alice' }, 'allowed'],
-    ['IAMUserChangePassword', 'iam:ChangePassword', `arn:aws:iam::${ACCT}:user/bob`, { 'aws:username': 'alice' }, 'implicitDeny'],
+    [
+      'IAMUserChangePassword',
+      'iam:ChangePassword',
+      `arn:aws:iam::${ACCT}:user/alice`,
+      { 'aws:username': 'alice' },
+      'allowed',
+    ],
+    [
+      'IAMUserChangePassword',
+      'iam:ChangePassword',
+      `arn:aws:iam::${ACCT}:user/support/alice`,
+      { 'aws:username': 'alice' },
+      'allowed',
+    ],
+    [
+      'IAMUserChangePassword',
+      'iam:ChangePassword',
+      `arn:aws:iam::${ACCT}:user/bob`,
+      { 'aws:username': 'alice' },
+      'implicitDeny',
+    ],
     ['IAMUserChangePassword', 'iam:GetAccountPasswordPolicy', '*', { 'aws:username': 'alice' }, 'allowed'],
-    ['IAMUserChangePassword', 'iam:UpdateLoginProfile', `arn:aws:iam::${ACCT}:user/alice`, { 'aws:username': 'alice' }, 'implicitDeny'],
+    [
+      'IAMUserChangePassword',
+      'iam:UpdateLoginProfile',
+      `arn:aws:iam::${ACCT}:user/alice`,
+      { 'aws:username': 'alice' },
+      'implicitDeny',
+    ],
   ] as const)('%s: %s on %s → %s', (name, action, resource, context, expected) => {
     expect(decide(name, action, resource, context)).toBe(expected);
   });

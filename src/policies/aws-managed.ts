@@ -154,7 +154,9 @@ export function findAwsManagedPolicy(arn: string): AwsManagedPolicy | null {
 
 /** The answer to any attempt to change an AWS managed policy. */
 export function unchangeableAwsPolicy(arn: string): GatehouseError {
-  return new GatehouseError('AccessDenied', `Policy ${arn} is an AWS managed policy and cannot be changed.`, { field: 'policyArn' });
+  return new GatehouseError('AccessDenied', `Policy ${arn} is an AWS managed policy and cannot be changed.`, {
+    field: 'policyArn',
+  });
 }
 
 export function isAwsManagedArn(arn: string): boolean {

@@ -65,7 +65,12 @@ export async function upsertInlinePolicy(db: Db, policy: InlinePolicyRecord): Pr
   return 'created';
 }
 
-export async function findInlinePolicy(db: Db, ownerType: PolicyHolderType, ownerId: string, name: string): Promise<InlinePolicyRecord | null> {
+export async function findInlinePolicy(
+  db: Db,
+  ownerType: PolicyHolderType,
+  ownerId: string,
+  name: string,
+): Promise<InlinePolicyRecord | null> {
   const row = await db
     .selectFrom('inline_policies')
     .selectAll()
@@ -77,7 +82,11 @@ export async function findInlinePolicy(db: Db, ownerType: PolicyHolderType, owne
 }
 
 /** The policies of several owners of one type, by name within each owner. */
-export async function listInlinePolicies(db: Db, ownerType: PolicyHolderType, ownerIds: readonly string[]): Promise<InlinePolicyRecord[]> {
+export async function listInlinePolicies(
+  db: Db,
+  ownerType: PolicyHolderType,
+  ownerIds: readonly string[],
+): Promise<InlinePolicyRecord[]> {
   if (ownerIds.length === 0) return [];
   const rows = await db
     .selectFrom('inline_policies')
@@ -90,7 +99,12 @@ export async function listInlinePolicies(db: Db, ownerType: PolicyHolderType, ow
   return rows.map(toInline);
 }
 
-export async function deleteInlinePolicyRow(db: Db, ownerType: PolicyHolderType, ownerId: string, name: string): Promise<boolean> {
+export async function deleteInlinePolicyRow(
+  db: Db,
+  ownerType: PolicyHolderType,
+  ownerId: string,
+  name: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('inline_policies')
     .where('owner_type', '=', ownerType)

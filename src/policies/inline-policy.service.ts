@@ -6,7 +6,12 @@ import { newRowId } from '../shared/ids.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
 import { validateIdentityPolicy } from './grammar/policy-validator.ts';
-import { deleteInlinePolicyRow, findInlinePolicy, listInlinePolicies, upsertInlinePolicy } from './inline-policy.repository.ts';
+import {
+  deleteInlinePolicyRow,
+  findInlinePolicy,
+  listInlinePolicies,
+  upsertInlinePolicy,
+} from './inline-policy.repository.ts';
 import { validateEntityName } from './names.ts';
 
 /**
@@ -16,7 +21,9 @@ import { validateEntityName } from './names.ts';
  */
 
 function noSuchInline(type: PolicyHolderType, policyName: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `The ${type} policy with name ${policyName} cannot be found.`, { field: 'policyName' });
+  return new GatehouseError('NoSuchEntity', `The ${type} policy with name ${policyName} cannot be found.`, {
+    field: 'policyName',
+  });
 }
 
 /** Creates the named inline policy, or replaces its document. */
@@ -39,7 +46,11 @@ export async function putInlinePolicy(
     const others = (await listInlinePolicies(tx, owner.type, [owner.id])).filter((p) => p.name !== name);
     const total = others.reduce((sum, p) => sum + policySize(p.document), policySize(document));
     if (total > limit) {
-      throw new GatehouseError('LimitExceeded', `Maximum policy size of ${limit} bytes exceeded for ${owner.type} ${owner.name}`, { field: 'policyDocument' });
+      throw new GatehouseError(
+        'LimitExceeded',
+        `Maximum policy size of ${limit} bytes exceeded for ${owner.type} ${owner.name}`,
+        { field: 'policyDocument' },
+      );
     }
     const outcome = await upsertInlinePolicy(tx, {
       accountId,
@@ -97,7 +108,12 @@ export async function deleteInlinePolicy(
 }
 
 /** The names of a user's or group's inline policies, in order. */
-export async function listInlinePolicyNames(deps: Deps, accountId: string, ownerType: PolicyHolderType, ownerName: string): Promise<string[]> {
+export async function listInlinePolicyNames(
+  deps: Deps,
+  accountId: string,
+  ownerType: PolicyHolderType,
+  ownerName: string,
+): Promise<string[]> {
   const owner = await findPolicyHolder(deps.db, accountId, ownerType, ownerName);
   return (await listInlinePolicies(deps.db, owner.type, [owner.id])).map((p) => p.name);
 }

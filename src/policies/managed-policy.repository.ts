@@ -67,8 +67,17 @@ export async function insertManagedPolicy(db: Db, policy: ManagedPolicyRecord): 
     .execute();
 }
 
-export async function findManagedPolicyByName(db: Db, accountId: string, name: string): Promise<ManagedPolicyRecord | null> {
-  const row = await db.selectFrom('managed_policies').selectAll().where('account_id', '=', accountId).where('name_key', '=', name.toLowerCase()).executeTakeFirst();
+export async function findManagedPolicyByName(
+  db: Db,
+  accountId: string,
+  name: string,
+): Promise<ManagedPolicyRecord | null> {
+  const row = await db
+    .selectFrom('managed_policies')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('name_key', '=', name.toLowerCase())
+    .executeTakeFirst();
   return row ? toPolicy(row) : null;
 }
 
@@ -78,7 +87,12 @@ export async function findManagedPolicyByArn(db: Db, arn: string): Promise<Manag
 }
 
 export async function listManagedPolicies(db: Db, accountId: string): Promise<ManagedPolicyRecord[]> {
-  const rows = await db.selectFrom('managed_policies').selectAll().where('account_id', '=', accountId).orderBy('name_key').execute();
+  const rows = await db
+    .selectFrom('managed_policies')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('name_key')
+    .execute();
   return rows.map(toPolicy);
 }
 
@@ -102,30 +116,50 @@ export async function deleteManagedPolicyRow(db: Db, id: string): Promise<void> 
 export async function insertPolicyVersion(db: Db, version: PolicyVersionRecord): Promise<void> {
   await db
     .insertInto('managed_policy_versions')
-    .values({ policy_id: version.policyId, version_id: version.versionId, document: version.document, created_at: version.createdAt })
+    .values({
+      policy_id: version.policyId,
+      version_id: version.versionId,
+      document: version.document,
+      created_at: version.createdAt,
+    })
     .execute();
 }
 
-export async function findPolicyVersion(db: Db, policyId: string, versionId: string): Promise<PolicyVersionRecord | null> {
+export async function findPolicyVersion(
+  db: Db,
+  policyId: string,
+  versionId: string,
+): Promise<PolicyVersionRecord | null> {
   const row = await db
     .selectFrom('managed_policy_versions')
     .selectAll()
     .where('policy_id', '=', policyId)
     .where('version_id', '=', versionId)
     .executeTakeFirst();
-  return row ? { policyId: row.policy_id, versionId: row.version_id, document: row.document, createdAt: row.created_at } : null;
+  return row
+    ? { policyId: row.policy_id, versionId: row.version_id, document: row.document, createdAt: row.created_at }
+    : null;
 }
 
 /** Newest first, as AWS lists them. */
 export async function listPolicyVersions(db: Db, policyId: string): Promise<PolicyVersionRecord[]> {
   const rows = await db.selectFrom('managed_policy_versions').selectAll().where('policy_id', '=', policyId).execute();
   return rows
-    .map((row) => ({ policyId: row.policy_id, versionId: row.version_id, document: row.document, createdAt: row.created_at }))
+    .map((row) => ({
+      policyId: row.policy_id,
+      versionId: row.version_id,
+      document: row.document,
+      createdAt: row.created_at,
+    }))
     .sort((a, b) => Number(b.versionId.slice(1)) - Number(a.versionId.slice(1)));
 }
 
 export async function deletePolicyVersionRow(db: Db, policyId: string, versionId: string): Promise<void> {
-  await db.deleteFrom('managed_policy_versions').where('policy_id', '=', policyId).where('version_id', '=', versionId).execute();
+  await db
+    .deleteFrom('managed_policy_versions')
+    .where('policy_id', '=', policyId)
+    .where('version_id', '=', versionId)
+    .execute();
 }
 
 /** The default version's document of each customer managed policy named, by ARN. */
@@ -142,7 +176,12 @@ export async function findDefaultDocuments(
         .onRef('managed_policy_versions.policy_id', '=', 'managed_policies.id')
         .onRef('managed_policy_versions.version_id', '=', 'managed_policies.default_version_id'),
     )
-    .select(['managed_policies.arn', 'managed_policies.id', 'managed_policy_versions.version_id', 'managed_policy_versions.document'])
+    .select([
+      'managed_policies.arn',
+      'managed_policies.id',
+      'managed_policy_versions.version_id',
+      'managed_policy_versions.document',
+    ])
     .where('managed_policies.account_id', '=', accountId)
     .where('managed_policies.arn', 'in', arns)
     .execute();

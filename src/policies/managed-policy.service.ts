@@ -5,7 +5,13 @@ import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
 import { boundaryUsageCounts } from '../identities/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
-import { AWS_MANAGED_POLICIES, type AwsManagedPolicy, findAwsManagedPolicy, isAwsManagedArn, unchangeableAwsPolicy } from './aws-managed.ts';
+import {
+  AWS_MANAGED_POLICIES,
+  type AwsManagedPolicy,
+  findAwsManagedPolicy,
+  isAwsManagedArn,
+  unchangeableAwsPolicy,
+} from './aws-managed.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
 import { validateIdentityPolicy } from './grammar/policy-validator.ts';
 import {
@@ -62,14 +68,18 @@ export function customerPolicyArn(accountId: string, path: string, name: string)
 }
 
 export function noSuchPolicy(arn: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, { field: 'policyArn' });
+  return new GatehouseError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, {
+    field: 'policyArn',
+  });
 }
 
 /** Parses, validates and size-checks a managed policy document. */
 export function checkManagedDocument(document: string): void {
   validateIdentityPolicy(document);
   if (policySize(document) > POLICY_SIZE_LIMITS.managed) {
-    throw new GatehouseError('LimitExceeded', `Cannot exceed quota for PolicySize: ${POLICY_SIZE_LIMITS.managed}`, { field: 'policyDocument' });
+    throw new GatehouseError('LimitExceeded', `Cannot exceed quota for PolicySize: ${POLICY_SIZE_LIMITS.managed}`, {
+      field: 'policyDocument',
+    });
   }
 }
 
@@ -90,7 +100,11 @@ function fromAws(policy: AwsManagedPolicy, attachmentCount: number, permissionsB
   };
 }
 
-function fromRecord(record: ManagedPolicyRecord, attachmentCount: number, permissionsBoundaryUsageCount = 0): ManagedPolicy {
+function fromRecord(
+  record: ManagedPolicyRecord,
+  attachmentCount: number,
+  permissionsBoundaryUsageCount = 0,
+): ManagedPolicy {
   return {
     policyId: record.id,
     name: record.name,
@@ -156,7 +170,12 @@ export async function createPolicy(
     createdAt: now,
     updatedAt: now,
   };
-  const exists = () => new GatehouseError('EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`, { field: 'policyName' });
+  const exists = () =>
+    new GatehouseError(
+      'EntityAlreadyExists',
+      `A policy called ${name} already exists. Duplicate names are not allowed.`,
+      { field: 'policyName' },
+    );
   try {
     await deps.db.transaction().execute(async (tx) => {
       if (await findManagedPolicyByName(tx, accountId, name)) throw exists();
@@ -168,7 +187,11 @@ export async function createPolicy(
         actor,
         eventName: 'CreatePolicy',
         target: { id: record.id, name },
-        details: { policyArn: record.arn, document: input.document, ...(tags.length > 0 ? { tagKeys: tags.map((t) => t.key) } : {}) },
+        details: {
+          policyArn: record.arn,
+          document: input.document,
+          ...(tags.length > 0 ? { tagKeys: tags.map((t) => t.key) } : {}),
+        },
       });
     });
   } catch (error) {
@@ -185,7 +208,12 @@ export async function getPolicy(deps: Deps, accountId: string, arn: string): Pro
   const count = (await listAttachmentsOfPolicy(deps.db, accountId, arn)).length;
   const bounded = (await boundaryUsageCounts(deps.db, accountId)).get(arn) ?? 0;
   const tags = await tagsOfPolicy(deps.db, accountId, arn);
-  return { ...(resolved.kind === 'aws' ? fromAws(resolved.policy, count, bounded) : fromRecord(resolved.policy, count, bounded)), tags };
+  return {
+    ...(resolved.kind === 'aws'
+      ? fromAws(resolved.policy, count, bounded)
+      : fromRecord(resolved.policy, count, bounded)),
+    tags,
+  };
 }
 
 /**
@@ -201,8 +229,14 @@ export async function listPolicies(
   const counts = await attachmentCounts(deps.db, accountId);
   const bounded = await boundaryUsageCounts(deps.db, accountId);
   const out: ManagedPolicy[] = [];
-  if (scope !== 'Local') out.push(...AWS_MANAGED_POLICIES.map((p) => fromAws(p, counts.get(p.arn) ?? 0, bounded.get(p.arn) ?? 0)));
-  if (scope !== 'AWS') out.push(...(await listManagedPolicies(deps.db, accountId)).map((p) => fromRecord(p, counts.get(p.arn) ?? 0, bounded.get(p.arn) ?? 0)));
+  if (scope !== 'Local')
+    out.push(...AWS_MANAGED_POLICIES.map((p) => fromAws(p, counts.get(p.arn) ?? 0, bounded.get(p.arn) ?? 0)));
+  if (scope !== 'AWS')
+    out.push(
+      ...(await listManagedPolicies(deps.db, accountId)).map((p) =>
+        fromRecord(p, counts.get(p.arn) ?? 0, bounded.get(p.arn) ?? 0),
+      ),
+    );
   return out
     .filter((p) => !options.onlyAttached || p.attachmentCount > 0)
     .filter((p) => p.path.startsWith(options.pathPrefix ?? '/'))
@@ -210,11 +244,20 @@ export async function listPolicies(
 }
 
 /** Refuses while the policy is attached or has versions besides the default, as AWS does. */
-export async function deletePolicy(deps: Deps, accountId: string, arn: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deletePolicy(
+  deps: Deps,
+  accountId: string,
+  arn: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const record = await ownPolicy(tx, accountId, arn);
     // A policy that bounds a user is in use too.
-    if ((await listAttachmentsOfPolicy(tx, accountId, arn)).length > 0 || (await boundaryUsageCounts(tx, accountId)).has(arn)) {
+    if (
+      (await listAttachmentsOfPolicy(tx, accountId, arn)).length > 0 ||
+      (await boundaryUsageCounts(tx, accountId)).has(arn)
+    ) {
       throw new GatehouseError('DeleteConflict', 'Cannot delete a policy attached to entities.');
     }
     if ((await listVersionRows(tx, record.id)).length > 1) {
@@ -224,7 +267,13 @@ export async function deletePolicy(deps: Deps, accountId: string, arn: string, a
       );
     }
     await deleteManagedPolicyRow(tx, record.id);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeletePolicy', target: { id: record.id, name: record.name }, details: { policyArn: arn } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeletePolicy',
+      target: { id: record.id, name: record.name },
+      details: { policyArn: arn },
+    });
   });
 }
 
@@ -266,19 +315,36 @@ export async function createPolicyVersion(
 }
 
 function noSuchVersion(arn: string, versionId: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `Policy ${arn} version ${versionId} does not exist or is not attachable.`, { field: 'versionId' });
+  return new GatehouseError('NoSuchEntity', `Policy ${arn} version ${versionId} does not exist or is not attachable.`, {
+    field: 'versionId',
+  });
 }
 
-export async function getPolicyVersion(deps: Deps, accountId: string, arn: string, versionId: string): Promise<PolicyVersion> {
+export async function getPolicyVersion(
+  deps: Deps,
+  accountId: string,
+  arn: string,
+  versionId: string,
+): Promise<PolicyVersion> {
   const resolved = await resolvePolicyArn(deps.db, accountId, arn);
   if (!resolved) throw noSuchPolicy(arn);
   if (resolved.kind === 'aws') {
     if (versionId !== resolved.policy.defaultVersionId) throw noSuchVersion(arn, versionId);
-    return { versionId, document: resolved.policy.document, isDefaultVersion: true, createDate: resolved.policy.updateDate };
+    return {
+      versionId,
+      document: resolved.policy.document,
+      isDefaultVersion: true,
+      createDate: resolved.policy.updateDate,
+    };
   }
   const version = await findPolicyVersion(deps.db, resolved.policy.id, versionId);
   if (!version) throw noSuchVersion(arn, versionId);
-  return { versionId, document: version.document, isDefaultVersion: versionId === resolved.policy.defaultVersionId, createDate: version.createdAt };
+  return {
+    versionId,
+    document: version.document,
+    isDefaultVersion: versionId === resolved.policy.defaultVersionId,
+    createDate: version.createdAt,
+  };
 }
 
 /** Newest first. AWS managed policies show only the version in force. */
@@ -298,12 +364,23 @@ export async function listPolicyVersions(deps: Deps, accountId: string, arn: str
   }));
 }
 
-export async function setDefaultPolicyVersion(deps: Deps, accountId: string, arn: string, versionId: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function setDefaultPolicyVersion(
+  deps: Deps,
+  accountId: string,
+  arn: string,
+  versionId: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
     const record = await ownPolicy(tx, accountId, arn);
     if (!(await findPolicyVersion(tx, record.id, versionId))) throw noSuchVersion(arn, versionId);
-    await updateManagedPolicyVersionState(tx, record.id, { defaultVersionId: versionId, nextVersion: record.nextVersion, updatedAt: now });
+    await updateManagedPolicyVersionState(tx, record.id, {
+      defaultVersionId: versionId,
+      nextVersion: record.nextVersion,
+      updatedAt: now,
+    });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -314,11 +391,19 @@ export async function setDefaultPolicyVersion(deps: Deps, accountId: string, arn
   });
 }
 
-export async function deletePolicyVersion(deps: Deps, accountId: string, arn: string, versionId: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deletePolicyVersion(
+  deps: Deps,
+  accountId: string,
+  arn: string,
+  versionId: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const record = await ownPolicy(tx, accountId, arn);
     if (!(await findPolicyVersion(tx, record.id, versionId))) throw noSuchVersion(arn, versionId);
-    if (versionId === record.defaultVersionId) throw new GatehouseError('DeleteConflict', 'Cannot delete the default version of a policy.');
+    if (versionId === record.defaultVersionId)
+      throw new GatehouseError('DeleteConflict', 'Cannot delete the default version of a policy.');
     await deletePolicyVersionRow(tx, record.id, versionId);
     await recordAudit(tx, deps, meta, {
       accountId,

@@ -7,7 +7,10 @@ import { invalid } from '../shared/errors.ts';
 const NAME = /^[\w+=,.@-]+$/;
 
 function constraint(field: string, value: string, rule: string) {
-  return invalid(field, `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`);
+  return invalid(
+    field,
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`,
+  );
 }
 
 /** Policy, inline policy and group names: 1–128 of letters, digits and `+=,.@_-`. */

@@ -19,7 +19,9 @@ export async function ownPasswordRefusal(deps: Deps, accountId: string, result: 
     // The setting grants the permission unconditionally: only a permissions boundary can still refuse it.
     return `You may not change your own password. The password policy allows users to change their own password, but your permissions boundary does not allow ${on}. Ask an administrator of this account.`;
   }
-  const setting = policy ? `the account password policy has ${SETTING} turned off` : 'this account has no password policy';
+  const setting = policy
+    ? `the account password policy has ${SETTING} turned off`
+    : 'this account has no password policy';
   return (
     `You may not change your own password. None of your policies allows ${on}, and ${setting}. ` +
     `To allow it, an administrator can attach the AWS managed policy IAMUserChangePassword to you, or turn on ${SETTING} in the password policy. ` +

@@ -41,7 +41,10 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
     accountId = account.id;
     ({ iam } = awsClients(t, endpoint, await keyFor(t, { accountId, principalId: accountId, userName: null })));
     const created = await iam.send(
-      new CreatePolicyCommand({ PolicyName: 'ReadOnlyBoundary', PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' }) }),
+      new CreatePolicyCommand({
+        PolicyName: 'ReadOnlyBoundary',
+        PolicyDocument: doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' }),
+      }),
     );
     readOnlyBoundary = created.Policy!.Arn!;
   });
@@ -55,7 +58,10 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
 
   it('caps what a user’s own policies grant, and says so in AccessDenied; removing it lifts the cap', async () => {
     const created = await iam.send(new CreateUserCommand({ UserName: 'dana', PermissionsBoundary: readOnlyBoundary }));
-    expect(created.User!.PermissionsBoundary).toEqual({ PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: readOnlyBoundary });
+    expect(created.User!.PermissionsBoundary).toEqual({
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+      PermissionsBoundaryArn: readOnlyBoundary,
+    });
     await iam.send(new AttachUserPolicyCommand({ UserName: 'dana', PolicyArn: ADMIN }));
     const dana = await clientOf('dana');
 
@@ -69,29 +75,56 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
     );
     // The boundary grants nothing by itself.
     await iam.send(new CreateUserCommand({ UserName: 'erin', PermissionsBoundary: readOnlyBoundary }));
-    await expectAwsError((await clientOf('erin')).send(new ListUsersCommand({})), 'AccessDenied', 403, /because no identity-based policy allows the iam:ListUsers action/);
+    await expectAwsError(
+      (await clientOf('erin')).send(new ListUsersCommand({})),
+      'AccessDenied',
+      403,
+      /because no identity-based policy allows the iam:ListUsers action/,
+    );
 
-    expect((await iam.send(new GetUserCommand({ UserName: 'dana' }))).User!.PermissionsBoundary!.PermissionsBoundaryArn).toBe(readOnlyBoundary);
-    expect((await iam.send(new GetPolicyCommand({ PolicyArn: readOnlyBoundary }))).Policy!.PermissionsBoundaryUsageCount).toBe(2);
+    expect(
+      (await iam.send(new GetUserCommand({ UserName: 'dana' }))).User!.PermissionsBoundary!.PermissionsBoundaryArn,
+    ).toBe(readOnlyBoundary);
+    expect(
+      (await iam.send(new GetPolicyCommand({ PolicyArn: readOnlyBoundary }))).Policy!.PermissionsBoundaryUsageCount,
+    ).toBe(2);
     const details = await iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['User'] }));
     expect(details.UserDetailList!.find((u) => u.UserName === 'dana')!.PermissionsBoundary).toEqual({
       PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
       PermissionsBoundaryArn: readOnlyBoundary,
     });
-    await expectAwsError(iam.send(new DeletePolicyCommand({ PolicyArn: readOnlyBoundary })), 'DeleteConflict', 409, 'Cannot delete a policy attached to entities.');
+    await expectAwsError(
+      iam.send(new DeletePolicyCommand({ PolicyArn: readOnlyBoundary })),
+      'DeleteConflict',
+      409,
+      'Cannot delete a policy attached to entities.',
+    );
 
     const simulated = await iam.send(
-      new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::${accountId}:user/dana`, ActionNames: ['iam:ListUsers', 'iam:CreateUser'] }),
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${accountId}:user/dana`,
+        ActionNames: ['iam:ListUsers', 'iam:CreateUser'],
+      }),
     );
-    expect(simulated.EvaluationResults!.map((r) => [r.EvalActionName, r.EvalDecision, r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary])).toEqual([
+    expect(
+      simulated.EvaluationResults!.map((r) => [
+        r.EvalActionName,
+        r.EvalDecision,
+        r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary,
+      ]),
+    ).toEqual([
       ['iam:ListUsers', 'allowed', true],
       ['iam:CreateUser', 'implicitDeny', false],
     ]);
 
     // Administrators see it on the user's console page.
     const root = new Browser(t.app);
-    expect((await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
-    expect((await root.get('/console/users/dana')).body).toContain(`<dt>Permissions boundary</dt><dd>${readOnlyBoundary}</dd>`);
+    expect(
+      (await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode,
+    ).toBe(303);
+    expect((await root.get('/console/users/dana')).body).toContain(
+      `<dt>Permissions boundary</dt><dd>${readOnlyBoundary}</dd>`,
+    );
 
     await iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: 'dana' }));
     expect((await iam.send(new GetUserCommand({ UserName: 'dana' }))).User!.PermissionsBoundary).toBeUndefined();
@@ -105,7 +138,10 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
       await iam.send(
         new CreatePolicyCommand({
           PolicyName: 'NoDeletes',
-          PolicyDocument: doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }),
+          PolicyDocument: doc(
+            { Effect: 'Allow', Action: '*', Resource: '*' },
+            { Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' },
+          ),
         }),
       )
     ).Policy!.Arn!;
@@ -113,7 +149,12 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
     await iam.send(new AttachUserPolicyCommand({ UserName: 'fay', PolicyArn: ADMIN }));
     await iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'fay', PermissionsBoundary: denyDelete }));
     await iam.send(new CreateUserCommand({ UserName: 'target' }));
-    await expectAwsError((await clientOf('fay')).send(new DeleteUserCommand({ UserName: 'target' })), 'AccessDenied', 403, /with an explicit deny in a permissions boundary$/);
+    await expectAwsError(
+      (await clientOf('fay')).send(new DeleteUserCommand({ UserName: 'target' })),
+      'AccessDenied',
+      403,
+      /with an explicit deny in a permissions boundary$/,
+    );
 
     const missing = `arn:aws:iam::${accountId}:policy/NoSuchPolicy`;
     await expectAwsError(
@@ -122,9 +163,17 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
       404,
       `Policy ${missing} does not exist or is not attachable.`,
     );
-    await expectAwsError(iam.send(new CreateUserCommand({ UserName: 'ghost', PermissionsBoundary: missing })), 'NoSuchEntity', 404);
+    await expectAwsError(
+      iam.send(new CreateUserCommand({ UserName: 'ghost', PermissionsBoundary: missing })),
+      'NoSuchEntity',
+      404,
+    );
     await expectAwsError(iam.send(new GetUserCommand({ UserName: 'ghost' })), 'NoSuchEntity', 404);
-    await expectAwsError(iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'nobody', PermissionsBoundary: denyDelete })), 'NoSuchEntity', 404);
+    await expectAwsError(
+      iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'nobody', PermissionsBoundary: denyDelete })),
+      'NoSuchEntity',
+      404,
+    );
   });
 
   it('lets an administrator create users only under a given boundary (iam:PermissionsBoundary)', async () => {
@@ -134,15 +183,26 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
         UserName: 'delegate',
         PolicyName: 'CreateBoundedUsersOnly',
         PolicyDocument: doc(
-          { Effect: 'Allow', Action: ['iam:CreateUser', 'iam:PutUserPermissionsBoundary'], Resource: '*', Condition: { StringEquals: { 'iam:PermissionsBoundary': readOnlyBoundary } } },
+          {
+            Effect: 'Allow',
+            Action: ['iam:CreateUser', 'iam:PutUserPermissionsBoundary'],
+            Resource: '*',
+            Condition: { StringEquals: { 'iam:PermissionsBoundary': readOnlyBoundary } },
+          },
           { Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' },
         ),
       }),
     );
     const delegate = await clientOf('delegate');
     await expectAwsError(delegate.send(new CreateUserCommand({ UserName: 'unbounded' })), 'AccessDenied', 403);
-    const made = await delegate.send(new CreateUserCommand({ UserName: 'bounded', PermissionsBoundary: readOnlyBoundary }));
+    const made = await delegate.send(
+      new CreateUserCommand({ UserName: 'bounded', PermissionsBoundary: readOnlyBoundary }),
+    );
     expect(made.User!.PermissionsBoundary!.PermissionsBoundaryArn).toBe(readOnlyBoundary);
-    await expectAwsError(delegate.send(new PutUserPermissionsBoundaryCommand({ UserName: 'bounded', PermissionsBoundary: ADMIN })), 'AccessDenied', 403);
+    await expectAwsError(
+      delegate.send(new PutUserPermissionsBoundaryCommand({ UserName: 'bounded', PermissionsBoundary: ADMIN })),
+      'AccessDenied',
+      403,
+    );
   });
 });

@@ -18,7 +18,9 @@ import { managedPolicyInputs } from './managed-policy-inputs.ts';
  */
 
 function noSuchBoundary(arn: string): GatehouseError {
-  return new GatehouseError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, { field: 'permissionsBoundary' });
+  return new GatehouseError('NoSuchEntity', `Policy ${arn} does not exist or is not attachable.`, {
+    field: 'permissionsBoundary',
+  });
 }
 
 /** The boundary `arn` as a policy input (AWS managed, or customer managed in this account), or null when there is none. */
@@ -35,9 +37,17 @@ export async function assertBoundaryPolicy(db: Db, cache: PolicyCache, accountId
  * The boundary of a principal, ready to evaluate: null when it has none (the root user never
  * does). A boundary whose policy was deleted meanwhile allows nothing, as in AWS.
  */
-export async function boundaryOf(deps: Pick<Deps, 'db' | 'caches'>, principal: Principal): Promise<PolicyInput[] | null> {
+export async function boundaryOf(
+  deps: Pick<Deps, 'db' | 'caches'>,
+  principal: Principal,
+): Promise<PolicyInput[] | null> {
   if (principal.type !== 'user' || !principal.permissionsBoundary) return null;
-  const policy = await boundaryPolicy(deps.db, deps.caches.policies, principal.accountId, principal.permissionsBoundary);
+  const policy = await boundaryPolicy(
+    deps.db,
+    deps.caches.policies,
+    principal.accountId,
+    principal.permissionsBoundary,
+  );
   return policy ? [policy] : [];
 }
 
@@ -52,12 +62,25 @@ export async function putUserPermissionsBoundary(
   await setBoundary(deps, accountId, userName, arn, actor, meta);
 }
 
-export async function deleteUserPermissionsBoundary(deps: Deps, accountId: string, userName: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteUserPermissionsBoundary(
+  deps: Deps,
+  accountId: string,
+  userName: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await setBoundary(deps, accountId, userName, null, actor, meta);
 }
 
 /** Sets (an ARN) or removes (null) a user's boundary, audited, in one transaction. */
-async function setBoundary(deps: Deps, accountId: string, userName: string, arn: string | null, actor: Actor, meta: RequestMeta): Promise<void> {
+async function setBoundary(
+  deps: Deps,
+  accountId: string,
+  userName: string,
+  arn: string | null,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, userName);
     if (arn) await assertBoundaryPolicy(tx, deps.caches.policies, accountId, arn);

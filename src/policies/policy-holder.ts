@@ -12,7 +12,12 @@ export interface PolicyHolder {
 }
 
 /** The named user or group of the account; NoSuchEntity with AWS's message when there is none. */
-export async function findPolicyHolder(db: Db, accountId: string, type: PolicyHolderType, name: string): Promise<PolicyHolder> {
+export async function findPolicyHolder(
+  db: Db,
+  accountId: string,
+  type: PolicyHolderType,
+  name: string,
+): Promise<PolicyHolder> {
   if (type === 'user') {
     const user = await requireUserByName(db, accountId, name);
     return { type, id: user.id, name: user.name };

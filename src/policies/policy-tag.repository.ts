@@ -3,7 +3,12 @@ import type { Tag } from '../user-tags/user-tag.repository.ts';
 
 /** A customer managed policy's tags, in the order their keys were first given. */
 export async function listPolicyTags(db: Db, policyId: string): Promise<Tag[]> {
-  const rows = await db.selectFrom('managed_policy_tags').select(['tag_key', 'tag_value']).where('policy_id', '=', policyId).orderBy('position').execute();
+  const rows = await db
+    .selectFrom('managed_policy_tags')
+    .select(['tag_key', 'tag_value'])
+    .where('policy_id', '=', policyId)
+    .orderBy('position')
+    .execute();
   return rows.map((r) => ({ key: r.tag_key, value: r.tag_value }));
 }
 
@@ -23,7 +28,10 @@ export async function putPolicyTags(db: Db, policyId: string, tags: Tag[]): Prom
       .where('policy_id', '=', policyId)
       .executeTakeFirst();
     const position = last?.position === null || last?.position === undefined ? 0 : Number(last.position) + 1;
-    await db.insertInto('managed_policy_tags').values({ policy_id: policyId, tag_key: tag.key, tag_value: tag.value, position }).execute();
+    await db
+      .insertInto('managed_policy_tags')
+      .values({ policy_id: policyId, tag_key: tag.key, tag_value: tag.value, position })
+      .execute();
   }
 }
 

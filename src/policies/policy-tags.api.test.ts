@@ -16,7 +16,10 @@ import { createTestContext, type TestContext } from '../../test/support/harness.
 import { listen } from '../../test/support/listen.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 
-const document = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' } });
+const document = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: { Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' },
+});
 const KEY_LIST_CONSTRAINT =
   "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+, Member must not be null]";
 
@@ -27,7 +30,16 @@ describe.each(DIALECTS)('policy tags through the AWS SDK on %s', (dialect) => {
   let endpoint: string;
   let count = 0;
   const create = async (tags?: Array<{ Key: string; Value: string }>, description?: string) =>
-    (await iam.send(new CreatePolicyCommand({ PolicyName: `Tagged${++count}`, PolicyDocument: document, Tags: tags, Description: description }))).Policy!;
+    (
+      await iam.send(
+        new CreatePolicyCommand({
+          PolicyName: `Tagged${++count}`,
+          PolicyDocument: document,
+          Tags: tags,
+          Description: description,
+        }),
+      )
+    ).Policy!;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);
@@ -62,8 +74,24 @@ describe.each(DIALECTS)('policy tags through the AWS SDK on %s', (dialect) => {
 
   it('TagPolicy adds keys last and replaces values in place; keys are case-sensitive; UntagPolicy removes; ListPolicyTags pages', async () => {
     const { Arn } = await create();
-    await iam.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'team', Value: 'ops' }, { Key: 'cost', Value: '42' }] }));
-    await iam.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'team', Value: 'dev' }, { Key: 'Team', Value: 'other' }] }));
+    await iam.send(
+      new TagPolicyCommand({
+        PolicyArn: Arn,
+        Tags: [
+          { Key: 'team', Value: 'ops' },
+          { Key: 'cost', Value: '42' },
+        ],
+      }),
+    );
+    await iam.send(
+      new TagPolicyCommand({
+        PolicyArn: Arn,
+        Tags: [
+          { Key: 'team', Value: 'dev' },
+          { Key: 'Team', Value: 'other' },
+        ],
+      }),
+    );
     const all = [
       { Key: 'team', Value: 'dev' },
       { Key: 'cost', Value: '42' },
@@ -87,13 +115,37 @@ describe.each(DIALECTS)('policy tags through the AWS SDK on %s', (dialect) => {
     const { Arn } = await create();
     const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: `${i}` }));
     for (const call of [
-      (tags: Array<{ Key: string; Value: string }>) => iam.send(new CreatePolicyCommand({ PolicyName: 'Refused', PolicyDocument: document, Tags: tags })),
+      (tags: Array<{ Key: string; Value: string }>) =>
+        iam.send(new CreatePolicyCommand({ PolicyName: 'Refused', PolicyDocument: document, Tags: tags })),
       (tags: Array<{ Key: string; Value: string }>) => iam.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: tags })),
     ]) {
-      await expectAwsError(call(tooMany), 'ValidationError', 400, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
-      await expectAwsError(call([{ Key: '0', Value: '' }, { Key: '0', Value: '' }]), 'InvalidInput', 400, 'Duplicate tag keys found.');
-      await expectAwsError(call([{ Key: 'k'.repeat(129), Value: '' }]), 'ValidationError', 400, "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128");
-      await expectAwsError(call([{ Key: 'k', Value: 'v'.repeat(257) }]), 'ValidationError', 400, "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256");
+      await expectAwsError(
+        call(tooMany),
+        'ValidationError',
+        400,
+        "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50",
+      );
+      await expectAwsError(
+        call([
+          { Key: '0', Value: '' },
+          { Key: '0', Value: '' },
+        ]),
+        'InvalidInput',
+        400,
+        'Duplicate tag keys found.',
+      );
+      await expectAwsError(
+        call([{ Key: 'k'.repeat(129), Value: '' }]),
+        'ValidationError',
+        400,
+        "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128",
+      );
+      await expectAwsError(
+        call([{ Key: 'k', Value: 'v'.repeat(257) }]),
+        'ValidationError',
+        400,
+        "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256",
+      );
       await expectAwsError(
         call([{ Key: 'NOWAY!', Value: '' }]),
         'ValidationError',
@@ -101,39 +153,109 @@ describe.each(DIALECTS)('policy tags through the AWS SDK on %s', (dialect) => {
         "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
       );
     }
-    await expectAwsError(iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${accountId}:policy/Refused` })), 'NoSuchEntity', 404);
-    await expectAwsError(iam.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: Array.from({ length: 51 }, (_, i) => `k${i}`) })), 'ValidationError', 400, "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50");
-    await expectAwsError(iam.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: ['k'.repeat(129)] })), 'ValidationError', 400, KEY_LIST_CONSTRAINT);
-    await expectAwsError(iam.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: ['NOWAY!'] })), 'ValidationError', 400, KEY_LIST_CONSTRAINT);
+    await expectAwsError(
+      iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${accountId}:policy/Refused` })),
+      'NoSuchEntity',
+      404,
+    );
+    await expectAwsError(
+      iam.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: Array.from({ length: 51 }, (_, i) => `k${i}`) })),
+      'ValidationError',
+      400,
+      "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50",
+    );
+    await expectAwsError(
+      iam.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: ['k'.repeat(129)] })),
+      'ValidationError',
+      400,
+      KEY_LIST_CONSTRAINT,
+    );
+    await expectAwsError(
+      iam.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: ['NOWAY!'] })),
+      'ValidationError',
+      400,
+      KEY_LIST_CONSTRAINT,
+    );
 
     const missing = `arn:aws:iam::${accountId}:policy/NotAPolicy`;
-    await expectAwsError(iam.send(new TagPolicyCommand({ PolicyArn: missing, Tags: [{ Key: 'k', Value: 'v' }] })), 'NoSuchEntity', 404, `Policy ${missing} was not found.`);
-    await expectAwsError(iam.send(new UntagPolicyCommand({ PolicyArn: missing, TagKeys: ['k'] })), 'NoSuchEntity', 404, `Policy ${missing} was not found.`);
-    await expectAwsError(iam.send(new ListPolicyTagsCommand({ PolicyArn: missing })), 'NoSuchEntity', 404, `Policy ${missing} was not found.`);
+    await expectAwsError(
+      iam.send(new TagPolicyCommand({ PolicyArn: missing, Tags: [{ Key: 'k', Value: 'v' }] })),
+      'NoSuchEntity',
+      404,
+      `Policy ${missing} was not found.`,
+    );
+    await expectAwsError(
+      iam.send(new UntagPolicyCommand({ PolicyArn: missing, TagKeys: ['k'] })),
+      'NoSuchEntity',
+      404,
+      `Policy ${missing} was not found.`,
+    );
+    await expectAwsError(
+      iam.send(new ListPolicyTagsCommand({ PolicyArn: missing })),
+      'NoSuchEntity',
+      404,
+      `Policy ${missing} was not found.`,
+    );
   });
 
   it('keeps at most 50 tags on a policy, and never lets one account tag another’s policy', async () => {
     const { Arn } = await create(Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: '' })));
     await iam.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'k7', Value: 'replaced' }] }));
-    await expectAwsError(iam.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'one-more', Value: '' }] })), 'LimitExceeded', 409, 'Cannot exceed quota for TagsPerPolicy: 50');
+    await expectAwsError(
+      iam.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'one-more', Value: '' }] })),
+      'LimitExceeded',
+      409,
+      'Cannot exceed quota for TagsPerPolicy: 50',
+    );
     expect((await iam.send(new ListPolicyTagsCommand({ PolicyArn: Arn }))).Tags).toHaveLength(50);
 
     const other = await makeAccount(t.deps);
-    const { iam: theirs } = awsClients(t, endpoint, await keyFor(t, { accountId: other.id, principalId: other.id, userName: null }));
-    await expectAwsError(theirs.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'k', Value: 'v' }] })), 'AccessDenied', 403);
+    const { iam: theirs } = awsClients(
+      t,
+      endpoint,
+      await keyFor(t, { accountId: other.id, principalId: other.id, userName: null }),
+    );
+    await expectAwsError(
+      theirs.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'k', Value: 'v' }] })),
+      'AccessDenied',
+      403,
+    );
     await iam.send(new DeletePolicyCommand({ PolicyArn: Arn }));
     const readOnly = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
     expect((await iam.send(new ListPolicyTagsCommand({ PolicyArn: readOnly }))).Tags).toEqual([]);
     expect((await iam.send(new GetPolicyCommand({ PolicyArn: readOnly }))).Policy!.Tags).toEqual([]);
-    await expectAwsError(iam.send(new TagPolicyCommand({ PolicyArn: readOnly, Tags: [{ Key: 'k', Value: 'v' }] })), 'AccessDenied', 403);
+    await expectAwsError(
+      iam.send(new TagPolicyCommand({ PolicyArn: readOnly, Tags: [{ Key: 'k', Value: 'v' }] })),
+      'AccessDenied',
+      403,
+    );
   });
 
   it('needs iam:TagPolicy, iam:UntagPolicy and iam:ListPolicyTags on the policy', async () => {
     const { Arn } = await create([{ Key: 'team', Value: 'ops' }]);
     const reader = await makeUser(t.deps, accountId, `reader${count}`, { password: null });
-    const { iam: theirs } = awsClients(t, endpoint, await keyFor(t, { accountId, principalId: reader.id, userName: reader.name }));
-    await expectAwsError(theirs.send(new ListPolicyTagsCommand({ PolicyArn: Arn })), 'AccessDenied', 403, new RegExp(`iam:ListPolicyTags on resource: ${Arn!.replace(/[/]/g, '\\/')}`));
-    await expectAwsError(theirs.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'k', Value: 'v' }] })), 'AccessDenied', 403, /iam:TagPolicy/);
-    await expectAwsError(theirs.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: ['team'] })), 'AccessDenied', 403, /iam:UntagPolicy/);
+    const { iam: theirs } = awsClients(
+      t,
+      endpoint,
+      await keyFor(t, { accountId, principalId: reader.id, userName: reader.name }),
+    );
+    await expectAwsError(
+      theirs.send(new ListPolicyTagsCommand({ PolicyArn: Arn })),
+      'AccessDenied',
+      403,
+      new RegExp(`iam:ListPolicyTags on resource: ${Arn!.replace(/[/]/g, '\\/')}`),
+    );
+    await expectAwsError(
+      theirs.send(new TagPolicyCommand({ PolicyArn: Arn, Tags: [{ Key: 'k', Value: 'v' }] })),
+      'AccessDenied',
+      403,
+      /iam:TagPolicy/,
+    );
+    await expectAwsError(
+      theirs.send(new UntagPolicyCommand({ PolicyArn: Arn, TagKeys: ['team'] })),
+      'AccessDenied',
+      403,
+      /iam:UntagPolicy/,
+    );
   });
 });

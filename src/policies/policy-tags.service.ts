@@ -16,7 +16,8 @@ export const MAX_TAGS_PER_POLICY = 50;
 
 /** Refuses a tag list that names a key twice (exactly: policy tag keys are case-sensitive). */
 export function assertDistinctPolicyTagKeys(tags: Tag[]): void {
-  if (new Set(tags.map((t) => t.key)).size !== tags.length) throw new GatehouseError('InvalidInput', 'Duplicate tag keys found.');
+  if (new Set(tags.map((t) => t.key)).size !== tags.length)
+    throw new GatehouseError('InvalidInput', 'Duplicate tag keys found.');
 }
 
 /** Adds or replaces tags inside the caller's transaction; LimitExceeded beyond 50 per policy. */
@@ -40,20 +41,46 @@ async function ownPolicy(db: Db, accountId: string, arn: string): Promise<Manage
   return record;
 }
 
-export async function tagPolicy(deps: Deps, accountId: string, arn: string, tags: Tag[], actor: Actor, meta: RequestMeta): Promise<void> {
+export async function tagPolicy(
+  deps: Deps,
+  accountId: string,
+  arn: string,
+  tags: Tag[],
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const policy = await ownPolicy(tx, accountId, arn);
     await applyPolicyTags(tx, policy.id, tags);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'TagPolicy', target: { id: policy.id, name: policy.name }, details: { policyArn: arn, tagKeys: tags.map((t) => t.key) } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'TagPolicy',
+      target: { id: policy.id, name: policy.name },
+      details: { policyArn: arn, tagKeys: tags.map((t) => t.key) },
+    });
   });
 }
 
 /** Keys the policy does not have are ignored. */
-export async function untagPolicy(deps: Deps, accountId: string, arn: string, keys: string[], actor: Actor, meta: RequestMeta): Promise<void> {
+export async function untagPolicy(
+  deps: Deps,
+  accountId: string,
+  arn: string,
+  keys: string[],
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const policy = await ownPolicy(tx, accountId, arn);
     await removePolicyTags(tx, policy.id, keys);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'UntagPolicy', target: { id: policy.id, name: policy.name }, details: { policyArn: arn, tagKeys: keys } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'UntagPolicy',
+      target: { id: policy.id, name: policy.name },
+      details: { policyArn: arn, tagKeys: keys },
+    });
   });
 }
 

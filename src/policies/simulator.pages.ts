@@ -37,7 +37,14 @@ function resultsTable(results: SimulationResult[]): SafeHtml {
 }
 
 /** "Can this user do X?": a GET form (nothing changes), and the engine's answer below it. */
-export function simulatorPage(principal: Principal, csrf: string, users: UserRecord[], form: SimulatorForm, results: SimulationResult[] | null, error?: string): string {
+export function simulatorPage(
+  principal: Principal,
+  csrf: string,
+  users: UserRecord[],
+  form: SimulatorForm,
+  results: SimulationResult[] | null,
+  error?: string,
+): string {
   return page({
     title: 'Policy simulator',
     principal,

@@ -21,7 +21,9 @@ describe.each(DIALECTS)('the console policy simulator on %s', (dialect) => {
 
   async function signedInRoot(): Promise<Browser> {
     const browser = new Browser(t.app);
-    expect((await browser.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await browser.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode,
+    ).toBe(303);
     return browser;
   }
 
@@ -36,12 +38,24 @@ describe.each(DIALECTS)('the console policy simulator on %s', (dialect) => {
 
   it('answers "can this user do X?" for the root user, with the deciding policy', async () => {
     const root = await signedInRoot();
-    const before = await root.get(`/console/policy-simulator?user=alice&actions=${encodeURIComponent('iam:ChangePassword iam:DeleteUser')}&resource=${encodeURIComponent(arn('alice'))}`);
+    const before = await root.get(
+      `/console/policy-simulator?user=alice&actions=${encodeURIComponent('iam:ChangePassword iam:DeleteUser')}&resource=${encodeURIComponent(arn('alice'))}`,
+    );
     expect(before.statusCode).toBe(200);
     expect(decisions(before.body)).toEqual(['implicitDeny', 'implicitDeny']);
 
-    await attachPolicy(t.deps, account.id, 'user', 'alice', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
-    const after = await root.get(`/console/policy-simulator?user=alice&actions=iam:ChangePassword&resource=${encodeURIComponent(arn('alice'))}`);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'alice',
+      'arn:aws:iam::aws:policy/IAMUserChangePassword',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    const after = await root.get(
+      `/console/policy-simulator?user=alice&actions=iam:ChangePassword&resource=${encodeURIComponent(arn('alice'))}`,
+    );
     expect(decisions(after.body)).toEqual(['allowed']);
     expect(after.body).toContain('arn:aws:iam::aws:policy/IAMUserChangePassword (aws-managed), statement 1');
   });
@@ -53,21 +67,41 @@ describe.each(DIALECTS)('the console policy simulator on %s', (dialect) => {
       'user',
       'alice',
       'MfaForKeys',
-      JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } } }),
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: {
+          Effect: 'Allow',
+          Action: 'iam:CreateAccessKey',
+          Resource: '*',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      }),
       CLI_ACTOR,
       SYSTEM_META,
     );
     const root = await signedInRoot();
-    expect(decisions((await root.get('/console/policy-simulator?user=alice&actions=iam:CreateAccessKey')).body)).toEqual(['implicitDeny']);
-    expect(decisions((await root.get('/console/policy-simulator?user=alice&actions=iam:CreateAccessKey&mfa=1')).body)).toEqual(['allowed']);
+    expect(
+      decisions((await root.get('/console/policy-simulator?user=alice&actions=iam:CreateAccessKey')).body),
+    ).toEqual(['implicitDeny']);
+    expect(
+      decisions((await root.get('/console/policy-simulator?user=alice&actions=iam:CreateAccessKey&mfa=1')).body),
+    ).toEqual(['allowed']);
   });
 
   it('expands a wildcard into the IAM and STS actions it names, and refuses one over a service it cannot list', async () => {
     const root = await signedInRoot();
-    const page = await root.get(`/console/policy-simulator?user=alice&actions=${encodeURIComponent('iam:*loginprofile sts:GetCallerIdentity')}`);
+    const page = await root.get(
+      `/console/policy-simulator?user=alice&actions=${encodeURIComponent('iam:*loginprofile sts:GetCallerIdentity')}`,
+    );
     expect(page.statusCode).toBe(200);
     const rows = [...page.body.matchAll(/<tr data-decision="\w+">\s*<td>([^<]+)<\/td>/g)].map((m) => m[1]);
-    expect(rows).toEqual(['iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:GetLoginProfile', 'iam:UpdateLoginProfile', 'sts:GetCallerIdentity']);
+    expect(rows).toEqual([
+      'iam:CreateLoginProfile',
+      'iam:DeleteLoginProfile',
+      'iam:GetLoginProfile',
+      'iam:UpdateLoginProfile',
+      'sts:GetCallerIdentity',
+    ]);
     const refused = await root.get(`/console/policy-simulator?user=alice&actions=${encodeURIComponent('s3:Get*')}`);
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('s3:Get* has a wildcard');
@@ -81,7 +115,15 @@ describe.each(DIALECTS)('the console policy simulator on %s', (dialect) => {
     expect(refused.body).toContain(`None of your policies allows iam:SimulatePrincipalPolicy on ${arn('alice')}`);
     expect(refused.body).not.toContain('data-decision');
 
-    await attachPolicy(t.deps, account.id, 'user', 'bob', 'arn:aws:iam::aws:policy/IAMReadOnlyAccess', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'bob',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const allowed = await bob.get('/console/policy-simulator?user=alice&actions=iam:GetUser');
     expect(allowed.statusCode).toBe(200);
     expect(decisions(allowed.body)).toEqual(['implicitDeny']);

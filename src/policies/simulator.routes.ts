@@ -32,13 +32,22 @@ export async function simulatorRoutes(app: FastifyInstance, { web }: { web: WebC
       sourceIp: text(request.query.sourceIp, 64),
     };
     const target = users.find((u) => u.name.toLowerCase() === form.user.toLowerCase());
-    await assertConsoleAllowed(web.deps, who, 'iam:SimulatePrincipalPolicy', target ? userArn(principal.accountId, target.path, target.name) : '*');
+    await assertConsoleAllowed(
+      web.deps,
+      who,
+      'iam:SimulatePrincipalPolicy',
+      target ? userArn(principal.accountId, target.path, target.name) : '*',
+    );
     const csrf = web.csrfToken(request, reply);
     reply.type('text/html; charset=utf-8');
     const actions = form.actions.split(/[\s,]+/).filter(Boolean);
     if (actions.length === 0 || !target) return reply.send(simulatorPage(principal, csrf, users, form, null));
     try {
-      const subject = await principalFromArn(web.deps, principal.accountId, userArn(principal.accountId, target.path, target.name));
+      const subject = await principalFromArn(
+        web.deps,
+        principal.accountId,
+        userArn(principal.accountId, target.path, target.name),
+      );
       const results = await simulatePrincipalPolicy(web.deps, subject, {
         actionNames: actions.slice(0, 20),
         ...(form.resource ? { resourceArns: [form.resource] } : {}),

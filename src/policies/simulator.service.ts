@@ -1,5 +1,4 @@
 import { type Principal, loadPrincipal } from '../identities/principal.ts';
-import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findUserByName } from '../identities/user.repository.ts';
@@ -8,7 +7,12 @@ import { accountOfArn, contextOf, loadBasis, principalContext } from './authoriz
 import { compilePolicy } from '../policy-engine/compile.ts';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { parsePolicyDocument } from '../policy-engine/document.ts';
-import { type EvalDecision, type PolicyInput, type PolicySourceType, evaluateWithinBoundary } from '../policy-engine/evaluate.ts';
+import {
+  type EvalDecision,
+  type PolicyInput,
+  type PolicySourceType,
+  evaluateWithinBoundary,
+} from '../policy-engine/evaluate.ts';
 
 /**
  * "Can this principal do X?": the engine's decision for each action and resource, with
@@ -20,7 +24,12 @@ export interface SimulationResult {
   evalActionName: string;
   evalResourceName: string;
   evalDecision: EvalDecision;
-  matchedStatements: Array<{ sourcePolicyId: string; sourcePolicyType: string; statementIndex: number; sid: string | null }>;
+  matchedStatements: Array<{
+    sourcePolicyId: string;
+    sourcePolicyType: string;
+    statementIndex: number;
+    sid: string | null;
+  }>;
   missingContextValues: string[];
   /** With a permissions boundary: whether the boundary allows the action (AWS's PermissionsBoundaryDecisionDetail). */
   allowedByPermissionsBoundary?: boolean;
@@ -46,7 +55,11 @@ const SOURCE_TYPE: Record<PolicySourceType, string> = {
 };
 
 function inputPolicies(documents: readonly string[]): PolicyInput[] {
-  return documents.map((document, i) => ({ id: `PolicyInputList.${i + 1}`, type: 'input', policy: compilePolicy(parsePolicyDocument(document)) }));
+  return documents.map((document, i) => ({
+    id: `PolicyInputList.${i + 1}`,
+    type: 'input',
+    policy: compilePolicy(parsePolicyDocument(document)),
+  }));
 }
 
 /**
@@ -59,7 +72,10 @@ function actionsToSimulate(names: readonly string[]): string[] {
     if (!/[*?]/.test(name)) return [name];
     const expanded = expandActionPattern(name);
     if (expanded === null) {
-      throw new GatehouseError('InvalidInput', `Action ${name} has a wildcard, and only IAM and STS actions can be listed from one; name the action itself.`);
+      throw new GatehouseError(
+        'InvalidInput',
+        `Action ${name} has a wildcard, and only IAM and STS actions can be listed from one; name the action itself.`,
+      );
     }
     if (expanded.length === 0) throw new GatehouseError('InvalidInput', `Action ${name} names no IAM or STS action.`);
     return expanded;
@@ -81,7 +97,13 @@ function simulate(
     for (const resource of resources) {
       const account = accountOfArn(resource);
       if (principalAccount !== null && account !== '' && account !== 'aws' && account !== principalAccount) {
-        results.push({ evalActionName: action, evalResourceName: resource, evalDecision: 'implicitDeny', matchedStatements: [], missingContextValues: [] });
+        results.push({
+          evalActionName: action,
+          evalResourceName: resource,
+          evalDecision: 'implicitDeny',
+          matchedStatements: [],
+          missingContextValues: [],
+        });
         continue;
       }
       const result = evaluateWithinBoundary(policies, boundary, { action, resource, context });
@@ -108,7 +130,8 @@ export async function principalFromArn(deps: Deps, accountId: string, arn: strin
   const match = /^arn:aws:iam::(\d{12}):user(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/.exec(arn);
   const user = match && match[1] === accountId ? await findUserByName(deps.db, accountId, match[3]!) : null;
   const principal = user && (match![2] ?? '/') === user.path ? await loadPrincipal(deps.db, accountId, user.id) : null;
-  if (!principal) throw new GatehouseError('NoSuchEntity', `The user with ARN ${arn} cannot be found.`, { field: 'policySourceArn' });
+  if (!principal)
+    throw new GatehouseError('NoSuchEntity', `The user with ARN ${arn} cannot be found.`, { field: 'policySourceArn' });
   return principal;
 }
 
@@ -119,16 +142,25 @@ function isIdentityKey(key: string): boolean {
 }
 
 /** Simulates a user's own policies (and its groups'), plus any extra documents given. */
-export async function simulatePrincipalPolicy(deps: Deps, principal: Principal, request: SimulationRequest): Promise<SimulationResult[]> {
+export async function simulatePrincipalPolicy(
+  deps: Deps,
+  principal: Principal,
+  request: SimulationRequest,
+): Promise<SimulationResult[]> {
   const supplied = Object.keys(request.contextEntries ?? {}).find(isIdentityKey);
   if (supplied) {
-    throw new GatehouseError('InvalidInput', `Context key ${supplied} describes the simulated user and cannot be supplied; it comes from the user.`);
+    throw new GatehouseError(
+      'InvalidInput',
+      `Context key ${supplied} describes the simulated user and cannot be supplied; it comes from the user.`,
+    );
   }
   const extra = inputPolicies(request.policyInputList ?? []);
   if (principal.type === 'root') {
     const context = await principalContext(deps, principal);
     return simulate(extra, request, principal.accountId, context).map((r) =>
-      accountOfArn(r.evalResourceName) === '' || accountOfArn(r.evalResourceName) === principal.accountId ? { ...r, evalDecision: 'allowed' } : r,
+      accountOfArn(r.evalResourceName) === '' || accountOfArn(r.evalResourceName) === principal.accountId
+        ? { ...r, evalDecision: 'allowed' }
+        : r,
     );
   }
   // The same basis live decisions use, with the extra documents as if they were the user's own.

@@ -4,9 +4,9 @@ import { randomFrom } from '../shared/secrets.ts';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 export function newGroupId(): string {
-  return 'AGPA' + randomFrom(ALPHABET, 17);
+  return `AGPA${randomFrom(ALPHABET, 17)}`;
 }
 
 export function newPolicyId(): string {
-  return 'ANPA' + randomFrom(ALPHABET, 17);
+  return `ANPA${randomFrom(ALPHABET, 17)}`;
 }

@@ -52,7 +52,9 @@ export function arnMatcher(parts: readonly PatternPart[]): Matcher {
     const whole = compileParts(parts, false);
     return whole;
   }
-  const matchers = segments.map((segment) => (segment.length === 0 ? compileParts([{ kind: 'literal', text: '' }], false) : compileParts(segment, false)));
+  const matchers = segments.map((segment) =>
+    segment.length === 0 ? compileParts([{ kind: 'literal', text: '' }], false) : compileParts(segment, false),
+  );
   return {
     test(arn: string): boolean {
       const components = splitArn(arn);

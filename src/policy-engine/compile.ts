@@ -38,7 +38,7 @@ export class Resolvable<T> {
         onMissing?.add(part.name);
         return null;
       }
-      key += value + '\u0000';
+      key += `${value}\u0000`;
     }
     let built = this.#cache.get(key);
     if (built === undefined) {
@@ -55,7 +55,12 @@ export interface MissingSink {
   add(name: string): void;
 }
 
-const UNKNOWN_OPERATOR: OperatorSpec = { negated: false, variables: false, wildcards: false, prepare: () => () => false };
+const UNKNOWN_OPERATOR: OperatorSpec = {
+  negated: false,
+  variables: false,
+  wildcards: false,
+  prepare: () => () => false,
+};
 
 export interface CompiledCondition {
   /** The operator as written, e.g. `ForAllValues:StringLike`. */
@@ -104,7 +109,9 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
         const resolvables = values.map(
           (value) =>
             new Resolvable(
-              spec.variables ? parseTemplate(value, { variables, wildcards: spec.wildcards }) : [{ kind: 'literal', text: value }],
+              spec.variables
+                ? parseTemplate(value, { variables, wildcards: spec.wildcards })
+                : [{ kind: 'literal', text: value }],
               spec.prepare,
             ),
         );
@@ -128,7 +135,9 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
       effect: statement.effect,
       actions: actionPatterns.map((pattern) => compileWildcard(pattern.toLowerCase(), false)),
       notAction: statement.notAction !== null,
-      resources: resourcePatterns.map((pattern) => new Resolvable(parseTemplate(pattern, { variables, wildcards: true }), arnMatcher)),
+      resources: resourcePatterns.map(
+        (pattern) => new Resolvable(parseTemplate(pattern, { variables, wildcards: true }), arnMatcher),
+      ),
       notResource: statement.notResource !== null,
       conditions,
     };

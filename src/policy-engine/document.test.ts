@@ -5,7 +5,8 @@ import { POLICY_SIZE_LIMITS, formatPolicyDocument, parsePolicyDocument, policySi
 import { evaluatePolicies } from './evaluate.ts';
 
 const ok = { Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' };
-const doc = (statement: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ Version: '2012-10-17', Statement: statement, ...extra });
+const doc = (statement: unknown, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: statement, ...extra });
 
 function unreadable(text: string): string {
   try {
@@ -19,21 +20,48 @@ function unreadable(text: string): string {
 }
 
 function decide(document: string, context: Record<string, string> = {}) {
-  return evaluatePolicies([{ id: 'p', policy: compilePolicy(parsePolicyDocument(document)) }], { action: 'iam:GetUser', resource: '*', context }).decision;
+  return evaluatePolicies([{ id: 'p', policy: compilePolicy(parsePolicyDocument(document)) }], {
+    action: 'iam:GetUser',
+    resource: '*',
+    context,
+  }).decision;
 }
 
 describe('reading policy documents for evaluation', () => {
   it('reads a statement object or a list the same way', () => {
     expect(parsePolicyDocument(doc(ok)).statements).toEqual(parsePolicyDocument(doc([ok])).statements);
-    const parsed = parsePolicyDocument(doc({ Sid: 'A1', ...ok, Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:SecureTransport': [true] } } }));
-    expect(parsed.statements[0]).toMatchObject({ sid: 'A1', action: ['iam:GetUser'], notAction: null, resource: ['*'], principal: null });
-    expect(parsed.statements[0]!.condition).toEqual({ NumericLessThan: { 'aws:MultiFactorAuthAge': ['3600'] }, Bool: { 'aws:SecureTransport': ['true'] } });
+    const parsed = parsePolicyDocument(
+      doc({
+        Sid: 'A1',
+        ...ok,
+        Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 3600 }, Bool: { 'aws:SecureTransport': [true] } },
+      }),
+    );
+    expect(parsed.statements[0]).toMatchObject({
+      sid: 'A1',
+      action: ['iam:GetUser'],
+      notAction: null,
+      resource: ['*'],
+      principal: null,
+    });
+    expect(parsed.statements[0]!.condition).toEqual({
+      NumericLessThan: { 'aws:MultiFactorAuthAge': ['3600'] },
+      Bool: { 'aws:SecureTransport': ['true'] },
+    });
   });
 
   it('reads a document without Version as 2008-10-17, and a trust policy’s principals', () => {
-    const trust = parsePolicyDocument(JSON.stringify({ Statement: { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' } }));
+    const trust = parsePolicyDocument(
+      JSON.stringify({
+        Statement: { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+      }),
+    );
     expect(trust.version).toBe('2008-10-17');
-    expect(trust.statements[0]).toMatchObject({ principal: { AWS: ['arn:aws:iam::111122223333:root'] }, resource: null, notResource: null });
+    expect(trust.statements[0]).toMatchObject({
+      principal: { AWS: ['arn:aws:iam::111122223333:root'] },
+      resource: null,
+      notResource: null,
+    });
   });
 
   it.each([
@@ -49,25 +77,55 @@ describe('reading policy documents for evaluation', () => {
   });
 
   it('evaluates an operator IAM does not have as never matching, and reads stored operators whatever their case', () => {
-    expect(decide(doc({ ...ok, Condition: { StringEqualz: { 'aws:username': 'ann' } } }), { 'aws:username': 'ann' })).toBe('implicitDeny');
+    expect(
+      decide(doc({ ...ok, Condition: { StringEqualz: { 'aws:username': 'ann' } } }), { 'aws:username': 'ann' }),
+    ).toBe('implicitDeny');
     expect(decide(doc({ ...ok, Condition: { StringEqualz: {} } }))).toBe('allowed');
-    expect(decide(doc({ ...ok, Effect: 'Deny', Condition: { stringequals: { 'aws:username': 'ann' } } }), { 'aws:username': 'ann' })).toBe('explicitDeny');
+    expect(
+      decide(doc({ ...ok, Effect: 'Deny', Condition: { stringequals: { 'aws:username': 'ann' } } }), {
+        'aws:username': 'ann',
+      }),
+    ).toBe('explicitDeny');
   });
 
   it('evaluates values an operator cannot read as matching nothing', () => {
-    expect(decide(doc({ ...ok, Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 'soon' } } }), { 'aws:MultiFactorAuthAge': '1' })).toBe('implicitDeny');
-    expect(decide(doc({ ...ok, Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/33' } } }), { 'aws:SourceIp': '10.0.0.1' })).toBe('implicitDeny');
-    expect(decide(doc({ ...ok, Condition: { DateLessThan: { 'aws:CurrentTime': 'soon' } } }), { 'aws:CurrentTime': '2026-01-01T00:00:00Z' })).toBe('implicitDeny');
+    expect(
+      decide(doc({ ...ok, Condition: { NumericLessThan: { 'aws:MultiFactorAuthAge': 'soon' } } }), {
+        'aws:MultiFactorAuthAge': '1',
+      }),
+    ).toBe('implicitDeny');
+    expect(
+      decide(doc({ ...ok, Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/33' } } }), {
+        'aws:SourceIp': '10.0.0.1',
+      }),
+    ).toBe('implicitDeny');
+    expect(
+      decide(doc({ ...ok, Condition: { DateLessThan: { 'aws:CurrentTime': 'soon' } } }), {
+        'aws:CurrentTime': '2026-01-01T00:00:00Z',
+      }),
+    ).toBe('implicitDeny');
     expect(decide(doc({ ...ok, Condition: { NullIfExists: { 'aws:username': 'true' } } }))).toBe('allowed');
   });
 
   it('writes a canonical form that reads back the same', () => {
-    const text = JSON.stringify({ Version: '2012-10-17', Id: 'x', Statement: { Sid: '', ...ok, NotResource: undefined, Condition: { Bool: { 'aws:SecureTransport': false } } } });
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Id: 'x',
+      Statement: { Sid: '', ...ok, NotResource: undefined, Condition: { Bool: { 'aws:SecureTransport': false } } },
+    });
     const read = parsePolicyDocument(text);
     expect(JSON.parse(formatPolicyDocument(read))).toEqual({
       Version: '2012-10-17',
       Id: 'x',
-      Statement: [{ Sid: '', Effect: 'Allow', Action: ['iam:GetUser'], Resource: ['*'], Condition: { Bool: { 'aws:SecureTransport': ['false'] } } }],
+      Statement: [
+        {
+          Sid: '',
+          Effect: 'Allow',
+          Action: ['iam:GetUser'],
+          Resource: ['*'],
+          Condition: { Bool: { 'aws:SecureTransport': ['false'] } },
+        },
+      ],
     });
     expect(parsePolicyDocument(formatPolicyDocument(read))).toEqual(read);
   });

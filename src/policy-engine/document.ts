@@ -91,7 +91,9 @@ function readStatement(raw: unknown): PolicyStatement {
     if (!isObject(raw.Condition)) throw unreadable();
     for (const [operator, block] of Object.entries(raw.Condition)) {
       if (!isObject(block)) throw unreadable();
-      condition[operator] = Object.fromEntries(Object.entries(block).map(([key, values]) => [key, conditionValues(values)]));
+      condition[operator] = Object.fromEntries(
+        Object.entries(block).map(([key, values]) => [key, conditionValues(values)]),
+      );
     }
   }
   const action = strings(raw.Action);

@@ -51,7 +51,7 @@ class MissingKeys implements MissingSink {
 }
 
 function matchesAnyValue(tests: ReadonlyArray<((v: string) => boolean) | null>, value: string): boolean {
-  for (const test of tests) if (test !== null && test(value)) return true;
+  for (const test of tests) if (test?.(value)) return true;
   return false;
 }
 
@@ -102,7 +102,7 @@ function statementApplies(
   let resourceListed = false;
   for (const pattern of statement.resources) {
     const matcher = pattern.get(context, missing);
-    if (matcher !== null && matcher.test(resource)) {
+    if (matcher?.test(resource)) {
       resourceListed = true;
       break;
     }
@@ -126,7 +126,13 @@ export function evaluatePolicies(
   for (const { id, type, policy } of policies) {
     for (const statement of policy.statements) {
       if (!statementApplies(statement, action, request.resource, prepared, missing)) continue;
-      const matched = { policyId: id, policyType: type ?? 'input', statementIndex: statement.index, sid: statement.sid, effect: statement.effect };
+      const matched = {
+        policyId: id,
+        policyType: type ?? 'input',
+        statementIndex: statement.index,
+        sid: statement.sid,
+        effect: statement.effect,
+      };
       if (statement.effect === 'Deny') denies.push(matched);
       else allows.push(matched);
     }
@@ -155,10 +161,18 @@ export function evaluateWithinBoundary(
   const bound = evaluatePolicies(boundary, request, prepared);
   const missingContextKeys = [...new Set([...identity.missingContextKeys, ...bound.missingContextKeys])].sort();
   const allowedByBoundary = bound.decision === 'allowed';
-  if (identity.decision === 'explicitDeny') return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
-  if (bound.decision === 'explicitDeny') return { ...bound, missingContextKeys, allowedByBoundary, deniedByBoundary: true };
+  if (identity.decision === 'explicitDeny')
+    return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
+  if (bound.decision === 'explicitDeny')
+    return { ...bound, missingContextKeys, allowedByBoundary, deniedByBoundary: true };
   if (identity.decision === 'allowed' && !allowedByBoundary) {
-    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys, allowedByBoundary, deniedByBoundary: true };
+    return {
+      decision: 'implicitDeny',
+      matchedStatements: [],
+      missingContextKeys,
+      allowedByBoundary,
+      deniedByBoundary: true,
+    };
   }
   return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
 }

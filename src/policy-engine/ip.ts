@@ -18,7 +18,7 @@ function parseIPv6(text: string): Address {
   const tail = text.slice(lastColon + 1);
   if (tail.includes('.')) {
     const [a, b, c, d] = parseIPv4(tail);
-    full = text.slice(0, lastColon + 1) + ((a! << 8) | b!).toString(16) + ':' + ((c! << 8) | d!).toString(16);
+    full = `${text.slice(0, lastColon + 1) + ((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
   }
   const [left, right] = full.includes('::') ? full.split('::') : [full, undefined];
   const leftGroups = left ? left.split(':') : [];

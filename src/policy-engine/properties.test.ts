@@ -9,7 +9,14 @@ import { CONDITION_OPERATORS } from './operators.ts';
 
 const ACCT = '111122223333';
 const USERS = ['alice', 'bob', 'support/carol', 'admins/dave'].map((p) => `arn:aws:iam::${ACCT}:user/${p}`);
-const ACTIONS = ['iam:GetUser', 'iam:ListUsers', 'iam:ChangePassword', 'iam:DeleteUser', 'iam:CreateAccessKey', 's3:GetObject'];
+const ACTIONS = [
+  'iam:GetUser',
+  'iam:ListUsers',
+  'iam:ChangePassword',
+  'iam:DeleteUser',
+  'iam:CreateAccessKey',
+  's3:GetObject',
+];
 
 const actionPattern = fc.constantFrom('*', 'iam:*', 'iam:Get*', 'iam:?etUser', 'IAM:deleteuser', 's3:*', ...ACTIONS);
 const resourcePattern = fc.constantFrom(
@@ -36,19 +43,21 @@ const condition = fc.constantFrom<Record<string, unknown>>(
 );
 
 const statement = (effect: fc.Arbitrary<'Allow' | 'Deny'>) =>
-  fc.record({
-    effect,
-    negateAction: fc.boolean(),
-    actions: fc.array(actionPattern, { minLength: 1, maxLength: 3 }),
-    negateResource: fc.boolean(),
-    resources: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
-    conditions: fc.array(condition, { maxLength: 2 }),
-  }).map((s) => ({
-    Effect: s.effect,
-    [s.negateAction ? 'NotAction' : 'Action']: s.actions,
-    [s.negateResource ? 'NotResource' : 'Resource']: s.resources,
-    ...(s.conditions.length ? { Condition: Object.assign({}, ...s.conditions) } : {}),
-  }));
+  fc
+    .record({
+      effect,
+      negateAction: fc.boolean(),
+      actions: fc.array(actionPattern, { minLength: 1, maxLength: 3 }),
+      negateResource: fc.boolean(),
+      resources: fc.array(resourcePattern, { minLength: 1, maxLength: 3 }),
+      conditions: fc.array(condition, { maxLength: 2 }),
+    })
+    .map((s) => ({
+      Effect: s.effect,
+      [s.negateAction ? 'NotAction' : 'Action']: s.actions,
+      [s.negateResource ? 'NotResource' : 'Resource']: s.resources,
+      ...(s.conditions.length ? { Condition: Object.assign({}, ...s.conditions) } : {}),
+    }));
 
 const anyStatement = statement(fc.constantFrom('Allow', 'Deny'));
 const documents = fc.array(fc.array(anyStatement, { minLength: 1, maxLength: 4 }), { minLength: 0, maxLength: 3 });
@@ -87,7 +96,8 @@ describe('policy evaluation properties', () => {
     fc.assert(
       fc.property(documents, statement(fc.constant('Deny')), fc.nat(3), request, (docs, extra, where, req) => {
         const before = decide(docs, req);
-        const withDeny = docs.length === 0 ? [[extra]] : docs.map((d, i) => (i === where % docs.length ? [...d, extra] : d));
+        const withDeny =
+          docs.length === 0 ? [[extra]] : docs.map((d, i) => (i === where % docs.length ? [...d, extra] : d));
         const after = decide(withDeny, req);
         if (before !== 'allowed') expect(after).not.toBe('allowed');
         if (before === 'explicitDeny') expect(after).toBe('explicitDeny');
@@ -134,15 +144,52 @@ describe('policy evaluation properties', () => {
   });
 
   const operatorName = fc
-    .tuple(fc.constantFrom('', 'ForAnyValue:', 'ForAllValues:'), fc.constantFrom(...Object.keys(CONDITION_OPERATORS)), fc.constantFrom('', 'IfExists'))
+    .tuple(
+      fc.constantFrom('', 'ForAnyValue:', 'ForAllValues:'),
+      fc.constantFrom(...Object.keys(CONDITION_OPERATORS)),
+      fc.constantFrom('', 'IfExists'),
+    )
     .map(([set, base, ifExists]) => set + base + ifExists);
-  const text = fc.string({ unit: fc.constantFrom('a', 'Z', '*', '?', '$', '{', '}', "'", ',', ' ', ':', '/', '.', '1', '0', '-', 'é') , maxLength: 16 });
-  const value = fc.oneof(text, fc.integer().map(String), fc.constantFrom('true', 'false', '10.0.0.0/8', '::1/128', '2026-01-01T00:00:00Z', '${aws:username}', "${x:y, 'd''q'}", '${*}'));
+  const text = fc.string({
+    unit: fc.constantFrom('a', 'Z', '*', '?', '$', '{', '}', "'", ',', ' ', ':', '/', '.', '1', '0', '-', 'é'),
+    maxLength: 16,
+  });
+  const value = fc.oneof(
+    text,
+    fc.integer().map(String),
+    fc.constantFrom(
+      'true',
+      'false',
+      '10.0.0.0/8',
+      '::1/128',
+      '2026-01-01T00:00:00Z',
+      '${aws:username}',
+      "${x:y, 'd''q'}",
+      '${*}',
+    ),
+  );
   const wildStatement = fc.record({
     Effect: fc.constantFrom('Allow', 'Deny'),
-    Action: fc.array(text.map((t) => `svc:${t}`), { minLength: 1, maxLength: 3 }),
-    Resource: fc.array(fc.oneof(fc.constant('*'), text.map((t) => `arn:${t}`)), { minLength: 1, maxLength: 3 }),
-    Condition: fc.dictionary(operatorName, fc.dictionary(text.map((t) => `k:${t || 'x'}`), fc.array(value, { minLength: 1, maxLength: 3 }), { maxKeys: 2 }), { maxKeys: 2 }),
+    Action: fc.array(
+      text.map((t) => `svc:${t}`),
+      { minLength: 1, maxLength: 3 },
+    ),
+    Resource: fc.array(
+      fc.oneof(
+        fc.constant('*'),
+        text.map((t) => `arn:${t}`),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+    Condition: fc.dictionary(
+      operatorName,
+      fc.dictionary(
+        text.map((t) => `k:${t || 'x'}`),
+        fc.array(value, { minLength: 1, maxLength: 3 }),
+        { maxKeys: 2 },
+      ),
+      { maxKeys: 2 },
+    ),
   });
   const wildContext = fc.dictionary(
     fc.constantFrom('k:a', 'k:x', 'aws:username', 'x:y', 'k:*'),
@@ -151,18 +198,29 @@ describe('policy evaluation properties', () => {
 
   it('never throws on any valid document, whatever the request', () => {
     fc.assert(
-      fc.property(fc.array(wildStatement, { minLength: 1, maxLength: 3 }), fc.constantFrom('2012-10-17', '2008-10-17'), text, text, wildContext, (statements, version, action, resource, context) => {
-        let compiled;
-        try {
-          compiled = compilePolicy(parsePolicyDocument(JSON.stringify({ Version: version, Statement: statements })));
-        } catch (error) {
-          expect(error).toBeInstanceOf(GatehouseError);
-          expect((error as GatehouseError).code).toBe('MalformedPolicyDocument');
-          return;
-        }
-        const result = evaluatePolicies([{ id: 'p', policy: compiled }], { action: `svc:${action}`, resource: `arn:${resource}`, context });
-        expect(['allowed', 'explicitDeny', 'implicitDeny']).toContain(result.decision);
-      }),
+      fc.property(
+        fc.array(wildStatement, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('2012-10-17', '2008-10-17'),
+        text,
+        text,
+        wildContext,
+        (statements, version, action, resource, context) => {
+          let compiled: ReturnType<typeof compilePolicy>;
+          try {
+            compiled = compilePolicy(parsePolicyDocument(JSON.stringify({ Version: version, Statement: statements })));
+          } catch (error) {
+            expect(error).toBeInstanceOf(GatehouseError);
+            expect((error as GatehouseError).code).toBe('MalformedPolicyDocument');
+            return;
+          }
+          const result = evaluatePolicies([{ id: 'p', policy: compiled }], {
+            action: `svc:${action}`,
+            resource: `arn:${resource}`,
+            context,
+          });
+          expect(['allowed', 'explicitDeny', 'implicitDeny']).toContain(result.decision);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

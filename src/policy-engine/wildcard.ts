@@ -41,7 +41,8 @@ export function compileParts(parts: readonly PatternPart[], ignoreCase: boolean)
   const merged: PatternPart[] = [];
   for (const part of parts) {
     const last = merged[merged.length - 1];
-    if (part.kind === 'literal' && last?.kind === 'literal') merged[merged.length - 1] = { kind: 'literal', text: last.text + part.text };
+    if (part.kind === 'literal' && last?.kind === 'literal')
+      merged[merged.length - 1] = { kind: 'literal', text: last.text + part.text };
     else if (!(part.kind === 'star' && last?.kind === 'star')) merged.push(part);
   }
   if (merged.length === 1 && merged[0]!.kind === 'star') return ANY;
@@ -60,7 +61,7 @@ export function compileParts(parts: readonly PatternPart[], ignoreCase: boolean)
     if (part.kind === 'literal') source += escapeRegExp(part.text);
     else source += part.kind === 'star' ? '[\\s\\S]*' : '[\\s\\S]';
   }
-  const regex = new RegExp(source + '$', ignoreCase ? 'i' : '');
+  const regex = new RegExp(`${source}$`, ignoreCase ? 'i' : '');
   return { test: (text) => regex.test(text) };
 }
 

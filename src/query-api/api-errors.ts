@@ -15,16 +15,32 @@ export interface ApiError {
  */
 export function toApiError(error: unknown): ApiError | null {
   if (error instanceof GatehouseError && error.safe) {
-    if (error.code === 'Overloaded') return { status: 503, type: 'Receiver', code: 'ServiceUnavailable', message: error.message };
-    return { status: error.status, type: error.status >= 500 ? 'Receiver' : 'Sender', code: error.code, message: error.message };
+    if (error.code === 'Overloaded')
+      return { status: 503, type: 'Receiver', code: 'ServiceUnavailable', message: error.message };
+    return {
+      status: error.status,
+      type: error.status >= 500 ? 'Receiver' : 'Sender',
+      code: error.code,
+      message: error.message,
+    };
   }
   const code = (error as FastifyError | null)?.code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return { status: 413, type: 'Sender', code: 'RequestEntityTooLarge', message: 'The request body is larger than 64 KiB.' };
+    return {
+      status: 413,
+      type: 'Sender',
+      code: 'RequestEntityTooLarge',
+      message: 'The request body is larger than 64 KiB.',
+    };
   }
   const status = (error as FastifyError | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status: 400, type: 'Sender', code: 'MalformedQueryString', message: 'The request could not be read as an AWS Query request.' };
+    return {
+      status: 400,
+      type: 'Sender',
+      code: 'MalformedQueryString',
+      message: 'The request could not be read as an AWS Query request.',
+    };
   }
   return null;
 }

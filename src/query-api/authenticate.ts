@@ -5,7 +5,12 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
 import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';
-import { type IncomingRequest, SIGNATURE_MISMATCH_MESSAGE, prepareSignature, signatureMatches } from '../sigv4/verify-signature.ts';
+import {
+  type IncomingRequest,
+  SIGNATURE_MISMATCH_MESSAGE,
+  prepareSignature,
+  signatureMatches,
+} from '../sigv4/verify-signature.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import { findSessionCredential } from '../sts/session-credential.repository.ts';
 import type { Service } from './xml.ts';
@@ -22,21 +27,33 @@ function headerText(value: string | string[] | undefined): string | undefined {
 
 /** The signature's parts from whichever form the request uses; MissingAuthenticationToken when it has none. */
 export function signatureParts(request: IncomingRequest): SignatureParts {
-  const authorization = headerText(request.headers['authorization']);
-  const presigned = request.queryPairs.some(([k]) => k === 'X-Amz-Algorithm' || k === 'X-Amz-Signature' || k === 'X-Amz-Credential');
+  const authorization = headerText(request.headers.authorization);
+  const presigned = request.queryPairs.some(
+    ([k]) => k === 'X-Amz-Algorithm' || k === 'X-Amz-Signature' || k === 'X-Amz-Credential',
+  );
   if (authorization !== undefined && presigned) {
-    throw new GatehouseError('IncompleteSignature', 'Only one authentication method is allowed: the Authorization header or the X-Amz-* query parameters, not both.');
+    throw new GatehouseError(
+      'IncompleteSignature',
+      'Only one authentication method is allowed: the Authorization header or the X-Amz-* query parameters, not both.',
+    );
   }
   if (authorization !== undefined) return parseAuthorizationHeader(authorization);
   if (presigned) {
     const query = new Map<string, string>();
     for (const [k, v] of request.queryPairs) {
-      if (query.has(k)) throw new GatehouseError('IncompleteSignature', `The query parameter ${k.slice(0, 64)} was sent more than once.`);
+      if (query.has(k))
+        throw new GatehouseError(
+          'IncompleteSignature',
+          `The query parameter ${k.slice(0, 64)} was sent more than once.`,
+        );
       query.set(k, v);
     }
     return parsePresignedQuery(query);
   }
-  throw new GatehouseError('MissingAuthenticationToken', 'Request must contain either a valid (registered) AWS access key ID or X.509 certificate.');
+  throw new GatehouseError(
+    'MissingAuthenticationToken',
+    'Request must contain either a valid (registered) AWS access key ID or X.509 certificate.',
+  );
 }
 
 /**
@@ -60,7 +77,7 @@ export async function authenticate(deps: Deps, request: IncomingRequest, service
   if (accessKeyId.startsWith('AKIA')) {
     key = await findAccessKey(deps.db, accessKeyId);
     // An inactive key is refused like an unknown one (AWS's exact answer for it is not documented).
-    if (!key || key.status !== 'Active' || token !== undefined) throw invalidToken();
+    if (key?.status !== 'Active' || token !== undefined) throw invalidToken();
     ({ accountId, principalId } = key);
     sealed = key.secretSealed;
     credentialType = 'access-key';
@@ -80,9 +97,12 @@ export async function authenticate(deps: Deps, request: IncomingRequest, service
     throw invalidToken();
   }
 
-  const signingKey = deps.caches.signingKeys.get(accessKeyId, scope.date, scope.region, scope.service, () => openKeySecret(deps, accessKeyId, sealed));
+  const signingKey = deps.caches.signingKeys.get(accessKeyId, scope.date, scope.region, scope.service, () =>
+    openKeySecret(deps, accessKeyId, sealed),
+  );
   if (!signingKey) throw invalidToken();
-  if (!signatureMatches(signingKey, prepared, parts.signature)) throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
+  if (!signatureMatches(signingKey, prepared, parts.signature))
+    throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
 
   const principal = await loadPrincipal(deps.db, accountId, principalId);
   if (!principal) throw invalidToken();

@@ -26,7 +26,8 @@ export function decodePairs(text: string): Array<[string, string]> {
     } catch {
       throw invalid('The request is not valid form encoding (a percent escape is malformed).');
     }
-    if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw invalid('The request has a parameter with an empty or overlong name.');
+    if (name.length === 0 || name.length > MAX_NAME_LENGTH)
+      throw invalid('The request has a parameter with an empty or overlong name.');
     pairs.push([name, value]);
   }
   return pairs;

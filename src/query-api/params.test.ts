@@ -21,7 +21,9 @@ function outcome(work: () => unknown): string {
 describe('Query parameter parser', () => {
   it('reads scalars, member lists, struct lists and empty lists', () => {
     const params = collectParameters(
-      Buffer.from('Action=TagUser&Version=2010-05-08&UserName=al%2Bice&Tags.member.2.Key=b&Tags.member.2.Value=&Tags.member.1.Key=a&Tags.member.1.Value=x+y'),
+      Buffer.from(
+        'Action=TagUser&Version=2010-05-08&UserName=al%2Bice&Tags.member.2.Key=b&Tags.member.2.Value=&Tags.member.1.Key=a&Tags.member.1.Value=x+y',
+      ),
       [],
     );
     expect(readParams('TagUser', ACTIONS.get('TagUser')!.params, params)).toEqual({
@@ -41,17 +43,33 @@ describe('Query parameter parser', () => {
       '&ContextEntries.member.1.ContextKeyName=aws%3ASourceIp&ContextEntries.member.1.ContextKeyType=ipList' +
       '&ContextEntries.member.1.ContextKeyValues.member.2=10.0.0.2&ContextEntries.member.1.ContextKeyValues.member.1=10.0.0.1' +
       '&ContextEntries.member.2.ContextKeyName=aws%3AUserAgent';
-    const read = readParams('SimulateCustomPolicy', ACTIONS.get('SimulateCustomPolicy')!.params, collectParameters(Buffer.from(body), []));
+    const read = readParams(
+      'SimulateCustomPolicy',
+      ACTIONS.get('SimulateCustomPolicy')!.params,
+      collectParameters(Buffer.from(body), []),
+    );
     expect(read.ContextEntries).toEqual([
       { ContextKeyName: 'aws:SourceIp', ContextKeyType: 'ipList', ContextKeyValues: ['10.0.0.1', '10.0.0.2'] },
       { ContextKeyName: 'aws:UserAgent', ContextKeyValues: [] },
     ]);
-    const base = 'Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=%7B%7D&ActionNames.member.1=iam%3AGetUser&ContextEntries.member.1.ContextKeyName=aws%3Ax1';
-    const read2 = (extra: string) => () => readParams('SimulateCustomPolicy', ACTIONS.get('SimulateCustomPolicy')!.params, collectParameters(Buffer.from(base + extra), []));
+    const base =
+      'Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=%7B%7D&ActionNames.member.1=iam%3AGetUser&ContextEntries.member.1.ContextKeyName=aws%3Ax1';
+    const read2 = (extra: string) => () =>
+      readParams(
+        'SimulateCustomPolicy',
+        ACTIONS.get('SimulateCustomPolicy')!.params,
+        collectParameters(Buffer.from(base + extra), []),
+      );
     expect(read2('&ContextEntries.member.1.ContextKeyValues.member.2=a')).toThrowError(/numbered from 1 without gaps/);
-    expect(read2('&ContextEntries.member.1.ContextKeyValues=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
-    expect(read2('&ContextEntries.member.1.ContextKeyName.member.1=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
-    expect(read2('&ContextEntries.member.1.ContextKeyType=numbers')).toThrowError(/Member must satisfy regular expression pattern: string\|stringList/);
+    expect(read2('&ContextEntries.member.1.ContextKeyValues=a')).toThrowError(
+      /is not a parameter of SimulateCustomPolicy/,
+    );
+    expect(read2('&ContextEntries.member.1.ContextKeyName.member.1=a')).toThrowError(
+      /is not a parameter of SimulateCustomPolicy/,
+    );
+    expect(read2('&ContextEntries.member.1.ContextKeyType=numbers')).toThrowError(
+      /Member must satisfy regular expression pattern: string\|stringList/,
+    );
     expect(read2('&ContextEntries.member.1.constructor=a')).toThrowError(/is not a parameter of SimulateCustomPolicy/);
   });
 
@@ -71,8 +89,27 @@ describe('Query parameter parser', () => {
   it('never throws anything but a client error, whatever the body and Action (fuzzed)', () => {
     const names = [...ACTIONS.keys()];
     const name = fc.oneof(
-      fc.constantFrom('UserName', 'Tags', 'TagKeys', 'MaxItems', 'Marker', 'Status', 'Password', 'DurationSeconds', 'HardExpiry', 'Path'),
-      fc.constantFrom('Tags.member.1.Key', 'Tags.member.1.Value', 'Tags.member.2.Key', 'TagKeys.member.1', 'TagKeys.member.0', 'Tags.member.9999.Key', 'Tags.member.x.Key'),
+      fc.constantFrom(
+        'UserName',
+        'Tags',
+        'TagKeys',
+        'MaxItems',
+        'Marker',
+        'Status',
+        'Password',
+        'DurationSeconds',
+        'HardExpiry',
+        'Path',
+      ),
+      fc.constantFrom(
+        'Tags.member.1.Key',
+        'Tags.member.1.Value',
+        'Tags.member.2.Key',
+        'TagKeys.member.1',
+        'TagKeys.member.0',
+        'Tags.member.9999.Key',
+        'Tags.member.x.Key',
+      ),
       fc.constantFrom(
         'ContextEntries.member.1.ContextKeyName',
         'ContextEntries.member.1.ContextKeyValues.member.1',
@@ -84,7 +121,10 @@ describe('Query parameter parser', () => {
       ),
       fc.string({ maxLength: 12 }),
     );
-    const value = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', 'true', 'false', '0', '-1', '1000', '99999999999', 'Active', '/a/', '%', '%zz', '+'));
+    const value = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('', 'true', 'false', '0', '-1', '1000', '99999999999', 'Active', '/a/', '%', '%zz', '+'),
+    );
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.array(fc.tuple(name, value), { maxLength: 12 }), (action, pairs) => {
         const body = [`Action=${action}`, ...pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`)].join('&');
@@ -119,24 +159,36 @@ describe.each(DIALECTS)('Query API endpoint under fuzzed requests on %s', (diale
       fc
         .tuple(fc.string({ maxLength: 24 }), fc.string({ maxLength: 40 }), fc.string({ maxLength: 70 }))
         .map(([c, h, s]) => `AWS4-HMAC-SHA256 Credential=${c}, SignedHeaders=${h}, Signature=${s}`),
-      fc.constant('AWS4-HMAC-SHA256 Credential=AKIAAAAAAAAAAAAAAAAA/20261129/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=' + 'a'.repeat(64)),
+      fc.constant(
+        'AWS4-HMAC-SHA256 Credential=AKIAAAAAAAAAAAAAAAAA/20261129/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=' +
+          'a'.repeat(64),
+      ),
     );
     const body = fc.oneof(
       fc.string({ maxLength: 300 }),
-      fc.constantFrom(...[...ACTIONS.keys()]).chain((a) => fc.string({ maxLength: 100 }).map((rest) => `Action=${a}&Version=2010-05-08&${rest}`)),
+      fc
+        .constantFrom(...[...ACTIONS.keys()])
+        .chain((a) => fc.string({ maxLength: 100 }).map((rest) => `Action=${a}&Version=2010-05-08&${rest}`)),
     );
     const headerValue = fc.string({ maxLength: 30 }).filter((v) => !/[\r\n\0]/.test(v) && v === v.trim());
     await fc.assert(
       fc.asyncProperty(body, header, fc.option(headerValue), async (payload, authorization, amzDate) => {
         const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-        if (authorization !== undefined && !/[\r\n\0]/.test(authorization) && authorization === authorization.trim() && /^[\x20-\x7e]*$/.test(authorization)) {
+        if (
+          authorization !== undefined &&
+          !/[\r\n\0]/.test(authorization) &&
+          authorization === authorization.trim() &&
+          /^[\x20-\x7e]*$/.test(authorization)
+        ) {
           headers.authorization = authorization;
         }
         if (amzDate && /^[\x20-\x7e]*$/.test(amzDate)) headers['x-amz-date'] = amzDate;
         const response = await t.app.inject({ method: 'POST', url: '/', payload, headers });
         expect(response.statusCode).toBeGreaterThanOrEqual(400);
         expect(response.statusCode).toBeLessThan(500);
-        expect(response.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="https:\/\/(iam|sts)\.amazonaws\.com\/doc\/\d{4}-\d{2}-\d{2}\/"><Error><Type>Sender<\/Type><Code>\w+<\/Code>/);
+        expect(response.body).toMatch(
+          /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ErrorResponse xmlns="https:\/\/(iam|sts)\.amazonaws\.com\/doc\/\d{4}-\d{2}-\d{2}\/"><Error><Type>Sender<\/Type><Code>\w+<\/Code>/,
+        );
       }),
       { numRuns: 400 },
     );

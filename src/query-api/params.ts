@@ -39,7 +39,10 @@ export interface ListSpec<R extends boolean = boolean> extends Base<R> {
   max?: number;
 }
 /** `Name.member.N.Field`, and `Name.member.N.Field.member.M` for a field that is a list */
-export interface StructListSpec<F extends Record<string, StringSpec | ListSpec> = Record<string, StringSpec | ListSpec>, R extends boolean = boolean> extends Base<R> {
+export interface StructListSpec<
+  F extends Record<string, StringSpec | ListSpec> = Record<string, StringSpec | ListSpec>,
+  R extends boolean = boolean,
+> extends Base<R> {
   kind: 'structList';
   fields: F;
   max?: number;
@@ -66,19 +69,43 @@ export type ParamsOf<S extends ParamSpecs> = {
 
 type Opt<T> = Omit<T, 'kind' | 'required'>;
 
-export const str = <R extends boolean = false>(o: Opt<StringSpec> & { required?: R } = {}): StringSpec<R> =>
-  ({ kind: 'string', ...o, required: (o.required ?? false) as R });
-export const int = <R extends boolean = false>(o: Opt<IntSpec> & { required?: R } = {}): IntSpec<R> =>
-  ({ kind: 'int', ...o, required: (o.required ?? false) as R });
-export const bool = <R extends boolean = false>(o: { required?: R } = {}): BoolSpec<R> => ({ kind: 'bool', required: (o.required ?? false) as R });
-export const oneOf = <R extends boolean = false>(values: readonly string[], o: { required?: R } = {}): EnumSpec<R> =>
-  ({ kind: 'enum', values, required: (o.required ?? false) as R });
-export const list = <R extends boolean = false>(of: StringSpec, o: { max?: number; required?: R } = {}): ListSpec<R> =>
-  ({ kind: 'list', of, ...(o.max !== undefined ? { max: o.max } : {}), required: (o.required ?? false) as R });
+export const str = <R extends boolean = false>(o: Opt<StringSpec> & { required?: R } = {}): StringSpec<R> => ({
+  kind: 'string',
+  ...o,
+  required: (o.required ?? false) as R,
+});
+export const int = <R extends boolean = false>(o: Opt<IntSpec> & { required?: R } = {}): IntSpec<R> => ({
+  kind: 'int',
+  ...o,
+  required: (o.required ?? false) as R,
+});
+export const bool = <R extends boolean = false>(o: { required?: R } = {}): BoolSpec<R> => ({
+  kind: 'bool',
+  required: (o.required ?? false) as R,
+});
+export const oneOf = <R extends boolean = false>(values: readonly string[], o: { required?: R } = {}): EnumSpec<R> => ({
+  kind: 'enum',
+  values,
+  required: (o.required ?? false) as R,
+});
+export const list = <R extends boolean = false>(
+  of: StringSpec,
+  o: { max?: number; required?: R } = {},
+): ListSpec<R> => ({
+  kind: 'list',
+  of,
+  ...(o.max !== undefined ? { max: o.max } : {}),
+  required: (o.required ?? false) as R,
+});
 export const structList = <F extends Record<string, StringSpec | ListSpec>, R extends boolean = false>(
   fields: F,
   o: { max?: number; required?: R } = {},
-): StructListSpec<F, R> => ({ kind: 'structList', fields, ...(o.max !== undefined ? { max: o.max } : {}), required: (o.required ?? false) as R });
+): StructListSpec<F, R> => ({
+  kind: 'structList',
+  fields,
+  ...(o.max !== undefined ? { max: o.max } : {}),
+  required: (o.required ?? false) as R,
+});
 
 /** `UserName` → `userName`, as AWS names members in validation messages. */
 function memberName(name: string): string {
@@ -90,22 +117,36 @@ const INDEX = /^[1-9]\d{0,3}$/;
 function checkString(spec: StringSpec, value: string, at: string, problems: string[]): void {
   const length = [...value].length;
   if (spec.min !== undefined && length < spec.min) {
-    problems.push(`Value at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${spec.min}`);
+    problems.push(
+      `Value at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${spec.min}`,
+    );
   }
   if (spec.max !== undefined && length > spec.max) {
-    problems.push(`Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${spec.max}`);
+    problems.push(
+      `Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${spec.max}`,
+    );
   } else if (spec.pattern && length > 0 && !spec.pattern.test(value)) {
-    problems.push(`Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${spec.patternText ?? spec.pattern.source}`);
+    problems.push(
+      `Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${spec.patternText ?? spec.pattern.source}`,
+    );
   }
 }
 
-function readScalar(spec: StringSpec | IntSpec | BoolSpec | EnumSpec, raw: string, at: string, problems: string[]): unknown {
+function readScalar(
+  spec: StringSpec | IntSpec | BoolSpec | EnumSpec,
+  raw: string,
+  at: string,
+  problems: string[],
+): unknown {
   switch (spec.kind) {
     case 'string':
       checkString(spec, raw, at, problems);
       return raw;
     case 'enum':
-      if (!spec.values.includes(raw)) problems.push(`Value at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${spec.values.join(', ')}]`);
+      if (!spec.values.includes(raw))
+        problems.push(
+          `Value at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${spec.values.join(', ')}]`,
+        );
       return raw;
     case 'bool':
       if (raw !== 'true' && raw !== 'false') {
@@ -119,8 +160,14 @@ function readScalar(spec: StringSpec | IntSpec | BoolSpec | EnumSpec, raw: strin
         return undefined;
       }
       const n = Number(raw);
-      if (spec.min !== undefined && n < spec.min) problems.push(`Value at '${at}' failed to satisfy constraint: Member must have value greater than or equal to ${spec.min}`);
-      if (spec.max !== undefined && n > spec.max) problems.push(`Value at '${at}' failed to satisfy constraint: Member must have value less than or equal to ${spec.max}`);
+      if (spec.min !== undefined && n < spec.min)
+        problems.push(
+          `Value at '${at}' failed to satisfy constraint: Member must have value greater than or equal to ${spec.min}`,
+        );
+      if (spec.max !== undefined && n > spec.max)
+        problems.push(
+          `Value at '${at}' failed to satisfy constraint: Member must have value less than or equal to ${spec.max}`,
+        );
       return n;
     }
   }
@@ -152,8 +199,13 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
       INDEX.test(m[2]!) &&
       listSpec &&
       ((listSpec.kind === 'list' && m[3] === undefined) ||
-        (fieldSpec !== undefined && (fieldSpec.kind === 'list' ? m[4] !== undefined && INDEX.test(m[4]) : m[4] === undefined)));
-    if (!ok) throw new GatehouseError('ValidationError', `The parameter ${name.slice(0, 64)} is not a parameter of ${action}.`);
+        (fieldSpec !== undefined &&
+          (fieldSpec.kind === 'list' ? m[4] !== undefined && INDEX.test(m[4]) : m[4] === undefined)));
+    if (!ok)
+      throw new GatehouseError(
+        'ValidationError',
+        `The parameter ${name.slice(0, 64)} is not a parameter of ${action}.`,
+      );
     const items = lists.get(m[1]!) ?? new Map<number, Map<string, string>>();
     lists.set(m[1]!, items);
     const item = items.get(Number(m[2])) ?? new Map<string, string>();
@@ -175,7 +227,9 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
         throw new GatehouseError('ValidationError', `The members of ${name} must be numbered from 1 without gaps.`);
       }
       if (p.max !== undefined && indexes.length > p.max) {
-        problems.push(`Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${p.max}`);
+        problems.push(
+          `Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${p.max}`,
+        );
       }
       out[name] = indexes.map((n) => {
         const item = items.get(n)!;
@@ -187,11 +241,21 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
         for (const [field, fieldSpec] of Object.entries(p.fields)) {
           const fieldAt = `${at}.${n}.member.${memberName(field)}`;
           if (fieldSpec.kind === 'list') {
-            const members = [...item.keys()].filter((k) => k.startsWith(`${field}.`)).map((k) => Number(k.slice(field.length + 1))).sort((a, b) => a - b);
-            if (members.some((k, i) => k !== i + 1)) throw new GatehouseError('ValidationError', `The members of ${name}.member.${n}.${field} must be numbered from 1 without gaps.`);
-            if (members.length === 0 && fieldSpec.required) problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);
+            const members = [...item.keys()]
+              .filter((k) => k.startsWith(`${field}.`))
+              .map((k) => Number(k.slice(field.length + 1)))
+              .sort((a, b) => a - b);
+            if (members.some((k, i) => k !== i + 1))
+              throw new GatehouseError(
+                'ValidationError',
+                `The members of ${name}.member.${n}.${field} must be numbered from 1 without gaps.`,
+              );
+            if (members.length === 0 && fieldSpec.required)
+              problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);
             if (fieldSpec.max !== undefined && members.length > fieldSpec.max) {
-              problems.push(`Value at '${fieldAt}' failed to satisfy constraint: Member must have length less than or equal to ${fieldSpec.max}`);
+              problems.push(
+                `Value at '${fieldAt}' failed to satisfy constraint: Member must have length less than or equal to ${fieldSpec.max}`,
+              );
             }
             struct[field] = members.map((k) => {
               const v = item.get(`${field}.${k}`)!;
@@ -202,7 +266,8 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
           }
           const v = item.get(field);
           if (v === undefined) {
-            if (fieldSpec.required) problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);
+            if (fieldSpec.required)
+              problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);
             continue;
           }
           checkString(fieldSpec, v, fieldAt, problems);
@@ -222,7 +287,10 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
 
   if (problems.length > 0) {
     const n = problems.length;
-    throw new GatehouseError('ValidationError', `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+    throw new GatehouseError(
+      'ValidationError',
+      `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`,
+    );
   }
   return out as ParamsOf<S>;
 }
@@ -230,18 +298,57 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
 /** Constraints AWS's model gives the parameters the Actions share. */
 export const P = {
   userName: <R extends boolean = false>(required?: R) =>
-    str({ min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+', required: (required ?? false) as R }),
+    str({
+      min: 1,
+      max: 128,
+      pattern: /^[\w+=,.@-]+$/,
+      patternText: '[\\w+=,.@-]+',
+      required: (required ?? false) as R,
+    }),
   newUserName: () => str({ min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+' }),
-  path: () => str({ min: 1, max: 512, pattern: /^(?:\/|\/[\u0021-\u007E]+\/)$/, patternText: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)' }),
-  pathPrefix: () => str({ min: 1, max: 512, pattern: /^\/[\u0021-\u007F]*$/, patternText: '\\u002F[\\u0021-\\u007F]*' }),
+  path: () =>
+    str({
+      min: 1,
+      max: 512,
+      pattern: /^(?:\/|\/[\u0021-\u007E]+\/)$/,
+      patternText: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
+    }),
+  pathPrefix: () =>
+    str({ min: 1, max: 512, pattern: /^\/[\u0021-\u007F]*$/, patternText: '\\u002F[\\u0021-\\u007F]*' }),
   marker: () => str({ min: 1, max: 320, pattern: /^[\u0020-\u00FF]+$/, patternText: '[\\u0020-\\u00FF]+' }),
   maxItems: () => int({ min: 1, max: 1000 }),
   accessKeyId: <R extends boolean = false>(required?: R) =>
     str({ min: 16, max: 128, pattern: /^\w+$/, patternText: '[\\w]+', required: (required ?? false) as R }),
   password: <R extends boolean = false>(required?: R) =>
-    str({ min: 1, max: 128, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', required: (required ?? false) as R }),
-  tagKey: () => str({ min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+', required: true }),
-  tagValue: () => str({ min: 0, max: 256, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*', required: true }),
+    str({
+      min: 1,
+      max: 128,
+      pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+      required: (required ?? false) as R,
+    }),
+  tagKey: () =>
+    str({
+      min: 1,
+      max: 128,
+      pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
+      patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
+      required: true,
+    }),
+  tagValue: () =>
+    str({
+      min: 0,
+      max: 256,
+      pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
+      patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
+      required: true,
+    }),
   accountAlias: () =>
-    str({ min: 3, max: 63, pattern: /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/, patternText: '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$', required: true }),
+    str({
+      min: 3,
+      max: 63,
+      pattern: /^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/,
+      patternText: '^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$',
+      required: true,
+    }),
 };

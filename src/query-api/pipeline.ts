@@ -47,7 +47,10 @@ export async function handleQuery(deps: Deps, request: QueryRequest, onService: 
   const actionName = params.get('Action');
   const action = actionName !== undefined ? ACTIONS.get(actionName) : undefined;
   if (!action || VERSIONS[action.service] !== version) {
-    throw new GatehouseError('InvalidAction', `Could not find operation ${(actionName ?? '').slice(0, 64)} for version ${(version ?? '').slice(0, 16)}`);
+    throw new GatehouseError(
+      'InvalidAction',
+      `Could not find operation ${(actionName ?? '').slice(0, 64)} for version ${(version ?? '').slice(0, 16)}`,
+    );
   }
   const input = readParams(action.name, action.params, params);
 

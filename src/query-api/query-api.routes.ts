@@ -16,7 +16,9 @@ const BODY_LIMIT = 64 * 1024;
 export async function queryApiRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const { deps } = web;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) =>
+    done(null, body),
+  );
 
   const sendError = (request: FastifyRequest, reply: FastifyReply, service: Service, error: unknown) => {
     let api: ApiError | null = toApiError(error);

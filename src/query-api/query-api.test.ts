@@ -27,7 +27,12 @@ import {
   UpdateLoginProfileCommand,
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
-import { GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand, type STSClient } from '@aws-sdk/client-sts';
+import {
+  GetAccessKeyInfoCommand,
+  GetCallerIdentityCommand,
+  GetSessionTokenCommand,
+  type STSClient,
+} from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsCredentials, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -73,41 +78,83 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     expect(root.$metadata.requestId).toMatch(/\w+/);
     const alice = await userWithKey('gci-alice');
     const me = await alice.sts.send(new GetCallerIdentityCommand({}));
-    expect(me).toMatchObject({ UserId: alice.user.id, Account: account.id, Arn: `arn:aws:iam::${account.id}:user/gci-alice` });
+    expect(me).toMatchObject({
+      UserId: alice.user.id,
+      Account: account.id,
+      Arn: `arn:aws:iam::${account.id}:user/gci-alice`,
+    });
   });
 
   it('creates, reads, renames and deletes users, with AWS errors for each failure', async () => {
-    const created = await iam.send(new CreateUserCommand({ UserName: 'Bob', Path: '/team/', Tags: [{ Key: 'dept', Value: 'ops' }] }));
-    expect(created.User).toMatchObject({ UserName: 'Bob', Path: '/team/', Arn: `arn:aws:iam::${account.id}:user/team/Bob`, Tags: [{ Key: 'dept', Value: 'ops' }] });
+    const created = await iam.send(
+      new CreateUserCommand({ UserName: 'Bob', Path: '/team/', Tags: [{ Key: 'dept', Value: 'ops' }] }),
+    );
+    expect(created.User).toMatchObject({
+      UserName: 'Bob',
+      Path: '/team/',
+      Arn: `arn:aws:iam::${account.id}:user/team/Bob`,
+      Tags: [{ Key: 'dept', Value: 'ops' }],
+    });
     expect(created.User!.UserId).toMatch(/^AIDA[A-Z2-7]{17}$/);
     expect(created.User!.CreateDate).toBeInstanceOf(Date);
 
-    await expectAwsError(iam.send(new CreateUserCommand({ UserName: 'bob' })), 'EntityAlreadyExists', 409, 'User with name bob already exists.');
+    await expectAwsError(
+      iam.send(new CreateUserCommand({ UserName: 'bob' })),
+      'EntityAlreadyExists',
+      409,
+      'User with name bob already exists.',
+    );
     await expectAwsError(
       iam.send(new CreateUserCommand({ UserName: 'has space' })),
       'ValidationError',
       400,
       "1 validation error detected: Value at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
     );
-    await expectAwsError(iam.send(new CreateUserCommand({ UserName: 'x'.repeat(65) })), 'ValidationError', 400, /length less than or equal to 64/);
+    await expectAwsError(
+      iam.send(new CreateUserCommand({ UserName: 'x'.repeat(65) })),
+      'ValidationError',
+      400,
+      /length less than or equal to 64/,
+    );
 
     const got = await iam.send(new GetUserCommand({ UserName: 'BOB' }));
-    expect(got.User).toMatchObject({ UserName: 'Bob', UserId: created.User!.UserId, Tags: [{ Key: 'dept', Value: 'ops' }] });
+    expect(got.User).toMatchObject({
+      UserName: 'Bob',
+      UserId: created.User!.UserId,
+      Tags: [{ Key: 'dept', Value: 'ops' }],
+    });
     const root = await iam.send(new GetUserCommand({}));
     expect(root.User).toMatchObject({ UserId: account.id, Arn: `arn:aws:iam::${account.id}:root` });
-    await expectAwsError(iam.send(new GetUserCommand({ UserName: 'nobody' })), 'NoSuchEntity', 404, 'The user with name nobody cannot be found.');
+    await expectAwsError(
+      iam.send(new GetUserCommand({ UserName: 'nobody' })),
+      'NoSuchEntity',
+      404,
+      'The user with name nobody cannot be found.',
+    );
 
     await iam.send(new UpdateUserCommand({ UserName: 'Bob', NewUserName: 'Robert', NewPath: '/' }));
     const renamed = await iam.send(new GetUserCommand({ UserName: 'Robert' }));
     expect(renamed.User).toMatchObject({ UserName: 'Robert', Path: '/', UserId: created.User!.UserId });
     await iam.send(new CreateUserCommand({ UserName: 'Carol' }));
-    await expectAwsError(iam.send(new UpdateUserCommand({ UserName: 'Robert', NewUserName: 'carol' })), 'EntityAlreadyExists', 409);
-    await expectAwsError(iam.send(new UpdateUserCommand({ UserName: 'nobody', NewUserName: 'x' })), 'NoSuchEntity', 404);
+    await expectAwsError(
+      iam.send(new UpdateUserCommand({ UserName: 'Robert', NewUserName: 'carol' })),
+      'EntityAlreadyExists',
+      409,
+    );
+    await expectAwsError(
+      iam.send(new UpdateUserCommand({ UserName: 'nobody', NewUserName: 'x' })),
+      'NoSuchEntity',
+      404,
+    );
 
     await iam.send(new DeleteUserCommand({ UserName: 'Robert' }));
     await expectAwsError(iam.send(new GetUserCommand({ UserName: 'Robert' })), 'NoSuchEntity', 404);
     await expectAwsError(iam.send(new DeleteUserCommand({ UserName: 'Robert' })), 'NoSuchEntity', 404);
-    const events = await listAuditEvents(t.deps.db, { accountId: account.id, targetId: created.User!.UserId!, limit: 10 });
+    const events = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      targetId: created.User!.UserId!,
+      limit: 10,
+    });
     expect(events.map((e) => e.event_name)).toEqual(expect.arrayContaining(['CreateUser', 'UpdateUser', 'DeleteUser']));
     expect(events.every((e) => e.actor_type === 'root')).toBe(true);
   });
@@ -120,13 +167,18 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     expect((await iam.send(new GetUserCommand({ UserName: 'pat' }))).User!.PasswordLastUsed).toBeUndefined();
     t.clock.advance(60_000);
     const signedInAt = t.clock.now();
-    expect((await new Browser(t.app).post(`/signin/${account.id}`, { userName: 'pat', password: USER_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await new Browser(t.app).post(`/signin/${account.id}`, { userName: 'pat', password: USER_PASSWORD })).statusCode,
+    ).toBe(303);
     t.clock.advance(5_000);
     expect((await iam.send(new GetUserCommand({ UserName: 'pat' }))).User!.PasswordLastUsed).toEqual(signedInAt);
     const listed = (await iam.send(new ListUsersCommand({}))).Users!.find((u) => u.UserName === 'pat')!;
     expect(listed.PasswordLastUsed).toEqual(signedInAt);
 
-    expect((await new Browser(t.app).post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await new Browser(t.app).post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD }))
+        .statusCode,
+    ).toBe(303);
     expect((await iam.send(new GetUserCommand({}))).User!.PasswordLastUsed).toEqual(t.clock.now());
   });
 
@@ -134,21 +186,34 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     await iam.send(new CreateUserCommand({ UserName: 'dana' }));
     await iam.send(new CreateLoginProfileCommand({ UserName: 'dana', Password: USER_PASSWORD }));
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'dana' }));
-    await expectAwsError(iam.send(new DeleteUserCommand({ UserName: 'dana' })), 'DeleteConflict', 409, 'Cannot delete entity, must delete login profile first.');
+    await expectAwsError(
+      iam.send(new DeleteUserCommand({ UserName: 'dana' })),
+      'DeleteConflict',
+      409,
+      'Cannot delete entity, must delete login profile first.',
+    );
     await iam.send(new DeleteLoginProfileCommand({ UserName: 'dana' }));
-    await expectAwsError(iam.send(new DeleteUserCommand({ UserName: 'dana' })), 'DeleteConflict', 409, 'Cannot delete entity, must delete access keys first.');
+    await expectAwsError(
+      iam.send(new DeleteUserCommand({ UserName: 'dana' })),
+      'DeleteConflict',
+      409,
+      'Cannot delete entity, must delete access keys first.',
+    );
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'dana', AccessKeyId: key.AccessKey!.AccessKeyId }));
     await iam.send(new DeleteUserCommand({ UserName: 'dana' }));
   });
 
   it('pages ListUsers with Marker/MaxItems: nothing lost, nothing repeated; PathPrefix filters', async () => {
     const names = Array.from({ length: 23 }, (_, i) => `page-${String(i).padStart(2, '0')}`);
-    for (const name of names) await iam.send(new CreateUserCommand({ UserName: name, Path: name.endsWith('7') ? '/seven/' : '/paged/' }));
+    for (const name of names)
+      await iam.send(new CreateUserCommand({ UserName: name, Path: name.endsWith('7') ? '/seven/' : '/paged/' }));
     const seen: string[] = [];
     let marker: string | undefined;
     let pages = 0;
     do {
-      const page = await iam.send(new ListUsersCommand({ PathPrefix: '/', MaxItems: 5, ...(marker ? { Marker: marker } : {}) }));
+      const page = await iam.send(
+        new ListUsersCommand({ PathPrefix: '/', MaxItems: 5, ...(marker ? { Marker: marker } : {}) }),
+      );
       pages++;
       expect(page.Users!.length).toBeLessThanOrEqual(5);
       seen.push(...page.Users!.map((u) => u.UserName!));
@@ -165,14 +230,41 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     expect(sevens.IsTruncated).toBe(false);
     const none = await iam.send(new ListUsersCommand({ PathPrefix: '/nothing-here/' }));
     expect(none.Users).toEqual([]);
-    await expectAwsError(iam.send(new ListUsersCommand({ Marker: 'not-a-marker' })), 'ValidationError', 400, 'Invalid Marker.');
-    await expectAwsError(iam.send(new ListUsersCommand({ MaxItems: 1001 })), 'ValidationError', 400, /value less than or equal to 1000/);
+    await expectAwsError(
+      iam.send(new ListUsersCommand({ Marker: 'not-a-marker' })),
+      'ValidationError',
+      400,
+      'Invalid Marker.',
+    );
+    await expectAwsError(
+      iam.send(new ListUsersCommand({ MaxItems: 1001 })),
+      'ValidationError',
+      400,
+      /value less than or equal to 1000/,
+    );
   });
 
   it('tags users: TagUser replaces values ignoring key case, UntagUser removes, ListUserTags lists in the order keys were first given', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'tagged' }));
-    await iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'Team', Value: 'a' }, { Key: 'cost', Value: '' }] }));
-    await iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'team', Value: 'b' }, { Key: 'Zone', Value: '1' }, { Key: 'alpha', Value: '2' }] }));
+    await iam.send(
+      new TagUserCommand({
+        UserName: 'tagged',
+        Tags: [
+          { Key: 'Team', Value: 'a' },
+          { Key: 'cost', Value: '' },
+        ],
+      }),
+    );
+    await iam.send(
+      new TagUserCommand({
+        UserName: 'tagged',
+        Tags: [
+          { Key: 'team', Value: 'b' },
+          { Key: 'Zone', Value: '1' },
+          { Key: 'alpha', Value: '2' },
+        ],
+      }),
+    );
     const inOrder = [
       { Key: 'team', Value: 'b' },
       { Key: 'cost', Value: '' },
@@ -185,9 +277,13 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     expect((await iam.send(new GetUserCommand({ UserName: 'tagged' }))).User!.Tags).toEqual(inOrder);
     const first = await iam.send(new ListUserTagsCommand({ UserName: 'tagged', MaxItems: 3 }));
     expect([first.Tags, first.IsTruncated]).toEqual([inOrder.slice(0, 3), true]);
-    expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged', Marker: first.Marker }))).Tags).toEqual(inOrder.slice(3));
+    expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged', Marker: first.Marker }))).Tags).toEqual(
+      inOrder.slice(3),
+    );
     await iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['COST', 'absent', 'Zone', 'alpha'] }));
-    expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged' }))).Tags).toEqual([{ Key: 'team', Value: 'b' }]);
+    expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged' }))).Tags).toEqual([
+      { Key: 'team', Value: 'b' },
+    ]);
     await expectAwsError(
       iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['NOWAY!'] })),
       'ValidationError',
@@ -197,18 +293,35 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     await iam.send(new UntagUserCommand({ UserName: 'tagged', TagKeys: ['team'] }));
     expect((await iam.send(new ListUserTagsCommand({ UserName: 'tagged' }))).Tags).toEqual([]);
     await expectAwsError(
-      iam.send(new TagUserCommand({ UserName: 'tagged', Tags: [{ Key: 'k', Value: '1' }, { Key: 'K', Value: '2' }] })),
+      iam.send(
+        new TagUserCommand({
+          UserName: 'tagged',
+          Tags: [
+            { Key: 'k', Value: '1' },
+            { Key: 'K', Value: '2' },
+          ],
+        }),
+      ),
       'InvalidInput',
       400,
       'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
     );
-    await expectAwsError(iam.send(new TagUserCommand({ UserName: 'nobody', Tags: [{ Key: 'k', Value: 'v' }] })), 'NoSuchEntity', 404);
+    await expectAwsError(
+      iam.send(new TagUserCommand({ UserName: 'nobody', Tags: [{ Key: 'k', Value: 'v' }] })),
+      'NoSuchEntity',
+      404,
+    );
     await expectAwsError(iam.send(new ListUserTagsCommand({ UserName: 'nobody' })), 'NoSuchEntity', 404);
   });
 
   it('manages login profiles with AWS messages, and enforces the password rules', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'erin' }));
-    await expectAwsError(iam.send(new GetLoginProfileCommand({ UserName: 'erin' })), 'NoSuchEntity', 404, 'Login Profile for User erin cannot be found.');
+    await expectAwsError(
+      iam.send(new GetLoginProfileCommand({ UserName: 'erin' })),
+      'NoSuchEntity',
+      404,
+      'Login Profile for User erin cannot be found.',
+    );
     const created = await iam.send(new CreateLoginProfileCommand({ UserName: 'erin', Password: USER_PASSWORD }));
     expect(created.LoginProfile).toMatchObject({ UserName: 'erin', PasswordResetRequired: false });
     expect(created.LoginProfile!.CreateDate).toBeInstanceOf(Date);
@@ -218,28 +331,69 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       409,
       'Login Profile for user erin already exists.',
     );
-    await expectAwsError(iam.send(new CreateLoginProfileCommand({ UserName: 'nobody', Password: USER_PASSWORD })), 'NoSuchEntity', 404);
-    await expectAwsError(iam.send(new CreateLoginProfileCommand({ Password: USER_PASSWORD })), 'ValidationError', 400, 'Must specify userName when calling with non-User credentials');
+    await expectAwsError(
+      iam.send(new CreateLoginProfileCommand({ UserName: 'nobody', Password: USER_PASSWORD })),
+      'NoSuchEntity',
+      404,
+    );
+    await expectAwsError(
+      iam.send(new CreateLoginProfileCommand({ Password: USER_PASSWORD })),
+      'ValidationError',
+      400,
+      'Must specify userName when calling with non-User credentials',
+    );
 
     await iam.send(new UpdateLoginProfileCommand({ UserName: 'erin', PasswordResetRequired: true }));
-    expect((await iam.send(new GetLoginProfileCommand({ UserName: 'erin' }))).LoginProfile!.PasswordResetRequired).toBe(true);
+    expect((await iam.send(new GetLoginProfileCommand({ UserName: 'erin' }))).LoginProfile!.PasswordResetRequired).toBe(
+      true,
+    );
     await iam.send(new UpdateLoginProfileCommand({ UserName: 'erin', Password: 'another fine password 2' }));
-    expect((await iam.send(new GetLoginProfileCommand({ UserName: 'erin' }))).LoginProfile!.PasswordResetRequired).toBe(true);
-    await expectAwsError(iam.send(new UpdateLoginProfileCommand({ UserName: 'erin', Password: 'short' })), 'PasswordPolicyViolation', 400);
+    expect((await iam.send(new GetLoginProfileCommand({ UserName: 'erin' }))).LoginProfile!.PasswordResetRequired).toBe(
+      true,
+    );
+    await expectAwsError(
+      iam.send(new UpdateLoginProfileCommand({ UserName: 'erin', Password: 'short' })),
+      'PasswordPolicyViolation',
+      400,
+    );
 
     await iam.send(new DeleteLoginProfileCommand({ UserName: 'erin' }));
-    await expectAwsError(iam.send(new DeleteLoginProfileCommand({ UserName: 'erin' })), 'NoSuchEntity', 404, 'Login Profile for User erin cannot be found.');
-    await expectAwsError(iam.send(new UpdateLoginProfileCommand({ UserName: 'erin', Password: 'yet another password 3' })), 'NoSuchEntity', 404);
+    await expectAwsError(
+      iam.send(new DeleteLoginProfileCommand({ UserName: 'erin' })),
+      'NoSuchEntity',
+      404,
+      'Login Profile for User erin cannot be found.',
+    );
+    await expectAwsError(
+      iam.send(new UpdateLoginProfileCommand({ UserName: 'erin', Password: 'yet another password 3' })),
+      'NoSuchEntity',
+      404,
+    );
   });
 
-  it('ChangePassword changes the caller\'s own password with the old one; the root user cannot call it', async () => {
+  it("ChangePassword changes the caller's own password with the old one; the root user cannot call it", async () => {
     const frank = await userWithKey('frank');
-    await iam.send(new AttachUserPolicyCommand({ UserName: 'frank', PolicyArn: 'arn:aws:iam::aws:policy/IAMUserChangePassword' }));
-    await expectAwsError(frank.iam.send(new ChangePasswordCommand({ OldPassword: 'not my password', NewPassword: 'a new password 42' })), 'InvalidInput', 400);
+    await iam.send(
+      new AttachUserPolicyCommand({ UserName: 'frank', PolicyArn: 'arn:aws:iam::aws:policy/IAMUserChangePassword' }),
+    );
+    await expectAwsError(
+      frank.iam.send(new ChangePasswordCommand({ OldPassword: 'not my password', NewPassword: 'a new password 42' })),
+      'InvalidInput',
+      400,
+    );
     await frank.iam.send(new ChangePasswordCommand({ OldPassword: USER_PASSWORD, NewPassword: 'a new password 42' }));
-    const events = await listAuditEvents(t.deps.db, { accountId: account.id, targetId: frank.user.id, eventName: 'ChangePassword', limit: 5 });
+    const events = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      targetId: frank.user.id,
+      eventName: 'ChangePassword',
+      limit: 5,
+    });
     expect(events).toHaveLength(1);
-    await expectAwsError(iam.send(new ChangePasswordCommand({ OldPassword: USER_PASSWORD, NewPassword: 'a new password 42' })), 'InvalidUserType', 400);
+    await expectAwsError(
+      iam.send(new ChangePasswordCommand({ OldPassword: USER_PASSWORD, NewPassword: 'a new password 42' })),
+      'InvalidUserType',
+      400,
+    );
   });
 
   it('manages access keys: shown once, two at most, inactive keys refused, last use recorded', async () => {
@@ -250,11 +404,23 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     expect(first.SecretAccessKey).toMatch(/^[A-Za-z0-9+/]{40}$/);
     expect(first).toMatchObject({ UserName: 'gina', Status: 'Active' });
     const second = (await iam.send(new CreateAccessKeyCommand({ UserName: 'gina' }))).AccessKey!;
-    await expectAwsError(iam.send(new CreateAccessKeyCommand({ UserName: 'gina' })), 'LimitExceeded', 409, 'Cannot exceed quota for AccessKeysPerUser: 2');
-    await expectAwsError(iam.send(new CreateAccessKeyCommand({ UserName: 'nobody' })), 'NoSuchEntity', 404, 'The user with name nobody cannot be found.');
+    await expectAwsError(
+      iam.send(new CreateAccessKeyCommand({ UserName: 'gina' })),
+      'LimitExceeded',
+      409,
+      'Cannot exceed quota for AccessKeysPerUser: 2',
+    );
+    await expectAwsError(
+      iam.send(new CreateAccessKeyCommand({ UserName: 'nobody' })),
+      'NoSuchEntity',
+      404,
+      'The user with name nobody cannot be found.',
+    );
 
     const listed = await iam.send(new ListAccessKeysCommand({ UserName: 'gina' }));
-    expect(listed.AccessKeyMetadata!.map((k) => k.AccessKeyId).sort()).toEqual([first.AccessKeyId, second.AccessKeyId].sort());
+    expect(listed.AccessKeyMetadata!.map((k) => k.AccessKeyId).sort()).toEqual(
+      [first.AccessKeyId, second.AccessKeyId].sort(),
+    );
     expect(JSON.stringify(listed)).not.toContain(first.SecretAccessKey);
 
     const unused = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: first.AccessKeyId }));
@@ -272,14 +438,31 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       `User: arn:aws:iam::${account.id}:root is not authorized to perform iam:GetAccessKeyLastUsed on resource: access key AKIAAAAAAAAAAAAAAAAA`,
     );
 
-    await iam.send(new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: first.AccessKeyId, Status: 'Inactive' }));
-    expect((await iam.send(new ListAccessKeysCommand({ UserName: 'gina' }))).AccessKeyMetadata!.find((k) => k.AccessKeyId === first.AccessKeyId)!.Status).toBe('Inactive');
-    await expectAwsError(gina.sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
+    await iam.send(
+      new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: first.AccessKeyId, Status: 'Inactive' }),
+    );
+    expect(
+      (await iam.send(new ListAccessKeysCommand({ UserName: 'gina' }))).AccessKeyMetadata!.find(
+        (k) => k.AccessKeyId === first.AccessKeyId,
+      )!.Status,
+    ).toBe('Inactive');
+    await expectAwsError(
+      gina.sts.send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+      403,
+      'The security token included in the request is invalid.',
+    );
     await iam.send(new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: first.AccessKeyId, Status: 'Active' }));
     await gina.sts.send(new GetCallerIdentityCommand({}));
-    await expectAwsError(iam.send(new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: first.AccessKeyId, Status: 'Expired' })), 'ValidationError', 400);
     await expectAwsError(
-      iam.send(new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA', Status: 'Inactive' })),
+      iam.send(new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: first.AccessKeyId, Status: 'Expired' })),
+      'ValidationError',
+      400,
+    );
+    await expectAwsError(
+      iam.send(
+        new UpdateAccessKeyCommand({ UserName: 'gina', AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA', Status: 'Inactive' }),
+      ),
       'NoSuchEntity',
       404,
       'The Access Key with id AKIAAAAAAAAAAAAAAAAA cannot be found.',
@@ -308,7 +491,11 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     const listed = await iam.send(new ListAccountAliasesCommand({}));
     expect(listed.AccountAliases).toEqual([alias]);
     expect(listed.IsTruncated).toBe(false);
-    await expectAwsError(iam.send(new CreateAccountAliasCommand({ AccountAlias: 'Bad_Alias' })), 'ValidationError', 400);
+    await expectAwsError(
+      iam.send(new CreateAccountAliasCommand({ AccountAlias: 'Bad_Alias' })),
+      'ValidationError',
+      400,
+    );
     await expectAwsError(iam.send(new DeleteAccountAliasCommand({ AccountAlias: 'not-mine' })), 'NoSuchEntity', 404);
     await iam.send(new DeleteAccountAliasCommand({ AccountAlias: alias }));
     expect((await iam.send(new ListAccountAliasesCommand({}))).AccountAliases).toEqual([]);
@@ -321,7 +508,12 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       404,
       `The Password Policy with domain name ${account.id} cannot be found.`,
     );
-    await expectAwsError(iam.send(new DeleteAccountPasswordPolicyCommand({})), 'NoSuchEntity', 404, 'The account policy with name PasswordPolicy cannot be found.');
+    await expectAwsError(
+      iam.send(new DeleteAccountPasswordPolicyCommand({})),
+      'NoSuchEntity',
+      404,
+      'The account policy with name PasswordPolicy cannot be found.',
+    );
     await iam.send(new UpdateAccountPasswordPolicyCommand({}));
     const defaults = (await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy;
     expect(defaults).toEqual({
@@ -359,16 +551,29 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       RequireUppercaseCharacters: true,
     });
     await expectAwsError(
-      iam.send(new UpdateAccountPasswordPolicyCommand({ MaxPasswordAge: 1096, MinimumPasswordLength: 129, PasswordReusePrevention: 25 })),
+      iam.send(
+        new UpdateAccountPasswordPolicyCommand({
+          MaxPasswordAge: 1096,
+          MinimumPasswordLength: 129,
+          PasswordReusePrevention: 25,
+        }),
+      ),
       'ValidationError',
       400,
       "3 validation errors detected: Value at 'minimumPasswordLength' failed to satisfy constraint: Member must have value less than or equal to 128; Value at 'passwordReusePrevention' failed to satisfy constraint: Member must have value less than or equal to 24; Value at 'maxPasswordAge' failed to satisfy constraint: Member must have value less than or equal to 1095",
     );
     // HardExpiry shows when the last update gave it, false included, as IAM answers; the ages only when set.
     await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 8, HardExpiry: false }));
-    expect((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toEqual({ ...defaults, MinimumPasswordLength: 8, HardExpiry: false });
+    expect((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toEqual({
+      ...defaults,
+      MinimumPasswordLength: 8,
+      HardExpiry: false,
+    });
     await iam.send(new UpdateAccountPasswordPolicyCommand({ PasswordReusePrevention: 24 }));
-    expect((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toEqual({ ...defaults, PasswordReusePrevention: 24 });
+    expect((await iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy).toEqual({
+      ...defaults,
+      PasswordReusePrevention: 24,
+    });
     await iam.send(new DeleteAccountPasswordPolicyCommand({}));
     await expectAwsError(iam.send(new GetAccountPasswordPolicyCommand({})), 'NoSuchEntity', 404);
   });
@@ -381,7 +586,12 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       403,
       `User: arn:aws:iam::${account.id}:user/hank is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${account.id}:user/made-by-hank because no identity-based policy allows the iam:CreateUser action`,
     );
-    await expectAwsError(hank.iam.send(new ListUsersCommand({})), 'AccessDenied', 403, /iam:ListUsers on resource: \* because/);
+    await expectAwsError(
+      hank.iam.send(new ListUsersCommand({})),
+      'AccessDenied',
+      403,
+      /iam:ListUsers on resource: \* because/,
+    );
     await expectAwsError(hank.iam.send(new CreateAccessKeyCommand({})), 'AccessDenied', 403);
     await expectAwsError(hank.iam.send(new GetUserCommand({})), 'AccessDenied', 403);
     await iam.send(
@@ -390,7 +600,13 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
         PolicyName: 'read-self',
         PolicyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListAccessKeys'], Resource: 'arn:aws:iam::*:user/${aws:username}' }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['iam:GetUser', 'iam:ListAccessKeys'],
+              Resource: 'arn:aws:iam::*:user/${aws:username}',
+            },
+          ],
         }),
       }),
     );
@@ -412,23 +628,53 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     expect(issued.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(issued.SecretAccessKey).toHaveLength(40);
     expect(issued.Expiration!.getTime() - t.clock.now().getTime()).toBe(43200 * 1000);
-    await expectAwsError(jack.sts.send(new GetSessionTokenCommand({ DurationSeconds: 899 })), 'ValidationError', 400, /greater than or equal to 900/);
-    await expectAwsError(jack.sts.send(new GetSessionTokenCommand({ DurationSeconds: 129601 })), 'ValidationError', 400);
+    await expectAwsError(
+      jack.sts.send(new GetSessionTokenCommand({ DurationSeconds: 899 })),
+      'ValidationError',
+      400,
+      /greater than or equal to 900/,
+    );
+    await expectAwsError(
+      jack.sts.send(new GetSessionTokenCommand({ DurationSeconds: 129601 })),
+      'ValidationError',
+      400,
+    );
 
-    const temporary = { accessKeyId: issued.AccessKeyId!, secretAccessKey: issued.SecretAccessKey!, sessionToken: issued.SessionToken! };
+    const temporary = {
+      accessKeyId: issued.AccessKeyId!,
+      secretAccessKey: issued.SecretAccessKey!,
+      sessionToken: issued.SessionToken!,
+    };
     const session = awsClients(t, endpoint, temporary);
     expect((await session.sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(`arn:aws:iam::${account.id}:user/jack`);
-    await expectAwsError(session.sts.send(new GetSessionTokenCommand({})), 'AccessDenied', 403, 'Cannot call GetSessionToken with session credentials');
+    await expectAwsError(
+      session.sts.send(new GetSessionTokenCommand({})),
+      'AccessDenied',
+      403,
+      'Cannot call GetSessionToken with session credentials',
+    );
     await expectAwsError(session.iam.send(new GetUserCommand({})), 'InvalidClientTokenId', 403);
-    const wrongToken = awsClients(t, endpoint, { ...temporary, sessionToken: (temporary.sessionToken.startsWith('x') ? 'y' : 'x') + temporary.sessionToken.slice(1) });
+    const wrongToken = awsClients(t, endpoint, {
+      ...temporary,
+      sessionToken: (temporary.sessionToken.startsWith('x') ? 'y' : 'x') + temporary.sessionToken.slice(1),
+    });
     await expectAwsError(wrongToken.sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
-    const noToken = awsClients(t, endpoint, { accessKeyId: temporary.accessKeyId, secretAccessKey: temporary.secretAccessKey });
+    const noToken = awsClients(t, endpoint, {
+      accessKeyId: temporary.accessKeyId,
+      secretAccessKey: temporary.secretAccessKey,
+    });
     await expectAwsError(noToken.sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
 
     const info = await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: issued.AccessKeyId }));
     expect(info.Account).toBe(account.id);
-    expect((await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: jack.credentials.accessKeyId }))).Account).toBe(account.id);
-    await expectAwsError(sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA' })), 'InvalidParameterValue', 400);
+    expect((await sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: jack.credentials.accessKeyId }))).Account).toBe(
+      account.id,
+    );
+    await expectAwsError(
+      sts.send(new GetAccessKeyInfoCommand({ AccessKeyId: 'AKIAAAAAAAAAAAAAAAAA' })),
+      'InvalidParameterValue',
+      400,
+    );
 
     t.clock.advance(12 * HOUR - MINUTE);
     await awsClients(t, endpoint, temporary).sts.send(new GetCallerIdentityCommand({}));
@@ -453,7 +699,9 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     );
     await expectAwsError(mia.iam.send(new GetAccountPasswordPolicyCommand({})), 'AccessDenied', 403);
     await iam.send(new UpdateAccountPasswordPolicyCommand({ AllowUsersToChangePassword: true }));
-    expect((await mia.iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy!.AllowUsersToChangePassword).toBe(true);
+    expect(
+      (await mia.iam.send(new GetAccountPasswordPolicyCommand({}))).PasswordPolicy!.AllowUsersToChangePassword,
+    ).toBe(true);
     await mia.iam.send(new ChangePasswordCommand({ OldPassword: USER_PASSWORD, NewPassword: 'mia changes it 1' }));
     await iam.send(new DeleteAccountPasswordPolicyCommand({}));
   });

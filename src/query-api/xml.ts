@@ -17,17 +17,20 @@ export const NAMESPACES = {
 export type Service = keyof typeof NAMESPACES;
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!).replace(
-    // Characters XML 1.0 cannot carry at all: written as nothing rather than breaking the document.
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g,
-    '',
-  );
+  return text
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
+    .replace(
+      // Characters XML 1.0 cannot carry at all: written as nothing rather than breaking the document.
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g,
+      '',
+    );
 }
 
 function render(name: string, value: XmlValue): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return `<${name}>${value.map((v) => render('member', v)).join('')}</${name}>`;
-  if (value instanceof Map) return `<${name}>${[...value].map(([k, v]) => `<entry><key>${escapeXml(k)}</key>${render('value', v)}</entry>`).join('')}</${name}>`;
+  if (value instanceof Map)
+    return `<${name}>${[...value].map(([k, v]) => `<entry><key>${escapeXml(k)}</key>${render('value', v)}</entry>`).join('')}</${name}>`;
   if (typeof value === 'object') return `<${name}>${renderChildren(value)}</${name}>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
@@ -44,7 +47,13 @@ export function actionResponse(service: Service, action: string, result: XmlObje
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${NAMESPACES[service]}">${body}<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${action}Response>\n`;
 }
 
-export function errorResponse(service: Service, type: 'Sender' | 'Receiver', code: string, message: string, requestId: string): string {
+export function errorResponse(
+  service: Service,
+  type: 'Sender' | 'Receiver',
+  code: string,
+  message: string,
+  requestId: string,
+): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${NAMESPACES[service]}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>\n`;
 }
 

@@ -20,8 +20,13 @@ const askingUser: ResourceOf = async (input, who, deps) => {
 export const DISMISS_HELP_REQUEST = permission({ action: 'iam:UpdateLoginProfile', resource: askingUser });
 
 /** The open "forgot my password" requests of the viewer's account, and those the viewer may dismiss. */
-export async function loadPasswordHelpRequests(deps: Deps, viewer: ConsoleCaller): Promise<{ requests: HelpRequestRecord[]; mayDismiss: Set<string> }> {
+export async function loadPasswordHelpRequests(
+  deps: Deps,
+  viewer: ConsoleCaller,
+): Promise<{ requests: HelpRequestRecord[]; mayDismiss: Set<string> }> {
   const requests = await listPendingHelpRequests(deps.db, viewer.principal.accountId);
-  const dismissible = await Promise.all(requests.map((r) => mayUse(deps, viewer, DISMISS_HELP_REQUEST, { params: { id: r.id }, body: {} })));
+  const dismissible = await Promise.all(
+    requests.map((r) => mayUse(deps, viewer, DISMISS_HELP_REQUEST, { params: { id: r.id }, body: {} })),
+  );
   return { requests, mayDismiss: new Set(requests.filter((_r, i) => dismissible[i]).map((r) => r.id)) };
 }

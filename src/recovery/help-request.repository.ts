@@ -16,7 +16,15 @@ export interface HelpRequestRecord {
 export async function insertHelpRequest(db: Db, r: HelpRequestRecord): Promise<void> {
   await db
     .insertInto('password_help_requests')
-    .values({ id: r.id, kind: r.kind, account_id: r.accountId, user_id: r.userId, user_name: r.userName, source_ip: r.sourceIp, created_at: r.createdAt })
+    .values({
+      id: r.id,
+      kind: r.kind,
+      account_id: r.accountId,
+      user_id: r.userId,
+      user_name: r.userName,
+      source_ip: r.sourceIp,
+      created_at: r.createdAt,
+    })
     .execute();
 }
 
@@ -32,14 +40,34 @@ export async function hasPendingSince(db: Db, userId: string, kind: HelpRequestK
   return row !== undefined;
 }
 
-type Row = { id: string; kind: string; account_id: string; user_id: string; user_name: string; source_ip: string | null; created_at: string };
+type Row = {
+  id: string;
+  kind: string;
+  account_id: string;
+  user_id: string;
+  user_name: string;
+  source_ip: string | null;
+  created_at: string;
+};
 
 function toRecord(r: Row): HelpRequestRecord {
-  return { id: r.id, kind: r.kind as HelpRequestKind, accountId: r.account_id, userId: r.user_id, userName: r.user_name, sourceIp: r.source_ip, createdAt: r.created_at };
+  return {
+    id: r.id,
+    kind: r.kind as HelpRequestKind,
+    accountId: r.account_id,
+    userId: r.user_id,
+    userName: r.user_name,
+    sourceIp: r.source_ip,
+    createdAt: r.created_at,
+  };
 }
 
 /** Unresolved requests of one kind in an account, newest first. */
-export async function listPendingHelpRequests(db: Db, accountId: string, kind: HelpRequestKind = 'password'): Promise<HelpRequestRecord[]> {
+export async function listPendingHelpRequests(
+  db: Db,
+  accountId: string,
+  kind: HelpRequestKind = 'password',
+): Promise<HelpRequestRecord[]> {
   const rows = await db
     .selectFrom('password_help_requests')
     .selectAll()
@@ -53,7 +81,12 @@ export async function listPendingHelpRequests(db: Db, accountId: string, kind: H
 }
 
 /** One unresolved request of the account, of this kind; null when there is none. */
-export async function findPendingHelpRequest(db: Db, accountId: string, id: string, kind: HelpRequestKind): Promise<HelpRequestRecord | null> {
+export async function findPendingHelpRequest(
+  db: Db,
+  accountId: string,
+  id: string,
+  kind: HelpRequestKind,
+): Promise<HelpRequestRecord | null> {
   const row = await db
     .selectFrom('password_help_requests')
     .selectAll()
@@ -66,7 +99,13 @@ export async function findPendingHelpRequest(db: Db, accountId: string, id: stri
 }
 
 /** Closes a user's open requests of one kind (an administrator did what they asked). */
-export async function resolveHelpRequestsOfUser(db: Db, userId: string, kind: HelpRequestKind, at: string, by: string): Promise<void> {
+export async function resolveHelpRequestsOfUser(
+  db: Db,
+  userId: string,
+  kind: HelpRequestKind,
+  at: string,
+  by: string,
+): Promise<void> {
   await db
     .updateTable('password_help_requests')
     .set({ resolved_at: at, resolved_by: by })
@@ -87,7 +126,12 @@ export async function dismissHelpRequest(
 ): Promise<{ userId: string; userName: string } | null> {
   const row = await findPendingHelpRequest(db, accountId, id, kind);
   if (!row) return null;
-  const result = await db.updateTable('password_help_requests').set({ resolved_at: at, resolved_by: by }).where('id', '=', id).where('resolved_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('password_help_requests')
+    .set({ resolved_at: at, resolved_by: by })
+    .where('id', '=', id)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return null;
   return { userId: row.userId, userName: row.userName };
 }

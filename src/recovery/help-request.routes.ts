@@ -8,9 +8,13 @@ import { dismissHelp } from './help-request.service.ts';
 
 /** Administrators close a "forgot my password" request without acting on it. */
 export async function helpRequestRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  app.post<{ Params: { id: string } }>('/console/users/help-requests/:id/dismiss', { config: { access: DISMISS_HELP_REQUEST } }, async (request, reply) => {
-    const who = signedInOf(request);
-    await dismissHelp(web.deps, who.principal.accountId, request.params.id, actorOf(who.principal), metaOf(request));
-    return reply.redirect('/console/users', 303);
-  });
+  app.post<{ Params: { id: string } }>(
+    '/console/users/help-requests/:id/dismiss',
+    { config: { access: DISMISS_HELP_REQUEST } },
+    async (request, reply) => {
+      const who = signedInOf(request);
+      await dismissHelp(web.deps, who.principal.accountId, request.params.id, actorOf(who.principal), metaOf(request));
+      return reply.redirect('/console/users', 303);
+    },
+  );
 }

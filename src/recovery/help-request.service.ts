@@ -23,7 +23,8 @@ export interface HelpRequestInput {
 export function validateHelpRequest(accountInput: string, userNameInput: string): HelpRequestInput {
   const accountRef = normaliseAccountRef(accountInput);
   if (!accountRef) throw invalid('account', 'Enter the account ID (12 digits) or account alias.');
-  if (!isAccountId(accountRef) && !isAlias(accountRef)) throw invalid('account', 'Enter a 12-digit account ID or an account alias.');
+  if (!isAccountId(accountRef) && !isAlias(accountRef))
+    throw invalid('account', 'Enter a 12-digit account ID or an account alias.');
   return { accountRef, userName: validateUserName('userName', userNameInput) };
 }
 
@@ -34,7 +35,12 @@ export function validateHelpRequest(accountInput: string, userNameInput: string)
  * the same way in every case (the page queues this as a background job), and repeats
  * within the hour are dropped. `finish` runs in its transaction.
  */
-export async function askAdministrator(deps: Deps, request: HelpRequestInput, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
+export async function askAdministrator(
+  deps: Deps,
+  request: HelpRequestInput,
+  meta: RequestMeta,
+  finish: Finish = NOTHING_MORE,
+): Promise<void> {
   const { accountRef, userName } = request;
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
@@ -52,7 +58,14 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
       return;
     }
     const actor: Actor = { type: 'anonymous', id: null, name: `says ${candidate.userName}` };
-    if (await hasPendingSince(tx, candidate.userId, 'password', new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())) {
+    if (
+      await hasPendingSince(
+        tx,
+        candidate.userId,
+        'password',
+        new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString(),
+      )
+    ) {
       await recordAudit(tx, deps, meta, {
         accountId: candidate.accountId,
         actor,
@@ -93,9 +106,22 @@ export async function askAdministrator(deps: Deps, request: HelpRequestInput, me
 }
 
 /** An administrator closes a request without acting on it. */
-export async function dismissHelp(deps: Deps, accountId: string, id: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function dismissHelp(
+  deps: Deps,
+  accountId: string,
+  id: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    const closed = await dismissHelpRequest(tx, accountId, id, 'password', deps.clock.now().toISOString(), actor.name ?? actor.type);
+    const closed = await dismissHelpRequest(
+      tx,
+      accountId,
+      id,
+      'password',
+      deps.clock.now().toISOString(),
+      actor.name ?? actor.type,
+    );
     if (!closed) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
     await recordAudit(tx, deps, meta, {
       accountId,

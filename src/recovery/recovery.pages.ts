@@ -8,7 +8,10 @@ export const LINK_NO_LONGER_VALID = 'This link is no longer valid — request a 
 
 type Errors = Partial<Record<string, string>>;
 
-export function forgotPage(csrf: string, options: { accountRef?: string; email?: string; errors?: Errors } = {}): string {
+export function forgotPage(
+  csrf: string,
+  options: { accountRef?: string; email?: string; errors?: Errors } = {},
+): string {
   const errors = options.errors ?? {};
   const iamFirst = options.accountRef !== undefined;
   const rootSection = html`<section class="card" id="root">
@@ -95,9 +98,19 @@ export function resetPage(csrf: string, options: { token?: string; code?: string
   ${alertBox(errors.form)}
   <form method="post" action="/signin/reset" novalidate>
     ${csrfField(csrf)}
-    ${options.token
-      ? html`<input type="hidden" name="token" value="${options.token}">`
-      : field({ label: 'Code from the email', name: 'code', autocomplete: 'one-time-code', value: options.code, error: errors.code, hint: 'Five groups of letters and digits, e.g. ABCDE-FGH23-…', autofocus: true })}
+    ${
+      options.token
+        ? html`<input type="hidden" name="token" value="${options.token}">`
+        : field({
+            label: 'Code from the email',
+            name: 'code',
+            autocomplete: 'one-time-code',
+            value: options.code,
+            error: errors.code,
+            hint: 'Five groups of letters and digits, e.g. ABCDE-FGH23-…',
+            autofocus: true,
+          })
+    }
     ${field({ label: 'New password', name: 'password', type: 'password', autocomplete: 'new-password', error: errors.password, hint: 'At least 8 characters; a long passphrase is best. Not your email or account name.', autofocus: !!options.token })}
     ${field({ label: 'Confirm new password', name: 'confirm', type: 'password', autocomplete: 'new-password', error: errors.confirm })}
     <button type="submit">Set new password</button>

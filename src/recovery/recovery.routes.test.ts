@@ -51,7 +51,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
   }
 
   async function submitReset(browser: Browser, fields: Record<string, string>) {
-    return browser.post('/signin/reset', { password: NEW_PASSWORD, confirm: NEW_PASSWORD, ...fields }, { csrfFrom: '/signin/reset' });
+    return browser.post(
+      '/signin/reset',
+      { password: NEW_PASSWORD, confirm: NEW_PASSWORD, ...fields },
+      { csrfFrom: '/signin/reset' },
+    );
   }
 
   async function signIn(email: string, password: string) {
@@ -142,9 +146,10 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     expect((await submitReset(new Browser(t.app), { token: second.token })).body).toContain('Password changed');
   });
 
-  it('shows a reference on every refused link or code, which tells the account\'s root user why', async () => {
+  it("shows a reference on every refused link or code, which tells the account's root user why", async () => {
     const account = await makeAccount(t.deps);
-    const why = async (body: string) => (await lookUpReference(t.deps, account.id, referenceIn(body))).map((r) => [r.flow, r.reason]);
+    const why = async (body: string) =>
+      (await lookUpReference(t.deps, account.id, referenceIn(body))).map((r) => [r.flow, r.reason]);
 
     await requestReset(account.email);
     const first = await resetMail(account.email);
@@ -163,7 +168,13 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const eventsBefore = (await t.deps.db.selectFrom('audit_events').select('id').execute()).length;
     const replaced = await submitReset(new Browser(t.app), { token: first.token });
     expect(await why(replaced.body)).toEqual([]);
-    expect(await t.deps.db.selectFrom('support_references').selectAll().where('reference', '=', referenceIn(replaced.body)).execute()).toEqual([]);
+    expect(
+      await t.deps.db
+        .selectFrom('support_references')
+        .selectAll()
+        .where('reference', '=', referenceIn(replaced.body))
+        .execute(),
+    ).toEqual([]);
     expect((await t.deps.db.selectFrom('audit_events').select('id').execute()).length).toBe(eventsBefore);
 
     // The account's root user finds the reference on the Activity page.
@@ -181,8 +192,14 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const bad = [flipped, token.slice(0, -3), token.split('.')[0]!, 'x'.repeat(49), `${token}a`, ''];
     const pages = [];
     for (const candidate of bad) {
-      const response = await submitReset(new Browser(t.app), candidate ? { token: candidate } : { code: 'AAAAA-BBBBB' });
-      pages.push({ status: response.statusCode, body: maskReference(response.body.replace(/name="_csrf" value="[0-9a-f]+"/, '')) });
+      const response = await submitReset(
+        new Browser(t.app),
+        candidate ? { token: candidate } : { code: 'AAAAA-BBBBB' },
+      );
+      pages.push({
+        status: response.statusCode,
+        body: maskReference(response.body.replace(/name="_csrf" value="[0-9a-f]+"/, '')),
+      });
     }
     for (const p of pages) expect(p).toEqual(pages[0]);
     expect(pages[0]!.body).toContain(LINK_NO_LONGER_VALID);
@@ -194,7 +211,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const account = await makeAccount(t.deps);
     await requestReset(account.email);
     const { token } = await resetMail(account.email);
-    const weak = await new Browser(t.app).post('/signin/reset', { token, password: 'short', confirm: 'short' }, { csrfFrom: '/signin/reset' });
+    const weak = await new Browser(t.app).post(
+      '/signin/reset',
+      { token, password: 'short', confirm: 'short' },
+      { csrfFrom: '/signin/reset' },
+    );
     expect(weak.statusCode).toBe(400);
     expect(weak.body).toContain('at least 8 characters');
     const mismatch = await new Browser(t.app).post(
@@ -216,7 +237,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     ]);
     expect(outcomes.filter((o) => o === 'done')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'invalid')).toHaveLength(1);
-    const completed = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'PasswordRecoveryCompleted', limit: 10 });
+    const completed = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      eventName: 'PasswordRecoveryCompleted',
+      limit: 10,
+    });
     expect(completed).toHaveLength(1);
     const winner = outcomes[0] === 'done' ? 'first concurrent password' : 'second concurrent password';
     expect((await signIn(account.email, winner)).response.headers.location).toBe('/console');
@@ -233,8 +258,12 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     expect(await mailTo(unknown)).toHaveLength(0);
     expect((await mailTo(account.email)).filter((m) => m.template === 'password-reset')).toHaveLength(1);
 
-    const knownFind = visible(await browser.post('/signin/find-account', { email: account.email }, { csrfFrom: '/signin/find-account' }));
-    const nobodyFind = visible(await browser.post('/signin/find-account', { email: unknown }, { csrfFrom: '/signin/find-account' }));
+    const knownFind = visible(
+      await browser.post('/signin/find-account', { email: account.email }, { csrfFrom: '/signin/find-account' }),
+    );
+    const nobodyFind = visible(
+      await browser.post('/signin/find-account', { email: unknown }, { csrfFrom: '/signin/find-account' }),
+    );
     expect(nobodyFind).toEqual(knownFind);
     expect(await mailTo(unknown)).toHaveLength(0);
   });
@@ -250,7 +279,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
 
   it('emails the accounts of a root address to that address only', async () => {
     const account = await makeAccount(t.deps, { alias: `found-${dialect}` });
-    const response = await new Browser(t.app).post('/signin/find-account', { email: account.email }, { csrfFrom: '/signin/find-account' });
+    const response = await new Browser(t.app).post(
+      '/signin/find-account',
+      { email: account.email },
+      { csrfFrom: '/signin/find-account' },
+    );
     expect(response.statusCode).toBe(200);
     expect(response.body).not.toContain(account.id);
     const [reminder] = (await mailTo(account.email)).filter((m) => m.template === 'accounts-for-email');
@@ -279,11 +312,15 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     expect(held).toHaveLength(1);
     const { link } = await resetMail(account.email);
     expect(held[0]!.text).toContain(link);
-    expect((await new Browser(t.app).get(new URL(link).pathname + new URL(link).search)).body).toContain('Choose a new password');
+    expect((await new Browser(t.app).get(new URL(link).pathname + new URL(link).search)).body).toContain(
+      'Choose a new password',
+    );
     const holds = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'MailHeld', limit: 10 });
     expect(holds).toHaveLength(2);
     expect(holds[0]!.reason).toBe('RecipientRateLimit');
-    expect(await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'MailDropped', limit: 10 })).toEqual([]);
+    expect(await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'MailDropped', limit: 10 })).toEqual(
+      [],
+    );
     t.clock.advance(11 * MINUTE);
   });
 
@@ -335,7 +372,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
   it('lets an administrator dismiss a request without acting on it', async () => {
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'unsure');
-    await new Browser(t.app).post('/signin/forgot/iam', { account: account.id, userName: 'unsure' }, { csrfFrom: '/signin/forgot' });
+    await new Browser(t.app).post(
+      '/signin/forgot/iam',
+      { account: account.id, userName: 'unsure' },
+      { csrfFrom: '/signin/forgot' },
+    );
     await runPendingJobs(t.deps);
     const admin = new Browser(t.app);
     await admin.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
@@ -344,7 +385,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
     const dismissed = await admin.post(action, {}, { csrfFrom: '/console/users' });
     expect(dismissed.statusCode).toBe(303);
     expect((await admin.get('/console/users')).body).not.toContain('Asked for a password reset');
-    const events = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'PasswordResetRequestDismissed', limit: 5 });
+    const events = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      eventName: 'PasswordResetRequestDismissed',
+      limit: 5,
+    });
     expect(events).toHaveLength(1);
     const stranger = new Browser(t.app);
     await stranger.post('/signin/root/password', { email: (await makeAccount(t.deps)).email, password: ROOT_PASSWORD });
@@ -352,7 +397,11 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
   });
 
   it('refuses malformed account and user names with field errors', async () => {
-    const response = await new Browser(t.app).post('/signin/forgot/iam', { account: '12', userName: 'bob' }, { csrfFrom: '/signin/forgot' });
+    const response = await new Browser(t.app).post(
+      '/signin/forgot/iam',
+      { account: '12', userName: 'bob' },
+      { csrfFrom: '/signin/forgot' },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('Enter a 12-digit account ID or an account alias.');
   });

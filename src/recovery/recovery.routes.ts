@@ -22,7 +22,10 @@ import {
 import { completePasswordReset, refuseResetToken, resetTokenUsable } from './recovery.service.ts';
 
 /** A field error the form can show next to its field; anything else goes to the error page. */
-function fieldError(error: unknown, fields: readonly string[]): { field: string; message: string; status: number } | null {
+function fieldError(
+  error: unknown,
+  fields: readonly string[],
+): { field: string; message: string; status: number } | null {
   if (!(error instanceof GatehouseError) || !error.safe || error.status >= 500) return null;
   const field = fields.find((f) => f === error.field) ?? 'form';
   return { field, message: error.message, status: error.status };
@@ -36,13 +39,18 @@ function fieldError(error: unknown, fields: readonly string[]): { field: string;
  * job runner looks the account up and does the work, never the request.
  */
 export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   app.get('/signin/help', async (_request, reply) => send(reply, 200, helpPage()));
 
   app.get<{ Querystring: { account?: string } }>('/signin/forgot', async (request, reply) => {
     const account = typeof request.query.account === 'string' ? request.query.account.slice(0, 64) : undefined;
-    return send(reply, 200, forgotPage(web.csrfToken(request, reply), account === undefined ? {} : { accountRef: account }));
+    return send(
+      reply,
+      200,
+      forgotPage(web.csrfToken(request, reply), account === undefined ? {} : { accountRef: account }),
+    );
   });
 
   app.post('/signin/forgot', async (request, reply) => {
@@ -55,7 +63,11 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     } catch (error) {
       const known = fieldError(error, ['email']);
       if (!known) throw error;
-      return send(reply, known.status, forgotPage(web.csrfToken(request, reply), { email: form.email, errors: { [known.field]: known.message } }));
+      return send(
+        reply,
+        known.status,
+        forgotPage(web.csrfToken(request, reply), { email: form.email, errors: { [known.field]: known.message } }),
+      );
     }
     return send(reply, 200, resetRequestedPage());
   });
@@ -70,12 +82,21 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     } catch (error) {
       const known = fieldError(error, ['account', 'userName']);
       if (!known) throw error;
-      return send(reply, known.status, forgotPage(web.csrfToken(request, reply), { accountRef: form.account, errors: { [known.field]: known.message } }));
+      return send(
+        reply,
+        known.status,
+        forgotPage(web.csrfToken(request, reply), {
+          accountRef: form.account,
+          errors: { [known.field]: known.message },
+        }),
+      );
     }
     return send(reply, 200, administratorAskedPage());
   });
 
-  app.get('/signin/find-account', async (request, reply) => send(reply, 200, findAccountPage(web.csrfToken(request, reply))));
+  app.get('/signin/find-account', async (request, reply) =>
+    send(reply, 200, findAccountPage(web.csrfToken(request, reply))),
+  );
 
   app.post('/signin/find-account', async (request, reply) => {
     web.assertCsrf(request);
@@ -87,7 +108,11 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     } catch (error) {
       const known = fieldError(error, ['email']);
       if (!known) throw error;
-      return send(reply, known.status, findAccountPage(web.csrfToken(request, reply), { email: form.email, error: known.message }));
+      return send(
+        reply,
+        known.status,
+        findAccountPage(web.csrfToken(request, reply), { email: form.email, error: known.message }),
+      );
     }
     return send(reply, 200, accountReminderSentPage());
   });
@@ -96,7 +121,8 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
   app.get<{ Querystring: { token?: string } }>('/signin/reset', async (request, reply) => {
     const token = typeof request.query.token === 'string' ? request.query.token : undefined;
     if (token === undefined) return send(reply, 200, resetPage(web.csrfToken(request, reply), {}));
-    if (!(await resetTokenUsable(web.deps, { token }))) return send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, { token }, metaOf(request))));
+    if (!(await resetTokenUsable(web.deps, { token })))
+      return send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, { token }, metaOf(request))));
     return send(reply, 200, resetPage(web.csrfToken(request, reply), { token }));
   });
 
@@ -109,9 +135,17 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
       confirm: { max: 1024 },
     });
     const presented = form.token ? { token: form.token } : { code: form.code };
-    const refused = async () => send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, presented, metaOf(request))));
+    const refused = async () =>
+      send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, presented, metaOf(request))));
     const again = (status: number, errors: Record<string, string>) =>
-      send(reply, status, resetPage(web.csrfToken(request, reply), { ...(form.token ? { token: form.token } : { code: form.code }), errors }));
+      send(
+        reply,
+        status,
+        resetPage(web.csrfToken(request, reply), {
+          ...(form.token ? { token: form.token } : { code: form.code }),
+          errors,
+        }),
+      );
     if (!form.token && !form.code.trim()) return again(400, { code: 'Enter the code from the email.' });
     if (!(await resetTokenUsable(web.deps, presented))) return refused();
     if (form.password !== form.confirm) return again(400, { confirm: 'The passwords do not match.' });
@@ -127,4 +161,3 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
     return send(reply, 200, resetDonePage());
   });
 }
-

@@ -1,6 +1,16 @@
-import { findAccount, findRootUser, markRootEmailVerified, updateRootPasswordHash } from '../identities/account.repository.ts';
+import {
+  findAccount,
+  findRootUser,
+  markRootEmailVerified,
+  updateRootPasswordHash,
+} from '../identities/account.repository.ts';
 import { ANONYMOUS, type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { rootPasswordChangedMail, passwordResetMail, accountsForEmailMail, type AccountListing } from '../mail/mail-templates.ts';
+import {
+  rootPasswordChangedMail,
+  passwordResetMail,
+  accountsForEmailMail,
+  type AccountListing,
+} from '../mail/mail-templates.ts';
 import { enqueueMail, enqueueMailIfRootEmail, publicLink } from '../mail/mail.service.ts';
 import { assertHashable, checkNewPassword } from '../passwords/password-check.ts';
 import { rememberPassword } from '../passwords/password-history.repository.ts';
@@ -28,13 +38,23 @@ const NOBODY = '-';
  * the mail are inserted by INSERT … SELECT from root_users, which writes nothing for an
  * unknown address. No mail goes to unknown addresses. `finish` runs in its transaction.
  */
-export async function requestPasswordReset(deps: Deps, emailInput: string, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
+export async function requestPasswordReset(
+  deps: Deps,
+  emailInput: string,
+  meta: RequestMeta,
+  finish: Finish = NOTHING_MORE,
+): Promise<void> {
   const email = normaliseEmail('email', emailInput);
   const key = emailKey(email);
   const issued = issueLink({ withCode: true });
   const now = deps.clock.now();
   const link = publicLink(deps, '/signin/reset', { token: issued.value });
-  const mail = passwordResetMail({ link, code: issued.code!, minutes: RESET_TTL_MS / MINUTE, origin: { time: now.toISOString(), meta } });
+  const mail = passwordResetMail({
+    link,
+    code: issued.code!,
+    minutes: RESET_TTL_MS / MINUTE,
+    origin: { time: now.toISOString(), meta },
+  });
   await deps.db.transaction().execute(async (tx) => {
     const target = await findRecoveryTarget(tx, key);
     const accountId = target?.accountId ?? null;
@@ -103,7 +123,10 @@ export async function completePasswordReset(
   const check = await checkResetToken(deps, presented);
   if (!check.ok) return 'invalid';
   const token = check.link;
-  const [root, account] = await Promise.all([findRootUser(deps.db, token.accountId), findAccount(deps.db, token.accountId)]);
+  const [root, account] = await Promise.all([
+    findRootUser(deps.db, token.accountId),
+    findAccount(deps.db, token.accountId),
+  ]);
   if (!root || !account) return 'invalid';
   assertHashable(password);
   await checkNewPassword(deps, password, {
@@ -145,7 +168,12 @@ export async function completePasswordReset(
  * only it) is sent the accounts it signs in to. The same statements run either way; the
  * page queues it as a background job. `finish` runs in its transaction.
  */
-export async function requestAccountReminder(deps: Deps, emailInput: string, meta: RequestMeta, finish: Finish = NOTHING_MORE): Promise<void> {
+export async function requestAccountReminder(
+  deps: Deps,
+  emailInput: string,
+  meta: RequestMeta,
+  finish: Finish = NOTHING_MORE,
+): Promise<void> {
   const email = normaliseEmail('email', emailInput);
   const key = emailKey(email);
   await deps.db.transaction().execute(async (tx) => {
@@ -171,4 +199,3 @@ export async function requestAccountReminder(deps: Deps, emailInput: string, met
     await finish(tx);
   });
 }
-

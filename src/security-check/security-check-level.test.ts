@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type TestContext } from '../../test/support/harness.ts';
+import {
+  Browser,
+  PRODUCTION_THROTTLE,
+  createTestContext,
+  solvePayload,
+  type TestContext,
+} from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
 
@@ -22,14 +28,19 @@ describe.each(DIALECTS)('the security check is as hard as the risk at the moment
 
   async function attempt(browser: Browser, email: string, password: string, ip: string, altcha?: string) {
     const csrf = await browser.csrf();
-    return browser.post('/signin/root/password', { email, password, ...(altcha ? { altcha } : {}) }, { csrf, headers: { 'x-forwarded-for': ip } });
+    return browser.post(
+      '/signin/root/password',
+      { email, password, ...(altcha ? { altcha } : {}) },
+      { csrf, headers: { 'x-forwarded-for': ip } },
+    );
   }
 
   it('refuses a solution issued at a lower level than the attempt needs, and accepts one at the level the page asks for', async () => {
     const account = await makeAccount(t.deps);
     const browser = new Browser(t.app);
     // The identifier is at risk (3 failures from elsewhere), and so is the network the attempt comes from.
-    for (let i = 0; i < 3; i++) expect((await attempt(browser, account.email, 'wrong', elsewhere(i))).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await attempt(browser, account.email, 'wrong', elsewhere(i))).statusCode).toBe(401);
     for (let i = 0; i < 9; i++) {
       const other = await makeAccount(t.deps);
       expect((await attempt(browser, other.email, 'wrong', risky(i))).statusCode).toBe(401);

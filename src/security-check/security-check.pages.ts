@@ -42,7 +42,13 @@ export function rootCheckPage(csrf: string, email: string, problem: CheckProblem
 }
 
 /** IAM user sign-in again, with the security check, after risk rose. */
-export function iamCheckPage(csrf: string, accountRef: string, userName: string, problem: CheckProblem, level: RiskLevel): string {
+export function iamCheckPage(
+  csrf: string,
+  accountRef: string,
+  userName: string,
+  problem: CheckProblem,
+  level: RiskLevel,
+): string {
   const shown = /^\d{12}$/.test(accountRef) ? formatAccountId(accountRef) : accountRef;
   return page({
     title: 'IAM user sign-in',

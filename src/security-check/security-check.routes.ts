@@ -6,10 +6,19 @@ import type { WebContext } from '../web/web-context.ts';
 
 const widget = fileURLToPath(import.meta.resolve('altcha/external'));
 const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
-  '/static/security-check.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./security-check.js', import.meta.url)) },
+  '/static/security-check.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('./security-check.js', import.meta.url)),
+  },
   '/static/altcha/altcha.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(widget) },
-  '/static/altcha/altcha.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./altcha.css', `file://${widget}`)) },
-  '/static/altcha/pbkdf2.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('../workers/pbkdf2.js', `file://${widget}`)) },
+  '/static/altcha/altcha.css': {
+    type: 'text/css; charset=utf-8',
+    body: readFileSync(new URL('./altcha.css', `file://${widget}`)),
+  },
+  '/static/altcha/pbkdf2.js': {
+    type: 'text/javascript; charset=utf-8',
+    body: readFileSync(new URL('../workers/pbkdf2.js', `file://${widget}`)),
+  },
 };
 
 /** Challenges one address may fetch in a burst, and regain per minute. */
@@ -21,7 +30,9 @@ const CHALLENGE_RULE = { burst: 60, intervalMs: 2_000 };
  */
 export async function securityCheckRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   for (const [path, file] of Object.entries(STATIC_FILES)) {
-    app.get(path, async (_request, reply) => reply.header('Cache-Control', 'public, max-age=3600').type(file.type).send(file.body));
+    app.get(path, async (_request, reply) =>
+      reply.header('Cache-Control', 'public, max-age=3600').type(file.type).send(file.body),
+    );
   }
 
   // `level` is the risk the form was shown at (a sign-in whose identifier is at risk asks for more
@@ -32,9 +43,15 @@ export async function securityCheckRoutes(app: FastifyInstance, { web }: { web: 
     const now = web.deps.clock.now();
     if (!(await throttle.store.take(`challenge:${request.ip}`, CHALLENGE_RULE, now.getTime()))) {
       metrics.throttle('challenge');
-      return reply.status(429).header('Retry-After', '2').send({ message: 'Too many security checks requested. Wait a moment.' });
+      return reply
+        .status(429)
+        .header('Retry-After', '2')
+        .send({ message: 'Too many security checks requested. Wait a moment.' });
     }
-    const level = Math.max(requestedLevel(request.query.level), await throttle.risk(null, request.ip, now)) as RiskLevel;
+    const level = Math.max(
+      requestedLevel(request.query.level),
+      await throttle.risk(null, request.ip, now),
+    ) as RiskLevel;
     metrics.checksIssued++;
     return reply.send(await check.issue(level));
   });

@@ -45,7 +45,10 @@ export async function findSessionRow(db: Db, id: string): Promise<SessionRecord 
  * A session with, in the same query, who it belongs to and whether that principal has an
  * enabled MFA device: what every signed-in page needs before anything else.
  */
-export async function findSessionWithPrincipal(db: Db, id: string): Promise<{ session: SessionRecord; principal: Principal | null; mfaEnabled: boolean } | null> {
+export async function findSessionWithPrincipal(
+  db: Db,
+  id: string,
+): Promise<{ session: SessionRecord; principal: Principal | null; mfaEnabled: boolean } | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
@@ -65,7 +68,13 @@ export async function findSessionWithPrincipal(db: Db, id: string): Promise<{ se
     ])
     .select((eb) =>
       eb
-        .exists(eb.selectFrom('mfa_devices').select('mfa_devices.id').whereRef('mfa_devices.principal_id', '=', 'sessions.principal_id').where('mfa_devices.enabled_at', 'is not', null))
+        .exists(
+          eb
+            .selectFrom('mfa_devices')
+            .select('mfa_devices.id')
+            .whereRef('mfa_devices.principal_id', '=', 'sessions.principal_id')
+            .where('mfa_devices.enabled_at', 'is not', null),
+        )
         .as('mfa_enabled'),
     )
     .where('sessions.id', '=', id)
@@ -84,7 +93,11 @@ export async function findSessionWithPrincipal(db: Db, id: string): Promise<{ se
       : null;
   return {
     session: toSession(row),
-    principal: principalFrom({ id: row.account_id, alias: row.account_alias, name: row.account_name }, { rootEmail: row.root_email, user }, row.principal_id),
+    principal: principalFrom(
+      { id: row.account_id, alias: row.account_alias, name: row.account_name },
+      { rootEmail: row.root_email, user },
+      row.principal_id,
+    ),
     // SQLite answers 1/0, PostgreSQL true/false.
     mfaEnabled: row.mfa_enabled === true || Number(row.mfa_enabled) === 1,
   };
@@ -134,4 +147,3 @@ export async function setRestriction(db: Db, id: string, restriction: string | n
 export async function setMfaAt(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ mfa_at: at }).where('id', '=', id).execute();
 }
-

@@ -7,7 +7,13 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findSessionRow } from './session.repository.ts';
-import { type NewSession, checkSession, checkSessionWithPrincipal, endSession, startSession } from './session.service.ts';
+import {
+  type NewSession,
+  checkSession,
+  checkSessionWithPrincipal,
+  endSession,
+  startSession,
+} from './session.service.ts';
 import { loadPrincipal } from '../identities/principal.ts';
 import { CLI_ACTOR } from '../audit/audit.service.ts';
 import { createVirtualDevice } from '../mfa/mfa.service.ts';
@@ -20,7 +26,14 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestContext(dialect);
     account = await makeAccount(t.deps);
-    input = { accountId: account.id, principalId: account.id, restriction: null, mfaAt: null, sourceIp: '192.0.2.1', userAgent: 'test' };
+    input = {
+      accountId: account.id,
+      principalId: account.id,
+      restriction: null,
+      mfaAt: null,
+      sourceIp: '192.0.2.1',
+      userAgent: 'test',
+    };
   });
   afterAll(() => t.close());
 
@@ -60,7 +73,18 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
   it('refuses malformed tokens', async () => {
     const { token, session } = await start();
     const [id, secret] = token.split('.') as [string, string];
-    for (const bad of [undefined, '', id, `${id}.`, `.${secret}`, secret, `${id}.${secret}.${secret}`, token.toUpperCase(), `${token} `, `${id}.${secret}=`]) {
+    for (const bad of [
+      undefined,
+      '',
+      id,
+      `${id}.`,
+      `.${secret}`,
+      secret,
+      `${id}.${secret}.${secret}`,
+      token.toUpperCase(),
+      `${token} `,
+      `${id}.${secret}=`,
+    ]) {
       expect(await checkSession(t.deps, bad), String(bad)).toBeNull();
     }
     expect((await checkSession(t.deps, token))?.id).toBe(session.id);
@@ -123,7 +147,12 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
   it('reads a session with its principal and MFA state in one query, root and IAM user alike', async () => {
     const { token } = await start();
     const root = await checkSessionWithPrincipal(t.deps, token);
-    expect(root?.principal).toMatchObject({ type: 'root', id: account.id, email: account.email, accountId: account.id });
+    expect(root?.principal).toMatchObject({
+      type: 'root',
+      id: account.id,
+      email: account.email,
+      accountId: account.id,
+    });
     expect(root?.mfaEnabled).toBe(false);
 
     const user = await makeUser(t.deps, account.id, 'joined', { isAdmin: true });
@@ -137,7 +166,11 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
     const { device } = await createVirtualDevice(mfaDeps, account.id, { name: 'joined-phone' }, CLI_ACTOR, SYSTEM_META);
     // Created but not yet enabled: no MFA owed.
     expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(false);
-    await t.deps.db.updateTable('mfa_devices').set({ principal_id: user.id, enabled_at: t.clock.now().toISOString() }).where('id', '=', device.id).execute();
+    await t.deps.db
+      .updateTable('mfa_devices')
+      .set({ principal_id: user.id, enabled_at: t.clock.now().toISOString() })
+      .where('id', '=', device.id)
+      .execute();
     expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(true);
     expect((await checkSessionWithPrincipal(t.deps, token))?.mfaEnabled).toBe(false);
 

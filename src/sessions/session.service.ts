@@ -1,7 +1,15 @@
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
-import { type SessionRecord, deleteSessionRow, findSessionRow, findSessionWithPrincipal, insertSession, setMfaAt, touchSession } from './session.repository.ts';
+import {
+  type SessionRecord,
+  deleteSessionRow,
+  findSessionRow,
+  findSessionWithPrincipal,
+  insertSession,
+  setMfaAt,
+  touchSession,
+} from './session.repository.ts';
 
 /** Restrictions a session can carry: it may do only the one thing until it is lifted. */
 export type SessionRestriction =
@@ -22,7 +30,11 @@ export interface NewSession {
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Starts a session and returns the token for the cookie (`id.secret`); only the secret's hash is stored. */
-export async function startSession(db: Db, deps: Deps, input: NewSession): Promise<{ token: string; session: SessionRecord }> {
+export async function startSession(
+  db: Db,
+  deps: Deps,
+  input: NewSession,
+): Promise<{ token: string; session: SessionRecord }> {
   const token = newToken();
   const now = deps.clock.now();
   const session: SessionRecord = {

@@ -20,7 +20,7 @@ describe('SecretBox (AES-256-GCM under a key derived from SECRET_KEY)', () => {
     expect(new SecretBox(Buffer.alloc(32, 4), 'access-key-secret').open(sealed, 'row')).toBeNull();
     expect(keyring.box('other purpose').open(sealed, 'row')).toBeNull();
     const parts = sealed.split('.');
-    const flipped = parts[3]!.startsWith('A') ? 'B' + parts[3]!.slice(1) : 'A' + parts[3]!.slice(1);
+    const flipped = parts[3]!.startsWith('A') ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`;
     expect(keyring.box('access-key-secret').open([parts[0], parts[1], parts[2], flipped].join('.'), 'row')).toBeNull();
     expect(keyring.box('access-key-secret').open('garbage', 'row')).toBeNull();
     expect(keyring.box('access-key-secret')).toBe(keyring.box('access-key-secret'));

@@ -12,7 +12,7 @@ export function newAccountId(): string {
 
 /** An IAM user ID: `AIDA` and 17 characters, 21 in all, as AWS. */
 export function newUserId(): string {
-  return 'AIDA' + randomFrom(UNIQUE_ID_ALPHABET, 17);
+  return `AIDA${randomFrom(UNIQUE_ID_ALPHABET, 17)}`;
 }
 
 /** An opaque ID for rows nobody types (audit events, history): time-ordered, then random. */

@@ -9,8 +9,12 @@ describe('Keyring (SECRET_KEY, the keys it replaced, and what is derived from th
 
   it('derives each key as SECRET_KEY always did, so what was sealed or signed before still opens', () => {
     const keyring = new Keyring(current);
-    expect(keyring.macKey('gatehouse csrf v1')).toEqual(createHmac('sha256', current).update('gatehouse csrf v1').digest());
-    expect(keyring.subkey('gatehouse sign-in attempt v1')).toEqual(Buffer.from(hkdfSync('sha256', current, Buffer.alloc(0), 'gatehouse sign-in attempt v1', 32)));
+    expect(keyring.macKey('gatehouse csrf v1')).toEqual(
+      createHmac('sha256', current).update('gatehouse csrf v1').digest(),
+    );
+    expect(keyring.subkey('gatehouse sign-in attempt v1')).toEqual(
+      Buffer.from(hkdfSync('sha256', current, Buffer.alloc(0), 'gatehouse sign-in attempt v1', 32)),
+    );
     const sealedBefore = new SecretBox(current, 'access-key-secret').seal('secret', 'AKIAONE');
     expect(keyring.box('access-key-secret').open(sealedBefore, 'AKIAONE')).toBe('secret');
   });

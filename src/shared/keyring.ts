@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { SecretBox } from './encryption.ts';
 import { hmac } from './secrets.ts';
+import { remember } from './remember.ts';
 
 /**
  * `SECRET_KEY` and the keys it replaced (`SECRET_KEY_PREVIOUS`), with every key derived from
@@ -16,7 +17,8 @@ export class Keyring {
   readonly #subkeys = new Map<string, Buffer>();
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
-    if (current.length !== 32 || previous.some((key) => key.length !== 32)) throw new Error('Keys in a keyring are 32 bytes.');
+    if (current.length !== 32 || previous.some((key) => key.length !== 32))
+      throw new Error('Keys in a keyring are 32 bytes.');
     this.#current = current;
     this.#previous = [...previous];
   }
@@ -26,25 +28,21 @@ export class Keyring {
    * key or a previous one sealed (so a rotation loses nothing until `secret-key reseal` ran).
    */
   box(purpose: string): SecretBox {
-    let box = this.#boxes.get(purpose);
-    if (!box) {
+    return remember(this.#boxes, purpose, () => {
       const previous = this.#previous.map((key) => new SecretBox(key, purpose));
-      this.#boxes.set(purpose, (box = new SecretBox(this.#current, purpose, previous)));
-    }
-    return box;
+      return new SecretBox(this.#current, purpose, previous);
+    });
   }
 
   /** HMAC-SHA256 of `label` under the current key: the key of CSRF tokens, device cookies and the security check. */
   macKey(label: string): Buffer {
-    let key = this.#macKeys.get(label);
-    if (!key) this.#macKeys.set(label, (key = hmac(this.#current, label)));
-    return key;
+    return remember(this.#macKeys, label, () => hmac(this.#current, label));
   }
 
   /** A 32-byte key derived with HKDF-SHA256 from the current key, `info` naming its use. */
   subkey(info: string): Buffer {
-    let key = this.#subkeys.get(info);
-    if (!key) this.#subkeys.set(info, (key = Buffer.from(hkdfSync('sha256', this.#current, Buffer.alloc(0), info, 32))));
-    return key;
+    return remember(this.#subkeys, info, () =>
+      Buffer.from(hkdfSync('sha256', this.#current, Buffer.alloc(0), info, 32)),
+    );
   }
 }

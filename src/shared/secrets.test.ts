@@ -75,6 +75,6 @@ describe('matchesHash', () => {
     expect(matchesHash('x', '')).toBe(false);
     expect(matchesHash('x', 'abcd')).toBe(false);
     expect(matchesHash('x', 'zz'.repeat(32))).toBe(false);
-    expect(matchesHash('x', hashSecret('x') + '00')).toBe(false);
+    expect(matchesHash('x', `${hashSecret('x')}00`)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { remember } from './remember.ts';
 
 /**
  * The one place secrets are made and compared. Tokens have the form `id.secret`:
@@ -76,11 +77,13 @@ export function newToken(): Token {
 const TOKEN_SHAPES = new Map<string, RegExp>();
 
 /** Splits `id.secret`; null when the shape is wrong. `idPattern`: the id's shape, when it is not a `newToken` id. */
-export function parseToken(value: string | undefined, idPattern = '[a-z2-7]{16}'): { id: string; secret: string } | null {
+export function parseToken(
+  value: string | undefined,
+  idPattern = '[a-z2-7]{16}',
+): { id: string; secret: string } | null {
   if (!value || value.length > 200) return null;
   // Compiled once per shape: this runs on every signed-in request.
-  let shape = TOKEN_SHAPES.get(idPattern);
-  if (!shape) TOKEN_SHAPES.set(idPattern, (shape = new RegExp(`^(${idPattern})\\.([a-z2-7]{32})$`)));
+  const shape = remember(TOKEN_SHAPES, idPattern, () => new RegExp(`^(${idPattern})\\.([a-z2-7]{32})$`));
   const match = shape.exec(value);
   if (!match) return null;
   return { id: match[1]!, secret: match[2]! };

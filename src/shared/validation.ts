@@ -10,7 +10,8 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$
 export function normaliseEmail(field: string, value: string): string {
   const email = value.trim();
   if (email.length === 0) throw invalid(field, 'Enter an email address.');
-  if (email.length > 254 || !EMAIL.test(email)) throw invalid(field, 'Enter a valid email address, like name@example.com.');
+  if (email.length > 254 || !EMAIL.test(email))
+    throw invalid(field, 'Enter a valid email address, like name@example.com.');
   return email;
 }
 

@@ -31,7 +31,10 @@ function routePaths(tree: string): string[] {
     const segment = line.slice(at + 3).replace(/ \(.*$/, '');
     stack.length = depth;
     const parent = stack[depth - 1] ?? '';
-    const path = parent.endsWith('/') || segment.startsWith('/') || segment.startsWith('-') || parent === '' ? parent + segment : `${parent}/${segment}`;
+    const path =
+      parent.endsWith('/') || segment.startsWith('/') || segment.startsWith('-') || parent === ''
+        ? parent + segment
+        : `${parent}/${segment}`;
     stack[depth] = path;
     paths.push(path);
   }

@@ -72,7 +72,13 @@ export function rootFailedPage(csrf: string, reference = ''): string {
   });
 }
 
-export function iamSignInPage(csrf: string, accountRef: string, userName: string, failed: boolean, reference = ''): string {
+export function iamSignInPage(
+  csrf: string,
+  accountRef: string,
+  userName: string,
+  failed: boolean,
+  reference = '',
+): string {
   const shown = /^\d{12}$/.test(accountRef) ? formatAccountId(accountRef) : accountRef;
   return page({
     title: 'IAM user sign-in',

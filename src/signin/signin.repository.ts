@@ -27,10 +27,16 @@ export interface UserCandidate {
   passwordResetRequired: boolean;
 }
 
-export async function findUserCandidate(db: Db, accountRef: string, userNameKey: string): Promise<UserCandidate | null> {
+export async function findUserCandidate(
+  db: Db,
+  accountRef: string,
+  userNameKey: string,
+): Promise<UserCandidate | null> {
   const row = await db
     .selectFrom('accounts')
-    .leftJoin('users', (join) => join.onRef('users.account_id', '=', 'accounts.id').on('users.name_key', '=', userNameKey))
+    .leftJoin('users', (join) =>
+      join.onRef('users.account_id', '=', 'accounts.id').on('users.name_key', '=', userNameKey),
+    )
     .leftJoin('login_profiles', 'login_profiles.user_id', 'users.id')
     .select([
       'accounts.id as account_id',

@@ -68,19 +68,27 @@ describe.each(DIALECTS)('sign-in pages on %s', (dialect) => {
     for (const r of responses) expect(r).toEqual(responses[0]);
     expect(responses[0]!.body).toContain('Your sign-in details are incorrect');
 
-    const unknownAccount = strip(await browser.post('/signin/no-such-account-x', { userName: 'alice', password: 'x' }, { csrf }));
+    const unknownAccount = strip(
+      await browser.post('/signin/no-such-account-x', { userName: 'alice', password: 'x' }, { csrf }),
+    );
     const knownAccount = strip(await browser.post(`/signin/${ref}`, { userName: 'alice', password: 'x' }, { csrf }));
     expect(unknownAccount.status).toBe(knownAccount.status);
     expect(unknownAccount.body.replaceAll('no-such-account-x', ref)).toBe(knownAccount.body);
     expect(responses[0]!.body).toContain('Ref ***-***');
 
-    const rootUnknown = strip(await browser.post('/signin/root/password', { email: 'nobody@example.com', password: 'x' }, { csrf }));
-    const rootWrong = strip(await browser.post('/signin/root/password', { email: account.email, password: 'x' }, { csrf }));
+    const rootUnknown = strip(
+      await browser.post('/signin/root/password', { email: 'nobody@example.com', password: 'x' }, { csrf }),
+    );
+    const rootWrong = strip(
+      await browser.post('/signin/root/password', { email: account.email, password: 'x' }, { csrf }),
+    );
     expect(rootUnknown).toEqual(rootWrong);
 
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'ConsoleLogin', limit: 50 });
     const reasons = events.filter((e) => e.outcome === 'Failure').map((e) => e.reason);
-    expect(reasons).toEqual(expect.arrayContaining(['WrongPassword', 'UnknownUser', 'NoLoginProfile', 'EmptyPassword']));
+    expect(reasons).toEqual(
+      expect.arrayContaining(['WrongPassword', 'UnknownUser', 'NoLoginProfile', 'EmptyPassword']),
+    );
   });
 
   it('sends a user whose password must be reset to the change-password page before anything else', async () => {
@@ -97,7 +105,10 @@ describe.each(DIALECTS)('sign-in pages on %s', (dialect) => {
     expect(changed.statusCode).toBe(303);
     expect((await browser.get('/console')).statusCode).toBe(200);
     const fresh = new Browser(t.app);
-    expect((await fresh.post(`/signin/${account.id}`, { userName: 'newbie', password: 'a brand new password' })).headers.location).toBe('/console');
+    expect(
+      (await fresh.post(`/signin/${account.id}`, { userName: 'newbie', password: 'a brand new password' })).headers
+        .location,
+    ).toBe('/console');
   });
 
   it('ends the session after an hour idle and after 12 hours in all', async () => {
@@ -131,7 +142,11 @@ describe.each(DIALECTS)('sign-in pages on %s', (dialect) => {
   it('refuses forms without a valid CSRF token or from another origin', async () => {
     const browser = new Browser(t.app);
     await browser.csrf();
-    const noToken = await browser.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD }, { csrf: 'f'.repeat(64) });
+    const noToken = await browser.post(
+      '/signin/root/password',
+      { email: account.email, password: ROOT_PASSWORD },
+      { csrf: 'f'.repeat(64) },
+    );
     expect(noToken.statusCode).toBe(403);
     expect(noToken.body).toContain('not sent from this site');
     const crossOrigin = await browser.post(
@@ -146,7 +161,9 @@ describe.each(DIALECTS)('sign-in pages on %s', (dialect) => {
   it('sets session cookies HttpOnly and SameSite=Lax, with security headers on every page', async () => {
     const browser = new Browser(t.app);
     const response = await rootSignIn(browser, account.email, ROOT_PASSWORD);
-    const cookie = (response.cookies as Array<{ name: string; httpOnly?: boolean; sameSite?: string; path?: string }>).find((c) => c.name === 'gh_session')!;
+    const cookie = (
+      response.cookies as Array<{ name: string; httpOnly?: boolean; sameSite?: string; path?: string }>
+    ).find((c) => c.name === 'gh_session')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Lax');
     expect(cookie.path).toBe('/');
@@ -168,7 +185,9 @@ describe('cookies over https', () => {
         { email: account.email, password: ROOT_PASSWORD },
         { headers: { origin: 'https://signin.example.com' } },
       );
-      const session = (response.cookies as Array<{ name: string; secure?: boolean }>).find((c) => c.name === '__Host-gh_session');
+      const session = (response.cookies as Array<{ name: string; secure?: boolean }>).find(
+        (c) => c.name === '__Host-gh_session',
+      );
       expect(session?.secure).toBe(true);
       expect(response.headers['strict-transport-security']).toContain('max-age=');
     } finally {

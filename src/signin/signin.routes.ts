@@ -10,7 +10,14 @@ import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
 import { CHECK_FIELD } from '../guard/security-check.ts';
 import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../throttle/device-cookie.ts';
-import { type AttemptSource, type GuardDecision, type Settlement, abandonSignIn, guardSignIn, settleSignIn } from '../throttle/signin-guard.ts';
+import {
+  type AttemptSource,
+  type GuardDecision,
+  type Settlement,
+  abandonSignIn,
+  guardSignIn,
+  settleSignIn,
+} from '../throttle/signin-guard.ts';
 import { afterResponse } from '../web/after-response.ts';
 
 const REMEMBER_DAYS = 90;
@@ -30,21 +37,38 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     const { email } = readForm(request, { email: { max: 254 } });
     const csrf = web.csrfToken(request, reply);
     if (!email.trim()) {
-      return html(reply).status(400).send(chooseUserTypePage(csrf, { email: 'Enter the email address of the root user.' }));
+      return html(reply)
+        .status(400)
+        .send(chooseUserTypePage(csrf, { email: 'Enter the email address of the root user.' }));
     }
     return html(reply).send(rootPasswordPage(csrf, email.trim()));
   });
 
   app.post('/signin/root/password', async (request, reply) => {
     web.assertCsrf(request);
-    const { email, password, altcha } = readForm(request, { email: { max: 254 }, password: { max: 1024 }, ...CHECK_FIELD });
+    const { email, password, altcha } = readForm(request, {
+      email: { max: 254 },
+      password: { max: 1024 },
+      ...CHECK_FIELD,
+    });
     // Throttles and the security check come first: nothing is hashed for a refused attempt.
     const decision = await guardSignIn(web.deps, sourceOf(request), { kind: 'root', email }, altcha);
-    if (decision.kind === 'check') return html(reply).status(401).send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem, decision.level));
-    if (decision.kind === 'refused') return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply)));
-    const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled).catch(abandon(decision));
+    if (decision.kind === 'check')
+      return html(reply)
+        .status(401)
+        .send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem, decision.level));
+    if (decision.kind === 'refused')
+      return html(reply)
+        .status(401)
+        .send(rootFailedPage(web.csrfToken(request, reply)));
+    const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled).catch(
+      abandon(decision),
+    );
     settle(reply, await settleSignIn(web.deps, request.ip, decision, result, metaOf(request)));
-    if (!result.ok) return html(reply).status(401).send(rootFailedPage(web.csrfToken(request, reply), result.reference));
+    if (!result.ok)
+      return html(reply)
+        .status(401)
+        .send(rootFailedPage(web.csrfToken(request, reply), result.reference));
     return signedIn(reply, result);
   });
 
@@ -55,7 +79,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     if (!isAccountId(ref) && !isAlias(ref)) {
       return html(reply)
         .status(400)
-        .send(chooseUserTypePage(web.csrfToken(request, reply), { account: 'Enter a 12-digit account ID or an account alias.' }));
+        .send(
+          chooseUserTypePage(web.csrfToken(request, reply), {
+            account: 'Enter a 12-digit account ID or an account alias.',
+          }),
+        );
     }
     return reply.redirect(`/signin/${ref}`, 303);
   });
@@ -71,13 +99,33 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
   app.post<{ Params: { ref: string } }>('/signin/:ref', async (request, reply) => {
     web.assertCsrf(request);
     const ref = accountRefOrThrow(request.params.ref);
-    const { userName, password, altcha } = readForm(request, { userName: { max: 128 }, password: { max: 1024 }, ...CHECK_FIELD });
-    const decision = await guardSignIn(web.deps, sourceOf(request), { kind: 'user', accountRef: ref, userName }, altcha);
-    if (decision.kind === 'check') return html(reply).status(401).send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem, decision.level));
-    if (decision.kind === 'refused') return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
-    const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled).catch(abandon(decision));
+    const { userName, password, altcha } = readForm(request, {
+      userName: { max: 128 },
+      password: { max: 1024 },
+      ...CHECK_FIELD,
+    });
+    const decision = await guardSignIn(
+      web.deps,
+      sourceOf(request),
+      { kind: 'user', accountRef: ref, userName },
+      altcha,
+    );
+    if (decision.kind === 'check')
+      return html(reply)
+        .status(401)
+        .send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem, decision.level));
+    if (decision.kind === 'refused')
+      return html(reply)
+        .status(401)
+        .send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
+    const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled).catch(
+      abandon(decision),
+    );
     settle(reply, await settleSignIn(web.deps, request.ip, decision, result, metaOf(request)));
-    if (!result.ok) return html(reply).status(401).send(iamSignInPage(web.csrfToken(request, reply), ref, '', true, result.reference));
+    if (!result.ok)
+      return html(reply)
+        .status(401)
+        .send(iamSignInPage(web.csrfToken(request, reply), ref, '', true, result.reference));
     reply.setCookie(
       web.rememberCookie,
       JSON.stringify({ account: ref, userName: result.principal.name }),
@@ -86,7 +134,9 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     return signedIn(reply, result);
   });
 
-  const signOut = noSession('Signing out ends the session the browser holds, whoever it belongs to; a browser without one is simply sent to sign-in.');
+  const signOut = noSession(
+    'Signing out ends the session the browser holds, whoever it belongs to; a browser without one is simply sent to sign-in.',
+  );
   app.post('/signout', { config: { access: signOut } }, async (request, reply) => {
     await web.signOut(request);
     reply.clearCookie(web.sessionCookie, web.cookieOptions());
@@ -100,7 +150,8 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
 
   /** The browser keeps its device cookie; the hard-stop notice goes out after the response. */
   function settle(reply: FastifyReply, settled: Settlement): void {
-    if (settled.deviceCookie) reply.setCookie(DEVICE_COOKIE, settled.deviceCookie, web.cookieOptions(DEVICE_COOKIE_DAYS * 86400));
+    if (settled.deviceCookie)
+      reply.setCookie(DEVICE_COOKIE, settled.deviceCookie, web.cookieOptions(DEVICE_COOKIE_DAYS * 86400));
     if (settled.afterResponse) afterResponse(reply, web.deps, settled.afterResponse);
   }
 
@@ -120,7 +171,8 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
 
 function accountRefOrThrow(raw: string): string {
   const ref = normaliseAccountRef(raw);
-  if (!isAccountId(ref) && !isAlias(ref)) throw new GatehouseError('NoSuchEntity', 'There is no sign-in page at this address.');
+  if (!isAccountId(ref) && !isAlias(ref))
+    throw new GatehouseError('NoSuchEntity', 'There is no sign-in page at this address.');
   return ref;
 }
 

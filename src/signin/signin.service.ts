@@ -52,14 +52,22 @@ export async function signInRoot(
   throttled = false,
 ): Promise<SignInResult> {
   const candidate = await findRootCandidate(deps.db, email.trim().toLowerCase());
-  return finish(deps, meta, password, 'root', {
-    accountId: candidate?.accountId ?? null,
-    principalId: candidate?.accountId ?? null,
-    principalName: candidate ? 'root' : null,
-    storedHash: candidate?.passwordHash ?? null,
-    reasonIfNoHash: 'UnknownEmail',
-    attempted: { kind: 'root', email },
-  }, false, throttled);
+  return finish(
+    deps,
+    meta,
+    password,
+    'root',
+    {
+      accountId: candidate?.accountId ?? null,
+      principalId: candidate?.accountId ?? null,
+      principalName: candidate ? 'root' : null,
+      storedHash: candidate?.passwordHash ?? null,
+      reasonIfNoHash: 'UnknownEmail',
+      attempted: { kind: 'root', email },
+    },
+    false,
+    throttled,
+  );
 }
 
 /** IAM user sign-in: account ID or alias, user name, password. */
@@ -72,15 +80,27 @@ export async function signInUser(
   throttled = false,
 ): Promise<SignInResult> {
   const candidate = await findUserCandidate(deps.db, accountRef, userName.trim().toLowerCase());
-  const reasonIfNoHash: FailureReason = !candidate ? 'UnknownAccount' : !candidate.userId ? 'UnknownUser' : 'NoLoginProfile';
-  return finish(deps, meta, password, 'user', {
-    accountId: candidate?.accountId ?? null,
-    principalId: candidate?.userId ?? null,
-    principalName: candidate?.userName ?? null,
-    storedHash: candidate?.passwordHash ?? null,
-    reasonIfNoHash,
-    attempted: { kind: 'user', accountRef: candidate?.accountId ?? accountRef, userName },
-  }, candidate?.passwordResetRequired ?? false, throttled);
+  const reasonIfNoHash: FailureReason = !candidate
+    ? 'UnknownAccount'
+    : !candidate.userId
+      ? 'UnknownUser'
+      : 'NoLoginProfile';
+  return finish(
+    deps,
+    meta,
+    password,
+    'user',
+    {
+      accountId: candidate?.accountId ?? null,
+      principalId: candidate?.userId ?? null,
+      principalName: candidate?.userName ?? null,
+      storedHash: candidate?.passwordHash ?? null,
+      reasonIfNoHash,
+      attempted: { kind: 'user', accountRef: candidate?.accountId ?? accountRef, userName },
+    },
+    candidate?.passwordResetRequired ?? false,
+    throttled,
+  );
 }
 
 /**
@@ -132,7 +152,12 @@ async function finish(
         reason: failure,
         details: { loginTo: type === 'root' ? 'root' : 'iam-user' },
       });
-      return recordFailureReference(tx, deps, { auditEventId, accountId: attempt.accountId, reason: failure, attempted: attempt.attempted });
+      return recordFailureReference(tx, deps, {
+        auditEventId,
+        accountId: attempt.accountId,
+        reason: failure,
+        attempted: attempt.attempted,
+      });
     });
     return { ok: false, reason: failure, reference };
   }
@@ -165,7 +190,12 @@ async function finish(
       actor: { type, id: principalId, name: principal.name },
       eventName: 'ConsoleLogin',
       outcome: 'Success',
-      details: { loginTo: type === 'root' ? 'root' : 'iam-user', passwordChangeRequired: changeRequired, passwordExpired, mfaRequired },
+      details: {
+        loginTo: type === 'root' ? 'root' : 'iam-user',
+        passwordChangeRequired: changeRequired,
+        passwordExpired,
+        mfaRequired,
+      },
     });
     return { ok: true as const, principal, token, passwordChangeRequired: changeRequired, mfaRequired };
   });

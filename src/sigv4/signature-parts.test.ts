@@ -33,10 +33,13 @@ describe('SigV4 Authorization header parser', () => {
 
   it.each([
     ['Basic dXNlcjpwYXNz', /AWS4-HMAC-SHA256/],
-    ['AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20150830/us-east-1/iam/aws4_request', /requires 'Signature' parameter.*requires 'SignedHeaders'/],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20150830/us-east-1/iam/aws4_request',
+      /requires 'Signature' parameter.*requires 'SignedHeaders'/,
+    ],
     [VALID.replace('aws4_request', 'aws5_request'), /valid terminator: 'aws4_request'/],
     [VALID.replace('Signature=5d', 'Signature=5D'), /64 lower-case hexadecimal/],
-    [VALID + ', Signature=00', /more than once/],
+    [`${VALID}, Signature=00`, /more than once/],
     [VALID.replace('SignedHeaders=content-type;host', 'SignedHeaders=Content-Type;host'), /lower-case header names/],
     [VALID.replace(', SignedHeaders', ', junk, SignedHeaders'), /not a valid key=value pair/],
   ])('refuses %j with IncompleteSignature', (header, message) => {
@@ -46,7 +49,22 @@ describe('SigV4 Authorization header parser', () => {
 
   it('never throws anything but IncompleteSignature, whatever the header (fuzzed)', () => {
     const piece = fc.oneof(
-      fc.constantFrom('AWS4-HMAC-SHA256 ', 'Credential=', 'SignedHeaders=', 'Signature=', ', ', ',', '/', ';', '=', 'aws4_request', 'AKIAIOSFODNN7EXAMPLE', '20150830', 'host', 'a'.repeat(64)),
+      fc.constantFrom(
+        'AWS4-HMAC-SHA256 ',
+        'Credential=',
+        'SignedHeaders=',
+        'Signature=',
+        ', ',
+        ',',
+        '/',
+        ';',
+        '=',
+        'aws4_request',
+        'AKIAIOSFODNN7EXAMPLE',
+        '20150830',
+        'host',
+        'a'.repeat(64),
+      ),
       fc.string({ maxLength: 20 }),
       fc.string({ unit: 'binary', maxLength: 10 }),
     );
@@ -73,11 +91,25 @@ describe('SigV4 Authorization header parser', () => {
   });
 
   it('never throws anything but IncompleteSignature on presigned query parameters (fuzzed)', () => {
-    const names = fc.constantFrom('X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Expires', 'X-Amz-Security-Token');
+    const names = fc.constantFrom(
+      'X-Amz-Algorithm',
+      'X-Amz-Credential',
+      'X-Amz-Date',
+      'X-Amz-SignedHeaders',
+      'X-Amz-Signature',
+      'X-Amz-Expires',
+      'X-Amz-Security-Token',
+    );
     fc.assert(
-      fc.property(fc.array(fc.tuple(names, fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('AWS4-HMAC-SHA256', '60', 'host'))), { maxLength: 10 }), (pairs) => {
-        expect(['ok', 'IncompleteSignature']).toContain(outcome(() => parsePresignedQuery(new Map(pairs))));
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(names, fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('AWS4-HMAC-SHA256', '60', 'host'))),
+          { maxLength: 10 },
+        ),
+        (pairs) => {
+          expect(['ok', 'IncompleteSignature']).toContain(outcome(() => parsePresignedQuery(new Map(pairs))));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -31,11 +31,12 @@ function incomplete(message: string): GatehouseError {
 export function parseCredential(value: string): Pick<SignatureParts, 'accessKeyId' | 'scope'> {
   const parts = value.split('/');
   if (parts.length !== 5) {
-    throw incomplete("Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.");
+    throw incomplete('Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.');
   }
   const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
-  if (!/^[A-Z0-9]{16,128}$/.test(accessKeyId)) throw incomplete('The access key ID in the Credential is not well formed.');
-  if (!/^\d{8}$/.test(date)) throw incomplete("The date in the Credential must be in the form YYYYMMDD.");
+  if (!/^[A-Z0-9]{16,128}$/.test(accessKeyId))
+    throw incomplete('The access key ID in the Credential is not well formed.');
+  if (!/^\d{8}$/.test(date)) throw incomplete('The date in the Credential must be in the form YYYYMMDD.');
   if (!/^[a-z0-9-]{1,32}$/.test(region)) throw incomplete('The region in the Credential is not well formed.');
   if (!/^[a-z0-9-]{1,32}$/.test(service)) throw incomplete('The service in the Credential is not well formed.');
   if (terminator !== 'aws4_request') {
@@ -61,7 +62,7 @@ function parseSignature(value: string): string {
 /** `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` */
 export function parseAuthorizationHeader(header: string): SignatureParts {
   if (header.length > MAX_HEADER_LENGTH) throw incomplete('The Authorization header is too long.');
-  if (!header.startsWith(ALGORITHM + ' ')) {
+  if (!header.startsWith(`${ALGORITHM} `)) {
     throw incomplete(`Only ${ALGORITHM} signatures (AWS Signature Version 4) are supported.`);
   }
   const fields = new Map<string, string>();
@@ -69,7 +70,9 @@ export function parseAuthorizationHeader(header: string): SignatureParts {
     const pair = rawPair.trim();
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw incomplete(`'${pair.slice(0, 64)}' not a valid key=value pair (missing equal-sign) in Authorization header.`);
+      throw incomplete(
+        `'${pair.slice(0, 64)}' not a valid key=value pair (missing equal-sign) in Authorization header.`,
+      );
     }
     const key = pair.slice(0, eq);
     if (!['Credential', 'SignedHeaders', 'Signature'].includes(key)) {
@@ -79,7 +82,8 @@ export function parseAuthorizationHeader(header: string): SignatureParts {
     fields.set(key, pair.slice(eq + 1));
   }
   const missing = ['Credential', 'Signature', 'SignedHeaders'].filter((k) => !fields.has(k));
-  if (missing.length > 0) throw incomplete(missing.map((k) => `Authorization header requires '${k}' parameter.`).join(' '));
+  if (missing.length > 0)
+    throw incomplete(missing.map((k) => `Authorization header requires '${k}' parameter.`).join(' '));
   return {
     form: 'header',
     ...parseCredential(fields.get('Credential')!),
@@ -92,8 +96,11 @@ export function parseAuthorizationHeader(header: string): SignatureParts {
 export function parsePresignedQuery(query: Map<string, string>): SignatureParts {
   const algorithm = query.get('X-Amz-Algorithm');
   if (algorithm !== ALGORITHM) throw incomplete(`X-Amz-Algorithm must be ${ALGORITHM}.`);
-  const missing = ['X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Expires'].filter((k) => !query.has(k));
-  if (missing.length > 0) throw incomplete(missing.map((k) => `AWS query-string parameters must include '${k}'.`).join(' '));
+  const missing = ['X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Expires'].filter(
+    (k) => !query.has(k),
+  );
+  if (missing.length > 0)
+    throw incomplete(missing.map((k) => `AWS query-string parameters must include '${k}'.`).join(' '));
   const expires = query.get('X-Amz-Expires')!;
   if (!/^\d{1,6}$/.test(expires) || Number(expires) < 1 || Number(expires) > 604_800) {
     throw incomplete('X-Amz-Expires must be a whole number of seconds from 1 to 604800.');

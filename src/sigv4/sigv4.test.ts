@@ -14,7 +14,10 @@ import { deriveSigningKey, SigningKeyCache, signWithKey } from './signing-key.ts
 import { amzDateOf } from './verify-signature.ts';
 
 /** Runs `change` on the HTTP request after the SDK signed it, before it is sent. */
-function afterSigning(client: IAMClient | { middlewareStack: IAMClient['middlewareStack'] }, change: (request: { body: string; headers: Record<string, string> }) => void) {
+function afterSigning(
+  client: IAMClient | { middlewareStack: IAMClient['middlewareStack'] },
+  change: (request: { body: string; headers: Record<string, string> }) => void,
+) {
   client.middlewareStack.add(
     (next) => async (args) => {
       change(args.request as { body: string; headers: Record<string, string> });
@@ -42,7 +45,7 @@ const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
 describe('SigV4 signing keys and canonical requests', () => {
-  it('matches the signature of AWS\'s published IAM ListUsers example', () => {
+  it("matches the signature of AWS's published IAM ListUsers example", () => {
     // The worked example of the SigV4 documentation (GET, query string, three signed headers).
     const canonical = canonicalRequest({
       method: 'GET',
@@ -51,13 +54,24 @@ describe('SigV4 signing keys and canonical requests', () => {
         ['Action', 'ListUsers'],
         ['Version', '2010-05-08'],
       ],
-      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: 'iam.amazonaws.com', 'x-amz-date': '20150830T123600Z' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        host: 'iam.amazonaws.com',
+        'x-amz-date': '20150830T123600Z',
+      },
       signedHeaders: ['content-type', 'host', 'x-amz-date'],
       payloadHash: createHash('sha256').update('').digest('hex'),
     });
-    expect(createHash('sha256').update(canonical).digest('hex')).toBe('f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59');
+    expect(createHash('sha256').update(canonical).digest('hex')).toBe(
+      'f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59',
+    );
     const key = deriveSigningKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '20150830', 'us-east-1', 'iam');
-    const toSign = ['AWS4-HMAC-SHA256', '20150830T123600Z', '20150830/us-east-1/iam/aws4_request', createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const toSign = [
+      'AWS4-HMAC-SHA256',
+      '20150830T123600Z',
+      '20150830/us-east-1/iam/aws4_request',
+      createHash('sha256').update(canonical).digest('hex'),
+    ].join('\n');
     expect(signWithKey(key, toSign)).toBe('5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7');
   });
 
@@ -76,7 +90,9 @@ describe('SigV4 signing keys and canonical requests', () => {
     expect(derivations).toBe(3);
     expect(cache.size).toBe(2);
     expect(cache.get('AKIATWO', '20261129', 'us-east-1', 'iam', () => null)).toBeNull();
-    expect(createHmac('sha256', a!).update('x').digest('hex')).toBe(signWithKey(deriveSigningKey('secret', '20261129', 'us-east-1', 'iam'), 'x'));
+    expect(createHmac('sha256', a!).update('x').digest('hex')).toBe(
+      signWithKey(deriveSigningKey('secret', '20261129', 'us-east-1', 'iam'), 'x'),
+    );
   });
 });
 
@@ -96,7 +112,7 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
   afterAll(() => t.close());
 
   async function raw(body: string, headers: Record<string, string> = {}) {
-    const response = await fetch(endpoint + '/', {
+    const response = await fetch(`${endpoint}/`, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', ...headers },
@@ -110,9 +126,20 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
   });
 
   it('refuses an unknown access key with InvalidClientTokenId', async () => {
-    const { iam } = awsClients(t, endpoint, { accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', secretAccessKey: rootKey.secretAccessKey });
-    await expectAwsError(iam.send(new GetUserCommand({})), 'InvalidClientTokenId', 403, 'The security token included in the request is invalid.');
-    const { sts } = awsClients(t, endpoint, { accessKeyId: 'ZZZZAAAAAAAAAAAAAAAA', secretAccessKey: rootKey.secretAccessKey });
+    const { iam } = awsClients(t, endpoint, {
+      accessKeyId: 'AKIAAAAAAAAAAAAAAAAA',
+      secretAccessKey: rootKey.secretAccessKey,
+    });
+    await expectAwsError(
+      iam.send(new GetUserCommand({})),
+      'InvalidClientTokenId',
+      403,
+      'The security token included in the request is invalid.',
+    );
+    const { sts } = awsClients(t, endpoint, {
+      accessKeyId: 'ZZZZAAAAAAAAAAAAAAAA',
+      secretAccessKey: rootKey.secretAccessKey,
+    });
     await expectAwsError(sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
   });
 
@@ -129,11 +156,18 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
       const error = await expectAwsError(late.send(new GetCallerIdentityCommand({})), 'SignatureDoesNotMatch', 403);
       const now = t.clock.now();
       expect(error.message).toMatch(
-        new RegExp(`^Signature expired: \\d{8}T\\d{6}Z is now earlier than ${amzDateOf(new Date(now.getTime() - 15 * MINUTE))} \\(${amzDateOf(now)} - 15 min\\.\\)$`),
+        new RegExp(
+          `^Signature expired: \\d{8}T\\d{6}Z is now earlier than ${amzDateOf(new Date(now.getTime() - 15 * MINUTE))} \\(${amzDateOf(now)} - 15 min\\.\\)$`,
+        ),
       );
       t.clock.set(start);
       t.clock.advance(-16 * MINUTE);
-      await expectAwsError(early.send(new GetCallerIdentityCommand({})), 'SignatureDoesNotMatch', 403, /^Signature not yet current: \d{8}T\d{6}Z is still later than /);
+      await expectAwsError(
+        early.send(new GetCallerIdentityCommand({})),
+        'SignatureDoesNotMatch',
+        403,
+        /^Signature not yet current: \d{8}T\d{6}Z is still later than /,
+      );
     } finally {
       t.clock.set(start);
     }
@@ -144,7 +178,12 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
     afterSigning(iam, (request) => {
       request.body = request.body.replace('UserName=mallory', 'UserName=malloRy');
     });
-    await expectAwsError(iam.send(new CreateUserCommand({ UserName: 'mallory' })), 'SignatureDoesNotMatch', 403, MISMATCH);
+    await expectAwsError(
+      iam.send(new CreateUserCommand({ UserName: 'mallory' })),
+      'SignatureDoesNotMatch',
+      403,
+      MISMATCH,
+    );
   });
 
   it('refuses x-amz-* headers that are not signed, and a signature without Host', async () => {
@@ -160,9 +199,16 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
     );
     const noHost = awsClients(t, endpoint, rootKey).sts;
     afterSigning(noHost as unknown as IAMClient, (request) => {
-      request.headers['authorization'] = request.headers['authorization']!.replace(/SignedHeaders=[^,]+/, (m) => m.replace('host;', ''));
+      request.headers.authorization = request.headers.authorization!.replace(/SignedHeaders=[^,]+/, (m) =>
+        m.replace('host;', ''),
+      );
     });
-    await expectAwsError(noHost.send(new GetCallerIdentityCommand({})), 'IncompleteSignature', 400, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    await expectAwsError(
+      noHost.send(new GetCallerIdentityCommand({})),
+      'IncompleteSignature',
+      400,
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   });
 
   it('answers unsigned, malformed and unknown requests with AWS XML errors', async () => {
@@ -170,28 +216,36 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(unsigned.headers.get('x-amzn-requestid')).toBeTruthy();
-    expect(unsigned.text).toContain('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>');
+    expect(unsigned.text).toContain(
+      '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>',
+    );
     expect(unsigned.text).toContain(`<RequestId>${unsigned.headers.get('x-amzn-requestid')}</RequestId>`);
 
     const unknown = await raw('Action=RunInstances&Version=2010-05-08');
     expect(unknown.status).toBe(400);
-    expect(unknown.text).toContain('<Code>InvalidAction</Code><Message>Could not find operation RunInstances for version 2010-05-08</Message>');
+    expect(unknown.text).toContain(
+      '<Code>InvalidAction</Code><Message>Could not find operation RunInstances for version 2010-05-08</Message>',
+    );
     const wrongVersion = await raw('Action=GetCallerIdentity&Version=2010-05-08');
     expect(wrongVersion.text).toContain('<Code>InvalidAction</Code>');
 
     const duplicate = await raw('Action=GetUser&Version=2010-05-08&UserName=a&UserName=b');
     expect(duplicate.status).toBe(400);
-    expect(duplicate.text).toContain('<Code>ValidationError</Code><Message>The parameter UserName was sent more than once.</Message>');
+    expect(duplicate.text).toContain(
+      '<Code>ValidationError</Code><Message>The parameter UserName was sent more than once.</Message>',
+    );
     const extra = await raw('Action=GetUser&Version=2010-05-08&Bogus=1');
     expect(extra.text).toContain('<Message>The parameter Bogus is not a parameter of GetUser.</Message>');
 
-    const garbage = await raw('Action=GetCallerIdentity&Version=2011-06-15', { authorization: 'AWS4-HMAC-SHA256 Credential=nonsense' });
+    const garbage = await raw('Action=GetCallerIdentity&Version=2011-06-15', {
+      authorization: 'AWS4-HMAC-SHA256 Credential=nonsense',
+    });
     expect(garbage.status).toBe(400);
     expect(garbage.text).toContain('<Code>IncompleteSignature</Code>');
     const json = await raw('{"Action":"GetUser"}', { 'content-type': 'application/json' });
     expect(json.status).toBe(400);
     expect(json.text).toContain('<Code>InvalidAction</Code>');
-    const huge = await raw('Action=GetUser&Version=2010-05-08&UserName=' + 'a'.repeat(70_000));
+    const huge = await raw(`Action=GetUser&Version=2010-05-08&UserName=${'a'.repeat(70_000)}`);
     expect(huge.status).toBe(413);
     expect(huge.text).toContain('<ErrorResponse');
   });
@@ -212,7 +266,12 @@ describe.each(DIALECTS)('SigV4 authentication of the Query API on %s', (dialect)
     };
     const presigned = await signer.presign(request, { expiresIn: 60, signingDate: t.clock.now() });
     const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
-    const send = () => fetch(`${endpoint}/?${query}`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const send = () =>
+      fetch(`${endpoint}/?${query}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     const ok = await send();
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain(`<Arn>arn:aws:iam::${accountId}:root</Arn>`);

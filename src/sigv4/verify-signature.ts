@@ -34,7 +34,10 @@ function incomplete(message: string): GatehouseError {
 
 /** `20261129T120000Z` */
 export function amzDateOf(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseAmzDate(value: string): Date | null {
@@ -53,7 +56,12 @@ function headerText(value: string | string[] | undefined): string | undefined {
  * against the clock, the credential scope, which headers are signed — and returns the
  * string the caller's key must have signed.
  */
-export function prepareSignature(parts: SignatureParts, request: IncomingRequest, now: Date, expectedService: string): PreparedSignature {
+export function prepareSignature(
+  parts: SignatureParts,
+  request: IncomingRequest,
+  now: Date,
+  expectedService: string,
+): PreparedSignature {
   let amzDate: string;
   let time: Date | null;
   if (parts.form === 'query') {
@@ -62,18 +70,21 @@ export function prepareSignature(parts: SignatureParts, request: IncomingRequest
     if (!time) throw incomplete("X-Amz-Date must be in the ISO-8601 basic format YYYYMMDD'T'HHMMSS'Z'.");
   } else {
     const xAmzDate = headerText(request.headers['x-amz-date']);
-    const httpDate = headerText(request.headers['date']);
+    const httpDate = headerText(request.headers.date);
     if (xAmzDate !== undefined) {
       amzDate = xAmzDate;
       time = parseAmzDate(xAmzDate);
       if (!time) throw incomplete("X-Amz-Date must be in the ISO-8601 basic format YYYYMMDD'T'HHMMSS'Z'.");
-      if (!parts.signedHeaders.includes('x-amz-date')) throw incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
+      if (!parts.signedHeaders.includes('x-amz-date'))
+        throw incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
     } else if (httpDate !== undefined) {
       const parsed = new Date(httpDate);
-      if (Number.isNaN(parsed.getTime()) || httpDate.length > 64) throw incomplete('The Date header is not a valid HTTP date.');
+      if (Number.isNaN(parsed.getTime()) || httpDate.length > 64)
+        throw incomplete('The Date header is not a valid HTTP date.');
       time = new Date(Math.floor(parsed.getTime() / 1000) * 1000);
       amzDate = amzDateOf(time);
-      if (!parts.signedHeaders.includes('date')) throw incomplete("'Date' must be a 'SignedHeader' in the AWS Authorization.");
+      if (!parts.signedHeaders.includes('date'))
+        throw incomplete("'Date' must be a 'SignedHeader' in the AWS Authorization.");
     } else {
       throw incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
     }
@@ -82,27 +93,39 @@ export function prepareSignature(parts: SignatureParts, request: IncomingRequest
   const nowMs = now.getTime();
   if (parts.form === 'query') {
     const expiry = time.getTime() + parts.expiresSeconds! * 1000;
-    if (nowMs > expiry) throw mismatch(`Signature expired: ${amzDateOf(new Date(expiry))} is now earlier than ${amzDateOf(now)}.`);
+    if (nowMs > expiry)
+      throw mismatch(`Signature expired: ${amzDateOf(new Date(expiry))} is now earlier than ${amzDateOf(now)}.`);
     if (time.getTime() - nowMs > MAX_SKEW_MS) {
-      throw mismatch(`Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(nowMs + MAX_SKEW_MS))} (${amzDateOf(now)} + 15 min.)`);
+      throw mismatch(
+        `Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(nowMs + MAX_SKEW_MS))} (${amzDateOf(now)} + 15 min.)`,
+      );
     }
   } else if (nowMs - time.getTime() > MAX_SKEW_MS) {
-    throw mismatch(`Signature expired: ${amzDate} is now earlier than ${amzDateOf(new Date(nowMs - MAX_SKEW_MS))} (${amzDateOf(now)} - 15 min.)`);
+    throw mismatch(
+      `Signature expired: ${amzDate} is now earlier than ${amzDateOf(new Date(nowMs - MAX_SKEW_MS))} (${amzDateOf(now)} - 15 min.)`,
+    );
   } else if (time.getTime() - nowMs > MAX_SKEW_MS) {
-    throw mismatch(`Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(nowMs + MAX_SKEW_MS))} (${amzDateOf(now)} + 15 min.)`);
+    throw mismatch(
+      `Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(nowMs + MAX_SKEW_MS))} (${amzDateOf(now)} + 15 min.)`,
+    );
   }
 
   const { scope } = parts;
   if (scope.date !== amzDate.slice(0, 8)) {
-    throw mismatch(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}'.`);
+    throw mismatch(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}'.`,
+    );
   }
-  if (scope.service !== expectedService) throw mismatch(`Credential should be scoped to correct service: '${expectedService}'.`);
+  if (scope.service !== expectedService)
+    throw mismatch(`Credential should be scoped to correct service: '${expectedService}'.`);
 
-  if (!parts.signedHeaders.includes('host')) throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!parts.signedHeaders.includes('host'))
+    throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   const unsigned = Object.keys(request.headers)
     .filter((name) => name.startsWith('x-amz-') && !parts.signedHeaders.includes(name))
     .sort();
-  if (unsigned.length > 0) throw mismatch(`There were headers present in the request which were not signed: ${unsigned.join(', ')}`);
+  if (unsigned.length > 0)
+    throw mismatch(`There were headers present in the request which were not signed: ${unsigned.join(', ')}`);
 
   const scopeText = `${scope.date}/${scope.region}/${scope.service}/${scope.terminator}`;
   const canonical = canonicalRequest({

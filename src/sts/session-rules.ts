@@ -12,6 +12,10 @@ export function assertSessionCredentialsMayCall(caller: Caller, action: string, 
     throw new GatehouseError('InvalidClientTokenId', 'The security token included in the request is invalid');
   }
   if (action === 'GetCallerIdentity' || permission.startsWith('iam:')) return;
-  if (action === 'GetSessionToken') throw new GatehouseError('AccessDenied', 'Cannot call GetSessionToken with session credentials');
-  throw new GatehouseError('AccessDenied', `User: ${caller.principal.arn} is not authorized to perform: ${permission} with session credentials`);
+  if (action === 'GetSessionToken')
+    throw new GatehouseError('AccessDenied', 'Cannot call GetSessionToken with session credentials');
+  throw new GatehouseError(
+    'AccessDenied',
+    `User: ${caller.principal.arn} is not authorized to perform: ${permission} with session credentials`,
+  );
 }

@@ -31,7 +31,8 @@ export async function issueSessionToken(
   /** Set when the caller proved an MFA device (SerialNumber + TokenCode): the credentials are MFA-authenticated. */
   mfa: { at: string; serialNumber: string } | null = null,
 ): Promise<TemporaryCredentials> {
-  let seconds = requestedSeconds ?? (principal.type === 'root' ? SESSION_DURATION.maxForRoot : SESSION_DURATION.defaultForUsers);
+  let seconds =
+    requestedSeconds ?? (principal.type === 'root' ? SESSION_DURATION.maxForRoot : SESSION_DURATION.defaultForUsers);
   if (principal.type === 'root') seconds = Math.min(seconds, SESSION_DURATION.maxForRoot);
   const now = deps.clock.now();
   const accessKeyId = newAccessKeyId('ASIA');
@@ -57,7 +58,13 @@ export async function issueSessionToken(
       actor: actorOf(principal),
       eventName: 'GetSessionToken',
       target: { id: principal.id, name: principal.name },
-      details: { accessKeyId, sourceKeyId, durationSeconds: seconds, expiration, ...(mfa ? { mfaSerialNumber: mfa.serialNumber } : {}) },
+      details: {
+        accessKeyId,
+        sourceKeyId,
+        durationSeconds: seconds,
+        expiration,
+        ...(mfa ? { mfaSerialNumber: mfa.serialNumber } : {}),
+      },
     });
   });
   return { accessKeyId, secretAccessKey, sessionToken, expiration };

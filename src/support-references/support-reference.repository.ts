@@ -31,12 +31,14 @@ export async function findReferencesInAccount(db: Db, accountId: string, referen
 }
 
 /** Failures recorded under a keyed identifier or name since `since`. */
-export async function findFailuresByKey(db: Db, column: 'identifier_key' | 'name_key', key: string, since: string, flow?: string) {
-  let q = db
-    .selectFrom('support_references')
-    .selectAll()
-    .where(column, '=', key)
-    .where('created_at', '>=', since);
+export async function findFailuresByKey(
+  db: Db,
+  column: 'identifier_key' | 'name_key',
+  key: string,
+  since: string,
+  flow?: string,
+) {
+  let q = db.selectFrom('support_references').selectAll().where(column, '=', key).where('created_at', '>=', since);
   if (flow) q = q.where('flow', '=', flow);
   return q.orderBy('created_at', 'desc').limit(200).execute();
 }

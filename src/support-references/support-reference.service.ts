@@ -5,7 +5,11 @@ import { DAY } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { newRowId } from '../shared/ids.ts';
 import { randomFrom } from '../shared/secrets.ts';
-import { deleteExpiredReferences, findReferencesInAccount, insertSupportReference } from './support-reference.repository.ts';
+import {
+  deleteExpiredReferences,
+  findReferencesInAccount,
+  insertSupportReference,
+} from './support-reference.repository.ts';
 
 /** How long a reference and its reason are kept. */
 export const REFERENCE_TTL_MS = 30 * DAY;
@@ -20,7 +24,10 @@ export function newReference(): string {
 
 /** Accepts `Ref 7kq 3mx`, `7KQ3MX`, … and returns `7KQ-3MX`, or null. */
 export function normaliseReference(input: string): string | null {
-  const compact = input.toUpperCase().replace(/^\s*REF\b/, '').replace(/[\s-]/g, '');
+  const compact = input
+    .toUpperCase()
+    .replace(/^\s*REF\b/, '')
+    .replace(/[\s-]/g, '');
   if (compact.length !== 6) return null;
   for (const ch of compact) if (!REFERENCE_ALPHABET.includes(ch)) return null;
   return `${compact.slice(0, 3)}-${compact.slice(3)}`;

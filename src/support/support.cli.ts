@@ -7,7 +7,8 @@ import { listSupportCases, replyToCase, showSupportCase } from './support.servic
 type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>, options?: { buildsLinks?: boolean }) => Promise<T>;
 
 function staffOf(values: Record<string, string | boolean | undefined>): string {
-  const staff = typeof values.as === 'string' && values.as.trim() ? values.as.trim().slice(0, 64) : process.env.USER || 'support';
+  const staff =
+    typeof values.as === 'string' && values.as.trim() ? values.as.trim().slice(0, 64) : process.env.USER || 'support';
   return staff;
 }
 
@@ -32,7 +33,11 @@ Lists cases opened on /support: ID, time, status, contact email, account as give
             values.json === true,
             { cases },
             cases.length
-              ? cases.map((c) => `${c.id}  ${c.createdAt}  ${c.status.padEnd(6)}  ${c.contactEmail}  ${c.accountRef ?? '-'}`).join('\n')
+              ? cases
+                  .map(
+                    (c) => `${c.id}  ${c.createdAt}  ${c.status.padEnd(6)}  ${c.contactEmail}  ${c.accountRef ?? '-'}`,
+                  )
+                  .join('\n')
               : 'no cases',
           );
           return 0;
@@ -68,22 +73,45 @@ is the case's contact email (yes / no). Nothing else about any account is shown.
 Mails TEXT to the case's contact address. --send-recovery sends the standard root
 password-reset email to the root email on file of the account the case names (never to
 the contact address, and support never sees it). --close closes the case. Audited.`,
-      options: { message: { type: 'string' }, 'message-stdin': { type: 'boolean' }, 'send-recovery': { type: 'boolean' }, close: { type: 'boolean' }, as: { type: 'string' } },
+      options: {
+        message: { type: 'string' },
+        'message-stdin': { type: 'boolean' },
+        'send-recovery': { type: 'boolean' },
+        close: { type: 'boolean' },
+        as: { type: 'string' },
+      },
       positionals: 1,
       run: async (values, positionals) => {
         const id = positionals[0];
         if (!id) throw new UsageError('Give the case ID: gatehouse support reply CASE_ID');
-        const message = values['message-stdin'] === true ? await readStdinSecret() : typeof values.message === 'string' ? values.message : '';
-        return withRuntime(async (runtime) => {
-          const result = await replyToCase(
-            runtime.deps,
-            id,
-            { staff: staffOf(values), message, sendRecovery: values['send-recovery'] === true, close: values.close === true },
-            SYSTEM_META,
-          );
-          printResult(values.json === true, { caseId: id, ...result }, `Replied to ${id}${result.recoverySent ? '; password-reset email sent to the address on file' : ''}`);
-          return 0;
-        }, { buildsLinks: values['send-recovery'] === true });
+        const message =
+          values['message-stdin'] === true
+            ? await readStdinSecret()
+            : typeof values.message === 'string'
+              ? values.message
+              : '';
+        return withRuntime(
+          async (runtime) => {
+            const result = await replyToCase(
+              runtime.deps,
+              id,
+              {
+                staff: staffOf(values),
+                message,
+                sendRecovery: values['send-recovery'] === true,
+                close: values.close === true,
+              },
+              SYSTEM_META,
+            );
+            printResult(
+              values.json === true,
+              { caseId: id, ...result },
+              `Replied to ${id}${result.recoverySent ? '; password-reset email sent to the address on file' : ''}`,
+            );
+            return 0;
+          },
+          { buildsLinks: values['send-recovery'] === true },
+        );
       },
     },
   };

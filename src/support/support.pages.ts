@@ -4,7 +4,11 @@ import { alertBox, csrfField, field, page } from '../web/layout.ts';
 
 export type CaseErrors = Partial<Record<'contactEmail' | 'accountRef' | 'description', string>>;
 
-export function supportPage(csrf: string, errors: CaseErrors = {}, values: Partial<Record<keyof CaseErrors, string>> = {}): string {
+export function supportPage(
+  csrf: string,
+  errors: CaseErrors = {},
+  values: Partial<Record<keyof CaseErrors, string>> = {},
+): string {
   return page({
     title: 'Contact support',
     body: html`<section class="card narrow">

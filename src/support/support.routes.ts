@@ -11,14 +11,20 @@ import { afterResponse } from '../web/after-response.ts';
 
 /** `/support`: a person who cannot sign in opens a case. Staff work the cases with the CLI only. */
 export async function supportRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   app.get('/support', async (request, reply) => send(reply, 200, supportPage(web.csrfToken(request, reply))));
 
   app.post('/support', async (request, reply) => {
     web.assertCsrf(request);
     await passFormGate(web, request, 'support-case');
-    const form = readForm(request, { contactEmail: { max: 254 }, accountRef: { max: 64, optional: true }, description: { max: 4000 }, ...CHECK_FIELD });
+    const form = readForm(request, {
+      contactEmail: { max: 254 },
+      accountRef: { max: 64, optional: true },
+      description: { max: 4000 },
+      ...CHECK_FIELD,
+    });
     try {
       validateCase({ contactEmail: form.contactEmail, accountRef: form.accountRef, description: form.description });
     } catch (error) {

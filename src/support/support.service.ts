@@ -38,8 +38,10 @@ export function validateCase(input: NewCase): NewCase {
     throw invalid('accountRef', 'Enter a 12-digit account ID or an account alias, or leave it empty.');
   }
   const description = input.description.trim();
-  if (description.length < 10) throw invalid('description', 'Describe the problem in a few words (at least 10 characters).');
-  if (description.length > MAX_DESCRIPTION) throw invalid('description', `Keep the description under ${MAX_DESCRIPTION} characters.`);
+  if (description.length < 10)
+    throw invalid('description', 'Describe the problem in a few words (at least 10 characters).');
+  if (description.length > MAX_DESCRIPTION)
+    throw invalid('description', `Keep the description under ${MAX_DESCRIPTION} characters.`);
   return { contactEmail, accountRef, description };
 }
 
@@ -53,8 +55,16 @@ export async function openCase(deps: Deps, input: NewCase, meta: RequestMeta): P
   await deps.db.transaction().execute(async (tx) => {
     const key = emailKey(valid.contactEmail);
     const accountId = valid.accountRef ? ((await findAccountByRef(tx, valid.accountRef))?.id ?? null) : null;
-    if ((await countCasesFromSince(tx, key, new Date(deps.clock.now().getTime() - DAY).toISOString())) >= CASES_PER_DAY) {
-      await recordAudit(tx, deps, meta, { accountId, actor: ANONYMOUS, eventName: 'SupportCaseOpened', outcome: 'Failure', reason: 'RateLimited' });
+    if (
+      (await countCasesFromSince(tx, key, new Date(deps.clock.now().getTime() - DAY).toISOString())) >= CASES_PER_DAY
+    ) {
+      await recordAudit(tx, deps, meta, {
+        accountId,
+        actor: ANONYMOUS,
+        eventName: 'SupportCaseOpened',
+        outcome: 'Failure',
+        reason: 'RateLimited',
+      });
       return;
     }
     const id = `case-${newRowId()}`;
@@ -131,7 +141,8 @@ export async function showSupportCase(deps: Deps, id: string, staff: string, met
   const row = await caseOrThrow(deps, id);
   return deps.db.transaction().execute(async (tx) => {
     let match: CaseDetail['contactIsRootEmail'] = 'no account named';
-    if (row.account_ref) match = row.account_id && (await rootEmailIs(tx, row.account_id, row.contact_email_key)) ? 'yes' : 'no';
+    if (row.account_ref)
+      match = row.account_id && (await rootEmailIs(tx, row.account_id, row.contact_email_key)) ? 'yes' : 'no';
     await recordAudit(tx, deps, meta, {
       accountId: row.account_id,
       actor: supportActor(staff),
@@ -166,7 +177,12 @@ export async function replyToCase(
       target: { id: row.id, name: null },
       details: { recoveryMail: input.sendRecovery && row.account_id !== null, closed: input.close },
     });
-    if (message) await enqueueMail(tx, deps, meta, { to: row.contact_email, accountId: row.account_id, mail: supportReplyMail(row.id, message) });
+    if (message)
+      await enqueueMail(tx, deps, meta, {
+        to: row.contact_email,
+        accountId: row.account_id,
+        mail: supportReplyMail(row.id, message),
+      });
   });
   if (!input.sendRecovery || !row.account_id) return { recoverySent: false };
   const rootEmail = await rootEmailOfAccount(deps.db, row.account_id);
@@ -177,11 +193,13 @@ export async function replyToCase(
 
 function supportReplyMail(caseId: string, message: string): Mail {
   const subject = `Re: your Gatehouse support case ${caseId}`;
-  const note = 'Support never asks for your password or codes. If you were sent a password reset, it went to the root email address on file.';
+  const note =
+    'Support never asks for your password or codes. If you were sent a password reset, it went to the root email address on file.';
   return {
     template: 'support-reply',
     subject,
     text: `${message}\n\n${note}\n`,
-    html: html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head><body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 1em auto"><p style="white-space: pre-wrap">${message}</p><p style="color: #57606a">${note}</p></body></html>`.value,
+    html: html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head><body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 1em auto"><p style="white-space: pre-wrap">${message}</p><p style="color: #57606a">${note}</p></body></html>`
+      .value,
   };
 }

@@ -29,8 +29,16 @@ describe.each(DIALECTS)('support cases on %s', (dialect) => {
   }
 
   it('opens cases with the same answer whether the account exists or not', async () => {
-    const a = await openCase({ contactEmail: mine.email, accountRef: `mine-${dialect}`, description: 'I forgot my root password and the reset mail never came.' });
-    const b = await openCase({ contactEmail: 'stranger@example.com', accountRef: '123456789012', description: 'Locked out of an account that is not there.' });
+    const a = await openCase({
+      contactEmail: mine.email,
+      accountRef: `mine-${dialect}`,
+      description: 'I forgot my root password and the reset mail never came.',
+    });
+    const b = await openCase({
+      contactEmail: 'stranger@example.com',
+      accountRef: '123456789012',
+      description: 'Locked out of an account that is not there.',
+    });
     expect(a.statusCode).toBe(200);
     expect(a.body).toBe(b.body);
     const bad = await openCase({ contactEmail: 'not-an-email', accountRef: '', description: 'short' });
@@ -52,25 +60,53 @@ describe.each(DIALECTS)('support cases on %s', (dialect) => {
   });
 
   it('cannot be used to probe another account: a case naming it with a wrong address learns "no" and nothing else', async () => {
-    await openCase({ contactEmail: 'attacker@example.com', accountRef: `other-${dialect}`, description: 'Please tell me the root email of this account.' });
+    await openCase({
+      contactEmail: 'attacker@example.com',
+      accountRef: `other-${dialect}`,
+      description: 'Please tell me the root email of this account.',
+    });
     const probe = (await listSupportCases(t.deps, 'open')).find((c) => c.contactEmail === 'attacker@example.com')!;
     const shown = await showSupportCase(t.deps, probe.id, 'sam', SYSTEM_META);
     expect(shown.contactIsRootEmail).toBe('no');
     expect(JSON.stringify(shown)).not.toContain(other.email);
     expect(JSON.stringify(shown)).not.toContain(other.id);
     // The recovery mail goes to the root email on file, never to the case's contact address.
-    const result = await replyToCase(t.deps, probe.id, { staff: 'sam', message: 'We sent a reset to the address on file.', sendRecovery: true, close: true }, SYSTEM_META);
+    const result = await replyToCase(
+      t.deps,
+      probe.id,
+      { staff: 'sam', message: 'We sent a reset to the address on file.', sendRecovery: true, close: true },
+      SYSTEM_META,
+    );
     expect(result.recoverySent).toBe(true);
-    const mail = await t.deps.db.selectFrom('mail_outbox').select(['recipient', 'template']).orderBy('created_at').execute();
+    const mail = await t.deps.db
+      .selectFrom('mail_outbox')
+      .select(['recipient', 'template'])
+      .orderBy('created_at')
+      .execute();
     expect(mail).toContainEqual({ recipient: other.email, template: expect.stringMatching(/reset/) });
-    expect(mail.filter((m) => m.recipient === 'attacker@example.com').map((m) => m.template)).toEqual(['support-reply']);
-    await expect(showSupportCase(t.deps, 'case-nonexistent', 'sam', SYSTEM_META)).rejects.toBeInstanceOf(GatehouseError);
+    expect(mail.filter((m) => m.recipient === 'attacker@example.com').map((m) => m.template)).toEqual([
+      'support-reply',
+    ]);
+    await expect(showSupportCase(t.deps, 'case-nonexistent', 'sam', SYSTEM_META)).rejects.toBeInstanceOf(
+      GatehouseError,
+    );
   });
 
   it('audits every support action where the account’s administrators see it, and offers staff no HTTP route', async () => {
-    const events = await t.deps.db.selectFrom('audit_events').select(['event_name', 'actor_name']).where('account_id', '=', other.id).execute();
+    const events = await t.deps.db
+      .selectFrom('audit_events')
+      .select(['event_name', 'actor_name'])
+      .where('account_id', '=', other.id)
+      .execute();
     const names = events.map((e) => e.event_name);
-    expect(names).toEqual(expect.arrayContaining(['SupportCaseOpened', 'SupportCaseViewed', 'SupportCaseReplied', 'PasswordRecoveryRequested']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'SupportCaseOpened',
+        'SupportCaseViewed',
+        'SupportCaseReplied',
+        'PasswordRecoveryRequested',
+      ]),
+    );
     expect(events.find((e) => e.event_name === 'SupportCaseViewed')!.actor_name).toBe('support: sam');
     const admin = browser();
     await admin.post('/signin/root/password', { email: other.email, password: ROOT_PASSWORD });
@@ -78,6 +114,7 @@ describe.each(DIALECTS)('support cases on %s', (dialect) => {
     expect(home.body).toContain('Support (support: sam) viewed a case naming this account');
     const activity = await admin.get('/console/activity?event=SupportCaseReplied');
     expect(activity.body).toContain('support: sam');
-    for (const path of ['/support/cases', '/support/cases/x', '/console/support']) expect((await browser().get(path)).statusCode).toBe(404);
+    for (const path of ['/support/cases', '/support/cases/x', '/console/support'])
+      expect((await browser().get(path)).statusCode).toBe(404);
   });
 });

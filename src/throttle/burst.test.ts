@@ -37,7 +37,9 @@ async function burst(t: TestContext, target: Target, size: number, offset: numbe
   const browser = new Browser(t.app);
   const csrf = await browser.csrf();
   const responses = await Promise.all(
-    Array.from({ length: size }, (_, i) => guess(t.app, target, csrf, browser.cookieHeader(), `wrong guess ${i}`, fresh(offset + i))),
+    Array.from({ length: size }, (_, i) =>
+      guess(t.app, target, csrf, browser.cookieHeader(), `wrong guess ${i}`, fresh(offset + i)),
+    ),
   );
   expect(responses.every((r) => r.statusCode === 401)).toBe(true);
   return compared(t, target.accountId);
@@ -51,13 +53,21 @@ const settings: Array<{ name: string; env: Record<string, string>; bound: number
 ];
 
 const redisUp = await redisAnswers();
-const stores = [...DIALECTS.map((dialect) => ({ dialect, redis: false })), ...(redisUp ? [{ dialect: 'sqlite' as const, redis: true }] : [])];
+const stores = [
+  ...DIALECTS.map((dialect) => ({ dialect, redis: false })),
+  ...(redisUp ? [{ dialect: 'sqlite' as const, redis: true }] : []),
+];
 
 describe.each(stores)('a parallel burst of wrong passwords on $dialect (Redis: $redis)', ({ dialect, redis }) => {
   describe.each(settings)('with $name', ({ env, bound }) => {
     let t: TestContext;
     beforeAll(async () => {
-      t = await createTestContext(dialect, { ...PRODUCTION_THROTTLE, TRUST_PROXY: '127.0.0.1', ...env, ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}) });
+      t = await createTestContext(dialect, {
+        ...PRODUCTION_THROTTLE,
+        TRUST_PROXY: '127.0.0.1',
+        ...env,
+        ...(redis ? { REDIS_URL: TEST_REDIS_URL } : {}),
+      });
     });
     afterAll(() => t.close());
 
@@ -66,10 +76,16 @@ describe.each(stores)('a parallel burst of wrong passwords on $dialect (Redis: $
       await makeUser(t.deps, account.id, 'carol');
       const target: Target = { url: `/signin/${account.id}`, fields: { userName: 'carol' }, accountId: account.id };
       const owner = new Browser(t.app);
-      const first = await owner.post(target.url, { userName: 'carol', password: USER_PASSWORD }, { headers: { 'x-forwarded-for': OWNER_IP } });
+      const first = await owner.post(
+        target.url,
+        { userName: 'carol', password: USER_PASSWORD },
+        { headers: { 'x-forwarded-for': OWNER_IP } },
+      );
       expect(first.statusCode).toBe(303);
 
-      const during = owner.csrf().then((csrf) => guess(t.app, target, csrf, owner.cookieHeader(), USER_PASSWORD, OWNER_IP));
+      const during = owner
+        .csrf()
+        .then((csrf) => guess(t.app, target, csrf, owner.cookieHeader(), USER_PASSWORD, OWNER_IP));
       expect(await burst(t, target, 40, 0)).toBe(bound);
       expect((await during).statusCode).toBe(303);
       const after = await guess(t.app, target, await owner.csrf(), owner.cookieHeader(), USER_PASSWORD, OWNER_IP);
@@ -82,12 +98,24 @@ describe.each(stores)('a parallel burst of wrong passwords on $dialect (Redis: $
       expect(await burst(t, target, 100, 100)).toBe(bound);
       expect(await burst(t, target, 100, 200)).toBe(bound);
       // Nothing came near the hard stop.
-      const state = await t.deps.guard.throttle.state({ identifier: rootIdentifier(account.email), deviceId: null }, 'password', t.clock.now());
+      const state = await t.deps.guard.throttle.state(
+        { identifier: rootIdentifier(account.email), deviceId: null },
+        'password',
+        t.clock.now(),
+      );
       expect(state.stopped).toBe(false);
       expect(state.failures).toBeLessThanOrEqual(bound);
       // The right password is refused like any other guess until the back-off ends (or, with the check, until it is solved).
       const owner = new Browser(t.app);
-      expect((await owner.post(target.url, { email: account.email, password: ROOT_PASSWORD }, { headers: { 'x-forwarded-for': OWNER_IP } })).statusCode).toBe(401);
+      expect(
+        (
+          await owner.post(
+            target.url,
+            { email: account.email, password: ROOT_PASSWORD },
+            { headers: { 'x-forwarded-for': OWNER_IP } },
+          )
+        ).statusCode,
+      ).toBe(401);
     });
   });
 });

@@ -21,7 +21,9 @@ async function wrongGuess(app: FastifyInstance, browser: Browser, csrf: string, 
 }
 
 async function failuresOf(t: TestContext, email: string): Promise<number> {
-  return (await t.deps.guard.throttle.state({ identifier: rootIdentifier(email), deviceId: null }, 'password', t.clock.now())).failures;
+  return (
+    await t.deps.guard.throttle.state({ identifier: rootIdentifier(email), deviceId: null }, 'password', t.clock.now())
+  ).failures;
 }
 
 describe.each(DIALECTS)('failure counting under concurrency on %s', (dialect) => {
@@ -33,7 +35,9 @@ describe.each(DIALECTS)('failure counting under concurrency on %s', (dialect) =>
     const account = await makeAccount(t.deps);
     const browser = new Browser(t.app);
     const csrf = await browser.csrf();
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => wrongGuess(t.app, browser, csrf, account.email, i)));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => wrongGuess(t.app, browser, csrf, account.email, i)),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(401));
     expect(await failuresOf(t, account.email)).toBe(50);
   });
@@ -46,8 +50,15 @@ describe.skipIf(!DIALECTS.includes('postgres'))('failure counting across two ins
   beforeAll(async () => {
     t = await createTestContext('postgres');
     secondDb = openDatabase(t.database.url, { schema: t.database.schema! });
-    const hasher = new PasswordHasher(t.config.argon2, { concurrency: t.config.hashConcurrency, queueLimit: t.config.hashQueueLimit });
-    second = await buildApp(t.config, { ...t.deps, db: secondDb.db, hasher, guard: createGuard(t.config, secondDb.db, t.deps.keyring, t.clock) }, { logger: false });
+    const hasher = new PasswordHasher(t.config.argon2, {
+      concurrency: t.config.hashConcurrency,
+      queueLimit: t.config.hashQueueLimit,
+    });
+    second = await buildApp(
+      t.config,
+      { ...t.deps, db: secondDb.db, hasher, guard: createGuard(t.config, secondDb.db, t.deps.keyring, t.clock) },
+      { logger: false },
+    );
     await second.ready();
   });
   afterAll(async () => {
@@ -87,7 +98,11 @@ describe('hash queue overload', () => {
       Array.from({ length: 40 }, async (_, i) => {
         const started = performance.now();
         const response = await wrongGuess(t.app, browser, csrf, i % 2 ? account.email : `nobody-${i}@example.com`, i);
-        return { status: response.statusCode, retryAfter: response.headers['retry-after'], ms: performance.now() - started };
+        return {
+          status: response.statusCode,
+          retryAfter: response.headers['retry-after'],
+          ms: performance.now() - started,
+        };
       }),
     );
     lag.disable();

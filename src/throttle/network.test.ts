@@ -25,6 +25,8 @@ describe('device cookie', () => {
     expect(trustedDevice(TEST_SECRET_KEY, forged, 'root:owner@example.com')).toBeNull();
     expect(trustedDevice(Buffer.alloc(32, 1), cookie, 'root:owner@example.com')).toBeNull();
     // Signing in again on the same browser keeps its device ID.
-    expect(authenticDevice(TEST_SECRET_KEY, issueDeviceCookie(TEST_SECRET_KEY, 'root:owner@example.com', deviceId!))?.id).toBe(deviceId);
+    expect(
+      authenticDevice(TEST_SECRET_KEY, issueDeviceCookie(TEST_SECRET_KEY, 'root:owner@example.com', deviceId!))?.id,
+    ).toBe(deviceId);
   });
 });

@@ -11,9 +11,17 @@ export interface SignInActivity {
   networks: string[];
 }
 
-export async function loadSignInActivity(deps: Deps, accountId: string, user: { id: string; name: string }): Promise<SignInActivity> {
+export async function loadSignInActivity(
+  deps: Deps,
+  accountId: string,
+  user: { id: string; name: string },
+): Promise<SignInActivity> {
   const now = deps.clock.now();
-  const state = await deps.guard.throttle.state({ identifier: userIdentifier(accountId, user.name), deviceId: null }, 'password', now);
+  const state = await deps.guard.throttle.state(
+    { identifier: userIdentifier(accountId, user.name), deviceId: null },
+    'password',
+    now,
+  );
   const failures = await recentSignInFailures(deps.db, accountId, user.id, 20);
   const networks = [...new Set(failures.map((f) => (f.sourceIp ? networkOf(f.sourceIp) : 'unknown')))];
   return { state, failures, networks };

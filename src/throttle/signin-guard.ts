@@ -37,7 +37,9 @@ export type GuardDecision =
       resolved: ResolvedIdentity;
     };
 
-type ResolvedIdentity = { kind: 'root'; emailKey: string } | { kind: 'user'; accountId: string | null; userNameKey: string };
+type ResolvedIdentity =
+  | { kind: 'root'; emailKey: string }
+  | { kind: 'user'; accountId: string | null; userNameKey: string };
 
 export async function guardSignIn(
   deps: Deps,
@@ -58,7 +60,8 @@ export async function guardSignIn(
   // (so a trusted browser never has less than any other).
   const presented = authenticDevice(deps.guard.deviceKey, source.deviceCookie);
   const byDevice = presented !== null && (await throttle.admitDevice(presented.id, now));
-  if (!byDevice && !(await throttle.admitSource(source.ip, now))) return refused(presented ? 'device-source' : 'source');
+  if (!byDevice && !(await throttle.admitSource(source.ip, now)))
+    return refused(presented ? 'device-source' : 'source');
   const { identifier, resolved } = await identify(deps, identity);
   const deviceId = presented && deviceIsFor(deps.guard.deviceKey, presented, identifier) ? presented.id : null;
   // An authentic cookie for another identifier earns nothing here: the source pays as well.
@@ -80,7 +83,8 @@ export async function guardSignIn(
     metrics.checksSolved++;
   }
   // Not checked at all while waiting out a back-off or stopped.
-  if (!reservation.reserved) return { kind: 'proceed', subject, throttled: true, failures, reservation: null, resolved };
+  if (!reservation.reserved)
+    return { kind: 'proceed', subject, throttled: true, failures, reservation: null, resolved };
   return { kind: 'proceed', subject, throttled: false, failures: reservation.failures, reservation, resolved };
 }
 
@@ -110,7 +114,10 @@ export async function settleSignIn(
   if (outcome.ok) {
     metrics.signIn('success');
     await throttle.recordSuccess(subject, 'password');
-    return { deviceCookie: issueDeviceCookie(deps.guard.deviceKey, subject.identifier, subject.deviceId ?? undefined), afterResponse: null };
+    return {
+      deviceCookie: issueDeviceCookie(deps.guard.deviceKey, subject.identifier, subject.deviceId ?? undefined),
+      afterResponse: null,
+    };
   }
   if (outcome.reason === 'Throttled') {
     metrics.signIn('throttled');
@@ -120,10 +127,16 @@ export async function settleSignIn(
   metrics.signIn('failure');
   await throttle.countFailure(ip, deps.clock.now());
   const hardStop = decision.failures === throttle.settings.hardStop && !subject.deviceId;
-  return { deviceCookie: null, afterResponse: hardStop ? () => onHardStop(deps, decision.resolved, subject.identifier, meta) : null };
+  return {
+    deviceCookie: null,
+    afterResponse: hardStop ? () => onHardStop(deps, decision.resolved, subject.identifier, meta) : null,
+  };
 }
 
-async function identify(deps: Deps, identity: SignInIdentity): Promise<{ identifier: string; resolved: ResolvedIdentity }> {
+async function identify(
+  deps: Deps,
+  identity: SignInIdentity,
+): Promise<{ identifier: string; resolved: ResolvedIdentity }> {
   if (identity.kind === 'root') {
     const emailKey = identity.email.trim().toLowerCase();
     return { identifier: rootIdentifier(emailKey), resolved: { kind: 'root', emailKey } };

@@ -5,7 +5,13 @@ import { linksIn } from '../mail/outbox.format.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
 import { settleAfterResponse } from '../web/after-response.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
-import { Browser, PRODUCTION_THROTTLE, createTestContext, solvePayload, type TestContext } from '../../test/support/harness.ts';
+import {
+  Browser,
+  PRODUCTION_THROTTLE,
+  createTestContext,
+  solvePayload,
+  type TestContext,
+} from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser, uniqueEmail } from '../../test/support/fixtures.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
@@ -40,10 +46,20 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     return solvePayload(JSON.parse(response.body));
   }
 
-  async function rootAttempt(browser: Browser, email: string, password: string, ip: string, options: { solve?: boolean; altcha?: string } = {}) {
+  async function rootAttempt(
+    browser: Browser,
+    email: string,
+    password: string,
+    ip: string,
+    options: { solve?: boolean; altcha?: string } = {},
+  ) {
     const altcha = options.altcha ?? (options.solve === false ? undefined : await check(browser, ip));
     const csrf = await browser.csrf();
-    return browser.post('/signin/root/password', { email, password, ...(altcha ? { altcha } : {}) }, { csrf, headers: { 'x-forwarded-for': ip } });
+    return browser.post(
+      '/signin/root/password',
+      { email, password, ...(altcha ? { altcha } : {}) },
+      { csrf, headers: { 'x-forwarded-for': ip } },
+    );
   }
 
   it('backs off an identifier after a few failures, the same for known and unknown emails, and lets the owner in once it is over', async () => {
@@ -71,7 +87,10 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
   it('asks for the security check once failures mount, and refuses one that is replayed or expired', async () => {
     const account = await makeAccount(t.deps);
     const browser = new Browser(t.app);
-    for (let i = 0; i < 3; i++) expect((await rootAttempt(browser, account.email, 'wrong', attacker(200 + i), { solve: false })).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await rootAttempt(browser, account.email, 'wrong', attacker(200 + i), { solve: false })).statusCode).toBe(
+        401,
+      );
     const asked = await rootAttempt(browser, account.email, ROOT_PASSWORD, attacker(210), { solve: false });
     expect(asked.statusCode).toBe(401);
     expect(asked.body).toContain('<altcha-widget challenge="/security-check/challenge"');
@@ -93,17 +112,25 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
 
   it('records refused links only while their source has tokens left, and answers every one the same', async () => {
     const account = await makeAccount(t.deps);
-    const link = await t.deps.db.transaction().execute((tx) => mintUnlockLink(tx, t.deps, rootIdentifier(account.email)));
+    const link = await t.deps.db
+      .transaction()
+      .execute((tx) => mintUnlockLink(tx, t.deps, rootIdentifier(account.email)));
     const token = new URL(link).searchParams.get('token')!;
     const tampered = `${token.slice(0, -2)}${token.endsWith('aa') ? 'bb' : 'aa'}`;
     const browser = new Browser(t.app);
     const pages = [];
-    for (let i = 0; i < 40; i++) pages.push(await browser.get(`/signin/unlock?token=${tampered}`, { 'x-forwarded-for': '100.64.9.77' }));
+    for (let i = 0; i < 40; i++)
+      pages.push(await browser.get(`/signin/unlock?token=${tampered}`, { 'x-forwarded-for': '100.64.9.77' }));
     for (const page of pages) {
       expect(page.statusCode).toBe(400);
       expect(maskReference(page.body)).toBe(maskReference(pages[0]!.body));
     }
-    const stored = await t.deps.db.selectFrom('support_references').select('reference').where('account_id', '=', account.id).where('flow', '=', 'unlock').execute();
+    const stored = await t.deps.db
+      .selectFrom('support_references')
+      .select('reference')
+      .where('account_id', '=', account.id)
+      .where('flow', '=', 'unlock')
+      .execute();
     expect(stored).toHaveLength(t.config.throttle.ipBurst);
   });
 
@@ -148,7 +175,15 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
       expect(known.statusCode).toBe(401);
       if (i === 50) expect((await rootAttempt(owner, account.email, ROOT_PASSWORD, OWNER_IP)).statusCode).toBe(303);
     }
-    expect((await t.deps.guard.throttle.state({ identifier: rootIdentifier(account.email), deviceId: null }, 'password', t.clock.now())).stopped).toBe(true);
+    expect(
+      (
+        await t.deps.guard.throttle.state(
+          { identifier: rootIdentifier(account.email), deviceId: null },
+          'password',
+          t.clock.now(),
+        )
+      ).stopped,
+    ).toBe(true);
 
     // Stopped: the right password from anywhere new fails as any other attempt, known or not.
     t.clock.advance(2 * HOUR);
@@ -159,7 +194,9 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     expect((await rootAttempt(owner, account.email, ROOT_PASSWORD, OWNER_IP)).statusCode).toBe(303);
 
     await settleAfterResponse(t.deps);
-    const mail = (await listOutboxMail(t.deps, { limit: 20, recipient: account.email })).find((m) => m.template === 'sign-in-unlock');
+    const mail = (await listOutboxMail(t.deps, { limit: 20, recipient: account.email })).find(
+      (m) => m.template === 'sign-in-unlock',
+    );
     expect(mail?.text).toContain('Your password stays as it is');
     const link = linksIn(mail!.text).find((l) => l.includes('/signin/unlock'))!;
     const path = link.slice(t.deps.publicUrl.length);
@@ -171,14 +208,18 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const spent = await thief.post('/signin/unlock', { token }, { csrfFrom: '/signin?choose=1' });
     expect(spent.statusCode).toBe(400);
     // The refusal carries a reference the root user can look up: it says the link was used.
-    expect(await lookUpReference(t.deps, account.id, referenceIn(spent.body))).toMatchObject([{ flow: 'unlock', reason: 'LinkAlreadyUsed', targetName: 'root' }]);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(spent.body))).toMatchObject([
+      { flow: 'unlock', reason: 'LinkAlreadyUsed', targetName: 'root' },
+    ]);
     const tampered = await thief.get(`/signin/unlock?token=${token.slice(0, -2)}${token.endsWith('aa') ? 'bb' : 'aa'}`);
     expect(tampered.statusCode).toBe(400);
-    expect(await lookUpReference(t.deps, account.id, referenceIn(tampered.body))).toMatchObject([{ reason: 'WrongSecret' }]);
+    expect(await lookUpReference(t.deps, account.id, referenceIn(tampered.body))).toMatchObject([
+      { reason: 'WrongSecret' },
+    ]);
     expect((await rootAttempt(new Browser(t.app), account.email, ROOT_PASSWORD, attacker(502))).statusCode).toBe(303);
   }, 120_000);
 
-  it('shows administrators a user\'s failures, lock and networks, and lets them unlock sign-in', async () => {
+  it("shows administrators a user's failures, lock and networks, and lets them unlock sign-in", async () => {
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'alice');
     const admin = new Browser(t.app);
@@ -187,7 +228,11 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     for (let i = 0; i < 6; i++) {
       const altcha = await check(thief, attacker(600 + i));
       const csrf = await thief.csrf();
-      const r = await thief.post(`/signin/${account.id}`, { userName: 'alice', password: `guess ${i}`, altcha }, { csrf, headers: { 'x-forwarded-for': attacker(600 + i) } });
+      const r = await thief.post(
+        `/signin/${account.id}`,
+        { userName: 'alice', password: `guess ${i}`, altcha },
+        { csrf, headers: { 'x-forwarded-for': attacker(600 + i) } },
+      );
       expect(r.statusCode).toBe(401);
     }
     const panel = await admin.get('/console/users/alice');
@@ -196,9 +241,15 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     expect(panel.body).toContain('10.3.100.0/24');
     const unlocked = await admin.post('/console/users/alice/unlock-sign-in', {}, { csrfFrom: '/console/users/alice' });
     expect(unlocked.headers.location).toBe('/console/users/alice?done=sign-in-unlocked');
-    expect((await admin.get('/console/users/alice')).body).toContain('No failed attempts since the last successful sign-in');
+    expect((await admin.get('/console/users/alice')).body).toContain(
+      'No failed attempts since the last successful sign-in',
+    );
     const csrf = await thief.csrf();
-    const alice = await thief.post(`/signin/${account.id}`, { userName: 'alice', password: USER_PASSWORD }, { csrf, headers: { 'x-forwarded-for': '192.0.2.99' } });
+    const alice = await thief.post(
+      `/signin/${account.id}`,
+      { userName: 'alice', password: USER_PASSWORD },
+      { csrf, headers: { 'x-forwarded-for': '192.0.2.99' } },
+    );
     expect(alice.statusCode).toBe(303);
   });
 
@@ -206,7 +257,10 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const browser = new Browser(t.app);
     const before = t.deps.guard.metrics.throttled.get('source') ?? 0;
     const statuses: number[] = [];
-    for (let i = 0; i < 31; i++) statuses.push((await rootAttempt(browser, uniqueEmail('flood'), 'x', '203.0.113.50', { solve: false })).statusCode);
+    for (let i = 0; i < 31; i++)
+      statuses.push(
+        (await rootAttempt(browser, uniqueEmail('flood'), 'x', '203.0.113.50', { solve: false })).statusCode,
+      );
     expect(statuses.every((s) => s === 401)).toBe(true);
     expect(t.deps.guard.metrics.throttled.get('source')).toBe(before + 1);
   });
@@ -223,14 +277,25 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const browser = new Browser(t.app);
     const page = await browser.get('/signin/forgot');
     expect(page.body).toContain('<altcha-widget');
-    const missing = await browser.post('/signin/forgot', { email: uniqueEmail() }, { securityCheck: false, csrfFrom: '/signin/forgot' });
+    const missing = await browser.post(
+      '/signin/forgot',
+      { email: uniqueEmail() },
+      { securityCheck: false, csrfFrom: '/signin/forgot' },
+    );
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('Complete the security check');
     const stale = await browser.solveSecurityCheck();
     t.clock.advance(11 * MINUTE);
-    const expired = await browser.post('/signin/find-account', { email: uniqueEmail(), altcha: stale }, { csrfFrom: '/signin/find-account' });
+    const expired = await browser.post(
+      '/signin/find-account',
+      { email: uniqueEmail(), altcha: stale },
+      { csrfFrom: '/signin/find-account' },
+    );
     expect(expired.body).toContain('The security check expired — it has been refreshed; try again.');
-    expect((await browser.post('/signin/find-account', { email: uniqueEmail() }, { csrfFrom: '/signin/find-account' })).statusCode).toBe(200);
+    expect(
+      (await browser.post('/signin/find-account', { email: uniqueEmail() }, { csrfFrom: '/signin/find-account' }))
+        .statusCode,
+    ).toBe(200);
     const help = await browser.get('/signin/help');
     expect(help.body).toContain('id="security-check"');
   });
@@ -241,7 +306,11 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     const statuses: number[] = [];
     let last = '';
     for (let i = 0; i < 31; i++) {
-      const r = await browser.post('/signin/forgot', { email: uniqueEmail() }, { csrf, headers: { 'x-forwarded-for': '198.51.100.20' } });
+      const r = await browser.post(
+        '/signin/forgot',
+        { email: uniqueEmail() },
+        { csrf, headers: { 'x-forwarded-for': '198.51.100.20' } },
+      );
       statuses.push(r.statusCode);
       last = r.body;
     }
@@ -261,6 +330,7 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
       /^gatehouse_security_checks_solved_total [1-9]/m,
       /^gatehouse_hash_queue_depth 0$/m,
       /^gatehouse_hash_active 0$/m,
-    ]) expect(response.body).toMatch(line);
+    ])
+      expect(response.body).toMatch(line);
   });
 });

@@ -10,7 +10,13 @@ export const UNLOCK_NOTICE = { 'sign-in-unlocked': 'Sign-in was unlocked for the
  * is backing off or stopped (and until when), and the networks recent failures came from.
  * `mayUnlock`: whether to offer the Unlock button (UNLOCK_SIGN_IN decided for the user).
  */
-export function adminUserSignInSection(activity: SignInActivity, userName: string, csrf: string, mayUnlock: boolean, now: Date): SafeHtml {
+export function adminUserSignInSection(
+  activity: SignInActivity,
+  userName: string,
+  csrf: string,
+  mayUnlock: boolean,
+  now: Date,
+): SafeHtml {
   const { state, failures, networks } = activity;
   const status = state.stopped
     ? `Stopped after ${state.failures} failures in a row, until unlocked`
@@ -23,15 +29,19 @@ export function adminUserSignInSection(activity: SignInActivity, userName: strin
   <h2 id="signin-activity">Sign-in attempts</h2>
   <p>${status}.</p>
   <p class="muted">Browsers where the user signed in before keep their own allowance and are not blocked by failures elsewhere.</p>
-  ${failures.length === 0
-    ? html`<p class="muted">No recent failed sign-ins.</p>`
-    : html`<p>Recent failures came from: ${networks.join(', ')}.</p>
-  <ul>${failures.slice(0, 10).map((f) => html`<li>${relativeTime(f.time, now)}${f.sourceIp ? ` from ${f.sourceIp}` : ''}${f.reason ? ` (${f.reason})` : ''}</li>`)}</ul>`}
-  ${state.failures > 0 && mayUnlock
-    ? html`<form method="post" action="/console/users/${encodeURIComponent(userName)}/unlock-sign-in">
+  ${
+    failures.length === 0
+      ? html`<p class="muted">No recent failed sign-ins.</p>`
+      : html`<p>Recent failures came from: ${networks.join(', ')}.</p>
+  <ul>${failures.slice(0, 10).map((f) => html`<li>${relativeTime(f.time, now)}${f.sourceIp ? ` from ${f.sourceIp}` : ''}${f.reason ? ` (${f.reason})` : ''}</li>`)}</ul>`
+  }
+  ${
+    state.failures > 0 && mayUnlock
+      ? html`<form method="post" action="/console/users/${encodeURIComponent(userName)}/unlock-sign-in">
     ${csrfField(csrf)}
     <button type="submit">Unlock sign-in</button>
   </form>`
-    : ''}
+      : ''
+  }
 </section>`;
 }

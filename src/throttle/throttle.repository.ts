@@ -14,14 +14,28 @@ export interface UnlockRecord {
 export async function insertUnlock(db: Db, row: Omit<UnlockRecord, 'usedAt'>): Promise<void> {
   await db
     .insertInto('throttle_unlocks')
-    .values({ id: row.id, throttle_key: row.throttleKey, secret_hash: row.secretHash, created_at: row.createdAt, expires_at: row.expiresAt, used_at: null })
+    .values({
+      id: row.id,
+      throttle_key: row.throttleKey,
+      secret_hash: row.secretHash,
+      created_at: row.createdAt,
+      expires_at: row.expiresAt,
+      used_at: null,
+    })
     .execute();
 }
 
 async function findUnlock(db: Db, id: string): Promise<UnlockRecord | null> {
   const row = await db.selectFrom('throttle_unlocks').selectAll().where('id', '=', id).executeTakeFirst();
   return row
-    ? { id: row.id, throttleKey: row.throttle_key, secretHash: row.secret_hash, createdAt: row.created_at, expiresAt: row.expires_at, usedAt: row.used_at }
+    ? {
+        id: row.id,
+        throttleKey: row.throttle_key,
+        secretHash: row.secret_hash,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        usedAt: row.used_at,
+      }
     : null;
 }
 
@@ -40,7 +54,16 @@ async function spendUnlock(db: Db, id: string, now: string): Promise<boolean> {
 /** Unlock links, for `link.service.ts`. */
 export const UNLOCK_LINKS: LinkStore<UnlockRecord, 'unlock'> = {
   find: findUnlock,
-  linksOf: (unlock) => [{ purpose: 'unlock', secretHash: unlock.secretHash, codeHash: null, usedAt: unlock.usedAt, cancelledAt: null, expiresAt: unlock.expiresAt }],
+  linksOf: (unlock) => [
+    {
+      purpose: 'unlock',
+      secretHash: unlock.secretHash,
+      codeHash: null,
+      usedAt: unlock.usedAt,
+      cancelledAt: null,
+      expiresAt: unlock.expiresAt,
+    },
+  ],
   spend: (db, unlock, _purpose, now) => spendUnlock(db, unlock.id, now),
 };
 
@@ -51,7 +74,12 @@ export interface RecentFailure {
 }
 
 /** A principal's latest failed console sign-ins, from the audit trail. */
-export async function recentSignInFailures(db: Db, accountId: string, principalId: string, limit: number): Promise<RecentFailure[]> {
+export async function recentSignInFailures(
+  db: Db,
+  accountId: string,
+  principalId: string,
+  limit: number,
+): Promise<RecentFailure[]> {
   const rows = await db
     .selectFrom('audit_events')
     .select(['time', 'source_ip', 'reason'])

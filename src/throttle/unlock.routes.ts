@@ -7,11 +7,13 @@ import { refuseUnlockLink, unlockLinkUsable, unlockWithLink } from './unlock.ser
 
 /** The emailed link that lifts a hard stop: opening it shows a button; only the button changes anything. */
 export async function unlockRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   app.get<{ Querystring: { token?: string } }>('/signin/unlock', async (request, reply) => {
     const token = typeof request.query.token === 'string' ? request.query.token : '';
-    if (!(await unlockLinkUsable(web.deps, token))) return send(reply, 400, unlockInvalidPage(await refuseUnlockLink(web.deps, token, metaOf(request))));
+    if (!(await unlockLinkUsable(web.deps, token)))
+      return send(reply, 400, unlockInvalidPage(await refuseUnlockLink(web.deps, token, metaOf(request))));
     reply.header('Referrer-Policy', 'no-referrer');
     return send(reply, 200, unlockPage(web.csrfToken(request, reply), token));
   });
@@ -19,7 +21,8 @@ export async function unlockRoutes(app: FastifyInstance, { web }: { web: WebCont
   app.post('/signin/unlock', async (request, reply) => {
     web.assertCsrf(request);
     const { token } = readForm(request, { token: { max: 200 } });
-    if (!(await unlockWithLink(web.deps, token, metaOf(request)))) return send(reply, 400, unlockInvalidPage(await refuseUnlockLink(web.deps, token, metaOf(request))));
+    if (!(await unlockWithLink(web.deps, token, metaOf(request))))
+      return send(reply, 400, unlockInvalidPage(await refuseUnlockLink(web.deps, token, metaOf(request))));
     return send(reply, 200, unlockDonePage());
   });
 }

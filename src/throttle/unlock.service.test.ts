@@ -5,7 +5,13 @@ import { DAY } from '../shared/clock.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
-import { mintUnlockLink, refuseUnlockLink, rootIdentifier, unlockLinkUsable, unlockWithLink } from './unlock.service.ts';
+import {
+  mintUnlockLink,
+  refuseUnlockLink,
+  rootIdentifier,
+  unlockLinkUsable,
+  unlockWithLink,
+} from './unlock.service.ts';
 
 describe.each(DIALECTS)('unlock links on %s', (dialect) => {
   let t: TestContext;
@@ -22,9 +28,14 @@ describe.each(DIALECTS)('unlock links on %s', (dialect) => {
   it('lifts the stop for exactly one of two concurrent clicks of one link', async () => {
     const account = await makeAccount(t.deps);
     const token = await unlockToken(account.email);
-    const outcomes = await Promise.all([unlockWithLink(t.deps, token, SYSTEM_META), unlockWithLink(t.deps, token, SYSTEM_META)]);
+    const outcomes = await Promise.all([
+      unlockWithLink(t.deps, token, SYSTEM_META),
+      unlockWithLink(t.deps, token, SYSTEM_META),
+    ]);
     expect(outcomes.filter(Boolean)).toHaveLength(1);
-    expect(await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'SignInUnlocked', limit: 5 })).toHaveLength(1);
+    expect(
+      await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'SignInUnlocked', limit: 5 }),
+    ).toHaveLength(1);
     expect(await unlockLinkUsable(t.deps, token)).toBe(false);
   });
 
@@ -35,7 +46,11 @@ describe.each(DIALECTS)('unlock links on %s', (dialect) => {
     expect(await unlockLinkUsable(t.deps, token)).toBe(false);
     expect(await unlockWithLink(t.deps, token, SYSTEM_META)).toBe(false);
     await refuseUnlockLink(t.deps, token, { ...SYSTEM_META, ip: '192.0.2.44' });
-    const [refused] = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'SignInUnlockFailed', limit: 5 });
+    const [refused] = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      eventName: 'SignInUnlockFailed',
+      limit: 5,
+    });
     expect(refused?.reason).toBe('LinkExpired');
   });
 });

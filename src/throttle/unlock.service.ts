@@ -65,7 +65,11 @@ export async function onHardStop(
  * A new single-use link, valid for a day, that lifts the hard stop on `identifier`
  * (`root:<email>`), in the caller's transaction. Returns the link to mail.
  */
-export async function mintUnlockLink(tx: Db, deps: Pick<Deps, 'clock' | 'publicUrl'>, identifier: string): Promise<string> {
+export async function mintUnlockLink(
+  tx: Db,
+  deps: Pick<Deps, 'clock' | 'publicUrl'>,
+  identifier: string,
+): Promise<string> {
   const now = deps.clock.now();
   const issued = issueLink();
   await insertUnlock(tx, {

@@ -37,7 +37,10 @@ export async function putUserTags(db: Db, userId: string, tags: Tag[]): Promise<
       .where('user_id', '=', userId)
       .executeTakeFirst();
     const position = last?.position === null || last?.position === undefined ? 0 : Number(last.position) + 1;
-    await db.insertInto('user_tags').values({ user_id: userId, tag_key: tag.key, tag_key_lower: keyLower, tag_value: tag.value, position }).execute();
+    await db
+      .insertInto('user_tags')
+      .values({ user_id: userId, tag_key: tag.key, tag_key_lower: keyLower, tag_value: tag.value, position })
+      .execute();
   }
 }
 

@@ -1,4 +1,4 @@
-import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
@@ -10,12 +10,14 @@ export type { Tag } from './user-tag.repository.ts';
 /** AWS's limit on tags per IAM user. */
 export const MAX_TAGS_PER_USER = 50;
 
-
 /** Refuses a tag list that names a key twice (keys compare ignoring case, as AWS). */
 export function assertDistinctTagKeys(tags: Tag[]): void {
   const keys = new Set(tags.map((t) => t.key.toLowerCase()));
   if (keys.size !== tags.length) {
-    throw new GatehouseError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    throw new GatehouseError(
+      'InvalidInput',
+      'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+    );
   }
 }
 
@@ -28,19 +30,45 @@ export async function applyUserTags(db: Db, userId: string, tags: Tag[]): Promis
   }
 }
 
-export async function tagUser(deps: Deps, accountId: string, userName: string, tags: Tag[], actor: Actor, meta: RequestMeta): Promise<void> {
+export async function tagUser(
+  deps: Deps,
+  accountId: string,
+  userName: string,
+  tags: Tag[],
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, userName);
     await applyUserTags(tx, user.id, tags);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'TagUser', target: { id: user.id, name: user.name }, details: { tagKeys: tags.map((t) => t.key) } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'TagUser',
+      target: { id: user.id, name: user.name },
+      details: { tagKeys: tags.map((t) => t.key) },
+    });
   });
 }
 
-export async function untagUser(deps: Deps, accountId: string, userName: string, keys: string[], actor: Actor, meta: RequestMeta): Promise<void> {
+export async function untagUser(
+  deps: Deps,
+  accountId: string,
+  userName: string,
+  keys: string[],
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, userName);
     await removeUserTags(tx, user.id, keys);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'UntagUser', target: { id: user.id, name: user.name }, details: { tagKeys: keys } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'UntagUser',
+      target: { id: user.id, name: user.name },
+      details: { tagKeys: keys },
+    });
   });
 }
 

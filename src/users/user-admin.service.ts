@@ -1,4 +1,4 @@
-import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
@@ -21,8 +21,14 @@ import {
 /** Administrator operations on a user beyond create/delete/password, shared by the IAM API and the console. */
 
 /** The account's users, and the IDs of those with a console password (the Users page). */
-export async function listUsersWithPasswords(deps: Deps, accountId: string): Promise<{ users: UserRecord[]; withPassword: Set<string> }> {
-  const [users, withPassword] = await Promise.all([listUsers(deps.db, accountId), userIdsWithLoginProfile(deps.db, accountId)]);
+export async function listUsersWithPasswords(
+  deps: Deps,
+  accountId: string,
+): Promise<{ users: UserRecord[]; withPassword: Set<string> }> {
+  const [users, withPassword] = await Promise.all([
+    listUsers(deps.db, accountId),
+    userIdsWithLoginProfile(deps.db, accountId),
+  ]);
   return { users, withPassword };
 }
 
@@ -34,7 +40,6 @@ export async function userPageFacts(deps: Deps, accountId: string, user: UserRec
   ]);
   return { profile, events };
 }
-
 
 function noLoginProfile(name: string): GatehouseError {
   return new GatehouseError('NoSuchEntity', `Login Profile for User ${name} cannot be found.`);
@@ -55,7 +60,11 @@ export async function updateUser(
     return await deps.db.transaction().execute(async (tx) => {
       const user = await requireUserByName(tx, accountId, name);
       const target = newName ?? user.name;
-      if (newName && newName.toLowerCase() !== user.name.toLowerCase() && (await findUserByName(tx, accountId, newName))) {
+      if (
+        newName &&
+        newName.toLowerCase() !== user.name.toLowerCase() &&
+        (await findUserByName(tx, accountId, newName))
+      ) {
         throw new GatehouseError('EntityAlreadyExists', `User with name ${newName} already exists.`);
       }
       const path = newPath ?? user.path;
@@ -70,12 +79,17 @@ export async function updateUser(
       return { ...user, name: target, path };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new GatehouseError('EntityAlreadyExists', `User with name ${newName} already exists.`);
+    if (isUniqueViolation(error))
+      throw new GatehouseError('EntityAlreadyExists', `User with name ${newName} already exists.`);
     throw error;
   }
 }
 
-export async function getLoginProfile(deps: Deps, accountId: string, name: string): Promise<{ user: UserRecord; profile: LoginProfileRecord }> {
+export async function getLoginProfile(
+  deps: Deps,
+  accountId: string,
+  name: string,
+): Promise<{ user: UserRecord; profile: LoginProfileRecord }> {
   const user = await requireUserByName(deps.db, accountId, name);
   const profile = await findLoginProfile(deps.db, user.id);
   if (!profile) throw noLoginProfile(user.name);
@@ -106,11 +120,22 @@ export async function setLoginProfileResetRequired(
 }
 
 /** Removes the user's console password (its access keys keep working) and ends its console sessions. */
-export async function deleteLoginProfile(deps: Deps, accountId: string, name: string, actor: Actor, meta: RequestMeta): Promise<void> {
+export async function deleteLoginProfile(
+  deps: Deps,
+  accountId: string,
+  name: string,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, name);
     if (!(await deleteLoginProfileRow(tx, user.id))) throw noLoginProfile(user.name);
     await deleteSessionsOfPrincipal(tx, user.id);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeleteLoginProfile', target: { id: user.id, name: user.name } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeleteLoginProfile',
+      target: { id: user.id, name: user.name },
+    });
   });
 }

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRootUser } from '../identities/account.repository.ts';
 import { type Principal, loadPrincipal } from '../identities/principal.ts';
-import { type Actor, type RequestMeta } from '../audit/audit.service.ts';
+import type { Actor, RequestMeta } from '../audit/audit.service.ts';
 import { insertAttachment } from '../policies/attachment.repository.ts';
 import { findSessionRow } from '../sessions/session.repository.ts';
 import { checkSession, startSession } from '../sessions/session.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { signInRoot, signInUser } from '../signin/signin.service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { ROOT_PASSWORD, USER_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { findLoginProfile, findUserById, findUserByName } from '../identities/user.repository.ts';
 import { changeOwnPassword, createUser, deleteUser, setUserPassword } from './user.service.ts';
@@ -91,7 +91,14 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     await create('Carol');
     const error = await refused(() => create('cAROL'), 'EntityAlreadyExists', /already exists/);
     expect(error.field).toBe('userName');
-    expect(await t.deps.db.selectFrom('users').select('id').where('account_id', '=', account.id).where('name_key', '=', 'carol').execute()).toHaveLength(1);
+    expect(
+      await t.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('account_id', '=', account.id)
+        .where('name_key', '=', 'carol')
+        .execute(),
+    ).toHaveLength(1);
     const other = await makeAccount(t.deps);
     expect((await createUser(t.deps, other.id, { name: 'carol' }, admin, META)).accountId).toBe(other.id);
     expect((await findUserByName(t.deps.db, account.id, 'CAROL'))?.name).toBe('Carol');
@@ -140,9 +147,19 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     const second = await signInUser(t.deps, account.id, 'judy', SECRET_PASSWORDS[1]!, META);
     expect(second).toMatchObject({ ok: true, passwordChangeRequired: true });
 
-    await refused(() => setUserPassword(t.deps, account.id, 'judy', 'short', false, admin, META), 'PasswordPolicyViolation', /at least 8/);
-    await refused(() => setUserPassword(t.deps, account.id, 'judy', 'judy', false, admin, META), 'PasswordPolicyViolation');
-    await refused(() => setUserPassword(t.deps, account.id, 'nobody-here', SECRET_PASSWORDS[2]!, false, admin, META), 'NoSuchEntity');
+    await refused(
+      () => setUserPassword(t.deps, account.id, 'judy', 'short', false, admin, META),
+      'PasswordPolicyViolation',
+      /at least 8/,
+    );
+    await refused(
+      () => setUserPassword(t.deps, account.id, 'judy', 'judy', false, admin, META),
+      'PasswordPolicyViolation',
+    );
+    await refused(
+      () => setUserPassword(t.deps, account.id, 'nobody-here', SECRET_PASSWORDS[2]!, false, admin, META),
+      'NoSuchEntity',
+    );
   });
 
   it("ends all of a user's sessions when an administrator resets the password", async () => {
@@ -165,8 +182,15 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
       /current password is incorrect/,
     );
     expect(error.field).toBe('currentPassword');
-    await refused(() => changeOwnPassword(t.deps, principal, USER_PASSWORD, 'short', null, META), 'PasswordPolicyViolation', /at least 8/);
-    await refused(() => changeOwnPassword(t.deps, principal, USER_PASSWORD, USER_PASSWORD, null, META), 'PasswordPolicyViolation');
+    await refused(
+      () => changeOwnPassword(t.deps, principal, USER_PASSWORD, 'short', null, META),
+      'PasswordPolicyViolation',
+      /at least 8/,
+    );
+    await refused(
+      () => changeOwnPassword(t.deps, principal, USER_PASSWORD, USER_PASSWORD, null, META),
+      'PasswordPolicyViolation',
+    );
     expect((await findLoginProfile(t.deps.db, user.id))!.passwordHash).toBe(before);
     expect(await signIn('leo', USER_PASSWORD)).toBeTruthy();
   });
@@ -201,7 +225,9 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     await changeOwnPassword(t.deps, root, ROOT_PASSWORD, SECRET_PASSWORDS[1]!, first.token.split('.')[0]!, META);
     expect(await checkSession(t.deps, first.token)).not.toBeNull();
     expect(await checkSession(t.deps, second.token)).toBeNull();
-    expect(await t.deps.hasher.verify((await findRootUser(t.deps.db, owner.id))!.passwordHash, SECRET_PASSWORDS[1]!)).toBe(true);
+    expect(
+      await t.deps.hasher.verify((await findRootUser(t.deps.db, owner.id))!.passwordHash, SECRET_PASSWORDS[1]!),
+    ).toBe(true);
   });
 
   it('deletes a user together with its sessions and console password', async () => {
@@ -231,7 +257,14 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
     await setUserPassword(t.deps, account.id, 'olivia', SECRET_PASSWORDS[1]!, false, admin, META);
     const session = await signIn('olivia', SECRET_PASSWORDS[1]!);
     await signInUser(t.deps, account.id, 'olivia', SECRET_PASSWORDS[2]!, META);
-    await changeOwnPassword(t.deps, await principalOf(user.id), SECRET_PASSWORDS[1]!, SECRET_PASSWORDS[2]!, session.split('.')[0]!, META);
+    await changeOwnPassword(
+      t.deps,
+      await principalOf(user.id),
+      SECRET_PASSWORDS[1]!,
+      SECRET_PASSWORDS[2]!,
+      session.split('.')[0]!,
+      META,
+    );
     await deleteUser(t.deps, account.id, 'olivia', admin, META);
 
     const events = await t.deps.db
@@ -256,7 +289,8 @@ describe.each(DIALECTS)('IAM users on %s', (dialect) => {
       expect(e.request_id).toBe(META.requestId);
     }
     const everything = JSON.stringify(await t.deps.db.selectFrom('audit_events').selectAll().execute());
-    for (const password of [...SECRET_PASSWORDS, USER_PASSWORD, ROOT_PASSWORD]) expect(everything).not.toContain(password);
+    for (const password of [...SECRET_PASSWORDS, USER_PASSWORD, ROOT_PASSWORD])
+      expect(everything).not.toContain(password);
     expect(everything).not.toContain(session.split('.')[1]!);
   });
 });

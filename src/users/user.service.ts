@@ -1,4 +1,4 @@
-import { noSuchUser, requireUserByName } from '../identities/user-lookup.ts';
+import { requireUserByName } from '../identities/user-lookup.ts';
 import { findAccount, findRootUser, updateRootPasswordHash } from '../identities/account.repository.ts';
 import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
@@ -42,8 +42,13 @@ export interface NewUser {
   permissionsBoundary?: string;
 }
 
-
-export async function createUser(deps: Deps, accountId: string, input: NewUser, actor: Actor, meta: RequestMeta): Promise<UserRecord> {
+export async function createUser(
+  deps: Deps,
+  accountId: string,
+  input: NewUser,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<UserRecord> {
   const name = validateUserName('userName', input.name);
   const path = validatePath('path', input.path ?? '/');
   let passwordHash: string | null = null;
@@ -72,7 +77,8 @@ export async function createUser(deps: Deps, accountId: string, input: NewUser, 
   try {
     await deps.db.transaction().execute(async (tx) => {
       if (await findUserByName(tx, accountId, name)) throw alreadyExists(name);
-      if (user.permissionsBoundary) await assertBoundaryPolicy(tx, deps.caches.policies, accountId, user.permissionsBoundary);
+      if (user.permissionsBoundary)
+        await assertBoundaryPolicy(tx, deps.caches.policies, accountId, user.permissionsBoundary);
       await insertUser(tx, user);
       if (input.tags && input.tags.length > 0) await applyUserTags(tx, user.id, input.tags);
       await recordAudit(tx, deps, meta, {
@@ -170,7 +176,12 @@ export async function deleteUser(
     await deleteSessionsOfPrincipal(tx, user.id);
     await deleteLoginProfileRow(tx, user.id);
     await deleteUserRow(tx, user.id);
-    await recordAudit(tx, deps, meta, { accountId, actor, eventName: 'DeleteUser', target: { id: user.id, name: user.name } });
+    await recordAudit(tx, deps, meta, {
+      accountId,
+      actor,
+      eventName: 'DeleteUser',
+      target: { id: user.id, name: user.name },
+    });
   });
 }
 
@@ -228,7 +239,13 @@ export async function setUserPassword(
       target: { id: user.id, name: user.name },
       details: { passwordResetRequired },
     });
-    await noteUserPasswordSet(tx, deps, meta, { accountId, userId: user.id, userName: user.name, actor, created: outcome === 'created' });
+    await noteUserPasswordSet(tx, deps, meta, {
+      accountId,
+      userId: user.id,
+      userName: user.name,
+      actor,
+      created: outcome === 'created',
+    });
     return outcome;
   });
 }
@@ -252,9 +269,13 @@ export async function changeOwnPassword(
   assertHashable(newPassword, 'newPassword');
   const profile = principal.type === 'user' ? await findLoginProfile(deps.db, principal.id) : null;
   const storedHash =
-    principal.type === 'root' ? (await findRootUser(deps.db, principal.accountId))?.passwordHash : profile?.passwordHash;
+    principal.type === 'root'
+      ? (await findRootUser(deps.db, principal.accountId))?.passwordHash
+      : profile?.passwordHash;
   const actor: Actor = { type: principal.type, id: principal.id, name: principal.name };
-  const currentOk = storedHash ? await deps.hasher.verify(storedHash, currentPassword) : await deps.hasher.verifyDummy(currentPassword);
+  const currentOk = storedHash
+    ? await deps.hasher.verify(storedHash, currentPassword)
+    : await deps.hasher.verifyDummy(currentPassword);
   if (!currentOk) {
     throw new GatehouseError('InvalidCredentials', 'The current password is incorrect.', { field: 'currentPassword' });
   }
@@ -274,9 +295,13 @@ export async function changeOwnPassword(
     'newPassword',
   );
   if (await deps.hasher.verify(storedHash!, newPassword)) {
-    throw new GatehouseError('PasswordPolicyViolation', 'The new password must be different from the current password.', {
-      field: 'newPassword',
-    });
+    throw new GatehouseError(
+      'PasswordPolicyViolation',
+      'The new password must be different from the current password.',
+      {
+        field: 'newPassword',
+      },
+    );
   }
   const passwordHash = await deps.hasher.hash(newPassword);
   const now = deps.clock.now().toISOString();

@@ -60,7 +60,11 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
     usersPage(p.who, p.csrf, {}, {}, ownEntry(NOTICES, p.query.done)),
   );
 
-  const CREATE_FORM = { userName: { max: 128 }, password: { max: 1024, optional: true }, requireReset: { max: 2, optional: true } };
+  const CREATE_FORM = {
+    userName: { max: 128 },
+    password: { max: 1024, optional: true },
+    requireReset: { max: 2, optional: true },
+  };
   pages.post(
     '/console/users',
     {
@@ -74,7 +78,13 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
     async (p) => {
       const { userName, password, requireReset } = p.form;
       const login = password ? { password, passwordResetRequired: requireReset === 'on' } : {};
-      await createUser(p.deps, p.who.principal.accountId, { name: userName, ...login }, actorOf(p.who.principal), p.meta);
+      await createUser(
+        p.deps,
+        p.who.principal.accountId,
+        { name: userName, ...login },
+        actorOf(p.who.principal),
+        p.meta,
+      );
       return redirect('/console/users?done=created');
     },
   );
@@ -94,12 +104,22 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
         access,
         form: { password: { max: 1024 }, requireReset: { max: 2, optional: true } },
         // An unknown user is the error page's to say, not the form's.
-        redisplay: (p, error) => (error.code === 'NoSuchEntity' ? undefined : userPage(p.who, p.params.name, p.csrf, error.message)),
+        redisplay: (p, error) =>
+          error.code === 'NoSuchEntity' ? undefined : userPage(p.who, p.params.name, p.csrf, error.message),
       },
       async (p) => {
         const { accountId } = p.who.principal;
         const reset = p.form.requireReset === 'on';
-        await setUserPassword(p.deps, accountId, p.params.name, p.form.password, reset, actorOf(p.who.principal), p.meta, { profile });
+        await setUserPassword(
+          p.deps,
+          accountId,
+          p.params.name,
+          p.form.password,
+          reset,
+          actorOf(p.who.principal),
+          p.meta,
+          { profile },
+        );
         return redirect(`/console/users/${encodeURIComponent(p.params.name)}?done=password-set`);
       },
     );
@@ -110,13 +130,22 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
     return redirect('/console/users?done=deleted');
   });
 
-  async function usersPage(who: SignedIn, csrf: string, values: { userName?: string }, errors: CreateErrors, notice?: string): Promise<string> {
+  async function usersPage(
+    who: SignedIn,
+    csrf: string,
+    values: { userName?: string },
+    errors: CreateErrors,
+    notice?: string,
+  ): Promise<string> {
     const accountId = who.principal.accountId;
     const { users, withPassword } = await listUsersWithPasswords(web.deps, accountId);
     const now = web.deps.clock.now();
     const helpRequests = await loadPasswordHelpRequests(web.deps, who);
     const mfaHelpRequests = await loadMfaHelpRequests(web.deps, who);
-    const [mayCreateAny, mayGivePassword] = await Promise.all([mayUse(web.deps, who, USERS_ACCESS.create), mayUse(web.deps, who, USERS_ACCESS.createWithPassword)]);
+    const [mayCreateAny, mayGivePassword] = await Promise.all([
+      mayUse(web.deps, who, USERS_ACCESS.create),
+      mayUse(web.deps, who, USERS_ACCESS.createWithPassword),
+    ]);
     // A refused form comes back with its error even when the policy allows only some names.
     const mayCreate = mayCreateAny || Object.keys(errors).length > 0;
     return page({
@@ -129,30 +158,37 @@ ${helpRequestsNotice(helpRequests.requests, csrf, now, helpRequests.mayDismiss)}
 ${mfaHelpRequestsNotice(mfaHelpRequests, csrf, now)}
 <section class="card">
   <h2>Users in this account</h2>
-  ${users.length === 0
-    ? html`<p class="muted">No users yet.</p>`
-    : html`<table>
+  ${
+    users.length === 0
+      ? html`<p class="muted">No users yet.</p>`
+      : html`<table>
     <thead><tr><th scope="col">User name</th><th scope="col">Console password</th><th scope="col">Created</th></tr></thead>
     <tbody>${users.map(
-      (u) => html`<tr><td><a href="/console/users/${encodeURIComponent(u.name)}">${u.name}</a></td><td>${withPassword.has(u.id) ? 'Yes' : 'No'}</td><td>${relativeTime(u.createdAt, now)}</td></tr>`,
+      (u) =>
+        html`<tr><td><a href="/console/users/${encodeURIComponent(u.name)}">${u.name}</a></td><td>${withPassword.has(u.id) ? 'Yes' : 'No'}</td><td>${relativeTime(u.createdAt, now)}</td></tr>`,
     )}</tbody>
-  </table>`}
+  </table>`
+  }
 </section>
-${mayCreate
-  ? html`<section class="card">
+${
+  mayCreate
+    ? html`<section class="card">
   <h2>Create a user</h2>
   ${alertBox(errors.form)}
   <form method="post" action="/console/users" novalidate>
     ${csrfField(csrf)}
     ${field({ label: 'User name', name: 'userName', value: values.userName, error: errors.userName, hint: 'Up to 64 letters, digits and + = , . @ _ - (no spaces).' })}
-    ${mayGivePassword
-      ? html`${field({ label: 'Console password (optional)', name: 'password', type: 'password', autocomplete: 'new-password', required: false, error: errors.password, hint: 'Leave empty for a user without console access.' })}
+    ${
+      mayGivePassword
+        ? html`${field({ label: 'Console password (optional)', name: 'password', type: 'password', autocomplete: 'new-password', required: false, error: errors.password, hint: 'Leave empty for a user without console access.' })}
     ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}`
-      : ''}
+        : ''
+    }
     <button type="submit">Create user</button>
   </form>
 </section>`
-  : ''}`,
+    : ''
+}`,
     });
   }
 
@@ -187,8 +223,9 @@ ${alertBox(notice, 'success')}
     <dt>Permissions boundary</dt><dd>${user.permissionsBoundary ?? 'None: its policies apply in full'}</dd>
   </dl>
 </section>
-${maySetPassword
-  ? html`<section class="card">
+${
+  maySetPassword
+    ? html`<section class="card">
   <h2>${profile ? 'Reset console password' : 'Set console password'}</h2>
   ${alertBox(error)}
   <form method="post" action="/console/users/${encodeURIComponent(user.name)}/${profile ? 'password' : 'login-profile'}" novalidate>
@@ -198,25 +235,30 @@ ${maySetPassword
     <button type="submit">${profile ? 'Reset password' : 'Set password'}</button>
   </form>
 </section>`
-  : ''}
+    : ''
+}
 ${adminMfaSection(csrf, user.name, mfaDevices, now, mayDeactivateMfa)}
 ${adminUserSignInSection(signIns, user.name, csrf, mayUnlock, now)}
 ${userAccessKeysCard(keys, user.name, csrf, now)}
 <section class="card">
   <h2>Recent changes</h2>
-  ${events.length === 0
-    ? html`<p class="muted">Nothing recorded yet.</p>`
-    : html`<ul>${events.map((e) => html`<li>${e.event_name}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actor_name ?? e.actor_type}, ${relativeTime(e.time, now)}${e.source_ip ? ` from ${e.source_ip}` : ''}</li>`)}</ul>`}
+  ${
+    events.length === 0
+      ? html`<p class="muted">Nothing recorded yet.</p>`
+      : html`<ul>${events.map((e) => html`<li>${e.event_name}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actor_name ?? e.actor_type}, ${relativeTime(e.time, now)}${e.source_ip ? ` from ${e.source_ip}` : ''}</li>`)}</ul>`
+  }
 </section>
-${mayDelete
-  ? html`<section class="card">
+${
+  mayDelete
+    ? html`<section class="card">
   <h2>Delete user</h2>
   <form method="post" action="/console/users/${encodeURIComponent(user.name)}/delete">
     ${csrfField(csrf)}
     <button type="submit" class="danger">Delete ${user.name}</button>
   </form>
 </section>`
-  : ''}`,
+    : ''
+}`,
     });
   }
 }

@@ -14,7 +14,8 @@ type EmailErrors = Partial<Record<'newEmail' | 'currentPassword' | 'form', strin
 
 /** Confirming an address by link (sign-up and root email change), and asking for an email change. */
 export async function emailVerificationRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  const send = (reply: FastifyReply, status: number, body: string) =>
+    reply.status(status).type('text/html; charset=utf-8').send(body);
 
   // The link only shows a button: a mail scanner that follows it confirms nothing.
   app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
@@ -22,7 +23,10 @@ export async function emailVerificationRoutes(app: FastifyInstance, { web }: { w
     const link = await inspectEmailLink(web.deps, token);
     if (!link) return send(reply, 400, linkInvalidPage());
     const csrf = web.csrfToken(request, reply);
-    const what = link.kind === 'change' ? 'Sign in as the root user with this address from now on:' : 'Confirm that this address is yours:';
+    const what =
+      link.kind === 'change'
+        ? 'Sign in as the root user with this address from now on:'
+        : 'Confirm that this address is yours:';
     return send(
       reply,
       200,
@@ -67,7 +71,9 @@ export async function emailVerificationRoutes(app: FastifyInstance, { web }: { w
     return send(reply, 200, emailChangePage(who, web.csrfToken(request, reply), {}, sentTo));
   });
 
-  const rootEmail = rootOnly('The root user email address is the root user\'s own sign-in name; no IAM action covers it.');
+  const rootEmail = rootOnly(
+    "The root user email address is the root user's own sign-in name; no IAM action covers it.",
+  );
   app.post('/console/email', { config: { access: rootEmail } }, async (request, reply) => {
     const who = signedInOf(request);
     const form = readForm(request, { newEmail: { max: 254 }, currentPassword: { max: 1024 } });
@@ -76,13 +82,16 @@ export async function emailVerificationRoutes(app: FastifyInstance, { web }: { w
     } catch (error) {
       if (error instanceof GatehouseError && error.safe && error.status < 500 && error.code !== 'AccessDenied') {
         const key = (['newEmail', 'currentPassword'] as const).find((f) => f === error.field) ?? 'form';
-        return send(reply, error.status === 401 ? 400 : error.status, emailChangePage(who, web.csrfToken(request, reply), { [key]: error.message }, undefined, form.newEmail));
+        return send(
+          reply,
+          error.status === 401 ? 400 : error.status,
+          emailChangePage(who, web.csrfToken(request, reply), { [key]: error.message }, undefined, form.newEmail),
+        );
       }
       throw error;
     }
     return reply.redirect('/console/email?done=sent', 303);
   });
-
 }
 
 function emailChangePage(who: SignedIn, csrf: string, errors: EmailErrors, done?: string, newEmail?: string): string {

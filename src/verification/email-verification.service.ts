@@ -1,4 +1,11 @@
-import { emailTaken, findAccount, findRootUser, findRootUserByEmail, markRootEmailVerified, updateRootEmail } from '../identities/account.repository.ts';
+import {
+  emailTaken,
+  findAccount,
+  findRootUser,
+  findRootUserByEmail,
+  markRootEmailVerified,
+  updateRootEmail,
+} from '../identities/account.repository.ts';
 import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
@@ -97,13 +104,19 @@ export async function requestRootEmailChange(
   newEmailInput: string,
   meta: RequestMeta,
 ): Promise<string> {
-  if (principal.type !== 'root') throw new GatehouseError('AccessDenied', 'Only the root user can change the root user email address.');
+  if (principal.type !== 'root')
+    throw new GatehouseError('AccessDenied', 'Only the root user can change the root user email address.');
   const newEmail = normaliseEmail('newEmail', newEmailInput);
   assertHashable(currentPassword, 'currentPassword');
   const root = await findRootUser(deps.db, principal.accountId);
-  const ok = root && currentPassword ? await deps.hasher.verify(root.passwordHash, currentPassword) : await deps.hasher.verifyDummy(currentPassword);
-  if (!ok || !root) throw new GatehouseError('InvalidCredentials', 'The current password is incorrect.', { field: 'currentPassword' });
-  if (emailKey(newEmail) === emailKey(root.email)) throw invalid('newEmail', 'This is already your root user email address.');
+  const ok =
+    root && currentPassword
+      ? await deps.hasher.verify(root.passwordHash, currentPassword)
+      : await deps.hasher.verifyDummy(currentPassword);
+  if (!ok || !root)
+    throw new GatehouseError('InvalidCredentials', 'The current password is incorrect.', { field: 'currentPassword' });
+  if (emailKey(newEmail) === emailKey(root.email))
+    throw invalid('newEmail', 'This is already your root user email address.');
   const issued = issueLink();
   const now = deps.clock.now();
   const actor: Actor = { type: 'root', id: root.accountId, name: 'root' };
@@ -140,7 +153,11 @@ export async function requestRootEmailChange(
     await enqueueMail(tx, deps, meta, {
       to: root.email,
       accountId: root.accountId,
-      mail: emailChangeRequestedMail({ accountId: root.accountId, newEmail, origin: { time: now.toISOString(), meta } }),
+      mail: emailChangeRequestedMail({
+        accountId: root.accountId,
+        newEmail,
+        origin: { time: now.toISOString(), meta },
+      }),
     });
   });
   return newEmail;
@@ -149,7 +166,10 @@ export async function requestRootEmailChange(
 export type EmailLinkKind = 'verify' | 'change';
 
 /** What a confirmation link is for, when it is still usable; the page asks before acting. */
-export async function inspectEmailLink(deps: Deps, token: string): Promise<{ kind: EmailLinkKind; email: string } | null> {
+export async function inspectEmailLink(
+  deps: Deps,
+  token: string,
+): Promise<{ kind: EmailLinkKind; email: string } | null> {
   const check = await checkEmailLink(deps, token);
   if (!check.ok || !check.link.payload) return null;
   return { kind: check.purpose === 'change_email' ? 'change' : 'verify', email: check.link.payload };
@@ -164,7 +184,11 @@ function checkEmailLink(deps: Deps, token: string) {
  * the new address and tells the old one. 'invalid' (and nothing changed) for a link
  * that is used, expired, replaced, forged — or whose address was taken meanwhile.
  */
-export async function confirmEmailLink(deps: Deps, token: string, meta: RequestMeta): Promise<{ kind: EmailLinkKind; email: string } | 'invalid'> {
+export async function confirmEmailLink(
+  deps: Deps,
+  token: string,
+  meta: RequestMeta,
+): Promise<{ kind: EmailLinkKind; email: string } | 'invalid'> {
   const check = await checkEmailLink(deps, token);
   if (!check.ok || !check.link.payload) return 'invalid';
   const row = check.link;
@@ -177,7 +201,12 @@ export async function confirmEmailLink(deps: Deps, token: string, meta: RequestM
     if (!root) return 'invalid' as const;
     if (row.purpose === 'verify_email') {
       if (!(await markRootEmailVerified(tx, row.accountId, email))) return 'invalid' as const;
-      await recordAudit(tx, deps, meta, { accountId: row.accountId, actor, eventName: 'RootEmailVerified', details: { email } });
+      await recordAudit(tx, deps, meta, {
+        accountId: row.accountId,
+        actor,
+        eventName: 'RootEmailVerified',
+        details: { email },
+      });
       return { kind: 'verify' as const, email };
     }
     const owner = await findRootUserByEmail(tx, email);

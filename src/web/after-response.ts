@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { remember } from '../shared/remember.ts';
 
 const pending = new WeakMap<object, Set<Promise<void>>>();
 
@@ -12,8 +13,7 @@ const pending = new WeakMap<object, Set<Promise<void>>>();
  * half-written remains, since the work is one transaction.
  */
 export function afterResponse(reply: FastifyReply, owner: object, work: () => Promise<void>): void {
-  let set = pending.get(owner);
-  if (!set) pending.set(owner, (set = new Set()));
+  const set = remember(pending, owner, () => new Set<Promise<void>>());
   // A macrotask after 'finish', so even a synchronous driver (better-sqlite3) cannot
   // run any of the work before whoever awaits the response has it.
   const sent = new Promise<void>((resolve) => {

@@ -26,7 +26,7 @@ function frameworkMessage(error: FastifyError): { status: number; message: strin
 
 /** `signedIn`: the console header (navigation, sign-out) of a signed-in principal. */
 export function errorPage(
-  status: number,
+  _status: number,
   title: string,
   message: string,
   requestId?: string,
@@ -56,7 +56,12 @@ export function installPageErrorHandler(app: FastifyInstance, web: WebContext): 
   };
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof GatehouseError && error.safe) {
-      const title = error.status === 403 ? 'Request refused' : error.status === 503 ? 'Busy' : 'Something was wrong with the request';
+      const title =
+        error.status === 403
+          ? 'Request refused'
+          : error.status === 503
+            ? 'Busy'
+            : 'Something was wrong with the request';
       if (error.code === 'Overloaded') reply.header('Retry-After', '1');
       return reply
         .status(error.status)
@@ -65,15 +70,28 @@ export function installPageErrorHandler(app: FastifyInstance, web: WebContext): 
     }
     const known = frameworkMessage(error);
     if (known) {
-      return reply.status(known.status).type('text/html; charset=utf-8').send(errorPage(known.status, 'Request refused', known.message));
+      return reply
+        .status(known.status)
+        .type('text/html; charset=utf-8')
+        .send(errorPage(known.status, 'Request refused', known.message));
     }
     request.log.error({ err: error }, 'request failed');
     return reply
       .status(500)
       .type('text/html; charset=utf-8')
-      .send(errorPage(500, 'Something went wrong', 'Gatehouse could not complete this request. Nothing was changed by the part that failed.', String(request.id)));
+      .send(
+        errorPage(
+          500,
+          'Something went wrong',
+          'Gatehouse could not complete this request. Nothing was changed by the part that failed.',
+          String(request.id),
+        ),
+      );
   });
-  app.setNotFoundHandler((request, reply) => {
-    reply.status(404).type('text/html; charset=utf-8').send(errorPage(404, 'Page not found', 'There is no page at this address.'));
+  app.setNotFoundHandler((_request, reply) => {
+    reply
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send(errorPage(404, 'Page not found', 'There is no page at this address.'));
   });
 }

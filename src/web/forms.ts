@@ -34,7 +34,8 @@ export function readForm<S extends FormSpec>(request: FastifyRequest, spec: S): 
   const out: Record<string, string> = {};
   for (const key of Object.keys(fields)) {
     if (key === '_csrf') continue;
-    if (!Object.hasOwn(spec, key)) throw invalid(key.slice(0, 64), `The form has an unexpected field "${key.slice(0, 64)}".`);
+    if (!Object.hasOwn(spec, key))
+      throw invalid(key.slice(0, 64), `The form has an unexpected field "${key.slice(0, 64)}".`);
   }
   for (const [name, rule] of Object.entries(spec)) {
     const value = fields[name];
@@ -48,7 +49,8 @@ export function readForm<S extends FormSpec>(request: FastifyRequest, spec: S): 
     if (Array.isArray(value)) throw invalid(name, `The field "${name}" was sent more than once.`);
     if (typeof value !== 'string') throw invalid(name, `The field "${name}" is not text.`);
     if (value.includes('\uFFFD')) throw invalid(name, `The field "${name}" is not valid UTF-8 text.`);
-    if (value.length > rule.max) throw invalid(name, `The field "${name}" must be at most ${rule.max} characters long.`);
+    if (value.length > rule.max)
+      throw invalid(name, `The field "${name}" must be at most ${rule.max} characters long.`);
     out[name] = value;
   }
   return out as { [K in keyof S]: string };

@@ -53,6 +53,10 @@ export function signedInDuring(request: FastifyRequest): SignedIn | undefined {
  */
 export function signedInOf(request: FastifyRequest): SignedIn {
   const who = signedInRequests.get(request);
-  if (!who) throw new GatehouseError('InternalError', `The route ${request.routeOptions.url ?? ''} declares no console access.`);
+  if (!who)
+    throw new GatehouseError(
+      'InternalError',
+      `The route ${request.routeOptions.url ?? ''} declares no console access.`,
+    );
   return who;
 }

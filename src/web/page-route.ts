@@ -27,7 +27,11 @@ declare module 'fastify' {
 }
 
 /** What a handler returns: a page (200), a page with a status, a redirect, or the reply it answered itself. */
-export type PageResult = string | { status: number; html: string } | { redirect: string; status: 301 | 303 } | FastifyReply;
+export type PageResult =
+  | string
+  | { status: number; html: string }
+  | { redirect: string; status: 301 | 303 }
+  | FastifyReply;
 
 export function redirect(to: string, status: 301 | 303 = 303): PageResult {
   return { redirect: to, status };
@@ -40,7 +44,11 @@ export function withStatus(status: number, html: string): PageResult {
 type Fields<F extends FormSpec> = { [K in keyof F]: string };
 
 /** One request to a page route, with what its declaration made ready. */
-export interface Page<F extends FormSpec = FormSpec, P = Record<string, string>, Q = Record<string, string | undefined>> {
+export interface Page<
+  F extends FormSpec = FormSpec,
+  P = Record<string, string>,
+  Q = Record<string, string | undefined>,
+> {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly web: WebContext;
@@ -110,14 +118,21 @@ async function mfaStepSession(web: WebContext, request: FastifyRequest, reply: F
 }
 
 /** The signed-in principal the access asks for, or null once the browser was redirected. */
-async function admit(web: WebContext, request: FastifyRequest, reply: FastifyReply, access: RouteAccess): Promise<SignedIn | null | 'none'> {
+async function admit(
+  web: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  access: RouteAccess,
+): Promise<SignedIn | null | 'none'> {
   switch (access.kind) {
     case 'no-session':
       return 'none';
     case 'mfa-step':
       return mfaStepSession(web, request, reply);
     default: {
-      const who = await requireSignIn(web, request, reply, { allowRestricted: access.kind === 'permission' && access.allowRestricted });
+      const who = await requireSignIn(web, request, reply, {
+        allowRestricted: access.kind === 'permission' && access.allowRestricted,
+      });
       if (!who) return null;
       const decision = await decideAccess(web.deps, who, access, inputOf(request));
       if (!decision.allowed) throw new GatehouseError('AccessDenied', decision.message);
@@ -126,7 +141,13 @@ async function admit(web: WebContext, request: FastifyRequest, reply: FastifyRep
   }
 }
 
-function pageOf<F extends FormSpec, P, Q>(web: WebContext, request: FastifyRequest, reply: FastifyReply, who: SignedIn | 'none', form: Fields<F>): Page<F, P, Q> {
+function pageOf<F extends FormSpec, P, Q>(
+  web: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  who: SignedIn | 'none',
+  form: Fields<F>,
+): Page<F, P, Q> {
   let csrf: string | undefined;
   return {
     request,
@@ -137,7 +158,8 @@ function pageOf<F extends FormSpec, P, Q>(web: WebContext, request: FastifyReque
     query: request.query as Q,
     form,
     get who(): SignedIn {
-      if (who === 'none') throw new GatehouseError('InternalError', `The route ${request.routeOptions.url ?? ''} has no session.`);
+      if (who === 'none')
+        throw new GatehouseError('InternalError', `The route ${request.routeOptions.url ?? ''} has no session.`);
       return who;
     },
     get csrf(): string {
@@ -148,7 +170,12 @@ function pageOf<F extends FormSpec, P, Q>(web: WebContext, request: FastifyReque
   };
 }
 
-function route<F extends FormSpec, P, Q>(web: WebContext, method: 'GET' | 'POST', options: PageRouteOptions<F, P, Q>, handler: Handler<F, P, Q>) {
+function route<F extends FormSpec, P, Q>(
+  web: WebContext,
+  method: 'GET' | 'POST',
+  options: PageRouteOptions<F, P, Q>,
+  handler: Handler<F, P, Q>,
+) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     if (method !== 'GET') web.assertCsrf(request);
     const who = await admit(web, request, reply, options.access);
@@ -182,7 +209,11 @@ type Query = Record<string, string | undefined>;
  */
 export function pageRoutes(app: FastifyInstance, web: WebContext) {
   return {
-    get<U extends string>(url: U, options: { access: RouteAccess }, handler: Handler<Record<never, never>, ParamsOf<U>, Query>): void {
+    get<U extends string>(
+      url: U,
+      options: { access: RouteAccess },
+      handler: Handler<Record<never, never>, ParamsOf<U>, Query>,
+    ): void {
       app.get(url, { config: { access: options.access, pageRoute: true } }, route(web, 'GET', options, handler));
     },
     post<U extends string, F extends FormSpec = Record<never, never>>(

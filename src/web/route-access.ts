@@ -7,7 +7,9 @@ import type { WebContext } from './web-context.ts';
 /** Routes that must declare their access: every state-changing request to the console, and sign-out. */
 function mustDeclare(route: RouteOptions): boolean {
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  return methods.some((m) => m !== 'GET' && m !== 'HEAD') && (route.url.startsWith('/console') || route.url === '/signout');
+  return (
+    methods.some((m) => m !== 'GET' && m !== 'HEAD') && (route.url.startsWith('/console') || route.url === '/signout')
+  );
 }
 
 function inputOf(request: FastifyRequest): AccessInput {
@@ -22,7 +24,9 @@ function enforce(web: WebContext, access: RouteAccess) {
   return async function checkAccess(request: FastifyRequest, reply: FastifyReply) {
     if (request.method !== 'GET' && request.method !== 'HEAD') web.assertCsrf(request);
     if (access.kind === 'no-session') return;
-    const who = await requireSignIn(web, request, reply, { allowRestricted: access.kind === 'permission' && access.allowRestricted });
+    const who = await requireSignIn(web, request, reply, {
+      allowRestricted: access.kind === 'permission' && access.allowRestricted,
+    });
     // Redirected to sign-in, the MFA step or the forced password change: the handler never runs.
     if (!who) return reply;
     const decision = await decideAccess(web.deps, who, access, inputOf(request));
@@ -42,7 +46,8 @@ export function installRouteAccess(app: FastifyInstance, web: WebContext): void 
     const access = route.config?.access;
     if (route.config?.pageRoute) return;
     if (!access) {
-      if (mustDeclare(route)) throw new Error(`${route.url} changes state but declares no console access (config.access)`);
+      if (mustDeclare(route))
+        throw new Error(`${route.url} changes state but declares no console access (config.access)`);
       return;
     }
     const check = enforce(web, access);

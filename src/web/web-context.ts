@@ -104,7 +104,12 @@ export class WebContext {
     // The request's decisions (links, page checks) share one load of the principal's policies;
     // the console's links are decided by `requireSignIn`, once the request will show a console page.
     const principal = decideWithinOneRequest<ConsolePrincipal>({ ...found.principal, abilities: NO_ABILITIES });
-    return { session: found.session, principal, mfaEnabled: found.mfaEnabled, context: consoleContext(this.deps, found.session.mfaAt, request) };
+    return {
+      session: found.session,
+      principal,
+      mfaEnabled: found.mfaEnabled,
+      context: consoleContext(this.deps, found.session.mfaAt, request),
+    };
   }
 
   async signOut(request: FastifyRequest): Promise<void> {

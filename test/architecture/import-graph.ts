@@ -22,7 +22,8 @@ export function layerOf(file: string): Layer {
   if (top === 'shared' || top === 'config') return 'shared';
   if (top === 'db') return 'db';
   if (top === 'web') return 'web';
-  if (file === 'app.ts' || file === 'runtime.ts' || top === 'query-api' || top === 'cli' || file.endsWith('.cli.ts')) return 'entry';
+  if (file === 'app.ts' || file === 'runtime.ts' || top === 'query-api' || top === 'cli' || file.endsWith('.cli.ts'))
+    return 'entry';
   if (file.endsWith('.routes.ts') || file.endsWith('.pages.ts')) return 'pages';
   return 'domain';
 }
@@ -64,7 +65,12 @@ export function referencesIn(source: string): ModuleReference[] {
       const named = /^\{([^}]*)\}$/.exec(clause);
       const typeOnly =
         clause.startsWith('type ') ||
-        (named !== null && named[1]!.split(',').map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith('type ')));
+        (named !== null &&
+          named[1]!
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean)
+            .every((n) => n.startsWith('type ')));
       // A module named both ways is a value dependency.
       found.set(m[3]!, (found.get(m[3]!) ?? true) && typeOnly);
     }
@@ -79,7 +85,8 @@ export function readImportGraph(root: string): ImportGraph {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) files.push(relative(root, path).split('\\').join('/'));
+      else if (name.endsWith('.ts') && !name.endsWith('.test.ts'))
+        files.push(relative(root, path).split('\\').join('/'));
     }
   })(root);
   files.sort();
@@ -98,7 +105,9 @@ export function readImportGraph(root: string): ImportGraph {
         outside.push(specifier);
         continue;
       }
-      const target = relative(root, resolve(dirname(join(root, file)), specifier)).split('\\').join('/');
+      const target = relative(root, resolve(dirname(join(root, file)), specifier))
+        .split('\\')
+        .join('/');
       if (!existsSync(join(root, target))) throw new Error(`${file} imports ${specifier}, which does not exist`);
       local.push(target);
       if (!typeOnly) values.push(target);
@@ -149,7 +158,8 @@ export function upwardImports(imports: ReadonlyMap<string, readonly string[]>): 
   const rank = (file: string) => LAYERS.indexOf(layerOf(file));
   const found: string[] = [];
   for (const [from, targets] of imports) {
-    for (const to of targets) if (rank(to) > rank(from)) found.push(`${from} (${layerOf(from)}) -> ${to} (${layerOf(to)})`);
+    for (const to of targets)
+      if (rank(to) > rank(from)) found.push(`${from} (${layerOf(from)}) -> ${to} (${layerOf(to)})`);
   }
   return found;
 }
@@ -207,7 +217,8 @@ export function appImportedOutsideCli(imports: ReadonlyMap<string, readonly stri
 export function dependencyCasts(sources: ReadonlyMap<string, string>): string[] {
   const found: string[] = [];
   for (const [file, source] of sources) {
-    for (const m of source.matchAll(/\bas\s+(?:unknown\s+as\s+)?\w*Deps\b|\bdeps\s+as\s+\w+/g)) found.push(`${file}: ${m[0]}`);
+    for (const m of source.matchAll(/\bas\s+(?:unknown\s+as\s+)?\w*Deps\b|\bdeps\s+as\s+\w+/g))
+      found.push(`${file}: ${m[0]}`);
   }
   return found;
 }

@@ -23,7 +23,8 @@ describe('the import graph of src', () => {
   const graph = readImportGraph(SRC);
 
   it('is read whole: every layer has files, and type-only imports are edges too', () => {
-    for (const layer of LAYERS) expect(graph.files.filter((f) => layerOf(f) === layer).length, layer).toBeGreaterThan(0);
+    for (const layer of LAYERS)
+      expect(graph.files.filter((f) => layerOf(f) === layer).length, layer).toBeGreaterThan(0);
     expect(graph.imports.get('app.ts')).toContain('web/web-context.ts');
     // `Deps` names the guard's type only: an edge of the graph, not a value import.
     expect(graph.imports.get('deps.ts')).toContain('guard/guard.ts');
@@ -65,52 +66,61 @@ describe('the import rules', () => {
   const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
 
   it('find files that import each other in a circle, however long', () => {
-    const found = cycles(graph({ 'a/x.ts': ['b/y.ts'], 'b/y.ts': ['c/z.ts'], 'c/z.ts': ['a/x.ts'], 'd/w.ts': ['a/x.ts'] }));
+    const found = cycles(
+      graph({ 'a/x.ts': ['b/y.ts'], 'b/y.ts': ['c/z.ts'], 'c/z.ts': ['a/x.ts'], 'd/w.ts': ['a/x.ts'] }),
+    );
     expect(found).toEqual([['a/x.ts', 'b/y.ts', 'c/z.ts']]);
     expect(cycles(graph({ 'a/x.ts': ['a/x.ts'] }))).toEqual([['a/x.ts']]);
   });
 
   it('classify files by folder and role', () => {
-    expect(['shared/clock.ts', 'config/config.ts', 'db/schema.ts', 'deps.ts', 'users/user.service.ts', 'web/layout.ts'].map(layerOf)).toEqual([
-      'shared',
-      'shared',
-      'db',
-      'domain',
-      'domain',
-      'web',
-    ]);
-    expect(['users/users.routes.ts', 'mfa/mfa.pages.ts', 'support/support.cli.ts', 'query-api/pipeline.ts', 'app.ts'].map(layerOf)).toEqual([
-      'pages',
-      'pages',
-      'entry',
-      'entry',
-      'entry',
-    ]);
+    expect(
+      ['shared/clock.ts', 'config/config.ts', 'db/schema.ts', 'deps.ts', 'users/user.service.ts', 'web/layout.ts'].map(
+        layerOf,
+      ),
+    ).toEqual(['shared', 'shared', 'db', 'domain', 'domain', 'web']);
+    expect(
+      ['users/users.routes.ts', 'mfa/mfa.pages.ts', 'support/support.cli.ts', 'query-api/pipeline.ts', 'app.ts'].map(
+        layerOf,
+      ),
+    ).toEqual(['pages', 'pages', 'entry', 'entry', 'entry']);
   });
 
   it('find an import that points up', () => {
-    expect(upwardImports(graph({ 'shared/clock.ts': ['users/user.service.ts'], 'users/user.service.ts': ['shared/clock.ts'] }))).toEqual([
-      'shared/clock.ts (shared) -> users/user.service.ts (domain)',
-    ]);
+    expect(
+      upwardImports(
+        graph({ 'shared/clock.ts': ['users/user.service.ts'], 'users/user.service.ts': ['shared/clock.ts'] }),
+      ),
+    ).toEqual(['shared/clock.ts (shared) -> users/user.service.ts (domain)']);
     expect(upwardImports(graph({ 'mfa/mfa.service.ts': ['web/layout.ts'] }))).toHaveLength(1);
     expect(upwardImports(graph({ 'mfa/mfa.routes.ts': ['web/layout.ts', 'mfa/mfa.service.ts'] }))).toEqual([]);
   });
 
   it('find feature folders that need each other, but not a feature using another one way', () => {
-    const both = graph({ 'users/user.service.ts': ['mfa/mfa.repository.ts'], 'mfa/mfa.service.ts': ['users/user.repository.ts'] });
+    const both = graph({
+      'users/user.service.ts': ['mfa/mfa.repository.ts'],
+      'mfa/mfa.service.ts': ['users/user.repository.ts'],
+    });
     expect(foldersBothWays(both)).toHaveLength(1);
     // A page of one feature may show another's card while that feature's services use the first: pages are not the domain.
-    const pagesOnly = graph({ 'users/users.routes.ts': ['mfa/mfa.pages.ts'], 'mfa/mfa.service.ts': ['users/user.service.ts'] });
+    const pagesOnly = graph({
+      'users/users.routes.ts': ['mfa/mfa.pages.ts'],
+      'mfa/mfa.service.ts': ['users/user.service.ts'],
+    });
     expect(foldersBothWays(pagesOnly)).toEqual([]);
   });
 
   it('find routes that reach a repository, another routes file, or the app, and Fastify in the domain', () => {
     expect(pagesCallingRepositories(graph({ 'users/users.routes.ts': ['users/user.repository.ts'] }))).toHaveLength(1);
-    expect(routesImportedOutsideApp(graph({ 'console/console.routes.ts': ['access-keys/access-key.routes.ts'] }))).toHaveLength(1);
-    expect(appImportedOutsideCli(graph({ 'access-keys/access-key.routes.ts': ['app.ts'], 'cli/serve.ts': ['app.ts'] }))).toEqual([
-      'access-keys/access-key.routes.ts -> app.ts',
-    ]);
-    expect(domainUsingFastify(graph({ 'throttle/signin-guard.ts': ['fastify'], 'signin/signin.routes.ts': ['fastify'] }))).toHaveLength(1);
+    expect(
+      routesImportedOutsideApp(graph({ 'console/console.routes.ts': ['access-keys/access-key.routes.ts'] })),
+    ).toHaveLength(1);
+    expect(
+      appImportedOutsideCli(graph({ 'access-keys/access-key.routes.ts': ['app.ts'], 'cli/serve.ts': ['app.ts'] })),
+    ).toEqual(['access-keys/access-key.routes.ts -> app.ts']);
+    expect(
+      domainUsingFastify(graph({ 'throttle/signin-guard.ts': ['fastify'], 'signin/signin.routes.ts': ['fastify'] })),
+    ).toHaveLength(1);
   });
 
   it('find a cast that reaches a dependency', () => {
@@ -119,7 +129,10 @@ describe('the import rules', () => {
       ['doctor/attempt-keys.ts', 'const key = (deps as Deps & { secretKey?: Buffer }).secretKey;'],
       ['mfa/mfa.routes.ts', 'const { deps } = web;'],
     ]);
-    expect(dependencyCasts(casts)).toEqual(['access-keys/access-key.routes.ts: deps as AppDeps', 'doctor/attempt-keys.ts: deps as Deps']);
+    expect(dependencyCasts(casts)).toEqual([
+      'access-keys/access-key.routes.ts: deps as AppDeps',
+      'doctor/attempt-keys.ts: deps as Deps',
+    ]);
   });
 
   it('read every form of import, and tell type-only ones', () => {

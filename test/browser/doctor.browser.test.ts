@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runPendingJobs } from '../support/jobs.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
-import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, screenshot, signInAsRoot, submit } from '../support/browser.ts';
+import {
+  BrowserSuite,
+  cspViolations,
+  describeInBrowser,
+  fillField,
+  formWith,
+  screenshot,
+  signInAsRoot,
+  submit,
+} from '../support/browser.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 
 describeInBrowser('sign-in doctor in a real browser', () => {
@@ -36,7 +45,9 @@ describeInBrowser('sign-in doctor in a real browser', () => {
     expect(cspViolations(page)).toEqual([]);
 
     await runPendingJobs(t.deps);
-    const report = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find((m) => m.template === 'sign-in-diagnosis')!;
+    const report = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find(
+      (m) => m.template === 'sign-in-diagnosis',
+    )!;
     expect(report.recipient).toBe(account.email);
     expect(report.subject).toBe('bob could not sign in to account doctor-labs');
     const mailView = await suite.newPage();

@@ -9,7 +9,15 @@ import { setRootPhone } from '../../src/mfa/mfa-recovery.repository.ts';
 import { listPhoneMessagesOpened } from '../../src/mfa/phone-gateway.ts';
 import { createVirtualDevice, enableVirtualDevice } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
-import { CHROMIUM_PATH, LAUNCH_ARGS, describeInBrowser, fillField, screenshot, signInAsRoot, submit } from '../support/browser.ts';
+import {
+  CHROMIUM_PATH,
+  LAUNCH_ARGS,
+  describeInBrowser,
+  fillField,
+  screenshot,
+  signInAsRoot,
+  submit,
+} from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount } from '../support/fixtures.ts';
 import { createTestContext, type TestContext } from '../support/harness.ts';
 
@@ -137,9 +145,23 @@ describeInBrowser('MFA in Chromium: security keys, passkeys and lost devices', (
     const account = await makeAccount(t.deps);
     const root = (await loadPrincipal(t.deps.db, account.id, account.id))!;
     const deps = t.deps;
-    const { device, secret } = await createVirtualDevice(deps, account.id, { name: 'drowned-phone' }, CLI_ACTOR, SYSTEM_META);
+    const { device, secret } = await createVirtualDevice(
+      deps,
+      account.id,
+      { name: 'drowned-phone' },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     const step = stepAt(t.clock.now());
-    await enableVirtualDevice(deps, root, device.serial, codeAt(secret, step - 1), codeAt(secret, step), CLI_ACTOR, SYSTEM_META);
+    await enableVirtualDevice(
+      deps,
+      root,
+      device.serial,
+      codeAt(secret, step - 1),
+      codeAt(secret, step),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     await setRootPhone(t.deps.db, account.id, '+15555550123');
 
     const page = await context.newPage();
@@ -149,7 +171,9 @@ describeInBrowser('MFA in Chromium: security keys, passkeys and lost devices', (
     await submit(page, 'Send verification email');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Step 1 of 2: email');
 
-    const mail = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).find((m) => m.template === 'mfa-recovery-email')!;
+    const mail = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).find(
+      (m) => m.template === 'mfa-recovery-email',
+    )!;
     const link = /(http:\/\/localhost:\d+\/signin\/mfa-help\/email\?token=\S+)/.exec(mail.text)![1]!;
     await page.goto(link);
     await submit(page, 'Confirm my email address');

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { linksIn } from '../../src/mail/outbox.format.ts';
 import { listOutboxMail } from '../../src/mail/outbox.service.ts';
 import { runPendingJobs } from '../support/jobs.ts';
-import { BrowserSuite, cspViolations, describeInBrowser, fillField, formWith, readAlert, signInAsRoot, submit } from '../support/browser.ts';
+import {
+  BrowserSuite,
+  cspViolations,
+  describeInBrowser,
+  fillField,
+  formWith,
+  readAlert,
+  signInAsRoot,
+  submit,
+} from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 
 const NEW_PASSWORD = 'lanterns over the harbour 12';
@@ -37,7 +46,9 @@ describeInBrowser('account recovery in a real browser', () => {
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
     await runPendingJobs(t.deps);
-    const reset = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find((m) => m.template === 'password-reset');
+    const reset = (await listOutboxMail(t.deps, { limit: 10, recipient: account.email })).find(
+      (m) => m.template === 'password-reset',
+    );
     const link = linksIn(reset!.text).find((l) => l.includes('/signin/reset'))!;
     expect(link.startsWith(`${t.url}/signin/reset?token=`)).toBe(true);
 
@@ -72,7 +83,9 @@ describeInBrowser('account recovery in a real browser', () => {
     await page.goto('/signin/iam-recovery');
     await submit(page, 'Forgot password?', { role: 'link' });
     expect(await page.locator('main').innerText()).toContain('IAM users cannot reset their own password');
-    expect(await page.getByLabel('Account ID (12 digits) or account alias', { exact: true }).inputValue()).toBe('iam-recovery');
+    expect(await page.getByLabel('Account ID (12 digits) or account alias', { exact: true }).inputValue()).toBe(
+      'iam-recovery',
+    );
     await fillField(page, 'Your user name', 'sam');
     await submit(page, 'Ask my administrator');
     await page.getByRole('heading', { name: 'Request passed on' }).waitFor();

@@ -17,8 +17,6 @@ const ROOT_PASSWORD = 'a long root passphrase for the cli';
 const USER_PASSWORD = 'first user passphrase for the cli';
 const NEW_USER_PASSWORD = 'second user passphrase for the cli';
 
-
-
 // Each spawn starts the CLI afresh (about half a second, more on a busy machine).
 describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
   let dir: string;
@@ -57,10 +55,16 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
   });
 
   it('creates an account with --json and the root user can sign in with it', async () => {
-    const run = await gatehouse(['account', 'create', '--email', email, '--password-stdin', '--alias', 'cli-team', '--json'], env, `${ROOT_PASSWORD}\n`);
+    const run = await gatehouse(
+      ['account', 'create', '--email', email, '--password-stdin', '--alias', 'cli-team', '--json'],
+      env,
+      `${ROOT_PASSWORD}\n`,
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^\\{"accountId":"\\d{12}","email":"${email.replaceAll('.', '\\.')}"\\}\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^\\{"accountId":"\\d{12}","email":"${email.replaceAll('.', '\\.')}"\\}\\n$`),
+    );
     accountId = (JSON.parse(run.stdout) as { accountId: string }).accountId;
 
     await withApp(async (browser) => {
@@ -71,7 +75,9 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
       expect(page.body).toContain('cli-team');
       // The trailing newline of the pipe is not part of the password.
       const fresh = new Browser(browser.app);
-      expect((await fresh.post('/signin/root/password', { email, password: `${ROOT_PASSWORD}\n` })).statusCode).toBe(401);
+      expect((await fresh.post('/signin/root/password', { email, password: `${ROOT_PASSWORD}\n` })).statusCode).toBe(
+        401,
+      );
     });
   });
 
@@ -84,20 +90,35 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     expect(create.stderr).toBe('');
     expect(create.code).toBe(0);
     const user = JSON.parse(create.stdout) as Record<string, string>;
-    expect(user).toEqual({ UserName: 'alice', UserId: expect.stringMatching(/^AIDA[A-Z2-7]{17}$/), Arn: `arn:aws:iam::${accountId}:user/alice`, Path: '/' });
+    expect(user).toEqual({
+      UserName: 'alice',
+      UserId: expect.stringMatching(/^AIDA[A-Z2-7]{17}$/),
+      Arn: `arn:aws:iam::${accountId}:user/alice`,
+      Path: '/',
+    });
 
     await withApp(async (browser) => {
       const signIn = await browser.post(`/signin/${accountId}`, { userName: 'alice', password: USER_PASSWORD });
       expect(signIn.headers.location).toBe('/console/change-password');
     });
 
-    const set = await gatehouse(['user', 'set-password', '--account', accountId, '--name', 'alice', '--password-stdin', '--json'], env, NEW_USER_PASSWORD);
+    const set = await gatehouse(
+      ['user', 'set-password', '--account', accountId, '--name', 'alice', '--password-stdin', '--json'],
+      env,
+      NEW_USER_PASSWORD,
+    );
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
-    expect(JSON.parse(set.stdout)).toEqual({ UserName: 'alice', LoginProfile: 'updated', PasswordResetRequired: false });
+    expect(JSON.parse(set.stdout)).toEqual({
+      UserName: 'alice',
+      LoginProfile: 'updated',
+      PasswordResetRequired: false,
+    });
 
     await withApp(async (browser, runtime) => {
-      expect((await browser.post(`/signin/cli-team`, { userName: 'alice', password: USER_PASSWORD })).statusCode).toBe(401);
+      expect((await browser.post(`/signin/cli-team`, { userName: 'alice', password: USER_PASSWORD })).statusCode).toBe(
+        401,
+      );
       const signIn = await browser.post(`/signin/cli-team`, { userName: 'alice', password: NEW_USER_PASSWORD });
       expect(signIn.headers.location).toBe('/console');
       const stored = await findUserByName(runtime.deps.db, accountId, 'alice');
@@ -106,7 +127,11 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
   });
 
   it('refuses a duplicate email with exit code 1 and says why', async () => {
-    const run = await gatehouse(['account', 'create', '--email', email.toUpperCase(), '--password-stdin'], env, 'another long passphrase');
+    const run = await gatehouse(
+      ['account', 'create', '--email', email.toUpperCase(), '--password-stdin'],
+      env,
+      'another long passphrase',
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('gatehouse: An account with this email address already exists.\n');
@@ -143,7 +168,9 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as Record<string, number>;
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['sessions', 'tokens', 'deliveredMessages', 'passwordHistory']));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['sessions', 'tokens', 'deliveredMessages', 'passwordHistory']),
+    );
     expect(report.sessions).toBe(0);
     const text = await gatehouse(['purge'], env);
     expect(text.stdout).toMatch(/rows deleted$/m);
@@ -159,7 +186,9 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     const resealed = await gatehouse(['secret-key', 'reseal', '--json'], rotated);
     expect(resealed.stderr).toBe('');
     expect(resealed.code).toBe(0);
-    expect((JSON.parse(resealed.stdout) as Record<string, { resealed: number }>).accessKeys!.resealed).toBeGreaterThanOrEqual(1);
+    expect(
+      (JSON.parse(resealed.stdout) as Record<string, { resealed: number }>).accessKeys!.resealed,
+    ).toBeGreaterThanOrEqual(1);
     const again = await gatehouse(['secret-key', 'reseal'], { ...env, SECRET_KEY: newKey });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^accessKeys +\d+ already current, 0 resealed, 0 unreadable$/m);
@@ -173,7 +202,16 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
   });
 
   it('prints usage for --help on every command and exits 0', async () => {
-    const commands = [[], ['serve'], ['migrate'], ['account', 'create'], ['user', 'create'], ['user', 'set-password'], ['purge'], ['secret-key', 'reseal']];
+    const commands = [
+      [],
+      ['serve'],
+      ['migrate'],
+      ['account', 'create'],
+      ['user', 'create'],
+      ['user', 'set-password'],
+      ['purge'],
+      ['secret-key', 'reseal'],
+    ];
     const runs = await Promise.all(commands.map((words) => gatehouse([...words, '--help'], env)));
     runs.forEach((run, i) => {
       const words = commands[i]!.join(' ');
@@ -209,7 +247,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)('gatehouse CLI on PostgreSQL', { t
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toContain('applied 2026_11_29_001_initial');
     const email = 'pg-owner@example.com';
-    const create = await gatehouse(['account', 'create', '--email', email, '--password-stdin', '--json'], env, ROOT_PASSWORD);
+    const create = await gatehouse(
+      ['account', 'create', '--email', email, '--password-stdin', '--json'],
+      env,
+      ROOT_PASSWORD,
+    );
     expect(create.stderr).toBe('');
     expect(create.code).toBe(0);
     expect(create.stdout).toMatch(/^\{"accountId":"\d{12}","email":"pg-owner@example\.com"\}\n$/);
@@ -219,8 +261,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)('gatehouse CLI on PostgreSQL', { t
     const app = await buildApp(config, runtime.deps, { logger: false });
     try {
       const browser = new Browser(app);
-      expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).headers.location).toBe('/console');
-      const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = ${schema} and table_name = 'accounts'`.execute(runtime.deps.db);
+      expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD })).headers.location).toBe(
+        '/console',
+      );
+      const tables = await sql<{
+        n: number;
+      }>`select count(*)::int as n from information_schema.tables where table_schema = ${schema} and table_name = 'accounts'`.execute(
+        runtime.deps.db,
+      );
       expect(tables.rows[0]!.n).toBe(1);
     } finally {
       await app.close();

@@ -20,7 +20,9 @@ async function serveBriefly(env: Record<string, string>): Promise<string> {
   server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
-  const serving = new Promise<void>((resolve) => server.stdout!.on('data', () => output.includes('Gatehouse is serving') && resolve()));
+  const serving = new Promise<void>((resolve) =>
+    server.stdout!.on('data', () => output.includes('Gatehouse is serving') && resolve()),
+  );
   await Promise.race([serving, exited]);
   server.kill('SIGTERM');
   await exited;
@@ -47,11 +49,21 @@ describe.each(DIALECTS)('links in mail queued on the command line (%s)', { timeo
   }
 
   /** Creates an account on the command line; returns its stderr and the link of its welcome mail. */
-  async function createAccount(d: { env: Record<string, string>; db: TestDatabase }, env: Record<string, string> = {}): Promise<{ stderr: string; link: string }> {
+  async function createAccount(
+    d: { env: Record<string, string>; db: TestDatabase },
+    env: Record<string, string> = {},
+  ): Promise<{ stderr: string; link: string }> {
     const email = `link-${randomBytes(3).toString('hex')}@example.com`;
-    const created = await gatehouse(['account', 'create', '--email', email, '--password-stdin'], { ...d.env, ...env }, PASSWORD);
+    const created = await gatehouse(
+      ['account', 'create', '--email', email, '--password-stdin'],
+      { ...d.env, ...env },
+      PASSWORD,
+    );
     expect(created.code).toBe(0);
-    const [welcome] = await listOutboxMail({ db: d.db.handle.db, keyring: new Keyring(Buffer.from(SECRET_KEY, 'hex')) }, { limit: 1, recipient: email });
+    const [welcome] = await listOutboxMail(
+      { db: d.db.handle.db, keyring: new Keyring(Buffer.from(SECRET_KEY, 'hex')) },
+      { limit: 1, recipient: email },
+    );
     return { stderr: created.stderr, link: linksIn(welcome!.text)[0]! };
   }
 

@@ -25,7 +25,8 @@ function childrenOf(pid: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
       // Only Node processes: tsx may run an esbuild service beside the workers when its cache is cold.
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0] === process.execPath) children.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0] === process.execPath)
+        children.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
@@ -33,7 +34,11 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
-async function until<T>(what: string, check: () => T | null | false | Promise<T | null | false>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | null | false | Promise<T | null | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -51,7 +56,10 @@ class HttpBrowser {
   readonly #cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
-  request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; body: string }> {
+  request(
+    path: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; location: string | null; body: string }> {
     const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
     return new Promise((resolve, reject) => {
       const req = httpRequest(
@@ -61,7 +69,13 @@ class HttpBrowser {
           agent: false,
           headers: {
             cookie: [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-            ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', origin: this.base, 'content-length': Buffer.byteLength(body) }),
+            ...(body === undefined
+              ? {}
+              : {
+                  'content-type': 'application/x-www-form-urlencoded',
+                  origin: this.base,
+                  'content-length': Buffer.byteLength(body),
+                }),
           },
         },
         (response) => {
@@ -73,7 +87,9 @@ class HttpBrowser {
           let text = '';
           response.setEncoding('utf8');
           response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, body: text }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null, body: text }),
+          );
         },
       );
       req.on('error', reject);
@@ -99,8 +115,6 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
   let output = '';
   const email = `workers-${randomBytes(3).toString('hex')}@example.com`;
 
-
-
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-workers-'));
     const port = await freePort();
@@ -115,7 +129,9 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
       SECURITY_CHECK_WORK: '4',
     };
     expect((await gatehouse(['migrate'], env)).code).toBe(0);
-    expect((await gatehouse(['account', 'create', '--email', email, '--password-stdin'], env, ROOT_PASSWORD)).code).toBe(0);
+    expect(
+      (await gatehouse(['account', 'create', '--email', email, '--password-stdin'], env, ROOT_PASSWORD)).code,
+    ).toBe(0);
     server = spawnGatehouse(['serve', '--workers', '2'], env, ['ignore', 'pipe', 'pipe'], CHECKOUT_BIN);
     server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -130,7 +146,10 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
 
   /** Sign-in attempts of every outcome, as a scrape reports them. */
   function signInsCounted(metrics: string): number {
-    return [...metrics.matchAll(/^gatehouse_signins_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    return [...metrics.matchAll(/^gatehouse_signins_total\{outcome="[a-z_]+"\} (\d+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
   }
 
   /** The workers that logged serving `url`. */
@@ -144,7 +163,9 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     expect(workers).toHaveLength(2);
 
     const browser = new HttpBrowser(base);
-    expect((await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD }, '/signin?choose=1')).location).toBe('/console');
+    expect(
+      (await browser.post('/signin/root/password', { email, password: ROOT_PASSWORD }, '/signin?choose=1')).location,
+    ).toBe('/console');
     // Connections go to the workers in turn; the session is in the database, so each knows it.
     for (let i = 0; i < 6; i++) {
       const page = await browser.request('/console');
@@ -164,7 +185,11 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
 
     // A form's background job is run by the first process (the workers only queue it): the reset mail reaches the outbox.
     const challenge = JSON.parse((await browser.request('/security-check/challenge')).body) as Challenge;
-    const forgot = await browser.post('/signin/forgot', { email, altcha: await solvePayload(challenge) }, '/signin/forgot');
+    const forgot = await browser.post(
+      '/signin/forgot',
+      { email, altcha: await solvePayload(challenge) },
+      '/signin/forgot',
+    );
     expect(forgot.status).toBe(200);
     await until('the reset mail in the outbox', async () => {
       const listed = await gatehouse(['outbox', 'list', '--to', email, '--json'], env);
@@ -177,7 +202,10 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
       return now.length === 2 && !now.includes(workers[0]!) ? now : null;
     });
     expect(replaced).toContain(workers[1]);
-    await until('the new worker listening', async () => (await browser.request('/console').catch(() => null))?.status === 200);
+    await until(
+      'the new worker listening',
+      async () => (await browser.request('/console').catch(() => null))?.status === 200,
+    );
     for (let i = 0; i < 4; i++) expect((await browser.request('/console')).status).toBe(200);
     // The dead worker's counts stay in the total: a counter never goes backwards.
     for (let i = 0; i < 4; i++) expect(signInsCounted((await browser.request('/metrics')).body)).toBe(6);
@@ -223,7 +251,11 @@ describe.skipIf(process.platform !== 'linux')('gatehouse serve --workers', { tim
     const code = await new Promise<number | null>((resolve) => run.on('close', resolve));
     expect(code).not.toBe(0);
     expect(stderr).toContain('--workers must be a whole number from 1 to 64, not "many"');
-    const memory = spawnGatehouse(['serve', '--workers', '2'], { ...env, DATABASE_URL: 'sqlite::memory:' }, ['ignore', 'ignore', 'pipe']);
+    const memory = spawnGatehouse(['serve', '--workers', '2'], { ...env, DATABASE_URL: 'sqlite::memory:' }, [
+      'ignore',
+      'ignore',
+      'pipe',
+    ]);
     let memoryErr = '';
     memory.stderr!.on('data', (chunk: Buffer) => (memoryErr += chunk.toString('utf8')));
     expect(await exitOf(memory, 20_000)).toBe(2);

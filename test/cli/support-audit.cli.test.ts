@@ -11,8 +11,6 @@ import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { openCase } from '../../src/support/support.service.ts';
 import { makeAccount, makeUser } from '../support/fixtures.ts';
 
-
-
 describe('gatehouse support and audit commands on SQLite', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
@@ -28,8 +26,20 @@ describe('gatehouse support and audit commands on SQLite', { timeout: 120_000 },
     mine = await makeAccount(runtime.deps, { alias: 'cli-mine' });
     other = await makeAccount(runtime.deps, { alias: 'cli-other' });
     await makeUser(runtime.deps, other.id, 'hidden-user');
-    await openCase(runtime.deps, { contactEmail: mine.email, accountRef: 'cli-mine', description: 'The reset email never arrives.' }, SYSTEM_META);
-    await openCase(runtime.deps, { contactEmail: 'prober@example.com', accountRef: 'cli-other', description: 'What is the root email of cli-other?' }, SYSTEM_META);
+    await openCase(
+      runtime.deps,
+      { contactEmail: mine.email, accountRef: 'cli-mine', description: 'The reset email never arrives.' },
+      SYSTEM_META,
+    );
+    await openCase(
+      runtime.deps,
+      {
+        contactEmail: 'prober@example.com',
+        accountRef: 'cli-other',
+        description: 'What is the root email of cli-other?',
+      },
+      SYSTEM_META,
+    );
   });
   afterAll(async () => {
     await runtime.close();
@@ -63,10 +73,26 @@ describe('gatehouse support and audit commands on SQLite', { timeout: 120_000 },
   });
 
   it('replies, sending the recovery mail only to the address on file', async () => {
-    const probe = (JSON.parse((await gatehouse(['support', 'list', '--json'], env)).stdout) as { cases: Array<{ id: string; contactEmail: string }> }).cases.find(
-      (c) => c.contactEmail === 'prober@example.com',
-    )!;
-    const reply = await gatehouse(['support', 'reply', probe.id, '--message', 'We sent a reset to the owner.', '--send-recovery', '--close', '--as', 'sam', '--json'], env);
+    const probe = (
+      JSON.parse((await gatehouse(['support', 'list', '--json'], env)).stdout) as {
+        cases: Array<{ id: string; contactEmail: string }>;
+      }
+    ).cases.find((c) => c.contactEmail === 'prober@example.com')!;
+    const reply = await gatehouse(
+      [
+        'support',
+        'reply',
+        probe.id,
+        '--message',
+        'We sent a reset to the owner.',
+        '--send-recovery',
+        '--close',
+        '--as',
+        'sam',
+        '--json',
+      ],
+      env,
+    );
     expect(reply.code).toBe(0);
     expect(JSON.parse(reply.stdout)).toEqual({ caseId: probe.id, recoverySent: true });
     const mail = await runtime.deps.db.selectFrom('mail_outbox').select(['recipient', 'template']).execute();
@@ -78,8 +104,18 @@ describe('gatehouse support and audit commands on SQLite', { timeout: 120_000 },
     const ok = await gatehouse(['audit', 'verify', '--json'], env);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).broken).toEqual([]);
-    const victim = await runtime.deps.db.selectFrom('audit_events').select(['id', 'seq']).where('account_id', '=', other.id).orderBy('seq').limit(1).executeTakeFirstOrThrow();
-    await runtime.deps.db.updateTable('audit_events').set({ actor_name: 'someone else' }).where('id', '=', victim.id).execute();
+    const victim = await runtime.deps.db
+      .selectFrom('audit_events')
+      .select(['id', 'seq'])
+      .where('account_id', '=', other.id)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await runtime.deps.db
+      .updateTable('audit_events')
+      .set({ actor_name: 'someone else' })
+      .where('id', '=', victim.id)
+      .execute();
     const broken = await gatehouse(['audit', 'verify'], env);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`BROKEN account ${other.id}: event ${victim.id} (seq ${victim.seq}) edited`);

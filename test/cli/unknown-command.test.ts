@@ -11,18 +11,25 @@ const GROUPS = ['account', 'user', 'outbox', 'access-key', 'audit', 'support', '
 describe('gatehouse CLI given a command it does not have', { timeout: 180_000 }, () => {
   it('answers a name from Object.prototype, as command or sub-command, with exit code 2 and the usage', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...PROTOTYPE_NAMES), fc.constantFrom(...GROUPS), fc.constantFrom<string[]>([], ['--json'], ['--help']), async (name, group, extra) => {
-        const cases = [[name], [group, name]];
-        const runs = await Promise.all(cases.map((words) => gatehouse([...words, ...extra], {})));
-        runs.forEach((run, i) => {
-          const words = cases[i]!.join(' ');
-          expect({ code: run.code, stdout: run.stdout }, words).toEqual({ code: 2, stdout: '' });
-          expect(run.stderr, words).toContain(`gatehouse: unknown command "${words}"`);
-          expect(run.stderr, words).toContain('Usage: gatehouse <command> [options]');
-        });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...PROTOTYPE_NAMES),
+        fc.constantFrom(...GROUPS),
+        fc.constantFrom<string[]>([], ['--json'], ['--help']),
+        async (name, group, extra) => {
+          const cases = [[name], [group, name]];
+          const runs = await Promise.all(cases.map((words) => gatehouse([...words, ...extra], {})));
+          runs.forEach((run, i) => {
+            const words = cases[i]!.join(' ');
+            expect({ code: run.code, stdout: run.stdout }, words).toEqual({ code: 2, stdout: '' });
+            expect(run.stderr, words).toContain(`gatehouse: unknown command "${words}"`);
+            expect(run.stderr, words).toContain('Usage: gatehouse <command> [options]');
+          });
+        },
+      ),
       {
-        examples: PROTOTYPE_NAMES.map((name, i) => [name, GROUPS[i % GROUPS.length]!, []] as [string, string, string[]]),
+        examples: PROTOTYPE_NAMES.map(
+          (name, i) => [name, GROUPS[i % GROUPS.length]!, []] as [string, string, string[]],
+        ),
         numRuns: 3,
       },
     );

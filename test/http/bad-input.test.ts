@@ -5,7 +5,15 @@ import { escapeHtml } from '../../src/shared/html.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../support/harness.ts';
 
-const TABLES = ['accounts', 'root_users', 'users', 'login_profiles', 'password_history', 'sessions', 'audit_events'] as const;
+const TABLES = [
+  'accounts',
+  'root_users',
+  'users',
+  'login_profiles',
+  'password_history',
+  'sessions',
+  'audit_events',
+] as const;
 const FORM = 'application/x-www-form-urlencoded';
 
 interface Form {
@@ -37,20 +45,35 @@ describe('bad input on the page forms', () => {
     account = await makeAccount(t.deps, { alias: 'bad-input' });
     await makeUser(t.deps, account.id, 'alice');
     // Allowed to change her own password (as AWS requires), so bad input is what refuses her forms.
-    await attachPolicy(t.deps, account.id, 'user', 'alice', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'alice',
+      'arn:aws:iam::aws:policy/IAMUserChangePassword',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
     browsers.nobody = new Browser(t.app);
     await browsers.nobody.csrf();
     browsers.root = new Browser(t.app);
-    expect((await browsers.root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await browsers.root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode,
+    ).toBe(303);
     browsers.user = new Browser(t.app);
-    expect((await browsers.user.post(`/signin/${account.id}`, { userName: 'alice', password: USER_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await browsers.user.post(`/signin/${account.id}`, { userName: 'alice', password: USER_PASSWORD })).statusCode,
+    ).toBe(303);
   });
   afterAll(() => t.close());
 
   async function counts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     for (const table of TABLES) {
-      const row = await t.deps.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await t.deps.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       out[table] = Number(row.n);
     }
     return out;
@@ -74,14 +97,23 @@ describe('bad input on the page forms', () => {
     {
       name: 'sign-up',
       url: '/signup',
-      fields: { email: 'new-owner@example.com', name: 'New account', password: 'a password of some kind', confirm: 'a password of some kind' },
+      fields: {
+        email: 'new-owner@example.com',
+        name: 'New account',
+        password: 'a password of some kind',
+        confirm: 'a password of some kind',
+      },
       long: ['name', 'n'.repeat(51)],
       as: 'nobody',
     },
     {
       name: 'change password',
       url: '/console/change-password',
-      fields: { currentPassword: USER_PASSWORD, newPassword: 'another long passphrase', confirmPassword: 'another long passphrase' },
+      fields: {
+        currentPassword: USER_PASSWORD,
+        newPassword: 'another long passphrase',
+        confirmPassword: 'another long passphrase',
+      },
       long: ['newPassword', 'p'.repeat(1025)],
       as: 'user',
     },

@@ -31,12 +31,22 @@ describe('logs', () => {
     const secrets = [ROOT_PASSWORD, USER_PASSWORD, NEW_PASSWORD, ADMIN_SET_PASSWORD, SIGNUP_PASSWORD, WRONG_PASSWORD];
 
     const root = new Browser(app);
-    expect((await root.post('/signin/root/password', { email: account.email, password: WRONG_PASSWORD })).statusCode).toBe(401);
-    expect((await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await root.post('/signin/root/password', { email: account.email, password: WRONG_PASSWORD })).statusCode,
+    ).toBe(401);
+    expect(
+      (await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode,
+    ).toBe(303);
     const rootToken = root.cookies.get('gh_session')!;
     expect((await root.get('/console')).statusCode).toBe(200);
     expect(
-      (await root.post('/console/users', { userName: 'bob', password: ADMIN_SET_PASSWORD }, { csrfFrom: '/console/users' })).statusCode,
+      (
+        await root.post(
+          '/console/users',
+          { userName: 'bob', password: ADMIN_SET_PASSWORD },
+          { csrfFrom: '/console/users' },
+        )
+      ).statusCode,
     ).toBe(303);
 
     const user = new Browser(app);
@@ -52,9 +62,17 @@ describe('logs', () => {
     expect(changed.statusCode).toBe(303);
 
     const stranger = new Browser(app);
-    await stranger.post('/signup', { email: 'log-signup@example.com', name: 'Logs', password: SIGNUP_PASSWORD, confirm: SIGNUP_PASSWORD });
+    await stranger.post('/signup', {
+      email: 'log-signup@example.com',
+      name: 'Logs',
+      password: SIGNUP_PASSWORD,
+      confirm: SIGNUP_PASSWORD,
+    });
     // Secrets where they do not belong: in a query string, in a refused form, in a malformed body.
-    await app.inject({ method: 'GET', url: `/signin?password=${encodeURIComponent(ROOT_PASSWORD)}&token=${rootToken}` });
+    await app.inject({
+      method: 'GET',
+      url: `/signin?password=${encodeURIComponent(ROOT_PASSWORD)}&token=${rootToken}`,
+    });
     await app.inject({ method: 'GET', url: `/no-such-page?session=${userToken}` });
     await app.inject({
       method: 'POST',

@@ -20,10 +20,11 @@ type Command = { middlewareStack: { add(middleware: unknown, options: { step: st
 /** Sends `command` through the real SDK with `extra` appended to the form body before it is signed. */
 function sendWithExtra(client: Client, command: Command, extra: string): Promise<unknown> {
   command.middlewareStack.add(
-    (next: (args: { request: { body: string } }) => Promise<unknown>) => async (args: { request: { body: string } }) => {
-      args.request.body = `${args.request.body}&${extra}`;
-      return next(args);
-    },
+    (next: (args: { request: { body: string } }) => Promise<unknown>) =>
+      async (args: { request: { body: string } }) => {
+        args.request.body = `${args.request.body}&${extra}`;
+        return next(args);
+      },
     { step: 'build', priority: 'high' },
   );
   return client.send(command);
@@ -44,12 +45,28 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
     account = await makeAccount(t.deps, { alias: `proto-${dialect}` });
     await makeUser(t.deps, account.id, 'alice');
     // Allowed to change its own password, so the form is read (and refused for its field), not denied.
-    await attachPolicy(t.deps, account.id, 'user', 'alice', 'arn:aws:iam::aws:policy/IAMUserChangePassword', CLI_ACTOR, SYSTEM_META);
-    clients = awsClients(t, endpoint, await keyFor(t, { accountId: account.id, principalId: account.id, userName: null }));
+    await attachPolicy(
+      t.deps,
+      account.id,
+      'user',
+      'alice',
+      'arn:aws:iam::aws:policy/IAMUserChangePassword',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    clients = awsClients(
+      t,
+      endpoint,
+      await keyFor(t, { accountId: account.id, principalId: account.id, userName: null }),
+    );
     root = new Browser(t.app);
-    expect((await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode,
+    ).toBe(303);
     user = new Browser(t.app);
-    expect((await user.post(`/signin/${account.id}`, { userName: 'alice', password: USER_PASSWORD })).statusCode).toBe(303);
+    expect((await user.post(`/signin/${account.id}`, { userName: 'alice', password: USER_PASSWORD })).statusCode).toBe(
+      303,
+    );
   });
   afterAll(() => t.close());
 
@@ -72,7 +89,10 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
           expect(response.body).toContain(`Could not find operation ${name} for version ${version ?? ''}`);
         },
       ),
-      { examples: PROTOTYPE_NAMES.map((name) => [name, undefined, false] as [string, string | undefined, boolean]), numRuns: 40 },
+      {
+        examples: PROTOTYPE_NAMES.map((name) => [name, undefined, false] as [string, string | undefined, boolean]),
+        numRuns: 40,
+      },
     );
   });
 
@@ -80,7 +100,10 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
     const requests = {
       GetCallerIdentity: () => ({ client: clients.sts, command: new GetCallerIdentityCommand({}) }),
       ListUsers: () => ({ client: clients.iam, command: new ListUsersCommand({}) }),
-      TagUser: () => ({ client: clients.iam, command: new TagUserCommand({ UserName: 'alice', Tags: [{ Key: 'team', Value: 'a' }] }) }),
+      TagUser: () => ({
+        client: clients.iam,
+        command: new TagUserCommand({ UserName: 'alice', Tags: [{ Key: 'team', Value: 'a' }] }),
+      }),
     };
     const placements = {
       plain: (name: string) => name,
@@ -97,7 +120,11 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
           const parameter = placements[placement](name);
           const { client, command } = requests[action]();
           await expectAwsError(
-            sendWithExtra(client as Client, command as unknown as Command, `${encodeURIComponent(parameter)}=${encodeURIComponent(value)}`),
+            sendWithExtra(
+              client as Client,
+              command as unknown as Command,
+              `${encodeURIComponent(parameter)}=${encodeURIComponent(value)}`,
+            ),
             'ValidationError',
             400,
             `The parameter ${parameter} is not a parameter of ${action}.`,
@@ -117,7 +144,11 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
   it('as a signed header name in a SigV4 Authorization header: a 4xx signature error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...PROTOTYPE_NAMES), fc.boolean(), async (name, presigned) => {
-        const amzDate = t.clock.now().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+        const amzDate = t.clock
+          .now()
+          .toISOString()
+          .replace(/[-:]/g, '')
+          .replace(/\.\d{3}/, '');
         const credential = `AKIAAAAAAAAAAAAAAAAA/${amzDate.slice(0, 8)}/us-east-1/sts/aws4_request`;
         const signedHeaders = `host;${name};x-amz-date`;
         const response = presigned
@@ -148,43 +179,84 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
         expect(response.statusCode, `SignedHeaders=${signedHeaders}`).toBeLessThan(500);
         expect(response.body).toMatch(/<Code>(IncompleteSignature|SignatureDoesNotMatch|InvalidClientTokenId)<\/Code>/);
       }),
-      { examples: PROTOTYPE_NAMES.flatMap((name) => [[name, false] as [string, boolean], [name, true] as [string, boolean]]), numRuns: 10 },
+      {
+        examples: PROTOTYPE_NAMES.flatMap((name) => [
+          [name, false] as [string, boolean],
+          [name, true] as [string, boolean],
+        ]),
+        numRuns: 10,
+      },
     );
   });
 
   it('as a form field on sign-in, recovery and console forms: 400 naming the field, nothing done', async () => {
     const forms: Array<{ url: string; as: () => Browser; fields: Record<string, string> }> = [
-      { url: '/signin/root/password', as: () => new Browser(t.app), fields: { email: account.email, password: ROOT_PASSWORD } },
-      { url: `/signin/${account.id}`, as: () => new Browser(t.app), fields: { userName: 'alice', password: USER_PASSWORD } },
+      {
+        url: '/signin/root/password',
+        as: () => new Browser(t.app),
+        fields: { email: account.email, password: ROOT_PASSWORD },
+      },
+      {
+        url: `/signin/${account.id}`,
+        as: () => new Browser(t.app),
+        fields: { userName: 'alice', password: USER_PASSWORD },
+      },
       { url: '/signin/forgot', as: () => new Browser(t.app), fields: { email: account.email } },
       { url: '/signin/forgot/iam', as: () => new Browser(t.app), fields: { account: account.id, userName: 'alice' } },
       { url: '/signin/find-account', as: () => new Browser(t.app), fields: { email: account.email } },
-      { url: '/console/users', as: () => root, fields: { userName: 'bob', password: 'a password of some kind', requireReset: 'on' } },
+      {
+        url: '/console/users',
+        as: () => root,
+        fields: { userName: 'bob', password: 'a password of some kind', requireReset: 'on' },
+      },
       {
         url: '/console/change-password',
         as: () => user,
-        fields: { currentPassword: USER_PASSWORD, newPassword: 'another long passphrase', confirmPassword: 'another long passphrase' },
+        fields: {
+          currentPassword: USER_PASSWORD,
+          newPassword: 'another long passphrase',
+          confirmPassword: 'another long passphrase',
+        },
       },
     ];
-    const outbox = async () => Number((await t.deps.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const outbox = async () =>
+      Number(
+        (
+          await t.deps.db
+            .selectFrom('mail_outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const mailBefore = await outbox();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...PROTOTYPE_NAMES), fc.nat(forms.length - 1), fc.boolean(), fc.string({ maxLength: 8 }), async (name, which, first, value) => {
-        const form = forms[which]!;
-        const browser = form.as();
-        const extra: Record<string, string> = Object.create(null);
-        extra[name] = value;
-        const fields = first ? { ...extra, ...form.fields } : { ...form.fields, ...extra };
-        expect(Object.keys(fields)).toContain(name);
-        const response = await browser.post(form.url, fields, {
-          csrfFrom: browser === root || browser === user ? '/console/security-credentials' : '/signin?choose=1',
-          securityCheck: false,
-        });
-        expect(response.statusCode, `${form.url} with ${name}`).toBe(400);
-        expect(response.body).toContain(escapeHtml(`The form has an unexpected field "${name}".`));
-        expect((response.cookies as Array<{ name: string }>).map((c) => c.name)).not.toContain('gh_session');
-      }),
-      { examples: PROTOTYPE_NAMES.flatMap((name) => forms.map((_, which) => [name, which, false, '1'] as [string, number, boolean, string])), numRuns: 30 },
+      fc.asyncProperty(
+        fc.constantFrom(...PROTOTYPE_NAMES),
+        fc.nat(forms.length - 1),
+        fc.boolean(),
+        fc.string({ maxLength: 8 }),
+        async (name, which, first, value) => {
+          const form = forms[which]!;
+          const browser = form.as();
+          const extra: Record<string, string> = Object.create(null);
+          extra[name] = value;
+          const fields = first ? { ...extra, ...form.fields } : { ...form.fields, ...extra };
+          expect(Object.keys(fields)).toContain(name);
+          const response = await browser.post(form.url, fields, {
+            csrfFrom: browser === root || browser === user ? '/console/security-credentials' : '/signin?choose=1',
+            securityCheck: false,
+          });
+          expect(response.statusCode, `${form.url} with ${name}`).toBe(400);
+          expect(response.body).toContain(escapeHtml(`The form has an unexpected field "${name}".`));
+          expect((response.cookies as Array<{ name: string }>).map((c) => c.name)).not.toContain('gh_session');
+        },
+      ),
+      {
+        examples: PROTOTYPE_NAMES.flatMap((name) =>
+          forms.map((_, which) => [name, which, false, '1'] as [string, number, boolean, string]),
+        ),
+        numRuns: 30,
+      },
     );
     expect(await outbox()).toBe(mailBefore);
     const users = await t.deps.db.selectFrom('users').select('name').where('account_id', '=', account.id).execute();
@@ -192,14 +264,23 @@ describe.each(DIALECTS)('names from Object.prototype sent as input on %s', (dial
   });
 
   it('as the done= notice of a console page: the page shows no notice', async () => {
-    const pages = ['/console/security-credentials', '/console/users', '/console/users/alice', '/console/password-policy', '/console/account-alias'];
+    const pages = [
+      '/console/security-credentials',
+      '/console/users',
+      '/console/users/alice',
+      '/console/password-policy',
+      '/console/account-alias',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...PROTOTYPE_NAMES), fc.constantFrom(...pages), async (name, page) => {
         const response = await root.get(`${page}?done=${encodeURIComponent(name)}`);
         expect(response.statusCode, `${page}?done=${name}`).toBe(200);
         expect(response.body.includes('alert-success'), `${page}?done=${name} shows a notice`).toBe(false);
       }),
-      { examples: PROTOTYPE_NAMES.flatMap((name) => pages.map((page) => [name, page] as [string, string])), numRuns: 10 },
+      {
+        examples: PROTOTYPE_NAMES.flatMap((name) => pages.map((page) => [name, page] as [string, string])),
+        numRuns: 10,
+      },
     );
     // A known notice still shows.
     expect((await root.get('/console/users?done=created')).body).toContain('The user was created.');

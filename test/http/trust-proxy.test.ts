@@ -10,7 +10,12 @@ import { listen } from '../support/listen.ts';
  * What a request is seen to come from: the source address of the audit event its failed
  * root sign-in leaves. `inject` connects from 127.0.0.1 unless told otherwise.
  */
-async function seenAs(t: TestContext, email: string, forwardedFor: string | undefined, remoteAddress?: string): Promise<string | null> {
+async function seenAs(
+  t: TestContext,
+  email: string,
+  forwardedFor: string | undefined,
+  remoteAddress?: string,
+): Promise<string | null> {
   const browser = new Browser(t.app);
   const csrf = await browser.csrf();
   const response = await t.app.inject({
@@ -56,7 +61,11 @@ describe.each(DIALECTS)('TRUST_PROXY on %s', (dialect) => {
 
     it('so an aws:SourceIp condition cannot be met by writing the allowed address into X-Forwarded-For (real AWS SDK)', async () => {
       const endpoint = await listen(t.app);
-      const root = awsClients(t, endpoint, await keyFor(t, { accountId: account.id, principalId: account.id, userName: null }));
+      const root = awsClients(
+        t,
+        endpoint,
+        await keyFor(t, { accountId: account.id, principalId: account.id, userName: null }),
+      );
       const alice = await makeUser(t.deps, account.id, 'alice');
       await root.iam.send(
         new PutUserPolicyCommand({
@@ -64,11 +73,22 @@ describe.each(DIALECTS)('TRUST_PROXY on %s', (dialect) => {
           PolicyName: 'office-only',
           PolicyDocument: JSON.stringify({
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }],
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'iam:ListUsers',
+                Resource: '*',
+                Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+              },
+            ],
           }),
         }),
       );
-      const { iam } = awsClients(t, endpoint, await keyFor(t, { accountId: account.id, principalId: alice.id, userName: 'alice' }));
+      const { iam } = awsClients(
+        t,
+        endpoint,
+        await keyFor(t, { accountId: account.id, principalId: alice.id, userName: 'alice' }),
+      );
       const listFrom = (forwardedFor: string) => {
         const command = new ListUsersCommand({});
         command.middlewareStack.add(
@@ -98,7 +118,9 @@ describe.each(DIALECTS)('TRUST_PROXY on %s', (dialect) => {
 
     it('takes the right-most address that is not one of the proxies', async () => {
       expect(await seenAs(t, account.email, '6.6.6.6, 203.0.113.9, 10.1.2.3')).toBe('203.0.113.9');
-      expect(await seenAs(t, account.email, '6.6.6.6, 203.0.113.9, fd00::5, 10.200.0.1', '10.0.0.7')).toBe('203.0.113.9');
+      expect(await seenAs(t, account.email, '6.6.6.6, 203.0.113.9, fd00::5, 10.200.0.1', '10.0.0.7')).toBe(
+        '203.0.113.9',
+      );
       expect(await seenAs(t, account.email, '203.0.113.9, 6.6.6.6')).toBe('6.6.6.6');
     });
 

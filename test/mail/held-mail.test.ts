@@ -55,7 +55,9 @@ describe.each(DIALECTS)('mail past the per-recipient limit on %s', (dialect) => 
   }
 
   async function post(url: string, fields: Record<string, string>) {
-    const response = await new Browser(t.app).post(url, fields, { csrfFrom: url.startsWith('/signin/forgot') ? '/signin/forgot' : url });
+    const response = await new Browser(t.app).post(url, fields, {
+      csrfFrom: url.startsWith('/signin/forgot') ? '/signin/forgot' : url,
+    });
     expect(response.statusCode).toBeLessThan(400);
     await runPendingJobs(t.deps);
   }
@@ -86,24 +88,48 @@ describe.each(DIALECTS)('mail past the per-recipient limit on %s', (dialect) => 
     };
 
     for (let i = 1; i <= 8; i++) {
-      await step(`The password of IAM user u${i} was set`, () => setUserPassword(t.deps, account.id, `u${i}`, `a new password for u${i} 1`, true, CLI_ACTOR, SYSTEM_META));
+      await step(`The password of IAM user u${i} was set`, () =>
+        setUserPassword(t.deps, account.id, `u${i}`, `a new password for u${i} 1`, true, CLI_ACTOR, SYSTEM_META),
+      );
     }
     await step('Reset your Gatehouse root user password', () => post('/signin/forgot', { email: account.email }));
     await step('Your Gatehouse accounts', () => post('/signin/find-account', { email: account.email }));
     // The 11th and later messages: the ones that used to be dropped.
     await new Browser(t.app).post('/signin/root/password', { email: account.email, password: 'not the password' });
-    await step('Why you could not sign in as the root user', () => post('/signin/help/diagnose', { email: account.email }));
-    const { device, secret } = await createVirtualDevice(mfaDeps, account.id, { name: 'root-phone' }, actorOf(root), SYSTEM_META);
+    await step('Why you could not sign in as the root user', () =>
+      post('/signin/help/diagnose', { email: account.email }),
+    );
+    const { device, secret } = await createVirtualDevice(
+      mfaDeps,
+      account.id,
+      { name: 'root-phone' },
+      actorOf(root),
+      SYSTEM_META,
+    );
     await step('An MFA device was added to your Gatehouse sign-in', () => {
       const now = stepAt(t.clock.now());
-      return enableVirtualDevice(mfaDeps, root, device.serial, codeAt(secret, now - 1), codeAt(secret, now), actorOf(root), SYSTEM_META);
+      return enableVirtualDevice(
+        mfaDeps,
+        root,
+        device.serial,
+        codeAt(secret, now - 1),
+        codeAt(secret, now),
+        actorOf(root),
+        SYSTEM_META,
+      );
     });
-    await step('An MFA device was removed from your Gatehouse sign-in', () => deactivateDevice(mfaDeps, root, { serial: device.serial }, CLI_ACTOR, SYSTEM_META));
+    await step('An MFA device was removed from your Gatehouse sign-in', () =>
+      deactivateDevice(mfaDeps, root, { serial: device.serial }, CLI_ACTOR, SYSTEM_META),
+    );
     for (let i = 1; i <= 8; i++) {
-      await step(`IAM user u${i} asked for a password reset`, () => post('/signin/forgot/iam', { account: account.id, userName: `u${i}` }));
+      await step(`IAM user u${i} asked for a password reset`, () =>
+        post('/signin/forgot/iam', { account: account.id, userName: `u${i}` }),
+      );
     }
     for (let i = 1; i <= 4; i++) {
-      await step(`The password of IAM user u${i} was reset`, () => setUserPassword(t.deps, account.id, `u${i}`, `another password for u${i} 2`, false, CLI_ACTOR, SYSTEM_META));
+      await step(`The password of IAM user u${i} was reset`, () =>
+        setUserPassword(t.deps, account.id, `u${i}`, `another password for u${i} 2`, false, CLI_ACTOR, SYSTEM_META),
+      );
     }
     expect(subjects).toHaveLength(25);
     expect(t.clock.now().getTime() - start).toBeLessThanOrEqual(2 * 60 * SECOND);
@@ -158,13 +184,17 @@ describe.each(DIALECTS)('mail past the per-recipient limit on %s', (dialect) => 
     const smtp = await peer();
     const account = await accountWithUsers(smtp, `report-${dialect}`, RECIPIENT_LIMIT);
     const s = sender(smtp);
-    for (let i = 1; i <= RECIPIENT_LIMIT; i++) await setUserPassword(t.deps, account.id, `u${i}`, `a new password for u${i} 1`, false, CLI_ACTOR, SYSTEM_META);
+    for (let i = 1; i <= RECIPIENT_LIMIT; i++)
+      await setUserPassword(t.deps, account.id, `u${i}`, `a new password for u${i} 1`, false, CLI_ACTOR, SYSTEM_META);
     await s.runOnce();
     expect(smtp.received).toHaveLength(RECIPIENT_LIMIT);
 
     await new Browser(t.app).post('/signin/root/password', { email: account.email, password: 'not the password' });
     await post('/signin/help/diagnose', { email: account.email });
-    await new Browser(t.app).post('/signin/root/password', { email: account.email, password: 'still not the password' });
+    await new Browser(t.app).post('/signin/root/password', {
+      email: account.email,
+      password: 'still not the password',
+    });
     t.clock.advance(SECOND);
     await post('/signin/help/diagnose', { email: account.email });
     t.clock.advance(RECIPIENT_WINDOW_MS);
@@ -181,17 +211,27 @@ describe.each(DIALECTS)('mail past the per-recipient limit on %s', (dialect) => 
       await post('/signin/help/diagnose', { email: account.email });
     }
     await s.runOnce();
-    expect(smtp.received.slice(RECIPIENT_LIMIT + 1).map((m) => m.subject)).toEqual(['Why you could not sign in as the root user', 'Why you could not sign in as the root user']);
-    const refused = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'SignInDiagnosisRequested', limit: 10 });
+    expect(smtp.received.slice(RECIPIENT_LIMIT + 1).map((m) => m.subject)).toEqual([
+      'Why you could not sign in as the root user',
+      'Why you could not sign in as the root user',
+    ]);
+    const refused = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      eventName: 'SignInDiagnosisRequested',
+      limit: 10,
+    });
     expect(refused.filter((e) => e.reason === 'RateLimited')).toHaveLength(1);
   });
 
-  it("shows the root user, on the console home, mail to their address that is held back or failed", async () => {
+  it('shows the root user, on the console home, mail to their address that is held back or failed', async () => {
     const smtp = await peer();
     const account = await accountWithUsers(smtp, `notice-${dialect}`, RECIPIENT_LIMIT + 1);
-    for (let i = 1; i <= RECIPIENT_LIMIT + 1; i++) await setUserPassword(t.deps, account.id, `u${i}`, `a new password for u${i} 1`, false, CLI_ACTOR, SYSTEM_META);
+    for (let i = 1; i <= RECIPIENT_LIMIT + 1; i++)
+      await setUserPassword(t.deps, account.id, `u${i}`, `a new password for u${i} 1`, false, CLI_ACTOR, SYSTEM_META);
     const owner = new Browser(t.app);
-    expect((await owner.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode).toBe(303);
+    expect(
+      (await owner.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD })).statusCode,
+    ).toBe(303);
 
     let home = await owner.get('/console');
     expect(home.body).toContain('Mail to you that has not arrived');

@@ -36,7 +36,9 @@ describe.each(DIALECTS)('mail at rest on %s', { timeout: 120_000 }, (dialect) =>
   async function shownResetMail(email: string) {
     const list = await gatehouse(['outbox', 'list', '--to', email, '--json'], cliEnv(t));
     expect(list.stderr).toBe('');
-    const reset = (JSON.parse(list.stdout) as Array<{ id: string; template: string }>).find((m) => m.template === 'password-reset')!;
+    const reset = (JSON.parse(list.stdout) as Array<{ id: string; template: string }>).find(
+      (m) => m.template === 'password-reset',
+    )!;
     const show = await gatehouse(['outbox', 'show', reset.id, '--json'], cliEnv(t));
     expect(show.code).toBe(0);
     const shown = JSON.parse(show.stdout) as { id: string; text: string; links: string[] };
@@ -45,7 +47,8 @@ describe.each(DIALECTS)('mail at rest on %s', { timeout: 120_000 }, (dialect) =>
     return { id: shown.id, link, token: new URL(link).searchParams.get('token')!, code };
   }
 
-  const rawRows = (email: string) => t.deps.db.selectFrom('mail_outbox').selectAll().where('recipient_key', '=', email.toLowerCase()).execute();
+  const rawRows = (email: string) =>
+    t.deps.db.selectFrom('mail_outbox').selectAll().where('recipient_key', '=', email.toLowerCase()).execute();
 
   it('keeps no reset link or code in plain text in any column; outbox show opens it and the link works', async () => {
     const account = await makeAccount(t.deps);
@@ -54,7 +57,15 @@ describe.each(DIALECTS)('mail at rest on %s', { timeout: 120_000 }, (dialect) =>
 
     const stored = JSON.stringify(await rawRows(account.email));
     expect(stored).toContain('Reset your Gatehouse root user password');
-    for (const secret of [token, token.split('.')[1]!, code, code.replaceAll('-', ''), '/signin/reset', '/verify-email']) expect(stored).not.toContain(secret);
+    for (const secret of [
+      token,
+      token.split('.')[1]!,
+      code,
+      code.replaceAll('-', ''),
+      '/signin/reset',
+      '/verify-email',
+    ])
+      expect(stored).not.toContain(secret);
 
     const form = await new Browser(t.app).get(new URL(link).pathname + new URL(link).search);
     expect(form.statusCode).toBe(200);
@@ -74,7 +85,9 @@ describe.each(DIALECTS)('mail at rest on %s', { timeout: 120_000 }, (dialect) =>
     } finally {
       await smtp.stop();
     }
-    const delivered = smtp.received.filter((m) => m.subject === 'Reset your Gatehouse root user password' && JSON.stringify(m.to).includes(account.email));
+    const delivered = smtp.received.filter(
+      (m) => m.subject === 'Reset your Gatehouse root user password' && JSON.stringify(m.to).includes(account.email),
+    );
     expect(delivered).toHaveLength(1);
     expect(delivered[0]!.text).toContain(link);
     const row = (await rawRows(account.email)).find((r) => r.id === id)!;

@@ -7,8 +7,6 @@ import { gatehouse } from '../support/cli.ts';
 import { makeAccount } from '../support/fixtures.ts';
 import { Browser, createTestContext } from '../support/harness.ts';
 
-
-
 describe('gatehouse outbox (no SMTP: mail stays in the outbox)', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
@@ -16,12 +14,20 @@ describe('gatehouse outbox (no SMTP: mail stays in the outbox)', { timeout: 120_
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-outbox-'));
-    env = { DATABASE_URL: `sqlite:${join(dir, 'g.db')}`, SECRET_KEY: randomBytes(32).toString('hex'), PUBLIC_URL: 'https://signin.example.com' };
+    env = {
+      DATABASE_URL: `sqlite:${join(dir, 'g.db')}`,
+      SECRET_KEY: randomBytes(32).toString('hex'),
+      PUBLIC_URL: 'https://signin.example.com',
+    };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists and shows the verification mail of an account created on the command line', async () => {
-    const created = await gatehouse(['account', 'create', '--email', email, '--password-stdin', '--json'], env, 'a long outbox passphrase 3\n');
+    const created = await gatehouse(
+      ['account', 'create', '--email', email, '--password-stdin', '--json'],
+      env,
+      'a long outbox passphrase 3\n',
+    );
     expect(created.code).toBe(0);
     const account = JSON.parse(created.stdout) as { accountId: string; email: string };
     expect(Object.keys(account)).toEqual(['accountId', 'email']);
@@ -30,7 +36,11 @@ describe('gatehouse outbox (no SMTP: mail stays in the outbox)', { timeout: 120_
     expect(list.code).toBe(0);
     const messages = JSON.parse(list.stdout) as Array<{ id: string; to: string; subject: string; status: string }>;
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ to: email, status: 'queued', subject: 'Confirm your email address for Gatehouse' });
+    expect(messages[0]).toMatchObject({
+      to: email,
+      status: 'queued',
+      subject: 'Confirm your email address for Gatehouse',
+    });
 
     const text = await gatehouse(['outbox', 'list'], env);
     expect(text.stdout).toContain(messages[0]!.id);
@@ -38,9 +48,14 @@ describe('gatehouse outbox (no SMTP: mail stays in the outbox)', { timeout: 120_
     const show = await gatehouse(['outbox', 'show', messages[0]!.id], env);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`To:      ${email}`);
-    expect(show.stdout).toMatch(/Links:\n {2}https:\/\/signin\.example\.com\/verify-email\?token=[a-z2-7]{16}\.[a-z2-7]{32}/);
+    expect(show.stdout).toMatch(
+      /Links:\n {2}https:\/\/signin\.example\.com\/verify-email\?token=[a-z2-7]{16}\.[a-z2-7]{32}/,
+    );
 
-    const json = JSON.parse((await gatehouse(['outbox', 'show', messages[0]!.id, '--json'], env)).stdout) as { links: string[]; text: string };
+    const json = JSON.parse((await gatehouse(['outbox', 'show', messages[0]!.id, '--json'], env)).stdout) as {
+      links: string[];
+      text: string;
+    };
     expect(json.links[0]).toContain('/verify-email?token=');
     expect(json.text).toContain(account.accountId.slice(0, 4));
 

@@ -38,7 +38,11 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
   }
 
   function sender(url: string, options: { timeoutMs?: number; db?: TestContext['deps']['db'] } = {}): MailSender {
-    const s = new MailSender({ ...t.deps, db: options.db ?? t.deps.db }, smtpTransport(url, { timeoutMs: options.timeoutMs ?? 5_000 }), { from: FROM });
+    const s = new MailSender(
+      { ...t.deps, db: options.db ?? t.deps.db },
+      smtpTransport(url, { timeoutMs: options.timeoutMs ?? 5_000 }),
+      { from: FROM },
+    );
     senders.push(s);
     return s;
   }
@@ -48,7 +52,12 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
       enqueueMail(tx, t.deps, SYSTEM_META, {
         to,
         accountId: null,
-        mail: verifyEmailMail({ link: 'http://gatehouse.test/verify-email?token=abc', accountId: '123456789012', accountName: name, hours: 24 }),
+        mail: verifyEmailMail({
+          link: 'http://gatehouse.test/verify-email?token=abc',
+          accountId: '123456789012',
+          accountName: name,
+          hours: 24,
+        }),
       }),
     );
     const [message] = await listOutboxMail(t.deps, { limit: 1, recipient: to });
@@ -78,7 +87,9 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     const answer = await browser.post('/signin/forgot', { email: account.email }, { csrfFrom: '/signin/forgot' });
     expect(answer.statusCode).toBe(200);
     await runPendingJobs(t.deps);
-    const [message] = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).filter((m) => m.template === 'password-reset');
+    const [message] = (await listOutboxMail(t.deps, { limit: 5, recipient: account.email })).filter(
+      (m) => m.template === 'password-reset',
+    );
 
     const down = sender(`smtp://127.0.0.1:${port}`);
     expect(await down.runOnce()).toBe(0);
@@ -138,7 +149,11 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     expect((await findOutboxMail(t.deps, id))!.status).toBe('sending');
 
     const account = await makeAccount(t.deps);
-    const answer = await new Browser(t.app).post('/signin/forgot', { email: account.email }, { csrfFrom: '/signin/forgot' });
+    const answer = await new Browser(t.app).post(
+      '/signin/forgot',
+      { email: account.email },
+      { csrfFrom: '/signin/forgot' },
+    );
     expect(answer.statusCode).toBe(200);
     const signin = await new Browser(t.app).get('/signin?choose=1');
     expect(signin.statusCode).toBe(200);
@@ -189,7 +204,11 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
     const id = await queue(`orphan-${dialect}@example.com`);
     await t.deps.db
       .updateTable('mail_outbox')
-      .set({ status: 'sending', lease_owner: 'dead-instance', lease_until: new Date(t.clock.now().getTime() + 5 * MINUTE).toISOString() })
+      .set({
+        status: 'sending',
+        lease_owner: 'dead-instance',
+        lease_until: new Date(t.clock.now().getTime() + 5 * MINUTE).toISOString(),
+      })
       .where('id', '=', id)
       .execute();
     const s = sender(smtp.url);

@@ -27,8 +27,10 @@ export class SmtpPeer {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onRcptTo: (_address, _session, callback) => {
-        if (this.mode === 'refuse-451') return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
-        if (this.mode === 'refuse-550') return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        if (this.mode === 'refuse-451')
+          return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+        if (this.mode === 'refuse-550')
+          return callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
         callback();
       },
       onData: (stream, _session, callback) => {
@@ -62,7 +64,9 @@ export class SmtpPeer {
   /** Answers every held message: 451 (or accepts when `accept`). */
   release(accept = false): void {
     for (const callback of this.#stalled.splice(0)) {
-      callback(accept ? undefined : Object.assign(new Error('Timed out waiting, try again later'), { responseCode: 451 }));
+      callback(
+        accept ? undefined : Object.assign(new Error('Timed out waiting, try again later'), { responseCode: 451 }),
+      );
     }
   }
 

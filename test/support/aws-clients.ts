@@ -28,7 +28,12 @@ export async function keyFor(t: TestContext, owner: KeyOwner): Promise<AwsCreden
 }
 
 /** Awaits an SDK call that must fail, and checks the AWS error code, HTTP status and (optionally) message. */
-export async function expectAwsError(call: Promise<unknown>, code: string, status: number, message?: string | RegExp): Promise<Error> {
+export async function expectAwsError(
+  call: Promise<unknown>,
+  code: string,
+  status: number,
+  message?: string | RegExp,
+): Promise<Error> {
   const error = await call.then(
     () => {
       throw new Error(`expected ${code}, but the call succeeded`);

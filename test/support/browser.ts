@@ -37,7 +37,9 @@ export function describeInBrowser(name: string, body: () => void): void {
   if (process.env.CI) {
     describe(name, () => {
       it('finds Chromium', () => {
-        throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (install the chromium package or set CHROMIUM_PATH).`);
+        throw new Error(
+          `Chromium is not installed at ${CHROMIUM_PATH} (install the chromium package or set CHROMIUM_PATH).`,
+        );
       });
     });
     return;
@@ -72,11 +74,17 @@ async function freePort(): Promise<number> {
  * it listen on a free local port. PUBLIC_URL has to be known before the app is built,
  * so the port is chosen first; a port taken in between is retried with another.
  */
-export async function startLiveApp(options: { dialect?: DialectName; env?: Record<string, string> } = {}): Promise<LiveApp> {
+export async function startLiveApp(
+  options: { dialect?: DialectName; env?: Record<string, string> } = {},
+): Promise<LiveApp> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const t = await createTestContext(options.dialect ?? 'sqlite', { ...options.env, PUBLIC_URL: url, PORT: String(port) });
+    const t = await createTestContext(options.dialect ?? 'sqlite', {
+      ...options.env,
+      PUBLIC_URL: url,
+      PORT: String(port),
+    });
     try {
       await t.app.listen({ port, host: '127.0.0.1' });
       return Object.assign(t, { url });
@@ -113,7 +121,11 @@ export class BrowserSuite {
 
   async newPage(): Promise<Page> {
     if (!this.#browser) throw new Error('BrowserSuite.start() has not run');
-    const context = await this.#browser.newContext({ baseURL: this.live.url, viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const context = await this.#browser.newContext({
+      baseURL: this.live.url,
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-GB',
+    });
     context.setDefaultTimeout(10_000);
     this.#contexts.push(context);
     const page = await context.newPage();

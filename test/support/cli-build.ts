@@ -32,7 +32,10 @@ export async function buildCli(repoRoot: string): Promise<{ file: string; remove
         setup(esbuild) {
           esbuild.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
             const source = await readFile(path, 'utf8');
-            return { loader: 'ts', contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)) };
+            return {
+              loader: 'ts',
+              contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
+            };
           });
         },
       },

@@ -29,17 +29,45 @@ export const MANAGE_OWN_CREDENTIALS = [
 ] as const;
 
 /** Replaces one inline policy of a user with these statements. */
-export async function setUserPolicy(t: TestContext, accountId: string, userName: string, policyName: string, statements: object[]): Promise<void> {
-  await putInlinePolicy(t.deps, accountId, 'user', userName, policyName, JSON.stringify({ Version: '2012-10-17', Statement: statements }), CLI_ACTOR, SYSTEM_META);
+export async function setUserPolicy(
+  t: TestContext,
+  accountId: string,
+  userName: string,
+  policyName: string,
+  statements: object[],
+): Promise<void> {
+  await putInlinePolicy(
+    t.deps,
+    accountId,
+    'user',
+    userName,
+    policyName,
+    JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
 }
 
 /** An enabled authenticator app of an IAM user, made by the services; its secret gives codes. */
-export async function giveAuthenticator(t: TestContext, accountId: string, userId: string, name: string): Promise<{ id: string; serial: string; secret: string }> {
+export async function giveAuthenticator(
+  t: TestContext,
+  accountId: string,
+  userId: string,
+  name: string,
+): Promise<{ id: string; serial: string; secret: string }> {
   const deps = t.deps;
   const { device, secret } = await createVirtualDevice(deps, accountId, { name }, CLI_ACTOR, SYSTEM_META);
   const owner = (await loadPrincipal(t.deps.db, accountId, userId))!;
   const now = stepAt(t.clock.now());
-  await enableVirtualDevice(deps, owner, device.serial, codeAt(secret, now - 1), codeAt(secret, now), CLI_ACTOR, SYSTEM_META);
+  await enableVirtualDevice(
+    deps,
+    owner,
+    device.serial,
+    codeAt(secret, now - 1),
+    codeAt(secret, now),
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
   // The enabling codes' steps are spent: the next code must come from a later step.
   t.clock.advance(30_000);
   return { id: device.id, serial: device.serial, secret };
@@ -59,7 +87,10 @@ export async function signInUser(
     return browser;
   }
   expect(first.headers.location).toBe('/signin/mfa');
-  const done = await browser.post('/signin/mfa', { device: options.mfa.id, code: codeAt(options.mfa.secret, stepAt(t.clock.now())) });
+  const done = await browser.post('/signin/mfa', {
+    device: options.mfa.id,
+    code: codeAt(options.mfa.secret, stepAt(t.clock.now())),
+  });
   expect(done.headers.location).toBe('/console');
   t.clock.advance(30_000);
   return browser;

@@ -22,7 +22,10 @@ export const DIALECTS: DialectName[] = process.env.TEST_DATABASE_URL ? ['sqlite'
  * replaying what the migrator ran once for this run, and dropped with the run's other schemas when it ends
  * (test/support/postgres-schema.ts).
  */
-export async function createTestDatabase(dialect: DialectName, options: { sqliteFile?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: DialectName,
+  options: { sqliteFile?: string } = {},
+): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const url = options.sqliteFile ? `sqlite:${options.sqliteFile}` : 'sqlite::memory:';
     const handle = openDatabase(url);
@@ -47,7 +50,8 @@ export async function createTestDatabase(dialect: DialectName, options: { sqlite
 /** The DATABASE_URL a child process (the real CLI) uses to reach `database`: its file, or its PostgreSQL schema. */
 export function childDatabaseUrl(database: TestDatabase): string {
   if (database.dialect === 'sqlite') {
-    if (database.url === 'sqlite::memory:') throw new Error('an in-memory database is private to this process: pass sqliteFile');
+    if (database.url === 'sqlite::memory:')
+      throw new Error('an in-memory database is private to this process: pass sqliteFile');
     return database.url;
   }
   const url = new URL(database.url);

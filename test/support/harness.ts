@@ -45,7 +45,13 @@ export const PRODUCTION_THROTTLE: Record<string, string> = {
 export const TEST_ARGON2: Readonly<Argon2Params> = Object.freeze({ memoryCost: 8, timeCost: 1, parallelism: 1 });
 
 /** Forms that always carry the security check; `Browser.post` solves it as a browser with JavaScript would. */
-const ALWAYS_CHECKED = new Set(['/signin/forgot', '/signin/forgot/iam', '/signin/find-account', '/signin/help/diagnose', '/support']);
+const ALWAYS_CHECKED = new Set([
+  '/signin/forgot',
+  '/signin/forgot/iam',
+  '/signin/find-account',
+  '/signin/help/diagnose',
+  '/support',
+]);
 
 export interface TestContext {
   config: Config;
@@ -75,7 +81,10 @@ export async function createTestContext(
     ? built
     : {
         ...built,
-        hasher: new PasswordHasher(TEST_ARGON2, { concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit }),
+        hasher: new PasswordHasher(TEST_ARGON2, {
+          concurrency: config.hashConcurrency,
+          queueLimit: config.hashQueueLimit,
+        }),
       };
   const app = await buildApp(config, deps, { logger: false });
   await app.ready();
@@ -108,14 +117,20 @@ export class Browser {
 
   remember(response: LightMyRequestResponse): void {
     for (const c of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
-      const expired = c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.value === '';
+      const expired =
+        c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() <= Date.now()) || c.value === '';
       if (expired) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers }, ...this.from() });
+    const response = await this.app.inject({
+      method: 'GET',
+      url,
+      headers: { cookie: this.cookieHeader(), ...headers },
+      ...this.from(),
+    });
     this.remember(response);
     return response;
   }
@@ -164,7 +179,9 @@ export class Browser {
 export async function solvePayload(challenge: Challenge): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey });
   if (!solution) throw new Error('security check not solved');
-  return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution }),
+  ).toString('base64');
 }
 
 /** The environment under which the real CLI (test/support/cli.ts) works on `t`'s database, with its SECRET_KEY. */

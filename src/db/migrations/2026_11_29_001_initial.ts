@@ -56,7 +56,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('password_history_principal').on('password_history').columns(['principal_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('password_history_principal')
+    .on('password_history')
+    .columns(['principal_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('password_policies')
@@ -91,7 +95,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('audit_events')
-    .addColumn('seq', postgres ? sql`bigserial` : 'integer', (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('seq', postgres ? sql`bigserial` : 'integer', (c) =>
+      postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+    )
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('time', 'text', (c) => c.notNull())
     .addColumn('account_id', 'text')

@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'text')
     .execute();
   await db.schema.createIndex('mail_outbox_due').on('mail_outbox').columns(['status', 'next_attempt_at']).execute();
-  await db.schema.createIndex('mail_outbox_recipient').on('mail_outbox').columns(['recipient_key', 'created_at']).execute();
+  await db.schema
+    .createIndex('mail_outbox_recipient')
+    .on('mail_outbox')
+    .columns(['recipient_key', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('one_time_tokens')
@@ -38,7 +42,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .addColumn('used_at', 'text')
     .execute();
-  await db.schema.createIndex('one_time_tokens_principal').on('one_time_tokens').columns(['purpose', 'principal_id']).execute();
+  await db.schema
+    .createIndex('one_time_tokens_principal')
+    .on('one_time_tokens')
+    .columns(['purpose', 'principal_id'])
+    .execute();
 
   await db.schema
     .createTable('password_help_requests')
@@ -51,7 +59,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolved_at', 'text')
     .addColumn('resolved_by', 'text')
     .execute();
-  await db.schema.createIndex('password_help_requests_account').on('password_help_requests').columns(['account_id', 'resolved_at']).execute();
+  await db.schema
+    .createIndex('password_help_requests_account')
+    .on('password_help_requests')
+    .columns(['account_id', 'resolved_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -29,7 +29,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('session_credentials_principal').on('session_credentials').column('principal_id').execute();
+  await db.schema
+    .createIndex('session_credentials_principal')
+    .on('session_credentials')
+    .column('principal_id')
+    .execute();
   await db.schema.createIndex('session_credentials_expires').on('session_credentials').column('expires_at').execute();
 
   await db.schema

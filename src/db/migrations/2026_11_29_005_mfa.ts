@@ -100,7 +100,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('mfa_recoveries_account').on('mfa_recoveries').columns(['account_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('mfa_recoveries_account')
+    .on('mfa_recoveries')
+    .columns(['account_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('mfa_account_settings')
@@ -115,7 +119,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('session_credentials').dropColumn('mfa_at').execute();
-  for (const table of ['mfa_account_settings', 'mfa_recoveries', 'phone_outbox', 'mfa_challenges', 'mfa_sign_in_steps', 'mfa_throttle', 'mfa_recovery_codes', 'mfa_devices']) {
+  for (const table of [
+    'mfa_account_settings',
+    'mfa_recoveries',
+    'phone_outbox',
+    'mfa_challenges',
+    'mfa_sign_in_steps',
+    'mfa_throttle',
+    'mfa_recovery_codes',
+    'mfa_devices',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -58,7 +58,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('attached_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('policy_attachments_pk', ['principal_type', 'principal_id', 'policy_arn'])
     .execute();
-  await db.schema.createIndex('policy_attachments_policy').on('policy_attachments').columns(['account_id', 'policy_arn']).execute();
+  await db.schema
+    .createIndex('policy_attachments_policy')
+    .on('policy_attachments')
+    .columns(['account_id', 'policy_arn'])
+    .execute();
 
   // revision changes on every write, so compiled copies are cached under it.
   await db.schema
@@ -76,7 +80,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['inline_policies', 'policy_attachments', 'managed_policy_versions', 'managed_policies', 'group_members', 'iam_groups']) {
+  for (const table of [
+    'inline_policies',
+    'policy_attachments',
+    'managed_policy_versions',
+    'managed_policies',
+    'group_members',
+    'iam_groups',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

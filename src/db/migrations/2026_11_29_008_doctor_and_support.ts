@@ -20,8 +20,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('support_references_reference').on('support_references').column('reference').execute();
-  await db.schema.createIndex('support_references_identifier').on('support_references').columns(['identifier_key', 'created_at']).execute();
-  await db.schema.createIndex('support_references_name').on('support_references').columns(['name_key', 'created_at']).execute();
+  await db.schema
+    .createIndex('support_references_identifier')
+    .on('support_references')
+    .columns(['identifier_key', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('support_references_name')
+    .on('support_references')
+    .columns(['name_key', 'created_at'])
+    .execute();
   await db.schema.createIndex('support_references_expiry').on('support_references').column('expires_at').execute();
 
   await db.schema
@@ -39,7 +47,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('support_cases_status').on('support_cases').columns(['status', 'created_at']).execute();
-  await db.schema.createIndex('support_cases_contact').on('support_cases').columns(['contact_email_key', 'created_at']).execute();
+  await db.schema
+    .createIndex('support_cases_contact')
+    .on('support_cases')
+    .columns(['contact_email_key', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('credential_reports')

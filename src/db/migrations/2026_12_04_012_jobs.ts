@@ -22,8 +22,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('jobs_created').on('jobs').column('created_at').execute();
 
   // "Ask my administrator" requests: a forgotten password, or a lost MFA device.
-  await db.schema.alterTable('password_help_requests').addColumn('kind', 'text', (c) => c.notNull().defaultTo('password')).execute();
-  await db.schema.createIndex('password_help_requests_user').on('password_help_requests').columns(['user_id', 'kind', 'resolved_at']).execute();
+  await db.schema
+    .alterTable('password_help_requests')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('password'))
+    .execute();
+  await db.schema
+    .createIndex('password_help_requests_user')
+    .on('password_help_requests')
+    .columns(['user_id', 'kind', 'resolved_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

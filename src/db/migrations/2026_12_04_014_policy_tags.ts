@@ -16,11 +16,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // User tags keep the order in which keys were first given; tags written before this
   // migration share position 0 and keep their old order (by key).
-  await db.schema.alterTable('user_tags').addColumn('position', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('user_tags')
+    .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 
   // Whether HardExpiry was given in the last UpdateAccountPasswordPolicy: GetAccountPasswordPolicy
   // shows it then (true or false), and leaves it out when it was not.
-  await db.schema.alterTable('password_policies').addColumn('hard_expiry_given', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('password_policies')
+    .addColumn('hard_expiry_given', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`update password_policies set hard_expiry_given = hard_expiry`.execute(db);
 }
 

@@ -12,7 +12,8 @@ import { validateIdentityPolicy, validateTrustPolicy } from './policy-validator.
 
 const V = '2012-10-17';
 const ok = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::ledger/*' };
-const doc = (statement: unknown, top: Record<string, unknown> = { Version: V }) => JSON.stringify({ ...top, Statement: statement });
+const doc = (statement: unknown, top: Record<string, unknown> = { Version: V }) =>
+  JSON.stringify({ ...top, Statement: statement });
 const withS = (extra: Record<string, unknown>) => doc({ ...ok, ...extra });
 const cond = (condition: unknown) => withS({ Condition: condition });
 const without = (key: string, extra: Record<string, unknown> = {}) => {
@@ -25,7 +26,8 @@ const SYNTAX = 'Syntax errors in policy.';
 const VERSION = 'Policy document must be version 2012-10-17 or greater.';
 const LEGACY = 'The policy failed legacy parsing';
 const PRINCIPAL = 'Policy document should not specify a principal.';
-const SID_CHARS = 'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*';
+const SID_CHARS =
+  'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*';
 const SID_UNIQUE = 'Statement IDs (SID) in a single policy must be unique.';
 const NO_ACTIONS = 'Policy statement must contain actions.';
 const NO_RESOURCES = 'Policy statement must contain resources.';
@@ -86,7 +88,11 @@ const identityCases: Array<[string, string, string]> = [
   ['a set qualifier IAM does not have', cond({ 'ForSomeValues:StringEquals': { 'aws:TagKeys': 'team' } }), SYNTAX],
   ['a qualifier with two colons', cond({ 'ForAnyValue::StringEquals': { 'aws:TagKeys': 'team' } }), SYNTAX],
   ['IfExists in front', cond({ IfExistsStringEquals: { 'aws:username': 'ann' } }), SYNTAX],
-  ['a bad operator in a statement without actions', doc({ Effect: 'Allow', Resource: '*', Condition: { DateNewerThan: { 'aws:CurrentTime': {} } } }), SYNTAX],
+  [
+    'a bad operator in a statement without actions',
+    doc({ Effect: 'Allow', Resource: '*', Condition: { DateNewerThan: { 'aws:CurrentTime': {} } } }),
+    SYNTAX,
+  ],
   ['a Sid that is a number', withS({ Sid: 1 }), SYNTAX],
   ['a Sid that is an object', withS({ Sid: {} }), SYNTAX],
   ['a Sid that is a list', withS({ Sid: ['One'] }), SYNTAX],
@@ -95,10 +101,28 @@ const identityCases: Array<[string, string, string]> = [
   // 2. Version.
   ['no Version', doc(ok, {}), VERSION],
   ['Version 2008-10-17', doc(ok, { Version: '2008-10-17' }), VERSION],
-  ['no Version and a repeated Sid', doc([{ Sid: 'A', ...ok }, { Sid: 'A', ...ok }], {}), VERSION],
-  ['Version 2008-10-17 and an Effect in the wrong case', doc({ ...ok, Effect: 'allow' }, { Version: '2008-10-17' }), VERSION],
+  [
+    'no Version and a repeated Sid',
+    doc(
+      [
+        { Sid: 'A', ...ok },
+        { Sid: 'A', ...ok },
+      ],
+      {},
+    ),
+    VERSION,
+  ],
+  [
+    'Version 2008-10-17 and an Effect in the wrong case',
+    doc({ ...ok, Effect: 'allow' }, { Version: '2008-10-17' }),
+    VERSION,
+  ],
   ['no Version and no actions', doc({ Effect: 'Allow', Resource: '*' }, {}), VERSION],
-  ['no Version and a bad date', doc({ ...ok, Condition: { DateLessThan: { 'aws:CurrentTime': 'soon' } } }, {}), VERSION],
+  [
+    'no Version and a bad date',
+    doc({ ...ok, Condition: { DateLessThan: { 'aws:CurrentTime': 'soon' } } }, {}),
+    VERSION,
+  ],
 
   // 3. Principals belong to resource-based and trust policies.
   ['a Principal', withS({ Principal: { AWS: 'arn:aws:iam::111122223333:root' } }), PRINCIPAL],
@@ -108,7 +132,14 @@ const identityCases: Array<[string, string, string]> = [
   // 4. The legacy parser: exact Effect, Date values, the old ARN reader.
   ['an Effect in lower case', withS({ Effect: 'allow' }), LEGACY],
   ['an Effect in upper case', withS({ Effect: 'DENY' }), LEGACY],
-  ['an Effect in mixed case, with a repeated Sid', doc([{ Sid: 'A', ...ok, Effect: 'aLLow' }, { Sid: 'A', ...ok }]), LEGACY],
+  [
+    'an Effect in mixed case, with a repeated Sid',
+    doc([
+      { Sid: 'A', ...ok, Effect: 'aLLow' },
+      { Sid: 'A', ...ok },
+    ]),
+    LEGACY,
+  ],
   ['an Effect in the wrong case and no actions', doc({ Effect: 'deny', Resource: '*' }), LEGACY],
   ['a date that is a word', cond({ DateLessThan: { 'aws:CurrentTime': 'soon' } }), LEGACY],
   ['a date with letters and a T', cond({ DateGreaterThan: { 'aws:CurrentTime': 'yesterday' } }), LEGACY],
@@ -124,16 +155,35 @@ const identityCases: Array<[string, string, string]> = [
   ['epoch seconds beyond a long', cond({ DateLessThan: { 'aws:EpochTime': '9223372036854775808' } }), LEGACY],
   ['a date that is a boolean', cond({ DateLessThan: { 'aws:CurrentTime': true } }), LEGACY],
   ['a bad date among good ones', cond({ DateLessThan: { 'aws:CurrentTime': ['2026-01-01', 'later'] } }), LEGACY],
-  ['a bad date under a qualified operator', cond({ 'ForAnyValue:DateEqualsIfExists': { 'aws:CurrentTime': 'never' } }), LEGACY],
-  ['a bad date in a statement without actions', doc({ Effect: 'Allow', Condition: { DateLessThan: { 'aws:CurrentTime': 'never' } } }), LEGACY],
-  ['a bad date before a bad partition', withS({ Resource: 'arn:nope:s3:::ledger', Condition: { DateLessThan: { 'aws:CurrentTime': 'never' } } }), LEGACY],
+  [
+    'a bad date under a qualified operator',
+    cond({ 'ForAnyValue:DateEqualsIfExists': { 'aws:CurrentTime': 'never' } }),
+    LEGACY,
+  ],
+  [
+    'a bad date in a statement without actions',
+    doc({ Effect: 'Allow', Condition: { DateLessThan: { 'aws:CurrentTime': 'never' } } }),
+    LEGACY,
+  ],
+  [
+    'a bad date before a bad partition',
+    withS({ Resource: 'arn:nope:s3:::ledger', Condition: { DateLessThan: { 'aws:CurrentTime': 'never' } } }),
+    LEGACY,
+  ],
   ['an S3 ARN with a field missing', withS({ Resource: 'arn:aws:s3::ledger' }), LEGACY],
   ['an ARN with a field missing in NotResource', without('Resource', { NotResource: 'arn:aws:s3::ledger/*' }), LEGACY],
   ['an ARN with a field missing and no actions', doc({ Effect: 'Allow', Resource: 'arn:aws:s3::ledger' }), LEGACY],
   ['an ARN with an empty service', withS({ Resource: 'arn:aws::::ledger' }), LEGACY],
   ['a short ARN with an empty service', withS({ Resource: 'arn:aws::ledger' }), LEGACY],
   ['a bad ARN in a list of good ones', withS({ Resource: ['arn:aws:s3:::ledger', 'arn:aws:ec2::volume/v-1'] }), LEGACY],
-  ['an ARN with a field missing before a bad one in a later statement', doc([{ ...ok, Resource: 'arn:aws:s3::ledger' }, { ...ok, Resource: 'ledger' }]), LEGACY],
+  [
+    'an ARN with a field missing before a bad one in a later statement',
+    doc([
+      { ...ok, Resource: 'arn:aws:s3::ledger' },
+      { ...ok, Resource: 'ledger' },
+    ]),
+    LEGACY,
+  ],
 
   // 5. Statement IDs.
   ['a Sid with a hyphen', withS({ Sid: 'read-ledger' }), SID_CHARS],
@@ -141,9 +191,31 @@ const identityCases: Array<[string, string, string]> = [
   ['a Sid with a space', withS({ Sid: 'Read ledger' }), SID_CHARS],
   ['a Sid with a dot', withS({ Sid: 'Read.1' }), SID_CHARS],
   ['a Sid with an accent', withS({ Sid: 'Réserve' }), SID_CHARS],
-  ['a repeated Sid', doc([{ Sid: 'Read', ...ok }, { Sid: 'Read', ...ok, Action: 's3:ListBucket' }]), SID_UNIQUE],
-  ['a repeated Sid in a statement without actions', doc([{ Sid: 'Read', ...ok }, { Sid: 'Read', Effect: 'Deny' }]), SID_UNIQUE],
-  ['a Sid repeated in the third statement', doc([{ Sid: 'A', ...ok }, { Sid: 'B', ...ok }, { Sid: 'A', ...ok }]), SID_UNIQUE],
+  [
+    'a repeated Sid',
+    doc([
+      { Sid: 'Read', ...ok },
+      { Sid: 'Read', ...ok, Action: 's3:ListBucket' },
+    ]),
+    SID_UNIQUE,
+  ],
+  [
+    'a repeated Sid in a statement without actions',
+    doc([
+      { Sid: 'Read', ...ok },
+      { Sid: 'Read', Effect: 'Deny' },
+    ]),
+    SID_UNIQUE,
+  ],
+  [
+    'a Sid repeated in the third statement',
+    doc([
+      { Sid: 'A', ...ok },
+      { Sid: 'B', ...ok },
+      { Sid: 'A', ...ok },
+    ]),
+    SID_UNIQUE,
+  ],
 
   // 6. Actions, then resources.
   ['no Action', without('Action'), NO_ACTIONS],
@@ -157,7 +229,14 @@ const identityCases: Array<[string, string, string]> = [
   ['an empty NotResource list', without('Resource', { NotResource: [] }), NO_RESOURCES],
   ['a second statement without resources', doc([ok, { Effect: 'Deny', Action: 's3:*' }]), NO_RESOURCES],
   ['no resources and an action without a vendor', doc({ Effect: 'Allow', Action: 'GetObject' }), NO_RESOURCES],
-  ['no resources in one statement and a bad one in another', doc([{ ...ok, Resource: 'ledger' }, { Effect: 'Allow', Action: 's3:*' }]), NO_RESOURCES],
+  [
+    'no resources in one statement and a bad one in another',
+    doc([
+      { ...ok, Resource: 'ledger' },
+      { Effect: 'Allow', Action: 's3:*' },
+    ]),
+    NO_RESOURCES,
+  ],
 
   // 7. ARN formats.
   ['a resource that is a word', withS({ Resource: 'ledger' }), notArn('ledger')],
@@ -173,11 +252,27 @@ const identityCases: Array<[string, string, string]> = [
   ['no arn prefix', withS({ Resource: 'aws:s3:::ledger' }), partition('s3', 'arn:s3:::ledger:*')],
   ['two words', withS({ Resource: 'a:b' }), partition('b', 'arn:b:*:*:*:*')],
   ['three words', withS({ Resource: 'a:b:c' }), partition('b', 'arn:b:c:*:*:*')],
-  ['an unknown partition and many fields', withS({ Resource: 'arn:aws2:iam::111122223333:user/a:b' }), partition('aws2', 'arn:aws2:iam::111122223333:user/a:b')],
-  ['a region in an S3 ARN', withS({ Resource: 'arn:aws:s3:us-east-1::ledger' }), s3Region('arn:aws:s3:us-east-1::ledger')],
+  [
+    'an unknown partition and many fields',
+    withS({ Resource: 'arn:aws2:iam::111122223333:user/a:b' }),
+    partition('aws2', 'arn:aws2:iam::111122223333:user/a:b'),
+  ],
+  [
+    'a region in an S3 ARN',
+    withS({ Resource: 'arn:aws:s3:us-east-1::ledger' }),
+    s3Region('arn:aws:s3:us-east-1::ledger'),
+  ],
   ['any region in an S3 ARN', withS({ Resource: 'arn:aws:s3:*::ledger/*' }), s3Region('arn:aws:s3:*::ledger/*')],
-  ['a region and an account in an S3 bucket ARN', withS({ Resource: 'arn:aws:s3:eu-west-1:111122223333:ledger' }), s3Region('arn:aws:s3:eu-west-1:111122223333:ledger')],
-  ['a region in an IAM ARN', withS({ Resource: 'arn:aws:iam:us-east-1:111122223333:user/alice' }), iamRegion('arn:aws:iam:us-east-1:111122223333:user/alice')],
+  [
+    'a region and an account in an S3 bucket ARN',
+    withS({ Resource: 'arn:aws:s3:eu-west-1:111122223333:ledger' }),
+    s3Region('arn:aws:s3:eu-west-1:111122223333:ledger'),
+  ],
+  [
+    'a region in an IAM ARN',
+    withS({ Resource: 'arn:aws:iam:us-east-1:111122223333:user/alice' }),
+    iamRegion('arn:aws:iam:us-east-1:111122223333:user/alice'),
+  ],
   ['any region in an IAM ARN', withS({ Resource: 'arn:aws:iam:*:*:role/ops' }), iamRegion('arn:aws:iam:*:*:role/ops')],
   ['an IAM ARN with no resource type', withS({ Resource: 'arn:aws:iam::111122223333:alice' }), IAM_PATH],
   ['an IAM resource type IAM does not have', withS({ Resource: 'arn:aws:iam::111122223333:users/alice' }), IAM_PATH],
@@ -185,12 +280,48 @@ const identityCases: Array<[string, string, string]> = [
   ['an IAM ARN without a resource', withS({ Resource: 'arn:aws:iam::111122223333:' }), IAM_PATH],
   ['an IAM root in the wrong case', withS({ Resource: 'arn:aws:iam::111122223333:Root' }), IAM_PATH],
   ['an IAM ARN with no account field', withS({ Resource: 'arn:aws:iam::user/alice' }), IAM_PATH],
-  ['the least of several bad resources', withS({ Resource: ['arn:nope:s3:::ledger', 'arn:aws:s3:us-east-1::ledger'] }), s3Region('arn:aws:s3:us-east-1::ledger')],
-  ['the last statement’s bad resource', doc([{ ...ok, Resource: 'ledger' }, { ...ok, Resource: 'arn:aws' }]), QUALIFIED],
-  ['a bad NotResource, read after a later statement’s bad Resource', doc([{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'first' }, { ...ok, Resource: 'second' }]), notArn('first')],
-  ['a bad resource that hides a later statement’s short ARN', doc([{ ...ok, Resource: 'ledger' }, { ...ok, Resource: 'arn:aws:s3::ledger' }]), notArn('ledger')],
-  ['a repeated Sid and a bad resource', doc([{ Sid: 'A', ...ok, Resource: 'ledger' }, { Sid: 'A', ...ok }]), SID_UNIQUE],
-  ['a bad resource and an action without a vendor', withS({ Action: 'GetObject', Resource: 'ledger' }), notArn('ledger')],
+  [
+    'the least of several bad resources',
+    withS({ Resource: ['arn:nope:s3:::ledger', 'arn:aws:s3:us-east-1::ledger'] }),
+    s3Region('arn:aws:s3:us-east-1::ledger'),
+  ],
+  [
+    'the last statement’s bad resource',
+    doc([
+      { ...ok, Resource: 'ledger' },
+      { ...ok, Resource: 'arn:aws' },
+    ]),
+    QUALIFIED,
+  ],
+  [
+    'a bad NotResource, read after a later statement’s bad Resource',
+    doc([
+      { Effect: 'Allow', Action: 's3:GetObject', NotResource: 'first' },
+      { ...ok, Resource: 'second' },
+    ]),
+    notArn('first'),
+  ],
+  [
+    'a bad resource that hides a later statement’s short ARN',
+    doc([
+      { ...ok, Resource: 'ledger' },
+      { ...ok, Resource: 'arn:aws:s3::ledger' },
+    ]),
+    notArn('ledger'),
+  ],
+  [
+    'a repeated Sid and a bad resource',
+    doc([
+      { Sid: 'A', ...ok, Resource: 'ledger' },
+      { Sid: 'A', ...ok },
+    ]),
+    SID_UNIQUE,
+  ],
+  [
+    'a bad resource and an action without a vendor',
+    withS({ Action: 'GetObject', Resource: 'ledger' }),
+    notArn('ledger'),
+  ],
 
   // 8. Action vendors.
   ['an action without a vendor', withS({ Action: 'GetObject' }), NO_VENDOR],
@@ -205,7 +336,14 @@ const identityCases: Array<[string, string, string]> = [
   ['a vendor with an underscore', withS({ Action: 'my_service:Run' }), 'Vendor my_service is not valid'],
   ['a vendor with a slash', withS({ Action: 's3/x:GetObject' }), 'Vendor s3/x is not valid'],
   ['a vendor with a leading space', withS({ Action: ' s3:GetObject' }), 'Vendor  s3 is not valid'],
-  ['Action lists checked before NotAction lists', doc([{ Effect: 'Allow', NotAction: 'a:b:c', Resource: '*' }, { ...ok, Action: 'GetObject' }]), NO_VENDOR],
+  [
+    'Action lists checked before NotAction lists',
+    doc([
+      { Effect: 'Allow', NotAction: 'a:b:c', Resource: '*' },
+      { ...ok, Action: 'GetObject' },
+    ]),
+    NO_VENDOR,
+  ],
   ['the first bad action of a list', withS({ Action: ['s3:GetObject', 's3:Get:Object', 'GetObject'] }), ONE_COLON],
 ];
 
@@ -214,7 +352,10 @@ function refusal(validate: (text: string) => void, text: string): string {
     validate(text);
   } catch (error) {
     expect(error).toBeInstanceOf(GatehouseError);
-    expect([(error as GatehouseError).code, (error as GatehouseError).status]).toEqual(['MalformedPolicyDocument', 400]);
+    expect([(error as GatehouseError).code, (error as GatehouseError).status]).toEqual([
+      'MalformedPolicyDocument',
+      400,
+    ]);
     return (error as GatehouseError).message;
   }
   return 'accepted';
@@ -239,12 +380,35 @@ const trustCases: Array<[string, string, string]> = [
   ['an unknown element', trust({ ...assume, Extra: 1 }), SYNTAX],
   ['a Resource', trust({ ...assume, Resource: 'arn:aws:s3:::ledger' }), 'Has prohibited field Resource'],
   ['a NotResource', trust({ ...assume, NotResource: '*' }), 'Has prohibited field Resource'],
-  ['no Principal', trust({ Effect: 'Allow', Action: 'sts:AssumeRole' }), 'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!'],
-  ['an action that is not STS AssumeRole', trust({ ...assume, Action: 'sts:InvalidAction' }), 'AssumeRole policy may only specify STS AssumeRole actions.'],
-  ['another service’s action', trust({ ...assume, Action: ['sts:AssumeRole', 'iam:PassRole'] }), 'AssumeRole policy may only specify STS AssumeRole actions.'],
-  ['an operator in the wrong case', trust({ ...assume, Condition: { stringEquals: { 'sts:ExternalId': 'x' } } }), 'Invalid Condition type : stringEquals'],
+  [
+    'no Principal',
+    trust({ Effect: 'Allow', Action: 'sts:AssumeRole' }),
+    'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!',
+  ],
+  [
+    'an action that is not STS AssumeRole',
+    trust({ ...assume, Action: 'sts:InvalidAction' }),
+    'AssumeRole policy may only specify STS AssumeRole actions.',
+  ],
+  [
+    'another service’s action',
+    trust({ ...assume, Action: ['sts:AssumeRole', 'iam:PassRole'] }),
+    'AssumeRole policy may only specify STS AssumeRole actions.',
+  ],
+  [
+    'an operator in the wrong case',
+    trust({ ...assume, Condition: { stringEquals: { 'sts:ExternalId': 'x' } } }),
+    'Invalid Condition type : stringEquals',
+  ],
   ['no Action', trust({ Effect: 'Allow', Principal: '*' }), NO_ACTIONS],
-  ['a repeated Sid', trust([{ Sid: 'A', ...assume }, { Sid: 'A', ...assume }]), SID_UNIQUE],
+  [
+    'a repeated Sid',
+    trust([
+      { Sid: 'A', ...assume },
+      { Sid: 'A', ...assume },
+    ]),
+    SID_UNIQUE,
+  ],
   ['an Effect in the wrong case', trust({ ...assume, Effect: 'allow' }), LEGACY],
   ['an action without a vendor', trust({ ...assume, Action: 'AssumeRole' }), NO_VENDOR],
 ];
@@ -256,8 +420,21 @@ describe('trust policies IAM refuses', () => {
 
   it.each([
     ['a service principal', trust(assume)],
-    ['an account principal, web identity and tagging, version 2008-10-17', trust({ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:root'] }, Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'] }, { Version: '2008-10-17' })],
-    ['no Version and an ExternalId condition', trust({ ...assume, Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } }, {})],
+    [
+      'an account principal, web identity and tagging, version 2008-10-17',
+      trust(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: ['arn:aws:iam::111122223333:root'] },
+          Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+        },
+        { Version: '2008-10-17' },
+      ),
+    ],
+    [
+      'no Version and an ExternalId condition',
+      trust({ ...assume, Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } }, {}),
+    ],
     ['a wildcard that names AssumeRole', trust({ ...assume, Action: 'sts:AssumeRole*' })],
   ])('accepts %s', (_name, text) => {
     expect(refusal(validateTrustPolicy, text)).toBe('accepted');

@@ -9,7 +9,8 @@ export const POLICY_MESSAGES = {
   version: 'Policy document must be version 2012-10-17 or greater.',
   legacy: 'The policy failed legacy parsing',
   principal: 'Policy document should not specify a principal.',
-  sidAlphanumeric: 'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
+  sidAlphanumeric:
+    'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
   sidUnique: 'Statement IDs (SID) in a single policy must be unique.',
   noActions: 'Policy statement must contain actions.',
   noResources: 'Policy statement must contain resources.',
@@ -21,11 +22,13 @@ export const POLICY_MESSAGES = {
   vendorQualified: 'Resource vendor must be fully qualified and cannot contain regexes.',
   s3Region: (resource: string) => `Resource ${resource} can not contain region information.`,
   iamRegion: (resource: string) => `IAM resource ${resource} cannot contain region information.`,
-  iamPath: (prefixes: readonly string[]) => `IAM resource path must either be "*", root, or start with ${prefixes.join(', ')}.`,
+  iamPath: (prefixes: readonly string[]) =>
+    `IAM resource path must either be "*", root, or start with ${prefixes.join(', ')}.`,
   // Trust policies (a role's AssumeRolePolicyDocument) answer some problems differently.
   trustJson: 'This policy contains invalid Json',
   trustResource: 'Has prohibited field Resource',
   trustActions: 'AssumeRole policy may only specify STS AssumeRole actions.',
-  trustNoPrincipal: 'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!',
+  trustNoPrincipal:
+    'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!',
   trustConditionType: (operator: string) => `Invalid Condition type : ${operator}`,
 } as const;

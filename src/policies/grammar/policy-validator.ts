@@ -58,12 +58,29 @@ export const CONDITION_OPERATOR_NAMES = [
 ] as const;
 
 const TOP_LEVEL = new Set(['Version', 'Id', 'Statement', 'Conditions']);
-const STATEMENT_ELEMENTS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition', 'Principal', 'NotPrincipal']);
+const STATEMENT_ELEMENTS = new Set([
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+  'Principal',
+  'NotPrincipal',
+]);
 const VERSIONS = new Set(['2008-10-17', '2012-10-17']);
 const SID = /^[0-9A-Za-z]*$/;
 const VENDOR = /^[A-Za-z0-9.-]*$/;
 /** What a trust policy may allow or deny: assuming the role, and what comes with a session. */
-const TRUST_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithSAML', 'sts:AssumeRoleWithWebIdentity', 'sts:TagSession', 'sts:SetSourceIdentity', 'sts:SetContext'];
+const TRUST_ACTIONS = [
+  'sts:AssumeRole',
+  'sts:AssumeRoleWithSAML',
+  'sts:AssumeRoleWithWebIdentity',
+  'sts:TagSession',
+  'sts:SetSourceIdentity',
+  'sts:SetContext',
+];
 
 class Refusal extends Error {}
 
@@ -150,7 +167,8 @@ function checkSyntax(text: string, kind: PolicyKind): { document: JsonObject; st
   }
   if (!isObject(document)) refuse(POLICY_MESSAGES.syntax);
   for (const element of Object.keys(document)) if (!TOP_LEVEL.has(element)) refuse(POLICY_MESSAGES.syntax);
-  if ('Version' in document && !(typeof document.Version === 'string' && VERSIONS.has(document.Version))) refuse(POLICY_MESSAGES.syntax);
+  if ('Version' in document && !(typeof document.Version === 'string' && VERSIONS.has(document.Version)))
+    refuse(POLICY_MESSAGES.syntax);
   if ('Id' in document && typeof document.Id !== 'string') refuse(POLICY_MESSAGES.syntax);
   const statement = document.Statement;
   if (!isObject(statement) && !Array.isArray(statement)) refuse(POLICY_MESSAGES.syntax);
@@ -225,7 +243,13 @@ function checkVendors(statements: JsonObject[]): void {
 }
 
 function isTrustAction(action: string): boolean {
-  const pattern = new RegExp(`^${action.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const pattern = new RegExp(
+    `^${action
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return TRUST_ACTIONS.some((known) => pattern.test(known));
 }
 
@@ -255,7 +279,8 @@ function asMalformed(text: string, kind: PolicyKind): void {
   try {
     validate(text, kind);
   } catch (error) {
-    if (error instanceof Refusal) throw new GatehouseError('MalformedPolicyDocument', error.message, { field: 'policyDocument' });
+    if (error instanceof Refusal)
+      throw new GatehouseError('MalformedPolicyDocument', error.message, { field: 'policyDocument' });
     throw error;
   }
 }

@@ -8,7 +8,16 @@ import { POLICY_MESSAGES } from './messages.ts';
  */
 
 /** AWS's partitions; `*` stands for any of them. */
-export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
+export const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+] as const;
 
 /** What an IAM ARN's resource part may start with, in the order IAM's message lists them. */
 export const IAM_RESOURCE_PREFIXES = [
@@ -28,7 +37,14 @@ export const IAM_RESOURCE_PREFIXES = [
 ] as const;
 
 /** S3 resource types whose ARNs carry a region (the Service Authorization Reference's list). */
-const S3_REGIONAL_PREFIXES = ['accesspoint/', 'access-grants/', 'job/', 'storage-lens/', 'storage-lens-group/', 'async-request/'];
+const S3_REGIONAL_PREFIXES = [
+  'accesspoint/',
+  'access-grants/',
+  'job/',
+  'storage-lens/',
+  'storage-lens-group/',
+  'async-request/',
+];
 
 /** Splits at the first `:`, as IAM reads ARNs field by field: [before, after] or null without one. */
 function cut(text: string): [string, string] | null {
@@ -53,7 +69,10 @@ export function resourceFormatProblem(resource: string): string | null {
   const afterPartition = cut(afterScheme[1]);
   const partition = afterPartition ? afterPartition[0] : afterScheme[1];
   if (partition !== '*' && !(PARTITIONS as readonly string[]).includes(partition)) {
-    return POLICY_MESSAGES.partition(partition, shownWithPartition(partition, afterPartition ? afterPartition[1] : null));
+    return POLICY_MESSAGES.partition(
+      partition,
+      shownWithPartition(partition, afterPartition ? afterPartition[1] : null),
+    );
   }
   if (!afterPartition) return POLICY_MESSAGES.vendorQualified;
   const afterService = cut(afterPartition[1]);
@@ -64,8 +83,14 @@ export function resourceFormatProblem(resource: string): string | null {
   const resourcePart = afterAccount ? afterAccount[1] : '';
   const hasRegion = !regionAndRest.startsWith(':');
   if (service === 'iam' && hasRegion) return POLICY_MESSAGES.iamRegion(resource);
-  if (service === 's3' && hasRegion && !S3_REGIONAL_PREFIXES.some((p) => resourcePart.startsWith(p))) return POLICY_MESSAGES.s3Region(resource);
-  if (service === 'iam' && resourcePart !== '*' && resourcePart !== 'root' && !IAM_RESOURCE_PREFIXES.some((p) => resourcePart.startsWith(p))) {
+  if (service === 's3' && hasRegion && !S3_REGIONAL_PREFIXES.some((p) => resourcePart.startsWith(p)))
+    return POLICY_MESSAGES.s3Region(resource);
+  if (
+    service === 'iam' &&
+    resourcePart !== '*' &&
+    resourcePart !== 'root' &&
+    !IAM_RESOURCE_PREFIXES.some((p) => resourcePart.startsWith(p))
+  ) {
     return POLICY_MESSAGES.iamPath(IAM_RESOURCE_PREFIXES);
   }
   return null;

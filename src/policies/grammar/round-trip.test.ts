@@ -12,13 +12,31 @@ import { validateIdentityPolicy } from './policy-validator.ts';
  */
 
 /** Mostly parts IAM accepts, sometimes one it refuses. */
-const mostly = <T>(good: readonly T[], bad: readonly T[]) => fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+const mostly = <T>(good: readonly T[], bad: readonly T[]) =>
+  fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
 
 const effect = mostly(['Allow', 'Deny'], ['allow', 'Permit']);
-const action = mostly(['iam:GetUser', 's3:Get*', '*', 'iam: odd name ', 'execute-api:Invoke'], ['GetUser', 's3:List:Bucket', 'a b:Run', '']);
+const action = mostly(
+  ['iam:GetUser', 's3:Get*', '*', 'iam: odd name ', 'execute-api:Invoke'],
+  ['GetUser', 's3:List:Bucket', 'a b:Run', ''],
+);
 const resource = mostly(
-  ['*', 'arn:aws:s3:::ledger/*', 'arn:aws:iam::111122223333:user/${aws:username}', 'arn:*:iam::*:role/aws-service-role/x', 'arn:aws:ec2:*:*:instance/*', 'arn:aws:s3:us-east-1:111122223333:accesspoint/a'],
-  ['ledger', 'arn:aws', 'arn:nope:s3:::x', 'arn:aws:s3::ledger', 'arn:aws:iam:us-east-1::user/a', 'arn:aws:iam::111122223333:alice'],
+  [
+    '*',
+    'arn:aws:s3:::ledger/*',
+    'arn:aws:iam::111122223333:user/${aws:username}',
+    'arn:*:iam::*:role/aws-service-role/x',
+    'arn:aws:ec2:*:*:instance/*',
+    'arn:aws:s3:us-east-1:111122223333:accesspoint/a',
+  ],
+  [
+    'ledger',
+    'arn:aws',
+    'arn:nope:s3:::x',
+    'arn:aws:s3::ledger',
+    'arn:aws:iam:us-east-1::user/a',
+    'arn:aws:iam::111122223333:alice',
+  ],
 );
 const conditionValue = fc.oneof(
   mostly(['ops', '2026-01-01T00:00:00Z', '1767225600', '', 'true'], ['soon']),
@@ -26,12 +44,32 @@ const conditionValue = fc.oneof(
   fc.integer({ min: 0, max: 5000 }),
 );
 const operator = mostly(
-  ['StringEquals', 'StringLikeIfExists', 'ForAnyValue:StringEquals', 'ForAllValues:StringNotLike', 'DateLessThan', 'NumericLessThan', 'Bool', 'Null', 'NullIfExists', 'IpAddress'],
+  [
+    'StringEquals',
+    'StringLikeIfExists',
+    'ForAnyValue:StringEquals',
+    'ForAllValues:StringNotLike',
+    'DateLessThan',
+    'NumericLessThan',
+    'Bool',
+    'Null',
+    'NullIfExists',
+    'IpAddress',
+  ],
   ['StringEqualz', 'stringequals'],
 );
 const conditionKey = fc.constantFrom('aws:username', 'aws:CurrentTime', 'aws:TagKeys', 'team', 's3:prefix');
-const condition = fc.dictionary(operator, fc.dictionary(conditionKey, fc.oneof(conditionValue, fc.array(conditionValue, { maxLength: 3 })), { maxKeys: 2 }), { maxKeys: 2 });
-const oneOrMany = <T>(item: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: item }, { weight: 3, arbitrary: fc.array(item, { minLength: 1, maxLength: 3 }) }, { weight: 1, arbitrary: fc.constant([]) });
+const condition = fc.dictionary(
+  operator,
+  fc.dictionary(conditionKey, fc.oneof(conditionValue, fc.array(conditionValue, { maxLength: 3 })), { maxKeys: 2 }),
+  { maxKeys: 2 },
+);
+const oneOrMany = <T>(item: fc.Arbitrary<T>) =>
+  fc.oneof(
+    { weight: 3, arbitrary: item },
+    { weight: 3, arbitrary: fc.array(item, { minLength: 1, maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.constant([]) },
+  );
 
 const statement = fc
   .record(

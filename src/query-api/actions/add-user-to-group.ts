@@ -11,7 +11,14 @@ export const AddUserToGroup = defineAction({
   params: { GroupName: IP.groupName(), UserName: IP.userName() },
   resource: (ctx, p) => groupResource(ctx, p.GroupName),
   async run(ctx, p) {
-    await addUserToGroup(ctx.deps, ctx.caller.principal.accountId, p.GroupName, p.UserName, actorOf(ctx.caller.principal), ctx.meta);
+    await addUserToGroup(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.GroupName,
+      p.UserName,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

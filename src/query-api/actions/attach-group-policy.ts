@@ -12,7 +12,15 @@ export const AttachGroupPolicy = defineAction({
   resource: (ctx, p) => groupResource(ctx, p.GroupName),
   conditionKeys: (p) => ({ 'iam:PolicyARN': p.PolicyArn }),
   async run(ctx, p) {
-    await attachPolicy(ctx.deps, ctx.caller.principal.accountId, 'group', p.GroupName, p.PolicyArn, actorOf(ctx.caller.principal), ctx.meta);
+    await attachPolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      'group',
+      p.GroupName,
+      p.PolicyArn,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -17,7 +17,10 @@ export const ChangePassword = defineAction({
   async run(ctx, p) {
     const { principal } = ctx.caller;
     if (principal.type !== 'user') {
-      throw new GatehouseError('InvalidUserType', 'ChangePassword changes the password of the calling IAM user; the root user cannot call it.');
+      throw new GatehouseError(
+        'InvalidUserType',
+        'ChangePassword changes the password of the calling IAM user; the root user cannot call it.',
+      );
     }
     try {
       await changeOwnPassword(ctx.deps, principal, p.OldPassword, p.NewPassword, null, ctx.meta);

@@ -16,7 +16,12 @@ export const CreateAccessKey = defineAction({
   params: { UserName: P.userName() },
   resource: (ctx, p) => keyOwnerResource(ctx, p.UserName),
   async run(ctx, p) {
-    const key = await createAccessKey(ctx.deps, await keyOwnerOf(ctx, p.UserName), actorOf(ctx.caller.principal), ctx.meta);
+    const key = await createAccessKey(
+      ctx.deps,
+      await keyOwnerOf(ctx, p.UserName),
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return {
       AccessKey: {
         UserName: key.owner.userName ?? undefined,

@@ -11,7 +11,13 @@ export const CreateAccountAlias = defineAction({
   params: { AccountAlias: P.accountAlias() },
   resource: () => '*',
   async run(ctx, p) {
-    await setAccountAlias(ctx.deps, ctx.caller.principal.accountId, p.AccountAlias, actorOf(ctx.caller.principal), ctx.meta);
+    await setAccountAlias(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.AccountAlias,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -12,7 +12,13 @@ export const CreateGroup = defineAction({
   params: { GroupName: IP.groupName(), Path: P.path() },
   resource: (ctx, p) => `arn:aws:iam::${ctx.caller.principal.accountId}:group${p.Path ?? '/'}${p.GroupName}`,
   async run(ctx, p) {
-    const group = await createGroup(ctx.deps, ctx.caller.principal.accountId, { name: p.GroupName, ...(p.Path ? { path: p.Path } : {}) }, actorOf(ctx.caller.principal), ctx.meta);
+    const group = await createGroup(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      { name: p.GroupName, ...(p.Path ? { path: p.Path } : {}) },
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return { Group: groupXml(group) };
   },
 });

@@ -17,8 +17,23 @@ export const CreateLoginProfile = defineAction({
     const name = targetUserName(ctx, p.UserName);
     const accountId = ctx.caller.principal.accountId;
     const resetRequired = p.PasswordResetRequired ?? false;
-    await setUserPassword(ctx.deps, accountId, name, p.Password, resetRequired, actorOf(ctx.caller.principal), ctx.meta, { profile: 'create' });
+    await setUserPassword(
+      ctx.deps,
+      accountId,
+      name,
+      p.Password,
+      resetRequired,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+      { profile: 'create' },
+    );
     const { user, profile } = await getLoginProfile(ctx.deps, accountId, name);
-    return { LoginProfile: { UserName: user.name, CreateDate: awsTime(profile.createdAt), PasswordResetRequired: profile.passwordResetRequired } };
+    return {
+      LoginProfile: {
+        UserName: user.name,
+        CreateDate: awsTime(profile.createdAt),
+        PasswordResetRequired: profile.passwordResetRequired,
+      },
+    };
   },
 });

@@ -14,7 +14,13 @@ export const CreatePolicy = defineAction({
   name: 'CreatePolicy',
   service: 'iam',
   permission: 'iam:CreatePolicy',
-  params: { PolicyName: IP.policyName(), PolicyDocument: IP.policyDocument(), Path: P.path(), Description: IP.description(), Tags: TAGS() },
+  params: {
+    PolicyName: IP.policyName(),
+    PolicyDocument: IP.policyDocument(),
+    Path: P.path(),
+    Description: IP.description(),
+    Tags: TAGS(),
+  },
   resource: (ctx, p) => newPolicyResource(ctx, p.PolicyName, p.Path),
   async run(ctx, p) {
     const tags = (p.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));

@@ -18,17 +18,28 @@ export const CreateUser = defineAction({
   },
   resource: (ctx, p) => userResource(ctx, p.UserName),
   // Lets a policy require a boundary on the users it allows creating (delegated administration).
-  conditionKeys: (p): Record<string, string> => (p.PermissionsBoundary ? { 'iam:PermissionsBoundary': p.PermissionsBoundary } : {}),
+  conditionKeys: (p): Record<string, string> =>
+    p.PermissionsBoundary ? { 'iam:PermissionsBoundary': p.PermissionsBoundary } : {},
   async run(ctx, p) {
     const tags = (p.Tags ?? []).map((t) => ({ key: t.Key, value: t.Value }));
     assertDistinctTagKeys(tags);
     const user = await createUser(
       ctx.deps,
       ctx.caller.principal.accountId,
-      { name: p.UserName, ...(p.Path !== undefined ? { path: p.Path } : {}), tags, ...(p.PermissionsBoundary ? { permissionsBoundary: p.PermissionsBoundary } : {}) },
+      {
+        name: p.UserName,
+        ...(p.Path !== undefined ? { path: p.Path } : {}),
+        tags,
+        ...(p.PermissionsBoundary ? { permissionsBoundary: p.PermissionsBoundary } : {}),
+      },
       actorOf(ctx.caller.principal),
       ctx.meta,
     );
-    return { User: userXml(user, { ...permissionsBoundaryXml(user), ...(tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}) }) };
+    return {
+      User: userXml(user, {
+        ...permissionsBoundaryXml(user),
+        ...(tags.length > 0 ? { Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
+      }),
+    };
   },
 });

@@ -14,7 +14,13 @@ export const CreateVirtualMFADevice = defineAction({
   service: 'iam',
   permission: 'iam:CreateVirtualMFADevice',
   params: {
-    VirtualMFADeviceName: str({ min: 1, max: 226, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+', required: true as const }),
+    VirtualMFADeviceName: str({
+      min: 1,
+      max: 226,
+      pattern: /^[\w+=,.@-]+$/,
+      patternText: '[\\w+=,.@-]+',
+      required: true as const,
+    }),
     Path: P.path(),
   },
   resource: (ctx, p) => virtualSerial(ctx.caller.principal.accountId, p.Path ?? '/', p.VirtualMFADeviceName),

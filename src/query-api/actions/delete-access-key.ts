@@ -12,7 +12,13 @@ export const DeleteAccessKey = defineAction({
   params: { UserName: P.userName(), AccessKeyId: P.accessKeyId(true) },
   resource: (ctx, p) => keyOwnerResource(ctx, p.UserName),
   async run(ctx, p) {
-    await deleteAccessKey(ctx.deps, await keyOwnerOf(ctx, p.UserName), p.AccessKeyId, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteAccessKey(
+      ctx.deps,
+      await keyOwnerOf(ctx, p.UserName),
+      p.AccessKeyId,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -11,7 +11,13 @@ export const DeleteAccountAlias = defineAction({
   params: { AccountAlias: P.accountAlias() },
   resource: () => '*',
   async run(ctx, p) {
-    await deleteAccountAlias(ctx.deps, ctx.caller.principal.accountId, p.AccountAlias, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteAccountAlias(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.AccountAlias,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -11,7 +11,15 @@ export const DeleteGroupPolicy = defineAction({
   params: { GroupName: IP.groupName(), PolicyName: IP.policyName() },
   resource: (ctx, p) => groupResource(ctx, p.GroupName),
   async run(ctx, p) {
-    await deleteInlinePolicy(ctx.deps, ctx.caller.principal.accountId, 'group', p.GroupName, p.PolicyName, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteInlinePolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      'group',
+      p.GroupName,
+      p.PolicyName,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

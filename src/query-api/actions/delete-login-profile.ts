@@ -12,7 +12,13 @@ export const DeleteLoginProfile = defineAction({
   params: { UserName: P.userName() },
   resource: (ctx, p) => userOrCallerResource(ctx, p.UserName),
   async run(ctx, p) {
-    await deleteLoginProfile(ctx.deps, ctx.caller.principal.accountId, targetUserName(ctx, p.UserName), actorOf(ctx.caller.principal), ctx.meta);
+    await deleteLoginProfile(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      targetUserName(ctx, p.UserName),
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -12,7 +12,13 @@ export const DeleteUserPermissionsBoundary = defineAction({
   params: { UserName: IP.userName() },
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
-    await deleteUserPermissionsBoundary(ctx.deps, ctx.caller.principal.accountId, p.UserName, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteUserPermissionsBoundary(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.UserName,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

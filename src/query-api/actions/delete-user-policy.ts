@@ -12,7 +12,15 @@ export const DeleteUserPolicy = defineAction({
   params: { UserName: IP.userName(), PolicyName: IP.policyName() },
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
-    await deleteInlinePolicy(ctx.deps, ctx.caller.principal.accountId, 'user', p.UserName, p.PolicyName, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteInlinePolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      'user',
+      p.UserName,
+      p.PolicyName,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

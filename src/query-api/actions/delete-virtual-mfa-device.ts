@@ -12,7 +12,13 @@ export const DeleteVirtualMFADevice = defineAction({
   params: { SerialNumber: str(serialParam()) },
   resource: (_ctx, p) => p.SerialNumber,
   async run(ctx, p) {
-    await deleteVirtualDevice(ctx.deps, ctx.caller.principal.accountId, p.SerialNumber, actorOf(ctx.caller.principal), ctx.meta);
+    await deleteVirtualDevice(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.SerialNumber,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

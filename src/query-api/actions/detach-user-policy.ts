@@ -13,7 +13,15 @@ export const DetachUserPolicy = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   conditionKeys: (p) => ({ 'iam:PolicyARN': p.PolicyArn }),
   async run(ctx, p) {
-    await detachPolicy(ctx.deps, ctx.caller.principal.accountId, 'user', p.UserName, p.PolicyArn, actorOf(ctx.caller.principal), ctx.meta);
+    await detachPolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      'user',
+      p.UserName,
+      p.PolicyArn,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

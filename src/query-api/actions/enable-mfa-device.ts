@@ -23,7 +23,15 @@ export const EnableMFADevice = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
     const owner = await mfaOwnerOf(ctx, p.UserName);
-    await enableVirtualDevice(ctx.deps, owner, p.SerialNumber, p.AuthenticationCode1, p.AuthenticationCode2, actorOf(ctx.caller.principal), ctx.meta);
+    await enableVirtualDevice(
+      ctx.deps,
+      owner,
+      p.SerialNumber,
+      p.AuthenticationCode1,
+      p.AuthenticationCode2,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -17,8 +17,13 @@ export const GetAccessKeyInfo = defineAction({
   resource: () => '*',
   async run(ctx, p) {
     const accountId =
-      (await findKey(ctx.deps, p.AccessKeyId))?.accountId ?? (await findSessionCredential(ctx.deps.db, p.AccessKeyId))?.accountId;
-    if (!accountId) throw new GatehouseError('InvalidParameterValue', `The access key ID ${p.AccessKeyId} was not issued by this service.`);
+      (await findKey(ctx.deps, p.AccessKeyId))?.accountId ??
+      (await findSessionCredential(ctx.deps.db, p.AccessKeyId))?.accountId;
+    if (!accountId)
+      throw new GatehouseError(
+        'InvalidParameterValue',
+        `The access key ID ${p.AccessKeyId} was not issued by this service.`,
+      );
     return { Account: accountId };
   },
 });

@@ -41,7 +41,11 @@ export const GetAccessKeyLastUsed = defineAction({
     return {
       UserName: user?.name,
       AccessKeyLastUsed: key.lastUsedAt
-        ? { LastUsedDate: awsTime(key.lastUsedAt), ServiceName: key.lastUsedService ?? 'N/A', Region: key.lastUsedRegion ?? 'N/A' }
+        ? {
+            LastUsedDate: awsTime(key.lastUsedAt),
+            ServiceName: key.lastUsedService ?? 'N/A',
+            Region: key.lastUsedRegion ?? 'N/A',
+          }
         : { ServiceName: 'N/A', Region: 'N/A' },
     };
   },

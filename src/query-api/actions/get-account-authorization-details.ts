@@ -34,7 +34,10 @@ export const GetAccountAuthorizationDetails = defineAction({
         UserId: u.userId,
         Arn: u.arn,
         CreateDate: awsTime(u.createDate),
-        UserPolicyList: u.inlinePolicies.map((i) => ({ PolicyName: i.policyName, PolicyDocument: encodeDocument(i.document) })),
+        UserPolicyList: u.inlinePolicies.map((i) => ({
+          PolicyName: i.policyName,
+          PolicyDocument: encodeDocument(i.document),
+        })),
         GroupList: u.groups,
         AttachedManagedPolicies: u.attachedPolicies.map((a) => ({ PolicyName: a.policyName, PolicyArn: a.policyArn })),
         PermissionsBoundary: u.permissionsBoundary
@@ -48,11 +51,17 @@ export const GetAccountAuthorizationDetails = defineAction({
         GroupId: g.groupId,
         Arn: g.arn,
         CreateDate: awsTime(g.createDate),
-        GroupPolicyList: g.inlinePolicies.map((i) => ({ PolicyName: i.policyName, PolicyDocument: encodeDocument(i.document) })),
+        GroupPolicyList: g.inlinePolicies.map((i) => ({
+          PolicyName: i.policyName,
+          PolicyDocument: encodeDocument(i.document),
+        })),
         AttachedManagedPolicies: g.attachedPolicies.map((a) => ({ PolicyName: a.policyName, PolicyArn: a.policyArn })),
       })),
       RoleDetailList: [],
-      Policies: details.policies.map((policy) => ({ ...policyXml(policy, { description: true }), PolicyVersionList: policy.versions.map((v) => versionXml(v)) })),
+      Policies: details.policies.map((policy) => ({
+        ...policyXml(policy, { description: true }),
+        PolicyVersionList: policy.versions.map((v) => versionXml(v)),
+      })),
       IsTruncated: false,
     };
   },

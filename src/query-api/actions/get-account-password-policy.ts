@@ -17,7 +17,8 @@ export const GetAccountPasswordPolicy = defineAction({
   async run(ctx) {
     const accountId = ctx.caller.principal.accountId;
     const policy = await getPasswordPolicyAsWritten(ctx.deps, accountId);
-    if (!policy) throw new GatehouseError('NoSuchEntity', `The Password Policy with domain name ${accountId} cannot be found.`);
+    if (!policy)
+      throw new GatehouseError('NoSuchEntity', `The Password Policy with domain name ${accountId} cannot be found.`);
     return {
       PasswordPolicy: {
         MinimumPasswordLength: policy.minimumPasswordLength,

@@ -11,6 +11,10 @@ export const GetCredentialReport = defineAction({
   resource: () => '*',
   async run(ctx) {
     const report = await getCredentialReport(ctx.deps, ctx.caller.principal.accountId);
-    return { Content: Buffer.from(report.content, 'utf8').toString('base64'), ReportFormat: 'text/csv', GeneratedTime: awsTime(report.generatedAt) };
+    return {
+      Content: Buffer.from(report.content, 'utf8').toString('base64'),
+      ReportFormat: 'text/csv',
+      GeneratedTime: awsTime(report.generatedAt),
+    };
   },
 });

@@ -11,6 +11,10 @@ export const GetGroupPolicy = defineAction({
   resource: (ctx, p) => groupResource(ctx, p.GroupName),
   async run(ctx, p) {
     const policy = await getInlinePolicy(ctx.deps, ctx.caller.principal.accountId, 'group', p.GroupName, p.PolicyName);
-    return { GroupName: policy.ownerName, PolicyName: policy.policyName, PolicyDocument: encodeDocument(policy.document) };
+    return {
+      GroupName: policy.ownerName,
+      PolicyName: policy.policyName,
+      PolicyDocument: encodeDocument(policy.document),
+    };
   },
 });

@@ -12,7 +12,17 @@ export const GetLoginProfile = defineAction({
   params: { UserName: P.userName() },
   resource: (ctx, p) => userOrCallerResource(ctx, p.UserName),
   async run(ctx, p) {
-    const { user, profile } = await getLoginProfile(ctx.deps, ctx.caller.principal.accountId, targetUserName(ctx, p.UserName));
-    return { LoginProfile: { UserName: user.name, CreateDate: awsTime(profile.createdAt), PasswordResetRequired: profile.passwordResetRequired } };
+    const { user, profile } = await getLoginProfile(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      targetUserName(ctx, p.UserName),
+    );
+    return {
+      LoginProfile: {
+        UserName: user.name,
+        CreateDate: awsTime(profile.createdAt),
+        PasswordResetRequired: profile.passwordResetRequired,
+      },
+    };
   },
 });

@@ -10,6 +10,10 @@ export const GetPolicyVersion = defineAction({
   params: { PolicyArn: IP.policyArn(), VersionId: IP.versionId() },
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
-    return { PolicyVersion: versionXml(await getPolicyVersion(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, p.VersionId)) };
+    return {
+      PolicyVersion: versionXml(
+        await getPolicyVersion(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, p.VersionId),
+      ),
+    };
   },
 });

@@ -26,7 +26,14 @@ export const GetSessionToken = defineAction({
       p.SerialNumber !== undefined || p.TokenCode !== undefined
         ? await proveMfaForSessionToken(ctx.deps, ctx.caller.principal, p.SerialNumber, p.TokenCode, ctx.meta)
         : null;
-    const credentials = await issueSessionToken(ctx.deps, ctx.caller.principal, ctx.caller.sourceKeyId, p.DurationSeconds, ctx.meta, mfa);
+    const credentials = await issueSessionToken(
+      ctx.deps,
+      ctx.caller.principal,
+      ctx.caller.sourceKeyId,
+      p.DurationSeconds,
+      ctx.meta,
+      mfa,
+    );
     return {
       Credentials: {
         AccessKeyId: credentials.accessKeyId,

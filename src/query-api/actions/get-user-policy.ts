@@ -12,6 +12,10 @@ export const GetUserPolicy = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
     const policy = await getInlinePolicy(ctx.deps, ctx.caller.principal.accountId, 'user', p.UserName, p.PolicyName);
-    return { UserName: policy.ownerName, PolicyName: policy.policyName, PolicyDocument: encodeDocument(policy.document) };
+    return {
+      UserName: policy.ownerName,
+      PolicyName: policy.policyName,
+      PolicyDocument: encodeDocument(policy.document),
+    };
   },
 });

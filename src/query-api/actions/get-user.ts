@@ -21,7 +21,12 @@ export const GetUser = defineAction({
     if (p.UserName === undefined && principal.type === 'root') {
       const account = await findAccount(ctx.deps.db, principal.accountId);
       const used = (await lastPasswordSignIns(ctx.deps.db, principal.accountId, [principal.id])).get(principal.id);
-      return { User: { ...rootUserXml(principal, account?.createdAt ?? ctx.deps.clock.now().toISOString()), ...passwordLastUsedXml(used) } };
+      return {
+        User: {
+          ...rootUserXml(principal, account?.createdAt ?? ctx.deps.clock.now().toISOString()),
+          ...passwordLastUsedXml(used),
+        },
+      };
     }
     const user = await getUser(ctx.deps, principal.accountId, p.UserName ?? principal.name);
     const tags = await listUserTags(ctx.deps.db, user.id);

@@ -19,8 +19,20 @@ export const IP = {
   newGroupName: () => str({ ...NAME }),
   policyName: () => str({ ...NAME, required: true }),
   policyArn: () => str({ min: 20, max: 2048, required: true }),
-  policyDocument: () => str({ min: 1, max: 131072, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', required: true }),
-  versionId: () => str({ pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?', required: true }),
+  policyDocument: () =>
+    str({
+      min: 1,
+      max: 131072,
+      pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+      required: true,
+    }),
+  versionId: () =>
+    str({
+      pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/,
+      patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?',
+      required: true,
+    }),
   description: () => str({ min: 0, max: 1000 }),
   setAsDefault: () => bool(),
   scope: () => oneOf(['All', 'AWS', 'Local']),
@@ -45,7 +57,13 @@ export function encodeDocument(document: string): string {
 }
 
 export function groupXml(group: Group): XmlObject {
-  return { Path: group.path, GroupName: group.name, GroupId: group.id, Arn: group.arn, CreateDate: awsTime(group.createdAt) };
+  return {
+    Path: group.path,
+    GroupName: group.name,
+    GroupId: group.id,
+    Arn: group.arn,
+    CreateDate: awsTime(group.createdAt),
+  };
 }
 
 /** A policy's XML shape; `tags`, when given, is shown even when empty (GetPolicy does that). */

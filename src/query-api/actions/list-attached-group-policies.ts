@@ -12,7 +12,9 @@ export const ListAttachedGroupPolicies = defineAction({
   params: { GroupName: IP.groupName(), PathPrefix: P.pathPrefix(), Marker: P.marker(), MaxItems: P.maxItems() },
   resource: (ctx, p) => groupResource(ctx, p.GroupName),
   async run(ctx, p) {
-    const attached = await listAttachedPolicies(ctx.deps, ctx.caller.principal.accountId, 'group', p.GroupName, { pathPrefix: p.PathPrefix ?? '/' });
+    const attached = await listAttachedPolicies(ctx.deps, ctx.caller.principal.accountId, 'group', p.GroupName, {
+      pathPrefix: p.PathPrefix ?? '/',
+    });
     attached.sort((a, b) => (a.policyArn < b.policyArn ? -1 : a.policyArn > b.policyArn ? 1 : 0));
     const { page, ...more } = pageOf('group-attached', attached, (a) => a.policyArn, p.Marker, p.MaxItems);
     return { AttachedPolicies: page.map((a) => ({ PolicyName: a.policyName, PolicyArn: a.policyArn })), ...more };

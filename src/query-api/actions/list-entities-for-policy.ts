@@ -8,14 +8,25 @@ export const ListEntitiesForPolicy = defineAction({
   name: 'ListEntitiesForPolicy',
   service: 'iam',
   permission: 'iam:ListEntitiesForPolicy',
-  params: { PolicyArn: IP.policyArn(), EntityFilter: IP.entityFilter(), PathPrefix: P.pathPrefix(), Marker: P.marker(), MaxItems: P.maxItems() },
+  params: {
+    PolicyArn: IP.policyArn(),
+    EntityFilter: IP.entityFilter(),
+    PathPrefix: P.pathPrefix(),
+    Marker: P.marker(),
+    MaxItems: P.maxItems(),
+  },
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
     const filter = p.EntityFilter === 'User' || p.EntityFilter === 'Group' ? p.EntityFilter : undefined;
     const entities =
       p.EntityFilter === 'Role' || p.EntityFilter === 'LocalManagedPolicy' || p.EntityFilter === 'AWSManagedPolicy'
         ? { users: [], groups: [] }
-        : await listEntitiesForPolicy(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, filter ? { entityFilter: filter } : {});
+        : await listEntitiesForPolicy(
+            ctx.deps,
+            ctx.caller.principal.accountId,
+            p.PolicyArn,
+            filter ? { entityFilter: filter } : {},
+          );
     return {
       PolicyGroups: entities.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
       PolicyUsers: entities.users.map((u) => ({ UserName: u.userName, UserId: u.userId })),

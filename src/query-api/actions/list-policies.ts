@@ -9,7 +9,13 @@ export const ListPolicies = defineAction({
   name: 'ListPolicies',
   service: 'iam',
   permission: 'iam:ListPolicies',
-  params: { Scope: IP.scope(), OnlyAttached: IP.onlyAttached(), PathPrefix: P.pathPrefix(), Marker: P.marker(), MaxItems: P.maxItems() },
+  params: {
+    Scope: IP.scope(),
+    OnlyAttached: IP.onlyAttached(),
+    PathPrefix: P.pathPrefix(),
+    Marker: P.marker(),
+    MaxItems: P.maxItems(),
+  },
   resource: () => '*',
   async run(ctx, p) {
     const policies = await listPolicies(ctx.deps, ctx.caller.principal.accountId, {

@@ -13,7 +13,10 @@ export const ListPolicyTags = defineAction({
   params: { PolicyArn: IP.policyArn(), Marker: P.marker(), MaxItems: P.maxItems() },
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
-    const tags = (await tagsOfPolicy(ctx.deps.db, ctx.caller.principal.accountId, p.PolicyArn)).map((tag, index) => ({ tag, index }));
+    const tags = (await tagsOfPolicy(ctx.deps.db, ctx.caller.principal.accountId, p.PolicyArn)).map((tag, index) => ({
+      tag,
+      index,
+    }));
     const { page, IsTruncated, Marker } = pageOf('tags', tags, (t) => tagPageKey(t.index), p.Marker, p.MaxItems);
     return { Tags: page.map(({ tag }) => ({ Key: tag.key, Value: tag.value })), IsTruncated, Marker };
   },

@@ -12,7 +12,10 @@ export const ListUserTags = defineAction({
   params: { UserName: P.userName(true), Marker: P.marker(), MaxItems: P.maxItems() },
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
-    const tags = (await tagsOfUser(ctx.deps, ctx.caller.principal.accountId, p.UserName)).map((tag, index) => ({ tag, index }));
+    const tags = (await tagsOfUser(ctx.deps, ctx.caller.principal.accountId, p.UserName)).map((tag, index) => ({
+      tag,
+      index,
+    }));
     const { page, IsTruncated, Marker } = pageOf('tags', tags, (t) => tagPageKey(t.index), p.Marker, p.MaxItems);
     return { Tags: page.map(({ tag }) => ({ Key: tag.key, Value: tag.value })), IsTruncated, Marker };
   },

@@ -20,7 +20,11 @@ export const ListUsers = defineAction({
     });
     const page = users.slice(0, limit);
     const truncated = users.length > limit;
-    const used = await lastPasswordSignIns(ctx.deps.db, ctx.caller.principal.accountId, page.map((u) => u.id));
+    const used = await lastPasswordSignIns(
+      ctx.deps.db,
+      ctx.caller.principal.accountId,
+      page.map((u) => u.id),
+    );
     return {
       Users: page.map((u) => userXml(u, passwordLastUsedXml(used.get(u.id)))),
       IsTruncated: truncated,

@@ -19,7 +19,11 @@ export const ListVirtualMFADevices = defineAction({
   async run(ctx, p) {
     const accountId = ctx.caller.principal.accountId;
     const status = p.AssignmentStatus ?? 'Any';
-    const devices = await listVirtualDevices(ctx.deps.db, accountId, status === 'Any' ? undefined : status === 'Assigned');
+    const devices = await listVirtualDevices(
+      ctx.deps.db,
+      accountId,
+      status === 'Any' ? undefined : status === 'Assigned',
+    );
     const { page, IsTruncated, Marker } = pageOf('vmfa', devices, (d) => d.serial, p.Marker, p.MaxItems);
     const items: XmlObject[] = [];
     for (const d of page) {

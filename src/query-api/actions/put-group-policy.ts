@@ -11,7 +11,16 @@ export const PutGroupPolicy = defineAction({
   params: { GroupName: IP.groupName(), PolicyName: IP.policyName(), PolicyDocument: IP.policyDocument() },
   resource: (ctx, p) => groupResource(ctx, p.GroupName),
   async run(ctx, p) {
-    await putInlinePolicy(ctx.deps, ctx.caller.principal.accountId, 'group', p.GroupName, p.PolicyName, p.PolicyDocument, actorOf(ctx.caller.principal), ctx.meta);
+    await putInlinePolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      'group',
+      p.GroupName,
+      p.PolicyName,
+      p.PolicyDocument,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -13,7 +13,14 @@ export const PutUserPermissionsBoundary = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   conditionKeys: (p) => ({ 'iam:PermissionsBoundary': p.PermissionsBoundary }),
   async run(ctx, p) {
-    await putUserPermissionsBoundary(ctx.deps, ctx.caller.principal.accountId, p.UserName, p.PermissionsBoundary, actorOf(ctx.caller.principal), ctx.meta);
+    await putUserPermissionsBoundary(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.UserName,
+      p.PermissionsBoundary,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

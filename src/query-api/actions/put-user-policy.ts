@@ -12,7 +12,16 @@ export const PutUserPolicy = defineAction({
   params: { UserName: IP.userName(), PolicyName: IP.policyName(), PolicyDocument: IP.policyDocument() },
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
-    await putInlinePolicy(ctx.deps, ctx.caller.principal.accountId, 'user', p.UserName, p.PolicyName, p.PolicyDocument, actorOf(ctx.caller.principal), ctx.meta);
+    await putInlinePolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      'user',
+      p.UserName,
+      p.PolicyName,
+      p.PolicyDocument,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

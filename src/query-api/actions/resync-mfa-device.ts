@@ -22,7 +22,15 @@ export const ResyncMFADevice = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
     const owner = await mfaOwnerOf(ctx, p.UserName);
-    await resyncVirtualDevice(ctx.deps, owner, p.SerialNumber, p.AuthenticationCode1, p.AuthenticationCode2, actorOf(ctx.caller.principal), ctx.meta);
+    await resyncVirtualDevice(
+      ctx.deps,
+      owner,
+      p.SerialNumber,
+      p.AuthenticationCode1,
+      p.AuthenticationCode2,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -11,7 +11,14 @@ export const SetDefaultPolicyVersion = defineAction({
   params: { PolicyArn: IP.policyArn(), VersionId: IP.versionId() },
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
-    await setDefaultPolicyVersion(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, p.VersionId, actorOf(ctx.caller.principal), ctx.meta);
+    await setDefaultPolicyVersion(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.PolicyArn,
+      p.VersionId,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

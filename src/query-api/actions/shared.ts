@@ -44,7 +44,12 @@ export function userXml(user: UserRecord, extra: XmlObject = {}): XmlObject {
 /** `PermissionsBoundary`, as GetUser and CreateUser describe a bounded user (ListUsers leaves it out, as AWS does). */
 export function permissionsBoundaryXml(user: UserRecord): XmlObject {
   return user.permissionsBoundary
-    ? { PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: user.permissionsBoundary } }
+    ? {
+        PermissionsBoundary: {
+          PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+          PermissionsBoundaryArn: user.permissionsBoundary,
+        },
+      }
     : {};
 }
 
@@ -74,7 +79,13 @@ export function decodeMarker(kind: string, marker: string | undefined): string |
 export const DEFAULT_MAX_ITEMS = 100;
 
 /** One page of a short list already in memory, sorted by `keyOf`. */
-export function pageOf<T>(kind: string, items: T[], keyOf: (item: T) => string, marker: string | undefined, maxItems: number | undefined) {
+export function pageOf<T>(
+  kind: string,
+  items: T[],
+  keyOf: (item: T) => string,
+  marker: string | undefined,
+  maxItems: number | undefined,
+) {
   const after = decodeMarker(kind, marker);
   const rest = after === null ? items : items.filter((item) => keyOf(item) > after);
   const limit = maxItems ?? DEFAULT_MAX_ITEMS;

@@ -4,7 +4,20 @@ import { GatehouseError } from '../../shared/errors.ts';
 import { list, str, structList } from '../params.ts';
 import type { XmlObject } from '../xml.ts';
 
-const KEY_TYPES = ['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList'];
+const KEY_TYPES = [
+  'string',
+  'stringList',
+  'numeric',
+  'numericList',
+  'boolean',
+  'booleanList',
+  'ip',
+  'ipList',
+  'binary',
+  'binaryList',
+  'date',
+  'dateList',
+];
 
 /** `ContextEntries.member.N.{ContextKeyName, ContextKeyValues.member.M, ContextKeyType}`, as AWS's simulator takes them. */
 export const CONTEXT_ENTRIES = structList({
@@ -18,7 +31,9 @@ export const CONTEXT_ENTRIES = structList({
  * other type exactly one. The principal's own keys (aws:username, …) are added by the
  * simulator afterwards and cannot be overridden here.
  */
-export function contextFromEntries(entries: Array<{ ContextKeyName: string; ContextKeyValues: string[]; ContextKeyType?: string }> | undefined): Record<string, ContextValue> {
+export function contextFromEntries(
+  entries: Array<{ ContextKeyName: string; ContextKeyValues: string[]; ContextKeyType?: string }> | undefined,
+): Record<string, ContextValue> {
   const context: Record<string, ContextValue> = {};
   for (const entry of entries ?? []) {
     const type = entry.ContextKeyType ?? 'string';
@@ -27,7 +42,10 @@ export function contextFromEntries(entries: Array<{ ContextKeyName: string; Cont
     } else if (entry.ContextKeyValues.length === 1) {
       context[entry.ContextKeyName] = entry.ContextKeyValues[0]!;
     } else {
-      throw new GatehouseError('InvalidInput', `Context key ${entry.ContextKeyName} of type ${type} needs exactly one value; use ${type}List for several.`);
+      throw new GatehouseError(
+        'InvalidInput',
+        `Context key ${entry.ContextKeyName} of type ${type} needs exactly one value; use ${type}List for several.`,
+      );
     }
   }
   return context;
@@ -40,10 +58,15 @@ export function simulationXml(results: SimulationResult[]): XmlObject {
       EvalActionName: r.evalActionName,
       EvalResourceName: r.evalResourceName,
       EvalDecision: r.evalDecision,
-      MatchedStatements: r.matchedStatements.map((m) => ({ SourcePolicyId: m.sourcePolicyId, SourcePolicyType: m.sourcePolicyType })),
+      MatchedStatements: r.matchedStatements.map((m) => ({
+        SourcePolicyId: m.sourcePolicyId,
+        SourcePolicyType: m.sourcePolicyType,
+      })),
       MissingContextValues: r.missingContextValues,
       PermissionsBoundaryDecisionDetail:
-        r.allowedByPermissionsBoundary === undefined ? undefined : { AllowedByPermissionsBoundary: r.allowedByPermissionsBoundary },
+        r.allowedByPermissionsBoundary === undefined
+          ? undefined
+          : { AllowedByPermissionsBoundary: r.allowedByPermissionsBoundary },
     })),
     IsTruncated: false,
   };

@@ -6,7 +6,8 @@ import { P, list, str, structList } from '../params.ts';
  * `Tags` list of at most 50 `Key`/`Value` pairs, and a `TagKeys` list of at most 50 keys
  * whose members IAM reports all together, naming every constraint of a key.
  */
-export const TAGS = (options: { required?: true } = {}) => structList({ Key: P.tagKey(), Value: P.tagValue() }, { max: 50, ...options });
+export const TAGS = (options: { required?: true } = {}) =>
+  structList({ Key: P.tagKey(), Value: P.tagValue() }, { max: 50, ...options });
 
 /** Members are checked by `assertTagKeys`, as IAM words it, not one by one. */
 export const TAG_KEYS = () => list(str({ required: true }), { max: 50, required: true });

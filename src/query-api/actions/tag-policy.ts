@@ -13,7 +13,14 @@ export const TagPolicy = defineAction({
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
     const tags = p.Tags.map((t) => ({ key: t.Key, value: t.Value }));
-    await tagPolicy(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, tags, actorOf(ctx.caller.principal), ctx.meta);
+    await tagPolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.PolicyArn,
+      tags,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -5,7 +5,10 @@ import { P, structList } from '../params.ts';
 import { userResource } from './shared.ts';
 
 /** TagUser(UserName, Tags) → nothing. A key already present (ignoring case) gets the new value. */
-const PARAMS = { UserName: P.userName(true), Tags: structList({ Key: P.tagKey(), Value: P.tagValue() }, { max: 50, required: true }) };
+const PARAMS = {
+  UserName: P.userName(true),
+  Tags: structList({ Key: P.tagKey(), Value: P.tagValue() }, { max: 50, required: true }),
+};
 
 export const TagUser = defineAction({
   name: 'TagUser',

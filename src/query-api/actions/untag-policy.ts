@@ -13,7 +13,14 @@ export const UntagPolicy = defineAction({
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
     assertTagKeys(p.TagKeys);
-    await untagPolicy(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, p.TagKeys, actorOf(ctx.caller.principal), ctx.meta);
+    await untagPolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.PolicyArn,
+      p.TagKeys,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -16,7 +16,14 @@ export const UntagUser = defineAction({
   resource: (ctx, p) => userResource(ctx, p.UserName),
   async run(ctx, p) {
     assertTagKeys(p.TagKeys);
-    await untagUser(ctx.deps, ctx.caller.principal.accountId, p.UserName, p.TagKeys, actorOf(ctx.caller.principal), ctx.meta);
+    await untagUser(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      p.UserName,
+      p.TagKeys,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

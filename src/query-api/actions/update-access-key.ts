@@ -9,11 +9,22 @@ export const UpdateAccessKey = defineAction({
   name: 'UpdateAccessKey',
   service: 'iam',
   permission: 'iam:UpdateAccessKey',
-  params: { UserName: P.userName(), AccessKeyId: P.accessKeyId(true), Status: oneOf(['Active', 'Inactive'], { required: true }) },
+  params: {
+    UserName: P.userName(),
+    AccessKeyId: P.accessKeyId(true),
+    Status: oneOf(['Active', 'Inactive'], { required: true }),
+  },
   resource: (ctx, p) => keyOwnerResource(ctx, p.UserName),
   async run(ctx, p) {
     const owner = await keyOwnerOf(ctx, p.UserName);
-    await updateAccessKeyStatus(ctx.deps, owner, p.AccessKeyId, p.Status === 'Active' ? 'Active' : 'Inactive', actorOf(ctx.caller.principal), ctx.meta);
+    await updateAccessKeyStatus(
+      ctx.deps,
+      owner,
+      p.AccessKeyId,
+      p.Status === 'Active' ? 'Active' : 'Inactive',
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

@@ -37,7 +37,13 @@ export const UpdateAccountPasswordPolicy = defineAction({
       hardExpiry: p.HardExpiry,
     };
     const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    await updatePasswordPolicy(ctx.deps, ctx.caller.principal.accountId, defined, actorOf(ctx.caller.principal), ctx.meta);
+    await updatePasswordPolicy(
+      ctx.deps,
+      ctx.caller.principal.accountId,
+      defined,
+      actorOf(ctx.caller.principal),
+      ctx.meta,
+    );
     return null;
   },
 });

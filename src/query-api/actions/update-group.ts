@@ -16,7 +16,10 @@ export const UpdateGroup = defineAction({
       ctx.deps,
       ctx.caller.principal.accountId,
       p.GroupName,
-      { ...(p.NewGroupName !== undefined ? { newName: p.NewGroupName } : {}), ...(p.NewPath !== undefined ? { newPath: p.NewPath } : {}) },
+      {
+        ...(p.NewGroupName !== undefined ? { newName: p.NewGroupName } : {}),
+        ...(p.NewPath !== undefined ? { newPath: p.NewPath } : {}),
+      },
       actorOf(ctx.caller.principal),
       ctx.meta,
     );

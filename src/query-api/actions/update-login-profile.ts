@@ -19,7 +19,9 @@ export const UpdateLoginProfile = defineAction({
     const accountId = ctx.caller.principal.accountId;
     const actor = actorOf(ctx.caller.principal);
     if (p.Password !== undefined) {
-      const reset = p.PasswordResetRequired ?? (await getLoginProfile(ctx.deps, accountId, p.UserName)).profile.passwordResetRequired;
+      const reset =
+        p.PasswordResetRequired ??
+        (await getLoginProfile(ctx.deps, accountId, p.UserName)).profile.passwordResetRequired;
       await setUserPassword(ctx.deps, accountId, p.UserName, p.Password, reset, actor, ctx.meta, { profile: 'update' });
     } else if (p.PasswordResetRequired !== undefined) {
       await setLoginProfileResetRequired(ctx.deps, accountId, p.UserName, p.PasswordResetRequired, actor, ctx.meta);

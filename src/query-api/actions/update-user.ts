@@ -16,7 +16,10 @@ export const UpdateUser = defineAction({
       ctx.deps,
       ctx.caller.principal.accountId,
       p.UserName,
-      { ...(p.NewUserName !== undefined ? { newName: p.NewUserName } : {}), ...(p.NewPath !== undefined ? { newPath: p.NewPath } : {}) },
+      {
+        ...(p.NewUserName !== undefined ? { newName: p.NewUserName } : {}),
+        ...(p.NewPath !== undefined ? { newPath: p.NewPath } : {}),
+      },
       actorOf(ctx.caller.principal),
       ctx.meta,
     );
