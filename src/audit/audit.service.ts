@@ -45,7 +45,7 @@ export interface AuditDeps {
  * Returns the event's ID.
  */
 export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, event: AuditEvent): Promise<string> {
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   await appendAuditEvent(
     db,
     deps.dialect,

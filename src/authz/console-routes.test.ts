@@ -283,7 +283,7 @@ describe.each(DIALECTS)(
       );
       await askAdministrator(t.deps, { accountRef: account.id, userName: 'tess' }, SYSTEM_META);
       const [help] = await listPendingHelpRequests(t.deps.db, account.id);
-      const mfaHelpRequestId = newRowId();
+      const mfaHelpRequestId = newRowId(new Date());
       const asked = {
         id: mfaHelpRequestId,
         kind: 'mfa' as const,

@@ -87,7 +87,7 @@ export async function createVirtualDevice(
   const path = validatePath('path', input.path ?? '/');
   const serial = virtualSerial(accountId, path, name);
   const secret = newTotpSecret();
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   const now = deps.clock.now().toISOString();
   const device: MfaDevice = {
     id,

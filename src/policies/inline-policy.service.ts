@@ -58,7 +58,7 @@ export async function putInlinePolicy(
       ownerId: owner.id,
       name,
       document,
-      revision: newRowId(),
+      revision: newRowId(deps.clock.now()),
       createdAt: now,
       updatedAt: now,
     });

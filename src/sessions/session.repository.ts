@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { type Principal, principalFrom } from '../identities/principal.ts';
 import type { Db } from '../db/database.ts';
-import type { SessionsTable } from '../db/schema.ts';
+import type { SessionRestriction, SessionsTable } from '../db/schema.ts';
 
 export interface SessionRecord {
   id: string;
@@ -12,7 +12,7 @@ export interface SessionRecord {
   lastSeenAt: string;
   expiresAt: string;
   mfaAt: string | null;
-  restriction: string | null;
+  restriction: SessionRestriction | null;
   sourceIp: string;
   userAgent: string;
 }
@@ -139,7 +139,7 @@ export async function deleteSessionsOfPrincipal(db: Db, principalId: string, kee
   return Number(result.numDeletedRows);
 }
 
-export async function setRestriction(db: Db, id: string, restriction: string | null): Promise<void> {
+export async function setRestriction(db: Db, id: string, restriction: SessionRestriction | null): Promise<void> {
   await db.updateTable('sessions').set({ restriction }).where('id', '=', id).execute();
 }
 

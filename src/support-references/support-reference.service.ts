@@ -61,7 +61,7 @@ export async function recordFailureReference(
   const flow = input.flow ?? (input.attempted?.kind === 'root' ? 'signin-root' : 'signin-user');
   // Kept 30 days: the hourly purge deletes them after that, and lookups skip expired ones.
   await insertSupportReference(tx, {
-    id: newRowId(),
+    id: newRowId(deps.clock.now()),
     reference,
     account_id: input.accountId,
     audit_event_id: input.auditEventId,

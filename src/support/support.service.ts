@@ -67,7 +67,7 @@ export async function openCase(deps: Deps, input: NewCase, meta: RequestMeta): P
       });
       return;
     }
-    const id = `case-${newRowId()}`;
+    const id = `case-${newRowId(deps.clock.now())}`;
     await insertCase(tx, {
       id,
       contact_email: valid.contactEmail,
