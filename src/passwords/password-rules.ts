@@ -1,4 +1,3 @@
-
 /** The most characters any password may have: bounds hashing cost (checked before hashing). */
 export const MAX_PASSWORD_LENGTH = 128;
 
