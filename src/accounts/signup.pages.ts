@@ -1,8 +1,8 @@
 import { html } from '../shared/html.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 
-export type SignupValues = { email?: string; name?: string };
-export type SignupErrors = Partial<Record<'email' | 'name' | 'password' | 'confirm' | 'form', string>>;
+type SignupValues = { email?: string; name?: string };
+type SignupErrors = Partial<Record<'email' | 'name' | 'password' | 'confirm' | 'form', string>>;
 
 export function signupPage(csrf: string, values: SignupValues = {}, errors: SignupErrors = {}): string {
   return page({

@@ -15,7 +15,7 @@ export function rootEmailCard(principal: Principal): SafeHtml {
 </section>`;
 }
 
-export type EmailChangeErrors = Partial<Record<'newEmail' | 'currentPassword' | 'form', string>>;
+type EmailChangeErrors = Partial<Record<'newEmail' | 'currentPassword' | 'form', string>>;
 
 /** What an opened confirmation link shows: a button, so a mail scanner that follows the link confirms nothing. */
 export function confirmEmailPage(csrf: string, token: string, link: { kind: EmailLinkKind; email: string }): string {
