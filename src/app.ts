@@ -112,7 +112,7 @@ export async function buildApp(
   app.get('/', async (_request, reply) => reply.redirect('/signin', 303));
 
   // Before any route: every console route's declared access is enforced by this hook.
-  installRouteAccess(app, web);
+  installRouteAccess(app);
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   await app.register(signinRoutes, { web });
   await app.register(signupRoutes, { web });

@@ -14,8 +14,9 @@ import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-req
 import { newRowId } from '../shared/ids.ts';
 import { askAdministrator } from '../recovery/help-request.service.ts';
 import { installRouteAccess } from '../web/route-access.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import { WebContext } from '../web/web-context.ts';
-import type { RouteAccess } from './console-access.ts';
+import { ownSession, type RouteAccess } from './console-access.ts';
 
 /** What a console POST route is refused for, and a request that would otherwise change something. */
 interface DenyCase {
@@ -221,15 +222,29 @@ describe('every console POST route declares how it is authorized', () => {
     for (const key of [...Object.keys(DENY_CASES), ...Object.keys(NO_PERMISSION)]) expect(seen, key).toContain(key);
   });
 
-  it('refuses to build an app with a state-changing console route that declares nothing', async () => {
+  it('refuses to build an app with a state-changing console route that is not a page route', async () => {
     const t = await createTestContext('sqlite');
     const app = Fastify({ logger: false });
     const web = new WebContext(t.config, t.deps);
-    installRouteAccess(app, web);
+    installRouteAccess(app);
     expect(() => app.post('/console/forgotten', async () => 'changed')).toThrowError(
-      '/console/forgotten changes state but declares no console access',
+      '/console/forgotten changes state but is not a page route declaring its access',
     );
+    expect(() => app.post('/signout', async () => 'signed out')).toThrowError(
+      '/signout changes state but is not a page route declaring its access',
+    );
+    // Access declared by hand is never enforced: refused too, rather than trusted.
+    expect(() =>
+      app.post(
+        '/console/hand-made',
+        { config: { access: ownSession('A route that claims access by hand.') } },
+        async () => 'x',
+      ),
+    ).toThrowError('/console/hand-made declares access but is not a page route (pageRoutes)');
     app.get('/console/read-only', async () => 'fine');
+    pageRoutes(app, web).post('/console/declared', { access: ownSession('A page route declaring its access.') }, () =>
+      redirect('/console'),
+    );
     await app.close();
     await t.close();
   });

@@ -48,10 +48,12 @@ const OWN_PAGES = ownSession(
 /**
  * The change-password page, open also to a session that must change its password first.
  * Seeing it needs no IAM action: it shows the form exactly when CHANGE_OWN_PASSWORD allows
- * the change, and otherwise says why. (No needs: `ownSession` does not open a route to the
- * restricted session.)
+ * the change, and otherwise says why.
  */
-const CHANGE_PASSWORD_PAGE = permission([], { allowRestricted: true });
+const CHANGE_PASSWORD_PAGE = ownSession(
+  'The change-password page shows the signed-in principal whether it may change its own password, and the form when it may.',
+  { allowRestricted: true },
+);
 
 /** The console shell: who you are, and your own security credentials. */
 export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {

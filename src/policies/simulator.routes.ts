@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { type ResourceOf, permission } from '../authz/console-access.ts';
 import type { Deps } from '../deps.ts';
 import { type Principal, userArn } from '../identities/principal.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { listUsersOf } from '../users/user.service.ts';
-import { pageRoutes, withStatus } from '../web/page-route.ts';
+import { pageRoutes } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type SimulatorForm, simulatorPage } from './simulator.pages.ts';
 import { principalFromArn, simulatePrincipalPolicy } from './simulator.service.ts';
@@ -35,21 +34,22 @@ const SIMULATOR_ACCESS = permission({ action: 'iam:SimulatePrincipalPolicy', res
 export async function simulatorRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const pages = pageRoutes(app, web);
 
-  pages.get('/console/policy-simulator', { access: SIMULATOR_ACCESS }, async (p) => {
-    const { principal } = p.who;
-    const { users, name, arn } = await subjectOf(p.deps, principal, p.query);
-    const form: SimulatorForm = {
-      user: name,
-      actions: text(p.query.actions, 2000),
-      resource: text(p.query.resource, 2048),
-      mfa: p.query.mfa === '1',
-      sourceIp: text(p.query.sourceIp, 64),
-    };
-    const actions = form.actions.split(/[\s,]+/).filter(Boolean);
-    if (actions.length === 0 || !arn) return simulatorPage(principal, p.csrf, users, form, null);
-    // The helper shows a page again on a refusal for a form it posts (`redisplay`), not for a
-    // GET: a question the engine refuses (a wildcard over another service) comes back here.
-    try {
+  pages.get(
+    '/console/policy-simulator',
+    {
+      access: SIMULATOR_ACCESS,
+      // A question the engine refuses (a wildcard over another service) comes back with its reason.
+      redisplay: async (p, error) => {
+        const { users, name } = await subjectOf(p.deps, p.who.principal, p.query);
+        return simulatorPage(p.who.principal, p.csrf, users, formOf(p.query, name), null, error.message);
+      },
+    },
+    async (p) => {
+      const { principal } = p.who;
+      const { users, name, arn } = await subjectOf(p.deps, principal, p.query);
+      const form = formOf(p.query, name);
+      const actions = form.actions.split(/[\s,]+/).filter(Boolean);
+      if (actions.length === 0 || !arn) return simulatorPage(principal, p.csrf, users, form, null);
       const subject = await principalFromArn(p.deps, principal.accountId, arn);
       const results = await simulatePrincipalPolicy(p.deps, subject, {
         actionNames: actions.slice(0, 20),
@@ -61,9 +61,16 @@ export async function simulatorRoutes(app: FastifyInstance, { web }: { web: WebC
         },
       });
       return simulatorPage(principal, p.csrf, users, form, results);
-    } catch (error) {
-      if (!(error instanceof GatehouseError && error.safe && error.status < 500)) throw error;
-      return withStatus(error.status, simulatorPage(principal, p.csrf, users, form, null, error.message));
-    }
-  });
+    },
+  );
+}
+
+function formOf(query: Record<string, string | undefined>, user: string): SimulatorForm {
+  return {
+    user,
+    actions: text(query.actions, 2000),
+    resource: text(query.resource, 2048),
+    mfa: query.mfa === '1',
+    sourceIp: text(query.sourceIp, 64),
+  };
 }
