@@ -1,8 +1,55 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db, DialectName } from '../db/database.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
-export type AuditRow = Omit<AuditEventsTable, 'seq'>;
+/** What an event says: every field its chain hash covers. */
+export interface AuditEventFields {
+  id: string;
+  time: string;
+  accountId: string | null;
+  actorType: string;
+  actorId: string | null;
+  actorName: string | null;
+  eventName: string;
+  outcome: string | null;
+  reason: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: string | null;
+}
+
+/** An audit event as stored: what it says, its place in the table, and its link in its account's chain. */
+export interface AuditEventRecord extends AuditEventFields {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEventRecord {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    time: row.time,
+    accountId: row.account_id,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    eventName: row.event_name,
+    outcome: row.outcome,
+    reason: row.reason,
+    targetId: row.target_id,
+    targetName: row.target_name,
+    sourceIp: row.source_ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
 
 /**
  * Appends an event to its account's hash chain. On PostgreSQL an advisory lock per
@@ -12,24 +59,42 @@ export type AuditRow = Omit<AuditEventsTable, 'seq'>;
 export async function appendAuditEvent(
   db: Db,
   dialect: DialectName,
-  event: Omit<AuditRow, 'prev_hash' | 'hash'>,
-  chainHash: (prevHash: string, event: Omit<AuditRow, 'prev_hash' | 'hash'>) => string,
+  event: AuditEventFields,
+  chainHash: (prevHash: string, event: AuditEventFields) => string,
 ): Promise<void> {
-  const chain = event.account_id ?? '';
+  const chain = event.accountId ?? '';
   if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`.execute(db);
   }
   const last = await db
     .selectFrom('audit_events')
     .select('hash')
-    .where(event.account_id === null ? sql<boolean>`account_id is null` : sql<boolean>`account_id = ${chain}`)
+    .where(event.accountId === null ? sql<boolean>`account_id is null` : sql<boolean>`account_id = ${chain}`)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
   const prevHash = last?.hash ?? '';
   await db
     .insertInto('audit_events')
-    .values({ ...event, prev_hash: prevHash, hash: chainHash(prevHash, event) })
+    .values({
+      id: event.id,
+      time: event.time,
+      account_id: event.accountId,
+      actor_type: event.actorType,
+      actor_id: event.actorId,
+      actor_name: event.actorName,
+      event_name: event.eventName,
+      outcome: event.outcome,
+      reason: event.reason,
+      target_id: event.targetId,
+      target_name: event.targetName,
+      source_ip: event.sourceIp,
+      user_agent: event.userAgent,
+      request_id: event.requestId,
+      details: event.details,
+      prev_hash: prevHash,
+      hash: chainHash(prevHash, event),
+    })
     .execute();
 }
 
@@ -40,11 +105,11 @@ export interface AuditQuery {
   limit: number;
 }
 
-export async function listAuditEvents(db: Db, query: AuditQuery) {
+export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEventRecord[]> {
   let q = db.selectFrom('audit_events').selectAll().where('account_id', '=', query.accountId);
   if (query.targetId) q = q.where('target_id', '=', query.targetId);
   if (query.eventName) q = q.where('event_name', '=', query.eventName);
-  return q.orderBy('seq', 'desc').limit(query.limit).execute();
+  return (await q.orderBy('seq', 'desc').limit(query.limit).execute()).map(toAuditEvent);
 }
 
 /**
