@@ -6,6 +6,7 @@ import { ATTACHMENT_QUOTAS, listAttachedPolicies } from '../policies/attachment.
 import { isAwsManagedArn } from '../policies/aws-managed.ts';
 import { getInlinePolicy, listInlinePolicyNames } from '../policies/inline-policy.service.ts';
 import { type ManagedPolicy, listPolicies } from '../policies/managed-policy.service.ts';
+import { GatehouseError } from '../shared/errors.ts';
 import { listUsersOf } from '../users/user.service.ts';
 import { GROUPS_ACCESS } from './group-access.ts';
 import { type Group, getGroup, listGroupsWithUserCounts } from './group.service.ts';
@@ -204,6 +205,34 @@ export async function loadInlinePolicyView(
     mayUse(deps, who, GROUPS_ACCESS.deleteInline, input),
   ]);
   return { groupName: policy.ownerName, policyName: policy.policyName, document: policy.document, mayEdit, mayDelete };
+}
+
+/** An inline policy of the group, for the delete confirmation; NoSuchEntity with DeleteGroupPolicy's message otherwise. */
+export async function loadInlinePolicy(
+  deps: Deps,
+  who: ConsoleCaller,
+  groupName: string,
+  policyName: string,
+): Promise<{ groupName: string; policyName: string }> {
+  const policy = await getInlinePolicy(deps, who.principal.accountId, 'group', groupName, policyName);
+  return { groupName: policy.ownerName, policyName: policy.policyName };
+}
+
+/**
+ * A managed policy attached to the group, for the detach confirmation; NoSuchEntity with
+ * DetachGroupPolicy's message when it is not attached.
+ */
+export async function loadAttachedPolicy(
+  deps: Deps,
+  who: ConsoleCaller,
+  groupName: string,
+  policyArn: string,
+): Promise<{ group: Group; policyName: string; policyArn: string }> {
+  const group = await loadGroup(deps, who, groupName);
+  const attached = await listAttachedPolicies(deps, who.principal.accountId, 'group', group.name);
+  const found = attached.find((a) => a.policyArn === policyArn);
+  if (!found) throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
+  return { group, ...found };
 }
 
 /** The group a confirmation page or form names, as stored (its name's case, its path); NoSuchEntity otherwise. */

@@ -31,6 +31,11 @@ function arnText(arn: string): SafeHtml {
   return html`<span class="arn">${arn.split(/(?<=[:/])/).map((part) => html`${part}<wbr>`)}</span>`;
 }
 
+/** A policy name that may wrap between its words (`IAM<wbr>Read<wbr>Only<wbr>Access`), so a narrow table keeps its buttons in view. */
+function nameText(name: string): SafeHtml {
+  return html`${name.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[-_.+=,@])/).map((part, i) => (i === 0 ? part : html`<wbr>${part}`))}`;
+}
+
 function when(iso: string, now: Date): SafeHtml {
   return html`<time datetime="${iso}" title="${iso}">${relativeTime(iso, now)}</time>`;
 }
@@ -216,7 +221,7 @@ function attachedPolicies(view: GroupView, base: string): SafeHtml {
     <thead><tr><th scope="col">Policy name</th><th scope="col">Type</th>${mayDetachAny ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
     <tbody>${view.attached.map(
       (a) =>
-        html`<tr><td><a href="${policyHref(a.policyArn)}">${a.policyName}</a></td><td>${a.awsManaged ? 'AWS managed' : 'Customer managed'}</td>${
+        html`<tr><td><a href="${policyHref(a.policyArn)}">${nameText(a.policyName)}</a></td><td>${a.awsManaged ? 'AWS managed' : 'Customer managed'}</td>${
           mayDetachAny
             ? html`<td class="row-action">${a.mayDetach ? html`<a href="${base}/detach-policy?policyArn=${enc(a.policyArn)}">Detach${hidden(` ${a.policyName}`)}</a>` : ''}</td>`
             : ''
@@ -275,10 +280,10 @@ ${alertBox(frame.error)}
   <h2>AWS managed and customer managed policies</h2>
   <div class="table-scroll"><table>
     <caption class="visually-hidden">Policies that can be attached to the group</caption>
-    <thead><tr><th scope="col">Policy</th><th scope="col">Type</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+    <thead><tr><th scope="col">Policy</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${view.policies.map(
       ({ policy, attached, mayAttach }) =>
-        html`<tr><td><a href="${policyHref(policy.arn)}">${policy.name}</a>${policy.description ? html`<br><span class="muted small">${policy.description}</span>` : ''}</td><td>${policy.awsManaged ? 'AWS managed' : 'Customer managed'}</td><td class="row-action">${
+        html`<tr><td><a href="${policyHref(policy.arn)}">${nameText(policy.name)}</a><br><span class="muted small">${policy.awsManaged ? 'AWS managed' : 'Customer managed'}${policy.description ? ` · ${policy.description}` : ''}</span></td><td class="row-action">${
           attached
             ? 'Attached'
             : mayAttach

@@ -10,9 +10,11 @@ import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { GROUPS_ACCESS } from './group-access.ts';
 import {
   loadAttachPoliciesView,
+  loadAttachedPolicy,
   loadGroup,
   loadGroupView,
   loadGroupsList,
+  loadInlinePolicy,
   loadInlinePolicyView,
 } from './group-console.service.ts';
 import { addUserToGroup, createGroup, deleteGroup, removeUserFromGroup, updateGroup } from './group.service.ts';
@@ -261,12 +263,16 @@ export async function groupsRoutes(app: FastifyInstance, { web }: { web: WebCont
   );
 
   pages.get('/console/groups/:name/detach-policy', { access: GROUPS_ACCESS.detach }, async (p) => {
-    const group = await loadGroup(p.deps, p.who, p.params.name);
-    const policyArn = p.query.policyArn ?? '';
+    const { group, policyName, policyArn } = await loadAttachedPolicy(
+      p.deps,
+      p.who,
+      p.params.name,
+      p.query.policyArn ?? '',
+    );
     return confirmationPage({
       principal: p.who.principal,
       csrf: p.csrf,
-      title: `Detach ${policyArn.slice(policyArn.lastIndexOf('/') + 1)} from ${group.name}?`,
+      title: `Detach ${policyName} from ${group.name}?`,
       groupName: group.name,
       explanation: `The users of ${group.name} lose what ${policyArn} allows them, unless another of their policies allows it too.`,
       action: `${groupHref(group.name)}/detach-policy`,
@@ -411,14 +417,14 @@ export async function groupsRoutes(app: FastifyInstance, { web }: { web: WebCont
     policyName: string,
     error?: string,
   ): Promise<string> {
-    const group = await loadGroup(web.deps, who, name);
+    const found = await loadInlinePolicy(web.deps, who, name, policyName);
     return confirmationPage({
       principal: who.principal,
       csrf,
-      title: `Delete inline policy ${policyName}?`,
-      groupName: group.name,
-      explanation: `The users of ${group.name} lose what this policy allows them, unless another of their policies allows it too. Deleting it cannot be undone.`,
-      action: `${groupHref(group.name)}/inline-policies/${encodeURIComponent(policyName)}/delete`,
+      title: `Delete inline policy ${found.policyName}?`,
+      groupName: found.groupName,
+      explanation: `The users of ${found.groupName} lose what this policy allows them, unless another of their policies allows it too. Deleting it cannot be undone.`,
+      action: `${groupHref(found.groupName)}/inline-policies/${encodeURIComponent(found.policyName)}/delete`,
       button: 'Delete inline policy',
       error,
     });
