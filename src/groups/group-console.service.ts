@@ -109,7 +109,9 @@ export async function loadGroupView(deps: Deps, who: ConsoleCaller, name: string
 
   let attached: AttachedPolicyView[] | null = null;
   if (mayListAttached) {
-    const found = await listAttachedPolicies(deps, accountId, 'group', group.name);
+    const found = (await listAttachedPolicies(deps, accountId, 'group', group.name)).sort((a, b) =>
+      a.policyName.localeCompare(b.policyName),
+    );
     attached = await Promise.all(
       found.map(async (a) => ({
         ...a,

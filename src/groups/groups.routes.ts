@@ -5,6 +5,7 @@ import { attachPolicy, detachPolicy } from '../policies/attachment.service.ts';
 import { deleteInlinePolicy, putInlinePolicy } from '../policies/inline-policy.service.ts';
 import type { GatehouseError } from '../shared/errors.ts';
 import { ownEntry } from '../shared/own-entry.ts';
+import type { FormSpec } from '../web/forms.ts';
 import { type Page, type PageResult, pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { GROUPS_ACCESS } from './group-access.ts';
@@ -32,7 +33,7 @@ import {
   inlinePolicyPage,
 } from './groups.pages.ts';
 
-const NOTICES: Record<string, string> = {
+const NOTICES = {
   created: 'The group was created. Add users and give it permissions below.',
   deleted: 'The group was deleted.',
   updated: 'The group’s name and path were saved.',
@@ -42,11 +43,11 @@ const NOTICES: Record<string, string> = {
   detached: 'The policy was detached from the group.',
   'inline-saved': 'The inline policy was saved.',
   'inline-deleted': 'The inline policy was deleted.',
-};
+} as const satisfies Record<string, string>;
 
 const withNotice = (href: string, done: keyof typeof NOTICES) => `${href}?done=${done}`;
 
-type AnyPage = Page<Record<string, { max: number; optional?: boolean }>, { name: string }>;
+type AnyPage = Page<FormSpec, Record<string, string>>;
 
 /** What the request acts on, as its access was decided. */
 function inputOf(p: AnyPage): AccessInput {
@@ -108,7 +109,7 @@ export async function groupsRoutes(app: FastifyInstance, { web }: { web: WebCont
       form: { groupName: { max: 128 }, path: { max: 512, optional: true } },
       redisplay: (p, error) => {
         const key = (['groupName', 'path'] as const).find((f) => f === error.field) ?? 'form';
-        return listPage(p.who, p.csrf, 1, p.form, { [key]: error.message });
+        return ifAllowed(p, GROUPS_ACCESS.list, () => listPage(p.who, p.csrf, 1, p.form, { [key]: error.message }));
       },
     },
     async (p) => {
