@@ -30,6 +30,7 @@ import { securityCheckRoutes } from './security-check/security-check.routes.ts';
 import { unlockRoutes } from './throttle/unlock.routes.ts';
 import { throttleConsoleRoutes } from './throttle/throttle-console.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { groupsRoutes } from './groups/groups.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
 import { installRouteAccess } from './web/route-access.ts';
 import { parseFormBody } from './web/forms.ts';
@@ -118,6 +119,7 @@ export async function buildApp(
   await app.register(signupRoutes, { web });
   await app.register(consoleRoutes, { web });
   await app.register(usersRoutes, { web });
+  await app.register(groupsRoutes, { web });
   await app.register(recoveryRoutes, { web });
   await app.register(emailVerificationRoutes, { web });
   await app.register(helpRequestRoutes, { web });

@@ -8,7 +8,10 @@ import { type Browser, createTestContext, type TestContext } from '../../test/su
 import { createAccessKey } from '../access-keys/access-key.service.ts';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
+import { addUserToGroup, createGroup } from '../groups/group.service.ts';
 import { createVirtualDevice } from '../mfa/mfa.service.ts';
+import { attachPolicy } from '../policies/attachment.service.ts';
+import { putInlinePolicy } from '../policies/inline-policy.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
 import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-request.repository.ts';
 import { newRowId } from '../shared/ids.ts';
@@ -38,6 +41,12 @@ interface Fixture {
 }
 
 const NEW_PASSWORD = { password: 'another fine password 42', requireReset: 'on' };
+
+const TEAM_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
+const TEAM_INLINE_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+});
 
 /**
  * Every state-changing console POST and the permission the Query API uses for the same
@@ -178,6 +187,56 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/account-alias/delete',
     body: (f) => ({ alias: f.alias }),
   },
+  'POST /console/groups': {
+    action: 'iam:CreateGroup',
+    url: () => '/console/groups',
+    body: () => ({ groupName: 'made-while-denied' }),
+  },
+  'POST /console/groups/:name/add-user': {
+    action: 'iam:AddUserToGroup',
+    url: () => '/console/groups/team/add-user',
+    body: () => ({ userName: 'nopass' }),
+  },
+  'POST /console/groups/:name/remove-user': {
+    action: 'iam:RemoveUserFromGroup',
+    url: () => '/console/groups/team/remove-user',
+    body: () => ({ userName: 'tess' }),
+  },
+  'POST /console/groups/:name/update': {
+    action: 'iam:UpdateGroup',
+    url: () => '/console/groups/team/update',
+    body: () => ({ newGroupName: 'renamed-while-denied', newPath: '/moved/' }),
+  },
+  'POST /console/groups/:name/delete': {
+    action: 'iam:DeleteGroup',
+    url: () => '/console/groups/empty-team/delete',
+    body: () => ({}),
+  },
+  'POST /console/groups/:name/attach-policy': {
+    action: 'iam:AttachGroupPolicy',
+    url: () => '/console/groups/team/attach-policy',
+    body: () => ({ policyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }),
+  },
+  'POST /console/groups/:name/detach-policy': {
+    action: 'iam:DetachGroupPolicy',
+    url: () => '/console/groups/team/detach-policy',
+    body: () => ({ policyArn: TEAM_POLICY_ARN }),
+  },
+  'POST /console/groups/:name/inline-policies': {
+    action: 'iam:PutGroupPolicy',
+    url: () => '/console/groups/team/inline-policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: TEAM_INLINE_DOCUMENT }),
+  },
+  'POST /console/groups/:name/inline-policies/:policyName': {
+    action: 'iam:PutGroupPolicy',
+    url: () => '/console/groups/team/inline-policies/existing',
+    body: () => ({ policyDocument: TEAM_INLINE_DOCUMENT.replace('ListAllMyBuckets', 'GetObject') }),
+  },
+  'POST /console/groups/:name/inline-policies/:policyName/delete': {
+    action: 'iam:DeleteGroupPolicy',
+    url: () => '/console/groups/team/inline-policies/existing/delete',
+    body: () => ({}),
+  },
 };
 
 /** Console POST routes with no IAM action behind them, each with the kind of reason it declares. */
@@ -293,6 +352,20 @@ describe.each(DIALECTS)(
       const targetKey = await createAccessKey(
         t.deps,
         { accountId: account.id, principalId: tessUser.id, userName: 'tess' },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      await createGroup(t.deps, account.id, { name: 'team' }, CLI_ACTOR, SYSTEM_META);
+      await createGroup(t.deps, account.id, { name: 'empty-team' }, CLI_ACTOR, SYSTEM_META);
+      await addUserToGroup(t.deps, account.id, 'team', 'tess', CLI_ACTOR, SYSTEM_META);
+      await attachPolicy(t.deps, account.id, 'group', 'team', TEAM_POLICY_ARN, CLI_ACTOR, SYSTEM_META);
+      await putInlinePolicy(
+        t.deps,
+        account.id,
+        'group',
+        'team',
+        'existing',
+        TEAM_INLINE_DOCUMENT,
         CLI_ACTOR,
         SYSTEM_META,
       );
