@@ -95,7 +95,7 @@ describe.each(DIALECTS)('the Groups pages on %s', (dialect) => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('The group with name Nobody cannot be found.');
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 50 });
-    expect(events.filter((e) => e.event_name === 'CreateGroup').map((e) => e.actor_type)).toEqual(['root']);
+    expect(events.filter((e) => e.eventName === 'CreateGroup').map((e) => e.actorType)).toEqual(['root']);
   });
 
   it('pages the list past 50 groups, with the users of each', async () => {
@@ -436,7 +436,7 @@ describe.each(DIALECTS)('the Groups pages on %s', (dialect) => {
     expect((await root.get('/console/groups?done=deleted')).body).toContain('The group was deleted.');
     expect(await listGroups(t.deps, account.id)).toEqual([]);
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 50 });
-    expect(events.map((e) => e.event_name)).toEqual(
+    expect(events.map((e) => e.eventName)).toEqual(
       expect.arrayContaining(['RemoveUserFromGroup', 'DeleteGroupPolicy', 'DetachGroupPolicy', 'DeleteGroup']),
     );
   });
