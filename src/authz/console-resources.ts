@@ -1,4 +1,5 @@
 import { userArn } from '../identities/principal.ts';
+import { customerPolicyArn } from '../policies/managed-policy.service.ts';
 import { findUserByName } from '../identities/user.repository.ts';
 import { type ResourceOf, formText, param } from './console-access.ts';
 
@@ -26,4 +27,21 @@ export function userInUrl(name = 'name'): ResourceOf {
 /** The new IAM user a form names; before a name is typed, any user the console could create (`user/*`). */
 export function newUserInForm(field = 'userName'): ResourceOf {
   return (input, who) => userArn(who.principal.accountId, '/', formText(input, field).trim() || '*');
+}
+
+/**
+ * The managed policy the URL names (`:arn`, URL-encoded), exactly as given: the Query API
+ * judges the PolicyArn parameter as it is, before anyone looks it up.
+ */
+export function policyInUrl(name = 'arn'): ResourceOf {
+  return (input) => param(input, name);
+}
+
+/**
+ * The new customer managed policy a form names (`policyName`, `path`), as CreatePolicy
+ * names it; before a name is typed, any policy the console could create (`policy/*`).
+ */
+export function newPolicyInForm(): ResourceOf {
+  return (input, who) =>
+    customerPolicyArn(who.principal.accountId, formText(input, 'path') || '/', formText(input, 'policyName') || '*');
 }

@@ -42,6 +42,7 @@ function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities },
     <a href="/console">Console</a>
     <a href="/console/security-credentials">Security credentials</a>
     ${can.users ? html`<a href="/console/users">Users</a>` : ''}
+    ${can.policies ? html`<a href="/console/policies">Policies</a>` : ''}
     ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
     ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
     ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
