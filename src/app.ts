@@ -18,6 +18,7 @@ import { passwordPolicyRoutes } from './password-policy/password-policy.routes.t
 import { queryApiRoutes } from './query-api/query-api.routes.ts';
 import { accessKeyRoutes } from './access-keys/access-key.routes.ts';
 import { simulatorRoutes } from './policies/simulator.routes.ts';
+import { policiesRoutes } from './policies/policies.routes.ts';
 import { doctorRoutes } from './doctor/doctor.routes.ts';
 import { supportRoutes } from './support/support.routes.ts';
 import { activityRoutes } from './activity/activity.routes.ts';
@@ -91,7 +92,9 @@ export async function buildApp(
     // The right-most X-Forwarded-For address that is not one of these proxies is the client's.
     trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A URL parameter may hold a whole URL-encoded policy ARN (`/console/policies/:arn`): the
+    // longest customer managed one (path 512, name 128 characters) is under 2,048 encoded.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
   } satisfies FastifyServerOptions);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -132,6 +135,7 @@ export async function buildApp(
   await app.register(accountAliasRoutes, { web });
   await app.register(accessKeyRoutes, { web });
   await app.register(simulatorRoutes, { web });
+  await app.register(policiesRoutes, { web });
   await app.register(doctorRoutes, { web });
   await app.register(supportRoutes, { web });
   await app.register(activityRoutes, { web });

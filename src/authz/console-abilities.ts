@@ -11,6 +11,7 @@ import type { ConsoleCaller } from './console-authorization.ts';
 export interface ConsoleAbilities {
   users: boolean;
   groups: boolean;
+  policies: boolean;
   passwordPolicy: boolean;
   accountAlias: boolean;
   activity: boolean;
@@ -22,6 +23,7 @@ export interface ConsoleAbilities {
 export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [string, string]> = {
   users: ['iam:ListUsers', '*'],
   groups: ['iam:ListGroups', '*'],
+  policies: ['iam:ListPolicies', '*'],
   passwordPolicy: ['iam:GetAccountPasswordPolicy', '*'],
   accountAlias: ['iam:ListAccountAliases', '*'],
   activity: ['cloudtrail:LookupEvents', '*'],
@@ -33,6 +35,7 @@ export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [
 export const NO_ABILITIES: Readonly<ConsoleAbilities> = Object.freeze({
   users: false,
   groups: false,
+  policies: false,
   passwordPolicy: false,
   accountAlias: false,
   activity: false,

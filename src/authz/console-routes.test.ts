@@ -13,6 +13,7 @@ import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 import { putInlinePolicy } from '../policies/inline-policy.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
+import { createPolicy, createPolicyVersion } from '../policies/managed-policy.service.ts';
 import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-request.repository.ts';
 import { newRowId } from '../shared/ids.ts';
 import { askAdministrator } from '../recovery/help-request.service.ts';
@@ -38,7 +39,15 @@ interface Fixture {
   helpRequestId: string;
   mfaHelpRequestId: string;
   alias: string;
+  /** A customer managed policy with a default version v1 and a version v2 besides it. */
+  policyArn: string;
 }
+
+const POLICY_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }],
+});
+const policyUrl = (f: Fixture, rest: string) => `/console/policies/${encodeURIComponent(f.policyArn)}${rest}`;
 
 const NEW_PASSWORD = { password: 'another fine password 42', requireReset: 'on' };
 
@@ -237,6 +246,31 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/groups/team/inline-policies/existing/delete',
     body: () => ({}),
   },
+  'POST /console/policies': {
+    action: 'iam:CreatePolicy',
+    url: () => '/console/policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: POLICY_DOCUMENT }),
+  },
+  'POST /console/policies/:arn/versions': {
+    action: 'iam:CreatePolicyVersion',
+    url: (f) => policyUrl(f, '/versions'),
+    body: () => ({ policyDocument: POLICY_DOCUMENT, setAsDefault: 'on' }),
+  },
+  'POST /console/policies/:arn/versions/:versionId/default': {
+    action: 'iam:SetDefaultPolicyVersion',
+    url: (f) => policyUrl(f, '/versions/v2/default'),
+    body: () => ({}),
+  },
+  'POST /console/policies/:arn/versions/:versionId/delete': {
+    action: 'iam:DeletePolicyVersion',
+    url: (f) => policyUrl(f, '/versions/v2/delete'),
+    body: () => ({}),
+  },
+  'POST /console/policies/:arn/delete': {
+    action: 'iam:DeletePolicy',
+    url: (f) => policyUrl(f, '/delete'),
+    body: () => ({}),
+  },
 };
 
 /** Console POST routes with no IAM action behind them, each with the kind of reason it declares. */
@@ -380,7 +414,16 @@ describe.each(DIALECTS)(
         userName: 'tess',
       };
       await insertHelpRequest(t.deps.db, { ...asked, sourceIp: null, createdAt: t.clock.now().toISOString() });
+      const policy = await createPolicy(
+        t.deps,
+        account.id,
+        { name: 'kept-while-denied', document: POLICY_DOCUMENT },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      await createPolicyVersion(t.deps, account.id, policy.arn, POLICY_DOCUMENT, false, CLI_ACTOR, SYSTEM_META);
       fixture = {
+        policyArn: policy.arn,
         ownDeviceId: own.id,
         ownPendingDeviceId: pending.device.id,
         ownKeyId: ownKey.accessKeyId,

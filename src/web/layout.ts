@@ -43,6 +43,7 @@ function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities },
     <a href="/console/security-credentials">Security credentials</a>
     ${can.users ? html`<a href="/console/users">Users</a>` : ''}
     ${can.groups ? html`<a href="/console/groups">Groups</a>` : ''}
+    ${can.policies ? html`<a href="/console/policies">Policies</a>` : ''}
     ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
     ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
     ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
