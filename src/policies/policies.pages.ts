@@ -359,6 +359,8 @@ export interface PolicyPageOptions {
   tags: Section<Tag[]>;
   /** Users whose page the person may open (iam:GetUser on each). */
   userLinks: ReadonlySet<string>;
+  /** Groups whose page the person may open (iam:GetGroup on each). */
+  groupLinks: ReadonlySet<string>;
   may: {
     viewVersion: boolean;
     createVersion: boolean;
@@ -403,7 +405,10 @@ function entitiesCard(o: PolicyPageOptions, entities: PolicyEntities): SafeHtml 
     <tbody>${entities.users.map(
       (u) =>
         html`<tr><td>${o.userLinks.has(u.userName) ? html`<a href="/console/users/${encodeURIComponent(u.userName)}">${u.userName}</a>` : u.userName}</td><td>User</td></tr>`,
-    )}${entities.groups.map((g) => html`<tr><td>${g.groupName}</td><td>Group</td></tr>`)}</tbody>
+    )}${entities.groups.map(
+      (g) =>
+        html`<tr><td>${o.groupLinks.has(g.groupName) ? html`<a href="/console/groups/${encodeURIComponent(g.groupName)}">${g.groupName}</a>` : g.groupName}</td><td>Group</td></tr>`,
+    )}</tbody>
   </table>
   </div>`;
 }

@@ -383,6 +383,7 @@ describe.each(DIALECTS)('the console Policies pages on %s', (dialect) => {
     expect(text).toContain('holder User');
     expect(text).toContain('Readers Group');
     expect(page.body).toContain('href="/console/users/holder"');
+    expect(page.body).toContain('href="/console/groups/Readers"');
     expect(text).toContain('team ops');
 
     const confirm = await root.get(url(arn, '/delete'));

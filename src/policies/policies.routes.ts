@@ -43,6 +43,7 @@ import {
 } from './policies.pages.ts';
 import { summarizePolicy } from './policy-summary.ts';
 import { tagsOfPolicy } from './policy-tags.service.ts';
+import { GROUPS_ACCESS } from '../groups/group-access.ts';
 
 const NOTICES: Record<string, string> = {
   created: 'The policy was created. Its first version, v1, is the default.',
@@ -232,10 +233,15 @@ export async function policiesRoutes(app: FastifyInstance, { web }: { web: WebCo
       section(deps, who, POLICIES_ACCESS.listTags, input, 'The tags', () => tagsOfPolicy(deps.db, accountId, arn)),
     ]);
     const userLinks = new Set<string>();
+    const groupLinks = new Set<string>();
     if (entities.shown) {
       for (const user of entities.value.users) {
         if (await mayUse(deps, who, VIEW_USER, { params: { name: user.userName }, body: {} }))
           userLinks.add(user.userName);
+      }
+      for (const group of entities.value.groups) {
+        if (await mayUse(deps, who, GROUPS_ACCESS.view, { params: { name: group.groupName }, body: {} }))
+          groupLinks.add(group.groupName);
       }
     }
     const [viewVersion, createVersion, setDefault, deleteVersion, mayDelete] = await Promise.all(
@@ -257,6 +263,7 @@ export async function policiesRoutes(app: FastifyInstance, { web }: { web: WebCo
       entities,
       tags,
       userLinks,
+      groupLinks,
       may: {
         viewVersion: viewVersion!,
         createVersion: createVersion!,
