@@ -51,6 +51,23 @@ function trustProxyOption(trust: Config['trustProxy']): FastifyServerOptions['tr
   return [...trust];
 }
 
+/**
+ * Fastify's server options apart from logging: also what the benchmark's floor is built
+ * with, so "× floor" compares like with like.
+ */
+export function serverOptions(config: Pick<Config, 'trustProxy'>) {
+  return {
+    genReqId: () => randomBase32(10),
+    bodyLimit: 128 * 1024,
+    // The right-most X-Forwarded-For address that is not one of these proxies is the client's.
+    trustProxy: trustProxyOption(config.trustProxy),
+    return503OnClosing: true,
+    // A URL parameter may hold a whole URL-encoded policy ARN (`/console/policies/:arn`): the
+    // longest customer managed one (path 512, name 128 characters) is under 2,048 encoded.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+  } satisfies FastifyServerOptions;
+}
+
 /** Paths whose query string may carry a secret: logged without it. */
 function loggableUrl(url: string): string {
   const q = url.indexOf('?');
@@ -87,15 +104,8 @@ export async function buildApp(
               req: (req) => ({ method: req.method, url: loggableUrl(req.url), remoteAddress: req.ip }),
             },
           },
-    genReqId: () => randomBase32(10),
-    bodyLimit: 128 * 1024,
-    // The right-most X-Forwarded-For address that is not one of these proxies is the client's.
-    trustProxy: trustProxyOption(config.trustProxy),
-    return503OnClosing: true,
-    // A URL parameter may hold a whole URL-encoded policy ARN (`/console/policies/:arn`): the
-    // longest customer managed one (path 512, name 128 characters) is under 2,048 encoded.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
-  } satisfies FastifyServerOptions);
+    ...serverOptions(config),
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
