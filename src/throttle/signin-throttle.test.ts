@@ -99,6 +99,7 @@ describe.each(DIALECTS)('sign-in throttling on %s', (dialect) => {
     expect(asked.statusCode).toBe(401);
     expect(asked.body).toContain('<altcha-widget challenge="/security-check/challenge"');
     expect(asked.body).toContain('Complete the security check, then send the form again.');
+    expect(asked.body).toContain('Your attempt was not checked yet: nothing you typed was compared.');
     expect(asked.body).toContain('works without it');
 
     const solved = await check(browser, attacker(211));
