@@ -35,6 +35,30 @@ describe.each(DIALECTS)('sign-in pages on %s', (dialect) => {
     expect(consolePage.headers['cache-control']).toBe('no-store');
   });
 
+  it('lands where the signed-out browser was going, on this site only, once', async () => {
+    const browser = new Browser(t.app);
+    const bounced = await browser.get('/console/users?done=created');
+    expect(bounced.statusCode).toBe(303);
+    expect(bounced.headers.location).toBe('/signin');
+    const landed = await rootSignIn(browser, account.email, ROOT_PASSWORD);
+    expect(landed.headers.location).toBe('/console/users?done=created');
+    // Spent: the next sign-in lands on the console.
+    const again = await rootSignIn(new Browser(t.app), account.email, ROOT_PASSWORD);
+    expect(again.headers.location).toBe('/console');
+
+    // A destination that is not a path on this site is never followed.
+    for (const elsewhere of [
+      '//evil.example/console',
+      '/\\evil.example',
+      'https://evil.example/',
+      '/console\r\nX: y',
+    ]) {
+      const other = new Browser(t.app);
+      other.cookies.set('gh_next', encodeURIComponent(elsewhere));
+      expect((await rootSignIn(other, account.email, ROOT_PASSWORD)).headers.location, elsewhere).toBe('/console');
+    }
+  });
+
   it('signs an IAM user in through the account alias and remembers the account', async () => {
     const browser = new Browser(t.app);
     const response = await browser.post(`/signin/acme-${dialect}`, { userName: 'ALICE', password: USER_PASSWORD });

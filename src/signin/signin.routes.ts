@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noSession } from '../authz/console-access.ts';
 import { isAccountId, isAlias, normaliseAccountRef } from '../shared/validation.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { type PageResult, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
+import { type Page, type PageResult, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { chooseUserTypePage, iamSignInPage, rootPasswordPage } from './signin.pages.ts';
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
@@ -54,7 +54,7 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
       const result = await signInRoot(p.deps, email, password, p.meta, decision.throttled).catch(abandon(decision));
       settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
       if (!result.ok) return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: result.reference }));
-      return signedIn(p.reply, result);
+      return signedIn(p, result);
     },
   );
 
@@ -101,7 +101,7 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
         JSON.stringify({ account: ref, userName: result.principal.name }),
         web.cookieOptions(REMEMBER_DAYS * 86400),
       );
-      return signedIn(p.reply, result);
+      return signedIn(p, result);
     },
   );
 
@@ -129,10 +129,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     };
   }
 
-  function signedIn(reply: FastifyReply, result: Extract<SignInResult, { ok: true }>): PageResult {
-    reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
+  function signedIn(p: Pick<Page, 'request' | 'reply'>, result: Extract<SignInResult, { ok: true }>): PageResult {
+    p.reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
     if (result.mfaRequired) return redirect('/signin/mfa');
-    return redirect(result.passwordChangeRequired ? '/console/change-password' : '/console');
+    if (result.passwordChangeRequired) return redirect('/console/change-password');
+    return redirect(web.landing(p.request, p.reply, '/console'));
   }
 }
 
