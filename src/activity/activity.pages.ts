@@ -88,6 +88,8 @@ export interface ActivityForm {
   from: string;
   to: string;
   ref: string;
+  /** The page: events older than this `seq` (empty for the newest). */
+  before: string;
 }
 
 export function activityPage(
@@ -96,13 +98,24 @@ export function activityPage(
   form: ActivityForm,
   result: ActivityResult,
   references: ReferenceLookup[] | null,
-  exportUrl: string,
+  links: { exportUrl: string; olderUrl: string | null; newestUrl: string | null },
 ): string {
   return page({
     title: 'Activity',
     principal,
     csrf,
     body: html`<h1>Activity</h1>
+<section class="card" aria-labelledby="reference-lookup">
+  <h2 id="reference-lookup">Look up a support reference</h2>
+  <form method="get" action="/console/activity"><label>Reference <input name="ref" value="${form.ref}" placeholder="7KQ-3MX"></label> <button type="submit">Look up</button></form>
+  ${
+    references === null
+      ? ''
+      : references.length === 0
+        ? html`<p class="alert alert-warning" role="status">No failed attempt of this account has that reference (references are kept 30 days).</p>`
+        : html`<div class="alert alert-success reference-result" role="status"><ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} UTC — ${referenceSubject(r)} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul></div>`
+  }
+</section>
 <section class="card">
   <form method="get" action="/console/activity" class="filters">
     <label>User <input name="user" value="${form.user}" placeholder="root or a user name"></label>
@@ -114,18 +127,12 @@ export function activityPage(
   </form>
   ${result.unknownUser ? html`<p class="error">There is no user ${form.user} in this account.</p>` : ''}
   ${signInChart(result.buckets)}
-  <p><a href="${exportUrl}">Export these events as JSON lines (CloudTrail records)</a></p>
+  <p><a href="${links.exportUrl}">Export these events as JSON lines (CloudTrail records)</a></p>
   ${eventTable(result.events)}
-</section>
-<section class="card">
-  <h2>Look up a support reference</h2>
-  <form method="get" action="/console/activity"><label>Reference <input name="ref" value="${form.ref}" placeholder="7KQ-3MX"></label> <button type="submit">Look up</button></form>
   ${
-    references === null
-      ? ''
-      : references.length === 0
-        ? html`<p>No failed attempt of this account has that reference (references are kept 30 days).</p>`
-        : html`<ul>${references.map((r) => html`<li>Ref ${r.reference}: ${r.time.replace('T', ' ').slice(0, 19)} — ${referenceSubject(r)} failed: <strong>${r.reason}</strong>, from ${from(r.sourceIp, r.userAgent)}</li>`)}</ul>`
+    links.olderUrl || links.newestUrl
+      ? html`<p class="pager">${links.newestUrl ? html`<a href="${links.newestUrl}">Newest events</a>` : ''} ${links.olderUrl ? html`<a href="${links.olderUrl}" rel="next">Older events</a>` : ''}</p>`
+      : ''
   }
 </section>`,
   });

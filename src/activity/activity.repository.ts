@@ -9,6 +9,8 @@ export interface EventFilter {
   outcome?: 'Success' | 'Failure';
   from?: string;
   to?: string;
+  /** Only events older than this one (its `seq`): the next page of a long list. */
+  beforeSeq?: number;
 }
 
 export async function queryAccountEvents(
@@ -26,6 +28,7 @@ export async function queryAccountEvents(
   if (filter.outcome) q = q.where('outcome', '=', filter.outcome);
   if (filter.from) q = q.where('time', '>=', filter.from);
   if (filter.to) q = q.where('time', '<', filter.to);
+  if (filter.beforeSeq !== undefined) q = q.where('seq', '<', filter.beforeSeq);
   return (await q.orderBy('seq', 'desc').limit(limit).execute()).map(toAuditEvent);
 }
 

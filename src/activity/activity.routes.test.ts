@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR, SYSTEM_META, recordAudit } from '../audit/audit.service.ts';
 import { purgeExpired } from '../maintenance/purge.service.ts';
 import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
@@ -83,6 +84,29 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
     expect(failure.errorMessage).toBe('Failed authentication');
     expect(failure.sourceIPAddress).toBe('203.0.113.7');
     expect((await root.get('/console/activity?from=yesterday')).statusCode).toBe(400);
+  });
+
+  it('pages through a long trail, 50 events a page, newest first, keeping the filters', async () => {
+    const pager = await makeAccount(t.deps);
+    const root = await signInRoot(pager.email);
+    for (let i = 0; i < 60; i++)
+      await recordAudit(t.deps.db, t.deps, SYSTEM_META, {
+        accountId: pager.id,
+        actor: CLI_ACTOR,
+        eventName: `PagedEvent${String(i).padStart(2, '0')}`,
+        outcome: 'Success',
+      });
+    const first = await root.get('/console/activity?outcome=Success');
+    const names = (body: string) => [...body.matchAll(/PagedEvent(\d\d)/g)].map((m) => Number(m[1]));
+    expect(names(first.body)).toHaveLength(50);
+    expect(names(first.body)[0]).toBe(59);
+    const older = /href="([^"]+)" rel="next"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(older).toMatch(/^\/console\/activity\?.*before=\d+/);
+    const second = await root.get(older!);
+    expect(names(second.body).filter((n) => n < 10)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(second.body).not.toContain('rel="next"');
+    expect(second.body).toContain('Newest events');
+    expect((await root.get('/console/activity?before=x')).statusCode).toBe(400);
   });
 
   it('finds a support reference only in its own account', async () => {

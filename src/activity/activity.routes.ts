@@ -19,6 +19,9 @@ import { toCloudTrailRecord } from './cloudtrail-record.ts';
 
 type Query = Partial<Record<keyof ActivityForm, string>>;
 
+/** Events on one page of the Activity list; older ones are a link away. */
+const EVENTS_PER_PAGE = 50;
+
 function text(value: unknown, max: number): string {
   return typeof value === 'string' ? value.trim().slice(0, max) : '';
 }
@@ -31,6 +34,7 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
     from: text(raw.from, 10),
     to: text(raw.to, 10),
     ref: text(raw.ref, 20),
+    before: text(raw.before, 16),
   };
   const range = defaultRange(now);
   const day = (value: string, field: string): Date | null => {
@@ -48,9 +52,13 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
   if (form.outcome && form.outcome !== 'Success' && form.outcome !== 'Failure') {
     throw new GatehouseError('ValidationError', 'Outcome is Success or Failure.', { field: 'outcome' });
   }
+  if (form.before && !/^\d{1,15}$/.test(form.before)) {
+    throw new GatehouseError('ValidationError', 'The page to show is not one this page links to.', { field: 'before' });
+  }
   const query: ActivityQuery = {
     from,
     to,
+    ...(form.before ? { before: Number(form.before) } : {}),
     ...(form.user ? { userName: form.user } : {}),
     ...(form.event ? { eventName: form.event } : {}),
     ...(form.outcome ? { outcome: form.outcome as 'Success' | 'Failure' } : {}),
@@ -88,16 +96,25 @@ export async function activityRoutes(app: FastifyInstance, { web }: { web: WebCo
   pages.get('/console/activity', { access: ACCOUNT_ACTIVITY }, async (p) => {
     const { accountId } = p.who.principal;
     const { form, query } = readQuery(p.query, p.deps.clock.now());
-    const result = await accountActivity(p.deps, accountId, query);
+    const result = await accountActivity(p.deps, accountId, query, EVENTS_PER_PAGE);
     const references = form.ref ? await lookUpReference(p.deps, accountId, form.ref) : null;
-    const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => v && k !== 'ref'));
-    return activityPage(p.who.principal, p.csrf, form, result, references, `/console/activity/export?${params}`);
+    const filters: Array<[string, string]> = Object.entries(form).filter(
+      ([k, v]) => v && k !== 'ref' && k !== 'before',
+    );
+    const page = (before?: number) =>
+      `/console/activity?${new URLSearchParams([...filters, ...(before ? [['before', String(before)] as [string, string]] : [])])}`;
+    return activityPage(p.who.principal, p.csrf, form, result, references, {
+      exportUrl: `/console/activity/export?${new URLSearchParams(filters)}`,
+      olderUrl: result.older !== undefined ? page(result.older) : null,
+      newestUrl: form.before ? page() : null,
+    });
   });
 
   pages.get('/console/activity/export', { access: ACCOUNT_ACTIVITY }, async (p) => {
     const { accountId } = p.who.principal;
     const { query } = readQuery(p.query, p.deps.clock.now());
-    const result = await accountActivity(p.deps, accountId, query, 10000);
+    const { before: _page, ...whole } = query;
+    const result = await accountActivity(p.deps, accountId, whole, 10000);
     const lines = result.events.map((e) => JSON.stringify(toCloudTrailRecord(e))).join('\n');
     return p.reply
       .type('application/x-ndjson; charset=utf-8')

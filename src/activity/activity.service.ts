@@ -72,12 +72,16 @@ export interface ActivityQuery {
   outcome?: 'Success' | 'Failure';
   from: Date;
   to: Date;
+  /** The page after the event with this `seq` (older events). */
+  before?: number;
 }
 
 export interface ActivityResult {
   events: AuditEventRecord[];
   buckets: Bucket[];
   unknownUser: boolean;
+  /** When there are older events: the `seq` to ask for the next page with. */
+  older?: number;
 }
 
 /** The administrators' Activity page: filtered events and the sign-in chart for the same range. */
@@ -104,10 +108,19 @@ export async function accountActivity(
     ...(query.outcome ? { outcome: query.outcome } : {}),
     from: query.from.toISOString(),
     to: query.to.toISOString(),
+    ...(query.before !== undefined ? { beforeSeq: query.before } : {}),
   };
-  const events = await queryAccountEvents(deps.db, accountId, filter, limit);
+  // One more than a page: whether there is an older page.
+  const found = await queryAccountEvents(deps.db, accountId, filter, limit + 1);
+  const events = found.slice(0, limit);
   const outcomes = await signInOutcomes(deps.db, accountId, filter.from!, filter.to!, principalId);
-  return { events, buckets: bucketise(outcomes, query.from, query.to, 24), unknownUser };
+  const older = found.length > limit ? events.at(-1)?.seq : undefined;
+  return {
+    events,
+    buckets: bucketise(outcomes, query.from, query.to, 24),
+    unknownUser,
+    ...(older !== undefined ? { older } : {}),
+  };
 }
 
 export function defaultRange(now: Date): { from: Date; to: Date } {
