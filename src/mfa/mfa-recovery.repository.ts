@@ -222,9 +222,10 @@ export async function insertPhoneMessage(db: Db, m: Omit<PhoneMessage, 'status'>
 
 export async function listPhoneMessages(
   db: Db,
-  options: { recipient?: string; status?: string; limit: number },
+  options: { recipient?: string; status?: string; id?: string; limit: number },
 ): Promise<PhoneMessage[]> {
   let q = db.selectFrom('phone_outbox').selectAll();
+  if (options.id) q = q.where('id', '=', options.id);
   if (options.recipient) q = q.where('recipient', '=', options.recipient);
   if (options.status) q = q.where('status', '=', options.status);
   const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();

@@ -11,6 +11,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { findLoginProfile, findUserByName } from '../../src/identities/user.repository.ts';
 import { Browser } from '../support/harness.ts';
+import { queuePhoneCode } from '../../src/mfa/phone-gateway.ts';
 
 const SECRET_KEY = randomBytes(32).toString('hex');
 const ROOT_PASSWORD = 'a long root passphrase for the cli';
@@ -162,6 +163,29 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     await withApp(async (_browser, runtime) => {
       expect(await findUserByName(runtime.deps.db, accountId, 'bob')).toBeNull();
     });
+  });
+
+  it('lists the phone outbox and shows a code, which the listing never prints', async () => {
+    await withApp(async (_browser, runtime) => {
+      await queuePhoneCode(runtime.deps.db, runtime.deps, {
+        accountId,
+        to: '+15555550199',
+        channel: 'sms',
+        code: '424242',
+        purpose: 'confirm your phone number',
+      });
+    });
+    const list = await gatehouse(['phone-outbox', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    const [queued] = JSON.parse(list.stdout) as Array<Record<string, string>>;
+    expect(queued).toMatchObject({ status: 'queued', channel: 'sms', to: '+15555550199' });
+    expect(list.stdout).not.toContain('424242');
+    const show = await gatehouse(['phone-outbox', 'show', queued!.id!], env);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('your code to confirm your phone number is 424242');
+    const missing = await gatehouse(['phone-outbox', 'show', 'nothing'], env);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('No phone message has the ID nothing.');
   });
 
   it('purges expired data on demand and reports what it deleted', async () => {
