@@ -25,10 +25,10 @@ export function signInChart(buckets: Bucket[]): SafeHtml {
   <line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="#57606a"/>
   <text x="${pad}" y="14" font-size="11" fill="#57606a">max ${max}</text>
   ${bars}
-  <text x="${pad}" y="${H - 6}" font-size="11" fill="#57606a">${first}</text>
-  <text x="${W - pad}" y="${H - 6}" font-size="11" fill="#57606a" text-anchor="end">${last}</text>
+  <text x="${pad}" y="${H - 6}" font-size="11" fill="#57606a">${first} UTC</text>
+  <text x="${W - pad}" y="${H - 6}" font-size="11" fill="#57606a" text-anchor="end">${last} UTC</text>
 </svg>
-<figcaption>${swatch('#2da44e')} sign-ins · ${swatch('#cf222e')} failures</figcaption>
+<figcaption>${swatch('#2da44e')} sign-ins · ${swatch('#cf222e')} failures · times in UTC</figcaption>
 </figure>`;
 }
 

@@ -63,6 +63,7 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
     const page = await root.get('/console/activity?user=alice&outcome=Failure');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<svg');
+    expect(page.body).toContain('times in UTC</figcaption>');
     expect(page.body).not.toContain('<script');
     expect(page.body).toContain('WrongPassword');
     expect(page.body).not.toContain('<td>Success');
