@@ -28,6 +28,8 @@ export interface Need {
   resource: ResourceOf;
   /** Needed only for some requests, e.g. a console password given with a new user. */
   when?: (input: AccessInput) => boolean;
+  /** Condition keys the Query API adds for the same request, e.g. `iam:PolicyARN` when attaching a policy. */
+  conditionKeys?: (input: AccessInput) => Record<string, string>;
   /** A documented case in which Gatehouse allows the request without the permission. */
   waiver?: { reason: string; applies(who: ConsoleCaller, deps: Deps): Promise<boolean> };
   /** The refusal in words the person can act on, instead of the generic one. */
@@ -98,7 +100,8 @@ export async function decideAccess(
     case 'permission':
       for (const need of access.needs) {
         if (need.when && !need.when(input)) continue;
-        const result = await consoleDecision(deps, who, need.action, await need.resource(input, who, deps));
+        const caller = need.conditionKeys ? { ...who, context: { ...who.context, ...need.conditionKeys(input) } } : who;
+        const result = await consoleDecision(deps, caller, need.action, await need.resource(input, who, deps));
         if (result.decision === 'allowed') continue;
         if (need.waiver && (await need.waiver.applies(who, deps))) continue;
         return {
@@ -124,6 +127,11 @@ export async function mayUse(
 export function formText(input: AccessInput, name: string): string {
   const value = input.body[name];
   return typeof value === 'string' ? value : '';
+}
+
+/** A query parameter of the request ('' when absent). */
+export function queryText(input: AccessInput, name: string): string {
+  return input.query?.[name] ?? '';
 }
 
 /** A URL parameter of the request ('' when absent). */

@@ -1,10 +1,12 @@
+import { groupArn } from '../identities/group-lookup.ts';
+import { findGroupByName } from '../identities/group.repository.ts';
 import { userArn } from '../identities/principal.ts';
 import { findUserByName } from '../identities/user.repository.ts';
-import { type ResourceOf, formText, param } from './console-access.ts';
+import { type ResourceOf, formText, param, queryText } from './console-access.ts';
 
 /**
  * Resources console routes act on, named as the Query API names them for the same change.
- * A user that does not exist is named as if it did (path `/`), as the API does: the
+ * A user or group that does not exist is named as if it did (path `/`), as the API does: the
  * decision comes first, so a refused person never learns whether the user exists.
  */
 
@@ -13,6 +15,19 @@ export const wholeAccount: ResourceOf = () => '*';
 
 /** The signed-in principal itself (the root user's own ARN for the root user). */
 export const signedInPrincipal: ResourceOf = (_input, who) => who.principal.arn;
+
+/**
+ * The IAM group a user's page names in its form (`groupName`), or in its query on a
+ * confirmation page, with its path, as AddUserToGroup and RemoveUserFromGroup name it;
+ * before a group is chosen, any group (`group/*`).
+ */
+export function groupChosen(field = 'groupName'): ResourceOf {
+  return async (input, who, deps) => {
+    const given = (formText(input, field) || queryText(input, field)).trim();
+    const group = given ? await findGroupByName(deps.db, who.principal.accountId, given) : null;
+    return groupArn(who.principal.accountId, group?.path ?? '/', group?.name ?? (given || '*'));
+  };
+}
 
 /** The IAM user the URL names (`:name` unless told). */
 export function userInUrl(name = 'name'): ResourceOf {
@@ -26,4 +41,19 @@ export function userInUrl(name = 'name'): ResourceOf {
 /** The new IAM user a form names; before a name is typed, any user the console could create (`user/*`). */
 export function newUserInForm(field = 'userName'): ResourceOf {
   return (input, who) => userArn(who.principal.accountId, '/', formText(input, field).trim() || '*');
+}
+
+/** The IAM group the URL names (`:name` unless told), with its path, as the group Actions name it. */
+export function groupInUrl(name = 'name'): ResourceOf {
+  return async (input, who, deps) => {
+    const given = param(input, name);
+    const group = await findGroupByName(deps.db, who.principal.accountId, given);
+    return groupArn(who.principal.accountId, group?.path ?? '/', group?.name ?? given);
+  };
+}
+
+/** The new IAM group a form names, in the path it gives (`/` when empty); before a name is typed, any group (`group/*`). */
+export function newGroupInForm(field = 'groupName', pathField = 'path'): ResourceOf {
+  return (input, who) =>
+    groupArn(who.principal.accountId, formText(input, pathField) || '/', formText(input, field) || '*');
 }
