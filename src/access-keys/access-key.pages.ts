@@ -147,7 +147,7 @@ ${alertBox('This is the only time the secret access key can be seen. Copy it now
     <dt>Access key ID</dt><dd>${copyable({ value: key.accessKeyId, label: 'access key ID' })}</dd>
     <dt>Secret access key</dt><dd>${copyable({ value: key.secretAccessKey, label: 'secret access key' })}</dd>
   </dl>
-  <form method="post" action="${o.csvAction}" class="inline-form">${csrfField(o.csrf)}<button type="submit" class="secondary">Download .csv</button></form>
+  <div class="button-row"><form method="post" action="${o.csvAction}" class="inline-form">${csrfField(o.csrf)}<button type="submit" class="secondary">Download .csv</button></form></div>
 </section>
 <section class="card" aria-labelledby="use-heading">
   <h2 id="use-heading">Use it with the AWS CLI or an SDK</h2>

@@ -234,6 +234,8 @@ export interface UserView {
   groups: GroupMembershipView[] | null;
   /** Groups the user is not in and may be added to; null when the account's groups may not be listed (a name is typed). */
   addableGroups: Group[] | null;
+  /** The account has no group the user is not in, and the person may add users to groups. */
+  noOtherGroup: boolean;
   /** Null when the person may not list them (iam:ListUserTags). */
   tags: Tag[] | null;
   may: {
@@ -324,6 +326,7 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
   let groups: GroupMembershipView[] | null = null;
   let addableGroups: Group[] | null = null;
   let addToGroup = false;
+  let noOtherGroup = false;
   if (listGroupsOfUser) {
     const memberOf = await listGroupsForUser(deps, accountId, user.name);
     groups = await Promise.all(
@@ -340,6 +343,7 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
       );
       addableGroups = others.filter((_, i) => allowed[i]);
       addToGroup = addableGroups.length > 0;
+      noOtherGroup = others.length === 0 && (await may(USERS_ACCESS.addToGroup));
     } else {
       addToGroup = await may(USERS_ACCESS.addToGroup);
     }
@@ -361,6 +365,7 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
     effective,
     groups,
     addableGroups,
+    noOtherGroup,
     tags,
     may: {
       setPassword,
@@ -467,6 +472,17 @@ export async function loadAttachedPolicy(
   const found = attached.find((a) => a.policyArn === policyArn);
   if (!found) throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
   return { user, ...found };
+}
+
+/** The user whose sign-in details are shown, and whether it has a console password. */
+export async function loadSignInDetailsUser(
+  deps: Deps,
+  who: ConsoleCaller,
+  name: string,
+): Promise<{ user: UserRecord; hasPassword: boolean }> {
+  const user = await getUser(deps, who.principal.accountId, name);
+  const { profile } = await userPageFacts(deps, who.principal.accountId, user);
+  return { user, hasPassword: profile !== null };
 }
 
 /** The user a page or form names, as stored (its name's case); NoSuchEntity otherwise. */

@@ -74,7 +74,7 @@ export const NAME_HINT =
 
 function keysCell(keys: UserListRow['keys'], now: Date): SafeHtml {
   if (keys.count === 0) return html`None`;
-  return html`${keys.count} · oldest ${relativeTime(keys.oldestCreatedAt!, now).replace(' ago', '')}${keys.inactive > 0 ? html` · <strong>${keys.inactive} inactive</strong>` : ''}`;
+  return html`${keys.count} · oldest created ${relativeTime(keys.oldestCreatedAt!, now)}${keys.inactive > 0 ? html` · <strong>${keys.inactive} inactive</strong>` : ''}`;
 }
 
 function activityCell(activity: UserListRow['lastActivity'], now: Date): SafeHtml {
@@ -194,6 +194,8 @@ export interface SignInDetails {
   accountRef: string;
   /** Null after the one-time visit, or for a user created without console access. */
   password: string | null;
+  /** Whether the user has a console password at all. */
+  hasPassword: boolean;
   passwordResetRequired: boolean;
   contactEmail: string | null;
 }
@@ -231,7 +233,9 @@ ${
         'This is the only time the password can be seen or downloaded. Hand it over now, by a different way than the sign-in address; if it is lost, reset the console password on the user’s page.',
         'warning',
       )
-    : html`<div class="alert alert-warning" role="status">The password was shown once and is not shown again. If it was not handed over, <a href="${base}#security-credentials">reset the console password</a>.</div>`
+    : d.hasPassword
+      ? html`<div class="alert alert-warning" role="status">The password was shown once and is not shown again. If it was not handed over, <a href="${base}#security-credentials">reset the console password</a>.</div>`
+      : html`<div class="alert alert-warning" role="status">${d.userName} has no console password: <a href="${base}#security-credentials">set one</a> before handing over these details.</div>`
 }
 <section class="card" aria-labelledby="details-heading">
   <h2 id="details-heading">Console sign-in details</h2>
@@ -382,7 +386,8 @@ function groupsSection(view: UserView, base: string, csrf: string, error: string
     )}</tbody>
   </table></div>`
   }
-  ${view.may.addToGroup ? addToGroupForm(view, base, csrf) : ''}`;
+  ${view.may.addToGroup ? addToGroupForm(view, base, csrf) : ''}
+  ${view.noOtherGroup ? html`<p class="muted">There is no other group to add the user to. <a href="/console/groups">Groups</a> are made on their own page.</p>` : ''}`;
 }
 
 function addToGroupForm(view: UserView, base: string, csrf: string): SafeHtml {
@@ -503,7 +508,7 @@ ${alertBox(frame.notice, 'success')}
 <nav class="local-nav" aria-label="Sections of this page">${SECTIONS.map(([id, label]) => html`<a href="#${id}">${label}</a>`)}</nav>
 <section class="card" aria-labelledby="summary-heading">
   <h2 id="summary-heading">Summary</h2>
-  <dl class="facts">
+  <dl class="facts details">
     <dt>ARN</dt><dd>${arnText(view.arn)}</dd>
     <dt>User ID</dt><dd>${user.id}</dd>
     <dt>Created</dt><dd>${timeAgo(user.createdAt, now)}</dd>

@@ -17,6 +17,7 @@ import { USERS_ACCESS, consoleAccessOf } from './user-access.ts';
 import {
   createConsoleUser,
   loadNewUserForm,
+  loadSignInDetailsUser,
   loadUser,
   loadUserDependents,
   loadUserView,
@@ -148,7 +149,7 @@ ${mfaHelpRequestsNotice(mfaHelp, csrf, now())}`,
   // The sign-in details of a console password just created: shown once, downloadable once.
 
   pages.get('/console/users/:name/sign-in-details', { access: USERS_ACCESS.signInDetails }, async (p) => {
-    const user = await loadUser(p.deps, p.who, p.params.name);
+    const { user, hasPassword } = await loadSignInDetailsUser(p.deps, p.who, p.params.name);
     const handed = takeHandoff(p, detailsSlot(user.name));
     const fresh = handed !== null && handed.userName === user.name && typeof handed.password === 'string';
     const details = {
@@ -156,6 +157,7 @@ ${mfaHelpRequestsNotice(mfaHelp, csrf, now())}`,
       signInUrl: signInUrlOf(p.deps, p.who.principal),
       accountRef: p.who.principal.accountAlias ?? p.who.principal.accountId,
       password: fresh ? (handed.password as string) : null,
+      hasPassword,
       passwordResetRequired: fresh ? handed.requireReset === true : false,
       contactEmail: user.contactEmail,
     };
