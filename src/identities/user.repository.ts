@@ -165,17 +165,6 @@ export async function deleteLoginProfileRow(db: Db, userId: string): Promise<boo
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Users in an account that have a login profile, by user ID. */
-export async function userIdsWithLoginProfile(db: Db, accountId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('login_profiles')
-    .innerJoin('users', 'users.id', 'login_profiles.user_id')
-    .select('login_profiles.user_id')
-    .where('users.account_id', '=', accountId)
-    .execute();
-  return new Set(rows.map((r) => r.user_id));
-}
-
 /** One page of an account's users in name order (ignoring case), after `afterNameKey`, under `pathPrefix`. */
 export async function listUsersPage(
   db: Db,

@@ -95,14 +95,15 @@ export async function loadUsersList(
 ): Promise<UsersListView> {
   const { accountId } = who.principal;
   const search = request.search.trim();
-  const first = await searchUsers(deps.db, accountId, { nameContains: search, offset: 0, limit: 0 });
-  const pages = Math.max(1, Math.ceil(first.total / USERS_PER_PAGE));
-  const page = Math.min(Math.max(1, Number.isFinite(request.page) ? request.page : 1), pages);
-  const { users, total } = await searchUsers(deps.db, accountId, {
-    nameContains: search,
-    offset: (page - 1) * USERS_PER_PAGE,
-    limit: USERS_PER_PAGE,
-  });
+  const wanted = Math.max(1, Number.isFinite(request.page) ? request.page : 1);
+  const pageOf = (n: number) =>
+    searchUsers(deps.db, accountId, { nameContains: search, offset: (n - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE });
+  let found = await pageOf(wanted);
+  const pages = Math.max(1, Math.ceil(found.total / USERS_PER_PAGE));
+  // A page past the last (a bookmark, a user deleted meanwhile) shows the last.
+  const page = Math.min(wanted, pages);
+  if (page !== wanted) found = await pageOf(page);
+  const { users, total } = found;
   const ids = users.map((u) => u.id);
   const [profiles, mfa, keys, signIns, mayCreate] = await Promise.all([
     loginProfilesOf(deps.db, ids),
