@@ -3,7 +3,7 @@ import type { AuditEventRecord } from '../audit/audit.repository.ts';
 import { browserOf } from '../doctor/diagnosis.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { FLOW_LABELS, type ReferenceLookup } from '../support-references/support-reference.service.ts';
-import { csrfField, page, relativeTime } from '../web/layout.ts';
+import { csrfField, page, relativeTime, scrollingTable } from '../web/layout.ts';
 import { signInChart } from './activity-chart.pages.ts';
 import type { ActivityResult, AdminNotice, ConsoleNotices, FailedSince, SignInHealth } from './activity.service.ts';
 
@@ -23,13 +23,16 @@ function from(ip: string | null, userAgent: string | null): string {
 
 function eventTable(events: AuditEventRecord[]): SafeHtml {
   if (events.length === 0) return html`<p class="muted">No events.</p>`;
-  return html`<table class="events">
-<thead><tr><th>Time (UTC)</th><th>Event</th><th>Outcome</th><th>By</th><th>On</th><th>From</th></tr></thead>
+  return scrollingTable(
+    'Events',
+    html`<table class="events">
+<thead><tr><th scope="col">Time (UTC)</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">By</th><th scope="col">On</th><th scope="col">From</th></tr></thead>
 <tbody>${events.map(
-    (e) =>
-      html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.eventName}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.targetName ?? ''}</td><td>${from(e.sourceIp, e.userAgent)}</td></tr>`,
-  )}</tbody>
-</table>`;
+      (e) =>
+        html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.eventName}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.targetName ?? ''}</td><td>${from(e.sourceIp, e.userAgent)}</td></tr>`,
+    )}</tbody>
+</table>`,
+  );
 }
 
 /** The console-home notice after sign-in: failures since the last sign-in. */

@@ -1,6 +1,7 @@
 import { groupArn } from '../identities/group-lookup.ts';
 import { findGroupByName } from '../identities/group.repository.ts';
 import { userArn } from '../identities/principal.ts';
+import { customerPolicyArn } from '../policies/managed-policy.service.ts';
 import { findUserByName } from '../identities/user.repository.ts';
 import { type ResourceOf, formText, param, queryText } from './console-access.ts';
 
@@ -56,4 +57,21 @@ export function groupInUrl(name = 'name'): ResourceOf {
 export function newGroupInForm(field = 'groupName', pathField = 'path'): ResourceOf {
   return (input, who) =>
     groupArn(who.principal.accountId, formText(input, pathField) || '/', formText(input, field) || '*');
+}
+
+/**
+ * The managed policy the URL names (`:arn`, URL-encoded), exactly as given: the Query API
+ * judges the PolicyArn parameter as it is, before anyone looks it up.
+ */
+export function policyInUrl(name = 'arn'): ResourceOf {
+  return (input) => param(input, name);
+}
+
+/**
+ * The new customer managed policy a form names (`policyName`, `path`), as CreatePolicy
+ * names it; before a name is typed, any policy the console could create (`policy/*`).
+ */
+export function newPolicyInForm(): ResourceOf {
+  return (input, who) =>
+    customerPolicyArn(who.principal.accountId, formText(input, 'path') || '/', formText(input, 'policyName') || '*');
 }

@@ -61,6 +61,8 @@ ${undeliveredMailCard(view.undeliveredMail)}
     ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
     ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
     ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users, set and reset their passwords.</li>` : ''}
+    ${principal.abilities.groups ? html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>` : ''}
+    ${principal.abilities.policies ? html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>` : ''}
     ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}
     ${principal.abilities.accountAlias ? html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>` : ''}
     ${principal.abilities.simulator ? html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>` : ''}

@@ -1,4 +1,5 @@
 import { invalid } from '../shared/errors.ts';
+import { type TextConstraint, assertConstraints } from '../shared/model-constraints.ts';
 
 /**
  * Edge checks for the names IAM gives groups and policies, worded as AWS words its
@@ -26,22 +27,27 @@ export function validateDescription(field: string, value: string): string {
   return value;
 }
 
-const POLICY_DOCUMENT_MAX = 131072;
-const POLICY_DOCUMENT_TEXT = /^[\u0009\u000A\u000D\u0020-\u00FF]+$/;
+/**
+ * AWS's model constraints on the managed-policy parameters, which the Query API checks
+ * before the service runs (and the console checks the same way): among them the characters
+ * a document may hold, which the grammar never sees refused otherwise.
+ */
+export const POLICY_PARAMETERS = {
+  policyName: { min: 1, max: 128, pattern: NAME, patternText: '[\\w+=,.@-]+' },
+  policyDocument: {
+    min: 1,
+    max: 131072,
+    pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+    patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+  },
+  description: { min: 0, max: 1000 },
+} as const satisfies Record<string, TextConstraint>;
 
 /**
- * What AWS's model allows in a PolicyDocument parameter: 1 to 131,072 characters of tab,
- * line feed, carriage return and U+0020–U+00FF, worded as the Query API words it (without
- * the value), so the console refuses a document exactly as the Action does.
+ * What AWS's model allows in a PolicyDocument parameter, worded as the Query API words it,
+ * so the console refuses a document exactly as the Action does.
  */
 export function validatePolicyDocumentText(field: string, value: string): string {
-  const length = [...value].length;
-  const refuse = (rule: string) =>
-    invalid(field, `1 validation error detected: Value at '${field}' failed to satisfy constraint: ${rule}`);
-  if (length < 1) throw refuse('Member must have length greater than or equal to 1');
-  if (length > POLICY_DOCUMENT_MAX)
-    throw refuse(`Member must have length less than or equal to ${POLICY_DOCUMENT_MAX}`);
-  if (!POLICY_DOCUMENT_TEXT.test(value))
-    throw refuse('Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+');
+  assertConstraints([{ field, value, constraint: POLICY_PARAMETERS.policyDocument }]);
   return value;
 }

@@ -6,7 +6,7 @@ import type { Actor, RequestMeta } from '../audit/audit.service.ts';
 import { type AccessInput, mayUse } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../deps.ts';
-import { type Group, listGroups, listGroupsForUser } from '../groups/group.service.ts';
+import { type GroupRecord, listGroups, listGroupsOfUser } from '../identities/group.repository.ts';
 import type { Principal } from '../identities/principal.ts';
 import {
   type LoginProfileRecord,
@@ -209,7 +209,7 @@ export interface AttachedPolicyView {
 }
 
 export interface GroupMembershipView {
-  group: Group;
+  group: GroupRecord;
   mayRemove: boolean;
 }
 
@@ -234,7 +234,7 @@ export interface UserView {
   /** Null when the person may not list them (iam:ListGroupsForUser). */
   groups: GroupMembershipView[] | null;
   /** Groups the user is not in and may be added to; null when the account's groups may not be listed (a name is typed). */
-  addableGroups: Group[] | null;
+  addableGroups: GroupRecord[] | null;
   /** The account has no group the user is not in, and the person may add users to groups. */
   noOtherGroup: boolean;
   /** Null when the person may not list them (iam:ListUserTags). */
@@ -290,7 +290,7 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
     may(USERS_ACCESS.putInline),
     may(USERS_ACCESS.deleteInline),
   ]);
-  const [boundaryChoices, removeBoundary, simulate, listGroupsOfUser, listAllGroups, listTags, tag, untag] =
+  const [boundaryChoices, removeBoundary, simulate, listMemberships, listAllGroups, listTags, tag, untag] =
     await Promise.all([
       may(USERS_ACCESS.boundaryChoices),
       may(USERS_ACCESS.deleteBoundary),
@@ -325,11 +325,11 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
   const effective = simulate ? await effectivePermissionsOf(deps, user) : null;
 
   let groups: GroupMembershipView[] | null = null;
-  let addableGroups: Group[] | null = null;
+  let addableGroups: GroupRecord[] | null = null;
   let addToGroup = false;
   let noOtherGroup = false;
-  if (listGroupsOfUser) {
-    const memberOf = await listGroupsForUser(deps, accountId, user.name);
+  if (listMemberships) {
+    const memberOf = await listGroupsOfUser(deps.db, user.id);
     groups = await Promise.all(
       memberOf.map(async (group) => ({
         group,
@@ -338,7 +338,7 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
     );
     const member = new Set(memberOf.map((g) => g.id));
     if (listAllGroups) {
-      const others = (await listGroups(deps, accountId)).filter((g) => !member.has(g.id));
+      const others = (await listGroups(deps.db, accountId)).filter((g) => !member.has(g.id));
       const allowed = await Promise.all(
         others.map((g) => mayUse(deps, who, USERS_ACCESS.addToGroup, onUser(user.name, { groupName: g.name }))),
       );
@@ -525,9 +525,9 @@ export async function loadMembership(
   who: ConsoleCaller,
   userName: string,
   groupName: string,
-): Promise<{ user: UserRecord; group: Group }> {
+): Promise<{ user: UserRecord; group: GroupRecord }> {
   const user = await getUser(deps, who.principal.accountId, userName);
-  const groups = await listGroupsForUser(deps, who.principal.accountId, user.name);
+  const groups = await listGroupsOfUser(deps.db, user.id);
   const group = groups.find((g) => g.name.toLowerCase() === groupName.toLowerCase());
   if (!group) {
     throw new GatehouseError(
@@ -562,7 +562,7 @@ export async function loadUserDependents(deps: Deps, who: ConsoleCaller, name: s
     listMfaDevices(deps, user.id),
     listInlinePolicyNames(deps, accountId, 'user', user.name),
     listAttachedPolicies(deps, accountId, 'user', user.name),
-    listGroupsForUser(deps, accountId, user.name),
+    listGroupsOfUser(deps.db, user.id),
     tagsOfUser(deps, accountId, user.name),
   ]);
   return {
