@@ -93,7 +93,7 @@ export function confirmationPage(o: {
     principal: o.principal,
     csrf: o.csrf,
     body: html`${breadcrumbs(o.crumbs)}
-<section class="card narrow">
+<section class="card narrow confirm">
   <h1>${o.title}</h1>
   ${alertBox(o.error)}
   ${typeof o.explanation === 'string' ? html`<p>${o.explanation}</p>` : o.explanation}
