@@ -42,6 +42,9 @@ import { createUser, getUser } from './user.service.ts';
 
 export const USERS_PER_PAGE = 50;
 
+/** Beyond any account's page count; keeps a made-up page number from reaching SQL as an absurd offset. */
+const MAX_PAGE = 100_000;
+
 /** The most managed policies a user can have attached (AWS's PoliciesPerUser). */
 export const USER_ATTACHMENT_QUOTA = ATTACHMENT_QUOTAS.user;
 
@@ -94,8 +97,9 @@ export async function loadUsersList(
   request: { search: string; page: number },
 ): Promise<UsersListView> {
   const { accountId } = who.principal;
-  const search = request.search.trim();
-  const wanted = Math.max(1, Number.isFinite(request.page) ? request.page : 1);
+  // No user name is longer than 64 characters; a longer search finds nobody.
+  const search = request.search.trim().slice(0, 128);
+  const wanted = Math.min(Math.max(1, Number.isFinite(request.page) ? request.page : 1), MAX_PAGE);
   const pageOf = (n: number) =>
     searchUsers(deps.db, accountId, { nameContains: search, offset: (n - 1) * USERS_PER_PAGE, limit: USERS_PER_PAGE });
   let found = await pageOf(wanted);

@@ -121,6 +121,8 @@ describe.each(DIALECTS)('the Users list and creating users on %s', (dialect) => 
     // A page past the last shows the last; nonsense shows the first.
     expect(rowOf((await root.get('/console/users?search=pg&page=99')).body, 'pgA00')).not.toBe('');
     expect(rowOf((await root.get('/console/users?search=pg&page=x')).body, 'pg_00')).not.toBe('');
+    expect(rowOf((await root.get(`/console/users?search=pg&page=${'9'.repeat(30)}`)).body, 'pgA00')).not.toBe('');
+    expect((await root.get(`/console/users?search=${'p'.repeat(5000)}`)).statusCode).toBe(200);
     expect((await root.get('/console/users?search=nobody-by-that-name')).body).toContain(
       'No user name contains “nobody-by-that-name”.',
     );
