@@ -45,7 +45,8 @@ export async function mfaSigninRoutes(app: FastifyInstance, { web }: { web: WebC
     const result = await completeMfaStep(deps, p.who.session, p.who.principal, factor, p.meta);
     if (!result.ok) return stepPage(p, { choice, failure: result.reference });
     p.reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
-    return redirect(result.nextRestriction === 'password_change_required' ? '/console/change-password' : '/console');
+    if (result.nextRestriction === 'password_change_required') return redirect('/console/change-password');
+    return redirect(web.landing(p.request, p.reply, '/console'));
   }
 
   pages.get('/signin/mfa', { access: SECOND_STEP }, (p) =>

@@ -49,7 +49,12 @@ export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebCo
 
   pages.get('/signin/forgot', { access: LOCKED_OUT }, (p) => {
     const account = typeof p.query.account === 'string' ? p.query.account.slice(0, 64) : undefined;
-    return forgotPage(p.csrf, account === undefined ? {} : { accountRef: account });
+    // The root password step's link carries the email typed there.
+    const email = typeof p.query.email === 'string' ? p.query.email.slice(0, 254) : undefined;
+    return forgotPage(p.csrf, {
+      ...(account === undefined ? {} : { accountRef: account }),
+      ...(email === undefined ? {} : { email }),
+    });
   });
 
   pages.post(

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noSession } from '../authz/console-access.ts';
 import { isAccountId, isAlias, normaliseAccountRef } from '../shared/validation.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { type PageResult, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
+import { type Page, type PageResult, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { chooseUserTypePage, iamSignInPage, rootFailedPage, rootPasswordPage } from './signin.pages.ts';
+import { chooseUserTypePage, iamSignInPage, rootPasswordPage } from './signin.pages.ts';
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
 import { CHECK_FIELD } from '../guard/security-check.ts';
 import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
@@ -49,11 +49,12 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
       const decision = await guardSignIn(p.deps, sourceOf(p.request), { kind: 'root', email }, altcha);
       if (decision.kind === 'check')
         return withStatus(401, rootCheckPage(p.csrf, email.trim(), decision.problem, decision.level));
-      if (decision.kind === 'refused') return withStatus(401, rootFailedPage(p.csrf));
+      if (decision.kind === 'refused')
+        return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: '' }));
       const result = await signInRoot(p.deps, email, password, p.meta, decision.throttled).catch(abandon(decision));
       settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
-      if (!result.ok) return withStatus(401, rootFailedPage(p.csrf, result.reference));
-      return signedIn(p.reply, result);
+      if (!result.ok) return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: result.reference }));
+      return signedIn(p, result);
     },
   );
 
@@ -89,18 +90,18 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
       );
       if (decision.kind === 'check')
         return withStatus(401, iamCheckPage(p.csrf, ref, userName, decision.problem, decision.level));
-      if (decision.kind === 'refused') return withStatus(401, iamSignInPage(p.csrf, ref, '', true));
+      if (decision.kind === 'refused') return withStatus(401, iamSignInPage(p.csrf, ref, userName, true));
       const result = await signInUser(p.deps, ref, userName, password, p.meta, decision.throttled).catch(
         abandon(decision),
       );
       settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
-      if (!result.ok) return withStatus(401, iamSignInPage(p.csrf, ref, '', true, result.reference));
+      if (!result.ok) return withStatus(401, iamSignInPage(p.csrf, ref, userName, true, result.reference));
       p.reply.setCookie(
         web.rememberCookie,
         JSON.stringify({ account: ref, userName: result.principal.name }),
         web.cookieOptions(REMEMBER_DAYS * 86400),
       );
-      return signedIn(p.reply, result);
+      return signedIn(p, result);
     },
   );
 
@@ -128,10 +129,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     };
   }
 
-  function signedIn(reply: FastifyReply, result: Extract<SignInResult, { ok: true }>): PageResult {
-    reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
+  function signedIn(p: Pick<Page, 'request' | 'reply'>, result: Extract<SignInResult, { ok: true }>): PageResult {
+    p.reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
     if (result.mfaRequired) return redirect('/signin/mfa');
-    return redirect(result.passwordChangeRequired ? '/console/change-password' : '/console');
+    if (result.passwordChangeRequired) return redirect('/console/change-password');
+    return redirect(web.landing(p.request, p.reply, '/console'));
   }
 }
 

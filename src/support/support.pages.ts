@@ -32,12 +32,13 @@ export function supportPage(
   });
 }
 
-export function caseOpenedPage(): string {
+export function caseOpenedPage(caseId: string): string {
   return page({
     title: 'Case received',
     body: html`<section class="card narrow">
   <h1>Case received</h1>
   ${alertBox('Thank you. Support will answer at the email address you gave.', 'success')}
+  <p>Your case number is <strong class="case-id">${caseId}</strong>. Keep it: support will ask for it if you write again.</p>
   <p class="links"><a href="/signin?choose=1">Back to sign-in</a></p>
 </section>`,
   });

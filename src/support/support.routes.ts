@@ -6,7 +6,7 @@ import { passFormGate } from '../web/form-gate.ts';
 import { pageRoutes } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type CaseErrors, caseOpenedPage, supportPage } from './support.pages.ts';
-import { openCase, validateCase } from './support.service.ts';
+import { newCaseId, openCase, validateCase } from './support.service.ts';
 
 const LOCKED_OUT = noSession('Support cases are for people who cannot sign in: they have no session to bring.');
 
@@ -45,8 +45,9 @@ export async function supportRoutes(app: FastifyInstance, { web }: { web: WebCon
       };
       validateCase(input);
       // After the response, so an existing and an unknown account are answered alike in time too.
-      afterResponse(p.reply, p.deps, () => openCase(p.deps, input, p.meta));
-      return caseOpenedPage();
+      const id = newCaseId(p.deps);
+      afterResponse(p.reply, p.deps, () => openCase(p.deps, input, p.meta, id));
+      return caseOpenedPage(id);
     },
   );
 }

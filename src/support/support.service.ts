@@ -49,7 +49,17 @@ export function validateCase(input: NewCase): NewCase {
  * A person who cannot sign in opens a case. Whether the account exists changes nothing
  * they see; the case is audited on the account it names so its administrators see it.
  */
-export async function openCase(deps: Deps, input: NewCase, meta: RequestMeta): Promise<void> {
+/** A new case's number, given to the person before the case is stored (it is stored after the response). */
+export function newCaseId(deps: Pick<Deps, 'clock'>): string {
+  return `case-${newRowId(deps.clock.now())}`;
+}
+
+export async function openCase(
+  deps: Deps,
+  input: NewCase,
+  meta: RequestMeta,
+  id: string = newCaseId(deps),
+): Promise<void> {
   const valid = validateCase(input);
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
@@ -67,7 +77,6 @@ export async function openCase(deps: Deps, input: NewCase, meta: RequestMeta): P
       });
       return;
     }
-    const id = `case-${newRowId(deps.clock.now())}`;
     await insertCase(tx, {
       id,
       contactEmail: valid.contactEmail,

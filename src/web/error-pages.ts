@@ -87,10 +87,28 @@ export function installPageErrorHandler(app: FastifyInstance, web: WebContext): 
         ),
       );
   });
-  app.setNotFoundHandler((_request, reply) => {
+  app.setNotFoundHandler((request, reply) => {
+    const start = request.method === 'GET' ? flowStart(app, request.url) : null;
+    if (start) return reply.redirect(start, 303);
     reply
       .status(404)
       .type('text/html; charset=utf-8')
       .send(errorPage(404, 'Page not found', 'There is no page at this address.'));
   });
+}
+
+/**
+ * A bookmarked or reloaded step of a flow (`/signin/mfa-help/start` is only ever posted to):
+ * the nearest page above it that can be opened, where the flow starts; null for any other
+ * address.
+ */
+function flowStart(app: FastifyInstance, url: string): string | null {
+  const path = url.split('?')[0]!;
+  if (!app.hasRoute({ method: 'POST', url: path })) return null;
+  const parts = path.split('/').filter(Boolean);
+  for (let n = parts.length - 1; n > 0; n--) {
+    const parent = `/${parts.slice(0, n).join('/')}`;
+    if (app.hasRoute({ method: 'GET', url: parent })) return parent;
+  }
+  return null;
 }

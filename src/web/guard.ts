@@ -17,6 +17,7 @@ export async function requireSignIn(
   const who = await web.signedIn(request);
   if (!who) {
     if (request.cookies[web.sessionCookie]) reply.clearCookie(web.sessionCookie, web.cookieOptions());
+    web.rememberDestination(request, reply);
     await reply.redirect('/signin', 303);
     return null;
   }

@@ -34,6 +34,8 @@ export class WebContext {
   readonly sessionCookie: string;
   readonly csrfCookie: string;
   readonly rememberCookie = 'gh_signin';
+  /** Where a signed-out browser was going, kept for ten minutes while it signs in. */
+  readonly nextCookie: string;
   readonly origin: string;
   readonly #csrfKey: Buffer;
   /** Who each request that reached a console page was admitted as, for its error page's header. */
@@ -46,6 +48,7 @@ export class WebContext {
     this.secure = config.publicUrl.protocol === 'https:';
     // __Host- cookies must be Secure, host-only and Path=/; browsers refuse them over http.
     this.sessionCookie = this.secure ? '__Host-gh_session' : 'gh_session';
+    this.nextCookie = this.secure ? '__Host-gh_next' : 'gh_next';
     this.csrfCookie = this.secure ? '__Host-gh_csrf' : 'gh_csrf';
     this.origin = config.publicUrl.origin;
     this.#csrfKey = deps.keyring.macKey('gatehouse csrf v1');
@@ -114,6 +117,20 @@ export class WebContext {
     };
   }
 
+  /** Remembers where a signed-out browser was going (a GET of a page), to land there after sign-in. */
+  rememberDestination(request: FastifyRequest, reply: FastifyReply): void {
+    if (request.method !== 'GET' || !isLocalPath(request.url)) return;
+    reply.setCookie(this.nextCookie, request.url, this.cookieOptions(10 * 60));
+  }
+
+  /** Where to land once signed in: the remembered page, once, or `fallback`. */
+  landing(request: FastifyRequest, reply: FastifyReply, fallback: string): string {
+    const next = request.cookies[this.nextCookie];
+    if (next === undefined) return fallback;
+    reply.clearCookie(this.nextCookie, this.cookieOptions());
+    return isLocalPath(next) ? next : fallback;
+  }
+
   /** Records who `request` was admitted as (by the sign-in guard). */
   admitted(request: FastifyRequest, who: SignedIn): void {
     this.#admitted.set(request, who);
@@ -127,4 +144,12 @@ export class WebContext {
   async signOut(request: FastifyRequest): Promise<void> {
     await endSession(this.deps, request.cookies[this.sessionCookie]);
   }
+}
+
+/**
+ * A path on this site and nothing else: one leading `/`, not `//` or `/\` (which browsers
+ * read as another host), printable ASCII only, bounded in length.
+ */
+export function isLocalPath(value: string): boolean {
+  return value.length <= 512 && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && !value.includes('\\');
 }
