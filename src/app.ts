@@ -31,6 +31,7 @@ import { securityCheckRoutes } from './security-check/security-check.routes.ts';
 import { unlockRoutes } from './throttle/unlock.routes.ts';
 import { throttleConsoleRoutes } from './throttle/throttle-console.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { userPermissionsRoutes } from './users/user-permissions.routes.ts';
 import { groupsRoutes } from './groups/groups.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
 import { installRouteAccess } from './web/route-access.ts';
@@ -39,6 +40,7 @@ import { addSecurityHeaders } from './web/security-headers.ts';
 import { WebContext } from './web/web-context.ts';
 
 const STYLESHEET = readFileSync(new URL('./web/static/gatehouse.css', import.meta.url));
+const COPY_BUTTONS = readFileSync(new URL('./web/static/copy-buttons.js', import.meta.url));
 
 /**
  * The tab icon every browser asks for at `/favicon.ico`: a gate, drawn in SVG (browsers read
@@ -131,6 +133,9 @@ export async function buildApp(
   app.get('/static/gatehouse.css', async (_request, reply) =>
     reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET),
   );
+  app.get('/static/copy-buttons.js', async (_request, reply) =>
+    reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(COPY_BUTTONS),
+  );
   app.get('/favicon.ico', async (_request, reply) =>
     reply.header('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON),
   );
@@ -144,6 +149,7 @@ export async function buildApp(
   await app.register(signupRoutes, { web });
   await app.register(consoleRoutes, { web });
   await app.register(usersRoutes, { web });
+  await app.register(userPermissionsRoutes, { web });
   await app.register(groupsRoutes, { web });
   await app.register(recoveryRoutes, { web });
   await app.register(emailVerificationRoutes, { web });

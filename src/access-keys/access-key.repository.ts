@@ -74,6 +74,19 @@ export async function listAccessKeysOf(db: Db, principalId: string): Promise<Acc
   return rows.map(toRecord);
 }
 
+/** The keys of these principals, oldest first (the Users list). */
+export async function listAccessKeysOfPrincipals(db: Db, principalIds: readonly string[]): Promise<AccessKeyRecord[]> {
+  if (principalIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('access_keys')
+    .selectAll()
+    .where('principal_id', 'in', principalIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
 export async function countAccessKeysOf(db: Db, principalId: string): Promise<number> {
   const row = await db
     .selectFrom('access_keys')

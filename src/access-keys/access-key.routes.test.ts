@@ -1,12 +1,14 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../test/support/aws-clients.ts';
+import { MANAGE_OWN_CREDENTIALS, setUserPolicy, signInUser } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
-import { listAccessKeysOf } from './access-key.repository.ts';
+import { findAccessKey, listAccessKeysOf } from './access-key.repository.ts';
+import { noteAccessKeyUse } from './access-key.service.ts';
 
 describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
   let t: TestContext;
@@ -118,5 +120,139 @@ describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
       { csrfFrom: '/console/security-credentials' },
     );
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('shows a new secret once with copy buttons and the CLI setup for this endpoint, and offers its .csv once', async () => {
+    await makeUser(t.deps, account.id, 'csv-user');
+    const browser = await rootBrowser();
+    const created = await browser.post(
+      '/console/users/csv-user/access-keys',
+      {},
+      { csrfFrom: '/console/users/csv-user' },
+    );
+    expect(created.statusCode).toBe(201);
+    const key = secretOf(created.body);
+    expect(created.body).toContain('data-copy hidden>Copy<span class="visually-hidden"> secret access key</span>');
+    expect(created.body).toContain('<script src="/static/copy-buttons.js" defer></script>');
+    expect(created.body).toContain('export AWS_ENDPOINT_URL=http://gatehouse.test');
+    expect(created.body).toContain(`export AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`);
+    expect(created.body).toContain('aws configure set endpoint_url http://gatehouse.test --profile gatehouse');
+    const csvPath = `/console/users/csv-user/access-keys/${key.accessKeyId}/csv`;
+    expect(created.body).toContain(`action="${csvPath}"`);
+    const cookie = (created.cookies as Array<{ name: string; path: string; sameSite: string }>).find(
+      (c) => c.name === 'gh_once_credentials-csv',
+    );
+    expect(cookie).toMatchObject({ path: csvPath, sameSite: 'Strict' });
+    expect(JSON.stringify(created.headers)).not.toContain(key.secretAccessKey);
+
+    // Another session of the same administrator has nothing to download.
+    const other = await rootBrowser();
+    const stolen = browser.cookies.get('gh_once_credentials-csv')!;
+    other.cookies.set('gh_once_credentials-csv', stolen);
+    expect((await other.post(csvPath, {}, { csrfFrom: '/console/users/csv-user' })).statusCode).toBe(404);
+
+    const csv = await browser.post(csvPath, {}, { csrfFrom: '/console/users/csv-user' });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="csv-user_accessKeys.csv"');
+    expect(csv.body).toBe(`Access key ID,Secret access key\r\n${key.accessKeyId},${key.secretAccessKey}\r\n`);
+    const again = await browser.post(csvPath, {}, { csrfFrom: '/console/users/csv-user' });
+    expect(again.statusCode).toBe(404);
+    expect(again.body).not.toContain(key.secretAccessKey);
+    expect((await browser.get('/console/users/csv-user')).body).not.toContain(key.secretAccessKey);
+  });
+
+  it('walks through a rotation, highlighting the next step, and explains the two-key limit', async () => {
+    await makeUser(t.deps, account.id, 'rot');
+    const browser = await rootBrowser();
+    const card = async () => {
+      const body = (await browser.get('/console/users/rot')).body;
+      return /<section class="card" id="access-keys"[\s\S]*?<\/section>/.exec(body)![0];
+    };
+    const current = (html: string) => /<li class="current" aria-current="step">([^<]+)/.exec(html)?.[1];
+    const create = () => browser.post('/console/users/rot/access-keys', {}, { csrfFrom: '/console/users/rot' });
+
+    const old = secretOf((await create()).body);
+    let html = await card();
+    expect(current(html)).toBe('Create a second access key.');
+    expect(html).toContain('<button type="submit" class="">Create access key</button>');
+
+    t.clock.advance(60_000);
+    const fresh = secretOf((await create()).body);
+    html = await card();
+    expect(current(html)).toBe('Put the new key in your programs and check they work: its Last used fills in.');
+    expect(html).toContain('the most anyone may have (active or inactive, as in AWS)');
+    expect(html).not.toContain('Create access key</button>');
+    const third = await create();
+    expect(third.statusCode).toBe(409);
+    expect(third.body).toContain('Cannot exceed quota for AccessKeysPerUser: 2');
+
+    await noteAccessKeyUse(t.deps, (await findAccessKey(t.deps.db, fresh.accessKeyId))!, 'iam', 'us-east-1');
+    html = await card();
+    expect(current(html)).toBe('Deactivate the old key. Anything still using it fails, and you can activate it again.');
+    expect(html).toContain(
+      `<button type="submit" class="">Deactivate<span class="visually-hidden"> ${old.accessKeyId}</span>`,
+    );
+    expect(html).toContain(
+      `<button type="submit" class="secondary">Deactivate<span class="visually-hidden"> ${fresh.accessKeyId}</span>`,
+    );
+
+    await browser.post(
+      `/console/users/rot/access-keys/${old.accessKeyId}/status`,
+      { status: 'Inactive' },
+      {
+        csrfFrom: '/console/users/rot',
+      },
+    );
+    html = await card();
+    expect(current(html)).toBe('Delete the old key once nothing broke.');
+    expect(html).toContain(
+      `<button type="submit" class="danger">Delete<span class="visually-hidden"> ${old.accessKeyId}</span>`,
+    );
+    expect(html).toContain(`<form method="get" action="/console/users/rot/access-keys/${old.accessKeyId}/delete"`);
+
+    const confirm = await browser.get(`/console/users/rot/access-keys/${old.accessKeyId}/delete`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain(`<h1>Delete access key ${old.accessKeyId}?</h1>`);
+    expect(confirm.body).toContain('and was never used.');
+    expect(confirm.body).toContain(
+      `<form method="post" action="/console/users/rot/access-keys/${old.accessKeyId}/delete">`,
+    );
+    expect((await browser.get(`/console/users/lee/access-keys/${old.accessKeyId}/delete`)).statusCode).toBe(404);
+    const deleted = await browser.post(
+      `/console/users/rot/access-keys/${old.accessKeyId}/delete`,
+      {},
+      {
+        csrfFrom: `/console/users/rot/access-keys/${old.accessKeyId}/delete`,
+      },
+    );
+    expect(deleted.headers.location).toBe('/console/users/rot#access-keys');
+    html = await card();
+    expect(current(html)).toBe('Create a second access key.');
+    expect(html).toContain(`Rotate ${fresh.accessKeyId}`);
+  });
+
+  it('offers an IAM user its own key rotation on Security credentials when a policy allows it', async () => {
+    await makeUser(t.deps, account.id, 'selfie');
+    await setUserPolicy(t, account.id, 'selfie', 'own-keys', [...MANAGE_OWN_CREDENTIALS]);
+    const selfie = await signInUser(t, account.id, 'selfie');
+    const created = await selfie.post(
+      '/console/security-credentials/access-keys',
+      {},
+      {
+        csrfFrom: '/console/security-credentials',
+      },
+    );
+    expect(created.statusCode).toBe(201);
+    const key = secretOf(created.body);
+    const csvPath = `/console/security-credentials/access-keys/${key.accessKeyId}/csv`;
+    const csv = await selfie.post(csvPath, {}, { csrfFrom: '/console/security-credentials' });
+    expect(csv.body).toContain(key.secretAccessKey);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="selfie_accessKeys.csv"');
+    const page = await selfie.get('/console/security-credentials');
+    expect(page.body).toContain(`Rotate ${key.accessKeyId}`);
+    expect(page.body).toContain(`action="/console/security-credentials/access-keys/${key.accessKeyId}/delete"`);
+    const confirm = await selfie.get(`/console/security-credentials/access-keys/${key.accessKeyId}/delete`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('href="/console/security-credentials#access-keys" class="cancel"');
   });
 });

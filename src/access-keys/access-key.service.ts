@@ -115,6 +115,11 @@ async function ownedKey(db: Db, owner: KeyOwner, accessKeyId: string): Promise<A
   return key;
 }
 
+/** One of `owner`'s keys (for the delete confirmation); NoSuchEntity, as DeleteAccessKey says it, otherwise. */
+export async function findOwnedKey(deps: Deps, owner: KeyOwner, accessKeyId: string): Promise<AccessKeyRecord> {
+  return ownedKey(deps.db, owner, accessKeyId);
+}
+
 export async function updateAccessKeyStatus(
   deps: Deps,
   owner: KeyOwner,

@@ -3,7 +3,7 @@ import { findGroupByName } from '../identities/group.repository.ts';
 import { userArn } from '../identities/principal.ts';
 import { customerPolicyArn } from '../policies/managed-policy.service.ts';
 import { findUserByName } from '../identities/user.repository.ts';
-import { type ResourceOf, formText, param } from './console-access.ts';
+import { type ResourceOf, formText, param, queryText } from './console-access.ts';
 
 /**
  * Resources console routes act on, named as the Query API names them for the same change.
@@ -16,6 +16,19 @@ export const wholeAccount: ResourceOf = () => '*';
 
 /** The signed-in principal itself (the root user's own ARN for the root user). */
 export const signedInPrincipal: ResourceOf = (_input, who) => who.principal.arn;
+
+/**
+ * The IAM group a user's page names in its form (`groupName`), or in its query on a
+ * confirmation page, with its path, as AddUserToGroup and RemoveUserFromGroup name it;
+ * before a group is chosen, any group (`group/*`).
+ */
+export function groupChosen(field = 'groupName'): ResourceOf {
+  return async (input, who, deps) => {
+    const given = (formText(input, field) || queryText(input, field)).trim();
+    const group = given ? await findGroupByName(deps.db, who.principal.accountId, given) : null;
+    return groupArn(who.principal.accountId, group?.path ?? '/', group?.name ?? (given || '*'));
+  };
+}
 
 /** The IAM user the URL names (`:name` unless told). */
 export function userInUrl(name = 'name'): ResourceOf {

@@ -12,6 +12,8 @@ import { addUserToGroup, createGroup } from '../groups/group.service.ts';
 import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 import { putInlinePolicy } from '../policies/inline-policy.service.ts';
+import { putUserPermissionsBoundary } from '../policies/permissions-boundary.service.ts';
+import { tagUser } from '../user-tags/user-tag.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
 import { createPolicy, createPolicyVersion } from '../policies/managed-policy.service.ts';
 import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-request.repository.ts';
@@ -50,6 +52,12 @@ const POLICY_DOCUMENT = JSON.stringify({
 const policyUrl = (f: Fixture, rest: string) => `/console/policies/${encodeURIComponent(f.policyArn)}${rest}`;
 
 const NEW_PASSWORD = { password: 'another fine password 42', requireReset: 'on' };
+
+const TESS_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
+const TESS_INLINE_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }],
+});
 
 const TEAM_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
 const TEAM_INLINE_DOCUMENT = JSON.stringify({
@@ -195,6 +203,76 @@ const DENY_CASES: Record<string, DenyCase> = {
     action: 'iam:DeleteAccountAlias',
     url: () => '/console/account-alias/delete',
     body: (f) => ({ alias: f.alias }),
+  },
+  'POST /console/users/:name/sign-in-details.csv': {
+    action: 'iam:CreateLoginProfile',
+    url: () => '/console/users/tess/sign-in-details.csv',
+    body: () => ({}),
+  },
+  'POST /console/users/:name/attach-policy': {
+    action: 'iam:AttachUserPolicy',
+    url: () => '/console/users/tess/attach-policy',
+    body: () => ({ policyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }),
+  },
+  'POST /console/users/:name/detach-policy': {
+    action: 'iam:DetachUserPolicy',
+    url: () => '/console/users/tess/detach-policy',
+    body: () => ({ policyArn: TESS_POLICY_ARN }),
+  },
+  'POST /console/users/:name/inline-policies': {
+    action: 'iam:PutUserPolicy',
+    url: () => '/console/users/tess/inline-policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: TESS_INLINE_DOCUMENT }),
+  },
+  'POST /console/users/:name/inline-policies/:policyName': {
+    action: 'iam:PutUserPolicy',
+    url: () => '/console/users/tess/inline-policies/kept',
+    body: () => ({ policyDocument: TESS_INLINE_DOCUMENT.replace('GetUser', 'ListUsers') }),
+  },
+  'POST /console/users/:name/inline-policies/:policyName/delete': {
+    action: 'iam:DeleteUserPolicy',
+    url: () => '/console/users/tess/inline-policies/kept/delete',
+    body: () => ({}),
+  },
+  'POST /console/users/:name/permissions-boundary': {
+    action: 'iam:PutUserPermissionsBoundary',
+    url: () => '/console/users/tess/permissions-boundary',
+    body: () => ({ permissionsBoundary: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }),
+  },
+  'POST /console/users/:name/permissions-boundary/delete': {
+    action: 'iam:DeleteUserPermissionsBoundary',
+    url: () => '/console/users/tess/permissions-boundary/delete',
+    body: () => ({}),
+  },
+  'POST /console/users/:name/groups': {
+    action: 'iam:AddUserToGroup',
+    url: () => '/console/users/nopass/groups',
+    body: () => ({ groupName: 'crew' }),
+  },
+  'POST /console/users/:name/groups/remove': {
+    action: 'iam:RemoveUserFromGroup',
+    url: () => '/console/users/tess/groups/remove',
+    body: () => ({ groupName: 'crew' }),
+  },
+  'POST /console/users/:name/tags': {
+    action: 'iam:TagUser',
+    url: () => '/console/users/tess/tags',
+    body: () => ({ tagKey: 'team', tagValue: 'changed-while-denied' }),
+  },
+  'POST /console/users/:name/tags/remove': {
+    action: 'iam:UntagUser',
+    url: () => '/console/users/tess/tags/remove',
+    body: () => ({ tagKey: 'team' }),
+  },
+  'POST /console/users/:name/access-keys/:id/csv': {
+    action: 'iam:CreateAccessKey',
+    url: (f) => `/console/users/tess/access-keys/${f.targetKeyId}/csv`,
+    body: () => ({}),
+  },
+  'POST /console/security-credentials/access-keys/:id/csv': {
+    action: 'iam:CreateAccessKey',
+    url: (f) => `/console/security-credentials/access-keys/${f.ownKeyId}/csv`,
+    body: () => ({}),
   },
   'POST /console/groups': {
     action: 'iam:CreateGroup',
@@ -389,6 +467,12 @@ describe.each(DIALECTS)(
         CLI_ACTOR,
         SYSTEM_META,
       );
+      await createGroup(t.deps, account.id, { name: 'crew' }, CLI_ACTOR, SYSTEM_META);
+      await addUserToGroup(t.deps, account.id, 'crew', 'tess', CLI_ACTOR, SYSTEM_META);
+      await attachPolicy(t.deps, account.id, 'user', 'tess', TESS_POLICY_ARN, CLI_ACTOR, SYSTEM_META);
+      await putInlinePolicy(t.deps, account.id, 'user', 'tess', 'kept', TESS_INLINE_DOCUMENT, CLI_ACTOR, SYSTEM_META);
+      await putUserPermissionsBoundary(t.deps, account.id, 'tess', TESS_POLICY_ARN, CLI_ACTOR, SYSTEM_META);
+      await tagUser(t.deps, account.id, 'tess', [{ key: 'team', value: 'blue' }], CLI_ACTOR, SYSTEM_META);
       await createGroup(t.deps, account.id, { name: 'team' }, CLI_ACTOR, SYSTEM_META);
       await createGroup(t.deps, account.id, { name: 'empty-team' }, CLI_ACTOR, SYSTEM_META);
       await addUserToGroup(t.deps, account.id, 'team', 'tess', CLI_ACTOR, SYSTEM_META);

@@ -60,7 +60,7 @@ ${undeliveredMailCard(view.undeliveredMail)}
     <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>
     ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
     ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
-    ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users, set and reset their passwords.</li>` : ''}
+    ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users and hand over their sign-in details; their permissions, groups, credentials and tags.</li>` : ''}
     ${principal.abilities.groups ? html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>` : ''}
     ${principal.abilities.policies ? html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>` : ''}
     ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}

@@ -1,4 +1,6 @@
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { LoginProfilesTable } from '../db/schema.ts';
 
 export interface UserRecord {
   id: string;
@@ -109,7 +111,10 @@ export async function deleteUserRow(db: Db, id: string): Promise<void> {
 
 export async function findLoginProfile(db: Db, userId: string): Promise<LoginProfileRecord | null> {
   const row = await db.selectFrom('login_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  if (!row) return null;
+  return row ? toLoginProfile(row) : null;
+}
+
+function toLoginProfile(row: Selectable<LoginProfilesTable>): LoginProfileRecord {
   return {
     userId: row.user_id,
     passwordHash: row.password_hash,
@@ -160,17 +165,6 @@ export async function deleteLoginProfileRow(db: Db, userId: string): Promise<boo
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Users in an account that have a login profile, by user ID. */
-export async function userIdsWithLoginProfile(db: Db, accountId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('login_profiles')
-    .innerJoin('users', 'users.id', 'login_profiles.user_id')
-    .select('login_profiles.user_id')
-    .where('users.account_id', '=', accountId)
-    .execute();
-  return new Set(rows.map((r) => r.user_id));
-}
-
 /** One page of an account's users in name order (ignoring case), after `afterNameKey`, under `pathPrefix`. */
 export async function listUsersPage(
   db: Db,
@@ -198,4 +192,35 @@ export async function setPasswordResetRequired(db: Db, userId: string, required:
     .set({ password_reset_required: required ? 1 : 0 })
     .where('user_id', '=', userId)
     .execute();
+}
+
+/** `%` and `_` in a LIKE pattern stand for themselves (`\` escapes them; user names have no `\`). */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of an account's users in name order (ignoring case), those whose name contains
+ * `nameContains` (ignoring case; '' for all), and how many there are in all.
+ */
+export async function searchUsers(
+  db: Db,
+  accountId: string,
+  options: { nameContains: string; offset: number; limit: number },
+): Promise<{ users: UserRecord[]; total: number }> {
+  let q = db.selectFrom('users').where('account_id', '=', accountId);
+  if (options.nameContains !== '')
+    q = q.where(sql<boolean>`name_key like ${containsPattern(options.nameContains)} escape '\\'`);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('name_key').offset(options.offset).limit(options.limit).execute(),
+    q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { users: rows.map(toUser), total: Number(count.n) };
+}
+
+/** The login profiles of these users, by user ID. */
+export async function loginProfilesOf(db: Db, userIds: readonly string[]): Promise<Map<string, LoginProfileRecord>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom('login_profiles').selectAll().where('user_id', 'in', userIds).execute();
+  return new Map(rows.map((r) => [r.user_id, toLoginProfile(r)]));
 }

@@ -133,6 +133,19 @@ export async function countDevicesOf(db: Db, principalId: string): Promise<numbe
   return Number(row.n);
 }
 
+/** How many enabled devices each of these principals has; a principal without one is absent. */
+export async function enabledDeviceCounts(db: Db, principalIds: readonly string[]): Promise<Map<string, number>> {
+  if (principalIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('mfa_devices')
+    .select(['principal_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('principal_id', 'in', principalIds)
+    .where('enabled_at', 'is not', null)
+    .groupBy('principal_id')
+    .execute();
+  return new Map(rows.map((r) => [r.principal_id!, Number(r.n)]));
+}
+
 /** Virtual devices of an account; `assigned` filters on whether a principal holds them. */
 export async function listVirtualDevices(db: Db, accountId: string, assigned?: boolean): Promise<MfaDevice[]> {
   let q = db.selectFrom('mfa_devices').selectAll().where('account_id', '=', accountId).where('kind', '=', 'totp');

@@ -12,25 +12,11 @@ import {
   deleteLoginProfileRow,
   findLoginProfile,
   findUserByName,
-  listUsers,
   setPasswordResetRequired,
   updateUserNameAndPath,
-  userIdsWithLoginProfile,
 } from '../identities/user.repository.ts';
 
 /** Administrator operations on a user beyond create/delete/password, shared by the IAM API and the console. */
-
-/** The account's users, and the IDs of those with a console password (the Users page). */
-export async function listUsersWithPasswords(
-  deps: Deps,
-  accountId: string,
-): Promise<{ users: UserRecord[]; withPassword: Set<string> }> {
-  const [users, withPassword] = await Promise.all([
-    listUsers(deps.db, accountId),
-    userIdsWithLoginProfile(deps.db, accountId),
-  ]);
-  return { users, withPassword };
-}
 
 /** What the console's page of a user shows besides the user: its console password (null: none), and the last changes made to it. */
 export async function userPageFacts(deps: Deps, accountId: string, user: UserRecord) {

@@ -1,96 +1,196 @@
 import type { FastifyInstance } from 'fastify';
-import { loadUserAccessKeys } from '../access-keys/access-key-access.ts';
-import { userAccessKeysCard } from '../access-keys/access-key.pages.ts';
+import { mayUse } from '../authz/console-access.ts';
 import { actorOf } from '../identities/principal.ts';
-import { type AccessInput, formText, mayUse, permission } from '../authz/console-access.ts';
-import { newUserInForm, userInUrl, wholeAccount } from '../authz/console-resources.ts';
-import { loadPasswordHelpRequests } from '../recovery/help-request-access.ts';
-import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
-import { html } from '../shared/html.ts';
-import { ownEntry } from '../shared/own-entry.ts';
-import { pageRoutes, redirect } from '../web/page-route.ts';
-import { alertBox, checkbox, csrfField, field, page, relativeTime } from '../web/layout.ts';
-import { MFA_NOTICES } from '../mfa/mfa-console.pages.ts';
 import { loadMfaHelpRequests } from '../mfa/mfa-console.service.ts';
 import { mfaHelpRequestsNotice } from '../mfa/mfa-help-request.pages.ts';
-import { ADMIN_DEACTIVATE_MFA } from '../mfa/mfa-access.ts';
-import { adminMfaSection } from '../mfa/mfa.pages.ts';
-import { listMfaDevices } from '../mfa/mfa.service.ts';
-import { loadSignInActivity } from '../throttle/sign-in-activity.service.ts';
-import { UNLOCK_SIGN_IN } from '../throttle/throttle-access.ts';
-import { UNLOCK_NOTICE, adminUserSignInSection } from '../throttle/throttle-console.pages.ts';
+import { loadPasswordHelpRequests } from '../recovery/help-request-access.ts';
+import { helpRequestsNotice } from '../recovery/help-request.pages.ts';
+import { GatehouseError } from '../shared/errors.ts';
+import { html } from '../shared/html.ts';
+import { ownEntry } from '../shared/own-entry.ts';
+import { confirmationPage } from '../web/fragments.ts';
+import { type HandoffSlot, handOver, takeHandoff } from '../web/handoff.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { listUsersWithPasswords, userPageFacts } from './user-admin.service.ts';
-import { createUser, deleteUser, getUser, setUserPassword } from './user.service.ts';
+import { signInDetailsCsv } from './credentials-csv.ts';
+import { USERS_ACCESS, consoleAccessOf } from './user-access.ts';
+import {
+  createConsoleUser,
+  loadNewUserForm,
+  loadSignInDetailsUser,
+  loadUser,
+  loadUserDependents,
+  loadUserView,
+  loadUsersList,
+  signInUrlOf,
+} from './user-console.service.ts';
+import { deleteUser, setUserPassword } from './user.service.ts';
+import {
+  type CreateUserErrors,
+  type CreateUserValues,
+  USER_NOTICES,
+  deleteUserExplanation,
+  signInDetailsPage,
+  userHref,
+  userPage,
+  usersListPage,
+} from './users.pages.ts';
 
-const NOTICES: Record<string, string> = {
-  created: 'The user was created.',
-  deleted: 'The user was deleted.',
-  'password-set': "The user's password was set. The user's sessions were signed out.",
-  'mfa-deactivated': MFA_NOTICES['mfa-deactivated']!,
-  'mfa-help-resolved': MFA_NOTICES['mfa-help-resolved']!,
-  'mfa-help-dismissed': MFA_NOTICES['mfa-help-dismissed']!,
-  ...UNLOCK_NOTICE,
-};
+/** Where a new user's sign-in details are shown once, and where their `.csv` is downloaded once. */
+const detailsSlot = (name: string): HandoffSlot => ({
+  kind: 'sign-in-details',
+  path: `${userHref(name)}/sign-in-details`,
+});
+const csvSlot = (name: string): HandoffSlot => ({
+  kind: 'credentials-csv',
+  path: `${userHref(name)}/sign-in-details.csv`,
+});
 
-type CreateErrors = Partial<Record<'userName' | 'password' | 'form', string>>;
-
-/** A console password for a new user, or for a user without one: what CreateLoginProfile allows. */
-const NEW_LOGIN_PROFILE = { action: 'iam:CreateLoginProfile', resource: newUserInForm() };
-
-/** The Users pages' permissions: the Query API's for the same reads and changes, on the same resources. */
-export const USERS_ACCESS = {
-  list: permission({ action: 'iam:ListUsers', resource: wholeAccount }),
-  view: permission({ action: 'iam:GetUser', resource: userInUrl() }),
-  /** CreateUser, and CreateLoginProfile as well when the form gives a console password. */
-  create: permission([
-    { action: 'iam:CreateUser', resource: newUserInForm() },
-    { ...NEW_LOGIN_PROFILE, when: (input: AccessInput) => formText(input, 'password') !== '' },
-  ]),
-  createWithPassword: permission(NEW_LOGIN_PROFILE),
-  createLoginProfile: permission({ action: 'iam:CreateLoginProfile', resource: userInUrl() }),
-  updateLoginProfile: permission({ action: 'iam:UpdateLoginProfile', resource: userInUrl() }),
-  delete: permission({ action: 'iam:DeleteUser', resource: userInUrl() }),
-};
-
-/** The Users pages: list, create and delete users; set or reset a user's password. */
+/**
+ * The Users pages: the list (search, paging), creating a user with console access and its
+ * one-time sign-in details, a user's page, its console password, and deleting it after a
+ * confirmation. Each route declares the permission of the Query API Action for the same
+ * read or change, and calls the service that Action calls. A user's permissions, groups and
+ * tags are `userPermissionsRoutes`'s.
+ */
 export async function usersRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const pages = pageRoutes(app, web);
+  const now = () => web.deps.clock.now();
+
+  async function listPage(
+    who: SignedIn,
+    csrf: string,
+    query: { search?: string | undefined; page?: string | undefined },
+    form: { values: CreateUserValues; errors: CreateUserErrors } = { values: {}, errors: {} },
+    notice?: string,
+  ): Promise<string> {
+    const { deps } = web;
+    const [view, help, mfaHelp] = await Promise.all([
+      loadUsersList(deps, who, { search: query.search ?? '', page: Number.parseInt(query.page ?? '1', 10) }),
+      loadPasswordHelpRequests(deps, who),
+      loadMfaHelpRequests(deps, who),
+    ]);
+    // A refused form comes back with its error even when the policy allows only some names.
+    const create = view.mayCreate || Object.keys(form.errors).length > 0 ? await loadNewUserForm(deps, who) : null;
+    return usersListPage({
+      principal: who.principal,
+      csrf,
+      view,
+      create,
+      ...form,
+      now: now(),
+      requests: html`${helpRequestsNotice(help.requests, csrf, now(), help.mayDismiss)}
+${mfaHelpRequestsNotice(mfaHelp, csrf, now())}`,
+      notice,
+    });
+  }
+
+  async function showUser(who: SignedIn, csrf: string, name: string, extra: { error?: string; notice?: string }) {
+    const view = await loadUserView(web.deps, who, name);
+    return userPage({
+      principal: who.principal,
+      csrf,
+      view,
+      now: now(),
+      notice: extra.notice,
+      errors: { password: extra.error },
+    });
+  }
+
   pages.get('/console/users', { access: USERS_ACCESS.list }, async (p) =>
-    usersPage(p.who, p.csrf, {}, {}, ownEntry(NOTICES, p.query.done)),
+    listPage(p.who, p.csrf, p.query, undefined, ownEntry(USER_NOTICES, p.query.done)),
   );
 
-  const CREATE_FORM = {
-    userName: { max: 128 },
-    password: { max: 1024, optional: true },
-    requireReset: { max: 2, optional: true },
-  };
   pages.post(
     '/console/users',
     {
       access: USERS_ACCESS.create,
-      form: CREATE_FORM,
+      form: {
+        userName: { max: 128 },
+        consoleAccess: { max: 16, optional: true },
+        password: { max: 1024, optional: true },
+        requireReset: { max: 2, optional: true },
+      },
       redisplay: async (p, error) => {
         const key = (['userName', 'password'] as const).find((f) => f === error.field) ?? 'form';
-        return usersPage(p.who, p.csrf, { userName: p.form.userName }, { [key]: error.message });
+        const values = {
+          userName: p.form.userName,
+          consoleAccess: consoleAccessOf({ params: {}, body: p.form }),
+          requireReset: p.form.requireReset === 'on',
+        };
+        return (await mayUse(p.deps, p.who, USERS_ACCESS.list))
+          ? listPage(p.who, p.csrf, {}, { values, errors: { [key]: error.message } })
+          : undefined;
       },
     },
     async (p) => {
-      const { userName, password, requireReset } = p.form;
-      const login = password ? { password, passwordResetRequired: requireReset === 'on' } : {};
-      await createUser(
+      const requireReset = p.form.requireReset === 'on';
+      const { user, password } = await createConsoleUser(
         p.deps,
         p.who.principal.accountId,
-        { name: userName, ...login },
+        {
+          name: p.form.userName,
+          consoleAccess: consoleAccessOf({ params: {}, body: p.form }),
+          password: p.form.password,
+          passwordResetRequired: requireReset,
+        },
         actorOf(p.who.principal),
         p.meta,
       );
-      return redirect('/console/users?done=created');
+      if (password !== null) {
+        handOver(p, detailsSlot(user.name), { userName: user.name, password, requireReset });
+        return redirect(detailsSlot(user.name).path);
+      }
+      const mayView = await mayUse(p.deps, p.who, USERS_ACCESS.view, { params: { name: user.name }, body: {} });
+      return redirect(mayView ? `${userHref(user.name)}?done=created` : '/console/users?done=created');
+    },
+  );
+
+  // The sign-in details of a console password just created: shown once, downloadable once.
+
+  pages.get('/console/users/:name/sign-in-details', { access: USERS_ACCESS.signInDetails }, async (p) => {
+    const { user, hasPassword } = await loadSignInDetailsUser(p.deps, p.who, p.params.name);
+    const handed = takeHandoff(p, detailsSlot(user.name));
+    const fresh = handed !== null && handed.userName === user.name && typeof handed.password === 'string';
+    const details = {
+      userName: user.name,
+      signInUrl: signInUrlOf(p.deps, p.who.principal),
+      accountRef: p.who.principal.accountAlias ?? p.who.principal.accountId,
+      password: fresh ? (handed.password as string) : null,
+      hasPassword,
+      passwordResetRequired: fresh ? handed.requireReset === true : false,
+      contactEmail: user.contactEmail,
+    };
+    if (fresh) handOver(p, csvSlot(user.name), { userName: user.name, password: details.password! });
+    return signInDetailsPage({ principal: p.who.principal, csrf: p.csrf, details, created: fresh });
+  });
+
+  pages.post(
+    '/console/users/:name/sign-in-details.csv',
+    { access: USERS_ACCESS.signInDetails, form: {} },
+    async (p) => {
+      const user = await loadUser(p.deps, p.who, p.params.name);
+      const handed = takeHandoff(p, csvSlot(user.name));
+      if (handed?.userName !== user.name || typeof handed.password !== 'string') {
+        throw new GatehouseError(
+          'NoSuchEntity',
+          'The sign-in details can be downloaded once, from the page that showed them. Reset the console password to hand over a new one.',
+        );
+      }
+      const csv = signInDetailsCsv({
+        userName: user.name,
+        password: handed.password,
+        signInUrl: signInUrlOf(p.deps, p.who.principal),
+      });
+      return p.reply
+        .type('text/csv; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${user.name}_credentials.csv"`)
+        .send(csv);
     },
   );
 
   pages.get('/console/users/:name', { access: USERS_ACCESS.view }, async (p) =>
-    userPage(p.who, p.params.name, p.csrf, undefined, ownEntry(NOTICES, p.query.done)),
+    showUser(p.who, p.csrf, p.params.name, { notice: ownEntry(USER_NOTICES, p.query.done) }),
   );
 
   // Setting a first console password is CreateLoginProfile; replacing one is UpdateLoginProfile, as in the API.
@@ -105,160 +205,51 @@ export async function usersRoutes(app: FastifyInstance, { web }: { web: WebConte
         form: { password: { max: 1024 }, requireReset: { max: 2, optional: true } },
         // An unknown user is the error page's to say, not the form's.
         redisplay: (p, error) =>
-          error.code === 'NoSuchEntity' ? undefined : userPage(p.who, p.params.name, p.csrf, error.message),
+          error.code === 'NoSuchEntity' ? undefined : showUser(p.who, p.csrf, p.params.name, { error: error.message }),
       },
       async (p) => {
-        const { accountId } = p.who.principal;
-        const reset = p.form.requireReset === 'on';
         await setUserPassword(
           p.deps,
-          accountId,
+          p.who.principal.accountId,
           p.params.name,
           p.form.password,
-          reset,
+          p.form.requireReset === 'on',
           actorOf(p.who.principal),
           p.meta,
           { profile },
         );
-        return redirect(`/console/users/${encodeURIComponent(p.params.name)}?done=password-set`);
+        return redirect(`${userHref(p.params.name)}?done=password-set`);
       },
     );
   }
+
+  // Delete, after a confirmation that names what goes with the user.
+
+  async function confirmDelete(who: SignedIn, csrf: string, name: string, error?: string): Promise<string> {
+    const dependents = await loadUserDependents(web.deps, who, name);
+    const { user } = dependents;
+    return confirmationPage({
+      principal: who.principal,
+      csrf,
+      title: `Delete user ${user.name}?`,
+      crumbs: [
+        { href: '/console/users', label: 'Users' },
+        { href: userHref(user.name), label: user.name },
+      ],
+      explanation: deleteUserExplanation(dependents),
+      action: `${userHref(user.name)}/delete`,
+      button: `Delete ${user.name}`,
+      cancel: userHref(user.name),
+      error,
+    });
+  }
+
+  pages.get('/console/users/:name/delete', { access: USERS_ACCESS.delete }, async (p) =>
+    confirmDelete(p.who, p.csrf, p.params.name),
+  );
 
   pages.post('/console/users/:name/delete', { access: USERS_ACCESS.delete }, async (p) => {
     await deleteUser(p.deps, p.who.principal.accountId, p.params.name, actorOf(p.who.principal), p.meta);
     return redirect('/console/users?done=deleted');
   });
-
-  async function usersPage(
-    who: SignedIn,
-    csrf: string,
-    values: { userName?: string },
-    errors: CreateErrors,
-    notice?: string,
-  ): Promise<string> {
-    const accountId = who.principal.accountId;
-    const { users, withPassword } = await listUsersWithPasswords(web.deps, accountId);
-    const now = web.deps.clock.now();
-    const helpRequests = await loadPasswordHelpRequests(web.deps, who);
-    const mfaHelpRequests = await loadMfaHelpRequests(web.deps, who);
-    const [mayCreateAny, mayGivePassword] = await Promise.all([
-      mayUse(web.deps, who, USERS_ACCESS.create),
-      mayUse(web.deps, who, USERS_ACCESS.createWithPassword),
-    ]);
-    // A refused form comes back with its error even when the policy allows only some names.
-    const mayCreate = mayCreateAny || Object.keys(errors).length > 0;
-    return page({
-      title: 'Users',
-      principal: who.principal,
-      csrf,
-      body: html`<h1>Users</h1>
-${alertBox(notice, 'success')}
-${helpRequestsNotice(helpRequests.requests, csrf, now, helpRequests.mayDismiss)}
-${mfaHelpRequestsNotice(mfaHelpRequests, csrf, now)}
-<section class="card">
-  <h2>Users in this account</h2>
-  ${
-    users.length === 0
-      ? html`<p class="muted">No users yet.</p>`
-      : html`<table>
-    <thead><tr><th scope="col">User name</th><th scope="col">Console password</th><th scope="col">Created</th></tr></thead>
-    <tbody>${users.map(
-      (u) =>
-        html`<tr><td><a href="/console/users/${encodeURIComponent(u.name)}">${u.name}</a></td><td>${withPassword.has(u.id) ? 'Yes' : 'No'}</td><td>${relativeTime(u.createdAt, now)}</td></tr>`,
-    )}</tbody>
-  </table>`
-  }
-</section>
-${
-  mayCreate
-    ? html`<section class="card">
-  <h2>Create a user</h2>
-  ${alertBox(errors.form)}
-  <form method="post" action="/console/users" novalidate>
-    ${csrfField(csrf)}
-    ${field({ label: 'User name', name: 'userName', value: values.userName, error: errors.userName, hint: 'Up to 64 letters, digits and + = , . @ _ - (no spaces).' })}
-    ${
-      mayGivePassword
-        ? html`${field({ label: 'Console password (optional)', name: 'password', type: 'password', autocomplete: 'new-password', required: false, error: errors.password, hint: 'Leave empty for a user without console access.' })}
-    ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}`
-        : ''
-    }
-    <button type="submit">Create user</button>
-  </form>
-</section>`
-    : ''
-}`,
-    });
-  }
-
-  async function userPage(who: SignedIn, name: string, csrf: string, error?: string, notice?: string): Promise<string> {
-    const accountId = who.principal.accountId;
-    const user = await getUser(web.deps, accountId, name);
-    const { profile, events } = await userPageFacts(web.deps, accountId, user);
-    const [mfaDevices, signIns, keys] = await Promise.all([
-      listMfaDevices(web.deps, user.id),
-      loadSignInActivity(web.deps, accountId, user),
-      loadUserAccessKeys(web.deps, who, user),
-    ]);
-    const now = web.deps.clock.now();
-    const input: AccessInput = { params: { name: user.name }, body: {} };
-    const [maySetPassword, mayDeactivateMfa, mayUnlock, mayDelete] = await Promise.all([
-      mayUse(web.deps, who, profile ? USERS_ACCESS.updateLoginProfile : USERS_ACCESS.createLoginProfile, input),
-      mayUse(web.deps, who, ADMIN_DEACTIVATE_MFA, input),
-      mayUse(web.deps, who, UNLOCK_SIGN_IN, input),
-      mayUse(web.deps, who, USERS_ACCESS.delete, input),
-    ]);
-    return page({
-      title: `User ${user.name}`,
-      principal: who.principal,
-      csrf,
-      body: html`<h1>User ${user.name}</h1>
-${alertBox(notice, 'success')}
-<section class="card">
-  <dl class="facts">
-    <dt>ARN</dt><dd>arn:aws:iam::${accountId}:user${user.path}${user.name}</dd>
-    <dt>User ID</dt><dd>${user.id}</dd>
-    <dt>Console password</dt><dd>${profile ? `Set ${relativeTime(profile.passwordChangedAt, now)}${profile.passwordResetRequired ? ', must be changed at next sign-in' : ''}` : 'None'}</dd>
-    <dt>Permissions boundary</dt><dd>${user.permissionsBoundary ?? 'None: its policies apply in full'}</dd>
-  </dl>
-</section>
-${
-  maySetPassword
-    ? html`<section class="card">
-  <h2>${profile ? 'Reset console password' : 'Set console password'}</h2>
-  ${alertBox(error)}
-  <form method="post" action="/console/users/${encodeURIComponent(user.name)}/${profile ? 'password' : 'login-profile'}" novalidate>
-    ${csrfField(csrf)}
-    ${field({ label: 'New password', name: 'password', type: 'password', autocomplete: 'new-password' })}
-    ${checkbox({ label: 'User must create a new password at next sign-in', name: 'requireReset', checked: true })}
-    <button type="submit">${profile ? 'Reset password' : 'Set password'}</button>
-  </form>
-</section>`
-    : ''
-}
-${adminMfaSection(csrf, user.name, mfaDevices, now, mayDeactivateMfa)}
-${adminUserSignInSection(signIns, user.name, csrf, mayUnlock, now)}
-${userAccessKeysCard(keys, user.name, csrf, now)}
-<section class="card">
-  <h2>Recent changes</h2>
-  ${
-    events.length === 0
-      ? html`<p class="muted">Nothing recorded yet.</p>`
-      : html`<ul>${events.map((e) => html`<li>${e.eventName}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actorName ?? e.actorType}, ${relativeTime(e.time, now)}${e.sourceIp ? ` from ${e.sourceIp}` : ''}</li>`)}</ul>`
-  }
-</section>
-${
-  mayDelete
-    ? html`<section class="card">
-  <h2>Delete user</h2>
-  <form method="post" action="/console/users/${encodeURIComponent(user.name)}/delete">
-    ${csrfField(csrf)}
-    <button type="submit" class="danger">Delete ${user.name}</button>
-  </form>
-</section>`
-    : ''
-}`,
-    });
-  }
 }

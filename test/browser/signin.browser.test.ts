@@ -111,11 +111,15 @@ describeInBrowser('sign-in in a real browser', () => {
     expect(pathOf(rootPage)).toBe('/console');
     await submit(rootPage, 'Users', { role: 'link', within: rootPage.getByRole('navigation') });
     await fillField(rootPage, 'User name', 'bob');
-    await fillField(rootPage, 'Console password (optional)', firstPassword);
+    await field(rootPage, 'Type a password').check();
+    await fillField(rootPage, 'Custom password', firstPassword);
     const mustChange = field(rootPage, 'User must create a new password at next sign-in');
     if (!(await mustChange.isChecked())) await mustChange.check();
     await submit(rootPage, 'Create user');
     expect(await readAlert(rootPage, 'status')).toBe('The user was created.');
+    // Creating a user with a console password ends on its sign-in details; the list shows it.
+    expect(pathOf(rootPage)).toBe('/console/users/bob/sign-in-details');
+    await submit(rootPage, 'Back to users', { role: 'link' });
     const bobRow = rootPage.getByRole('row').filter({ has: rootPage.getByRole('link', { name: 'bob', exact: true }) });
     expect(await bobRow.getByRole('cell').nth(1).innerText()).toBe('Yes');
 

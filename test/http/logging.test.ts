@@ -68,6 +68,35 @@ describe('logs', () => {
       password: SIGNUP_PASSWORD,
       confirm: SIGNUP_PASSWORD,
     });
+    // Secrets the console shows once: a generated console password, a new access key's secret, and their .csv files.
+    const made = await root.post(
+      '/console/users',
+      { userName: 'handed', consoleAccess: 'generated' },
+      { csrfFrom: '/console/users' },
+    );
+    expect(made.headers.location).toBe('/console/users/handed/sign-in-details');
+    const details = await root.get('/console/users/handed/sign-in-details');
+    const generated = /<summary>Show password<\/summary><code>([^<]+)<\/code>/.exec(details.body)![1]!;
+    secrets.push(
+      generated
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
+    const signInCsv = await root.post('/console/users/handed/sign-in-details.csv', {}, { csrfFrom: '/console/users' });
+    expect(signInCsv.statusCode).toBe(200);
+    const key = await root.post('/console/users/handed/access-keys', {}, { csrfFrom: '/console/users/handed' });
+    const [, keyId, keySecret] =
+      /<dt>Access key ID<\/dt><dd><code>(AKIA[A-Z2-7]{16})<\/code>[\s\S]*?<dt>Secret access key<\/dt><dd><code>([A-Za-z0-9+/]{40})<\/code>/.exec(
+        key.body,
+      )!;
+    secrets.push(keySecret!);
+    const keyCsv = await root.post(
+      `/console/users/handed/access-keys/${keyId}/csv`,
+      {},
+      { csrfFrom: '/console/users' },
+    );
+    expect(keyCsv.body).toContain(keySecret);
     // Secrets where they do not belong: in a query string, in a refused form, in a malformed body.
     await app.inject({
       method: 'GET',
