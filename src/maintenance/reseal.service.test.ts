@@ -9,6 +9,7 @@ import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { openTotpSecret } from '../mfa/totp.ts';
 import { Keyring } from '../shared/keyring.ts';
 import { PolicyCache } from '../policy-engine/compile.ts';
+import { SessionCache } from '../caches/session-cache.ts';
 import { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { type AwsCredentials, awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -31,7 +32,11 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
 
   /** The same database served with another SECRET_KEY, as after a restart with new settings (so nothing cached either). */
   async function serveWith(keyring: Keyring): Promise<string> {
-    const caches = { policies: new PolicyCache(), signingKeys: new SigningKeyCache() };
+    const caches = {
+      policies: new PolicyCache(),
+      signingKeys: new SigningKeyCache(),
+      sessions: new SessionCache(t.deps.invalidations),
+    };
     const app = await buildApp(t.config, { ...t.deps, keyring, caches }, { logger: false });
     apps.push(app);
     return listen(app);

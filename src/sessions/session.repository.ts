@@ -41,14 +41,18 @@ export async function findSessionRow(db: Db, id: string): Promise<SessionRecord 
   return row ? toSession(row) : null;
 }
 
+/** A session with who it belongs to (null when that principal is gone) and whether it has an enabled MFA device. */
+export interface SessionWithPrincipal {
+  session: SessionRecord;
+  principal: Principal | null;
+  mfaEnabled: boolean;
+}
+
 /**
  * A session with, in the same query, who it belongs to and whether that principal has an
  * enabled MFA device: what every signed-in page needs before anything else.
  */
-export async function findSessionWithPrincipal(
-  db: Db,
-  id: string,
-): Promise<{ session: SessionRecord; principal: Principal | null; mfaEnabled: boolean } | null> {
+export async function findSessionWithPrincipal(db: Db, id: string): Promise<SessionWithPrincipal | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
@@ -121,6 +125,19 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
 
 export async function touchSession(db: Db, id: string, lastSeenAt: string): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
+}
+
+/**
+ * Records activity unless the row shows activity since `since` already (another process
+ * recorded it): activity is written at most once per interval whichever process sees it.
+ */
+export async function touchSessionIfIdleSince(db: Db, id: string, lastSeenAt: string, since: string): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: lastSeenAt })
+    .where('id', '=', id)
+    .where('last_seen_at', '<=', since)
+    .execute();
 }
 
 export async function clearRestriction(db: Db, id: string): Promise<void> {
