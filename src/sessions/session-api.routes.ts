@@ -2,6 +2,45 @@ import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../web/web-context.ts';
 import { describeSession } from './session.service.ts';
 
+const text = { type: 'string' } as const;
+const nullableText = { type: ['string', 'null'] } as const;
+const error = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: text, message: text, requestId: text },
+      required: ['code', 'message'],
+    },
+  },
+  required: ['error'],
+} as const;
+
+/** The answers' shapes (`SessionSummary`): Fastify compiles a serializer from them, and nothing else is ever sent. */
+const RESPONSES = {
+  200: {
+    type: 'object',
+    properties: {
+      principal: {
+        type: 'object',
+        properties: { type: text, arn: text, accountId: text, userId: text, userName: text },
+        required: ['type', 'arn', 'accountId'],
+      },
+      mfa: {
+        type: 'object',
+        properties: { present: { type: 'boolean' }, authenticatedAt: nullableText },
+        required: ['present', 'authenticatedAt'],
+      },
+      expiresAt: text,
+      idleExpiresAt: text,
+      restriction: nullableText,
+    },
+    required: ['principal', 'mfa', 'expiresAt', 'idleExpiresAt', 'restriction'],
+  },
+  '4xx': error,
+  500: error,
+} as const;
+
 /**
  * `GET /console/api/session`: who the session cookie belongs to, as JSON, for applications
  * (and single sign-on) asking "who is this session?" (README, Sessions). A plain Fastify
@@ -23,7 +62,7 @@ export async function sessionApiRoutes(app: FastifyInstance, { web }: { web: Web
       .send({ error: { code: 'InternalError', message: 'The session could not be read.', requestId: request.id } });
   });
 
-  app.get('/console/api/session', async (request, reply) => {
+  app.get('/console/api/session', { schema: { response: RESPONSES } }, async (request, reply) => {
     const summary = await describeSession(web.deps, request.cookies[web.sessionCookie]);
     if (!summary) {
       return reply.status(401).send({ error: { code: 'NotSignedIn', message: 'There is no valid session.' } });
