@@ -1,8 +1,58 @@
 import { sql } from 'kysely';
 import type { Db, DialectName } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
 export type AuditRow = Omit<AuditEventsTable, 'seq'>;
+
+/** The hash of the last event in an account's chain, and in the chain of events of no account. */
+const lastHashOf = prepared((db, accountId: string) =>
+  db.selectFrom('audit_events').select('hash').where('account_id', '=', accountId).orderBy('seq', 'desc').limit(1),
+);
+const lastHashOfNoAccount = prepared((db) =>
+  db.selectFrom('audit_events').select('hash').where('account_id', 'is', null).orderBy('seq', 'desc').limit(1),
+);
+const insertEvent = prepared(
+  (
+    db,
+    id: string,
+    time: string,
+    accountId: string | null,
+    actorType: string,
+    actorId: string | null,
+    actorName: string | null,
+    eventName: string,
+    outcome: string | null,
+    reason: string | null,
+    targetId: string | null,
+    targetName: string | null,
+    sourceIp: string | null,
+    userAgent: string | null,
+    requestId: string | null,
+    details: string | null,
+    prevHash: string,
+    hash: string,
+  ) =>
+    db.insertInto('audit_events').values({
+      id,
+      time,
+      account_id: accountId,
+      actor_type: actorType,
+      actor_id: actorId,
+      actor_name: actorName,
+      event_name: eventName,
+      outcome,
+      reason,
+      target_id: targetId,
+      target_name: targetName,
+      source_ip: sourceIp,
+      user_agent: userAgent,
+      request_id: requestId,
+      details,
+      prev_hash: prevHash,
+      hash,
+    }),
+);
 
 /**
  * Appends an event to its account's hash chain. On PostgreSQL an advisory lock per
@@ -19,18 +69,29 @@ export async function appendAuditEvent(
   if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`.execute(db);
   }
-  const last = await db
-    .selectFrom('audit_events')
-    .select('hash')
-    .where(event.account_id === null ? sql<boolean>`account_id is null` : sql<boolean>`account_id = ${chain}`)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const prevHash = last?.hash ?? '';
-  await db
-    .insertInto('audit_events')
-    .values({ ...event, prev_hash: prevHash, hash: chainHash(prevHash, event) })
-    .execute();
+  const last = event.account_id === null ? await lastHashOfNoAccount(db) : await lastHashOf(db, event.account_id);
+  const prevHash = last.rows[0]?.hash ?? '';
+  const e = event;
+  await insertEvent(
+    db,
+    e.id,
+    e.time,
+    e.account_id,
+    e.actor_type,
+    e.actor_id,
+    e.actor_name,
+    e.event_name,
+    e.outcome,
+    e.reason,
+    e.target_id,
+    e.target_name,
+    e.source_ip,
+    e.user_agent,
+    e.request_id,
+    e.details,
+    prevHash,
+    chainHash(prevHash, event),
+  );
 }
 
 export interface AuditQuery {

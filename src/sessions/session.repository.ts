@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import { type Principal, principalFrom } from '../identities/principal.ts';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { SessionsTable } from '../db/schema.ts';
 
 export interface SessionRecord {
@@ -17,27 +18,57 @@ export interface SessionRecord {
   userAgent: string;
 }
 
+const insertRow = prepared(
+  (
+    db,
+    id: string,
+    secretHash: string,
+    accountId: string,
+    principalId: string,
+    createdAt: string,
+    lastSeenAt: string,
+    expiresAt: string,
+    mfaAt: string | null,
+    restriction: string | null,
+    sourceIp: string,
+    userAgent: string,
+  ) =>
+    db.insertInto('sessions').values({
+      id,
+      secret_hash: secretHash,
+      account_id: accountId,
+      principal_id: principalId,
+      created_at: createdAt,
+      last_seen_at: lastSeenAt,
+      expires_at: expiresAt,
+      mfa_at: mfaAt,
+      restriction,
+      source_ip: sourceIp,
+      user_agent: userAgent,
+    }),
+);
+
 export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: s.id,
-      secret_hash: s.secretHash,
-      account_id: s.accountId,
-      principal_id: s.principalId,
-      created_at: s.createdAt,
-      last_seen_at: s.lastSeenAt,
-      expires_at: s.expiresAt,
-      mfa_at: s.mfaAt,
-      restriction: s.restriction,
-      source_ip: s.sourceIp,
-      user_agent: s.userAgent,
-    })
-    .execute();
+  await insertRow(
+    db,
+    s.id,
+    s.secretHash,
+    s.accountId,
+    s.principalId,
+    s.createdAt,
+    s.lastSeenAt,
+    s.expiresAt,
+    s.mfaAt,
+    s.restriction,
+    s.sourceIp,
+    s.userAgent,
+  );
 }
 
+const sessionRow = prepared((db, id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+
 export async function findSessionRow(db: Db, id: string): Promise<SessionRecord | null> {
-  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await sessionRow(db, id)).rows[0];
   return row ? toSession(row) : null;
 }
 
@@ -48,12 +79,8 @@ export interface SessionWithPrincipal {
   mfaEnabled: boolean;
 }
 
-/**
- * A session with, in the same query, who it belongs to and whether that principal has an
- * enabled MFA device: what every signed-in page needs before anything else.
- */
-export async function findSessionWithPrincipal(db: Db, id: string): Promise<SessionWithPrincipal | null> {
-  const row = await db
+const sessionWithPrincipal = prepared((db, id: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .leftJoin('root_users', 'root_users.account_id', 'sessions.principal_id')
@@ -81,8 +108,15 @@ export async function findSessionWithPrincipal(db: Db, id: string): Promise<Sess
         )
         .as('mfa_enabled'),
     )
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', id),
+);
+
+/**
+ * A session with, in the same query, who it belongs to and whether that principal has an
+ * enabled MFA device: what every signed-in page needs before anything else.
+ */
+export async function findSessionWithPrincipal(db: Db, id: string): Promise<SessionWithPrincipal | null> {
+  const row = (await sessionWithPrincipal(db, id)).rows[0];
   if (!row) return null;
   const user =
     row.user_id !== null
@@ -123,21 +157,24 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
   };
 }
 
+const touch = prepared((db, id: string, lastSeenAt: string) =>
+  db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id),
+);
+
 export async function touchSession(db: Db, id: string, lastSeenAt: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
+  await touch(db, id, lastSeenAt);
 }
 
 /**
  * Records activity unless the row shows activity since `since` already (another process
  * recorded it): activity is written at most once per interval whichever process sees it.
  */
+const touchIfIdle = prepared((db, id: string, lastSeenAt: string, since: string) =>
+  db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).where('last_seen_at', '<=', since),
+);
+
 export async function touchSessionIfIdleSince(db: Db, id: string, lastSeenAt: string, since: string): Promise<void> {
-  await db
-    .updateTable('sessions')
-    .set({ last_seen_at: lastSeenAt })
-    .where('id', '=', id)
-    .where('last_seen_at', '<=', since)
-    .execute();
+  await touchIfIdle(db, id, lastSeenAt, since);
 }
 
 export async function clearRestriction(db: Db, id: string): Promise<void> {
