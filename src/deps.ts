@@ -7,6 +7,10 @@ import type { SigningKeyCache } from './sigv4/signing-key.ts';
 import type { Guard } from './guard/guard.ts';
 import type { InvalidationFeed } from './caches/invalidation-feed.ts';
 import type { SessionCache } from './caches/session-cache.ts';
+import type { PrincipalCache } from './caches/principal-cache.ts';
+import type { AccountCache } from './caches/account-cache.ts';
+import type { DecisionBasis } from './policy-engine/evaluate.ts';
+import type { LoginProfileState } from './identities/user.repository.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Keyring } from './shared/keyring.ts';
 
@@ -65,4 +69,10 @@ export interface Caches {
   signingKeys: SigningKeyCache;
   /** Sessions with their principals, while `invalidations` vouches for them. */
   sessions: SessionCache;
+  /** IAM users' compiled policies, boundaries and tags, by principal, while `invalidations` vouches for them. */
+  decisionBases: PrincipalCache<DecisionBasis>;
+  /** IAM users' console password state (reset required, last change; no hash), while `invalidations` vouches for it. */
+  loginProfiles: PrincipalCache<LoginProfileState | null>;
+  /** Account-wide settings (the password policy), while `invalidations` vouches for them. */
+  accounts: AccountCache;
 }

@@ -9,6 +9,8 @@ import { SigningKeyCache } from './sigv4/signing-key.ts';
 import { createGuard } from './guard/guard.ts';
 import { InvalidationFeed } from './caches/invalidation-feed.ts';
 import { SessionCache } from './caches/session-cache.ts';
+import { PrincipalCache } from './caches/principal-cache.ts';
+import { AccountCache } from './caches/account-cache.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
 import type { Deps, RelyingParty } from './deps.ts';
 import { Keyring } from './shared/keyring.ts';
@@ -87,6 +89,9 @@ export function buildDeps(
       policies: new PolicyCache(),
       signingKeys: new SigningKeyCache(),
       sessions: new SessionCache(invalidations),
+      decisionBases: new PrincipalCache(invalidations),
+      loginProfiles: new PrincipalCache(invalidations),
+      accounts: new AccountCache(invalidations),
     },
   };
 }

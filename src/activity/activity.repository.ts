@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
 export type AuditEventRow = Omit<AuditEventsTable, 'seq'> & { seq: number };
@@ -45,8 +46,13 @@ export async function signInOutcomes(db: Db, accountId: string, from: string, to
 }
 
 /** The principal's own sign-ins, newest first (read on every console home page). */
+/** Asked on every console home page: compiled once. */
+const signIns = prepared((db, accountId: string, principalId: string, limit: number) =>
+  signInsQuery(db, accountId, principalId, limit),
+);
+
 export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number) {
-  return signInsQuery(db, accountId, principalId, limit).execute();
+  return (await signIns(db, accountId, principalId, limit)).rows;
 }
 
 /** The query behind `signInsOf`, so a test can check that it reads only the principal's rows (audit_events_actor_seq). */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface UserRecord {
   id: string;
@@ -107,8 +108,15 @@ export async function deleteUserRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute();
 }
 
+/** What a console page shows a user about its own password: never the hash. */
+export type LoginProfileState = Pick<LoginProfileRecord, 'passwordResetRequired' | 'passwordChangedAt'>;
+
+const loginProfileRow = prepared((db, userId: string) =>
+  db.selectFrom('login_profiles').selectAll().where('user_id', '=', userId),
+);
+
 export async function findLoginProfile(db: Db, userId: string): Promise<LoginProfileRecord | null> {
-  const row = await db.selectFrom('login_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  const row = (await loginProfileRow(db, userId)).rows[0];
   if (!row) return null;
   return {
     userId: row.user_id,

@@ -1,27 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { giveAuthenticator, signInUser } from '../../test/support/console.ts';
-import { DIALECTS, childDatabaseUrl } from '../../test/support/databases.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { type Instance, twoInstances } from '../../test/support/instances.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { Browser, TEST_SECRET_KEY, type TestContext, createTestContext } from '../../test/support/harness.ts';
+import { Browser, type TestContext } from '../../test/support/harness.ts';
 import { StatementRecorder } from '../../test/support/statements.ts';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { openDatabase } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
-import { buildDeps } from '../runtime.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
 import { updateUser } from '../users/user-admin.service.ts';
 import { setUserPassword } from '../users/user.service.ts';
-
-interface Instance {
-  app: FastifyInstance;
-  deps: Deps;
-  close(): Promise<void>;
-}
 
 /**
  * `GET /console/api/session` and the session cache behind it, on two app instances sharing
@@ -31,46 +21,30 @@ interface Instance {
  * may serve at each step is known (no timing).
  */
 describe.each(DIALECTS)('the session API on %s', (dialect) => {
-  let dir: string;
   let t: TestContext;
   let a: Instance;
   let b: Instance;
+  let closeAll: () => Promise<void>;
   let recorder: StatementRecorder;
   let account: Awaited<ReturnType<typeof makeAccount>>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gatehouse-session-api-'));
-    t = await createTestContext(dialect, {}, dialect === 'sqlite' ? { sqliteFile: join(dir, 'g.db') } : {});
+    const instances = await twoInstances(dialect);
+    ({ t, b } = instances);
     recorder = new StatementRecorder();
+    // A serves through an app of its own on the context's deps, whose every statement is recorded.
     const depsA: Deps = { ...t.deps, db: t.deps.db.withPlugin(recorder) };
     const appA = await buildApp(t.config, depsA, { logger: false });
     await appA.ready();
+    await t.deps.invalidations.stop();
     a = { app: appA, deps: depsA, close: () => appA.close() };
-    const handle = openDatabase(childDatabaseUrl(t.database));
-    const depsB = { ...buildDeps(t.config, handle, TEST_SECRET_KEY, t.clock), hasher: t.deps.hasher };
-    const appB = await buildApp(t.config, depsB, { logger: false });
-    await appB.ready();
-    b = {
-      app: appB,
-      deps: depsB,
-      close: async () => {
-        await appB.close();
-        await depsB.guard.close();
-        await handle.close();
-      },
+    closeAll = async () => {
+      await a.close();
+      await instances.close();
     };
-    // Both apps started the feeds' background polling when ready (A's twice: two apps on its deps).
-    await t.deps.invalidations.stop();
-    await t.deps.invalidations.stop();
-    await b.deps.invalidations.stop();
     account = await makeAccount(t.deps, { alias: `session-api-${dialect}` });
   });
-  afterAll(async () => {
-    await b.close();
-    await a.close();
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll());
 
   const pollBoth = async () => {
     await t.deps.invalidations.pollNow();

@@ -68,8 +68,8 @@ export async function checkSession(deps: Deps, tokenValue: string | undefined): 
   return found?.session ?? null;
 }
 
-/** `checkSession`, reading the session with its principal and MFA state in one query (signed-in pages). */
-export async function checkSessionWithPrincipal(
+/** `checkSession`, reading the session with its principal and MFA state from the database in one query. */
+export async function readSessionWithPrincipal(
   deps: Deps,
   tokenValue: string | undefined,
 ): Promise<SessionWithPrincipal | null> {
@@ -77,7 +77,25 @@ export async function checkSessionWithPrincipal(
 }
 
 /**
- * `checkSessionWithPrincipal`, answered from the session cache while the invalidation feed
+ * The session of a signed-in page with its principal and MFA state, as `findSignedInSession`
+ * answers it (from the session cache when it can), in objects of the caller's own: a page may
+ * note on them what it changes (a second factor demanded).
+ */
+export async function checkSessionWithPrincipal(
+  deps: Deps,
+  tokenValue: string | undefined,
+): Promise<SessionWithPrincipal | null> {
+  const found = await findSignedInSession(deps, tokenValue);
+  if (!found) return null;
+  return {
+    session: { ...found.session },
+    principal: found.principal ? { ...found.principal } : null,
+    mfaEnabled: found.mfaEnabled,
+  };
+}
+
+/**
+ * `readSessionWithPrincipal`, answered from the session cache while the invalidation feed
  * vouches for the kept session (README, Sessions): no query at all, except to record activity
  * (at most once a minute). A kept session that looks ended is read again from the database,
  * which decides: another process may have recorded activity since. What it returns is shared
@@ -106,7 +124,7 @@ export async function findSignedInSession(
       return touched;
     }
   }
-  return cache.load(now, () => checkSessionWithPrincipal(deps, tokenValue));
+  return cache.load(now, () => readSessionWithPrincipal(deps, tokenValue));
 }
 
 /** What `GET /console/api/session` tells about a session (README, Sessions). */

@@ -110,6 +110,7 @@ export async function setLoginProfileResetRequired(
     const user = await requireUserByName(tx, accountId, name);
     if (!(await findLoginProfile(tx, user.id))) throw noLoginProfile(user.name);
     await setPasswordResetRequired(tx, user.id, required);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
