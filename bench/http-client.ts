@@ -17,6 +17,8 @@ export interface HttpRequest {
 
 /** One keep-alive connection to the server; what a scenario's `request` is given. */
 export interface Connection {
+  /** `http://host:port` of the server this connection talks to (a signed request signs its host). */
+  readonly baseUrl: string;
   send(req: HttpRequest): Promise<HttpResponse>;
   close(): void;
 }
@@ -37,7 +39,7 @@ export class HttpConnection implements Connection {
   readonly #host: string;
   readonly #port: number;
 
-  constructor(baseUrl: string) {
+  constructor(readonly baseUrl: string) {
     const url = new URL(baseUrl);
     this.#host = url.hostname;
     this.#port = Number(url.port);
@@ -84,7 +86,7 @@ export class RawConnection implements Connection {
   #buffer: Buffer = Buffer.alloc(0);
   #pending: { resolve(r: HttpResponse): void; reject(e: Error): void } | null = null;
 
-  constructor(baseUrl: string) {
+  constructor(readonly baseUrl: string) {
     const url = new URL(baseUrl);
     this.#host = url.hostname;
     this.#port = Number(url.port);

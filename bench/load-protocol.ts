@@ -6,7 +6,8 @@ export interface RunPhase {
   type: 'run';
   client: ClientKind;
   scenario: string;
-  baseUrl: string;
+  /** Connection `i` goes to `baseUrls[i % baseUrls.length]`: one URL per server instance. */
+  baseUrls: string[];
   /** One per connection, from the scenario's `prepare`. */
   states: unknown[];
   warmupMs: number;

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { openConnection } from './http-client.ts';
 import type { RunPhase, WorkerMessage } from './load-protocol.ts';
-import { SCENARIOS } from './scenarios.ts';
+import { scenarioNamed } from './scenarios.ts';
 
 /**
  * The load generator: a separate process (forked by bench.ts) so that it has its own
@@ -17,7 +17,7 @@ function send(message: WorkerMessage): Promise<void> {
 }
 
 async function runPhase(phase: RunPhase): Promise<void> {
-  const scenario = SCENARIOS.find((s) => s.name === phase.scenario);
+  const scenario = scenarioNamed(phase.scenario);
   if (!scenario) throw new Error(`unknown scenario ${phase.scenario}`);
 
   const begin = performance.now();
@@ -30,17 +30,17 @@ async function runPhase(phase: RunPhase): Promise<void> {
   let cpuAtStart = process.cpuUsage();
   let cpuInWindow: NodeJS.CpuUsage | null = null;
 
-  setTimeout(() => {
+  const measuring = setTimeout(() => {
     cpuAtStart = process.cpuUsage();
     void send({ type: 'measuring' });
   }, phase.warmupMs);
-  setTimeout(() => {
+  const measured = setTimeout(() => {
     cpuInWindow = process.cpuUsage(cpuAtStart);
     void send({ type: 'measured' });
   }, phase.warmupMs + phase.durationMs);
 
-  const loop = async (state: unknown) => {
-    const connection = openConnection(phase.client, phase.baseUrl);
+  const loop = async (state: unknown, index: number) => {
+    const connection = openConnection(phase.client, phase.baseUrls[index % phase.baseUrls.length]!);
     try {
       for (;;) {
         const started = performance.now();
@@ -67,7 +67,10 @@ async function runPhase(phase: RunPhase): Promise<void> {
       connection.close();
     }
   };
-  await Promise.all(phase.states.map((state) => loop(state)));
+  await Promise.all(phase.states.map((state, index) => loop(state, index)));
+  // The last answers can come in before the window's timer fires: the result then ends the window.
+  clearTimeout(measuring);
+  clearTimeout(measured);
 
   const cpu: NodeJS.CpuUsage = cpuInWindow ?? process.cpuUsage(cpuAtStart);
   await send({

@@ -1,4 +1,12 @@
-import { type Connection, HttpConnection, cookieHeader, cookiesFrom, formBody } from './http-client.ts';
+import { FLOOR_PATH } from './floor.ts';
+import {
+  type Connection,
+  HttpConnection,
+  type HttpResponse,
+  cookieHeader,
+  cookiesFrom,
+  formBody,
+} from './http-client.ts';
 import { type SigningCredentials, signedQuery } from './sigv4-signer.ts';
 
 /**
@@ -6,10 +14,14 @@ import { type SigningCredentials, signedQuery } from './sigv4-signer.ts';
  * `prepare` runs in the server's process; `request` runs in the load generator's.
  */
 export interface BenchTarget {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` of the first instance (`prepare` talks to it). */
   baseUrl: string;
+  /** Every instance's base URL (one unless `--instances`); the load generator spreads connections over them. */
+  baseUrls: string[];
   /** The benchmark account's alias, as in `/signin/<alias>`. */
   accountRef: string;
+  /** The users `--users N` seeded, or null: then each row signs in users of its own, one per connection. */
+  seeded: SeededUsers | null;
   /** Creates `count` IAM users with this console password (each hashed once); returns their names. */
   createUsers(prefix: string, count: number, password: string): Promise<string[]>;
   /** Switches the running server to the production throttle settings (for the credential-stuffing row, run last). */
@@ -32,22 +44,69 @@ export interface Scenario<State = unknown> {
   label: string;
   /** What counts as a good response, printed in the table's note column. */
   expect: string;
+  /** `prepare` throws `NotServed` when the server does not offer what the row measures. */
   prepare(target: BenchTarget, connections: number): Promise<State[]>;
   request(connection: Connection, state: State): Promise<boolean>;
 }
+
+/** Thrown by `prepare` when the server does not serve what the row measures: the row says so instead of failing the run. */
+export class NotServed extends Error {}
 
 function defineScenario<State>(scenario: Scenario<State>): Scenario<unknown> {
   return scenario as Scenario<unknown>;
 }
 
-const PASSWORD = 'bench password for sign-in 1';
+/** The console password of every benchmark user, seeded ones included. */
+export const BENCH_PASSWORD = 'bench password for sign-in 1';
 const WRONG_PASSWORD = 'not the bench password 2';
 const FORM = 'application/x-www-form-urlencoded';
+/** Sessions each connection of a session row signs in when users are seeded; each request picks one at random. */
+const SESSIONS_PER_CONNECTION = 16;
+
+/** Users seeded by `--users N` (bench/seed.ts): user `i` is `user-i` in account `accountIds[floor(i / perAccount)]`. */
+export interface SeededUsers {
+  count: number;
+  perAccount: number;
+  accountIds: string[];
+}
+
+/** How many seeded users share an account (the last account may have fewer). */
+export const SEEDED_PER_ACCOUNT = 1000;
+
+export function seededUser(seeded: SeededUsers, index: number): { accountRef: string; userName: string } {
+  return { accountRef: seeded.accountIds[Math.floor(index / seeded.perAccount)]!, userName: `user-${index}` };
+}
+
+function randomSeededUser(seeded: SeededUsers) {
+  return seededUser(seeded, Math.floor(Math.random() * seeded.count));
+}
 
 interface SignInForm {
   path: string;
   cookie: string;
   body: string;
+}
+
+/**
+ * A connection's sign-in: one user's form, posted again and again (`form`), or, with seeded
+ * users, a user picked at random for each request, posted with the connection's CSRF cookie
+ * and token (`seeded`).
+ */
+type SignInState =
+  | { form: SignInForm; seeded?: undefined }
+  | { seeded: SeededUsers; cookie: string; csrf: string; password: string };
+
+/** The CSRF cookie and token of a sign-in page, taken once, as a browser tab would. */
+async function signInPage(baseUrl: string, path: string): Promise<{ cookie: string; csrf: string }> {
+  const connection = new HttpConnection(baseUrl);
+  try {
+    const page = await connection.send({ method: 'GET', path });
+    const csrf = /name="_csrf" value="([0-9a-f]{64})"/.exec(page.body)?.[1];
+    if (page.status !== 200 || !csrf) throw new Error(`GET ${path} gave ${page.status} without a CSRF token`);
+    return { cookie: cookieHeader(cookiesFrom(page)), csrf };
+  } finally {
+    connection.close();
+  }
 }
 
 /**
@@ -58,17 +117,41 @@ async function signInForms(target: BenchTarget, users: string[], password: strin
   const path = `/signin/${target.accountRef}`;
   return Promise.all(
     users.map(async (userName) => {
-      const connection = new HttpConnection(target.baseUrl);
-      try {
-        const page = await connection.send({ method: 'GET', path });
-        const token = /name="_csrf" value="([0-9a-f]{64})"/.exec(page.body)?.[1];
-        if (page.status !== 200 || !token) throw new Error(`GET ${path} gave ${page.status} without a CSRF token`);
-        return { path, cookie: cookieHeader(cookiesFrom(page)), body: formBody({ _csrf: token, userName, password }) };
-      } finally {
-        connection.close();
-      }
+      const { cookie, csrf } = await signInPage(target.baseUrl, path);
+      return { path, cookie, body: formBody({ _csrf: csrf, userName, password }) };
     }),
   );
+}
+
+/** Each connection's sign-in state: its own user's form, or seeded users at random. */
+async function signInStates(
+  target: BenchTarget,
+  prefix: string,
+  connections: number,
+  password: string,
+): Promise<SignInState[]> {
+  const { seeded } = target;
+  if (!seeded) {
+    const forms = await signInForms(target, await target.createUsers(prefix, connections, BENCH_PASSWORD), password);
+    return forms.map((form) => ({ form }));
+  }
+  return Promise.all(
+    Array.from({ length: connections }, async () => ({
+      seeded,
+      password,
+      ...(await signInPage(target.baseUrl, `/signin/${seeded.accountIds[0]}`)),
+    })),
+  );
+}
+
+function signInForm(state: SignInState): SignInForm {
+  if (!state.seeded) return state.form;
+  const { accountRef, userName } = randomSeededUser(state.seeded);
+  return {
+    path: `/signin/${accountRef}`,
+    cookie: state.cookie,
+    body: formBody({ _csrf: state.csrf, userName, password: state.password }),
+  };
 }
 
 function postForm(connection: Connection, form: SignInForm) {
@@ -80,81 +163,134 @@ function postForm(connection: Connection, form: SignInForm) {
   });
 }
 
+/** Signs in with `form` and returns the cookie header a browser would send afterwards. */
+async function signedInCookie(baseUrl: string, form: SignInForm): Promise<string> {
+  const connection = new HttpConnection(baseUrl);
+  try {
+    const response = await postForm(connection, form);
+    if (response.status !== 303) throw new Error(`sign-in for a session row gave ${response.status}`);
+    // The CSRF cookie goes along too, as a browser sends it, so a page need not set a new one.
+    return cookieHeader(new Map([...cookiesFromHeader(form.cookie), ...cookiesFrom(response)]));
+  } finally {
+    connection.close();
+  }
+}
+
+/** Signed-in browsers: one per connection, or with seeded users `SESSIONS_PER_CONNECTION` random ones each. */
+interface SessionState {
+  cookies: string[];
+}
+
+async function sessionStates(target: BenchTarget, prefix: string, connections: number): Promise<SessionState[]> {
+  const states = await signInStates(target, prefix, connections, BENCH_PASSWORD);
+  return Promise.all(
+    states.map(async (state) => {
+      const cookies: string[] = [];
+      for (let i = 0; i < (state.seeded ? SESSIONS_PER_CONNECTION : 1); i++)
+        cookies.push(await signedInCookie(target.baseUrl, signInForm(state)));
+      return { cookies };
+    }),
+  );
+}
+
+function anyCookie(state: SessionState): string {
+  return state.cookies[Math.floor(Math.random() * state.cookies.length)]!;
+}
+
+/** The session endpoint applications ask "who is this session?": JSON with the principal, MFA state and expiry. */
+export const SESSION_API_PATH = '/console/api/session';
+
+/** The floor row: Fastify saying hello with Gatehouse's server options (bench/floor.ts), served on its own. */
+export const FLOOR_SCENARIO: Scenario<unknown> = defineScenario<Record<string, never>>({
+  name: 'floor',
+  label: 'Floor: Fastify hello-world, same server options',
+  expect: '200',
+  prepare: async (_target, connections) => Array.from({ length: connections }, () => ({})),
+  request: async (connection) => (await connection.send({ method: 'GET', path: FLOOR_PATH })).status === 200,
+});
+
 /**
- * The scenarios, run in this order. Later capabilities add rows here (signed Query API
- * calls, credential stuffing, …); each uses its own users so that per-user effects
+ * The scenarios, run in this order after the floor. Later capabilities add rows here (signed
+ * Query API calls, credential stuffing, …); each uses its own users so that per-user effects
  * (throttling, rehashing) in one row do not distort another.
  */
 export const SCENARIOS: Array<Scenario<unknown>> = [
-  defineScenario<SignInForm>({
+  defineScenario<SignInState>({
     name: 'signin-ok',
     label: 'IAM sign-in, right password',
     expect: '303 → /console',
-    prepare: async (target, connections) =>
-      signInForms(target, await target.createUsers('ok', connections, PASSWORD), PASSWORD),
-    request: async (connection, form) => {
-      const response = await postForm(connection, form);
+    prepare: (target, connections) => signInStates(target, 'ok', connections, BENCH_PASSWORD),
+    request: async (connection, state) => {
+      const response = await postForm(connection, signInForm(state));
       return response.status === 303 && response.headers.location === '/console';
     },
   }),
-  defineScenario<SignInForm>({
+  defineScenario<SignInState>({
     name: 'signin-wrong',
     label: 'IAM sign-in, wrong password',
     expect: '401',
-    prepare: async (target, connections) =>
-      signInForms(target, await target.createUsers('wrong', connections, PASSWORD), WRONG_PASSWORD),
-    request: async (connection, form) => (await postForm(connection, form)).status === 401,
+    prepare: (target, connections) => signInStates(target, 'wrong', connections, WRONG_PASSWORD),
+    request: async (connection, state) => (await postForm(connection, signInForm(state))).status === 401,
   }),
-  defineScenario<{ cookie: string }>({
+  defineScenario<SessionState>({
     name: 'session',
     label: 'Session check, GET /console',
     expect: '200',
+    prepare: (target, connections) => sessionStates(target, 'session', connections),
+    request: async (connection, state) =>
+      (await connection.send({ method: 'GET', path: '/console', headers: { cookie: anyCookie(state) } })).status ===
+      200,
+  }),
+  defineScenario<SessionState>({
+    name: 'session-api',
+    label: `Session check, GET ${SESSION_API_PATH}`,
+    expect: '200 JSON',
     prepare: async (target, connections) => {
-      const forms = await signInForms(target, await target.createUsers('session', connections, PASSWORD), PASSWORD);
-      return Promise.all(
-        forms.map(async (form) => {
-          const connection = new HttpConnection(target.baseUrl);
-          try {
-            const response = await postForm(connection, form);
-            if (response.status !== 303) throw new Error(`sign-in for the session scenario gave ${response.status}`);
-            // The CSRF cookie goes along too, as a browser sends it, so the page need not set a new one.
-            const jar = new Map([...cookiesFromHeader(form.cookie), ...cookiesFrom(response)]);
-            return { cookie: cookieHeader(jar) };
-          } finally {
-            connection.close();
-          }
-        }),
-      );
+      const states = await sessionStates(target, 'session-api', connections);
+      const connection = new HttpConnection(target.baseUrl);
+      try {
+        const probe = await connection.send({
+          method: 'GET',
+          path: SESSION_API_PATH,
+          headers: { cookie: states[0]!.cookies[0]! },
+        });
+        if (probe.status === 404) throw new NotServed(`GET ${SESSION_API_PATH} answers 404`);
+        if (!isJsonOk(probe))
+          throw new Error(`GET ${SESSION_API_PATH} gave ${probe.status}: ${probe.body.slice(0, 200)}`);
+      } finally {
+        connection.close();
+      }
+      return states;
     },
     request: async (connection, state) =>
-      (await connection.send({ method: 'GET', path: '/console', headers: { cookie: state.cookie } })).status === 200,
+      isJsonOk(await connection.send({ method: 'GET', path: SESSION_API_PATH, headers: { cookie: anyCookie(state) } })),
   }),
-  defineScenario<ApiCaller>({
+  defineScenario<SigningCredentials>({
     name: 'api-caller-identity',
     label: 'Query API, signed STS GetCallerIdentity',
     expect: '200',
     prepare: (target, connections) => apiCallers(target, 'gci', connections),
-    request: async (connection, state) =>
+    request: async (connection, credentials) =>
       (
         await connection.send(
-          signedQuery(state.baseUrl, state.credentials, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'),
+          signedQuery(connection.baseUrl, credentials, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'),
         )
       ).status === 200,
   }),
-  defineScenario<ApiCaller>({
+  defineScenario<SigningCredentials>({
     name: 'api-list-users',
     label: 'Query API, signed IAM ListUsers (100 users)',
     expect: '200',
     prepare: async (target, connections) => {
-      await target.createUsers('listed', 100, PASSWORD);
+      await target.createUsers('listed', 100, BENCH_PASSWORD);
       // ListUsers needs an administrator: every connection signs with the one root key.
       const credentials = await target.createAccessKey(null);
-      return Array.from({ length: connections }, () => ({ baseUrl: target.baseUrl, credentials }));
+      return Array.from({ length: connections }, () => credentials);
     },
-    request: async (connection, state) =>
+    request: async (connection, credentials) =>
       (
         await connection.send(
-          signedQuery(state.baseUrl, state.credentials, 'iam', 'Action=ListUsers&Version=2010-05-08'),
+          signedQuery(connection.baseUrl, credentials, 'iam', 'Action=ListUsers&Version=2010-05-08'),
         )
       ).status === 200,
   }),
@@ -166,6 +302,19 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
     request: (connection, state) => stuffingRequest(connection, state),
   }),
 ];
+
+/** Rows that `--instances N` runs twice: against one instance, then spread over all N. */
+export const SCALE_OUT_SCENARIOS = ['signin-ok', 'session', 'session-api'];
+
+/** The floor and every Gatehouse row, by name (the load generator looks its row up here). */
+export function scenarioNamed(name: string): Scenario<unknown> | undefined {
+  return name === FLOOR_SCENARIO.name ? FLOOR_SCENARIO : SCENARIOS.find((s) => s.name === name);
+}
+
+function isJsonOk(response: HttpResponse): boolean {
+  const type = response.headers['content-type'];
+  return response.status === 200 && typeof type === 'string' && type.startsWith('application/json');
+}
 
 /**
  * Credential stuffing: every connection but the first floods wrong passwords for one user,
@@ -180,7 +329,8 @@ const STUFFING_REPORT_EVERY = 10;
 interface StuffingState {
   role: 'owner' | 'attacker';
   form: SignInForm;
-  baseUrl: string;
+  /** Every instance's: the guesses checked are counted over all of them. */
+  baseUrls: string[];
   /** Owner only: latencies (ms) and successes since the start. */
   latencies: number[];
   successes: number;
@@ -190,8 +340,8 @@ interface StuffingState {
 }
 
 async function stuffing(target: BenchTarget, connections: number): Promise<StuffingState[]> {
-  const [victim] = await target.createUsers('stuffed', 1, PASSWORD);
-  const [ownerForm] = await signInForms(target, [victim!], PASSWORD);
+  const [victim] = await target.createUsers('stuffed', 1, BENCH_PASSWORD);
+  const [ownerForm] = await signInForms(target, [victim!], BENCH_PASSWORD);
   // The owner signs in once under the lenient settings, as any day before the attack: the device cookie.
   const first = new HttpConnection(target.baseUrl);
   try {
@@ -208,9 +358,9 @@ async function stuffing(target: BenchTarget, connections: number): Promise<Stuff
   }
   await target.throttleAsInProduction();
   const attackerForms = await signInForms(target, Array(Math.max(1, connections - 1)).fill(victim!), WRONG_PASSWORD);
-  const checked = await checkedGuesses(target.baseUrl);
+  const checked = await checkedGuesses(target.baseUrls);
   const base = {
-    baseUrl: target.baseUrl,
+    baseUrls: target.baseUrls,
     latencies: [],
     successes: 0,
     startedAt: Date.now(),
@@ -257,7 +407,7 @@ async function stuffingRequest(connection: Connection, state: StuffingState): Pr
     const sorted = [...state.latencies].sort((a, b) => a - b);
     const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
     const seconds = (Date.now() - state.startedAt) / 1000;
-    const accepted = ((await checkedGuesses(state.baseUrl)) - state.checkedAtStart) / seconds;
+    const accepted = ((await checkedGuesses(state.baseUrls)) - state.checkedAtStart) / seconds;
     process.stderr.write(
       `credential-stuffing: owner ${state.latencies.length} sign-ins, ${((100 * state.successes) / state.latencies.length).toFixed(1)} % succeeded, ` +
         `p99 ${p99.toFixed(1)} ms; attackers' guesses actually checked: ${accepted.toFixed(2)}/s\n`,
@@ -266,28 +416,25 @@ async function stuffingRequest(connection: Connection, state: StuffingState): Pr
   return ok;
 }
 
-/** Wrong passwords the server really checked (failures; throttled attempts are counted apart). */
-async function checkedGuesses(baseUrl: string): Promise<number> {
-  const connection = new HttpConnection(baseUrl);
-  try {
-    const response = await connection.send({ method: 'GET', path: '/metrics' });
-    return Number(/^gatehouse_signins_total\{outcome="failure"\} (\d+)$/m.exec(response.body)?.[1] ?? 0);
-  } finally {
-    connection.close();
+/** Wrong passwords the servers really checked (failures; throttled attempts are counted apart), over every instance. */
+async function checkedGuesses(baseUrls: string[]): Promise<number> {
+  let checked = 0;
+  for (const baseUrl of baseUrls) {
+    const connection = new HttpConnection(baseUrl);
+    try {
+      const response = await connection.send({ method: 'GET', path: '/metrics' });
+      checked += Number(/^gatehouse_signins_total\{outcome="failure"\} (\d+)$/m.exec(response.body)?.[1] ?? 0);
+    } finally {
+      connection.close();
+    }
   }
+  return checked;
 }
 
-interface ApiCaller {
-  baseUrl: string;
-  credentials: SigningCredentials;
-}
-
-/** One administrator IAM user with its own access key per connection (so last-used writes spread over keys). */
-async function apiCallers(target: BenchTarget, prefix: string, connections: number): Promise<ApiCaller[]> {
-  const users = await target.createUsers(prefix, connections, PASSWORD);
-  return Promise.all(
-    users.map(async (name) => ({ baseUrl: target.baseUrl, credentials: await target.createAccessKey(name) })),
-  );
+/** One IAM user with its own access key per connection (so last-used writes spread over keys). */
+async function apiCallers(target: BenchTarget, prefix: string, connections: number): Promise<SigningCredentials[]> {
+  const users = await target.createUsers(prefix, connections, BENCH_PASSWORD);
+  return Promise.all(users.map((name) => target.createAccessKey(name)));
 }
 
 function cookiesFromHeader(header: string): Map<string, string> {

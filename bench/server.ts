@@ -1,29 +1,24 @@
-import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { createAccessKey, resolveKeyOwner } from '../src/access-keys/access-key.service.ts';
 import { createAccount } from '../src/accounts/account.service.ts';
 import { buildApp } from '../src/app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../src/audit/audit.service.ts';
 import { type Config, loadConfig } from '../src/config/config.ts';
+import type { DialectName } from '../src/db/database.ts';
 import { migrateOrThrow } from '../src/db/migrate.ts';
-import { aggregateWorkerMetrics } from '../src/metrics/cluster-metrics.ts';
 import { type Runtime, createRuntime } from '../src/runtime.ts';
 import { createUser } from '../src/users/user.service.ts';
-import { Throttle } from '../src/guard/throttle.ts';
 import { freePort } from '../test/support/listen.ts';
-import { Probe, type ProbeReading } from './probe.ts';
-import type { BenchTarget } from './scenarios.ts';
-import type { ServerWorkerMessage } from './server-protocol.ts';
+import { type BenchDatabase, createBenchDatabase } from './bench-database.ts';
+import { BENCH_PASSWORD, type BenchTarget, type SeededUsers } from './scenarios.ts';
+import { seedUsers } from './seed.ts';
+import { type Serving, serveHere, serveInstances, useProductionThrottle } from './serving.ts';
 
 /**
  * Settings the benchmark takes from the environment, so other hashing parameters or
- * limits can be measured; everything else is fixed (a fresh SQLite file in a temp dir,
- * 127.0.0.1 on a free port, a random SECRET_KEY).
+ * limits can be measured; everything else is fixed (a fresh database, 127.0.0.1 on free
+ * ports, a random SECRET_KEY shared by every server process of the run).
  */
 export const PASSED_THROUGH_ENV = [
   'ARGON2_MEMORY_KIB',
@@ -48,68 +43,114 @@ export const BENCH_THROTTLE = {
   SECURITY_CHECK_AFTER_FAILURES: '1000000',
 };
 
+export interface ServerOptions {
+  /** HTTP processes per instance (node:cluster workers sharing its port), as `serve --workers`. */
+  workers?: number;
+  /** Server instances: separate processes on ports of their own, on the one database (PostgreSQL). */
+  instances?: number;
+  database?: DialectName;
+  /** The PostgreSQL database in which the run makes a schema of its own. */
+  postgresUrl?: string;
+  /** Redis for the throttling counters (`REDIS_URL`); null keeps them in the database. */
+  redisUrl?: string | null;
+  /** IAM users to seed across accounts (bench/seed.ts); 0: none. */
+  users?: number;
+}
+
 export interface BenchServer {
   config: Config;
   runtime: Runtime;
-  /** The app in this process: it serves HTTP itself unless `workers` > 1 (then it only seeds and answers inject). */
+  /** Gatehouse in this process, on `runtime`: it serves HTTP itself with one instance of one worker; it always answers inject. */
   app: FastifyInstance;
   target: BenchTarget;
-  /** HTTP processes serving the port (1: this process). */
+  /** HTTP processes per instance (1: the instance's own process). */
   workers: number;
-  /** Starts watching the server's processes for a measured window. */
-  probeStart(): void;
-  /** Stops watching: CPU of every server process added up, the worst event-loop delay among them. */
-  probeStop(): Promise<ProbeReading>;
+  instances: number;
+  database: Pick<BenchDatabase, 'dialect' | 'label'>;
+  redisUrl: string | null;
+  seeded: (SeededUsers & { ms: number }) | null;
+  /** Gatehouse listening: every instance and worker. */
+  gatehouse: Serving;
+  /** Starts the floor (bench/floor.ts) on other ports, served as Gatehouse is: same instances, same workers. */
+  serveFloor(): Promise<Serving>;
   stop(): Promise<void>;
 }
 
 /**
- * Gatehouse really listening, on a fresh database, with one account: in this process,
- * or with `workers` > 1 in that many cluster workers (as `gatehouse serve --workers`).
+ * Gatehouse really listening, on a fresh database, with one account (and `users` seeded ones):
+ * in this process, in `workers` cluster workers (as `gatehouse serve --workers`), or in
+ * `instances` processes of their own.
  */
-export async function startServer(options: { workers?: number } = {}): Promise<BenchServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+export async function startServer(options: ServerOptions = {}): Promise<BenchServer> {
+  const database = await createBenchDatabase(options.database ?? 'sqlite', options.postgresUrl);
   try {
-    return await startIn(dir, options.workers ?? 1);
+    return await startOn(database, options);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
     throw error;
   }
 }
 
-async function startIn(dir: string, workers: number): Promise<BenchServer> {
-  const port = await freePort();
-  const env: Record<string, string | undefined> = {};
-  for (const key of PASSED_THROUGH_ENV) env[key] = process.env[key];
-  const configEnv = {
-    ...env,
+async function startOn(database: BenchDatabase, options: ServerOptions): Promise<BenchServer> {
+  const workers = options.workers ?? 1;
+  const instances = options.instances ?? 1;
+  const redisUrl = options.redisUrl ?? null;
+  const ports = await freePorts(instances);
+  const configEnv: Record<string, string> = {};
+  for (const key of PASSED_THROUGH_ENV) if (process.env[key] !== undefined) configEnv[key] = process.env[key];
+  Object.assign(configEnv, {
     HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: `sqlite:${join(dir, 'gatehouse.db')}`,
+    PORT: String(ports[0]),
+    // Behind a load balancer every instance has the one public address: here, the first instance's.
+    PUBLIC_URL: `http://127.0.0.1:${ports[0]}`,
+    DATABASE_URL: database.url,
     SECRET_KEY: randomBytes(32).toString('hex'),
     // The load comes from one address; the throughput rows measure the work of a request,
     // so the throttles stay out of reach until the credential-stuffing row turns them on.
     ...BENCH_THROTTLE,
-  };
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
   const config = loadConfig(configEnv);
   const runtime = createRuntime(config);
-  await migrateOrThrow(runtime.database.db);
-  const app = await buildApp(config, runtime.deps, { logger: false });
-  const cluster = workers > 1 ? await startWorkers(workers, configEnv) : null;
-  if (!cluster) await app.listen({ host: config.host, port: config.port });
-  const probe = new Probe();
-
   const { deps } = runtime;
+  await migrateOrThrow(runtime.database.db);
+  const app = await buildApp(config, deps, { logger: false });
   const account = await createAccount(
     deps,
     { email: 'bench@example.com', password: ROOT_PASSWORD, name: 'Benchmark', alias: 'bench' },
     CLI_ACTOR,
     SYSTEM_META,
   );
+  const seeded = options.users
+    ? await seedUsers(
+        deps.db,
+        database.dialect,
+        options.users,
+        await deps.hasher.hash(BENCH_PASSWORD),
+        deps.clock.now(),
+      )
+    : null;
+
+  const gatehouse =
+    instances > 1
+      ? await serveInstances({ kind: 'gatehouse', configEnv, workers, ports })
+      : await serveHere({
+          kind: 'gatehouse',
+          configEnv,
+          workers,
+          local: {
+            app,
+            throttleAsInProduction: () => useProductionThrottle(deps),
+            // Closed with the runtime it shares, in `stop`.
+            close: async () => {},
+          },
+        });
 
   const target: BenchTarget = {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: gatehouse.baseUrls[0]!,
+    baseUrls: gatehouse.baseUrls,
     accountRef: account.alias ?? account.id,
+    seeded,
     async createUsers(prefix, count, password) {
       const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
       // In batches no larger than the hasher runs at once, so its wait queue never overflows.
@@ -122,11 +163,7 @@ async function startIn(dir: string, workers: number): Promise<BenchServer> {
       }
       return names;
     },
-    async throttleAsInProduction() {
-      if (cluster) return cluster.throttleAsInProduction();
-      const production = loadConfig({ TRUST_PROXY: 'loopback' });
-      deps.guard.throttle = new Throttle(deps.guard.throttle.store, production.throttle, production.securityCheck);
-    },
+    throttleAsInProduction: () => gatehouse.throttleAsInProduction(),
     async createAccessKey(userName) {
       const key = await createAccessKey(
         deps,
@@ -144,79 +181,30 @@ async function startIn(dir: string, workers: number): Promise<BenchServer> {
     app,
     target,
     workers,
-    probeStart() {
-      probe.start();
-      cluster?.probeStart();
-    },
-    async probeStop() {
-      const own = probe.stop();
-      if (!cluster) return own;
-      const readings = await cluster.probeStop();
-      return {
-        ...own,
-        cpuMs: own.cpuMs + readings.reduce((sum, r) => sum + r.cpuMs, 0),
-        eventLoopP99Ms: Math.max(...readings.map((r) => r.eventLoopP99Ms)),
-      };
+    instances,
+    database,
+    redisUrl,
+    seeded,
+    gatehouse,
+    async serveFloor() {
+      const floorPorts = await freePorts(instances);
+      const floorEnv = { ...configEnv, PORT: String(floorPorts[0]) };
+      return instances > 1
+        ? serveInstances({ kind: 'floor', configEnv: floorEnv, workers, ports: floorPorts })
+        : serveHere({ kind: 'floor', configEnv: floorEnv, workers });
     },
     async stop() {
-      await cluster?.stop();
+      await gatehouse.stop();
       await app.close();
       await runtime.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
 
-/** Forks `count` HTTP workers (bench/server-worker.ts) on the same database and port. */
-async function startWorkers(count: number, env: Record<string, string | undefined>) {
-  cluster.setupPrimary({
-    exec: fileURLToPath(new URL('./server-worker.ts', import.meta.url)),
-    // tsx's loader comes along; a profiler flag given for the benchmark does not.
-    execArgv: process.execArgv.filter((arg) => !arg.startsWith('--cpu-prof') && !arg.startsWith('--prof')),
-  });
-  // /metrics (the credential-stuffing row reads it) adds up the workers' counts, as under `serve --workers`.
-  aggregateWorkerMetrics();
-  const workers = Array.from({ length: count }, () => cluster.fork(env));
-  await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          worker.once('listening', () => resolve());
-          worker.once('exit', (code) => reject(new Error(`a benchmark worker exited with ${code} before listening`)));
-        }),
-    ),
-  );
-  const ask = <T extends ServerWorkerMessage['type']>(message: ServerWorkerMessage, answer: T) =>
-    Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<Extract<ServerWorkerMessage, { type: T }>>((resolve) => {
-            const listen = (reply: ServerWorkerMessage) => {
-              if (reply.type !== answer) return;
-              worker.off('message', listen);
-              resolve(reply as Extract<ServerWorkerMessage, { type: T }>);
-            };
-            worker.on('message', listen);
-            worker.send(message);
-          }),
-      ),
-    );
-  return {
-    probeStart: () => {
-      for (const w of workers) w.send({ type: 'probe-start' } satisfies ServerWorkerMessage);
-    },
-    probeStop: async () => (await ask({ type: 'probe-stop' }, 'probe-reading')).map((m) => m.reading),
-    throttleAsInProduction: async () => void (await ask({ type: 'throttle-production' }, 'throttle-ready')),
-    stop: () =>
-      Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              if (worker.isDead()) return resolve();
-              worker.once('exit', () => resolve());
-              worker.send({ type: 'stop' } satisfies ServerWorkerMessage);
-            }),
-        ),
-      ),
-  };
+/** `count` distinct free ports. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
 }

@@ -26,6 +26,11 @@ export function ownKeyOwner(who: ConsoleCaller): KeyOwner {
   };
 }
 
+/** An IAM user as the owner of its keys. */
+export function userKeyOwner(who: ConsoleCaller, user: { id: string; name: string }): KeyOwner {
+  return { accountId: who.principal.accountId, principalId: user.id, userName: user.name };
+}
+
 /** What an Access keys card shows: the keys, and which forms to offer (each the decision its handler makes). */
 export interface AccessKeysView {
   keys: AccessKeyRecord[];
@@ -60,6 +65,5 @@ export async function loadUserAccessKeys(
   who: ConsoleCaller,
   user: { id: string; name: string },
 ): Promise<AccessKeysView> {
-  const owner = { accountId: who.principal.accountId, principalId: user.id, userName: user.name };
-  return accessKeysView(deps, who, owner, { params: { name: user.name }, body: {} });
+  return accessKeysView(deps, who, userKeyOwner(who, user), { params: { name: user.name }, body: {} });
 }

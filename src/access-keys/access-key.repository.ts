@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
-import { type Principal, joinedPrincipal } from '../identities/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import { joinedPrincipal } from '../identities/principal.repository.ts';
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
 

@@ -83,10 +83,10 @@ describe.each(DIALECTS)('access keys in the console on %s', (dialect) => {
     expect(deleted.statusCode).toBe(303);
     expect(await listAccessKeysOf(t.deps.db, kim)).toEqual([]);
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, targetId: kim, limit: 10 });
-    expect(events.map((e) => e.event_name)).toEqual(
+    expect(events.map((e) => e.eventName)).toEqual(
       expect.arrayContaining(['CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey']),
     );
-    expect(events.find((e) => e.event_name === 'CreateAccessKey')!.actor_name).toBe('root');
+    expect(events.find((e) => e.eventName === 'CreateAccessKey')!.actorName).toBe('root');
   });
 
   it('deletes a user with its keys from the console (the console removes dependents; the API refuses)', async () => {

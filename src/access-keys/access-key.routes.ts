@@ -1,74 +1,56 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../identities/principal.ts';
-import { requireUserByName } from '../identities/user-lookup.ts';
+import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { readForm } from '../web/forms.ts';
-import { signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
-import type { WebContext } from '../web/web-context.ts';
-import { ACCESS_KEY_ACCESS, ownKeyOwner } from './access-key-access.ts';
+import { getUser } from '../users/user.service.ts';
+import { pageRoutes, redirect, withStatus } from '../web/page-route.ts';
+import type { SignedIn, WebContext } from '../web/web-context.ts';
+import { ACCESS_KEY_ACCESS, ownKeyOwner, userKeyOwner } from './access-key-access.ts';
 import { newKeyPage } from './access-key.pages.ts';
 import { type KeyOwner, createAccessKey, deleteAccessKey, updateAccessKeyStatus } from './access-key.service.ts';
+
+/**
+ * Whose keys the URL names (the decision on them was made before the handler): the user
+ * `:name`, else the signed-in principal; and the page to go back to.
+ */
+async function keysIn(p: {
+  deps: Deps;
+  who: SignedIn;
+  params: Readonly<Record<string, string | undefined>>;
+}): Promise<{ owner: KeyOwner; backTo: string }> {
+  const { name } = p.params;
+  if (name === undefined) return { owner: ownKeyOwner(p.who), backTo: '/console/security-credentials#access-keys' };
+  const user = await getUser(p.deps, p.who.principal.accountId, name);
+  return { owner: userKeyOwner(p.who, user), backTo: `/console/users/${encodeURIComponent(user.name)}#access-keys` };
+}
 
 /**
  * Console forms for access keys: the caller's own (Security credentials) and, for
  * administrators, a user's (the user's page). Calls the same services as the Query API.
  */
 export async function accessKeyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const { deps } = web;
-
-  /** Whose keys the URL names (the decision on them was made before the handler), and where to go back to. */
-  async function ownerOf(request: FastifyRequest<{ Params: { name?: string } }>) {
-    const who = signedInOf(request);
-    if (request.params.name === undefined)
-      return { who, owner: ownKeyOwner(who), backTo: '/console/security-credentials#access-keys' };
-    const user = await requireUserByName(deps.db, who.principal.accountId, request.params.name);
-    const owner: KeyOwner = { accountId: who.principal.accountId, principalId: user.id, userName: user.name };
-    return { who, owner, backTo: `/console/users/${encodeURIComponent(user.name)}#access-keys` };
-  }
+  const pages = pageRoutes(app, web);
 
   for (const base of ['/console/security-credentials/access-keys', '/console/users/:name/access-keys']) {
-    app.post<{ Params: { name?: string } }>(
-      base,
-      { config: { access: ACCESS_KEY_ACCESS.create } },
-      async (request, reply) => {
-        const found = await ownerOf(request);
-        const key = await createAccessKey(deps, found.owner, actorOf(found.who.principal), metaOf(request));
-        return reply
-          .status(201)
-          .type('text/html; charset=utf-8')
-          .send(newKeyPage(found.who.principal, web.csrfToken(request, reply), key, found.backTo));
-      },
-    );
+    pages.post(base, { access: ACCESS_KEY_ACCESS.create }, async (p) => {
+      const { owner, backTo } = await keysIn(p);
+      const key = await createAccessKey(p.deps, owner, actorOf(p.who.principal), p.meta);
+      return withStatus(201, newKeyPage(p.who.principal, p.csrf, key, backTo));
+    });
 
-    app.post<{ Params: { name?: string; id: string } }>(
-      `${base}/:id/status`,
-      { config: { access: ACCESS_KEY_ACCESS.update } },
-      async (request, reply) => {
-        const found = await ownerOf(request);
-        const { status } = readForm(request, { status: { max: 8 } });
-        if (status !== 'Active' && status !== 'Inactive')
-          throw new GatehouseError('ValidationError', 'The status must be Active or Inactive.');
-        await updateAccessKeyStatus(
-          deps,
-          found.owner,
-          request.params.id,
-          status,
-          actorOf(found.who.principal),
-          metaOf(request),
-        );
-        return reply.redirect(found.backTo, 303);
-      },
-    );
+    pages.post(`${base}/:id/status`, { access: ACCESS_KEY_ACCESS.update, form: { status: { max: 8 } } }, async (p) => {
+      const { owner, backTo } = await keysIn(p);
+      const { status } = p.form;
+      if (status !== 'Active' && status !== 'Inactive')
+        throw new GatehouseError('ValidationError', 'The status must be Active or Inactive.');
+      await updateAccessKeyStatus(p.deps, owner, p.params.id, status, actorOf(p.who.principal), p.meta);
+      return redirect(backTo);
+    });
 
-    app.post<{ Params: { name?: string; id: string } }>(
-      `${base}/:id/delete`,
-      { config: { access: ACCESS_KEY_ACCESS.delete } },
-      async (request, reply) => {
-        const found = await ownerOf(request);
-        await deleteAccessKey(deps, found.owner, request.params.id, actorOf(found.who.principal), metaOf(request));
-        return reply.redirect(found.backTo, 303);
-      },
-    );
+    pages.post(`${base}/:id/delete`, { access: ACCESS_KEY_ACCESS.delete }, async (p) => {
+      const { owner, backTo } = await keysIn(p);
+      await deleteAccessKey(p.deps, owner, p.params.id, actorOf(p.who.principal), p.meta);
+      return redirect(backTo);
+    });
   }
 }

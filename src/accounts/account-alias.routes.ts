@@ -1,11 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { mayUse, permission } from '../authz/console-access.ts';
 import { wholeAccount } from '../authz/console-resources.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import { ownEntry } from '../shared/own-entry.ts';
-import { readForm } from '../web/forms.ts';
-import { signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { accountAliasPage } from './account-alias.pages.ts';
 import { deleteAccountAlias, setAccountAlias } from './account.service.ts';
@@ -25,8 +22,7 @@ export const ACCOUNT_ALIAS_ACCESS = {
 
 /** The console's Account alias page: set, change or delete the account's alias. */
 export async function accountAliasRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
   async function render(
     who: SignedIn,
@@ -48,48 +44,33 @@ export async function accountAliasRoutes(app: FastifyInstance, { web }: { web: W
     });
   }
 
-  app.get<{ Querystring: { done?: string } }>(
+  pages.get('/console/account-alias', { access: ACCOUNT_ALIAS_ACCESS.view }, async (p) =>
+    render(p.who, p.csrf, { notice: ownEntry(NOTICES, p.query.done) }),
+  );
+
+  pages.post(
     '/console/account-alias',
-    { config: { access: ACCOUNT_ALIAS_ACCESS.view } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      return send(
-        reply,
-        200,
-        await render(who, web.csrfToken(request, reply), { notice: ownEntry(NOTICES, request.query.done) }),
-      );
+    {
+      access: ACCOUNT_ALIAS_ACCESS.create,
+      form: { alias: { max: 128 } },
+      // An alias that is malformed, reserved or taken: the form again, as typed, with why.
+      redisplay: (p, error) =>
+        error.code === 'ValidationError' || error.code === 'EntityAlreadyExists'
+          ? render(p.who, p.csrf, { value: p.form.alias, error: error.message })
+          : undefined,
+    },
+    async (p) => {
+      await setAccountAlias(p.deps, p.who.principal.accountId, p.form.alias, actorOf(p.who.principal), p.meta);
+      return redirect('/console/account-alias?done=saved');
     },
   );
 
-  app.post('/console/account-alias', { config: { access: ACCOUNT_ALIAS_ACCESS.create } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const form = readForm(request, { alias: { max: 128 } });
-    try {
-      await setAccountAlias(web.deps, who.principal.accountId, form.alias, actorOf(who.principal), metaOf(request));
-    } catch (error) {
-      if (
-        error instanceof GatehouseError &&
-        (error.code === 'ValidationError' || error.code === 'EntityAlreadyExists')
-      ) {
-        return send(
-          reply,
-          error.status,
-          await render(who, web.csrfToken(request, reply), { value: form.alias, error: error.message }),
-        );
-      }
-      throw error;
-    }
-    return reply.redirect('/console/account-alias?done=saved', 303);
-  });
-
-  app.post(
+  pages.post(
     '/console/account-alias/delete',
-    { config: { access: ACCOUNT_ALIAS_ACCESS.delete } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      const form = readForm(request, { alias: { max: 128 } });
-      await deleteAccountAlias(web.deps, who.principal.accountId, form.alias, actorOf(who.principal), metaOf(request));
-      return reply.redirect('/console/account-alias?done=deleted', 303);
+    { access: ACCOUNT_ALIAS_ACCESS.delete, form: { alias: { max: 128 } } },
+    async (p) => {
+      await deleteAccountAlias(p.deps, p.who.principal.accountId, p.form.alias, actorOf(p.who.principal), p.meta);
+      return redirect('/console/account-alias?done=deleted');
     },
   );
 }

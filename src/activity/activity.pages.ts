@@ -1,18 +1,18 @@
 import type { Principal } from '../identities/principal.ts';
+import type { AuditEventRecord } from '../audit/audit.repository.ts';
 import { browserOf } from '../doctor/diagnosis.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { FLOW_LABELS, type ReferenceLookup } from '../support-references/support-reference.service.ts';
-import { csrfField, page, relativeTime } from '../web/layout.ts';
+import { csrfField, page, relativeTime, scrollingTable } from '../web/layout.ts';
 import { signInChart } from './activity-chart.pages.ts';
-import type { AuditEventRow } from './activity.repository.ts';
 import type { ActivityResult, AdminNotice, ConsoleNotices, FailedSince, SignInHealth } from './activity.service.ts';
 
-function who(row: AuditEventRow): string {
-  if (row.actor_type === 'root') return 'root user';
-  if (row.actor_type === 'user') return row.actor_name ?? row.actor_id ?? 'IAM user';
-  if (row.actor_type === 'cli') return row.actor_name ?? 'command line';
-  if (row.actor_type === 'anonymous') return row.actor_name ?? 'not signed in';
-  return row.actor_name ?? row.actor_type;
+function who(row: AuditEventRecord): string {
+  if (row.actorType === 'root') return 'root user';
+  if (row.actorType === 'user') return row.actorName ?? row.actorId ?? 'IAM user';
+  if (row.actorType === 'cli') return row.actorName ?? 'command line';
+  if (row.actorType === 'anonymous') return row.actorName ?? 'not signed in';
+  return row.actorName ?? row.actorType;
 }
 
 function from(ip: string | null, userAgent: string | null): string {
@@ -21,15 +21,18 @@ function from(ip: string | null, userAgent: string | null): string {
   return [ip, browser].filter(Boolean).join(', ');
 }
 
-function eventTable(events: AuditEventRow[]): SafeHtml {
+function eventTable(events: AuditEventRecord[]): SafeHtml {
   if (events.length === 0) return html`<p class="muted">No events.</p>`;
-  return html`<table class="events">
-<thead><tr><th>Time (UTC)</th><th>Event</th><th>Outcome</th><th>By</th><th>On</th><th>From</th></tr></thead>
+  return scrollingTable(
+    'Events',
+    html`<table class="events">
+<thead><tr><th scope="col">Time (UTC)</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">By</th><th scope="col">On</th><th scope="col">From</th></tr></thead>
 <tbody>${events.map(
-    (e) =>
-      html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.event_name}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.target_name ?? ''}</td><td>${from(e.source_ip, e.user_agent)}</td></tr>`,
-  )}</tbody>
-</table>`;
+      (e) =>
+        html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.eventName}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.targetName ?? ''}</td><td>${from(e.sourceIp, e.userAgent)}</td></tr>`,
+    )}</tbody>
+</table>`,
+  );
 }
 
 /** The console-home notice after sign-in: failures since the last sign-in. */
@@ -65,7 +68,7 @@ export function adminNoticesCard(notices: AdminNotice[]): SafeHtml {
 </section>`;
 }
 
-export function recentActivityPage(principal: Principal, csrf: string, events: AuditEventRow[]): string {
+export function recentActivityPage(principal: Principal, csrf: string, events: AuditEventRecord[]): string {
   return page({
     title: 'Recent activity',
     principal,

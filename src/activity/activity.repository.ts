@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
+import { type AuditEventRecord, toAuditEvent } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
-import type { AuditEventsTable } from '../db/schema.ts';
-
-export type AuditEventRow = Omit<AuditEventsTable, 'seq'> & { seq: number };
 
 export interface EventFilter {
   /** Events the principal did or that were done to it. */
@@ -19,7 +17,7 @@ export async function queryAccountEvents(
   accountId: string,
   filter: EventFilter,
   limit: number,
-): Promise<AuditEventRow[]> {
+): Promise<AuditEventRecord[]> {
   let q = db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId);
   if (filter.principalId) {
     const id = filter.principalId;
@@ -29,7 +27,7 @@ export async function queryAccountEvents(
   if (filter.outcome) q = q.where('outcome', '=', filter.outcome);
   if (filter.from) q = q.where('time', '>=', filter.from);
   if (filter.to) q = q.where('time', '<', filter.to);
-  return (await q.orderBy('seq', 'desc').limit(limit).execute()).map((r) => ({ ...r, seq: Number(r.seq) }));
+  return (await q.orderBy('seq', 'desc').limit(limit).execute()).map(toAuditEvent);
 }
 
 /** Sign-in outcomes in a time range, for the chart. */
@@ -45,14 +43,28 @@ export async function signInOutcomes(db: Db, accountId: string, from: string, to
   return q.limit(20000).execute();
 }
 
+/** A sign-in (or "that was me") event: the few fields the console home and sign-in health read. */
+export type SignInEvent = Pick<
+  AuditEventRecord,
+  'time' | 'outcome' | 'reason' | 'sourceIp' | 'userAgent' | 'eventName'
+>;
+
 /** The principal's own sign-ins, newest first (read on every console home page). */
 /** Asked on every console home page: compiled once. */
 const signIns = prepared((db, accountId: string, principalId: string, limit: number) =>
   signInsQuery(db, accountId, principalId, limit),
 );
 
-export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number) {
-  return (await signIns(db, accountId, principalId, limit)).rows;
+export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number): Promise<SignInEvent[]> {
+  const { rows } = await signIns(db, accountId, principalId, limit);
+  return rows.map((r) => ({
+    time: r.time,
+    outcome: r.outcome,
+    reason: r.reason,
+    sourceIp: r.source_ip,
+    userAgent: r.user_agent,
+    eventName: r.event_name,
+  }));
 }
 
 /** The query behind `signInsOf`, so a test can check that it reads only the principal's rows (audit_events_actor_seq). */
@@ -68,8 +80,8 @@ export function signInsQuery(db: Db, accountId: string, principalId: string, lim
 }
 
 /** Notices for administrators: sign-in reports sent to them and support activity, since `since`. */
-export async function adminNoticeEvents(db: Db, accountId: string, since: string) {
-  return db
+export async function adminNoticeEvents(db: Db, accountId: string, since: string): Promise<AuditEventRecord[]> {
+  const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -79,6 +91,7 @@ export async function adminNoticeEvents(db: Db, accountId: string, since: string
     .orderBy('seq', 'desc')
     .limit(20)
     .execute();
+  return rows.map(toAuditEvent);
 }
 
 /** Every chain: the accounts with events, and null for events of no account. */
@@ -93,7 +106,7 @@ export async function chainPage(
   accountId: string | null,
   afterSeq: number,
   limit: number,
-): Promise<AuditEventRow[]> {
+): Promise<AuditEventRecord[]> {
   const rows = await db
     .selectFrom('audit_events')
     .selectAll()
@@ -102,11 +115,21 @@ export async function chainPage(
     .orderBy('seq', 'asc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+  return rows.map(toAuditEvent);
 }
 
-export async function findUserByNameInAccount(db: Db, accountId: string, name: string) {
-  return db
+/** A user of the account as the Activity page and sign-in health read it. */
+export interface ActivityUser {
+  id: string;
+  name: string;
+  createdAt: string;
+  hasLoginProfile: boolean;
+  passwordChangedAt: string | null;
+  passwordResetRequired: boolean;
+}
+
+export async function findUserByNameInAccount(db: Db, accountId: string, name: string): Promise<ActivityUser | null> {
+  const row = await db
     .selectFrom('users')
     .leftJoin('login_profiles', 'login_profiles.user_id', 'users.id')
     .select([
@@ -120,21 +143,57 @@ export async function findUserByNameInAccount(db: Db, accountId: string, name: s
     .where('users.account_id', '=', accountId)
     .where('users.name_key', '=', name.toLowerCase())
     .executeTakeFirst();
+  if (!row) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    hasLoginProfile: row.profile !== null,
+    passwordChangedAt: row.password_changed_at,
+    passwordResetRequired: row.password_reset_required === 1,
+  };
 }
 
-export async function mfaDevicesOf(db: Db, principalId: string) {
-  return db
+/** An MFA device as sign-in health lists it. */
+export interface ActivityMfaDevice {
+  name: string;
+  kind: string;
+  enabledAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export async function mfaDevicesOf(db: Db, principalId: string): Promise<ActivityMfaDevice[]> {
+  const rows = await db
     .selectFrom('mfa_devices')
     .select(['name', 'kind', 'enabled_at', 'last_used_at'])
     .where('principal_id', '=', principalId)
     .execute();
+  return rows.map((r) => ({ name: r.name, kind: r.kind, enabledAt: r.enabled_at, lastUsedAt: r.last_used_at }));
 }
 
-export async function accessKeysOf(db: Db, principalId: string) {
-  return db
+/** An access key as sign-in health lists it. */
+export interface ActivityAccessKey {
+  id: string;
+  status: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+}
+
+export async function accessKeysOf(db: Db, principalId: string): Promise<ActivityAccessKey[]> {
+  const rows = await db
     .selectFrom('access_keys')
     .select(['id', 'status', 'created_at', 'last_used_at', 'last_used_service', 'last_used_region'])
     .where('principal_id', '=', principalId)
     .orderBy('created_at')
     .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    lastUsedService: r.last_used_service,
+    lastUsedRegion: r.last_used_region,
+  }));
 }

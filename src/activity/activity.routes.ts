@@ -1,12 +1,10 @@
-import { userArn } from '../identities/principal.ts';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ownSession } from '../authz/console-access.ts';
-import { assertConsoleAllowed } from '../authz/console-authorization.ts';
+import type { FastifyInstance } from 'fastify';
+import { ownSession, permission } from '../authz/console-access.ts';
+import { userInUrl, wholeAccount } from '../authz/console-resources.ts';
 import { DAY } from '../shared/clock.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { lookUpReference } from '../support-references/support-reference.service.ts';
-import { requireSignIn, signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type ActivityForm, activityPage, healthPage, recentActivityPage } from './activity.pages.ts';
 import {
@@ -18,7 +16,6 @@ import {
   signInHealth,
 } from './activity.service.ts';
 import { toCloudTrailRecord } from './cloudtrail-record.ts';
-import { findUser } from '../users/user.service.ts';
 
 type Query = Partial<Record<keyof ActivityForm, string>>;
 
@@ -61,73 +58,55 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
   return { form, query };
 }
 
+/** The account's audit trail and its export: what the Query API's cloudtrail:LookupEvents reads. */
+const ACCOUNT_ACTIVITY = permission({ action: 'cloudtrail:LookupEvents', resource: wholeAccount });
+
+/** A user's sign-in health: part of what iam:GetUser shows of the user. */
+const USER_HEALTH = permission({ action: 'iam:GetUser', resource: userInUrl() });
+
+const OWN_ACTIVITY = ownSession(
+  "Your own recent activity: the signed-in principal's sign-ins and credential changes; no IAM action covers it.",
+);
+
+const OWN_NOTICE = ownSession(
+  'Acknowledging the failed sign-ins shown on your own console home changes only what you are shown; no IAM action covers it.',
+);
+
 /** Activity: every principal's own recent activity; for administrators the account's audit trail, export and sign-in health. */
 export async function activityRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
-  app.get('/console/recent-activity', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    const csrf = web.csrfToken(request, reply);
-    return send(reply, 200, recentActivityPage(who.principal, csrf, await ownActivity(web.deps, who.principal)));
-  });
-
-  const ownNotice = ownSession(
-    'Acknowledging the failed sign-ins shown on your own console home changes only what you are shown; no IAM action covers it.',
+  pages.get('/console/recent-activity', { access: OWN_ACTIVITY }, async (p) =>
+    recentActivityPage(p.who.principal, p.csrf, await ownActivity(p.deps, p.who.principal)),
   );
-  app.post('/console/activity/acknowledge', { config: { access: ownNotice } }, async (request, reply) => {
-    const who = signedInOf(request);
-    await acknowledgeFailures(web.deps, who.principal, metaOf(request));
-    return reply.redirect('/console', 303);
+
+  pages.post('/console/activity/acknowledge', { access: OWN_NOTICE }, async (p) => {
+    await acknowledgeFailures(p.deps, p.who.principal, p.meta);
+    return redirect('/console');
   });
 
-  app.get<{ Querystring: Query }>('/console/activity', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    await assertConsoleAllowed(web.deps, who, 'cloudtrail:LookupEvents', '*');
-    const { form, query } = readQuery(request.query, web.deps.clock.now());
-    const result = await accountActivity(web.deps, who.principal.accountId, query);
-    const references = form.ref ? await lookUpReference(web.deps, who.principal.accountId, form.ref) : null;
+  pages.get('/console/activity', { access: ACCOUNT_ACTIVITY }, async (p) => {
+    const { accountId } = p.who.principal;
+    const { form, query } = readQuery(p.query, p.deps.clock.now());
+    const result = await accountActivity(p.deps, accountId, query);
+    const references = form.ref ? await lookUpReference(p.deps, accountId, form.ref) : null;
     const params = new URLSearchParams(Object.entries(form).filter(([k, v]) => v && k !== 'ref'));
-    return send(
-      reply,
-      200,
-      activityPage(
-        who.principal,
-        web.csrfToken(request, reply),
-        form,
-        result,
-        references,
-        `/console/activity/export?${params}`,
-      ),
-    );
+    return activityPage(p.who.principal, p.csrf, form, result, references, `/console/activity/export?${params}`);
   });
 
-  app.get<{ Querystring: Query }>('/console/activity/export', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    await assertConsoleAllowed(web.deps, who, 'cloudtrail:LookupEvents', '*');
-    const { query } = readQuery(request.query, web.deps.clock.now());
-    const result = await accountActivity(web.deps, who.principal.accountId, query, 10000);
+  pages.get('/console/activity/export', { access: ACCOUNT_ACTIVITY }, async (p) => {
+    const { accountId } = p.who.principal;
+    const { query } = readQuery(p.query, p.deps.clock.now());
+    const result = await accountActivity(p.deps, accountId, query, 10000);
     const lines = result.events.map((e) => JSON.stringify(toCloudTrailRecord(e))).join('\n');
-    return reply
+    return p.reply
       .type('application/x-ndjson; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="gatehouse-activity-${who.principal.accountId}.jsonl"`)
+      .header('Content-Disposition', `attachment; filename="gatehouse-activity-${accountId}.jsonl"`)
       .send(lines ? `${lines}\n` : '');
   });
 
-  app.get<{ Params: { name: string } }>('/console/activity/users/:name', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    const named = await findUser(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
-    await assertConsoleAllowed(
-      web.deps,
-      who,
-      'iam:GetUser',
-      userArn(who.principal.accountId, named?.path ?? '/', named?.name ?? request.params.name.slice(0, 128)),
-    );
-    const health = await signInHealth(web.deps, who.principal.accountId, request.params.name.slice(0, 128));
-    return send(reply, 200, healthPage(who.principal, web.csrfToken(request, reply), health));
+  pages.get('/console/activity/users/:name', { access: USER_HEALTH }, async (p) => {
+    const health = await signInHealth(p.deps, p.who.principal.accountId, p.params.name.slice(0, 128));
+    return healthPage(p.who.principal, p.csrf, health);
   });
 }

@@ -7,8 +7,8 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
 import { type ConsoleCaller, consoleMay } from '../authz/console-authorization.ts';
+import type { AuditEventRecord } from '../audit/audit.repository.ts';
 import {
-  type AuditEventRow,
   type EventFilter,
   accessKeysOf,
   adminNoticeEvents,
@@ -35,7 +35,7 @@ export async function failedSinceLastSignIn(deps: Deps, principal: Principal): P
   let successes = 0;
   const failures: typeof rows = [];
   for (const row of rows) {
-    if (row.event_name === 'FailedSignInsAcknowledged') break;
+    if (row.eventName === 'FailedSignInsAcknowledged') break;
     if (row.outcome === 'Success') {
       successes++;
       // The newest success is the current sign-in; the one before it ends the window.
@@ -46,7 +46,7 @@ export async function failedSinceLastSignIn(deps: Deps, principal: Principal): P
   }
   const last = failures[0];
   if (!last) return null;
-  return { count: failures.length, lastTime: last.time, lastIp: last.source_ip, lastUserAgent: last.user_agent };
+  return { count: failures.length, lastTime: last.time, lastIp: last.sourceIp, lastUserAgent: last.userAgent };
 }
 
 /** "That was me": the notice goes away until the next failure. */
@@ -62,7 +62,7 @@ export async function acknowledgeFailures(deps: Deps, principal: Principal, meta
 }
 
 /** A principal's own sign-ins, failures and credential changes. */
-export async function ownActivity(deps: Deps, principal: Principal): Promise<AuditEventRow[]> {
+export async function ownActivity(deps: Deps, principal: Principal): Promise<AuditEventRecord[]> {
   return queryAccountEvents(deps.db, principal.accountId, { principalId: principal.id }, 100);
 }
 
@@ -75,7 +75,7 @@ export interface ActivityQuery {
 }
 
 export interface ActivityResult {
-  events: AuditEventRow[];
+  events: AuditEventRecord[];
   buckets: Bucket[];
   unknownUser: boolean;
 }
@@ -143,31 +143,31 @@ export async function signInHealth(deps: Deps, accountId: string, userName: stri
   const signIns = await signInsOf(deps.db, accountId, user.id, 200);
   const last = signIns.find((r) => r.outcome === 'Success');
   const failures = signIns.filter((r) => r.outcome === 'Failure' && (!last || r.time > last.time)).slice(0, 20);
-  const expiry = user.profile ? await getUserPasswordExpiry(deps, accountId, user.id) : null;
+  const expiry = user.hasLoginProfile ? await getUserPasswordExpiry(deps, accountId, user.id) : null;
   return {
     userName: user.name,
-    createdAt: user.created_at,
-    lastSuccess: last ? { time: last.time, ip: last.source_ip, userAgent: last.user_agent } : null,
-    recentFailures: failures.map((f) => ({ time: f.time, reason: f.reason, ip: f.source_ip, userAgent: f.user_agent })),
+    createdAt: user.createdAt,
+    lastSuccess: last ? { time: last.time, ip: last.sourceIp, userAgent: last.userAgent } : null,
+    recentFailures: failures.map((f) => ({ time: f.time, reason: f.reason, ip: f.sourceIp, userAgent: f.userAgent })),
     password: {
-      enabled: user.profile !== null,
-      changedAt: user.password_changed_at,
-      resetRequired: user.password_reset_required === 1,
+      enabled: user.hasLoginProfile,
+      changedAt: user.passwordChangedAt,
+      resetRequired: user.passwordResetRequired,
       expiresAt: expiry?.expiresAt ?? null,
       expired: expiry?.expired ?? false,
     },
     mfa: (await mfaDevicesOf(deps.db, user.id)).map((d) => ({
       name: d.name,
       kind: d.kind,
-      enabledAt: d.enabled_at,
-      lastUsedAt: d.last_used_at,
+      enabledAt: d.enabledAt,
+      lastUsedAt: d.lastUsedAt,
     })),
     accessKeys: (await accessKeysOf(deps.db, user.id)).map((k) => ({
       id: k.id,
       status: k.status,
-      createdAt: k.created_at,
-      lastUsedAt: k.last_used_at,
-      lastUsedService: k.last_used_service,
+      createdAt: k.createdAt,
+      lastUsedAt: k.lastUsedAt,
+      lastUsedService: k.lastUsedService,
     })),
   };
 }
@@ -215,28 +215,28 @@ export async function adminNotices(deps: Deps, accountId: string): Promise<Admin
   const rows = await adminNoticeEvents(deps.db, accountId, since);
   const notices: AdminNotice[] = [];
   for (const row of rows) {
-    if (row.event_name === 'SignInDiagnosisSent') {
+    if (row.eventName === 'SignInDiagnosisSent') {
       const details = parse(row.details) as { channel?: string } | null;
       if (details?.channel !== 'administrators') continue;
       // The very list the mail was made from, every cause of it, with links made relative.
       const causes = causesOfReport(row.details).map((c) => ({ ...c, url: relativeLink(c.url) }));
       notices.push({
         time: row.time,
-        text: `${row.target_name ?? 'A user'} could not sign in${causes.length > 0 ? '. The report mailed to the root email says:' : ': see the report mailed to the root email.'}`,
+        text: `${row.targetName ?? 'A user'} could not sign in${causes.length > 0 ? '. The report mailed to the root email says:' : ': see the report mailed to the root email.'}`,
         link: null,
         causes,
       });
     } else {
       const what =
-        row.event_name === 'SupportCaseOpened'
+        row.eventName === 'SupportCaseOpened'
           ? 'A support case naming this account was opened'
-          : row.event_name === 'SupportCaseViewed'
-            ? `Support (${row.actor_name}) viewed a case naming this account`
-            : `Support (${row.actor_name}) replied to a case naming this account`;
+          : row.eventName === 'SupportCaseViewed'
+            ? `Support (${row.actorName}) viewed a case naming this account`
+            : `Support (${row.actorName}) replied to a case naming this account`;
       notices.push({
         time: row.time,
-        text: `${what} (${row.target_id}).`,
-        link: { label: 'Activity', url: `/console/activity?event=${row.event_name}` },
+        text: `${what} (${row.targetId}).`,
+        link: { label: 'Activity', url: `/console/activity?event=${row.eventName}` },
       });
     }
   }

@@ -36,13 +36,13 @@ export async function verifyAuditChains(db: Db): Promise<VerifyResult> {
       for (const row of rows) {
         events++;
         afterSeq = row.seq;
-        const { prev_hash, hash, seq: _seq, ...event } = row;
-        if (prev_hash !== prevHash) {
+        const { prevHash: linkedTo, hash, seq: _seq, ...event } = row;
+        if (linkedTo !== prevHash) {
           broken.push({ accountId, seq: row.seq, eventId: row.id, problem: 'unlinked' });
           failed = true;
           break;
         }
-        if (chainHash(prev_hash, event) !== hash) {
+        if (chainHash(linkedTo, event) !== hash) {
           broken.push({ accountId, seq: row.seq, eventId: row.id, problem: 'edited' });
           failed = true;
           break;

@@ -1,9 +1,56 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db, DialectName } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
-export type AuditRow = Omit<AuditEventsTable, 'seq'>;
+/** What an event says: every field its chain hash covers. */
+export interface AuditEventFields {
+  id: string;
+  time: string;
+  accountId: string | null;
+  actorType: string;
+  actorId: string | null;
+  actorName: string | null;
+  eventName: string;
+  outcome: string | null;
+  reason: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: string | null;
+}
+
+/** An audit event as stored: what it says, its place in the table, and its link in its account's chain. */
+export interface AuditEventRecord extends AuditEventFields {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+export function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEventRecord {
+  return {
+    seq: Number(row.seq),
+    id: row.id,
+    time: row.time,
+    accountId: row.account_id,
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    eventName: row.event_name,
+    outcome: row.outcome,
+    reason: row.reason,
+    targetId: row.target_id,
+    targetName: row.target_name,
+    sourceIp: row.source_ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
 
 /** The hash of the last event in an account's chain, and in the chain of events of no account. */
 const lastHashOf = prepared((db, accountId: string) =>
@@ -62,32 +109,32 @@ const insertEvent = prepared(
 export async function appendAuditEvent(
   db: Db,
   dialect: DialectName,
-  event: Omit<AuditRow, 'prev_hash' | 'hash'>,
-  chainHash: (prevHash: string, event: Omit<AuditRow, 'prev_hash' | 'hash'>) => string,
+  event: AuditEventFields,
+  chainHash: (prevHash: string, event: AuditEventFields) => string,
 ): Promise<void> {
-  const chain = event.account_id ?? '';
+  const chain = event.accountId ?? '';
   if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`.execute(db);
   }
-  const last = event.account_id === null ? await lastHashOfNoAccount(db) : await lastHashOf(db, event.account_id);
+  const last = event.accountId === null ? await lastHashOfNoAccount(db) : await lastHashOf(db, event.accountId);
   const prevHash = last.rows[0]?.hash ?? '';
   const e = event;
   await insertEvent(
     db,
     e.id,
     e.time,
-    e.account_id,
-    e.actor_type,
-    e.actor_id,
-    e.actor_name,
-    e.event_name,
+    e.accountId,
+    e.actorType,
+    e.actorId,
+    e.actorName,
+    e.eventName,
     e.outcome,
     e.reason,
-    e.target_id,
-    e.target_name,
-    e.source_ip,
-    e.user_agent,
-    e.request_id,
+    e.targetId,
+    e.targetName,
+    e.sourceIp,
+    e.userAgent,
+    e.requestId,
     e.details,
     prevHash,
     chainHash(prevHash, event),
@@ -101,11 +148,11 @@ export interface AuditQuery {
   limit: number;
 }
 
-export async function listAuditEvents(db: Db, query: AuditQuery) {
+export async function listAuditEvents(db: Db, query: AuditQuery): Promise<AuditEventRecord[]> {
   let q = db.selectFrom('audit_events').selectAll().where('account_id', '=', query.accountId);
   if (query.targetId) q = q.where('target_id', '=', query.targetId);
   if (query.eventName) q = q.where('event_name', '=', query.eventName);
-  return q.orderBy('seq', 'desc').limit(query.limit).execute();
+  return (await q.orderBy('seq', 'desc').limit(query.limit).execute()).map(toAuditEvent);
 }
 
 /**

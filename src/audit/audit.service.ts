@@ -2,7 +2,7 @@ import type { Db, DialectName } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newRowId } from '../shared/ids.ts';
 import { sha256 } from '../shared/secrets.ts';
-import { type AuditRow, appendAuditEvent } from './audit.repository.ts';
+import { type AuditEventFields, appendAuditEvent } from './audit.repository.ts';
 
 /** Who did something. The root user's id is its account ID; an IAM user's is its AIDA… ID. */
 export interface Actor {
@@ -45,25 +45,25 @@ export interface AuditDeps {
  * Returns the event's ID.
  */
 export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, event: AuditEvent): Promise<string> {
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   await appendAuditEvent(
     db,
     deps.dialect,
     {
       id,
       time: deps.clock.now().toISOString(),
-      account_id: event.accountId,
-      actor_type: event.actor.type,
-      actor_id: event.actor.id,
-      actor_name: event.actor.name,
-      event_name: event.eventName,
+      accountId: event.accountId,
+      actorType: event.actor.type,
+      actorId: event.actor.id,
+      actorName: event.actor.name,
+      eventName: event.eventName,
       outcome: event.outcome ?? null,
       reason: event.reason ?? null,
-      target_id: event.target?.id ?? null,
-      target_name: event.target?.name ?? null,
-      source_ip: meta.ip || null,
-      user_agent: meta.userAgent ? meta.userAgent.slice(0, 512) : null,
-      request_id: meta.requestId || null,
+      targetId: event.target?.id ?? null,
+      targetName: event.target?.name ?? null,
+      sourceIp: meta.ip || null,
+      userAgent: meta.userAgent ? meta.userAgent.slice(0, 512) : null,
+      requestId: meta.requestId || null,
       details: event.details ? JSON.stringify(event.details) : null,
     },
     chainHash,
@@ -72,22 +72,23 @@ export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, ev
 }
 
 /** The hash that links an event to the one before it in its account's chain. */
-export function chainHash(prevHash: string, event: Omit<AuditRow, 'prev_hash' | 'hash'>): string {
+export function chainHash(prevHash: string, event: AuditEventFields): string {
+  // The order of the fields is part of every stored hash: never change it.
   const fields = [
     event.id,
     event.time,
-    event.account_id,
-    event.actor_type,
-    event.actor_id,
-    event.actor_name,
-    event.event_name,
+    event.accountId,
+    event.actorType,
+    event.actorId,
+    event.actorName,
+    event.eventName,
     event.outcome,
     event.reason,
-    event.target_id,
-    event.target_name,
-    event.source_ip,
-    event.user_agent,
-    event.request_id,
+    event.targetId,
+    event.targetName,
+    event.sourceIp,
+    event.userAgent,
+    event.requestId,
     event.details,
   ];
   return sha256(`${prevHash}\n${JSON.stringify(fields)}`).toString('hex');

@@ -10,6 +10,8 @@ import type { ConsoleCaller } from './console-authorization.ts';
  */
 export interface ConsoleAbilities {
   users: boolean;
+  groups: boolean;
+  policies: boolean;
   passwordPolicy: boolean;
   accountAlias: boolean;
   activity: boolean;
@@ -20,6 +22,8 @@ export interface ConsoleAbilities {
 /** The permission behind each console page, as `[action, resource]` (`*`: the account as a whole). */
 export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [string, string]> = {
   users: ['iam:ListUsers', '*'],
+  groups: ['iam:ListGroups', '*'],
+  policies: ['iam:ListPolicies', '*'],
   passwordPolicy: ['iam:GetAccountPasswordPolicy', '*'],
   accountAlias: ['iam:ListAccountAliases', '*'],
   activity: ['cloudtrail:LookupEvents', '*'],
@@ -30,6 +34,8 @@ export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [
 /** Before they are decided: no administration links. */
 export const NO_ABILITIES: Readonly<ConsoleAbilities> = Object.freeze({
   users: false,
+  groups: false,
+  policies: false,
   passwordPolicy: false,
   accountAlias: false,
   activity: false,

@@ -3,13 +3,13 @@ import type { Deps } from '../deps.ts';
 import { type ConsoleCaller, consoleDecision, missingPermissionMessage } from './console-authorization.ts';
 
 /**
- * How a console route is authorized, declared on the route (`config: { access }`) and
- * enforced before its handler by one hook (`src/web/route-access.ts`). Pages decide their
+ * How a page route is authorized, declared with the route (`pageRoutes` in
+ * `src/web/page-route.ts`) and enforced before its handler. Pages decide their
  * links and forms from the same declarations (`mayUse`), with the same request context,
  * so a form is shown exactly when posting it would be allowed.
  */
 
-/** What a console request acts on: its URL parameters and its form, as the browser sent them. */
+/** What a console request acts on: its URL parameters, query and form, as the browser sent them. */
 export interface AccessInput {
   params: Readonly<Record<string, string | undefined>>;
   query?: Readonly<Record<string, string | undefined>>;
@@ -28,6 +28,8 @@ export interface Need {
   resource: ResourceOf;
   /** Needed only for some requests, e.g. a console password given with a new user. */
   when?: (input: AccessInput) => boolean;
+  /** Condition keys the Query API adds for the same request, e.g. `iam:PolicyARN` when attaching a policy. */
+  conditionKeys?: (input: AccessInput) => Record<string, string>;
   /** A documented case in which Gatehouse allows the request without the permission. */
   waiver?: { reason: string; applies(who: ConsoleCaller, deps: Deps): Promise<boolean> };
   /** The refusal in words the person can act on, instead of the generic one. */
@@ -40,7 +42,7 @@ export type RouteAccess =
   /** Something only the root user has (its email, the account phone); AWS has no IAM action for it. */
   | { kind: 'root-only'; reason: string }
   /** The signed-in principal's own session state, with no IAM action behind it. */
-  | { kind: 'own-session'; reason: string }
+  | { kind: 'own-session'; reason: string; allowRestricted: boolean }
   /** A session that proved its password and still owes a second factor: only the MFA step. */
   | { kind: 'mfa-step'; reason: string }
   /** No session needed (sign-in pages, sign-out); CSRF is still checked on a form. */
@@ -62,8 +64,9 @@ export function rootOnly(reason: string): RouteAccess {
   return { kind: 'root-only', reason };
 }
 
-export function ownSession(reason: string): RouteAccess {
-  return { kind: 'own-session', reason };
+/** `allowRestricted`: also open to a session that must change its password first. */
+export function ownSession(reason: string, options: { allowRestricted?: boolean } = {}): RouteAccess {
+  return { kind: 'own-session', reason, allowRestricted: options.allowRestricted ?? false };
 }
 
 export function mfaStep(reason: string): RouteAccess {
@@ -97,7 +100,8 @@ export async function decideAccess(
     case 'permission':
       for (const need of access.needs) {
         if (need.when && !need.when(input)) continue;
-        const result = await consoleDecision(deps, who, need.action, await need.resource(input, who, deps));
+        const caller = need.conditionKeys ? { ...who, context: { ...who.context, ...need.conditionKeys(input) } } : who;
+        const result = await consoleDecision(deps, caller, need.action, await need.resource(input, who, deps));
         if (result.decision === 'allowed') continue;
         if (need.waiver && (await need.waiver.applies(who, deps))) continue;
         return {
@@ -123,6 +127,11 @@ export async function mayUse(
 export function formText(input: AccessInput, name: string): string {
   const value = input.body[name];
   return typeof value === 'string' ? value : '';
+}
+
+/** A query parameter of the request ('' when absent). */
+export function queryText(input: AccessInput, name: string): string {
+  return input.query?.[name] ?? '';
 }
 
 /** A URL parameter of the request ('' when absent). */

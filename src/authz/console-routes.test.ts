@@ -8,14 +8,19 @@ import { type Browser, createTestContext, type TestContext } from '../../test/su
 import { createAccessKey } from '../access-keys/access-key.service.ts';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
+import { addUserToGroup, createGroup } from '../groups/group.service.ts';
 import { createVirtualDevice } from '../mfa/mfa.service.ts';
+import { attachPolicy } from '../policies/attachment.service.ts';
+import { putInlinePolicy } from '../policies/inline-policy.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
+import { createPolicy, createPolicyVersion } from '../policies/managed-policy.service.ts';
 import { insertHelpRequest, listPendingHelpRequests } from '../recovery/help-request.repository.ts';
 import { newRowId } from '../shared/ids.ts';
 import { askAdministrator } from '../recovery/help-request.service.ts';
 import { installRouteAccess } from '../web/route-access.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import { WebContext } from '../web/web-context.ts';
-import type { RouteAccess } from './console-access.ts';
+import { ownSession, type RouteAccess } from './console-access.ts';
 
 /** What a console POST route is refused for, and a request that would otherwise change something. */
 interface DenyCase {
@@ -34,9 +39,23 @@ interface Fixture {
   helpRequestId: string;
   mfaHelpRequestId: string;
   alias: string;
+  /** A customer managed policy with a default version v1 and a version v2 besides it. */
+  policyArn: string;
 }
 
+const POLICY_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }],
+});
+const policyUrl = (f: Fixture, rest: string) => `/console/policies/${encodeURIComponent(f.policyArn)}${rest}`;
+
 const NEW_PASSWORD = { password: 'another fine password 42', requireReset: 'on' };
+
+const TEAM_POLICY_ARN = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
+const TEAM_INLINE_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+});
 
 /**
  * Every state-changing console POST and the permission the Query API uses for the same
@@ -177,6 +196,81 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/account-alias/delete',
     body: (f) => ({ alias: f.alias }),
   },
+  'POST /console/groups': {
+    action: 'iam:CreateGroup',
+    url: () => '/console/groups',
+    body: () => ({ groupName: 'made-while-denied' }),
+  },
+  'POST /console/groups/:name/add-user': {
+    action: 'iam:AddUserToGroup',
+    url: () => '/console/groups/team/add-user',
+    body: () => ({ userName: 'nopass' }),
+  },
+  'POST /console/groups/:name/remove-user': {
+    action: 'iam:RemoveUserFromGroup',
+    url: () => '/console/groups/team/remove-user',
+    body: () => ({ userName: 'tess' }),
+  },
+  'POST /console/groups/:name/update': {
+    action: 'iam:UpdateGroup',
+    url: () => '/console/groups/team/update',
+    body: () => ({ newGroupName: 'renamed-while-denied', newPath: '/moved/' }),
+  },
+  'POST /console/groups/:name/delete': {
+    action: 'iam:DeleteGroup',
+    url: () => '/console/groups/empty-team/delete',
+    body: () => ({}),
+  },
+  'POST /console/groups/:name/attach-policy': {
+    action: 'iam:AttachGroupPolicy',
+    url: () => '/console/groups/team/attach-policy',
+    body: () => ({ policyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }),
+  },
+  'POST /console/groups/:name/detach-policy': {
+    action: 'iam:DetachGroupPolicy',
+    url: () => '/console/groups/team/detach-policy',
+    body: () => ({ policyArn: TEAM_POLICY_ARN }),
+  },
+  'POST /console/groups/:name/inline-policies': {
+    action: 'iam:PutGroupPolicy',
+    url: () => '/console/groups/team/inline-policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: TEAM_INLINE_DOCUMENT }),
+  },
+  'POST /console/groups/:name/inline-policies/:policyName': {
+    action: 'iam:PutGroupPolicy',
+    url: () => '/console/groups/team/inline-policies/existing',
+    body: () => ({ policyDocument: TEAM_INLINE_DOCUMENT.replace('ListAllMyBuckets', 'GetObject') }),
+  },
+  'POST /console/groups/:name/inline-policies/:policyName/delete': {
+    action: 'iam:DeleteGroupPolicy',
+    url: () => '/console/groups/team/inline-policies/existing/delete',
+    body: () => ({}),
+  },
+  'POST /console/policies': {
+    action: 'iam:CreatePolicy',
+    url: () => '/console/policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: POLICY_DOCUMENT }),
+  },
+  'POST /console/policies/:arn/versions': {
+    action: 'iam:CreatePolicyVersion',
+    url: (f) => policyUrl(f, '/versions'),
+    body: () => ({ policyDocument: POLICY_DOCUMENT, setAsDefault: 'on' }),
+  },
+  'POST /console/policies/:arn/versions/:versionId/default': {
+    action: 'iam:SetDefaultPolicyVersion',
+    url: (f) => policyUrl(f, '/versions/v2/default'),
+    body: () => ({}),
+  },
+  'POST /console/policies/:arn/versions/:versionId/delete': {
+    action: 'iam:DeletePolicyVersion',
+    url: (f) => policyUrl(f, '/versions/v2/delete'),
+    body: () => ({}),
+  },
+  'POST /console/policies/:arn/delete': {
+    action: 'iam:DeletePolicy',
+    url: (f) => policyUrl(f, '/delete'),
+    body: () => ({}),
+  },
 };
 
 /** Console POST routes with no IAM action behind them, each with the kind of reason it declares. */
@@ -221,15 +315,29 @@ describe('every console POST route declares how it is authorized', () => {
     for (const key of [...Object.keys(DENY_CASES), ...Object.keys(NO_PERMISSION)]) expect(seen, key).toContain(key);
   });
 
-  it('refuses to build an app with a state-changing console route that declares nothing', async () => {
+  it('refuses to build an app with a state-changing console route that is not a page route', async () => {
     const t = await createTestContext('sqlite');
     const app = Fastify({ logger: false });
     const web = new WebContext(t.config, t.deps);
-    installRouteAccess(app, web);
+    installRouteAccess(app);
     expect(() => app.post('/console/forgotten', async () => 'changed')).toThrowError(
-      '/console/forgotten changes state but declares no console access',
+      '/console/forgotten changes state but is not a page route declaring its access',
     );
+    expect(() => app.post('/signout', async () => 'signed out')).toThrowError(
+      '/signout changes state but is not a page route declaring its access',
+    );
+    // Access declared by hand is never enforced: refused too, rather than trusted.
+    expect(() =>
+      app.post(
+        '/console/hand-made',
+        { config: { access: ownSession('A route that claims access by hand.') } },
+        async () => 'x',
+      ),
+    ).toThrowError('/console/hand-made declares access but is not a page route (pageRoutes)');
     app.get('/console/read-only', async () => 'fine');
+    pageRoutes(app, web).post('/console/declared', { access: ownSession('A page route declaring its access.') }, () =>
+      redirect('/console'),
+    );
     await app.close();
     await t.close();
   });
@@ -281,9 +389,23 @@ describe.each(DIALECTS)(
         CLI_ACTOR,
         SYSTEM_META,
       );
+      await createGroup(t.deps, account.id, { name: 'team' }, CLI_ACTOR, SYSTEM_META);
+      await createGroup(t.deps, account.id, { name: 'empty-team' }, CLI_ACTOR, SYSTEM_META);
+      await addUserToGroup(t.deps, account.id, 'team', 'tess', CLI_ACTOR, SYSTEM_META);
+      await attachPolicy(t.deps, account.id, 'group', 'team', TEAM_POLICY_ARN, CLI_ACTOR, SYSTEM_META);
+      await putInlinePolicy(
+        t.deps,
+        account.id,
+        'group',
+        'team',
+        'existing',
+        TEAM_INLINE_DOCUMENT,
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
       await askAdministrator(t.deps, { accountRef: account.id, userName: 'tess' }, SYSTEM_META);
       const [help] = await listPendingHelpRequests(t.deps.db, account.id);
-      const mfaHelpRequestId = newRowId();
+      const mfaHelpRequestId = newRowId(new Date());
       const asked = {
         id: mfaHelpRequestId,
         kind: 'mfa' as const,
@@ -292,7 +414,16 @@ describe.each(DIALECTS)(
         userName: 'tess',
       };
       await insertHelpRequest(t.deps.db, { ...asked, sourceIp: null, createdAt: t.clock.now().toISOString() });
+      const policy = await createPolicy(
+        t.deps,
+        account.id,
+        { name: 'kept-while-denied', document: POLICY_DOCUMENT },
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      await createPolicyVersion(t.deps, account.id, policy.arn, POLICY_DOCUMENT, false, CLI_ACTOR, SYSTEM_META);
       fixture = {
+        policyArn: policy.arn,
         ownDeviceId: own.id,
         ownPendingDeviceId: pending.device.id,
         ownKeyId: ownKey.accessKeyId,

@@ -189,8 +189,8 @@ export class InvalidationFeed {
     if (this.#highest === null) {
       // Start from the newest rows: those a transaction still open might slot in between are gaps.
       const latest = await latestInvalidations(this.#db, BATCH);
-      this.#highest = latest.length > 0 ? Math.min(...latest.map((r) => r.seq)) - 1 : 0;
-      rows.push(...latest.reverse());
+      this.#highest = latest.length > 0 ? latest[0]!.seq - 1 : 0;
+      rows.push(...latest);
     } else {
       if (this.#gaps.size > 0) rows.push(...(await invalidationsAmong(this.#db, [...this.#gaps.keys()])));
       for (;;) {

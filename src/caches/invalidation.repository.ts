@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 export interface InvalidationRow {
@@ -16,13 +17,13 @@ export async function insertInvalidation(db: Db, topic: string, key: string, at:
   return Number(row.seq);
 }
 
-/** The newest `limit` changes, newest first. */
-export async function latestInvalidations(db: Db, limit: number): Promise<InvalidationRow[]> {
+/** The changes numbered within `span` of the newest, oldest first (a range of the primary key, never a scan). */
+export async function latestInvalidations(db: Db, span: number): Promise<InvalidationRow[]> {
   const rows = await db
     .selectFrom('cache_invalidations')
     .select(['seq', 'topic', 'key'])
-    .orderBy('seq', 'desc')
-    .limit(limit)
+    .where('seq', '>', sql<number>`(select coalesce(max(seq), 0) from cache_invalidations) - ${span}`)
+    .orderBy('seq')
     .execute();
   return rows.map(toRow);
 }

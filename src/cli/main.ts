@@ -1,10 +1,19 @@
 import { type Command, UsageError, parse, reportError } from './cli-io.ts';
 import { commands } from './commands.ts';
 
-function usage(): string {
-  const lines = [...commands].map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
-  return `Usage: gatehouse <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nEach command takes --help; commands that print take --json.`;
+/** The usage text: every command, or the commands of one group (`outbox` → `outbox list`, `outbox show`, …). */
+function usage(group?: string): string {
+  const listed = [...commands].filter(([name]) => group === undefined || name.startsWith(`${group} `));
+  const lines = listed.map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
+  const head = group === undefined ? 'gatehouse <command>' : `gatehouse ${group} <command>`;
+  return `Usage: ${head} [options]\n\nCommands:\n${lines.join('\n')}\n\nEach command takes --help; commands that print take --json.`;
 }
+
+function isGroup(word: string | undefined): word is string {
+  return word !== undefined && [...commands.keys()].some((name) => name.startsWith(`${word} `));
+}
+
+const HELP = new Set(['--help', '-h', 'help']);
 
 /** Finds the longest command name the arguments start with ("user create" before "user"). */
 function resolve(argv: string[]): { name: string; command: Command; rest: string[] } | null {
@@ -22,6 +31,10 @@ async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const found = resolve(argv);
+  if (!found && isGroup(argv[0]) && (argv.length === 1 || HELP.has(argv[1]!))) {
+    process.stdout.write(`${usage(argv[0])}\n`);
+    return argv.length === 1 ? 2 : 0;
+  }
   if (!found) {
     process.stderr.write(`gatehouse: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${usage()}\n`);
     return 2;

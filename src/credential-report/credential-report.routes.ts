@@ -1,19 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { assertConsoleAllowed } from '../authz/console-authorization.ts';
-import { requireSignIn } from '../web/guard.ts';
+import { permission } from '../authz/console-access.ts';
+import { wholeAccount } from '../authz/console-resources.ts';
+import { pageRoutes } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { buildCredentialReport } from './credential-report.service.ts';
 
+/** The Query API's permission for the same report. */
+const CREDENTIAL_REPORT = permission({ action: 'iam:GetCredentialReport', resource: wholeAccount });
+
 /** The console download of the credential report: built fresh, the same CSV as GetCredentialReport. */
 export async function credentialReportRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  app.get('/console/credential-report.csv', async (request, reply) => {
-    const who = await requireSignIn(web, request, reply);
-    if (!who) return reply;
-    await assertConsoleAllowed(web.deps, who, 'iam:GetCredentialReport', '*');
-    const csv = await buildCredentialReport(web.deps, who.principal.accountId);
-    return reply
+  const pages = pageRoutes(app, web);
+  pages.get('/console/credential-report.csv', { access: CREDENTIAL_REPORT }, async (p) => {
+    const { accountId } = p.who.principal;
+    const csv = await buildCredentialReport(p.deps, accountId);
+    return p.reply
       .type('text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="credential-report-${who.principal.accountId}.csv"`)
+      .header('Content-Disposition', `attachment; filename="credential-report-${accountId}.csv"`)
       .send(csv);
   });
 }

@@ -3,7 +3,7 @@ import { passwordExpiry } from '../password-policy/password-expiry.ts';
 import { HOUR } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { findReport, reportSources, saveReport } from './credential-report.repository.ts';
+import { type ReportAccessKey, findReport, reportSources, saveReport } from './credential-report.repository.ts';
 
 /** The header of AWS's credential report, column for column. */
 export const CREDENTIAL_REPORT_COLUMNS = [
@@ -43,23 +43,14 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-type Key = {
-  id: string;
-  status: string;
-  created_at: string;
-  last_used_at: string | null;
-  last_used_service: string | null;
-  last_used_region: string | null;
-};
-
-function keyColumns(key: Key | undefined): string[] {
+function keyColumns(key: ReportAccessKey | undefined): string[] {
   if (!key) return ['false', 'N/A', 'N/A', 'N/A', 'N/A'];
   return [
     key.status === 'Active' ? 'true' : 'false',
-    reportTime(key.created_at),
-    key.last_used_at ? reportTime(key.last_used_at) : 'N/A',
-    key.last_used_at ? (key.last_used_region ?? 'N/A') : 'N/A',
-    key.last_used_at ? (key.last_used_service ?? 'N/A') : 'N/A',
+    reportTime(key.createdAt),
+    key.lastUsedAt ? reportTime(key.lastUsedAt) : 'N/A',
+    key.lastUsedAt ? (key.lastUsedRegion ?? 'N/A') : 'N/A',
+    key.lastUsedAt ? (key.lastUsedService ?? 'N/A') : 'N/A',
   ];
 }
 
@@ -68,15 +59,15 @@ export async function buildCredentialReport(deps: Deps, accountId: string): Prom
   const { account, users, keys, mfa, lastLogins: lastLogin } = await reportSources(deps.db, accountId);
   if (!account) throw new GatehouseError('NoSuchEntity', 'The account does not exist.');
   const policy = await getPasswordPolicy(deps, accountId);
-  const mfaOn = new Set(mfa.map((m) => m.principal_id));
-  const keysOf = (principalId: string) => keys.filter((k) => k.principal_id === principalId).slice(0, 2);
+  const mfaOn = new Set(mfa.map((m) => m.principalId));
+  const keysOf = (principalId: string) => keys.filter((k) => k.principalId === principalId).slice(0, 2);
   const rows: string[][] = [];
   const rootKeys = keysOf(accountId);
   const rootLogin = lastLogin.get(accountId);
   rows.push([
     '<root_account>',
     `arn:aws:iam::${accountId}:root`,
-    reportTime(account.created_at),
+    reportTime(account.createdAt),
     'not_supported',
     rootLogin ? reportTime(rootLogin) : 'no_information',
     'not_supported',
@@ -91,18 +82,17 @@ export async function buildCredentialReport(deps: Deps, accountId: string): Prom
   ]);
   const now = deps.clock.now();
   for (const user of users) {
-    const hasPassword = user.profile !== null;
+    const hasPassword = user.hasLoginProfile;
     const login = lastLogin.get(user.id);
-    const expiry =
-      hasPassword && user.password_changed_at ? passwordExpiry(policy, user.password_changed_at, now) : null;
+    const expiry = hasPassword && user.passwordChangedAt ? passwordExpiry(policy, user.passwordChangedAt, now) : null;
     const userKeys = keysOf(user.id);
     rows.push([
       user.name,
       `arn:aws:iam::${accountId}:user${user.path}${user.name}`,
-      reportTime(user.created_at),
+      reportTime(user.createdAt),
       hasPassword ? 'true' : 'false',
       login ? reportTime(login) : hasPassword ? 'no_information' : 'N/A',
-      hasPassword && user.password_changed_at ? reportTime(user.password_changed_at) : 'N/A',
+      hasPassword && user.passwordChangedAt ? reportTime(user.passwordChangedAt) : 'N/A',
       expiry ? reportTime(expiry.expiresAt) : 'N/A',
       mfaOn.has(user.id) ? 'true' : 'false',
       ...keyColumns(userKeys[0]),
@@ -123,7 +113,7 @@ export async function buildCredentialReport(deps: Deps, accountId: string): Prom
 export async function generateCredentialReport(deps: Deps, accountId: string): Promise<'STARTED' | 'COMPLETE'> {
   const now = deps.clock.now();
   const existing = await findReport(deps.db, accountId);
-  if (existing && now.getTime() - new Date(existing.generated_at).getTime() < REPORT_REUSE_MS) return 'COMPLETE';
+  if (existing && now.getTime() - new Date(existing.generatedAt).getTime() < REPORT_REUSE_MS) return 'COMPLETE';
   const content = await buildCredentialReport(deps, accountId);
   await saveReport(deps.db, accountId, now.toISOString(), content);
   return 'STARTED';
@@ -137,11 +127,11 @@ export async function getCredentialReport(
   const report = await findReport(deps.db, accountId);
   if (!report)
     throw new GatehouseError('ReportNotPresent', 'Credential report not present. Call GenerateCredentialReport first.');
-  if (deps.clock.now().getTime() - new Date(report.generated_at).getTime() >= REPORT_REUSE_MS) {
+  if (deps.clock.now().getTime() - new Date(report.generatedAt).getTime() >= REPORT_REUSE_MS) {
     throw new GatehouseError(
       'ReportExpired',
       'The credential report is more than four hours old. Call GenerateCredentialReport for a new one.',
     );
   }
-  return { content: report.content, generatedAt: report.generated_at };
+  return { content: report.content, generatedAt: report.generatedAt };
 }

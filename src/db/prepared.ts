@@ -29,8 +29,9 @@ interface Compiled {
  * instead of on every call: on the hot paths (sign-in, session checks, signed API calls)
  * building and compiling a query costs more than SQLite's running it. Each call binds its
  * arguments into the SQL compiled the first time and runs it through the same executor as any
- * other query, so transactions, plugins (the tests' statement recorder) and logging see it as
- * usual; a plugin that rewrites the query gets it compiled anew.
+ * other query, so transactions and logging see it as usual. Through a Kysely instance with
+ * plugins (the tests' statement recorder and query planner) it is built and compiled on every
+ * call, so they see it, values and all, exactly as any other query.
  *
  * `build` is called once, with stand-ins for the arguments: it may only hand them to Kysely as
  * values (`where('id', '=', id)`, `values({ … })`, `sql\`… ${x}\``), never look at them, branch
@@ -43,17 +44,16 @@ export function prepared<A extends unknown[], O>(
   const compiled = new WeakMap<DialectAdapter, Compiled>();
   return async (db, ...args) => {
     const executor = db.getExecutor();
+    // Plugins (the tests' statement recorder, their query planner) see and may rewrite each query
+    // with its real values: for them the query is built and compiled as any other.
+    if (executor.plugins.length > 0) return db.executeQuery<O>(build(db, ...args));
     let entry = compiled.get(executor.adapter);
     if (!entry) {
       entry = compile(db, build, args.length);
       compiled.set(executor.adapter, entry);
     }
-    const queryId = createQueryId();
-    const node = executor.transformQuery(entry.node, queryId);
-    let { sql, bindings } = entry;
-    if (node !== entry.node) ({ sql, bindings } = bindingsOf(executor.compileQuery(node, queryId), args.length));
-    const parameters = bindings.map((b) => ('argument' in b ? args[b.argument] : b.constant));
-    return executor.executeQuery<O>({ query: node, queryId, sql, parameters });
+    const parameters = entry.bindings.map((b) => ('argument' in b ? args[b.argument] : b.constant));
+    return executor.executeQuery<O>({ query: entry.node, queryId: createQueryId(), sql: entry.sql, parameters });
   };
 }
 
@@ -62,10 +62,9 @@ function compile<A extends unknown[], O>(
   build: (db: Kysely<Database>, ...args: A) => Compilable<O> & OperationNodeSource,
   count: number,
 ): Compiled {
-  const plain = db.withoutPlugins();
   const stand = Array.from({ length: count }, (_, i) => new Argument(i)) as unknown as A;
-  const node = build(plain, ...stand).toOperationNode() as RootOperationNode;
-  const { sql, bindings } = bindingsOf(plain.getExecutor().compileQuery(node, createQueryId()), count);
+  const node = build(db, ...stand).toOperationNode() as RootOperationNode;
+  const { sql, bindings } = bindingsOf(db.getExecutor().compileQuery(node, createQueryId()), count);
   return { node, sql, bindings };
 }
 

@@ -5,6 +5,12 @@ import type { Generated } from 'kysely';
  * flags are 0/1 integers; IDs are made in application code. A principal is the root
  * user (principal_id = the account ID) or an IAM user (principal_id = its AIDA… ID).
  */
+/** Restrictions a session can carry: it may do only the one thing until it is lifted. */
+export type SessionRestriction =
+  | 'password_change_required'
+  /** The password was right; a second factor is still owed (src/mfa/mfa-signin.service.ts). */
+  | 'mfa_required';
+
 export interface Database {
   accounts: AccountsTable;
   root_users: RootUsersTable;
@@ -172,7 +178,7 @@ export interface MfaThrottleTable {
 export interface MfaSignInStepsTable {
   session_id: string;
   /** The restriction the session gets once the second factor is proved (e.g. a password change). */
-  next_restriction: string | null;
+  next_restriction: SessionRestriction | null;
   created_at: string;
   expires_at: string;
 }
@@ -426,7 +432,7 @@ export interface SessionsTable {
   /** When a second factor was proved in this session; null when none. */
   mfa_at: string | null;
   /** Set while the session may do only one thing, e.g. `password_change_required`. */
-  restriction: string | null;
+  restriction: SessionRestriction | null;
   source_ip: string;
   user_agent: string;
 }

@@ -61,16 +61,16 @@ export function causesOfReport(details: string | null): RecordedCause[] {
 }
 
 export interface AuditFact {
-  event_name: string;
+  eventName: string;
   outcome: string | null;
   reason: string | null;
   time: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  source_ip: string | null;
-  user_agent: string | null;
-  target_id: string | null;
+  actorType: string;
+  actorId: string | null;
+  actorName: string | null;
+  sourceIp: string | null;
+  userAgent: string | null;
+  targetId: string | null;
 }
 
 export function when(iso: string): string {
@@ -101,9 +101,9 @@ export function browserOf(userAgent: string | null): string {
 
 /** Who made a change, as the owner reads it. */
 export function byWhom(fact: AuditFact, ownerId: string): string {
-  if (fact.actor_id === ownerId) return 'you';
-  if (fact.actor_type === 'root') return 'the root user';
-  if (fact.actor_type === 'user') return `IAM user ${fact.actor_name ?? fact.actor_id ?? ''}`;
-  if (fact.actor_type === 'cli') return 'an operator (command line)';
-  return fact.actor_name ?? fact.actor_type;
+  if (fact.actorId === ownerId) return 'you';
+  if (fact.actorType === 'root') return 'the root user';
+  if (fact.actorType === 'user') return `IAM user ${fact.actorName ?? fact.actorId ?? ''}`;
+  if (fact.actorType === 'cli') return 'an operator (command line)';
+  return fact.actorName ?? fact.actorType;
 }

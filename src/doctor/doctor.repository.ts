@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { type AuditEventRecord, toAuditEvent } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
 
 /** The reads the sign-in doctor makes: who the owner is, and what the record says happened. */
@@ -86,8 +87,13 @@ export async function siblingAccountsWithUser(
     .execute();
 }
 
-export async function auditEventsAbout(db: Db, accountId: string, principalId: string, since: string) {
-  return db
+export async function auditEventsAbout(
+  db: Db,
+  accountId: string,
+  principalId: string,
+  since: string,
+): Promise<AuditEventRecord[]> {
+  const rows = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -96,6 +102,7 @@ export async function auditEventsAbout(db: Db, accountId: string, principalId: s
     .orderBy('seq', 'desc')
     .limit(500)
     .execute();
+  return rows.map(toAuditEvent);
 }
 
 export async function mfaBlockedUntil(db: Db, principalId: string): Promise<string | null> {

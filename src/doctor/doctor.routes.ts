@@ -1,14 +1,18 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { noSession } from '../authz/console-access.ts';
+import { CHECK_FIELD } from '../guard/security-check.ts';
 import { enqueueJob } from '../jobs/job.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { isAccountId, isAlias, normaliseAccountRef, normaliseEmail, validateUserName } from '../shared/validation.ts';
-import { readForm } from '../web/forms.ts';
-import { metaOf } from '../web/request-meta.ts';
+import { passFormGate } from '../web/form-gate.ts';
+import { pageRoutes } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { type DiagnoseErrors, diagnosePage, diagnosisRequestedPage } from './doctor.pages.ts';
 import type { DiagnosisRequest } from './doctor.service.ts';
-import { CHECK_FIELD } from '../guard/security-check.ts';
-import { passFormGate } from '../web/form-gate.ts';
+
+const CANNOT_SIGN_IN = noSession('The sign-in doctor serves people who cannot sign in: they have no session to bring.');
+
+const DIAGNOSE_FIELDS = ['email', 'account', 'userName'] as const;
 
 /**
  * "Why can't I sign in?" Only a malformed entry gets an error; anything well-formed gets
@@ -16,33 +20,35 @@ import { passFormGate } from '../web/form-gate.ts';
  * runner, so nothing about the named account is read while the request is answered.
  */
 export async function doctorRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
-  app.get('/signin/help/diagnose', async (request, reply) =>
-    send(reply, 200, diagnosePage(web.csrfToken(request, reply))),
+  pages.get('/signin/help/diagnose', { access: CANNOT_SIGN_IN }, (p) => diagnosePage(p.csrf));
+
+  pages.post(
+    '/signin/help/diagnose',
+    {
+      access: CANNOT_SIGN_IN,
+      form: {
+        email: { max: 254, optional: true },
+        account: { max: 64, optional: true },
+        userName: { max: 128, optional: true },
+        ...CHECK_FIELD,
+      },
+      // A malformed entry comes back with its field's error; a refused gate (throttle, security check) is the error page's.
+      redisplay: (p, error) => {
+        const field = DIAGNOSE_FIELDS.find((f) => f === error.field);
+        if (error.code !== 'ValidationError' || !field) return undefined;
+        const errors: DiagnoseErrors = { [field]: error.message };
+        return diagnosePage(p.csrf, errors, p.form);
+      },
+    },
+    async (p) => {
+      await passFormGate(web, p.request, 'diagnose');
+      const diagnosis = parseRequest(p.form);
+      await enqueueJob(p.deps, { kind: 'sign-in-diagnosis', input: diagnosis }, p.meta);
+      return diagnosisRequestedPage();
+    },
   );
-
-  app.post('/signin/help/diagnose', async (request, reply) => {
-    web.assertCsrf(request);
-    await passFormGate(web, request, 'diagnose');
-    const form = readForm(request, {
-      email: { max: 254, optional: true },
-      account: { max: 64, optional: true },
-      userName: { max: 128, optional: true },
-      ...CHECK_FIELD,
-    });
-    let diagnosis: DiagnosisRequest;
-    try {
-      diagnosis = parseRequest(form);
-    } catch (error) {
-      if (!(error instanceof GatehouseError) || error.code !== 'ValidationError') throw error;
-      const errors: DiagnoseErrors = { [(error.field as keyof DiagnoseErrors) ?? 'email']: error.message };
-      return send(reply, 400, diagnosePage(web.csrfToken(request, reply), errors, form));
-    }
-    await enqueueJob(web.deps, { kind: 'sign-in-diagnosis', input: diagnosis }, metaOf(request));
-    return send(reply, 200, diagnosisRequestedPage());
-  });
 }
 
 function parseRequest(form: { email: string; account: string; userName: string }): DiagnosisRequest {

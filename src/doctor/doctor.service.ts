@@ -122,7 +122,7 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
   const since = new Date(now.getTime() - LOOKBACK_MS).toISOString();
   const principalId = subject.kind === 'root' ? owner.accountId : subject.user.id;
   const name = subject.kind === 'root' ? 'root' : subject.user.name;
-  const events = (await auditEventsAbout(deps.db, owner.accountId, principalId, since)) as AuditFact[];
+  const events: AuditFact[] = await auditEventsAbout(deps.db, owner.accountId, principalId, since);
   const causes: Cause[] = [];
   const add = (cause: Cause) => {
     if (!causes.some((c) => c.code === cause.code)) causes.push(cause);
@@ -144,48 +144,48 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
   // "After the last successful sign-in" goes by the audit trail's order (newest first), not
   // by timestamps: events of the same millisecond, or a clock stepped back, keep their order.
   const lastSuccessAt = events.findIndex(
-    (e) => e.event_name === 'ConsoleLogin' && e.outcome === 'Success' && e.actor_id === principalId,
+    (e) => e.eventName === 'ConsoleLogin' && e.outcome === 'Success' && e.actorId === principalId,
   );
   const lastSuccess = lastSuccessAt === -1 ? undefined : events[lastSuccessAt];
   const sinceLastSuccess = (index: number) => lastSuccessAt === -1 || index < lastSuccessAt;
   const failures = events.filter(
     (e, i) =>
-      e.event_name === 'ConsoleLogin' && e.outcome === 'Failure' && e.actor_id === principalId && sinceLastSuccess(i),
+      e.eventName === 'ConsoleLogin' && e.outcome === 'Failure' && e.actorId === principalId && sinceLastSuccess(i),
   );
 
   // Changes someone else made are the likeliest surprise: they come first.
   for (const [i, e] of events.entries()) {
-    if (e.target_id !== principalId) continue;
+    if (e.targetId !== principalId) continue;
     const who = byWhom(e, principalId);
     // A password set when the user was created is the one they were given, not a surprise.
     const replacedPassword =
-      e.event_name === 'UpdateLoginProfile' ||
-      (e.event_name === 'CreateLoginProfile' && lastSuccess !== undefined && sinceLastSuccess(i));
-    if (replacedPassword && e.actor_id !== principalId) {
+      e.eventName === 'UpdateLoginProfile' ||
+      (e.eventName === 'CreateLoginProfile' && lastSuccess !== undefined && sinceLastSuccess(i));
+    if (replacedPassword && e.actorId !== principalId) {
       add({
         code: 'PasswordResetByAdministrator',
-        text: `The password of ${name} was reset by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. The old password no longer works.`,
+        text: `The password of ${name} was reset by ${who} on ${when(e.time)} from ${where(e.sourceIp, e.userAgent)}. The old password no longer works.`,
         fix: { label: 'Sign in with the password the administrator gave you', url: loginUrl },
       });
-    } else if (e.event_name === 'DeleteLoginProfile') {
+    } else if (e.eventName === 'DeleteLoginProfile') {
       add({
         code: 'NoConsolePassword',
         text: `The console password of ${name} was removed by ${who} on ${when(e.time)}.`,
         fix: resetFix,
       });
-    } else if (e.event_name === 'DeactivateMFADevice' || e.event_name === 'DeleteVirtualMFADevice') {
+    } else if (e.eventName === 'DeactivateMFADevice' || e.eventName === 'DeleteVirtualMFADevice') {
       add({
         code: 'MfaDeviceRemoved',
-        text: `An MFA device of ${name} was removed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}. Codes from it are no longer asked for or accepted.`,
+        text: `An MFA device of ${name} was removed by ${who} on ${when(e.time)} from ${where(e.sourceIp, e.userAgent)}. Codes from it are no longer asked for or accepted.`,
         fix: { label: 'Sign in with the password alone, then add a new MFA device', url: loginUrl },
       });
     } else if (
-      ['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.event_name) &&
-      (sinceLastSuccess(i) || e.actor_id !== principalId)
+      ['PasswordRecoveryCompleted', 'PasswordUpdated', 'ChangePassword'].includes(e.eventName) &&
+      (sinceLastSuccess(i) || e.actorId !== principalId)
     ) {
       add({
         code: 'PasswordChanged',
-        text: `The password of ${name} was changed by ${who} on ${when(e.time)} from ${where(e.source_ip, e.user_agent)}.`,
+        text: `The password of ${name} was changed by ${who} on ${when(e.time)} from ${where(e.sourceIp, e.userAgent)}.`,
         fix: resetFix,
       });
     }
@@ -196,7 +196,7 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     const last = wrong[0]!;
     add({
       code: 'WrongPassword',
-      text: `A wrong password was entered for ${name} ${wrong.length === 1 ? 'once' : `${wrong.length} times`}${lastSuccess ? ' since the last successful sign-in' : ''}, last on ${when(last.time)} from ${where(last.source_ip, last.user_agent)}.`,
+      text: `A wrong password was entered for ${name} ${wrong.length === 1 ? 'once' : `${wrong.length} times`}${lastSuccess ? ' since the last successful sign-in' : ''}, last on ${when(last.time)} from ${where(last.sourceIp, last.userAgent)}.`,
       fix: resetFix,
     });
   }
@@ -296,7 +296,7 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     // The root email typed into the IAM user form, as a user name.
     const misuse = await findFailuresByKey(
       deps.db,
-      'name_key',
+      'nameKey',
       nameKeyOf(deps.keyring, owner.email),
       since,
       'signin-user',
@@ -304,28 +304,28 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
     if (misuse.length > 0) {
       add({
         code: 'WrongIdentity',
-        text: `Your root email address was entered as an IAM user name ${times(misuse.length)}, last on ${when(misuse[0]!.created_at)}. The root user signs in with the email address on the root user form, not as an IAM user.`,
+        text: `Your root email address was entered as an IAM user name ${times(misuse.length)}, last on ${when(misuse[0]!.createdAt)}. The root user signs in with the email address on the root user form, not as an IAM user.`,
         fix: { label: 'Sign in as the root user', url: publicLink(deps, '/signin', { choose: '1' }) },
       });
     }
   } else {
     const nameKey = nameKeyOf(deps.keyring, name);
-    const onRootForm = await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-root');
+    const onRootForm = await findFailuresByKey(deps.db, 'nameKey', nameKey, since, 'signin-root');
     if (onRootForm.length > 0) {
       add({
         code: 'WrongIdentity',
-        text: `The user name ${name} was entered on the root user form ${times(onRootForm.length)}, last on ${when(onRootForm[0]!.created_at)}. IAM users sign in on their account's sign-in page.`,
+        text: `The user name ${name} was entered on the root user form ${times(onRootForm.length)}, last on ${when(onRootForm[0]!.createdAt)}. IAM users sign in on their account's sign-in page.`,
         fix: { label: `Sign in as IAM user ${name}`, url: loginUrl },
       });
     }
-    const elsewhere = (await findFailuresByKey(deps.db, 'name_key', nameKey, since, 'signin-user')).filter(
+    const elsewhere = (await findFailuresByKey(deps.db, 'nameKey', nameKey, since, 'signin-user')).filter(
       // Never names the other account: only that the name was used somewhere it does not exist.
-      (f) => f.account_id !== owner.accountId && (f.reason === 'UnknownAccount' || f.reason === 'UnknownUser'),
+      (f) => f.accountId !== owner.accountId && (f.reason === 'UnknownAccount' || f.reason === 'UnknownUser'),
     );
     if (elsewhere.length > 0) {
       add({
         code: 'WrongAccount',
-        text: `The user name ${name} was used to sign in to another account, or to an account ID or alias that does not exist, ${times(elsewhere.length)}, last on ${when(elsewhere[0]!.created_at)}. ${name} exists only in account ${owner.alias ?? owner.accountId}.`,
+        text: `The user name ${name} was used to sign in to another account, or to an account ID or alias that does not exist, ${times(elsewhere.length)}, last on ${when(elsewhere[0]!.createdAt)}. ${name} exists only in account ${owner.alias ?? owner.accountId}.`,
         fix: { label: `Sign in at your account's own address`, url: loginUrl },
       });
     }
@@ -364,7 +364,7 @@ async function unknownUserCauses(deps: Deps, account: RootOwner, userName: strin
   if (causes.length === 0) {
     const tried = await findFailuresByKey(
       deps.db,
-      'identifier_key',
+      'identifierKey',
       identifierKeyOf(deps.keyring, { kind: 'user', accountRef: account.accountId, userName }),
       since,
       'signin-user',
@@ -372,7 +372,7 @@ async function unknownUserCauses(deps: Deps, account: RootOwner, userName: strin
     if (tried.length > 0) {
       causes.push({
         code: 'UserNotInAccount',
-        text: `Someone tried ${times(tried.length)} to sign in as IAM user ${userName.trim()}, which does not exist in account ${account.alias ?? account.accountId}; last on ${when(tried[0]!.created_at)}.`,
+        text: `Someone tried ${times(tried.length)} to sign in as IAM user ${userName.trim()}, which does not exist in account ${account.alias ?? account.accountId}; last on ${when(tried[0]!.createdAt)}.`,
         fix: { label: 'Check the user names of this account', url: publicLink(deps, '/console/users') },
       });
     }

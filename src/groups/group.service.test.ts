@@ -62,7 +62,7 @@ describe.each(DIALECTS)('groups on %s', (dialect) => {
 
     await deleteGroup(t.deps, accountId, 'Helpdesk', CLI_ACTOR, SYSTEM_META);
     const events = await listAuditEvents(t.deps.db, { accountId, targetId: group.id, limit: 10 });
-    expect(events.map((e) => e.event_name).reverse()).toEqual(['CreateGroup', 'UpdateGroup', 'DeleteGroup']);
+    expect(events.map((e) => e.eventName).reverse()).toEqual(['CreateGroup', 'UpdateGroup', 'DeleteGroup']);
   });
 
   it('refuses a second group of the same name, ignoring case, and not in another account', async () => {

@@ -15,6 +15,7 @@ import {
   addMember,
   countGroups,
   countMembers,
+  countMembersByGroup,
   deleteGroupRow,
   findGroupByName,
   insertGroup,
@@ -94,6 +95,18 @@ export async function listGroups(
   options: { pathPrefix?: string } = {},
 ): Promise<Group[]> {
   return (await listGroupRows(deps.db, accountId, options.pathPrefix ?? '/')).map(withArn);
+}
+
+/** The account's groups in name order, each with how many users it has. */
+export async function listGroupsWithUserCounts(
+  deps: Deps,
+  accountId: string,
+): Promise<Array<Group & { userCount: number }>> {
+  const [groups, counts] = await Promise.all([
+    listGroupRows(deps.db, accountId),
+    countMembersByGroup(deps.db, accountId),
+  ]);
+  return groups.map((g) => ({ ...withArn(g), userCount: counts.get(g.id) ?? 0 }));
 }
 
 /** Renames and/or moves a group; members and policies stay with it. */

@@ -123,3 +123,15 @@ export async function listGroupsOfUser(db: Db, userId: string): Promise<GroupRec
     .execute();
   return rows.map(toGroup);
 }
+
+/** How many users each group of the account has; a group without members is absent. */
+export async function countMembersByGroup(db: Db, accountId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('group_members')
+    .innerJoin('iam_groups', 'iam_groups.id', 'group_members.group_id')
+    .select(['group_members.group_id as groupId', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('iam_groups.account_id', '=', accountId)
+    .groupBy('group_members.group_id')
+    .execute();
+  return new Map(rows.map((r) => [r.groupId, Number(r.n)]));
+}

@@ -100,39 +100,6 @@ export function principalFrom(
   };
 }
 
-/** The columns a query joining `accounts`, `root_users` and `users` to a principal ID selects (see `joinedPrincipal`). */
-export interface JoinedPrincipalRow {
-  account_alias: string | null;
-  account_name: string;
-  root_email: string | null;
-  user_id: string | null;
-  user_account_id: string | null;
-  user_name: string | null;
-  user_path: string | null;
-  user_is_admin: number | null;
-  user_permissions_boundary: string | null;
-}
-
-/** The principal `principalId` of account `accountId` from a row that joined its records; null when they do not belong together. */
-export function joinedPrincipal(row: JoinedPrincipalRow, accountId: string, principalId: string): Principal | null {
-  const user =
-    row.user_id !== null
-      ? {
-          id: row.user_id,
-          accountId: row.user_account_id!,
-          name: row.user_name!,
-          path: row.user_path!,
-          isAdmin: Number(row.user_is_admin) === 1,
-          permissionsBoundary: row.user_permissions_boundary,
-        }
-      : null;
-  return principalFrom(
-    { id: accountId, alias: row.account_alias, name: row.account_name },
-    { rootEmail: row.root_email, user },
-    principalId,
-  );
-}
-
 export function actorOf(principal: Principal): Actor {
   return { type: principal.type, id: principal.id, name: principal.type === 'root' ? 'root' : principal.name };
 }

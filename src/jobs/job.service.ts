@@ -53,7 +53,7 @@ function payloadBox(deps: Pick<Deps, 'keyring'>): SecretBox {
  * people type passwords into user-name fields.
  */
 export async function enqueueJob(deps: Deps, job: Job, meta: RequestMeta): Promise<void> {
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   const payloadSealed = payloadBox(deps).seal(JSON.stringify({ input: job.input, meta }), id);
   await insertJob(deps.db, { id, kind: job.kind, payloadSealed, createdAt: deps.clock.now().toISOString() });
 }

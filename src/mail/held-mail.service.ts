@@ -33,7 +33,7 @@ export async function foldDueHeldMail(deps: SenderDeps): Promise<number> {
   const now = deps.clock.now().toISOString();
   let built = 0;
   for (const recipientKey of await recipientsWithDueHeldMail(deps.db, now, RECIPIENTS_PER_PASS)) {
-    const digestId = newRowId();
+    const digestId = newRowId(deps.clock.now());
     const folded = await deps.db.transaction().execute(async (tx) => {
       await lockRecipient(tx, deps.dialect, recipientKey);
       if ((await foldHeldMessages(tx, recipientKey, digestId)) === 0) return false;

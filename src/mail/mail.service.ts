@@ -50,7 +50,7 @@ export async function enqueueMail(tx: Db, deps: MailDeps, meta: RequestMeta, mes
   const now = deps.clock.now();
   const recipientKey = message.to.trim().toLowerCase();
   const admission = await admit(tx, deps, recipientKey, message.replaces ?? null);
-  const id = admission.replaces ?? newRowId();
+  const id = admission.replaces ?? newRowId(deps.clock.now());
   const sealed = sealBodies(deps, id, message.mail);
   if (admission.replaces) {
     await replaceHeldMessage(tx, id, {
@@ -88,7 +88,7 @@ export async function enqueueMailIfRootEmail(
   const now = deps.clock.now();
   // Only a known address can have mail, so the hold branches reveal nothing.
   const admission = await admit(tx, deps, emailKey, mail.template);
-  const id = admission.replaces ?? newRowId();
+  const id = admission.replaces ?? newRowId(deps.clock.now());
   const sealed = sealBodies(deps, id, mail);
   if (admission.replaces)
     await replaceHeldMessage(tx, id, { accountId, subject: mail.subject, ...sealed, createdAt: now.toISOString() });

@@ -4,11 +4,14 @@ import { openMailBody } from './mail-body.ts';
 import { HELD_DIGEST_TEMPLATE } from './mail-templates.ts';
 import { type StoredMessage, findOutboxMessage, listOutbox, listUndelivered } from './outbox.repository.ts';
 
+/** A message of the outbox without its bodies. */
+export type OutboxHeader = Omit<StoredMessage, 'sealedText' | 'sealedHtml'>;
+
 /**
  * A message of the outbox with its bodies opened. `body` says why text and html are empty:
  * erased once sent, moved into a digest, or sealed under a key no longer given.
  */
-export interface OutboxMessage extends Omit<StoredMessage, 'sealedText' | 'sealedHtml'> {
+export interface OutboxMessage extends OutboxHeader {
   text: string;
   html: string;
   body: 'readable' | 'erased' | 'in-digest' | 'unreadable';
@@ -32,10 +35,7 @@ export async function findOutboxMail(deps: ReadDeps, id: string): Promise<Outbox
 }
 
 /** Queued mail without its bodies (the development outbox page), newest first. */
-export async function listOutboxHeaders(
-  deps: Pick<Deps, 'db'>,
-  options: { limit: number },
-): Promise<Array<Omit<StoredMessage, 'sealedText' | 'sealedHtml'>>> {
+export async function listOutboxHeaders(deps: Pick<Deps, 'db'>, options: { limit: number }): Promise<OutboxHeader[]> {
   return (await listOutbox(deps.db, options)).map(({ sealedText: _text, sealedHtml: _html, ...rest }) => rest);
 }
 

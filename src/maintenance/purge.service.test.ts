@@ -100,8 +100,8 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
   });
 
   it(`keeps the newest ${PASSWORD_HISTORY_KEPT} remembered passwords of each principal`, async () => {
-    const busy = newRowId();
-    const quiet = newRowId();
+    const busy = newRowId(new Date());
+    const quiet = newRowId(new Date());
     for (let i = 0; i < PASSWORD_HISTORY_KEPT + 6; i++) {
       await rememberPassword(t.deps.db, busy, `hash-${String(i).padStart(2, '0')}`, iso(i * MINUTE));
     }

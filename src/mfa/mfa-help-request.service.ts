@@ -49,7 +49,7 @@ export async function askAdministratorAboutMfa(
     });
     if (repeat) return;
     await insertHelpRequest(tx, {
-      id: newRowId(),
+      id: newRowId(deps.clock.now()),
       kind: 'mfa',
       accountId: principal.accountId,
       userId: principal.id,

@@ -47,7 +47,7 @@ export function alternativeFactorsPage(
     recovery.codeSent
       ? html`<form method="post" action="/signin/mfa-help/phone" novalidate>
     ${csrfField(csrf)}
-    ${field({ label: 'Code from your phone', name: 'code', autocomplete: 'one-time-code', autofocus: true })}
+    ${field({ label: 'Code from your phone', name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', autofocus: true })}
     <button type="submit">Verify</button>
   </form>`
       : ''
@@ -134,7 +134,7 @@ export function rootRecoverySection(
     input.pendingPhone
       ? html`<form method="post" action="/console/mfa/phone/confirm" novalidate>
     ${csrfField(csrf)}
-    ${field({ label: 'Code sent to the new number', name: 'code', autocomplete: 'one-time-code' })}
+    ${field({ label: 'Code sent to the new number', name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric' })}
     <button type="submit">Confirm phone number</button>
   </form>`
       : ''

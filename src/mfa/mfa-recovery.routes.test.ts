@@ -146,7 +146,7 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     expect((await browser.post(removal, { currentPassword: ROOT_PASSWORD }, { csrfFrom: removal })).statusCode).toBe(
       303,
     );
-    const names = (await listAuditEvents(t.deps.db, { accountId: account.id, limit: 30 })).map((e) => e.event_name);
+    const names = (await listAuditEvents(t.deps.db, { accountId: account.id, limit: 30 })).map((e) => e.eventName);
     for (const event of [
       'MfaRecoveryStarted',
       'MfaRecoveryEmailVerified',
@@ -213,7 +213,7 @@ describe.each(DIALECTS)('root sign-in with alternative factors on %s', (dialect)
     expect((await again.get('/signin/mfa-help')).body).toContain('Sign in using alternative factors');
     const names = (
       await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'MfaRecoveryCancelled', limit: 5 })
-    ).map((e) => e.event_name);
+    ).map((e) => e.eventName);
     expect(names).toHaveLength(1);
   });
 

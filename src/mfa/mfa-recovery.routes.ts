@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatehouseError } from '../shared/errors.ts';
-import { readForm } from '../web/forms.ts';
-import { rootOnly } from '../authz/console-access.ts';
-import { signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RequestMeta } from '../audit/audit.service.ts';
+import { mfaStep, noSession, rootOnly } from '../authz/console-access.ts';
+import type { GatehouseError } from '../shared/errors.ts';
+import { afterResponse } from '../web/after-response.ts';
+import { type Page, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { mfaHelpPage } from './mfa-signin.pages.ts';
 import { MFA_REQUIRED, mfaStepOpen } from './mfa-signin.service.ts';
@@ -26,6 +26,25 @@ import {
 } from './mfa-recovery.service.ts';
 import { deliverPhoneMessages } from './phone-gateway.ts';
 
+const HELP_PAGE = noSession(
+  'Anyone who cannot get past the MFA step reads this help; what it offers depends on the session, if any.',
+);
+
+/** The root user's sign-in with alternative factors, and an IAM user's request to its administrators. */
+const LOST_DEVICE = mfaStep(
+  'Help with a lost MFA device is asked for at the MFA step: the password was proved, a second factor is still owed.',
+);
+
+const MAILED_LINK = noSession(
+  'A mailed link works in any browser, signed in or not: the token it carries is what it proves.',
+);
+
+const ROOT_SETTINGS = rootOnly(
+  "The account phone number and the MFA recovery waiting period are the root user's own recovery settings; no IAM action covers them.",
+);
+
+type StepMessage = { text: string; kind: 'error' | 'success'; reference?: string };
+
 /**
  * Lost or broken MFA devices: `/signin/mfa-help` (root: alternative factors; IAM users:
  * ask an administrator), the mailed confirm and cancel links, and the console forms for
@@ -33,238 +52,132 @@ import { deliverPhoneMessages } from './phone-gateway.ts';
  */
 export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const deps = web.deps;
-  const { phoneGatewayUrl } = deps.delivery;
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
   /** With a provider configured, phone messages leave once the response is on its way. */
   function deliverPhones(reply: FastifyReply): void {
-    if (!phoneGatewayUrl) return;
-    const url = phoneGatewayUrl;
-    reply.raw.once('finish', () => {
-      deliverPhoneMessages(deps, url).catch((error: unknown) =>
-        reply.log.error({ err: error }, 'phone delivery failed'),
-      );
+    const url = deps.delivery.phoneGatewayUrl;
+    if (!url) return;
+    afterResponse(reply, deps, async () => {
+      await deliverPhoneMessages(deps, url);
     });
   }
 
-  /** The root user's half-signed-in session, or null (then the generic help page is shown). */
-  async function rootStep(request: FastifyRequest): Promise<SignedIn | null> {
-    const who = await web.signedIn(request);
-    if (who?.principal.type !== 'root' || !(await mfaStepOpen(deps, who.session))) return null;
-    return who;
+  /** Where the root user's sign-in with alternative factors stands, with what the last step said. */
+  async function stepPage(who: SignedIn, csrf: string, message?: StepMessage): Promise<string> {
+    return alternativeFactorsPage(csrf, await currentRecovery(deps, who.principal.accountId), message);
   }
 
-  type StepMessage = { text: string; kind: 'error' | 'success'; reference?: string };
+  // A step refused with a safe error shows the step again with the error.
+  const recoveryStepRoute = {
+    access: LOST_DEVICE,
+    redisplay: (p: Page, error: GatehouseError) => stepPage(p.who, p.csrf, { text: error.message, kind: 'error' }),
+  };
 
-  async function stepPage(
-    who: SignedIn,
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status = 200,
-    message?: StepMessage,
-  ) {
-    return send(
-      reply,
-      status,
-      alternativeFactorsPage(
-        web.csrfToken(request, reply),
-        await currentRecovery(deps, who.principal.accountId),
-        message,
-      ),
+  pages.get('/signin/mfa-help', { access: HELP_PAGE }, async (p) => {
+    const who = await web.signedIn(p.request);
+    if (who?.principal.type === 'root' && (await mfaStepOpen(deps, who.session))) return stepPage(who, p.csrf);
+    const kind = who?.session.restriction === MFA_REQUIRED ? who.principal.type : 'unknown';
+    return mfaHelpPage(kind, kind === 'user' ? p.csrf : undefined);
+  });
+
+  pages.post('/signin/mfa-help/ask-admin', { access: LOST_DEVICE }, async (p) => {
+    if (p.who.principal.type !== 'user') return redirect('/signin/mfa-help');
+    await askAdministratorAboutMfa(deps, p.who.session, p.who.principal, p.meta);
+    return mfaHelpPage(
+      'user',
+      p.csrf,
+      'Your administrators were asked to deactivate your MFA device. Sign in again once they have.',
     );
-  }
+  });
 
-  /**
-   * Runs a step: it returns a note to show, or a refusal with its support reference;
-   * a safe error is shown on the page instead of an error page.
-   */
-  async function step(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    run: (who: SignedIn) => Promise<string | undefined | { refused: string; reference: string }>,
-  ) {
-    web.assertCsrf(request);
-    const who = await rootStep(request);
-    if (!who) return reply.redirect('/signin/mfa-help', 303);
-    try {
-      const note = await run(who);
-      if (typeof note === 'object')
-        return stepPage(who, request, reply, 403, { text: note.refused, kind: 'error', reference: note.reference });
-      return stepPage(who, request, reply, 200, note ? { text: note, kind: 'success' } : undefined);
-    } catch (error) {
-      if (error instanceof GatehouseError && error.safe && error.status < 500)
-        return stepPage(who, request, reply, error.status, { text: error.message, kind: 'error' });
-      throw error;
+  // Alternative factors are the root user's alone; anyone else is shown the help page.
+
+  pages.post('/signin/mfa-help/start', recoveryStepRoute, async (p) => {
+    if (p.who.principal.type !== 'root') return redirect('/signin/mfa-help');
+    await startRecovery(deps, p.who.session, p.who.principal, p.meta);
+    return stepPage(p.who, p.csrf, {
+      text: 'We sent a verification email to the root user email address.',
+      kind: 'success',
+    });
+  });
+
+  pages.post('/signin/mfa-help/phone/send', { ...recoveryStepRoute, form: { channel: { max: 8 } } }, async (p) => {
+    if (p.who.principal.type !== 'root') return redirect('/signin/mfa-help');
+    const channel = p.form.channel === 'voice' ? 'voice' : 'sms';
+    await sendRecoveryPhoneCode(deps, p.who.session, p.who.principal, channel, p.meta);
+    deliverPhones(p.reply);
+    return stepPage(p.who, p.csrf, {
+      text:
+        channel === 'voice'
+          ? 'We are calling the account phone number with your code.'
+          : 'We sent a code by SMS to the account phone number.',
+      kind: 'success',
+    });
+  });
+
+  pages.post('/signin/mfa-help/phone', { ...recoveryStepRoute, form: { code: { max: 16 } } }, async (p) => {
+    if (p.who.principal.type !== 'root') return redirect('/signin/mfa-help');
+    const result = await confirmRecoveryPhone(deps, p.who.session, p.who.principal, p.form.code, p.meta);
+    if (!result.ok) {
+      const text = 'That code is not right or has expired. Send a new one.';
+      return withStatus(403, await stepPage(p.who, p.csrf, { text, kind: 'error', reference: result.reference }));
     }
-  }
-
-  app.get('/signin/mfa-help', async (request, reply) => {
-    const who = await rootStep(request);
-    if (who) return stepPage(who, request, reply);
-    const any = await web.signedIn(request);
-    const kind = any && any.session.restriction === MFA_REQUIRED ? any.principal.type : 'unknown';
-    return send(reply, 200, mfaHelpPage(kind, kind === 'user' ? web.csrfToken(request, reply) : undefined));
+    return stepPage(p.who, p.csrf, { text: 'Your phone number is confirmed.', kind: 'success' });
   });
 
-  app.post('/signin/mfa-help/ask-admin', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await web.signedIn(request);
-    if (who?.principal.type !== 'user' || !(await mfaStepOpen(deps, who.session)))
-      return reply.redirect('/signin/mfa-help', 303);
-    await askAdministratorAboutMfa(deps, who.session, who.principal, metaOf(request));
-    return send(
-      reply,
-      200,
-      mfaHelpPage(
-        'user',
-        web.csrfToken(request, reply),
-        'Your administrators were asked to deactivate your MFA device. Sign in again once they have.',
-      ),
-    );
-  });
-
-  app.post('/signin/mfa-help/start', (request, reply) =>
-    step(request, reply, async (who) => {
-      await startRecovery(deps, who.session, who.principal, metaOf(request));
-      return 'We sent a verification email to the root user email address.';
-    }),
-  );
-
-  app.post('/signin/mfa-help/phone/send', (request, reply) =>
-    step(request, reply, async (who) => {
-      const { channel } = readForm(request, { channel: { max: 8 } });
-      await sendRecoveryPhoneCode(
-        deps,
-        who.session,
-        who.principal,
-        channel === 'voice' ? 'voice' : 'sms',
-        metaOf(request),
-      );
-      deliverPhones(reply);
-      return channel === 'voice'
-        ? 'We are calling the account phone number with your code.'
-        : 'We sent a code by SMS to the account phone number.';
-    }),
-  );
-
-  app.post('/signin/mfa-help/phone', (request, reply) =>
-    step(request, reply, async (who) => {
-      const { code } = readForm(request, { code: { max: 16 } });
-      const result = await confirmRecoveryPhone(deps, who.session, who.principal, code, metaOf(request));
-      if (!result.ok)
-        return { refused: 'That code is not right or has expired. Send a new one.', reference: result.reference };
-      return 'Your phone number is confirmed.';
-    }),
-  );
-
-  app.post('/signin/mfa-help/complete', async (request, reply) => {
-    web.assertCsrf(request);
-    const who = await rootStep(request);
-    if (!who) return reply.redirect('/signin/mfa-help', 303);
-    const token = await completeRecovery(deps, who.session, who.principal, metaOf(request));
-    reply.setCookie(web.sessionCookie, token, web.cookieOptions());
-    return reply.redirect('/console/security-credentials', 303);
+  pages.post('/signin/mfa-help/complete', { access: LOST_DEVICE }, async (p) => {
+    if (p.who.principal.type !== 'root') return redirect('/signin/mfa-help');
+    const token = await completeRecovery(deps, p.who.session, p.who.principal, p.meta);
+    p.reply.setCookie(web.sessionCookie, token, web.cookieOptions());
+    return redirect('/console/security-credentials');
   });
 
   for (const which of ['email', 'cancel'] as const) {
-    app.get<{ Querystring: { token?: string } }>(`/signin/mfa-help/${which}`, async (request, reply) => {
-      const token = typeof request.query.token === 'string' ? request.query.token : '';
-      if (await recoveryLinkUsable(deps, token, which))
-        return send(reply, 200, recoveryLinkPage(web.csrfToken(request, reply), which, token, 'usable'));
-      return send(
-        reply,
-        400,
-        recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }),
-      );
+    const refused = async (token: string, meta: RequestMeta) =>
+      withStatus(400, recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, meta) }));
+
+    pages.get(`/signin/mfa-help/${which}`, { access: MAILED_LINK }, async (p) => {
+      const token = typeof p.query.token === 'string' ? p.query.token : '';
+      if (await recoveryLinkUsable(deps, token, which)) return recoveryLinkPage(p.csrf, which, token, 'usable');
+      return refused(token, p.meta);
     });
-    app.post(`/signin/mfa-help/${which}`, async (request, reply) => {
-      web.assertCsrf(request);
-      const { token } = readForm(request, { token: { max: 200 } });
+
+    pages.post(`/signin/mfa-help/${which}`, { access: MAILED_LINK, form: { token: { max: 200 } } }, async (p) => {
+      const { token } = p.form;
       const done =
         which === 'email'
-          ? await confirmRecoveryEmail(deps, token, metaOf(request))
-          : await cancelRecoveryByLink(deps, token, metaOf(request));
-      if (done) return send(reply, 200, recoveryLinkPage('', which, '', 'done'));
-      return send(
-        reply,
-        400,
-        recoveryLinkPage('', which, '', { refused: await refuseRecoveryLink(deps, token, which, metaOf(request)) }),
-      );
+          ? await confirmRecoveryEmail(deps, token, p.meta)
+          : await cancelRecoveryByLink(deps, token, p.meta);
+      return done ? recoveryLinkPage('', which, '', 'done') : refused(token, p.meta);
     });
   }
 
   // Console: the root user's phone number, waiting period, and cancelling a recovery.
 
-  const rootSettings = {
-    config: {
-      access: rootOnly(
-        "The account phone number and the MFA recovery waiting period are the root user's own recovery settings; no IAM action covers them.",
-      ),
+  pages.post(
+    '/console/mfa/phone',
+    { access: ROOT_SETTINGS, form: { phone: { max: 32 }, channel: { max: 8 } } },
+    async (p) => {
+      const channel = p.form.channel === 'voice' ? 'voice' : 'sms';
+      await startPhoneVerification(deps, p.who.principal, p.form.phone, channel, p.meta);
+      deliverPhones(p.reply);
+      return redirect('/console/security-credentials?done=phone-code-sent#recovery');
     },
-  };
-
-  async function consoleAction(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    run: (who: SignedIn) => Promise<void>,
-    done: string,
-  ) {
-    await run(signedInOf(request));
-    return reply.redirect(`/console/security-credentials?done=${done}#recovery`, 303);
-  }
-
-  app.post('/console/mfa/phone', rootSettings, (request, reply) =>
-    consoleAction(
-      request,
-      reply,
-      async (who) => {
-        const form = readForm(request, { phone: { max: 32 }, channel: { max: 8 } });
-        await startPhoneVerification(
-          deps,
-          who.principal,
-          form.phone,
-          form.channel === 'voice' ? 'voice' : 'sms',
-          metaOf(request),
-        );
-        deliverPhones(reply);
-      },
-      'phone-code-sent',
-    ),
   );
 
-  app.post('/console/mfa/phone/confirm', rootSettings, (request, reply) =>
-    consoleAction(
-      request,
-      reply,
-      async (who) => {
-        const { code } = readForm(request, { code: { max: 16 } });
-        await confirmPhone(deps, who.principal, code, metaOf(request));
-      },
-      'phone-confirmed',
-    ),
-  );
+  pages.post('/console/mfa/phone/confirm', { access: ROOT_SETTINGS, form: { code: { max: 16 } } }, async (p) => {
+    await confirmPhone(deps, p.who.principal, p.form.code, p.meta);
+    return redirect('/console/security-credentials?done=phone-confirmed#recovery');
+  });
 
-  app.post('/console/mfa/recovery-wait', rootSettings, (request, reply) =>
-    consoleAction(
-      request,
-      reply,
-      async (who) => {
-        const { waitHours } = readForm(request, { waitHours: { max: 8 } });
-        await setRecoveryWaitHours(deps, who.principal, waitHours, metaOf(request));
-      },
-      'recovery-wait-saved',
-    ),
-  );
+  pages.post('/console/mfa/recovery-wait', { access: ROOT_SETTINGS, form: { waitHours: { max: 8 } } }, async (p) => {
+    await setRecoveryWaitHours(deps, p.who.principal, p.form.waitHours, p.meta);
+    return redirect('/console/security-credentials?done=recovery-wait-saved#recovery');
+  });
 
-  app.post<{ Params: { id: string } }>('/console/mfa/recovery/:id/cancel', rootSettings, (request, reply) =>
-    consoleAction(
-      request,
-      reply,
-      async (who) => {
-        await cancelRecoveryAsOwner(deps, who.principal, request.params.id, metaOf(request));
-      },
-      'recovery-cancelled',
-    ),
-  );
+  pages.post('/console/mfa/recovery/:id/cancel', { access: ROOT_SETTINGS }, async (p) => {
+    await cancelRecoveryAsOwner(deps, p.who.principal, p.params.id, p.meta);
+    return redirect('/console/security-credentials?done=recovery-cancelled#recovery');
+  });
 }

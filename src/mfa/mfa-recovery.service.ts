@@ -140,7 +140,7 @@ export async function startRecovery(
       'This account has no verified phone number, so it cannot sign in with alternative factors. Use a recovery code, or contact whoever runs this Gatehouse service.',
     );
   }
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   const email = issueLink({ id });
   const cancel = issueLink({ id });
   const now = deps.clock.now();
@@ -463,7 +463,7 @@ export async function startPhoneVerification(
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (tx) => {
     await replacePhoneVerification(tx, {
-      id: newRowId(),
+      id: newRowId(deps.clock.now()),
       accountId: principal.accountId,
       secretHash: hashSecret(`${principal.accountId}:${code}`),
       phone,

@@ -43,7 +43,7 @@ export function totpStepPage(csrf: string, device: MfaDevice, several: boolean, 
   <form method="post" action="/signin/mfa" novalidate>
     ${csrfField(csrf)}
     <input type="hidden" name="device" value="${device.id}">
-    ${field({ label: 'MFA code', name: 'code', autocomplete: 'one-time-code', autofocus: true })}
+    ${field({ label: 'MFA code', name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', autofocus: true })}
     <button type="submit">Submit</button>
   </form>
   ${several ? html`<p class="links"><a href="/signin/mfa?choose=1">Choose another MFA device</a></p>` : ''}`);

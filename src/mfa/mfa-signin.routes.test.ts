@@ -249,7 +249,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
       eventName: 'DeactivateMFADevice',
       limit: 1,
     });
-    expect(events[0]?.actor_type).toBe('root');
+    expect(events[0]?.actorType).toBe('root');
   });
 
   it('asks for MFA first and the required password change after it', async () => {

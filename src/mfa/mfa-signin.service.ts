@@ -16,7 +16,7 @@ import { verifyAssertion } from './webauthn.service.ts';
 export const MFA_STEP_MS = 10 * MINUTE;
 
 /** The restriction of a session that proved the password but not yet a second factor. */
-export const MFA_REQUIRED = 'mfa_required';
+export const MFA_REQUIRED = 'mfa_required' satisfies SessionRestriction;
 
 /** Whether a principal must prove a second factor to sign in: it has an enabled device. */
 export async function mfaRequiredFor(db: Db, principalId: string): Promise<boolean> {
@@ -31,7 +31,7 @@ export async function holdForMfa(
   tx: Db,
   deps: Pick<Deps, 'clock'>,
   sessionId: string,
-  nextRestriction: string | null,
+  nextRestriction: SessionRestriction | null,
 ): Promise<void> {
   const now = deps.clock.now();
   await insertSignInStep(
@@ -134,7 +134,7 @@ export async function completeMfaStep(
     const { token } = await startSession(tx, deps, {
       accountId: principal.accountId,
       principalId: principal.id,
-      restriction: (step.nextRestriction as SessionRestriction | null) ?? null,
+      restriction: step.nextRestriction,
       mfaAt: now,
       sourceIp: meta.ip,
       userAgent: meta.userAgent,

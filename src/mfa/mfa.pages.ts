@@ -1,6 +1,6 @@
 import type { Principal } from '../identities/principal.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import { alertBox, csrfField, field, page, relativeTime } from '../web/layout.ts';
+import { alertBox, arnText, csrfField, field, page, relativeTime, scrollingTable } from '../web/layout.ts';
 import { FEW_RECOVERY_CODES } from './recovery-codes.service.ts';
 import type { MfaDevice } from './mfa.repository.ts';
 import type { MfaForms } from './mfa-console.service.ts';
@@ -37,12 +37,14 @@ export function mfaSection(
   ${
     devices.length === 0
       ? html`<p>No MFA devices yet.</p>`
-      : html`<table>
+      : scrollingTable(
+          'Your MFA devices',
+          html`<table>
     <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Added</th><th scope="col">Last used</th>${actions ? html`<th scope="col"><span class="muted">Action</span></th>` : ''}</tr></thead>
     <tbody>${devices.map(
       (
         d,
-      ) => html`<tr><td>${d.name}<br><span class="muted">${d.serial}</span></td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
+      ) => html`<tr><td>${d.name}<br><span class="muted">${arnText(d.serial)}</span></td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
 ${
   actions
     ? html`<td>${may.remove ? html`<a href="/console/mfa/devices/${d.id}/remove" aria-label="Remove ${d.name}">Remove</a>` : ''}
@@ -50,7 +52,8 @@ ${may.resync && d.kind === 'totp' ? html` <a href="/console/mfa/devices/${d.id}/
     : ''
 }</tr>`,
     )}</tbody>
-  </table>`
+  </table>`,
+        )
   }
   ${
     !mayAdd
@@ -123,7 +126,7 @@ export function removeDevicePage(
       <label for="f-proofDevice">Authenticator app</label>
       <select id="f-proofDevice" name="proofDevice">${otherApps.map((d) => html`<option value="${d.id}">${d.name}</option>`)}</select>
     </div>
-    ${field({ label: 'MFA code', name: 'code', autocomplete: 'one-time-code', required: false })}`
+    ${field({ label: 'MFA code', name: 'code', autocomplete: 'one-time-code', inputmode: 'numeric', required: false })}`
         : ''
     }
     <button type="submit" class="danger">Remove ${device.name}</button>
@@ -156,8 +159,8 @@ export function enrolAuthenticatorPage(
   <form method="post" action="/console/mfa/authenticator/enable" novalidate>
     ${csrfField(csrf)}
     <input type="hidden" name="device" value="${input.deviceId}">
-    ${field({ label: 'MFA code 1', name: 'code1', autocomplete: 'one-time-code', autofocus: true })}
-    ${field({ label: 'MFA code 2', name: 'code2', autocomplete: 'one-time-code' })}
+    ${field({ label: 'MFA code 1', name: 'code1', autocomplete: 'one-time-code', inputmode: 'numeric', autofocus: true })}
+    ${field({ label: 'MFA code 2', name: 'code2', autocomplete: 'one-time-code', inputmode: 'numeric' })}
     <button type="submit">Add MFA</button>
   </form>
   <p class="links"><a href="/console/security-credentials">Cancel</a></p>
@@ -217,7 +220,9 @@ export function adminMfaSection(
     devices.length === 0
       ? html`<p class="muted">This user has no MFA devices.</p>`
       : html`${mayDeactivate ? html`<p class="muted">Deactivate a device the user lost. The user is told by mail when they have a contact address.</p>` : ''}
-  <table>
+  ${scrollingTable(
+    `MFA devices of ${userName}`,
+    html`<table>
     <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Added</th><th scope="col">Last used</th>${mayDeactivate ? html`<th scope="col"><span class="muted">Action</span></th>` : ''}</tr></thead>
     <tbody>${devices.map(
       (
@@ -225,7 +230,8 @@ export function adminMfaSection(
       ) => html`<tr><td>${d.name}</td><td>${typeName(d)}</td><td>${relativeTime(d.enabledAt ?? d.createdAt, now)}</td><td>${d.lastUsedAt ? relativeTime(d.lastUsedAt, now) : 'Never'}</td>
 ${mayDeactivate ? html`<td><form method="post" action="/console/users/${encodeURIComponent(userName)}/mfa/${d.id}/deactivate" class="inline-form">${csrfField(csrf)}<button type="submit" class="danger" aria-label="Deactivate ${d.name}">Deactivate</button></form></td>` : ''}</tr>`,
     )}</tbody>
-  </table>`
+  </table>`,
+  )}`
   }
 </section>`;
 }
@@ -241,8 +247,8 @@ export function resyncPage(principal: Principal, csrf: string, device: MfaDevice
   ${alertBox(error)}
   <form method="post" action="/console/mfa/devices/${device.id}/resync" novalidate>
     ${csrfField(csrf)}
-    ${field({ label: 'MFA code 1', name: 'code1', autocomplete: 'one-time-code', autofocus: true })}
-    ${field({ label: 'MFA code 2', name: 'code2', autocomplete: 'one-time-code' })}
+    ${field({ label: 'MFA code 1', name: 'code1', autocomplete: 'one-time-code', inputmode: 'numeric', autofocus: true })}
+    ${field({ label: 'MFA code 2', name: 'code2', autocomplete: 'one-time-code', inputmode: 'numeric' })}
     <button type="submit">Resync</button>
   </form>
   <p class="links"><a href="/console/security-credentials">Cancel</a></p>

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { MfaDevicesTable } from '../db/schema.ts';
+import type { MfaDevicesTable, SessionRestriction } from '../db/schema.ts';
 
 export type MfaKind = 'totp' | 'webauthn';
 
@@ -367,7 +367,7 @@ export async function clearThrottle(db: Db, principalId: string): Promise<void> 
 export async function insertSignInStep(
   db: Db,
   sessionId: string,
-  nextRestriction: string | null,
+  nextRestriction: SessionRestriction | null,
   createdAt: string,
   expiresAt: string,
 ): Promise<void> {
@@ -385,7 +385,7 @@ export async function insertSignInStep(
 export async function findSignInStep(
   db: Db,
   sessionId: string,
-): Promise<{ nextRestriction: string | null; expiresAt: string } | null> {
+): Promise<{ nextRestriction: SessionRestriction | null; expiresAt: string } | null> {
   const row = await db
     .selectFrom('mfa_sign_in_steps')
     .select(['next_restriction', 'expires_at'])

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { noSession } from '../authz/console-access.ts';
 import { actorOf, principalFrom } from '../identities/principal.ts';
 import { noteMfaProved } from '../sessions/session.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { getUser } from '../users/user.service.ts';
-import { readForm } from '../web/forms.ts';
-import { signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
-import type { SignedIn, WebContext } from '../web/web-context.ts';
+import type { FormSpec } from '../web/forms.ts';
+import { type Page, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
 import {
   addSecurityKeyPage,
   enrolAuthenticatorPage,
@@ -21,18 +20,37 @@ import {
   deactivateDevice,
   enableVirtualDevice,
   findMfaDevice,
+  findPendingEnrolment,
   listMfaDevices,
+  openPendingEnrolment,
   resyncVirtualDevice,
 } from './mfa.service.ts';
 import { ADMIN_DEACTIVATE_MFA, MFA_ACCESS } from './mfa-access.ts';
+import type { MfaDevice } from './mfa.repository.ts';
 import { createRecoveryCodes } from './recovery-codes.service.ts';
-import { openTotpSecret, otpauthUri, qrCodeDataUrl } from './totp.ts';
+import { otpauthUri, qrCodeDataUrl } from './totp.ts';
 import { finishRegistration, registrationOptions } from './webauthn.service.ts';
+import type { WebContext } from '../web/web-context.ts';
 
 const WEBAUTHN_BROWSER = readFileSync(
   new URL('../../node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js', import.meta.url),
 );
 const PAGE_SCRIPT = readFileSync(new URL('../web/static/mfa-webauthn.js', import.meta.url));
+
+const SCRIPTS = noSession('The security-key pages load these scripts before and after sign-in; they hold no secret.');
+
+/** A device's page with an id in its URL. */
+type DevicePage = Page<FormSpec, { id: string }>;
+
+/**
+ * What a form asking for two codes says when they are refused: `refused` for wrong codes,
+ * the error's own words for malformed ones; anything else is the error page's to say.
+ */
+function codesRefused(error: GatehouseError, refused: string): string | undefined {
+  if (error.code === 'InvalidAuthenticationCode') return refused;
+  if (error.code === 'ValidationError') return error.message;
+  return undefined;
+}
 
 /**
  * MFA in the console: add an authenticator app (QR code rendered here, two consecutive
@@ -42,24 +60,23 @@ const PAGE_SCRIPT = readFileSync(new URL('../web/static/mfa-webauthn.js', import
  */
 export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const { deps } = web;
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
-  const script = (reply: FastifyReply, body: Buffer) =>
-    reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
-  app.get('/static/simplewebauthn-browser.js', async (_request, reply) => script(reply, WEBAUTHN_BROWSER));
-  app.get('/static/mfa-webauthn.js', async (_request, reply) => script(reply, PAGE_SCRIPT));
+  for (const [path, script] of [
+    ['/static/simplewebauthn-browser.js', WEBAUTHN_BROWSER],
+    ['/static/mfa-webauthn.js', PAGE_SCRIPT],
+  ] as const) {
+    pages.get(path, { access: SCRIPTS }, (p) =>
+      p.reply.header('Cache-Control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(script),
+    );
+  }
 
-  async function enrolmentPage(who: SignedIn, csrf: string, deviceId: string, error?: string): Promise<string> {
-    const device = await findMfaDevice(deps, who.principal.accountId, deviceId);
-    if (!device || device.pendingFor !== who.principal.id || device.enabledAt || !device.totpSecretSealed) {
-      throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
-    }
-    const secret = openTotpSecret(deps.keyring, device.id, device.totpSecretSealed);
-    if (!secret) throw new GatehouseError('InternalError', 'The MFA secret cannot be read.');
-    const account = who.principal.type === 'root' ? who.principal.accountId : who.principal.name;
+  async function enrolmentPage(p: Page, deviceId: string, error?: string): Promise<string> {
+    const { principal } = p.who;
+    const { device, secret } = await openPendingEnrolment(deps, principal, deviceId);
+    const account = principal.type === 'root' ? principal.accountId : principal.name;
     const qrDataUrl = await qrCodeDataUrl(otpauthUri(secret, `${device.name}@${account}`, 'Gatehouse'));
-    return enrolAuthenticatorPage(who.principal, csrf, {
+    return enrolAuthenticatorPage(principal, p.csrf, {
       deviceId: device.id,
       name: device.name,
       secret,
@@ -68,213 +85,146 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
     });
   }
 
-  app.post(
+  pages.post(
     '/console/mfa/authenticator',
-    { config: { access: MFA_ACCESS.createAuthenticator } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      const form = readForm(request, { name: { max: 128 } });
+    { access: MFA_ACCESS.createAuthenticator, form: { name: { max: 128 } } },
+    async (p) => {
+      const { principal } = p.who;
       const { device } = await createVirtualDevice(
         deps,
-        who.principal.accountId,
-        { name: form.name, pendingFor: who.principal.id },
-        actorOf(who.principal),
-        metaOf(request),
+        principal.accountId,
+        { name: p.form.name, pendingFor: principal.id },
+        actorOf(principal),
+        p.meta,
       );
-      return send(reply, 200, await enrolmentPage(who, web.csrfToken(request, reply), device.id));
+      return enrolmentPage(p, device.id);
     },
   );
 
-  app.post('/console/mfa/authenticator/enable', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const form = readForm(request, { device: { max: 64 }, code1: { max: 16 }, code2: { max: 16 } });
-    const device = await findMfaDevice(deps, who.principal.accountId, form.device);
-    if (!device || device.pendingFor !== who.principal.id) {
-      throw new GatehouseError('NoSuchEntity', 'This MFA enrolment has ended. Start again from Security credentials.');
-    }
-    try {
-      await enableVirtualDevice(
-        deps,
-        who.principal,
-        device.serial,
-        form.code1,
-        form.code2,
-        actorOf(who.principal),
-        metaOf(request),
-      );
-    } catch (error) {
-      if (
-        error instanceof GatehouseError &&
-        (error.code === 'InvalidAuthenticationCode' || error.code === 'ValidationError')
-      ) {
-        const message =
-          error.code === 'InvalidAuthenticationCode'
-            ? 'Those codes were not accepted. Enter two codes in a row as the app shows them, the second one right after it appears.'
-            : error.message;
-        return send(reply, 400, await enrolmentPage(who, web.csrfToken(request, reply), device.id, message));
-      }
-      throw error;
-    }
-    // Enrolling proved possession of the device: this session counts as MFA-authenticated.
-    await noteMfaProved(deps, who.session.id);
-    return reply.redirect('/console/security-credentials?done=mfa-added', 303);
-  });
-
-  app.get('/console/mfa/security-key', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const options = await registrationOptions(deps, who.session.id, who.principal);
-    return send(reply, 200, addSecurityKeyPage(who.principal, web.csrfToken(request, reply), JSON.stringify(options)));
-  });
-
-  app.post('/console/mfa/security-key', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const form = readForm(request, { name: { max: 128 }, credential: { max: 16_384 } });
-    try {
-      await finishRegistration(
-        deps,
-        who.session.id,
-        who.principal,
-        form.name,
-        form.credential,
-        actorOf(who.principal),
-        metaOf(request),
-      );
-    } catch (error) {
-      if (error instanceof GatehouseError && error.safe && error.status < 500) {
-        const options = await registrationOptions(deps, who.session.id, who.principal);
-        return send(
-          reply,
-          error.status,
-          addSecurityKeyPage(who.principal, web.csrfToken(request, reply), JSON.stringify(options), error.message),
+  pages.post(
+    '/console/mfa/authenticator/enable',
+    {
+      access: MFA_ACCESS.enable,
+      form: { device: { max: 64 }, code1: { max: 16 }, code2: { max: 16 } },
+      redisplay: async (p, error) => {
+        const message = codesRefused(
+          error,
+          'Those codes were not accepted. Enter two codes in a row as the app shows them, the second one right after it appears.',
         );
-      }
-      throw error;
-    }
-    await noteMfaProved(deps, who.session.id);
-    return reply.redirect('/console/security-credentials?done=mfa-added', 303);
-  });
+        return message === undefined ? undefined : withStatus(400, await enrolmentPage(p, p.form.device, message));
+      },
+    },
+    async (p) => {
+      const { principal } = p.who;
+      const device = await findPendingEnrolment(deps, principal, p.form.device);
+      await enableVirtualDevice(deps, principal, device.serial, p.form.code1, p.form.code2, actorOf(principal), p.meta);
+      // Enrolling proved possession of the device: this session counts as MFA-authenticated.
+      await noteMfaProved(deps, p.who.session.id);
+      return redirect('/console/security-credentials?done=mfa-added');
+    },
+  );
 
-  async function removalPage(who: SignedIn, csrf: string, id: string, error?: string): Promise<string> {
-    const devices = await listMfaDevices(deps, who.principal.id);
+  async function securityKeyPage(p: Page, error?: string): Promise<string> {
+    const options = await registrationOptions(deps, p.who.session.id, p.who.principal);
+    return addSecurityKeyPage(p.who.principal, p.csrf, JSON.stringify(options), error);
+  }
+
+  pages.get('/console/mfa/security-key', { access: MFA_ACCESS.enable }, (p) => securityKeyPage(p));
+
+  pages.post(
+    '/console/mfa/security-key',
+    {
+      access: MFA_ACCESS.enable,
+      form: { name: { max: 128 }, credential: { max: 16_384 } },
+      redisplay: (p, error) => securityKeyPage(p, error.message),
+    },
+    async (p) => {
+      const { principal, session } = p.who;
+      await finishRegistration(deps, session.id, principal, p.form.name, p.form.credential, actorOf(principal), p.meta);
+      await noteMfaProved(deps, session.id);
+      return redirect('/console/security-credentials?done=mfa-added');
+    },
+  );
+
+  async function removalPage(p: DevicePage, error?: string): Promise<string> {
+    const { id } = p.params;
+    const devices = await listMfaDevices(deps, p.who.principal.id);
     const device = devices.find((d) => d.id === id && d.enabledAt);
     if (!device) throw new GatehouseError('NoSuchEntity', 'There is no such device among your MFA devices.');
     const otherApps = devices.filter((d) => d.id !== id && d.kind === 'totp' && d.enabledAt);
-    return removeDevicePage(who.principal, csrf, device, otherApps, error);
+    return removeDevicePage(p.who.principal, p.csrf, device, otherApps, error);
   }
 
-  app.get<{ Params: { id: string } }>(
-    '/console/mfa/devices/:id/remove',
-    { config: { access: MFA_ACCESS.deactivate } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      return send(reply, 200, await removalPage(who, web.csrfToken(request, reply), request.params.id));
-    },
-  );
+  pages.get('/console/mfa/devices/:id/remove', { access: MFA_ACCESS.deactivate }, (p) => removalPage(p));
 
-  app.post<{ Params: { id: string } }>(
+  pages.post(
     '/console/mfa/devices/:id/remove',
-    { config: { access: MFA_ACCESS.deactivate } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      const form = readForm(request, {
+    {
+      access: MFA_ACCESS.deactivate,
+      form: {
         currentPassword: { max: 1024, optional: true },
         proofDevice: { max: 64, optional: true },
         code: { max: 16, optional: true },
-      });
-      try {
-        await removeOwnDevice(deps, who.principal, request.params.id, form, actorOf(who.principal), metaOf(request));
-      } catch (error) {
-        if (
-          error instanceof GatehouseError &&
-          (error.code === 'InvalidCredentials' || error.code === 'ValidationError')
-        ) {
-          return send(
-            reply,
-            400,
-            await removalPage(who, web.csrfToken(request, reply), request.params.id, error.message),
-          );
-        }
-        throw error;
-      }
-      return reply.redirect('/console/security-credentials?done=mfa-removed', 303);
+      },
+      redisplay: async (p, error) =>
+        error.code === 'InvalidCredentials' || error.code === 'ValidationError'
+          ? withStatus(400, await removalPage(p, error.message))
+          : undefined,
+    },
+    async (p) => {
+      const { principal } = p.who;
+      await removeOwnDevice(deps, principal, p.params.id, p.form, actorOf(principal), p.meta);
+      return redirect('/console/security-credentials?done=mfa-removed');
     },
   );
 
-  async function ownTotpDevice(who: SignedIn, id: string) {
-    const device = await findMfaDevice(deps, who.principal.accountId, id);
-    if (!device || device.principalId !== who.principal.id || device.kind !== 'totp' || !device.enabledAt) {
+  /** The signed-in principal's own authenticator app that the URL names. */
+  async function ownTotpDevice(p: DevicePage): Promise<MfaDevice> {
+    const device = await findMfaDevice(deps, p.who.principal.accountId, p.params.id);
+    if (!device || device.principalId !== p.who.principal.id || device.kind !== 'totp' || !device.enabledAt) {
       throw new GatehouseError('NoSuchEntity', 'There is no such authenticator app among your MFA devices.');
     }
     return device;
   }
 
-  app.get<{ Params: { id: string } }>(
-    '/console/mfa/devices/:id/resync',
-    { config: { access: MFA_ACCESS.resync } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      return send(
-        reply,
-        200,
-        resyncPage(who.principal, web.csrfToken(request, reply), await ownTotpDevice(who, request.params.id)),
-      );
-    },
-  );
+  async function resyncDevicePage(p: DevicePage, error?: string): Promise<string> {
+    return resyncPage(p.who.principal, p.csrf, await ownTotpDevice(p), error);
+  }
 
-  app.post<{ Params: { id: string } }>(
+  pages.get('/console/mfa/devices/:id/resync', { access: MFA_ACCESS.resync }, (p) => resyncDevicePage(p));
+
+  pages.post(
     '/console/mfa/devices/:id/resync',
-    { config: { access: MFA_ACCESS.resync } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      const device = await ownTotpDevice(who, request.params.id);
-      const form = readForm(request, { code1: { max: 16 }, code2: { max: 16 } });
-      try {
-        await resyncVirtualDevice(
-          deps,
-          who.principal,
-          device.serial,
-          form.code1,
-          form.code2,
-          actorOf(who.principal),
-          metaOf(request),
+    {
+      access: MFA_ACCESS.resync,
+      form: { code1: { max: 16 }, code2: { max: 16 } },
+      redisplay: async (p, error) => {
+        const message = codesRefused(
+          error,
+          'Those codes were not accepted. Enter two codes in a row as the app shows them.',
         );
-      } catch (error) {
-        if (
-          error instanceof GatehouseError &&
-          (error.code === 'InvalidAuthenticationCode' || error.code === 'ValidationError')
-        ) {
-          const message =
-            error.code === 'InvalidAuthenticationCode'
-              ? 'Those codes were not accepted. Enter two codes in a row as the app shows them.'
-              : error.message;
-          return send(reply, 400, resyncPage(who.principal, web.csrfToken(request, reply), device, message));
-        }
-        throw error;
-      }
-      return reply.redirect('/console/security-credentials?done=mfa-resynced', 303);
+        return message === undefined ? undefined : withStatus(400, await resyncDevicePage(p, message));
+      },
+    },
+    async (p) => {
+      const { principal } = p.who;
+      const device = await ownTotpDevice(p);
+      await resyncVirtualDevice(deps, principal, device.serial, p.form.code1, p.form.code2, actorOf(principal), p.meta);
+      return redirect('/console/security-credentials?done=mfa-resynced');
     },
   );
 
-  app.post('/console/mfa/recovery-codes', { config: { access: MFA_ACCESS.enable } }, async (request, reply) => {
-    const who = signedInOf(request);
-    const codes = await createRecoveryCodes(deps, who.principal, actorOf(who.principal), metaOf(request));
-    return send(reply, 200, recoveryCodesPage(who.principal, web.csrfToken(request, reply), codes));
+  pages.post('/console/mfa/recovery-codes', { access: MFA_ACCESS.enable }, async (p) => {
+    const codes = await createRecoveryCodes(deps, p.who.principal, actorOf(p.who.principal), p.meta);
+    return recoveryCodesPage(p.who.principal, p.csrf, codes);
   });
 
-  app.post<{ Params: { name: string; id: string } }>(
-    '/console/users/:name/mfa/:id/deactivate',
-    { config: { access: ADMIN_DEACTIVATE_MFA } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      const user = await getUser(deps, who.principal.accountId, request.params.name);
-      const account = {
-        id: who.principal.accountId,
-        alias: who.principal.accountAlias,
-        name: who.principal.accountName,
-      };
-      const owner = principalFrom(account, { rootEmail: null, user }, user.id)!;
-      await deactivateDevice(deps, owner, { id: request.params.id }, actorOf(who.principal), metaOf(request));
-      return reply.redirect(`/console/users/${encodeURIComponent(user.name)}?done=mfa-deactivated`, 303);
-    },
-  );
+  pages.post('/console/users/:name/mfa/:id/deactivate', { access: ADMIN_DEACTIVATE_MFA }, async (p) => {
+    const { principal } = p.who;
+    const user = await getUser(deps, principal.accountId, p.params.name);
+    const account = { id: principal.accountId, alias: principal.accountAlias, name: principal.accountName };
+    const owner = principalFrom(account, { rootEmail: null, user }, user.id)!;
+    await deactivateDevice(deps, owner, { id: p.params.id }, actorOf(principal), p.meta);
+    return redirect(`/console/users/${encodeURIComponent(user.name)}?done=mfa-deactivated`);
+  });
 }

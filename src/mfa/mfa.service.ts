@@ -87,7 +87,7 @@ export async function createVirtualDevice(
   const path = validatePath('path', input.path ?? '/');
   const serial = virtualSerial(accountId, path, name);
   const secret = newTotpSecret();
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   const now = deps.clock.now().toISOString();
   const device: MfaDevice = {
     id,
@@ -127,6 +127,28 @@ export async function createVirtualDevice(
       throw new GatehouseError('EntityAlreadyExists', 'MFA device already exists.', { field: 'name' });
     throw error;
   }
+  return { device, secret };
+}
+
+const ENROLMENT_ENDED = 'This MFA enrolment has ended. Start again from Security credentials.';
+
+/** The authenticator app `principal` started adding in the console; NoSuchEntity once that enrolment has ended. */
+export async function findPendingEnrolment(deps: Deps, principal: Principal, deviceId: string): Promise<MfaDevice> {
+  const device = await findDevice(deps.db, principal.accountId, deviceId);
+  if (!device || device.pendingFor !== principal.id) throw new GatehouseError('NoSuchEntity', ENROLMENT_ENDED);
+  return device;
+}
+
+/** The pending app and its secret, shown again (as text and QR code) until two codes enable it. */
+export async function openPendingEnrolment(
+  deps: Deps,
+  principal: Principal,
+  deviceId: string,
+): Promise<{ device: MfaDevice; secret: string }> {
+  const device = await findPendingEnrolment(deps, principal, deviceId);
+  if (device.enabledAt || !device.totpSecretSealed) throw new GatehouseError('NoSuchEntity', ENROLMENT_ENDED);
+  const secret = openTotpSecret(deps.keyring, device.id, device.totpSecretSealed);
+  if (!secret) throw new GatehouseError('InternalError', 'The MFA secret cannot be read.');
   return { device, secret };
 }
 

@@ -154,7 +154,7 @@ describe.each(DIALECTS)('MFA devices on %s', (dialect) => {
       eventName: 'EnableMFADevice',
       limit: 5,
     });
-    expect(events[0]?.target_id).toBe(root.id);
+    expect(events[0]?.targetId).toBe(root.id);
     const mail = await listOutboxMail(t.deps, { limit: 5, recipient: root.type === 'root' ? root.email : '' });
     expect(mail.some((m) => m.template === 'mfa-device-added')).toBe(true);
     expect(

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { makeAccount } from '../../test/support/fixtures.ts';
-import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
+import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { settleAfterResponse } from '../web/after-response.ts';
 import { listPhoneMessages } from './mfa-recovery.repository.ts';
 import { deliverPhoneMessages, listPhoneMessagesOpened, queuePhoneCode } from './phone-gateway.ts';
 
@@ -14,7 +15,6 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
   const received: Array<{ to: string; channel: string; text: string }> = [];
 
   beforeAll(async () => {
-    t = await createTestContext(dialect);
     server = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -27,6 +27,7 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/send`;
+    t = await createTestContext(dialect, { PHONE_GATEWAY_URL: url });
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -94,5 +95,23 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(sent.status).toBe('sent');
     expect(sent.body).toBe('');
+  });
+
+  it('hands a code sent from the console to the provider once the response is out, not before', async () => {
+    const account = await makeAccount(t.deps);
+    const owner = new Browser(t.app);
+    await owner.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
+    received.length = 0;
+    answer = 202;
+    const sent = await owner.post(
+      '/console/mfa/phone',
+      { phone: '+44 20 7946 0177', channel: 'sms' },
+      { csrfFrom: '/console/security-credentials' },
+    );
+    expect(sent.statusCode).toBe(303);
+    expect(received).toEqual([]);
+    await settleAfterResponse(t.deps);
+    expect(received.map((r) => r.to)).toEqual(['+442079460177']);
+    expect((await listPhoneMessages(t.deps.db, { recipient: '+442079460177', limit: 5 }))[0]?.status).toBe('sent');
   });
 });

@@ -54,7 +54,7 @@ export async function queuePhoneCode(
     input.channel === 'sms'
       ? `Gatehouse: your code to ${input.purpose} is ${input.code}. Do not share it with anyone.`
       : `This is Gatehouse. Your code to ${input.purpose} is: ${spoken(input.code)}. Again: ${spoken(input.code)}.`;
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   await insertPhoneMessage(tx, {
     id,
     accountId: input.accountId,

@@ -38,7 +38,7 @@ export async function createRecoveryCodes(
       tx,
       principal.accountId,
       principal.id,
-      codes.map((c) => ({ id: newRowId(), hash: hashSecret(c) })),
+      codes.map((c) => ({ id: newRowId(deps.clock.now()), hash: hashSecret(c) })),
       now,
     );
     await recordAudit(tx, deps, meta, {

@@ -113,7 +113,7 @@ export async function finishRegistration(
   }
   if (!verification.verified) throw invalid('credential', 'The security key could not be registered. Try again.');
   const { credential } = verification.registrationInfo;
-  const id = newRowId();
+  const id = newRowId(deps.clock.now());
   const device: MfaDevice = {
     id,
     accountId: principal.accountId,

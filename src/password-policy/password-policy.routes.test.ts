@@ -85,7 +85,7 @@ describe.each(DIALECTS)('password policy and alias pages on %s', (dialect) => {
     expect(await getPasswordPolicy(t.deps, account.id)).toBeNull();
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 20 });
     expect(
-      events.filter((e) => e.event_name.endsWith('AccountPasswordPolicy')).every((e) => e.actor_type === 'root'),
+      events.filter((e) => e.eventName.endsWith('AccountPasswordPolicy')).every((e) => e.actorType === 'root'),
     ).toBe(true);
   });
 

@@ -1,12 +1,10 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../identities/principal.ts';
 import { mayUse, permission } from '../authz/console-access.ts';
 import { wholeAccount } from '../authz/console-resources.ts';
-import { GatehouseError, invalid } from '../shared/errors.ts';
+import { invalid } from '../shared/errors.ts';
 import { ownEntry } from '../shared/own-entry.ts';
-import { readForm } from '../web/forms.ts';
-import { signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import {
   type PolicyFormErrors,
@@ -51,10 +49,36 @@ export const PASSWORD_POLICY_ACCESS = {
   delete: permission({ action: 'iam:DeleteAccountPasswordPolicy', resource: wholeAccount }),
 };
 
+const POLICY_FORM = {
+  minimumPasswordLength: { max: 16, optional: true },
+  maxPasswordAge: { max: 16, optional: true },
+  passwordReusePrevention: { max: 16, optional: true },
+  requireUppercaseCharacters: { max: 2, optional: true },
+  requireLowercaseCharacters: { max: 2, optional: true },
+  requireNumbers: { max: 2, optional: true },
+  requireSymbols: { max: 2, optional: true },
+  allowUsersToChangePassword: { max: 2, optional: true },
+  hardExpiry: { max: 2, optional: true },
+};
+
+/** The form as the edit page shows it again: the numbers as typed, the boxes as ticked. */
+function typedValues(form: Record<keyof typeof POLICY_FORM, string>): PolicyFormValues {
+  return {
+    minimumPasswordLength: form.minimumPasswordLength,
+    maxPasswordAge: form.maxPasswordAge,
+    passwordReusePrevention: form.passwordReusePrevention,
+    requireUppercaseCharacters: form.requireUppercaseCharacters === 'on',
+    requireLowercaseCharacters: form.requireLowercaseCharacters === 'on',
+    requireNumbers: form.requireNumbers === 'on',
+    requireSymbols: form.requireSymbols === 'on',
+    allowUsersToChangePassword: form.allowUsersToChangePassword === 'on',
+    hardExpiry: form.hardExpiry === 'on',
+  };
+}
+
 /** The console's Password policy page: view, replace and delete the account password policy. */
 export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
   async function render(
     who: SignedIn,
@@ -82,78 +106,47 @@ export async function passwordPolicyRoutes(app: FastifyInstance, { web }: { web:
     });
   }
 
-  app.get<{ Querystring: { done?: string } }>(
-    '/console/password-policy',
-    { config: { access: PASSWORD_POLICY_ACCESS.view } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      return send(
-        reply,
-        200,
-        await render(who, web.csrfToken(request, reply), null, {}, ownEntry(NOTICES, request.query.done)),
-      );
-    },
+  pages.get('/console/password-policy', { access: PASSWORD_POLICY_ACCESS.view }, async (p) =>
+    render(p.who, p.csrf, null, {}, ownEntry(NOTICES, p.query.done)),
   );
 
-  app.post(
+  pages.post(
     '/console/password-policy',
-    { config: { access: PASSWORD_POLICY_ACCESS.update } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      const form = readForm(request, {
-        minimumPasswordLength: { max: 16, optional: true },
-        maxPasswordAge: { max: 16, optional: true },
-        passwordReusePrevention: { max: 16, optional: true },
-        requireUppercaseCharacters: { max: 2, optional: true },
-        requireLowercaseCharacters: { max: 2, optional: true },
-        requireNumbers: { max: 2, optional: true },
-        requireSymbols: { max: 2, optional: true },
-        allowUsersToChangePassword: { max: 2, optional: true },
-        hardExpiry: { max: 2, optional: true },
-      });
-      const typed: PolicyFormValues = {
-        minimumPasswordLength: form.minimumPasswordLength,
-        maxPasswordAge: form.maxPasswordAge,
-        passwordReusePrevention: form.passwordReusePrevention,
-        requireUppercaseCharacters: form.requireUppercaseCharacters === 'on',
-        requireLowercaseCharacters: form.requireLowercaseCharacters === 'on',
-        requireNumbers: form.requireNumbers === 'on',
-        requireSymbols: form.requireSymbols === 'on',
-        allowUsersToChangePassword: form.allowUsersToChangePassword === 'on',
-        hardExpiry: form.hardExpiry === 'on',
-      };
-      try {
-        const input: PasswordPolicyInput = {};
-        for (const name of FLAG_FIELDS) input[name] = typed[name];
-        for (const name of NUMBER_FIELDS) {
-          const value = wholeNumber(name, form[name]);
-          if (value !== undefined) input[name] = value;
-        }
-        await updatePasswordPolicy(web.deps, who.principal.accountId, input, actorOf(who.principal), metaOf(request));
-      } catch (error) {
-        if (error instanceof GatehouseError && error.code === 'ValidationError') {
-          const key = NUMBER_FIELDS.find((f) => f === error.field) ?? 'form';
-          return send(reply, 400, await render(who, web.csrfToken(request, reply), typed, { [key]: error.message }));
-        }
-        throw error;
+    {
+      access: PASSWORD_POLICY_ACCESS.update,
+      form: POLICY_FORM,
+      // A value the policy cannot take: the form again, as typed, with the field's error.
+      redisplay: async (p, error) => {
+        if (error.code !== 'ValidationError') return undefined;
+        const key = NUMBER_FIELDS.find((f) => f === error.field) ?? 'form';
+        return render(p.who, p.csrf, typedValues(p.form), { [key]: error.message });
+      },
+    },
+    async (p) => {
+      const typed = typedValues(p.form);
+      const input: PasswordPolicyInput = {};
+      for (const name of FLAG_FIELDS) input[name] = typed[name];
+      for (const name of NUMBER_FIELDS) {
+        const value = wholeNumber(name, p.form[name]);
+        if (value !== undefined) input[name] = value;
       }
-      return reply.redirect('/console/password-policy?done=saved', 303);
+      await updatePasswordPolicy(p.deps, p.who.principal.accountId, input, actorOf(p.who.principal), p.meta);
+      return redirect('/console/password-policy?done=saved');
     },
   );
 
-  app.post(
+  pages.post(
     '/console/password-policy/delete',
-    { config: { access: PASSWORD_POLICY_ACCESS.delete } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      readForm(request, {});
-      try {
-        await deletePasswordPolicy(web.deps, who.principal.accountId, actorOf(who.principal), metaOf(request));
-      } catch (error) {
-        // Deleted already (another tab, another administrator): the outcome the user wanted.
-        if (!(error instanceof GatehouseError && error.code === 'NoSuchEntity')) throw error;
-      }
-      return reply.redirect('/console/password-policy?done=deleted', 303);
+    {
+      access: PASSWORD_POLICY_ACCESS.delete,
+      form: {},
+      // Deleted already (another tab, another administrator): the outcome the user wanted.
+      redisplay: (_p, error) =>
+        error.code === 'NoSuchEntity' ? redirect('/console/password-policy?done=deleted') : undefined,
+    },
+    async (p) => {
+      await deletePasswordPolicy(p.deps, p.who.principal.accountId, actorOf(p.who.principal), p.meta);
+      return redirect('/console/password-policy?done=deleted');
     },
   );
 }

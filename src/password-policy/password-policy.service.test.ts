@@ -153,10 +153,10 @@ describe.each(DIALECTS)('account password policy on %s', (dialect) => {
     await updatePasswordPolicy(t.deps, accountId, { minimumPasswordLength: 12 }, CLI_ACTOR, SYSTEM_META);
     await deletePasswordPolicy(t.deps, accountId, CLI_ACTOR, SYSTEM_META);
     const events = await listAuditEvents(t.deps.db, { accountId, limit: 20 });
-    const names = events.map((e) => e.event_name);
+    const names = events.map((e) => e.eventName);
     expect(names).toEqual(expect.arrayContaining(['UpdateAccountPasswordPolicy', 'DeleteAccountPasswordPolicy']));
-    const update = events.find((e) => e.event_name === 'UpdateAccountPasswordPolicy')!;
-    expect(update.actor_type).toBe('cli');
+    const update = events.find((e) => e.eventName === 'UpdateAccountPasswordPolicy')!;
+    expect(update.actorType).toBe('cli');
     expect(JSON.parse(update.details!).policy.minimumPasswordLength).toBe(12);
   });
 

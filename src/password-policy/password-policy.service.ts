@@ -197,14 +197,6 @@ function toPolicy(record: PasswordPolicyRecord): PasswordPolicy {
   };
 }
 
-/**
- * When an IAM user's console password expires under the account policy; null for the
- * root user (never under the policy), a user without a console password, or no expiry.
- */
-export async function getPasswordExpiry(deps: Deps, principal: Principal): Promise<PasswordExpiry | null> {
-  return principal.type === 'user' ? getUserPasswordExpiry(deps, principal.accountId, principal.id) : null;
-}
-
 export async function getUserPasswordExpiry(
   deps: Deps,
   accountId: string,

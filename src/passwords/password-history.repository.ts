@@ -10,7 +10,12 @@ export async function rememberPassword(
 ): Promise<void> {
   await db
     .insertInto('password_history')
-    .values({ id: newRowId(), principal_id: principalId, password_hash: passwordHash, created_at: createdAt })
+    .values({
+      id: newRowId(new Date(createdAt)),
+      principal_id: principalId,
+      password_hash: passwordHash,
+      created_at: createdAt,
+    })
     .execute();
 }
 

@@ -1,5 +1,3 @@
-import { GatehouseError } from '../shared/errors.ts';
-
 /** The most characters any password may have: bounds hashing cost (checked before hashing). */
 export const MAX_PASSWORD_LENGTH = 128;
 
@@ -73,9 +71,4 @@ export function describeRules(rules: CompositionRules | null): string {
   if (rules.requireNumbers) parts.push('a number');
   if (rules.requireSymbols) parts.push(`a symbol (${POLICY_SYMBOLS_SPACED})`);
   return `${parts.join(', ')}; not a commonly used password.`;
-}
-
-export function assertDefaultRule(password: string, context: PasswordContext): void {
-  const violation = defaultRuleViolation(password, context);
-  if (violation) throw new GatehouseError('PasswordPolicyViolation', violation, { field: 'password' });
 }

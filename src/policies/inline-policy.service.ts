@@ -12,7 +12,7 @@ import {
   listInlinePolicies,
   upsertInlinePolicy,
 } from './inline-policy.repository.ts';
-import { validateEntityName } from './names.ts';
+import { validateEntityName, validatePolicyDocumentText } from './names.ts';
 
 /**
  * Inline policies: documents embedded in one user or group, named within it, deleted
@@ -38,7 +38,7 @@ export async function putInlinePolicy(
   meta: RequestMeta,
 ): Promise<void> {
   const name = validateEntityName('policyName', policyName);
-  validateIdentityPolicy(document);
+  validateIdentityPolicy(validatePolicyDocumentText('policyDocument', document));
   const limit = ownerType === 'user' ? POLICY_SIZE_LIMITS.userInline : POLICY_SIZE_LIMITS.groupInline;
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
@@ -58,7 +58,7 @@ export async function putInlinePolicy(
       ownerId: owner.id,
       name,
       document,
-      revision: newRowId(),
+      revision: newRowId(deps.clock.now()),
       createdAt: now,
       updatedAt: now,
     });

@@ -57,7 +57,7 @@ describe.each(DIALECTS)('managed policies on %s', (dialect) => {
       document: doc('iam:GetUser'),
     });
     const events = await listAuditEvents(t.deps.db, { accountId, eventName: 'CreatePolicy', limit: 5 });
-    expect(events[0]!.target_id).toBe(policy.policyId);
+    expect(events[0]!.targetId).toBe(policy.policyId);
   });
 
   it('rejects malformed and oversized documents and duplicate names', async () => {

@@ -129,7 +129,7 @@ describe.each(DIALECTS)('permissions boundaries through the AWS SDK on %s', (dia
     await iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: 'dana' }));
     expect((await iam.send(new GetUserCommand({ UserName: 'dana' }))).User!.PermissionsBoundary).toBeUndefined();
     await dana.send(new CreateUserCommand({ UserName: 'made-by-dana' }));
-    const events = (await listAuditEvents(t.deps.db, { accountId, limit: 50 })).map((e) => e.event_name);
+    const events = (await listAuditEvents(t.deps.db, { accountId, limit: 50 })).map((e) => e.eventName);
     expect(events).toContain('DeleteUserPermissionsBoundary');
   });
 

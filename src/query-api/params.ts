@@ -1,4 +1,10 @@
 import { GatehouseError } from '../shared/errors.ts';
+import {
+  PATH_CONSTRAINT,
+  type TextConstraint,
+  constraintProblems,
+  constraintViolation,
+} from '../shared/model-constraints.ts';
 import { ownEntry } from '../shared/own-entry.ts';
 
 /**
@@ -11,14 +17,8 @@ import { ownEntry } from '../shared/own-entry.ts';
 interface Base<R extends boolean> {
   required: R;
 }
-export interface StringSpec<R extends boolean = boolean> extends Base<R> {
+export interface StringSpec<R extends boolean = boolean> extends Base<R>, TextConstraint {
   kind: 'string';
-  min?: number;
-  max?: number;
-  /** Must match the whole value. */
-  pattern?: RegExp;
-  /** The pattern as AWS prints it in messages. */
-  patternText?: string;
 }
 export interface IntSpec<R extends boolean = boolean> extends Base<R> {
   kind: 'int';
@@ -115,21 +115,7 @@ function memberName(name: string): string {
 const INDEX = /^[1-9]\d{0,3}$/;
 
 function checkString(spec: StringSpec, value: string, at: string, problems: string[]): void {
-  const length = [...value].length;
-  if (spec.min !== undefined && length < spec.min) {
-    problems.push(
-      `Value at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${spec.min}`,
-    );
-  }
-  if (spec.max !== undefined && length > spec.max) {
-    problems.push(
-      `Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${spec.max}`,
-    );
-  } else if (spec.pattern && length > 0 && !spec.pattern.test(value)) {
-    problems.push(
-      `Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${spec.patternText ?? spec.pattern.source}`,
-    );
-  }
+  problems.push(...constraintProblems(spec, value, at));
 }
 
 function readScalar(
@@ -285,13 +271,7 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
     out[name] = readScalar(p, raw, at, problems);
   }
 
-  if (problems.length > 0) {
-    const n = problems.length;
-    throw new GatehouseError(
-      'ValidationError',
-      `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`,
-    );
-  }
+  if (problems.length > 0) throw constraintViolation(problems);
   return out as ParamsOf<S>;
 }
 
@@ -306,13 +286,7 @@ export const P = {
       required: (required ?? false) as R,
     }),
   newUserName: () => str({ min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+' }),
-  path: () =>
-    str({
-      min: 1,
-      max: 512,
-      pattern: /^(?:\/|\/[\u0021-\u007E]+\/)$/,
-      patternText: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
-    }),
+  path: () => str({ ...PATH_CONSTRAINT }),
   pathPrefix: () =>
     str({ min: 1, max: 512, pattern: /^\/[\u0021-\u007F]*$/, patternText: '\\u002F[\\u0021-\\u007F]*' }),
   marker: () => str({ min: 1, max: 320, pattern: /^[\u0020-\u00FF]+$/, patternText: '[\\u0020-\\u00FF]+' }),

@@ -155,8 +155,8 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
       targetId: created.User!.UserId!,
       limit: 10,
     });
-    expect(events.map((e) => e.event_name)).toEqual(expect.arrayContaining(['CreateUser', 'UpdateUser', 'DeleteUser']));
-    expect(events.every((e) => e.actor_type === 'root')).toBe(true);
+    expect(events.map((e) => e.eventName)).toEqual(expect.arrayContaining(['CreateUser', 'UpdateUser', 'DeleteUser']));
+    expect(events.every((e) => e.actorType === 'root')).toBe(true);
   });
 
   it('reports PasswordLastUsed once a user (or the root user) has signed in with the password, in GetUser and ListUsers', async () => {
@@ -473,7 +473,7 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'gina', AccessKeyId: first.AccessKeyId }));
     await expectAwsError(gina.sts.send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 403);
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 200 });
-    const keyEvents = events.filter((e) => e.details?.includes(first.AccessKeyId!)).map((e) => e.event_name);
+    const keyEvents = events.filter((e) => e.details?.includes(first.AccessKeyId!)).map((e) => e.eventName);
     expect(keyEvents).toEqual(expect.arrayContaining(['CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey']));
     expect(JSON.stringify(events)).not.toContain(first.SecretAccessKey);
   });
@@ -617,7 +617,7 @@ describe.each(DIALECTS)('IAM and STS Query API through the AWS SDK on %s', (dial
     const admin = await userWithKey('ivy-admin', { isAdmin: true });
     await admin.iam.send(new CreateUserCommand({ UserName: 'made-by-admin' }));
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'CreateUser', limit: 5 });
-    expect(events[0]).toMatchObject({ target_name: 'made-by-admin', actor_type: 'user', actor_name: 'ivy-admin' });
+    expect(events[0]).toMatchObject({ targetName: 'made-by-admin', actorType: 'user', actorName: 'ivy-admin' });
   });
 
   it('GetSessionToken issues ASIA credentials the API accepts until they expire', async () => {

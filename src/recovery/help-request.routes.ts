@@ -1,20 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf } from '../identities/principal.ts';
-import { signedInOf } from '../web/guard.ts';
-import { metaOf } from '../web/request-meta.ts';
+import { pageRoutes, redirect } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { DISMISS_HELP_REQUEST } from './help-request-access.ts';
 import { dismissHelp } from './help-request.service.ts';
 
 /** Administrators close a "forgot my password" request without acting on it. */
 export async function helpRequestRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  app.post<{ Params: { id: string } }>(
-    '/console/users/help-requests/:id/dismiss',
-    { config: { access: DISMISS_HELP_REQUEST } },
-    async (request, reply) => {
-      const who = signedInOf(request);
-      await dismissHelp(web.deps, who.principal.accountId, request.params.id, actorOf(who.principal), metaOf(request));
-      return reply.redirect('/console/users', 303);
-    },
-  );
+  const pages = pageRoutes(app, web);
+  pages.post('/console/users/help-requests/:id/dismiss', { access: DISMISS_HELP_REQUEST }, async (p) => {
+    await dismissHelp(p.deps, p.who.principal.accountId, p.params.id, actorOf(p.who.principal), p.meta);
+    return redirect('/console/users');
+  });
 }

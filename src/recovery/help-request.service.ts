@@ -73,7 +73,7 @@ export async function askAdministrator(
       return;
     }
     await insertHelpRequest(tx, {
-      id: newRowId(),
+      id: newRowId(deps.clock.now()),
       kind: 'password',
       accountId: candidate.accountId,
       userId: user.id,

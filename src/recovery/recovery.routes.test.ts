@@ -98,7 +98,7 @@ describe.each(DIALECTS)('password recovery on %s', (dialect) => {
 
     await runPendingJobs(t.deps);
     const events = await listAuditEvents(t.deps.db, { accountId: account.id, limit: 50 });
-    const names = events.map((e) => e.event_name);
+    const names = events.map((e) => e.eventName);
     expect(names).toContain('PasswordRecoveryRequested');
     expect(names).toContain('PasswordRecoveryCompleted');
 

@@ -1,12 +1,14 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { GatehouseError } from '../shared/errors.ts';
-import { readForm } from '../web/forms.ts';
-import { metaOf } from '../web/request-meta.ts';
-import type { WebContext } from '../web/web-context.ts';
-import { normaliseEmail } from '../shared/validation.ts';
+import type { FastifyInstance } from 'fastify';
+import type { RequestMeta } from '../audit/audit.service.ts';
+import { noSession } from '../authz/console-access.ts';
+import type { Deps } from '../deps.ts';
 import { CHECK_FIELD } from '../guard/security-check.ts';
-import { passFormGate } from '../web/form-gate.ts';
 import { enqueueJob } from '../jobs/job.service.ts';
+import type { Presented } from '../links/link-token.ts';
+import { normaliseEmail } from '../shared/validation.ts';
+import { passFormGate } from '../web/form-gate.ts';
+import { type PageResult, pageRoutes, withStatus } from '../web/page-route.ts';
+import type { WebContext } from '../web/web-context.ts';
 import { validateHelpRequest } from './help-request.service.ts';
 import {
   accountReminderSentPage,
@@ -21,14 +23,16 @@ import {
 } from './recovery.pages.ts';
 import { completePasswordReset, refuseResetToken, resetTokenUsable } from './recovery.service.ts';
 
-/** A field error the form can show next to its field; anything else goes to the error page. */
-function fieldError(
-  error: unknown,
-  fields: readonly string[],
-): { field: string; message: string; status: number } | null {
-  if (!(error instanceof GatehouseError) || !error.safe || error.status >= 500) return null;
-  const field = fields.find((f) => f === error.field) ?? 'form';
-  return { field, message: error.message, status: error.status };
+const LOCKED_OUT = noSession('Recovery serves people who cannot sign in: they have no session to bring.');
+
+/** The field a refusal names when the form has it, else the form as a whole. */
+function fieldOf<F extends string>(fields: readonly F[], field: string | undefined): F | 'form' {
+  return fields.find((f) => f === field) ?? 'form';
+}
+
+/** The answer to a reset link or code that cannot be used, after recording why. */
+async function refusedLink(deps: Deps, presented: Presented, meta: RequestMeta): Promise<PageResult> {
+  return withStatus(400, linkInvalidPage(await refuseResetToken(deps, presented, meta)));
 }
 
 /**
@@ -39,125 +43,108 @@ function fieldError(
  * job runner looks the account up and does the work, never the request.
  */
 export async function recoveryRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
-  app.get('/signin/help', async (_request, reply) => send(reply, 200, helpPage()));
+  pages.get('/signin/help', { access: LOCKED_OUT }, () => helpPage());
 
-  app.get<{ Querystring: { account?: string } }>('/signin/forgot', async (request, reply) => {
-    const account = typeof request.query.account === 'string' ? request.query.account.slice(0, 64) : undefined;
-    return send(
-      reply,
-      200,
-      forgotPage(web.csrfToken(request, reply), account === undefined ? {} : { accountRef: account }),
-    );
+  pages.get('/signin/forgot', { access: LOCKED_OUT }, (p) => {
+    const account = typeof p.query.account === 'string' ? p.query.account.slice(0, 64) : undefined;
+    // The root password step's link carries the email typed there.
+    const email = typeof p.query.email === 'string' ? p.query.email.slice(0, 254) : undefined;
+    return forgotPage(p.csrf, {
+      ...(account === undefined ? {} : { accountRef: account }),
+      ...(email === undefined ? {} : { email }),
+    });
   });
 
-  app.post('/signin/forgot', async (request, reply) => {
-    web.assertCsrf(request);
-    const form = readForm(request, { email: { max: 254 }, ...CHECK_FIELD });
-    try {
-      await passFormGate(web, request, 'recovery');
-      const email = normaliseEmail('email', form.email);
-      await enqueueJob(web.deps, { kind: 'password-reset-request', input: { email } }, metaOf(request));
-    } catch (error) {
-      const known = fieldError(error, ['email']);
-      if (!known) throw error;
-      return send(
-        reply,
-        known.status,
-        forgotPage(web.csrfToken(request, reply), { email: form.email, errors: { [known.field]: known.message } }),
-      );
-    }
-    return send(reply, 200, resetRequestedPage());
-  });
-
-  app.post('/signin/forgot/iam', async (request, reply) => {
-    web.assertCsrf(request);
-    const form = readForm(request, { account: { max: 64 }, userName: { max: 128 }, ...CHECK_FIELD });
-    try {
-      await passFormGate(web, request, 'recovery');
-      const input = validateHelpRequest(form.account, form.userName);
-      await enqueueJob(web.deps, { kind: 'password-help-request', input }, metaOf(request));
-    } catch (error) {
-      const known = fieldError(error, ['account', 'userName']);
-      if (!known) throw error;
-      return send(
-        reply,
-        known.status,
-        forgotPage(web.csrfToken(request, reply), {
-          accountRef: form.account,
-          errors: { [known.field]: known.message },
-        }),
-      );
-    }
-    return send(reply, 200, administratorAskedPage());
-  });
-
-  app.get('/signin/find-account', async (request, reply) =>
-    send(reply, 200, findAccountPage(web.csrfToken(request, reply))),
+  pages.post(
+    '/signin/forgot',
+    {
+      access: LOCKED_OUT,
+      form: { email: { max: 254 }, ...CHECK_FIELD },
+      redisplay: (p, error) =>
+        forgotPage(p.csrf, { email: p.form.email, errors: { [fieldOf(['email'], error.field)]: error.message } }),
+    },
+    async (p) => {
+      await passFormGate(web, p.request, 'recovery');
+      const email = normaliseEmail('email', p.form.email);
+      await enqueueJob(p.deps, { kind: 'password-reset-request', input: { email } }, p.meta);
+      return resetRequestedPage();
+    },
   );
 
-  app.post('/signin/find-account', async (request, reply) => {
-    web.assertCsrf(request);
-    const form = readForm(request, { email: { max: 254 }, ...CHECK_FIELD });
-    try {
-      await passFormGate(web, request, 'recovery');
-      const email = normaliseEmail('email', form.email);
-      await enqueueJob(web.deps, { kind: 'account-reminder', input: { email } }, metaOf(request));
-    } catch (error) {
-      const known = fieldError(error, ['email']);
-      if (!known) throw error;
-      return send(
-        reply,
-        known.status,
-        findAccountPage(web.csrfToken(request, reply), { email: form.email, error: known.message }),
-      );
-    }
-    return send(reply, 200, accountReminderSentPage());
-  });
+  pages.post(
+    '/signin/forgot/iam',
+    {
+      access: LOCKED_OUT,
+      form: { account: { max: 64 }, userName: { max: 128 }, ...CHECK_FIELD },
+      redisplay: (p, error) =>
+        forgotPage(p.csrf, {
+          accountRef: p.form.account,
+          errors: { [fieldOf(['account', 'userName'], error.field)]: error.message },
+        }),
+    },
+    async (p) => {
+      await passFormGate(web, p.request, 'recovery');
+      const input = validateHelpRequest(p.form.account, p.form.userName);
+      await enqueueJob(p.deps, { kind: 'password-help-request', input }, p.meta);
+      return administratorAskedPage();
+    },
+  );
+
+  pages.get('/signin/find-account', { access: LOCKED_OUT }, (p) => findAccountPage(p.csrf));
+
+  pages.post(
+    '/signin/find-account',
+    {
+      access: LOCKED_OUT,
+      form: { email: { max: 254 }, ...CHECK_FIELD },
+      redisplay: (p, error) => findAccountPage(p.csrf, { email: p.form.email, error: error.message }),
+    },
+    async (p) => {
+      await passFormGate(web, p.request, 'recovery');
+      const email = normaliseEmail('email', p.form.email);
+      await enqueueJob(p.deps, { kind: 'account-reminder', input: { email } }, p.meta);
+      return accountReminderSentPage();
+    },
+  );
 
   // Opening the link only shows the form: mail scanners that follow links change nothing.
-  app.get<{ Querystring: { token?: string } }>('/signin/reset', async (request, reply) => {
-    const token = typeof request.query.token === 'string' ? request.query.token : undefined;
-    if (token === undefined) return send(reply, 200, resetPage(web.csrfToken(request, reply), {}));
-    if (!(await resetTokenUsable(web.deps, { token })))
-      return send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, { token }, metaOf(request))));
-    return send(reply, 200, resetPage(web.csrfToken(request, reply), { token }));
+  pages.get('/signin/reset', { access: LOCKED_OUT }, async (p) => {
+    const token = typeof p.query.token === 'string' ? p.query.token : undefined;
+    if (token === undefined) return resetPage(p.csrf, {});
+    if (!(await resetTokenUsable(p.deps, { token }))) return refusedLink(p.deps, { token }, p.meta);
+    return resetPage(p.csrf, { token });
   });
 
-  app.post('/signin/reset', async (request, reply) => {
-    web.assertCsrf(request);
-    const form = readForm(request, {
-      token: { max: 200, optional: true },
-      code: { max: 100, optional: true },
-      password: { max: 1024 },
-      confirm: { max: 1024 },
-    });
-    const presented = form.token ? { token: form.token } : { code: form.code };
-    const refused = async () =>
-      send(reply, 400, linkInvalidPage(await refuseResetToken(web.deps, presented, metaOf(request))));
-    const again = (status: number, errors: Record<string, string>) =>
-      send(
-        reply,
-        status,
-        resetPage(web.csrfToken(request, reply), {
-          ...(form.token ? { token: form.token } : { code: form.code }),
-          errors,
+  const presentedOf = (form: { token: string; code: string }): Presented =>
+    form.token ? { token: form.token } : { code: form.code };
+  pages.post(
+    '/signin/reset',
+    {
+      access: LOCKED_OUT,
+      form: {
+        token: { max: 200, optional: true },
+        code: { max: 100, optional: true },
+        password: { max: 1024 },
+        confirm: { max: 1024 },
+      },
+      redisplay: (p, error) =>
+        resetPage(p.csrf, {
+          ...presentedOf(p.form),
+          errors: { [fieldOf(['password'], error.field)]: error.message },
         }),
-      );
-    if (!form.token && !form.code.trim()) return again(400, { code: 'Enter the code from the email.' });
-    if (!(await resetTokenUsable(web.deps, presented))) return refused();
-    if (form.password !== form.confirm) return again(400, { confirm: 'The passwords do not match.' });
-    let outcome: 'done' | 'invalid';
-    try {
-      outcome = await completePasswordReset(web.deps, presented, form.password, metaOf(request));
-    } catch (error) {
-      const known = fieldError(error, ['password']);
-      if (!known) throw error;
-      return again(known.status, { [known.field]: known.message });
-    }
-    if (outcome === 'invalid') return refused();
-    return send(reply, 200, resetDonePage());
-  });
+    },
+    async (p) => {
+      const presented = presentedOf(p.form);
+      if (!p.form.token && !p.form.code.trim())
+        return withStatus(400, resetPage(p.csrf, { ...presented, errors: { code: 'Enter the code from the email.' } }));
+      if (!(await resetTokenUsable(p.deps, presented))) return refusedLink(p.deps, presented, p.meta);
+      if (p.form.password !== p.form.confirm)
+        return withStatus(400, resetPage(p.csrf, { ...presented, errors: { confirm: 'The passwords do not match.' } }));
+      const outcome = await completePasswordReset(p.deps, presented, p.form.password, p.meta);
+      if (outcome === 'invalid') return refusedLink(p.deps, presented, p.meta);
+      return resetDonePage();
+    },
+  );
 }

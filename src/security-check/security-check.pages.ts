@@ -28,6 +28,7 @@ export function rootCheckPage(csrf: string, email: string, problem: CheckProblem
     title: 'Root user sign-in',
     body: html`<section class="card narrow">
   <h1>Root user sign-in</h1>
+  <p class="alert alert-warning" role="status">Your attempt was not checked yet: nothing you typed was compared. Let the security check below finish, then press <strong>Sign in</strong> again.</p>
   <form method="post" action="/signin/root/password" novalidate>
     ${csrfField(csrf)}
     <input type="hidden" name="email" value="${email}">
@@ -36,7 +37,7 @@ export function rootCheckPage(csrf: string, email: string, problem: CheckProblem
     ${securityCheckField(problem, level)}
     <button type="submit">Sign in</button>
   </form>
-  <p class="links"><a href="/signin/forgot">Forgot password?</a> · <a href="/signin/help">I can't sign in</a></p>
+  <p class="links"><a href="/signin/forgot?email=${encodeURIComponent(email)}">Forgot password?</a> · <a href="/signin/help">I can't sign in</a></p>
 </section>`,
   });
 }
@@ -54,6 +55,7 @@ export function iamCheckPage(
     title: 'IAM user sign-in',
     body: html`<section class="card narrow">
   <h1>IAM user sign-in</h1>
+  <p class="alert alert-warning" role="status">Your attempt was not checked yet: nothing you typed was compared. Let the security check below finish, then press <strong>Sign in</strong> again.</p>
   <p>Account: <strong>${shown}</strong></p>
   <form method="post" action="/signin/${accountRef}" novalidate>
     ${csrfField(csrf)}

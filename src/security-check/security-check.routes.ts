@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { noSession } from '../authz/console-access.ts';
 import type { RiskLevel } from '../guard/throttle.ts';
+import { pageRoutes } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
+import { issueSecurityCheck } from './security-check.service.ts';
 
 const widget = fileURLToPath(import.meta.resolve('altcha/external'));
 const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
@@ -21,39 +24,30 @@ const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
   },
 };
 
-/** Challenges one address may fetch in a burst, and regain per minute. */
-const CHALLENGE_RULE = { burst: 60, intervalMs: 2_000 };
+const BEFORE_SIGN_IN = noSession('The security check is solved on sign-in and recovery forms, before any session.');
 
 /**
  * The security check's endpoints: a fresh challenge for the widget (its work rises with
  * the risk seen from the caller's network and across the service), and the widget's files.
  */
 export async function securityCheckRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
+  const pages = pageRoutes(app, web);
   for (const [path, file] of Object.entries(STATIC_FILES)) {
-    app.get(path, async (_request, reply) =>
-      reply.header('Cache-Control', 'public, max-age=3600').type(file.type).send(file.body),
+    pages.get(path, { access: BEFORE_SIGN_IN }, (p) =>
+      p.reply.header('Cache-Control', 'public, max-age=3600').type(file.type).send(file.body),
     );
   }
 
   // `level` is the risk the form was shown at (a sign-in whose identifier is at risk asks for more
-  // than its network alone would); the verifier requires the risk at the moment of the attempt
-  // anyway, so asking for less only earns a refused check.
-  app.get<{ Querystring: { level?: string } }>('/security-check/challenge', async (request, reply) => {
-    const { throttle, check, metrics } = web.deps.guard;
-    const now = web.deps.clock.now();
-    if (!(await throttle.store.take(`challenge:${request.ip}`, CHALLENGE_RULE, now.getTime()))) {
-      metrics.throttle('challenge');
-      return reply
+  // than its network alone would).
+  pages.get('/security-check/challenge', { access: BEFORE_SIGN_IN }, async (p) => {
+    const challenge = await issueSecurityCheck(p.deps, p.request.ip, requestedLevel(p.query.level));
+    if (!challenge)
+      return p.reply
         .status(429)
         .header('Retry-After', '2')
         .send({ message: 'Too many security checks requested. Wait a moment.' });
-    }
-    const level = Math.max(
-      requestedLevel(request.query.level),
-      await throttle.risk(null, request.ip, now),
-    ) as RiskLevel;
-    metrics.checksIssued++;
-    return reply.send(await check.issue(level));
+    return p.reply.send(challenge);
   });
 }
 

@@ -1,8 +1,9 @@
 import type { Selectable } from 'kysely';
-import { type Principal, principalFrom } from '../identities/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import { joinedPrincipal } from '../identities/principal.repository.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
-import type { SessionsTable } from '../db/schema.ts';
+import type { SessionRestriction, SessionsTable } from '../db/schema.ts';
 
 export interface SessionRecord {
   id: string;
@@ -13,7 +14,7 @@ export interface SessionRecord {
   lastSeenAt: string;
   expiresAt: string;
   mfaAt: string | null;
-  restriction: string | null;
+  restriction: SessionRestriction | null;
   sourceIp: string;
   userAgent: string;
 }
@@ -29,7 +30,7 @@ const insertRow = prepared(
     lastSeenAt: string,
     expiresAt: string,
     mfaAt: string | null,
-    restriction: string | null,
+    restriction: SessionRestriction | null,
     sourceIp: string,
     userAgent: string,
   ) =>
@@ -118,24 +119,9 @@ const sessionWithPrincipal = prepared((db, id: string) =>
 export async function findSessionWithPrincipal(db: Db, id: string): Promise<SessionWithPrincipal | null> {
   const row = (await sessionWithPrincipal(db, id)).rows[0];
   if (!row) return null;
-  const user =
-    row.user_id !== null
-      ? {
-          id: row.user_id,
-          accountId: row.user_account_id!,
-          name: row.user_name!,
-          path: row.user_path!,
-          isAdmin: Number(row.user_is_admin) === 1,
-          permissionsBoundary: row.user_permissions_boundary,
-        }
-      : null;
   return {
     session: toSession(row),
-    principal: principalFrom(
-      { id: row.account_id, alias: row.account_alias, name: row.account_name },
-      { rootEmail: row.root_email, user },
-      row.principal_id,
-    ),
+    principal: joinedPrincipal(row, row.account_id, row.principal_id),
     // SQLite answers 1/0, PostgreSQL true/false.
     mfaEnabled: row.mfa_enabled === true || Number(row.mfa_enabled) === 1,
   };
@@ -193,7 +179,7 @@ export async function deleteSessionsOfPrincipal(db: Db, principalId: string, kee
   return Number(result.numDeletedRows);
 }
 
-export async function setRestriction(db: Db, id: string, restriction: string | null): Promise<void> {
+export async function setRestriction(db: Db, id: string, restriction: SessionRestriction | null): Promise<void> {
   await db.updateTable('sessions').set({ restriction }).where('id', '=', id).execute();
 }
 

@@ -13,11 +13,8 @@ import {
   touchSessionIfIdleSince,
 } from './session.repository.ts';
 
-/** Restrictions a session can carry: it may do only the one thing until it is lifted. */
-export type SessionRestriction =
-  | 'password_change_required'
-  /** The password was right; a second factor is still owed (src/mfa/mfa-signin.service.ts). */
-  | 'mfa_required';
+export type { SessionRestriction } from '../db/schema.ts';
+import type { SessionRestriction } from '../db/schema.ts';
 
 export interface NewSession {
   accountId: string;

@@ -29,7 +29,3 @@ export const DAY = 24 * HOUR;
 export function iso(date: Date): string {
   return date.toISOString();
 }
-
-export function addMs(date: Date, ms: number): Date {
-  return new Date(date.getTime() + ms);
-}

@@ -15,7 +15,21 @@ export function newUserId(): string {
   return `AIDA${randomFrom(UNIQUE_ID_ALPHABET, 17)}`;
 }
 
-/** An opaque ID for rows nobody types (audit events, history): time-ordered, then random. */
-export function newRowId(): string {
-  return Date.now().toString(36).padStart(9, '0') + randomFrom('abcdefghijklmnopqrstuvwxyz0123456789', 12);
+const ROW_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** 36^5: the per-process sequence wraps after about 60 million IDs. */
+const SEQUENCE_SPAN = 60_466_176;
+let sequence = 0;
+
+/**
+ * An opaque ID for rows nobody types (audit events, jobs, history), ordered as they were
+ * made: the clock's time, then a per-process sequence (so IDs made in the same instant,
+ * or under a frozen test clock, keep their order), then random characters.
+ */
+export function newRowId(now: Date): string {
+  sequence = (sequence + 1) % SEQUENCE_SPAN;
+  return (
+    now.getTime().toString(36).padStart(9, '0') +
+    sequence.toString(36).padStart(5, '0') +
+    randomFrom(ROW_ID_ALPHABET, 7)
+  );
 }

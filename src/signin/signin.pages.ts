@@ -34,11 +34,18 @@ export function chooseUserTypePage(csrf: string, errors: { account?: string; ema
   });
 }
 
-export function rootPasswordPage(csrf: string, email: string): string {
+/**
+ * The root user's password step. After a failed attempt it comes back with the one failure
+ * message, the attempt's support reference and the email as typed (never the password): the
+ * same page whether or not the email belongs to an account.
+ */
+export function rootPasswordPage(csrf: string, email: string, failure?: { reference: string }): string {
   return page({
     title: 'Root user sign-in',
     body: html`<section class="card narrow">
   <h1>Root user sign-in</h1>
+  ${failure ? alertBox(SIGN_IN_FAILED) : ''}
+  ${failure ? referenceNote(failure.reference) : ''}
   <form method="post" action="/signin/root/password" novalidate>
     ${csrfField(csrf)}
     <input type="hidden" name="email" value="${email}">
@@ -47,27 +54,10 @@ export function rootPasswordPage(csrf: string, email: string): string {
     <button type="submit">Sign in</button>
   </form>
   <div class="links">
-    <p><a href="/signin/forgot">Forgot password?</a></p>
+    <p><a href="/signin/forgot?email=${encodeURIComponent(email)}">Forgot password?</a></p>
     <p><a href="/signin?choose=1">Sign in with a different email or as an IAM user</a></p>
   </div>
-</section>`,
-  });
-}
-
-/** Shown after any failed root sign-in; it never echoes what was typed. */
-export function rootFailedPage(csrf: string, reference = ''): string {
-  return page({
-    title: 'Root user sign-in',
-    body: html`<section class="card narrow">
-  <h1>Root user sign-in</h1>
-  ${alertBox(SIGN_IN_FAILED)}
-  ${referenceNote(reference)}
-  <form method="post" action="/signin/root" novalidate>
-    ${csrfField(csrf)}
-    ${field({ label: 'Root user email address', name: 'email', type: 'email', autocomplete: 'username' })}
-    <button type="submit">Next</button>
-  </form>
-  ${troubleLinks()}
+  ${failure ? troubleLinks() : ''}
 </section>`,
   });
 }
@@ -89,8 +79,8 @@ export function iamSignInPage(
   <p>Account: <strong>${shown}</strong></p>
   <form method="post" action="/signin/${accountRef}" novalidate>
     ${csrfField(csrf)}
-    ${field({ label: 'User name', name: 'userName', autocomplete: 'username', value: failed ? '' : userName, autofocus: !userName || failed })}
-    ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', autofocus: !!userName && !failed })}
+    ${field({ label: 'User name', name: 'userName', autocomplete: 'username', value: userName, autofocus: !userName })}
+    ${field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', autofocus: !!userName })}
     <button type="submit">Sign in</button>
   </form>
   <div class="links">

@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { noSession } from '../authz/console-access.ts';
 import { isAccountId, isAlias, normaliseAccountRef } from '../shared/validation.ts';
 import { GatehouseError } from '../shared/errors.ts';
-import { readForm } from '../web/forms.ts';
-import { metaOf } from '../web/request-meta.ts';
+import { type PageResult, pageRoutes, redirect, withStatus } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { chooseUserTypePage, iamSignInPage, rootFailedPage, rootPasswordPage } from './signin.pages.ts';
+import { chooseUserTypePage, iamSignInPage, rootPasswordPage } from './signin.pages.ts';
 import { type SignInResult, signInRoot, signInUser } from './signin.service.ts';
 import { CHECK_FIELD } from '../guard/security-check.ts';
 import { iamCheckPage, rootCheckPage } from '../security-check/security-check.pages.ts';
@@ -22,131 +21,98 @@ import { afterResponse } from '../web/after-response.ts';
 
 const REMEMBER_DAYS = 90;
 
+const SIGNING_IN = noSession('Signing in is how a browser gets a session: these pages serve one that has none yet.');
+
 /** Sign-in pages: root (email → password) and IAM user (account → user name + password). */
 export async function signinRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8');
+  const pages = pageRoutes(app, web);
 
-  app.get<{ Querystring: { choose?: string } }>('/signin', async (request, reply) => {
-    const remembered = readRemembered(request.cookies[web.rememberCookie]);
-    if (remembered && request.query.choose === undefined) return reply.redirect(`/signin/${remembered.account}`, 303);
-    return html(reply).send(chooseUserTypePage(web.csrfToken(request, reply)));
+  pages.get('/signin', { access: SIGNING_IN }, (p) => {
+    const remembered = readRemembered(p.request.cookies[web.rememberCookie]);
+    if (remembered && p.query.choose === undefined) return redirect(`/signin/${remembered.account}`);
+    return chooseUserTypePage(p.csrf);
   });
 
-  app.post('/signin/root', async (request, reply) => {
-    web.assertCsrf(request);
-    const { email } = readForm(request, { email: { max: 254 } });
-    const csrf = web.csrfToken(request, reply);
-    if (!email.trim()) {
-      return html(reply)
-        .status(400)
-        .send(chooseUserTypePage(csrf, { email: 'Enter the email address of the root user.' }));
-    }
-    return html(reply).send(rootPasswordPage(csrf, email.trim()));
+  pages.post('/signin/root', { access: SIGNING_IN, form: { email: { max: 254 } } }, (p) => {
+    const email = p.form.email.trim();
+    if (!email)
+      return withStatus(400, chooseUserTypePage(p.csrf, { email: 'Enter the email address of the root user.' }));
+    return rootPasswordPage(p.csrf, email);
   });
 
-  app.post('/signin/root/password', async (request, reply) => {
-    web.assertCsrf(request);
-    const { email, password, altcha } = readForm(request, {
-      email: { max: 254 },
-      password: { max: 1024 },
-      ...CHECK_FIELD,
-    });
-    // Throttles and the security check come first: nothing is hashed for a refused attempt.
-    const decision = await guardSignIn(web.deps, sourceOf(request), { kind: 'root', email }, altcha);
-    if (decision.kind === 'check')
-      return html(reply)
-        .status(401)
-        .send(rootCheckPage(web.csrfToken(request, reply), email.trim(), decision.problem, decision.level));
-    if (decision.kind === 'refused')
-      return html(reply)
-        .status(401)
-        .send(rootFailedPage(web.csrfToken(request, reply)));
-    const result = await signInRoot(web.deps, email, password, metaOf(request), decision.throttled).catch(
-      abandon(decision),
-    );
-    settle(reply, await settleSignIn(web.deps, request.ip, decision, result, metaOf(request)));
-    if (!result.ok)
-      return html(reply)
-        .status(401)
-        .send(rootFailedPage(web.csrfToken(request, reply), result.reference));
-    return signedIn(reply, result);
+  pages.post(
+    '/signin/root/password',
+    { access: SIGNING_IN, form: { email: { max: 254 }, password: { max: 1024 }, ...CHECK_FIELD } },
+    async (p) => {
+      const { email, password, altcha } = p.form;
+      // Throttles and the security check come first: nothing is hashed for a refused attempt.
+      const decision = await guardSignIn(p.deps, sourceOf(p.request), { kind: 'root', email }, altcha);
+      if (decision.kind === 'check')
+        return withStatus(401, rootCheckPage(p.csrf, email.trim(), decision.problem, decision.level));
+      if (decision.kind === 'refused')
+        return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: '' }));
+      const result = await signInRoot(p.deps, email, password, p.meta, decision.throttled).catch(abandon(decision));
+      settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
+      if (!result.ok) return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: result.reference }));
+      return signedIn(p.reply, result);
+    },
+  );
+
+  pages.post('/signin/account', { access: SIGNING_IN, form: { account: { max: 64 } } }, (p) => {
+    const ref = normaliseAccountRef(p.form.account);
+    if (!isAccountId(ref) && !isAlias(ref))
+      return withStatus(
+        400,
+        chooseUserTypePage(p.csrf, { account: 'Enter a 12-digit account ID or an account alias.' }),
+      );
+    return redirect(`/signin/${ref}`);
   });
 
-  app.post('/signin/account', async (request, reply) => {
-    web.assertCsrf(request);
-    const { account } = readForm(request, { account: { max: 64 } });
-    const ref = normaliseAccountRef(account);
-    if (!isAccountId(ref) && !isAlias(ref)) {
-      return html(reply)
-        .status(400)
-        .send(
-          chooseUserTypePage(web.csrfToken(request, reply), {
-            account: 'Enter a 12-digit account ID or an account alias.',
-          }),
-        );
-    }
-    return reply.redirect(`/signin/${ref}`, 303);
-  });
-
-  app.get<{ Params: { ref: string } }>('/signin/:ref', async (request, reply) => {
-    const ref = accountRefOrThrow(request.params.ref);
-    if (ref !== request.params.ref) return reply.redirect(`/signin/${ref}`, 301);
-    const remembered = readRemembered(request.cookies[web.rememberCookie]);
+  pages.get('/signin/:ref', { access: SIGNING_IN }, (p) => {
+    const ref = accountRefOrThrow(p.params.ref);
+    if (ref !== p.params.ref) return redirect(`/signin/${ref}`, 301);
+    const remembered = readRemembered(p.request.cookies[web.rememberCookie]);
     const userName = remembered?.account === ref ? remembered.userName : '';
-    return html(reply).send(iamSignInPage(web.csrfToken(request, reply), ref, userName, false));
+    return iamSignInPage(p.csrf, ref, userName, false);
   });
 
-  app.post<{ Params: { ref: string } }>('/signin/:ref', async (request, reply) => {
-    web.assertCsrf(request);
-    const ref = accountRefOrThrow(request.params.ref);
-    const { userName, password, altcha } = readForm(request, {
-      userName: { max: 128 },
-      password: { max: 1024 },
-      ...CHECK_FIELD,
-    });
-    const decision = await guardSignIn(
-      web.deps,
-      sourceOf(request),
-      { kind: 'user', accountRef: ref, userName },
-      altcha,
-    );
-    if (decision.kind === 'check')
-      return html(reply)
-        .status(401)
-        .send(iamCheckPage(web.csrfToken(request, reply), ref, userName, decision.problem, decision.level));
-    if (decision.kind === 'refused')
-      return html(reply)
-        .status(401)
-        .send(iamSignInPage(web.csrfToken(request, reply), ref, '', true));
-    const result = await signInUser(web.deps, ref, userName, password, metaOf(request), decision.throttled).catch(
-      abandon(decision),
-    );
-    settle(reply, await settleSignIn(web.deps, request.ip, decision, result, metaOf(request)));
-    if (!result.ok)
-      return html(reply)
-        .status(401)
-        .send(iamSignInPage(web.csrfToken(request, reply), ref, '', true, result.reference));
-    reply.setCookie(
-      web.rememberCookie,
-      JSON.stringify({ account: ref, userName: result.principal.name }),
-      web.cookieOptions(REMEMBER_DAYS * 86400),
-    );
-    return signedIn(reply, result);
-  });
+  pages.post(
+    '/signin/:ref',
+    { access: SIGNING_IN, form: { userName: { max: 128 }, password: { max: 1024 }, ...CHECK_FIELD } },
+    async (p) => {
+      const ref = accountRefOrThrow(p.params.ref);
+      const { userName, password, altcha } = p.form;
+      const decision = await guardSignIn(
+        p.deps,
+        sourceOf(p.request),
+        { kind: 'user', accountRef: ref, userName },
+        altcha,
+      );
+      if (decision.kind === 'check')
+        return withStatus(401, iamCheckPage(p.csrf, ref, userName, decision.problem, decision.level));
+      if (decision.kind === 'refused') return withStatus(401, iamSignInPage(p.csrf, ref, userName, true));
+      const result = await signInUser(p.deps, ref, userName, password, p.meta, decision.throttled).catch(
+        abandon(decision),
+      );
+      settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
+      if (!result.ok) return withStatus(401, iamSignInPage(p.csrf, ref, userName, true, result.reference));
+      p.reply.setCookie(
+        web.rememberCookie,
+        JSON.stringify({ account: ref, userName: result.principal.name }),
+        web.cookieOptions(REMEMBER_DAYS * 86400),
+      );
+      return signedIn(p.reply, result);
+    },
+  );
 
   const signOut = noSession(
     'Signing out ends the session the browser holds, whoever it belongs to; a browser without one is simply sent to sign-in.',
   );
-  app.post('/signout', { config: { access: signOut } }, async (request, reply) => {
-    await web.signOut(request);
-    reply.clearCookie(web.sessionCookie, web.cookieOptions());
-    return reply.redirect('/signin', 303);
+  pages.post('/signout', { access: signOut }, async (p) => {
+    await web.signOut(p.request);
+    p.reply.clearCookie(web.sessionCookie, web.cookieOptions());
+    return redirect('/signin');
   });
-
-  /** An attempt that ends in an error (overload, a database failure) was never answered: its failure is given back. */
-  function sourceOf(request: FastifyRequest): AttemptSource {
-    return { ip: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] };
-  }
 
   /** The browser keeps its device cookie; the hard-stop notice goes out after the response. */
   function settle(reply: FastifyReply, settled: Settlement): void {
@@ -155,6 +121,7 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     if (settled.afterResponse) afterResponse(reply, web.deps, settled.afterResponse);
   }
 
+  /** An attempt that ends in an error (overload, a database failure) was never answered: its failure is given back. */
   function abandon(decision: Extract<GuardDecision, { kind: 'proceed' }>) {
     return async (error: unknown): Promise<never> => {
       await abandonSignIn(web.deps, decision);
@@ -162,11 +129,15 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
     };
   }
 
-  function signedIn(reply: FastifyReply, result: Extract<SignInResult, { ok: true }>) {
+  function signedIn(reply: FastifyReply, result: Extract<SignInResult, { ok: true }>): PageResult {
     reply.setCookie(web.sessionCookie, result.token, web.cookieOptions());
-    if (result.mfaRequired) return reply.redirect('/signin/mfa', 303);
-    return reply.redirect(result.passwordChangeRequired ? '/console/change-password' : '/console', 303);
+    if (result.mfaRequired) return redirect('/signin/mfa');
+    return redirect(result.passwordChangeRequired ? '/console/change-password' : '/console');
   }
+}
+
+function sourceOf(request: FastifyRequest): AttemptSource {
+  return { ip: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] };
 }
 
 function accountRefOrThrow(raw: string): string {

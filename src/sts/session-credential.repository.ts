@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SessionCredentialsTable } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
-import { type Principal, joinedPrincipal } from '../identities/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import { joinedPrincipal } from '../identities/principal.repository.ts';
 
 export interface SessionCredentialRecord {
   id: string;

@@ -61,16 +61,16 @@ export async function recordFailureReference(
   const flow = input.flow ?? (input.attempted?.kind === 'root' ? 'signin-root' : 'signin-user');
   // Kept 30 days: the hourly purge deletes them after that, and lookups skip expired ones.
   await insertSupportReference(tx, {
-    id: newRowId(),
+    id: newRowId(deps.clock.now()),
     reference,
-    account_id: input.accountId,
-    audit_event_id: input.auditEventId,
+    accountId: input.accountId,
+    auditEventId: input.auditEventId,
     flow,
     reason: input.reason,
-    identifier_key: keys?.identifierKey ?? null,
-    name_key: keys?.nameKey ?? null,
-    created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + REFERENCE_TTL_MS).toISOString(),
+    identifierKey: keys?.identifierKey ?? null,
+    nameKey: keys?.nameKey ?? null,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + REFERENCE_TTL_MS).toISOString(),
   });
   return reference;
 }
@@ -132,11 +132,11 @@ export async function lookUpReference(deps: Deps, accountId: string, input: stri
     reference: r.reference,
     flow: r.flow,
     reason: r.reason,
-    time: r.created_at,
-    principalName: r.actor_name,
-    targetName: r.target_name,
-    sourceIp: r.source_ip,
-    userAgent: r.user_agent,
+    time: r.createdAt,
+    principalName: r.actorName,
+    targetName: r.targetName,
+    sourceIp: r.sourceIp,
+    userAgent: r.userAgent,
   }));
 }
 

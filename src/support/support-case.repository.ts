@@ -1,11 +1,57 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SupportCasesTable } from '../db/schema.ts';
 
-export type SupportCaseRow = Omit<SupportCasesTable, 'replies'> & { replies: number };
+/** A case opened on /support by someone who cannot sign in. */
+export interface SupportCaseRecord {
+  id: string;
+  contactEmail: string;
+  contactEmailKey: string;
+  /** The account ID or alias as the person gave it, if they did. */
+  accountRef: string | null;
+  /** The account that reference names, when it exists. */
+  accountId: string | null;
+  description: string;
+  status: string;
+  replies: number;
+  sourceIp: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
-export async function insertCase(db: Db, row: Omit<SupportCaseRow, 'replies'>): Promise<void> {
-  await db.insertInto('support_cases').values(row).execute();
+function toSupportCase(row: Selectable<SupportCasesTable>): SupportCaseRecord {
+  return {
+    id: row.id,
+    contactEmail: row.contact_email,
+    contactEmailKey: row.contact_email_key,
+    accountRef: row.account_ref,
+    accountId: row.account_id,
+    description: row.description,
+    status: row.status,
+    replies: row.replies,
+    sourceIp: row.source_ip,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A new case: it has no replies yet. */
+export async function insertCase(db: Db, c: Omit<SupportCaseRecord, 'replies'>): Promise<void> {
+  await db
+    .insertInto('support_cases')
+    .values({
+      id: c.id,
+      contact_email: c.contactEmail,
+      contact_email_key: c.contactEmailKey,
+      account_ref: c.accountRef,
+      account_id: c.accountId,
+      description: c.description,
+      status: c.status,
+      source_ip: c.sourceIp,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    })
+    .execute();
 }
 
 export async function countCasesFromSince(db: Db, contactEmailKey: string, since: string): Promise<number> {
@@ -18,14 +64,19 @@ export async function countCasesFromSince(db: Db, contactEmailKey: string, since
   return Number(row.n);
 }
 
-export async function listCases(db: Db, status: 'open' | 'closed' | 'all', limit: number): Promise<SupportCaseRow[]> {
+export async function listCases(
+  db: Db,
+  status: 'open' | 'closed' | 'all',
+  limit: number,
+): Promise<SupportCaseRecord[]> {
   let q = db.selectFrom('support_cases').selectAll();
   if (status !== 'all') q = q.where('status', '=', status);
-  return q.orderBy('created_at', 'desc').limit(limit).execute();
+  return (await q.orderBy('created_at', 'desc').limit(limit).execute()).map(toSupportCase);
 }
 
-export async function findCase(db: Db, id: string): Promise<SupportCaseRow | null> {
-  return (await db.selectFrom('support_cases').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+export async function findCase(db: Db, id: string): Promise<SupportCaseRecord | null> {
+  const row = await db.selectFrom('support_cases').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toSupportCase(row) : null;
 }
 
 export async function noteReply(db: Db, id: string, status: 'open' | 'closed', now: string): Promise<void> {

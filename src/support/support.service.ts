@@ -10,7 +10,7 @@ import { html } from '../shared/html.ts';
 import { newRowId } from '../shared/ids.ts';
 import { emailKey, isAccountId, isAlias, normaliseAccountRef, normaliseEmail } from '../shared/validation.ts';
 import {
-  type SupportCaseRow,
+  type SupportCaseRecord,
   countCasesFromSince,
   findCase,
   insertCase,
@@ -67,18 +67,18 @@ export async function openCase(deps: Deps, input: NewCase, meta: RequestMeta): P
       });
       return;
     }
-    const id = `case-${newRowId()}`;
+    const id = `case-${newRowId(deps.clock.now())}`;
     await insertCase(tx, {
       id,
-      contact_email: valid.contactEmail,
-      contact_email_key: key,
-      account_ref: valid.accountRef || null,
-      account_id: accountId,
+      contactEmail: valid.contactEmail,
+      contactEmailKey: key,
+      accountRef: valid.accountRef || null,
+      accountId,
       description: valid.description,
       status: 'open',
-      source_ip: meta.ip || null,
-      created_at: now,
-      updated_at: now,
+      sourceIp: meta.ip || null,
+      createdAt: now,
+      updatedAt: now,
     });
     await recordAudit(tx, deps, meta, {
       accountId,
@@ -102,13 +102,13 @@ export interface CaseSummary {
   description: string;
 }
 
-function summary(row: SupportCaseRow): CaseSummary {
+function summary(row: SupportCaseRecord): CaseSummary {
   return {
     id: row.id,
     status: row.status,
-    createdAt: row.created_at,
-    contactEmail: row.contact_email,
-    accountRef: row.account_ref,
+    createdAt: row.createdAt,
+    contactEmail: row.contactEmail,
+    accountRef: row.accountRef,
     replies: row.replies,
     description: row.description,
   };
@@ -130,7 +130,7 @@ function supportActor(staff: string): Actor {
   return { type: 'cli', id: null, name: `support: ${staff}` };
 }
 
-async function caseOrThrow(deps: Deps, id: string): Promise<SupportCaseRow> {
+async function caseOrThrow(deps: Deps, id: string): Promise<SupportCaseRecord> {
   const row = await findCase(deps.db, id);
   if (!row) throw new GatehouseError('NoSuchEntity', `There is no support case ${id}.`);
   return row;
@@ -141,10 +141,10 @@ export async function showSupportCase(deps: Deps, id: string, staff: string, met
   const row = await caseOrThrow(deps, id);
   return deps.db.transaction().execute(async (tx) => {
     let match: CaseDetail['contactIsRootEmail'] = 'no account named';
-    if (row.account_ref)
-      match = row.account_id && (await rootEmailIs(tx, row.account_id, row.contact_email_key)) ? 'yes' : 'no';
+    if (row.accountRef)
+      match = row.accountId && (await rootEmailIs(tx, row.accountId, row.contactEmailKey)) ? 'yes' : 'no';
     await recordAudit(tx, deps, meta, {
-      accountId: row.account_id,
+      accountId: row.accountId,
       actor: supportActor(staff),
       eventName: 'SupportCaseViewed',
       target: { id: row.id, name: null },
@@ -171,21 +171,21 @@ export async function replyToCase(
   await deps.db.transaction().execute(async (tx) => {
     await noteReply(tx, row.id, input.close ? 'closed' : 'open', now);
     await recordAudit(tx, deps, meta, {
-      accountId: row.account_id,
+      accountId: row.accountId,
       actor: supportActor(input.staff),
       eventName: 'SupportCaseReplied',
       target: { id: row.id, name: null },
-      details: { recoveryMail: input.sendRecovery && row.account_id !== null, closed: input.close },
+      details: { recoveryMail: input.sendRecovery && row.accountId !== null, closed: input.close },
     });
     if (message)
       await enqueueMail(tx, deps, meta, {
-        to: row.contact_email,
-        accountId: row.account_id,
+        to: row.contactEmail,
+        accountId: row.accountId,
         mail: supportReplyMail(row.id, message),
       });
   });
-  if (!input.sendRecovery || !row.account_id) return { recoverySent: false };
-  const rootEmail = await rootEmailOfAccount(deps.db, row.account_id);
+  if (!input.sendRecovery || !row.accountId) return { recoverySent: false };
+  const rootEmail = await rootEmailOfAccount(deps.db, row.accountId);
   if (!rootEmail) return { recoverySent: false };
   await requestPasswordReset(deps, rootEmail, meta);
   return { recoverySent: true };

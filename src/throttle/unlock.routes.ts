@@ -1,28 +1,28 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { readForm } from '../web/forms.ts';
-import { metaOf } from '../web/request-meta.ts';
+import type { FastifyInstance } from 'fastify';
+import { noSession } from '../authz/console-access.ts';
+import { pageRoutes, withStatus } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import { unlockDonePage, unlockInvalidPage, unlockPage } from './unlock.pages.ts';
 import { refuseUnlockLink, unlockLinkUsable, unlockWithLink } from './unlock.service.ts';
 
+const UNLOCK_LINK = noSession('Sign-in is stopped: the emailed link, not a session, proves the owner.');
+
 /** The emailed link that lifts a hard stop: opening it shows a button; only the button changes anything. */
 export async function unlockRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
-  const send = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).type('text/html; charset=utf-8').send(body);
+  const pages = pageRoutes(app, web);
 
-  app.get<{ Querystring: { token?: string } }>('/signin/unlock', async (request, reply) => {
-    const token = typeof request.query.token === 'string' ? request.query.token : '';
-    if (!(await unlockLinkUsable(web.deps, token)))
-      return send(reply, 400, unlockInvalidPage(await refuseUnlockLink(web.deps, token, metaOf(request))));
-    reply.header('Referrer-Policy', 'no-referrer');
-    return send(reply, 200, unlockPage(web.csrfToken(request, reply), token));
+  pages.get('/signin/unlock', { access: UNLOCK_LINK }, async (p) => {
+    const token = typeof p.query.token === 'string' ? p.query.token : '';
+    if (!(await unlockLinkUsable(p.deps, token)))
+      return withStatus(400, unlockInvalidPage(await refuseUnlockLink(p.deps, token, p.meta)));
+    // The page's URL carries the token: no Referer may take it elsewhere.
+    p.reply.header('Referrer-Policy', 'no-referrer');
+    return unlockPage(p.csrf, token);
   });
 
-  app.post('/signin/unlock', async (request, reply) => {
-    web.assertCsrf(request);
-    const { token } = readForm(request, { token: { max: 200 } });
-    if (!(await unlockWithLink(web.deps, token, metaOf(request))))
-      return send(reply, 400, unlockInvalidPage(await refuseUnlockLink(web.deps, token, metaOf(request))));
-    return send(reply, 200, unlockDonePage());
+  pages.post('/signin/unlock', { access: UNLOCK_LINK, form: { token: { max: 200 } } }, async (p) => {
+    if (!(await unlockWithLink(p.deps, p.form.token, p.meta)))
+      return withStatus(400, unlockInvalidPage(await refuseUnlockLink(p.deps, p.form.token, p.meta)));
+    return unlockDonePage();
   });
 }

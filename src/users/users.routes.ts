@@ -245,7 +245,7 @@ ${userAccessKeysCard(keys, user.name, csrf, now)}
   ${
     events.length === 0
       ? html`<p class="muted">Nothing recorded yet.</p>`
-      : html`<ul>${events.map((e) => html`<li>${e.event_name}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actor_name ?? e.actor_type}, ${relativeTime(e.time, now)}${e.source_ip ? ` from ${e.source_ip}` : ''}</li>`)}</ul>`
+      : html`<ul>${events.map((e) => html`<li>${e.eventName}${e.outcome ? ` (${e.outcome})` : ''} by ${e.actorName ?? e.actorType}, ${relativeTime(e.time, now)}${e.sourceIp ? ` from ${e.sourceIp}` : ''}</li>`)}</ul>`
   }
 </section>
 ${

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../shared/errors.ts';
 import { html } from '../shared/html.ts';
-import { signedInDuring } from './guard.ts';
 import { type PageOptions, page } from './layout.ts';
 import type { WebContext } from './web-context.ts';
 
@@ -51,7 +50,7 @@ export function errorPage(
  */
 export function installPageErrorHandler(app: FastifyInstance, web: WebContext): void {
   const consoleHeader = (request: FastifyRequest, reply: FastifyReply) => {
-    const who = signedInDuring(request);
+    const who = web.signedInDuring(request);
     return who ? { principal: who.principal, csrf: web.csrfToken(request, reply) } : undefined;
   };
   app.setErrorHandler((error: FastifyError, request, reply) => {

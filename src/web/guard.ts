@@ -1,11 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MFA_REQUIRED, demandMfa } from '../mfa/mfa-signin.service.ts';
 import { consoleAbilities } from '../authz/console-abilities.ts';
-import { GatehouseError } from '../shared/errors.ts';
 import type { SignedIn, WebContext } from './web-context.ts';
-
-/** The signed-in principal of each request that reached a console page, for its handler and its error page. */
-const signedInRequests = new WeakMap<FastifyRequest, SignedIn>();
 
 /**
  * The signed-in principal, or null after answering with a redirect: to sign-in when
@@ -38,25 +34,6 @@ export async function requireSignIn(
   }
   // Only a request that goes on to a console page needs its links: not the redirects above.
   who.principal.abilities = await consoleAbilities(web.deps, who);
-  signedInRequests.set(request, who);
-  return who;
-}
-
-/** Who is signed in for this request, once `requireSignIn` let it through; undefined before. */
-export function signedInDuring(request: FastifyRequest): SignedIn | undefined {
-  return signedInRequests.get(request);
-}
-
-/**
- * The signed-in principal of a route whose declared access (`config.access`) was
- * enforced before the handler. A handler of an undeclared route has none: it fails closed.
- */
-export function signedInOf(request: FastifyRequest): SignedIn {
-  const who = signedInRequests.get(request);
-  if (!who)
-    throw new GatehouseError(
-      'InternalError',
-      `The route ${request.routeOptions.url ?? ''} declares no console access.`,
-    );
+  web.admitted(request, who);
   return who;
 }

@@ -42,6 +42,8 @@ function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities },
     <a href="/console">Console</a>
     <a href="/console/security-credentials">Security credentials</a>
     ${can.users ? html`<a href="/console/users">Users</a>` : ''}
+    ${can.groups ? html`<a href="/console/groups">Groups</a>` : ''}
+    ${can.policies ? html`<a href="/console/policies">Policies</a>` : ''}
     ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
     ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
     ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
@@ -62,6 +64,8 @@ export interface FieldOptions {
   autocomplete?: string;
   required?: boolean;
   autofocus?: boolean;
+  /** `numeric` for codes made of digits only: phones show their number pad. */
+  inputmode?: 'numeric';
 }
 
 /** A labelled input whose error and hint are tied to it for screen readers. */
@@ -72,7 +76,7 @@ export function field(o: FieldOptions): SafeHtml {
   <label for="${id}">${o.label}</label>
   ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
   ${o.error ? html`<p class="error" id="${id}-error">${o.error}</p>` : ''}
-  <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required === false ? '' : html` required`}${o.autofocus ? html` autofocus` : ''}${described ? html` aria-describedby="${described}"` : ''}${o.error ? html` aria-invalid="true"` : ''} spellcheck="false" autocapitalize="none">
+  <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${o.value ?? ''}"${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required === false ? '' : html` required`}${o.autofocus ? html` autofocus` : ''}${o.inputmode ? html` inputmode="${o.inputmode}"` : ''}${described ? html` aria-describedby="${described}"` : ''}${o.error ? html` aria-invalid="true"` : ''} spellcheck="false" autocapitalize="none">
 </div>`;
 }
 
@@ -93,6 +97,19 @@ export function csrfField(token: string): SafeHtml {
 export function alertBox(message: string | undefined, kind: 'error' | 'success' | 'warning' = 'error'): SafeHtml {
   if (!message) return html``;
   return html`<div class="alert alert-${kind}" role="${kind === 'error' ? 'alert' : 'status'}" tabindex="-1">${message}</div>`;
+}
+
+/** An ARN that may wrap after each `:` and `/`, never in the middle of a name. */
+export function arnText(arn: string): SafeHtml {
+  return html`<span class="arn">${arn.split(/(?<=[:/])/).map((part, i) => (i === 0 ? part : html`<wbr>${part}`))}</span>`;
+}
+
+/**
+ * A table that scrolls sideways inside its card on a narrow screen, instead of widening
+ * the page. The region is named and focusable, so a keyboard can scroll it too.
+ */
+export function scrollingTable(label: string, table: SafeHtml): SafeHtml {
+  return html`<div class="table-scroll" role="region" aria-label="${label}" tabindex="0">${table}</div>`;
 }
 
 export function relativeTime(iso: string, now: Date): string {

@@ -131,7 +131,7 @@ async function admit(
       return mfaStepSession(web, request, reply);
     default: {
       const who = await requireSignIn(web, request, reply, {
-        allowRestricted: access.kind === 'permission' && access.allowRestricted,
+        allowRestricted: (access.kind === 'permission' || access.kind === 'own-session') && access.allowRestricted,
       });
       if (!who) return null;
       const decision = await decideAccess(web.deps, who, access, inputOf(request));
@@ -211,7 +211,7 @@ export function pageRoutes(app: FastifyInstance, web: WebContext) {
   return {
     get<U extends string>(
       url: U,
-      options: { access: RouteAccess },
+      options: Omit<PageRouteOptions<Record<never, never>, ParamsOf<U>, Query>, 'form'>,
       handler: Handler<Record<never, never>, ParamsOf<U>, Query>,
     ): void {
       app.get(url, { config: { access: options.access, pageRoute: true } }, route(web, 'GET', options, handler));

@@ -36,6 +36,8 @@ export class WebContext {
   readonly rememberCookie = 'gh_signin';
   readonly origin: string;
   readonly #csrfKey: Buffer;
+  /** Who each request that reached a console page was admitted as, for its error page's header. */
+  readonly #admitted = new WeakMap<FastifyRequest, SignedIn>();
 
   constructor(
     readonly config: Config,
@@ -110,6 +112,16 @@ export class WebContext {
       mfaEnabled: found.mfaEnabled,
       context: consoleContext(this.deps, found.session.mfaAt, request),
     };
+  }
+
+  /** Records who `request` was admitted as (by the sign-in guard). */
+  admitted(request: FastifyRequest, who: SignedIn): void {
+    this.#admitted.set(request, who);
+  }
+
+  /** Who is signed in for this request, once the sign-in guard let it through; undefined before. */
+  signedInDuring(request: FastifyRequest): SignedIn | undefined {
+    return this.#admitted.get(request);
   }
 
   async signOut(request: FastifyRequest): Promise<void> {

@@ -138,12 +138,13 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
   });
 
   it('refuses bad usage with exit code 2 and a message, touching nothing', async () => {
-    const [missing, unknownOption, unknownCommand, stray, none] = await Promise.all([
+    const [missing, unknownOption, unknownCommand, stray, none, groupHelp] = await Promise.all([
       gatehouse(['account', 'create', '--password-stdin'], env, 'whatever passphrase'),
       gatehouse(['user', 'create', '--account', 'cli-team', '--name', 'bob', '--bogus'], env),
       gatehouse(['frobnicate'], env),
       gatehouse(['migrate', 'now'], env),
       gatehouse([], env),
+      gatehouse(['outbox', '--help'], env),
     ]);
     expect(missing).toMatchObject({ code: 2, stdout: '', stderr: 'gatehouse: --email is required.\n' });
     expect(unknownOption.code).toBe(2);
@@ -154,6 +155,10 @@ describe('gatehouse CLI on SQLite', { timeout: 120_000 }, () => {
     expect(stray.stderr).toContain('unexpected argument "now"');
     expect(none.code).toBe(2);
     expect(none.stdout).toContain('Usage: gatehouse <command>');
+    // A group's --help lists its commands.
+    expect(groupHelp.code).toBe(0);
+    expect(groupHelp.stdout).toContain('Usage: gatehouse outbox <command>');
+    expect(groupHelp.stdout).toMatch(/outbox list .*\n {2}outbox show /);
     await withApp(async (_browser, runtime) => {
       expect(await findUserByName(runtime.deps.db, accountId, 'bob')).toBeNull();
     });

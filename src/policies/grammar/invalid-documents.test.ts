@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatehouseError } from '../../shared/errors.ts';
 import { IAM_RESOURCE_PREFIXES } from './resource-format.ts';
-import { validateIdentityPolicy, validateTrustPolicy } from './policy-validator.ts';
+import { policyProblem, validateIdentityPolicy, validateTrustPolicy } from './policy-validator.ts';
 
 /**
  * Documents IAM refuses, each with the message IAM answers. The rules and the order in
@@ -438,5 +438,90 @@ describe('trust policies IAM refuses', () => {
     ['a wildcard that names AssumeRole', trust({ ...assume, Action: 'sts:AssumeRole*' })],
   ])('accepts %s', (_name, text) => {
     expect(refusal(validateTrustPolicy, text)).toBe('accepted');
+  });
+});
+
+describe('the statement a refusal concerns', () => {
+  const read = { Sid: 'Read', ...ok };
+  const where = (text: string, kind: 'identity' | 'trust' = 'identity') => {
+    const problem = policyProblem(text, kind);
+    return problem && { message: problem.message, statement: problem.statement };
+  };
+
+  it.each<[string, string, string, { index: number; sid: string | null } | null]>([
+    ['a bad element in the second statement', doc([read, { ...ok, Actions: 'x' }]), SYNTAX, { index: 1, sid: null }],
+    [
+      'a bad Effect in a statement with a Sid',
+      doc([ok, { ...read, Effect: 'Permit' }]),
+      SYNTAX,
+      { index: 1, sid: 'Read' },
+    ],
+    ['a statement that is not an object', doc([ok, ok, 'allow']), SYNTAX, { index: 2, sid: null }],
+    ['a Sid that is a number', doc([ok, { ...ok, Sid: 7 }]), SYNTAX, { index: 1, sid: null }],
+    [
+      'an empty Sid',
+      doc([
+        { ...ok, Sid: '' },
+        { ...ok, Effect: 'allow' },
+      ]),
+      LEGACY,
+      { index: 1, sid: null },
+    ],
+    ['a lone statement', withS({ Sid: 'Only', Principal: '*' }), PRINCIPAL, { index: 0, sid: 'Only' }],
+    [
+      'a bad date',
+      doc([read, { ...ok, Sid: 'Late', Condition: { DateLessThan: { 'aws:CurrentTime': 'soon' } } }]),
+      LEGACY,
+      { index: 1, sid: 'Late' },
+    ],
+    ['a Sid with a hyphen', doc([read, { ...ok, Sid: 'read-2' }]), SID_CHARS, { index: 1, sid: 'read-2' }],
+    ['a Sid repeated in the third statement', doc([read, ok, read]), SID_UNIQUE, { index: 2, sid: 'Read' }],
+    ['no actions', doc([read, { Sid: 'Bare', Effect: 'Deny', Resource: '*' }]), NO_ACTIONS, { index: 1, sid: 'Bare' }],
+    ['no resources', doc([read, { Effect: 'Deny', Action: 's3:*' }]), NO_RESOURCES, { index: 1, sid: null }],
+    [
+      'a bad resource',
+      doc([read, { ...ok, Sid: 'Two', Resource: 'ledger' }]),
+      notArn('ledger'),
+      { index: 1, sid: 'Two' },
+    ],
+    [
+      'the last bad resource met, in its statement',
+      doc([
+        { ...ok, Sid: 'First', Resource: 'ledger' },
+        { ...ok, Sid: 'Second', Resource: 'arn:aws' },
+      ]),
+      QUALIFIED,
+      { index: 1, sid: 'Second' },
+    ],
+    [
+      'an action without a vendor',
+      doc([read, { ...ok, Action: ['s3:GetObject', 'GetObject'] }]),
+      NO_VENDOR,
+      { index: 1, sid: null },
+    ],
+    ['no Version', doc([read], {}), VERSION, null],
+    ['an empty Statement list', doc([]), SYNTAX, null],
+  ])('%s', (_name, text, message, statement) => {
+    expect(where(text)).toEqual({ message, statement });
+  });
+
+  it('names the statement of a trust policy too', () => {
+    expect(where(trust([assume, { ...assume, Sid: 'Pass', Action: 'iam:PassRole' }]), 'trust')).toEqual({
+      message: 'AssumeRole policy may only specify STS AssumeRole actions.',
+      statement: { index: 1, sid: 'Pass' },
+    });
+    expect(where(trust([assume, { Effect: 'Allow', Action: 'sts:AssumeRole' }]), 'trust')?.statement).toEqual({
+      index: 1,
+      sid: null,
+    });
+  });
+
+  it('says where the JSON reader stopped in text that is not JSON', () => {
+    const text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}';
+    const problem = policyProblem(text, 'identity');
+    expect(problem).toMatchObject({ message: SYNTAX, statement: null, jsonPosition: { line: 4 } });
+    expect(policyProblem('{"Version": "2012-10-17", ', 'identity')?.jsonPosition).toEqual({ line: 1, column: 27 });
+    expect(policyProblem(doc(ok), 'identity')).toBeNull();
+    expect(policyProblem(doc([]), 'identity')?.jsonPosition).toBeNull();
   });
 });

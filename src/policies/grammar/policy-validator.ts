@@ -19,6 +19,10 @@ import { readsAsLegacyArn, resourceFormatProblem } from './resource-format.ts';
  *  7. the first ARN format problem found in step 4;
  *  8. every action has one vendor prefix.
  * Trust policies (a role's AssumeRolePolicyDocument) take steps 1, 4 and 5, then their own rules.
+ *
+ * IAM's words never say which statement is wrong; `policyProblem` also tells the statement a
+ * refusal concerns (by place and Sid) wherever a rule is about one statement, so the console
+ * can point at it. The words, and which problem is named, stay IAM's.
  */
 
 export type PolicyKind = 'identity' | 'trust';
@@ -82,10 +86,37 @@ const TRUST_ACTIONS = [
   'sts:SetContext',
 ];
 
-class Refusal extends Error {}
+/** The statement a refusal concerns: its place in the Statement list (from 0) and its Sid, when it has one. */
+export interface StatementRef {
+  index: number;
+  sid: string | null;
+}
 
-function refuse(message: string): never {
-  throw new Refusal(message);
+/** Why IAM refuses a document, in IAM's words, and the statement the refusal concerns when one does. */
+export interface PolicyProblem {
+  message: string;
+  statement: StatementRef | null;
+  /** For text that is not JSON: where the JSON reader stopped (line and column from 1), when it says. */
+  jsonPosition: { line: number; column: number } | null;
+}
+
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly statement: StatementRef | null,
+  ) {
+    super(message);
+  }
+}
+
+/** `at`: the statement the refusal concerns; IAM's words never name it, the console does. */
+function refuse(message: string, at: StatementRef | null = null): never {
+  throw new Refusal(message, at);
+}
+
+function refOf(statement: Json | undefined, index: number): StatementRef {
+  const sid = isObject(statement) && typeof statement.Sid === 'string' && statement.Sid !== '' ? statement.Sid : null;
+  return { index, sid };
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -120,41 +151,45 @@ function asList(value: Json | undefined): Json[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-function checkPrincipalSyntax(value: Json | undefined): void {
+function checkPrincipalSyntax(value: Json | undefined, at: StatementRef): void {
   if (value === undefined || value === '*') return;
-  if (!isObject(value)) refuse(POLICY_MESSAGES.syntax);
-  for (const principals of Object.values(value)) if (!isStringOrStrings(principals)) refuse(POLICY_MESSAGES.syntax);
+  if (!isObject(value)) refuse(POLICY_MESSAGES.syntax, at);
+  for (const principals of Object.values(value)) if (!isStringOrStrings(principals)) refuse(POLICY_MESSAGES.syntax, at);
 }
 
-function checkConditionSyntax(condition: Json | undefined, kind: PolicyKind): void {
+function checkConditionSyntax(condition: Json | undefined, kind: PolicyKind, at: StatementRef): void {
   if (condition === undefined) return;
-  if (!isObject(condition)) refuse(POLICY_MESSAGES.syntax);
+  if (!isObject(condition)) refuse(POLICY_MESSAGES.syntax, at);
   for (const [operator, block] of Object.entries(condition)) {
-    if (!isObject(block)) refuse(POLICY_MESSAGES.syntax);
+    if (!isObject(block)) refuse(POLICY_MESSAGES.syntax, at);
     for (const value of Object.values(block)) {
-      if (!(isScalar(value) || (Array.isArray(value) && value.every(isScalar)))) refuse(POLICY_MESSAGES.syntax);
+      if (!(isScalar(value) || (Array.isArray(value) && value.every(isScalar)))) refuse(POLICY_MESSAGES.syntax, at);
     }
     // An operator IAM does not know is only an error when it tests something.
     if (!isKnownOperator(operator) && Object.keys(block).length > 0) {
-      refuse(kind === 'trust' ? POLICY_MESSAGES.trustConditionType(operator) : POLICY_MESSAGES.syntax);
+      refuse(kind === 'trust' ? POLICY_MESSAGES.trustConditionType(operator) : POLICY_MESSAGES.syntax, at);
     }
   }
 }
 
-function checkStatementSyntax(statement: Json, kind: PolicyKind): asserts statement is JsonObject {
-  if (!isObject(statement)) refuse(POLICY_MESSAGES.syntax);
-  for (const element of Object.keys(statement)) if (!STATEMENT_ELEMENTS.has(element)) refuse(POLICY_MESSAGES.syntax);
-  if ('Resource' in statement && 'NotResource' in statement) refuse(POLICY_MESSAGES.syntax);
-  if ('Action' in statement && 'NotAction' in statement) refuse(POLICY_MESSAGES.syntax);
+function checkStatementSyntax(statement: Json, kind: PolicyKind, index: number): asserts statement is JsonObject {
+  const at = refOf(statement, index);
+  if (!isObject(statement)) refuse(POLICY_MESSAGES.syntax, at);
+  for (const element of Object.keys(statement))
+    if (!STATEMENT_ELEMENTS.has(element)) refuse(POLICY_MESSAGES.syntax, at);
+  if ('Resource' in statement && 'NotResource' in statement) refuse(POLICY_MESSAGES.syntax, at);
+  if ('Action' in statement && 'NotAction' in statement) refuse(POLICY_MESSAGES.syntax, at);
   const effect = statement.Effect;
-  if (typeof effect !== 'string' || !['allow', 'deny'].includes(effect.toLowerCase())) refuse(POLICY_MESSAGES.syntax);
+  if (typeof effect !== 'string' || !['allow', 'deny'].includes(effect.toLowerCase()))
+    refuse(POLICY_MESSAGES.syntax, at);
   for (const element of ['Action', 'NotAction', 'Resource', 'NotResource']) {
-    if (element in statement && !isStringOrStrings(statement[element])) refuse(POLICY_MESSAGES.syntax);
+    if (element in statement && !isStringOrStrings(statement[element])) refuse(POLICY_MESSAGES.syntax, at);
   }
-  checkPrincipalSyntax(statement.Principal);
-  checkPrincipalSyntax(statement.NotPrincipal);
-  checkConditionSyntax(statement.Condition, kind);
-  if ('Sid' in statement && typeof statement.Sid !== 'string') refuse(POLICY_MESSAGES.syntax);
+  checkPrincipalSyntax(statement.Principal, at);
+  checkPrincipalSyntax(statement.NotPrincipal, at);
+  checkConditionSyntax(statement.Condition, kind, at);
+  // A Sid that is not text has no name to show: the statement is named by its place alone.
+  if ('Sid' in statement && typeof statement.Sid !== 'string') refuse(POLICY_MESSAGES.syntax, at);
 }
 
 /** Step 1: the document's shape. Returns its statements, a lone statement as a list of one. */
@@ -174,8 +209,14 @@ function checkSyntax(text: string, kind: PolicyKind): { document: JsonObject; st
   if (!isObject(statement) && !Array.isArray(statement)) refuse(POLICY_MESSAGES.syntax);
   const statements = Array.isArray(statement) ? statement : [statement];
   if (statements.length === 0) refuse(POLICY_MESSAGES.syntax);
-  for (const s of statements) checkStatementSyntax(s, kind);
+  for (const [index, s] of statements.entries()) checkStatementSyntax(s, kind, index);
   return { document, statements: statements as JsonObject[] };
+}
+
+/** An ARN format problem met at step 4, reported at step 7, with the statement it was met in. */
+interface FormatProblem {
+  message: string;
+  at: StatementRef;
 }
 
 /**
@@ -184,40 +225,47 @@ function checkSyntax(text: string, kind: PolicyKind): { document: JsonObject; st
  * and reports the last problem it met; the old ARN reader runs on a statement's list only
  * while no problem has been met.
  */
-function checkLegacy(statements: JsonObject[]): string | null {
-  for (const statement of statements) {
-    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') refuse(POLICY_MESSAGES.legacy);
+function checkLegacy(statements: JsonObject[]): FormatProblem | null {
+  for (const [index, statement] of statements.entries()) {
+    const at = refOf(statement, index);
+    if (statement.Effect !== 'Allow' && statement.Effect !== 'Deny') refuse(POLICY_MESSAGES.legacy, at);
     const condition = statement.Condition;
     if (!isObject(condition)) continue;
     for (const [operator, block] of Object.entries(condition)) {
       if (!baseOperatorName(operator).startsWith('Date') || !isObject(block)) continue;
       for (const value of Object.values(block)) {
-        for (const item of asList(value)) if (!isLegacyDate(String(item))) refuse(POLICY_MESSAGES.legacy);
+        for (const item of asList(value)) if (!isLegacyDate(String(item))) refuse(POLICY_MESSAGES.legacy, at);
       }
     }
   }
-  let problem: string | null = null;
+  let problem: FormatProblem | null = null;
   for (const element of ['Resource', 'NotResource']) {
-    for (const statement of statements) {
+    for (const [index, statement] of statements.entries()) {
       if (!(element in statement)) continue;
+      const at = refOf(statement, index);
       const resources = asList(statement[element]) as string[];
       const inReadingOrder = typeof statement[element] === 'string' ? resources : [...resources].sort().reverse();
-      for (const resource of inReadingOrder) problem = resourceFormatProblem(resource) ?? problem;
-      if (problem === null && !resources.every(readsAsLegacyArn)) refuse(POLICY_MESSAGES.legacy);
+      for (const resource of inReadingOrder) {
+        const message = resourceFormatProblem(resource);
+        if (message !== null) problem = { message, at };
+      }
+      if (problem === null && !resources.every(readsAsLegacyArn)) refuse(POLICY_MESSAGES.legacy, at);
     }
   }
   return problem;
 }
 
 function checkSids(statements: JsonObject[]): void {
-  for (const statement of statements) {
-    if (typeof statement.Sid === 'string' && !SID.test(statement.Sid)) refuse(POLICY_MESSAGES.sidAlphanumeric);
+  for (const [index, statement] of statements.entries()) {
+    if (typeof statement.Sid === 'string' && !SID.test(statement.Sid))
+      refuse(POLICY_MESSAGES.sidAlphanumeric, refOf(statement, index));
   }
   const seen = new Set<string>();
-  for (const statement of statements) {
+  for (const [index, statement] of statements.entries()) {
     const sid = statement.Sid;
     if (typeof sid !== 'string' || sid === '') continue;
-    if (seen.has(sid)) refuse(POLICY_MESSAGES.sidUnique);
+    // The statement that repeats a Sid is the one named.
+    if (seen.has(sid)) refuse(POLICY_MESSAGES.sidUnique, refOf(statement, index));
     seen.add(sid);
   }
 }
@@ -228,15 +276,22 @@ function holdsSomething(statement: JsonObject, element: string, alternative: str
   return value !== undefined && !(Array.isArray(value) && value.length === 0);
 }
 
+/** Refuses with `message`, naming the first statement that fails `test`, when one does. */
+function everyStatement(statements: JsonObject[], test: (s: JsonObject) => boolean, message: string): void {
+  const index = statements.findIndex((s) => !test(s));
+  if (index >= 0) refuse(message, refOf(statements[index], index));
+}
+
 function checkVendors(statements: JsonObject[]): void {
   for (const element of ['Action', 'NotAction']) {
-    for (const statement of statements) {
+    for (const [index, statement] of statements.entries()) {
+      const at = refOf(statement, index);
       for (const action of asList(statement[element]) as string[]) {
         const parts = action.split(':');
-        if (parts.length === 1 && action !== '*') refuse(POLICY_MESSAGES.noVendor);
-        if (parts.length > 2) refuse(POLICY_MESSAGES.oneColon);
+        if (parts.length === 1 && action !== '*') refuse(POLICY_MESSAGES.noVendor, at);
+        if (parts.length > 2) refuse(POLICY_MESSAGES.oneColon, at);
         const vendor = parts[0]!;
-        if (vendor !== '*' && !VENDOR.test(vendor)) refuse(POLICY_MESSAGES.vendor(vendor));
+        if (vendor !== '*' && !VENDOR.test(vendor)) refuse(POLICY_MESSAGES.vendor(vendor), at);
       }
     }
   }
@@ -257,32 +312,65 @@ function validate(text: string, kind: PolicyKind): void {
   const { document, statements } = checkSyntax(text, kind);
   if (kind === 'identity') {
     if (document.Version !== '2012-10-17') refuse(POLICY_MESSAGES.version);
-    if (statements.some((s) => 'Principal' in s || 'NotPrincipal' in s)) refuse(POLICY_MESSAGES.principal);
+    everyStatement(statements, (s) => !('Principal' in s || 'NotPrincipal' in s), POLICY_MESSAGES.principal);
   }
   const formatProblem = checkLegacy(statements);
   checkSids(statements);
-  if (!statements.every((s) => holdsSomething(s, 'Action', 'NotAction'))) refuse(POLICY_MESSAGES.noActions);
+  everyStatement(statements, (s) => holdsSomething(s, 'Action', 'NotAction'), POLICY_MESSAGES.noActions);
   if (kind === 'trust') {
-    if (statements.some((s) => 'Resource' in s || 'NotResource' in s)) refuse(POLICY_MESSAGES.trustResource);
-    if (!statements.every((s) => 'Principal' in s || 'NotPrincipal' in s)) refuse(POLICY_MESSAGES.trustNoPrincipal);
+    everyStatement(statements, (s) => !('Resource' in s || 'NotResource' in s), POLICY_MESSAGES.trustResource);
+    everyStatement(statements, (s) => 'Principal' in s || 'NotPrincipal' in s, POLICY_MESSAGES.trustNoPrincipal);
     checkVendors(statements);
-    const actions = statements.flatMap((s) => asList(s.Action ?? s.NotAction) as string[]);
-    if (!actions.every(isTrustAction)) refuse(POLICY_MESSAGES.trustActions);
+    everyStatement(
+      statements,
+      (s) => (asList(s.Action ?? s.NotAction) as string[]).every(isTrustAction),
+      POLICY_MESSAGES.trustActions,
+    );
     return;
   }
-  if (!statements.every((s) => holdsSomething(s, 'Resource', 'NotResource'))) refuse(POLICY_MESSAGES.noResources);
-  if (formatProblem !== null) refuse(formatProblem);
+  everyStatement(statements, (s) => holdsSomething(s, 'Resource', 'NotResource'), POLICY_MESSAGES.noResources);
+  if (formatProblem !== null) refuse(formatProblem.message, formatProblem.at);
   checkVendors(statements);
 }
 
-function asMalformed(text: string, kind: PolicyKind): void {
+/** Where JSON.parse stopped reading `text`, when its message says (`… at position 42 …`, or the end). */
+function jsonPositionOf(text: string): PolicyProblem['jsonPosition'] {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (error) {
+    const said = error instanceof SyntaxError ? error.message : '';
+    const at = /at position (\d+)/.exec(said);
+    const offset = at ? Number(at[1]) : /end of JSON input/.test(said) ? text.length : null;
+    if (offset === null || offset > text.length) return null;
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length, column: before.at(-1)!.length + 1 };
+  }
+}
+
+/**
+ * Why IAM would refuse the document, with the statement the refusal concerns where the
+ * grammar can tell (a statement's own element, Sid, actions, resources, ARN or vendor);
+ * null when IAM would accept it. The message is IAM's, exactly as the API answers it.
+ */
+export function policyProblem(text: string, kind: PolicyKind): PolicyProblem | null {
   try {
     validate(text, kind);
+    return null;
   } catch (error) {
-    if (error instanceof Refusal)
-      throw new GatehouseError('MalformedPolicyDocument', error.message, { field: 'policyDocument' });
-    throw error;
+    if (!(error instanceof Refusal)) throw error;
+    const notJson = error.message === POLICY_MESSAGES.trustJson || error.message === POLICY_MESSAGES.syntax;
+    return {
+      message: error.message,
+      statement: error.statement,
+      jsonPosition: notJson && error.statement === null ? jsonPositionOf(text) : null,
+    };
   }
+}
+
+function asMalformed(text: string, kind: PolicyKind): void {
+  const problem = policyProblem(text, kind);
+  if (problem) throw new GatehouseError('MalformedPolicyDocument', problem.message, { field: 'policyDocument' });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Group } from '../../groups/group.service.ts';
 import { findGroupByName } from '../../identities/group.repository.ts';
 import { customerPolicyArn, type ManagedPolicy, type PolicyVersion } from '../../policies/managed-policy.service.ts';
+import { POLICY_PARAMETERS } from '../../policies/names.ts';
 import type { ActionContext } from '../action.ts';
 import { P, bool, oneOf, str } from '../params.ts';
 import type { Tag } from '../../user-tags/user-tag.repository.ts';
@@ -17,23 +18,16 @@ export const IP = {
   userName: () => P.userName(true),
   groupName: () => str({ ...NAME, required: true }),
   newGroupName: () => str({ ...NAME }),
-  policyName: () => str({ ...NAME, required: true }),
+  policyName: () => str({ ...POLICY_PARAMETERS.policyName, required: true }),
   policyArn: () => str({ min: 20, max: 2048, required: true }),
-  policyDocument: () =>
-    str({
-      min: 1,
-      max: 131072,
-      pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
-      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
-      required: true,
-    }),
+  policyDocument: () => str({ ...POLICY_PARAMETERS.policyDocument, required: true }),
   versionId: () =>
     str({
       pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/,
       patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?',
       required: true,
     }),
-  description: () => str({ min: 0, max: 1000 }),
+  description: () => str({ ...POLICY_PARAMETERS.description }),
   setAsDefault: () => bool(),
   scope: () => oneOf(['All', 'AWS', 'Local']),
   onlyAttached: () => bool(),

@@ -1,0 +1,132 @@
+import type { AccessDecision } from '../authz/console-access.ts';
+import type { ConsolePrincipal } from '../web/web-context.ts';
+import type { OwnPasswordStatus } from '../password-policy/password-policy.service.ts';
+import { describeRules } from '../passwords/password-rules.ts';
+import { type SafeHtml, html } from '../shared/html.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { rootEmailCard } from '../verification/email-verification.pages.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
+import { mfaNudge } from '../mfa/mfa-console.pages.ts';
+import type { MfaHelpRequestView, MfaNudge } from '../mfa/mfa-console.service.ts';
+import { mfaHelpRequestsNotice } from '../mfa/mfa-help-request.pages.ts';
+import { consoleNoticesSection } from '../activity/activity.pages.ts';
+import type { ConsoleNotices } from '../activity/activity.service.ts';
+import { undeliveredMailCard } from '../mail/mail-console.pages.ts';
+import type { UndeliveredMail } from '../mail/outbox.service.ts';
+
+export type PasswordErrors = Partial<Record<'currentPassword' | 'newPassword' | 'confirmPassword' | 'form', string>>;
+
+/** The console home: who you are, what needs your attention, and where to go. */
+export function consoleHomePage(view: {
+  principal: ConsolePrincipal;
+  csrf: string;
+  /** The public origin, for the IAM users' sign-in address. */
+  origin: string;
+  now: Date;
+  status: OwnPasswordStatus;
+  mayChangePassword: boolean;
+  nudge: MfaNudge;
+  notices: ConsoleNotices;
+  /** The open requests for MFA help, for those who see the account's users. */
+  mfaHelpRequests: MfaHelpRequestView[];
+  undeliveredMail: UndeliveredMail[];
+}): string {
+  const { principal, csrf, origin, now } = view;
+  const mfaHelp = view.notices.administers ? mfaHelpRequestsNotice(view.mfaHelpRequests, csrf, now) : html``;
+  return page({
+    title: 'Console',
+    principal,
+    csrf,
+    body: html`<h1>Console</h1>
+${expiryWarning(view.status, view.mayChangePassword)}
+${mfaNudge(view.nudge)}
+${consoleNoticesSection(view.notices, mfaHelp, csrf, now)}
+${undeliveredMailCard(view.undeliveredMail)}
+<section class="card">
+  <h2>Signed in as</h2>
+  <dl class="facts">
+    <dt>Account ID</dt><dd>${formatAccountId(principal.accountId)}</dd>
+    <dt>Account alias</dt><dd>${principal.accountAlias ?? '—'}</dd>
+    <dt>Account name</dt><dd>${principal.accountName}</dd>
+    <dt>Identity</dt><dd>${principal.type === 'root' ? `Root user (${principal.email})` : `IAM user ${principal.name}`}</dd>
+    <dt>ARN</dt><dd>${principal.arn}</dd>
+  </dl>
+  <p class="links">IAM users of this account sign in at <a href="/signin/${principal.accountAlias ?? principal.accountId}">${origin}/signin/${principal.accountAlias ?? principal.accountId}</a></p>
+</section>
+<section class="card">
+  <h2>Manage</h2>
+  <ul>
+    <li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
+    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>
+    ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
+    ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
+    ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users, set and reset their passwords.</li>` : ''}
+    ${principal.abilities.groups ? html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>` : ''}
+    ${principal.abilities.policies ? html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>` : ''}
+    ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}
+    ${principal.abilities.accountAlias ? html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>` : ''}
+    ${principal.abilities.simulator ? html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>` : ''}
+  </ul>
+</section>`,
+  });
+}
+
+/** The console-wide reminder, shown in the last days before the password expires. */
+function expiryWarning(status: OwnPasswordStatus, mayChange: boolean) {
+  const expiry = status.expiry;
+  if (!expiry || (!expiry.warn && !expiry.expired)) return html``;
+  const action = mayChange
+    ? html` <a href="/console/security-credentials">Change it now</a>.`
+    : html` Ask an administrator to set a new one.`;
+  // Expiry is enforced at sign-in; a session that began before it only gets the reminder.
+  if (expiry.expired) {
+    return html`<div class="alert alert-warning" role="status">Your password has expired. You will not be able to sign in with it again${expiry.hardExpiry ? ' until an administrator resets it' : ' without choosing a new one'}.${action}</div>`;
+  }
+  const days = expiry.daysLeft === 1 ? '1 day' : `${expiry.daysLeft} days`;
+  return html`<div class="alert alert-warning" role="status">Your password expires in ${days}${expiry.hardExpiry ? ', and then only an administrator can reset it' : ''}.${action}</div>`;
+}
+
+/** Security credentials, or the forced password change (`forced`): the password card, and further cards under it. */
+export function credentialsPage(view: {
+  principal: ConsolePrincipal;
+  csrf: string;
+  errors: PasswordErrors;
+  forced: boolean;
+  status: OwnPasswordStatus;
+  /** CHANGE_OWN_PASSWORD decided for this request: the form, or why not and how to allow it. */
+  password: AccessDecision;
+  notice?: string | undefined;
+  /** Further cards (MFA, access keys) under the password card. */
+  more?: SafeHtml;
+}): string {
+  const { principal, csrf, errors, forced, status, password } = view;
+  const forcedMessage = status.expiry?.expired
+    ? 'Your password has expired. Choose a new password before you continue.'
+    : 'Your administrator requires you to choose a new password before you continue.';
+  return page({
+    title: forced ? 'Change your password' : 'Security credentials',
+    principal,
+    csrf,
+    body: html`<h1>${forced ? 'Change your password' : 'Security credentials'}</h1>
+${forced ? alertBox(forcedMessage, 'warning') : expiryWarning(status, password.allowed)}
+${alertBox(view.notice, 'success')}
+<section class="card">
+  <h2>Password</h2>
+  ${alertBox(errors.form)}
+  ${
+    password.allowed
+      ? html`<form method="post" action="/console/change-password" novalidate>
+    ${csrfField(csrf)}
+    ${field({ label: 'Current password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', error: errors.currentPassword })}
+    ${field({ label: 'New password', name: 'newPassword', type: 'password', autocomplete: 'new-password', error: errors.newPassword, hint: describeRules(status.policy) })}
+    ${field({ label: 'Confirm new password', name: 'confirmPassword', type: 'password', autocomplete: 'new-password', error: errors.confirmPassword })}
+    <button type="submit">Change password</button>
+  </form>
+  <p class="muted">Changing your password signs out your other sessions.</p>`
+      : html`<p>${password.message}</p>`
+  }
+</section>
+${forced ? '' : rootEmailCard(principal)}
+${view.more ?? ''}`,
+  });
+}
