@@ -26,6 +26,7 @@ import { credentialReportRoutes } from './credential-report/credential-report.ro
 import type { Deps } from './deps.ts';
 import { randomBase32 } from './shared/secrets.ts';
 import { signinRoutes } from './signin/signin.routes.ts';
+import { sessionApiRoutes } from './sessions/session-api.routes.ts';
 import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { securityCheckRoutes } from './security-check/security-check.routes.ts';
 import { unlockRoutes } from './throttle/unlock.routes.ts';
@@ -148,6 +149,7 @@ export async function buildApp(
   await app.register(signinRoutes, { web });
   await app.register(signupRoutes, { web });
   await app.register(consoleRoutes, { web });
+  await app.register(sessionApiRoutes, { web });
   await app.register(usersRoutes, { web });
   await app.register(userPermissionsRoutes, { web });
   await app.register(groupsRoutes, { web });
@@ -174,6 +176,9 @@ export async function buildApp(
   await app.register(metricsRoutes, { web });
   // The counter store may hold a connection of its own (Redis): it closes with the server.
   app.addHook('onClose', () => deps.guard.close());
+  // Caches serve only while this process hears of changes made by others (src/caches/invalidation-feed.ts).
+  app.addHook('onReady', async () => deps.invalidations.start());
+  app.addHook('onClose', () => deps.invalidations.stop());
   await app.register(queryApiRoutes, { web });
   return app;
 }

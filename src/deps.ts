@@ -5,6 +5,12 @@ import type { PasswordHasher } from './passwords/password-hasher.ts';
 import type { PolicyCache } from './policy-engine/compile.ts';
 import type { SigningKeyCache } from './sigv4/signing-key.ts';
 import type { Guard } from './guard/guard.ts';
+import type { InvalidationFeed } from './caches/invalidation-feed.ts';
+import type { SessionCache } from './caches/session-cache.ts';
+import type { PrincipalCache } from './caches/principal-cache.ts';
+import type { AccountCache } from './caches/account-cache.ts';
+import type { DecisionBasis } from './policy-engine/evaluate.ts';
+import type { LoginProfileState } from './identities/user.repository.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Keyring } from './shared/keyring.ts';
 
@@ -31,6 +37,11 @@ export interface Deps {
   relyingParty: RelyingParty;
   /** `SECRET_KEY` and the keys it replaced: CSRF tokens, sealed secrets and mail bodies, device cookies. */
   keyring: Keyring;
+  /**
+   * How in-process caches hear of changes made anywhere (`record` in the changing transaction;
+   * polled by every process); the app starts its polling.
+   */
+  invalidations: InvalidationFeed;
   caches: Caches;
 }
 
@@ -56,4 +67,12 @@ export interface Caches {
   policies: PolicyCache;
   /** Derived SigV4 signing keys, by access key, date, region and service. */
   signingKeys: SigningKeyCache;
+  /** Sessions with their principals, while `invalidations` vouches for them. */
+  sessions: SessionCache;
+  /** IAM users' compiled policies, boundaries and tags, by principal, while `invalidations` vouches for them. */
+  decisionBases: PrincipalCache<DecisionBasis>;
+  /** IAM users' console password state (reset required, last change; no hash), while `invalidations` vouches for it. */
+  loginProfiles: PrincipalCache<LoginProfileState | null>;
+  /** Account-wide settings (the password policy), while `invalidations` vouches for them. */
+  accounts: AccountCache;
 }

@@ -7,6 +7,10 @@ import { PasswordHasher } from './passwords/password-hasher.ts';
 import { PolicyCache } from './policy-engine/compile.ts';
 import { SigningKeyCache } from './sigv4/signing-key.ts';
 import { createGuard } from './guard/guard.ts';
+import { InvalidationFeed } from './caches/invalidation-feed.ts';
+import { SessionCache } from './caches/session-cache.ts';
+import { PrincipalCache } from './caches/principal-cache.ts';
+import { AccountCache } from './caches/account-cache.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
 import type { Deps, RelyingParty } from './deps.ts';
 import { Keyring } from './shared/keyring.ts';
@@ -65,6 +69,7 @@ export function buildDeps(
   clock: Clock,
 ): Deps {
   const keyring = new Keyring(secretKey, config.previousSecretKeys);
+  const invalidations = new InvalidationFeed(database.db, clock);
   return {
     db: database.db,
     dialect: database.dialect,
@@ -79,7 +84,15 @@ export function buildDeps(
     delivery: { mailFrom: config.mailFrom, smtpUrl: config.smtpUrl, phoneGatewayUrl: config.phoneGatewayUrl },
     ...publicUrlDeps(config.publicUrl.origin),
     keyring,
-    caches: { policies: new PolicyCache(), signingKeys: new SigningKeyCache() },
+    invalidations,
+    caches: {
+      policies: new PolicyCache(),
+      signingKeys: new SigningKeyCache(),
+      sessions: new SessionCache(invalidations),
+      decisionBases: new PrincipalCache(invalidations),
+      loginProfiles: new PrincipalCache(invalidations),
+      accounts: new AccountCache(invalidations),
+    },
   };
 }
 

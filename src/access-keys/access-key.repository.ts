@@ -1,4 +1,7 @@
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
+import type { Principal } from '../identities/principal.ts';
+import { joinedPrincipal } from '../identities/principal.repository.ts';
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
 
@@ -60,6 +63,38 @@ export async function insertAccessKey(db: Db, key: AccessKeyRecord): Promise<voi
 export async function findAccessKey(db: Db, id: string): Promise<AccessKeyRecord | null> {
   const row = await db.selectFrom('access_keys').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toRecord(row) : null;
+}
+
+/** A key with, in the same query, the principal it belongs to: what every signed API call needs first. */
+const keyWithPrincipal = prepared((db, id: string) =>
+  db
+    .selectFrom('access_keys')
+    .innerJoin('accounts', 'accounts.id', 'access_keys.account_id')
+    .leftJoin('root_users', 'root_users.account_id', 'access_keys.principal_id')
+    .leftJoin('users', 'users.id', 'access_keys.principal_id')
+    .selectAll('access_keys')
+    .select([
+      'accounts.alias as account_alias',
+      'accounts.name as account_name',
+      'root_users.email as root_email',
+      'users.id as user_id',
+      'users.account_id as user_account_id',
+      'users.name as user_name',
+      'users.path as user_path',
+      'users.is_admin as user_is_admin',
+      'users.permissions_boundary as user_permissions_boundary',
+    ])
+    .where('access_keys.id', '=', id),
+);
+
+/** The key `id` and its principal (null when the principal is gone); null when there is no such key. */
+export async function findAccessKeyWithPrincipal(
+  db: Db,
+  id: string,
+): Promise<{ key: AccessKeyRecord; principal: Principal | null } | null> {
+  const row = (await keyWithPrincipal(db, id)).rows[0];
+  if (!row) return null;
+  return { key: toRecord(row), principal: joinedPrincipal(row, row.account_id, row.principal_id) };
 }
 
 /** A principal's keys, oldest first. */

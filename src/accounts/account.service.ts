@@ -112,6 +112,7 @@ export async function setAccountAlias(
       const account = await findAccount(tx, accountId);
       if (!account) throw new GatehouseError('NoSuchEntity', 'The account does not exist.');
       await updateAlias(tx, accountId, alias);
+      await deps.invalidations.record(tx, { topic: 'account', key: accountId });
       await recordAudit(tx, deps, meta, {
         accountId,
         actor,
@@ -138,6 +139,7 @@ export async function deleteAccountAlias(
       throw new GatehouseError('NoSuchEntity', `The account alias ${aliasInput} cannot be found.`);
     }
     await updateAlias(tx, accountId, null);
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

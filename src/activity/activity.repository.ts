@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type AuditEventRecord, toAuditEvent } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface EventFilter {
   /** Events the principal did or that were done to it. */
@@ -52,8 +53,13 @@ export type SignInEvent = Pick<
 >;
 
 /** The principal's own sign-ins, newest first (read on every console home page). */
+/** Asked on every console home page: compiled once. */
+const signIns = prepared((db, accountId: string, principalId: string, limit: number) =>
+  signInsQuery(db, accountId, principalId, limit),
+);
+
 export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number): Promise<SignInEvent[]> {
-  const rows = await signInsQuery(db, accountId, principalId, limit).execute();
+  const { rows } = await signIns(db, accountId, principalId, limit);
   return rows.map((r) => ({
     time: r.time,
     outcome: r.outcome,

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db, DialectName } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
 /** What an event says: every field its chain hash covers. */
@@ -51,6 +52,55 @@ export function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEventRecor
   };
 }
 
+/** The hash of the last event in an account's chain, and in the chain of events of no account. */
+const lastHashOf = prepared((db, accountId: string) =>
+  db.selectFrom('audit_events').select('hash').where('account_id', '=', accountId).orderBy('seq', 'desc').limit(1),
+);
+const lastHashOfNoAccount = prepared((db) =>
+  db.selectFrom('audit_events').select('hash').where('account_id', 'is', null).orderBy('seq', 'desc').limit(1),
+);
+const insertEvent = prepared(
+  (
+    db,
+    id: string,
+    time: string,
+    accountId: string | null,
+    actorType: string,
+    actorId: string | null,
+    actorName: string | null,
+    eventName: string,
+    outcome: string | null,
+    reason: string | null,
+    targetId: string | null,
+    targetName: string | null,
+    sourceIp: string | null,
+    userAgent: string | null,
+    requestId: string | null,
+    details: string | null,
+    prevHash: string,
+    hash: string,
+  ) =>
+    db.insertInto('audit_events').values({
+      id,
+      time,
+      account_id: accountId,
+      actor_type: actorType,
+      actor_id: actorId,
+      actor_name: actorName,
+      event_name: eventName,
+      outcome,
+      reason,
+      target_id: targetId,
+      target_name: targetName,
+      source_ip: sourceIp,
+      user_agent: userAgent,
+      request_id: requestId,
+      details,
+      prev_hash: prevHash,
+      hash,
+    }),
+);
+
 /**
  * Appends an event to its account's hash chain. On PostgreSQL an advisory lock per
  * chain, held until the transaction ends, keeps concurrent writers from forking it;
@@ -66,36 +116,29 @@ export async function appendAuditEvent(
   if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(hashtext(${`audit:${chain}`}))`.execute(db);
   }
-  const last = await db
-    .selectFrom('audit_events')
-    .select('hash')
-    .where(event.accountId === null ? sql<boolean>`account_id is null` : sql<boolean>`account_id = ${chain}`)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const prevHash = last?.hash ?? '';
-  await db
-    .insertInto('audit_events')
-    .values({
-      id: event.id,
-      time: event.time,
-      account_id: event.accountId,
-      actor_type: event.actorType,
-      actor_id: event.actorId,
-      actor_name: event.actorName,
-      event_name: event.eventName,
-      outcome: event.outcome,
-      reason: event.reason,
-      target_id: event.targetId,
-      target_name: event.targetName,
-      source_ip: event.sourceIp,
-      user_agent: event.userAgent,
-      request_id: event.requestId,
-      details: event.details,
-      prev_hash: prevHash,
-      hash: chainHash(prevHash, event),
-    })
-    .execute();
+  const last = event.accountId === null ? await lastHashOfNoAccount(db) : await lastHashOf(db, event.accountId);
+  const prevHash = last.rows[0]?.hash ?? '';
+  const e = event;
+  await insertEvent(
+    db,
+    e.id,
+    e.time,
+    e.accountId,
+    e.actorType,
+    e.actorId,
+    e.actorName,
+    e.eventName,
+    e.outcome,
+    e.reason,
+    e.targetId,
+    e.targetName,
+    e.sourceIp,
+    e.userAgent,
+    e.requestId,
+    e.details,
+    prevHash,
+    chainHash(prevHash, event),
+  );
 }
 
 export interface AuditQuery {

@@ -50,6 +50,7 @@ export interface Database {
   throttle_failures: ThrottleFailuresTable;
   throttle_once: ThrottleOnceTable;
   throttle_unlocks: ThrottleUnlocksTable;
+  cache_invalidations: CacheInvalidationsTable;
 }
 
 /** IAM groups (AGPA… IDs); names are unique per account ignoring case, as in AWS. */
@@ -535,4 +536,15 @@ export interface InstanceSettingsTable {
   name: string;
   value: string;
   updated_at: string;
+}
+
+/**
+ * Changes the in-process caches of every instance must hear about (src/caches/invalidation-feed.ts): a
+ * topic (`session`, `principal`, `account`) and the ID it names. Kept for minutes.
+ */
+export interface CacheInvalidationsTable {
+  seq: Generated<number>;
+  topic: string;
+  key: string;
+  created_at: string;
 }

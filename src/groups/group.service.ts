@@ -132,6 +132,7 @@ export async function updateGroup(
       )
         throw groupExists(newName);
       await updateGroupRow(tx, group.id, next.name, next.path);
+      await deps.invalidations.record(tx, { topic: 'account', key: accountId });
       await recordAudit(tx, deps, meta, {
         accountId,
         actor,
@@ -166,6 +167,7 @@ export async function deleteGroup(
       throw new GatehouseError('DeleteConflict', 'Cannot delete entity, must detach all policies first.');
     await deleteAttachmentsOf(tx, 'group', group.id);
     await deleteGroupRow(tx, group.id);
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -194,6 +196,7 @@ export async function addUserToGroup(
       throw new GatehouseError('LimitExceeded', `Cannot exceed quota for GroupsPerUser: ${GROUP_QUOTAS.groupsPerUser}`);
     }
     await addMember(tx, group.id, user.id, deps.clock.now().toISOString());
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -223,6 +226,7 @@ export async function removeUserFromGroup(
         { field: 'userName' },
       );
     }
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

@@ -1,6 +1,49 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { type BucketRule, type CounterStore, type FailureCount, gcraLevel } from './counter-store.ts';
+
+/** GCRA: the bucket's time when full again moves on by one interval, unless that would overfill it. */
+const takeToken = prepared((db, key: string, firstTat: number, nowMs: number, intervalMs: number, span: number) => {
+  const now = sql<number>`cast(${nowMs} as double precision)`;
+  const base = sql<number>`(case when throttle_buckets.tat_ms > ${now} then throttle_buckets.tat_ms else ${now} end)`;
+  return db
+    .insertInto('throttle_buckets')
+    .values({ key, tat_ms: firstTat })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ tat_ms: sql<number>`${base} + ${intervalMs}` })
+        .where(sql<boolean>`${base} + ${intervalMs} - ${now} <= ${span}`),
+    )
+    .returning('key');
+});
+const bucketTat = prepared((db, key: string) =>
+  db.selectFrom('throttle_buckets').select('tat_ms').where('key', '=', key),
+);
+const firstFailure = prepared((db, key: string, nowIso: string) =>
+  db
+    .insertInto('throttle_failures')
+    .values({ key, failures: 1, last_failure_at: nowIso })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ failures: 1, last_failure_at: (eb) => eb.ref('excluded.last_failure_at') })
+        .where('throttle_failures.failures', '=', 0),
+    )
+    .returning('key'),
+);
+const nextFailure = prepared((db, key: string, expected: number, next: number, nowIso: string) =>
+  db
+    .updateTable('throttle_failures')
+    .set({ failures: next, last_failure_at: nowIso })
+    .where('key', '=', key)
+    .where('failures', '=', expected),
+);
+const failureCount = prepared((db, key: string) =>
+  db.selectFrom('throttle_failures').select(['failures', 'last_failure_at']).where('key', '=', key),
+);
+const clearFailureCount = prepared((db, key: string) => db.deleteFrom('throttle_failures').where('key', '=', key));
 
 /**
  * Counters in the database. Each change is a single `INSERT … ON CONFLICT DO UPDATE`,
@@ -11,24 +54,13 @@ export class DatabaseCounterStore implements CounterStore {
   constructor(private readonly db: Db) {}
 
   async take(key: string, rule: BucketRule, nowMs: number): Promise<boolean> {
-    const now = sql<number>`cast(${nowMs} as double precision)`;
-    const base = sql<number>`(case when throttle_buckets.tat_ms > ${now} then throttle_buckets.tat_ms else ${now} end)`;
-    const row = await this.db
-      .insertInto('throttle_buckets')
-      .values({ key, tat_ms: nowMs + rule.intervalMs })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ tat_ms: sql<number>`${base} + ${rule.intervalMs}` })
-          .where(sql<boolean>`${base} + ${rule.intervalMs} - ${now} <= ${rule.burst * rule.intervalMs}`),
-      )
-      .returning('key')
-      .executeTakeFirst();
-    return row !== undefined;
+    const { intervalMs } = rule;
+    const taken = await takeToken(this.db, key, nowMs + intervalMs, nowMs, intervalMs, rule.burst * intervalMs);
+    return taken.rows.length > 0;
   }
 
   async level(key: string, rule: BucketRule, nowMs: number): Promise<number> {
-    const row = await this.db.selectFrom('throttle_buckets').select('tat_ms').where('key', '=', key).executeTakeFirst();
+    const row = (await bucketTat(this.db, key)).rows[0];
     return gcraLevel(row ? Number(row.tat_ms) : 0, rule, nowMs);
   }
 
@@ -48,27 +80,8 @@ export class DatabaseCounterStore implements CounterStore {
   }
 
   async addFailureIf(key: string, expected: number, nowIso: string): Promise<boolean> {
-    if (expected === 0) {
-      const row = await this.db
-        .insertInto('throttle_failures')
-        .values({ key, failures: 1, last_failure_at: nowIso })
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet({ failures: 1, last_failure_at: (eb) => eb.ref('excluded.last_failure_at') })
-            .where('throttle_failures.failures', '=', 0),
-        )
-        .returning('key')
-        .executeTakeFirst();
-      return row !== undefined;
-    }
-    const result = await this.db
-      .updateTable('throttle_failures')
-      .set({ failures: expected + 1, last_failure_at: nowIso })
-      .where('key', '=', key)
-      .where('failures', '=', expected)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (expected === 0) return (await firstFailure(this.db, key, nowIso)).rows.length > 0;
+    return Number((await nextFailure(this.db, key, expected, expected + 1, nowIso)).numAffectedRows) === 1;
   }
 
   async removeFailure(key: string, added: FailureCount, previousAt: string | null): Promise<void> {
@@ -87,16 +100,12 @@ export class DatabaseCounterStore implements CounterStore {
   }
 
   async failures(key: string): Promise<FailureCount | null> {
-    const row = await this.db
-      .selectFrom('throttle_failures')
-      .select(['failures', 'last_failure_at'])
-      .where('key', '=', key)
-      .executeTakeFirst();
+    const row = (await failureCount(this.db, key)).rows[0];
     return row ? { failures: Number(row.failures), lastFailureAt: row.last_failure_at } : null;
   }
 
   async clearFailures(key: string): Promise<void> {
-    await this.db.deleteFrom('throttle_failures').where('key', '=', key).execute();
+    await clearFailureCount(this.db, key);
   }
 
   async claimOnce(key: string, expiresMs: number, nowMs: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface AccountRecord {
   id: string;
@@ -49,12 +50,15 @@ export async function findAccount(db: Db, id: string): Promise<AccountRecord | n
 }
 
 /** By 12-digit ID or by alias. */
-export async function findAccountByRef(db: Db, ref: string): Promise<AccountRecord | null> {
-  const row = await db
+const accountByRef = prepared((db, ref: string) =>
+  db
     .selectFrom('accounts')
     .selectAll()
-    .where((eb) => eb.or([eb('id', '=', ref), eb('alias', '=', ref)]))
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('id', '=', ref), eb('alias', '=', ref)])),
+);
+
+export async function findAccountByRef(db: Db, ref: string): Promise<AccountRecord | null> {
+  const row = (await accountByRef(db, ref)).rows[0];
   return row ? toAccount(row) : null;
 }
 

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { LoginProfilesTable } from '../db/schema.ts';
 
 export interface UserRecord {
@@ -109,8 +110,15 @@ export async function deleteUserRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute();
 }
 
+/** What a console page shows a user about its own password: never the hash. */
+export type LoginProfileState = Pick<LoginProfileRecord, 'passwordResetRequired' | 'passwordChangedAt'>;
+
+const loginProfileRow = prepared((db, userId: string) =>
+  db.selectFrom('login_profiles').selectAll().where('user_id', '=', userId),
+);
+
 export async function findLoginProfile(db: Db, userId: string): Promise<LoginProfileRecord | null> {
-  const row = await db.selectFrom('login_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  const row = (await loginProfileRow(db, userId)).rows[0];
   return row ? toLoginProfile(row) : null;
 }
 

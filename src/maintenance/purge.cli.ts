@@ -24,7 +24,8 @@ Deletes what can no longer be used or is kept no longer: ended sessions; MFA ste
 reset, verification and unlock links and temporary credentials ${days(EXPIRED_GRACE_MS)} day after they expired;
 mail and phone messages ${days(DELIVERED_RETENTION_MS)} days after they were sent or failed (queued ones stay);
 MFA recoveries and "ask my administrator" requests after ${days(REQUEST_RETENTION_MS)} days; password hashes
-beyond the newest ${PASSWORD_HISTORY_KEPT} per principal; refilled rate buckets; expired support references.
+beyond the newest ${PASSWORD_HISTORY_KEPT} per principal; refilled rate buckets; expired support references;
+cache invalidations after an hour.
 The audit trail is never purged. "gatehouse serve" runs this every hour.
 --json prints the number of rows deleted per kind.`,
       options: {},

@@ -1,6 +1,7 @@
 import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { purgeExpiredReferences } from '../support-references/support-reference.service.ts';
+import { deleteOldInvalidations } from '../caches/invalidation.repository.ts';
 import {
   deleteDeliveredMessages,
   deleteEndedSessions,
@@ -28,6 +29,8 @@ export const REQUEST_RETENTION_MS = 30 * DAY;
 export const JOB_RETENTION_MS = DAY;
 /** The most any password policy remembers (AWS's PasswordReusePrevention maximum). */
 export const PASSWORD_HISTORY_KEPT = 24;
+/** Cache invalidations are kept this long (every process reads them within a second or stops caching). */
+export const INVALIDATION_RETENTION_MS = HOUR;
 /** How often `serve` purges. */
 export const PURGE_INTERVAL_MS = HOUR;
 
@@ -43,15 +46,16 @@ export type PurgeReport = Record<
   | 'passwordHistory'
   | 'throttleRows'
   | 'supportReferences'
-  | 'jobs',
+  | 'jobs'
+  | 'cacheInvalidations',
   number
 >;
 
 /**
  * Removes what can no longer be used or is kept no longer: ended sessions, expired links,
  * codes and temporary credentials, delivered messages, old requests, password hashes beyond
- * the most a policy can remember, refilled rate buckets, expired support references, and
- * background jobs that failed for good or were never run.
+ * the most a policy can remember, refilled rate buckets, expired support references,
+ * background jobs that failed for good or were never run, and old cache invalidations.
  * The audit trail is never purged: it is a hash chain, and deleting from it is tampering.
  * Consecutive-failure counts stay too: a hard stop lasts until it is lifted.
  */
@@ -72,6 +76,7 @@ export async function purgeExpired(deps: Deps): Promise<PurgeReport> {
     throttleRows: await deleteIdleThrottleRows(db, now.getTime()),
     supportReferences: await purgeExpiredReferences(deps),
     jobs: await deleteLeftoverJobs(db, at(JOB_RETENTION_MS)),
+    cacheInvalidations: await deleteOldInvalidations(db, at(INVALIDATION_RETENTION_MS)),
   };
 }
 

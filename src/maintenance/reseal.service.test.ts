@@ -9,6 +9,11 @@ import { createVirtualDevice } from '../mfa/mfa.service.ts';
 import { openTotpSecret } from '../mfa/totp.ts';
 import { Keyring } from '../shared/keyring.ts';
 import { PolicyCache } from '../policy-engine/compile.ts';
+import { SessionCache } from '../caches/session-cache.ts';
+import { PrincipalCache } from '../caches/principal-cache.ts';
+import { AccountCache } from '../caches/account-cache.ts';
+import type { DecisionBasis } from '../policy-engine/evaluate.ts';
+import type { LoginProfileState } from '../identities/user.repository.ts';
 import { SigningKeyCache } from '../sigv4/signing-key.ts';
 import { type AwsCredentials, awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -31,7 +36,14 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
 
   /** The same database served with another SECRET_KEY, as after a restart with new settings (so nothing cached either). */
   async function serveWith(keyring: Keyring): Promise<string> {
-    const caches = { policies: new PolicyCache(), signingKeys: new SigningKeyCache() };
+    const caches = {
+      policies: new PolicyCache(),
+      signingKeys: new SigningKeyCache(),
+      sessions: new SessionCache(t.deps.invalidations),
+      decisionBases: new PrincipalCache<DecisionBasis>(t.deps.invalidations),
+      loginProfiles: new PrincipalCache<LoginProfileState | null>(t.deps.invalidations),
+      accounts: new AccountCache(t.deps.invalidations),
+    };
     const app = await buildApp(t.config, { ...t.deps, keyring, caches }, { logger: false });
     apps.push(app);
     return listen(app);

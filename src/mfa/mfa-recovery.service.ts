@@ -373,6 +373,7 @@ export async function completeRecovery(
       throw new GatehouseError('AccessDenied', 'This sign-in with alternative factors was cancelled.');
     }
     await deleteSessionRow(tx, session.id);
+    await deps.invalidations.record(tx, { topic: 'session', key: session.id });
     const { token } = await startSession(tx, deps, {
       accountId: principal.accountId,
       principalId: principal.id,

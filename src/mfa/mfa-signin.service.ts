@@ -52,6 +52,7 @@ export async function demandMfa(deps: Deps, session: SessionRecord): Promise<voi
   await deps.db.transaction().execute(async (tx) => {
     await setRestriction(tx, session.id, MFA_REQUIRED);
     await holdForMfa(tx, deps, session.id, session.restriction);
+    await deps.invalidations.record(tx, { topic: 'session', key: session.id });
   });
   session.restriction = MFA_REQUIRED;
 }
@@ -129,6 +130,7 @@ export async function completeMfaStep(
     }
     const now = deps.clock.now().toISOString();
     await deleteSessionRow(tx, session.id);
+    await deps.invalidations.record(tx, { topic: 'session', key: session.id });
     const { token } = await startSession(tx, deps, {
       accountId: principal.accountId,
       principalId: principal.id,

@@ -203,6 +203,7 @@ export async function enableVirtualDevice(
       );
     }
     await enableDevice(tx, device.id, owner.id, now, step + 1);
+    await deps.invalidations.record(tx, { topic: 'principal', key: owner.id });
     await recordAudit(tx, deps, meta, {
       accountId: owner.accountId,
       actor,
@@ -312,6 +313,7 @@ export async function deactivateDevice(
       throw noSuchDevice(shown);
     if (device.kind === 'totp') await unassignDevice(tx, device.id);
     else await deleteDeviceRow(tx, device.id);
+    await deps.invalidations.record(tx, { topic: 'principal', key: owner.id });
     // With no device left, what an "ask my administrator" about a lost device asked for is done.
     if (!(await hasEnabledDevice(tx, owner.id)))
       await resolveHelpRequestsOfUser(tx, owner.id, 'mfa', deps.clock.now().toISOString(), actor.name ?? actor.type);

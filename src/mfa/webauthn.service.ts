@@ -143,6 +143,7 @@ export async function finishRegistration(
         );
       }
       await insertDevice(tx, device);
+      await deps.invalidations.record(tx, { topic: 'principal', key: principal.id });
       await recordAudit(tx, deps, meta, {
         accountId: principal.accountId,
         actor,

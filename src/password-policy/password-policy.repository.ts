@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** One account's password policy row, in application terms. */
 export interface PasswordPolicyRecord {
@@ -17,12 +18,12 @@ export interface PasswordPolicyRecord {
   updatedAt: string;
 }
 
+const policyRow = prepared((db, accountId: string) =>
+  db.selectFrom('password_policies').selectAll().where('account_id', '=', accountId),
+);
+
 export async function findPasswordPolicy(db: Db, accountId: string): Promise<PasswordPolicyRecord | null> {
-  const row = await db
-    .selectFrom('password_policies')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
+  const row = (await policyRow(db, accountId)).rows[0];
   if (!row) return null;
   return {
     accountId: row.account_id,

@@ -2,6 +2,8 @@ import type { Principal } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
+import { rememberForRequest } from '../shared/request-memo.ts';
+import { accountSlot } from '../caches/account-cache.ts';
 import { findLoginProfile } from '../identities/user.repository.ts';
 import { type PasswordExpiry, passwordExpiry } from './password-expiry.ts';
 import {
@@ -52,8 +54,21 @@ export const PASSWORD_POLICY_RANGES = {
   maxPasswordAge: { min: 1, max: 1095 },
 } as const;
 
+/** The account's password policy as last read, kept per account while the invalidation feed vouches for it. */
+const PASSWORD_POLICY = accountSlot<PasswordPolicyRecord | null>('password-policy');
+
+/**
+ * The account's password policy row, from the account cache (README, Caches): what decisions and
+ * the console read. Checking a new password against the rules reads the row itself.
+ */
+function cachedPolicyRecord(deps: Deps, accountId: string): Promise<PasswordPolicyRecord | null> {
+  return deps.caches.accounts.getOrLoad(PASSWORD_POLICY, accountId, deps.clock.now(), () =>
+    findPasswordPolicy(deps.db, accountId),
+  );
+}
+
 export async function getPasswordPolicy(deps: Deps, accountId: string): Promise<PasswordPolicy | null> {
-  const record = await findPasswordPolicy(deps.db, accountId);
+  const record = await cachedPolicyRecord(deps, accountId);
   return record ? toPolicy(record) : null;
 }
 
@@ -96,6 +111,7 @@ export async function updatePasswordPolicy(
       hardExpiryGiven: input.hardExpiry !== undefined,
       updatedAt: now,
     });
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -118,6 +134,7 @@ export async function deletePasswordPolicy(
     if (!previous || !(await deletePasswordPolicyRow(tx, accountId))) {
       throw new GatehouseError('NoSuchEntity', 'The account policy with name PasswordPolicy cannot be found.');
     }
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -202,12 +219,32 @@ export interface OwnPasswordStatus {
   forced: boolean;
 }
 
+/**
+ * Worked out once per request for a request's own principal (`decideWithinOneRequest`): the
+ * console page and its change-password permission both ask. The password policy and the login
+ * profile's state come from the caches (README, Caches).
+ */
 export async function getOwnPasswordStatus(deps: Deps, principal: Principal): Promise<OwnPasswordStatus> {
   if (principal.type !== 'user') return { expiry: null, policy: null, forced: false };
-  const record = await findPasswordPolicy(deps.db, principal.accountId);
+  return rememberForRequest(principal, 'own-password-status', () => readOwnPasswordStatus(deps, principal));
+}
+
+async function readOwnPasswordStatus(deps: Deps, principal: Principal): Promise<OwnPasswordStatus> {
+  const now = deps.clock.now();
+  const [record, profile] = await Promise.all([
+    cachedPolicyRecord(deps, principal.accountId),
+    deps.caches.loginProfiles.getOrLoad(principal.id, principal.accountId, now, async () => {
+      const found = await findLoginProfile(deps.db, principal.id);
+      return found
+        ? Object.freeze({
+            passwordResetRequired: found.passwordResetRequired,
+            passwordChangedAt: found.passwordChangedAt,
+          })
+        : null;
+    }),
+  ]);
   const policy = record ? toPolicy(record) : null;
-  const profile = await findLoginProfile(deps.db, principal.id);
-  const expiry = profile ? passwordExpiry(policy, profile.passwordChangedAt, deps.clock.now()) : null;
+  const expiry = profile ? passwordExpiry(policy, profile.passwordChangedAt, now) : null;
   // Under HardExpiry the console change is closed: an administrator must reset the password.
   const forced = (profile?.passwordResetRequired ?? false) || (expiry?.expired === true && !expiry.hardExpired);
   return { expiry, policy, forced };

@@ -1,5 +1,5 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { findPolicyHolder } from './policy-holder.ts';
+import { decisionsOf, findPolicyHolder } from './policy-holder.ts';
 import { findGroupById } from '../identities/group.repository.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -56,6 +56,7 @@ export async function attachPolicy(
       policyArn,
       attachedAt: deps.clock.now().toISOString(),
     });
+    await deps.invalidations.record(tx, decisionsOf(accountId, holder));
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -80,6 +81,7 @@ export async function detachPolicy(
     if (!(await deleteAttachment(tx, holder.type, holder.id, policyArn))) {
       throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
     }
+    await deps.invalidations.record(tx, decisionsOf(accountId, holder));
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

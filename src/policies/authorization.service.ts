@@ -7,9 +7,16 @@ import { listUserTags } from '../user-tags/user-tag.repository.ts';
 import { listAttachmentsOf } from './attachment.repository.ts';
 import { AWS_MANAGED_POLICIES } from './aws-managed.ts';
 import { compilePolicy } from '../policy-engine/compile.ts';
-import type { ContextValue } from '../policy-engine/context.ts';
+import { type ContextValue, prepareContext } from '../policy-engine/context.ts';
 import { parsePolicyDocument } from '../policy-engine/document.ts';
-import { type EvaluationResult, type PolicyInput, evaluateWithinBoundary } from '../policy-engine/evaluate.ts';
+import {
+  type DecisionBasis,
+  type EvaluationResult,
+  type PolicyInput,
+  evaluateWithinBoundary,
+} from '../policy-engine/evaluate.ts';
+import { isRequestScoped, rememberForRequest, scopeToRequest } from '../shared/request-memo.ts';
+import type { PreparedContext } from '../policy-engine/context.ts';
 import { listInlinePolicies } from './inline-policy.repository.ts';
 import { managedPolicyInputs } from './managed-policy-inputs.ts';
 import { boundaryOf } from './permissions-boundary.service.ts';
@@ -131,57 +138,92 @@ export function contextOf(
   return context;
 }
 
-/** What an IAM user's decisions rest on: its policies (with the password-policy grant), its permissions boundary and its tags. */
-export interface DecisionBasis {
-  policies: PolicyInput[];
-  boundary: PolicyInput[] | null;
-  tags: Array<{ key: string; value: string }>;
+export type { DecisionBasis } from '../policy-engine/evaluate.ts';
+
+/** Reads and compiles an IAM user's decision basis from the database. */
+async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasis> {
+  const [own, passwordPolicy, tags, boundary] = await Promise.all([
+    effectivePolicies(deps, principal),
+    getPasswordPolicy(deps, principal.accountId),
+    listUserTags(deps.db, principal.id),
+    boundaryOf(deps, principal),
+  ]);
+  const grant = passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
+  return Object.freeze({
+    policies: Object.freeze(grant ? [...own, grant] : own),
+    own: Object.freeze(own),
+    passwordPolicyGrant: grant,
+    boundary: boundary ? Object.freeze(boundary) : null,
+    tags: Object.freeze(tags),
+  });
 }
 
 /**
- * Loads an IAM user's decision basis. `extra` documents (the simulator's PolicyInputList)
- * count as if they were the user's own, before the password-policy grant.
+ * An IAM user's decision basis, compiled once and kept per principal (`deps.caches.decisionBases`)
+ * while the invalidation feed vouches for it: any change to its policies, groups, group
+ * membership, attachments, boundary or tags, to a managed policy or group of its account, or
+ * to the account's password policy drops it (README, Caches). `extra` documents (the
+ * simulator's PolicyInputList) count as if they were the user's own, before the
+ * password-policy grant.
  */
 export async function loadBasis(
   deps: Deps,
   principal: Principal,
   extra: readonly PolicyInput[] = [],
 ): Promise<DecisionBasis> {
-  const [policies, passwordPolicy, tags, boundary] = await Promise.all([
-    effectivePolicies(deps, principal),
-    getPasswordPolicy(deps, principal.accountId),
-    listUserTags(deps.db, principal.id),
-    boundaryOf(deps, principal),
-  ]);
-  policies.push(...extra);
-  if (passwordPolicy?.allowUsersToChangePassword) policies.push(passwordPolicyGrant());
-  return { policies, boundary, tags };
+  const basis = await deps.caches.decisionBases.getOrLoad(principal.id, principal.accountId, deps.clock.now(), () =>
+    readBasis(deps, principal),
+  );
+  if (extra.length === 0) return basis;
+  const grant = basis.passwordPolicyGrant;
+  return { ...basis, policies: [...basis.own, ...extra, ...(grant ? [grant] : [])] };
 }
-
-/** Principals whose decisions share one load of their policies, for as long as the object lives. */
-const memos = new WeakMap<Principal, Promise<DecisionBasis> | null>();
 
 /**
- * Lets every decision about this principal object load its policies once. A console
- * request asks several questions (which links to show, may it change its password, …);
- * its principal object lives only as long as the request, so a policy change is seen
- * by the next request. Principals not passed here load their policies for each decision.
+ * Lets every decision about this principal object (and what else the request reads about
+ * it, such as its password's status) share one answer. A console request asks several
+ * questions (which links to show, may it change its password, …); its principal object lives
+ * only as long as the request, so the next request asks again.
  */
 export function decideWithinOneRequest<P extends Principal>(principal: P): P {
-  memos.set(principal, null);
-  return principal;
+  return scopeToRequest(principal);
 }
 
-async function basisOf(deps: Deps, principal: Principal): Promise<DecisionBasis> {
-  if (!memos.has(principal)) return loadBasis(deps, principal);
-  let basis = memos.get(principal);
-  if (!basis) {
-    basis = loadBasis(deps, principal);
-    memos.set(principal, basis);
-    // A failed load is not remembered.
-    basis.catch(() => memos.set(principal, null));
+function basisOf(deps: Deps, principal: Principal): Promise<DecisionBasis> {
+  return rememberForRequest(principal, 'decision-basis', () => loadBasis(deps, principal));
+}
+
+interface FullContext {
+  keys: Record<string, ContextValue>;
+  prepared: PreparedContext;
+}
+
+/** Full contexts of request-scoped principals, by the request's context object: made once per request. */
+const fullContexts = new WeakMap<object, WeakMap<Principal, FullContext>>();
+
+/** The request's condition keys with the principal's own, prepared for the engine (once per request for its own principal). */
+function fullContextOf(
+  deps: Deps,
+  principal: Principal,
+  tags: DecisionBasis['tags'],
+  context: AuthorizationContext,
+): FullContext {
+  const make = (): FullContext => {
+    const keys = { ...context, ...contextOf(deps, principal, tags) };
+    return { keys, prepared: prepareContext(keys) };
+  };
+  if (!isRequestScoped(principal)) return make();
+  let byPrincipal = fullContexts.get(context);
+  if (!byPrincipal) {
+    byPrincipal = new WeakMap();
+    fullContexts.set(context, byPrincipal);
   }
-  return basis;
+  let full = byPrincipal.get(principal);
+  if (!full) {
+    full = make();
+    byPrincipal.set(principal, full);
+  }
+  return full;
 }
 
 function deniedMessage(principalArn: string, action: string, resource: string, reason: string): string {
@@ -220,12 +262,12 @@ export async function authorize(
     return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
   const { policies, boundary, tags } = await basisOf(deps, principal);
-  const fullContext = { ...context, ...contextOf(deps, principal, tags) };
+  const full = fullContextOf(deps, principal, tags, context);
   const {
     allowedByBoundary: _allowed,
     deniedByBoundary,
     ...result
-  } = evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext });
+  } = evaluateWithinBoundary(policies, boundary, { action, resource, context: full.keys }, full.prepared);
   const where = deniedByBoundary ? 'a permissions boundary' : 'an identity-based policy';
   const message =
     result.decision === 'allowed'
@@ -269,12 +311,11 @@ export async function decideMany(
   if (principal.type === 'root')
     return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
   const { policies, boundary, tags } = await basisOf(deps, principal);
-  const fullContext = { ...context, ...contextOf(deps, principal, tags) };
+  const full = fullContextOf(deps, principal, tags, context);
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
-    return (
-      evaluateWithinBoundary(policies, boundary, { action, resource, context: fullContext }).decision === 'allowed'
-    );
+    const request = { action, resource, context: full.keys };
+    return evaluateWithinBoundary(policies, boundary, request, full.prepared).decision === 'allowed';
   });
 }

@@ -1,5 +1,5 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { findPolicyHolder } from './policy-holder.ts';
+import { decisionsOf, findPolicyHolder } from './policy-holder.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
@@ -62,6 +62,7 @@ export async function putInlinePolicy(
       createdAt: now,
       updatedAt: now,
     });
+    await deps.invalidations.record(tx, decisionsOf(accountId, owner));
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -97,6 +98,7 @@ export async function deleteInlinePolicy(
   await deps.db.transaction().execute(async (tx) => {
     const owner = await findPolicyHolder(tx, accountId, ownerType, ownerName);
     if (!(await deleteInlinePolicyRow(tx, owner.type, owner.id, policyName))) throw noSuchInline(ownerType, policyName);
+    await deps.invalidations.record(tx, decisionsOf(accountId, owner));
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

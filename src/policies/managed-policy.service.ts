@@ -267,6 +267,7 @@ export async function deletePolicy(
       );
     }
     await deleteManagedPolicyRow(tx, record.id);
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -303,6 +304,7 @@ export async function createPolicyVersion(
       nextVersion: record.nextVersion + 1,
       updatedAt: setAsDefault ? now : record.updatedAt,
     });
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -381,6 +383,7 @@ export async function setDefaultPolicyVersion(
       nextVersion: record.nextVersion,
       updatedAt: now,
     });
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -405,6 +408,7 @@ export async function deletePolicyVersion(
     if (versionId === record.defaultVersionId)
       throw new GatehouseError('DeleteConflict', 'Cannot delete the default version of a policy.');
     await deletePolicyVersionRow(tx, record.id, versionId);
+    await deps.invalidations.record(tx, { topic: 'account', key: accountId });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

@@ -85,6 +85,7 @@ async function setBoundary(
     const user = await requireUserByName(tx, accountId, userName);
     if (arn) await assertBoundaryPolicy(tx, deps.caches.policies, accountId, arn);
     await setPermissionsBoundary(tx, user.id, arn);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { findGroupByName } from '../identities/group.repository.ts';
 import { noSuchGroup } from '../identities/group-lookup.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
+import type { Invalidation } from '../caches/invalidation-feed.ts';
 
 /** A user or group that policies are attached to or embedded in. */
 export interface PolicyHolder {
@@ -25,4 +26,12 @@ export async function findPolicyHolder(
   const group = await findGroupByName(db, accountId, name);
   if (!group) throw noSuchGroup(name);
   return { type, id: group.id, name: group.name };
+}
+
+/**
+ * What a change to a holder's policies invalidates: a user's own decisions, or those of every
+ * principal of the account when a group's change (cached decisions do not say who is in which group).
+ */
+export function decisionsOf(accountId: string, holder: PolicyHolder): Invalidation {
+  return holder.type === 'user' ? { topic: 'principal', key: holder.id } : { topic: 'account', key: accountId };
 }

@@ -83,11 +83,11 @@ function actionsToSimulate(names: readonly string[]): string[] {
 }
 
 function simulate(
-  policies: PolicyInput[],
+  policies: readonly PolicyInput[],
   request: SimulationRequest,
   principalAccount: string | null,
   baseContext: Record<string, ContextValue>,
-  boundary: PolicyInput[] | null = null,
+  boundary: readonly PolicyInput[] | null = null,
 ): SimulationResult[] {
   const resources = request.resourceArns && request.resourceArns.length > 0 ? request.resourceArns : ['*'];
   // Request keys given (aws:SourceIp, aws:CurrentTime, …) override the defaults; identity keys cannot be given (see below).

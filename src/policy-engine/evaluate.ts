@@ -21,6 +21,19 @@ export interface PolicyInput {
   policy: CompiledPolicy;
 }
 
+/**
+ * What an IAM user's decisions rest on: its policies (with the password-policy grant), its
+ * permissions boundary and its tags. `own` are its policies without the grant, for callers
+ * that add documents of their own before it (the simulator).
+ */
+export interface DecisionBasis {
+  policies: readonly PolicyInput[];
+  own: readonly PolicyInput[];
+  passwordPolicyGrant: PolicyInput | null;
+  boundary: readonly PolicyInput[] | null;
+  tags: ReadonlyArray<{ key: string; value: string }>;
+}
+
 export interface MatchedStatement {
   policyId: string;
   policyType: PolicySourceType;
@@ -154,8 +167,8 @@ export function evaluateWithinBoundary(
   policies: readonly PolicyInput[],
   boundary: readonly PolicyInput[] | null,
   request: AuthorizationRequest,
+  prepared: PreparedContext = prepareContext(request.context),
 ): EvaluationResult & { allowedByBoundary: boolean | null; deniedByBoundary: boolean } {
-  const prepared = prepareContext(request.context);
   const identity = evaluatePolicies(policies, request, prepared);
   if (!boundary) return { ...identity, allowedByBoundary: null, deniedByBoundary: false };
   const bound = evaluatePolicies(boundary, request, prepared);

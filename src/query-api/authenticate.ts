@@ -1,6 +1,6 @@
-import { findAccessKey } from '../access-keys/access-key.repository.ts';
+import { type AccessKeyRecord, findAccessKeyWithPrincipal } from '../access-keys/access-key.repository.ts';
 import { noteAccessKeyUse, openKeySecret } from '../access-keys/access-key.service.ts';
-import { loadPrincipal } from '../identities/principal.ts';
+import type { Principal } from '../identities/principal.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
@@ -12,7 +12,7 @@ import {
   signatureMatches,
 } from '../sigv4/verify-signature.ts';
 import type { Caller } from '../authz/api-caller.ts';
-import { findSessionCredential } from '../sts/session-credential.repository.ts';
+import { findSessionCredentialWithPrincipal } from '../sts/session-credential.repository.ts';
 import type { Service } from './xml.ts';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
@@ -60,6 +60,8 @@ export function signatureParts(request: IncomingRequest): SignatureParts {
  * SigV4 authentication: the request time and scope, then the credential (an active
  * access key, or unexpired temporary credentials with their session token), then the
  * signature, compared in constant time. Returns the caller, or throws the AWS error.
+ * The credential and its principal are read in one query; the principal counts only once
+ * the signature is right.
  */
 export async function authenticate(deps: Deps, request: IncomingRequest, service: Service): Promise<Caller> {
   const parts = signatureParts(request);
@@ -67,28 +69,29 @@ export async function authenticate(deps: Deps, request: IncomingRequest, service
   const token = parts.form === 'query' ? parts.securityToken : headerText(request.headers['x-amz-security-token']);
   const { accessKeyId, scope } = parts;
 
-  let accountId: string;
-  let principalId: string;
   let sealed: string;
   let credentialType: Caller['credentialType'];
   let sourceKeyId: string;
   let mfaAt: string | null = null;
-  let key: Awaited<ReturnType<typeof findAccessKey>> = null;
+  let key: AccessKeyRecord | null = null;
+  let principal: Principal | null;
   if (accessKeyId.startsWith('AKIA')) {
-    key = await findAccessKey(deps.db, accessKeyId);
+    const found = await findAccessKeyWithPrincipal(deps.db, accessKeyId);
+    key = found?.key ?? null;
     // An inactive key is refused like an unknown one (AWS's exact answer for it is not documented).
     if (key?.status !== 'Active' || token !== undefined) throw invalidToken();
-    ({ accountId, principalId } = key);
+    principal = found!.principal;
     sealed = key.secretSealed;
     credentialType = 'access-key';
     sourceKeyId = key.id;
   } else if (accessKeyId.startsWith('ASIA')) {
-    const session = await findSessionCredential(deps.db, accessKeyId);
+    const found = await findSessionCredentialWithPrincipal(deps.db, accessKeyId);
+    const session = found?.credential;
     if (!session || token === undefined || !matchesHash(token, session.tokenHash)) throw invalidToken();
+    principal = found.principal;
     if (deps.clock.now().toISOString() >= session.expiresAt) {
       throw new GatehouseError('ExpiredToken', 'The security token included in the request is expired');
     }
-    ({ accountId, principalId } = session);
     sealed = session.secretSealed;
     credentialType = 'session';
     sourceKeyId = session.sourceKeyId;
@@ -104,7 +107,6 @@ export async function authenticate(deps: Deps, request: IncomingRequest, service
   if (!signatureMatches(signingKey, prepared, parts.signature))
     throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
 
-  const principal = await loadPrincipal(deps.db, accountId, principalId);
   if (!principal) throw invalidToken();
   if (key) await noteAccessKeyUse(deps, key, service, scope.region);
   return { principal, accessKeyId, credentialType, sourceKeyId, region: scope.region, service, mfaAt };

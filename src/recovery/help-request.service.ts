@@ -47,7 +47,8 @@ export async function askAdministrator(
     await finish(tx);
     const candidate = await findUserCandidate(tx, accountRef, userName.toLowerCase());
     const root = candidate ? await findRootUser(tx, candidate.accountId) : null;
-    if (!candidate?.userId || !candidate.userName || !root) {
+    const user = candidate?.user;
+    if (!candidate || !user || !root) {
       await recordAudit(tx, deps, meta, {
         accountId: candidate?.accountId ?? null,
         actor: ANONYMOUS,
@@ -57,14 +58,9 @@ export async function askAdministrator(
       });
       return;
     }
-    const actor: Actor = { type: 'anonymous', id: null, name: `says ${candidate.userName}` };
+    const actor: Actor = { type: 'anonymous', id: null, name: `says ${user.name}` };
     if (
-      await hasPendingSince(
-        tx,
-        candidate.userId,
-        'password',
-        new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString(),
-      )
+      await hasPendingSince(tx, user.id, 'password', new Date(now.getTime() - HELP_REQUEST_INTERVAL_MS).toISOString())
     ) {
       await recordAudit(tx, deps, meta, {
         accountId: candidate.accountId,
@@ -72,7 +68,7 @@ export async function askAdministrator(
         eventName: 'PasswordResetAskedOfAdministrator',
         outcome: 'Failure',
         reason: 'AlreadyAsked',
-        target: { id: candidate.userId, name: candidate.userName },
+        target: { id: user.id, name: user.name },
       });
       return;
     }
@@ -80,8 +76,8 @@ export async function askAdministrator(
       id: newRowId(deps.clock.now()),
       kind: 'password',
       accountId: candidate.accountId,
-      userId: candidate.userId,
-      userName: candidate.userName,
+      userId: user.id,
+      userName: user.name,
       sourceIp: meta.ip || null,
       createdAt: now.toISOString(),
     });
@@ -90,15 +86,15 @@ export async function askAdministrator(
       actor,
       eventName: 'PasswordResetAskedOfAdministrator',
       outcome: 'Success',
-      target: { id: candidate.userId, name: candidate.userName },
+      target: { id: user.id, name: user.name },
     });
     await enqueueMail(tx, deps, meta, {
       to: root.email,
       accountId: candidate.accountId,
       mail: userAskedForResetMail({
         accountId: candidate.accountId,
-        userName: candidate.userName,
-        usersUrl: publicLink(deps, `/console/users/${encodeURIComponent(candidate.userName)}`),
+        userName: user.name,
+        usersUrl: publicLink(deps, `/console/users/${encodeURIComponent(user.name)}`),
         origin: { time: now.toISOString(), meta },
       }),
     });

@@ -146,6 +146,7 @@ export async function completePasswordReset(
     // Following the link proved the mailbox is the owner's.
     await markRootEmailVerified(tx, root.accountId, root.email);
     const ended = await deleteSessionsOfPrincipal(tx, root.accountId);
+    await deps.invalidations.record(tx, { topic: 'principal', key: root.accountId });
     await recordAudit(tx, deps, meta, {
       accountId: root.accountId,
       actor,

@@ -1,6 +1,8 @@
 import type { Selectable } from 'kysely';
-import { type Principal, principalFrom } from '../identities/principal.ts';
+import type { Principal } from '../identities/principal.ts';
+import { joinedPrincipal } from '../identities/principal.repository.ts';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { SessionRestriction, SessionsTable } from '../db/schema.ts';
 
 export interface SessionRecord {
@@ -17,39 +19,69 @@ export interface SessionRecord {
   userAgent: string;
 }
 
+const insertRow = prepared(
+  (
+    db,
+    id: string,
+    secretHash: string,
+    accountId: string,
+    principalId: string,
+    createdAt: string,
+    lastSeenAt: string,
+    expiresAt: string,
+    mfaAt: string | null,
+    restriction: SessionRestriction | null,
+    sourceIp: string,
+    userAgent: string,
+  ) =>
+    db.insertInto('sessions').values({
+      id,
+      secret_hash: secretHash,
+      account_id: accountId,
+      principal_id: principalId,
+      created_at: createdAt,
+      last_seen_at: lastSeenAt,
+      expires_at: expiresAt,
+      mfa_at: mfaAt,
+      restriction,
+      source_ip: sourceIp,
+      user_agent: userAgent,
+    }),
+);
+
 export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: s.id,
-      secret_hash: s.secretHash,
-      account_id: s.accountId,
-      principal_id: s.principalId,
-      created_at: s.createdAt,
-      last_seen_at: s.lastSeenAt,
-      expires_at: s.expiresAt,
-      mfa_at: s.mfaAt,
-      restriction: s.restriction,
-      source_ip: s.sourceIp,
-      user_agent: s.userAgent,
-    })
-    .execute();
+  await insertRow(
+    db,
+    s.id,
+    s.secretHash,
+    s.accountId,
+    s.principalId,
+    s.createdAt,
+    s.lastSeenAt,
+    s.expiresAt,
+    s.mfaAt,
+    s.restriction,
+    s.sourceIp,
+    s.userAgent,
+  );
 }
 
+const sessionRow = prepared((db, id: string) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+
 export async function findSessionRow(db: Db, id: string): Promise<SessionRecord | null> {
-  const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await sessionRow(db, id)).rows[0];
   return row ? toSession(row) : null;
 }
 
-/**
- * A session with, in the same query, who it belongs to and whether that principal has an
- * enabled MFA device: what every signed-in page needs before anything else.
- */
-export async function findSessionWithPrincipal(
-  db: Db,
-  id: string,
-): Promise<{ session: SessionRecord; principal: Principal | null; mfaEnabled: boolean } | null> {
-  const row = await db
+/** A session with who it belongs to (null when that principal is gone) and whether it has an enabled MFA device. */
+export interface SessionWithPrincipal {
+  session: SessionRecord;
+  principal: Principal | null;
+  mfaEnabled: boolean;
+}
+
+const sessionWithPrincipal = prepared((db, id: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .leftJoin('root_users', 'root_users.account_id', 'sessions.principal_id')
@@ -77,27 +109,19 @@ export async function findSessionWithPrincipal(
         )
         .as('mfa_enabled'),
     )
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', id),
+);
+
+/**
+ * A session with, in the same query, who it belongs to and whether that principal has an
+ * enabled MFA device: what every signed-in page needs before anything else.
+ */
+export async function findSessionWithPrincipal(db: Db, id: string): Promise<SessionWithPrincipal | null> {
+  const row = (await sessionWithPrincipal(db, id)).rows[0];
   if (!row) return null;
-  const user =
-    row.user_id !== null
-      ? {
-          id: row.user_id,
-          accountId: row.user_account_id!,
-          name: row.user_name!,
-          path: row.user_path!,
-          isAdmin: Number(row.user_is_admin) === 1,
-          permissionsBoundary: row.user_permissions_boundary,
-        }
-      : null;
   return {
     session: toSession(row),
-    principal: principalFrom(
-      { id: row.account_id, alias: row.account_alias, name: row.account_name },
-      { rootEmail: row.root_email, user },
-      row.principal_id,
-    ),
+    principal: joinedPrincipal(row, row.account_id, row.principal_id),
     // SQLite answers 1/0, PostgreSQL true/false.
     mfaEnabled: row.mfa_enabled === true || Number(row.mfa_enabled) === 1,
   };
@@ -119,8 +143,24 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
   };
 }
 
+const touch = prepared((db, id: string, lastSeenAt: string) =>
+  db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id),
+);
+
 export async function touchSession(db: Db, id: string, lastSeenAt: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).execute();
+  await touch(db, id, lastSeenAt);
+}
+
+/**
+ * Records activity unless the row shows activity since `since` already (another process
+ * recorded it): activity is written at most once per interval whichever process sees it.
+ */
+const touchIfIdle = prepared((db, id: string, lastSeenAt: string, since: string) =>
+  db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id).where('last_seen_at', '<=', since),
+);
+
+export async function touchSessionIfIdleSince(db: Db, id: string, lastSeenAt: string, since: string): Promise<void> {
+  await touchIfIdle(db, id, lastSeenAt, since);
 }
 
 export async function clearRestriction(db: Db, id: string): Promise<void> {

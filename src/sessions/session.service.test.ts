@@ -10,8 +10,8 @@ import { findSessionRow } from './session.repository.ts';
 import {
   type NewSession,
   checkSession,
-  checkSessionWithPrincipal,
   endSession,
+  readSessionWithPrincipal,
   startSession,
 } from './session.service.ts';
 import { loadPrincipal } from '../identities/principal.ts';
@@ -146,7 +146,7 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
 
   it('reads a session with its principal and MFA state in one query, root and IAM user alike', async () => {
     const { token } = await start();
-    const root = await checkSessionWithPrincipal(t.deps, token);
+    const root = await readSessionWithPrincipal(t.deps, token);
     expect(root?.principal).toMatchObject({
       type: 'root',
       id: account.id,
@@ -157,7 +157,7 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
 
     const user = await makeUser(t.deps, account.id, 'joined', { isAdmin: true });
     const userSession = await startSession(t.deps.db, t.deps, { ...input, principalId: user.id });
-    const found = await checkSessionWithPrincipal(t.deps, userSession.token);
+    const found = await readSessionWithPrincipal(t.deps, userSession.token);
     expect(found?.principal).toEqual(await loadPrincipal(t.deps.db, account.id, user.id));
     expect(found?.principal).toMatchObject({ type: 'user', name: 'joined', isAdmin: true });
     expect(found?.mfaEnabled).toBe(false);
@@ -165,18 +165,18 @@ describe.each(DIALECTS)('sessions on %s', (dialect) => {
     const mfaDeps = t.deps;
     const { device } = await createVirtualDevice(mfaDeps, account.id, { name: 'joined-phone' }, CLI_ACTOR, SYSTEM_META);
     // Created but not yet enabled: no MFA owed.
-    expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(false);
+    expect((await readSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(false);
     await t.deps.db
       .updateTable('mfa_devices')
       .set({ principal_id: user.id, enabled_at: t.clock.now().toISOString() })
       .where('id', '=', device.id)
       .execute();
-    expect((await checkSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(true);
-    expect((await checkSessionWithPrincipal(t.deps, token))?.mfaEnabled).toBe(false);
+    expect((await readSessionWithPrincipal(t.deps, userSession.token))?.mfaEnabled).toBe(true);
+    expect((await readSessionWithPrincipal(t.deps, token))?.mfaEnabled).toBe(false);
 
     // A session whose user is gone names no principal.
     await t.deps.db.deleteFrom('users').where('id', '=', user.id).execute();
-    const orphan = await checkSessionWithPrincipal(t.deps, userSession.token);
+    const orphan = await readSessionWithPrincipal(t.deps, userSession.token);
     expect(orphan?.principal ?? null).toBeNull();
   });
 });

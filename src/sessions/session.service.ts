@@ -3,12 +3,14 @@ import type { Deps } from '../deps.ts';
 import { matchesHash, newToken, parseToken } from '../shared/secrets.ts';
 import {
   type SessionRecord,
+  type SessionWithPrincipal,
   deleteSessionRow,
   findSessionRow,
   findSessionWithPrincipal,
   insertSession,
   setMfaAt,
   touchSession,
+  touchSessionIfIdleSince,
 } from './session.repository.ts';
 
 export type { SessionRestriction } from '../db/schema.ts';
@@ -63,9 +65,101 @@ export async function checkSession(deps: Deps, tokenValue: string | undefined): 
   return found?.session ?? null;
 }
 
-/** `checkSession`, reading the session with its principal and MFA state in one query (signed-in pages). */
-export async function checkSessionWithPrincipal(deps: Deps, tokenValue: string | undefined) {
+/** `checkSession`, reading the session with its principal and MFA state from the database in one query. */
+export async function readSessionWithPrincipal(
+  deps: Deps,
+  tokenValue: string | undefined,
+): Promise<SessionWithPrincipal | null> {
   return checkSessionWith(deps, tokenValue, (id) => findSessionWithPrincipal(deps.db, id));
+}
+
+/**
+ * The session of a signed-in page with its principal and MFA state, as `findSignedInSession`
+ * answers it (from the session cache when it can), in objects of the caller's own: a page may
+ * note on them what it changes (a second factor demanded).
+ */
+export async function checkSessionWithPrincipal(
+  deps: Deps,
+  tokenValue: string | undefined,
+): Promise<SessionWithPrincipal | null> {
+  const found = await findSignedInSession(deps, tokenValue);
+  if (!found) return null;
+  return {
+    session: { ...found.session },
+    principal: found.principal ? { ...found.principal } : null,
+    mfaEnabled: found.mfaEnabled,
+  };
+}
+
+/**
+ * `readSessionWithPrincipal`, answered from the session cache while the invalidation feed
+ * vouches for the kept session (README, Sessions): no query at all, except to record activity
+ * (at most once a minute). A kept session that looks ended is read again from the database,
+ * which decides: another process may have recorded activity since. What it returns is shared
+ * and frozen.
+ */
+export async function findSignedInSession(
+  deps: Deps,
+  tokenValue: string | undefined,
+): Promise<Readonly<SessionWithPrincipal> | null> {
+  const parsed = parseToken(tokenValue);
+  if (!parsed) return null;
+  const now = deps.clock.now();
+  const cache = deps.caches.sessions;
+  const kept = cache.get(parsed.id, now);
+  if (kept) {
+    if (!matchesHash(parsed.secret, kept.session.secretHash)) return null;
+    const { session } = kept;
+    const lastSeen = Date.parse(session.lastSeenAt);
+    if (now.toISOString() < session.expiresAt && now.getTime() < lastSeen + deps.sessionIdleMs) {
+      if (now.getTime() - lastSeen < TOUCH_INTERVAL_MS) return kept;
+      const seen = now.toISOString();
+      const since = new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString();
+      await touchSessionIfIdleSince(deps.db, session.id, seen, since);
+      const touched = { ...kept, session: { ...session, lastSeenAt: seen } };
+      cache.update(touched);
+      return touched;
+    }
+  }
+  return cache.load(now, () => readSessionWithPrincipal(deps, tokenValue));
+}
+
+/** What `GET /console/api/session` tells about a session (README, Sessions). */
+export interface SessionSummary {
+  principal:
+    | { type: 'root'; arn: string; accountId: string }
+    | { type: 'user'; arn: string; accountId: string; userId: string; userName: string };
+  mfa: { present: boolean; authenticatedAt: string | null };
+  /** When the session ends whatever happens (its absolute lifetime). */
+  expiresAt: string;
+  /** When it ends unless it is used before (its idle timeout, from the last recorded activity). */
+  idleExpiresAt: string;
+  /** null for a full sign-in; otherwise what the session still owes (`mfa_required`, `password_change_required`). */
+  restriction: SessionRestriction | null;
+}
+
+/** The session a cookie names, as `GET /console/api/session` shows it; null when it names none (or its principal is gone). */
+export async function describeSession(deps: Deps, tokenValue: string | undefined): Promise<SessionSummary | null> {
+  const found = await findSignedInSession(deps, tokenValue);
+  const principal = found?.principal;
+  if (!found || !principal) return null;
+  const { session } = found;
+  return {
+    principal:
+      principal.type === 'root'
+        ? { type: 'root', arn: principal.arn, accountId: principal.accountId }
+        : {
+            type: 'user',
+            arn: principal.arn,
+            accountId: principal.accountId,
+            userId: principal.id,
+            userName: principal.name,
+          },
+    mfa: { present: session.mfaAt !== null, authenticatedAt: session.mfaAt },
+    expiresAt: session.expiresAt,
+    idleExpiresAt: new Date(Date.parse(session.lastSeenAt) + deps.sessionIdleMs).toISOString(),
+    restriction: session.restriction as SessionRestriction | null,
+  };
 }
 
 async function checkSessionWith<T extends { session: SessionRecord }>(
@@ -96,10 +190,17 @@ export async function endSession(deps: Deps, tokenValue: string | undefined): Pr
   const parsed = parseToken(tokenValue);
   if (!parsed) return;
   const session = await findSessionRow(deps.db, parsed.id);
-  if (session && matchesHash(parsed.secret, session.secretHash)) await deleteSessionRow(deps.db, session.id);
+  if (!session || !matchesHash(parsed.secret, session.secretHash)) return;
+  await deps.db.transaction().execute(async (tx) => {
+    await deleteSessionRow(tx, session.id);
+    await deps.invalidations.record(tx, { topic: 'session', key: session.id });
+  });
 }
 
 /** The session proved a second factor just now (enrolling a device proves possession of it): it counts as MFA-authenticated. */
 export async function noteMfaProved(deps: Deps, sessionId: string): Promise<void> {
-  await setMfaAt(deps.db, sessionId, deps.clock.now().toISOString());
+  await deps.db.transaction().execute(async (tx) => {
+    await setMfaAt(tx, sessionId, deps.clock.now().toISOString());
+    await deps.invalidations.record(tx, { topic: 'session', key: sessionId });
+  });
 }

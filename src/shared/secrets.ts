@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
 import { remember } from './remember.ts';
 
 /**
@@ -9,13 +9,30 @@ import { remember } from './remember.ts';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
+/**
+ * Random bytes are drawn from the CSPRNG a few kilobytes at a time and each handed out once,
+ * as Node does for `randomUUID`: one draw per request (the request ID) otherwise costs more
+ * than the rest of a cached session check.
+ */
+const POOL = Buffer.alloc(4096);
+let poolUsed = POOL.length;
+
 /** Lower-case base32 of `bytes` random bytes (5 bits a character). */
 export function randomBase32(bytes: number): string {
-  const buf = randomBytes(bytes);
+  if (bytes > POOL.length) throw new RangeError(`at most ${POOL.length} random bytes at once`);
+  if (poolUsed + bytes > POOL.length) {
+    randomFillSync(POOL);
+    poolUsed = 0;
+  }
+  const start = poolUsed;
+  poolUsed += bytes;
   let bits = 0;
   let value = 0;
   let out = '';
-  for (const byte of buf) {
+  for (let i = start; i < start + bytes; i++) {
+    const byte = POOL[i]!;
+    // The byte is spent: nothing else ever reads it.
+    POOL[i] = 0;
     value = (value << 8) | byte;
     bits += 8;
     while (bits >= 5) {

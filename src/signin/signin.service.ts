@@ -1,13 +1,13 @@
 import { updateRootPasswordHash } from '../identities/account.repository.ts';
-import { type Principal, loadPrincipal } from '../identities/principal.ts';
+import { type Principal, principalFrom } from '../identities/principal.ts';
 import { ANONYMOUS, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { startSession } from '../sessions/session.service.ts';
 import type { Deps } from '../deps.ts';
 import { updateLoginProfileHash } from '../identities/user.repository.ts';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-rules.ts';
 import { blocklistViolation } from '../passwords/password-blocklist.ts';
-import { getUserPasswordExpiry } from '../password-policy/password-policy.service.ts';
-import { MFA_REQUIRED, holdForMfa, mfaRequiredFor } from '../mfa/mfa-signin.service.ts';
+import { passwordExpiry } from '../password-policy/password-expiry.ts';
+import { MFA_REQUIRED, holdForMfa } from '../mfa/mfa-signin.service.ts';
 import { findRootCandidate, findUserCandidate } from './signin.repository.ts';
 import type { Attempted } from '../support-references/attempt-keys.ts';
 import { recordFailureReference } from '../support-references/support-reference.service.ts';
@@ -34,13 +34,20 @@ export type SignInResult =
   | { ok: false; reason: FailureReason; reference: string };
 
 interface Attempt {
+  /** The account the identifier names, if it exists (its audit trail records the attempt). */
   accountId: string | null;
-  principalId: string | null;
-  principalName: string | null;
+  /** Who the attempt is for, when the identifier names someone: the principal as signing in makes it. */
+  principal: Principal | null;
   storedHash: string | null;
   reasonIfNoHash: FailureReason;
   /** What was typed, kept only as keyed hashes beside the failure's reference. */
   attempted: Attempted;
+  /** Whether the principal has an enabled MFA device (the session then waits for it). */
+  mfaEnabled: boolean;
+  /** The administrator required a new password at next sign-in. */
+  resetRequired: boolean;
+  /** How the password expires, for an IAM user under a policy with a maximum age. */
+  expiry: { policy: { maxPasswordAge: number | null; hardExpiry: boolean } | null; changedAt: string } | null;
 }
 
 /** Root sign-in: email and password. */
@@ -52,22 +59,22 @@ export async function signInRoot(
   throttled = false,
 ): Promise<SignInResult> {
   const candidate = await findRootCandidate(deps.db, email.trim().toLowerCase());
-  return finish(
-    deps,
-    meta,
-    password,
-    'root',
-    {
-      accountId: candidate?.accountId ?? null,
-      principalId: candidate?.accountId ?? null,
-      principalName: candidate ? 'root' : null,
-      storedHash: candidate?.passwordHash ?? null,
-      reasonIfNoHash: 'UnknownEmail',
-      attempted: { kind: 'root', email },
-    },
-    false,
-    throttled,
-  );
+  return finish(deps, meta, password, 'root', throttled, {
+    accountId: candidate?.accountId ?? null,
+    principal: candidate
+      ? principalFrom(
+          { id: candidate.accountId, alias: candidate.accountAlias, name: candidate.accountName },
+          { rootEmail: candidate.email, user: null },
+          candidate.accountId,
+        )
+      : null,
+    storedHash: candidate?.passwordHash ?? null,
+    reasonIfNoHash: 'UnknownEmail',
+    attempted: { kind: 'root', email },
+    mfaEnabled: candidate?.mfaEnabled ?? false,
+    resetRequired: false,
+    expiry: null,
+  });
 }
 
 /** IAM user sign-in: account ID or alias, user name, password. */
@@ -80,41 +87,40 @@ export async function signInUser(
   throttled = false,
 ): Promise<SignInResult> {
   const candidate = await findUserCandidate(deps.db, accountRef, userName.trim().toLowerCase());
-  const reasonIfNoHash: FailureReason = !candidate
-    ? 'UnknownAccount'
-    : !candidate.userId
-      ? 'UnknownUser'
-      : 'NoLoginProfile';
-  return finish(
-    deps,
-    meta,
-    password,
-    'user',
-    {
-      accountId: candidate?.accountId ?? null,
-      principalId: candidate?.userId ?? null,
-      principalName: candidate?.userName ?? null,
-      storedHash: candidate?.passwordHash ?? null,
-      reasonIfNoHash,
-      attempted: { kind: 'user', accountRef: candidate?.accountId ?? accountRef, userName },
-    },
-    candidate?.passwordResetRequired ?? false,
-    throttled,
-  );
+  const user = candidate?.user ?? null;
+  const reasonIfNoHash: FailureReason = !candidate ? 'UnknownAccount' : !user ? 'UnknownUser' : 'NoLoginProfile';
+  return finish(deps, meta, password, 'user', throttled, {
+    accountId: candidate?.accountId ?? null,
+    principal:
+      candidate && user
+        ? principalFrom(
+            { id: candidate.accountId, alias: candidate.accountAlias, name: candidate.accountName },
+            { rootEmail: null, user: { ...user, accountId: candidate.accountId } },
+            user.id,
+          )
+        : null,
+    storedHash: candidate?.profile?.passwordHash ?? null,
+    reasonIfNoHash,
+    attempted: { kind: 'user', accountRef: candidate?.accountId ?? accountRef, userName },
+    mfaEnabled: candidate?.mfaEnabled ?? false,
+    resetRequired: candidate?.profile?.passwordResetRequired ?? false,
+    expiry: candidate?.profile ? { policy: candidate.policy, changedAt: candidate.profile.passwordChangedAt } : null,
+  });
 }
 
 /**
  * Exactly one argon2id verification per attempt, against a dummy hash when there is no
  * real one, so every failure takes the same time. The real reason goes to the audit log.
+ * Everything it needs was read before the hash by the candidate's one query; what a
+ * success writes (a rehash, the session, its MFA step, the audit event) is one transaction.
  */
 async function finish(
   deps: Deps,
   meta: RequestMeta,
   password: string,
   type: 'root' | 'user',
-  attempt: Attempt,
-  resetRequired: boolean,
   throttled: boolean,
+  attempt: Attempt,
 ): Promise<SignInResult> {
   const usable = password.length > 0 && password.length <= MAX_PASSWORD_LENGTH * 4;
   let reason: FailureReason | null = null;
@@ -131,22 +137,25 @@ async function finish(
     reason = 'WrongPassword';
   }
 
-  // Checked only once the password is known to be right, so the reason never leaks to a guesser.
+  // Looked at only once the password is known to be right, so the reason never leaks to a guesser.
   let passwordExpired = false;
-  if (!reason && type === 'user' && attempt.accountId && attempt.principalId) {
-    const expiry = await getUserPasswordExpiry(deps, attempt.accountId, attempt.principalId);
+  if (!reason && attempt.expiry) {
+    const expiry = passwordExpiry(attempt.expiry.policy, attempt.expiry.changedAt, deps.clock.now());
     if (expiry?.hardExpired) reason = 'PasswordExpiredHard';
     else passwordExpired = expiry?.expired ?? false;
   }
   // A right password that is on the blocklist (which grows) must be changed after MFA.
-  const changeRequired = resetRequired || passwordExpired || (!reason && blocklistViolation(password, {}) !== null);
+  const changeRequired =
+    attempt.resetRequired || passwordExpired || (!reason && blocklistViolation(password, {}) !== null);
 
-  if (reason || !attempt.accountId || !attempt.principalId) {
+  const principal = attempt.principal;
+  if (reason || !principal) {
     const failure: FailureReason = reason ?? attempt.reasonIfNoHash;
+    const { accountId } = attempt;
     const reference = await deps.db.transaction().execute(async (tx) => {
       const auditEventId = await recordAudit(tx, deps, meta, {
-        accountId: attempt.accountId,
-        actor: attempt.principalId ? { type, id: attempt.principalId, name: attempt.principalName } : ANONYMOUS,
+        accountId,
+        actor: principal ? { type, id: principal.id, name: principal.name } : ANONYMOUS,
         eventName: 'ConsoleLogin',
         outcome: 'Failure',
         reason: failure,
@@ -154,7 +163,7 @@ async function finish(
       });
       return recordFailureReference(tx, deps, {
         auditEventId,
-        accountId: attempt.accountId,
+        accountId,
         reason: failure,
         attempted: attempt.attempted,
       });
@@ -162,23 +171,16 @@ async function finish(
     return { ok: false, reason: failure, reference };
   }
 
-  const accountId = attempt.accountId;
-  const principalId = attempt.principalId;
-  if (deps.hasher.needsRehash(attempt.storedHash!)) {
-    const rehashed = await deps.hasher.hash(password);
-    if (type === 'root') await updateRootPasswordHash(deps.db, accountId, rehashed, null);
-    else await updateLoginProfileHash(deps.db, principalId, rehashed);
-  }
-
+  const rehashed = deps.hasher.needsRehash(attempt.storedHash!) ? await deps.hasher.hash(password) : null;
+  const mfaRequired = attempt.mfaEnabled;
   return deps.db.transaction().execute(async (tx) => {
-    const principal = await loadPrincipal(tx, accountId, principalId);
-    if (!principal) return { ok: false as const, reason: attempt.reasonIfNoHash, reference: '' };
+    if (rehashed && principal.type === 'root') await updateRootPasswordHash(tx, principal.id, rehashed, null);
+    else if (rehashed) await updateLoginProfileHash(tx, principal.id, rehashed);
     // With an MFA device the session can reach only the MFA step until a second factor is proved.
-    const mfaRequired = await mfaRequiredFor(tx, principalId);
     const afterPassword = changeRequired ? 'password_change_required' : null;
     const { token, session } = await startSession(tx, deps, {
-      accountId,
-      principalId,
+      accountId: principal.accountId,
+      principalId: principal.id,
       restriction: mfaRequired ? MFA_REQUIRED : afterPassword,
       mfaAt: null,
       sourceIp: meta.ip,
@@ -186,8 +188,8 @@ async function finish(
     });
     if (mfaRequired) await holdForMfa(tx, deps, session.id, afterPassword);
     await recordAudit(tx, deps, meta, {
-      accountId,
-      actor: { type, id: principalId, name: principal.name },
+      accountId: principal.accountId,
+      actor: { type, id: principal.id, name: principal.name },
       eventName: 'ConsoleLogin',
       outcome: 'Success',
       details: {

@@ -43,8 +43,17 @@ export function amzDateOf(date: Date): string {
 function parseAmzDate(value: string): Date | null {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return null;
-  const date = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  return amzDateOf(date) === value ? date : null;
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const date = new Date(Date.UTC(year, month, day, hour, minute, second));
+  // A value that does not name itself back (month 13, 31 April, year 0050 read as 1950) is refused.
+  const exact =
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second;
+  return exact ? date : null;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -1,4 +1,9 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
+import type { SessionCredentialsTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
+import type { Principal } from '../identities/principal.ts';
+import { joinedPrincipal } from '../identities/principal.repository.ts';
 
 export interface SessionCredentialRecord {
   id: string;
@@ -32,7 +37,42 @@ export async function insertSessionCredential(db: Db, c: SessionCredentialRecord
 
 export async function findSessionCredential(db: Db, id: string): Promise<SessionCredentialRecord | null> {
   const row = await db.selectFrom('session_credentials').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** Temporary credentials with, in the same query, the principal they belong to. */
+const credentialWithPrincipal = prepared((db, id: string) =>
+  db
+    .selectFrom('session_credentials')
+    .innerJoin('accounts', 'accounts.id', 'session_credentials.account_id')
+    .leftJoin('root_users', 'root_users.account_id', 'session_credentials.principal_id')
+    .leftJoin('users', 'users.id', 'session_credentials.principal_id')
+    .selectAll('session_credentials')
+    .select([
+      'accounts.alias as account_alias',
+      'accounts.name as account_name',
+      'root_users.email as root_email',
+      'users.id as user_id',
+      'users.account_id as user_account_id',
+      'users.name as user_name',
+      'users.path as user_path',
+      'users.is_admin as user_is_admin',
+      'users.permissions_boundary as user_permissions_boundary',
+    ])
+    .where('session_credentials.id', '=', id),
+);
+
+/** The credentials `id` and their principal (null when it is gone); null when there are none. */
+export async function findSessionCredentialWithPrincipal(
+  db: Db,
+  id: string,
+): Promise<{ credential: SessionCredentialRecord; principal: Principal | null } | null> {
+  const row = (await credentialWithPrincipal(db, id)).rows[0];
   if (!row) return null;
+  return { credential: toRecord(row), principal: joinedPrincipal(row, row.account_id, row.principal_id) };
+}
+
+function toRecord(row: Selectable<SessionCredentialsTable>): SessionCredentialRecord {
   return {
     id: row.id,
     accountId: row.account_id,

@@ -41,6 +41,7 @@ export async function tagUser(
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, userName);
     await applyUserTags(tx, user.id, tags);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -62,6 +63,7 @@ export async function untagUser(
   await deps.db.transaction().execute(async (tx) => {
     const user = await requireUserByName(tx, accountId, userName);
     await removeUserTags(tx, user.id, keys);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

@@ -47,8 +47,8 @@ interface Asker {
 }
 
 function askerFor(
-  policies: PolicyInput[],
-  boundary: PolicyInput[] | null,
+  policies: readonly PolicyInput[],
+  boundary: readonly PolicyInput[] | null,
   context: Record<string, ContextValue>,
 ): Asker {
   return {

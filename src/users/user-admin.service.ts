@@ -55,6 +55,7 @@ export async function updateUser(
       }
       const path = newPath ?? user.path;
       await updateUserNameAndPath(tx, user.id, target, path);
+      await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
       await recordAudit(tx, deps, meta, {
         accountId,
         actor,
@@ -95,6 +96,7 @@ export async function setLoginProfileResetRequired(
     const user = await requireUserByName(tx, accountId, name);
     if (!(await findLoginProfile(tx, user.id))) throw noLoginProfile(user.name);
     await setPasswordResetRequired(tx, user.id, required);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -117,6 +119,7 @@ export async function deleteLoginProfile(
     const user = await requireUserByName(tx, accountId, name);
     if (!(await deleteLoginProfileRow(tx, user.id))) throw noLoginProfile(user.name);
     await deleteSessionsOfPrincipal(tx, user.id);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,

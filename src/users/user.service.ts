@@ -176,6 +176,7 @@ export async function deleteUser(
     await deleteSessionsOfPrincipal(tx, user.id);
     await deleteLoginProfileRow(tx, user.id);
     await deleteUserRow(tx, user.id);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -232,6 +233,7 @@ export async function setUserPassword(
     });
     await rememberPassword(tx, user.id, passwordHash, now);
     await deleteSessionsOfPrincipal(tx, user.id);
+    await deps.invalidations.record(tx, { topic: 'principal', key: user.id });
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
@@ -320,6 +322,7 @@ export async function changeOwnPassword(
     await rememberPassword(tx, principal.id, passwordHash, now);
     await deleteSessionsOfPrincipal(tx, principal.id, currentSessionId ?? undefined);
     if (currentSessionId) await clearRestriction(tx, currentSessionId);
+    await deps.invalidations.record(tx, { topic: 'principal', key: principal.id });
     await recordAudit(tx, deps, meta, {
       accountId: principal.accountId,
       actor,

@@ -213,6 +213,7 @@ export async function confirmEmailLink(
     if (owner && owner.accountId !== row.accountId) return 'invalid' as const;
     const account = await findAccount(tx, row.accountId);
     await updateRootEmail(tx, row.accountId, email);
+    await deps.invalidations.record(tx, { topic: 'principal', key: row.accountId });
     await recordAudit(tx, deps, meta, {
       accountId: row.accountId,
       actor,

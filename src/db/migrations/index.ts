@@ -11,6 +11,7 @@ import * as permissionsBoundary from './2026_11_29_010_permissions_boundary.ts';
 import * as mailHardening from './2026_12_04_011_mail_hardening.ts';
 import * as jobs from './2026_12_04_012_jobs.ts';
 import * as policyTags from './2026_12_04_014_policy_tags.ts';
+import * as cacheInvalidations from './2026_12_05_015_cache_invalidations.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_011_mail_hardening': mailHardening,
   '2026_12_04_012_jobs': jobs,
   '2026_12_04_014_policy_tags': policyTags,
+  '2026_12_05_015_cache_invalidations': cacheInvalidations,
 };

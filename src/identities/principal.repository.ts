@@ -1,0 +1,40 @@
+import { type Principal, principalFrom } from './principal.ts';
+
+/*
+ * Reading a principal in the query that finds what it owns (a session, an access key,
+ * temporary credentials): the columns such a query selects from `accounts`, `root_users` and
+ * `users` joined to the principal ID, and the principal they make.
+ */
+
+/** The columns such a query selects, under these names. */
+export interface JoinedPrincipalRow {
+  account_alias: string | null;
+  account_name: string;
+  root_email: string | null;
+  user_id: string | null;
+  user_account_id: string | null;
+  user_name: string | null;
+  user_path: string | null;
+  user_is_admin: number | null;
+  user_permissions_boundary: string | null;
+}
+
+/** The principal `principalId` of account `accountId` from a row that joined its records; null when they do not belong together. */
+export function joinedPrincipal(row: JoinedPrincipalRow, accountId: string, principalId: string): Principal | null {
+  const user =
+    row.user_id !== null
+      ? {
+          id: row.user_id,
+          accountId: row.user_account_id!,
+          name: row.user_name!,
+          path: row.user_path!,
+          isAdmin: Number(row.user_is_admin) === 1,
+          permissionsBoundary: row.user_permissions_boundary,
+        }
+      : null;
+  return principalFrom(
+    { id: accountId, alias: row.account_alias, name: row.account_name },
+    { rootEmail: row.root_email, user },
+    principalId,
+  );
+}

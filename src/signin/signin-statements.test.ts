@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { Browser, TEST_SECRET_KEY, type TestContext, createTestContext } from '../../test/support/harness.ts';
+import { StatementRecorder } from '../../test/support/statements.ts';
+import { buildApp } from '../app.ts';
+import type { Deps } from '../deps.ts';
+import { buildDeps } from '../runtime.ts';
+
+/**
+ * What a successful sign-in asks of the database, statement by statement, with the
+ * throttle's counters (in the database here) included: the throttle's buckets and failure
+ * count, the account once for the throttle, then one query for everything the form needs,
+ * and the session with its audit event written in one transaction. A new statement on this
+ * path fails this test: it costs every sign-in.
+ */
+describe.each(DIALECTS)('the statements of a successful sign-in on %s', (dialect) => {
+  let t: TestContext;
+  let recorder: StatementRecorder;
+  let app: FastifyInstance;
+  let account: Awaited<ReturnType<typeof makeAccount>>;
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    account = await makeAccount(t.deps, { alias: `statements-${dialect}` });
+    await makeUser(t.deps, account.id, 'counted');
+    recorder = new StatementRecorder();
+    // Every statement of these deps is recorded, the throttle's counters and the invalidation feed's polls included.
+    const built = buildDeps(t.config, { db: t.deps.db.withPlugin(recorder), dialect }, TEST_SECRET_KEY, t.clock);
+    const deps: Deps = { ...built, hasher: t.deps.hasher };
+    app = await buildApp(t.config, deps, { logger: false });
+    await app.ready();
+    // No background poll in the middle of a recorded sign-in.
+    await deps.invalidations.stop();
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.close();
+  });
+
+  const auditChain = dialect === 'postgres' ? ['RawNode[select pg_advisory_xact_lock(hashtext(?))]'] : [];
+  const throttle = [
+    // The source address and its network each take a token.
+    'InsertQueryNode(throttle_buckets)',
+    'InsertQueryNode(throttle_buckets)',
+  ];
+  const reserveAndRisk = [
+    // The attempt takes its place in the failure count; the risk reads the network's and the service's failures.
+    'SelectQueryNode(throttle_failures)',
+    'InsertQueryNode(excluded,throttle_failures)',
+    'SelectQueryNode(throttle_buckets)',
+    'SelectQueryNode(throttle_buckets)',
+  ];
+  const sessionAndAudit = [
+    'InsertQueryNode(sessions)',
+    ...auditChain,
+    'SelectQueryNode(audit_events)',
+    'InsertQueryNode(audit_events)',
+  ];
+
+  it('IAM user: 12 statements (PostgreSQL: 13, its audit chain takes a lock), accounts read twice (for the throttle, then in the one query of the form)', async () => {
+    const browser = new Browser(app);
+    const csrf = await browser.csrf(`/signin/${account.alias}`);
+    recorder.start();
+    const response = await browser.post(
+      `/signin/${account.alias}`,
+      { userName: 'counted', password: USER_PASSWORD },
+      { csrf },
+    );
+    const statements = recorder.stop();
+    expect(response.headers.location).toBe('/console');
+    expect(statements).toEqual([
+      ...throttle,
+      // The throttle counts an account's ID and alias as one identifier.
+      'SelectQueryNode(accounts)',
+      ...reserveAndRisk,
+      'SelectQueryNode(accounts,login_profiles,mfa_devices,password_policies,users)',
+      ...sessionAndAudit,
+      // A success clears the failure count.
+      'DeleteQueryNode(throttle_failures)',
+    ]);
+  });
+
+  it('root user: 11 statements (PostgreSQL: 12), the account read once', async () => {
+    const browser = new Browser(app);
+    const csrf = await browser.csrf();
+    recorder.start();
+    const response = await browser.post(
+      '/signin/root/password',
+      { email: account.email, password: ROOT_PASSWORD },
+      { csrf },
+    );
+    const statements = recorder.stop();
+    expect(response.headers.location).toBe('/console');
+    expect(statements).toEqual([
+      ...throttle,
+      ...reserveAndRisk,
+      'SelectQueryNode(accounts,mfa_devices,root_users)',
+      ...sessionAndAudit,
+      'DeleteQueryNode(throttle_failures)',
+    ]);
+  });
+});
