@@ -121,30 +121,3 @@ export async function resolveMfaHelpRequest(
     });
   });
 }
-
-/** An administrator closes a request without acting on it; the devices stay as they are. */
-export async function dismissMfaHelpRequest(
-  deps: Deps,
-  accountId: string,
-  id: string,
-  actor: Actor,
-  meta: RequestMeta,
-): Promise<void> {
-  await deps.db.transaction().execute(async (tx) => {
-    const closed = await dismissHelpRequest(
-      tx,
-      accountId,
-      id,
-      'mfa',
-      deps.clock.now().toISOString(),
-      actor.name ?? actor.type,
-    );
-    if (!closed) throw new GatehouseError('NoSuchEntity', 'That request was already handled.');
-    await recordAudit(tx, deps, meta, {
-      accountId,
-      actor,
-      eventName: 'MfaHelpRequestDismissed',
-      target: { id: closed.userId, name: closed.userName },
-    });
-  });
-}

@@ -9,7 +9,7 @@ import { dismissHelp } from './help-request.service.ts';
 export async function helpRequestRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const pages = pageRoutes(app, web);
   pages.post('/console/users/help-requests/:id/dismiss', { access: DISMISS_HELP_REQUEST }, async (p) => {
-    await dismissHelp(p.deps, p.who.principal.accountId, p.params.id, actorOf(p.who.principal), p.meta);
+    await dismissHelp(p.deps, p.who.principal.accountId, p.params.id, 'password', actorOf(p.who.principal), p.meta);
     return redirect('/console/users');
   });
 }

@@ -9,7 +9,12 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import { isAccountId, isAlias, normaliseAccountRef, validateUserName } from '../shared/validation.ts';
-import { dismissHelpRequest, hasPendingSince, insertHelpRequest } from './help-request.repository.ts';
+import {
+  type HelpRequestKind,
+  dismissHelpRequest,
+  hasPendingSince,
+  insertHelpRequest,
+} from './help-request.repository.ts';
 
 /** One open request per user in this window; repeats are answered the same and dropped. */
 export const HELP_REQUEST_INTERVAL_MS = HOUR;
@@ -101,11 +106,21 @@ export async function askAdministrator(
   });
 }
 
-/** An administrator closes a request without acting on it. */
+/** The audit event each kind of request is dismissed under. */
+const DISMISSED_EVENT: Record<HelpRequestKind, string> = {
+  password: 'PasswordResetRequestDismissed',
+  mfa: 'MfaHelpRequestDismissed',
+};
+
+/**
+ * An administrator closes a request of this kind without acting on it (the password, or
+ * the MFA devices, stay as they are); NoSuchEntity when it is unknown or already closed.
+ */
 export async function dismissHelp(
   deps: Deps,
   accountId: string,
   id: string,
+  kind: HelpRequestKind,
   actor: Actor,
   meta: RequestMeta,
 ): Promise<void> {
@@ -114,7 +129,7 @@ export async function dismissHelp(
       tx,
       accountId,
       id,
-      'password',
+      kind,
       deps.clock.now().toISOString(),
       actor.name ?? actor.type,
     );
@@ -122,7 +137,7 @@ export async function dismissHelp(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: 'PasswordResetRequestDismissed',
+      eventName: DISMISSED_EVENT[kind],
       target: { id: closed.userId, name: closed.userName },
     });
   });
