@@ -45,6 +45,14 @@ export function required(values: Record<string, unknown>, name: string): string 
   return value;
 }
 
+/** A listing's `--limit`: 50 when not given, else a whole number from 1 to 1000. */
+export function listLimit(values: Record<string, unknown>): number {
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new UsageError('--limit must be a whole number from 1 to 1000.');
+  return limit;
+}
+
 export function printResult(json: boolean, data: unknown, text: string): void {
   process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${text}\n`);
 }

@@ -10,7 +10,7 @@ import { createRuntime, type Runtime, withPublicUrl } from '../runtime.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { normaliseAccountRef } from '../shared/validation.ts';
 import { createUser, setUserPassword } from '../users/user.service.ts';
-import { type Command, UsageError, printResult, readStdinSecret, required } from './cli-io.ts';
+import { type Command, UsageError, listLimit, printResult, readStdinSecret, required } from './cli-io.ts';
 import { serve } from './serve.ts';
 import { auditCommands } from '../activity/audit-verify.cli.ts';
 import { supportCommands } from '../support/support.cli.ts';
@@ -196,9 +196,7 @@ and subject. Without SMTP_URL every message stays here.
 --json prints an array of {"id","to","subject","template","status","attempts","createdAt","sentAt","lastReply"}.`,
     options: { to: { type: 'string' }, limit: { type: 'string' } },
     run: async (values) => {
-      const limit = values.limit === undefined ? 50 : Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-        throw new UsageError('--limit must be a whole number from 1 to 1000.');
+      const limit = listLimit(values);
       return withRuntime(async (runtime) => {
         await printOutboxList(runtime, {
           json: values.json === true,

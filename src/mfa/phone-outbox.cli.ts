@@ -1,5 +1,5 @@
 import type { Command } from '../cli/cli-io.ts';
-import { UsageError, printResult } from '../cli/cli-io.ts';
+import { UsageError, listLimit, printResult } from '../cli/cli-io.ts';
 import type { Runtime } from '../runtime.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { listPhoneMessagesOpened } from './phone-gateway.ts';
@@ -27,9 +27,7 @@ Without PHONE_GATEWAY_URL every message stays here; read one with "phone-outbox 
 --json prints an array of {"id","createdAt","status","channel","to"}.`,
       options: { to: { type: 'string' }, limit: { type: 'string' } },
       run: async (values) => {
-        const limit = values.limit === undefined ? 50 : Number(values.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-          throw new UsageError('--limit must be a whole number from 1 to 1000.');
+        const limit = listLimit(values);
         return withRuntime(async (runtime) => {
           const to = typeof values.to === 'string' ? values.to : undefined;
           const messages = (
