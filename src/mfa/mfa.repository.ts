@@ -204,20 +204,19 @@ export async function acceptWebauthnCounter(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** A virtual device nobody holds: no owner, no pending enrolment, no codes seen or used. */
+const UNASSIGNED = {
+  principal_id: null,
+  pending_for: null,
+  enabled_at: null,
+  totp_last_step: null,
+  totp_offset: 0,
+  last_used_at: null,
+} as const;
+
 /** Deactivation: a virtual device stays as an unassigned entity (as AWS); a security key is removed. */
 export async function unassignDevice(db: Db, id: string): Promise<void> {
-  await db
-    .updateTable('mfa_devices')
-    .set({
-      principal_id: null,
-      pending_for: null,
-      enabled_at: null,
-      totp_last_step: null,
-      totp_offset: 0,
-      last_used_at: null,
-    })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('mfa_devices').set(UNASSIGNED).where('id', '=', id).execute();
 }
 
 /**
@@ -226,18 +225,7 @@ export async function unassignDevice(db: Db, id: string): Promise<void> {
  */
 export async function releaseDevicesOf(db: Db, principalId: string): Promise<void> {
   await db.deleteFrom('mfa_devices').where('principal_id', '=', principalId).where('kind', '=', 'webauthn').execute();
-  await db
-    .updateTable('mfa_devices')
-    .set({
-      principal_id: null,
-      pending_for: null,
-      enabled_at: null,
-      totp_last_step: null,
-      totp_offset: 0,
-      last_used_at: null,
-    })
-    .where('principal_id', '=', principalId)
-    .execute();
+  await db.updateTable('mfa_devices').set(UNASSIGNED).where('principal_id', '=', principalId).execute();
   await db.deleteFrom('mfa_devices').where('pending_for', '=', principalId).execute();
   await db.deleteFrom('mfa_recovery_codes').where('principal_id', '=', principalId).execute();
   await db.deleteFrom('mfa_throttle').where('principal_id', '=', principalId).execute();
