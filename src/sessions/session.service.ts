@@ -117,7 +117,7 @@ export async function findSignedInSession(
       const since = new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString();
       await touchSessionIfIdleSince(deps.db, session.id, seen, since);
       const touched = { ...kept, session: { ...session, lastSeenAt: seen } };
-      cache.update(touched);
+      cache.update(kept, touched);
       return touched;
     }
   }
