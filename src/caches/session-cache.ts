@@ -59,10 +59,14 @@ export class SessionCache implements InvalidationListener {
     return found;
   }
 
-  /** Replaces a kept session with a newer reading of its row (e.g. its last activity). */
-  update(entry: SessionWithPrincipal): void {
-    const kept = this.#entries.get(entry.session.id);
-    if (kept) kept.value = freeze(entry);
+  /**
+   * Replaces `previous` (what `get` answered) with a newer reading of its row (e.g. its last
+   * activity). A session dropped or kept anew since `previous` was read is left as it is: a
+   * reading made from `previous` would bring back what a change replaced.
+   */
+  update(previous: Readonly<SessionWithPrincipal>, next: SessionWithPrincipal): void {
+    const kept = this.#entries.get(next.session.id);
+    if (kept?.value === previous) kept.value = freeze(next);
   }
 
   invalidate(change: Invalidation): void {

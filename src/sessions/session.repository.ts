@@ -143,14 +143,6 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
   };
 }
 
-const touch = prepared((db, id: string, lastSeenAt: string) =>
-  db.updateTable('sessions').set({ last_seen_at: lastSeenAt }).where('id', '=', id),
-);
-
-export async function touchSession(db: Db, id: string, lastSeenAt: string): Promise<void> {
-  await touch(db, id, lastSeenAt);
-}
-
 /**
  * Records activity unless the row shows activity since `since` already (another process
  * recorded it): activity is written at most once per interval whichever process sees it.

@@ -9,7 +9,6 @@ import {
   findSessionWithPrincipal,
   insertSession,
   setMfaAt,
-  touchSession,
   touchSessionIfIdleSince,
 } from './session.repository.ts';
 
@@ -109,15 +108,14 @@ export async function findSignedInSession(
   const kept = cache.get(parsed.id, now);
   if (kept) {
     if (!matchesHash(parsed.secret, kept.session.secretHash)) return null;
-    const { session } = kept;
-    const lastSeen = Date.parse(session.lastSeenAt);
-    if (now.toISOString() < session.expiresAt && now.getTime() < lastSeen + deps.sessionIdleMs) {
-      if (now.getTime() - lastSeen < TOUCH_INTERVAL_MS) return kept;
-      const seen = now.toISOString();
-      const since = new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString();
-      await touchSessionIfIdleSince(deps.db, session.id, seen, since);
-      const touched = { ...kept, session: { ...session, lastSeenAt: seen } };
-      cache.update(touched);
+    const state = stateAt(deps, kept.session, now);
+    if (state === 'active') return kept;
+    if (state === 'due') {
+      const touched = {
+        ...kept,
+        session: { ...kept.session, lastSeenAt: await recordActivity(deps, kept.session.id, now) },
+      };
+      cache.update(kept, touched);
       return touched;
     }
   }
@@ -173,16 +171,34 @@ async function checkSessionWith<T extends { session: SessionRecord }>(
   if (!found || !matchesHash(parsed.secret, found.session.secretHash)) return null;
   const { session } = found;
   const now = deps.clock.now();
-  const idleDeadline = new Date(session.lastSeenAt).getTime() + deps.sessionIdleMs;
-  if (now.toISOString() >= session.expiresAt || now.getTime() >= idleDeadline) {
+  const state = stateAt(deps, session, now);
+  if (state === 'ended') {
     await deleteSessionRow(deps.db, session.id);
     return null;
   }
-  if (now.getTime() - new Date(session.lastSeenAt).getTime() >= TOUCH_INTERVAL_MS) {
-    session.lastSeenAt = now.toISOString();
-    await touchSession(deps.db, session.id, session.lastSeenAt);
-  }
+  if (state === 'due') session.lastSeenAt = await recordActivity(deps, session.id, now);
   return found;
+}
+
+/**
+ * Where a session stands at `now`: ended (past its lifetime, or idle too long), active, or
+ * active with its activity due to be recorded (`TOUCH_INTERVAL_MS` after the last recorded).
+ */
+function stateAt(deps: Deps, session: SessionRecord, now: Date): 'ended' | 'active' | 'due' {
+  const lastSeen = Date.parse(session.lastSeenAt);
+  if (now.toISOString() >= session.expiresAt || now.getTime() >= lastSeen + deps.sessionIdleMs) return 'ended';
+  return now.getTime() - lastSeen >= TOUCH_INTERVAL_MS ? 'due' : 'active';
+}
+
+/**
+ * Records activity at `now`, unless the row shows activity within `TOUCH_INTERVAL_MS` already
+ * (another process recorded it): written at most once per interval whichever process sees it.
+ * Returns the session's new last activity.
+ */
+async function recordActivity(deps: Deps, sessionId: string, now: Date): Promise<string> {
+  const seen = now.toISOString();
+  await touchSessionIfIdleSince(deps.db, sessionId, seen, new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString());
+  return seen;
 }
 
 /** Sign-out: ends the session a cookie names, if it is a valid one. */

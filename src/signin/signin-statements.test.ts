@@ -11,8 +11,9 @@ import { buildDeps } from '../runtime.ts';
 /**
  * What a successful sign-in asks of the database, statement by statement, with the
  * throttle's counters (in the database here) included: the throttle's buckets and failure
- * count, the account once for the throttle, then one query for everything the form needs,
- * and the session with its audit event written in one transaction. A new statement on this
+ * count, the account once for the throttle when the form names an alias (an account ID is
+ * its own key), then one query for everything the form needs, and the session with its audit
+ * event written in one transaction. A new statement on this
  * path fails this test: it costs every sign-in.
  */
 describe.each(DIALECTS)('the statements of a successful sign-in on %s', (dialect) => {
@@ -78,6 +79,26 @@ describe.each(DIALECTS)('the statements of a successful sign-in on %s', (dialect
       'SelectQueryNode(accounts,login_profiles,mfa_devices,password_policies,users)',
       ...sessionAndAudit,
       // A success clears the failure count.
+      'DeleteQueryNode(throttle_failures)',
+    ]);
+  });
+
+  it('IAM user at the account ID: 11 statements (PostgreSQL: 12), the account read once (an ID is its own throttle key)', async () => {
+    const browser = new Browser(app);
+    const csrf = await browser.csrf(`/signin/${account.id}`);
+    recorder.start();
+    const response = await browser.post(
+      `/signin/${account.id}`,
+      { userName: 'counted', password: USER_PASSWORD },
+      { csrf },
+    );
+    const statements = recorder.stop();
+    expect(response.headers.location).toBe('/console');
+    expect(statements).toEqual([
+      ...throttle,
+      ...reserveAndRisk,
+      'SelectQueryNode(accounts,login_profiles,mfa_devices,password_policies,users)',
+      ...sessionAndAudit,
       'DeleteQueryNode(throttle_failures)',
     ]);
   });

@@ -3,6 +3,7 @@ import type { CheckProblem } from '../guard/security-check.ts';
 import type { Deps } from '../deps.ts';
 import { authenticDevice, deviceIsFor, issueDeviceCookie } from './device-cookie.ts';
 import { findAccountByRef } from '../identities/account.repository.ts';
+import { isAccountId } from '../shared/validation.ts';
 import type { Reservation, RiskLevel, Subject } from '../guard/throttle.ts';
 import { onHardStop, rootIdentifier, userIdentifier } from './unlock.service.ts';
 
@@ -39,7 +40,8 @@ export type GuardDecision =
 
 type ResolvedIdentity =
   | { kind: 'root'; emailKey: string }
-  | { kind: 'user'; accountId: string | null; userNameKey: string };
+  /** `accountKey`: the account's ID, or the reference as typed when it names no account. */
+  | { kind: 'user'; accountKey: string; userNameKey: string };
 
 export async function guardSignIn(
   deps: Deps,
@@ -141,11 +143,13 @@ async function identify(
     const emailKey = identity.email.trim().toLowerCase();
     return { identifier: rootIdentifier(emailKey), resolved: { kind: 'root', emailKey } };
   }
-  // An account's ID and alias share one counter; an unknown reference counts under itself.
-  const accountId = (await findAccountByRef(deps.db, identity.accountRef))?.id ?? null;
+  // An account's ID and alias share one counter: an alias counts under its account's ID, an
+  // unknown reference under itself. An account ID is its own key, so only an alias is looked up.
+  const ref = identity.accountRef;
+  const accountKey = isAccountId(ref) ? ref : ((await findAccountByRef(deps.db, ref))?.id ?? ref);
   const userNameKey = identity.userName.trim().toLowerCase();
   return {
-    identifier: userIdentifier(accountId ?? identity.accountRef, userNameKey),
-    resolved: { kind: 'user', accountId, userNameKey },
+    identifier: userIdentifier(accountKey, userNameKey),
+    resolved: { kind: 'user', accountKey, userNameKey },
   };
 }

@@ -7,6 +7,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import {
   mintUnlockLink,
+  onHardStop,
   refuseUnlockLink,
   rootIdentifier,
   unlockLinkUsable,
@@ -52,5 +53,19 @@ describe.each(DIALECTS)('unlock links on %s', (dialect) => {
       limit: 5,
     });
     expect(refused?.reason).toBe('LinkExpired');
+  });
+
+  it("audits an IAM user's hard stop in the account its ID or alias names, and nowhere for an unknown reference", async () => {
+    const account = await makeAccount(t.deps, { alias: `stopped-${dialect}` });
+    const stopped = (accountKey: string, userNameKey: string) =>
+      onHardStop(t.deps, { kind: 'user', accountKey, userNameKey }, `user:${accountKey}:${userNameKey}`, SYSTEM_META);
+    await stopped(account.id, 'by-id');
+    await stopped(account.alias!, 'by-alias');
+    await stopped('000000000000', 'nobody');
+    const events = await listAuditEvents(t.deps.db, { accountId: account.id, eventName: 'SignInStopped', limit: 5 });
+    expect(events.map((e) => e.targetName).sort()).toEqual(['by-alias', 'by-id']);
+    expect(
+      await listAuditEvents(t.deps.db, { accountId: '000000000000', eventName: 'SignInStopped', limit: 5 }),
+    ).toEqual([]);
   });
 });

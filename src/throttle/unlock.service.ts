@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import { issueLink } from '../links/link-token.ts';
 import { checkLink, refusalReason, spendLink } from '../links/link.service.ts';
 import { unlockMail } from './unlock-mail.ts';
-import { findRootUserByEmail } from '../identities/account.repository.ts';
+import { findAccountByRef, findRootUserByEmail } from '../identities/account.repository.ts';
 import { UNLOCK_LINKS, insertUnlock } from './throttle.repository.ts';
 
 /** How long an emailed unlock link works. */
@@ -20,13 +20,14 @@ export const UNLOCK_LINK_MS = DAY;
  */
 export async function onHardStop(
   deps: Deps,
-  identity: { kind: 'root'; emailKey: string } | { kind: 'user'; accountId: string | null; userNameKey: string },
+  identity: { kind: 'root'; emailKey: string } | { kind: 'user'; accountKey: string; userNameKey: string },
   identifier: string,
   meta: RequestMeta,
 ): Promise<void> {
   if (identity.kind === 'user') {
-    if (!identity.accountId) return;
-    const accountId = identity.accountId;
+    // Looked up here, not on every attempt: the attempt needed no lookup for an account ID.
+    const accountId = (await findAccountByRef(deps.db, identity.accountKey))?.id;
+    if (!accountId) return;
     await deps.db.transaction().execute((tx) =>
       recordAudit(tx, deps, meta, {
         accountId,
