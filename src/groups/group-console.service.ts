@@ -2,11 +2,17 @@ import { type AccessInput, mayUse } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../deps.ts';
 import type { UserRecord } from '../identities/user.repository.ts';
-import { ATTACHMENT_QUOTAS, listAttachedPolicies } from '../policies/attachment.service.ts';
-import { isAwsManagedArn } from '../policies/aws-managed.ts';
+import { ATTACHMENT_QUOTAS } from '../policies/attachment.service.ts';
 import { getInlinePolicy, listInlinePolicyNames } from '../policies/inline-policy.service.ts';
-import { type ManagedPolicy, listPolicies } from '../policies/managed-policy.service.ts';
-import { GatehouseError } from '../shared/errors.ts';
+import {
+  type AttachedPolicyView,
+  type InlinePolicyView,
+  type PolicyChoice,
+  findAttachedPolicy,
+  loadAttachChoices,
+  loadAttachedPolicies,
+  loadInlinePolicyView as loadHolderInlinePolicy,
+} from '../policies/policy-holder-console.service.ts';
 import { listUsersOf } from '../users/user.service.ts';
 import { GROUPS_ACCESS } from './group-access.ts';
 import { type Group, getGroup, listGroupsWithUserCounts } from './group.service.ts';
@@ -44,13 +50,6 @@ export async function loadGroupsList(deps: Deps, who: ConsoleCaller, requestedPa
   return { groups, total: all.length, page, pages, mayCreate };
 }
 
-export interface AttachedPolicyView {
-  policyName: string;
-  policyArn: string;
-  awsManaged: boolean;
-  mayDetach: boolean;
-}
-
 export interface GroupView {
   group: Group;
   users: UserRecord[];
@@ -72,14 +71,6 @@ export interface GroupView {
 
 function onGroup(name: string, body: Record<string, string> = {}): AccessInput {
   return { params: { name }, body };
-}
-
-/** Whether any of these policies may be attached to the group (stops at the first). */
-async function mayAttachAny(deps: Deps, who: ConsoleCaller, groupName: string, arns: string[]): Promise<boolean> {
-  for (const policyArn of arns) {
-    if (await mayUse(deps, who, GROUPS_ACCESS.attach, onGroup(groupName, { policyArn }))) return true;
-  }
-  return false;
 }
 
 /** A group's page: its users and policies, each part only as far as the person may read it. */
@@ -108,23 +99,13 @@ export async function loadGroupView(deps: Deps, who: ConsoleCaller, name: string
     mayAddUser && mayListUsers ? (await listUsersOf(deps, accountId)).filter((u) => !members.has(u.id)) : null;
 
   let attached: AttachedPolicyView[] | null = null;
-  if (mayListAttached) {
-    const found = (await listAttachedPolicies(deps, accountId, 'group', group.name)).sort((a, b) =>
-      a.policyName.localeCompare(b.policyName),
-    );
-    attached = await Promise.all(
-      found.map(async (a) => ({
-        ...a,
-        awsManaged: isAwsManagedArn(a.policyArn),
-        mayDetach: await mayUse(deps, who, GROUPS_ACCESS.detach, onGroup(group.name, { policyArn: a.policyArn })),
-      })),
-    );
-  }
   let mayAttach = false;
-  if (mayOpenAttach && attached) {
-    const taken = new Set(attached.map((a) => a.policyArn));
-    const candidates = (await listPolicies(deps, accountId)).filter((p) => !taken.has(p.arn)).map((p) => p.arn);
-    mayAttach = await mayAttachAny(deps, who, group.name, candidates);
+  if (mayListAttached) {
+    const mayWith = (access: 'attach' | 'detach') => async (policyArn: string) =>
+      mayUse(deps, who, GROUPS_ACCESS[access], onGroup(group.name, { policyArn }));
+    const holder = { type: 'group' as const, name: group.name };
+    const decide = { detach: mayWith('detach'), attach: mayOpenAttach ? mayWith('attach') : null };
+    ({ attached, mayAttach } = await loadAttachedPolicies(deps, accountId, holder, decide));
   }
   const inline = mayListInline ? await listInlinePolicyNames(deps, accountId, 'group', group.name) : null;
 
@@ -144,17 +125,11 @@ export async function loadGroupView(deps: Deps, who: ConsoleCaller, name: string
   };
 }
 
-export interface AttachablePolicy {
-  policy: ManagedPolicy;
-  attached: boolean;
-  mayAttach: boolean;
-}
-
 export interface AttachPoliciesView {
   group: Group;
   attachedCount: number;
   /** AWS managed and customer managed policies, in name order. */
-  policies: AttachablePolicy[];
+  policies: PolicyChoice[];
 }
 
 /** The policies a group could be given, each with whether the person may attach it (`iam:PolicyARN` decided per policy). */
@@ -165,32 +140,9 @@ export async function loadAttachPoliciesView(
 ): Promise<AttachPoliciesView> {
   const { accountId } = who.principal;
   const { group } = await getGroup(deps, accountId, name);
-  const [attached, policies] = await Promise.all([
-    listAttachedPolicies(deps, accountId, 'group', group.name),
-    listPolicies(deps, accountId),
-  ]);
-  const taken = new Set(attached.map((a) => a.policyArn));
-  return {
-    group,
-    attachedCount: attached.length,
-    policies: await Promise.all(
-      policies.map(async (policy) => ({
-        policy,
-        attached: taken.has(policy.arn),
-        mayAttach:
-          !taken.has(policy.arn) &&
-          (await mayUse(deps, who, GROUPS_ACCESS.attach, onGroup(group.name, { policyArn: policy.arn }))),
-      })),
-    ),
-  };
-}
-
-export interface InlinePolicyView {
-  groupName: string;
-  policyName: string;
-  document: string;
-  mayEdit: boolean;
-  mayDelete: boolean;
+  const mayAttach = async (policyArn: string) =>
+    mayUse(deps, who, GROUPS_ACCESS.attach, onGroup(group.name, { policyArn }));
+  return { group, ...(await loadAttachChoices(deps, accountId, { type: 'group', name: group.name }, mayAttach)) };
 }
 
 /** One inline policy of a group, with whether the person may replace or delete it. */
@@ -200,13 +152,11 @@ export async function loadInlinePolicyView(
   groupName: string,
   policyName: string,
 ): Promise<InlinePolicyView> {
-  const policy = await getInlinePolicy(deps, who.principal.accountId, 'group', groupName, policyName);
-  const input = onGroup(policy.ownerName);
-  const [mayEdit, mayDelete] = await Promise.all([
-    mayUse(deps, who, GROUPS_ACCESS.putInline, input),
-    mayUse(deps, who, GROUPS_ACCESS.deleteInline, input),
-  ]);
-  return { groupName: policy.ownerName, policyName: policy.policyName, document: policy.document, mayEdit, mayDelete };
+  const may = (access: 'putInline' | 'deleteInline') => async (holderName: string) =>
+    mayUse(deps, who, GROUPS_ACCESS[access], onGroup(holderName));
+  const holder = { type: 'group' as const, name: groupName };
+  const found = { edit: may('putInline'), delete: may('deleteInline') };
+  return loadHolderInlinePolicy(deps, who.principal.accountId, holder, policyName, found);
 }
 
 /** An inline policy of the group, for the delete confirmation; NoSuchEntity with DeleteGroupPolicy's message otherwise. */
@@ -231,10 +181,8 @@ export async function loadAttachedPolicy(
   policyArn: string,
 ): Promise<{ group: Group; policyName: string; policyArn: string }> {
   const group = await loadGroup(deps, who, groupName);
-  const attached = await listAttachedPolicies(deps, who.principal.accountId, 'group', group.name);
-  const found = attached.find((a) => a.policyArn === policyArn);
-  if (!found) throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
-  return { group, ...found };
+  const holder = { type: 'group' as const, name: group.name };
+  return { group, ...(await findAttachedPolicy(deps, who.principal.accountId, holder, policyArn)) };
 }
 
 /** The group a confirmation page or form names, as stored (its name's case, its path); NoSuchEntity otherwise. */

@@ -1,12 +1,20 @@
+import type { InlinePolicyView } from '../policies/policy-holder-console.service.ts';
+import {
+  type InlinePolicyErrors,
+  addInlinePolicyPage as addHolderInlinePolicyPage,
+  attachedPoliciesTable,
+  attachPoliciesPage as attachHolderPoliciesPage,
+  inlinePolicyPage as holderInlinePolicyPage,
+} from '../policies/policy-holder.pages.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
-import { alertBox, csrfField, field, page, relativeTime } from '../web/layout.ts';
+import { arnText, screenReaderText, timeAgo } from '../web/fragments.ts';
+import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import type { ConsolePrincipal } from '../web/web-context.ts';
 import {
   type AttachPoliciesView,
   GROUP_ATTACHMENT_QUOTA,
   type GroupView,
   type GroupsListView,
-  type InlinePolicyView,
 } from './group-console.service.ts';
 
 /**
@@ -23,26 +31,20 @@ const enc = encodeURIComponent;
 
 export const groupHref = (name: string) => `/console/groups/${enc(name)}`;
 
-/** Where a managed policy's own page is (the Policies pages). */
-const policyHref = (arn: string) => `/console/policies/${enc(arn)}`;
-
-/** An ARN that may wrap after each `:` and `/`, never inside a name. */
-function arnText(arn: string): SafeHtml {
-  return html`<span class="arn">${arn.split(/(?<=[:/])/).map((part) => html`${part}<wbr>`)}</span>`;
+function crumbs(groupName: string): SafeHtml {
+  return html`<p class="breadcrumb"><a href="/console/groups">Groups</a> / <a href="${groupHref(groupName)}">${groupName}</a></p>`;
 }
 
-/** A policy name that may wrap between its words (`IAM<wbr>Read<wbr>Only<wbr>Access`), so a narrow table keeps its buttons in view. */
-function nameText(name: string): SafeHtml {
-  return html`${name.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[-_.+=,@])/).map((part, i) => (i === 0 ? part : html`<wbr>${part}`))}`;
-}
-
-function when(iso: string, now: Date): SafeHtml {
-  return html`<time datetime="${iso}" title="${iso}">${relativeTime(iso, now)}</time>`;
-}
-
-/** Text for screen readers only, e.g. which row a "Remove" button belongs to. */
-function hidden(text: string): SafeHtml {
-  return html`<span class="visually-hidden">${text}</span>`;
+/** The holder's frame: the group's breadcrumbs, its page, and the way back to it. */
+function holder(frame: Frame, groupName: string) {
+  const base = groupHref(groupName);
+  return {
+    principal: frame.principal,
+    csrf: frame.csrf,
+    crumbs: crumbs(groupName),
+    base,
+    back: { href: base, label: `Back to group ${groupName}` },
+  };
 }
 
 const NAME_HINT =
@@ -79,7 +81,7 @@ ${alertBox(frame.notice, 'success')}
     <thead><tr><th scope="col">Group name</th><th scope="col">Users</th><th scope="col">Created</th></tr></thead>
     <tbody>${view.groups.map(
       (g) =>
-        html`<tr><td><a href="${groupHref(g.name)}">${g.name}</a>${g.path === '/' ? '' : html` <span class="muted">${g.path}</span>`}</td><td>${g.userCount}</td><td>${when(g.createdAt, now)}</td></tr>`,
+        html`<tr><td><a href="${groupHref(g.name)}">${g.name}</a>${g.path === '/' ? '' : html` <span class="muted">${g.path}</span>`}</td><td>${g.userCount}</td><td>${timeAgo(g.createdAt, now)}</td></tr>`,
     )}</tbody>
   </table></div>
   ${pager(view)}`
@@ -141,7 +143,7 @@ ${alertBox(frame.notice, 'success')}
     <dt>Path</dt><dd>${group.path}</dd>
     <dt>ARN</dt><dd>${arnText(group.arn)}</dd>
     <dt>Group ID</dt><dd>${group.id}</dd>
-    <dt>Created</dt><dd>${when(group.createdAt, now)}</dd>
+    <dt>Created</dt><dd>${timeAgo(group.createdAt, now)}</dd>
   </dl>
 </section>
 <section class="card">
@@ -157,7 +159,7 @@ ${alertBox(frame.notice, 'success')}
       (u) =>
         html`<tr><td><a href="/console/users/${enc(u.name)}">${u.name}</a></td>${
           view.mayRemoveUser
-            ? html`<td class="row-action"><form method="post" action="${base}/remove-user" class="inline-form">${csrfField(csrf)}<input type="hidden" name="userName" value="${u.name}"><button type="submit" class="secondary">Remove${hidden(` ${u.name} from the group`)}</button></form></td>`
+            ? html`<td class="row-action"><form method="post" action="${base}/remove-user" class="inline-form">${csrfField(csrf)}<input type="hidden" name="userName" value="${u.name}"><button type="submit" class="secondary">Remove${screenReaderText(` ${u.name} from the group`)}</button></form></td>`
             : ''
         }</tr>`,
     )}</tbody>
@@ -215,19 +217,7 @@ function attachedPolicies(view: GroupView, base: string): SafeHtml {
     ? html`<p><a class="button" href="${base}/attach-policies">Attach policies</a></p>`
     : '';
   if (view.attached.length === 0) return html`<p class="muted">No managed policies attached.</p>${attach}`;
-  const mayDetachAny = view.attached.some((a) => a.mayDetach);
-  return html`<div class="table-scroll"><table>
-    <caption class="visually-hidden">Managed policies attached to the group</caption>
-    <thead><tr><th scope="col">Policy name</th><th scope="col">Type</th>${mayDetachAny ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
-    <tbody>${view.attached.map(
-      (a) =>
-        html`<tr><td><a href="${policyHref(a.policyArn)}">${nameText(a.policyName)}</a></td><td>${a.awsManaged ? 'AWS managed' : 'Customer managed'}</td>${
-          mayDetachAny
-            ? html`<td class="row-action">${a.mayDetach ? html`<a href="${base}/detach-policy?policyArn=${enc(a.policyArn)}">Detach${hidden(` ${a.policyName}`)}</a>` : ''}</td>`
-            : ''
-        }</tr>`,
-    )}</tbody>
-  </table></div>${attach}`;
+  return html`${attachedPoliciesTable(view.attached, base, 'Managed policies attached to the group')}${attach}`;
 }
 
 function inlinePolicies(view: GroupView, base: string): SafeHtml {
@@ -264,63 +254,19 @@ function renameForm(
 }
 
 export function attachPoliciesPage(frame: Frame & { view: AttachPoliciesView; error?: string | undefined }): string {
-  const { view, csrf } = frame;
-  const { group } = view;
-  const base = groupHref(group.name);
-  const full = view.attachedCount >= GROUP_ATTACHMENT_QUOTA;
-  return page({
-    title: `Attach policies to ${group.name}`,
-    principal: frame.principal,
-    csrf,
-    body: html`<p class="breadcrumb"><a href="/console/groups">Groups</a> / <a href="${base}">${group.name}</a></p>
-<h1>Attach policies to ${group.name}</h1>
-${alertBox(frame.error)}
-<p>The group has ${view.attachedCount} of at most ${GROUP_ATTACHMENT_QUOTA} managed policies attached.${full ? ' Detach one before attaching another.' : ''}</p>
-<section class="card">
-  <h2>AWS managed and customer managed policies</h2>
-  <div class="table-scroll"><table>
-    <caption class="visually-hidden">Policies that can be attached to the group</caption>
-    <thead><tr><th scope="col">Policy</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-    <tbody>${view.policies.map(
-      ({ policy, attached, mayAttach }) =>
-        html`<tr><td><a href="${policyHref(policy.arn)}">${nameText(policy.name)}</a><br><span class="muted small">${policy.awsManaged ? 'AWS managed' : 'Customer managed'}${policy.description ? ` · ${policy.description}` : ''}</span></td><td class="row-action">${
-          attached
-            ? 'Attached'
-            : mayAttach
-              ? html`<form method="post" action="${base}/attach-policy" class="inline-form">${csrfField(csrf)}<input type="hidden" name="policyArn" value="${policy.arn}"><button type="submit">Attach${hidden(` ${policy.name}`)}</button></form>`
-              : ''
-        }</td></tr>`,
-    )}</tbody>
-  </table></div>
-</section>
-<p><a href="${base}">Back to group ${group.name}</a></p>`,
+  const { view } = frame;
+  return attachHolderPoliciesPage({
+    ...holder(frame, view.group.name),
+    holderName: view.group.name,
+    noun: 'group',
+    view,
+    quota: GROUP_ATTACHMENT_QUOTA,
+    whenFull: ' Detach one before attaching another.',
+    error: frame.error,
   });
 }
 
-export type InlinePolicyErrors = Partial<Record<'policyName' | 'policyDocument' | 'form', string>>;
-
-/** An empty statement to start from. */
-export const POLICY_TEMPLATE = `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Action": [],
-      "Resource": "*"
-    }
-  ]
-}`;
-
-function documentField(value: string, error: string | undefined): SafeHtml {
-  const hintId = 'f-policyDocument-hint';
-  const described = error ? `${hintId} f-policyDocument-error` : hintId;
-  return html`<div class="field${error ? ' has-error' : ''}">
-  <label for="f-policyDocument">Policy document (JSON)</label>
-  <p class="hint" id="${hintId}">Checked as IAM checks PutGroupPolicy: the IAM policy grammar, and at most 5,120 characters (not counting white space) for all of the group's inline policies together.</p>
-  ${error ? html`<p class="error" id="f-policyDocument-error">${error}</p>` : ''}
-  <textarea id="f-policyDocument" name="policyDocument" class="policy-document" rows="16" spellcheck="false" autocapitalize="none" aria-describedby="${described}"${error ? html` aria-invalid="true"` : ''}>${value}</textarea>
-</div>`;
-}
+const DOCUMENT_HINT = html`Checked as IAM checks PutGroupPolicy: the IAM policy grammar, and at most 5,120 characters (not counting white space) for all of the group's inline policies together.`;
 
 export function addInlinePolicyPage(
   frame: Frame & {
@@ -329,25 +275,16 @@ export function addInlinePolicyPage(
     errors: InlinePolicyErrors;
   },
 ): string {
-  const { groupName, values, errors } = frame;
-  const base = groupHref(groupName);
-  return page({
-    title: `Add an inline policy to ${groupName}`,
-    principal: frame.principal,
-    csrf: frame.csrf,
-    body: html`<p class="breadcrumb"><a href="/console/groups">Groups</a> / <a href="${base}">${groupName}</a></p>
-<h1>Add an inline policy to ${groupName}</h1>
-<section class="card">
-  <p class="muted">An inline policy belongs to this group alone and is deleted with it. A policy of the same name is replaced.</p>
-  ${alertBox(errors.form)}
-  <form method="post" action="${base}/inline-policies" novalidate>
-    ${csrfField(frame.csrf)}
-    ${field({ label: 'Policy name', name: 'policyName', value: values.policyName, error: errors.policyName, hint: 'Up to 128 letters, digits and + = , . @ _ -.' })}
-    ${documentField(values.policyDocument, errors.policyDocument)}
-    <button type="submit">Save policy</button>
-  </form>
-</section>
-<p><a href="${base}">Back to group ${groupName}</a></p>`,
+  const { back, ...common } = holder(frame, frame.groupName);
+  return addHolderInlinePolicyPage({
+    ...common,
+    holderName: frame.groupName,
+    intro:
+      'An inline policy belongs to this group alone and is deleted with it. A policy of the same name is replaced.',
+    documentHint: DOCUMENT_HINT,
+    values: frame.values,
+    errors: frame.errors,
+    leave: { back },
   });
 }
 
@@ -360,33 +297,8 @@ export function inlinePolicyPage(
     notice?: string | undefined;
   },
 ): string {
-  const { view, csrf } = frame;
-  const errors = frame.errors ?? {};
-  const base = groupHref(view.groupName);
-  const self = `${base}/inline-policies/${enc(view.policyName)}`;
-  return page({
-    title: `Inline policy ${view.policyName}`,
-    principal: frame.principal,
-    csrf,
-    body: html`<p class="breadcrumb"><a href="/console/groups">Groups</a> / <a href="${base}">${view.groupName}</a></p>
-<h1>Inline policy ${view.policyName}</h1>
-${alertBox(frame.notice, 'success')}
-<section class="card">
-  <h2>Policy document</h2>
-  ${
-    view.mayEdit
-      ? html`${alertBox(errors.form)}
-  <form method="post" action="${self}" novalidate>
-    ${csrfField(csrf)}
-    ${documentField(frame.typed ?? view.document, errors.policyDocument)}
-    <button type="submit">Save changes</button>
-  </form>`
-      : html`<pre class="policy-document" tabindex="0" aria-label="Policy document">${view.document}</pre>`
-  }
-</section>
-${view.mayDelete ? html`<p><a class="button danger" href="${self}/delete">Delete inline policy ${view.policyName}</a></p>` : ''}
-<p><a href="${base}">Back to group ${view.groupName}</a></p>`,
-  });
+  const { principal, csrf, ...rest } = frame;
+  return holderInlinePolicyPage({ ...holder(frame, frame.view.holderName), ...rest, documentHint: DOCUMENT_HINT });
 }
 
 /**
@@ -409,7 +321,7 @@ export function confirmationPage(
     title: frame.title,
     principal: frame.principal,
     csrf: frame.csrf,
-    body: html`<p class="breadcrumb"><a href="/console/groups">Groups</a> / <a href="${base}">${frame.groupName}</a></p>
+    body: html`${crumbs(frame.groupName)}
 <section class="card narrow">
   <h1>${frame.title}</h1>
   ${alertBox(frame.error)}

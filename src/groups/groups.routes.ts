@@ -3,6 +3,11 @@ import { type AccessInput, type RouteAccess, mayUse } from '../authz/console-acc
 import { actorOf } from '../identities/principal.ts';
 import { attachPolicy, detachPolicy } from '../policies/attachment.service.ts';
 import { deleteInlinePolicy, putInlinePolicy } from '../policies/inline-policy.service.ts';
+import {
+  type InlinePolicyErrors,
+  POLICY_TEMPLATE,
+  inlinePolicyErrors as inlineErrors,
+} from '../policies/policy-holder.pages.ts';
 import type { GatehouseError } from '../shared/errors.ts';
 import { ownEntry } from '../shared/own-entry.ts';
 import type { FormSpec } from '../web/forms.ts';
@@ -22,8 +27,6 @@ import { addUserToGroup, createGroup, deleteGroup, removeUserFromGroup, updateGr
 import {
   type CreateGroupErrors,
   type GroupPageErrors,
-  type InlinePolicyErrors,
-  POLICY_TEMPLATE,
   addInlinePolicyPage,
   attachPoliciesPage,
   confirmationPage,
@@ -309,12 +312,6 @@ export async function groupsRoutes(app: FastifyInstance, { web }: { web: WebCont
   );
 
   // Inline policies
-
-  /** Where a refused document's error belongs: its name, its document, or the form as a whole. */
-  function inlineErrors(error: GatehouseError): InlinePolicyErrors {
-    const key = (['policyName', 'policyDocument'] as const).find((f) => f === error.field) ?? 'form';
-    return { [key]: error.message };
-  }
 
   async function addInlinePage(
     who: SignedIn,

@@ -3,7 +3,7 @@ import { listAccessKeysOfPrincipals } from '../access-keys/access-key.repository
 import { lastPasswordSignIns } from '../audit/audit.repository.ts';
 import type { AuditEventRecord } from '../audit/audit.repository.ts';
 import type { Actor, RequestMeta } from '../audit/audit.service.ts';
-import { type AccessInput, mayUse } from '../authz/console-access.ts';
+import { type AccessInput, type RouteAccess, mayUse } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../deps.ts';
 import { type GroupRecord, listGroups, listGroupsOfUser } from '../identities/group.repository.ts';
@@ -22,9 +22,17 @@ import { getPasswordPolicy } from '../password-policy/password-policy.service.ts
 import { generatePassword } from '../passwords/password-generator.ts';
 import { describeRules } from '../passwords/password-rules.ts';
 import { ATTACHMENT_QUOTAS, listAttachedPolicies } from '../policies/attachment.service.ts';
-import { isAwsManagedArn } from '../policies/aws-managed.ts';
-import { getInlinePolicy, listInlinePolicyNames } from '../policies/inline-policy.service.ts';
-import { type ManagedPolicy, listPolicies } from '../policies/managed-policy.service.ts';
+import { listInlinePolicyNames } from '../policies/inline-policy.service.ts';
+import { listPolicies } from '../policies/managed-policy.service.ts';
+import {
+  type AttachedPolicyView,
+  type InlinePolicyView,
+  type PolicyChoice,
+  findAttachedPolicy,
+  loadAttachChoices,
+  loadAttachedPolicies,
+  loadInlinePolicyView as loadHolderInlinePolicy,
+} from '../policies/policy-holder-console.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type SignInActivity, loadSignInActivity } from '../throttle/sign-in-activity.service.ts';
 import { UNLOCK_SIGN_IN } from '../throttle/throttle-access.ts';
@@ -205,13 +213,6 @@ export async function createConsoleUser(
 
 // A user's page
 
-export interface AttachedPolicyView {
-  policyName: string;
-  policyArn: string;
-  awsManaged: boolean;
-  mayDetach: boolean;
-}
-
 export interface GroupMembershipView {
   group: GroupRecord;
   mayRemove: boolean;
@@ -259,14 +260,6 @@ export interface UserView {
   };
 }
 
-/** Whether any of these policies may be attached to the user (stops at the first). */
-async function mayAttachAny(deps: Deps, who: ConsoleCaller, userName: string, arns: string[]): Promise<boolean> {
-  for (const policyArn of arns) {
-    if (await mayUse(deps, who, USERS_ACCESS.attach, onUser(userName, { policyArn }))) return true;
-  }
-  return false;
-}
-
 /** A user's page: each section only as far as the person may read it, each form as far as it may use it. */
 export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string): Promise<UserView> {
   const { accountId } = who.principal;
@@ -309,21 +302,15 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
   let attached: AttachedPolicyView[] | null = null;
   let mayAttach = false;
   if (listAttached) {
-    const found = (await listAttachedPolicies(deps, accountId, 'user', user.name)).sort((a, b) =>
-      a.policyName.localeCompare(b.policyName),
-    );
-    attached = await Promise.all(
-      found.map(async (a) => ({
-        ...a,
-        awsManaged: isAwsManagedArn(a.policyArn),
-        mayDetach: await mayUse(deps, who, USERS_ACCESS.detach, onUser(user.name, { policyArn: a.policyArn })),
-      })),
-    );
-    if (openAttach) {
-      const taken = new Set(found.map((a) => a.policyArn));
-      const candidates = (await listPolicies(deps, accountId)).filter((p) => !taken.has(p.arn)).map((p) => p.arn);
-      mayAttach = found.length < USER_ATTACHMENT_QUOTA && (await mayAttachAny(deps, who, user.name, candidates));
-    }
+    const mayWith = (access: RouteAccess) => async (policyArn: string) =>
+      mayUse(deps, who, access, onUser(user.name, { policyArn }));
+    const holder = { type: 'user' as const, name: user.name };
+    const decide = {
+      detach: mayWith(USERS_ACCESS.detach),
+      attach: openAttach ? mayWith(USERS_ACCESS.attach) : null,
+      quota: USER_ATTACHMENT_QUOTA,
+    };
+    ({ attached, mayAttach } = await loadAttachedPolicies(deps, accountId, holder, decide));
   }
   const inline = listInline ? await listInlinePolicyNames(deps, accountId, 'user', user.name) : null;
   const effective = simulate ? await effectivePermissionsOf(deps, user) : null;
@@ -391,13 +378,6 @@ export async function loadUserView(deps: Deps, who: ConsoleCaller, name: string)
 
 // Managed policies and the permissions boundary
 
-export interface PolicyChoice {
-  policy: ManagedPolicy;
-  /** Attached already (attach page) or the current boundary (boundary page). */
-  current: boolean;
-  mayChoose: boolean;
-}
-
 export interface PolicyChoicesView {
   user: UserRecord;
   attachedCount: number;
@@ -409,24 +389,9 @@ export interface PolicyChoicesView {
 export async function loadAttachPoliciesView(deps: Deps, who: ConsoleCaller, name: string): Promise<PolicyChoicesView> {
   const { accountId } = who.principal;
   const user = await getUser(deps, accountId, name);
-  const [attached, policies] = await Promise.all([
-    listAttachedPolicies(deps, accountId, 'user', user.name),
-    listPolicies(deps, accountId),
-  ]);
-  const taken = new Set(attached.map((a) => a.policyArn));
-  return {
-    user,
-    attachedCount: attached.length,
-    policies: await Promise.all(
-      policies.map(async (policy) => ({
-        policy,
-        current: taken.has(policy.arn),
-        mayChoose:
-          !taken.has(policy.arn) &&
-          (await mayUse(deps, who, USERS_ACCESS.attach, onUser(user.name, { policyArn: policy.arn }))),
-      })),
-    ),
-  };
+  const mayAttach = async (policyArn: string) =>
+    mayUse(deps, who, USERS_ACCESS.attach, onUser(user.name, { policyArn }));
+  return { user, ...(await loadAttachChoices(deps, accountId, { type: 'user', name: user.name }, mayAttach)) };
 }
 
 async function mayChooseAnyBoundary(deps: Deps, who: ConsoleCaller, user: UserRecord): Promise<boolean> {
@@ -473,10 +438,8 @@ export async function loadAttachedPolicy(
   policyArn: string,
 ): Promise<{ user: UserRecord; policyName: string; policyArn: string }> {
   const user = await getUser(deps, who.principal.accountId, name);
-  const attached = await listAttachedPolicies(deps, who.principal.accountId, 'user', user.name);
-  const found = attached.find((a) => a.policyArn === policyArn);
-  if (!found) throw new GatehouseError('NoSuchEntity', `Policy ${policyArn} was not found.`, { field: 'policyArn' });
-  return { user, ...found };
+  const holder = { type: 'user' as const, name: user.name };
+  return { user, ...(await findAttachedPolicy(deps, who.principal.accountId, holder, policyArn)) };
 }
 
 /** The user whose sign-in details are shown, and whether it has a console password. */
@@ -497,14 +460,6 @@ export async function loadUser(deps: Deps, who: ConsoleCaller, name: string): Pr
 
 // Inline policies
 
-export interface InlinePolicyView {
-  userName: string;
-  policyName: string;
-  document: string;
-  mayEdit: boolean;
-  mayDelete: boolean;
-}
-
 /** One inline policy of a user, with whether the person may replace or delete it. */
 export async function loadInlinePolicyView(
   deps: Deps,
@@ -512,13 +467,10 @@ export async function loadInlinePolicyView(
   userName: string,
   policyName: string,
 ): Promise<InlinePolicyView> {
-  const policy = await getInlinePolicy(deps, who.principal.accountId, 'user', userName, policyName);
-  const input = onUser(policy.ownerName);
-  const [mayEdit, mayDelete] = await Promise.all([
-    mayUse(deps, who, USERS_ACCESS.putInline, input),
-    mayUse(deps, who, USERS_ACCESS.deleteInline, input),
-  ]);
-  return { userName: policy.ownerName, policyName: policy.policyName, document: policy.document, mayEdit, mayDelete };
+  const may = (access: RouteAccess) => async (holderName: string) => mayUse(deps, who, access, onUser(holderName));
+  const holder = { type: 'user' as const, name: userName };
+  const decide = { edit: may(USERS_ACCESS.putInline), delete: may(USERS_ACCESS.deleteInline) };
+  return loadHolderInlinePolicy(deps, who.principal.accountId, holder, policyName, decide);
 }
 
 // Groups

@@ -4,6 +4,11 @@ import { addUserToGroup, removeUserFromGroup } from '../groups/group.service.ts'
 import { actorOf } from '../identities/principal.ts';
 import { noSuchUser } from '../identities/user-lookup.ts';
 import { attachPolicy, detachPolicy } from '../policies/attachment.service.ts';
+import {
+  type InlinePolicyErrors,
+  POLICY_TEMPLATE,
+  inlinePolicyErrors as inlineErrors,
+} from '../policies/policy-holder.pages.ts';
 import { deleteInlinePolicy, putInlinePolicy } from '../policies/inline-policy.service.ts';
 import { deleteUserPermissionsBoundary, putUserPermissionsBoundary } from '../policies/permissions-boundary.service.ts';
 import type { GatehouseError } from '../shared/errors.ts';
@@ -25,8 +30,6 @@ import {
 } from './user-console.service.ts';
 import { checkTag, checkTagKey } from './user-tag-input.ts';
 import {
-  type InlinePolicyErrors,
-  POLICY_TEMPLATE,
   addInlinePolicyPage,
   attachPoliciesPage,
   boundaryChoicesPage,
@@ -146,12 +149,6 @@ export async function userPermissionsRoutes(app: FastifyInstance, { web }: { web
 
   // Inline policies
 
-  /** Where a refused document's error belongs: its name, its document, or the form as a whole. */
-  function inlineErrors(error: GatehouseError): InlinePolicyErrors {
-    const key = (['policyName', 'policyDocument'] as const).find((f) => f === error.field) ?? 'form';
-    return { [key]: error.message };
-  }
-
   async function addInlinePage(
     who: SignedIn,
     csrf: string,
@@ -256,11 +253,11 @@ export async function userPermissionsRoutes(app: FastifyInstance, { web }: { web
       principal: who.principal,
       csrf,
       title: `Delete inline policy ${found.policyName}?`,
-      crumbs: userCrumbs(found.userName),
-      explanation: `${found.userName} loses what this policy allows, unless another of its policies (or its groups’) allows it too. Deleting it cannot be undone.`,
-      action: `${inlineHref(found.userName, found.policyName)}/delete`,
+      crumbs: userCrumbs(found.holderName),
+      explanation: `${found.holderName} loses what this policy allows, unless another of its policies (or its groups’) allows it too. Deleting it cannot be undone.`,
+      action: `${inlineHref(found.holderName, found.policyName)}/delete`,
       button: 'Delete inline policy',
-      cancel: `${userHref(found.userName)}#permissions`,
+      cancel: `${userHref(found.holderName)}#permissions`,
       error,
     });
   }

@@ -1,6 +1,8 @@
 import { userAccessKeysCard } from '../access-keys/access-key.pages.ts';
 import { MFA_NOTICES } from '../mfa/mfa-console.pages.ts';
 import { adminMfaSection } from '../mfa/mfa.pages.ts';
+import { policyUrl } from '../policies/policies.pages.ts';
+import { attachedPoliciesTable } from '../policies/policy-holder.pages.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { UNLOCK_NOTICE, adminUserSignInSection } from '../throttle/throttle-console.pages.ts';
 import {
@@ -41,8 +43,6 @@ const enc = encodeURIComponent;
 export const userHref = (name: string) => `/console/users/${enc(name)}`;
 /** The Groups pages' address of a group. */
 export const groupHref = (name: string) => `/console/groups/${enc(name)}`;
-/** The Policies pages' address of a managed policy. */
-export const policyHref = (arn: string) => `/console/policies/${enc(arn)}`;
 
 /** The notices a Users page shows after a change (`?done=…`). */
 export const USER_NOTICES: Record<string, string> = {
@@ -324,19 +324,7 @@ function attachedPolicies(view: UserView, base: string): SafeHtml {
       ? html`<p class="muted">The user has the most managed policies AWS allows (${USER_ATTACHMENT_QUOTA}): detach one to attach another, or use a group.</p>`
       : '';
   if (view.attached.length === 0) return html`<p class="muted">No managed policies attached.</p>${attach}`;
-  const detachAny = view.attached.some((a) => a.mayDetach);
-  return html`<div class="table-scroll"><table>
-    <caption class="visually-hidden">Managed policies attached to the user</caption>
-    <thead><tr><th scope="col">Policy name</th><th scope="col">Type</th>${detachAny ? html`<th scope="col"><span class="visually-hidden">Actions</span></th>` : ''}</tr></thead>
-    <tbody>${view.attached.map(
-      (a) =>
-        html`<tr><td><a href="${policyHref(a.policyArn)}">${nameText(a.policyName)}</a></td><td>${a.awsManaged ? 'AWS managed' : 'Customer managed'}</td>${
-          detachAny
-            ? html`<td class="row-action">${a.mayDetach ? html`<a href="${base}/detach-policy?policyArn=${enc(a.policyArn)}">Detach${screenReaderText(` ${a.policyName}`)}</a>` : ''}</td>`
-            : ''
-        }</tr>`,
-    )}</tbody>
-  </table></div>${full}${attach}`;
+  return html`${attachedPoliciesTable(view.attached, base, 'Managed policies attached to the user')}${full}${attach}`;
 }
 
 function inlinePolicies(view: UserView, base: string): SafeHtml {
@@ -359,7 +347,7 @@ function boundarySection(view: UserView, base: string): SafeHtml {
   const arn = view.user.permissionsBoundary;
   return html`${
     arn
-      ? html`<p>Set to <a href="${policyHref(arn)}">${nameText(arn.slice(arn.lastIndexOf('/') + 1))}</a>: the user may do only what both its policies and this policy allow.</p>`
+      ? html`<p>Set to <a href="${policyUrl(arn)}">${nameText(arn.slice(arn.lastIndexOf('/') + 1))}</a>: the user may do only what both its policies and this policy allow.</p>`
       : html`<p class="muted">None: the user’s policies apply in full.</p>`
   }
   <p>${view.may.setBoundary ? html`<a class="button secondary" href="${base}/permissions-boundary">${arn ? 'Change boundary' : 'Set boundary'}</a>` : ''}
