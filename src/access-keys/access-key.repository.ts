@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Principal } from '../identities/principal.ts';
-import { joinedPrincipal } from '../identities/principal.repository.ts';
+import { JOINED_PRINCIPAL_COLUMNS, joinedPrincipal } from '../identities/principal.repository.ts';
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
 
@@ -73,17 +73,7 @@ const keyWithPrincipal = prepared((db, id: string) =>
     .leftJoin('root_users', 'root_users.account_id', 'access_keys.principal_id')
     .leftJoin('users', 'users.id', 'access_keys.principal_id')
     .selectAll('access_keys')
-    .select([
-      'accounts.alias as account_alias',
-      'accounts.name as account_name',
-      'root_users.email as root_email',
-      'users.id as user_id',
-      'users.account_id as user_account_id',
-      'users.name as user_name',
-      'users.path as user_path',
-      'users.is_admin as user_is_admin',
-      'users.permissions_boundary as user_permissions_boundary',
-    ])
+    .select(JOINED_PRINCIPAL_COLUMNS)
     .where('access_keys.id', '=', id),
 );
 

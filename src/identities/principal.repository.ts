@@ -6,6 +6,19 @@ import { type Principal, principalFrom } from './principal.ts';
  * `users` joined to the principal ID, and the principal they make.
  */
 
+/** The columns such a query selects from the three joined tables (`select(JOINED_PRINCIPAL_COLUMNS)`). */
+export const JOINED_PRINCIPAL_COLUMNS = [
+  'accounts.alias as account_alias',
+  'accounts.name as account_name',
+  'root_users.email as root_email',
+  'users.id as user_id',
+  'users.account_id as user_account_id',
+  'users.name as user_name',
+  'users.path as user_path',
+  'users.is_admin as user_is_admin',
+  'users.permissions_boundary as user_permissions_boundary',
+] as const;
+
 /** The columns such a query selects, under these names. */
 export interface JoinedPrincipalRow {
   account_alias: string | null;

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Principal } from '../identities/principal.ts';
-import { joinedPrincipal } from '../identities/principal.repository.ts';
+import { JOINED_PRINCIPAL_COLUMNS, joinedPrincipal } from '../identities/principal.repository.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import type { SessionRestriction, SessionsTable } from '../db/schema.ts';
@@ -87,17 +87,7 @@ const sessionWithPrincipal = prepared((db, id: string) =>
     .leftJoin('root_users', 'root_users.account_id', 'sessions.principal_id')
     .leftJoin('users', 'users.id', 'sessions.principal_id')
     .selectAll('sessions')
-    .select([
-      'accounts.alias as account_alias',
-      'accounts.name as account_name',
-      'root_users.email as root_email',
-      'users.id as user_id',
-      'users.account_id as user_account_id',
-      'users.name as user_name',
-      'users.path as user_path',
-      'users.is_admin as user_is_admin',
-      'users.permissions_boundary as user_permissions_boundary',
-    ])
+    .select(JOINED_PRINCIPAL_COLUMNS)
     .select((eb) =>
       eb
         .exists(
