@@ -1,6 +1,8 @@
 import { GatehouseError } from '../shared/errors.ts';
 import {
   PATH_CONSTRAINT,
+  TAG_KEY_CONSTRAINT,
+  TAG_VALUE_CONSTRAINT,
   type TextConstraint,
   constraintProblems,
   constraintViolation,
@@ -301,22 +303,8 @@ export const P = {
       patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
       required: (required ?? false) as R,
     }),
-  tagKey: () =>
-    str({
-      min: 1,
-      max: 128,
-      pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
-      patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
-      required: true,
-    }),
-  tagValue: () =>
-    str({
-      min: 0,
-      max: 256,
-      pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
-      patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
-      required: true,
-    }),
+  tagKey: () => str({ ...TAG_KEY_CONSTRAINT, required: true }),
+  tagValue: () => str({ ...TAG_VALUE_CONSTRAINT, required: true }),
   accountAlias: () =>
     str({
       min: 3,

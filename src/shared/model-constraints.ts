@@ -16,6 +16,22 @@ export interface TextConstraint {
   patternText?: string;
 }
 
+/** A tag's key (TagUser, TagPolicy, …). */
+export const TAG_KEY_CONSTRAINT = Object.freeze({
+  min: 1,
+  max: 128,
+  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
+  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
+} as const satisfies TextConstraint);
+
+/** A tag's value. */
+export const TAG_VALUE_CONSTRAINT = Object.freeze({
+  min: 0,
+  max: 256,
+  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
+  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
+} as const satisfies TextConstraint);
+
 /** `Path` (users, groups, policies): `/`, or `/` + printable ASCII + `/`. */
 export const PATH_CONSTRAINT: TextConstraint = Object.freeze({
   min: 1,

@@ -1,5 +1,10 @@
 import { GatehouseError } from '../shared/errors.ts';
-import { type TextConstraint, constraintProblems, constraintViolation } from '../shared/model-constraints.ts';
+import {
+  TAG_KEY_CONSTRAINT,
+  TAG_VALUE_CONSTRAINT,
+  constraintProblems,
+  constraintViolation,
+} from '../shared/model-constraints.ts';
 import type { Tag } from '../user-tags/user-tag.service.ts';
 
 /**
@@ -9,18 +14,8 @@ import type { Tag } from '../user-tags/user-tag.service.ts';
  */
 
 // The same constraints as the Query API's `tagKey` and `tagValue` parameters.
-const KEY = {
-  min: 1,
-  max: 128,
-  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
-  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
-} as const satisfies TextConstraint;
-const VALUE = {
-  min: 0,
-  max: 256,
-  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
-  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
-} as const satisfies TextConstraint;
+const KEY = TAG_KEY_CONSTRAINT;
+const VALUE = TAG_VALUE_CONSTRAINT;
 
 /** The tag to add, or ValidationError as TagUser words it (on the field, when only one is wrong). */
 export function checkTag(key: string, value: string): Tag {
