@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { type AccessInput, type RouteAccess, mayUse } from '../authz/console-access.ts';
 import { actorOf } from '../identities/principal.ts';
 import { attachPolicy, detachPolicy } from '../policies/attachment.service.ts';
 import { deleteInlinePolicy, putInlinePolicy } from '../policies/inline-policy.service.ts';
@@ -10,8 +9,7 @@ import {
 } from '../policies/policy-holder.pages.ts';
 import type { GatehouseError } from '../shared/errors.ts';
 import { ownEntry } from '../shared/own-entry.ts';
-import type { FormSpec } from '../web/forms.ts';
-import { type Page, type PageResult, pageRoutes, redirect } from '../web/page-route.ts';
+import { ifAllowed, pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { GROUPS_ACCESS } from './group-access.ts';
 import {
@@ -49,22 +47,6 @@ const NOTICES = {
 } as const satisfies Record<string, string>;
 
 const withNotice = (href: string, done: keyof typeof NOTICES) => `${href}?done=${done}`;
-
-type AnyPage = Page<FormSpec, Record<string, string>>;
-
-/** What the request acts on, as its access was decided. */
-function inputOf(p: AnyPage): AccessInput {
-  return { params: p.params, query: p.query, body: p.form };
-}
-
-/** The page a refused form comes back on, when the person may read that page; otherwise the error page. */
-async function ifAllowed(
-  p: AnyPage,
-  access: RouteAccess,
-  render: () => Promise<PageResult>,
-): Promise<PageResult | undefined> {
-  return (await mayUse(p.deps, p.who, access, inputOf(p))) ? render() : undefined;
-}
 
 /** An unknown group is the error page's to say, not a form's. */
 const aboutGroup = (error: GatehouseError) => error.code === 'NoSuchEntity' && error.field === 'groupName';

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { type AccessInput, type RouteAccess, mayUse } from '../authz/console-access.ts';
 import { addUserToGroup, removeUserFromGroup } from '../groups/group.service.ts';
 import { actorOf } from '../identities/principal.ts';
 import { noSuchUser } from '../identities/user-lookup.ts';
@@ -16,7 +15,7 @@ import { ownEntry } from '../shared/own-entry.ts';
 import { tagUser, untagUser } from '../user-tags/user-tag.service.ts';
 import { confirmationPage } from '../web/fragments.ts';
 import type { FormSpec } from '../web/forms.ts';
-import { type Page, type PageResult, pageRoutes, redirect } from '../web/page-route.ts';
+import { type Page, ifAllowed, pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { USERS_ACCESS } from './user-access.ts';
 import {
@@ -41,20 +40,6 @@ type AnyPage = Page<FormSpec, Record<string, string>>;
 type Done = keyof typeof USER_NOTICES;
 
 const withNotice = (href: string, done: Done, section: string) => `${href}?done=${done}#${section}`;
-
-/** What the request acts on, as its access was decided. */
-function inputOf(p: AnyPage): AccessInput {
-  return { params: p.params, query: p.query, body: p.form };
-}
-
-/** The page a refused form comes back on, when the person may read that page; otherwise the error page. */
-async function ifAllowed(
-  p: AnyPage,
-  access: RouteAccess,
-  render: () => Promise<PageResult>,
-): Promise<PageResult | undefined> {
-  return (await mayUse(p.deps, p.who, access, inputOf(p))) ? render() : undefined;
-}
 
 /** An unknown user is the error page's to say, not a form's. */
 const aboutUser = (p: AnyPage, error: GatehouseError) =>

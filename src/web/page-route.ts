@@ -62,6 +62,20 @@ export interface Page<
   /** The CSRF token for the page's forms (sets the cookie on first use). */
   readonly csrf: string;
   readonly meta: RequestMeta;
+  /**
+   * Whether the signed-in principal may use `access` on what this request names (its URL
+   * parameters, query and form): the decision that shows a link or form, or a page again.
+   */
+  may(access: RouteAccess): Promise<boolean>;
+}
+
+/** The page `render` makes when the person may use `access` (e.g. read the page a refused form comes back on); otherwise undefined, for the error page. */
+export async function ifAllowed(
+  page: Pick<Page, 'may'>,
+  access: RouteAccess,
+  render: () => Promise<PageResult> | PageResult,
+): Promise<PageResult | undefined> {
+  return (await page.may(access)) ? render() : undefined;
 }
 
 export interface PageRouteOptions<F extends FormSpec, P, Q> {
@@ -167,6 +181,14 @@ function pageOf<F extends FormSpec, P, Q>(
       return csrf;
     },
     meta: metaOf(request),
+    async may(access: RouteAccess): Promise<boolean> {
+      const input: AccessInput = {
+        params: request.params as Record<string, string>,
+        query: request.query as Record<string, string | undefined>,
+        body: form,
+      };
+      return (await decideAccess(web.deps, this.who, access, input)).allowed;
+    },
   };
 }
 
