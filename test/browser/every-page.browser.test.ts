@@ -2,7 +2,6 @@ import AxeBuilder from '@axe-core/playwright';
 import type { RouteOptions } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAccessKey } from '../../src/access-keys/access-key.service.ts';
 import { buildApp } from '../../src/app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../../src/groups/group.service.ts';
@@ -21,7 +20,7 @@ import {
   tabTo,
 } from '../support/browser.ts';
 import { giveAuthenticator } from '../support/console.ts';
-import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
+import { ROOT_PASSWORD, USER_PASSWORD, keyFor, makeAccount, makeUser } from '../support/fixtures.ts';
 
 /**
  * Every page of the app, walked from Fastify's route table (the GET routes registered
@@ -144,18 +143,8 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
     );
     const device = await giveAuthenticator(t, account.id, ada.id, 'ada-phone');
     await giveAuthenticator(t, account.id, tess.id, 'tess-phone');
-    await createAccessKey(
-      t.deps,
-      { accountId: account.id, principalId: ada.id, userName: 'ada' },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
-    const tessKey = await createAccessKey(
-      t.deps,
-      { accountId: account.id, principalId: tess.id, userName: 'tess' },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
+    await keyFor(t, { accountId: account.id, principalId: ada.id, userName: 'ada' });
+    const tessKey = await keyFor(t, { accountId: account.id, principalId: tess.id, userName: 'tess' });
     await createGroup(t.deps, account.id, { name: 'team' }, CLI_ACTOR, SYSTEM_META);
     await addUserToGroup(t.deps, account.id, 'team', 'tess', CLI_ACTOR, SYSTEM_META);
     const policy = await createPolicy(
