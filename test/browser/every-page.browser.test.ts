@@ -16,8 +16,10 @@ import {
   fillField,
   formWith,
   isFocused,
+  scrollWidth,
   submit,
   tabTo,
+  wideElements,
 } from '../support/browser.ts';
 import { giveAuthenticator } from '../support/console.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, keyFor, makeAccount, makeUser } from '../support/fixtures.ts';
@@ -88,16 +90,6 @@ function fill(url: string, f: Fixture): string | null {
 
 /** A signed-in walk visits some forty pages, each checked twice. */
 const WALK_TIMEOUT = 300_000;
-
-/**
- * The outermost elements reaching past 390 px, named by tag, class and the closest id, to
- * say what to fix. Run in the page, as a string: this file is compiled without the DOM's types.
- */
-const WIDE_ELEMENTS = `[...document.querySelectorAll('body *')]
-  .filter((e) => e.getBoundingClientRect().right > 391 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > 391))
-  .filter((e) => { for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false; return true; })
-  .slice(0, 3)
-  .map((e) => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.closest('[id]') ? ' in #' + e.closest('[id]').id : ''))`;
 
 const ERROR_IMPACTS = new Set(['serious', 'critical']);
 
@@ -204,10 +196,10 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
       problems.push(`${role} ${route} (${path}): ${violation.id} [${violation.impact}] ${violation.help} at ${where}`);
     }
     await page.setViewportSize({ width: 390, height: 844 });
-    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+    const width = await scrollWidth(page);
     if (width > 390 && KNOWN[`${route} 390px`]) knownSeen.add(`${route} 390px`);
     else if (width > 390) {
-      const culprits = await page.evaluate<string[]>(WIDE_ELEMENTS);
+      const culprits = await wideElements(page);
       problems.push(`${role} ${route} (${path}): ${width} px wide at 390 px, by ${culprits.join(', ')}`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
