@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_ALL, giveAuthenticator, setUserPolicy, signInUser } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { snapshotDatabase } from '../../test/support/db-snapshot.ts';
-import { USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { USER_PASSWORD, keyFor, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
-import { createAccessKey } from '../access-keys/access-key.service.ts';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../groups/group.service.ts';
@@ -455,18 +454,8 @@ describe.each(DIALECTS)(
         CLI_ACTOR,
         SYSTEM_META,
       );
-      const ownKey = await createAccessKey(
-        t.deps,
-        { accountId: account.id, principalId: doraUser.id, userName: 'dora' },
-        CLI_ACTOR,
-        SYSTEM_META,
-      );
-      const targetKey = await createAccessKey(
-        t.deps,
-        { accountId: account.id, principalId: tessUser.id, userName: 'tess' },
-        CLI_ACTOR,
-        SYSTEM_META,
-      );
+      const ownKey = await keyFor(t, { accountId: account.id, principalId: doraUser.id, userName: 'dora' });
+      const targetKey = await keyFor(t, { accountId: account.id, principalId: tessUser.id, userName: 'tess' });
       await createGroup(t.deps, account.id, { name: 'crew' }, CLI_ACTOR, SYSTEM_META);
       await addUserToGroup(t.deps, account.id, 'crew', 'tess', CLI_ACTOR, SYSTEM_META);
       await attachPolicy(t.deps, account.id, 'user', 'tess', TESS_POLICY_ARN, CLI_ACTOR, SYSTEM_META);

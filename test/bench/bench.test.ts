@@ -59,16 +59,20 @@ describe('npm run bench', () => {
     expect(report.rows.map((r) => r.scenario)).toEqual(['floor', 'signin-ok', 'session', 'session-api']);
     const [floor, signIn, session, sessionApi] = report.rows as [BenchRow, BenchRow, BenchRow, BenchRow];
     expect(floor).toMatchObject({ served: true, timesFloor: 1, ofBareHash: null });
-    for (const row of [floor, signIn, session]) {
-      expect(row, row.scenario).toMatchObject({ served: true, errors: 0, unexpected: 0, firstError: null });
+    // This build serves the session endpoint (src/sessions/session-api.routes.ts): its row is measured like the others.
+    for (const row of [floor, signIn, session, sessionApi]) {
+      expect(row, row.scenario).toMatchObject({
+        served: true,
+        notServed: null,
+        errors: 0,
+        unexpected: 0,
+        firstError: null,
+      });
       expect(row.perSecond, row.scenario).toBeGreaterThan(0);
       expect(row.serverCpuMsPerRequest, row.scenario).toBeGreaterThan(0);
       expect(row.timesFloor, row.scenario).toBeGreaterThan(0);
     }
     // Without a hash row there is no bare rate to compare a sign-in with.
     expect(signIn.ofBareHash).toBeNull();
-    // The session endpoint is measured where the build serves it, and said to be missing where not.
-    if (sessionApi.served) expect(sessionApi).toMatchObject({ errors: 0, unexpected: 0, notServed: null });
-    else expect(sessionApi).toMatchObject({ notServed: 'GET /console/api/session answers 404', perSecond: 0 });
   }, 60_000);
 });

@@ -2,7 +2,6 @@ import AxeBuilder from '@axe-core/playwright';
 import type { RouteOptions } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAccessKey } from '../../src/access-keys/access-key.service.ts';
 import { buildApp } from '../../src/app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../../src/groups/group.service.ts';
@@ -17,11 +16,13 @@ import {
   fillField,
   formWith,
   isFocused,
+  scrollWidth,
   submit,
   tabTo,
+  wideElements,
 } from '../support/browser.ts';
 import { giveAuthenticator } from '../support/console.ts';
-import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
+import { ROOT_PASSWORD, USER_PASSWORD, keyFor, makeAccount, makeUser } from '../support/fixtures.ts';
 
 /**
  * Every page of the app, walked from Fastify's route table (the GET routes registered
@@ -90,16 +91,6 @@ function fill(url: string, f: Fixture): string | null {
 /** A signed-in walk visits some forty pages, each checked twice. */
 const WALK_TIMEOUT = 300_000;
 
-/**
- * The outermost elements reaching past 390 px, named by tag, class and the closest id, to
- * say what to fix. Run in the page, as a string: this file is compiled without the DOM's types.
- */
-const WIDE_ELEMENTS = `[...document.querySelectorAll('body *')]
-  .filter((e) => e.getBoundingClientRect().right > 391 && !(e.parentElement && e.parentElement.getBoundingClientRect().right > 391))
-  .filter((e) => { for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false; return true; })
-  .slice(0, 3)
-  .map((e) => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.closest('[id]') ? ' in #' + e.closest('[id]').id : ''))`;
-
 const ERROR_IMPACTS = new Set(['serious', 'critical']);
 
 describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard', () => {
@@ -144,18 +135,8 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
     );
     const device = await giveAuthenticator(t, account.id, ada.id, 'ada-phone');
     await giveAuthenticator(t, account.id, tess.id, 'tess-phone');
-    await createAccessKey(
-      t.deps,
-      { accountId: account.id, principalId: ada.id, userName: 'ada' },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
-    const tessKey = await createAccessKey(
-      t.deps,
-      { accountId: account.id, principalId: tess.id, userName: 'tess' },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
+    await keyFor(t, { accountId: account.id, principalId: ada.id, userName: 'ada' });
+    const tessKey = await keyFor(t, { accountId: account.id, principalId: tess.id, userName: 'tess' });
     await createGroup(t.deps, account.id, { name: 'team' }, CLI_ACTOR, SYSTEM_META);
     await addUserToGroup(t.deps, account.id, 'team', 'tess', CLI_ACTOR, SYSTEM_META);
     const policy = await createPolicy(
@@ -215,10 +196,10 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
       problems.push(`${role} ${route} (${path}): ${violation.id} [${violation.impact}] ${violation.help} at ${where}`);
     }
     await page.setViewportSize({ width: 390, height: 844 });
-    const width = await page.evaluate<number>('document.documentElement.scrollWidth');
+    const width = await scrollWidth(page);
     if (width > 390 && KNOWN[`${route} 390px`]) knownSeen.add(`${route} 390px`);
     else if (width > 390) {
-      const culprits = await page.evaluate<string[]>(WIDE_ELEMENTS);
+      const culprits = await wideElements(page);
       problems.push(`${role} ${route} (${path}): ${width} px wide at 390 px, by ${culprits.join(', ')}`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });

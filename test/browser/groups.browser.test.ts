@@ -1,14 +1,13 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   BrowserSuite,
   click,
   cspViolations,
   describeInBrowser,
+  expectFitsPhone,
   field,
   fillField,
   readAlert,
-  screenshot,
   signInAsRoot,
   signInAsUser,
   submit,
@@ -20,16 +19,6 @@ const BUCKETS = JSON.stringify(
   null,
   2,
 );
-
-/** The page fits a phone's width: nothing scrolls sideways but inside its own box. Screenshots it at both widths. */
-async function fitsPhoneWidth(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await screenshot(page, `${name}-390`);
-  // Run in the page, where `document` exists; written as a string since this file is compiled without the DOM's types.
-  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describeInBrowser('groups in the console, in a real browser', () => {
   const suite = new BrowserSuite();
@@ -61,7 +50,7 @@ describeInBrowser('groups in the console, in a real browser', () => {
     expect(await owner.getByRole('link', { name: 'IAMReadOnlyAccess' }).getAttribute('href')).toBe(
       `/console/policies/${encodeURIComponent('arn:aws:iam::aws:policy/IAMReadOnlyAccess')}`,
     );
-    await fitsPhoneWidth(owner, 'group-attach-policies');
+    await expectFitsPhone(owner, 'group-attach-policies');
     await submit(owner, 'Attach IAMReadOnlyAccess');
     expect(await readAlert(owner, 'status')).toBe('The policy was attached to the group.');
 
@@ -75,7 +64,7 @@ describeInBrowser('groups in the console, in a real browser', () => {
     await submit(owner, 'Save policy');
     await owner.getByRole('heading', { name: 'Inline policy Buckets' }).waitFor();
     expect(await readAlert(owner, 'status')).toBe('The inline policy was saved.');
-    await fitsPhoneWidth(owner, 'group-inline-policy');
+    await expectFitsPhone(owner, 'group-inline-policy');
 
     await submit(owner, 'Back to group Readers', { role: 'link' });
     await submit(owner, 'Delete group Readers', { role: 'link' });
@@ -83,7 +72,7 @@ describeInBrowser('groups in the console, in a real browser', () => {
     expect(await readAlert(owner)).toBe('Cannot delete entity, must remove users from group first.');
     await submit(owner, 'Cancel', { role: 'link' });
     await owner.getByRole('heading', { name: 'Group Readers' }).waitFor();
-    await fitsPhoneWidth(owner, 'group');
+    await expectFitsPhone(owner, 'group');
     expect(cspViolations(owner)).toEqual([]);
 
     // The member can now read the account's groups, and change nothing.
@@ -92,7 +81,7 @@ describeInBrowser('groups in the console, in a real browser', () => {
     await submit(dana, 'Groups', { role: 'link', within: dana.getByRole('navigation', { name: 'Console' }) });
     await dana.getByRole('link', { name: 'Readers' }).waitFor();
     expect(await dana.getByRole('button', { name: 'Create group' }).count()).toBe(0);
-    await fitsPhoneWidth(dana, 'groups');
+    await expectFitsPhone(dana, 'groups');
 
     // Detached after a confirmation, the policy no longer lets the member in.
     await submit(owner, 'Detach IAMReadOnlyAccess', { role: 'link' });

@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listPolicyVersions } from '../../src/policies/managed-policy.service.ts';
 import {
@@ -6,6 +5,7 @@ import {
   click,
   cspViolations,
   describeInBrowser,
+  expectFitsPhone,
   field,
   fillField,
   readAlert,
@@ -17,15 +17,6 @@ import { ROOT_PASSWORD, makeAccount } from '../support/fixtures.ts';
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2);
 const READ_USERS = { Sid: 'ReadUsers', Effect: 'Allow', Action: ['iam:Get*', 'iam:ListUsers'], Resource: '*' };
-
-/** The page is no wider than the window: nothing to scroll sideways. */
-async function fitsWidth(page: Page, width: number): Promise<void> {
-  await page.setViewportSize({ width, height: 800 });
-  // Run in the page, where `document` exists; the test itself is compiled without the DOM library.
-  const scrollWidth = await page.locator('html').evaluate((html) => html.scrollWidth);
-  expect(scrollWidth, new URL(page.url()).pathname).toBeLessThanOrEqual(width);
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describeInBrowser('writing a customer managed policy in Chromium', () => {
   const suite = new BrowserSuite();
@@ -42,7 +33,7 @@ describeInBrowser('writing a customer managed policy in Chromium', () => {
     await submit(page, 'Policies', { role: 'link', within: page.getByRole('navigation', { name: 'Console' }) });
     await page.getByRole('heading', { name: 'Policies', level: 1 }).waitFor();
     await screenshot(page, 'policies');
-    await fitsWidth(page, 390);
+    await expectFitsPhone(page);
 
     await submit(page, 'Create policy', { role: 'link' });
     await fillField(page, 'Policy name', 'ReadUsers');
@@ -60,7 +51,7 @@ describeInBrowser('writing a customer managed policy in Chromium', () => {
     );
     expect(await field(page, 'Policy name').inputValue()).toBe('ReadUsers');
     expect(await field(page, 'Policy document (JSON)').getAttribute('aria-invalid')).toBe('true');
-    await fitsWidth(page, 390);
+    await expectFitsPhone(page);
 
     await fillField(
       page,
@@ -76,7 +67,7 @@ describeInBrowser('writing a customer managed policy in Chromium', () => {
     await summary.getByText('iam:GetUser', { exact: true }).waitFor();
     expect(await summary.innerText()).toContain('Deny');
     await screenshot(page, 'policy');
-    await fitsWidth(page, 390);
+    await expectFitsPhone(page);
 
     await submit(page, 'Edit policy', { role: 'link' });
     expect(await field(page, 'Policy document (JSON)').inputValue()).toContain('"Sid": "Second"');

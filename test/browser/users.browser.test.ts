@@ -8,10 +8,10 @@ import {
   consoleMessages,
   cspViolations,
   describeInBrowser,
+  expectFitsPhone,
   field,
   fillField,
   readAlert,
-  screenshot,
   signInAsRoot,
   submit,
 } from '../support/browser.ts';
@@ -19,30 +19,9 @@ import { ROOT_PASSWORD, makeAccount } from '../support/fixtures.ts';
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 
-/** Whether the page fits a phone's width without scrolling sideways. */
-async function fitsWidth(page: Page, width: number): Promise<boolean> {
-  return (await page.evaluate<number>('document.documentElement.scrollWidth')) <= width;
-}
-
-/** The elements reaching past `width`, to say what does not fit. */
-function overflowing(page: Page, width: number): Promise<string[]> {
-  return page.evaluate<string[]>(
-    `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > ${width} + 0.5).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 12)`,
-  );
-}
-
 /** What the page's clipboard holds (the script is evaluated in the page). */
 function clipboardOf(page: Page): Promise<string> {
   return page.evaluate<string>('navigator.clipboard.readText()');
-}
-
-/** Takes the page at 1280 px and 390 px wide (when screenshots are asked for), checking it fits 390 px. */
-async function atBothWidths(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await fitsWidth(page, 390), `${name} at 390 px: ${(await overflowing(page, 390)).join(', ')}`).toBe(true);
-  await screenshot(page, `${name}-390`);
-  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 describeInBrowser('users and their access keys in a real browser', () => {
@@ -72,7 +51,7 @@ describeInBrowser('users and their access keys in a real browser', () => {
     expect(await readAlert(admin, 'status')).toBe('The user was created.');
     const signInUrl = `${t.url}/signin/example-people`;
     expect(await admin.locator('main').innerText()).toContain(signInUrl);
-    await atBothWidths(admin, 'user-sign-in-details');
+    await expectFitsPhone(admin, 'user-sign-in-details');
     await admin.getByText('Show password').click();
     const password = (await admin.locator('details code').innerText()).trim();
     expect(password).toHaveLength(20);
@@ -115,7 +94,7 @@ describeInBrowser('users and their access keys in a real browser', () => {
     await fillField(admin, 'Tag value', 'support');
     await submit(admin, 'Add tag');
     expect(await admin.locator('#tags').innerText()).toContain('support');
-    await atBothWidths(admin, 'user');
+    await expectFitsPhone(admin, 'user');
 
     // An access key for carol: shown once with the CLI setup for this endpoint.
     await submit(admin, 'Create access key');
@@ -123,7 +102,7 @@ describeInBrowser('users and their access keys in a real browser', () => {
     expect(await admin.locator('main').innerText()).toContain(`export AWS_ENDPOINT_URL=${t.url}`);
     await admin.getByRole('button', { name: 'Copy environment variables' }).click();
     expect(await clipboardOf(admin)).toContain('AWS_SECRET_ACCESS_KEY=');
-    await atBothWidths(admin, 'access-key-created');
+    await expectFitsPhone(admin, 'access-key-created');
     await submit(admin, 'Done', { role: 'link' });
     expect(await admin.locator('#access-keys').innerText()).toContain('Rotate');
 
@@ -131,7 +110,7 @@ describeInBrowser('users and their access keys in a real browser', () => {
     const row = admin.getByRole('row').filter({ has: admin.getByRole('link', { name: 'carol', exact: true }) });
     expect(await row.getByRole('cell').nth(1).innerText()).toBe('Yes');
     expect(await row.getByRole('cell').nth(3).innerText()).toBe('1 · oldest created just now');
-    await atBothWidths(admin, 'users');
+    await expectFitsPhone(admin, 'users');
 
     // carol signs in where the details said, must choose a password, and may read but not change.
     const carol = await suite.newPage();

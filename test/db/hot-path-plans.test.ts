@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccessKey, resolveKeyOwner } from '../../src/access-keys/access-key.service.ts';
+import { resolveKeyOwner } from '../../src/access-keys/access-key.service.ts';
 import { buildApp } from '../../src/app.ts';
-import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { configFrom } from '../../src/config/config.ts';
 import type { Deps } from '../../src/deps.ts';
 import { PasswordHasher } from '../../src/passwords/password-hasher.ts';
@@ -17,7 +16,7 @@ import {
   hotPathStatements,
 } from '../../bench/query-plans.ts';
 import { DIALECTS, type TestDatabase, createTestDatabase } from '../support/databases.ts';
-import { makeAccount, makeUser, USER_PASSWORD } from '../support/fixtures.ts';
+import { keyFor, makeAccount, makeUser, USER_PASSWORD } from '../support/fixtures.ts';
 import { LENIENT_THROTTLE, TEST_ARGON2, TEST_SECRET_KEY } from '../support/harness.ts';
 
 /**
@@ -45,12 +44,7 @@ describe.each(DIALECTS)('hot-path statements on %s', (dialect) => {
     try {
       const account = await makeAccount(deps, { alias: 'plans' });
       await makeUser(deps, account.id, 'alice');
-      const key = await createAccessKey(
-        deps,
-        await resolveKeyOwner(deps.db, account.id, 'alice'),
-        CLI_ACTOR,
-        SYSTEM_META,
-      );
+      const key = await keyFor({ deps }, await resolveKeyOwner(deps.db, account.id, 'alice'));
       paths = await hotPathStatements(app, capture, {
         accountRef: 'plans',
         userName: 'alice',

@@ -1,8 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { expect } from 'vitest';
-import { createAccessKey, type KeyOwner } from '../../src/access-keys/access-key.service.ts';
-import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import type { TestContext } from './harness.ts';
 
 export interface AwsCredentials {
@@ -22,10 +20,8 @@ export function awsClients(t: TestContext, endpoint: string, credentials: AwsCre
   return { iam: new IAMClient(common), sts: new STSClient(common) };
 }
 
-export async function keyFor(t: TestContext, owner: KeyOwner): Promise<AwsCredentials> {
-  const key = await createAccessKey(t.deps, owner, CLI_ACTOR, SYSTEM_META);
-  return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
-}
+/** Kept here too, where the API tests look for it beside `awsClients`. */
+export { keyFor } from './fixtures.ts';
 
 /** Awaits an SDK call that must fail, and checks the AWS error code, HTTP status and (optionally) message. */
 export async function expectAwsError(

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/db/database.ts';
 import { createTestContext, type TestContext } from './harness.ts';
 
@@ -238,4 +238,43 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage: true });
+}
+
+/** The width of a phone the pages must fit, and the desktop size the suites browse at. */
+export const PHONE_WIDTH = 390;
+const DESKTOP = { width: 1280, height: 800 };
+
+/**
+ * The outermost elements reaching past `width` (none inside a box that scrolls), named by tag,
+ * class and the closest id, to say what to fix. Run in the page, as a string: the tests are
+ * compiled without the DOM's types.
+ */
+export function wideElements(page: Page, width = PHONE_WIDTH): Promise<string[]> {
+  const past = width + 1;
+  return page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > ${past} && !(e.parentElement && e.parentElement.getBoundingClientRect().right > ${past}))
+  .filter((e) => { for (let a = e.parentElement; a; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return false; return true; })
+  .slice(0, 3)
+  .map((e) => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + (e.closest('[id]') ? ' in #' + e.closest('[id]').id : ''))`);
+}
+
+/** How wide the page is at the current window size: wider than the window means it scrolls sideways. */
+export function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth');
+}
+
+/**
+ * Checks that at a phone's width nothing scrolls sideways (naming what does), then goes back to
+ * the desktop size. With `screenshotName`, saves the page at both widths (`screenshot`).
+ */
+export async function expectFitsPhone(page: Page, screenshotName?: string): Promise<void> {
+  if (screenshotName) await screenshot(page, screenshotName);
+  await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+  if (screenshotName) await screenshot(page, `${screenshotName}-${PHONE_WIDTH}`);
+  const width = await scrollWidth(page);
+  const culprits = width > PHONE_WIDTH ? await wideElements(page) : [];
+  expect(width, `${new URL(page.url()).pathname} at ${PHONE_WIDTH} px, by ${culprits.join(', ')}`).toBeLessThanOrEqual(
+    PHONE_WIDTH,
+  );
+  await page.setViewportSize(DESKTOP);
 }

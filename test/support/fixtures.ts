@@ -1,3 +1,4 @@
+import { createAccessKey, type KeyOwner } from '../../src/access-keys/access-key.service.ts';
 import { createAccount } from '../../src/accounts/account.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import type { Deps } from '../../src/deps.ts';
@@ -42,4 +43,13 @@ export async function makeUser(
     CLI_ACTOR,
     SYSTEM_META,
   );
+}
+
+/** A new access key of `owner`, made by the service as the CLI would: its ID and its secret. */
+export async function keyFor(
+  t: { deps: Deps },
+  owner: KeyOwner,
+): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const key = await createAccessKey(t.deps, owner, CLI_ACTOR, SYSTEM_META);
+  return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
