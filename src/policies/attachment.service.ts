@@ -1,5 +1,5 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { decisionsOf, findPolicyHolder } from './policy-holder.ts';
+import { decisionsOf, findPolicyHolder, holderEvent } from './policy-holder.ts';
 import { findGroupById } from '../identities/group.repository.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -17,7 +17,7 @@ import { noSuchPolicy, resolvePolicyArn } from './managed-policy.service.ts';
  * Managed policies attached to users and groups. Attaching a policy that is attached
  * already changes nothing. Quotas are AWS's defaults.
  */
-export const ATTACHMENT_QUOTAS = { user: 10, group: 10 } as const;
+export const ATTACHMENT_QUOTAS = { user: 10, group: 10, role: 10 } as const;
 
 export interface AttachedPolicy {
   policyName: string;
@@ -46,7 +46,7 @@ export async function attachPolicy(
     if (current.length >= quota) {
       throw new GatehouseError(
         'LimitExceeded',
-        `Cannot exceed quota for ${holder.type === 'user' ? 'PoliciesPerUser' : 'PoliciesPerGroup'}: ${quota}`,
+        `Cannot exceed quota for ${holderEvent('PoliciesPer', holder.type, '')}: ${quota}`,
       );
     }
     await insertAttachment(tx, {
@@ -60,7 +60,7 @@ export async function attachPolicy(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: holder.type === 'user' ? 'AttachUserPolicy' : 'AttachGroupPolicy',
+      eventName: holderEvent('Attach', holder.type, 'Policy'),
       target: { id: holder.id, name: holder.name },
       details: { policyArn },
     });
@@ -85,7 +85,7 @@ export async function detachPolicy(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: holder.type === 'user' ? 'DetachUserPolicy' : 'DetachGroupPolicy',
+      eventName: holderEvent('Detach', holder.type, 'Policy'),
       target: { id: holder.id, name: holder.name },
       details: { policyArn },
     });

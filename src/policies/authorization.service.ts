@@ -1,4 +1,5 @@
-import type { Principal } from '../identities/principal.ts';
+import { type Principal, callerUserId } from '../identities/principal.ts';
+import { listRoleTags } from '../identities/role.repository.ts';
 import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import type { Deps } from '../deps.ts';
@@ -81,6 +82,25 @@ export async function effectivePolicies(
 ): Promise<PolicyInput[]> {
   if (principal.type === 'root') return [];
   const { db } = deps;
+  if (principal.type === 'assumed-role') {
+    const [inline, attached] = await Promise.all([
+      listInlinePolicies(db, 'role', [principal.id]),
+      listAttachmentsOf(db, 'role', [principal.id]),
+    ]);
+    return [
+      ...inline.map((p) => ({
+        id: p.name,
+        type: 'role' as const,
+        policy: deps.caches.policies.get(`inline:role:${p.ownerId}:${p.name}:${p.revision}`, p.document),
+      })),
+      ...(await managedPolicyInputs(
+        db,
+        deps.caches.policies,
+        principal.accountId,
+        new Set(attached.map((a) => a.policyArn)),
+      )),
+    ];
+  }
   const groups = await listGroupsOfUser(db, principal.id);
   const groupIds = groups.map((g) => g.id);
   const [userInline, groupInline, userAttached, groupAttached] = await Promise.all([
@@ -110,13 +130,26 @@ export function accountOfArn(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
+const PRINCIPAL_TYPE = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole' } as const;
+
 /** The condition keys Gatehouse knows about a principal itself, before the request adds its own. */
 export async function principalContext(deps: Deps, principal: Principal): Promise<Record<string, ContextValue>> {
-  const tags = principal.type === 'user' ? await listUserTags(deps.db, principal.id) : [];
-  return contextOf(deps, principal, tags);
+  return contextOf(deps, principal, await tagsOf(deps, principal));
 }
 
-/** The principal's own condition keys, given its tags (already loaded). */
+/**
+ * The tags of a user or role (a role session's own tags are added by `contextOf`: they differ
+ * from session to session, while these are cached per principal).
+ */
+async function tagsOf(deps: Pick<Deps, 'db'>, principal: Principal): Promise<{ key: string; value: string }[]> {
+  if (principal.type === 'root') return [];
+  return principal.type === 'user' ? listUserTags(deps.db, principal.id) : listRoleTags(deps.db, principal.id);
+}
+
+/**
+ * The principal's own condition keys, given its user's or role's tags (already loaded). A role
+ * session's tags take the place of the role's where keys meet (ignoring case), as in AWS.
+ */
 export function contextOf(
   deps: Pick<Deps, 'clock'>,
   principal: Principal,
@@ -125,16 +158,21 @@ export function contextOf(
   const now = deps.clock.now();
   const context: Record<string, ContextValue> = {
     'aws:PrincipalAccount': principal.accountId,
-    'aws:PrincipalArn': principal.arn,
-    'aws:PrincipalType': principal.type === 'root' ? 'Account' : 'User',
-    'aws:userid': principal.id,
+    'aws:PrincipalArn': principal.type === 'assumed-role' ? principal.roleArn : principal.arn,
+    'aws:PrincipalType': PRINCIPAL_TYPE[principal.type],
+    'aws:userid': callerUserId(principal),
     'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
   };
-  if (principal.type === 'user') {
-    context['aws:username'] = principal.name;
-    for (const tag of tags) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
+  if (principal.type === 'user') context['aws:username'] = principal.name;
+  if (principal.type === 'assumed-role') {
+    const { session } = principal;
+    context['aws:TokenIssueTime'] = session.issuedAt.replace(/\.\d{3}Z$/, 'Z');
+    if (session.sourceIdentity !== null) context['aws:SourceIdentity'] = session.sourceIdentity;
   }
+  const byKey = new Map(tags.map((t) => [t.key.toLowerCase(), t]));
+  if (principal.type === 'assumed-role') for (const t of principal.session.tags) byKey.set(t.key.toLowerCase(), t);
+  for (const tag of byKey.values()) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
   return context;
 }
 
@@ -145,7 +183,7 @@ async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasi
   const [own, passwordPolicy, tags, boundary] = await Promise.all([
     effectivePolicies(deps, principal),
     getPasswordPolicy(deps, principal.accountId),
-    listUserTags(deps.db, principal.id),
+    tagsOf(deps, principal),
     boundaryOf(deps, principal),
   ]);
   const grant = passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;

@@ -48,6 +48,7 @@ export interface SimulationRequest {
 const SOURCE_TYPE: Record<PolicySourceType, string> = {
   user: 'user',
   group: 'group',
+  role: 'role',
   'aws-managed': 'aws-managed',
   'customer-managed': 'user-managed',
   'account-setting': 'none',

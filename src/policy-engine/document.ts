@@ -45,6 +45,7 @@ export const POLICY_SIZE_LIMITS = {
   managed: 6144,
   userInline: 2048,
   groupInline: 5120,
+  roleInline: 10240,
 } as const;
 
 /** The size IAM counts against its quotas: characters other than white space. */

@@ -12,7 +12,14 @@ import type { Effect } from './document.ts';
 export type EvalDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 
 /** Where a policy comes from, as the simulator reports it. */
-export type PolicySourceType = 'user' | 'group' | 'aws-managed' | 'customer-managed' | 'account-setting' | 'input';
+export type PolicySourceType =
+  | 'user'
+  | 'group'
+  | 'role'
+  | 'aws-managed'
+  | 'customer-managed'
+  | 'account-setting'
+  | 'input';
 
 /** A compiled policy and the name it is reported under: an ARN, an inline policy's name, or a label. */
 export interface PolicyInput {
