@@ -359,6 +359,7 @@ const NO_PERMISSION: Record<string, RouteAccess['kind']> = {
   'POST /console/mfa/recovery-wait': 'root-only',
   'POST /console/mfa/recovery/:id/cancel': 'root-only',
   'POST /console/activity/acknowledge': 'own-session',
+  'POST /console/switch-role/back': 'own-session',
 };
 
 describe('every console POST route declares how it is authorized', () => {

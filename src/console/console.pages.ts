@@ -48,7 +48,7 @@ ${undeliveredMailCard(view.undeliveredMail)}
     <dt>Account ID</dt><dd>${formatAccountId(principal.accountId)}</dd>
     <dt>Account alias</dt><dd>${principal.accountAlias ?? '—'}</dd>
     <dt>Account name</dt><dd>${principal.accountName}</dd>
-    <dt>Identity</dt><dd>${principal.type === 'root' ? `Root user (${principal.email})` : `IAM user ${principal.name}`}</dd>
+    <dt>Identity</dt><dd>${identityOf(principal)}</dd>
     <dt>ARN</dt><dd>${principal.arn}</dd>
   </dl>
   <p class="links">IAM users of this account sign in at <a href="/signin/${principal.accountAlias ?? principal.accountId}">${origin}/signin/${principal.accountAlias ?? principal.accountId}</a></p>
@@ -56,12 +56,18 @@ ${undeliveredMailCard(view.undeliveredMail)}
 <section class="card">
   <h2>Manage</h2>
   <ul>
-    <li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
-    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>
+    ${
+      principal.switched
+        ? html`<li>Your own password, MFA devices and access keys: switch back to ${principal.switched.userName} to manage them.</li>`
+        : html`<li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
+    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>`
+    }
+    ${principal.type === 'root' ? '' : html`<li><a href="/console/switch-role">Switch role</a>: act as a role of this or another account, with its permissions, for up to an hour.</li>`}
     ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
     ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
     ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users and hand over their sign-in details; their permissions, groups, credentials and tags.</li>` : ''}
     ${principal.abilities.groups ? html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>` : ''}
+    ${principal.abilities.roles ? html`<li><a href="/console/roles">Roles</a>: identities people and programs assume for temporary credentials: who may assume them, and what they allow.</li>` : ''}
     ${principal.abilities.policies ? html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>` : ''}
     ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}
     ${principal.abilities.accountAlias ? html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>` : ''}
@@ -69,6 +75,14 @@ ${undeliveredMailCard(view.undeliveredMail)}
   </ul>
 </section>`,
   });
+}
+
+/** Who the console acts as, in words. */
+function identityOf(principal: ConsolePrincipal): string {
+  if (principal.type === 'root') return `Root user (${principal.email})`;
+  if (principal.type === 'user') return `IAM user ${principal.name}`;
+  const by = principal.switched ? `, switched to by IAM user ${principal.switched.userName}` : '';
+  return `Role ${principal.roleName} (session ${principal.name}${by})`;
 }
 
 /** The console-wide reminder, shown in the last days before the password expires. */

@@ -2,12 +2,28 @@ import type { Principal } from '../identities/principal.ts';
 import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatAccountId } from '../shared/validation.ts';
+import type { RoleColour } from '../switch-role/role-history.ts';
+
+/** What the banner of a console that switched role shows (README, Roles in the console). */
+export interface RoleBanner {
+  /** The display name chosen when switching (`ROLE @ ACCOUNT` unless one was given). */
+  displayName: string;
+  colour: RoleColour;
+  roleName: string;
+  /** The role's account: its alias, or its ID as people read it. */
+  accountRef: string;
+  /** The IAM user who signed in and switched. */
+  userName: string;
+  expiresAt: string;
+  /** Whole minutes until the role's credentials expire and the console switches back. */
+  minutesLeft: number;
+}
 
 export interface PageOptions {
   title: string;
   body: SafeHtml;
   /** The signed-in principal, for the header; absent on sign-in pages. */
-  principal?: (Principal & { abilities?: ConsoleAbilities }) | null;
+  principal?: (Principal & { abilities?: ConsoleAbilities; switched?: RoleBanner | undefined }) | null;
   /** CSRF token for the sign-out form in the header. */
   csrf?: string;
 }
@@ -35,22 +51,38 @@ ${options.body}
 `.value;
 }
 
-function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities }, csrf: string): SafeHtml {
-  const who = principal.type === 'root' ? 'Root user' : principal.name;
+function signedInHeader(
+  principal: Principal & { abilities?: ConsoleAbilities; switched?: RoleBanner | undefined },
+  csrf: string,
+): SafeHtml {
   const can: Partial<ConsoleAbilities> = principal.abilities ?? {};
+  const { switched } = principal;
+  const who = principal.type === 'root' ? 'Root user' : (switched?.userName ?? principal.name);
   return html`<nav aria-label="Console">
     <a href="/console">Console</a>
-    <a href="/console/security-credentials">Security credentials</a>
+    ${switched ? '' : html`<a href="/console/security-credentials">Security credentials</a>`}
     ${can.users ? html`<a href="/console/users">Users</a>` : ''}
     ${can.groups ? html`<a href="/console/groups">Groups</a>` : ''}
+    ${can.roles ? html`<a href="/console/roles">Roles</a>` : ''}
     ${can.policies ? html`<a href="/console/policies">Policies</a>` : ''}
     ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
     ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
     ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
   </nav>
   <div class="who">
-    <span>${who} @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}</span>
+    <span>${who}${switched ? '' : html` @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}`}</span>
+    ${principal.type === 'root' ? '' : html`<a href="/console/switch-role">Switch role</a>`}
     <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${csrf}"><button class="link">Sign out</button></form>
+  </div>
+  ${switched ? roleBanner(switched, csrf) : ''}`;
+}
+
+/** The strip a switched console shows on every page: which role, in which account, for how long, and the way back. */
+function roleBanner(b: RoleBanner, csrf: string): SafeHtml {
+  const left = b.minutesLeft < 1 ? 'less than a minute left' : `${b.minutesLeft} min left`;
+  return html`<div class="role-banner role-${b.colour}">
+    <p><strong>${b.displayName}</strong> <span>Role ${b.roleName} @ ${b.accountRef}</span> <span><time datetime="${b.expiresAt}">${left}</time></span></p>
+    <form method="post" action="/console/switch-role/back"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">Switch back to ${b.userName}</button></form>
   </div>`;
 }
 
