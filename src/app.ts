@@ -35,6 +35,7 @@ import { usersRoutes } from './users/users.routes.ts';
 import { userPermissionsRoutes } from './users/user-permissions.routes.ts';
 import { groupsRoutes } from './groups/groups.routes.ts';
 import { switchRoleRoutes } from './switch-role/switch-role.routes.ts';
+import { rolesRoutes } from './roles/roles.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
 import { installRouteAccess } from './web/route-access.ts';
 import { parseFormBody } from './web/forms.ts';
@@ -154,6 +155,7 @@ export async function buildApp(
   await app.register(usersRoutes, { web });
   await app.register(userPermissionsRoutes, { web });
   await app.register(groupsRoutes, { web });
+  await app.register(rolesRoutes, { web });
   await app.register(switchRoleRoutes, { web });
   await app.register(recoveryRoutes, { web });
   await app.register(emailVerificationRoutes, { web });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_ALL, giveAuthenticator, setUserPolicy, signInUser } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { snapshotDatabase } from '../../test/support/db-snapshot.ts';
+import { insertTestRole } from '../../test/support/roles.ts';
 import { USER_PASSWORD, keyFor, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { buildApp } from '../app.ts';
@@ -323,6 +324,31 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/groups/team/inline-policies/existing/delete',
     body: () => ({}),
   },
+  'POST /console/roles/:name/attach-policy': {
+    action: 'iam:AttachRolePolicy',
+    url: () => '/console/roles/ops/attach-policy',
+    body: () => ({ policyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }),
+  },
+  'POST /console/roles/:name/detach-policy': {
+    action: 'iam:DetachRolePolicy',
+    url: () => '/console/roles/ops/detach-policy',
+    body: () => ({ policyArn: TEAM_POLICY_ARN }),
+  },
+  'POST /console/roles/:name/inline-policies': {
+    action: 'iam:PutRolePolicy',
+    url: () => '/console/roles/ops/inline-policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: TEAM_INLINE_DOCUMENT }),
+  },
+  'POST /console/roles/:name/inline-policies/:policyName': {
+    action: 'iam:PutRolePolicy',
+    url: () => '/console/roles/ops/inline-policies/existing',
+    body: () => ({ policyDocument: TEAM_INLINE_DOCUMENT.replace('ListAllMyBuckets', 'GetObject') }),
+  },
+  'POST /console/roles/:name/inline-policies/:policyName/delete': {
+    action: 'iam:DeleteRolePolicy',
+    url: () => '/console/roles/ops/inline-policies/existing/delete',
+    body: () => ({}),
+  },
   'POST /console/policies': {
     action: 'iam:CreatePolicy',
     url: () => '/console/policies',
@@ -472,6 +498,18 @@ describe.each(DIALECTS)(
         account.id,
         'group',
         'team',
+        'existing',
+        TEAM_INLINE_DOCUMENT,
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      await insertTestRole(t, account.id, 'ops');
+      await attachPolicy(t.deps, account.id, 'role', 'ops', TEAM_POLICY_ARN, CLI_ACTOR, SYSTEM_META);
+      await putInlinePolicy(
+        t.deps,
+        account.id,
+        'role',
+        'ops',
         'existing',
         TEAM_INLINE_DOCUMENT,
         CLI_ACTOR,
