@@ -36,6 +36,7 @@ import { userPermissionsRoutes } from './users/user-permissions.routes.ts';
 import { groupsRoutes } from './groups/groups.routes.ts';
 import { switchRoleRoutes } from './switch-role/switch-role.routes.ts';
 import { rolesRoutes } from './roles/roles.routes.ts';
+import { createRoleRoutes } from './roles/create-role.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
 import { installRouteAccess } from './web/route-access.ts';
 import { parseFormBody } from './web/forms.ts';
@@ -155,6 +156,7 @@ export async function buildApp(
   await app.register(usersRoutes, { web });
   await app.register(userPermissionsRoutes, { web });
   await app.register(groupsRoutes, { web });
+  await app.register(createRoleRoutes, { web });
   await app.register(rolesRoutes, { web });
   await app.register(switchRoleRoutes, { web });
   await app.register(recoveryRoutes, { web });

@@ -324,6 +324,11 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/groups/team/inline-policies/existing/delete',
     body: () => ({}),
   },
+  'POST /console/roles/new': {
+    action: 'iam:CreateRole',
+    url: () => '/console/roles/new',
+    body: () => ({ trustKind: 'this-account', go: 'permissions' }),
+  },
   'POST /console/roles/:name/attach-policy': {
     action: 'iam:AttachRolePolicy',
     url: () => '/console/roles/ops/attach-policy',
