@@ -7,6 +7,8 @@ const SIGNIN_EVENTS = new Set([
   'PasswordRecoveryRequested',
   'PasswordRecoveryCompleted',
   'EmailUpdated',
+  'SwitchRole',
+  'ExitRole',
 ]);
 
 function identityType(actorType: string): string {
