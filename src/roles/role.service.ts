@@ -29,7 +29,7 @@ import {
   assertRoleDescription,
   assertRoleName,
 } from './role-parameters.ts';
-import { checkTrustPolicyText, trustPolicyToSave } from './trust-policy.ts';
+import { checkTrustPolicy, pinTrustPrincipals } from './trust-policy.ts';
 
 /**
  * IAM roles: identities without passwords or access keys that principals assume (STS
@@ -77,7 +77,7 @@ export async function createRole(
   const maxSessionDuration = input.maxSessionDuration ?? MAX_SESSION_DURATION.default;
   assertMaxSessionDuration('maxSessionDuration', maxSessionDuration);
   if (input.tags) assertDistinctTagKeys(input.tags);
-  checkTrustPolicyText('assumeRolePolicyDocument', input.trustPolicy);
+  const trust = checkTrustPolicy('assumeRolePolicyDocument', input.trustPolicy);
   const role: RoleRecord = {
     id: newRoleId(),
     accountId,
@@ -103,7 +103,7 @@ export async function createRole(
       }
       if (role.permissionsBoundary)
         await assertBoundaryPolicy(tx, deps.caches.policies, accountId, role.permissionsBoundary);
-      role.trustPrincipalIds = (await trustPolicyToSave(tx, role.trustPolicy)).principalIds;
+      role.trustPrincipalIds = await pinTrustPrincipals(tx, trust, 'assumeRolePolicyDocument');
       await insertRole(tx, role);
       if (input.tags && input.tags.length > 0) await applyRoleTags(tx, role.id, input.tags);
       await recordAudit(tx, deps, meta, {
@@ -115,6 +115,7 @@ export async function createRole(
           path,
           maxSessionDuration,
           trustPolicy: role.trustPolicy,
+          trustPrincipalIds: role.trustPrincipalIds,
           ...(role.permissionsBoundary ? { permissionsBoundary: role.permissionsBoundary } : {}),
         },
       });
@@ -137,7 +138,8 @@ async function changeRole(
     eventName: string;
     /** The change, given the role as it is (read inside the transaction). */
     changes: (tx: Db, role: RoleRecord) => Promise<RoleChanges> | RoleChanges;
-    details: (role: RoleRecord) => Record<string, unknown>;
+    /** The audit event's details, given the role as it was and the change. */
+    details: (role: RoleRecord, changes: RoleChanges) => Record<string, unknown>;
     /** Whether the change alters what the role's sessions may do. */
     permissions: boolean;
   },
@@ -152,7 +154,7 @@ async function changeRole(
       actor,
       eventName: event.eventName,
       target: { id: role.id, name: role.name },
-      details: event.details(role),
+      details: event.details(role, changes),
     });
     return { ...role, ...changes };
   });
@@ -217,14 +219,11 @@ export async function updateAssumeRolePolicy(
   actor: Actor,
   meta: RequestMeta,
 ): Promise<void> {
-  checkTrustPolicyText('policyDocument', trustPolicy);
+  const trust = checkTrustPolicy('policyDocument', trustPolicy);
   await changeRole(deps, accountId, name, actor, meta, {
     eventName: 'UpdateAssumeRolePolicy',
-    changes: async (tx) => {
-      const saved = await trustPolicyToSave(tx, trustPolicy);
-      return { trustPolicy: saved.text, trustPrincipalIds: saved.principalIds };
-    },
-    details: () => ({ trustPolicy }),
+    changes: async (tx) => ({ trustPolicy, trustPrincipalIds: await pinTrustPrincipals(tx, trust, 'policyDocument') }),
+    details: (_role, changes) => ({ trustPolicy, trustPrincipalIds: changes.trustPrincipalIds }),
     permissions: false,
   });
 }
