@@ -11,6 +11,8 @@ import {
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   SimulatePrincipalPolicyCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
   UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +72,7 @@ describe.each(DIALECTS)('roles in the account’s reports and the simulator on %
           { Effect: 'Allow', Action: ['iam:ListUsers', 'iam:CreateUser'], Resource: '*' },
           {
             Effect: 'Allow',
-            Action: 'iam:ListGroups',
+            Action: 'iam:CreateGroup',
             Resource: '*',
             Condition: { StringEquals: { 'aws:PrincipalTag/team': 'web' } },
           },
@@ -143,12 +145,19 @@ describe.each(DIALECTS)('roles in the account’s reports and the simulator on %
 
   it('simulates a role as its sessions would act: its policies, tags and boundary, never the password policy', async () => {
     await iam.send(new UpdateAccountPasswordPolicyCommand({ AllowUsersToChangePassword: true }));
+    // With the invalidation feed fresh, the role's decision basis is kept once simulated.
+    await t.deps.invalidations.pollNow();
     const simulate = (actions: string[]) =>
       iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: ops.arn, ActionNames: actions }));
-    const first = await simulate(['iam:ListUsers', 'iam:ListGroups', 'iam:DeleteUser', 'iam:GetAccountPasswordPolicy']);
+    const first = await simulate([
+      'iam:ListUsers',
+      'iam:CreateGroup',
+      'iam:DeleteUser',
+      'iam:GetAccountPasswordPolicy',
+    ]);
     expect(first.EvaluationResults!.map((r) => [r.EvalActionName, r.EvalDecision])).toEqual([
       ['iam:ListUsers', 'allowed'],
-      ['iam:ListGroups', 'allowed'],
+      ['iam:CreateGroup', 'allowed'],
       ['iam:DeleteUser', 'implicitDeny'],
       // Read-only access allows it through IAMReadOnlyAccess, not through the users' password-policy grant.
       ['iam:GetAccountPasswordPolicy', 'allowed'],
@@ -160,6 +169,14 @@ describe.each(DIALECTS)('roles in the account’s reports and the simulator on %
       [READ_ONLY, 'aws-managed'],
     ]);
 
+    // The role's decisions are kept compiled per role; changing its tags or boundary drops them.
+    await iam.send(new UntagRoleCommand({ RoleName: 'Ops', TagKeys: ['team'] }));
+    expect((await simulate(['iam:CreateGroup'])).EvaluationResults![0]!.EvalDecision).toBe('implicitDeny');
+    await t.deps.invalidations.pollNow();
+    await iam.send(new TagRoleCommand({ RoleName: 'Ops', Tags: [{ Key: 'TEAM', Value: 'web' }] }));
+    expect((await simulate(['iam:CreateGroup'])).EvaluationResults![0]!.EvalDecision).toBe('allowed');
+    await t.deps.invalidations.pollNow();
+    expect((await simulate(['iam:CreateUser'])).EvaluationResults![0]!.EvalDecision).toBe('allowed');
     await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'Ops', PermissionsBoundary: boundary }));
     const bounded = await simulate(['iam:ListUsers', 'iam:CreateUser']);
     expect(
