@@ -8,6 +8,7 @@ import {
   type IAMClient,
   ListRolesCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
@@ -92,6 +93,17 @@ describe.each(DIALECTS)('trust policy principals, pinned by unique ID, on %s', (
     // A bare unique ID that names a principal is accepted as written.
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ForBob', PolicyDocument: trusting(newBob) }));
     expect(await shownTrust('ForBob')).toEqual([newBob]);
+  });
+
+  it('shows a renamed user as its unique ID: the ARN the policy names no longer names it', async () => {
+    const erin = (await iam.send(new CreateUserCommand({ UserName: 'erin' }))).User!.UserId!;
+    await iam.send(
+      new CreateRoleCommand({ RoleName: 'ForErin', AssumeRolePolicyDocument: trusting(userArnOf('erin')) }),
+    );
+    await iam.send(new UpdateUserCommand({ UserName: 'erin', NewPath: '/moved/' }));
+    expect(await shownTrust('ForErin')).toEqual([erin]);
+    await iam.send(new UpdateUserCommand({ UserName: 'erin', NewPath: '/' }));
+    expect(await shownTrust('ForErin')).toEqual([userArnOf('erin')]);
   });
 
   it('refuses a user or role of this Gatehouse that does not exist, named exactly as it is', async () => {
