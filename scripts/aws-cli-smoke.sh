@@ -93,6 +93,19 @@ check "iam simulate-custom-policy --context-entries (inside)" "allowed" "$(aws_ 
 check "iam simulate-custom-policy --context-entries (outside)" "implicitDeny" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
   --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=198.51.100.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
 
+# Roles: the CLI reads the URL-encoded trust policy back as the JSON document it sent.
+TRUST="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT_ID:root\"},\"Action\":\"sts:AssumeRole\"}]}"
+check "iam create-role" "arn:aws:iam::$ACCOUNT_ID:role/smoke/smoke-role" "$(aws_ iam create-role --role-name smoke-role --path /smoke/ --max-session-duration 7200 \
+  --assume-role-policy-document "$TRUST" --query Role.Arn --output text)"
+check "iam get-role (trust policy decoded by the CLI)" "sts:AssumeRole 7200" "$(aws_ iam get-role --role-name smoke-role \
+  --query '[Role.AssumeRolePolicyDocument.Statement[0].Action, Role.MaxSessionDuration]' --output text | tr '\t' ' ')"
+aws_ iam attach-role-policy --role-name smoke-role --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+if aws_ iam delete-role --role-name smoke-role 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-role should conflict" >&2; exit 1; fi
+grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-role refused with DeleteConflict while a policy is attached"
+aws_ iam detach-role-policy --role-name smoke-role --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+aws_ iam delete-role --role-name smoke-role
+check "iam list-roles after delete-role" "0" "$(aws_ iam list-roles --query 'length(Roles)' --output text)"
+
 # Errors come back as the CLI expects them: the code, and a non-zero exit.
 if aws_ iam delete-user --user-name smoke-user 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-user should conflict" >&2; exit 1; fi
 grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-user refused with DeleteConflict"
