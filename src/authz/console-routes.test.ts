@@ -329,6 +329,31 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/roles/new',
     body: () => ({ trustKind: 'this-account', go: 'permissions' }),
   },
+  'POST /console/roles': {
+    action: 'iam:CreateRole',
+    url: () => '/console/roles',
+    body: () => ({ trustKind: 'this-account', roleName: 'made-while-denied', maxSessionDuration: '3600' }),
+  },
+  'POST /console/roles/:name/settings': {
+    action: 'iam:UpdateRole',
+    url: () => '/console/roles/ops/settings',
+    body: () => ({ maxSessionDuration: '7200', description: 'changed while denied' }),
+  },
+  'POST /console/roles/:name/trust-policy': {
+    action: 'iam:UpdateAssumeRolePolicy',
+    url: () => '/console/roles/ops/trust-policy',
+    body: () => ({
+      policyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  },
+  'POST /console/roles/:name/delete': {
+    action: 'iam:DeleteRole',
+    url: () => '/console/roles/ops/delete',
+    body: () => ({}),
+  },
   'POST /console/roles/:name/attach-policy': {
     action: 'iam:AttachRolePolicy',
     url: () => '/console/roles/ops/attach-policy',

@@ -4,6 +4,8 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { snapshotDatabase } from '../../test/support/db-snapshot.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type Browser, type TestContext, createTestContext } from '../../test/support/harness.ts';
+import { listAttachedPolicies } from '../policies/attachment.service.ts';
+import { findRole, getRole } from './role-view.ts';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -135,6 +137,63 @@ describe.each(DIALECTS)('the create-role wizard on %s', (dialect) => {
     expect(back.body).toContain('value="partner-7"');
     expect(back.body).toMatch(/id="f-trustKind-other-account"[^>]* checked/);
     expect(await snapshotDatabase(t.database)).toEqual(before);
+  });
+
+  it('creates the role with the trust policy the choices make and attaches the chosen policy; a taken name stays on the last page', async () => {
+    const first = await ada.get('/console/roles/new');
+    const step2 = await ada.post(
+      '/console/roles/new',
+      { ...formFields(first.body, '/console/roles/new'), requireMfa: 'on', go: 'permissions' },
+      { csrf },
+    );
+    const added = await ada.post(
+      '/console/roles/new',
+      { ...formFields(step2.body, '/console/roles/new'), add: READ_ONLY },
+      { csrf },
+    );
+    const step3 = await ada.post(
+      '/console/roles/new',
+      { ...formFields(added.body, '/console/roles/new'), go: 'name' },
+      { csrf },
+    );
+    const answers = {
+      ...formFields(step3.body, '/console/roles'),
+      roleName: 'Auditors',
+      description: 'Reads',
+      maxSessionDuration: '7200',
+    };
+    const created = await ada.post('/console/roles', answers, { csrf });
+    expect(created.statusCode).toBe(303);
+    expect(created.headers.location).toBe('/console/roles/Auditors?done=created');
+    const role = await getRole(t.deps, account.id, 'Auditors');
+    expect(JSON.parse(role.trustPolicy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account.id}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
+    });
+    expect([role.description, role.maxSessionDuration]).toEqual(['Reads', 7200]);
+    expect((await listAttachedPolicies(t.deps, account.id, 'role', 'Auditors')).map((a) => a.policyArn)).toEqual([
+      READ_ONLY,
+    ]);
+    expect(text((await ada.get(created.headers.location as string)).body)).toContain('The role was created.');
+
+    const taken = await ada.post('/console/roles', { ...answers, roleName: 'auditors' }, { csrf });
+    expect(taken.statusCode).toBe(409);
+    expect(text(taken.body)).toContain('Role with name auditors already exists.');
+    expect(text(taken.body)).toContain('Name the role');
+    expect(taken.body).toContain('value="auditors"');
+
+    // A policy the person may not attach creates no role at all.
+    const refused = await ada.post('/console/roles', { ...answers, roleName: 'Admins', policyArns: ADMIN }, { csrf });
+    expect(refused.statusCode).toBe(403);
+    expect(text(refused.body)).toContain('A policy explicitly denies iam:AttachRolePolicy');
+    expect(await findRole(t.deps, account.id, 'Admins')).toBeNull();
   });
 
   it('checks a trust policy written by hand as CreateRole does', async () => {

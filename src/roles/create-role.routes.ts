@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { actorOf } from '../identities/principal.ts';
 import type { GatehouseError } from '../shared/errors.ts';
 import type { FormSpec } from '../web/forms.ts';
-import { type Page, pageRoutes } from '../web/page-route.ts';
+import { type Page, pageRoutes, redirect } from '../web/page-route.ts';
 import type { WebContext } from '../web/web-context.ts';
 import {
   WIZARD_FIELDS,
@@ -11,9 +12,16 @@ import {
   permissionsStepPage,
   trustStepPage,
 } from './create-role.pages.ts';
-import { choosePolicy, wizardPolicies, wizardReview, wizardTrust } from './create-role.service.ts';
+import {
+  choosePolicy,
+  createRoleFromWizard,
+  wizardPolicies,
+  wizardReview,
+  wizardTrust,
+} from './create-role.service.ts';
 import { ROLES_ACCESS } from './role-access.ts';
 import { CUSTOM_TRUST_TEMPLATE } from './role-wizard.ts';
+import { roleHref } from './roles.pages.ts';
 
 /** The wizard's fields, each page carrying the others' as hidden ones; `go`, `add` and `remove` are its buttons. */
 const WIZARD_FORM = {
@@ -53,7 +61,8 @@ const TRUST_FIELDS = new Set(['trustKind', 'otherAccount', 'externalId', 'requir
 
 /**
  * The create-role wizard's pages: who may assume the role, its managed policies, its name and
- * a review. Moving between them changes nothing; Create role (`rolesRoutes`) does.
+ * a review. Moving between them changes nothing; Create role does: CreateRole, then
+ * AttachRolePolicy for each chosen policy.
  */
 export async function createRoleRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const pages = pageRoutes(app, web);
@@ -76,6 +85,7 @@ export async function createRoleRoutes(app: FastifyInstance, { web }: { web: Web
   /** The page a refused answer belongs on, with its error. */
   async function again(p: WizardPage, state: WizardState, error: GatehouseError): Promise<string> {
     const field = error.field ?? 'form';
+    if (field === 'assumeRolePolicyDocument') return trustStep(p, state, { trustPolicy: error.message });
     if (TRUST_FIELDS.has(field)) return trustStep(p, state, { [field]: error.message });
     if (field === 'policyArns') return permissionsStep(p, state, { policyArns: error.message });
     return nameStep(p, state, { [WIZARD_FIELDS.includes(field as keyof WizardState) ? field : 'form']: error.message });
@@ -100,6 +110,15 @@ export async function createRoleRoutes(app: FastifyInstance, { web }: { web: Web
       if (p.form.go !== 'permissions' && p.form.go !== 'name') return trustStep(p, state);
       wizardTrust(state, p.who.principal.accountId);
       return p.form.go === 'permissions' ? permissionsStep(p, state) : nameStep(p, state);
+    },
+  );
+
+  pages.post(
+    '/console/roles',
+    { access: ROLES_ACCESS.create, form: WIZARD_FORM, redisplay: (p, error) => again(p, answersOf(p.form), error) },
+    async (p) => {
+      const role = await createRoleFromWizard(p.deps, p.who, answersOf(p.form), actorOf(p.who.principal), p.meta);
+      return redirect(`${roleHref(role.name)}?done=created`);
     },
   );
 }

@@ -1,12 +1,16 @@
+import type { Actor, RequestMeta } from '../audit/audit.service.ts';
 import { decideAccess } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../deps.ts';
+import type { RoleRecord } from '../identities/role.repository.ts';
+import { attachPolicy } from '../policies/attachment.service.ts';
 import type { ManagedPolicy } from '../policies/managed-policy.service.ts';
 import { parsePolicyDocument } from '../policy-engine/document.ts';
 import { trustSummary } from '../policy-engine/trust.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { ROLES_ACCESS } from './role-access.ts';
 import { ROLE_ATTACHMENT_QUOTA, loadWizardPolicies } from './role-console.service.ts';
+import { createRole } from './role.service.ts';
 import { type TrustChoice, policyArnsOf, readTrustChoice, trustPolicyOf } from './role-wizard.ts';
 
 /**
@@ -89,4 +93,43 @@ export async function wizardReview(
     trustLines: trustSummary(parsePolicyDocument(policy)),
     chosen: chosen.map((arn) => byArn.get(arn)!),
   };
+}
+
+/**
+ * Creates the role the wizard describes, as CreateRole does, then attaches its chosen policies
+ * as AttachRolePolicy does. Every answer is checked first, attaching included, so a refused
+ * policy creates no role. (The role and its attachments are separate changes, as in the AWS
+ * console: a policy deleted in between leaves the role without it, and the error says so.)
+ */
+export async function createRoleFromWizard(
+  deps: Deps,
+  who: ConsoleCaller,
+  answers: WizardAnswers,
+  actor: Actor,
+  meta: RequestMeta,
+): Promise<RoleRecord> {
+  const { accountId } = who.principal;
+  const { policy } = wizardTrust(answers, accountId);
+  const { chosen } = await wizardPolicies(deps, who, answers);
+  const unknown = policyArnsOf(answers.policyArns).find((arn) => !chosen.includes(arn));
+  if (unknown !== undefined)
+    throw new GatehouseError('NoSuchEntity', `Policy ${unknown} does not exist or is not attachable.`, {
+      field: 'policyArns',
+    });
+  for (const arn of chosen) await assertMayAttach(deps, who, answers, arn);
+  const seconds = /^\d{1,6}$/.test(answers.maxSessionDuration) ? Number(answers.maxSessionDuration) : Number.NaN;
+  const role = await createRole(
+    deps,
+    accountId,
+    {
+      name: answers.roleName.trim(),
+      trustPolicy: policy,
+      ...(answers.description.trim() ? { description: answers.description.trim() } : {}),
+      maxSessionDuration: seconds,
+    },
+    actor,
+    meta,
+  );
+  for (const arn of chosen) await attachPolicy(deps, accountId, 'role', role.name, arn, actor, meta);
+  return role;
 }

@@ -57,6 +57,7 @@ export const ROLES_ACCESS = {
   view: permission(onRole('iam:GetRole')),
   /** The maximum session duration and the description: UpdateRole. */
   update: permission(onRole('iam:UpdateRole')),
+  updateTrust: permission(onRole('iam:UpdateAssumeRolePolicy')),
   delete: permission(onRole('iam:DeleteRole')),
   /** "Revoke active sessions" writes the AWSRevokeOlderSessions inline policy, as the AWS console does: PutRolePolicy. */
   revokeSessions: permission(onRole('iam:PutRolePolicy')),

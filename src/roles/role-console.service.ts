@@ -1,9 +1,7 @@
 import { type AccessInput, mayUse } from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import type { Deps } from '../deps.ts';
-import { requireRoleByName } from '../identities/role-lookup.ts';
-import { type RoleRecord, existingPrincipalIds, listRoles, roleArn } from '../identities/role.repository.ts';
-import { ATTACHMENT_QUOTAS } from '../policies/attachment.service.ts';
+import { ATTACHMENT_QUOTAS, listAttachedPolicies } from '../policies/attachment.service.ts';
 import { getInlinePolicy, listInlinePolicyNames } from '../policies/inline-policy.service.ts';
 import { type ManagedPolicy, listPolicies } from '../policies/managed-policy.service.ts';
 import {
@@ -16,8 +14,9 @@ import {
   loadInlinePolicyView as loadHolderInlinePolicy,
 } from '../policies/policy-holder-console.service.ts';
 import { type PolicyDocument, formatPolicyDocument, parsePolicyDocument } from '../policy-engine/document.ts';
-import { displayTrustPolicy, trustSummary } from '../policy-engine/trust.ts';
+import { trustSummary } from '../policy-engine/trust.ts';
 import { ROLES_ACCESS } from './role-access.ts';
+import { type RoleView as ShownRole, getRole, listRolesOf } from './role-view.ts';
 import { trustedEntities } from './trusted-entities.ts';
 
 /**
@@ -29,10 +28,9 @@ export const ROLES_PER_PAGE = 50;
 /** The most managed policies a role can have attached (AWS's PoliciesPerRole). */
 export const ROLE_ATTACHMENT_QUOTA = ATTACHMENT_QUOTAS.role;
 
-/** A role as the console shows it: its record, its ARN, and its trust policy as AWS shows it. */
-export interface Role extends RoleRecord {
-  arn: string;
-  /** The trust policy with deleted pinned principals shown as their unique IDs. */
+/** A role as the console shows it: as GetRole shows it, with its trust policy read. */
+export interface Role extends ShownRole {
+  /** The trust policy as shown (deleted pinned principals as their unique IDs). */
   trust: PolicyDocument;
 }
 
@@ -52,17 +50,8 @@ export interface RolesListView {
   mayCreate: boolean;
 }
 
-/** The trust policy as GetRole shows it: a principal deleted since it was saved appears as its unique ID. */
-async function asShown(deps: Deps, roles: RoleRecord[]): Promise<Role[]> {
-  const pinnedIds = roles.flatMap((r) => Object.values(r.trustPrincipalIds));
-  const live = await existingPrincipalIds(deps.db, [...new Set(pinnedIds)]);
-  return roles.map((r) => ({
-    ...r,
-    arn: roleArn(r.accountId, r.path, r.name),
-    trust: displayTrustPolicy(parsePolicyDocument(r.trustPolicy), new Map(Object.entries(r.trustPrincipalIds)), (id) =>
-      live.has(id),
-    ),
-  }));
+function read(role: ShownRole): Role {
+  return { ...role, trust: parsePolicyDocument(role.shownTrustPolicy) };
 }
 
 /** One page of the account's roles whose name contains `search` (ignoring case); a page past the last shows the last. */
@@ -73,12 +62,12 @@ export async function loadRolesList(
 ): Promise<RolesListView> {
   const { accountId } = who.principal;
   const search = request.search.trim().slice(0, 128);
-  const [all, mayCreate] = await Promise.all([listRoles(deps.db, accountId), mayUse(deps, who, ROLES_ACCESS.create)]);
+  const [all, mayCreate] = await Promise.all([listRolesOf(deps, accountId), mayUse(deps, who, ROLES_ACCESS.create)]);
   const matching = search ? all.filter((r) => r.name.toLowerCase().includes(search.toLowerCase())) : all;
   const pages = Math.max(1, Math.ceil(matching.length / ROLES_PER_PAGE));
   const wanted = Number.isFinite(request.page) ? request.page : 1;
   const page = Math.min(Math.max(1, wanted), pages);
-  const shown = await asShown(deps, matching.slice((page - 1) * ROLES_PER_PAGE, page * ROLES_PER_PAGE));
+  const shown = matching.slice((page - 1) * ROLES_PER_PAGE, page * ROLES_PER_PAGE).map(read);
   return {
     rows: shown.map((role) => ({ role, trustedEntities: trustedEntities(role.trust, accountId) })),
     search,
@@ -89,7 +78,7 @@ export async function loadRolesList(
   };
 }
 
-export interface RoleView {
+export interface RolePageView {
   role: Role;
   trustJson: string;
   /** The trust policy in words, one line per statement. */
@@ -103,6 +92,7 @@ export interface RoleView {
   mayReadInline: boolean;
   mayAddInline: boolean;
   mayUpdate: boolean;
+  mayUpdateTrust: boolean;
   mayDelete: boolean;
   mayRevokeSessions: boolean;
 }
@@ -113,26 +103,23 @@ function onRole(name: string, body: Record<string, string> = {}): AccessInput {
 
 /** The role the URL names, as stored, with its trust policy as shown; NoSuchEntity with AWS's message otherwise. */
 export async function loadRole(deps: Deps, who: ConsoleCaller, name: string): Promise<Role> {
-  const [role] = await asShown(deps, [await requireRoleByName(deps.db, who.principal.accountId, name)]);
-  return role!;
+  return read(await getRole(deps, who.principal.accountId, name));
 }
 
 /** A role's page: its summary, trust policy and permissions, each part only as far as the person may read it. */
-export async function loadRoleView(deps: Deps, who: ConsoleCaller, name: string): Promise<RoleView> {
+export async function loadRoleView(deps: Deps, who: ConsoleCaller, name: string): Promise<RolePageView> {
   const { accountId } = who.principal;
   const role = await loadRole(deps, who, name);
   const input = onRole(role.name);
   const may = async (access: keyof typeof ROLES_ACCESS) => mayUse(deps, who, ROLES_ACCESS[access], input);
-  const [mayListAttached, mayOpenAttach, mayListInline, mayReadInline, mayAddInline, mayUpdate, mayDelete] =
-    await Promise.all([
-      may('listAttached'),
-      may('attachable'),
-      may('listInline'),
-      may('getInline'),
-      may('putInline'),
-      may('update'),
-      may('delete'),
-    ]);
+  const [mayListAttached, mayOpenAttach, mayListInline, mayReadInline, mayAddInline] = await Promise.all([
+    may('listAttached'),
+    may('attachable'),
+    may('listInline'),
+    may('getInline'),
+    may('putInline'),
+  ]);
+  const [mayUpdate, mayUpdateTrust, mayDelete] = await Promise.all([may('update'), may('updateTrust'), may('delete')]);
 
   let attached: AttachedPolicyView[] | null = null;
   let mayAttach = false;
@@ -158,6 +145,7 @@ export async function loadRoleView(deps: Deps, who: ConsoleCaller, name: string)
     mayReadInline,
     mayAddInline,
     mayUpdate,
+    mayUpdateTrust,
     mayDelete,
     // Revoking writes an inline policy, as the AWS console does.
     mayRevokeSessions: mayAddInline,
@@ -239,4 +227,19 @@ export async function loadWizardPolicies(
       }),
     })),
   );
+}
+
+/** What deleting a role takes with it, for the confirmation: its policies go with it in the console, as in AWS's. */
+export async function loadRoleDependents(
+  deps: Deps,
+  who: ConsoleCaller,
+  name: string,
+): Promise<{ role: Role; attached: number; inline: number }> {
+  const role = await loadRole(deps, who, name);
+  const { accountId } = who.principal;
+  const [attached, inline] = await Promise.all([
+    listAttachedPolicies(deps, accountId, 'role', role.name),
+    listInlinePolicyNames(deps, accountId, 'role', role.name),
+  ]);
+  return { role, attached: attached.length, inline: inline.length };
 }

@@ -1,6 +1,6 @@
-import { validateTrustPolicy } from '../policy-engine/trust-document.ts';
-import { GatehouseError, invalid } from '../shared/errors.ts';
+import { invalid } from '../shared/errors.ts';
 import { isAccountId, normaliseAccountRef } from '../shared/validation.ts';
+import { checkTrustPolicy } from './trust-policy.ts';
 
 /**
  * The create-role wizard's trust step, as the AWS console offers it: this account, another
@@ -66,10 +66,8 @@ export function readTrustChoice(fields: {
         'The external ID must be 2 to 1,224 characters of letters, digits and + = , . @ : / - _ (no spaces).',
       );
   }
-  if (kind === 'custom') {
-    const checked = validateTrustPolicy(choice.document);
-    if (!checked.ok) throw new GatehouseError('MalformedPolicyDocument', checked.message, { field: 'trustPolicy' });
-  }
+  // As CreateRole checks it, but for whether the principals it names exist: CreateRole says that.
+  if (kind === 'custom') checkTrustPolicy('trustPolicy', choice.document);
   return choice;
 }
 

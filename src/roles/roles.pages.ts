@@ -3,7 +3,7 @@ import { type SafeHtml, html } from '../shared/html.ts';
 import { arnText, breadcrumbs, pager, timeAgo } from '../web/fragments.ts';
 import { alertBox, csrfField, page } from '../web/layout.ts';
 import type { ConsolePrincipal } from '../web/web-context.ts';
-import { ROLE_ATTACHMENT_QUOTA, type Role, type RoleView, type RolesListView } from './role-console.service.ts';
+import { ROLE_ATTACHMENT_QUOTA, type Role, type RolePageView, type RolesListView } from './role-console.service.ts';
 
 /**
  * The console's Roles list and a role's page. Each takes what its route loaded, with the
@@ -25,6 +25,7 @@ export const ROLE_NOTICES = {
   detached: 'The policy was detached from the role.',
   'inline-saved': 'The inline policy was saved.',
   'inline-deleted': 'The inline policy was deleted.',
+  'trust-saved': 'The trust policy was saved: it decides who may assume the role from now on.',
   revoked:
     'Sessions issued before now are refused from now on: the AWSRevokeOlderSessions inline policy denies them everything. New sessions work as before.',
 } as const satisfies Record<string, string>;
@@ -88,7 +89,7 @@ export type RolePageErrors = Partial<
 
 export function rolePage(
   frame: Frame & {
-    view: RoleView;
+    view: RolePageView;
     now: Date;
     /** The settings form as typed, when it comes back with an error. */
     settings?: { maxSessionDuration: string; description: string };
@@ -138,13 +139,14 @@ ${alertBox(frame.notice, 'success')}
     <summary>Trust policy (JSON)</summary>
     <pre class="policy-document" tabindex="0" aria-label="Trust policy">${view.trustJson}</pre>
   </details>
+  ${view.mayUpdateTrust ? html`<p><a class="button secondary" href="${base}/trust-policy">Edit trust policy</a></p>` : ''}
 </section>
 ${view.mayRevokeSessions ? revokeCard(role, base, errors) : ''}
 ${
   view.mayDelete
     ? html`<section class="card" aria-labelledby="delete-heading">
   <h2 id="delete-heading">Delete role</h2>
-  <p>A role can be deleted once it has no managed or inline policies: remove those first. Sessions of the role stop working when it is gone.</p>
+  <p>Its managed policies are detached and its inline policies deleted with it, and its sessions stop working at once.</p>
   <p><a class="button danger" href="${base}/delete">Delete role ${role.name}</a></p>
 </section>`
     : ''
@@ -187,7 +189,7 @@ function settingsForm(
   </form>`;
 }
 
-function attachedPolicies(view: RoleView, base: string): SafeHtml {
+function attachedPolicies(view: RolePageView, base: string): SafeHtml {
   if (!view.attached)
     return html`<p class="muted">Not shown: you do not have iam:ListAttachedRolePolicies on this role.</p>`;
   const attach = view.mayAttach
@@ -197,7 +199,7 @@ function attachedPolicies(view: RoleView, base: string): SafeHtml {
   return html`${attachedPoliciesTable(view.attached, base, 'Managed policies attached to the role')}${attach}`;
 }
 
-function inlinePolicies(view: RoleView, base: string): SafeHtml {
+function inlinePolicies(view: RolePageView, base: string): SafeHtml {
   const add = view.mayAddInline
     ? html`<p><a class="button" href="${base}/inline-policies/new">Add inline policy</a></p>`
     : '';
@@ -217,4 +219,40 @@ function revokeCard(role: Role, base: string, errors: RolePageErrors): SafeHtml 
   <p>Refuses every session of ${role.name} issued before now, whoever holds its temporary credentials, as the AWS console does: an inline policy (AWSRevokeOlderSessions) denies everything to sessions older than this moment. Whoever may still assume the role can get new credentials.</p>
   <p><a class="button danger" href="${base}/revoke-sessions">Revoke active sessions</a></p>
 </section>`;
+}
+
+export type TrustPolicyErrors = Partial<Record<'policyDocument' | 'form', string>>;
+
+/** Editing a role's trust policy (UpdateAssumeRolePolicy): the policy as GetRole shows it, in a JSON text area. */
+export function trustPolicyPage(frame: Frame & { role: Role; document: string; errors?: TrustPolicyErrors }): string {
+  const { role, csrf } = frame;
+  const errors = frame.errors ?? {};
+  const base = roleHref(role.name);
+  const error = errors.policyDocument;
+  const described = error ? 'f-policyDocument-hint f-policyDocument-error' : 'f-policyDocument-hint';
+  return page({
+    title: `Trust policy of ${role.name}`,
+    principal: frame.principal,
+    csrf,
+    body: html`${breadcrumbs([
+      { href: '/console/roles', label: 'Roles' },
+      { href: base, label: role.name },
+    ])}
+<h1>Trust policy of ${role.name}</h1>
+<section class="card">
+  <p class="muted">Who may assume the role from now on; sessions already issued keep working until they expire (revoke them on the role's page).</p>
+  ${alertBox(errors.form)}
+  <form method="post" action="${base}/trust-policy" novalidate>
+    ${csrfField(csrf)}
+    <div class="field${error ? ' has-error' : ''}">
+      <label for="f-policyDocument">Trust policy (JSON)</label>
+      <p class="hint" id="f-policyDocument-hint">Checked as UpdateAssumeRolePolicy checks it: the trust policy grammar, at most 2,048 characters (not counting white space), and users and roles of this Gatehouse that exist. A deleted principal shows as its unique ID: remove it, or name the principal again to trust it.</p>
+      ${error ? html`<p class="error" id="f-policyDocument-error">${error}</p>` : ''}
+      <textarea id="f-policyDocument" name="policyDocument" class="policy-document" rows="16" spellcheck="false" autocapitalize="none" aria-describedby="${described}"${error ? html` aria-invalid="true"` : ''}>${frame.document}</textarea>
+    </div>
+    <button type="submit">Save trust policy</button>
+    <a href="${base}#trust" class="cancel">Cancel</a>
+  </form>
+</section>`,
+  });
 }

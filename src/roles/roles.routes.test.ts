@@ -6,6 +6,7 @@ import { Browser, type TestContext, createTestContext } from '../../test/support
 import { insertTestRole, trustAccount } from '../../test/support/roles.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { deleteUser } from '../users/user.service.ts';
+import { getRole } from './role-view.ts';
 import { attachPolicy, listAttachedPolicies } from '../policies/attachment.service.ts';
 import { getInlinePolicy, listInlinePolicyNames, putInlinePolicy } from '../policies/inline-policy.service.ts';
 
@@ -90,11 +91,6 @@ describe.each(DIALECTS)('the Roles pages on %s', (dialect) => {
         ],
       }),
     });
-    await t.deps.db
-      .updateTable('roles')
-      .set({ trust_principal_ids: JSON.stringify({ [goneArn]: gone.id }) })
-      .where('id', '=', role.id)
-      .execute();
     await attachPolicy(t.deps, account.id, 'role', 'Auditors', READ_ONLY, CLI_ACTOR, SYSTEM_META);
     await putInlinePolicy(t.deps, account.id, 'role', 'Auditors', 'buckets', LIST_BUCKETS, CLI_ACTOR, SYSTEM_META);
 
@@ -156,6 +152,60 @@ describe.each(DIALECTS)('the Roles pages on %s', (dialect) => {
     expect(await listInlinePolicyNames(t.deps, account.id, 'role', 'Builders')).toEqual([]);
   });
 
+  it('changes the maximum session duration and description (UpdateRole), the trust policy (UpdateAssumeRolePolicy), and deletes the role with its policies', async () => {
+    const { account, root, csrf } = await ownerOfNewAccount();
+    await insertTestRole(t, account.id, 'Ops', { description: 'Old words' });
+    await attachPolicy(t.deps, account.id, 'role', 'Ops', READ_ONLY, CLI_ACTOR, SYSTEM_META);
+    await putInlinePolicy(t.deps, account.id, 'role', 'Ops', 'buckets', LIST_BUCKETS, CLI_ACTOR, SYSTEM_META);
+
+    const tooLong = await root.post(
+      '/console/roles/Ops/settings',
+      { maxSessionDuration: '50000', description: 'x' },
+      { csrf },
+    );
+    expect(tooLong.statusCode).toBe(400);
+    expect(text(tooLong.body)).toContain(
+      "Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200",
+    );
+    const saved = await root.post(
+      '/console/roles/Ops/settings',
+      { maxSessionDuration: '14400', description: ' New words ' },
+      { csrf },
+    );
+    expect(saved.headers.location).toBe('/console/roles/Ops?done=updated');
+    const role = await getRole(t.deps, account.id, 'Ops');
+    expect([role.maxSessionDuration, role.description]).toEqual([14400, 'New words']);
+    expect(text((await root.get('/console/roles/Ops')).body)).toContain('Maximum session duration 4 hours');
+
+    const editor = await root.get('/console/roles/Ops/trust-policy');
+    expect(editor.statusCode).toBe(200);
+    expect(text(editor.body)).toContain(`arn:aws:iam::${account.id}:root`);
+    const unknownUser = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account.id}:user/nobody` }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    const refused = await root.post('/console/roles/Ops/trust-policy', { policyDocument: unknownUser }, { csrf });
+    expect(refused.statusCode).toBe(400);
+    expect(text(refused.body)).toContain(`Invalid principal in policy: "AWS":"arn:aws:iam::${account.id}:user/nobody"`);
+    expect(refused.body).toContain('user/nobody');
+    const partner = trustAccount('111122223333');
+    const trusted = await root.post('/console/roles/Ops/trust-policy', { policyDocument: partner }, { csrf });
+    expect(trusted.headers.location).toBe('/console/roles/Ops?done=trust-saved#trust');
+    expect((await getRole(t.deps, account.id, 'Ops')).trustPolicy).toBe(partner);
+    expect(text((await root.get('/console/roles/Ops')).body)).toContain(
+      'Allows principals in account 111122223333 to assume this role.',
+    );
+
+    const confirm = await root.get('/console/roles/Ops/delete');
+    expect(text(confirm.body)).toContain('With it, its managed policy is detached and its inline policy is deleted.');
+    const deleted = await root.post('/console/roles/Ops/delete', {}, { csrf });
+    expect(deleted.headers.location).toBe('/console/roles?done=deleted');
+    expect((await root.get('/console/roles/Ops')).statusCode).toBe(404);
+    expect(text((await root.get('/console/roles?done=deleted')).body)).toContain('The role was deleted.');
+  });
+
   it('offers a read-only administrator the pages without their forms, and refuses what its policies do not allow', async () => {
     const account = await makeAccount(t.deps);
     await makeUser(t.deps, account.id, 'rita');
@@ -169,7 +219,14 @@ describe.each(DIALECTS)('the Roles pages on %s', (dialect) => {
     expect(list.body).not.toContain('href="/console/roles/new"');
     const role = await rita.get('/console/roles/Readers');
     expect(role.statusCode).toBe(200);
-    for (const form of ['/settings', '/attach-policies', '/inline-policies/new', '/revoke-sessions', '/delete'])
+    for (const form of [
+      '/settings',
+      '/trust-policy',
+      '/attach-policies',
+      '/inline-policies/new',
+      '/revoke-sessions',
+      '/delete',
+    ])
       expect(role.body).not.toContain(`/console/roles/Readers${form}"`);
     expect(role.body).toContain('href="/console/roles/Readers/inline-policies/kept"');
 

@@ -21,11 +21,21 @@ import {
   loadInlinePolicy,
   loadInlinePolicyView,
   loadRole,
+  loadRoleDependents,
   loadRoleView,
   loadRolesList,
 } from './role-console.service.ts';
 import { addInlinePolicyPage, attachPoliciesPage, inlinePolicyPage } from './role-policies.pages.ts';
-import { ROLE_NOTICES, type RolePageErrors, roleHref, rolePage, rolesListPage } from './roles.pages.ts';
+import { deleteRole, updateAssumeRolePolicy, updateRole } from './role.service.ts';
+import {
+  ROLE_NOTICES,
+  type RolePageErrors,
+  type TrustPolicyErrors,
+  roleHref,
+  rolePage,
+  rolesListPage,
+  trustPolicyPage,
+} from './roles.pages.ts';
 
 type AnyPage = Page<FormSpec, Record<string, string>>;
 
@@ -88,6 +98,102 @@ export async function rolesRoutes(app: FastifyInstance, { web }: { web: WebConte
 
   pages.get('/console/roles/:name', { access: ROLES_ACCESS.view }, async (p) =>
     showRole(p.who, p.csrf, p.params.name, { notice: ownEntry(ROLE_NOTICES, p.query.done) }),
+  );
+
+  // Settings: UpdateRole (maximum session duration, description)
+
+  pages.post(
+    '/console/roles/:name/settings',
+    {
+      access: ROLES_ACCESS.update,
+      form: { maxSessionDuration: { max: 8 }, description: { max: 2000 } },
+      redisplay: (p, error) => {
+        if (aboutRole(p, error)) return undefined;
+        const key = (['maxSessionDuration', 'description'] as const).find((f) => f === error.field) ?? 'settings';
+        return ifAllowed(p, ROLES_ACCESS.view, () =>
+          showRole(p.who, p.csrf, p.params.name, { errors: { [key]: error.message }, settings: p.form }),
+        );
+      },
+    },
+    async (p) => {
+      const { maxSessionDuration, description } = p.form;
+      const seconds = /^\d{1,6}$/.test(maxSessionDuration) ? Number(maxSessionDuration) : Number.NaN;
+      const changes = { maxSessionDuration: seconds, description: description.trim() };
+      await updateRole(p.deps, p.who.principal.accountId, p.params.name, changes, actorOf(p.who.principal), p.meta);
+      return redirect(withNotice(roleHref(p.params.name), 'updated'));
+    },
+  );
+
+  // The trust policy: UpdateAssumeRolePolicy
+
+  async function trustPage(who: SignedIn, csrf: string, name: string, typed?: string, errors?: TrustPolicyErrors) {
+    const role = await loadRole(web.deps, who, name);
+    const document = typed ?? role.shownTrustPolicy;
+    return trustPolicyPage({ principal: who.principal, csrf, role, document, ...(errors ? { errors } : {}) });
+  }
+
+  pages.get('/console/roles/:name/trust-policy', { access: ROLES_ACCESS.updateTrust }, async (p) =>
+    trustPage(p.who, p.csrf, p.params.name),
+  );
+
+  pages.post(
+    '/console/roles/:name/trust-policy',
+    {
+      access: ROLES_ACCESS.updateTrust,
+      form: { policyDocument: { max: 131072 } },
+      redisplay: (p, error) =>
+        aboutRole(p, error)
+          ? undefined
+          : trustPage(p.who, p.csrf, p.params.name, p.form.policyDocument, {
+              [error.field === 'policyDocument' ? 'policyDocument' : 'form']: error.message,
+            }),
+    },
+    async (p) => {
+      const { accountId } = p.who.principal;
+      const actor = actorOf(p.who.principal);
+      await updateAssumeRolePolicy(p.deps, accountId, p.params.name, p.form.policyDocument, actor, p.meta);
+      return redirect(withNotice(roleHref(p.params.name), 'trust-saved', 'trust'));
+    },
+  );
+
+  // Delete, after a confirmation that names what goes with the role
+
+  async function confirmDelete(who: SignedIn, csrf: string, name: string, error?: string): Promise<string> {
+    const { role, attached, inline } = await loadRoleDependents(web.deps, who, name);
+    const policies = [
+      attached > 0 ? `its ${attached === 1 ? 'managed policy is' : `${attached} managed policies are`} detached` : '',
+      inline > 0 ? `its ${inline === 1 ? 'inline policy is' : `${inline} inline policies are`} deleted` : '',
+    ].filter(Boolean);
+    return confirmationPage({
+      principal: who.principal,
+      csrf,
+      title: `Delete role ${role.name}?`,
+      crumbs: roleCrumbs(role.name),
+      explanation: `Deleting a role cannot be undone.${policies.length > 0 ? ` With it, ${policies.join(' and ')}.` : ''} Its sessions stop working at once, and whoever assumed it gets AccessDenied from then on.`,
+      action: `${roleHref(role.name)}/delete`,
+      button: `Delete ${role.name}`,
+      cancel: roleHref(role.name),
+      error,
+    });
+  }
+
+  pages.get('/console/roles/:name/delete', { access: ROLES_ACCESS.delete }, async (p) =>
+    confirmDelete(p.who, p.csrf, p.params.name),
+  );
+
+  pages.post(
+    '/console/roles/:name/delete',
+    {
+      access: ROLES_ACCESS.delete,
+      form: {},
+      redisplay: (p, error) =>
+        aboutRole(p, error) ? undefined : confirmDelete(p.who, p.csrf, p.params.name, error.message),
+    },
+    async (p) => {
+      // As the AWS console: the role's policies go with it (the Query API's DeleteRole refuses while they remain).
+      await deleteRole(p.deps, p.who.principal.accountId, p.params.name, actorOf(p.who.principal), p.meta);
+      return redirect('/console/roles?done=deleted');
+    },
   );
 
   // Managed policies

@@ -1,5 +1,6 @@
-import { type RoleRecord, insertRole } from '../../src/identities/role.repository.ts';
-import { newRoleId } from '../../src/policies/unique-ids.ts';
+import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
+import { type RoleRecord, markRoleUsed } from '../../src/identities/role.repository.ts';
+import { createRole } from '../../src/roles/role.service.ts';
 import { setRoleCredential } from '../../src/sessions/session.repository.ts';
 import { randomBase32 } from '../../src/shared/secrets.ts';
 import { insertSessionCredential } from '../../src/sts/session-credential.repository.ts';
@@ -15,28 +16,33 @@ export function trustAccount(accountId: string, extra: Record<string, unknown> =
   });
 }
 
-/** A role written straight to its table (for pages that only read roles). */
+/** A role made by the roles service (as CreateRole makes it), with a last use when asked for. */
 export async function insertTestRole(
   t: TestContext,
   accountId: string,
   name: string,
-  options: Partial<Pick<RoleRecord, 'path' | 'description' | 'trustPolicy' | 'maxSessionDuration' | 'lastUsedAt'>> = {},
+  options: {
+    path?: string;
+    description?: string;
+    trustPolicy?: string;
+    maxSessionDuration?: number;
+    lastUsedAt?: string;
+  } = {},
 ): Promise<RoleRecord> {
-  const role: RoleRecord = {
-    id: newRoleId(),
+  const role = await createRole(
+    t.deps,
     accountId,
-    name,
-    path: options.path ?? '/',
-    description: options.description ?? null,
-    trustPolicy: options.trustPolicy ?? trustAccount(accountId),
-    trustPrincipalIds: {},
-    maxSessionDuration: options.maxSessionDuration ?? 3600,
-    permissionsBoundary: null,
-    createdAt: t.clock.now().toISOString(),
-    lastUsedAt: options.lastUsedAt ?? null,
-    lastUsedRegion: options.lastUsedAt ? 'us-east-1' : null,
-  };
-  await insertRole(t.deps.db, role);
+    {
+      name,
+      trustPolicy: options.trustPolicy ?? trustAccount(accountId),
+      ...(options.path ? { path: options.path } : {}),
+      ...(options.description ? { description: options.description } : {}),
+      ...(options.maxSessionDuration ? { maxSessionDuration: options.maxSessionDuration } : {}),
+    },
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
+  if (options.lastUsedAt) await markRoleUsed(t.deps.db, role.id, options.lastUsedAt, 'us-east-1');
   return role;
 }
 
