@@ -5,7 +5,7 @@ import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
 import { insertTestRole, pointSessionAtRole, sessionIdOf } from '../../test/support/roles.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
-import { deleteRoleRow } from '../identities/role.repository.ts';
+import { deleteRole } from '../roles/role.service.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 import { findSessionRow } from '../sessions/session.repository.ts';
 
@@ -107,11 +107,7 @@ describe.each(DIALECTS)('a console that switched role, on %s', (dialect) => {
     const ivy = await signInUser(t, account.id, 'ivy');
     await pointSessionAtRole(t, ivy, role, { name: 'ivy', arn: ivyArn });
     expect((await ivy.get('/console/users')).statusCode).toBe(200);
-    await t.deps.db.deleteFrom('policy_attachments').where('principal_id', '=', role.id).execute();
-    await deleteRoleRow(t.deps.db, role.id);
-    await t.deps.db
-      .transaction()
-      .execute((tx) => t.deps.invalidations.record(tx, { topic: 'principal', key: role.id }));
+    await deleteRole(t.deps, account.id, role.name, CLI_ACTOR, SYSTEM_META);
     expect((await ivy.get('/console/users')).statusCode).toBe(403);
     const [exit] = await exitEvents();
     expect(exit).toEqual({ eventName: 'ExitRole', reason: 'RoleSessionGone', actorName: 'ivy', targetName: null });
