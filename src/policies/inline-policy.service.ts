@@ -5,7 +5,7 @@ import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
-import { validateIdentityPolicy } from './grammar/policy-validator.ts';
+import { validateIdentityPolicy } from '../policy-engine/grammar/policy-validator.ts';
 import {
   deleteInlinePolicyRow,
   findInlinePolicy,

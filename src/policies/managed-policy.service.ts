@@ -13,7 +13,7 @@ import {
   unchangeableAwsPolicy,
 } from './aws-managed.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
-import { validateIdentityPolicy } from './grammar/policy-validator.ts';
+import { validateIdentityPolicy } from '../policy-engine/grammar/policy-validator.ts';
 import {
   type ManagedPolicyRecord,
   deleteManagedPolicyRow,

@@ -3,7 +3,7 @@ import { type SafeHtml, html } from '../shared/html.ts';
 import type { Tag } from '../user-tags/user-tag.repository.ts';
 import { alertBox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import type { PolicyEntities } from './attachment.service.ts';
-import type { StatementRef } from './grammar/policy-validator.ts';
+import type { StatementRef } from '../policy-engine/grammar/policy-validator.ts';
 import { MAX_POLICY_VERSIONS, type ManagedPolicy, type PolicyVersion } from './managed-policy.service.ts';
 import type { ActionRule, ResourceScope, ServiceSummary } from './policy-summary.ts';
 

@@ -2,7 +2,7 @@ import { GatehouseError } from '../shared/errors.ts';
 
 /**
  * Policy documents as the engine reads them. Whether IAM would accept a document is the
- * grammar's business (`../grammar/policy-validator.ts`), decided when it is written; this
+ * grammar's business (`./grammar/policy-validator.ts`), decided when it is written; this
  * reader takes any document that can be evaluated — every stored one, and the documents
  * the simulator is given — and refuses only what has no meaning at all.
  */

@@ -58,7 +58,8 @@ export interface EvaluationResult {
   missingContextKeys: string[];
 }
 
-class MissingKeys implements MissingSink {
+/** The context keys a request lacked, each once, by the name the policy first wrote it with. */
+export class MissingKeys implements MissingSink {
   #names: Map<string, string> | null = null;
   add(name: string): void {
     this.#names ??= new Map();
@@ -75,7 +76,7 @@ function matchesAnyValue(tests: ReadonlyArray<((v: string) => boolean) | null>, 
   return false;
 }
 
-function testCondition(condition: CompiledCondition, context: PreparedContext, missing: MissingKeys): boolean {
+function testCondition(condition: CompiledCondition, context: PreparedContext, missing: MissingSink): boolean {
   const values = context.get(condition.key);
   if (condition.nullExpectsAbsent) {
     const isAbsent = values === undefined || values.length === 0;
@@ -104,13 +105,8 @@ function testCondition(condition: CompiledCondition, context: PreparedContext, m
   return true;
 }
 
-function statementApplies(
-  statement: CompiledStatement,
-  action: string,
-  resource: string,
-  context: PreparedContext,
-  missing: MissingKeys,
-): boolean {
+/** Whether the statement's Action (or NotAction) covers `action`, given in lower case. */
+export function coversAction(statement: CompiledStatement, action: string): boolean {
   let actionListed = false;
   for (const matcher of statement.actions) {
     if (matcher.test(action)) {
@@ -118,7 +114,27 @@ function statementApplies(
       break;
     }
   }
-  if (actionListed === statement.notAction) return false;
+  return actionListed !== statement.notAction;
+}
+
+/**
+ * Whether every condition of the statement holds. Every condition is tested, so the missing
+ * keys of an applicable statement are all reported.
+ */
+export function conditionsHold(statement: CompiledStatement, context: PreparedContext, missing: MissingSink): boolean {
+  let all = true;
+  for (const condition of statement.conditions) if (!testCondition(condition, context, missing)) all = false;
+  return all;
+}
+
+function statementApplies(
+  statement: CompiledStatement,
+  action: string,
+  resource: string,
+  context: PreparedContext,
+  missing: MissingKeys,
+): boolean {
+  if (!coversAction(statement, action)) return false;
   let resourceListed = false;
   for (const pattern of statement.resources) {
     const matcher = pattern.get(context, missing);
@@ -128,10 +144,7 @@ function statementApplies(
     }
   }
   if (resourceListed === statement.notResource) return false;
-  // Every condition is tested, so the missing keys of an applicable statement are all reported.
-  let all = true;
-  for (const condition of statement.conditions) if (!testCondition(condition, context, missing)) all = false;
-  return all;
+  return conditionsHold(statement, context, missing);
 }
 
 export function evaluatePolicies(
