@@ -16,8 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsCredentials, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
@@ -604,5 +604,29 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
       'InvalidParameterValue',
       400,
     );
+  });
+
+  it('the Activity page and its export show who assumed which role, a role session among them', async () => {
+    const hub = await makeRole(t, home.id, 'Hub', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
+      policy: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    });
+    const spoke = await makeRole(t, home.id, 'Spoke', trustPolicy({ Principal: { AWS: hub.arn } }));
+    const nia = await userWithKey(home.id, 'nia', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const first = await assume(nia.sts, { RoleArn: hub.arn, RoleSessionName: 'nia-hub' });
+    await assume(first.sts, { RoleArn: spoke.arn, RoleSessionName: 'nia-spoke' });
+
+    const root = new Browser(t.app);
+    await root.post('/signin/root/password', { email: home.email, password: ROOT_PASSWORD });
+    const page = await root.get('/console/activity?event=AssumeRole');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<td>${nia.arn}</td><td>Hub</td>`);
+    expect(page.body).toContain(`<td>arn:aws:sts::${home.id}:assumed-role/Hub/nia-hub</td><td>Spoke</td>`);
+    const exported = await root.get('/console/activity/export?event=AssumeRole');
+    const records = exported.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { userIdentity: { type: string; principalId: string }; eventSource: string });
+    const chained = records.find((r) => r.userIdentity.principalId === `${hub.id}:nia-hub`)!;
+    expect(chained).toMatchObject({ eventSource: 'sts.amazonaws.com', userIdentity: { type: 'AssumedRole' } });
   });
 });
