@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { type Principal, actorOf, assumedRoleArn } from '../identities/principal.ts';
 import { type RoleRecord, findRoleByName, markRoleUsed, roleArn } from '../identities/role.repository.ts';
 import { proveMfaForSessionToken } from '../mfa/mfa-sts.service.ts';
-import { principalContext } from '../policies/authorization.service.ts';
+import { contextOf, loadBasis } from '../policies/authorization.service.ts';
 import { managedPolicyInputs } from '../policies/managed-policy-inputs.ts';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { validateIdentityPolicy } from '../policy-engine/grammar/policy-validator.ts';
@@ -179,7 +179,8 @@ export async function assumeRole(
   const role = await findRoleByArn(deps.db, request.roleArn);
   if (!role) throw await refuse('NoSuchRole', null);
   const requestContext = requestKeys(deps, assumer, mfaAt, request, session);
-  const trustContext = { ...requestContext, ...(await principalContext(deps, principal)) };
+  // The caller's own keys, from its cached decision basis (its tags), which its side of the decision reads too.
+  const trustContext = { ...requestContext, ...contextOf(deps, principal, (await loadBasis(deps, principal)).tags) };
   // AssumeRole itself, then what the session would carry: its tags, its source identity.
   const asks: Array<[string, string]> = [['sts:AssumeRole', '']];
   if (session.tags.length > 0) asks.push(['sts:TagSession', 'TagSessionDenied']);

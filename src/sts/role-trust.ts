@@ -3,8 +3,24 @@ import { type Principal, rootArn } from '../identities/principal.ts';
 import { type RoleRecord, roleArn } from '../identities/role.repository.ts';
 import { authorize } from '../policies/authorization.service.ts';
 import type { ContextValue } from '../policy-engine/context.ts';
-import { parsePolicyDocument } from '../policy-engine/document.ts';
+import { type PolicyDocument, parsePolicyDocument } from '../policy-engine/document.ts';
 import { type TrustPrincipal, evaluateTrust } from '../policy-engine/trust.ts';
+
+/**
+ * Trust policies as read, by role, while their text stays the same: `evaluateTrust` compiles a
+ * document once per object, so an AssumeRole reads neither JSON nor wildcards again.
+ */
+const TRUST_DOCUMENTS_KEPT = 10_000;
+const trustDocuments = new Map<string, { text: string; document: PolicyDocument }>();
+
+function trustDocumentOf(role: RoleRecord): PolicyDocument {
+  const kept = trustDocuments.get(role.id);
+  if (kept?.text === role.trustPolicy) return kept.document;
+  const document = parsePolicyDocument(role.trustPolicy);
+  if (trustDocuments.size >= TRUST_DOCUMENTS_KEPT) trustDocuments.delete(trustDocuments.keys().next().value!);
+  trustDocuments.set(role.id, { text: role.trustPolicy, document });
+  return document;
+}
 
 /** Which side refused: the role's trust policy, or the caller's own policies. */
 export type RefusingSide = 'trust-policy' | 'identity-policy';
@@ -40,7 +56,7 @@ export async function decideOnRole(
   trustContext: Readonly<Record<string, ContextValue>>,
   requestContext: Readonly<Record<string, ContextValue>>,
 ): Promise<{ allowed: true } | { allowed: false; refusedBy: RefusingSide }> {
-  const document = parsePolicyDocument(role.trustPolicy);
+  const document = trustDocumentOf(role);
   const pinned = new Map(Object.entries(role.trustPrincipalIds));
   const caller = trustPrincipalOf(principal);
   const trust = evaluateTrust(document, { principal: caller, action, context: trustContext, pinned });
