@@ -86,6 +86,26 @@ check "iam get-account-password-policy" "12" "$(aws_ iam get-account-password-po
 aws_ iam create-account-alias --account-alias "smoke-$ACCOUNT_ID"
 check "iam list-account-aliases" "smoke-$ACCOUNT_ID" "$(aws_ iam list-account-aliases --query 'AccountAliases[0]' --output text)"
 
+# The policy simulator takes condition context as the CLI writes it.
+OFFICE_POLICY='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}'
+check "iam simulate-custom-policy --context-entries (inside)" "allowed" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
+  --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
+check "iam simulate-custom-policy --context-entries (outside)" "implicitDeny" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
+  --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=198.51.100.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
+
+# Roles: the CLI reads the URL-encoded trust policy back as the JSON document it sent.
+TRUST="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT_ID:root\"},\"Action\":\"sts:AssumeRole\"}]}"
+check "iam create-role" "arn:aws:iam::$ACCOUNT_ID:role/smoke/smoke-role" "$(aws_ iam create-role --role-name smoke-role --path /smoke/ --max-session-duration 7200 \
+  --assume-role-policy-document "$TRUST" --query Role.Arn --output text)"
+check "iam get-role (trust policy decoded by the CLI)" "sts:AssumeRole 7200" "$(aws_ iam get-role --role-name smoke-role \
+  --query '[Role.AssumeRolePolicyDocument.Statement[0].Action, Role.MaxSessionDuration]' --output text | tr '\t' ' ')"
+aws_ iam attach-role-policy --role-name smoke-role --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+if aws_ iam delete-role --role-name smoke-role 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-role should conflict" >&2; exit 1; fi
+grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-role refused with DeleteConflict while a policy is attached"
+aws_ iam detach-role-policy --role-name smoke-role --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+aws_ iam delete-role --role-name smoke-role
+check "iam list-roles after delete-role" "0" "$(aws_ iam list-roles --query 'length(Roles)' --output text)"
+
 # Roles through CLI profiles, as ~/.aws/config writes them: role_arn + source_profile (+ external_id,
 # mfa_serial). The CLI assumes the role itself; AWS_ENDPOINT_URL points its STS and IAM clients here.
 # With mfa_serial it asks for the code on the terminal, or reads it from standard input when it has none.
@@ -103,7 +123,7 @@ aws_ iam create-role --role-name smoke-mfa --assume-role-policy-document \
 aws_ iam put-role-policy --role-name smoke-mfa --policy-name read-users --policy-document "$READ_USERS"
 MFA_SERIAL=$(aws_ iam create-virtual-mfa-device --virtual-mfa-device-name smoke-dev-phone \
   --outfile "$WORK/mfa-seed" --bootstrap-method Base32StringSeed --query VirtualMFADevice.SerialNumber --output text)
-# The code of the current 30-second step, or of one `$2` steps away.
+# The code of the current 30-second step, or of the step `$1` steps away.
 totp() { node -e '
   const { HOTP, Secret } = require("otpauth");
   const step = Math.floor(Date.now() / 30000) + Number(process.argv[2]);
@@ -155,13 +175,6 @@ echo "ok - a profile without external_id refused with AccessDenied"
 check "aws --profile (mfa_serial, the code on standard input) sts get-caller-identity" \
   "arn:aws:sts::$ACCOUNT_ID:assumed-role/smoke-mfa/smoke-mfa-session" \
   "$(totp 0 | profile_ --profile with-mfa sts get-caller-identity --query Arn --output text 2>"$WORK/err" || cat "$WORK/err" >&2)"
-
-# The policy simulator takes condition context as the CLI writes it.
-OFFICE_POLICY='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}'
-check "iam simulate-custom-policy --context-entries (inside)" "allowed" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
-  --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
-check "iam simulate-custom-policy --context-entries (outside)" "implicitDeny" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
-  --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=198.51.100.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
 
 # Errors come back as the CLI expects them: the code, and a non-zero exit.
 if aws_ iam delete-user --user-name smoke-user 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-user should conflict" >&2; exit 1; fi

@@ -192,7 +192,8 @@ async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasi
     tagsOf(deps, principal),
     boundaryOf(deps, principal),
   ]);
-  const grant = passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
+  // The password policy's grant is for IAM users; a role session has no password.
+  const grant = principal.type === 'user' && passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
   return Object.freeze({
     policies: Object.freeze(grant ? [...own, grant] : own),
     own: Object.freeze(own),
