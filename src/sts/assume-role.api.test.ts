@@ -1,5 +1,10 @@
 import {
+  CreateRoleCommand,
   CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteUserCommand,
+  GetRoleCommand,
   GetUserCommand,
   ListAccessKeysCommand,
   ListGroupsCommand,
@@ -76,6 +81,9 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     return { out, ...clientsOf(out.Credentials!) };
   }
 
+  /** When credentials issued now for `seconds` expire, as AWS writes the time (whole seconds). */
+  const expiresIn = (seconds: number) => Math.floor(t.clock.now().getTime() / 1000) * 1000 + seconds * 1000;
+
   const assumeRoleEvents = (accountId: string) =>
     listAuditEvents(t.deps.db, { accountId, eventName: 'AssumeRole', limit: 1000 });
 
@@ -90,7 +98,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     t.clock.advance(1000);
     const { out, iam, sts } = await assume(ann.sts, { RoleArn: role.arn, RoleSessionName: 'ann-reads' });
     expect(out.Credentials!.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
-    expect(out.Credentials!.Expiration!.getTime()).toBe(t.clock.now().getTime() + 3600_000);
+    expect(out.Credentials!.Expiration!.getTime()).toBe(expiresIn(3600));
     expect(out.AssumedRoleUser).toEqual({
       AssumedRoleId: `${role.id}:ann-reads`,
       Arn: `arn:aws:sts::${home.id}:assumed-role/Reader/ann-reads`,
@@ -431,7 +439,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     });
     const ida = await userWithKey(home.id, 'ida', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
     const long = await assume(ida.sts, { RoleArn: first.arn, DurationSeconds: 7200 });
-    expect(long.out.Credentials!.Expiration!.getTime()).toBe(t.clock.now().getTime() + 7200_000);
+    expect(long.out.Credentials!.Expiration!.getTime()).toBe(expiresIn(7200));
     await expectAwsError(
       ida.sts.send(new AssumeRoleCommand({ RoleArn: first.arn, RoleSessionName: 'ida', DurationSeconds: 7201 })),
       'ValidationError',
@@ -445,7 +453,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
       'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
     );
     const chained = await assume(long.sts, { RoleArn: second.arn, RoleSessionName: 'chain' });
-    expect(chained.out.Credentials!.Expiration!.getTime()).toBe(t.clock.now().getTime() + 3600_000);
+    expect(chained.out.Credentials!.Expiration!.getTime()).toBe(expiresIn(3600));
     expect((await chained.sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(
       `arn:aws:sts::${home.id}:assumed-role/Second/chain`,
     );
@@ -628,5 +636,33 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
       .map((line) => JSON.parse(line) as { userIdentity: { type: string; principalId: string }; eventSource: string });
     const chained = records.find((r) => r.userIdentity.principalId === `${hub.id}:nia-hub`)!;
     expect(chained).toMatchObject({ eventSource: 'sts.amazonaws.com', userIdentity: { type: 'AssumedRole' } });
+  });
+
+  it('a role made with CreateRole trusts the user it names by unique ID: the same name made again is not trusted', async () => {
+    const root = awsClients(t, endpoint, await keyFor(t, { accountId: home.id, principalId: home.id, userName: null }));
+    const olga = await userWithKey(home.id, 'olga');
+    await root.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'ForOlga',
+        AssumeRolePolicyDocument: trustPolicy({ Principal: { AWS: olga.arn } }),
+        MaxSessionDuration: 7200,
+      }),
+    );
+    const roleArn = `arn:aws:iam::${home.id}:role/ForOlga`;
+    const { out } = await assume(olga.sts, { RoleArn: roleArn, DurationSeconds: 7200 });
+    expect(out.Credentials!.Expiration!.getTime()).toBe(expiresIn(7200));
+    const role = await root.iam.send(new GetRoleCommand({ RoleName: 'ForOlga' }));
+    expect(role.Role!.RoleLastUsed).toMatchObject({ Region: 'us-east-1' });
+
+    await root.iam.send(new DeleteLoginProfileCommand({ UserName: 'olga' }));
+    await root.iam.send(new DeleteAccessKeyCommand({ UserName: 'olga', AccessKeyId: olga.credentials.accessKeyId }));
+    await root.iam.send(new DeleteUserCommand({ UserName: 'olga' }));
+    const again = await userWithKey(home.id, 'olga', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    await expectAwsError(
+      again.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'olga' })),
+      'AccessDenied',
+      403,
+      denied(again.arn, roleArn),
+    );
   });
 });
