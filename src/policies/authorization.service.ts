@@ -14,7 +14,8 @@ import {
   type DecisionBasis,
   type EvaluationResult,
   type PolicyInput,
-  evaluateWithinBoundary,
+  type RefusingPolicy,
+  evaluateWithinSession,
 } from '../policy-engine/evaluate.ts';
 import { isRequestScoped, rememberForRequest, scopeToRequest } from '../shared/request-memo.ts';
 import type { PreparedContext } from '../policy-engine/context.ts';
@@ -24,11 +25,15 @@ import { boundaryOf } from './permissions-boundary.service.ts';
 
 /**
  * The one place Gatehouse decides whether a principal may do something:
- * - no principal ever reaches another account (resources of the AWS managed policies,
- *   account `aws`, are readable by everyone they are allowed to);
+ * - no principal reaches another account on its own policies alone (resources of the AWS
+ *   managed policies, account `aws`, are readable by everyone they are allowed to): where the
+ *   resource has a policy of its own that decides too (a role's trust policy), the caller asks
+ *   with `withResourcePolicy` and this judges the principal's side only;
  * - the root user may do everything in its own account;
  * - an IAM user may do what its policies allow (its inline and attached policies and
  *   those of its groups), with AWS's evaluation order;
+ * - a role session may do what its role's policies allow, within the role's boundary and
+ *   within the session policies it was given (which can only narrow);
  * - the account password policy's AllowUsersToChangePassword lets every user change its
  *   own password and read the password policy, as in AWS, unless a policy denies it.
  */
@@ -167,7 +172,8 @@ export function contextOf(
   if (principal.type === 'user') context['aws:username'] = principal.name;
   if (principal.type === 'assumed-role') {
     const { session } = principal;
-    context['aws:TokenIssueTime'] = session.issuedAt.replace(/\.\d{3}Z$/, 'Z');
+    // To the millisecond: a revocation (AWSRevokeOlderSessions) must tell apart sessions issued in the same second.
+    context['aws:TokenIssueTime'] = session.issuedAt;
     if (session.sourceIdentity !== null) context['aws:SourceIdentity'] = session.sourceIdentity;
   }
   const byKey = new Map(tags.map((t) => [t.key.toLowerCase(), t]));
@@ -269,6 +275,47 @@ function deniedMessage(principalArn: string, action: string, resource: string, r
   return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
 }
 
+const WITH_ARTICLE: Record<RefusingPolicy, string> = {
+  'identity-based policy': 'an identity-based policy',
+  'permissions boundary': 'a permissions boundary',
+  'session policy': 'a session policy',
+};
+
+/**
+ * The session policies a role session was given (its inline `Policy` and its `PolicyArns`),
+ * compiled; null when it was given none, so nothing narrows it. They belong to the session,
+ * never to the role's cached decision basis. A managed policy deleted since narrows to nothing.
+ */
+async function sessionPoliciesOf(deps: Deps, principal: Principal): Promise<readonly PolicyInput[] | null> {
+  if (principal.type !== 'assumed-role') return null;
+  const { sessionPolicy, sessionPolicyArns, credentialId } = principal.session;
+  if (sessionPolicy === null && sessionPolicyArns.length === 0) return null;
+  const inputs: PolicyInput[] = [];
+  // The inline session policy never changes for these credentials, so their ID keys its compiled form.
+  if (sessionPolicy !== null)
+    inputs.push({
+      id: 'session policy',
+      type: 'input',
+      policy: deps.caches.policies.get(`session:${credentialId}`, sessionPolicy),
+    });
+  if (sessionPolicyArns.length > 0)
+    inputs.push(...(await managedPolicyInputs(deps.db, deps.caches.policies, principal.accountId, sessionPolicyArns)));
+  return inputs;
+}
+
+function sessionPoliciesFor(deps: Deps, principal: Principal): Promise<readonly PolicyInput[] | null> {
+  return rememberForRequest(principal, 'session-policies', () => sessionPoliciesOf(deps, principal));
+}
+
+export interface AuthorizeOptions {
+  /**
+   * The resource has a policy of its own that is judged beside the principal's (a role's
+   * trust policy for `sts:AssumeRole`): the principal's side is evaluated even for a resource
+   * of another account, which is otherwise refused before any policy is read.
+   */
+  withResourcePolicy?: boolean;
+}
+
 /**
  * Decides one request. `context` carries what the request knows (aws:SourceIp,
  * aws:SecureTransport, aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge,
@@ -280,10 +327,12 @@ export async function authorize(
   action: string,
   resource: string,
   context: AuthorizationContext = {},
+  options: AuthorizeOptions = {},
 ): Promise<Authorization> {
   const base = { principalArn: principal.arn, action, resource };
   const resourceAccount = accountOfArn(resource);
-  if (resourceAccount !== '' && resourceAccount !== 'aws' && resourceAccount !== principal.accountId) {
+  const otherAccount = resourceAccount !== '' && resourceAccount !== 'aws' && resourceAccount !== principal.accountId;
+  if (otherAccount && !options.withResourcePolicy) {
     return {
       ...base,
       decision: 'implicitDeny',
@@ -300,14 +349,18 @@ export async function authorize(
   if (principal.type === 'root')
     return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
-  const { policies, boundary, tags } = await basisOf(deps, principal);
+  const [{ policies, boundary, tags }, sessionPolicies] = await Promise.all([
+    basisOf(deps, principal),
+    sessionPoliciesFor(deps, principal),
+  ]);
   const full = fullContextOf(deps, principal, tags, context);
-  const {
-    allowedByBoundary: _allowed,
-    deniedByBoundary,
-    ...result
-  } = evaluateWithinBoundary(policies, boundary, { action, resource, context: full.keys }, full.prepared);
-  const where = deniedByBoundary ? 'a permissions boundary' : 'an identity-based policy';
+  const { refusedBy, ...result } = evaluateWithinSession(
+    policies,
+    boundary,
+    sessionPolicies,
+    { action, resource, context: full.keys },
+    full.prepared,
+  );
   const message =
     result.decision === 'allowed'
       ? null
@@ -316,10 +369,8 @@ export async function authorize(
           action,
           resource,
           result.decision === 'explicitDeny'
-            ? `with an explicit deny in ${where}`
-            : deniedByBoundary
-              ? `because no permissions boundary allows the ${action} action`
-              : `because no identity-based policy allows the ${action} action`,
+            ? `with an explicit deny in ${WITH_ARTICLE[refusedBy!]}`
+            : `because no ${refusedBy} allows the ${action} action`,
         );
   return { ...base, ...result, message };
 }
@@ -331,8 +382,9 @@ export async function assertAuthorized(
   action: string,
   resource: string,
   context: AuthorizationContext = {},
+  options: AuthorizeOptions = {},
 ): Promise<Authorization> {
-  const result = await authorize(deps, principal, action, resource, context);
+  const result = await authorize(deps, principal, action, resource, context, options);
   if (result.decision !== 'allowed') throw new GatehouseError('AccessDenied', result.message!);
   return result;
 }
@@ -349,12 +401,15 @@ export async function decideMany(
 ): Promise<boolean[]> {
   if (principal.type === 'root')
     return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
-  const { policies, boundary, tags } = await basisOf(deps, principal);
+  const [{ policies, boundary, tags }, sessionPolicies] = await Promise.all([
+    basisOf(deps, principal),
+    sessionPoliciesFor(deps, principal),
+  ]);
   const full = fullContextOf(deps, principal, tags, context);
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
     const request = { action, resource, context: full.keys };
-    return evaluateWithinBoundary(policies, boundary, request, full.prepared).decision === 'allowed';
+    return evaluateWithinSession(policies, boundary, sessionPolicies, request, full.prepared).decision === 'allowed';
   });
 }

@@ -209,3 +209,53 @@ export function evaluateWithinBoundary(
   }
   return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
 }
+
+/** The kind of policy AWS's AccessDenied messages name as the one that refused a request. */
+export type RefusingPolicy = 'identity-based policy' | 'permissions boundary' | 'session policy';
+
+/**
+ * A request of a principal whose permissions may be narrowed twice, as AWS documents it for
+ * role sessions: its identity policies, within its permissions boundary, and — when the
+ * session was given session policies (`sessionPolicies` not null) — within those too. It is
+ * allowed only when every layer allows it, so a session policy can narrow and never widen; a
+ * matching Deny in any layer denies. `refusedBy` names the layer to blame, in AWS's order:
+ * the first that denies explicitly, else the first that does not allow.
+ */
+export function evaluateWithinSession(
+  policies: readonly PolicyInput[],
+  boundary: readonly PolicyInput[] | null,
+  sessionPolicies: readonly PolicyInput[] | null,
+  request: AuthorizationRequest,
+  prepared: PreparedContext = prepareContext(request.context),
+): EvaluationResult & { refusedBy: RefusingPolicy | null } {
+  const within = evaluateWithinBoundary(policies, boundary, request, prepared);
+  const layer: RefusingPolicy = within.deniedByBoundary ? 'permissions boundary' : 'identity-based policy';
+  if (sessionPolicies === null) {
+    return {
+      decision: within.decision,
+      matchedStatements: within.matchedStatements,
+      missingContextKeys: within.missingContextKeys,
+      refusedBy: within.decision === 'allowed' ? null : layer,
+    };
+  }
+  const session = evaluatePolicies(sessionPolicies, request, prepared);
+  const missingContextKeys = [...new Set([...within.missingContextKeys, ...session.missingContextKeys])].sort();
+  if (within.decision === 'explicitDeny')
+    return {
+      decision: 'explicitDeny',
+      matchedStatements: within.matchedStatements,
+      missingContextKeys,
+      refusedBy: layer,
+    };
+  if (session.decision === 'explicitDeny') return { ...session, missingContextKeys, refusedBy: 'session policy' };
+  if (within.decision !== 'allowed')
+    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys, refusedBy: layer };
+  if (session.decision !== 'allowed')
+    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys, refusedBy: 'session policy' };
+  return {
+    decision: 'allowed',
+    matchedStatements: [...within.matchedStatements, ...session.matchedStatements],
+    missingContextKeys,
+    refusedBy: null,
+  };
+}

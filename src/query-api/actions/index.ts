@@ -39,6 +39,7 @@ import { ListMFADevices } from './list-mfa-devices.ts';
 import { ListVirtualMFADevices } from './list-virtual-mfa-devices.ts';
 import { ResyncMFADevice } from './resync-mfa-device.ts';
 import { AddUserToGroup } from './add-user-to-group.ts';
+import { AssumeRole } from './assume-role.ts';
 import { AttachGroupPolicy } from './attach-group-policy.ts';
 import { AttachUserPolicy } from './attach-user-policy.ts';
 import { PutUserPermissionsBoundary } from './put-user-permissions-boundary.ts';
@@ -213,5 +214,6 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     GetCallerIdentity,
     GetSessionToken,
     GetAccessKeyInfo,
+    AssumeRole,
   ].map((action): [string, AnyAction] => [action.name, action as AnyAction]),
 );
