@@ -349,6 +349,11 @@ const DENY_CASES: Record<string, DenyCase> = {
       }),
     }),
   },
+  'POST /console/roles/:name/revoke-sessions': {
+    action: 'iam:PutRolePolicy',
+    url: () => '/console/roles/ops/revoke-sessions',
+    body: () => ({}),
+  },
   'POST /console/roles/:name/delete': {
     action: 'iam:DeleteRole',
     url: () => '/console/roles/ops/delete',
@@ -415,6 +420,7 @@ const NO_PERMISSION: Record<string, RouteAccess['kind']> = {
   'POST /console/mfa/recovery-wait': 'root-only',
   'POST /console/mfa/recovery/:id/cancel': 'root-only',
   'POST /console/activity/acknowledge': 'own-session',
+  'POST /console/switch-role': 'own-session',
   'POST /console/switch-role/back': 'own-session',
 };
 

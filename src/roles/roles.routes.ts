@@ -26,6 +26,7 @@ import {
   loadRolesList,
 } from './role-console.service.ts';
 import { addInlinePolicyPage, attachPoliciesPage, inlinePolicyPage } from './role-policies.pages.ts';
+import { revokeOlderRoleSessions } from '../sts/revoke-sessions.service.ts';
 import { deleteRole, updateAssumeRolePolicy, updateRole } from './role.service.ts';
 import {
   ROLE_NOTICES,
@@ -153,6 +154,42 @@ export async function rolesRoutes(app: FastifyInstance, { web }: { web: WebConte
       const actor = actorOf(p.who.principal);
       await updateAssumeRolePolicy(p.deps, accountId, p.params.name, p.form.policyDocument, actor, p.meta);
       return redirect(withNotice(roleHref(p.params.name), 'trust-saved', 'trust'));
+    },
+  );
+
+  // Revoke active sessions: the AWSRevokeOlderSessions inline policy, as the AWS console puts it
+
+  async function confirmRevoke(who: SignedIn, csrf: string, name: string, error?: string): Promise<string> {
+    const role = await loadRole(web.deps, who, name);
+    return confirmationPage({
+      principal: who.principal,
+      csrf,
+      title: `Revoke the active sessions of ${role.name}?`,
+      crumbs: roleCrumbs(role.name),
+      explanation: `Every session of ${role.name} issued before now is refused from now on, whoever holds its temporary credentials (consoles that switched to it too): the inline policy AWSRevokeOlderSessions denies them everything. Whoever may assume the role can get new credentials, which work.`,
+      action: `${roleHref(role.name)}/revoke-sessions`,
+      button: 'Revoke active sessions',
+      cancel: `${roleHref(role.name)}#sessions`,
+      error,
+    });
+  }
+
+  pages.get('/console/roles/:name/revoke-sessions', { access: ROLES_ACCESS.revokeSessions }, async (p) =>
+    confirmRevoke(p.who, p.csrf, p.params.name),
+  );
+
+  pages.post(
+    '/console/roles/:name/revoke-sessions',
+    {
+      access: ROLES_ACCESS.revokeSessions,
+      form: {},
+      redisplay: (p, error) =>
+        aboutRole(p, error) ? undefined : confirmRevoke(p.who, p.csrf, p.params.name, error.message),
+    },
+    async (p) => {
+      const { accountId } = p.who.principal;
+      await revokeOlderRoleSessions(p.deps, accountId, p.params.name, actorOf(p.who.principal), p.meta);
+      return redirect(withNotice(roleHref(p.params.name), 'revoked', 'sessions'));
     },
   );
 
