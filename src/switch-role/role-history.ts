@@ -22,6 +22,8 @@ export function isRoleColour(value: string): value is RoleColour {
 export const HISTORY_PER_USER = 5;
 /** Entries kept in all (several people may share a browser): the cookie stays well under 4 KB. */
 const HISTORY_ENTRIES = 15;
+/** The longest cookie value written, well under the 4,096 bytes browsers keep for a cookie with its name and attributes. */
+const COOKIE_MAX = 3600;
 /** The longest display name, as in AWS. */
 export const DISPLAY_NAME_MAX = 64;
 
@@ -93,8 +95,18 @@ export function withRecentRole(cookie: string | undefined, userId: string, role:
     perUser.set(e.userId, n + 1);
     kept.push(e);
   }
-  const rows = kept.map((e) => [e.userId, e.account, e.roleName, e.displayName, e.colour]);
-  return Buffer.from(JSON.stringify(rows), 'utf8').toString('base64url');
+  const encode = (list: Entry[]) =>
+    Buffer.from(
+      JSON.stringify(list.map((e) => [e.userId, e.account, e.roleName, e.displayName, e.colour])),
+      'utf8',
+    ).toString('base64url');
+  // Long role paths could outgrow what a browser keeps in one cookie: the oldest entries go first.
+  let value = encode(kept);
+  while (value.length > COOKIE_MAX && kept.length > 1) {
+    kept.pop();
+    value = encode(kept);
+  }
+  return value;
 }
 
 /** The history entry of the role the console now acts as, matched by its account and name; undefined when the cookie has none. */
