@@ -174,21 +174,19 @@ export async function setMfaAt(db: Db, id: string, at: string): Promise<void> {
 }
 
 /**
- * Points the session at the role credentials it acts with, or back at its own principal (null),
- * provided it still points at `expected`: a switch made meanwhile by another request stays.
- * Returns whether the row changed.
+ * Points the session at the role credentials it acts with, or back at its own principal (null).
+ * With `expected`, only if it still points there: a switch made meanwhile by another request
+ * stays. Returns whether the row changed.
  */
 export async function setRoleCredential(
   db: Db,
   id: string,
   credentialId: string | null,
-  expected: string | null,
+  expected?: string | null,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('sessions')
-    .set({ role_credential_id: credentialId })
-    .where('id', '=', id)
-    .where((eb) => (expected === null ? eb('role_credential_id', 'is', null) : eb('role_credential_id', '=', expected)))
-    .executeTakeFirst();
+  let q = db.updateTable('sessions').set({ role_credential_id: credentialId }).where('id', '=', id);
+  if (expected === null) q = q.where('role_credential_id', 'is', null);
+  else if (expected !== undefined) q = q.where('role_credential_id', '=', expected);
+  const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

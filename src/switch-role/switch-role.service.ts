@@ -121,7 +121,8 @@ export async function switchRole(
   }
 
   await deps.db.transaction().execute(async (tx) => {
-    await setRoleCredential(tx, session.id, credentialId, session.roleCredentialId);
+    // The person's latest switch wins, whatever the session acted as a moment ago.
+    await setRoleCredential(tx, session.id, credentialId);
     await deps.invalidations.record(tx, { topic: 'session', key: session.id });
     await recordSwitch(tx, deps, user, wanted, roleArn, meta, { credentialId });
   });
