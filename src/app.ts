@@ -34,6 +34,7 @@ import { throttleConsoleRoutes } from './throttle/throttle-console.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { userPermissionsRoutes } from './users/user-permissions.routes.ts';
 import { groupsRoutes } from './groups/groups.routes.ts';
+import { oidcRoutes } from './oidc/oidc.routes.ts';
 import { installPageErrorHandler } from './web/error-pages.ts';
 import { installRouteAccess } from './web/route-access.ts';
 import { parseFormBody } from './web/forms.ts';
@@ -174,6 +175,7 @@ export async function buildApp(
   await app.register(unlockRoutes, { web });
   await app.register(throttleConsoleRoutes, { web });
   await app.register(metricsRoutes, { web });
+  await app.register(oidcRoutes, { web });
   // The counter store may hold a connection of its own (Redis): it closes with the server.
   app.addHook('onClose', () => deps.guard.close());
   // Caches serve only while this process hears of changes made by others (src/caches/invalidation-feed.ts).
