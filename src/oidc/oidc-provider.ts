@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import Provider, { type OidcClient, type OidcContext } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { OidcClient, OidcContext } from 'oidc-provider';
 import type { RequestMeta } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
@@ -51,7 +52,9 @@ function nameOf(client: OidcClient | undefined): string | undefined {
  */
 export async function createOidcProvider(deps: Deps, issuer: string, hooks: ProviderHooks): Promise<Provider> {
   const keys = await loadSigningKeys(deps);
-  const provider = new Provider(issuer, {
+  // Loaded when the server starts, not by every CLI command: the library warns on import under Node.js 20.
+  const { default: OidcProvider } = await import('oidc-provider');
+  const provider = new OidcProvider(issuer, {
     adapter: (name: string) => new KyselyOidcAdapter(deps, name),
     jwks: { keys },
     cookies: { keys: [deps.keyring.subkey('gatehouse oidc cookies v1').toString('base64url')] },
