@@ -644,7 +644,8 @@ export interface OidcPayloadsTable {
 /** The provider's signing keys; the highest generation signs. */
 export interface OidcSigningKeysTable {
   generation: number;
-  kid: string;
+  /** The JWK's `kid`. */
+  id: string;
   private_sealed: string;
   created_at: string;
 }

@@ -13,7 +13,9 @@ import {
   updateClientSecret,
 } from './oidc-client.repository.ts';
 
-const SECRET_PURPOSE = 'oidc-client-secret';
+/** The secret box client secrets are sealed in (associated data: the client ID). */
+export const OIDC_CLIENT_SECRET_PURPOSE = 'oidc-client-secret';
+const SECRET_PURPOSE = OIDC_CLIENT_SECRET_PURPOSE;
 
 export interface NewClient {
   name: string;

@@ -13,7 +13,7 @@ export async function listSigningKeys(db: Db): Promise<SigningKeyRow[]> {
   const rows = await db.selectFrom('oidc_signing_keys').selectAll().orderBy('generation', 'desc').execute();
   return rows.map((r) => ({
     generation: Number(r.generation),
-    kid: r.kid,
+    kid: r.id,
     privateSealed: r.private_sealed,
     createdAt: r.created_at,
   }));
@@ -26,7 +26,7 @@ export async function insertSigningKey(db: Db, key: SigningKeyRow): Promise<bool
       .insertInto('oidc_signing_keys')
       .values({
         generation: key.generation,
-        kid: key.kid,
+        id: key.kid,
         private_sealed: key.privateSealed,
         created_at: key.createdAt,
       })

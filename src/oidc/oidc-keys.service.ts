@@ -8,7 +8,9 @@ export type SigningJwk = Record<string, unknown> & { kid: string; kty: string };
 /** Generations kept after a rotation: the newest signs, the others verify tokens they signed until those expire. */
 export const KEPT_GENERATIONS = 3;
 
-const PURPOSE = 'oidc-signing-key';
+/** The secret box private signing keys are sealed in (associated data: the kid). */
+export const OIDC_SIGNING_KEY_PURPOSE = 'oidc-signing-key';
+const PURPOSE = OIDC_SIGNING_KEY_PURPOSE;
 
 function newKey(): { kid: string; jwk: string } {
   const kid = randomUUID();

@@ -33,18 +33,29 @@ export async function oidcRoutes(app: FastifyInstance, { web }: { web: WebContex
   const { config, deps } = web;
   const issuer = `${config.publicUrl.origin}${OIDC_PREFIX}`;
   const metas = new WeakMap<IncomingMessage, RequestMeta>();
-  const provider = await createOidcProvider(deps, issuer, {
-    interactionPath: (uid) => `/signin/sso/${uid}`,
-    logoutPage,
-    loggedOutPage,
-    errorPage: oidcErrorPage,
-    metaOf: (req) => metas.get(req) ?? { ip: '', userAgent: '', requestId: '' },
-    async signOut(ctx) {
-      await endSession(deps, ctx.cookies.get(web.sessionCookie, { signed: false }));
-      ctx.cookies.set(web.sessionCookie, null, { ...web.cookieOptions(), signed: false });
-    },
-  });
-  const handle = provider.callback();
+  // Made on the first request that needs it (its keys are read, or made, then): a server whose
+  // SECRET_KEY does not open them still serves everything else, and says why on /oidc.
+  let made: Promise<{ provider: Provider; handle: ReturnType<Provider['callback']> }> | null = null;
+  const providerOf = () => {
+    made ??= createOidcProvider(deps, issuer, {
+      interactionPath: (uid) => `/signin/sso/${uid}`,
+      logoutPage,
+      loggedOutPage,
+      errorPage: oidcErrorPage,
+      metaOf: (req) => metas.get(req) ?? { ip: '', userAgent: '', requestId: '' },
+      async signOut(ctx) {
+        await endSession(deps, ctx.cookies.get(web.sessionCookie, { signed: false }));
+        ctx.cookies.set(web.sessionCookie, null, { ...web.cookieOptions(), signed: false });
+      },
+    }).then(
+      (provider) => ({ provider, handle: provider.callback() }),
+      (error: unknown) => {
+        made = null;
+        throw error;
+      },
+    );
+    return made;
+  };
   const proto = config.publicUrl.protocol.slice(0, -1);
 
   await app.register(async (scope) => {
@@ -59,6 +70,7 @@ export async function oidcRoutes(app: FastifyInstance, { web }: { web: WebContex
       // The provider builds its URLs from the host and scheme it was reached at: those of PUBLIC_URL.
       raw.headers['x-forwarded-host'] = config.publicUrl.host;
       raw.headers['x-forwarded-proto'] = proto;
+      const { handle } = await providerOf();
       reply.hijack();
       await handle(raw, reply.raw);
     };
@@ -67,9 +79,9 @@ export async function oidcRoutes(app: FastifyInstance, { web }: { web: WebContex
   });
 
   const pages = pageRoutes(app, web);
-  pages.get(INTERACTION, { access: SSO }, (p) => interaction(p, provider, web, null));
-  pages.post(INTERACTION, { access: SSO, form: { decision: { max: 8 } } }, (p) =>
-    interaction(p, provider, web, p.form.decision === 'allow' ? 'allow' : 'deny'),
+  pages.get(INTERACTION, { access: SSO }, async (p) => interaction(p, (await providerOf()).provider, web, null));
+  pages.post(INTERACTION, { access: SSO, form: { decision: { max: 8 } } }, async (p) =>
+    interaction(p, (await providerOf()).provider, web, p.form.decision === 'allow' ? 'allow' : 'deny'),
   );
 }
 

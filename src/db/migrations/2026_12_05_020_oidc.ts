@@ -48,12 +48,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('oidc_payloads_expires').on('oidc_payloads').column('expires_at').execute();
 
   // Signing keys, newest generation signs; older ones stay published until retired. The private
-  // key is sealed under SECRET_KEY. `generation` is the key: two instances starting at once both
+  // key is sealed under SECRET_KEY (its `id`, the JWK's kid, bound to it). `generation` is the key: two instances starting at once both
   // try generation 1 and one wins.
   await db.schema
     .createTable('oidc_signing_keys')
     .addColumn('generation', 'integer', (c) => c.primaryKey())
-    .addColumn('kid', 'text', (c) => c.notNull().unique())
+    .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('private_sealed', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
