@@ -102,6 +102,15 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
     expect(meta.issuer).toBe(issuer);
     expect(meta.authorization_endpoint).toBe(`${issuer}/auth`);
     expect(meta.code_challenge_methods_supported).toEqual(['S256']);
+    // The endpoints the README's Grafana example names.
+    expect(meta).toMatchObject({
+      token_endpoint: `${issuer}/token`,
+      userinfo_endpoint: `${issuer}/me`,
+      jwks_uri: `${issuer}/jwks`,
+      end_session_endpoint: `${issuer}/session/end`,
+      introspection_endpoint: `${issuer}/token/introspection`,
+      revocation_endpoint: `${issuer}/token/revocation`,
+    });
     const jwks = (await (await fetch(meta.jwks_uri!)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
     expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
