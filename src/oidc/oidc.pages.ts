@@ -54,3 +54,16 @@ export function oidcErrorPage(error: string, description: string | undefined): s
 <p><a href="/console">Go to the console</a></p>`,
   });
 }
+
+/**
+ * The way back to the application. Not a redirect: a sign-in, MFA or consent form may have led
+ * here through redirects, and browsers hold the whole chain to that form's CSP `form-action
+ * 'self'`, which the application's address would break. A refresh is a navigation of its own.
+ */
+export function continuePage(to: string, clientName: string): string {
+  return page({
+    title: `Back to ${clientName}`,
+    head: html`<meta http-equiv="refresh" content="0;url=${to}">`,
+    body: html`<h1>Back to ${clientName}</h1><p><a href="${to}">Continue to ${clientName}</a></p>`,
+  });
+}

@@ -12,7 +12,7 @@ import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { consentCovers, recordAuthorize, recordConsent, refusalToSignIn } from './oidc-account.service.ts';
 import { findClientById } from './oidc-client.service.ts';
-import { consentPage, loggedOutPage, logoutPage, oidcErrorPage } from './oidc.pages.ts';
+import { consentPage, continuePage, loggedOutPage, logoutPage, oidcErrorPage } from './oidc.pages.ts';
 import { ACR_MFA, ACR_PASSWORD, OIDC_SCOPES, createOidcProvider } from './oidc-provider.ts';
 
 /** The provider's prefix under PUBLIC_URL: the issuer is PUBLIC_URL + this. */
@@ -70,6 +70,11 @@ export async function oidcRoutes(app: FastifyInstance, { web }: { web: WebContex
       // The provider builds its URLs from the host and scheme it was reached at: those of PUBLIC_URL.
       raw.headers['x-forwarded-host'] = config.publicUrl.host;
       raw.headers['x-forwarded-proto'] = proto;
+      // The provider's own pages (sign-out question, errors) may not be framed either.
+      reply.raw.setHeader('X-Frame-Options', 'DENY');
+      reply.raw.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+      reply.raw.setHeader('X-Content-Type-Options', 'nosniff');
+      reply.raw.setHeader('Referrer-Policy', 'same-origin');
       const { handle } = await providerOf();
       reply.hijack();
       await handle(raw, reply.raw);
@@ -108,7 +113,10 @@ async function interaction(
   const client = await findClientById(deps, String(details.params.client_id));
   if (!client) throw new GatehouseError('NoSuchEntity', 'The application that sent you here is not registered.');
   const finish = async (result: Record<string, unknown>) =>
-    redirect(await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false }));
+    continuePage(
+      await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false }),
+      client.name,
+    );
 
   const who = await requireSignIn(web, request, reply);
   if (!who) return reply;
