@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../groups/group.service.ts';
 import { giveAuthenticator, setUserPolicy, signInUser } from '../../test/support/console.ts';
@@ -219,6 +220,16 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
       client_id: fresh.clientMetadata().client_id,
     });
     expect((await client.fetchUserInfo(fresh, tokens.access_token, alice.id)).sub).toBe(alice.id);
+    // Another instance on the same database answers for the same token.
+    const instance = await buildApp(t.config, t.deps, { logger: false });
+    const elsewhere = await instance.inject({
+      method: 'GET',
+      url: '/oidc/me',
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    await instance.close();
+    expect(elsewhere.statusCode).toBe(200);
+    expect(JSON.parse(elsewhere.body)).toMatchObject({ sub: alice.id });
     await client.tokenRevocation(fresh, tokens.access_token);
     expect((await client.tokenIntrospection(fresh, tokens.access_token)).active).toBe(false);
     await expect(client.fetchUserInfo(fresh, tokens.access_token, alice.id)).rejects.toThrow();
