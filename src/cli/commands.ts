@@ -17,6 +17,7 @@ import { supportCommands } from '../support/support.cli.ts';
 import { purgeCommands } from '../maintenance/purge.cli.ts';
 import { secretKeyCommands } from '../maintenance/secret-key.cli.ts';
 import { phoneOutboxCommands } from '../mfa/phone-outbox.cli.ts';
+import { oidcCommands } from '../oidc/oidc.cli.ts';
 
 /** `buildsLinks`: the command may queue mail with links into Gatehouse (see `linkToServer`). */
 async function withRuntime<T>(
@@ -294,6 +295,7 @@ Root access keys can do everything in the account: prefer an IAM user's key.`,
   ...purgeCommands(withRuntime),
   ...secretKeyCommands(withRuntime),
   ...phoneOutboxCommands(withRuntime),
+  ...oidcCommands(withRuntime),
 };
 
 /** Every command by its words ("user create"); a Map, so a typed `toString` or `__proto__` names none. */

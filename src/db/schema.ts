@@ -53,6 +53,10 @@ export interface Database {
   throttle_once: ThrottleOnceTable;
   throttle_unlocks: ThrottleUnlocksTable;
   cache_invalidations: CacheInvalidationsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_consents: OidcConsentsTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
 }
 
 /**
@@ -597,5 +601,51 @@ export interface CacheInvalidationsTable {
   seq: Generated<number>;
   topic: string;
   key: string;
+  created_at: string;
+}
+
+/** Applications that sign people in through Gatehouse (OpenID Connect clients), one account each. */
+export interface OidcClientsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** Sealed under SECRET_KEY; null for a public client (PKCE, no secret). */
+  secret_sealed: string | null;
+  /** JSON array of URLs. */
+  redirect_uris: string;
+  /** JSON array of URLs. */
+  post_logout_redirect_uris: string;
+  /** 1: consent is not asked. */
+  first_party: number;
+  created_at: string;
+  secret_rotated_at: string | null;
+}
+
+/** The scopes a person agreed a client may read. */
+export interface OidcConsentsTable {
+  client_id: string;
+  principal_id: string;
+  scopes: string;
+  created_at: string;
+}
+
+/** oidc-provider's records (sessions, interactions, codes, tokens, grants), JSON as it writes them. */
+export interface OidcPayloadsTable {
+  kind: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+/** The provider's signing keys; the highest generation signs. */
+export interface OidcSigningKeysTable {
+  generation: number;
+  /** The JWK's `kid`. */
+  id: string;
+  private_sealed: string;
   created_at: string;
 }

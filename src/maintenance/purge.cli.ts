@@ -25,7 +25,8 @@ reset, verification and unlock links and temporary credentials ${days(EXPIRED_GR
 mail and phone messages ${days(DELIVERED_RETENTION_MS)} days after they were sent or failed (queued ones stay);
 MFA recoveries and "ask my administrator" requests after ${days(REQUEST_RETENTION_MS)} days; password hashes
 beyond the newest ${PASSWORD_HISTORY_KEPT} per principal; refilled rate buckets; expired support references;
-cache invalidations after an hour.
+cache invalidations after an hour; the OpenID Connect provider's expired sessions, codes, tokens
+and grants.
 The audit trail is never purged. "gatehouse serve" runs this every hour.
 --json prints the number of rows deleted per kind.`,
       options: {},

@@ -2,6 +2,7 @@ import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { purgeExpiredReferences } from '../support-references/support-reference.service.ts';
 import { deleteOldInvalidations } from '../caches/invalidation.repository.ts';
+import { purgeExpiredOidcRecords } from '../oidc/oidc-storage.service.ts';
 import {
   deleteDeliveredMessages,
   deleteEndedSessions,
@@ -47,7 +48,8 @@ export type PurgeReport = Record<
   | 'throttleRows'
   | 'supportReferences'
   | 'jobs'
-  | 'cacheInvalidations',
+  | 'cacheInvalidations'
+  | 'oidcRecords',
   number
 >;
 
@@ -55,7 +57,8 @@ export type PurgeReport = Record<
  * Removes what can no longer be used or is kept no longer: ended sessions, expired links,
  * codes and temporary credentials, delivered messages, old requests, password hashes beyond
  * the most a policy can remember, refilled rate buckets, expired support references,
- * background jobs that failed for good or were never run, and old cache invalidations.
+ * background jobs that failed for good or were never run, old cache invalidations, and the
+ * OpenID Connect provider's expired sessions, codes, tokens and grants.
  * The audit trail is never purged: it is a hash chain, and deleting from it is tampering.
  * Consecutive-failure counts stay too: a hard stop lasts until it is lifted.
  */
@@ -77,6 +80,7 @@ export async function purgeExpired(deps: Deps): Promise<PurgeReport> {
     supportReferences: await purgeExpiredReferences(deps),
     jobs: await deleteLeftoverJobs(db, at(JOB_RETENTION_MS)),
     cacheInvalidations: await deleteOldInvalidations(db, at(INVALIDATION_RETENTION_MS)),
+    oidcRecords: await purgeExpiredOidcRecords(deps),
   };
 }
 

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { MAIL_BODY_PURPOSE } from '../mail/mail-body.ts';
 import { PHONE_BODY_PURPOSE } from '../mfa/phone-gateway.ts';
+import { OIDC_CLIENT_SECRET_PURPOSE } from '../oidc/oidc-client.service.ts';
+import { OIDC_SIGNING_KEY_PURPOSE } from '../oidc/oidc-keys.service.ts';
 
 /**
  * Where sealed values live; each is sealed with its row's `id` as associated data.
@@ -34,6 +36,18 @@ export const SEALED_COLUMNS = {
     plaintextBefore: true,
   },
   phoneBodies: { table: 'phone_outbox', columns: ['body'], purpose: PHONE_BODY_PURPOSE, plaintextBefore: true },
+  oidcClientSecrets: {
+    table: 'oidc_clients',
+    columns: ['secret_sealed'],
+    purpose: OIDC_CLIENT_SECRET_PURPOSE,
+    plaintextBefore: false,
+  },
+  oidcSigningKeys: {
+    table: 'oidc_signing_keys',
+    columns: ['private_sealed'],
+    purpose: OIDC_SIGNING_KEY_PURPOSE,
+    plaintextBefore: false,
+  },
 } as const;
 
 export type SealedKind = keyof typeof SEALED_COLUMNS;

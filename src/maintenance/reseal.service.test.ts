@@ -21,6 +21,8 @@ import { makeAccount } from '../../test/support/fixtures.ts';
 import { TEST_SECRET_KEY, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { resealSecrets } from './reseal.service.ts';
+import { loadSigningKeys } from '../oidc/oidc-keys.service.ts';
+import { createClient, findClientById, openClientSecret } from '../oidc/oidc-client.service.ts';
 import { listOutboxMail } from '../mail/outbox.service.ts';
 
 describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
@@ -84,6 +86,16 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     const phoneCode = async (keyring: Keyring) =>
       (await listPhoneMessagesOpened({ db: t.deps.db, keyring }, { recipient: phone, limit: 1 }))[0]!.body;
 
+    // The OpenID Connect provider's signing key and a client's secret.
+    const [signingKey] = await loadSigningKeys(t.deps);
+    const { client, clientSecret } = await createClient(
+      t.deps,
+      account.id,
+      { name: 'Wiki', redirectUris: ['https://wiki.example/callback'] },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+
     // The new key, with the old one declared previous: everything still opens.
     const newKey = randomBytes(32);
     const rotating = new Keyring(newKey, [oldKey]);
@@ -103,12 +115,16 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     // Text and HTML of the one queued message.
     expect(resealed.mailBodies).toMatchObject({ resealed: 2, unreadable: 0 });
     expect(resealed.phoneBodies).toMatchObject({ resealed: 1, unreadable: 0 });
+    expect(resealed.oidcClientSecrets).toMatchObject({ resealed: 1, unreadable: 0 });
+    expect(resealed.oidcSigningKeys).toMatchObject({ resealed: 1, unreadable: 0 });
     expect(await resealSecrets({ db: t.deps.db, keyring: rotating })).toEqual({
       accessKeys: { current: 1, resealed: 0, unreadable: 0 },
       temporaryCredentials: { current: 1, resealed: 0, unreadable: 0 },
       totpDevices: { current: 1, resealed: 0, unreadable: 0 },
       mailBodies: { current: 2, resealed: 0, unreadable: 0 },
       phoneBodies: { current: 1, resealed: 0, unreadable: 0 },
+      oidcClientSecrets: { current: 1, resealed: 0, unreadable: 0 },
+      oidcSigningKeys: { current: 1, resealed: 0, unreadable: 0 },
     });
 
     // The new key alone (SECRET_KEY_PREVIOUS removed): still everything.
@@ -124,6 +140,9 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
     expect(openTotpSecret(newKeyAlone, device.id, sealed.totp_secret_sealed!)).toBe(secret);
     expect((await welcome(newKeyAlone)).text).toContain('/verify-email?token=');
     expect(await phoneCode(newKeyAlone)).toContain('424242');
+    expect((await loadSigningKeys({ ...t.deps, keyring: newKeyAlone }))[0]).toEqual(signingKey);
+    const found = (await findClientById(t.deps, client.clientId))!;
+    expect(openClientSecret({ ...t.deps, keyring: newKeyAlone }, found)).toBe(clientSecret);
     // And the old key no longer opens anything.
     expect(openTotpSecret(new Keyring(Buffer.from(oldKey)), device.id, sealed.totp_secret_sealed!)).toBeNull();
     expect((await welcome(new Keyring(Buffer.from(oldKey)))).body).toBe('unreadable');

@@ -27,13 +27,13 @@ then remove SECRET_KEY_PREVIOUS and restart again.`,
       summary: 'Seal every stored secret and mail body under SECRET_KEY after a rotation.',
       help: `Usage: gatehouse secret-key reseal [--json]
 
-Reads each stored secret (access-key and temporary-credential secrets, TOTP secrets, the text
-and HTML bodies of mail not yet sent), opening it with SECRET_KEY or a key in SECRET_KEY_PREVIOUS,
+Reads each stored secret (access-key and temporary-credential secrets, TOTP secrets, OpenID
+Connect client secrets and signing keys, the text and HTML bodies of mail not yet sent), opening it with SECRET_KEY or a key in SECRET_KEY_PREVIOUS,
 and seals it again under SECRET_KEY; mail bodies queued before bodies were sealed are sealed too.
 Safe to run again and while serving. Exits 1 when a secret opened under no key given
 ("unreadable"): that access key or MFA device must be replaced, that mail cannot be sent.
 Afterwards SECRET_KEY_PREVIOUS can be removed.
---json prints {"accessKeys":{"current","resealed","unreadable"},"temporaryCredentials":…,"totpDevices":…,"mailBodies":…,"phoneBodies":…}.`,
+--json prints {"accessKeys":{"current","resealed","unreadable"},"temporaryCredentials":…,"totpDevices":…,"mailBodies":…,"phoneBodies":…,"oidcClientSecrets":…,"oidcSigningKeys":…}.`,
       options: {},
       run: async (values) =>
         withRuntime(async (runtime) => {

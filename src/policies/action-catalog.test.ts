@@ -19,7 +19,8 @@ describe('the action catalogue', () => {
       expect.arrayContaining(['TagSession', 'SetSourceIdentity', 'SetContext', 'GetServiceBearerToken']),
     );
     expect(new Set(iam).size).toBe(iam.length);
-    expect([...ACTION_CATALOG.keys()]).toEqual(['iam', 'sts']);
+    expect([...ACTION_CATALOG.keys()]).toEqual(['iam', 'sts', 'gatehouse']);
+    expect(expandActionPattern('gatehouse:SignIn*')).toEqual(['gatehouse:SignInToClient']);
   });
 
   it('expands a wildcard into the catalogued actions it names, ignoring case as policies do', () => {

@@ -1,7 +1,7 @@
 import { compileWildcard } from '../policy-engine/wildcard.ts';
 
 /**
- * The actions of the services Gatehouse serves, IAM and STS, as the Service Authorization
+ * The actions of the services Gatehouse serves, IAM and STS (and Gatehouse's own), as the Service Authorization
  * Reference lists them: every API operation of the IAM (2010-05-08) and STS (2011-06-15)
  * service models, plus the permission-only actions (`iam:PassRole`; `sts:TagSession`,
  * `sts:SetSourceIdentity`, `sts:SetContext`, `sts:GetServiceBearerToken`). It turns a
@@ -213,10 +213,14 @@ const STS_ACTIONS = [
   'TagSession',
 ] as const;
 
+/** Gatehouse's own: `SignInToClient` on `arn:aws:gatehouse::ACCT:oidc-client/ID` decides who may sign in to an application. */
+const GATEHOUSE_ACTIONS = ['SignInToClient'] as const;
+
 /** Service prefix → its actions' names (without the prefix). */
 export const ACTION_CATALOG: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
   ['iam', IAM_ACTIONS],
   ['sts', STS_ACTIONS],
+  ['gatehouse', GATEHOUSE_ACTIONS],
 ]);
 
 /**

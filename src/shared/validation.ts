@@ -64,6 +64,7 @@ export const RESERVED_ALIASES: ReadonlySet<string> = new Set([
   'verify',
   'unlock',
   'support',
+  'sso',
 ]);
 
 /** "1234-5678-9012" and "123456789012" are the same account; aliases are lower-cased. */

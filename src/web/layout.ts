@@ -26,6 +26,8 @@ export interface PageOptions {
   principal?: (Principal & { abilities?: ConsoleAbilities; switched?: RoleBanner | undefined }) | null;
   /** CSRF token for the sign-out form in the header. */
   csrf?: string;
+  /** Extra elements for `<head>` (e.g. a refresh). */
+  head?: SafeHtml;
 }
 
 export function page(options: PageOptions): string {
@@ -37,6 +39,7 @@ export function page(options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · Gatehouse</title>
 <link rel="stylesheet" href="/static/gatehouse.css">
+${options.head ?? ''}
 </head>
 <body>
 <header class="top">

@@ -56,7 +56,19 @@ const EXTERNAL_FORMATS = new Map<string, string>(
       `cert_${n}_active`,
       `cert_${n}_last_rotated`,
     ]),
-  ].map((column) => [column, "the AWS credential report's CSV header (GetCredentialReport)"]),
+  ]
+    .map((column): [string, string] => [column, "the AWS credential report's CSV header (GetCredentialReport)"])
+    .concat(
+      [
+        'preferred_username',
+        'email_verified',
+        'error_description',
+        'grant_type',
+        'client_id',
+        'max_age',
+        'acr_values',
+      ].map((name): [string, string] => [name, 'an OpenID Connect parameter or claim (src/oidc)']),
+    ),
 );
 
 /** `path:line: name` for every snake_case property read, comments aside. */

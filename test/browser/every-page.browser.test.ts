@@ -47,7 +47,10 @@ const NOT_PAGES: Record<string, string> = {
 };
 
 /** Page routes the walker cannot fill from the fixture account, and why. */
-const UNFILLABLE: Record<string, string> = {};
+const UNFILLABLE: Record<string, string> = {
+  '/signin/sso/:uid':
+    'the ID of a sign-in an application started (oidc-provider makes it, bound to one browser by a cookie); its consent page is checked in src/oidc/oidc.test.ts, not by axe',
+};
 
 /**
  * Violations known and not fixed yet, skipped here by page route and axe rule (or `390px`),
