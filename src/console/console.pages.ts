@@ -1,9 +1,11 @@
 import type { AccessDecision } from '../authz/console-access.ts';
+import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import type { ConsolePrincipal } from '../web/web-context.ts';
 import type { OwnPasswordStatus } from '../password-policy/password-policy.service.ts';
 import { describeRules } from '../passwords/password-rules.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatAccountId } from '../shared/validation.ts';
+import { remember } from '../shared/remember.ts';
 import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import { mfaNudge } from '../mfa/mfa-console.pages.ts';
@@ -53,22 +55,60 @@ ${undeliveredMailCard(view.undeliveredMail)}
   </dl>
   <p class="links">IAM users of this account sign in at <a href="/signin/${principal.accountAlias ?? principal.accountId}">${origin}/signin/${principal.accountAlias ?? principal.accountId}</a></p>
 </section>
-<section class="card">
+${manageCard(principal.abilities)}`,
+  });
+}
+
+/** The Manage card's links after the two everyone has, each shown when the principal has its ability. */
+const MANAGE_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
+  [
+    'activity',
+    html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>`,
+  ],
+  [
+    'credentialReport',
+    html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>`,
+  ],
+  [
+    'users',
+    html`<li><a href="/console/users">Users</a>: create users and hand over their sign-in details; their permissions, groups, credentials and tags.</li>`,
+  ],
+  [
+    'groups',
+    html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>`,
+  ],
+  [
+    'policies',
+    html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>`,
+  ],
+  [
+    'passwordPolicy',
+    html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>`,
+  ],
+  [
+    'accountAlias',
+    html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>`,
+  ],
+  ['simulator', html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>`],
+];
+
+/** The Manage card for each set of abilities, rendered once: it depends on nothing else. */
+const manageCards = new Map<string, SafeHtml>();
+
+function manageCard(abilities: ConsoleAbilities): SafeHtml {
+  const shown = MANAGE_LINKS.map(([ability]) => (abilities[ability] ? '1' : '0')).join('');
+  return remember(
+    manageCards,
+    shown,
+    () => html`<section class="card">
   <h2>Manage</h2>
   <ul>
     <li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
     <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>
-    ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
-    ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
-    ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users and hand over their sign-in details; their permissions, groups, credentials and tags.</li>` : ''}
-    ${principal.abilities.groups ? html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>` : ''}
-    ${principal.abilities.policies ? html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>` : ''}
-    ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}
-    ${principal.abilities.accountAlias ? html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>` : ''}
-    ${principal.abilities.simulator ? html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>` : ''}
+    ${MANAGE_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${abilities[ability] ? link : ''}`)}
   </ul>
 </section>`,
-  });
+  );
 }
 
 /** The console-wide reminder, shown in the last days before the password expires. */

@@ -61,7 +61,7 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
 
   pages.get('/console', { access: OWN_PAGES }, async (p) => {
     const { principal } = p.who;
-    const notices = await loadConsoleNotices(p.deps, p.who);
+    const notices = await loadConsoleNotices(p.deps, principal, principal.abilities.users);
     return consoleHomePage({
       principal,
       csrf: p.csrf,

@@ -149,13 +149,76 @@ async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasi
     boundaryOf(deps, principal),
   ]);
   const grant = passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
-  return Object.freeze({
+  const basis: DecisionBasis = Object.freeze({
     policies: Object.freeze(grant ? [...own, grant] : own),
     own: Object.freeze(own),
     passwordPolicyGrant: grant,
     boundary: boundary ? Object.freeze(boundary) : null,
     tags: Object.freeze(tags),
   });
+  if (readsOnlyWhoThePrincipalIs(basis)) decidedOnce.set(basis, new Map());
+  return basis;
+}
+
+/**
+ * The context keys that say only who the principal is (`contextOf`: its account, ARN, type, IDs,
+ * name and tags): the same in every request a decision basis serves, since any change to them
+ * drops the basis.
+ */
+const PRINCIPAL_KEYS = new Set([
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:principaltype',
+  'aws:userid',
+  'aws:username',
+]);
+
+function readsOnlyWhoThePrincipalIs(basis: DecisionBasis): boolean {
+  for (const { policy } of [...basis.policies, ...(basis.boundary ?? [])]) {
+    for (const key of policy.contextKeys) {
+      if (!PRINCIPAL_KEYS.has(key) && !key.startsWith('aws:principaltag/')) return false;
+    }
+  }
+  return true;
+}
+
+type Evaluation = ReturnType<typeof evaluateWithinBoundary>;
+
+/**
+ * Decisions on a kept basis whose policies read nothing of the request (no source address,
+ * MFA or time): by action and resource, each made once for as long as the basis is kept, and
+ * gone with it. Most users' policies are such; a console page asks a dozen of them each time.
+ */
+const decidedOnce = new WeakMap<DecisionBasis, Map<string, Evaluation>>();
+const MAX_DECIDED_ONCE = 1_000;
+
+/** The policies' evaluation of one request on `basis`: made once when it cannot depend on the request. */
+function evaluate(
+  deps: Deps,
+  principal: Principal,
+  basis: DecisionBasis,
+  action: string,
+  resource: string,
+  context: AuthorizationContext,
+): Evaluation {
+  const decided = decidedOnce.get(basis);
+  const key = decided ? `${action}\n${resource}` : '';
+  const kept = decided?.get(key);
+  if (kept) return kept;
+  const full = fullContextOf(deps, principal, basis.tags, context);
+  const evaluation = evaluateWithinBoundary(
+    basis.policies,
+    basis.boundary,
+    { action, resource, context: full.keys },
+    full.prepared,
+  );
+  if (decided) {
+    if (decided.size >= MAX_DECIDED_ONCE) decided.clear();
+    Object.freeze(evaluation.matchedStatements);
+    Object.freeze(evaluation.missingContextKeys);
+    decided.set(key, Object.freeze(evaluation));
+  }
+  return evaluation;
 }
 
 /**
@@ -261,13 +324,12 @@ export async function authorize(
   if (principal.type === 'root')
     return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
-  const { policies, boundary, tags } = await basisOf(deps, principal);
-  const full = fullContextOf(deps, principal, tags, context);
+  const basis = await basisOf(deps, principal);
   const {
     allowedByBoundary: _allowed,
     deniedByBoundary,
     ...result
-  } = evaluateWithinBoundary(policies, boundary, { action, resource, context: full.keys }, full.prepared);
+  } = evaluate(deps, principal, basis, action, resource, context);
   const where = deniedByBoundary ? 'a permissions boundary' : 'an identity-based policy';
   const message =
     result.decision === 'allowed'
@@ -310,12 +372,10 @@ export async function decideMany(
 ): Promise<boolean[]> {
   if (principal.type === 'root')
     return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
-  const { policies, boundary, tags } = await basisOf(deps, principal);
-  const full = fullContextOf(deps, principal, tags, context);
+  const basis = await basisOf(deps, principal);
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
-    const request = { action, resource, context: full.keys };
-    return evaluateWithinBoundary(policies, boundary, request, full.prepared).decision === 'allowed';
+    return evaluate(deps, principal, basis, action, resource, context).decision === 'allowed';
   });
 }

@@ -2,6 +2,7 @@ import type { Principal } from '../identities/principal.ts';
 import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatAccountId } from '../shared/validation.ts';
+import { remember } from '../shared/remember.ts';
 
 export interface PageOptions {
   title: string;
@@ -37,21 +38,37 @@ ${options.body}
 
 function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities }, csrf: string): SafeHtml {
   const who = principal.type === 'root' ? 'Root user' : principal.name;
-  const can: Partial<ConsoleAbilities> = principal.abilities ?? {};
-  return html`<nav aria-label="Console">
-    <a href="/console">Console</a>
-    <a href="/console/security-credentials">Security credentials</a>
-    ${can.users ? html`<a href="/console/users">Users</a>` : ''}
-    ${can.groups ? html`<a href="/console/groups">Groups</a>` : ''}
-    ${can.policies ? html`<a href="/console/policies">Policies</a>` : ''}
-    ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
-    ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
-    ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
-  </nav>
+  return html`${consoleNav(principal.abilities ?? {})}
   <div class="who">
     <span>${who} @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}</span>
     <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${csrf}"><button class="link">Sign out</button></form>
   </div>`;
+}
+
+/** The header's links after the two everyone has, each shown when the principal has its ability. */
+const NAV_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
+  ['users', html`<a href="/console/users">Users</a>`],
+  ['groups', html`<a href="/console/groups">Groups</a>`],
+  ['policies', html`<a href="/console/policies">Policies</a>`],
+  ['passwordPolicy', html`<a href="/console/password-policy">Password policy</a>`],
+  ['accountAlias', html`<a href="/console/account-alias">Account alias</a>`],
+  ['activity', html`<a href="/console/activity">Activity</a>`],
+];
+
+/** The header's navigation for each set of abilities, rendered once: it depends on nothing else. */
+const navs = new Map<string, SafeHtml>();
+
+function consoleNav(can: Partial<ConsoleAbilities>): SafeHtml {
+  const shown = NAV_LINKS.map(([ability]) => (can[ability] ? '1' : '0')).join('');
+  return remember(
+    navs,
+    shown,
+    () => html`<nav aria-label="Console">
+    <a href="/console">Console</a>
+    <a href="/console/security-credentials">Security credentials</a>
+    ${NAV_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${can[ability] ? link : ''}`)}
+  </nav>`,
+  );
 }
 
 export interface FieldOptions {
