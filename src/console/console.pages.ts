@@ -26,6 +26,7 @@ export function consoleHomePage(view: {
   origin: string;
   now: Date;
   status: OwnPasswordStatus;
+  /** Whether the principal may change its password: read only when the expiry warning shows (`expiryWarningShows`). */
   mayChangePassword: boolean;
   nudge: MfaNudge;
   notices: ConsoleNotices;
@@ -111,10 +112,15 @@ function manageCard(abilities: ConsoleAbilities): SafeHtml {
   );
 }
 
+/** Whether the console-wide reminder shows: in the last days before the password expires, and after. */
+export function expiryWarningShows(status: OwnPasswordStatus): boolean {
+  return status.expiry !== null && (status.expiry.warn || status.expiry.expired);
+}
+
 /** The console-wide reminder, shown in the last days before the password expires. */
 function expiryWarning(status: OwnPasswordStatus, mayChange: boolean) {
   const expiry = status.expiry;
-  if (!expiry || (!expiry.warn && !expiry.expired)) return html``;
+  if (!expiry || !expiryWarningShows(status)) return html``;
   const action = mayChange
     ? html` <a href="/console/security-credentials">Change it now</a>.`
     : html` Ask an administrator to set a new one.`;
