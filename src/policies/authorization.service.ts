@@ -190,7 +190,7 @@ type Evaluation = ReturnType<typeof evaluateWithinBoundary>;
  * gone with it. Most users' policies are such; a console page asks a dozen of them each time.
  */
 const decidedOnce = new WeakMap<DecisionBasis, Map<string, Evaluation>>();
-const MAX_DECIDED_ONCE = 1_000;
+const MAX_DECIDED_ONCE = 128;
 
 /** The policies' evaluation of one request on `basis`: made once when it cannot depend on the request. */
 function evaluate(
