@@ -294,6 +294,22 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
         )
       ).status === 200,
   }),
+  defineScenario<AssumeRoleState>({
+    name: 'api-assume-role',
+    label: 'Query API, signed STS AssumeRole (trust names the account)',
+    expect: '200 (assumes/s)',
+    prepare: (target, connections) => assumeRoleStates(target, connections),
+    request: async (connection, state) => {
+      state.sequence++;
+      const body = formBody({
+        Action: 'AssumeRole',
+        Version: '2011-06-15',
+        RoleArn: state.roleArn,
+        RoleSessionName: `bench-${state.sequence}`,
+      });
+      return (await connection.send(signedQuery(connection.baseUrl, state.credentials, 'sts', body))).status === 200;
+    },
+  }),
   defineScenario<StuffingState>({
     name: 'credential-stuffing',
     label: 'Credential stuffing: attackers on one user, the owner on a trusted device (runs last)',
@@ -444,4 +460,62 @@ function cookiesFromHeader(header: string): Map<string, string> {
     if (eq > 0) jar.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
   return jar;
+}
+
+interface AssumeRoleState {
+  credentials: SigningCredentials;
+  roleArn: string;
+  sequence: number;
+}
+
+/**
+ * One role whose trust policy names the account, so each AssumeRole reads both sides (the
+ * trust policy and the caller's own policy); one IAM user per connection, allowed to assume it.
+ * Made through the Query API with the root key; NotServed when this build has no CreateRole.
+ */
+async function assumeRoleStates(target: BenchTarget, connections: number): Promise<AssumeRoleState[]> {
+  const root = await target.createAccessKey(null);
+  const connection = new HttpConnection(target.baseUrl);
+  const iam = (params: Record<string, string>) =>
+    connection.send(signedQuery(target.baseUrl, root, 'iam', formBody({ Version: '2010-05-08', ...params })));
+  try {
+    const accountId = /<Account>(\d{12})<\/Account>/.exec(
+      (await connection.send(signedQuery(target.baseUrl, root, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15')))
+        .body,
+    )?.[1];
+    const created = await iam({
+      Action: 'CreateRole',
+      RoleName: `bench-role-${Date.now()}`,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+    });
+    if (created.status === 400 && created.body.includes('InvalidAction'))
+      throw new NotServed('CreateRole is not served');
+    const roleArn = /<Arn>([^<]+)<\/Arn>/.exec(created.body)?.[1];
+    if (created.status !== 200 || !roleArn)
+      throw new Error(`CreateRole gave ${created.status}: ${created.body.slice(0, 200)}`);
+    const users = await target.createUsers('assume', connections, BENCH_PASSWORD);
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }],
+    });
+    for (const userName of users) {
+      const put = await iam({
+        Action: 'PutUserPolicy',
+        UserName: userName,
+        PolicyName: 'assume',
+        PolicyDocument: policy,
+      });
+      if (put.status !== 200) throw new Error(`PutUserPolicy gave ${put.status}: ${put.body.slice(0, 200)}`);
+    }
+    return Promise.all(
+      users.map(async (name) => ({ credentials: await target.createAccessKey(name), roleArn, sequence: 0 })),
+    );
+  } finally {
+    connection.close();
+  }
 }

@@ -93,6 +93,89 @@ check "iam simulate-custom-policy --context-entries (inside)" "allowed" "$(aws_ 
 check "iam simulate-custom-policy --context-entries (outside)" "implicitDeny" "$(aws_ iam simulate-custom-policy --policy-input-list "$OFFICE_POLICY" --action-names iam:ListUsers \
   --context-entries ContextKeyName=aws:SourceIp,ContextKeyValues=198.51.100.9,ContextKeyType=ip --query 'EvaluationResults[0].EvalDecision' --output text)"
 
+# Roles: the CLI reads the URL-encoded trust policy back as the JSON document it sent.
+TRUST="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$ACCOUNT_ID:root\"},\"Action\":\"sts:AssumeRole\"}]}"
+check "iam create-role" "arn:aws:iam::$ACCOUNT_ID:role/smoke/smoke-role" "$(aws_ iam create-role --role-name smoke-role --path /smoke/ --max-session-duration 7200 \
+  --assume-role-policy-document "$TRUST" --query Role.Arn --output text)"
+check "iam get-role (trust policy decoded by the CLI)" "sts:AssumeRole 7200" "$(aws_ iam get-role --role-name smoke-role \
+  --query '[Role.AssumeRolePolicyDocument.Statement[0].Action, Role.MaxSessionDuration]' --output text | tr '\t' ' ')"
+aws_ iam attach-role-policy --role-name smoke-role --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+if aws_ iam delete-role --role-name smoke-role 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-role should conflict" >&2; exit 1; fi
+grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-role refused with DeleteConflict while a policy is attached"
+aws_ iam detach-role-policy --role-name smoke-role --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+aws_ iam delete-role --role-name smoke-role
+check "iam list-roles after delete-role" "0" "$(aws_ iam list-roles --query 'length(Roles)' --output text)"
+
+# Roles through CLI profiles, as ~/.aws/config writes them: role_arn + source_profile (+ external_id,
+# mfa_serial). The CLI assumes the role itself; AWS_ENDPOINT_URL points its STS and IAM clients here.
+# With mfa_serial it asks for the code on the terminal, or reads it from standard input when it has none.
+aws_ iam create-user --user-name smoke-dev >/dev/null
+aws_ iam put-user-policy --user-name smoke-dev --policy-name assume-roles \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}'
+DEV_KEY=$(aws_ iam create-access-key --user-name smoke-dev)
+READ_USERS='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}'
+ROOT_PRINCIPAL="{\"AWS\":\"arn:aws:iam::$ACCOUNT_ID:root\"}"
+aws_ iam create-role --role-name smoke-partner --assume-role-policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":$ROOT_PRINCIPAL,\"Action\":\"sts:AssumeRole\",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"smoke-external-id\"}}}]}" >/dev/null
+aws_ iam put-role-policy --role-name smoke-partner --policy-name read-users --policy-document "$READ_USERS"
+aws_ iam create-role --role-name smoke-mfa --assume-role-policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":$ROOT_PRINCIPAL,\"Action\":\"sts:AssumeRole\",\"Condition\":{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}}]}" >/dev/null
+aws_ iam put-role-policy --role-name smoke-mfa --policy-name read-users --policy-document "$READ_USERS"
+MFA_SERIAL=$(aws_ iam create-virtual-mfa-device --virtual-mfa-device-name smoke-dev-phone \
+  --outfile "$WORK/mfa-seed" --bootstrap-method Base32StringSeed --query VirtualMFADevice.SerialNumber --output text)
+# The code of the current 30-second step, or of the step `$1` steps away.
+totp() { node -e '
+  const { HOTP, Secret } = require("otpauth");
+  const step = Math.floor(Date.now() / 30000) + Number(process.argv[2]);
+  console.log(HOTP.generate({ secret: Secret.fromBase32(process.argv[1]), algorithm: "SHA1", digits: 6, counter: step }));
+' "$(cat "$WORK/mfa-seed")" "$1"; }
+# Enabled with the two steps before this one, so the current step's code is still unused.
+aws_ iam enable-mfa-device --user-name smoke-dev --serial-number "$MFA_SERIAL" \
+  --authentication-code1 "$(totp -2)" --authentication-code2 "$(totp -1)"
+cat >"$WORK/aws-config" <<CONFIG
+[profile smoke-dev]
+aws_access_key_id = $(node -e 'console.log(JSON.parse(process.argv[1]).AccessKey.AccessKeyId)' "$DEV_KEY")
+aws_secret_access_key = $(node -e 'console.log(JSON.parse(process.argv[1]).AccessKey.SecretAccessKey)' "$DEV_KEY")
+
+[profile partner]
+role_arn = arn:aws:iam::$ACCOUNT_ID:role/smoke-partner
+source_profile = smoke-dev
+external_id = smoke-external-id
+role_session_name = smoke-partner-session
+
+[profile partner-without-external-id]
+role_arn = arn:aws:iam::$ACCOUNT_ID:role/smoke-partner
+source_profile = smoke-dev
+
+[profile with-mfa]
+role_arn = arn:aws:iam::$ACCOUNT_ID:role/smoke-mfa
+source_profile = smoke-dev
+mfa_serial = $MFA_SERIAL
+role_session_name = smoke-mfa-session
+CONFIG
+# Only the profile's credentials: the root key's variables must not win over them. HOME holds the CLI's
+# credential cache. No controlling terminal (setsid), so an MFA code is read from standard input.
+profile_() {
+  setsid -w env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE="$WORK/aws-config" HOME="$WORK" \
+    AWS_ENDPOINT_URL="$ENDPOINT" "$AWS" --output json "$@"
+}
+check "aws --profile (role_arn, source_profile, external_id) sts get-caller-identity" \
+  "arn:aws:sts::$ACCOUNT_ID:assumed-role/smoke-partner/smoke-partner-session" \
+  "$(profile_ --profile partner sts get-caller-identity --query Arn --output text)"
+check "aws --profile partner iam list-users (allowed by the role)" "True" \
+  "$(profile_ --profile partner iam list-users --query 'contains(Users[].UserName, `smoke-dev`)' --output text)"
+if profile_ --profile partner iam list-groups 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL the role does not allow list-groups" >&2; exit 1; fi
+grep -q 'AccessDenied' "$WORK/err" || { cat "$WORK/err" >&2; echo "aws-cli-smoke: FAIL list-groups: no AccessDenied" >&2; exit 1; }
+echo "ok - aws --profile partner iam list-groups refused with AccessDenied"
+if profile_ --profile partner-without-external-id sts get-caller-identity 2>"$WORK/err"; then
+  echo "aws-cli-smoke: FAIL the role requires an external ID" >&2; exit 1
+fi
+grep -q 'not authorized to perform: sts:AssumeRole' "$WORK/err" || { cat "$WORK/err" >&2; echo "aws-cli-smoke: FAIL no AccessDenied" >&2; exit 1; }
+echo "ok - a profile without external_id refused with AccessDenied"
+check "aws --profile (mfa_serial, the code on standard input) sts get-caller-identity" \
+  "arn:aws:sts::$ACCOUNT_ID:assumed-role/smoke-mfa/smoke-mfa-session" \
+  "$(totp 0 | profile_ --profile with-mfa sts get-caller-identity --query Arn --output text 2>"$WORK/err" || cat "$WORK/err" >&2)"
+
 # Errors come back as the CLI expects them: the code, and a non-zero exit.
 if aws_ iam delete-user --user-name smoke-user 2>"$WORK/err"; then echo "aws-cli-smoke: FAIL delete-user should conflict" >&2; exit 1; fi
 grep -q 'DeleteConflict' "$WORK/err" && echo "ok - iam delete-user refused with DeleteConflict"

@@ -1,19 +1,29 @@
-import { type AccessInput, type ResourceOf, mayUse, param, permission } from '../authz/console-access.ts';
+import {
+  type AccessInput,
+  type ResourceOf,
+  mayUse,
+  ownCredentials,
+  param,
+  permission,
+} from '../authz/console-access.ts';
 import type { ConsoleCaller } from '../authz/console-authorization.ts';
 import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
 import type { Deps } from '../deps.ts';
 import type { AccessKeyRecord } from './access-key.repository.ts';
 import { type KeyOwner, listAccessKeys } from './access-key.service.ts';
 
+/** The signed-in principal's own keys: the URL names no user. */
+const ownKeys = (input: AccessInput) => param(input, 'name') === '';
+
 /** Whose keys: the user the URL names, else the signed-in principal (as the API's UserName defaults to the caller). */
 const keyOwner: ResourceOf = (input, who, deps) =>
-  param(input, 'name') === '' ? signedInPrincipal(input, who, deps) : userInUrl()(input, who, deps);
+  ownKeys(input) ? signedInPrincipal(input, who, deps) : userInUrl()(input, who, deps);
 
 /** The Query API's permissions for the same changes, on the same resources. */
 export const ACCESS_KEY_ACCESS = {
-  create: permission({ action: 'iam:CreateAccessKey', resource: keyOwner }),
-  update: permission({ action: 'iam:UpdateAccessKey', resource: keyOwner }),
-  delete: permission({ action: 'iam:DeleteAccessKey', resource: keyOwner }),
+  create: ownCredentials(permission({ action: 'iam:CreateAccessKey', resource: keyOwner }), ownKeys),
+  update: ownCredentials(permission({ action: 'iam:UpdateAccessKey', resource: keyOwner }), ownKeys),
+  delete: ownCredentials(permission({ action: 'iam:DeleteAccessKey', resource: keyOwner }), ownKeys),
 };
 
 /** The signed-in principal as the owner of its own keys. */

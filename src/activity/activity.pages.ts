@@ -7,7 +7,21 @@ import { csrfField, page, relativeTime, scrollingTable } from '../web/layout.ts'
 import { signInChart } from './activity-chart.pages.ts';
 import type { ActivityResult, AdminNotice, ConsoleNotices, FailedSince, SignInHealth } from './activity.service.ts';
 
+/** Whoever assumed a role is named by ARN: it may be of another account. */
+function assumerArn(row: AuditEventRecord): string | null {
+  if (row.eventName !== 'AssumeRole' || !row.details) return null;
+  try {
+    const arn = (JSON.parse(row.details) as { callerArn?: unknown }).callerArn;
+    return typeof arn === 'string' ? arn : null;
+  } catch {
+    return null;
+  }
+}
+
 function who(row: AuditEventRecord): string {
+  const assumer = assumerArn(row);
+  if (assumer) return assumer;
+  if (row.actorType === 'assumed-role') return `role session ${row.actorName ?? row.actorId ?? ''}`;
   if (row.actorType === 'root') return 'root user';
   if (row.actorType === 'user') return row.actorName ?? row.actorId ?? 'IAM user';
   if (row.actorType === 'cli') return row.actorName ?? 'command line';

@@ -84,12 +84,13 @@ const OWN_NOTICE = ownSession(
 export async function activityRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const pages = pageRoutes(app, web);
 
+  // Yours even while the console acts as a role: the signed-in user's own record.
   pages.get('/console/recent-activity', { access: OWN_ACTIVITY }, async (p) =>
-    recentActivityPage(p.who.principal, p.csrf, await ownActivity(p.deps, p.who.principal)),
+    recentActivityPage(p.who.principal, p.csrf, await ownActivity(p.deps, p.who.switched?.user ?? p.who.principal)),
   );
 
   pages.post('/console/activity/acknowledge', { access: OWN_NOTICE }, async (p) => {
-    await acknowledgeFailures(p.deps, p.who.principal, p.meta);
+    await acknowledgeFailures(p.deps, p.who.switched?.user ?? p.who.principal, p.meta);
     return redirect('/console');
   });
 

@@ -1,5 +1,7 @@
 import type { AuditEventRecord } from '../audit/audit.repository.ts';
 
+const STS_EVENTS = new Set(['AssumeRole', 'GetSessionToken']);
+
 const SIGNIN_EVENTS = new Set([
   'ConsoleLogin',
   'CheckMfa',
@@ -7,6 +9,8 @@ const SIGNIN_EVENTS = new Set([
   'PasswordRecoveryRequested',
   'PasswordRecoveryCompleted',
   'EmailUpdated',
+  'SwitchRole',
+  'ExitRole',
 ]);
 
 function identityType(actorType: string): string {
@@ -15,6 +19,8 @@ function identityType(actorType: string): string {
       return 'Root';
     case 'user':
       return 'IAMUser';
+    case 'assumed-role':
+      return 'AssumedRole';
     case 'cli':
       return 'GatehouseOperator';
     case 'system':
@@ -50,9 +56,11 @@ export function toCloudTrailRecord(row: AuditEventRecord): Record<string, unknow
     eventTime: row.time.replace(/\.\d{3}Z$/, 'Z'),
     eventSource: signin
       ? 'signin.amazonaws.com'
-      : row.eventName.startsWith('Support') || row.eventName.startsWith('SignInDiagnosis')
-        ? 'gatehouse.support'
-        : 'iam.amazonaws.com',
+      : STS_EVENTS.has(row.eventName)
+        ? 'sts.amazonaws.com'
+        : row.eventName.startsWith('Support') || row.eventName.startsWith('SignInDiagnosis')
+          ? 'gatehouse.support'
+          : 'iam.amazonaws.com',
     eventName: row.eventName,
     awsRegion: 'us-east-1',
     sourceIPAddress: row.sourceIp ?? 'gatehouse.internal',

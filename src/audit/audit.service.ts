@@ -6,7 +6,7 @@ import { type AuditEventFields, appendAuditEvent } from './audit.repository.ts';
 
 /** Who did something. The root user's id is its account ID; an IAM user's is its AIDA… ID. */
 export interface Actor {
-  type: 'root' | 'user' | 'anonymous' | 'system' | 'cli';
+  type: 'root' | 'user' | 'assumed-role' | 'anonymous' | 'system' | 'cli';
   id: string | null;
   name: string | null;
 }

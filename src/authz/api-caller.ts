@@ -4,12 +4,18 @@ import type { Principal } from '../identities/principal.ts';
 export interface Caller {
   principal: Principal;
   accessKeyId: string;
-  /** Long-term access key (AKIA…) or temporary credentials from GetSessionToken (ASIA…). */
+  /**
+   * Long-term access key (AKIA…) or temporary credentials (ASIA…) from GetSessionToken or, when
+   * the principal is an assumed role, from AssumeRole.
+   */
   credentialType: 'access-key' | 'session';
   /** The long-term key behind the credentials (itself, for an access key). */
   sourceKeyId: string;
   region: string;
   service: 'iam' | 'sts';
-  /** When MFA was proved for these credentials (GetSessionToken with a TokenCode); null otherwise. For aws:MultiFactorAuthPresent/Age. */
+  /**
+   * When MFA was proved for these temporary credentials (GetSessionToken or AssumeRole with a
+   * TokenCode, or assumed with credentials that had it); null otherwise. For aws:MultiFactorAuthPresent/Age.
+   */
   mfaAt?: string | null;
 }

@@ -11,6 +11,7 @@ import type { ConsoleCaller } from './console-authorization.ts';
 export interface ConsoleAbilities {
   users: boolean;
   groups: boolean;
+  roles: boolean;
   policies: boolean;
   passwordPolicy: boolean;
   accountAlias: boolean;
@@ -23,6 +24,7 @@ export interface ConsoleAbilities {
 export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [string, string]> = {
   users: ['iam:ListUsers', '*'],
   groups: ['iam:ListGroups', '*'],
+  roles: ['iam:ListRoles', '*'],
   policies: ['iam:ListPolicies', '*'],
   passwordPolicy: ['iam:GetAccountPasswordPolicy', '*'],
   accountAlias: ['iam:ListAccountAliases', '*'],
@@ -35,6 +37,7 @@ export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [
 export const NO_ABILITIES: Readonly<ConsoleAbilities> = Object.freeze({
   users: false,
   groups: false,
+  roles: false,
   policies: false,
   passwordPolicy: false,
   accountAlias: false,

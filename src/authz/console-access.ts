@@ -36,17 +36,29 @@ export interface Need {
   explain?: (result: Authorization, who: ConsoleCaller, deps: Deps) => Promise<string>;
 }
 
-export type RouteAccess =
+/** What every kind of access may add. */
+interface AccessCommon {
+  /**
+   * Whether the request acts on the signed-in principal's own credentials (its password, MFA
+   * devices, access keys): closed while the console acts as a role, whatever the role's policies
+   * allow, as in AWS, where a role has no credentials of its own to manage.
+   */
+  ownCredentials?: (input: AccessInput) => boolean;
+}
+
+export type RouteAccess = AccessCommon &
   /** Decided by the policy engine: every applicable need must be allowed. */
-  | { kind: 'permission'; needs: readonly Need[]; allowRestricted: boolean }
-  /** Something only the root user has (its email, the account phone); AWS has no IAM action for it. */
-  | { kind: 'root-only'; reason: string }
-  /** The signed-in principal's own session state, with no IAM action behind it. */
-  | { kind: 'own-session'; reason: string; allowRestricted: boolean }
-  /** A session that proved its password and still owes a second factor: only the MFA step. */
-  | { kind: 'mfa-step'; reason: string }
-  /** No session needed (sign-in pages, sign-out); CSRF is still checked on a form. */
-  | { kind: 'no-session'; reason: string };
+  (
+    | { kind: 'permission'; needs: readonly Need[]; allowRestricted: boolean }
+    /** Something only the root user has (its email, the account phone); AWS has no IAM action for it. */
+    | { kind: 'root-only'; reason: string }
+    /** The signed-in principal's own session state, with no IAM action behind it. */
+    | { kind: 'own-session'; reason: string; allowRestricted: boolean }
+    /** A session that proved its password and still owes a second factor: only the MFA step. */
+    | { kind: 'mfa-step'; reason: string }
+    /** No session needed (sign-in pages, sign-out); CSRF is still checked on a form. */
+    | { kind: 'no-session'; reason: string }
+  );
 
 /**
  * A route decided by the policy engine. `allowRestricted`: also open to a session that
@@ -67,6 +79,16 @@ export function rootOnly(reason: string): RouteAccess {
 /** `allowRestricted`: also open to a session that must change its password first. */
 export function ownSession(reason: string, options: { allowRestricted?: boolean } = {}): RouteAccess {
   return { kind: 'own-session', reason, allowRestricted: options.allowRestricted ?? false };
+}
+
+/** `access`, on the signed-in principal's own credentials (for the requests `when` picks out): closed while acting as a role. */
+export function ownCredentials(access: RouteAccess, when: (input: AccessInput) => boolean = () => true): RouteAccess {
+  return { ...access, ownCredentials: when };
+}
+
+/** Why a console acting as a role is not offered the signed-in user's own credentials. */
+export function actingAsRoleMessage(roleName: string): string {
+  return `You are acting as role ${roleName}: a role has no password, MFA devices or access keys of its own. Switch back to manage your own credentials.`;
 }
 
 export function mfaStep(reason: string): RouteAccess {
@@ -109,13 +131,16 @@ async function refusal(
   access: RouteAccess,
   input: AccessInput,
 ): Promise<{ message(): Promise<string> } | null> {
+  const { principal } = who;
+  if (principal.type === 'assumed-role' && access.ownCredentials?.(input))
+    return { message: async () => actingAsRoleMessage(principal.roleName) };
   switch (access.kind) {
     case 'no-session':
     case 'mfa-step':
     case 'own-session':
       return null;
     case 'root-only':
-      return who.principal.type === 'root'
+      return principal.type === 'root'
         ? null
         : { message: async () => `Only the root user can do this. ${access.reason}` };
     case 'permission':

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOW_ALL, giveAuthenticator, setUserPolicy, signInUser } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { snapshotDatabase } from '../../test/support/db-snapshot.ts';
+import { insertTestRole } from '../../test/support/roles.ts';
 import { USER_PASSWORD, keyFor, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { buildApp } from '../app.ts';
@@ -323,6 +324,66 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: () => '/console/groups/team/inline-policies/existing/delete',
     body: () => ({}),
   },
+  'POST /console/roles/new': {
+    action: 'iam:CreateRole',
+    url: () => '/console/roles/new',
+    body: () => ({ trustKind: 'this-account', go: 'permissions' }),
+  },
+  'POST /console/roles': {
+    action: 'iam:CreateRole',
+    url: () => '/console/roles',
+    body: () => ({ trustKind: 'this-account', roleName: 'made-while-denied', maxSessionDuration: '3600' }),
+  },
+  'POST /console/roles/:name/settings': {
+    action: 'iam:UpdateRole',
+    url: () => '/console/roles/ops/settings',
+    body: () => ({ maxSessionDuration: '7200', description: 'changed while denied' }),
+  },
+  'POST /console/roles/:name/trust-policy': {
+    action: 'iam:UpdateAssumeRolePolicy',
+    url: () => '/console/roles/ops/trust-policy',
+    body: () => ({
+      policyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  },
+  'POST /console/roles/:name/revoke-sessions': {
+    action: 'iam:PutRolePolicy',
+    url: () => '/console/roles/ops/revoke-sessions',
+    body: () => ({}),
+  },
+  'POST /console/roles/:name/delete': {
+    action: 'iam:DeleteRole',
+    url: () => '/console/roles/ops/delete',
+    body: () => ({}),
+  },
+  'POST /console/roles/:name/attach-policy': {
+    action: 'iam:AttachRolePolicy',
+    url: () => '/console/roles/ops/attach-policy',
+    body: () => ({ policyArn: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }),
+  },
+  'POST /console/roles/:name/detach-policy': {
+    action: 'iam:DetachRolePolicy',
+    url: () => '/console/roles/ops/detach-policy',
+    body: () => ({ policyArn: TEAM_POLICY_ARN }),
+  },
+  'POST /console/roles/:name/inline-policies': {
+    action: 'iam:PutRolePolicy',
+    url: () => '/console/roles/ops/inline-policies',
+    body: () => ({ policyName: 'made-while-denied', policyDocument: TEAM_INLINE_DOCUMENT }),
+  },
+  'POST /console/roles/:name/inline-policies/:policyName': {
+    action: 'iam:PutRolePolicy',
+    url: () => '/console/roles/ops/inline-policies/existing',
+    body: () => ({ policyDocument: TEAM_INLINE_DOCUMENT.replace('ListAllMyBuckets', 'GetObject') }),
+  },
+  'POST /console/roles/:name/inline-policies/:policyName/delete': {
+    action: 'iam:DeleteRolePolicy',
+    url: () => '/console/roles/ops/inline-policies/existing/delete',
+    body: () => ({}),
+  },
   'POST /console/policies': {
     action: 'iam:CreatePolicy',
     url: () => '/console/policies',
@@ -359,6 +420,8 @@ const NO_PERMISSION: Record<string, RouteAccess['kind']> = {
   'POST /console/mfa/recovery-wait': 'root-only',
   'POST /console/mfa/recovery/:id/cancel': 'root-only',
   'POST /console/activity/acknowledge': 'own-session',
+  'POST /console/switch-role': 'own-session',
+  'POST /console/switch-role/back': 'own-session',
 };
 
 describe('every console POST route declares how it is authorized', () => {
@@ -471,6 +534,18 @@ describe.each(DIALECTS)(
         account.id,
         'group',
         'team',
+        'existing',
+        TEAM_INLINE_DOCUMENT,
+        CLI_ACTOR,
+        SYSTEM_META,
+      );
+      await insertTestRole(t, account.id, 'ops');
+      await attachPolicy(t.deps, account.id, 'role', 'ops', TEAM_POLICY_ARN, CLI_ACTOR, SYSTEM_META);
+      await putInlinePolicy(
+        t.deps,
+        account.id,
+        'role',
+        'ops',
         'existing',
         TEAM_INLINE_DOCUMENT,
         CLI_ACTOR,

@@ -27,6 +27,7 @@ describe.each(DIALECTS)('the session cache on %s', (dialect) => {
         restriction: null,
         sourceIp: '127.0.0.1',
         userAgent: 'test',
+        roleCredentialId: null,
       },
       principal: {
         type: 'user',

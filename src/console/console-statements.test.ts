@@ -4,11 +4,13 @@ import { setUserPolicy, signInUser } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { TEST_SECRET_KEY, type TestContext, createTestContext } from '../../test/support/harness.ts';
+import { insertTestRole } from '../../test/support/roles.ts';
 import { StatementRecorder } from '../../test/support/statements.ts';
 import { buildApp } from '../app.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
 import { addUserToGroup, createGroup } from '../groups/group.service.ts';
+import { attachPolicy } from '../policies/attachment.service.ts';
 import { putInlinePolicy } from '../policies/inline-policy.service.ts';
 import { updatePasswordPolicy } from '../password-policy/password-policy.service.ts';
 import { buildDeps } from '../runtime.ts';
@@ -76,5 +78,43 @@ describe.each(DIALECTS)('the statements of a console page on %s', (dialect) => {
     recorder.start();
     expect((await browser.get('/console')).statusCode).toBe(200);
     expect(recorder.stop()).toEqual(['SelectQueryNode(audit_events)']);
+  });
+
+  it('a console that switched role reads its role credentials too, one query by key, and nothing else more', async () => {
+    await makeUser(deps, account.id, 'switcher');
+    await setUserPolicy({ ...t, deps }, account.id, 'switcher', 'assume', [
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' },
+    ]);
+    await insertTestRole({ ...t, deps }, account.id, 'Listers');
+    await attachPolicy(
+      deps,
+      account.id,
+      'role',
+      'Listers',
+      'arn:aws:iam::aws:policy/IAMReadOnlyAccess',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    const browser = await signInUser({ ...t, app, deps }, account.id, 'switcher');
+    const csrf = await browser.csrf('/console/switch-role');
+    const switched = await browser.post(
+      '/console/switch-role',
+      { account: account.id, roleName: 'Listers', displayName: '', colour: 'blue' },
+      { csrf },
+    );
+    expect(switched.headers.location).toBe('/console');
+    await deps.invalidations.pollNow();
+    expect((await browser.get('/console')).statusCode).toBe(200);
+
+    recorder.start();
+    expect((await browser.get('/console')).statusCode).toBe(200);
+    // The role credentials with their role, in one query; then only what any console home of a
+    // reader of users asks (its recent sign-ins, administrators' notices, open requests for help):
+    // the role's policies come from the decision cache.
+    const [first, ...rest] = recorder.stop();
+    expect(first).toBe('SelectQueryNode(accounts,roles,root_users,session_credentials,users)');
+    expect(new Set(rest)).toEqual(
+      new Set(['SelectQueryNode(audit_events)', 'SelectQueryNode(password_help_requests)']),
+    );
   });
 });

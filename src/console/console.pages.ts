@@ -51,16 +51,31 @@ ${undeliveredMailCard(view.undeliveredMail)}
     <dt>Account ID</dt><dd>${formatAccountId(principal.accountId)}</dd>
     <dt>Account alias</dt><dd>${principal.accountAlias ?? '—'}</dd>
     <dt>Account name</dt><dd>${principal.accountName}</dd>
-    <dt>Identity</dt><dd>${principal.type === 'root' ? `Root user (${principal.email})` : `IAM user ${principal.name}`}</dd>
+    <dt>Identity</dt><dd>${identityOf(principal)}</dd>
     <dt>ARN</dt><dd>${principal.arn}</dd>
   </dl>
   <p class="links">IAM users of this account sign in at <a href="/signin/${principal.accountAlias ?? principal.accountId}">${origin}/signin/${principal.accountAlias ?? principal.accountId}</a></p>
 </section>
-${manageCard(principal.abilities)}`,
+<section class="card">
+  <h2>Manage</h2>
+  <ul>
+    ${
+      principal.switched
+        ? html`<li>Your own password, MFA devices and access keys: switch back to ${principal.switched.userName} to manage them.</li>`
+        : OWN_CREDENTIALS_LINKS
+    }
+    ${principal.type === 'root' ? '' : SWITCH_ROLE_LINK}
+    ${manageLinks(principal.abilities)}
+  </ul>
+</section>`,
   });
 }
 
-/** The Manage card's links after the two everyone has, each shown when the principal has its ability. */
+const OWN_CREDENTIALS_LINKS = html`<li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
+    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>`;
+const SWITCH_ROLE_LINK = html`<li><a href="/console/switch-role">Switch role</a>: act as a role of this or another account, with its permissions, for up to an hour.</li>`;
+
+/** The Manage card's links to administration pages, each shown when the principal has its ability. */
 const MANAGE_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
   [
     'activity',
@@ -79,6 +94,10 @@ const MANAGE_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> =
     html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>`,
   ],
   [
+    'roles',
+    html`<li><a href="/console/roles">Roles</a>: identities people and programs assume for temporary credentials: who may assume them, and what they allow.</li>`,
+  ],
+  [
     'policies',
     html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>`,
   ],
@@ -93,23 +112,25 @@ const MANAGE_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> =
   ['simulator', html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>`],
 ];
 
-/** The Manage card for each set of abilities, rendered once: it depends on nothing else. */
-const manageCards = new Map<string, SafeHtml>();
+/** The administration links for each set of abilities, rendered once: they depend on nothing else. */
+const manageLinksShown = new Map<string, SafeHtml>();
 
-function manageCard(abilities: ConsoleAbilities): SafeHtml {
+function manageLinks(abilities: ConsoleAbilities): SafeHtml {
   const shown = MANAGE_LINKS.map(([ability]) => (abilities[ability] ? '1' : '0')).join('');
   return remember(
-    manageCards,
+    manageLinksShown,
     shown,
-    () => html`<section class="card">
-  <h2>Manage</h2>
-  <ul>
-    <li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
-    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>
-    ${MANAGE_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${abilities[ability] ? link : ''}`)}
-  </ul>
-</section>`,
+    () =>
+      html`${MANAGE_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${abilities[ability] ? link : ''}`)}`,
   );
+}
+
+/** Who the console acts as, in words. */
+function identityOf(principal: ConsolePrincipal): string {
+  if (principal.type === 'root') return `Root user (${principal.email})`;
+  if (principal.type === 'user') return `IAM user ${principal.name}`;
+  const by = principal.switched ? `, switched to by IAM user ${principal.switched.userName}` : '';
+  return `Role ${principal.roleName} (session ${principal.name}${by})`;
 }
 
 /** Whether the console-wide reminder shows: in the last days before the password expires, and after. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { decideAccess, mayUse, ownSession, permission } from '../authz/console-access.ts';
+import { decideAccess, mayUse, ownCredentials, ownSession, permission } from '../authz/console-access.ts';
 import { signedInPrincipal } from '../authz/console-resources.ts';
 import { ownPasswordRefusal } from '../policies/own-password-refusal.ts';
 import { getOwnPasswordStatus } from '../password-policy/password-policy.service.ts';
@@ -27,22 +27,30 @@ const NOTICES: Record<string, string> = {
  * (the password policy's AllowUsersToChangePassword grants it to every user). A change
  * Gatehouse forces is allowed without it, and is open to the restricted session.
  */
-export const CHANGE_OWN_PASSWORD = permission(
-  {
-    action: 'iam:ChangePassword',
-    resource: signedInPrincipal,
-    waiver: {
-      reason:
-        'A change Gatehouse forces (after an administrator reset, or an expired password) is always allowed: refusing it would lock the person out.',
-      applies: async (who, deps) => (await getOwnPasswordStatus(deps, who.principal)).forced,
+export const CHANGE_OWN_PASSWORD = ownCredentials(
+  permission(
+    {
+      action: 'iam:ChangePassword',
+      resource: signedInPrincipal,
+      waiver: {
+        reason:
+          'A change Gatehouse forces (after an administrator reset, or an expired password) is always allowed: refusing it would lock the person out.',
+        applies: async (who, deps) => (await getOwnPasswordStatus(deps, who.principal)).forced,
+      },
+      explain: (result, who, deps) => ownPasswordRefusal(deps, who.principal.accountId, result),
     },
-    explain: (result, who, deps) => ownPasswordRefusal(deps, who.principal.accountId, result),
-  },
-  { allowRestricted: true },
+    { allowRestricted: true },
+  ),
 );
 
-const OWN_PAGES = ownSession(
-  'The console home and Security credentials show the signed-in principal its own account, identity and credentials; each form on them is decided by its own permission.',
+const HOME = ownSession(
+  'The console home shows the signed-in principal its own account and identity; each form on it is decided by its own permission.',
+);
+
+const OWN_CREDENTIALS_PAGE = ownCredentials(
+  ownSession(
+    'Security credentials shows the signed-in principal its own credentials; each form on it is decided by its own permission.',
+  ),
 );
 
 /**
@@ -50,16 +58,18 @@ const OWN_PAGES = ownSession(
  * Seeing it needs no IAM action: it shows the form exactly when CHANGE_OWN_PASSWORD allows
  * the change, and otherwise says why.
  */
-const CHANGE_PASSWORD_PAGE = ownSession(
-  'The change-password page shows the signed-in principal whether it may change its own password, and the form when it may.',
-  { allowRestricted: true },
+const CHANGE_PASSWORD_PAGE = ownCredentials(
+  ownSession(
+    'The change-password page shows the signed-in principal whether it may change its own password, and the form when it may.',
+    { allowRestricted: true },
+  ),
 );
 
 /** The console shell: who you are, and your own security credentials. */
 export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const pages = pageRoutes(app, web);
 
-  pages.get('/console', { access: OWN_PAGES }, async (p) => {
+  pages.get('/console', { access: HOME }, async (p) => {
     const { principal } = p.who;
     const notices = await loadConsoleNotices(p.deps, principal, principal.abilities.users);
     const status = await getOwnPasswordStatus(p.deps, principal);
@@ -78,7 +88,7 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
     });
   });
 
-  pages.get('/console/security-credentials', { access: OWN_PAGES }, async (p) => {
+  pages.get('/console/security-credentials', { access: OWN_CREDENTIALS_PAGE }, async (p) => {
     const { principal } = p.who;
     const now = p.deps.clock.now();
     const mfa = mfaCredentialsSection(await loadMfaCredentials(p.deps, p.who), principal, p.csrf, now);

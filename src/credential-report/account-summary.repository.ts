@@ -18,6 +18,11 @@ export async function accountCounts(db: Db, accountId: string) {
     .select(count)
     .where('account_id', '=', accountId)
     .executeTakeFirstOrThrow();
+  const roles = await db
+    .selectFrom('roles')
+    .select(count)
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
   const policies = await db
     .selectFrom('managed_policies')
     .select(count)
@@ -54,6 +59,7 @@ export async function accountCounts(db: Db, accountId: string) {
   return {
     users: n(users),
     groups: n(groups),
+    roles: n(roles),
     policies: n(policies),
     mfaDevices: n(mfaDevices),
     mfaInUse: n(mfaInUse),

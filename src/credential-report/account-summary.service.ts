@@ -1,10 +1,12 @@
 import type { Deps } from '../deps.ts';
+import { POLICY_SIZE_LIMITS } from '../policy-engine/document.ts';
+import { ROLE_QUOTAS } from '../roles/role-parameters.ts';
 import { accountCounts } from './account-summary.repository.ts';
 
 /**
  * GetAccountSummary's SummaryMap: the account's entity counts beside AWS's default
- * quotas. Gatehouse has no roles, instance profiles, server or signing certificates
- * or identity providers, so those count 0.
+ * quotas. Gatehouse has no instance profiles, server or signing certificates or
+ * identity providers, so those count 0.
  */
 export async function accountSummary(deps: Deps, accountId: string): Promise<Map<string, number>> {
   const c = await accountCounts(deps.db, accountId);
@@ -34,9 +36,10 @@ export async function accountSummary(deps: Deps, accountId: string): Promise<Map
     ['PolicyVersionsInUse', c.policyVersionsInUse],
     ['PolicyVersionsInUseQuota', 10000],
     ['VersionsPerPolicyQuota', 5],
-    ['Roles', 0],
-    ['RolesQuota', 1000],
-    ['RolePolicySizeQuota', 10240],
+    ['Roles', c.roles],
+    ['RolesQuota', ROLE_QUOTAS.rolesPerAccount],
+    ['RolePolicySizeQuota', POLICY_SIZE_LIMITS.roleInline],
+    ['AssumeRolePolicySizeQuota', ROLE_QUOTAS.trustPolicySize],
     ['InstanceProfiles', 0],
     ['InstanceProfilesQuota', 1000],
     ['Providers', 0],

@@ -36,6 +36,8 @@ export interface Database {
   mfa_recoveries: MfaRecoveriesTable;
   mfa_account_settings: MfaAccountSettingsTable;
   iam_groups: IamGroupsTable;
+  roles: RolesTable;
+  role_tags: RoleTagsTable;
   group_members: GroupMembersTable;
   managed_policies: ManagedPoliciesTable;
   managed_policy_versions: ManagedPolicyVersionsTable;
@@ -51,6 +53,38 @@ export interface Database {
   throttle_once: ThrottleOnceTable;
   throttle_unlocks: ThrottleUnlocksTable;
   cache_invalidations: CacheInvalidationsTable;
+}
+
+/**
+ * IAM roles (AROA… IDs); names are unique per account ignoring case, as in AWS. The trust
+ * policy is kept as written; `trust_principal_ids` (JSON, ARN → unique ID) pins each user or
+ * role it names, as AWS does.
+ */
+export interface RolesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  name_key: string;
+  path: string;
+  description: string | null;
+  trust_policy: string;
+  trust_principal_ids: Generated<string>;
+  /** Seconds, 3600–43200. */
+  max_session_duration: Generated<number>;
+  /** ARN of the managed policy bounding the role's permissions; null: none. */
+  permissions_boundary: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  last_used_region: string | null;
+}
+
+/** Role tags; keys compare ignoring case, as in AWS. */
+export interface RoleTagsTable {
+  role_id: string;
+  tag_key: string;
+  tag_key_lower: string;
+  tag_value: string;
+  position: Generated<number>;
 }
 
 /** IAM groups (AGPA… IDs); names are unique per account ignoring case, as in AWS. */
@@ -264,6 +298,21 @@ export interface SessionCredentialsTable {
   expires_at: string;
   /** When MFA was proved for GetSessionToken (aws:MultiFactorAuthPresent / Age); null without MFA. */
   mfa_at: string | null;
+  /** AssumeRole only (the principal is then the role): the session's name. */
+  role_session_name: string | null;
+  source_identity: string | null;
+  /** The inline session policy (JSON); null: none. */
+  session_policy: string | null;
+  /** JSON array of managed policy ARNs passed as PolicyArns; null: none. */
+  session_policy_arns: string | null;
+  /** JSON array of {key, value}: session tags, inherited ones included. */
+  session_tags: string | null;
+  /** JSON array of tag keys that pass on when this session assumes another role. */
+  transitive_tag_keys: string | null;
+  /** ARN of whoever assumed the role (user, role session, root). */
+  issuer_arn: string | null;
+  /** 1 when assumed with role credentials (role chaining: at most an hour). */
+  chained: Generated<number>;
 }
 
 /** IAM user tags; keys compare ignoring case, as in AWS. */
@@ -435,6 +484,8 @@ export interface SessionsTable {
   restriction: SessionRestriction | null;
   source_ip: string;
   user_agent: string;
+  /** Set while the console session has switched role: the temporary credentials it acts with. */
+  role_credential_id: string | null;
 }
 
 export interface AuditEventsTable {

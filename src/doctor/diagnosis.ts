@@ -22,6 +22,7 @@ export interface Cause {
     | 'WrongAccount'
     | 'WrongIdentity'
     | 'UserNotInAccount'
+    | 'SwitchRoleRefused'
     | 'NothingRecorded';
   text: string;
   /**
@@ -71,6 +72,9 @@ export interface AuditFact {
   sourceIp: string | null;
   userAgent: string | null;
   targetId: string | null;
+  targetName: string | null;
+  /** The event's extra facts (JSON), e.g. the role a refused Switch role named. */
+  details: string | null;
 }
 
 export function when(iso: string): string {

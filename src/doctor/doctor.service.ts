@@ -10,6 +10,7 @@ import { mintUnlockLink, rootIdentifier, userIdentifier } from '../throttle/unlo
 import { identifierKeyOf, nameKeyOf } from '../support-references/attempt-keys.ts';
 import { type AuditFact, type Audience, type Cause, byWhom, recordedCauses, when, where } from './diagnosis.ts';
 import { diagnosisMail } from './doctor-mail.ts';
+import { switchRoleCause } from './switch-role-cause.ts';
 import {
   type RootOwner,
   type UserFacts,
@@ -241,6 +242,10 @@ async function causesFor(deps: Deps, owner: RootOwner, subject: Subject, audienc
         });
       }
     }
+    // The last Switch role, when it was refused: the console said only "invalid information".
+    const lastSwitch = events.find((e) => e.eventName === 'SwitchRole' && e.actorId === principalId);
+    if (lastSwitch?.outcome === 'Failure')
+      add(switchRoleCause(lastSwitch, name, audience, (path) => publicLink(deps, path), owner.accountId));
   }
 
   const lockedIdentifier =

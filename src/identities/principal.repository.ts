@@ -19,6 +19,23 @@ export const JOINED_PRINCIPAL_COLUMNS = [
   'users.permissions_boundary as user_permissions_boundary',
 ] as const;
 
+/** The columns a query that may find a role session selects from `roles` joined to the principal ID. */
+export const JOINED_ROLE_COLUMNS = [
+  'roles.id as role_id',
+  'roles.account_id as role_account_id',
+  'roles.name as role_name',
+  'roles.path as role_path',
+  'roles.permissions_boundary as role_permissions_boundary',
+] as const;
+
+export interface JoinedRoleRow {
+  role_id: string | null;
+  role_account_id: string | null;
+  role_name: string | null;
+  role_path: string | null;
+  role_permissions_boundary: string | null;
+}
+
 /** The columns such a query selects, under these names. */
 export interface JoinedPrincipalRow {
   account_alias: string | null;

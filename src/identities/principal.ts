@@ -3,7 +3,30 @@ import type { Db } from '../db/database.ts';
 import { findUserById } from './user.repository.ts';
 import { findAccount, findRootUser } from './account.repository.ts';
 
-/** Whoever is signed in or calling: an account's root user or one of its IAM users. */
+/** What an assumed-role session carries beside its role: where it came from and what narrows it. */
+export interface AssumedRoleSession {
+  /** The temporary credentials (ASIA…) the session signs with. */
+  credentialId: string;
+  issuedAt: string;
+  expiresAt: string;
+  /** When MFA was proved by whoever assumed the role; null without MFA. */
+  mfaAt: string | null;
+  sourceIdentity: string | null;
+  /** The inline session policy (JSON); null: none. */
+  sessionPolicy: string | null;
+  sessionPolicyArns: string[];
+  tags: { key: string; value: string }[];
+  transitiveTagKeys: string[];
+  /** Assumed with role credentials (role chaining). */
+  chained: boolean;
+  /** Whoever assumed the role. */
+  issuerArn: string;
+}
+
+/**
+ * Whoever is signed in or calling: an account's root user, one of its IAM users, or a session
+ * of one of its roles (temporary credentials from AssumeRole, or a console that switched role).
+ */
 export type Principal =
   | {
       type: 'root';
@@ -28,10 +51,37 @@ export type Principal =
       /** ARN of the managed policy bounding what its policies can grant; null: none. */
       permissionsBoundary: string | null;
       arn: string;
+    }
+  | {
+      type: 'assumed-role';
+      accountId: string;
+      accountAlias: string | null;
+      accountName: string;
+      /** The role's unique ID (AROA…). */
+      id: string;
+      /** The role session name. */
+      name: string;
+      roleName: string;
+      path: string;
+      /** `arn:aws:iam::ACCT:role/PATH/NAME`. */
+      roleArn: string;
+      permissionsBoundary: string | null;
+      /** `arn:aws:sts::ACCT:assumed-role/NAME/SESSION`. */
+      arn: string;
+      session: AssumedRoleSession;
     };
 
 export function rootArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:root`;
+}
+
+export function assumedRoleArn(accountId: string, roleName: string, sessionName: string): string {
+  return `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
+}
+
+/** AWS's `aws:userid` and GetCallerIdentity UserId: `AROA…:SESSION` for a role session. */
+export function callerUserId(principal: Principal): string {
+  return principal.type === 'assumed-role' ? `${principal.id}:${principal.name}` : principal.id;
 }
 
 export function userArn(accountId: string, path: string, name: string): string {
@@ -101,5 +151,7 @@ export function principalFrom(
 }
 
 export function actorOf(principal: Principal): Actor {
+  if (principal.type === 'assumed-role')
+    return { type: 'assumed-role', id: callerUserId(principal), name: `${principal.roleName}/${principal.name}` };
   return { type: principal.type, id: principal.id, name: principal.type === 'root' ? 'root' : principal.name };
 }

@@ -1,5 +1,5 @@
 import { type Principal, userArn } from '../identities/principal.ts';
-import { type ResourceOf, formText, param, permission } from '../authz/console-access.ts';
+import { type ResourceOf, formText, ownCredentials, param, permission } from '../authz/console-access.ts';
 import { signedInPrincipal, userInUrl } from '../authz/console-resources.ts';
 import { findPendingHelpRequest } from '../recovery/help-request.repository.ts';
 import { findUserById } from '../identities/user.repository.ts';
@@ -20,11 +20,11 @@ const newVirtualDevice: ResourceOf = (input, who) =>
  * granted by default: an IAM user manages its own devices when a policy allows it, as in AWS.
  */
 export const MFA_ACCESS = {
-  createAuthenticator: permission({ action: 'iam:CreateVirtualMFADevice', resource: newVirtualDevice }),
+  createAuthenticator: ownCredentials(permission({ action: 'iam:CreateVirtualMFADevice', resource: newVirtualDevice })),
   /** Enabling an app, registering a security key, and creating recovery codes (another way past the MFA step). */
-  enable: permission({ action: 'iam:EnableMFADevice', resource: signedInPrincipal }),
-  resync: permission({ action: 'iam:ResyncMFADevice', resource: signedInPrincipal }),
-  deactivate: permission({ action: 'iam:DeactivateMFADevice', resource: signedInPrincipal }),
+  enable: ownCredentials(permission({ action: 'iam:EnableMFADevice', resource: signedInPrincipal })),
+  resync: ownCredentials(permission({ action: 'iam:ResyncMFADevice', resource: signedInPrincipal })),
+  deactivate: ownCredentials(permission({ action: 'iam:DeactivateMFADevice', resource: signedInPrincipal })),
 };
 
 /** An administrator deactivates the device of the user the URL names. */

@@ -77,7 +77,8 @@ export async function mfaRecoveryRoutes(app: FastifyInstance, { web }: { web: We
   pages.get('/signin/mfa-help', { access: HELP_PAGE }, async (p) => {
     const who = await web.signedIn(p.request);
     if (who?.principal.type === 'root' && (await mfaStepOpen(deps, who.session))) return stepPage(who, p.csrf);
-    const kind = who?.session.restriction === MFA_REQUIRED ? who.principal.type : 'unknown';
+    const type = who?.principal.type;
+    const kind = who?.session.restriction === MFA_REQUIRED && type !== 'assumed-role' ? (type ?? 'unknown') : 'unknown';
     return mfaHelpPage(kind, kind === 'user' ? p.csrf : undefined);
   });
 

@@ -6,15 +6,16 @@ import { findDeviceBySerial } from './mfa.repository.ts';
 import type { Deps } from '../deps.ts';
 import { verifyTotpCode } from './mfa.service.ts';
 
-/** AWS's answers for GetSessionToken's MFA check, word for word (two spaces included). */
+/** AWS's answers for the MFA check of GetSessionToken and AssumeRole, word for word (two spaces included). */
 export const UNKNOWN_MFA_SERIAL =
   'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.';
 export const INVALID_MFA_CODE = 'MultiFactorAuthentication failed with invalid MFA one time pass code.';
 
 /**
- * Checks GetSessionToken's SerialNumber + TokenCode: the serial must name a virtual device
- * the caller holds (security keys cannot make codes), the code must be current and unused.
- * Returns when MFA was proved; throws AccessDenied with AWS's message otherwise.
+ * Checks the SerialNumber + TokenCode of GetSessionToken (or AssumeRole, `eventName`): the
+ * serial must name a virtual device the caller holds (security keys cannot make codes), the
+ * code must be current and unused. Returns when MFA was proved; records the failure and throws
+ * AccessDenied with AWS's message otherwise.
  */
 export async function proveMfaForSessionToken(
   deps: Deps,
@@ -22,6 +23,7 @@ export async function proveMfaForSessionToken(
   serialNumber: string | undefined,
   tokenCode: string | undefined,
   meta: RequestMeta,
+  eventName: 'GetSessionToken' | 'AssumeRole' = 'GetSessionToken',
 ): Promise<{ at: string; serialNumber: string }> {
   const device = serialNumber ? await findDeviceBySerial(deps.db, serialNumber) : null;
   const usable = device && device.kind === 'totp' && device.principalId === principal.id && device.enabledAt !== null;
@@ -32,7 +34,7 @@ export async function proveMfaForSessionToken(
       recordAudit(tx, deps, meta, {
         accountId: principal.accountId,
         actor: actorOf(principal),
-        eventName: 'GetSessionToken',
+        eventName,
         outcome: 'Failure',
         reason,
         target: { id: principal.id, name: principal.name },

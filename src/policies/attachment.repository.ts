@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 
-export type PolicyHolderType = 'user' | 'group';
+export type PolicyHolderType = 'user' | 'group' | 'role';
 
 export interface AttachmentRecord {
   accountId: string;

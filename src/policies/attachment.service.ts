@@ -1,8 +1,9 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { decisionsOf, findPolicyHolder } from './policy-holder.ts';
+import { decisionsOf, findPolicyHolder, holderEvent } from './policy-holder.ts';
 import { findGroupById } from '../identities/group.repository.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
+import { findRoleById } from '../identities/role.repository.ts';
 import { findUserById } from '../identities/user.repository.ts';
 import {
   type PolicyHolderType,
@@ -14,10 +15,10 @@ import {
 import { noSuchPolicy, resolvePolicyArn } from './managed-policy.service.ts';
 
 /**
- * Managed policies attached to users and groups. Attaching a policy that is attached
+ * Managed policies attached to users, groups and roles. Attaching a policy that is attached
  * already changes nothing. Quotas are AWS's defaults.
  */
-export const ATTACHMENT_QUOTAS = { user: 10, group: 10 } as const;
+export const ATTACHMENT_QUOTAS = { user: 10, group: 10, role: 10 } as const;
 
 export interface AttachedPolicy {
   policyName: string;
@@ -46,7 +47,7 @@ export async function attachPolicy(
     if (current.length >= quota) {
       throw new GatehouseError(
         'LimitExceeded',
-        `Cannot exceed quota for ${holder.type === 'user' ? 'PoliciesPerUser' : 'PoliciesPerGroup'}: ${quota}`,
+        `Cannot exceed quota for ${holderEvent('PoliciesPer', holder.type, '')}: ${quota}`,
       );
     }
     await insertAttachment(tx, {
@@ -60,7 +61,7 @@ export async function attachPolicy(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: holder.type === 'user' ? 'AttachUserPolicy' : 'AttachGroupPolicy',
+      eventName: holderEvent('Attach', holder.type, 'Policy'),
       target: { id: holder.id, name: holder.name },
       details: { policyArn },
     });
@@ -85,14 +86,14 @@ export async function detachPolicy(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: holder.type === 'user' ? 'DetachUserPolicy' : 'DetachGroupPolicy',
+      eventName: holderEvent('Detach', holder.type, 'Policy'),
       target: { id: holder.id, name: holder.name },
       details: { policyArn },
     });
   });
 }
 
-/** The managed policies attached to a user or group (not those of a user's groups). */
+/** The managed policies attached to a user, group or role (not those of a user's groups). */
 export async function listAttachedPolicies(
   deps: Deps,
   accountId: string,
@@ -116,28 +117,36 @@ export async function listAttachedPolicies(
 export interface PolicyEntities {
   users: Array<{ userName: string; userId: string }>;
   groups: Array<{ groupName: string; groupId: string }>;
+  roles: Array<{ roleName: string; roleId: string }>;
 }
 
-/** The users and groups of this account that a policy is attached to. */
+/** The users, groups and roles of this account that a policy is attached to (`entityFilter`: of one kind only). */
 export async function listEntitiesForPolicy(
   deps: Deps,
   accountId: string,
   policyArn: string,
-  options: { entityFilter?: 'User' | 'Group' } = {},
+  options: { entityFilter?: 'User' | 'Group' | 'Role' } = {},
 ): Promise<PolicyEntities> {
   if (!(await resolvePolicyArn(deps.db, accountId, policyArn))) throw noSuchPolicy(policyArn);
-  const result: PolicyEntities = { users: [], groups: [] };
+  const result: PolicyEntities = { users: [], groups: [], roles: [] };
+  const wants = (kind: 'User' | 'Group' | 'Role') =>
+    options.entityFilter === undefined || options.entityFilter === kind;
   for (const attachment of await listAttachmentsOfPolicy(deps.db, accountId, policyArn)) {
-    if (attachment.principalType === 'user' && options.entityFilter !== 'Group') {
+    if (attachment.principalType === 'user' && wants('User')) {
       const user = await findUserById(deps.db, attachment.principalId);
       if (user) result.users.push({ userName: user.name, userId: user.id });
     }
-    if (attachment.principalType === 'group' && options.entityFilter !== 'User') {
+    if (attachment.principalType === 'group' && wants('Group')) {
       const group = await findGroupById(deps.db, attachment.principalId);
       if (group) result.groups.push({ groupName: group.name, groupId: group.id });
+    }
+    if (attachment.principalType === 'role' && wants('Role')) {
+      const role = await findRoleById(deps.db, attachment.principalId);
+      if (role) result.roles.push({ roleName: role.name, roleId: role.id });
     }
   }
   result.users.sort((a, b) => a.userName.localeCompare(b.userName));
   result.groups.sort((a, b) => a.groupName.localeCompare(b.groupName));
+  result.roles.sort((a, b) => a.roleName.localeCompare(b.roleName));
   return result;
 }

@@ -1,4 +1,5 @@
-import type { Principal } from '../identities/principal.ts';
+import { type Principal, callerUserId } from '../identities/principal.ts';
+import { listRoleTags } from '../identities/role.repository.ts';
 import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { getPasswordPolicy } from '../password-policy/password-policy.service.ts';
 import type { Deps } from '../deps.ts';
@@ -13,7 +14,8 @@ import {
   type DecisionBasis,
   type EvaluationResult,
   type PolicyInput,
-  evaluateWithinBoundary,
+  type RefusingPolicy,
+  evaluateWithinSession,
 } from '../policy-engine/evaluate.ts';
 import { isRequestScoped, rememberForRequest, scopeToRequest } from '../shared/request-memo.ts';
 import type { PreparedContext } from '../policy-engine/context.ts';
@@ -23,11 +25,15 @@ import { boundaryOf } from './permissions-boundary.service.ts';
 
 /**
  * The one place Gatehouse decides whether a principal may do something:
- * - no principal ever reaches another account (resources of the AWS managed policies,
- *   account `aws`, are readable by everyone they are allowed to);
+ * - no principal reaches another account on its own policies alone (resources of the AWS
+ *   managed policies, account `aws`, are readable by everyone they are allowed to): where the
+ *   resource has a policy of its own that decides too (a role's trust policy), the caller asks
+ *   with `withResourcePolicy` and this judges the principal's side only;
  * - the root user may do everything in its own account;
  * - an IAM user may do what its policies allow (its inline and attached policies and
  *   those of its groups), with AWS's evaluation order;
+ * - a role session may do what its role's policies allow, within the role's boundary and
+ *   within the session policies it was given (which can only narrow);
  * - the account password policy's AllowUsersToChangePassword lets every user change its
  *   own password and read the password policy, as in AWS, unless a policy denies it.
  */
@@ -81,6 +87,25 @@ export async function effectivePolicies(
 ): Promise<PolicyInput[]> {
   if (principal.type === 'root') return [];
   const { db } = deps;
+  if (principal.type === 'assumed-role') {
+    const [inline, attached] = await Promise.all([
+      listInlinePolicies(db, 'role', [principal.id]),
+      listAttachmentsOf(db, 'role', [principal.id]),
+    ]);
+    return [
+      ...inline.map((p) => ({
+        id: p.name,
+        type: 'role' as const,
+        policy: deps.caches.policies.get(`inline:role:${p.ownerId}:${p.name}:${p.revision}`, p.document),
+      })),
+      ...(await managedPolicyInputs(
+        db,
+        deps.caches.policies,
+        principal.accountId,
+        new Set(attached.map((a) => a.policyArn)),
+      )),
+    ];
+  }
   const groups = await listGroupsOfUser(db, principal.id);
   const groupIds = groups.map((g) => g.id);
   const [userInline, groupInline, userAttached, groupAttached] = await Promise.all([
@@ -110,13 +135,26 @@ export function accountOfArn(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
+const PRINCIPAL_TYPE = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole' } as const;
+
 /** The condition keys Gatehouse knows about a principal itself, before the request adds its own. */
 export async function principalContext(deps: Deps, principal: Principal): Promise<Record<string, ContextValue>> {
-  const tags = principal.type === 'user' ? await listUserTags(deps.db, principal.id) : [];
-  return contextOf(deps, principal, tags);
+  return contextOf(deps, principal, await tagsOf(deps, principal));
 }
 
-/** The principal's own condition keys, given its tags (already loaded). */
+/**
+ * The tags of a user or role (a role session's own tags are added by `contextOf`: they differ
+ * from session to session, while these are cached per principal).
+ */
+async function tagsOf(deps: Pick<Deps, 'db'>, principal: Principal): Promise<{ key: string; value: string }[]> {
+  if (principal.type === 'root') return [];
+  return principal.type === 'user' ? listUserTags(deps.db, principal.id) : listRoleTags(deps.db, principal.id);
+}
+
+/**
+ * The principal's own condition keys, given its user's or role's tags (already loaded). A role
+ * session's tags take the place of the role's where keys meet (ignoring case), as in AWS.
+ */
 export function contextOf(
   deps: Pick<Deps, 'clock'>,
   principal: Principal,
@@ -125,16 +163,22 @@ export function contextOf(
   const now = deps.clock.now();
   const context: Record<string, ContextValue> = {
     'aws:PrincipalAccount': principal.accountId,
-    'aws:PrincipalArn': principal.arn,
-    'aws:PrincipalType': principal.type === 'root' ? 'Account' : 'User',
-    'aws:userid': principal.id,
+    'aws:PrincipalArn': principal.type === 'assumed-role' ? principal.roleArn : principal.arn,
+    'aws:PrincipalType': PRINCIPAL_TYPE[principal.type],
+    'aws:userid': callerUserId(principal),
     'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
   };
-  if (principal.type === 'user') {
-    context['aws:username'] = principal.name;
-    for (const tag of tags) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
+  if (principal.type === 'user') context['aws:username'] = principal.name;
+  if (principal.type === 'assumed-role') {
+    const { session } = principal;
+    // To the millisecond: a revocation (AWSRevokeOlderSessions) must tell apart sessions issued in the same second.
+    context['aws:TokenIssueTime'] = session.issuedAt;
+    if (session.sourceIdentity !== null) context['aws:SourceIdentity'] = session.sourceIdentity;
   }
+  const byKey = new Map(tags.map((t) => [t.key.toLowerCase(), t]));
+  if (principal.type === 'assumed-role') for (const t of principal.session.tags) byKey.set(t.key.toLowerCase(), t);
+  for (const tag of byKey.values()) context[`aws:PrincipalTag/${tag.key}`] = tag.value;
   return context;
 }
 
@@ -145,10 +189,11 @@ async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasi
   const [own, passwordPolicy, tags, boundary] = await Promise.all([
     effectivePolicies(deps, principal),
     getPasswordPolicy(deps, principal.accountId),
-    listUserTags(deps.db, principal.id),
+    tagsOf(deps, principal),
     boundaryOf(deps, principal),
   ]);
-  const grant = passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
+  // The password policy's grant is for IAM users; a role session has no password.
+  const grant = principal.type === 'user' && passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
   const basis: DecisionBasis = Object.freeze({
     policies: Object.freeze(grant ? [...own, grant] : own),
     own: Object.freeze(own),
@@ -156,14 +201,15 @@ async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasi
     boundary: boundary ? Object.freeze(boundary) : null,
     tags: Object.freeze(tags),
   });
-  if (readsOnlyWhoThePrincipalIs(basis)) decidedOnce.set(basis, new Map());
+  // A role's basis serves every session of the role, each with keys of its own (its tags, IDs, issue time).
+  if (principal.type === 'user' && readsOnlyWhoThePrincipalIs(basis)) decidedOnce.set(basis, new Map());
   return basis;
 }
 
 /**
- * The context keys that say only who the principal is (`contextOf`: its account, ARN, type, IDs,
- * name and tags): the same in every request a decision basis serves, since any change to them
- * drops the basis.
+ * The context keys that say only who an IAM user is (`contextOf`: its account, ARN, type, IDs,
+ * name and tags): the same in every request its decision basis serves, since any change to
+ * them drops the basis.
  */
 const PRINCIPAL_KEYS = new Set([
   'aws:principalaccount',
@@ -182,33 +228,35 @@ function readsOnlyWhoThePrincipalIs(basis: DecisionBasis): boolean {
   return true;
 }
 
-type Evaluation = ReturnType<typeof evaluateWithinBoundary>;
+type Evaluation = ReturnType<typeof evaluateWithinSession>;
 
 /**
- * Decisions on a kept basis whose policies read nothing of the request (no source address,
- * MFA or time): by action and resource, each made once for as long as the basis is kept, and
- * gone with it. Most users' policies are such; a console page asks a dozen of them each time.
+ * Decisions on an IAM user's kept basis whose policies read nothing of the request (no source
+ * address, MFA or time): by action and resource, each made once for as long as the basis is
+ * kept, and gone with it. Most users' policies are such; a console page asks a dozen of them.
  */
 const decidedOnce = new WeakMap<DecisionBasis, Map<string, Evaluation>>();
 const MAX_DECIDED_ONCE = 128;
 
-/** The policies' evaluation of one request on `basis`: made once when it cannot depend on the request. */
+/** The policies' evaluation of one request: made once on a basis when it cannot depend on the request. */
 function evaluate(
   deps: Deps,
   principal: Principal,
   basis: DecisionBasis,
+  sessionPolicies: readonly PolicyInput[] | null,
   action: string,
   resource: string,
   context: AuthorizationContext,
 ): Evaluation {
-  const decided = decidedOnce.get(basis);
+  const decided = sessionPolicies === null ? decidedOnce.get(basis) : undefined;
   const key = decided ? `${action}\n${resource}` : '';
   const kept = decided?.get(key);
   if (kept) return kept;
   const full = fullContextOf(deps, principal, basis.tags, context);
-  const evaluation = evaluateWithinBoundary(
+  const evaluation = evaluateWithinSession(
     basis.policies,
     basis.boundary,
+    sessionPolicies,
     { action, resource, context: full.keys },
     full.prepared,
   );
@@ -293,6 +341,47 @@ function deniedMessage(principalArn: string, action: string, resource: string, r
   return `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} ${reason}`;
 }
 
+const WITH_ARTICLE: Record<RefusingPolicy, string> = {
+  'identity-based policy': 'an identity-based policy',
+  'permissions boundary': 'a permissions boundary',
+  'session policy': 'a session policy',
+};
+
+/**
+ * The session policies a role session was given (its inline `Policy` and its `PolicyArns`),
+ * compiled; null when it was given none, so nothing narrows it. They belong to the session,
+ * never to the role's cached decision basis. A managed policy deleted since narrows to nothing.
+ */
+async function sessionPoliciesOf(deps: Deps, principal: Principal): Promise<readonly PolicyInput[] | null> {
+  if (principal.type !== 'assumed-role') return null;
+  const { sessionPolicy, sessionPolicyArns, credentialId } = principal.session;
+  if (sessionPolicy === null && sessionPolicyArns.length === 0) return null;
+  const inputs: PolicyInput[] = [];
+  // The inline session policy never changes for these credentials, so their ID keys its compiled form.
+  if (sessionPolicy !== null)
+    inputs.push({
+      id: 'session policy',
+      type: 'input',
+      policy: deps.caches.policies.get(`session:${credentialId}`, sessionPolicy),
+    });
+  if (sessionPolicyArns.length > 0)
+    inputs.push(...(await managedPolicyInputs(deps.db, deps.caches.policies, principal.accountId, sessionPolicyArns)));
+  return inputs;
+}
+
+function sessionPoliciesFor(deps: Deps, principal: Principal): Promise<readonly PolicyInput[] | null> {
+  return rememberForRequest(principal, 'session-policies', () => sessionPoliciesOf(deps, principal));
+}
+
+export interface AuthorizeOptions {
+  /**
+   * The resource has a policy of its own that is judged beside the principal's (a role's
+   * trust policy for `sts:AssumeRole`): the principal's side is evaluated even for a resource
+   * of another account, which is otherwise refused before any policy is read.
+   */
+  withResourcePolicy?: boolean;
+}
+
 /**
  * Decides one request. `context` carries what the request knows (aws:SourceIp,
  * aws:SecureTransport, aws:MultiFactorAuthPresent, aws:MultiFactorAuthAge,
@@ -304,10 +393,12 @@ export async function authorize(
   action: string,
   resource: string,
   context: AuthorizationContext = {},
+  options: AuthorizeOptions = {},
 ): Promise<Authorization> {
   const base = { principalArn: principal.arn, action, resource };
   const resourceAccount = accountOfArn(resource);
-  if (resourceAccount !== '' && resourceAccount !== 'aws' && resourceAccount !== principal.accountId) {
+  const otherAccount = resourceAccount !== '' && resourceAccount !== 'aws' && resourceAccount !== principal.accountId;
+  if (otherAccount && !options.withResourcePolicy) {
     return {
       ...base,
       decision: 'implicitDeny',
@@ -324,13 +415,8 @@ export async function authorize(
   if (principal.type === 'root')
     return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
-  const basis = await basisOf(deps, principal);
-  const {
-    allowedByBoundary: _allowed,
-    deniedByBoundary,
-    ...result
-  } = evaluate(deps, principal, basis, action, resource, context);
-  const where = deniedByBoundary ? 'a permissions boundary' : 'an identity-based policy';
+  const [basis, sessionPolicies] = await Promise.all([basisOf(deps, principal), sessionPoliciesFor(deps, principal)]);
+  const { refusedBy, ...result } = evaluate(deps, principal, basis, sessionPolicies, action, resource, context);
   const message =
     result.decision === 'allowed'
       ? null
@@ -339,10 +425,8 @@ export async function authorize(
           action,
           resource,
           result.decision === 'explicitDeny'
-            ? `with an explicit deny in ${where}`
-            : deniedByBoundary
-              ? `because no permissions boundary allows the ${action} action`
-              : `because no identity-based policy allows the ${action} action`,
+            ? `with an explicit deny in ${WITH_ARTICLE[refusedBy!]}`
+            : `because no ${refusedBy} allows the ${action} action`,
         );
   return { ...base, ...result, message };
 }
@@ -354,8 +438,9 @@ export async function assertAuthorized(
   action: string,
   resource: string,
   context: AuthorizationContext = {},
+  options: AuthorizeOptions = {},
 ): Promise<Authorization> {
-  const result = await authorize(deps, principal, action, resource, context);
+  const result = await authorize(deps, principal, action, resource, context, options);
   if (result.decision !== 'allowed') throw new GatehouseError('AccessDenied', result.message!);
   return result;
 }
@@ -372,10 +457,10 @@ export async function decideMany(
 ): Promise<boolean[]> {
   if (principal.type === 'root')
     return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
-  const basis = await basisOf(deps, principal);
+  const [basis, sessionPolicies] = await Promise.all([basisOf(deps, principal), sessionPoliciesFor(deps, principal)]);
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
-    return evaluate(deps, principal, basis, action, resource, context).decision === 'allowed';
+    return evaluate(deps, principal, basis, sessionPolicies, action, resource, context).decision === 'allowed';
   });
 }

@@ -1,11 +1,11 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
-import { decisionsOf, findPolicyHolder } from './policy-holder.ts';
+import { decisionsOf, findPolicyHolder, holderEvent } from './policy-holder.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { newRowId } from '../shared/ids.ts';
 import type { PolicyHolderType } from './attachment.repository.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
-import { validateIdentityPolicy } from './grammar/policy-validator.ts';
+import { validateIdentityPolicy } from '../policy-engine/grammar/policy-validator.ts';
 import {
   deleteInlinePolicyRow,
   findInlinePolicy,
@@ -39,7 +39,7 @@ export async function putInlinePolicy(
 ): Promise<void> {
   const name = validateEntityName('policyName', policyName);
   validateIdentityPolicy(validatePolicyDocumentText('policyDocument', document));
-  const limit = ownerType === 'user' ? POLICY_SIZE_LIMITS.userInline : POLICY_SIZE_LIMITS.groupInline;
+  const limit = POLICY_SIZE_LIMITS[`${ownerType}Inline`];
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (tx) => {
     const owner = await findPolicyHolder(tx, accountId, ownerType, ownerName);
@@ -66,7 +66,7 @@ export async function putInlinePolicy(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: owner.type === 'user' ? 'PutUserPolicy' : 'PutGroupPolicy',
+      eventName: holderEvent('Put', owner.type, 'Policy'),
       target: { id: owner.id, name: owner.name },
       details: { policyName: name, outcome, document },
     });
@@ -102,7 +102,7 @@ export async function deleteInlinePolicy(
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
-      eventName: owner.type === 'user' ? 'DeleteUserPolicy' : 'DeleteGroupPolicy',
+      eventName: holderEvent('Delete', owner.type, 'Policy'),
       target: { id: owner.id, name: owner.name },
       details: { policyName },
     });

@@ -3,7 +3,8 @@ import { type Db, isUniqueViolation } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { validatePath } from '../shared/validation.ts';
-import { boundaryUsageCounts } from '../identities/user.repository.ts';
+import { roleBoundaryUsageCounts } from '../identities/role.repository.ts';
+import { boundaryUsageCounts as userBoundaryUsageCounts } from '../identities/user.repository.ts';
 import { attachmentCounts, listAttachmentsOfPolicy } from './attachment.repository.ts';
 import {
   AWS_MANAGED_POLICIES,
@@ -13,7 +14,7 @@ import {
   unchangeableAwsPolicy,
 } from './aws-managed.ts';
 import { POLICY_SIZE_LIMITS, policySize } from '../policy-engine/document.ts';
-import { validateIdentityPolicy } from './grammar/policy-validator.ts';
+import { validateIdentityPolicy } from '../policy-engine/grammar/policy-validator.ts';
 import {
   type ManagedPolicyRecord,
   deleteManagedPolicyRow,
@@ -31,6 +32,13 @@ import { validateDescription, validateEntityName } from './names.ts';
 import { applyPolicyTags, assertDistinctPolicyTagKeys, tagsOfPolicy } from './policy-tags.service.ts';
 import { newPolicyId } from './unique-ids.ts';
 import type { Tag } from '../user-tags/user-tag.repository.ts';
+
+/** How many users and roles of the account each policy bounds, by ARN. */
+async function boundaryUsageCounts(db: Db, accountId: string): Promise<Map<string, number>> {
+  const counts = await userBoundaryUsageCounts(db, accountId);
+  for (const [arn, n] of await roleBoundaryUsageCounts(db, accountId)) counts.set(arn, (counts.get(arn) ?? 0) + n);
+  return counts;
+}
 
 /**
  * Managed policies: customer managed ones, which belong to one account and keep up to

@@ -41,7 +41,7 @@ export async function boundaryOf(
   deps: Pick<Deps, 'db' | 'caches'>,
   principal: Principal,
 ): Promise<PolicyInput[] | null> {
-  if (principal.type !== 'user' || !principal.permissionsBoundary) return null;
+  if (principal.type === 'root' || !principal.permissionsBoundary) return null;
   const policy = await boundaryPolicy(
     deps.db,
     deps.caches.policies,

@@ -3,7 +3,7 @@ import { type SafeHtml, html } from '../shared/html.ts';
 import type { Tag } from '../user-tags/user-tag.repository.ts';
 import { alertBox, csrfField, field, page, relativeTime } from '../web/layout.ts';
 import type { PolicyEntities } from './attachment.service.ts';
-import type { StatementRef } from './grammar/policy-validator.ts';
+import type { StatementRef } from '../policy-engine/grammar/policy-validator.ts';
 import { MAX_POLICY_VERSIONS, type ManagedPolicy, type PolicyVersion } from './managed-policy.service.ts';
 import type { ActionRule, ResourceScope, ServiceSummary } from './policy-summary.ts';
 
@@ -444,7 +444,7 @@ ${alertBox(o.error)}
     <dt>Description</dt><dd>${policy.description ?? '—'}</dd>
     <dt>Default version</dt><dd>${policy.defaultVersionId}</dd>
     <dt>Attached to</dt><dd>${policy.attachmentCount === 1 ? '1 entity' : `${policy.attachmentCount} entities`}</dd>
-    <dt>Permissions boundary of</dt><dd>${policy.permissionsBoundaryUsageCount === 1 ? '1 user' : `${policy.permissionsBoundaryUsageCount} users`}</dd>
+    <dt>Permissions boundary of</dt><dd>${policy.permissionsBoundaryUsageCount === 1 ? '1 user or role' : `${policy.permissionsBoundaryUsageCount} users and roles`}</dd>
     <dt>Created</dt><dd>${when(policy.createDate, o.now)}</dd>
     <dt>Last changed</dt><dd>${when(policy.updateDate, o.now)}</dd>
   </dl>

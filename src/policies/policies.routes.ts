@@ -10,7 +10,7 @@ import { type Page, pageRoutes, redirect } from '../web/page-route.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
 import { listEntitiesForPolicy } from './attachment.service.ts';
 import { unchangeableAwsPolicy } from './aws-managed.ts';
-import { policyProblem } from './grammar/policy-validator.ts';
+import { policyProblem } from '../policy-engine/grammar/policy-validator.ts';
 import {
   createPolicy,
   createPolicyVersion,

@@ -1,4 +1,6 @@
-import { type Principal, loadPrincipal } from '../identities/principal.ts';
+import { findAccount } from '../identities/account.repository.ts';
+import { type Principal, assumedRoleArn, loadPrincipal } from '../identities/principal.ts';
+import { type RoleRecord, findRoleByName, roleArn } from '../identities/role.repository.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { findUserByName } from '../identities/user.repository.ts';
@@ -48,6 +50,7 @@ export interface SimulationRequest {
 const SOURCE_TYPE: Record<PolicySourceType, string> = {
   user: 'user',
   group: 'group',
+  role: 'role',
   'aws-managed': 'aws-managed',
   'customer-managed': 'user-managed',
   'account-setting': 'none',
@@ -125,9 +128,66 @@ function simulate(
   return results;
 }
 
-/** The principal a user ARN of this account names; NoSuchEntity for anything else. */
+const USER_ARN = /^arn:aws:iam::(\d{12}):user(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/;
+
+/** The session name a simulated role session has (its `aws:userid` is `AROA…:SimulatePrincipalPolicy`). */
+export const SIMULATED_SESSION_NAME = 'SimulatePrincipalPolicy';
+
+/**
+ * A role simulated as one of its sessions would act: the role's policies, boundary and tags,
+ * and a session that carries nothing of its own (no session policy, tags or source identity).
+ */
+function simulatedSession(
+  account: { id: string; alias: string | null; name: string },
+  role: RoleRecord,
+  now: string,
+): Principal {
+  const arn = roleArn(account.id, role.path, role.name);
+  return {
+    type: 'assumed-role',
+    accountId: account.id,
+    accountAlias: account.alias,
+    accountName: account.name,
+    id: role.id,
+    name: SIMULATED_SESSION_NAME,
+    roleName: role.name,
+    path: role.path,
+    roleArn: arn,
+    permissionsBoundary: role.permissionsBoundary,
+    arn: assumedRoleArn(account.id, role.name, SIMULATED_SESSION_NAME),
+    session: {
+      credentialId: '',
+      issuedAt: now,
+      expiresAt: now,
+      mfaAt: null,
+      sourceIdentity: null,
+      sessionPolicy: null,
+      sessionPolicyArns: [],
+      tags: [],
+      transitiveTagKeys: [],
+      chained: false,
+      issuerArn: arn,
+    },
+  };
+}
+
+/**
+ * The principal a user or role ARN of this account names (a role as one of its sessions would
+ * act); NoSuchEntity for anything else.
+ */
 export async function principalFromArn(deps: Deps, accountId: string, arn: string): Promise<Principal> {
-  const match = /^arn:aws:iam::(\d{12}):user(\/(?:[\u0021-\u007E]*\/)?)?([\w+=,.@-]+)$/.exec(arn);
+  const role = ROLE_ARN.exec(arn);
+  if (role) {
+    const found = role[1] === accountId ? await findRoleByName(deps.db, accountId, role[3]!) : null;
+    const account = found && (role[2] ?? '/') === found.path ? await findAccount(deps.db, accountId) : null;
+    if (!found || !account)
+      throw new GatehouseError('NoSuchEntity', `The role with ARN ${arn} cannot be found.`, {
+        field: 'policySourceArn',
+      });
+    return simulatedSession(account, found, deps.clock.now().toISOString());
+  }
+  const match = USER_ARN.exec(arn);
   const user = match && match[1] === accountId ? await findUserByName(deps.db, accountId, match[3]!) : null;
   const principal = user && (match![2] ?? '/') === user.path ? await loadPrincipal(deps.db, accountId, user.id) : null;
   if (!principal)
@@ -141,7 +201,7 @@ function isIdentityKey(key: string): boolean {
   return k === 'aws:username' || k === 'aws:userid' || k.startsWith('aws:principal');
 }
 
-/** Simulates a user's own policies (and its groups'), plus any extra documents given. */
+/** Simulates a user's own policies (and its groups') or a role's, plus any extra documents given. */
 export async function simulatePrincipalPolicy(
   deps: Deps,
   principal: Principal,

@@ -10,3 +10,7 @@ export function newGroupId(): string {
 export function newPolicyId(): string {
   return `ANPA${randomFrom(ALPHABET, 17)}`;
 }
+
+export function newRoleId(): string {
+  return `AROA${randomFrom(ALPHABET, 17)}`;
+}

@@ -134,6 +134,6 @@ describe('reading policy documents for evaluation', () => {
     const compact = doc(ok);
     const spaced = JSON.stringify(JSON.parse(compact), null, 4);
     expect(policySize(spaced)).toBe(compact.length);
-    expect(POLICY_SIZE_LIMITS).toEqual({ managed: 6144, userInline: 2048, groupInline: 5120 });
+    expect(POLICY_SIZE_LIMITS).toEqual({ managed: 6144, userInline: 2048, groupInline: 5120, roleInline: 10240 });
   });
 });

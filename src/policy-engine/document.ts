@@ -2,7 +2,7 @@ import { GatehouseError } from '../shared/errors.ts';
 
 /**
  * Policy documents as the engine reads them. Whether IAM would accept a document is the
- * grammar's business (`../grammar/policy-validator.ts`), decided when it is written; this
+ * grammar's business (`./grammar/policy-validator.ts`), decided when it is written; this
  * reader takes any document that can be evaluated — every stored one, and the documents
  * the simulator is given — and refuses only what has no meaning at all.
  */
@@ -45,6 +45,7 @@ export const POLICY_SIZE_LIMITS = {
   managed: 6144,
   userInline: 2048,
   groupInline: 5120,
+  roleInline: 10240,
 } as const;
 
 /** The size IAM counts against its quotas: characters other than white space. */

@@ -12,7 +12,14 @@ import type { Effect } from './document.ts';
 export type EvalDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
 
 /** Where a policy comes from, as the simulator reports it. */
-export type PolicySourceType = 'user' | 'group' | 'aws-managed' | 'customer-managed' | 'account-setting' | 'input';
+export type PolicySourceType =
+  | 'user'
+  | 'group'
+  | 'role'
+  | 'aws-managed'
+  | 'customer-managed'
+  | 'account-setting'
+  | 'input';
 
 /** A compiled policy and the name it is reported under: an ARN, an inline policy's name, or a label. */
 export interface PolicyInput {
@@ -51,7 +58,8 @@ export interface EvaluationResult {
   missingContextKeys: string[];
 }
 
-class MissingKeys implements MissingSink {
+/** The context keys a request lacked, each once, by the name the policy first wrote it with. */
+export class MissingKeys implements MissingSink {
   #names: Map<string, string> | null = null;
   add(name: string): void {
     this.#names ??= new Map();
@@ -68,7 +76,7 @@ function matchesAnyValue(tests: ReadonlyArray<((v: string) => boolean) | null>, 
   return false;
 }
 
-function testCondition(condition: CompiledCondition, context: PreparedContext, missing: MissingKeys): boolean {
+function testCondition(condition: CompiledCondition, context: PreparedContext, missing: MissingSink): boolean {
   const values = context.get(condition.key);
   if (condition.nullExpectsAbsent) {
     const isAbsent = values === undefined || values.length === 0;
@@ -97,13 +105,8 @@ function testCondition(condition: CompiledCondition, context: PreparedContext, m
   return true;
 }
 
-function statementApplies(
-  statement: CompiledStatement,
-  action: string,
-  resource: string,
-  context: PreparedContext,
-  missing: MissingKeys,
-): boolean {
+/** Whether the statement's Action (or NotAction) covers `action`, given in lower case. */
+export function coversAction(statement: CompiledStatement, action: string): boolean {
   let actionListed = false;
   for (const matcher of statement.actions) {
     if (matcher.test(action)) {
@@ -111,7 +114,27 @@ function statementApplies(
       break;
     }
   }
-  if (actionListed === statement.notAction) return false;
+  return actionListed !== statement.notAction;
+}
+
+/**
+ * Whether every condition of the statement holds. Every condition is tested, so the missing
+ * keys of an applicable statement are all reported.
+ */
+export function conditionsHold(statement: CompiledStatement, context: PreparedContext, missing: MissingSink): boolean {
+  let all = true;
+  for (const condition of statement.conditions) if (!testCondition(condition, context, missing)) all = false;
+  return all;
+}
+
+function statementApplies(
+  statement: CompiledStatement,
+  action: string,
+  resource: string,
+  context: PreparedContext,
+  missing: MissingKeys,
+): boolean {
+  if (!coversAction(statement, action)) return false;
   let resourceListed = false;
   for (const pattern of statement.resources) {
     const matcher = pattern.get(context, missing);
@@ -121,10 +144,7 @@ function statementApplies(
     }
   }
   if (resourceListed === statement.notResource) return false;
-  // Every condition is tested, so the missing keys of an applicable statement are all reported.
-  let all = true;
-  for (const condition of statement.conditions) if (!testCondition(condition, context, missing)) all = false;
-  return all;
+  return conditionsHold(statement, context, missing);
 }
 
 export function evaluatePolicies(
@@ -188,4 +208,54 @@ export function evaluateWithinBoundary(
     };
   }
   return { ...identity, missingContextKeys, allowedByBoundary, deniedByBoundary: false };
+}
+
+/** The kind of policy AWS's AccessDenied messages name as the one that refused a request. */
+export type RefusingPolicy = 'identity-based policy' | 'permissions boundary' | 'session policy';
+
+/**
+ * A request of a principal whose permissions may be narrowed twice, as AWS documents it for
+ * role sessions: its identity policies, within its permissions boundary, and — when the
+ * session was given session policies (`sessionPolicies` not null) — within those too. It is
+ * allowed only when every layer allows it, so a session policy can narrow and never widen; a
+ * matching Deny in any layer denies. `refusedBy` names the layer to blame, in AWS's order:
+ * the first that denies explicitly, else the first that does not allow.
+ */
+export function evaluateWithinSession(
+  policies: readonly PolicyInput[],
+  boundary: readonly PolicyInput[] | null,
+  sessionPolicies: readonly PolicyInput[] | null,
+  request: AuthorizationRequest,
+  prepared: PreparedContext = prepareContext(request.context),
+): EvaluationResult & { refusedBy: RefusingPolicy | null } {
+  const within = evaluateWithinBoundary(policies, boundary, request, prepared);
+  const layer: RefusingPolicy = within.deniedByBoundary ? 'permissions boundary' : 'identity-based policy';
+  if (sessionPolicies === null) {
+    return {
+      decision: within.decision,
+      matchedStatements: within.matchedStatements,
+      missingContextKeys: within.missingContextKeys,
+      refusedBy: within.decision === 'allowed' ? null : layer,
+    };
+  }
+  const session = evaluatePolicies(sessionPolicies, request, prepared);
+  const missingContextKeys = [...new Set([...within.missingContextKeys, ...session.missingContextKeys])].sort();
+  if (within.decision === 'explicitDeny')
+    return {
+      decision: 'explicitDeny',
+      matchedStatements: within.matchedStatements,
+      missingContextKeys,
+      refusedBy: layer,
+    };
+  if (session.decision === 'explicitDeny') return { ...session, missingContextKeys, refusedBy: 'session policy' };
+  if (within.decision !== 'allowed')
+    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys, refusedBy: layer };
+  if (session.decision !== 'allowed')
+    return { decision: 'implicitDeny', matchedStatements: [], missingContextKeys, refusedBy: 'session policy' };
+  return {
+    decision: 'allowed',
+    matchedStatements: [...within.matchedStatements, ...session.matchedStatements],
+    missingContextKeys,
+    refusedBy: null,
+  };
 }

@@ -4,7 +4,7 @@ import { GatehouseError } from '../shared/errors.ts';
 import { compilePolicy } from './compile.ts';
 import type { ContextValue } from './context.ts';
 import { parsePolicyDocument } from './document.ts';
-import { evaluatePolicies, evaluateWithinBoundary, type PolicyInput } from './evaluate.ts';
+import { evaluatePolicies, evaluateWithinBoundary, evaluateWithinSession, type PolicyInput } from './evaluate.ts';
 import { CONDITION_OPERATORS } from './operators.ts';
 
 const ACCT = '111122223333';
@@ -222,6 +222,55 @@ describe('policy evaluation properties', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('session policy properties', () => {
+  const boundaries = fc.option(documents, { nil: null });
+
+  it('a session policy never widens: allowed in the session means allowed by the role within its boundary and by the session policies', () => {
+    fc.assert(
+      fc.property(documents, boundaries, documents, request, (docs, boundaryDocs, sessionDocs, req) => {
+        const boundary = boundaryDocs === null ? null : inputs(boundaryDocs);
+        const role = evaluateWithinBoundary(inputs(docs), boundary, req).decision;
+        const session = decide(sessionDocs, req);
+        const result = evaluateWithinSession(inputs(docs), boundary, inputs(sessionDocs), req);
+        expect(result.decision === 'allowed').toBe(role === 'allowed' && session === 'allowed');
+        if (role === 'explicitDeny' || session === 'explicitDeny') expect(result.decision).toBe('explicitDeny');
+        expect(result.refusedBy === null).toBe(result.decision === 'allowed');
+        // The session policy is blamed only when the role would have allowed, or when it denies outright.
+        if (result.refusedBy === 'session policy')
+          expect(role === 'allowed' || (role !== 'explicitDeny' && session === 'explicitDeny')).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('no session policies leave the role as it is; a session policy that allows everything changes nothing', () => {
+    const everything = [[{ Effect: 'Allow', Action: '*', Resource: '*' }]];
+    fc.assert(
+      fc.property(documents, boundaries, request, (docs, boundaryDocs, req) => {
+        const boundary = boundaryDocs === null ? null : inputs(boundaryDocs);
+        const role = evaluateWithinBoundary(inputs(docs), boundary, req).decision;
+        expect(evaluateWithinSession(inputs(docs), boundary, null, req).decision).toBe(role);
+        expect(evaluateWithinSession(inputs(docs), boundary, inputs(everything), req).decision).toBe(role);
+        // An empty set of session policies allows nothing.
+        expect(evaluateWithinSession(inputs(docs), boundary, [], req).decision).not.toBe('allowed');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('adding a session policy statement never lets through what was refused', () => {
+    fc.assert(
+      fc.property(documents, documents, anyStatement, request, (docs, sessionDocs, extra, req) => {
+        const before = evaluateWithinSession(inputs(docs), null, inputs(sessionDocs), req).decision;
+        const after = evaluateWithinSession(inputs(docs), null, inputs([...sessionDocs, [extra]]), req).decision;
+        if (decide(docs, req) !== 'allowed') expect(after).not.toBe('allowed');
+        if (before === 'explicitDeny') expect(after).toBe('explicitDeny');
+      }),
+      { numRuns: 1000 },
     );
   });
 });

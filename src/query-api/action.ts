@@ -9,6 +9,8 @@ export interface ActionContext {
   deps: Deps;
   caller: Caller;
   meta: RequestMeta;
+  /** Whether the request arrived over TLS (aws:SecureTransport). */
+  secure: boolean;
 }
 
 /**
@@ -26,6 +28,12 @@ export interface ActionDefinition<S extends ParamSpecs = ParamSpecs> {
   resource(ctx: ActionContext, params: ParamsOf<S>): Promise<string> | string;
   /** Request-specific condition keys the policy engine may test, e.g. `iam:PolicyARN`. */
   conditionKeys?(params: ParamsOf<S>): Record<string, string>;
+  /**
+   * The resource has a policy of its own that decides beside the caller's (a role's trust
+   * policy): the Action's service makes the whole decision, so the pipeline's decision on the
+   * caller's policies alone is not taken.
+   */
+  decidedWithResourcePolicy?: true;
   run(ctx: ActionContext, params: ParamsOf<S>): Promise<XmlObject | null>;
 }
 

@@ -100,6 +100,9 @@ describe('Query parameter parser', () => {
         'DurationSeconds',
         'HardExpiry',
         'Path',
+        'RoleName',
+        'MaxSessionDuration',
+        'AssumeRolePolicyDocument',
       ),
       fc.constantFrom(
         'Tags.member.1.Key',

@@ -32,7 +32,8 @@ export function serviceOfVersion(version: string | undefined): Service {
  * The Query API, step by step: parse the form (each parameter once) → find the Action
  * for its Version → read and validate its parameters (unknown ones refused) →
  * authenticate the SigV4 signature → apply AWS's limits on temporary credentials →
- * authorize → run the Action → render its XML. Every failure is a GatehouseError
+ * authorize (unless the resource's own policy decides too: then the Action's service does) →
+ * run the Action → render its XML. Every failure is a GatehouseError
  * carrying an AWS code; `onService` learns the service as soon as it is known.
  */
 export async function handleQuery(deps: Deps, request: QueryRequest, onService: (s: Service) => void): Promise<string> {
@@ -64,13 +65,14 @@ export async function handleQuery(deps: Deps, request: QueryRequest, onService: 
   const caller = await authenticate(deps, signed, action.service);
   assertSessionCredentialsMayCall(caller, action.name, action.permission);
 
-  const ctx: ActionContext = { deps, caller, meta: request.meta };
+  const ctx: ActionContext = { deps, caller, meta: request.meta, secure: request.secure };
   const resource = await action.resource(ctx, input);
-  await authorizeApiCall(deps, caller, action.permission, resource, {
-    sourceIp: request.meta.ip,
-    secureTransport: request.secure,
-    ...(action.conditionKeys ? { conditionKeys: action.conditionKeys(input) } : {}),
-  });
+  if (!action.decidedWithResourcePolicy)
+    await authorizeApiCall(deps, caller, action.permission, resource, {
+      sourceIp: request.meta.ip,
+      secureTransport: request.secure,
+      ...(action.conditionKeys ? { conditionKeys: action.conditionKeys(input) } : {}),
+    });
 
   const result = await action.run(ctx, input);
   return actionResponse(action.service, action.name, result, request.meta.requestId);

@@ -17,6 +17,8 @@ export interface SessionRecord {
   restriction: SessionRestriction | null;
   sourceIp: string;
   userAgent: string;
+  /** The temporary credentials of the role the console switched to; null while it acts as its own principal. */
+  roleCredentialId: string | null;
 }
 
 const insertRow = prepared(
@@ -130,6 +132,7 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     restriction: row.restriction,
     sourceIp: row.source_ip,
     userAgent: row.user_agent,
+    roleCredentialId: row.role_credential_id,
   };
 }
 
@@ -168,4 +171,22 @@ export async function setRestriction(db: Db, id: string, restriction: SessionRes
 /** Records that the session proved a second factor at `at` (for aws:MultiFactorAuthAge). */
 export async function setMfaAt(db: Db, id: string, at: string): Promise<void> {
   await db.updateTable('sessions').set({ mfa_at: at }).where('id', '=', id).execute();
+}
+
+/**
+ * Points the session at the role credentials it acts with, or back at its own principal (null).
+ * With `expected`, only if it still points there: a switch made meanwhile by another request
+ * stays. Returns whether the row changed.
+ */
+export async function setRoleCredential(
+  db: Db,
+  id: string,
+  credentialId: string | null,
+  expected?: string | null,
+): Promise<boolean> {
+  let q = db.updateTable('sessions').set({ role_credential_id: credentialId }).where('id', '=', id);
+  if (expected === null) q = q.where('role_credential_id', 'is', null);
+  else if (expected !== undefined) q = q.where('role_credential_id', '=', expected);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

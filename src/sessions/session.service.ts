@@ -47,6 +47,7 @@ export async function startSession(
     restriction: input.restriction,
     sourceIp: input.sourceIp,
     userAgent: input.userAgent.slice(0, 512),
+    roleCredentialId: null,
   };
   await insertSession(db, session);
   return { token: token.value, session };

@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   InvalidUserType: { status: 400, safe: true },
   /** Query API (STS): a parameter value is not acceptable, e.g. an access key ID this service never issued. */
   InvalidParameterValue: { status: 400, safe: true },
+  /** Query API (STS): AssumeRole's session policies and session tags together do not pack into the space a session has. */
+  PackedPolicyTooLarge: { status: 400, safe: true },
   /** MFA: the codes given to enable or resync a device are wrong, not consecutive, or too old. */
   InvalidAuthenticationCode: { status: 403, safe: true },
   /** Query API: GetCredentialReport before any GenerateCredentialReport. */

@@ -2,8 +2,15 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SessionCredentialsTable } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
-import type { Principal } from '../identities/principal.ts';
-import { JOINED_PRINCIPAL_COLUMNS, joinedPrincipal } from '../identities/principal.repository.ts';
+import { type Principal, assumedRoleArn } from '../identities/principal.ts';
+import {
+  JOINED_PRINCIPAL_COLUMNS,
+  JOINED_ROLE_COLUMNS,
+  type JoinedPrincipalRow,
+  type JoinedRoleRow,
+  joinedPrincipal,
+} from '../identities/principal.repository.ts';
+import { roleArn } from '../identities/role.repository.ts';
 
 export interface SessionCredentialRecord {
   id: string;
@@ -16,6 +23,20 @@ export interface SessionCredentialRecord {
   expiresAt: string;
   /** When MFA was proved for these credentials; null (or absent) without MFA. */
   mfaAt?: string | null;
+  /** Set for AssumeRole credentials (the principal is then the role, `principalId` its AROA… ID). */
+  roleSession?: RoleSessionFacts | null;
+}
+
+/** What AssumeRole credentials carry beside their role. */
+export interface RoleSessionFacts {
+  sessionName: string;
+  sourceIdentity: string | null;
+  sessionPolicy: string | null;
+  sessionPolicyArns: string[];
+  tags: { key: string; value: string }[];
+  transitiveTagKeys: string[];
+  issuerArn: string;
+  chained: boolean;
 }
 
 export async function insertSessionCredential(db: Db, c: SessionCredentialRecord): Promise<void> {
@@ -31,6 +52,14 @@ export async function insertSessionCredential(db: Db, c: SessionCredentialRecord
       created_at: c.createdAt,
       expires_at: c.expiresAt,
       mfa_at: c.mfaAt ?? null,
+      role_session_name: c.roleSession?.sessionName ?? null,
+      source_identity: c.roleSession?.sourceIdentity ?? null,
+      session_policy: c.roleSession?.sessionPolicy ?? null,
+      session_policy_arns: c.roleSession ? JSON.stringify(c.roleSession.sessionPolicyArns) : null,
+      session_tags: c.roleSession ? JSON.stringify(c.roleSession.tags) : null,
+      transitive_tag_keys: c.roleSession ? JSON.stringify(c.roleSession.transitiveTagKeys) : null,
+      issuer_arn: c.roleSession?.issuerArn ?? null,
+      chained: c.roleSession?.chained ? 1 : 0,
     })
     .execute();
 }
@@ -47,8 +76,10 @@ const credentialWithPrincipal = prepared((db, id: string) =>
     .innerJoin('accounts', 'accounts.id', 'session_credentials.account_id')
     .leftJoin('root_users', 'root_users.account_id', 'session_credentials.principal_id')
     .leftJoin('users', 'users.id', 'session_credentials.principal_id')
+    .leftJoin('roles', 'roles.id', 'session_credentials.principal_id')
     .selectAll('session_credentials')
     .select(JOINED_PRINCIPAL_COLUMNS)
+    .select(JOINED_ROLE_COLUMNS)
     .where('session_credentials.id', '=', id),
 );
 
@@ -59,7 +90,9 @@ export async function findSessionCredentialWithPrincipal(
 ): Promise<{ credential: SessionCredentialRecord; principal: Principal | null } | null> {
   const row = (await credentialWithPrincipal(db, id)).rows[0];
   if (!row) return null;
-  return { credential: toRecord(row), principal: joinedPrincipal(row, row.account_id, row.principal_id) };
+  const credential = toRecord(row);
+  if (credential.roleSession) return { credential, principal: roleSessionPrincipal(row, credential) };
+  return { credential, principal: joinedPrincipal(row, row.account_id, row.principal_id) };
 }
 
 function toRecord(row: Selectable<SessionCredentialsTable>): SessionCredentialRecord {
@@ -73,6 +106,54 @@ function toRecord(row: Selectable<SessionCredentialsTable>): SessionCredentialRe
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     mfaAt: row.mfa_at,
+    roleSession:
+      row.role_session_name === null
+        ? null
+        : {
+            sessionName: row.role_session_name,
+            sourceIdentity: row.source_identity,
+            sessionPolicy: row.session_policy,
+            sessionPolicyArns: JSON.parse(row.session_policy_arns ?? '[]') as string[],
+            tags: JSON.parse(row.session_tags ?? '[]') as { key: string; value: string }[],
+            transitiveTagKeys: JSON.parse(row.transitive_tag_keys ?? '[]') as string[],
+            issuerArn: row.issuer_arn ?? '',
+            chained: Number(row.chained) === 1,
+          },
+  };
+}
+
+/** The role session AssumeRole credentials act as; null when their role is gone or moved account. */
+function roleSessionPrincipal(
+  row: JoinedPrincipalRow & JoinedRoleRow,
+  credential: SessionCredentialRecord,
+): Principal | null {
+  const session = credential.roleSession!;
+  if (row.role_id === null || row.role_account_id !== credential.accountId) return null;
+  return {
+    type: 'assumed-role',
+    accountId: credential.accountId,
+    accountAlias: row.account_alias,
+    accountName: row.account_name,
+    id: row.role_id,
+    name: session.sessionName,
+    roleName: row.role_name!,
+    path: row.role_path!,
+    roleArn: roleArn(credential.accountId, row.role_path!, row.role_name!),
+    permissionsBoundary: row.role_permissions_boundary,
+    arn: assumedRoleArn(credential.accountId, row.role_name!, session.sessionName),
+    session: {
+      credentialId: credential.id,
+      issuedAt: credential.createdAt,
+      expiresAt: credential.expiresAt,
+      mfaAt: credential.mfaAt ?? null,
+      sourceIdentity: session.sourceIdentity,
+      sessionPolicy: session.sessionPolicy,
+      sessionPolicyArns: session.sessionPolicyArns,
+      tags: session.tags,
+      transitiveTagKeys: session.transitiveTagKeys,
+      chained: session.chained,
+      issuerArn: session.issuerArn,
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { newAccessKeyId, newSecretAccessKey, sealKeySecret } from '../access-key
 import { type Principal, actorOf } from '../identities/principal.ts';
 import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { DAY } from '../shared/clock.ts';
+import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { hashSecret } from '../shared/secrets.ts';
 import { deleteExpiredSessionCredentials, insertSessionCredential } from './session-credential.repository.ts';
@@ -15,6 +16,30 @@ export interface TemporaryCredentials {
   secretAccessKey: string;
   sessionToken: string;
   expiration: string;
+}
+
+/** New temporary credentials, and what is stored of them: the secret sealed, the session token only as a hash. */
+export function mintTemporaryCredentials(
+  deps: Deps,
+  now: Date,
+  seconds: number,
+): TemporaryCredentials & { secretSealed: string; tokenHash: string } {
+  const accessKeyId = newAccessKeyId('ASIA');
+  const secretAccessKey = newSecretAccessKey();
+  const sessionToken = randomBytes(96).toString('base64');
+  return {
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    expiration: new Date(now.getTime() + seconds * 1000).toISOString(),
+    secretSealed: sealKeySecret(deps, accessKeyId, secretAccessKey),
+    tokenHash: hashSecret(sessionToken),
+  };
+}
+
+/** Expired credentials are kept a day so callers are told "expired" rather than "invalid"; older ones go. */
+export function forgetLongExpired(db: Db, now: Date): Promise<void> {
+  return deleteExpiredSessionCredentials(db, new Date(now.getTime() - DAY).toISOString());
 }
 
 /**
@@ -35,20 +60,17 @@ export async function issueSessionToken(
     requestedSeconds ?? (principal.type === 'root' ? SESSION_DURATION.maxForRoot : SESSION_DURATION.defaultForUsers);
   if (principal.type === 'root') seconds = Math.min(seconds, SESSION_DURATION.maxForRoot);
   const now = deps.clock.now();
-  const accessKeyId = newAccessKeyId('ASIA');
-  const secretAccessKey = newSecretAccessKey();
-  const sessionToken = randomBytes(96).toString('base64');
-  const expiration = new Date(now.getTime() + seconds * 1000).toISOString();
+  const { secretSealed, tokenHash, ...credentials } = mintTemporaryCredentials(deps, now, seconds);
+  const { accessKeyId, expiration } = credentials;
   await deps.db.transaction().execute(async (tx) => {
-    // Expired credentials are kept a day so callers are told "expired" rather than "invalid".
-    await deleteExpiredSessionCredentials(tx, new Date(now.getTime() - DAY).toISOString());
+    await forgetLongExpired(tx, now);
     await insertSessionCredential(tx, {
       id: accessKeyId,
       accountId: principal.accountId,
       principalId: principal.id,
       sourceKeyId,
-      secretSealed: sealKeySecret(deps, accessKeyId, secretAccessKey),
-      tokenHash: hashSecret(sessionToken),
+      secretSealed,
+      tokenHash,
       createdAt: now.toISOString(),
       expiresAt: expiration,
       mfaAt: mfa?.at ?? null,
@@ -67,5 +89,5 @@ export async function issueSessionToken(
       },
     });
   });
-  return { accessKeyId, secretAccessKey, sessionToken, expiration };
+  return credentials;
 }

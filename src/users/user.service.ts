@@ -1,6 +1,6 @@
 import { requireUserByName } from '../identities/user-lookup.ts';
 import { findAccount, findRootUser, updateRootPasswordHash } from '../identities/account.repository.ts';
-import type { Principal } from '../identities/principal.ts';
+import { type Principal, actorOf } from '../identities/principal.ts';
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { noteRootPasswordChanged, noteUserPasswordSet } from '../notifications/credential-notices.ts';
@@ -267,6 +267,8 @@ export async function changeOwnPassword(
   currentSessionId: string | null,
   meta: RequestMeta,
 ): Promise<void> {
+  if (principal.type === 'assumed-role')
+    throw new GatehouseError('InvalidUserType', 'A role session has no password to change.');
   assertHashable(currentPassword, 'currentPassword');
   assertHashable(newPassword, 'newPassword');
   const profile = principal.type === 'user' ? await findLoginProfile(deps.db, principal.id) : null;
@@ -274,7 +276,7 @@ export async function changeOwnPassword(
     principal.type === 'root'
       ? (await findRootUser(deps.db, principal.accountId))?.passwordHash
       : profile?.passwordHash;
-  const actor: Actor = { type: principal.type, id: principal.id, name: principal.name };
+  const actor = actorOf(principal);
   const currentOk = storedHash
     ? await deps.hasher.verify(storedHash, currentPassword)
     : await deps.hasher.verifyDummy(currentPassword);

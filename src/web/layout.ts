@@ -3,12 +3,28 @@ import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatAccountId } from '../shared/validation.ts';
 import { remember } from '../shared/remember.ts';
+import type { RoleColour } from '../switch-role/role-history.ts';
+
+/** What the banner of a console that switched role shows (README, Roles in the console). */
+export interface RoleBanner {
+  /** The display name chosen when switching (`ROLE @ ACCOUNT` unless one was given). */
+  displayName: string;
+  colour: RoleColour;
+  roleName: string;
+  /** The role's account: its alias, or its ID as people read it. */
+  accountRef: string;
+  /** The IAM user who signed in and switched. */
+  userName: string;
+  expiresAt: string;
+  /** Whole minutes until the role's credentials expire and the console switches back. */
+  minutesLeft: number;
+}
 
 export interface PageOptions {
   title: string;
   body: SafeHtml;
   /** The signed-in principal, for the header; absent on sign-in pages. */
-  principal?: (Principal & { abilities?: ConsoleAbilities }) | null;
+  principal?: (Principal & { abilities?: ConsoleAbilities; switched?: RoleBanner | undefined }) | null;
   /** CSRF token for the sign-out form in the header. */
   csrf?: string;
 }
@@ -36,39 +52,55 @@ ${options.body}
 `.value;
 }
 
-function signedInHeader(principal: Principal & { abilities?: ConsoleAbilities }, csrf: string): SafeHtml {
-  const who = principal.type === 'root' ? 'Root user' : principal.name;
-  return html`${consoleNav(principal.abilities ?? {})}
+function signedInHeader(
+  principal: Principal & { abilities?: ConsoleAbilities; switched?: RoleBanner | undefined },
+  csrf: string,
+): SafeHtml {
+  const { switched } = principal;
+  const who = principal.type === 'root' ? 'Root user' : (switched?.userName ?? principal.name);
+  return html`${consoleNav(principal.abilities ?? {}, switched !== undefined)}
   <div class="who">
-    <span>${who} @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}</span>
+    <span>${who}${switched ? '' : html` @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}`}</span>
+    ${principal.type === 'root' ? '' : html`<a href="/console/switch-role">Switch role</a>`}
     <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${csrf}"><button class="link">Sign out</button></form>
-  </div>`;
+  </div>
+  ${switched ? roleBanner(switched, csrf) : ''}`;
 }
 
-/** The header's links after the two everyone has, each shown when the principal has its ability. */
+/** The header's links to administration pages, each shown when the principal has its ability. */
 const NAV_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
   ['users', html`<a href="/console/users">Users</a>`],
   ['groups', html`<a href="/console/groups">Groups</a>`],
+  ['roles', html`<a href="/console/roles">Roles</a>`],
   ['policies', html`<a href="/console/policies">Policies</a>`],
   ['passwordPolicy', html`<a href="/console/password-policy">Password policy</a>`],
   ['accountAlias', html`<a href="/console/account-alias">Account alias</a>`],
   ['activity', html`<a href="/console/activity">Activity</a>`],
 ];
 
-/** The header's navigation for each set of abilities, rendered once: it depends on nothing else. */
+/** The header's navigation for each set of abilities (and whether the console switched role), rendered once. */
 const navs = new Map<string, SafeHtml>();
 
-function consoleNav(can: Partial<ConsoleAbilities>): SafeHtml {
-  const shown = NAV_LINKS.map(([ability]) => (can[ability] ? '1' : '0')).join('');
+function consoleNav(can: Partial<ConsoleAbilities>, switched: boolean): SafeHtml {
+  const shown = `${switched ? 's' : ''}${NAV_LINKS.map(([ability]) => (can[ability] ? '1' : '0')).join('')}`;
   return remember(
     navs,
     shown,
     () => html`<nav aria-label="Console">
     <a href="/console">Console</a>
-    <a href="/console/security-credentials">Security credentials</a>
+    ${switched ? '' : html`<a href="/console/security-credentials">Security credentials</a>`}
     ${NAV_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${can[ability] ? link : ''}`)}
   </nav>`,
   );
+}
+
+/** The strip a switched console shows on every page: which role, in which account, for how long, and the way back. */
+function roleBanner(b: RoleBanner, csrf: string): SafeHtml {
+  const left = b.minutesLeft < 1 ? 'less than a minute left' : `${b.minutesLeft} min left`;
+  return html`<div class="role-banner role-${b.colour}">
+    <p><strong>${b.displayName}</strong> <span>Role ${b.roleName} @ ${b.accountRef}</span> <span><time datetime="${b.expiresAt}">${left}</time></span></p>
+    <form method="post" action="/console/switch-role/back"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary">Switch back to ${b.userName}</button></form>
+  </div>`;
 }
 
 export interface FieldOptions {

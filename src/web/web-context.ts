@@ -9,15 +9,26 @@ import { checkSessionWithPrincipal, endSession } from '../sessions/session.servi
 import type { Deps } from '../deps.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
 import { hmac, randomBase32, safeEqual } from '../shared/secrets.ts';
+import { formatAccountId } from '../shared/validation.ts';
+import { recentRoleFor } from '../switch-role/role-history.ts';
+import { type Switched, actingAs } from '../switch-role/switched-session.service.ts';
+import type { RoleBanner } from './layout.ts';
+import { metaOf } from './request-meta.ts';
 
-export type ConsolePrincipal = Principal & { abilities: ConsoleAbilities };
+/** The principal a console request acts as, with the pages it may open and, after Switch role, its banner. */
+export type ConsolePrincipal = Principal & { abilities: ConsoleAbilities; switched?: RoleBanner | undefined };
 
 export interface SignedIn {
   session: SessionRecord;
   /** Whether the principal had an enabled MFA device when the request began. */
   mfaEnabled: boolean;
-  /** The principal, with the console pages its policies open to it (links show exactly those). */
+  /**
+   * The principal the request acts as, with the console pages its policies open to it (links
+   * show exactly those): the signed-in root user or IAM user, or after Switch role the role session.
+   */
   principal: ConsolePrincipal;
+  /** After Switch role: the IAM user who signed in, and the role session it acts as; null otherwise. */
+  switched: Switched | null;
   /**
    * The request's condition keys (aws:SourceIp, aws:SecureTransport, aws:MultiFactorAuth…):
    * every decision of the request, for its handler and for the links and forms it shows, uses them.
@@ -34,6 +45,8 @@ export class WebContext {
   readonly sessionCookie: string;
   readonly csrfCookie: string;
   readonly rememberCookie = 'gh_signin';
+  /** The roles an IAM user switched to recently, in this browser (`src/switch-role/role-history.ts`). */
+  readonly rolesCookie: string;
   /** Where a signed-out browser was going, kept for ten minutes while it signs in. */
   readonly nextCookie: string;
   readonly origin: string;
@@ -52,6 +65,7 @@ export class WebContext {
     this.sessionCookie = this.secure ? '__Host-gh_session' : 'gh_session';
     this.nextCookie = this.secure ? '__Host-gh_next' : 'gh_next';
     this.csrfCookie = this.secure ? '__Host-gh_csrf' : 'gh_csrf';
+    this.rolesCookie = this.secure ? '__Host-gh_roles' : 'gh_roles';
     this.origin = config.publicUrl.origin;
     this.#csrfKey = deps.keyring.macKey('gatehouse csrf v1');
   }
@@ -118,14 +132,37 @@ export class WebContext {
   async signedIn(request: FastifyRequest): Promise<SignedIn | null> {
     const found = await checkSessionWithPrincipal(this.deps, request.cookies[this.sessionCookie]);
     if (!found?.principal) return null;
+    const acting = await actingAs(this.deps, found.session, found.principal, metaOf(request));
+    const { switched } = acting;
     // The request's decisions (links, page checks) share one load of the principal's policies;
     // the console's links are decided by `requireSignIn`, once the request will show a console page.
-    const principal = decideWithinOneRequest<ConsolePrincipal>({ ...found.principal, abilities: NO_ABILITIES });
+    const principal = decideWithinOneRequest<ConsolePrincipal>({
+      ...acting.principal,
+      abilities: NO_ABILITIES,
+      ...(switched ? { switched: this.#banner(request, switched) } : {}),
+    });
     return {
-      session: found.session,
+      session: switched ? found.session : { ...found.session, roleCredentialId: null },
       principal,
+      switched,
       mfaEnabled: found.mfaEnabled,
-      context: consoleContext(this.deps, found.session.mfaAt, request),
+      // A role session keeps the MFA state its credentials were issued with, as AssumeRole's do.
+      context: consoleContext(this.deps, switched ? switched.role.session.mfaAt : found.session.mfaAt, request),
+    };
+  }
+
+  #banner(request: FastifyRequest, { user, role }: Switched): RoleBanner {
+    const accountRef = role.accountAlias ?? formatAccountId(role.accountId);
+    const chosen = recentRoleFor(request.cookies[this.rolesCookie], user.id, role);
+    const left = Date.parse(role.session.expiresAt) - this.deps.clock.now().getTime();
+    return {
+      displayName: chosen?.displayName ?? `${role.roleName} @ ${accountRef}`,
+      colour: chosen?.colour ?? 'blue',
+      roleName: role.roleName,
+      accountRef,
+      userName: user.name,
+      expiresAt: role.session.expiresAt,
+      minutesLeft: Math.max(0, Math.floor(left / 60_000)),
     };
   }
 

@@ -22,6 +22,7 @@ import {
   wideElements,
 } from '../support/browser.ts';
 import { giveAuthenticator } from '../support/console.ts';
+import { insertTestRole } from '../support/roles.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, keyFor, makeAccount, makeUser } from '../support/fixtures.ts';
 
 /**
@@ -73,6 +74,7 @@ function fill(url: string, f: Fixture): string | null {
     'signin/:ref': f.alias,
     'users/:name': 'tess',
     'groups/:name': 'team',
+    'roles/:name': 'ops',
     'inline-policies/:policyName': 'existing',
     'devices/:id': f.device.id,
     'access-keys/:id': f.tessKeyId,
@@ -164,6 +166,19 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }],
       }),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    // A role with a managed and an inline policy, for the Roles pages.
+    await insertTestRole(t, account.id, 'ops', { description: 'Operations' });
+    await attachPolicy(t.deps, account.id, 'role', 'ops', policy.arn, CLI_ACTOR, SYSTEM_META);
+    await putInlinePolicy(
+      t.deps,
+      account.id,
+      'role',
+      'ops',
+      'existing',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] }),
       CLI_ACTOR,
       SYSTEM_META,
     );

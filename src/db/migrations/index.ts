@@ -12,6 +12,7 @@ import * as mailHardening from './2026_12_04_011_mail_hardening.ts';
 import * as jobs from './2026_12_04_012_jobs.ts';
 import * as policyTags from './2026_12_04_014_policy_tags.ts';
 import * as cacheInvalidations from './2026_12_05_015_cache_invalidations.ts';
+import * as roles from './2026_12_05_016_roles.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_04_012_jobs': jobs,
   '2026_12_04_014_policy_tags': policyTags,
   '2026_12_05_015_cache_invalidations': cacheInvalidations,
+  '2026_12_05_016_roles': roles,
 };

@@ -5,7 +5,7 @@ import { P } from '../params.ts';
 
 /**
  * ChangePassword(OldPassword, NewPassword) → nothing: the calling IAM user's own console
- * password. The root user → InvalidUserType; a wrong old password → InvalidInput
+ * password. The root user or a role session → InvalidUserType; a wrong old password → InvalidInput
  * (AWS's answer for it is not documented).
  */
 export const ChangePassword = defineAction({
@@ -19,7 +19,9 @@ export const ChangePassword = defineAction({
     if (principal.type !== 'user') {
       throw new GatehouseError(
         'InvalidUserType',
-        'ChangePassword changes the password of the calling IAM user; the root user cannot call it.',
+        principal.type === 'root'
+          ? 'ChangePassword changes the password of the calling IAM user; the root user cannot call it.'
+          : 'ChangePassword changes the password of the calling IAM user; a role session cannot call it.',
       );
     }
     try {

@@ -1,15 +1,17 @@
 import { type DetailFilter, getAccountAuthorizationDetails } from '../../policies/authorization-details.service.ts';
+import { roleAuthorizationDetails } from '../../roles/role-view.ts';
 import { defineAction } from '../action.ts';
 import { P, list, str } from '../params.ts';
 import { awsTime } from '../xml.ts';
 import { encodeDocument, policyXml, versionXml } from './iam-policy-shared.ts';
+import { roleDetailXml } from './role-shared.ts';
 
 const FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'];
 
 /**
  * GetAccountAuthorizationDetails(Filter?, Marker?, MaxItems?) → UserDetailList,
- * GroupDetailList, RoleDetailList (always empty: no roles here) and Policies, with
- * documents URL-encoded. Returned whole, never truncated.
+ * GroupDetailList, RoleDetailList and Policies, with documents URL-encoded (trust policies
+ * as GetRole shows them). Returned whole, never truncated.
  */
 export const GetAccountAuthorizationDetails = defineAction({
   name: 'GetAccountAuthorizationDetails',
@@ -22,11 +24,15 @@ export const GetAccountAuthorizationDetails = defineAction({
   },
   resource: () => '*',
   async run(ctx, p) {
-    const filter = (p.Filter ?? []).filter((f): f is DetailFilter => f !== 'Role');
-    if (p.Filter && p.Filter.length > 0 && filter.length === 0) {
-      return { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [], IsTruncated: false };
-    }
-    const details = await getAccountAuthorizationDetails(ctx.deps, ctx.caller.principal.accountId, filter);
+    const filters = p.Filter ?? [];
+    const others = filters.filter((f): f is DetailFilter => f !== 'Role');
+    const { accountId } = ctx.caller.principal;
+    const [details, roles] = await Promise.all([
+      filters.length === 0 || others.length > 0
+        ? getAccountAuthorizationDetails(ctx.deps, accountId, others)
+        : { users: [], groups: [], policies: [] },
+      filters.length === 0 || filters.includes('Role') ? roleAuthorizationDetails(ctx.deps, accountId) : [],
+    ]);
     return {
       UserDetailList: details.users.map((u) => ({
         Path: u.path,
@@ -57,7 +63,7 @@ export const GetAccountAuthorizationDetails = defineAction({
         })),
         AttachedManagedPolicies: g.attachedPolicies.map((a) => ({ PolicyName: a.policyName, PolicyArn: a.policyArn })),
       })),
-      RoleDetailList: [],
+      RoleDetailList: roles.map(roleDetailXml),
       Policies: details.policies.map((policy) => ({
         ...policyXml(policy, { description: true }),
         PolicyVersionList: policy.versions.map((v) => versionXml(v)),

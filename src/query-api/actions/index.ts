@@ -39,6 +39,7 @@ import { ListMFADevices } from './list-mfa-devices.ts';
 import { ListVirtualMFADevices } from './list-virtual-mfa-devices.ts';
 import { ResyncMFADevice } from './resync-mfa-device.ts';
 import { AddUserToGroup } from './add-user-to-group.ts';
+import { AssumeRole } from './assume-role.ts';
 import { AttachGroupPolicy } from './attach-group-policy.ts';
 import { AttachUserPolicy } from './attach-user-policy.ts';
 import { PutUserPermissionsBoundary } from './put-user-permissions-boundary.ts';
@@ -78,6 +79,25 @@ import { UntagPolicy } from './untag-policy.ts';
 import { SimulateCustomPolicy } from './simulate-custom-policy.ts';
 import { SimulatePrincipalPolicy } from './simulate-principal-policy.ts';
 import { UpdateGroup } from './update-group.ts';
+import { CreateRole } from './create-role.ts';
+import { GetRole } from './get-role.ts';
+import { ListRoles } from './list-roles.ts';
+import { UpdateRole } from './update-role.ts';
+import { UpdateRoleDescription } from './update-role-description.ts';
+import { UpdateAssumeRolePolicy } from './update-assume-role-policy.ts';
+import { DeleteRole } from './delete-role.ts';
+import { PutRolePolicy } from './put-role-policy.ts';
+import { GetRolePolicy } from './get-role-policy.ts';
+import { ListRolePolicies } from './list-role-policies.ts';
+import { DeleteRolePolicy } from './delete-role-policy.ts';
+import { AttachRolePolicy } from './attach-role-policy.ts';
+import { DetachRolePolicy } from './detach-role-policy.ts';
+import { ListAttachedRolePolicies } from './list-attached-role-policies.ts';
+import { PutRolePermissionsBoundary } from './put-role-permissions-boundary.ts';
+import { DeleteRolePermissionsBoundary } from './delete-role-permissions-boundary.ts';
+import { TagRole } from './tag-role.ts';
+import { UntagRole } from './untag-role.ts';
+import { ListRoleTags } from './list-role-tags.ts';
 
 // Each definition keeps its own parameter types; the table only needs the common shape.
 type AnyAction = ActionDefinition<any> & ActionDefinition<ParamSpecs>;
@@ -131,6 +151,26 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     AddUserToGroup,
     RemoveUserFromGroup,
     ListGroupsForUser,
+    // IAM roles
+    CreateRole,
+    GetRole,
+    ListRoles,
+    UpdateRole,
+    UpdateRoleDescription,
+    UpdateAssumeRolePolicy,
+    DeleteRole,
+    PutRolePolicy,
+    GetRolePolicy,
+    ListRolePolicies,
+    DeleteRolePolicy,
+    AttachRolePolicy,
+    DetachRolePolicy,
+    ListAttachedRolePolicies,
+    PutRolePermissionsBoundary,
+    DeleteRolePermissionsBoundary,
+    TagRole,
+    UntagRole,
+    ListRoleTags,
     // IAM inline policies
     PutUserPolicy,
     GetUserPolicy,
@@ -174,5 +214,6 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     GetCallerIdentity,
     GetSessionToken,
     GetAccessKeyInfo,
+    AssumeRole,
   ].map((action): [string, AnyAction] => [action.name, action as AnyAction]),
 );

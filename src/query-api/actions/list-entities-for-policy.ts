@@ -3,7 +3,7 @@ import { defineAction } from '../action.ts';
 import { P } from '../params.ts';
 import { IP } from './iam-policy-shared.ts';
 
-/** ListEntitiesForPolicy(PolicyArn, EntityFilter?, PathPrefix?, Marker?, MaxItems?) → PolicyGroups, PolicyUsers, PolicyRoles (always empty: no roles here). */
+/** ListEntitiesForPolicy(PolicyArn, EntityFilter?, PathPrefix?, Marker?, MaxItems?) → PolicyGroups, PolicyUsers, PolicyRoles. */
 export const ListEntitiesForPolicy = defineAction({
   name: 'ListEntitiesForPolicy',
   service: 'iam',
@@ -17,10 +17,11 @@ export const ListEntitiesForPolicy = defineAction({
   },
   resource: (_ctx, p) => p.PolicyArn,
   async run(ctx, p) {
-    const filter = p.EntityFilter === 'User' || p.EntityFilter === 'Group' ? p.EntityFilter : undefined;
+    const filter =
+      p.EntityFilter === 'User' || p.EntityFilter === 'Group' || p.EntityFilter === 'Role' ? p.EntityFilter : undefined;
     const entities =
-      p.EntityFilter === 'Role' || p.EntityFilter === 'LocalManagedPolicy' || p.EntityFilter === 'AWSManagedPolicy'
-        ? { users: [], groups: [] }
+      p.EntityFilter === 'LocalManagedPolicy' || p.EntityFilter === 'AWSManagedPolicy'
+        ? { users: [], groups: [], roles: [] }
         : await listEntitiesForPolicy(
             ctx.deps,
             ctx.caller.principal.accountId,
@@ -30,7 +31,7 @@ export const ListEntitiesForPolicy = defineAction({
     return {
       PolicyGroups: entities.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
       PolicyUsers: entities.users.map((u) => ({ UserName: u.userName, UserId: u.userId })),
-      PolicyRoles: [],
+      PolicyRoles: entities.roles.map((r) => ({ RoleName: r.roleName, RoleId: r.roleId })),
       IsTruncated: false,
     };
   },

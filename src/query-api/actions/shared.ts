@@ -5,6 +5,10 @@ import { findUserByName } from '../../identities/user.repository.ts';
 import type { ActionContext } from '../action.ts';
 import { type XmlObject, awsTime } from '../xml.ts';
 
+function nonUserCredentials(): GatehouseError {
+  return new GatehouseError('ValidationError', 'Must specify userName when calling with non-User credentials');
+}
+
 /**
  * The user an Action targets: the one named, else the calling IAM user. The root user
  * has no IAM user to default to, so it must name one (AWS's message).
@@ -13,7 +17,7 @@ export function targetUserName(ctx: ActionContext, given: string | undefined): s
   if (given !== undefined) return given;
   const { principal } = ctx.caller;
   if (principal.type === 'user') return principal.name;
-  throw new GatehouseError('ValidationError', 'Must specify userName when calling with non-User credentials');
+  throw nonUserCredentials();
 }
 
 /** The ARN of the named user in the caller's account (with its path when it exists). */
@@ -24,10 +28,15 @@ export async function userResource(ctx: ActionContext, name: string): Promise<st
   return userArn(principal.accountId, user?.path ?? '/', user?.name ?? name);
 }
 
-/** The resource of an Action whose UserName defaults to the caller (the root user's own ARN when it names nobody). */
+/**
+ * The resource of an Action whose UserName defaults to the caller (the root user's own ARN when
+ * it names nobody). A role session is no user: it must name one, and is told so before any
+ * policy is read, as AWS does.
+ */
 export async function userOrCallerResource(ctx: ActionContext, given: string | undefined): Promise<string> {
-  if (given === undefined) return ctx.caller.principal.arn;
-  return userResource(ctx, given);
+  if (given !== undefined) return userResource(ctx, given);
+  if (ctx.caller.principal.type === 'assumed-role') throw nonUserCredentials();
+  return ctx.caller.principal.arn;
 }
 
 export function userXml(user: UserRecord, extra: XmlObject = {}): XmlObject {

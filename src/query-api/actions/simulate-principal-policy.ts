@@ -16,7 +16,8 @@ const PARAMS = {
  * SimulatePrincipalPolicy(PolicySourceArn, ActionNames, ResourceArns?, PolicyInputList?, ContextEntries?)
  * → EvaluationResults: for each action and resource, EvalDecision (allowed,
  * explicitDeny, implicitDeny), MatchedStatements and MissingContextValues. The source is
- * a user of the caller's account; its groups' policies count too.
+ * a user of the caller's account (its groups' policies count too) or a role, simulated as one
+ * of its sessions would act.
  */
 export const SimulatePrincipalPolicy = defineAction({
   name: 'SimulatePrincipalPolicy',

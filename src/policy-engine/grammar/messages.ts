@@ -31,4 +31,16 @@ export const POLICY_MESSAGES = {
   trustNoPrincipal:
     'Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!',
   trustConditionType: (operator: string) => `Invalid Condition type : ${operator}`,
+  /**
+   * A principal IAM cannot read, or one that does not exist. Recorded for `AWS` and `Service`
+   * (IAM writes the latter `SERVICE`); not recorded for the other types, which are written
+   * the same way (`FEDERATED`, `CANONICAL_USER`, an unknown type in capitals).
+   */
+  trustPrincipal: (type: string, value: string) => `Invalid principal in policy: "${principalLabel(type)}":"${value}"`,
 } as const;
+
+function principalLabel(type: string): string {
+  if (type === 'AWS') return 'AWS';
+  if (type === 'CanonicalUser') return 'CANONICAL_USER';
+  return type.toUpperCase();
+}

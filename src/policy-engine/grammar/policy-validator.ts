@@ -1,4 +1,5 @@
 import { GatehouseError } from '../../shared/errors.ts';
+import { isValidPrincipalValue } from '../trust-principals.ts';
 import { isLegacyDate } from './legacy-dates.ts';
 import { POLICY_MESSAGES } from './messages.ts';
 import { readsAsLegacyArn, resourceFormatProblem } from './resource-format.ts';
@@ -18,7 +19,9 @@ import { readsAsLegacyArn, resourceFormatProblem } from './resource-format.ts';
  *  6. every statement has actions, then resources;
  *  7. the first ARN format problem found in step 4;
  *  8. every action has one vendor prefix.
- * Trust policies (a role's AssumeRolePolicyDocument) take steps 1, 4 and 5, then their own rules.
+ * Trust policies (a role's AssumeRolePolicyDocument) take steps 1, 4 and 5, then their own rules,
+ * the last of which is that every principal is one IAM can read (whether it exists is the
+ * caller's question: `namedAwsPrincipals` in `../trust-document.ts`).
  *
  * IAM's words never say which statement is wrong; `policyProblem` also tells the statement a
  * refusal concerns (by place and Sid) wherever a rule is about one statement, so the console
@@ -77,7 +80,7 @@ const VERSIONS = new Set(['2008-10-17', '2012-10-17']);
 const SID = /^[0-9A-Za-z]*$/;
 const VENDOR = /^[A-Za-z0-9.-]*$/;
 /** What a trust policy may allow or deny: assuming the role, and what comes with a session. */
-const TRUST_ACTIONS = [
+export const TRUST_ACTIONS = [
   'sts:AssumeRole',
   'sts:AssumeRoleWithSAML',
   'sts:AssumeRoleWithWebIdentity',
@@ -308,6 +311,29 @@ function isTrustAction(action: string): boolean {
   return TRUST_ACTIONS.some((known) => pattern.test(known));
 }
 
+/** A Principal or NotPrincipal that names someone: `*`, or a type with at least one value. */
+function namesPrincipals(statement: JsonObject): boolean {
+  return ['Principal', 'NotPrincipal'].some((element) => {
+    const value = statement[element];
+    return value === '*' || (isObject(value) && Object.values(value).some((ids) => asList(ids).length > 0));
+  });
+}
+
+function checkPrincipalValues(statements: JsonObject[]): void {
+  for (const [index, statement] of statements.entries()) {
+    for (const element of ['Principal', 'NotPrincipal']) {
+      const value = statement[element];
+      if (!isObject(value)) continue;
+      for (const [type, ids] of Object.entries(value)) {
+        for (const id of asList(ids) as string[]) {
+          if (!isValidPrincipalValue(type, id))
+            refuse(POLICY_MESSAGES.trustPrincipal(type, id), refOf(statement, index));
+        }
+      }
+    }
+  }
+}
+
 function validate(text: string, kind: PolicyKind): void {
   const { document, statements } = checkSyntax(text, kind);
   if (kind === 'identity') {
@@ -319,13 +345,14 @@ function validate(text: string, kind: PolicyKind): void {
   everyStatement(statements, (s) => holdsSomething(s, 'Action', 'NotAction'), POLICY_MESSAGES.noActions);
   if (kind === 'trust') {
     everyStatement(statements, (s) => !('Resource' in s || 'NotResource' in s), POLICY_MESSAGES.trustResource);
-    everyStatement(statements, (s) => 'Principal' in s || 'NotPrincipal' in s, POLICY_MESSAGES.trustNoPrincipal);
+    everyStatement(statements, namesPrincipals, POLICY_MESSAGES.trustNoPrincipal);
     checkVendors(statements);
     everyStatement(
       statements,
       (s) => (asList(s.Action ?? s.NotAction) as string[]).every(isTrustAction),
       POLICY_MESSAGES.trustActions,
     );
+    checkPrincipalValues(statements);
     return;
   }
   everyStatement(statements, (s) => holdsSomething(s, 'Resource', 'NotResource'), POLICY_MESSAGES.noResources);
@@ -379,9 +406,4 @@ function asMalformed(text: string, kind: PolicyKind): void {
  */
 export function validateIdentityPolicy(text: string): void {
   asMalformed(text, 'identity');
-}
-
-/** Checks a role's trust policy (AssumeRolePolicyDocument) as IAM does. */
-export function validateTrustPolicy(text: string): void {
-  asMalformed(text, 'trust');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AWS_MANAGED_POLICIES } from '../aws-managed.ts';
-import { formatPolicyDocument, parsePolicyDocument } from '../../policy-engine/document.ts';
-import { CONDITION_OPERATORS } from '../../policy-engine/operators.ts';
+import { AWS_MANAGED_POLICIES } from '../../policies/aws-managed.ts';
+import { formatPolicyDocument, parsePolicyDocument } from '../document.ts';
+import { CONDITION_OPERATORS } from '../operators.ts';
 import { CONDITION_OPERATOR_NAMES, validateIdentityPolicy } from './policy-validator.ts';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatehouseError } from '../../shared/errors.ts';
-import { formatPolicyDocument, parsePolicyDocument } from '../../policy-engine/document.ts';
+import { formatPolicyDocument, parsePolicyDocument } from '../document.ts';
 import { validateIdentityPolicy } from './policy-validator.ts';
 
 /**
