@@ -147,7 +147,7 @@ async function main(): Promise<void> {
       { name: 'loadMfaNudge (console: add MFA?)', run: () => loadMfaNudge(runtime.deps, principal, false) },
       {
         name: 'loadConsoleNotices (console: failures since last sign-in)',
-        run: () => loadConsoleNotices(runtime.deps, who),
+        run: () => loadConsoleNotices(runtime.deps, principal, false),
       },
       {
         name: 'Kysely: SELECT session by id',

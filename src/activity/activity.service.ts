@@ -6,7 +6,6 @@ import { DAY, HOUR } from '../shared/clock.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
-import { type ConsoleCaller, consoleMay } from '../authz/console-authorization.ts';
 import type { AuditEventRecord } from '../audit/audit.repository.ts';
 import {
   type EventFilter,
@@ -282,8 +281,15 @@ export interface ConsoleNotices {
   adminNotices: AdminNotice[];
 }
 
-export async function loadConsoleNotices(deps: Deps, who: ConsoleCaller): Promise<ConsoleNotices> {
-  const failed = await failedSinceLastSignIn(deps, who.principal);
-  const administers = await consoleMay(deps, who, 'iam:ListUsers', '*');
-  return { failed, administers, adminNotices: administers ? await adminNotices(deps, who.principal.accountId) : [] };
+/**
+ * `administers`: whether the viewer may list the account's users (iam:ListUsers), as this
+ * request already decided it for the console's links (the `users` ability): not decided again.
+ */
+export async function loadConsoleNotices(
+  deps: Deps,
+  principal: Principal,
+  administers: boolean,
+): Promise<ConsoleNotices> {
+  const failed = await failedSinceLastSignIn(deps, principal);
+  return { failed, administers, adminNotices: administers ? await adminNotices(deps, principal.accountId) : [] };
 }

@@ -110,17 +110,39 @@ export async function decideAccess(
   access: RouteAccess,
   input: AccessInput = NO_INPUT,
 ): Promise<AccessDecision> {
-  if (who.principal.type === 'assumed-role' && access.ownCredentials?.(input))
-    return { allowed: false, message: actingAsRoleMessage(who.principal.roleName) };
+  const refused = await refusal(deps, who, access, input);
+  return refused ? { allowed: false, message: await refused.message() } : ALLOWED;
+}
+
+/** Whether a link or form for a declared route is shown: the decision its handler makes (and no more: not why). */
+export async function mayUse(
+  deps: Deps,
+  who: ConsoleCaller,
+  access: RouteAccess,
+  input: AccessInput = NO_INPUT,
+): Promise<boolean> {
+  return (await refusal(deps, who, access, input)) === null;
+}
+
+/** Why the access is refused, worded only when asked (a link that is not shown needs no reason), or null when allowed. */
+async function refusal(
+  deps: Deps,
+  who: ConsoleCaller,
+  access: RouteAccess,
+  input: AccessInput,
+): Promise<{ message(): Promise<string> } | null> {
+  const { principal } = who;
+  if (principal.type === 'assumed-role' && access.ownCredentials?.(input))
+    return { message: async () => actingAsRoleMessage(principal.roleName) };
   switch (access.kind) {
     case 'no-session':
     case 'mfa-step':
     case 'own-session':
-      return ALLOWED;
+      return null;
     case 'root-only':
-      return who.principal.type === 'root'
-        ? ALLOWED
-        : { allowed: false, message: `Only the root user can do this. ${access.reason}` };
+      return principal.type === 'root'
+        ? null
+        : { message: async () => `Only the root user can do this. ${access.reason}` };
     case 'permission':
       for (const need of access.needs) {
         if (need.when && !need.when(input)) continue;
@@ -128,23 +150,13 @@ export async function decideAccess(
         const result = await consoleDecision(deps, caller, need.action, await need.resource(input, who, deps));
         if (result.decision === 'allowed') continue;
         if (need.waiver && (await need.waiver.applies(who, deps))) continue;
+        const { explain } = need;
         return {
-          allowed: false,
-          message: need.explain ? await need.explain(result, who, deps) : missingPermissionMessage(result),
+          message: async () => (explain ? explain(result, who, deps) : missingPermissionMessage(result)),
         };
       }
-      return ALLOWED;
+      return null;
   }
-}
-
-/** Whether a link or form for a declared route is shown: the decision its handler makes. */
-export async function mayUse(
-  deps: Deps,
-  who: ConsoleCaller,
-  access: RouteAccess,
-  input: AccessInput = NO_INPUT,
-): Promise<boolean> {
-  return (await decideAccess(deps, who, access, input)).allowed;
 }
 
 /** A text field of the request's form ('' when absent or not text). */

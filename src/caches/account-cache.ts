@@ -41,13 +41,12 @@ export class AccountCache implements InvalidationListener {
   }
 
   async getOrLoad<V>(slot: AccountSlot<V>, accountId: string, now: Date, load: () => Promise<V>): Promise<V> {
-    const servable = () => this.feed.isFresh(now) && !this.feed.isPending('account', accountId);
     const kept = this.#accounts.get(accountId)?.get(slot.name);
     const age = kept ? now.getTime() - kept.keptAt : -1;
-    if (kept && age >= 0 && age <= ACCOUNT_CACHE_MAX_AGE_MS && servable()) return kept.value as V;
+    if (kept && age >= 0 && age <= ACCOUNT_CACHE_MAX_AGE_MS && this.#servable(accountId, now)) return kept.value as V;
     const epoch = this.feed.epoch;
     const value = await load();
-    if (this.feed.epoch === epoch && servable()) {
+    if (this.feed.epoch === epoch && this.#servable(accountId, now)) {
       let slots = this.#accounts.get(accountId);
       if (!slots) {
         if (this.#accounts.size >= this.capacity) this.#accounts.delete(this.#accounts.keys().next().value!);
@@ -65,5 +64,9 @@ export class AccountCache implements InvalidationListener {
 
   clear(): void {
     this.#accounts.clear();
+  }
+
+  #servable(accountId: string, now: Date): boolean {
+    return this.feed.isFresh(now) && !this.feed.isPending('account', accountId);
   }
 }

@@ -1,9 +1,11 @@
 import type { AccessDecision } from '../authz/console-access.ts';
+import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import type { ConsolePrincipal } from '../web/web-context.ts';
 import type { OwnPasswordStatus } from '../password-policy/password-policy.service.ts';
 import { describeRules } from '../passwords/password-rules.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatAccountId } from '../shared/validation.ts';
+import { remember } from '../shared/remember.ts';
 import { rootEmailCard } from '../verification/email-verification.pages.ts';
 import { alertBox, csrfField, field, page } from '../web/layout.ts';
 import { mfaNudge } from '../mfa/mfa-console.pages.ts';
@@ -24,6 +26,7 @@ export function consoleHomePage(view: {
   origin: string;
   now: Date;
   status: OwnPasswordStatus;
+  /** Whether the principal may change its password: read only when the expiry warning shows (`expiryWarningShows`). */
   mayChangePassword: boolean;
   nudge: MfaNudge;
   notices: ConsoleNotices;
@@ -59,22 +62,67 @@ ${undeliveredMailCard(view.undeliveredMail)}
     ${
       principal.switched
         ? html`<li>Your own password, MFA devices and access keys: switch back to ${principal.switched.userName} to manage them.</li>`
-        : html`<li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
-    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>`
+        : OWN_CREDENTIALS_LINKS
     }
-    ${principal.type === 'root' ? '' : html`<li><a href="/console/switch-role">Switch role</a>: act as a role of this or another account, with its permissions, for up to an hour.</li>`}
-    ${principal.abilities.activity ? html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>` : ''}
-    ${principal.abilities.credentialReport ? html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>` : ''}
-    ${principal.abilities.users ? html`<li><a href="/console/users">Users</a>: create users and hand over their sign-in details; their permissions, groups, credentials and tags.</li>` : ''}
-    ${principal.abilities.groups ? html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>` : ''}
-    ${principal.abilities.roles ? html`<li><a href="/console/roles">Roles</a>: identities people and programs assume for temporary credentials: who may assume them, and what they allow.</li>` : ''}
-    ${principal.abilities.policies ? html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>` : ''}
-    ${principal.abilities.passwordPolicy ? html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>` : ''}
-    ${principal.abilities.accountAlias ? html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>` : ''}
-    ${principal.abilities.simulator ? html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>` : ''}
+    ${principal.type === 'root' ? '' : SWITCH_ROLE_LINK}
+    ${manageLinks(principal.abilities)}
   </ul>
 </section>`,
   });
+}
+
+const OWN_CREDENTIALS_LINKS = html`<li><a href="/console/security-credentials">Security credentials</a>: change your password.</li>
+    <li><a href="/console/recent-activity">Recent activity</a>: your sign-ins, failed attempts and credential changes.</li>`;
+const SWITCH_ROLE_LINK = html`<li><a href="/console/switch-role">Switch role</a>: act as a role of this or another account, with its permissions, for up to an hour.</li>`;
+
+/** The Manage card's links to administration pages, each shown when the principal has its ability. */
+const MANAGE_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
+  [
+    'activity',
+    html`<li><a href="/console/activity">Activity</a>: the account's audit trail, support references, export.</li>`,
+  ],
+  [
+    'credentialReport',
+    html`<li><a href="/console/credential-report.csv">Credential report (CSV)</a>: every user's credentials and their last use.</li>`,
+  ],
+  [
+    'users',
+    html`<li><a href="/console/users">Users</a>: create users and hand over their sign-in details; their permissions, groups, credentials and tags.</li>`,
+  ],
+  [
+    'groups',
+    html`<li><a href="/console/groups">Groups</a>: give users permissions together: members, managed and inline policies.</li>`,
+  ],
+  [
+    'roles',
+    html`<li><a href="/console/roles">Roles</a>: identities people and programs assume for temporary credentials: who may assume them, and what they allow.</li>`,
+  ],
+  [
+    'policies',
+    html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>`,
+  ],
+  [
+    'passwordPolicy',
+    html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>`,
+  ],
+  [
+    'accountAlias',
+    html`<li><a href="/console/account-alias">Account alias</a>: the name in the IAM user sign-in address.</li>`,
+  ],
+  ['simulator', html`<li><a href="/console/policy-simulator">Policy simulator</a>: can this user do X?</li>`],
+];
+
+/** The administration links for each set of abilities, rendered once: they depend on nothing else. */
+const manageLinksShown = new Map<string, SafeHtml>();
+
+function manageLinks(abilities: ConsoleAbilities): SafeHtml {
+  const shown = MANAGE_LINKS.map(([ability]) => (abilities[ability] ? '1' : '0')).join('');
+  return remember(
+    manageLinksShown,
+    shown,
+    () =>
+      html`${MANAGE_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${abilities[ability] ? link : ''}`)}`,
+  );
 }
 
 /** Who the console acts as, in words. */
@@ -85,10 +133,15 @@ function identityOf(principal: ConsolePrincipal): string {
   return `Role ${principal.roleName} (session ${principal.name}${by})`;
 }
 
+/** Whether the console-wide reminder shows: in the last days before the password expires, and after. */
+export function expiryWarningShows(status: OwnPasswordStatus): boolean {
+  return status.expiry !== null && (status.expiry.warn || status.expiry.expired);
+}
+
 /** The console-wide reminder, shown in the last days before the password expires. */
 function expiryWarning(status: OwnPasswordStatus, mayChange: boolean) {
   const expiry = status.expiry;
-  if (!expiry || (!expiry.warn && !expiry.expired)) return html``;
+  if (!expiry || !expiryWarningShows(status)) return html``;
   const action = mayChange
     ? html` <a href="/console/security-credentials">Change it now</a>.`
     : html` Ask an administrator to set a new one.`;

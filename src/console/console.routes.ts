@@ -15,7 +15,7 @@ import { ownAccessKeysCard } from '../access-keys/access-key.pages.ts';
 import { loadConsoleNotices } from '../activity/activity.service.ts';
 import { undeliveredMailOf } from '../mail/outbox.service.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { consoleHomePage, credentialsPage } from './console.pages.ts';
+import { consoleHomePage, credentialsPage, expiryWarningShows } from './console.pages.ts';
 
 const NOTICES: Record<string, string> = {
   'password-changed': 'Your password was changed. Your other sessions were signed out.',
@@ -71,14 +71,16 @@ export async function consoleRoutes(app: FastifyInstance, { web }: { web: WebCon
 
   pages.get('/console', { access: HOME }, async (p) => {
     const { principal } = p.who;
-    const notices = await loadConsoleNotices(p.deps, p.who);
+    const notices = await loadConsoleNotices(p.deps, principal, principal.abilities.users);
+    const status = await getOwnPasswordStatus(p.deps, principal);
     return consoleHomePage({
       principal,
       csrf: p.csrf,
       origin: web.origin,
       now: p.deps.clock.now(),
-      status: await getOwnPasswordStatus(p.deps, principal),
-      mayChangePassword: await mayUse(p.deps, p.who, CHANGE_OWN_PASSWORD),
+      status,
+      // Asked only when the expiry warning shows: it says how to change the password.
+      mayChangePassword: expiryWarningShows(status) && (await mayUse(p.deps, p.who, CHANGE_OWN_PASSWORD)),
       nudge: await loadMfaNudge(p.deps, principal, p.who.mfaEnabled),
       notices,
       mfaHelpRequests: notices.administers ? await loadMfaHelpRequests(p.deps, p.who) : [],

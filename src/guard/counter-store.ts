@@ -1,9 +1,18 @@
+import type { Db } from '../db/database.ts';
+
 /**
  * Where throttling counters live: the database (the default) or Redis (`REDIS_URL`).
  * Every operation is one atomic step in the store, so counts stay exact under
  * concurrent requests and across every instance that shares the store.
  */
 export interface CounterStore {
+  /**
+   * `database` counters can join a transaction (`within`): a service runs an attempt's counter
+   * steps in one, or in the one that records its outcome, so they commit once, not once each.
+   */
+  readonly kind: 'database' | 'redis';
+  /** These counters, read and written through `db` (a transaction) when they live in the database; Redis ones as they are. */
+  within(db: Db): CounterStore;
   /** Takes one token from the bucket at `key`; false (and nothing taken) when it is empty. */
   take(key: string, rule: BucketRule, nowMs: number): Promise<boolean>;
   /** Whole tokens left in the bucket at `key`, without taking one. */

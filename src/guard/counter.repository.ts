@@ -50,8 +50,13 @@ const clearFailureCount = prepared((db, key: string) => db.deleteFrom('throttle_
  * which SQLite and PostgreSQL both apply atomically: no read-then-write, no lost update.
  */
 export class DatabaseCounterStore implements CounterStore {
+  readonly kind = 'database';
   #claims = 0;
   constructor(private readonly db: Db) {}
+
+  within(db: Db): CounterStore {
+    return new DatabaseCounterStore(db);
+  }
 
   async take(key: string, rule: BucketRule, nowMs: number): Promise<boolean> {
     const { intervalMs } = rule;

@@ -44,12 +44,18 @@ return n
 
 /** Counters in Redis (`REDIS_URL`), for deployments whose database should not take every attempt. */
 export class RedisCounterStore implements CounterStore {
+  readonly kind = 'redis';
   readonly #redis: Redis;
   readonly #prefix: string;
 
   constructor(url: string, options: { prefix?: string } = {}) {
     this.#redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     this.#prefix = options.prefix ?? 'gatehouse:';
+  }
+
+  /** Each step is atomic in Redis on its own: no database transaction changes that. */
+  within(): CounterStore {
+    return this;
   }
 
   async take(key: string, rule: BucketRule, nowMs: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { SecurityCheckSettings, ThrottleSettings } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
 import { HOUR, MINUTE } from '../shared/clock.ts';
 import type { BucketRule, CounterStore } from './counter-store.ts';
 import { networkOf } from './network.ts';
@@ -64,6 +65,11 @@ export class Throttle {
       burst: settings.globalFailuresPerMinute,
       intervalMs: MINUTE / settings.globalFailuresPerMinute,
     };
+  }
+
+  /** This throttle with its counters read and written through `db` (see `CounterStore.within`). */
+  within(db: Db): Throttle {
+    return new Throttle(this.store.within(db), this.settings, this.check);
   }
 
   /** Takes a token from the address's bucket and its network's; false when either is empty. */

@@ -194,13 +194,79 @@ async function readBasis(deps: Deps, principal: Principal): Promise<DecisionBasi
   ]);
   // The password policy's grant is for IAM users; a role session has no password.
   const grant = principal.type === 'user' && passwordPolicy?.allowUsersToChangePassword ? passwordPolicyGrant() : null;
-  return Object.freeze({
+  const basis: DecisionBasis = Object.freeze({
     policies: Object.freeze(grant ? [...own, grant] : own),
     own: Object.freeze(own),
     passwordPolicyGrant: grant,
     boundary: boundary ? Object.freeze(boundary) : null,
     tags: Object.freeze(tags),
   });
+  // A role's basis serves every session of the role, each with keys of its own (its tags, IDs, issue time).
+  if (principal.type === 'user' && readsOnlyWhoThePrincipalIs(basis)) decidedOnce.set(basis, new Map());
+  return basis;
+}
+
+/**
+ * The context keys that say only who an IAM user is (`contextOf`: its account, ARN, type, IDs,
+ * name and tags): the same in every request its decision basis serves, since any change to
+ * them drops the basis.
+ */
+const PRINCIPAL_KEYS = new Set([
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:principaltype',
+  'aws:userid',
+  'aws:username',
+]);
+
+function readsOnlyWhoThePrincipalIs(basis: DecisionBasis): boolean {
+  for (const { policy } of [...basis.policies, ...(basis.boundary ?? [])]) {
+    for (const key of policy.contextKeys) {
+      if (!PRINCIPAL_KEYS.has(key) && !key.startsWith('aws:principaltag/')) return false;
+    }
+  }
+  return true;
+}
+
+type Evaluation = ReturnType<typeof evaluateWithinSession>;
+
+/**
+ * Decisions on an IAM user's kept basis whose policies read nothing of the request (no source
+ * address, MFA or time): by action and resource, each made once for as long as the basis is
+ * kept, and gone with it. Most users' policies are such; a console page asks a dozen of them.
+ */
+const decidedOnce = new WeakMap<DecisionBasis, Map<string, Evaluation>>();
+const MAX_DECIDED_ONCE = 128;
+
+/** The policies' evaluation of one request: made once on a basis when it cannot depend on the request. */
+function evaluate(
+  deps: Deps,
+  principal: Principal,
+  basis: DecisionBasis,
+  sessionPolicies: readonly PolicyInput[] | null,
+  action: string,
+  resource: string,
+  context: AuthorizationContext,
+): Evaluation {
+  const decided = sessionPolicies === null ? decidedOnce.get(basis) : undefined;
+  const key = decided ? `${action}\n${resource}` : '';
+  const kept = decided?.get(key);
+  if (kept) return kept;
+  const full = fullContextOf(deps, principal, basis.tags, context);
+  const evaluation = evaluateWithinSession(
+    basis.policies,
+    basis.boundary,
+    sessionPolicies,
+    { action, resource, context: full.keys },
+    full.prepared,
+  );
+  if (decided) {
+    if (decided.size >= MAX_DECIDED_ONCE) decided.clear();
+    Object.freeze(evaluation.matchedStatements);
+    Object.freeze(evaluation.missingContextKeys);
+    decided.set(key, Object.freeze(evaluation));
+  }
+  return evaluation;
 }
 
 /**
@@ -349,18 +415,8 @@ export async function authorize(
   if (principal.type === 'root')
     return { ...base, decision: 'allowed', matchedStatements: [], missingContextKeys: [], message: null };
 
-  const [{ policies, boundary, tags }, sessionPolicies] = await Promise.all([
-    basisOf(deps, principal),
-    sessionPoliciesFor(deps, principal),
-  ]);
-  const full = fullContextOf(deps, principal, tags, context);
-  const { refusedBy, ...result } = evaluateWithinSession(
-    policies,
-    boundary,
-    sessionPolicies,
-    { action, resource, context: full.keys },
-    full.prepared,
-  );
+  const [basis, sessionPolicies] = await Promise.all([basisOf(deps, principal), sessionPoliciesFor(deps, principal)]);
+  const { refusedBy, ...result } = evaluate(deps, principal, basis, sessionPolicies, action, resource, context);
   const message =
     result.decision === 'allowed'
       ? null
@@ -401,15 +457,10 @@ export async function decideMany(
 ): Promise<boolean[]> {
   if (principal.type === 'root')
     return requests.map((r) => accountOfArn(r.resource) === '' || accountOfArn(r.resource) === principal.accountId);
-  const [{ policies, boundary, tags }, sessionPolicies] = await Promise.all([
-    basisOf(deps, principal),
-    sessionPoliciesFor(deps, principal),
-  ]);
-  const full = fullContextOf(deps, principal, tags, context);
+  const [basis, sessionPolicies] = await Promise.all([basisOf(deps, principal), sessionPoliciesFor(deps, principal)]);
   return requests.map(({ action, resource }) => {
     const account = accountOfArn(resource);
     if (account !== '' && account !== 'aws' && account !== principal.accountId) return false;
-    const request = { action, resource, context: full.keys };
-    return evaluateWithinSession(policies, boundary, sessionPolicies, request, full.prepared).decision === 'allowed';
+    return evaluate(deps, principal, basis, sessionPolicies, action, resource, context).decision === 'allowed';
   });
 }

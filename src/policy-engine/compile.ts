@@ -93,10 +93,22 @@ export interface CompiledStatement {
 export interface CompiledPolicy {
   document: PolicyDocument;
   statements: CompiledStatement[];
+  /**
+   * Every context key (lower-cased) a decision under this policy may read: its condition keys
+   * and the variables in its resources and condition values. A decision depends on the action,
+   * the resource and these keys' values, nothing else.
+   */
+  contextKeys: ReadonlySet<string>;
 }
 
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const variables = document.version === '2012-10-17';
+  const contextKeys = new Set<string>();
+  const template = (text: string, options: { variables: boolean; wildcards: boolean }): TemplatePart[] => {
+    const parts = parseTemplate(text, options);
+    for (const part of parts) if (part.kind === 'variable') contextKeys.add(part.key);
+    return parts;
+  };
   const statements = document.statements.map((statement, index): CompiledStatement => {
     const actionPatterns = statement.action ?? statement.notAction ?? [];
     const resourcePatterns = statement.resource ?? statement.notResource ?? [];
@@ -106,11 +118,12 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
       const parsed = parseOperatorName(operator) ?? { base: null, set: null, ifExists: false };
       const spec = parsed.base === null ? UNKNOWN_OPERATOR : CONDITION_OPERATORS[parsed.base];
       for (const [name, values] of Object.entries(keys)) {
+        contextKeys.add(name.toLowerCase());
         const resolvables = values.map(
           (value) =>
             new Resolvable(
               spec.variables
-                ? parseTemplate(value, { variables, wildcards: spec.wildcards })
+                ? template(value, { variables, wildcards: spec.wildcards })
                 : [{ kind: 'literal', text: value }],
               spec.prepare,
             ),
@@ -136,13 +149,13 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
       actions: actionPatterns.map((pattern) => compileWildcard(pattern.toLowerCase(), false)),
       notAction: statement.notAction !== null,
       resources: resourcePatterns.map(
-        (pattern) => new Resolvable(parseTemplate(pattern, { variables, wildcards: true }), arnMatcher),
+        (pattern) => new Resolvable(template(pattern, { variables, wildcards: true }), arnMatcher),
       ),
       notResource: statement.notResource !== null,
       conditions,
     };
   });
-  return { document, statements };
+  return { document, statements, contextKeys };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type GuardDecision,
   type Settlement,
   abandonSignIn,
+  clearedOnSuccess,
   guardSignIn,
   settleSignIn,
 } from '../throttle/signin-guard.ts';
@@ -51,7 +52,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
         return withStatus(401, rootCheckPage(p.csrf, email.trim(), decision.problem, decision.level));
       if (decision.kind === 'refused')
         return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: '' }));
-      const result = await signInRoot(p.deps, email, password, p.meta, decision.throttled).catch(abandon(decision));
+      const result = await signInRoot(p.deps, email, password, p.meta, {
+        throttled: decision.throttled,
+        candidate: decision.resolved.kind === 'root' ? decision.resolved.candidate : undefined,
+        onSuccess: clearedOnSuccess(p.deps, decision),
+      }).catch(abandon(decision));
       settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
       if (!result.ok) return withStatus(401, rootPasswordPage(p.csrf, email.trim(), { reference: result.reference }));
       return signedIn(p, result);
@@ -91,9 +96,11 @@ export async function signinRoutes(app: FastifyInstance, { web }: { web: WebCont
       if (decision.kind === 'check')
         return withStatus(401, iamCheckPage(p.csrf, ref, userName, decision.problem, decision.level));
       if (decision.kind === 'refused') return withStatus(401, iamSignInPage(p.csrf, ref, userName, true));
-      const result = await signInUser(p.deps, ref, userName, password, p.meta, decision.throttled).catch(
-        abandon(decision),
-      );
+      const result = await signInUser(p.deps, ref, userName, password, p.meta, {
+        throttled: decision.throttled,
+        candidate: decision.resolved.kind === 'user' ? decision.resolved.candidate : undefined,
+        onSuccess: clearedOnSuccess(p.deps, decision),
+      }).catch(abandon(decision));
       settle(p.reply, await settleSignIn(p.deps, p.request.ip, decision, result, p.meta));
       if (!result.ok) return withStatus(401, iamSignInPage(p.csrf, ref, userName, true, result.reference));
       p.reply.setCookie(

@@ -8,7 +8,8 @@ import { MAX_PASSWORD_LENGTH } from '../passwords/password-rules.ts';
 import { blocklistViolation } from '../passwords/password-blocklist.ts';
 import { passwordExpiry } from '../password-policy/password-expiry.ts';
 import { MFA_REQUIRED, holdForMfa } from '../mfa/mfa-signin.service.ts';
-import { findRootCandidate, findUserCandidate } from './signin.repository.ts';
+import { type RootCandidate, type UserCandidate, findRootCandidate, findUserCandidate } from './signin.repository.ts';
+import type { Finish } from '../db/database.ts';
 import type { Attempted } from '../support-references/attempt-keys.ts';
 import { recordFailureReference } from '../support-references/support-reference.service.ts';
 
@@ -50,16 +51,27 @@ interface Attempt {
   expiry: { policy: { maxPasswordAge: number | null; hardExpiry: boolean } | null; changedAt: string } | null;
 }
 
+/** How a sign-in was decided on before it got here (the throttle), and what it adds to its success. */
+export interface SignInOptions<C> {
+  /** Refused unchecked: the identifier (or this device) is backing off or hard-stopped. */
+  throttled?: boolean;
+  /** The candidate the throttle already read for this identifier (null: none), so it is not read again. */
+  candidate?: C | null;
+  /** Written in the transaction that starts the session (the throttle clearing the attempt's failure count). */
+  onSuccess?: Finish;
+}
+
 /** Root sign-in: email and password. */
 export async function signInRoot(
   deps: Deps,
   email: string,
   password: string,
   meta: RequestMeta,
-  throttled = false,
+  options: SignInOptions<RootCandidate> = {},
 ): Promise<SignInResult> {
-  const candidate = await findRootCandidate(deps.db, email.trim().toLowerCase());
-  return finish(deps, meta, password, 'root', throttled, {
+  const candidate =
+    options.candidate !== undefined ? options.candidate : await findRootCandidate(deps.db, email.trim().toLowerCase());
+  return finish(deps, meta, password, 'root', options, {
     accountId: candidate?.accountId ?? null,
     principal: candidate
       ? principalFrom(
@@ -84,12 +96,15 @@ export async function signInUser(
   userName: string,
   password: string,
   meta: RequestMeta,
-  throttled = false,
+  options: SignInOptions<UserCandidate> = {},
 ): Promise<SignInResult> {
-  const candidate = await findUserCandidate(deps.db, accountRef, userName.trim().toLowerCase());
+  const candidate =
+    options.candidate !== undefined
+      ? options.candidate
+      : await findUserCandidate(deps.db, accountRef, userName.trim().toLowerCase());
   const user = candidate?.user ?? null;
   const reasonIfNoHash: FailureReason = !candidate ? 'UnknownAccount' : !user ? 'UnknownUser' : 'NoLoginProfile';
-  return finish(deps, meta, password, 'user', throttled, {
+  return finish(deps, meta, password, 'user', options, {
     accountId: candidate?.accountId ?? null,
     principal:
       candidate && user
@@ -119,7 +134,7 @@ async function finish(
   meta: RequestMeta,
   password: string,
   type: 'root' | 'user',
-  throttled: boolean,
+  { throttled = false, onSuccess }: SignInOptions<unknown>,
   attempt: Attempt,
 ): Promise<SignInResult> {
   const usable = password.length > 0 && password.length <= MAX_PASSWORD_LENGTH * 4;
@@ -199,6 +214,7 @@ async function finish(
         mfaRequired,
       },
     });
+    if (onSuccess) await onSuccess(tx);
     return { ok: true as const, principal, token, passwordChangeRequired: changeRequired, mfaRequired };
   });
 }

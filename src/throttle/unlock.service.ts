@@ -25,7 +25,7 @@ export async function onHardStop(
   meta: RequestMeta,
 ): Promise<void> {
   if (identity.kind === 'user') {
-    // Looked up here, not on every attempt: the attempt needed no lookup for an account ID.
+    // Looked up again here: this runs once per hard stop, after the response.
     const accountId = (await findAccountByRef(deps.db, identity.accountKey))?.id;
     if (!accountId) return;
     await deps.db.transaction().execute((tx) =>

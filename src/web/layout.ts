@@ -2,6 +2,7 @@ import type { Principal } from '../identities/principal.ts';
 import type { ConsoleAbilities } from '../authz/console-abilities.ts';
 import { type SafeHtml, html } from '../shared/html.ts';
 import { formatAccountId } from '../shared/validation.ts';
+import { remember } from '../shared/remember.ts';
 import type { RoleColour } from '../switch-role/role-history.ts';
 
 /** What the banner of a console that switched role shows (README, Roles in the console). */
@@ -58,26 +59,42 @@ function signedInHeader(
   principal: Principal & { abilities?: ConsoleAbilities; switched?: RoleBanner | undefined },
   csrf: string,
 ): SafeHtml {
-  const can: Partial<ConsoleAbilities> = principal.abilities ?? {};
   const { switched } = principal;
   const who = principal.type === 'root' ? 'Root user' : (switched?.userName ?? principal.name);
-  return html`<nav aria-label="Console">
-    <a href="/console">Console</a>
-    ${switched ? '' : html`<a href="/console/security-credentials">Security credentials</a>`}
-    ${can.users ? html`<a href="/console/users">Users</a>` : ''}
-    ${can.groups ? html`<a href="/console/groups">Groups</a>` : ''}
-    ${can.roles ? html`<a href="/console/roles">Roles</a>` : ''}
-    ${can.policies ? html`<a href="/console/policies">Policies</a>` : ''}
-    ${can.passwordPolicy ? html`<a href="/console/password-policy">Password policy</a>` : ''}
-    ${can.accountAlias ? html`<a href="/console/account-alias">Account alias</a>` : ''}
-    ${can.activity ? html`<a href="/console/activity">Activity</a>` : ''}
-  </nav>
+  return html`${consoleNav(principal.abilities ?? {}, switched !== undefined)}
   <div class="who">
     <span>${who}${switched ? '' : html` @ ${principal.accountAlias ?? formatAccountId(principal.accountId)}`}</span>
     ${principal.type === 'root' ? '' : html`<a href="/console/switch-role">Switch role</a>`}
     <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${csrf}"><button class="link">Sign out</button></form>
   </div>
   ${switched ? roleBanner(switched, csrf) : ''}`;
+}
+
+/** The header's links to administration pages, each shown when the principal has its ability. */
+const NAV_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
+  ['users', html`<a href="/console/users">Users</a>`],
+  ['groups', html`<a href="/console/groups">Groups</a>`],
+  ['roles', html`<a href="/console/roles">Roles</a>`],
+  ['policies', html`<a href="/console/policies">Policies</a>`],
+  ['passwordPolicy', html`<a href="/console/password-policy">Password policy</a>`],
+  ['accountAlias', html`<a href="/console/account-alias">Account alias</a>`],
+  ['activity', html`<a href="/console/activity">Activity</a>`],
+];
+
+/** The header's navigation for each set of abilities (and whether the console switched role), rendered once. */
+const navs = new Map<string, SafeHtml>();
+
+function consoleNav(can: Partial<ConsoleAbilities>, switched: boolean): SafeHtml {
+  const shown = `${switched ? 's' : ''}${NAV_LINKS.map(([ability]) => (can[ability] ? '1' : '0')).join('')}`;
+  return remember(
+    navs,
+    shown,
+    () => html`<nav aria-label="Console">
+    <a href="/console">Console</a>
+    ${switched ? '' : html`<a href="/console/security-credentials">Security credentials</a>`}
+    ${NAV_LINKS.map(([ability, link], i) => html`${i > 0 ? '\n    ' : ''}${can[ability] ? link : ''}`)}
+  </nav>`,
+  );
 }
 
 /** The strip a switched console shows on every page: which role, in which account, for how long, and the way back. */

@@ -16,7 +16,7 @@ const CSP = [
 ].join('; ');
 
 export function addSecurityHeaders(app: FastifyInstance, options: { https: boolean }): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('Content-Security-Policy', CSP);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
@@ -27,6 +27,6 @@ export function addSecurityHeaders(app: FastifyInstance, options: { https: boole
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
     if (options.https) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }

@@ -51,6 +51,8 @@ export class WebContext {
   readonly nextCookie: string;
   readonly origin: string;
   readonly #csrfKey: Buffer;
+  /** The form token of each CSRF nonce seen lately, so a page for a browser served before computes no HMAC. */
+  readonly #csrfTokens = new Map<string, string>();
   /** Who each request that reached a console page was admitted as, for its error page's header. */
   readonly #admitted = new WeakMap<FastifyRequest, SignedIn>();
 
@@ -89,7 +91,17 @@ export class WebContext {
       reply.setCookie(this.csrfCookie, nonce, this.cookieOptions());
       request.cookies[this.csrfCookie] = nonce;
     }
-    return hmac(this.#csrfKey, nonce).toString('hex');
+    return this.#tokenOf(nonce);
+  }
+
+  #tokenOf(nonce: string): string {
+    let token = this.#csrfTokens.get(nonce);
+    if (token === undefined) {
+      token = hmac(this.#csrfKey, nonce).toString('hex');
+      if (this.#csrfTokens.size >= CSRF_TOKENS_KEPT) this.#csrfTokens.delete(this.#csrfTokens.keys().next().value!);
+      this.#csrfTokens.set(nonce, token);
+    }
+    return token;
   }
 
   /** Refuses a state-changing request from another origin or without the form's token. */
@@ -109,7 +121,7 @@ export class WebContext {
     if (body === null || typeof body !== 'object') throw invalid('form', 'The form was empty or not sent as a form.');
     const nonce = request.cookies[this.csrfCookie];
     const sent = body._csrf;
-    if (!nonce || typeof sent !== 'string' || !safeEqual(sent, hmac(this.#csrfKey, nonce).toString('hex'))) {
+    if (!nonce || typeof sent !== 'string' || !safeEqual(sent, this.#tokenOf(nonce))) {
       throw new GatehouseError(
         'CsrfRejected',
         'This form has expired or was not sent from this site. Go back, reload the page and try again.',
@@ -182,6 +194,9 @@ export class WebContext {
     await endSession(this.deps, request.cookies[this.sessionCookie]);
   }
 }
+
+/** CSRF nonces whose tokens are kept (each 32 + 64 characters); beyond it the oldest goes first. */
+const CSRF_TOKENS_KEPT = 10_000;
 
 /**
  * A path on this site and nothing else: one leading `/`, not `//` or `/\` (which browsers
