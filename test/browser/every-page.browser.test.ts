@@ -93,8 +93,8 @@ function fill(url: string, f: Fixture): string | null {
   return unfilled ? null : filled;
 }
 
-/** A signed-in walk visits some forty pages, each checked twice. */
-const WALK_TIMEOUT = 300_000;
+/** A signed-in walk visits some fifty pages, each checked twice; the four walks share the machine. */
+const WALK_TIMEOUT = 540_000;
 
 const ERROR_IMPACTS = new Set(['serious', 'critical']);
 
@@ -102,7 +102,12 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
   const suite = new BrowserSuite();
   let pageRoutes: string[] = [];
   let fixture: Fixture;
-  const problems: string[] = [];
+  /** Problems found, by who walked: the walks run at once, each in its own browser context. */
+  const problems = new Map<Role, string[]>();
+  const problemsOf = (role: Role): string[] => {
+    if (!problems.has(role)) problems.set(role, []);
+    return problems.get(role)!;
+  };
   const knownSeen = new Set<string>();
 
   beforeAll(async () => {
@@ -202,7 +207,7 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
   async function check(page: Page, role: Role, route: string): Promise<void> {
     const path = new URL(page.url()).pathname;
     const results = await new AxeBuilder({ page }).analyze();
-    if (results.passes.length === 0) problems.push(`${role} ${route} (${path}): axe-core checked nothing`);
+    if (results.passes.length === 0) problemsOf(role).push(`${role} ${route} (${path}): axe-core checked nothing`);
     for (const violation of results.violations) {
       if (!ERROR_IMPACTS.has(violation.impact ?? '')) continue;
       const known = `${route} ${violation.id}`;
@@ -211,14 +216,16 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
         continue;
       }
       const where = violation.nodes.map((n) => n.target.join(' ')).slice(0, 3);
-      problems.push(`${role} ${route} (${path}): ${violation.id} [${violation.impact}] ${violation.help} at ${where}`);
+      problemsOf(role).push(
+        `${role} ${route} (${path}): ${violation.id} [${violation.impact}] ${violation.help} at ${where}`,
+      );
     }
     await page.setViewportSize({ width: 390, height: 844 });
     const width = await scrollWidth(page);
     if (width > 390 && KNOWN[`${route} 390px`]) knownSeen.add(`${route} 390px`);
     else if (width > 390) {
       const culprits = await wideElements(page);
-      problems.push(`${role} ${route} (${path}): ${width} px wide at 390 px, by ${culprits.join(', ')}`);
+      problemsOf(role).push(`${role} ${route} (${path}): ${width} px wide at 390 px, by ${culprits.join(', ')}`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
   }
@@ -259,22 +266,20 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
     for (const route of [...Object.keys(NOT_PAGES), ...Object.keys(UNFILLABLE)]) expect(pageRoutes).toContain(route);
   });
 
-  it(
+  it.concurrent(
     'signed out: every page passes axe-core and fits 390 px',
     async () => {
-      problems.length = 0;
       const page = await suite.newPage();
       const statuses = await walk(page, 'signed out');
       expect(statuses.get('/signin')).toBe(200);
-      expect(problems).toEqual([]);
+      expect(problemsOf('signed out')).toEqual([]);
     },
     WALK_TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     'the root user: every page passes axe-core and fits 390 px',
     async () => {
-      problems.length = 0;
       const page = await suite.newPage();
       await page.goto('/signin?choose=1');
       await fillField(page, 'Root user email address', rootEmail);
@@ -286,15 +291,14 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
       const statuses = await walk(page, 'root');
       expect(statuses.get('/console/groups/:name')).toBe(200);
       expect(statuses.get('/console/policies/:arn')).toBe(200);
-      expect(problems).toEqual([]);
+      expect(problemsOf('root')).toEqual([]);
     },
     WALK_TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     'an IAM administrator with MFA: every page passes axe-core and fits 390 px',
     async () => {
-      problems.length = 0;
       const page = await suite.newPage();
       await page.goto(`/signin/${fixture.alias}`);
       await fillField(page, 'User name', 'ada');
@@ -305,15 +309,14 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
       const statuses = await walk(page, 'IAM administrator');
       expect(statuses.get('/console/mfa/devices/:id/remove')).toBe(200);
       expect(statuses.get('/console/users/:name')).toBe(200);
-      expect(problems).toEqual([]);
+      expect(problemsOf('IAM administrator')).toEqual([]);
     },
     WALK_TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     'a read-only administrator: every page passes axe-core and fits 390 px',
     async () => {
-      problems.length = 0;
       const page = await suite.newPage();
       await page.goto(`/signin/${fixture.alias}`);
       await fillField(page, 'User name', 'rita');
@@ -323,14 +326,13 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
       const statuses = await walk(page, 'read-only administrator');
       expect(statuses.get('/console/groups/:name')).toBe(200);
       expect(statuses.get('/console/policies/new')).toBe(403);
-      expect(problems).toEqual([]);
+      expect(problemsOf('read-only administrator')).toEqual([]);
     },
     WALK_TIMEOUT,
   );
 
   it('signs in, answers MFA and changes the password with the keyboard alone', async () => {
     const t = suite.live;
-    problems.length = 0;
     const kim = await makeUser(t.deps, fixture.accountId, 'kim', { passwordResetRequired: true });
     const kimDevice = await giveAuthenticator(t, fixture.accountId, kim.id, 'kim-phone');
     const page = await suite.newPage();
