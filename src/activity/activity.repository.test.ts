@@ -19,5 +19,7 @@ describe('audit trail queries on sqlite', () => {
     expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(
       /USING INDEX audit_events_actor_seq \(account_id=\? AND actor_id=\?\)/,
     );
+    // Written into the SQL: a bound LIMIT would have SQLite plan the query again on every page view.
+    expect(compiled.sql).toMatch(/ limit 300$/);
   });
 });

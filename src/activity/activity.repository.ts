@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { type AuditEventRecord, toAuditEvent } from '../audit/audit.repository.ts';
 import type { Db } from '../db/database.ts';
-import { prepared } from '../db/prepared.ts';
+import { prepared, sqlLimit } from '../db/prepared.ts';
+import { remember } from '../shared/remember.ts';
 
 export interface EventFilter {
   /** Events the principal did or that were done to it. */
@@ -52,14 +53,17 @@ export type SignInEvent = Pick<
   'time' | 'outcome' | 'reason' | 'sourceIp' | 'userAgent' | 'eventName'
 >;
 
-/** The principal's own sign-ins, newest first (read on every console home page). */
-/** Asked on every console home page: compiled once. */
-const signIns = prepared((db, accountId: string, principalId: string, limit: number) =>
-  signInsQuery(db, accountId, principalId, limit),
-);
+function preparedSignIns(limit: number) {
+  return prepared((db, accountId: string, principalId: string) => signInsQuery(db, accountId, principalId, limit));
+}
 
+/** `signInsOf`'s query for each limit it is asked with (a couple), compiled once each: it runs on every console home page. */
+const signInsByLimit = new Map<number, ReturnType<typeof preparedSignIns>>();
+
+/** The principal's own sign-ins, newest first (read on every console home page). */
 export async function signInsOf(db: Db, accountId: string, principalId: string, limit: number): Promise<SignInEvent[]> {
-  const { rows } = await signIns(db, accountId, principalId, limit);
+  const signIns = remember(signInsByLimit, limit, () => preparedSignIns(limit));
+  const { rows } = await signIns(db, accountId, principalId);
   return rows.map((r) => ({
     time: r.time,
     outcome: r.outcome,
@@ -79,7 +83,7 @@ export function signInsQuery(db: Db, accountId: string, principalId: string, lim
     .where('actor_id', '=', principalId)
     .where('event_name', 'in', ['ConsoleLogin', 'FailedSignInsAcknowledged'])
     .orderBy('seq', 'desc')
-    .limit(limit);
+    .limit(sqlLimit(limit));
 }
 
 /** Notices for administrators: sign-in reports sent to them and support activity, since `since`. */

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Db, DialectName } from '../db/database.ts';
-import { prepared } from '../db/prepared.ts';
+import { prepared, sqlLimit } from '../db/prepared.ts';
 import type { AuditEventsTable } from '../db/schema.ts';
 
 /** What an event says: every field its chain hash covers. */
@@ -54,10 +54,20 @@ export function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEventRecor
 
 /** The hash of the last event in an account's chain, and in the chain of events of no account. */
 const lastHashOf = prepared((db, accountId: string) =>
-  db.selectFrom('audit_events').select('hash').where('account_id', '=', accountId).orderBy('seq', 'desc').limit(1),
+  db
+    .selectFrom('audit_events')
+    .select('hash')
+    .where('account_id', '=', accountId)
+    .orderBy('seq', 'desc')
+    .limit(sqlLimit(1)),
 );
 const lastHashOfNoAccount = prepared((db) =>
-  db.selectFrom('audit_events').select('hash').where('account_id', 'is', null).orderBy('seq', 'desc').limit(1),
+  db
+    .selectFrom('audit_events')
+    .select('hash')
+    .where('account_id', 'is', null)
+    .orderBy('seq', 'desc')
+    .limit(sqlLimit(1)),
 );
 const insertEvent = prepared(
   (

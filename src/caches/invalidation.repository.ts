@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { sqlLimit } from '../db/prepared.ts';
 
 export interface InvalidationRow {
   seq: number;
@@ -35,7 +36,7 @@ export async function invalidationsAfter(db: Db, seq: number, limit: number): Pr
     .select(['seq', 'topic', 'key'])
     .where('seq', '>', seq)
     .orderBy('seq')
-    .limit(limit)
+    .limit(sqlLimit(limit))
     .execute();
   return rows.map(toRow);
 }

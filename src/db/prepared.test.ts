@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, type TestDatabase, createTestDatabase } from '../../test/support/databases.ts';
 import { StatementRecorder } from '../../test/support/statements.ts';
-import { prepared } from './prepared.ts';
+import { prepared, sqlLimit } from './prepared.ts';
 
 const insertSetting = prepared((db, name: string, value: string, at: string) =>
   db.insertInto('instance_settings').values({ name, value, updated_at: at }),
@@ -63,6 +63,18 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
     await settingsNamed(recorded, 'a', 'b');
     await renameSetting(recorded, 'b', 'dos');
     expect(recorder.stop()).toEqual(['SelectQueryNode(instance_settings)', 'UpdateQueryNode(instance_settings)']);
+  });
+
+  it('write a fixed LIMIT into the SQL, not as a parameter (SQLite plans a bound one again on every run)', async () => {
+    const { db } = database.handle;
+    const firstTwo = prepared((db, value: string) =>
+      db.selectFrom('instance_settings').select('name').where('value', '!=', value).orderBy('name').limit(sqlLimit(2)),
+    );
+    const compiled = db.selectFrom('instance_settings').select('name').limit(sqlLimit(2)).compile();
+    expect(compiled.sql).toMatch(/ limit 2$/);
+    expect(compiled.parameters).toEqual([]);
+    expect((await firstTwo(db, 'hidden')).rows.map((r) => r.name)).toEqual(['a', 'b']);
+    for (const bad of [-1, 1.5, Number.NaN]) expect(() => sqlLimit(bad)).toThrow(RangeError);
   });
 
   it('refuse a build that does not hand an argument to the SQL as a value', async () => {

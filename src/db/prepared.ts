@@ -4,11 +4,23 @@ import {
   type Kysely,
   type OperationNodeSource,
   type QueryResult,
+  type RawBuilder,
   type RootOperationNode,
   createQueryId,
+  sql,
 } from 'kysely';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
+
+/**
+ * A LIMIT written into the SQL text rather than bound: SQLite plans a statement whose LIMIT is a
+ * bound parameter again on every run (it reads the value while planning), which costs more
+ * than running a small query. For the fixed limits of hot queries; `count` must be a whole number.
+ */
+export function sqlLimit(count: number): RawBuilder<number> {
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`not a limit: ${count}`);
+  return sql.lit(count);
+}
 
 /** Stands for the query's `index`-th argument while it is built. */
 class Argument {
