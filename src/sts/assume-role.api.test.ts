@@ -120,9 +120,11 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
       `User: arn:aws:sts::${home.id}:assumed-role/Reader/ann-reads is not authorized to perform: iam:ListGroups on resource: * because no identity-based policy allows the iam:ListGroups action`,
     );
     // A role session is no user: Actions that default to the caller's user must be told one.
-    for (const call of [iam.send(new GetUserCommand({})), iam.send(new ListAccessKeysCommand({}))]) {
+    // Each call starts only when the one before has been judged: a second call started early could
+    // reject while nobody listens yet, which the runner reports as an unhandled rejection.
+    for (const call of [() => iam.send(new GetUserCommand({})), () => iam.send(new ListAccessKeysCommand({}))]) {
       await expectAwsError(
-        call,
+        call(),
         'ValidationError',
         400,
         'Must specify userName when calling with non-User credentials',
