@@ -109,6 +109,7 @@ describe.each(DIALECTS)('OpenID Connect clients, keys and records on %s', { time
     const before = await loadSigningKeys(t.deps);
     const sealed = await t.deps.db.selectFrom('oidc_signing_keys').selectAll().execute();
     expect(sealed.length).toBe(before.length);
+    expect(sealed.length).toBeGreaterThan(0);
     for (const row of sealed) expect(row.private_sealed).not.toContain('"d"');
 
     const rotated = await gatehouse(['oidc-keys', 'rotate', '--json'], cliEnv(t));

@@ -125,24 +125,25 @@ export async function listEntitiesForPolicy(
   deps: Deps,
   accountId: string,
   policyArn: string,
-  options: { entityFilter?: 'User' | 'Group' | 'Role' } = {},
+  options: { entityFilter?: 'User' | 'Group' | 'Role'; pathPrefix?: string } = {},
 ): Promise<PolicyEntities> {
   if (!(await resolvePolicyArn(deps.db, accountId, policyArn))) throw noSuchPolicy(policyArn);
   const result: PolicyEntities = { users: [], groups: [], roles: [] };
   const wants = (kind: 'User' | 'Group' | 'Role') =>
     options.entityFilter === undefined || options.entityFilter === kind;
+  const under = (entity: { path: string }) => entity.path.startsWith(options.pathPrefix ?? '/');
   for (const attachment of await listAttachmentsOfPolicy(deps.db, accountId, policyArn)) {
     if (attachment.principalType === 'user' && wants('User')) {
       const user = await findUserById(deps.db, attachment.principalId);
-      if (user) result.users.push({ userName: user.name, userId: user.id });
+      if (user && under(user)) result.users.push({ userName: user.name, userId: user.id });
     }
     if (attachment.principalType === 'group' && wants('Group')) {
       const group = await findGroupById(deps.db, attachment.principalId);
-      if (group) result.groups.push({ groupName: group.name, groupId: group.id });
+      if (group && under(group)) result.groups.push({ groupName: group.name, groupId: group.id });
     }
     if (attachment.principalType === 'role' && wants('Role')) {
       const role = await findRoleById(deps.db, attachment.principalId);
-      if (role) result.roles.push({ roleName: role.name, roleId: role.id });
+      if (role && under(role)) result.roles.push({ roleName: role.name, roleId: role.id });
     }
   }
   result.users.sort((a, b) => a.userName.localeCompare(b.userName));

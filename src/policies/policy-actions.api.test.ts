@@ -276,6 +276,22 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
     expect(events.length).toBe(1);
   });
 
+  it('ListEntitiesForPolicy keeps only the entities under PathPrefix', async () => {
+    await iam.send(new CreateGroupCommand({ GroupName: 'Night', Path: '/shifts/' }));
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: 'Night', PolicyArn: READ_ONLY }));
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'bob', PolicyArn: READ_ONLY }));
+    const under = async (PathPrefix: string) => {
+      const found = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: READ_ONLY, PathPrefix }));
+      return [found.PolicyUsers!.map((u) => u.UserName), found.PolicyGroups!.map((g) => g.GroupName)];
+    };
+    expect(await under('/shifts/')).toEqual([[], ['Night']]);
+    expect(await under('/')).toEqual([['bob'], ['Night']]);
+    expect(await under('/elsewhere/')).toEqual([[], []]);
+    await iam.send(new DetachUserPolicyCommand({ UserName: 'bob', PolicyArn: READ_ONLY }));
+    await iam.send(new DetachGroupPolicyCommand({ GroupName: 'Night', PolicyArn: READ_ONLY }));
+    await iam.send(new DeleteGroupCommand({ GroupName: 'Night' }));
+  });
+
   it('SimulatePrincipalPolicy and SimulateCustomPolicy report decisions, matched statements and missing context', async () => {
     await iam.send(
       new PutGroupPolicyCommand({

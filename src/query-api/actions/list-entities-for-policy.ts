@@ -22,12 +22,10 @@ export const ListEntitiesForPolicy = defineAction({
     const entities =
       p.EntityFilter === 'LocalManagedPolicy' || p.EntityFilter === 'AWSManagedPolicy'
         ? { users: [], groups: [], roles: [] }
-        : await listEntitiesForPolicy(
-            ctx.deps,
-            ctx.caller.principal.accountId,
-            p.PolicyArn,
-            filter ? { entityFilter: filter } : {},
-          );
+        : await listEntitiesForPolicy(ctx.deps, ctx.caller.principal.accountId, p.PolicyArn, {
+            ...(filter ? { entityFilter: filter } : {}),
+            pathPrefix: p.PathPrefix ?? '/',
+          });
     return {
       PolicyGroups: entities.groups.map((g) => ({ GroupName: g.groupName, GroupId: g.groupId })),
       PolicyUsers: entities.users.map((u) => ({ UserName: u.userName, UserId: u.userId })),
