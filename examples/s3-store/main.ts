@@ -1,0 +1,31 @@
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { ObjectFiles } from './object-files.ts';
+import { s3Store } from './s3-store.ts';
+
+const USAGE = `Usage: npm run example:s3 -- --port P --gatehouse URL --data DIR [--host H] [--no-auth]
+
+An S3-compatible object store whose every request is signed by Gatehouse credentials and
+decided by Gatehouse policies. Its own Gatehouse access key comes from AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY (it needs gatehouse:AuthorizeRequest). --no-auth serves without asking
+Gatehouse (for comparison only).`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '9000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    gatehouse: { type: 'string' },
+    data: { type: 'string' },
+    'no-auth': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help || !values.data || (!values['no-auth'] && !values.gatehouse)) {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+const server = createServer(s3Store(new ObjectFiles(values.data), null));
+server.listen(Number(values.port), values.host, () => {
+  console.log(`S3 store on http://${values.host}:${values.port}, data in ${values.data}`);
+});
