@@ -92,5 +92,9 @@ declare module 'oidc-provider' {
       new (properties: { accountId: string; clientId: string }): GrantInstance;
       find(id: string): Promise<GrantInstance | undefined>;
     };
+    /** A code as the authorization endpoint leaves it; `save()` stores it and returns its value. */
+    AuthorizationCode: new (
+      properties: Record<string, unknown>,
+    ) => { save(): Promise<string> };
   }
 }
