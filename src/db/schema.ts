@@ -11,6 +11,12 @@ export type SessionRestriction =
   /** The password was right; a second factor is still owed (src/mfa/mfa-signin.service.ts). */
   | 'mfa_required';
 
+/**
+ * The second factor a session proved: an authenticator app's code, a security key or passkey,
+ * a recovery code, or the root user's alternative factors (email and phone).
+ */
+export type MfaMethod = 'totp' | 'webauthn' | 'recovery-code' | 'alternative-factors';
+
 export interface Database {
   accounts: AccountsTable;
   root_users: RootUsersTable;
@@ -484,6 +490,8 @@ export interface SessionsTable {
   expires_at: string;
   /** When a second factor was proved in this session; null when none. */
   mfa_at: string | null;
+  /** Which second factor that was; null when none, or when the session predates the column. */
+  mfa_method: MfaMethod | null;
   /** Set while the session may do only one thing, e.g. `password_change_required`. */
   restriction: SessionRestriction | null;
   source_ip: string;
