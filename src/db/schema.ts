@@ -63,6 +63,7 @@ export interface Database {
   oidc_consents: OidcConsentsTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  authorization_trusts: AuthorizationTrustsTable;
 }
 
 /**
@@ -655,5 +656,17 @@ export interface OidcSigningKeysTable {
   /** The JWK's `kid`. */
   id: string;
   private_sealed: string;
+  created_at: string;
+}
+
+/**
+ * Which services may ask the authorization API about an account's keys: `account_id` trusts the
+ * services of `trusted_account_id` with requests to `service` (`*`: any). Rows with both accounts
+ * the same narrow the account's own services to the names listed (none: any name).
+ */
+export interface AuthorizationTrustsTable {
+  account_id: string;
+  trusted_account_id: string;
+  service: string;
   created_at: string;
 }
