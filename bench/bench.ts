@@ -168,13 +168,14 @@ async function main(): Promise<number> {
         `Gatehouse listening on ${server.target.baseUrls.join(', ')}; ${connections} connections, ${durationMs / 1000} s per row after ${warmupMs / 1000} s warm-up`,
       );
       const options = { client, warmupMs, durationMs, connections };
+      const run = { seconds: (warmupMs + durationMs) / 1000 };
       const gatehouseRows = SCENARIOS.filter((s) => selected(s.name));
       // The floor runs with any HTTP row: every HTTP row is judged against it.
       if (selected(FLOOR_SCENARIO.name) || gatehouseRows.length > 0) {
         log('running floor …');
         const floor = await server.serveFloor();
         try {
-          const states = await FLOOR_SCENARIO.prepare(server.target, connections);
+          const states = await FLOOR_SCENARIO.prepare(server.target, connections, run);
           rows.push(await runScenario(floor, FLOOR_SCENARIO, states, floor.baseUrls, options));
         } finally {
           await floor.stop();
@@ -192,7 +193,7 @@ async function main(): Promise<number> {
         log(`preparing ${scenario.name} …`);
         let states: unknown[];
         try {
-          states = await scenario.prepare(server.target, connections);
+          states = await scenario.prepare(server.target, connections, run);
         } catch (error) {
           if (!(error instanceof NotServed)) throw error;
           log(`${scenario.name}: not served (${error.message})`);

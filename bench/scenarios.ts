@@ -7,6 +7,7 @@ import {
   cookiesFrom,
   formBody,
 } from './http-client.ts';
+import type { OidcCodes } from './oidc-seed.ts';
 import { type SigningCredentials, signedQuery } from './sigv4-signer.ts';
 
 /**
@@ -28,6 +29,16 @@ export interface BenchTarget {
   throttleAsInProduction(): Promise<void>;
   /** Creates an access key for the root user (`userName` null) or an IAM user; returns it with its secret. */
   createAccessKey(userName: string | null): Promise<SigningCredentials>;
+  /**
+   * Registers an OpenID Connect client that IAM user `userName` may sign in to, and leaves
+   * `count` authorization codes for that user at the token endpoint, living `ttlSeconds`.
+   */
+  createOidcCodes(userName: string, count: number, ttlSeconds: number): Promise<OidcCodes>;
+}
+
+/** How long a row runs, warm-up included: rows that use up what `prepare` made size it by this. */
+export interface RunLength {
+  seconds: number;
 }
 
 /**
@@ -45,7 +56,7 @@ export interface Scenario<State = unknown> {
   /** What counts as a good response, printed in the table's note column. */
   expect: string;
   /** `prepare` throws `NotServed` when the server does not offer what the row measures. */
-  prepare(target: BenchTarget, connections: number): Promise<State[]>;
+  prepare(target: BenchTarget, connections: number, run: RunLength): Promise<State[]>;
   request(connection: Connection, state: State): Promise<boolean>;
 }
 
@@ -310,6 +321,61 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
       return (await connection.send(signedQuery(connection.baseUrl, state.credentials, 'sts', body))).status === 200;
     },
   }),
+  defineScenario<CodeExchangeState>({
+    name: 'oidc-token',
+    label: 'OpenID Connect token endpoint: authorization code + PKCE exchanged',
+    expect: '200 JSON with id_token (code exchanges/s)',
+    prepare: async (target, connections, run) => {
+      const [userName] = await target.createUsers('oidc-token', 1, BENCH_PASSWORD);
+      const perConnection = Math.ceil((OIDC_EXCHANGES_PER_SECOND_CEILING * run.seconds) / connections);
+      const seeded = await target.createOidcCodes(
+        userName!,
+        perConnection * connections,
+        run.seconds + OIDC_CODE_TTL_MARGIN_SECONDS,
+      );
+      return Array.from({ length: connections }, (_, i) => ({
+        ...seeded,
+        codes: seeded.codes.slice(i * perConnection, (i + 1) * perConnection),
+      }));
+    },
+    request: async (connection, state) => {
+      const code = state.codes.pop();
+      if (!code) throw new Error('the seeded authorization codes ran out: raise OIDC_EXCHANGES_PER_SECOND_CEILING');
+      const response = await exchangeCode(connection, state, code);
+      return isJsonOk(response) && response.body.includes('"id_token"');
+    },
+  }),
+  defineScenario<{ authorization: string }>({
+    name: 'oidc-userinfo',
+    label: 'OpenID Connect userinfo, GET /oidc/me with a bearer token',
+    expect: '200 JSON',
+    prepare: async (target, connections) => {
+      const [userName] = await target.createUsers('oidc-userinfo', 1, BENCH_PASSWORD);
+      const seeded = await target.createOidcCodes(userName!, connections, OIDC_CODE_TTL_MARGIN_SECONDS);
+      const connection = new HttpConnection(target.baseUrl);
+      try {
+        const states: { authorization: string }[] = [];
+        for (const code of seeded.codes) {
+          const response = await exchangeCode(connection, seeded, code);
+          if (!isJsonOk(response))
+            throw new Error(`POST ${OIDC_TOKEN_PATH} gave ${response.status}: ${response.body.slice(0, 200)}`);
+          const { access_token: accessToken } = JSON.parse(response.body) as { access_token: string };
+          states.push({ authorization: `Bearer ${accessToken}` });
+        }
+        return states;
+      } finally {
+        connection.close();
+      }
+    },
+    request: async (connection, state) =>
+      isJsonOk(
+        await connection.send({
+          method: 'GET',
+          path: OIDC_USERINFO_PATH,
+          headers: { authorization: state.authorization },
+        }),
+      ),
+  }),
   defineScenario<StuffingState>({
     name: 'credential-stuffing',
     label: 'Credential stuffing: attackers on one user, the owner on a trusted device (runs last)',
@@ -325,6 +391,38 @@ export const SCALE_OUT_SCENARIOS = ['signin-ok', 'session', 'session-api'];
 /** The floor and every Gatehouse row, by name (the load generator looks its row up here). */
 export function scenarioNamed(name: string): Scenario<unknown> | undefined {
   return name === FLOOR_SCENARIO.name ? FLOOR_SCENARIO : SCENARIOS.find((s) => s.name === name);
+}
+
+/** The token endpoint and userinfo under the issuer, PUBLIC_URL/oidc. */
+const OIDC_TOKEN_PATH = '/oidc/token';
+const OIDC_USERINFO_PATH = '/oidc/me';
+/**
+ * Code exchanges a second the `oidc-token` row seeds codes for, over the whole run: above any
+ * rate it reaches, since each request spends one (a connection that runs out reports errors).
+ */
+const OIDC_EXCHANGES_PER_SECOND_CEILING = 1000;
+/** Seeded codes outlive the run by this much (seeding itself takes a while). */
+const OIDC_CODE_TTL_MARGIN_SECONDS = 600;
+
+/** A connection's share of the seeded codes, spent one per request. */
+type CodeExchangeState = OidcCodes;
+
+/** POST /oidc/token: one authorization code for tokens, the client authenticated with HTTP Basic, as an application does. */
+function exchangeCode(connection: Connection, client: Omit<OidcCodes, 'codes'>, code: string): Promise<HttpResponse> {
+  return connection.send({
+    method: 'POST',
+    path: OIDC_TOKEN_PATH,
+    headers: {
+      'content-type': FORM,
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
+    },
+    body: formBody({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: client.redirectUri,
+      code_verifier: client.codeVerifier,
+    }),
+  });
 }
 
 function isJsonOk(response: HttpResponse): boolean {

@@ -12,6 +12,7 @@ import { createUser } from '../src/users/user.service.ts';
 import { freePort } from '../test/support/listen.ts';
 import { type BenchDatabase, createBenchDatabase } from './bench-database.ts';
 import { BENCH_PASSWORD, type BenchTarget, type SeededUsers } from './scenarios.ts';
+import { seedAuthorizationCodes } from './oidc-seed.ts';
 import { seedUsers } from './seed.ts';
 import { type Serving, serveHere, serveInstances, useProductionThrottle } from './serving.ts';
 
@@ -164,6 +165,9 @@ async function startOn(database: BenchDatabase, options: ServerOptions): Promise
       return names;
     },
     throttleAsInProduction: () => gatehouse.throttleAsInProduction(),
+    async createOidcCodes(userName, count, ttlSeconds) {
+      return seedAuthorizationCodes(deps, config.publicUrl, account.id, userName, count, ttlSeconds);
+    },
     async createAccessKey(userName) {
       const key = await createAccessKey(
         deps,

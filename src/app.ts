@@ -16,6 +16,7 @@ import { mfaRoutes } from './mfa/mfa.routes.ts';
 import { mfaRecoveryRoutes } from './mfa/mfa-recovery.routes.ts';
 import { passwordPolicyRoutes } from './password-policy/password-policy.routes.ts';
 import { queryApiRoutes } from './query-api/query-api.routes.ts';
+import { authorizeRequestRoutes } from './authorize-request/authorize-request.routes.ts';
 import { accessKeyRoutes } from './access-keys/access-key.routes.ts';
 import { simulatorRoutes } from './policies/simulator.routes.ts';
 import { policiesRoutes } from './policies/policies.routes.ts';
@@ -190,5 +191,6 @@ export async function buildApp(
   app.addHook('onReady', async () => deps.invalidations.start());
   app.addHook('onClose', () => deps.invalidations.stop());
   await app.register(queryApiRoutes, { web });
+  await app.register(authorizeRequestRoutes, { web });
   return app;
 }

@@ -1,37 +1,32 @@
 import type { Deps } from '../deps.ts';
-import { assertAuthorized } from '../policies/authorization.service.ts';
+import { type AuthorizeOptions, assertAuthorized } from '../policies/authorization.service.ts';
 import type { Caller } from './api-caller.ts';
 
 /** Actions AWS lets every authenticated caller make, whatever its policies say. */
 const PERMISSION_FREE = new Set(['sts:GetCallerIdentity', 'sts:GetSessionToken', 'sts:GetAccessKeyInfo']);
 
 export interface ApiRequestFacts {
-  sourceIp: string;
-  secureTransport: boolean;
+  /** Where the request came from; a forwarded request may not say (then aws:SourceIp is absent). */
+  sourceIp?: string;
+  /** Whether it arrived over TLS; a forwarded request may not say (then aws:SecureTransport is absent). */
+  secureTransport?: boolean;
   /** Keys the Action adds for this request, e.g. `iam:PolicyARN`. */
   conditionKeys?: Record<string, string>;
 }
 
 /**
- * The Query API's one authorization decision: the policy engine, with the condition
- * keys a signed request carries. MFA keys are present only for temporary credentials,
- * as in AWS, so `BoolIfExists` policies treat long-term keys as "no MFA known".
- * Throws AccessDenied with AWS's message unless allowed.
+ * The condition keys a signed request carries: where it came from, whether over TLS, the
+ * region it was signed for, and — for temporary credentials only, as in AWS, so that
+ * `BoolIfExists` policies treat long-term keys as "no MFA known" — the MFA keys.
  */
-export async function authorizeApiCall(
-  deps: Deps,
+export function signedRequestContext(
+  deps: Pick<Deps, 'clock'>,
   caller: Caller,
-  permission: string,
-  resource: string,
   facts: ApiRequestFacts,
-): Promise<void> {
-  if (PERMISSION_FREE.has(permission)) return;
-  const context: Record<string, string> = {
-    'aws:SourceIp': facts.sourceIp,
-    'aws:SecureTransport': facts.secureTransport ? 'true' : 'false',
-    'aws:RequestedRegion': caller.region,
-    ...facts.conditionKeys,
-  };
+): Record<string, string> {
+  const context: Record<string, string> = { 'aws:RequestedRegion': caller.region, ...facts.conditionKeys };
+  if (facts.sourceIp !== undefined) context['aws:SourceIp'] = facts.sourceIp;
+  if (facts.secureTransport !== undefined) context['aws:SecureTransport'] = facts.secureTransport ? 'true' : 'false';
   if (caller.credentialType === 'session') {
     context['aws:MultiFactorAuthPresent'] = caller.mfaAt ? 'true' : 'false';
     if (caller.mfaAt) {
@@ -40,5 +35,28 @@ export async function authorizeApiCall(
       );
     }
   }
-  await assertAuthorized(deps, caller.principal, permission, resource, context);
+  return context;
+}
+
+/**
+ * The Query API's one authorization decision: the policy engine, with the condition
+ * keys a signed request carries. Throws AccessDenied with AWS's message unless allowed.
+ */
+export async function authorizeApiCall(
+  deps: Deps,
+  caller: Caller,
+  permission: string,
+  resource: string,
+  facts: ApiRequestFacts,
+  options: AuthorizeOptions = {},
+): Promise<void> {
+  if (PERMISSION_FREE.has(permission)) return;
+  await assertAuthorized(
+    deps,
+    caller.principal,
+    permission,
+    resource,
+    signedRequestContext(deps, caller, facts),
+    options,
+  );
 }

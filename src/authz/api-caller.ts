@@ -1,6 +1,6 @@
 import type { Principal } from '../identities/principal.ts';
 
-/** Who signed a Query API request, and with what. */
+/** Who signed a Query API request (or a request a service forwards to the authorization API), and with what. */
 export interface Caller {
   principal: Principal;
   accessKeyId: string;
@@ -12,7 +12,8 @@ export interface Caller {
   /** The long-term key behind the credentials (itself, for an access key). */
   sourceKeyId: string;
   region: string;
-  service: 'iam' | 'sts';
+  /** The service of the credential scope: `iam` or `sts` for the Query API, any name for a forwarded request. */
+  service: string;
   /**
    * When MFA was proved for these temporary credentials (GetSessionToken or AssumeRole with a
    * TokenCode, or assumed with credentials that had it); null otherwise. For aws:MultiFactorAuthPresent/Age.

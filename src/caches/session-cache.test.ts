@@ -24,6 +24,7 @@ describe.each(DIALECTS)('the session cache on %s', (dialect) => {
         lastSeenAt,
         expiresAt: '2999-01-01T00:00:00.000Z',
         mfaAt: null,
+        mfaMethod: null,
         restriction: null,
         sourceIp: '127.0.0.1',
         userAgent: 'test',

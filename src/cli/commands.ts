@@ -18,6 +18,7 @@ import { purgeCommands } from '../maintenance/purge.cli.ts';
 import { secretKeyCommands } from '../maintenance/secret-key.cli.ts';
 import { phoneOutboxCommands } from '../mfa/phone-outbox.cli.ts';
 import { oidcCommands } from '../oidc/oidc.cli.ts';
+import { serviceTrustCommands } from '../authorize-request/service-trust.cli.ts';
 
 /** `buildsLinks`: the command may queue mail with links into Gatehouse (see `linkToServer`). */
 async function withRuntime<T>(
@@ -296,6 +297,7 @@ Root access keys can do everything in the account: prefer an IAM user's key.`,
   ...secretKeyCommands(withRuntime),
   ...phoneOutboxCommands(withRuntime),
   ...oidcCommands(withRuntime),
+  ...serviceTrustCommands(withRuntime),
 };
 
 /** Every command by its words ("user create"); a Map, so a typed `toString` or `__proto__` names none. */

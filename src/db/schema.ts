@@ -11,6 +11,12 @@ export type SessionRestriction =
   /** The password was right; a second factor is still owed (src/mfa/mfa-signin.service.ts). */
   | 'mfa_required';
 
+/**
+ * The second factor a session proved: an authenticator app's code, a security key or passkey,
+ * a recovery code, or the root user's alternative factors (email and phone).
+ */
+export type MfaMethod = 'totp' | 'webauthn' | 'recovery-code' | 'alternative-factors';
+
 export interface Database {
   accounts: AccountsTable;
   root_users: RootUsersTable;
@@ -57,6 +63,7 @@ export interface Database {
   oidc_consents: OidcConsentsTable;
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  authorization_trusts: AuthorizationTrustsTable;
 }
 
 /**
@@ -484,6 +491,8 @@ export interface SessionsTable {
   expires_at: string;
   /** When a second factor was proved in this session; null when none. */
   mfa_at: string | null;
+  /** Which second factor that was; null when none, or when the session predates the column. */
+  mfa_method: MfaMethod | null;
   /** Set while the session may do only one thing, e.g. `password_change_required`. */
   restriction: SessionRestriction | null;
   source_ip: string;
@@ -647,5 +656,17 @@ export interface OidcSigningKeysTable {
   /** The JWK's `kid`. */
   id: string;
   private_sealed: string;
+  created_at: string;
+}
+
+/**
+ * Which services may ask the authorization API about an account's keys: `account_id` trusts the
+ * services of `trusted_account_id` with requests to `service` (`*`: any). Rows with both accounts
+ * the same narrow the account's own services to the names listed (none: any name).
+ */
+export interface AuthorizationTrustsTable {
+  account_id: string;
+  trusted_account_id: string;
+  service: string;
   created_at: string;
 }

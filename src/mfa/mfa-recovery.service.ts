@@ -379,6 +379,7 @@ export async function completeRecovery(
       principalId: principal.id,
       restriction: null,
       mfaAt: now,
+      mfaMethod: 'alternative-factors',
       sourceIp: meta.ip,
       userAgent: meta.userAgent,
     });

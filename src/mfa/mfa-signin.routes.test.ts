@@ -143,6 +143,7 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     expect(stale.headers.location).toBe('/signin');
     const session = await findSessionRow(t.deps.db, after.split('.')[0]!);
     expect(session?.mfaAt).toBe(t.clock.now().toISOString());
+    expect(session?.mfaMethod).toBe('totp');
     expect(session?.restriction).toBeNull();
 
     // The same code again (another person watching) is refused.
@@ -219,6 +220,8 @@ describe.each(DIALECTS)('MFA at sign-in and in the console on %s', (dialect) => 
     );
     expect(used.statusCode).toBe(303);
     expect(used.headers.location).toBe('/console');
+    const recovered = await findSessionRow(t.deps.db, again.cookies.get('gh_session')!.split('.')[0]!);
+    expect(recovered?.mfaMethod).toBe('recovery-code');
 
     const thief = new Browser(t.app);
     await signInUser(thief, 'carol');

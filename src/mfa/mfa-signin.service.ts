@@ -136,6 +136,7 @@ export async function completeMfaStep(
       principalId: principal.id,
       restriction: step.nextRestriction,
       mfaAt: now,
+      mfaMethod: factor.method,
       sourceIp: meta.ip,
       userAgent: meta.userAgent,
     });

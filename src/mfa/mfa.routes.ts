@@ -119,7 +119,7 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
       const device = await findPendingEnrolment(deps, principal, p.form.device);
       await enableVirtualDevice(deps, principal, device.serial, p.form.code1, p.form.code2, actorOf(principal), p.meta);
       // Enrolling proved possession of the device: this session counts as MFA-authenticated.
-      await noteMfaProved(deps, p.who.session.id);
+      await noteMfaProved(deps, p.who.session.id, 'totp');
       return redirect('/console/security-credentials?done=mfa-added');
     },
   );
@@ -141,7 +141,7 @@ export async function mfaRoutes(app: FastifyInstance, { web }: { web: WebContext
     async (p) => {
       const { principal, session } = p.who;
       await finishRegistration(deps, session.id, principal, p.form.name, p.form.credential, actorOf(principal), p.meta);
-      await noteMfaProved(deps, session.id);
+      await noteMfaProved(deps, session.id, 'webauthn');
       return redirect('/console/security-credentials?done=mfa-added');
     },
   );

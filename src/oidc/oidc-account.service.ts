@@ -1,4 +1,6 @@
 import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { consoleContext } from '../authz/console-authorization.ts';
+import type { MfaMethod } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { listGroupsOfUser } from '../identities/group.repository.ts';
 import { type Principal, loadPrincipal } from '../identities/principal.ts';
@@ -9,6 +11,46 @@ import { clientArn } from './oidc-client.service.ts';
 
 /** The IAM action that decides who may sign in to a client (on the client's ARN). */
 export const SIGN_IN_TO_CLIENT = 'gatehouse:SignInToClient';
+
+/** `acr` values: a password alone, or a password and a second factor. */
+export const ACR_PASSWORD = 'pwd';
+export const ACR_MFA = 'mfa';
+
+/**
+ * The RFC 8176 `amr` value each second factor adds to `["pwd","mfa"]`: a one-time code from an
+ * authenticator app, or a proof of a hardware key. A recovery code is neither (it adds nothing);
+ * the root user's alternative factors are an email link and a phone code: several channels.
+ */
+const AMR_OF_METHOD: Record<MfaMethod, string | null> = {
+  totp: 'otp',
+  webauthn: 'hwk',
+  'recovery-code': null,
+  'alternative-factors': 'mca',
+};
+
+/** How a Gatehouse session signed in, as `acr` and `amr` say it (README, Single sign-on). */
+export function authenticationOf(session: { mfaAt: string | null; mfaMethod: MfaMethod | null }): {
+  acr: string;
+  amr: string[];
+} {
+  if (!session.mfaAt) return { acr: ACR_PASSWORD, amr: ['pwd'] };
+  const method = session.mfaMethod ? AMR_OF_METHOD[session.mfaMethod] : null;
+  return { acr: ACR_MFA, amr: method ? ['pwd', 'mfa', method] : ['pwd', 'mfa'] };
+}
+
+/**
+ * The condition keys `SignInToClient` is decided with at a refresh: the address and transport
+ * of the refresh request (the application's server asks, not the browser), and the MFA of the
+ * sign-in the refresh token comes from (`amr` and `auth_time`).
+ */
+export function refreshContext(
+  deps: Pick<Deps, 'clock'>,
+  request: { ip: string; protocol: string },
+  signIn: { amr?: string[]; authTime?: number },
+): AuthorizationContext {
+  const mfaAt = signIn.amr?.includes('mfa') && signIn.authTime ? new Date(signIn.authTime * 1000).toISOString() : null;
+  return consoleContext(deps, mfaAt, request);
+}
 
 /**
  * The principal a subject names: `sub` is the account ID for a root user and the user's
@@ -61,7 +103,10 @@ export async function recordAuthorize(
   });
 }
 
-/** `OidcToken` in the audit trail: the token endpoint issued tokens to `clientId` for `sub`. */
+/**
+ * `OidcToken` in the audit trail: the token endpoint issued tokens to `clientId` for `sub`, or
+ * refused them (`refusal`: a refresh for someone no longer allowed to sign in to the client).
+ */
 export async function recordToken(
   deps: Deps,
   meta: RequestMeta,
@@ -69,13 +114,15 @@ export async function recordToken(
   sub: string,
   clientId: string,
   grantType: string,
+  refusal: SignInRefusal | null = null,
 ): Promise<void> {
   const root = sub === accountId;
   await recordAudit(deps.db, deps, meta, {
     accountId,
     actor: { type: root ? 'root' : 'user', id: sub, name: root ? 'root' : null },
     eventName: 'OidcToken',
-    outcome: 'Success',
+    outcome: refusal ? 'Failure' : 'Success',
+    ...(refusal ? { reason: refusal } : {}),
     target: { id: clientId, name: null },
     details: { clientId, grantType },
   });

@@ -71,6 +71,9 @@ declare module 'oidc-provider' {
 
   export const interactionPolicy: { base(): PromptList; Check: typeof Check };
 
+  /** The protocol's errors: thrown from a hook, each answers with its OAuth `error` code. */
+  export const errors: { InvalidGrant: new (description: string) => Error };
+
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     proxy: boolean;
@@ -89,5 +92,9 @@ declare module 'oidc-provider' {
       new (properties: { accountId: string; clientId: string }): GrantInstance;
       find(id: string): Promise<GrantInstance | undefined>;
     };
+    /** A code as the authorization endpoint leaves it; `save()` stores it and returns its value. */
+    AuthorizationCode: new (
+      properties: Record<string, unknown>,
+    ) => { save(): Promise<string> };
   }
 }

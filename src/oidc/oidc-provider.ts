@@ -4,17 +4,21 @@ import type { OidcClient, OidcContext } from 'oidc-provider';
 import type { RequestMeta } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
-import { claimsOf, principalOfSubject, recordToken } from './oidc-account.service.ts';
+import {
+  ACR_MFA,
+  ACR_PASSWORD,
+  claimsOf,
+  principalOfSubject,
+  recordToken,
+  refreshContext,
+  refusalToSignIn,
+} from './oidc-account.service.ts';
 import { KyselyOidcAdapter } from './oidc-adapter.ts';
 import { findClientById } from './oidc-client.service.ts';
 import { loadSigningKeys } from './oidc-keys.service.ts';
 
 /** The scopes clients may ask for; `openid` claims (sub, account_id, account_alias) come with every token. */
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'] as const;
-
-/** `acr` values: a password alone, or a password and a second factor. */
-export const ACR_PASSWORD = 'pwd';
-export const ACR_MFA = 'mfa';
 
 /** Lifetimes, in seconds. */
 export const OIDC_TTL = {
@@ -40,6 +44,12 @@ export interface ProviderHooks {
   metaOf(req: IncomingMessage): RequestMeta;
 }
 
+/** What a refresh token or code says of the sign-in it came from. */
+interface SignInRecord {
+  amr?: string[];
+  authTime?: number;
+}
+
 function nameOf(client: OidcClient | undefined): string | undefined {
   return client?.clientName ?? client?.clientId;
 }
@@ -53,7 +63,8 @@ function nameOf(client: OidcClient | undefined): string | undefined {
 export async function createOidcProvider(deps: Deps, issuer: string, hooks: ProviderHooks): Promise<Provider> {
   const keys = await loadSigningKeys(deps);
   // Loaded when the server starts, not by every CLI command: the library warns on import under Node.js 20.
-  const { default: OidcProvider } = await import('oidc-provider');
+  const { default: OidcProvider, errors } = await import('oidc-provider');
+  const secure = new URL(issuer).protocol === 'https:';
   const provider = new OidcProvider(issuer, {
     adapter: (name: string) => new KyselyOidcAdapter(deps, name),
     jwks: { keys },
@@ -116,13 +127,24 @@ export async function createOidcProvider(deps: Deps, issuer: string, hooks: Prov
       client.grantTypeAllowed('refresh_token'),
     // Every refresh gives a new refresh token and retires the old one (a replay revokes the grant).
     rotateRefreshToken: true,
-    findAccount: async (ctx: OidcContext, sub: string) => {
+    findAccount: async (ctx: OidcContext, sub: string, token?: SignInRecord) => {
       const principal = await principalOfSubject(deps, sub);
       if (!principal || principal.type === 'assumed-role') return undefined;
       const clientId = ctx.oidc.client?.clientId;
       if (clientId) {
         const client = await findClientById(deps, clientId);
         if (!client || client.accountId !== principal.accountId) return undefined;
+        // A refresh is a sign-in the person does not see: SignInToClient is decided again, as
+        // the interaction decides it, so a policy taken away stops the application at its next refresh.
+        if (ctx.oidc.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token') {
+          const meta = hooks.metaOf(ctx.req);
+          const context = refreshContext(deps, { ip: meta.ip, protocol: secure ? 'https' : 'http' }, token ?? {});
+          const refusal = await refusalToSignIn(deps, principal, client, context);
+          if (refusal) {
+            await recordToken(deps, meta, client.accountId, sub, client.id, 'refresh_token', refusal);
+            throw new errors.InvalidGrant('the person may no longer sign in to this application');
+          }
+        }
       }
       return {
         accountId: sub,

@@ -10,10 +10,17 @@ import { requireSignIn } from '../web/guard.ts';
 import { type Page, type PageResult, pageRoutes, redirect } from '../web/page-route.ts';
 import { metaOf } from '../web/request-meta.ts';
 import type { SignedIn, WebContext } from '../web/web-context.ts';
-import { consentCovers, recordAuthorize, recordConsent, refusalToSignIn } from './oidc-account.service.ts';
+import {
+  ACR_MFA,
+  authenticationOf,
+  consentCovers,
+  recordAuthorize,
+  recordConsent,
+  refusalToSignIn,
+} from './oidc-account.service.ts';
 import { findClientById } from './oidc-client.service.ts';
 import { consentPage, continuePage, loggedOutPage, logoutPage, oidcErrorPage } from './oidc.pages.ts';
-import { ACR_MFA, ACR_PASSWORD, OIDC_SCOPES, createOidcProvider } from './oidc-provider.ts';
+import { OIDC_SCOPES, createOidcProvider } from './oidc-provider.ts';
 
 /** The provider's prefix under PUBLIC_URL: the issuer is PUBLIC_URL + this. */
 export const OIDC_PREFIX = '/oidc';
@@ -164,8 +171,7 @@ async function interaction(
   return finish({
     login: {
       accountId: principal.id,
-      acr: who.session.mfaAt ? ACR_MFA : ACR_PASSWORD,
-      amr: who.session.mfaAt ? ['pwd', 'mfa'] : ['pwd'],
+      ...authenticationOf(who.session),
       ts: authTime(web, who),
       remember: false,
     },

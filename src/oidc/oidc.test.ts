@@ -9,6 +9,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { freePort } from '../../test/support/listen.ts';
+import { deleteInlinePolicy } from '../policies/inline-policy.service.ts';
 import { createClient } from './oidc-client.service.ts';
 
 const CALLBACK = 'https://app.example/callback';
@@ -162,7 +163,8 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
     expect(mfa.headers.location).toMatch(/^\/signin\/sso\//);
     const back = await follow(browser, String(mfa.headers.location));
     const tokens = await client.authorizationCodeGrant(config, new URL(back.location), started.checks);
-    expect(tokens.claims()).toMatchObject({ sub: bob.id, acr: 'mfa', amr: ['pwd', 'mfa'] });
+    // RFC 8176: the second factor was a one-time code (a security key says `hwk`: test/browser/oidc-sign-in.browser.test.ts).
+    expect(tokens.claims()).toMatchObject({ sub: bob.id, acr: 'mfa', amr: ['pwd', 'mfa', 'otp'] });
   });
 
   it('refuses acr_values=mfa to a person who signed in without MFA', async () => {
@@ -235,6 +237,29 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
     await expect(client.fetchUserInfo(fresh, tokens.access_token, alice.id)).rejects.toThrow();
     const events = await auditEvents('OidcToken');
     expect(events.some((e) => e.target_id === fresh.clientMetadata().client_id)).toBe(true);
+  });
+
+  it('decides SignInToClient again at each refresh: once the policy is gone the refresh is refused, and audited', async () => {
+    const { arn, config } = await registered();
+    const dave = await makeUser(t.deps, account.id, 'dave');
+    await allowSignIn('dave', arn);
+    const browser = await signInUser(t, account.id, 'dave');
+    const { location, checks } = await authorize(browser, config);
+    const first = await client.authorizationCodeGrant(config, new URL(location), checks);
+    const allowed = await client.refreshTokenGrant(config, first.refresh_token!);
+    expect(allowed.claims()?.sub).toBe(dave.id);
+
+    await deleteInlinePolicy(t.deps, account.id, 'user', 'dave', 'sso', CLI_ACTOR, SYSTEM_META);
+    await expect(client.refreshTokenGrant(config, allowed.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    const clientId = config.clientMetadata().client_id;
+    const refused = (await auditEvents('OidcToken')).filter((e) => e.target_id === clientId && e.outcome === 'Failure');
+    expect(refused.map((e) => [e.actor_id, e.reason])).toEqual([[dave.id, 'SignInToClientDenied']]);
+
+    // The refusal spends nothing: allowed again, the same refresh token works.
+    await allowSignIn('dave', arn);
+    expect((await client.refreshTokenGrant(config, allowed.refresh_token!)).claims()?.sub).toBe(dave.id);
   });
 
   it('signs out of the application and of Gatehouse (RP-initiated logout)', async () => {

@@ -127,14 +127,13 @@ export function conditionsHold(statement: CompiledStatement, context: PreparedCo
   return all;
 }
 
-function statementApplies(
+/** Whether the statement's Resource (or NotResource) covers `resource`. */
+export function coversResource(
   statement: CompiledStatement,
-  action: string,
   resource: string,
   context: PreparedContext,
-  missing: MissingKeys,
+  missing: MissingSink,
 ): boolean {
-  if (!coversAction(statement, action)) return false;
   let resourceListed = false;
   for (const pattern of statement.resources) {
     const matcher = pattern.get(context, missing);
@@ -143,7 +142,18 @@ function statementApplies(
       break;
     }
   }
-  if (resourceListed === statement.notResource) return false;
+  return resourceListed !== statement.notResource;
+}
+
+function statementApplies(
+  statement: CompiledStatement,
+  action: string,
+  resource: string,
+  context: PreparedContext,
+  missing: MissingKeys,
+): boolean {
+  if (!coversAction(statement, action)) return false;
+  if (!coversResource(statement, resource, context, missing)) return false;
   return conditionsHold(statement, context, missing);
 }
 

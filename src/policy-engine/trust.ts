@@ -1,7 +1,7 @@
 import { type CompiledStatement, compilePolicy } from './compile.ts';
 import { type ContextValue, prepareContext } from './context.ts';
 import type { Effect, PolicyDocument, PrincipalSet } from './document.ts';
-import { type EvalDecision, MissingKeys, conditionsHold, coversAction } from './evaluate.ts';
+import { type EvalDecision, MissingKeys, conditionsHold, coversAction, coversResource } from './evaluate.ts';
 import { readAwsPrincipal } from './trust-principals.ts';
 
 export { trustSummary } from './trust-summary.ts';
@@ -55,6 +55,12 @@ export interface TrustRequest {
   context?: Readonly<Record<string, ContextValue>>;
   /** ARN → the unique ID it named when the policy was saved (see above). */
   pinned: ReadonlyMap<string, string>;
+  /**
+   * For a resource-based policy other than a trust policy (one a service passes with the
+   * resource it guards): the resource's ARN, which a statement's Resource or NotResource must
+   * cover. A statement without either speaks of the resource the policy belongs to.
+   */
+  resource?: string;
 }
 
 export interface TrustMatchedStatement {
@@ -146,6 +152,10 @@ function namesCaller(statement: TrustStatement, principal: TrustPrincipal, pinne
   return false;
 }
 
+function hasResourceElement(statement: CompiledStatement): boolean {
+  return statement.resources.length > 0 || statement.notResource;
+}
+
 /**
  * Decides `request` against a trust policy (one `validateTrustPolicy` accepted, or one read
  * back from storage with `parsePolicyDocument`). The document is compiled once per object.
@@ -160,6 +170,9 @@ export function evaluateTrust(document: PolicyDocument, request: TrustRequest): 
     const { compiled } = statement;
     if (!coversAction(compiled, action)) continue;
     if (!namesCaller(statement, request.principal, request.pinned)) continue;
+    if (request.resource !== undefined && hasResourceElement(compiled)) {
+      if (!coversResource(compiled, request.resource, context, missing)) continue;
+    }
     if (!conditionsHold(compiled, context, missing)) continue;
     const matched = { statementIndex: compiled.index, sid: compiled.sid, effect: compiled.effect };
     (compiled.effect === 'Deny' ? denies : allows).push(matched);

@@ -7,8 +7,9 @@ import type { IncomingRequest } from '../sigv4/verify-signature.ts';
 import { assertSessionCredentialsMayCall } from '../sts/session-rules.ts';
 import { type ActionContext, VERSIONS } from './action.ts';
 import { ACTIONS } from './actions/index.ts';
-import { authenticate } from './authenticate.ts';
-import { collectParameters, decodePairs } from './form-body.ts';
+import { authenticate } from '../signed-request/authenticate.ts';
+import { decodePairs } from '../sigv4/query-pairs.ts';
+import { collectParameters } from './form-body.ts';
 import { readParams } from './params.ts';
 import { type Service, actionResponse } from './xml.ts';
 

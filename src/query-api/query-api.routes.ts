@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { metaOf } from '../web/request-meta.ts';
 import type { WebContext } from '../web/web-context.ts';
-import { type ApiError, SERVICE_FAILURE, toApiError } from './api-errors.ts';
+import { type ApiError, SERVICE_FAILURE, toApiError } from '../web/api-errors.ts';
 import { handleQuery } from './pipeline.ts';
 import { type Service, errorResponse } from './xml.ts';
 

@@ -3,7 +3,7 @@ import type { Principal } from '../identities/principal.ts';
 import { JOINED_PRINCIPAL_COLUMNS, joinedPrincipal } from '../identities/principal.repository.ts';
 import type { Db } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
-import type { SessionRestriction, SessionsTable } from '../db/schema.ts';
+import type { MfaMethod, SessionRestriction, SessionsTable } from '../db/schema.ts';
 
 export interface SessionRecord {
   id: string;
@@ -14,6 +14,8 @@ export interface SessionRecord {
   lastSeenAt: string;
   expiresAt: string;
   mfaAt: string | null;
+  /** Which second factor it proved; null when none (or unknown, for a session older than the record). */
+  mfaMethod: MfaMethod | null;
   restriction: SessionRestriction | null;
   sourceIp: string;
   userAgent: string;
@@ -32,6 +34,7 @@ const insertRow = prepared(
     lastSeenAt: string,
     expiresAt: string,
     mfaAt: string | null,
+    mfaMethod: MfaMethod | null,
     restriction: SessionRestriction | null,
     sourceIp: string,
     userAgent: string,
@@ -45,6 +48,7 @@ const insertRow = prepared(
       last_seen_at: lastSeenAt,
       expires_at: expiresAt,
       mfa_at: mfaAt,
+      mfa_method: mfaMethod,
       restriction,
       source_ip: sourceIp,
       user_agent: userAgent,
@@ -62,6 +66,7 @@ export async function insertSession(db: Db, s: SessionRecord): Promise<void> {
     s.lastSeenAt,
     s.expiresAt,
     s.mfaAt,
+    s.mfaMethod,
     s.restriction,
     s.sourceIp,
     s.userAgent,
@@ -129,6 +134,7 @@ function toSession(row: Selectable<SessionsTable>): SessionRecord {
     lastSeenAt: row.last_seen_at,
     expiresAt: row.expires_at,
     mfaAt: row.mfa_at,
+    mfaMethod: row.mfa_method,
     restriction: row.restriction,
     sourceIp: row.source_ip,
     userAgent: row.user_agent,
@@ -168,9 +174,9 @@ export async function setRestriction(db: Db, id: string, restriction: SessionRes
   await db.updateTable('sessions').set({ restriction }).where('id', '=', id).execute();
 }
 
-/** Records that the session proved a second factor at `at` (for aws:MultiFactorAuthAge). */
-export async function setMfaAt(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('sessions').set({ mfa_at: at }).where('id', '=', id).execute();
+/** Records that the session proved a second factor, which, at `at` (for aws:MultiFactorAuthAge). */
+export async function setMfaProved(db: Db, id: string, at: string, method: MfaMethod): Promise<void> {
+  await db.updateTable('sessions').set({ mfa_at: at, mfa_method: method }).where('id', '=', id).execute();
 }
 
 /**

@@ -8,18 +8,20 @@ import {
   findSessionRow,
   findSessionWithPrincipal,
   insertSession,
-  setMfaAt,
+  setMfaProved,
   touchSessionIfIdleSince,
 } from './session.repository.ts';
 
-export type { SessionRestriction } from '../db/schema.ts';
-import type { SessionRestriction } from '../db/schema.ts';
+export type { MfaMethod, SessionRestriction } from '../db/schema.ts';
+import type { MfaMethod, SessionRestriction } from '../db/schema.ts';
 
 export interface NewSession {
   accountId: string;
   principalId: string;
   restriction: SessionRestriction | null;
   mfaAt: string | null;
+  /** Which second factor `mfaAt` is of; omitted or null when none. */
+  mfaMethod?: MfaMethod | null;
   sourceIp: string;
   userAgent: string;
 }
@@ -44,6 +46,7 @@ export async function startSession(
     lastSeenAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.sessionMaxMs).toISOString(),
     mfaAt: input.mfaAt,
+    mfaMethod: input.mfaMethod ?? null,
     restriction: input.restriction,
     sourceIp: input.sourceIp,
     userAgent: input.userAgent.slice(0, 512),
@@ -215,9 +218,9 @@ export async function endSession(deps: Deps, tokenValue: string | undefined): Pr
 }
 
 /** The session proved a second factor just now (enrolling a device proves possession of it): it counts as MFA-authenticated. */
-export async function noteMfaProved(deps: Deps, sessionId: string): Promise<void> {
+export async function noteMfaProved(deps: Deps, sessionId: string, method: MfaMethod): Promise<void> {
   await deps.db.transaction().execute(async (tx) => {
-    await setMfaAt(tx, sessionId, deps.clock.now().toISOString());
+    await setMfaProved(tx, sessionId, deps.clock.now().toISOString(), method);
     await deps.invalidations.record(tx, { topic: 'session', key: sessionId });
   });
 }

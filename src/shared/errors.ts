@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   ReportNotPresent: { status: 410, safe: true },
   /** Query API: the stored credential report is more than four hours old. */
   ReportExpired: { status: 410, safe: true },
+  /** Authorization API: a forwarded request signed more than 15 minutes from the server's time (S3's code for it). */
+  RequestTimeTooSkewed: { status: 403, safe: true },
   /** A bug or an outage; the message is never shown. */
   InternalError: { status: 500, safe: false },
 } as const satisfies Record<string, { status: number; safe: boolean }>;

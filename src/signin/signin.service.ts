@@ -198,6 +198,7 @@ async function finish(
       principalId: principal.id,
       restriction: mfaRequired ? MFA_REQUIRED : afterPassword,
       mfaAt: null,
+      mfaMethod: null,
       sourceIp: meta.ip,
       userAgent: meta.userAgent,
     });

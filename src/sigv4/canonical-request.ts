@@ -22,8 +22,27 @@ export function canonicalHeaderValue(value: string | string[] | undefined): stri
   return joined.trim().replace(/\s+/g, ' ');
 }
 
+/**
+ * The path as signed. S3 signs the path exactly as sent; every other service signs it
+ * normalised (empty, `.` and `..` segments resolved) and URI-encoded once more, as the AWS
+ * SDKs do. `path` is the path as it arrived on the wire, still percent-encoded.
+ */
+export function canonicalPath(path: string, service: string): string {
+  if (service === 's3') return path;
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  const normalised = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${trailing}`;
+  return uriEncode(normalised).replace(/%2F/g, '/');
+}
+
 export interface CanonicalInput {
   method: string;
+  /** The canonical path (`canonicalPath`). */
   path: string;
   queryPairs: Array<[string, string]>;
   headers: Record<string, string | string[] | undefined>;

@@ -1,6 +1,6 @@
 import { GatehouseError } from '../shared/errors.ts';
 import { safeEqual } from '../shared/secrets.ts';
-import { canonicalRequest, stringToSign } from './canonical-request.ts';
+import { canonicalPath, canonicalRequest, stringToSign } from './canonical-request.ts';
 import type { SignatureParts } from './signature-parts.ts';
 import { signWithKey } from './signing-key.ts';
 
@@ -9,12 +9,17 @@ export const MAX_SKEW_MS = 15 * 60_000;
 
 export interface IncomingRequest {
   method: string;
+  /** The path as received, still percent-encoded. */
   path: string;
   /** Decoded query pairs, in order, as sent. */
   queryPairs: Array<[string, string]>;
   /** Lower-case names, as Node gives them. */
   headers: Record<string, string | string[] | undefined>;
-  /** Hex SHA-256 of the body bytes, computed by the server (never taken from the client). */
+  /**
+   * Hex SHA-256 of the body bytes, computed by the server (never taken from the client); for a
+   * forwarded request, what the service declares: the hash it computed, or `UNSIGNED-PAYLOAD`
+   * or a streaming marker the client signed instead.
+   */
   payloadHash: string;
 }
 
@@ -61,6 +66,12 @@ function headerText(value: string | string[] | undefined): string | undefined {
 }
 
 /**
+ * The code a header-signed request outside the allowed skew is refused with: IAM and STS say
+ * SignatureDoesNotMatch; S3, and so the authorization API, RequestTimeTooSkewed.
+ */
+export type SkewCode = 'SignatureDoesNotMatch' | 'RequestTimeTooSkewed';
+
+/**
  * Checks everything about a signature except the signature itself — the request time
  * against the clock, the credential scope, which headers are signed — and returns the
  * string the caller's key must have signed.
@@ -70,7 +81,9 @@ export function prepareSignature(
   request: IncomingRequest,
   now: Date,
   expectedService: string,
+  skewCode: SkewCode = 'SignatureDoesNotMatch',
 ): PreparedSignature {
+  const skewed = (message: string) => new GatehouseError(skewCode, message);
   let amzDate: string;
   let time: Date | null;
   if (parts.form === 'query') {
@@ -110,11 +123,11 @@ export function prepareSignature(
       );
     }
   } else if (nowMs - time.getTime() > MAX_SKEW_MS) {
-    throw mismatch(
+    throw skewed(
       `Signature expired: ${amzDate} is now earlier than ${amzDateOf(new Date(nowMs - MAX_SKEW_MS))} (${amzDateOf(now)} - 15 min.)`,
     );
   } else if (time.getTime() - nowMs > MAX_SKEW_MS) {
-    throw mismatch(
+    throw skewed(
       `Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(nowMs + MAX_SKEW_MS))} (${amzDateOf(now)} + 15 min.)`,
     );
   }
@@ -139,7 +152,7 @@ export function prepareSignature(
   const scopeText = `${scope.date}/${scope.region}/${scope.service}/${scope.terminator}`;
   const canonical = canonicalRequest({
     method: request.method,
-    path: request.path,
+    path: canonicalPath(request.path, scope.service),
     queryPairs: request.queryPairs,
     headers: request.headers,
     signedHeaders: parts.signedHeaders,

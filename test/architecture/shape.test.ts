@@ -11,9 +11,10 @@ const files = (readdirSync(SRC, { recursive: true }) as string[])
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => ({ path: relative(SRC, join(SRC, f)), text: readFileSync(join(SRC, f), 'utf8') }));
 
-/** Routes that are not pages: the Query API's one endpoint, the metrics scrape and the session API's JSON. */
+/** Routes that are not pages: the Query API's one endpoint, the authorization API's, the metrics scrape and the session API's JSON. */
 const NOT_PAGES = new Set([
   'query-api/query-api.routes.ts',
+  'authorize-request/authorize-request.routes.ts',
   'metrics/metrics.routes.ts',
   'sessions/session-api.routes.ts',
 ]);

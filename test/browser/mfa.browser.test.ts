@@ -14,6 +14,7 @@ import {
   LAUNCH_ARGS,
   describeInBrowser,
   fillField,
+  plugInSecurityKey,
   screenshot,
   signInAsRoot,
   submit,
@@ -70,18 +71,7 @@ describeInBrowser('MFA in Chromium: security keys, passkeys and lost devices', (
     const log: string[] = [];
     page.on('console', (m) => log.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'usb',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const { cdp, authenticatorId } = await plugInSecurityKey(page);
 
     await signInAsRoot(page, account.email, ROOT_PASSWORD);
     expect(pathOf(page)).toBe('/console');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type CDPSession, type Locator, type Page, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/db/database.ts';
 import { createTestContext, type TestContext } from './harness.ts';
@@ -220,6 +220,27 @@ export async function signInAsRoot(page: Page, email: string, password: string):
   await submit(page, 'Next', { within: formWith(page, 'Root user email address') });
   await fillField(page, 'Password', password);
   await submit(page, 'Sign in');
+}
+
+/**
+ * Plugs Chromium's virtual authenticator into the page: a USB security key (CTAP2, resident
+ * keys, user verification) that answers at once. The page's origin must be a host name such
+ * as localhost: WebAuthn refuses an IP address as relying-party ID.
+ */
+export async function plugInSecurityKey(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
 }
 
 /** An IAM user's sign-in on the account's own page, `/signin/<account ID or alias>`. */

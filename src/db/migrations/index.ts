@@ -14,6 +14,8 @@ import * as policyTags from './2026_12_04_014_policy_tags.ts';
 import * as cacheInvalidations from './2026_12_05_015_cache_invalidations.ts';
 import * as roles from './2026_12_05_016_roles.ts';
 import * as oidc from './2026_12_05_020_oidc.ts';
+import * as sessionMfaMethod from './2026_12_05_023_session_mfa_method.ts';
+import * as authorizationTrusts from './2026_12_05_024_authorization_trusts.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_015_cache_invalidations': cacheInvalidations,
   '2026_12_05_016_roles': roles,
   '2026_12_05_020_oidc': oidc,
+  '2026_12_05_023_session_mfa_method': sessionMfaMethod,
+  '2026_12_05_024_authorization_trusts': authorizationTrusts,
 };

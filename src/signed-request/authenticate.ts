@@ -8,12 +8,12 @@ import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } fr
 import {
   type IncomingRequest,
   SIGNATURE_MISMATCH_MESSAGE,
+  type SkewCode,
   prepareSignature,
   signatureMatches,
 } from '../sigv4/verify-signature.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import { findSessionCredentialWithPrincipal } from '../sts/session-credential.repository.ts';
-import type { Service } from './xml.ts';
 
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
@@ -57,15 +57,31 @@ export function signatureParts(request: IncomingRequest): SignatureParts {
 }
 
 /**
+ * A check the caller of `authenticate` makes on a signature that verified, before the key's use
+ * is recorded: may this principal's request be accepted here at all (the authorization API asks
+ * whether the key's account trusts the service that forwarded it). It throws to refuse.
+ */
+export type Admission = (principal: Principal) => Promise<void>;
+
+/**
  * SigV4 authentication: the request time and scope, then the credential (an active
  * access key, or unexpired temporary credentials with their session token), then the
  * signature, compared in constant time. Returns the caller, or throws the AWS error.
  * The credential and its principal are read in one query; the principal counts only once
- * the signature is right.
+ * the signature is right. `service` is the one the credential scope must name: `iam` or `sts`
+ * for the Query API, `gatehouse` for the authorization API's own callers, the scope's own
+ * service for a request a service forwards. `parts` are the request's signature parts when
+ * the caller has read them already; `skewCode` the code a header-signed request outside the
+ * allowed clock skew is refused with.
  */
-export async function authenticate(deps: Deps, request: IncomingRequest, service: Service): Promise<Caller> {
-  const parts = signatureParts(request);
-  const prepared = prepareSignature(parts, request, deps.clock.now(), service);
+export async function authenticate(
+  deps: Deps,
+  request: IncomingRequest,
+  service: string,
+  options: { parts?: SignatureParts; admit?: Admission; skewCode?: SkewCode } = {},
+): Promise<Caller> {
+  const parts = options.parts ?? signatureParts(request);
+  const prepared = prepareSignature(parts, request, deps.clock.now(), service, options.skewCode);
   const token = parts.form === 'query' ? parts.securityToken : headerText(request.headers['x-amz-security-token']);
   const { accessKeyId, scope } = parts;
 
@@ -108,6 +124,7 @@ export async function authenticate(deps: Deps, request: IncomingRequest, service
     throw new GatehouseError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_MESSAGE);
 
   if (!principal) throw invalidToken();
+  if (options.admit) await options.admit(principal);
   if (key) await noteAccessKeyUse(deps, key, service, scope.region);
   return { principal, accessKeyId, credentialType, sourceKeyId, region: scope.region, service, mfaAt };
 }

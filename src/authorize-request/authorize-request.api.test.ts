@@ -1,0 +1,463 @@
+import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AssumeRoleCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
+import { gatehouse } from '../../test/support/cli.ts';
+import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { type TestContext, cliEnv, createTestContext } from '../../test/support/harness.ts';
+import { listen } from '../../test/support/listen.ts';
+import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
+import { findKey, updateAccessKeyStatus } from '../access-keys/access-key.service.ts';
+import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
+import { codeAt, stepAt } from '../mfa/totp.ts';
+import { createPolicy } from '../policies/managed-policy.service.ts';
+import { putUserPermissionsBoundary } from '../policies/permissions-boundary.service.ts';
+
+function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  return data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** SHA-256 for the AWS signer, from node:crypto (an HMAC when given a key). */
+class NodeSha256 {
+  readonly #hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#hash.digest());
+  }
+  reset(): void {}
+}
+
+const HOST = 'notes.example.test';
+const REGION = 'eu-west-1';
+
+interface Forwarded {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  payloadHash?: string;
+}
+
+/** The query string a client sends: each name and value percent-encoded as SigV4 encodes them. */
+function queryText(query: Record<string, string>): string {
+  const enc = (v: string) =>
+    encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return Object.entries(query)
+    .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+    .join('&');
+}
+
+describe.each(DIALECTS)('the authorization API, with requests signed as AWS clients sign them, on %s', (dialect) => {
+  let t: TestContext;
+  let endpoint: string;
+  let home: Awaited<ReturnType<typeof makeAccount>>;
+  let other: Awaited<ReturnType<typeof makeAccount>>;
+  let notesService: AwsCredentials;
+  let otherService: AwsCredentials;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-authorize-'));
+    // In a file, so the real CLI (service-trust) works on the same SQLite database.
+    t = await createTestContext(dialect, {}, { sqliteFile: join(dir, 'g.db') });
+    t.clock.set(new Date(Math.floor(Date.now() / 30_000) * 30_000));
+    endpoint = await listen(t.app);
+    home = await makeAccount(t.deps);
+    other = await makeAccount(t.deps);
+    notesService = await serviceKey(home.id, 'notes-service');
+    otherService = await serviceKey(other.id, 'other-service');
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A user of `accountId` that may authorize requests for any account, and its key. */
+  async function serviceKey(accountId: string, name: string): Promise<AwsCredentials> {
+    const user = await makeUser(t.deps, accountId, name);
+    await setUserPolicy(t, accountId, name, 'authorize', [
+      { Effect: 'Allow', Action: 'gatehouse:AuthorizeRequest', Resource: 'arn:aws:gatehouse::*:account' },
+    ]);
+    return keyFor(t, { accountId, principalId: user.id, userName: user.name });
+  }
+
+  async function userWithKey(accountId: string, name: string, statements: object[]) {
+    const user = await makeUser(t.deps, accountId, name);
+    await setUserPolicy(t, accountId, name, 'mine', statements);
+    const credentials: AwsCredentials = await keyFor(t, { accountId, principalId: user.id, userName: user.name });
+    return { user, credentials, arn: `arn:aws:iam::${accountId}:user/${name}` };
+  }
+
+  function signer(credentials: AwsCredentials, service: string, s3 = false) {
+    return new SignatureV4({
+      credentials,
+      region: REGION,
+      service,
+      sha256: NodeSha256,
+      uriEscapePath: !s3,
+      applyChecksum: s3,
+    });
+  }
+
+  /** A request as a client signs it (header form) and as the service then forwards it. */
+  async function signed(
+    credentials: AwsCredentials,
+    options: {
+      service?: string;
+      method?: string;
+      path?: string;
+      query?: Record<string, string>;
+      s3?: boolean;
+      at?: Date;
+    } = {},
+  ): Promise<Forwarded> {
+    const { service = 'notes', method = 'GET', path = '/notes/1', query = {}, s3 = false } = options;
+    const headers: Record<string, string> = {
+      host: HOST,
+      ...(s3 ? { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } : {}),
+    };
+    const request = await signer(credentials, service, s3).sign(
+      { method, protocol: 'https:', hostname: HOST, path, query, headers },
+      { signingDate: options.at ?? t.clock.now() },
+    );
+    const emptyHash = createHash('sha256').update('').digest('hex');
+    return {
+      method,
+      path,
+      query: queryText(query),
+      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      ...(s3 ? {} : { payloadHash: emptyHash }),
+    };
+  }
+
+  /** POST /authorize, signed by the calling service with its own key. */
+  async function ask(body: object, caller: AwsCredentials = notesService) {
+    const payload = JSON.stringify(body);
+    const request = await signer(caller, 'gatehouse').sign(
+      {
+        method: 'POST',
+        protocol: 'http:',
+        hostname: 'gatehouse.test',
+        path: '/authorize',
+        headers: { host: 'gatehouse.test', 'content-type': 'application/json' },
+        body: payload,
+      },
+      { signingDate: t.clock.now() },
+    );
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/authorize',
+      headers: request.headers,
+      payload,
+    });
+    return { status: response.statusCode, body: response.json() };
+  }
+
+  const note = (accountId: string, id: string) => `arn:aws:notes:${REGION}:${accountId}:note/${id}`;
+
+  it('allows what the identity policy allows and denies the rest, with AWS sentences, and records the key use', async () => {
+    const ann = await userWithKey(home.id, 'ann', [
+      { Effect: 'Allow', Action: 'notes:GetNote', Resource: note(home.id, 'ann/*') },
+    ]);
+    const request = await signed(ann.credentials, { path: '/notes/ann/1', query: { version: '2 b' } });
+    const allowed = await ask({ request, action: 'notes:GetNote', resource: note(home.id, 'ann/1') });
+    expect(allowed).toEqual({
+      status: 200,
+      body: {
+        decision: 'Allow',
+        reason: `User: ${ann.arn} is allowed to perform: notes:GetNote on resource: ${note(home.id, 'ann/1')}`,
+        principal: {
+          arn: ann.arn,
+          accountId: home.id,
+          userId: ann.user.id,
+          type: 'IAMUser',
+          accessKeyId: ann.credentials.accessKeyId,
+          mfaPresent: false,
+          sourceIdentity: null,
+        },
+      },
+    });
+    const key = await findKey(t.deps, ann.credentials.accessKeyId);
+    expect({ service: key?.lastUsedService, region: key?.lastUsedRegion }).toEqual({
+      service: 'notes',
+      region: REGION,
+    });
+
+    const denied = await ask({ request, action: 'notes:DeleteNote', resource: note(home.id, 'ann/1') });
+    expect(denied.body.decision).toBe('Deny');
+    expect(denied.body.errorCode).toBeUndefined();
+    expect(denied.body.reason).toBe(
+      `User: ${ann.arn} is not authorized to perform: notes:DeleteNote on resource: ${note(home.id, 'ann/1')} because no identity-based policy allows the notes:DeleteNote action`,
+    );
+  });
+
+  it('denies with a Deny in the permissions boundary', async () => {
+    const bob = await userWithKey(home.id, 'bob', [{ Effect: 'Allow', Action: 'notes:*', Resource: '*' }]);
+    const boundary = await createPolicy(
+      t.deps,
+      home.id,
+      {
+        name: 'NotesNoDelete',
+        document: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: 'notes:*', Resource: '*' },
+            { Effect: 'Deny', Action: 'notes:DeleteNote', Resource: '*' },
+          ],
+        }),
+      },
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    await putUserPermissionsBoundary(t.deps, home.id, 'bob', boundary.arn, CLI_ACTOR, SYSTEM_META);
+    const request = await signed(bob.credentials);
+    expect((await ask({ request, action: 'notes:GetNote', resource: note(home.id, '1') })).body.decision).toBe('Allow');
+    const refused = await ask({ request, action: 'notes:DeleteNote', resource: note(home.id, '1') });
+    expect(refused.body).toMatchObject({
+      decision: 'Deny',
+      reason: `User: ${bob.arn} is not authorized to perform: notes:DeleteNote on resource: ${note(home.id, '1')} with an explicit deny in a permissions boundary`,
+    });
+  });
+
+  it('narrows AssumeRole credentials by their session policy and names the role session', async () => {
+    const role = await makeRole(
+      t,
+      home.id,
+      'NotesEditor',
+      trustPolicy({
+        Principal: { AWS: `arn:aws:iam::${home.id}:root` },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      }),
+      { policy: [{ Effect: 'Allow', Action: 'notes:*', Resource: '*' }] },
+    );
+    const cara = await userWithKey(home.id, 'cara', [
+      { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'], Resource: role.arn },
+    ]);
+    const { sts } = awsClients(t, endpoint, cara.credentials);
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: role.arn,
+        RoleSessionName: 'cara-edits',
+        SourceIdentity: 'cara',
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'notes:GetNote', Resource: '*' }],
+        }),
+      }),
+    );
+    const session: AwsCredentials = {
+      accessKeyId: out.Credentials!.AccessKeyId!,
+      secretAccessKey: out.Credentials!.SecretAccessKey!,
+      sessionToken: out.Credentials!.SessionToken!,
+    };
+    const sessionArn = `arn:aws:sts::${home.id}:assumed-role/NotesEditor/cara-edits`;
+    const request = await signed(session);
+    const allowed = await ask({ request, action: 'notes:GetNote', resource: note(home.id, '1') });
+    expect(allowed.body).toMatchObject({
+      decision: 'Allow',
+      principal: { arn: sessionArn, type: 'AssumedRole', userId: `${role.id}:cara-edits`, sourceIdentity: 'cara' },
+    });
+    const narrowed = await ask({ request, action: 'notes:PutNote', resource: note(home.id, '1') });
+    expect(narrowed.body.reason).toBe(
+      `User: ${sessionArn} is not authorized to perform: notes:PutNote on resource: ${note(home.id, '1')} because no session policy allows the notes:PutNote action`,
+    );
+  });
+
+  it('knows MFA on GetSessionToken credentials, and not on the long-term key', async () => {
+    const dora = await userWithKey(home.id, 'dora', [
+      {
+        Effect: 'Allow',
+        Action: 'notes:GetNote',
+        Resource: '*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
+    ]);
+    const device = await giveAuthenticator(t, home.id, dora.user.id, 'dora-phone');
+    const { sts } = awsClients(t, endpoint, dora.credentials);
+    const token = await sts.send(
+      new GetSessionTokenCommand({
+        SerialNumber: device.serial,
+        TokenCode: codeAt(device.secret, stepAt(t.clock.now())),
+      }),
+    );
+    const withMfa = await signed({
+      accessKeyId: token.Credentials!.AccessKeyId!,
+      secretAccessKey: token.Credentials!.SecretAccessKey!,
+      sessionToken: token.Credentials!.SessionToken!,
+    });
+    const allowed = await ask({ request: withMfa, action: 'notes:GetNote', resource: note(home.id, '1') });
+    expect(allowed.body).toMatchObject({
+      decision: 'Allow',
+      principal: { arn: dora.arn, type: 'IAMUser', mfaPresent: true },
+    });
+    const withoutMfa = await ask({
+      request: await signed(dora.credentials),
+      action: 'notes:GetNote',
+      resource: note(home.id, '1'),
+    });
+    expect(withoutMfa.body).toMatchObject({ decision: 'Deny', principal: { mfaPresent: false } });
+  });
+
+  it('refuses a tampered signature, a 20-minute skew, an expired presigned URL, a deactivated and an unknown key', async () => {
+    const erin = await userWithKey(home.id, 'erin', [
+      { Effect: 'Allow', Action: ['notes:*', 's3:GetObject'], Resource: '*' },
+    ]);
+    const asked = (request: Forwarded) => ask({ request, action: 'notes:GetNote', resource: note(home.id, '1') });
+
+    const good = await signed(erin.credentials);
+    const tampered = { ...good, path: '/notes/2' };
+    expect((await asked(tampered)).body).toMatchObject({ decision: 'Deny', errorCode: 'SignatureDoesNotMatch' });
+
+    const skewed = await signed(erin.credentials, { at: new Date(t.clock.now().getTime() - 20 * 60_000) });
+    expect((await asked(skewed)).body).toMatchObject({ decision: 'Deny', errorCode: 'RequestTimeTooSkewed' });
+
+    const url = await signer(erin.credentials, 's3', true).presign(
+      {
+        method: 'GET',
+        protocol: 'https:',
+        hostname: HOST,
+        path: '/bucket/key',
+        query: {},
+        // As S3's presigner does: the URL's payload is unsigned.
+        headers: { host: HOST, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      },
+      { expiresIn: 60, signingDate: t.clock.now() },
+    );
+    const presigned: Forwarded = {
+      method: 'GET',
+      path: '/bucket/key',
+      query: queryText(url.query as Record<string, string>),
+      headers: { host: HOST },
+    };
+    const s3Question = { request: presigned, action: 's3:GetObject', resource: 'arn:aws:s3:::bucket/key' };
+    expect((await ask(s3Question)).body.decision).toBe('Allow');
+    t.clock.advance(61_000);
+    expect((await ask(s3Question)).body).toMatchObject({
+      decision: 'Deny',
+      errorCode: 'SignatureDoesNotMatch',
+      reason: expect.stringMatching(/^Signature expired/),
+    });
+
+    await updateAccessKeyStatus(
+      t.deps,
+      { accountId: home.id, principalId: erin.user.id, userName: 'erin' },
+      erin.credentials.accessKeyId,
+      'Inactive',
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    expect((await asked(await signed(erin.credentials))).body).toMatchObject({
+      decision: 'Deny',
+      errorCode: 'InvalidClientTokenId',
+    });
+    const unknown = { accessKeyId: 'AKIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x'.repeat(40) };
+    expect((await asked(await signed(unknown))).body).toMatchObject({
+      decision: 'Deny',
+      errorCode: 'InvalidClientTokenId',
+    });
+  });
+
+  it('refuses a calling service without gatehouse:AuthorizeRequest, and one whose own signature fails, with JSON errors', async () => {
+    const fay = await userWithKey(home.id, 'fay', [{ Effect: 'Allow', Action: 'notes:*', Resource: '*' }]);
+    const request = await signed(fay.credentials);
+    const question = { request, action: 'notes:GetNote', resource: note(home.id, '1') };
+    const refused = await ask(question, fay.credentials);
+    expect(refused).toEqual({
+      status: 403,
+      body: {
+        __type: 'AccessDenied',
+        message: `User: ${fay.arn} is not authorized to perform: gatehouse:AuthorizeRequest on resource: arn:aws:gatehouse::${home.id}:account because no identity-based policy allows the gatehouse:AuthorizeRequest action`,
+      },
+    });
+    const wrongSecret = { ...notesService, secretAccessKey: 'y'.repeat(40) };
+    expect(await ask(question, wrongSecret)).toMatchObject({ status: 403, body: { __type: 'SignatureDoesNotMatch' } });
+  });
+
+  it("refuses another account's service until the key's account trusts it (service-trust add), for that service name", async () => {
+    const gus = await userWithKey(home.id, 'gus', [
+      { Effect: 'Allow', Action: 'notes:*', Resource: note(home.id, '*') },
+    ]);
+    const question = { request: await signed(gus.credentials), action: 'notes:GetNote', resource: note(home.id, '1') };
+    expect(await ask(question, otherService)).toMatchObject({
+      status: 403,
+      body: {
+        __type: 'AccessDenied',
+        message: `User: arn:aws:iam::${other.id}:user/other-service is not authorized to perform: gatehouse:AuthorizeRequest on resource: arn:aws:gatehouse::${home.id}:account because no resource-based policy allows the gatehouse:AuthorizeRequest action`,
+      },
+    });
+
+    const added = await gatehouse(
+      ['service-trust', 'add', '--account', home.id, '--trusted-account', other.id, '--service', 'notes', '--json'],
+      cliEnv(t),
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toEqual({
+      accountId: home.id,
+      trustedAccountId: other.id,
+      service: 'notes',
+      added: true,
+    });
+    expect(await ask(question, otherService)).toMatchObject({ status: 200, body: { decision: 'Allow' } });
+    // Trusted with notes only: a request signed for another service is still refused.
+    const photos = { ...question, request: await signed(gus.credentials, { service: 'photos' }) };
+    expect((await ask(photos, otherService)).status).toBe(403);
+  });
+
+  it('decides a cross-account request with the resource policy the service passes: both sides must allow', async () => {
+    await gatehouse(
+      ['service-trust', 'add', '--account', other.id, '--trusted-account', home.id, '--service', 's3'],
+      cliEnv(t),
+    );
+    const hana = await userWithKey(other.id, 'hana', [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::shared/*' },
+    ]);
+    const request = await signed(hana.credentials, { service: 's3', s3: true, path: '/shared/report%20one.txt' });
+    const question = { request, action: 's3:GetObject', resource: 'arn:aws:s3:::shared/report one.txt' };
+    expect((await ask(question)).body).toMatchObject({
+      decision: 'Deny',
+      reason: `User: ${hana.arn} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::shared/report one.txt because no resource-based policy allows the s3:GetObject action`,
+    });
+    const bucketPolicy = (principal: string) => ({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: principal }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::shared/*' },
+      ],
+    });
+    expect((await ask({ ...question, resourcePolicy: bucketPolicy(hana.arn) })).body).toMatchObject({
+      decision: 'Allow',
+      principal: { arn: hana.arn, accountId: other.id },
+    });
+    expect((await ask({ ...question, resourcePolicy: bucketPolicy(other.id) })).body.decision).toBe('Allow');
+    expect((await ask({ ...question, resourcePolicy: bucketPolicy(home.id) })).body).toMatchObject({
+      decision: 'Deny',
+      reason: expect.stringMatching(/because no resource-based policy allows the s3:GetObject action$/),
+    });
+    // The resource policy alone is not enough across accounts: the identity side must allow too.
+    const put = {
+      ...question,
+      action: 's3:PutObject',
+      resourcePolicy: {
+        ...bucketPolicy(hana.arn),
+        Statement: [{ Effect: 'Allow', Principal: { AWS: hana.arn }, Action: 's3:*', Resource: '*' }],
+      },
+    };
+    expect((await ask(put)).body).toMatchObject({
+      decision: 'Deny',
+      reason: expect.stringMatching(/because no identity-based policy allows the s3:PutObject action$/),
+    });
+  });
+});
