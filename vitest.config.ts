@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'suites',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts', 'packages/**/*.test.ts'],
           exclude: TIMING,
           sequence: { groupOrder: 0 },
         },

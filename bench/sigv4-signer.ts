@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { canonicalRequest, stringToSign } from '../src/sigv4/canonical-request.ts';
-import { deriveSigningKey, signWithKey } from '../src/sigv4/signing-key.ts';
-import { amzDateOf } from '../src/sigv4/verify-signature.ts';
+import { canonicalRequest, stringToSign } from '@gatehouse/authorizer/sigv4';
+import { deriveSigningKey, signWithKey } from '@gatehouse/authorizer/sigv4';
+import { amzDateOf } from '@gatehouse/authorizer/sigv4';
 import { remember } from '../src/shared/remember.ts';
 
 export interface SigningCredentials {

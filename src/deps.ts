@@ -3,7 +3,7 @@ import type { DialectName } from './db/database.ts';
 import type { Database } from './db/schema.ts';
 import type { PasswordHasher } from './passwords/password-hasher.ts';
 import type { PolicyCache } from './policy-engine/compile.ts';
-import type { SigningKeyCache } from './sigv4/signing-key.ts';
+import type { SigningKeyCache } from './sigv4/sigv4.ts';
 import type { Guard } from './guard/guard.ts';
 import type { InvalidationFeed } from './caches/invalidation-feed.ts';
 import type { SessionCache } from './caches/session-cache.ts';

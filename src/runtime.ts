@@ -5,7 +5,7 @@ import type { Config } from './config/config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { PasswordHasher } from './passwords/password-hasher.ts';
 import { PolicyCache } from './policy-engine/compile.ts';
-import { SigningKeyCache } from './sigv4/signing-key.ts';
+import { SigningKeyCache } from './sigv4/sigv4.ts';
 import { createGuard } from './guard/guard.ts';
 import { InvalidationFeed } from './caches/invalidation-feed.ts';
 import { SessionCache } from './caches/session-cache.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../signed-request/authenticate.ts';
 import { type ApiError, SERVICE_FAILURE, toApiError } from '../web/api-errors.ts';
-import { decodePairs } from '../sigv4/query-pairs.ts';
+import { decodePairs } from '../sigv4/sigv4.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { sha256 } from '../shared/secrets.ts';
 import { metaOf } from '../web/request-meta.ts';

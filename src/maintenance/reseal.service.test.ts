@@ -14,7 +14,7 @@ import { PrincipalCache } from '../caches/principal-cache.ts';
 import { AccountCache } from '../caches/account-cache.ts';
 import type { DecisionBasis } from '../policy-engine/evaluate.ts';
 import type { LoginProfileState } from '../identities/user.repository.ts';
-import { SigningKeyCache } from '../sigv4/signing-key.ts';
+import { SigningKeyCache } from '../sigv4/sigv4.ts';
 import { type AwsCredentials, awsClients, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';

@@ -1,5 +1,5 @@
 import { GatehouseError } from '../shared/errors.ts';
-import { decodePairs } from '../sigv4/query-pairs.ts';
+import { decodePairs } from '../sigv4/sigv4.ts';
 
 /** The query's decoder decodes the form body too (kept here, beside `collectParameters`, for its tests). */
 export { decodePairs };

@@ -4,14 +4,16 @@ import type { Principal } from '../identities/principal.ts';
 import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { matchesHash } from '../shared/secrets.ts';
-import { type SignatureParts, parseAuthorizationHeader, parsePresignedQuery } from '../sigv4/signature-parts.ts';
 import {
   type IncomingRequest,
   SIGNATURE_MISMATCH_MESSAGE,
+  type SignatureParts,
   type SkewCode,
   prepareSignature,
+  securityTokenOf,
   signatureMatches,
-} from '../sigv4/verify-signature.ts';
+  signatureParts,
+} from '../sigv4/sigv4.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import { findSessionCredentialWithPrincipal } from '../sts/session-credential.repository.ts';
 
@@ -19,41 +21,6 @@ const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
 function invalidToken(): GatehouseError {
   return new GatehouseError('InvalidClientTokenId', INVALID_TOKEN);
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The signature's parts from whichever form the request uses; MissingAuthenticationToken when it has none. */
-export function signatureParts(request: IncomingRequest): SignatureParts {
-  const authorization = headerText(request.headers.authorization);
-  const presigned = request.queryPairs.some(
-    ([k]) => k === 'X-Amz-Algorithm' || k === 'X-Amz-Signature' || k === 'X-Amz-Credential',
-  );
-  if (authorization !== undefined && presigned) {
-    throw new GatehouseError(
-      'IncompleteSignature',
-      'Only one authentication method is allowed: the Authorization header or the X-Amz-* query parameters, not both.',
-    );
-  }
-  if (authorization !== undefined) return parseAuthorizationHeader(authorization);
-  if (presigned) {
-    const query = new Map<string, string>();
-    for (const [k, v] of request.queryPairs) {
-      if (query.has(k))
-        throw new GatehouseError(
-          'IncompleteSignature',
-          `The query parameter ${k.slice(0, 64)} was sent more than once.`,
-        );
-      query.set(k, v);
-    }
-    return parsePresignedQuery(query);
-  }
-  throw new GatehouseError(
-    'MissingAuthenticationToken',
-    'Request must contain either a valid (registered) AWS access key ID or X.509 certificate.',
-  );
 }
 
 /**
@@ -82,7 +49,7 @@ export async function authenticate(
 ): Promise<Caller> {
   const parts = options.parts ?? signatureParts(request);
   const prepared = prepareSignature(parts, request, deps.clock.now(), service, options.skewCode);
-  const token = parts.form === 'query' ? parts.securityToken : headerText(request.headers['x-amz-security-token']);
+  const token = securityTokenOf(parts, request);
   const { accessKeyId, scope } = parts;
 
   let sealed: string;

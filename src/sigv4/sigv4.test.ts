@@ -9,9 +9,13 @@ import { makeAccount } from '../../test/support/fixtures.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { MINUTE } from '../shared/clock.ts';
-import { canonicalRequest } from './canonical-request.ts';
-import { deriveSigningKey, SigningKeyCache, signWithKey } from './signing-key.ts';
-import { amzDateOf } from './verify-signature.ts';
+import {
+  amzDateOf,
+  canonicalRequest,
+  deriveSigningKey,
+  SigningKeyCache,
+  signWithKey,
+} from '@gatehouse/authorizer/sigv4';
 
 /** Runs `change` on the HTTP request after the SDK signed it, before it is sent. */
 function afterSigning(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,20 @@ export async function buildCli(repoRoot: string): Promise<{ file: string; remove
     target: 'node20',
     logLevel: 'warning',
     plugins: [
+      {
+        // The repository's own workspace packages are TypeScript sources: bundled, not imported.
+        name: 'workspace-sources',
+        setup(esbuild) {
+          esbuild.onResolve({ filter: /^@gatehouse\// }, ({ path }) => {
+            const [scope, name, ...sub] = path.split('/');
+            const manifest = JSON.parse(
+              readFileSync(join(repoRoot, 'node_modules', scope!, name!, 'package.json'), 'utf8'),
+            ) as { exports: Record<string, string> };
+            const target = manifest.exports[sub.length > 0 ? `./${sub.join('/')}` : '.'];
+            return { path: realpathSync(join(repoRoot, 'node_modules', scope!, name!, target!)) };
+          });
+        },
+      },
       {
         name: 'own-import-meta-url',
         setup(esbuild) {

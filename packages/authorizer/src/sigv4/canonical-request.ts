@@ -1,5 +1,9 @@
-import { ownEntry } from '../shared/own-entry.ts';
-import { sha256 } from '../shared/secrets.ts';
+import { createHash } from 'node:crypto';
+
+/** A header by name, never something every object inherits (`constructor`, `__proto__`). */
+function headerNamed(headers: Readonly<Record<string, string | string[] | undefined>>, name: string) {
+  return Object.hasOwn(headers, name) ? headers[name] : undefined;
+}
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is %XX (upper-case). */
 export function uriEncode(value: string): string {
@@ -55,12 +59,12 @@ export function canonicalRequest(input: CanonicalInput): string {
     input.method,
     input.path,
     canonicalQueryString(input.queryPairs),
-    input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(ownEntry(input.headers, name))}\n`).join(''),
+    input.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(headerNamed(input.headers, name))}\n`).join(''),
     input.signedHeaders.join(';'),
     input.payloadHash,
   ].join('\n');
 }
 
 export function stringToSign(amzDate: string, scope: string, canonical: string): string {
-  return ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical).toString('hex')].join('\n');
+  return ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
 }

@@ -1,7 +1,7 @@
-import { GatehouseError } from '../shared/errors.ts';
-import { safeEqual } from '../shared/secrets.ts';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { canonicalPath, canonicalRequest, stringToSign } from './canonical-request.ts';
 import type { SignatureParts } from './signature-parts.ts';
+import { SigV4Error } from './sigv4-error.ts';
 import { signWithKey } from './signing-key.ts';
 
 /** How far the request time may be from the server's, either way (AWS: 15 minutes). */
@@ -29,12 +29,12 @@ export interface PreparedSignature {
   stringToSign: string;
 }
 
-function mismatch(message: string): GatehouseError {
-  return new GatehouseError('SignatureDoesNotMatch', message);
+function mismatch(message: string): SigV4Error {
+  return new SigV4Error('SignatureDoesNotMatch', message);
 }
 
-function incomplete(message: string): GatehouseError {
-  return new GatehouseError('IncompleteSignature', message);
+function incomplete(message: string): SigV4Error {
+  return new SigV4Error('IncompleteSignature', message);
 }
 
 /** `20261129T120000Z` */
@@ -83,7 +83,7 @@ export function prepareSignature(
   expectedService: string,
   skewCode: SkewCode = 'SignatureDoesNotMatch',
 ): PreparedSignature {
-  const skewed = (message: string) => new GatehouseError(skewCode, message);
+  const skewed = (message: string) => new SigV4Error(skewCode, message);
   let amzDate: string;
   let time: Date | null;
   if (parts.form === 'query') {
@@ -163,7 +163,12 @@ export function prepareSignature(
 
 /** Constant-time comparison of the caller's signature with the one the signing key gives. */
 export function signatureMatches(signingKey: Buffer, prepared: PreparedSignature, signature: string): boolean {
-  return safeEqual(signWithKey(signingKey, prepared.stringToSign), signature);
+  return sameText(signWithKey(signingKey, prepared.stringToSign), signature);
+}
+
+/** Constant-time equality of two texts of any lengths (their SHA-256 digests are compared). */
+export function sameText(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
 export const SIGNATURE_MISMATCH_MESSAGE =

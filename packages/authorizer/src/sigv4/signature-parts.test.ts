@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../shared/errors.ts';
+import { SigV4Error } from './sigv4-error.ts';
 import { parseAuthorizationHeader, parsePresignedQuery } from './signature-parts.ts';
 
 const VALID =
   'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7';
 
-/** Runs `parse` and returns the error code when it throws; any throw other than a GatehouseError fails the property. */
+/** Runs `parse` and returns the error code when it throws; any throw other than a SigV4Error fails the property. */
 function outcome(parse: () => unknown): string {
   try {
     parse();
     return 'ok';
   } catch (error) {
-    if (!(error instanceof GatehouseError)) throw error;
-    expect(error.status).toBeLessThan(500);
+    if (!(error instanceof SigV4Error)) throw error;
+    expect(error.code).toBe('IncompleteSignature');
     return error.code;
   }
 }

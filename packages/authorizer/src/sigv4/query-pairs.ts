@@ -1,11 +1,11 @@
-import { GatehouseError } from '../shared/errors.ts';
+import { SigV4Error } from './sigv4-error.ts';
 
 /** Bounds on what a signed request's query (or form body) may carry, so parsing work stays small. */
 const MAX_PARAMETERS = 500;
 const MAX_NAME_LENGTH = 256;
 
-function invalid(message: string): GatehouseError {
-  return new GatehouseError('ValidationError', message);
+function invalid(message: string): SigV4Error {
+  return new SigV4Error('ValidationError', message);
 }
 
 /** Decoded `name=value` pairs of a form-encoded string, in order (`+` is a space). */

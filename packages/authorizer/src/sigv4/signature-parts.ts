@@ -1,4 +1,5 @@
-import { GatehouseError } from '../shared/errors.ts';
+import { SigV4Error } from './sigv4-error.ts';
+import type { IncomingRequest } from './verify-signature.ts';
 
 /**
  * The parts of a SigV4 signature, from an `Authorization` header or from the
@@ -23,8 +24,8 @@ export const ALGORITHM = 'AWS4-HMAC-SHA256';
 const MAX_HEADER_LENGTH = 4096;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 
-function incomplete(message: string): GatehouseError {
-  return new GatehouseError('IncompleteSignature', message);
+function incomplete(message: string): SigV4Error {
+  return new SigV4Error('IncompleteSignature', message);
 }
 
 /** `AKID/YYYYMMDD/region/service/aws4_request` */
@@ -115,4 +116,39 @@ export function parsePresignedQuery(query: Map<string, string>): SignatureParts 
     expiresSeconds: Number(expires),
     ...(token !== undefined ? { securityToken: token } : {}),
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The signature's parts from whichever form the request uses; MissingAuthenticationToken when it has none. */
+export function signatureParts(request: Pick<IncomingRequest, 'headers' | 'queryPairs'>): SignatureParts {
+  const authorization = firstHeader(request.headers.authorization);
+  const presigned = request.queryPairs.some(
+    ([k]) => k === 'X-Amz-Algorithm' || k === 'X-Amz-Signature' || k === 'X-Amz-Credential',
+  );
+  if (authorization !== undefined && presigned) {
+    throw incomplete(
+      'Only one authentication method is allowed: the Authorization header or the X-Amz-* query parameters, not both.',
+    );
+  }
+  if (authorization !== undefined) return parseAuthorizationHeader(authorization);
+  if (presigned) {
+    const query = new Map<string, string>();
+    for (const [k, v] of request.queryPairs) {
+      if (query.has(k)) throw incomplete(`The query parameter ${k.slice(0, 64)} was sent more than once.`);
+      query.set(k, v);
+    }
+    return parsePresignedQuery(query);
+  }
+  throw new SigV4Error(
+    'MissingAuthenticationToken',
+    'Request must contain either a valid (registered) AWS access key ID or X.509 certificate.',
+  );
+}
+
+/** The session token a request carries: `X-Amz-Security-Token` of a presigned query, or the header. */
+export function securityTokenOf(parts: SignatureParts, request: Pick<IncomingRequest, 'headers'>): string | undefined {
+  return parts.form === 'query' ? parts.securityToken : firstHeader(request.headers['x-amz-security-token']);
 }
