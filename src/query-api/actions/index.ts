@@ -98,6 +98,13 @@ import { DeleteRolePermissionsBoundary } from './delete-role-permissions-boundar
 import { TagRole } from './tag-role.ts';
 import { UntagRole } from './untag-role.ts';
 import { ListRoleTags } from './list-role-tags.ts';
+import { CreateOpenIDConnectProvider } from './create-open-id-connect-provider.ts';
+import { GetOpenIDConnectProvider } from './get-open-id-connect-provider.ts';
+import { ListOpenIDConnectProviders } from './list-open-id-connect-providers.ts';
+import { UpdateOpenIDConnectProviderThumbprint } from './update-open-id-connect-provider-thumbprint.ts';
+import { AddClientIDToOpenIDConnectProvider } from './add-client-id-to-open-id-connect-provider.ts';
+import { RemoveClientIDFromOpenIDConnectProvider } from './remove-client-id-from-open-id-connect-provider.ts';
+import { DeleteOpenIDConnectProvider } from './delete-open-id-connect-provider.ts';
 
 // Each definition keeps its own parameter types; the table only needs the common shape.
 type AnyAction = ActionDefinition<any> & ActionDefinition<ParamSpecs>;
@@ -171,6 +178,14 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     TagRole,
     UntagRole,
     ListRoleTags,
+    // IAM OpenID Connect identity providers
+    CreateOpenIDConnectProvider,
+    GetOpenIDConnectProvider,
+    ListOpenIDConnectProviders,
+    UpdateOpenIDConnectProviderThumbprint,
+    AddClientIDToOpenIDConnectProvider,
+    RemoveClientIDFromOpenIDConnectProvider,
+    DeleteOpenIDConnectProvider,
     // IAM inline policies
     PutUserPolicy,
     GetUserPolicy,
