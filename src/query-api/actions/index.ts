@@ -1,4 +1,4 @@
-import type { ActionDefinition } from '../action.ts';
+import type { ActionDefinition, UnsignedActionDefinition } from '../action.ts';
 import type { ParamSpecs } from '../params.ts';
 import { ChangePassword } from './change-password.ts';
 import { CreateAccessKey } from './create-access-key.ts';
@@ -105,9 +105,12 @@ import { UpdateOpenIDConnectProviderThumbprint } from './update-open-id-connect-
 import { AddClientIDToOpenIDConnectProvider } from './add-client-id-to-open-id-connect-provider.ts';
 import { RemoveClientIDFromOpenIDConnectProvider } from './remove-client-id-from-open-id-connect-provider.ts';
 import { DeleteOpenIDConnectProvider } from './delete-open-id-connect-provider.ts';
+import { AssumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 
 // Each definition keeps its own parameter types; the table only needs the common shape.
-type AnyAction = ActionDefinition<any> & ActionDefinition<ParamSpecs>;
+type AnyAction =
+  | (ActionDefinition<any> & ActionDefinition<ParamSpecs>)
+  | (UnsignedActionDefinition<any> & UnsignedActionDefinition<ParamSpecs>);
 
 /** Every Query API Action, by name: the one table the pipeline dispatches on (a Map, so `toString` names nothing). */
 export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
@@ -230,5 +233,6 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     GetSessionToken,
     GetAccessKeyInfo,
     AssumeRole,
+    AssumeRoleWithWebIdentity,
   ].map((action): [string, AnyAction] => [action.name, action as AnyAction]),
 );
