@@ -14,6 +14,7 @@ import * as policyTags from './2026_12_04_014_policy_tags.ts';
 import * as cacheInvalidations from './2026_12_05_015_cache_invalidations.ts';
 import * as roles from './2026_12_05_016_roles.ts';
 import * as oidc from './2026_12_05_020_oidc.ts';
+import * as oidcClientScopes from './2026_12_05_022_oidc_client_scopes.ts';
 import * as sessionMfaMethod from './2026_12_05_023_session_mfa_method.ts';
 import * as authorizationTrusts from './2026_12_05_024_authorization_trusts.ts';
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_015_cache_invalidations': cacheInvalidations,
   '2026_12_05_016_roles': roles,
   '2026_12_05_020_oidc': oidc,
+  '2026_12_05_022_oidc_client_scopes': oidcClientScopes,
   '2026_12_05_023_session_mfa_method': sessionMfaMethod,
   '2026_12_05_024_authorization_trusts': authorizationTrusts,
 };
