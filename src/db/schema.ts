@@ -630,6 +630,8 @@ export interface OidcClientsTable {
   first_party: number;
   created_at: string;
   secret_rotated_at: string | null;
+  /** The scopes the client may ask for, space-separated (its `scope` metadata). */
+  allowed_scopes: string;
 }
 
 /** The scopes a person agreed a client may read. */
