@@ -30,6 +30,7 @@ import { signinRoutes } from './signin/signin.routes.ts';
 import { sessionApiRoutes } from './sessions/session-api.routes.ts';
 import { metricsRoutes } from './metrics/metrics.routes.ts';
 import { oidcRoutes } from './oidc/oidc.routes.ts';
+import { oidcClientsRoutes } from './oidc/oidc-clients.routes.ts';
 import { securityCheckRoutes } from './security-check/security-check.routes.ts';
 import { unlockRoutes } from './throttle/unlock.routes.ts';
 import { throttleConsoleRoutes } from './throttle/throttle-console.routes.ts';
@@ -185,6 +186,7 @@ export async function buildApp(
   await app.register(throttleConsoleRoutes, { web });
   await app.register(metricsRoutes, { web });
   await app.register(oidcRoutes, { web });
+  await app.register(oidcClientsRoutes, { web });
   // The counter store may hold a connection of its own (Redis): it closes with the server.
   app.addHook('onClose', () => deps.guard.close());
   // Caches serve only while this process hears of changes made by others (src/caches/invalidation-feed.ts).

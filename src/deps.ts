@@ -13,6 +13,7 @@ import type { DecisionBasis } from './policy-engine/evaluate.ts';
 import type { LoginProfileState } from './identities/user.repository.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Keyring } from './shared/keyring.ts';
+import type { IssuerKeyCache } from './caches/issuer-key-cache.ts';
 
 /**
  * What services need from the outside world, built once by `buildDeps` (`src/runtime.ts`) for
@@ -75,4 +76,6 @@ export interface Caches {
   loginProfiles: PrincipalCache<LoginProfileState | null>;
   /** Account-wide settings (the password policy), while `invalidations` vouches for them. */
   accounts: AccountCache;
+  /** External OpenID Connect issuers' key sets (AssumeRoleWithWebIdentity), fetched with a timeout. */
+  issuerKeys: IssuerKeyCache;
 }

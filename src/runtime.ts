@@ -14,6 +14,7 @@ import { AccountCache } from './caches/account-cache.ts';
 import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
 import type { Deps, RelyingParty } from './deps.ts';
 import { Keyring } from './shared/keyring.ts';
+import { IssuerKeyCache } from './caches/issuer-key-cache.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -92,6 +93,7 @@ export function buildDeps(
       decisionBases: new PrincipalCache(invalidations),
       loginProfiles: new PrincipalCache(invalidations),
       accounts: new AccountCache(invalidations),
+      issuerKeys: new IssuerKeyCache(clock, config.webIdentityTimeoutMs),
     },
   };
 }

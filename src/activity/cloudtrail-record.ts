@@ -1,6 +1,6 @@
 import type { AuditEventRecord } from '../audit/audit.repository.ts';
 
-const STS_EVENTS = new Set(['AssumeRole', 'GetSessionToken']);
+const STS_EVENTS = new Set(['AssumeRole', 'AssumeRoleWithWebIdentity', 'GetSessionToken']);
 
 const SIGNIN_EVENTS = new Set([
   'ConsoleLogin',
@@ -21,6 +21,8 @@ function identityType(actorType: string): string {
       return 'IAMUser';
     case 'assumed-role':
       return 'AssumedRole';
+    case 'web-identity':
+      return 'WebIdentityUser';
     case 'cli':
       return 'GatehouseOperator';
     case 'system':
@@ -47,6 +49,7 @@ export function toCloudTrailRecord(row: AuditEventRecord): Record<string, unknow
       ...(row.actorId ? { principalId: row.actorId } : {}),
       ...(row.accountId ? { accountId: row.accountId } : {}),
       ...(row.actorType === 'user' && row.actorName ? { userName: row.actorName } : {}),
+      ...(row.actorType === 'web-identity' && row.actorId ? { userName: row.actorId } : {}),
       ...(consoleLoginUnknown ? { userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' } : {}),
       ...(row.actorType === 'root' && row.accountId ? { arn: `arn:aws:iam::${row.accountId}:root` } : {}),
       ...(row.actorType === 'cli' || row.actorType === 'anonymous'

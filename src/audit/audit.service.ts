@@ -4,9 +4,12 @@ import { newRowId } from '../shared/ids.ts';
 import { sha256 } from '../shared/secrets.ts';
 import { type AuditEventFields, appendAuditEvent } from './audit.repository.ts';
 
-/** Who did something. The root user's id is its account ID; an IAM user's is its AIDA… ID. */
+/**
+ * Who did something. The root user's id is its account ID; an IAM user's is its AIDA… ID; a web
+ * identity's (AssumeRoleWithWebIdentity) is the `sub` its identity provider gave it.
+ */
 export interface Actor {
-  type: 'root' | 'user' | 'assumed-role' | 'anonymous' | 'system' | 'cli';
+  type: 'root' | 'user' | 'assumed-role' | 'web-identity' | 'anonymous' | 'system' | 'cli';
   id: string | null;
   name: string | null;
 }

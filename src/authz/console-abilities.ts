@@ -18,6 +18,7 @@ export interface ConsoleAbilities {
   activity: boolean;
   credentialReport: boolean;
   simulator: boolean;
+  oidcClients: boolean;
 }
 
 /** The permission behind each console page, as `[action, resource]` (`*`: the account as a whole). */
@@ -31,6 +32,7 @@ export const CONSOLE_PAGE_PERMISSIONS: Record<keyof ConsoleAbilities, readonly [
   activity: ['cloudtrail:LookupEvents', '*'],
   credentialReport: ['iam:GetCredentialReport', '*'],
   simulator: ['iam:SimulatePrincipalPolicy', '*'],
+  oidcClients: ['gatehouse:ListOidcClients', '*'],
 };
 
 /** Before they are decided: no administration links. */
@@ -44,6 +46,7 @@ export const NO_ABILITIES: Readonly<ConsoleAbilities> = Object.freeze({
   activity: false,
   credentialReport: false,
   simulator: false,
+  oidcClients: false,
 });
 
 export async function consoleAbilities(deps: Deps, who: ConsoleCaller): Promise<ConsoleAbilities> {

@@ -4,6 +4,7 @@ import { ALLOW_ALL, giveAuthenticator, setUserPolicy, signInUser } from '../../t
 import { DIALECTS } from '../../test/support/databases.ts';
 import { snapshotDatabase } from '../../test/support/db-snapshot.ts';
 import { insertTestRole } from '../../test/support/roles.ts';
+import { registerTestClient } from '../../test/support/oidc-clients.ts';
 import { USER_PASSWORD, keyFor, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { buildApp } from '../app.ts';
@@ -43,6 +44,8 @@ interface Fixture {
   alias: string;
   /** A customer managed policy with a default version v1 and a version v2 besides it. */
   policyArn: string;
+  /** A confidential OpenID Connect client of the account. */
+  clientId: string;
 }
 
 const POLICY_DOCUMENT = JSON.stringify({
@@ -409,6 +412,26 @@ const DENY_CASES: Record<string, DenyCase> = {
     url: (f) => policyUrl(f, '/delete'),
     body: () => ({}),
   },
+  'POST /console/applications': {
+    action: 'gatehouse:CreateOidcClient',
+    url: () => '/console/applications',
+    body: () => ({ name: 'Made while denied', redirectUris: 'https://app.example/cb' }),
+  },
+  'POST /console/applications/:clientId/settings': {
+    action: 'gatehouse:UpdateOidcClient',
+    url: (f) => `/console/applications/${f.clientId}/settings`,
+    body: () => ({ name: 'Renamed while denied', redirectUris: 'https://app.example/cb' }),
+  },
+  'POST /console/applications/:clientId/rotate-secret': {
+    action: 'gatehouse:RotateOidcClientSecret',
+    url: (f) => `/console/applications/${f.clientId}/rotate-secret`,
+    body: () => ({}),
+  },
+  'POST /console/applications/:clientId/delete': {
+    action: 'gatehouse:DeleteOidcClient',
+    url: (f) => `/console/applications/${f.clientId}/delete`,
+    body: () => ({}),
+  },
 };
 
 /** Console POST routes with no IAM action behind them, each with the kind of reason it declares. */
@@ -570,8 +593,10 @@ describe.each(DIALECTS)(
         SYSTEM_META,
       );
       await createPolicyVersion(t.deps, account.id, policy.arn, POLICY_DOCUMENT, false, CLI_ACTOR, SYSTEM_META);
+      const app = await registerTestClient(t, account.id, 'Kept while denied');
       fixture = {
         policyArn: policy.arn,
+        clientId: app.client.clientId,
         ownDeviceId: own.id,
         ownPendingDeviceId: pending.device.id,
         ownKeyId: ownKey.accessKeyId,

@@ -66,6 +66,11 @@ export interface Config {
   readonly throttle: ThrottleSettings;
   /** The proof-of-work security check; see `SecurityCheckSettings` for each key. */
   readonly securityCheck: SecurityCheckSettings;
+  /**
+   * How long AssumeRoleWithWebIdentity waits for an external identity provider's discovery
+   * document or key set before answering IDPCommunicationError. `WEB_IDENTITY_TIMEOUT_MS`, default 5000.
+   */
+  readonly webIdentityTimeoutMs: number;
 }
 
 export interface ThrottleSettings {
@@ -177,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cost: integer(env, 'SECURITY_CHECK_COST', 1000, 1, 1_000_000, problems),
       work: integer(env, 'SECURITY_CHECK_WORK', 1000, 1, 10_000_000, problems),
     }),
+    webIdentityTimeoutMs: integer(env, 'WEB_IDENTITY_TIMEOUT_MS', 5000, 100, 60_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return Object.freeze(config);

@@ -102,6 +102,10 @@ const MANAGE_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> =
     html`<li><a href="/console/policies">Policies</a>: AWS managed and your own managed policies, their versions and where they are attached.</li>`,
   ],
   [
+    'oidcClients',
+    html`<li><a href="/console/applications">Applications</a>: web applications people sign in to with Gatehouse (single sign-on): redirect URIs, scopes, secrets.</li>`,
+  ],
+  [
     'passwordPolicy',
     html`<li><a href="/console/password-policy">Password policy</a>: password rules, expiry and reuse for IAM users.</li>`,
   ],

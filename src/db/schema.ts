@@ -64,6 +64,8 @@ export interface Database {
   oidc_payloads: OidcPayloadsTable;
   oidc_signing_keys: OidcSigningKeysTable;
   authorization_trusts: AuthorizationTrustsTable;
+  oidc_providers: OidcProvidersTable;
+  oidc_provider_client_ids: OidcProviderClientIdsTable;
 }
 
 /**
@@ -628,6 +630,8 @@ export interface OidcClientsTable {
   first_party: number;
   created_at: string;
   secret_rotated_at: string | null;
+  /** The scopes the client may ask for, space-separated (its `scope` metadata). */
+  allowed_scopes: string;
 }
 
 /** The scopes a person agreed a client may read. */
@@ -669,4 +673,25 @@ export interface AuthorizationTrustsTable {
   trusted_account_id: string;
   service: string;
   created_at: string;
+}
+
+/** IAM OpenID Connect identity providers whose web identities may assume an account's roles. */
+export interface OidcProvidersTable {
+  account_id: string;
+  /** The provider's URL without its scheme (`host/path`), as its ARN names it. */
+  url: string;
+  /** What the tokens' `iss` must equal (`https://host/path`). */
+  issuer: string;
+  /** JSON array of 40-digit hexadecimal SHA-1 thumbprints. */
+  thumbprints: string;
+  /** JSON array of `{ key, value }`. */
+  tags: string;
+  created_at: string;
+}
+
+/** The audiences (client IDs) an OpenID Connect provider's tokens may be for. */
+export interface OidcProviderClientIdsTable {
+  account_id: string;
+  url: string;
+  client_id: string;
 }

@@ -45,6 +45,7 @@ describe.each(DIALECTS)('rotating SECRET_KEY on %s', (dialect) => {
       decisionBases: new PrincipalCache<DecisionBasis>(t.deps.invalidations),
       loginProfiles: new PrincipalCache<LoginProfileState | null>(t.deps.invalidations),
       accounts: new AccountCache(t.deps.invalidations),
+      issuerKeys: t.deps.caches.issuerKeys,
     };
     const app = await buildApp(t.config, { ...t.deps, keyring, caches }, { logger: false });
     apps.push(app);

@@ -83,6 +83,8 @@ export class KyselyOidcAdapter {
         : { client_secret: secret, token_endpoint_auth_method: 'client_secret_basic' }),
       redirect_uris: client.redirectUris,
       post_logout_redirect_uris: client.postLogoutRedirectUris,
+      // The provider refuses a request for any other scope it knows (invalid_scope).
+      scope: client.allowedScopes.join(' '),
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       gatehouse_account_id: client.accountId,

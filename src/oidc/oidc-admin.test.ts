@@ -10,7 +10,9 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { cliEnv, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { freePort } from '../../test/support/listen.ts';
+import { registerTestClient } from '../../test/support/oidc-clients.ts';
 import { KyselyOidcAdapter } from './oidc-adapter.ts';
+import { getClient } from './oidc-client.service.ts';
 import { loadSigningKeys } from './oidc-keys.service.ts';
 
 describe.each(DIALECTS)('OpenID Connect clients, keys and records on %s', { timeout: 120_000 }, (dialect) => {
@@ -103,6 +105,51 @@ describe.each(DIALECTS)('OpenID Connect clients, keys and records on %s', { time
     );
     expect(bad.code).not.toBe(0);
     expect(bad.stdout + bad.stderr).toContain('not an absolute URL');
+  });
+
+  it('shows and updates a client with the CLI: only what is given changes, with the same rules as create', async () => {
+    const { client: made, clientSecret } = await registerTestClient(t, account.id, 'Outline', { firstParty: true });
+    const update = (...flags: string[]) =>
+      gatehouse(['oidc-client', 'update', '--account', account.id, '--client-id', made.clientId, ...flags], cliEnv(t));
+
+    const updated = await update(
+      '--redirect-uri',
+      'https://outline.example/auth/oidc.callback',
+      '--redirect-uri',
+      'http://127.0.0.1:3000/cb',
+      '--scope',
+      'email',
+      '--no-first-party',
+      '--json',
+    );
+    expect(updated.stderr).toBe('');
+    const expected = {
+      clientId: made.clientId,
+      name: 'Outline',
+      public: false,
+      firstParty: false,
+      redirectUris: ['https://outline.example/auth/oidc.callback', 'http://127.0.0.1:3000/cb'],
+      postLogoutRedirectUris: [],
+      allowedScopes: ['openid', 'email'],
+      arn: made.arn,
+    };
+    expect(JSON.parse(updated.stdout)).toMatchObject(expected);
+    const shown = await gatehouse(
+      ['oidc-client', 'show', '--account', `keys-${dialect}`, '--client-id', made.clientId, '--json'],
+      cliEnv(t),
+    );
+    expect(JSON.parse(shown.stdout)).toMatchObject(expected);
+    expect(shown.stdout).not.toContain(clientSecret);
+
+    const plainHttp = await update('--redirect-uri', 'http://outline.example/cb');
+    expect(plainHttp.code).not.toBe(0);
+    expect(plainHttp.stderr).toContain(
+      'http://outline.example/cb must use https: plain http is only for localhost, 127.0.0.1 or [::1].',
+    );
+    const unknownScope = await update('--scope', 'admin');
+    expect(unknownScope.code).not.toBe(0);
+    expect(unknownScope.stderr).toContain('admin is not a scope Gatehouse offers');
+    expect((await getClient(t.deps, account.id, made.clientId)).allowedScopes).toEqual(['openid', 'email']);
   });
 
   it('keeps the signing keys sealed in the database; a rotation adds a key that signs while the old one stays published', async () => {

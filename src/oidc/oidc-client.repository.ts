@@ -11,9 +11,17 @@ export interface OidcClientRecord {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   firstParty: boolean;
+  /** The scopes it may ask for; the provider refuses any other (`invalid_scope`). */
+  allowedScopes: string[];
   createdAt: string;
   secretRotatedAt: string | null;
 }
+
+/** What an update may change. */
+export type ClientSettings = Pick<
+  OidcClientRecord,
+  'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'firstParty' | 'allowedScopes'
+>;
 
 function toClient(row: Selectable<OidcClientsTable>): OidcClientRecord {
   return {
@@ -24,6 +32,7 @@ function toClient(row: Selectable<OidcClientsTable>): OidcClientRecord {
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     firstParty: Number(row.first_party) === 1,
+    allowedScopes: row.allowed_scopes.split(' ').filter(Boolean),
     createdAt: row.created_at,
     secretRotatedAt: row.secret_rotated_at,
   };
@@ -40,6 +49,7 @@ export async function insertClient(db: Db, c: OidcClientRecord): Promise<void> {
       redirect_uris: JSON.stringify(c.redirectUris),
       post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
       first_party: c.firstParty ? 1 : 0,
+      allowed_scopes: c.allowedScopes.join(' '),
       created_at: c.createdAt,
       secret_rotated_at: c.secretRotatedAt,
     })
@@ -69,6 +79,20 @@ export async function deleteClientRow(db: Db, accountId: string, id: string): Pr
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+export async function updateClientSettings(db: Db, id: string, c: ClientSettings): Promise<void> {
+  await db
+    .updateTable('oidc_clients')
+    .set({
+      name: c.name,
+      redirect_uris: JSON.stringify(c.redirectUris),
+      post_logout_redirect_uris: JSON.stringify(c.postLogoutRedirectUris),
+      first_party: c.firstParty ? 1 : 0,
+      allowed_scopes: c.allowedScopes.join(' '),
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updateClientSecret(db: Db, id: string, secretSealed: string, at: string): Promise<void> {

@@ -16,9 +16,7 @@ import {
 import { KyselyOidcAdapter } from './oidc-adapter.ts';
 import { findClientById } from './oidc-client.service.ts';
 import { loadSigningKeys } from './oidc-keys.service.ts';
-
-/** The scopes clients may ask for; `openid` claims (sub, account_id, account_alias) come with every token. */
-export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'] as const;
+import { OIDC_SCOPES } from './oidc-scopes.ts';
 
 /** Lifetimes, in seconds. */
 export const OIDC_TTL = {

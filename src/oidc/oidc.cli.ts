@@ -5,7 +5,16 @@ import { findAccountByRef } from '../identities/account.repository.ts';
 import type { Runtime } from '../runtime.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { normaliseAccountRef } from '../shared/validation.ts';
-import { createClient, deleteClient, listAccountClients, rotateClientSecret } from './oidc-client.service.ts';
+import {
+  type ClientSummary,
+  createClient,
+  deleteClient,
+  getClient,
+  listAccountClients,
+  rotateClientSecret,
+  updateClient,
+} from './oidc-client.service.ts';
+import { OIDC_SCOPES } from './oidc-scopes.ts';
 import { KEPT_GENERATIONS, describeSigningKeys, rotateSigningKey } from './oidc-keys.service.ts';
 
 type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
@@ -23,24 +32,50 @@ function all(values: Record<string, unknown>, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
+/** A repeatable flag's values, or undefined when it was not given (nothing to change). */
+function given(values: Record<string, unknown>, name: string): string[] | undefined {
+  return values[name] === undefined ? undefined : all(values, name);
+}
+
+/** A client as people read it (never its secret). */
+function describeClient(c: ClientSummary): string {
+  return [
+    `ClientId                ${c.clientId}`,
+    `Name                    ${c.name}`,
+    `Type                    ${c.public ? 'public (PKCE, no secret)' : 'confidential (client_secret_basic)'}`,
+    `FirstParty              ${c.firstParty ? 'yes' : 'no'}`,
+    `RedirectUris            ${c.redirectUris.join(' ')}`,
+    `PostLogoutRedirectUris  ${c.postLogoutRedirectUris.join(' ') || '-'}`,
+    `AllowedScopes           ${c.allowedScopes.join(' ')}`,
+    `ARN                     ${c.arn}`,
+    `Created                 ${c.createdAt}`,
+  ].join('\n');
+}
+
+const SCOPES_HELP = `--scope (repeatable) names the scopes the client may ask for, among ${OIDC_SCOPES.join(', ')};
+openid is always allowed, and a request for any other scope is refused (invalid_scope).`;
+
 /** `gatehouse oidc-client …` and `gatehouse oidc-keys …`: single sign-on applications and the provider's keys. */
 export function oidcCommands(withRuntime: WithRuntime): Record<string, Command> {
   return {
     'oidc-client create': {
       summary: 'Register an application that signs people in through Gatehouse (OpenID Connect).',
       help: `Usage: gatehouse oidc-client create --account ID_OR_ALIAS --name NAME --redirect-uri URI [--redirect-uri URI …]
-         [--post-logout-redirect-uri URI …] [--public] [--first-party] [--json]
+         [--post-logout-redirect-uri URI …] [--scope S …] [--public] [--first-party] [--json]
 
 Registers an OpenID Connect client of the account. A confidential client (the default) gets a
 secret, shown only now, and authenticates with HTTP Basic (client_secret_basic); --public makes
 a client without a secret (a browser or native app), which must use PKCE. --first-party skips
 the consent page. Who may sign in is decided by gatehouse:SignInToClient on the client's ARN.
-The issuer is PUBLIC_URL/oidc. --json prints {"clientId","clientSecret","arn",…}.`,
+Without --scope the client may ask for every scope. ${SCOPES_HELP}
+Redirect URIs are absolute https URLs without a fragment (plain http only for localhost,
+127.0.0.1 or [::1]). The issuer is PUBLIC_URL/oidc. --json prints {"clientId","clientSecret","arn",…}.`,
       options: {
         account: { type: 'string' },
         name: { type: 'string' },
         'redirect-uri': { type: 'string', multiple: true },
         'post-logout-redirect-uri': { type: 'string', multiple: true },
+        scope: { type: 'string', multiple: true },
         public: { type: 'boolean' },
         'first-party': { type: 'boolean' },
       },
@@ -57,6 +92,7 @@ The issuer is PUBLIC_URL/oidc. --json prints {"clientId","clientSecret","arn",�
               name,
               redirectUris,
               postLogoutRedirectUris: all(values, 'post-logout-redirect-uri'),
+              ...(values.scope === undefined ? {} : { allowedScopes: all(values, 'scope') }),
               public: values.public === true,
               firstParty: values['first-party'] === true,
             },
@@ -93,6 +129,73 @@ Lists the account's clients (never their secrets).`,
               `${c.clientId}  ${c.public ? 'public      ' : 'confidential'}  ${c.firstParty ? 'first-party' : '           '}  ${c.name}  ${c.redirectUris.join(' ')}`,
           );
           printResult(values.json === true, clients, lines.length ? lines.join('\n') : 'No clients.');
+          return 0;
+        });
+      },
+    },
+    'oidc-client show': {
+      summary: 'Show one OpenID Connect client (never its secret).',
+      help: `Usage: gatehouse oidc-client show --account ID_OR_ALIAS --client-id ID [--json]
+
+Shows the client's settings: name, type, first-party, redirect and post-logout URIs, allowed
+scopes, ARN. --json prints {"clientId","name","public","firstParty","redirectUris",…}.`,
+      options: { account: { type: 'string' }, 'client-id': { type: 'string' } },
+      run: async (values) => {
+        const ref = required(values, 'account');
+        const clientId = required(values, 'client-id');
+        return withRuntime(async (runtime) => {
+          const client = await getClient(runtime.deps, await accountIdOf(runtime, ref), clientId);
+          printResult(values.json === true, client, describeClient(client));
+          return 0;
+        });
+      },
+    },
+    'oidc-client update': {
+      summary: "Change an OpenID Connect client's name, URIs, scopes or first-party flag.",
+      help: `Usage: gatehouse oidc-client update --account ID_OR_ALIAS --client-id ID [--name NAME]
+         [--redirect-uri URI …] [--post-logout-redirect-uri URI …] [--no-post-logout-redirect-uris]
+         [--scope S …] [--first-party | --no-first-party] [--json]
+
+Changes only what is given: each repeatable flag replaces the whole list
+(--no-post-logout-redirect-uris empties that one). ${SCOPES_HELP}
+The provider reads the new settings on its next request. --json prints the client as \`show\` does.`,
+      options: {
+        account: { type: 'string' },
+        'client-id': { type: 'string' },
+        name: { type: 'string' },
+        'redirect-uri': { type: 'string', multiple: true },
+        'post-logout-redirect-uri': { type: 'string', multiple: true },
+        'no-post-logout-redirect-uris': { type: 'boolean' },
+        scope: { type: 'string', multiple: true },
+        'first-party': { type: 'boolean' },
+        'no-first-party': { type: 'boolean' },
+      },
+      run: async (values) => {
+        const ref = required(values, 'account');
+        const clientId = required(values, 'client-id');
+        if (values['first-party'] === true && values['no-first-party'] === true)
+          throw new UsageError('Give --first-party or --no-first-party, not both.');
+        const clearLogout = values['no-post-logout-redirect-uris'] === true;
+        if (clearLogout && values['post-logout-redirect-uri'] !== undefined)
+          throw new UsageError('Give --post-logout-redirect-uri or --no-post-logout-redirect-uris, not both.');
+        const firstParty =
+          values['first-party'] === true ? true : values['no-first-party'] === true ? false : undefined;
+        return withRuntime(async (runtime) => {
+          const client = await updateClient(
+            runtime.deps,
+            await accountIdOf(runtime, ref),
+            clientId,
+            {
+              name: typeof values.name === 'string' ? values.name : undefined,
+              redirectUris: given(values, 'redirect-uri'),
+              postLogoutRedirectUris: clearLogout ? [] : given(values, 'post-logout-redirect-uri'),
+              allowedScopes: given(values, 'scope'),
+              firstParty,
+            },
+            CLI_ACTOR,
+            SYSTEM_META,
+          );
+          printResult(values.json === true, client, describeClient(client));
           return 0;
         });
       },

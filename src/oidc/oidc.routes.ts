@@ -20,10 +20,13 @@ import {
 } from './oidc-account.service.ts';
 import { findClientById } from './oidc-client.service.ts';
 import { consentPage, continuePage, loggedOutPage, logoutPage, oidcErrorPage } from './oidc.pages.ts';
-import { OIDC_SCOPES, createOidcProvider } from './oidc-provider.ts';
+import { createOidcProvider } from './oidc-provider.ts';
+import { OIDC_SCOPES } from './oidc-scopes.ts';
+import { OIDC_PREFIX } from './oidc-issuer.ts';
 
-/** The provider's prefix under PUBLIC_URL: the issuer is PUBLIC_URL + this. */
-export const OIDC_PREFIX = '/oidc';
+/** The provider's prefix under PUBLIC_URL (defined with the issuer's URLs; named here too for those who mount it). */
+export { OIDC_PREFIX };
+
 const INTERACTION = '/signin/sso/:uid';
 
 const SSO = noSession(

@@ -213,8 +213,19 @@ const STS_ACTIONS = [
   'TagSession',
 ] as const;
 
-/** Gatehouse's own: `SignInToClient` on `arn:aws:gatehouse::ACCT:oidc-client/ID` decides who may sign in to an application. */
-const GATEHOUSE_ACTIONS = ['SignInToClient'] as const;
+/**
+ * Gatehouse's own, on `arn:aws:gatehouse::ACCT:oidc-client/ID` (the list on `*`): `SignInToClient`
+ * decides who may sign in to an application, the others who may manage its registration.
+ */
+const GATEHOUSE_ACTIONS = [
+  'CreateOidcClient',
+  'DeleteOidcClient',
+  'GetOidcClient',
+  'ListOidcClients',
+  'RotateOidcClientSecret',
+  'SignInToClient',
+  'UpdateOidcClient',
+] as const;
 
 /** Service prefix → its actions' names (without the prefix). */
 export const ACTION_CATALOG: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([

@@ -4,13 +4,17 @@ import type { Caller } from '../authz/api-caller.ts';
 import type { ParamSpecs, ParamsOf } from './params.ts';
 import type { Service, XmlObject } from './xml.ts';
 
-/** What an Action runs with: the services' dependencies, the authenticated caller, and the request's audit facts. */
-export interface ActionContext {
+/** What an unsigned Action runs with: the services' dependencies and the request's audit facts. */
+export interface UnsignedActionContext {
   deps: Deps;
-  caller: Caller;
   meta: RequestMeta;
   /** Whether the request arrived over TLS (aws:SecureTransport). */
   secure: boolean;
+}
+
+/** What an Action runs with: the above, and the authenticated caller. */
+export interface ActionContext extends UnsignedActionContext {
+  caller: Caller;
 }
 
 /**
@@ -38,6 +42,27 @@ export interface ActionDefinition<S extends ParamSpecs = ParamSpecs> {
 }
 
 export function defineAction<S extends ParamSpecs>(definition: ActionDefinition<S>): ActionDefinition<S> {
+  return definition;
+}
+
+/**
+ * An Action AWS takes without a signature (AssumeRoleWithWebIdentity: a token in the request
+ * proves who calls, and the SDKs send it unsigned). No caller is authenticated or authorized:
+ * its service decides everything. A signature sent along is not read.
+ */
+export interface UnsignedActionDefinition<S extends ParamSpecs = ParamSpecs> {
+  name: string;
+  service: Service;
+  params: S;
+  unsigned: true;
+  /** The action a policy names for it (the role's trust policy, here), e.g. `sts:AssumeRoleWithWebIdentity`. */
+  permission: string;
+  run(ctx: UnsignedActionContext, params: ParamsOf<S>): Promise<XmlObject | null>;
+}
+
+export function defineUnsignedAction<S extends ParamSpecs>(
+  definition: UnsignedActionDefinition<S>,
+): UnsignedActionDefinition<S> {
   return definition;
 }
 

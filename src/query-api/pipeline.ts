@@ -31,7 +31,8 @@ export function serviceOfVersion(version: string | undefined): Service {
 
 /**
  * The Query API, step by step: parse the form (each parameter once) → find the Action
- * for its Version → read and validate its parameters (unknown ones refused) →
+ * for its Version → read and validate its parameters (unknown ones refused) → (an unsigned
+ * Action runs now, its service deciding alone) →
  * authenticate the SigV4 signature → apply AWS's limits on temporary credentials →
  * authorize (unless the resource's own policy decides too: then the Action's service does) →
  * run the Action → render its XML. Every failure is a GatehouseError
@@ -55,6 +56,10 @@ export async function handleQuery(deps: Deps, request: QueryRequest, onService: 
     );
   }
   const input = readParams(action.name, action.params, params);
+  if ('unsigned' in action) {
+    const result = await action.run({ deps, meta: request.meta, secure: request.secure }, input);
+    return actionResponse(action.service, action.name, result, request.meta.requestId);
+  }
 
   const signed: IncomingRequest = {
     method: request.method,

@@ -51,6 +51,14 @@ export const ERROR_CODES = {
   InvalidParameterValue: { status: 400, safe: true },
   /** Query API (STS): AssumeRole's session policies and session tags together do not pack into the space a session has. */
   PackedPolicyTooLarge: { status: 400, safe: true },
+  /** Query API (STS): a web identity token that cannot be trusted: malformed, of no registered provider, for another audience, or not signed by the provider's keys. */
+  InvalidIdentityToken: { status: 400, safe: true },
+  /** Query API (STS): the web identity token's expiry (`exp`) has passed. AWS's code, with its suffix. */
+  ExpiredTokenException: { status: 400, safe: true },
+  /** Query API (STS): the web identity token lacks a claim AWS requires (a subject). */
+  IDPRejectedClaim: { status: 403, safe: true },
+  /** Query API (STS): the identity provider's discovery document or keys could not be fetched in time; retrying may help. */
+  IDPCommunicationError: { status: 400, safe: true },
   /** MFA: the codes given to enable or resync a device are wrong, not consecutive, or too old. */
   InvalidAuthenticationCode: { status: 403, safe: true },
   /** Query API: GetCredentialReport before any GenerateCredentialReport. */

@@ -1,4 +1,4 @@
-import { type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { type Principal, actorOf, assumedRoleArn } from '../identities/principal.ts';
@@ -76,10 +76,43 @@ export interface AssumedRole {
   durationSeconds: number;
 }
 
+/**
+ * Where a new role session comes from, as its credentials and the audit trail keep it: a
+ * caller of AssumeRole (or the console's Switch role), or a web identity.
+ */
+export interface SessionOrigin {
+  /** The audit event: `AssumeRole`, `AssumeRoleWithWebIdentity`. */
+  eventName: string;
+  actor: Actor;
+  /** Whoever assumed the role, as the session keeps it: the caller's ARN, or the identity provider's. */
+  issuerArn: string;
+  /** The long-term access key (or console session) the credentials come from; empty for a web identity. */
+  sourceKeyId: string;
+  /** Assumed with role credentials (role chaining). */
+  chained: boolean;
+  /** Recorded as the role's last-used region. */
+  region: string;
+  /** The caller's account, told too when it is not the role's; null for a web identity. */
+  callerAccountId: string | null;
+  /** What the audit event says of the caller (its ARN; a web identity's provider, subject and audience). */
+  callerDetails: Record<string, unknown>;
+}
+
+/** The session policies a request narrows the role with: the inline one (JSON) and managed ones by ARN. */
+export interface SessionPolicyRequest {
+  policy?: string;
+  policyArns?: string[];
+}
+
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role(\/(?:[\u0021-\u007E]*\/)?)([\w+=,.@-]{1,64})$/;
 
+/** The account a role ARN names (whether or not the role exists); null when it is no role ARN. */
+export function accountOfRoleArn(arn: string): string | null {
+  return ROLE_ARN.exec(arn)?.[1] ?? null;
+}
+
 /** The role a role ARN names, with the path the ARN gives; null when there is none. */
-async function findRoleByArn(db: Db, arn: string): Promise<RoleRecord | null> {
+export async function findRoleByArn(db: Db, arn: string): Promise<RoleRecord | null> {
   const match = ROLE_ARN.exec(arn);
   if (!match) return null;
   const role = await findRoleByName(db, match[1]!, match[3]!);
@@ -153,7 +186,6 @@ export async function assumeRole(
     ...sessionTagsFor(calling, request.tags ?? [], request.transitiveTagKeys ?? []),
     sourceIdentity: sourceIdentityFor(calling, request.sourceIdentity),
   };
-  const policyArns = [...new Set(request.policyArns ?? [])];
   const refuse = async (reason: string, role: RoleRecord | null, action = 'sts:AssumeRole') => {
     await recordRefusal(deps, assumer, request, role, reason, meta);
     return notAuthorized(principal, action, request.roleArn);
@@ -190,7 +222,48 @@ export async function assumeRole(
     if (!decision.allowed) throw await refuse(reason || REFUSAL_REASONS[decision.refusedBy], role, action);
   }
 
+  const { policyArns, packed } = await settleSessionPolicies(deps, role, seconds, request, session.tags);
+  return issueRoleSession(
+    deps,
+    {
+      eventName: 'AssumeRole',
+      actor: actorOf(principal),
+      issuerArn: principal.arn,
+      sourceKeyId: assumer.sourceKeyId,
+      chained: principal.type === 'assumed-role',
+      region: assumer.region,
+      callerAccountId: principal.accountId,
+      callerDetails: { callerArn: principal.arn },
+    },
+    request,
+    role,
+    {
+      seconds,
+      mfaAt: mfaAt ?? null,
+      mfaSerialNumber: mfa?.serialNumber ?? null,
+      policyArns,
+      packed,
+      ...session,
+      meta,
+    },
+  );
+}
+
+/**
+ * What the role allows of the session asked for, once its trust policy has: the duration
+ * within its MaxSessionDuration, managed session policies that exist in its account (or are
+ * AWS managed), and session policies and tags that pack into the space a session has.
+ * Returns the distinct policy ARNs and the packed size (null when nothing was passed).
+ */
+export async function settleSessionPolicies(
+  deps: Deps,
+  role: RoleRecord,
+  seconds: number,
+  request: SessionPolicyRequest,
+  tags: readonly SessionTag[],
+): Promise<{ policyArns: string[]; packed: number | null }> {
   assertWithinMaxSession(seconds, role.maxSessionDuration);
+  const policyArns = [...new Set(request.policyArns ?? [])];
   if (policyArns.length > 0) {
     const found = new Set(
       (await managedPolicyInputs(deps.db, deps.caches.policies, role.accountId, policyArns)).map((p) => p.id),
@@ -200,25 +273,20 @@ export async function assumeRole(
       throw new GatehouseError('InvalidParameterValue', `The policy ${missing} does not exist or is not attachable.`);
   }
   const narrows = request.policy !== undefined || policyArns.length > 0;
-  const packed =
-    narrows || session.tags.length > 0 ? packedPolicySize(request.policy ?? null, policyArns, session.tags) : null;
+  const packed = narrows || tags.length > 0 ? packedPolicySize(request.policy ?? null, policyArns, tags) : null;
   if (packed !== null) assertPacks(packed, narrows);
-
-  return issueRoleSession(deps, assumer, request, role, {
-    seconds,
-    mfaAt: mfaAt ?? null,
-    mfaSerialNumber: mfa?.serialNumber ?? null,
-    policyArns,
-    packed,
-    ...session,
-    meta,
-  });
+  return { policyArns, packed };
 }
 
-async function issueRoleSession(
+/**
+ * Starts a session of `role` its policies allowed: mints the credentials and, in one
+ * transaction, stores them, marks the role used and records `origin.eventName` in the role's
+ * account (and the caller's, when it is another).
+ */
+export async function issueRoleSession(
   deps: Deps,
-  assumer: RoleAssumer,
-  request: AssumeRoleRequest,
+  origin: SessionOrigin,
+  request: { roleSessionName: string; policy?: string },
   role: RoleRecord,
   terms: {
     seconds: number;
@@ -232,7 +300,6 @@ async function issueRoleSession(
     meta: RequestMeta;
   },
 ): Promise<AssumedRole> {
-  const { principal } = assumer;
   const now = deps.clock.now();
   const { secretSealed, tokenHash, ...credentials } = mintTemporaryCredentials(deps, now, terms.seconds);
   const arn = assumedRoleArn(role.accountId, role.name, request.roleSessionName);
@@ -240,14 +307,14 @@ async function issueRoleSession(
   const details = {
     roleArn: theRoleArn,
     roleSessionName: request.roleSessionName,
-    callerArn: principal.arn,
+    ...origin.callerDetails,
     sourceIdentity: terms.sourceIdentity,
     durationSeconds: terms.seconds,
     expiration: credentials.expiration,
     accessKeyId: credentials.accessKeyId,
     mfaAuthenticated: terms.mfaAt !== null,
     ...(terms.mfaSerialNumber ? { mfaSerialNumber: terms.mfaSerialNumber } : {}),
-    chained: principal.type === 'assumed-role',
+    chained: origin.chained,
     ...(terms.tags.length > 0 ? { sessionTagKeys: terms.tags.map((t) => t.key) } : {}),
     ...(terms.transitiveTagKeys.length > 0 ? { transitiveTagKeys: terms.transitiveTagKeys } : {}),
     ...(request.policy !== undefined || terms.policyArns.length > 0
@@ -260,7 +327,7 @@ async function issueRoleSession(
       id: credentials.accessKeyId,
       accountId: role.accountId,
       principalId: role.id,
-      sourceKeyId: assumer.sourceKeyId,
+      sourceKeyId: origin.sourceKeyId,
       secretSealed,
       tokenHash,
       createdAt: now.toISOString(),
@@ -273,16 +340,16 @@ async function issueRoleSession(
         sessionPolicyArns: terms.policyArns,
         tags: terms.tags,
         transitiveTagKeys: terms.transitiveTagKeys,
-        issuerArn: principal.arn,
-        chained: principal.type === 'assumed-role',
+        issuerArn: origin.issuerArn,
+        chained: origin.chained,
       },
     });
-    await markRoleUsed(tx, role.id, now.toISOString(), assumer.region);
-    for (const accountId of new Set([role.accountId, principal.accountId])) {
+    await markRoleUsed(tx, role.id, now.toISOString(), origin.region);
+    for (const accountId of new Set([role.accountId, origin.callerAccountId ?? role.accountId])) {
       await recordAudit(tx, deps, terms.meta, {
         accountId,
-        actor: actorOf(principal),
-        eventName: 'AssumeRole',
+        actor: origin.actor,
+        eventName: origin.eventName,
         target: { id: role.id, name: role.name },
         details,
       });

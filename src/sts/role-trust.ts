@@ -4,6 +4,7 @@ import { type RoleRecord, roleArn } from '../identities/role.repository.ts';
 import { decideWithResourcePolicy } from '../policies/resource-policy-decision.ts';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { type PolicyDocument, parsePolicyDocument } from '../policy-engine/document.ts';
+import { evaluateTrust } from '../policy-engine/trust.ts';
 
 /**
  * Trust policies as read, by role, while their text stays the same: `evaluateTrust` compiles a
@@ -54,4 +55,24 @@ export async function decideOnRole(
   );
   if (decision.allowed) return decision;
   return { allowed: false, refusedBy: decision.refusedBy === 'resource-policy' ? 'trust-policy' : 'identity-policy' };
+}
+
+/**
+ * Whether a web identity signed in through the identity provider `providerArn` may take
+ * `action` on `role`. Its trust policy alone decides, for such a caller has no policies of its
+ * own: only a statement naming the provider (`"Federated"`) or anyone (`*`) can allow it.
+ */
+export function trustAllowsFederated(
+  role: RoleRecord,
+  providerArn: string,
+  action: string,
+  context: Readonly<Record<string, ContextValue>>,
+): boolean {
+  const trust = evaluateTrust(trustDocumentOf(role), {
+    principal: { accountId: role.accountId, uniqueId: '', arns: [], federated: providerArn },
+    action,
+    context,
+    pinned: new Map(Object.entries(role.trustPrincipalIds)),
+  });
+  return trust.decision === 'allowed';
 }

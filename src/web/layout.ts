@@ -76,6 +76,7 @@ const NAV_LINKS: ReadonlyArray<readonly [keyof ConsoleAbilities, SafeHtml]> = [
   ['groups', html`<a href="/console/groups">Groups</a>`],
   ['roles', html`<a href="/console/roles">Roles</a>`],
   ['policies', html`<a href="/console/policies">Policies</a>`],
+  ['oidcClients', html`<a href="/console/applications">Applications</a>`],
   ['passwordPolicy', html`<a href="/console/password-policy">Password policy</a>`],
   ['accountAlias', html`<a href="/console/account-alias">Account alias</a>`],
   ['activity', html`<a href="/console/activity">Activity</a>`],

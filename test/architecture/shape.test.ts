@@ -60,15 +60,9 @@ const EXTERNAL_FORMATS = new Map<string, string>(
   ]
     .map((column): [string, string] => [column, "the AWS credential report's CSV header (GetCredentialReport)"])
     .concat(
-      [
-        'preferred_username',
-        'email_verified',
-        'error_description',
-        'grant_type',
-        'client_id',
-        'max_age',
-        'acr_values',
-      ].map((name): [string, string] => [name, 'an OpenID Connect parameter or claim (src/oidc)']),
+      ['preferred_username', 'email_verified', 'error_description', 'grant_type', 'client_id', 'max_age', 'acr_values']
+        .map((name): [string, string] => [name, 'an OpenID Connect parameter or claim (src/oidc)'])
+        .concat([['jwks_uri', "an OpenID Connect discovery document's key set URL (src/caches/issuer-key-cache.ts)"]]),
     ),
 );
 

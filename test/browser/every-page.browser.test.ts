@@ -23,6 +23,7 @@ import {
 } from '../support/browser.ts';
 import { giveAuthenticator } from '../support/console.ts';
 import { insertTestRole } from '../support/roles.ts';
+import { registerTestClient } from '../support/oidc-clients.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, keyFor, makeAccount, makeUser } from '../support/fixtures.ts';
 
 /**
@@ -69,6 +70,8 @@ interface Fixture {
   device: { id: string; secret: string };
   /** An access key of tess, which the key pages name. */
   tessKeyId: string;
+  /** A confidential OpenID Connect client, which the Applications pages name. */
+  clientId: string;
 }
 
 /** The value of each URL parameter, by the path segment in front of it. */
@@ -83,6 +86,7 @@ function fill(url: string, f: Fixture): string | null {
     'access-keys/:id': f.tessKeyId,
     'policies/:arn': encodeURIComponent(f.policyArn),
     'versions/:versionId': 'v1',
+    'applications/:clientId': f.clientId,
   };
   let unfilled = false;
   const filled = url.replace(/([^/]+)\/(:[A-Za-z]+)/g, (whole: string) => {
@@ -190,12 +194,14 @@ describeInBrowser('every page in Chromium: axe-core, 390 px wide, the keyboard',
       CLI_ACTOR,
       SYSTEM_META,
     );
+    const sso = await registerTestClient(t, account.id, 'Wiki');
     fixture = {
       accountId: account.id,
       alias: 'every-page-labs',
       policyArn: policy.arn,
       device,
       tessKeyId: tessKey.accessKeyId,
+      clientId: sso.client.clientId,
     };
     rootEmail = account.email;
   });

@@ -16,6 +16,8 @@ import * as roles from './2026_12_05_016_roles.ts';
 import * as oidc from './2026_12_05_020_oidc.ts';
 import * as sessionMfaMethod from './2026_12_05_023_session_mfa_method.ts';
 import * as authorizationTrusts from './2026_12_05_024_authorization_trusts.ts';
+import * as oidcProviders from './2026_12_06_025_oidc_providers.ts';
+import * as oidcClientScopes from './2026_12_06_026_oidc_client_scopes.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +38,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_020_oidc': oidc,
   '2026_12_05_023_session_mfa_method': sessionMfaMethod,
   '2026_12_05_024_authorization_trusts': authorizationTrusts,
+  '2026_12_06_025_oidc_providers': oidcProviders,
+  '2026_12_06_026_oidc_client_scopes': oidcClientScopes,
 };

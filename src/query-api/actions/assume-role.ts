@@ -1,9 +1,9 @@
-import { type MfaEvidence, assumeRole } from '../../sts/assume-role.service.ts';
+import { type AssumedRole, type MfaEvidence, assumeRole } from '../../sts/assume-role.service.ts';
 import { ROLE_SESSION_LIMITS } from '../../sts/role-session-terms.ts';
 import { TAG_KEY_CONSTRAINT } from '../../shared/model-constraints.ts';
 import { defineAction } from '../action.ts';
 import { int, list, str, structList } from '../params.ts';
-import { awsTime } from '../xml.ts';
+import { type XmlObject, awsTime } from '../xml.ts';
 import { TAGS } from './tag-params.ts';
 
 const ARN = {
@@ -13,6 +13,20 @@ const ARN = {
   patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
 };
 const SESSION_NAME = { min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' };
+
+/** The parameters AssumeRole and AssumeRoleWithWebIdentity share, with AWS's constraints. */
+export const ROLE_SESSION_PARAMS = {
+  RoleArn: str({ ...ARN, required: true as const }),
+  RoleSessionName: str({ ...SESSION_NAME, required: true as const }),
+  DurationSeconds: int({ min: ROLE_SESSION_LIMITS.minSeconds, max: 43_200 }),
+  Policy: str({
+    min: 1,
+    max: ROLE_SESSION_LIMITS.maxPolicyCharacters,
+    pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+    patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+  }),
+  PolicyArns: structList({ arn: str({ ...ARN, required: true }) }, { max: ROLE_SESSION_LIMITS.maxPolicyArns }),
+};
 
 /**
  * STS AssumeRole(RoleArn, RoleSessionName 2–64, DurationSeconds? 900–the role's
@@ -31,16 +45,7 @@ export const AssumeRole = defineAction({
   permission: 'sts:AssumeRole',
   decidedWithResourcePolicy: true,
   params: {
-    RoleArn: str({ ...ARN, required: true as const }),
-    RoleSessionName: str({ ...SESSION_NAME, required: true as const }),
-    DurationSeconds: int({ min: ROLE_SESSION_LIMITS.minSeconds, max: 43_200 }),
-    Policy: str({
-      min: 1,
-      max: ROLE_SESSION_LIMITS.maxPolicyCharacters,
-      pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
-      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
-    }),
-    PolicyArns: structList({ arn: str({ ...ARN, required: true }) }, { max: ROLE_SESSION_LIMITS.maxPolicyArns }),
+    ...ROLE_SESSION_PARAMS,
     ExternalId: str({ min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' }),
     SerialNumber: str({ min: 9, max: 256, pattern: /^[\w+=/:,.@-]*$/, patternText: '[\\w+=/:,.@-]*' }),
     TokenCode: str({ min: 6, max: 6, pattern: /^\d*$/, patternText: '[\\d]*' }),
@@ -81,16 +86,21 @@ export const AssumeRole = defineAction({
       },
       ctx.meta,
     );
-    return {
-      Credentials: {
-        AccessKeyId: assumed.credentials.accessKeyId,
-        SecretAccessKey: assumed.credentials.secretAccessKey,
-        SessionToken: assumed.credentials.sessionToken,
-        Expiration: awsTime(assumed.credentials.expiration),
-      },
-      AssumedRoleUser: { AssumedRoleId: assumed.assumedRoleId, Arn: assumed.arn },
-      ...(assumed.packedPolicySize !== null ? { PackedPolicySize: assumed.packedPolicySize } : {}),
-      ...(assumed.sourceIdentity !== null ? { SourceIdentity: assumed.sourceIdentity } : {}),
-    };
+    return roleSessionXml(assumed);
   },
 });
+
+/** What every Action that starts a role session answers with: the credentials, the session, and PackedPolicySize and SourceIdentity when they apply. */
+export function roleSessionXml(assumed: AssumedRole): XmlObject {
+  return {
+    Credentials: {
+      AccessKeyId: assumed.credentials.accessKeyId,
+      SecretAccessKey: assumed.credentials.secretAccessKey,
+      SessionToken: assumed.credentials.sessionToken,
+      Expiration: awsTime(assumed.credentials.expiration),
+    },
+    AssumedRoleUser: { AssumedRoleId: assumed.assumedRoleId, Arn: assumed.arn },
+    ...(assumed.packedPolicySize !== null ? { PackedPolicySize: assumed.packedPolicySize } : {}),
+    ...(assumed.sourceIdentity !== null ? { SourceIdentity: assumed.sourceIdentity } : {}),
+  };
+}

@@ -1,4 +1,4 @@
-import type { ActionDefinition } from '../action.ts';
+import type { ActionDefinition, UnsignedActionDefinition } from '../action.ts';
 import type { ParamSpecs } from '../params.ts';
 import { ChangePassword } from './change-password.ts';
 import { CreateAccessKey } from './create-access-key.ts';
@@ -98,9 +98,19 @@ import { DeleteRolePermissionsBoundary } from './delete-role-permissions-boundar
 import { TagRole } from './tag-role.ts';
 import { UntagRole } from './untag-role.ts';
 import { ListRoleTags } from './list-role-tags.ts';
+import { CreateOpenIDConnectProvider } from './create-open-id-connect-provider.ts';
+import { GetOpenIDConnectProvider } from './get-open-id-connect-provider.ts';
+import { ListOpenIDConnectProviders } from './list-open-id-connect-providers.ts';
+import { UpdateOpenIDConnectProviderThumbprint } from './update-open-id-connect-provider-thumbprint.ts';
+import { AddClientIDToOpenIDConnectProvider } from './add-client-id-to-open-id-connect-provider.ts';
+import { RemoveClientIDFromOpenIDConnectProvider } from './remove-client-id-from-open-id-connect-provider.ts';
+import { DeleteOpenIDConnectProvider } from './delete-open-id-connect-provider.ts';
+import { AssumeRoleWithWebIdentity } from './assume-role-with-web-identity.ts';
 
 // Each definition keeps its own parameter types; the table only needs the common shape.
-type AnyAction = ActionDefinition<any> & ActionDefinition<ParamSpecs>;
+type AnyAction =
+  | (ActionDefinition<any> & ActionDefinition<ParamSpecs>)
+  | (UnsignedActionDefinition<any> & UnsignedActionDefinition<ParamSpecs>);
 
 /** Every Query API Action, by name: the one table the pipeline dispatches on (a Map, so `toString` names nothing). */
 export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
@@ -171,6 +181,14 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     TagRole,
     UntagRole,
     ListRoleTags,
+    // IAM OpenID Connect identity providers
+    CreateOpenIDConnectProvider,
+    GetOpenIDConnectProvider,
+    ListOpenIDConnectProviders,
+    UpdateOpenIDConnectProviderThumbprint,
+    AddClientIDToOpenIDConnectProvider,
+    RemoveClientIDFromOpenIDConnectProvider,
+    DeleteOpenIDConnectProvider,
     // IAM inline policies
     PutUserPolicy,
     GetUserPolicy,
@@ -215,5 +233,6 @@ export const ACTIONS: ReadonlyMap<string, AnyAction> = new Map(
     GetSessionToken,
     GetAccessKeyInfo,
     AssumeRole,
+    AssumeRoleWithWebIdentity,
   ].map((action): [string, AnyAction] => [action.name, action as AnyAction]),
 );
