@@ -31,6 +31,8 @@ export interface AuthorizeInput {
   context: Record<string, ContextValue>;
   /** The resource's own policy (JSON text), when the service keeps one. */
   resourcePolicy: string | null;
+  /** Whether the service asks for the request's derived signing key, to verify the client's next requests itself. */
+  signingKey: boolean;
 }
 
 const ACTION = /^[A-Za-z0-9.-]{1,64}:[A-Za-z0-9]{1,128}$/;
@@ -130,6 +132,8 @@ export function readAuthorizeInput(body: unknown): AuthorizeInput {
     throw invalid('request.sourceIp', 'a string is required.');
   if (request.secure !== undefined && typeof request.secure !== 'boolean')
     throw invalid('request.secure', 'true or false.');
+  if (body.signingKey !== undefined && typeof body.signingKey !== 'boolean')
+    throw invalid('signingKey', 'true or false.');
   const payloadHash = optionalText(request.payloadHash, 'request.payloadHash', 64);
   const sourceIp = optionalText(request.sourceIp, 'request.sourceIp', 64);
   return {
@@ -146,5 +150,6 @@ export function readAuthorizeInput(body: unknown): AuthorizeInput {
     resource: resourceOf(body.resource),
     context: contextOf(body.context),
     resourcePolicy: resourcePolicyOf(body.resourcePolicy),
+    signingKey: body.signingKey === true,
   };
 }

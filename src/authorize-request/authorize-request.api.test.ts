@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssumeRoleCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { deriveSigningKey } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
@@ -203,6 +204,31 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
     expect(denied.body.reason).toBe(
       `User: ${ann.arn} is not authorized to perform: notes:DeleteNote on resource: ${note(home.id, 'ann/1')} because no identity-based policy allows the notes:DeleteNote action`,
     );
+  });
+
+  it('hands the derived signing key of a request to a service that asks, for this key, day, region and service only', async () => {
+    const dora = await userWithKey(home.id, 'dora', [{ Effect: 'Allow', Action: 'notes:GetNote', Resource: '*' }]);
+    const request = await signed(dora.credentials);
+    const plain = await ask({ request, action: 'notes:GetNote', resource: note(home.id, '1') });
+    expect(plain.body.signingKey).toBeUndefined();
+    const day = t.clock.now().toISOString().slice(0, 10).replaceAll('-', '');
+    const granted = await ask({ request, action: 'notes:DeleteNote', resource: note(home.id, '1'), signingKey: true });
+    expect(granted.body.decision).toBe('Deny');
+    expect(granted.body.signingKey).toEqual({
+      key: deriveSigningKey(dora.credentials.secretAccessKey, day, REGION, 'notes').toString('base64'),
+      scope: `${day}/${REGION}/notes/aws4_request`,
+      credentialExpiresAt: null,
+    });
+    const tampered = { ...request, headers: { ...request.headers, host: 'elsewhere.test' } };
+    const refused = await ask({
+      request: tampered,
+      action: 'notes:GetNote',
+      resource: note(home.id, '1'),
+      signingKey: true,
+    });
+    expect(refused.body.errorCode).toBe('SignatureDoesNotMatch');
+    expect(refused.body.signingKey).toBeUndefined();
+    expect((await ask({ request, action: 'notes:GetNote', resource: '*', signingKey: 'yes' })).status).toBe(400);
   });
 
   it('denies with a Deny in the permissions boundary', async () => {

@@ -49,6 +49,23 @@ export interface AuthorizeAnswer {
   errorCode?: string;
   /** Set once the signature verified. */
   principal?: PrincipalSummary;
+  /** Once the signature verified, when the service asked for it: the key that verifies the client's requests in this scope. */
+  signingKey?: SigningKeyGrant;
+}
+
+/**
+ * A derived SigV4 key handed to the service that received a request: it verifies that client's
+ * requests (and the chunks of a signed upload) in the same scope — this key, day, region and
+ * service — without asking again. It cannot sign for another service, region or day, and never
+ * for Gatehouse's own (iam, sts, gatehouse), whose requests are never forwarded.
+ */
+export interface SigningKeyGrant {
+  /** Base64. */
+  key: string;
+  /** `YYYYMMDD/REGION/SERVICE/aws4_request`. */
+  scope: string;
+  /** When the temporary credentials expire; null for an access key. */
+  credentialExpiresAt: string | null;
 }
 
 /** The marks a client may sign instead of a payload hash. */
@@ -248,5 +265,18 @@ export async function authorizeForwardedRequest(
     throw error;
   }
   const { allowed, reason } = await decide(deps, caller, service.principal.accountId, input);
-  return { decision: allowed ? 'Allow' : 'Deny', reason, principal: summaryOf(caller) };
+  return {
+    decision: allowed ? 'Allow' : 'Deny',
+    reason,
+    principal: summaryOf(caller),
+    ...(input.signingKey && caller.signingKey ? { signingKey: grantOf(caller, caller.signingKey) } : {}),
+  };
+}
+
+function grantOf(caller: Caller, signing: { key: Buffer; scope: string }): SigningKeyGrant {
+  return {
+    key: signing.key.toString('base64'),
+    scope: signing.scope,
+    credentialExpiresAt: caller.expiresAt ?? null,
+  };
 }

@@ -19,4 +19,8 @@ export interface Caller {
    * TokenCode, or assumed with credentials that had it); null otherwise. For aws:MultiFactorAuthPresent/Age.
    */
   mfaAt?: string | null;
+  /** When temporary credentials expire; absent for an access key. */
+  expiresAt?: string;
+  /** The SigV4 key derived for the request's scope (`DATE/REGION/SERVICE/aws4_request`), which verified it. */
+  signingKey?: { key: Buffer; scope: string };
 }

@@ -56,6 +56,7 @@ export async function authenticate(
   let credentialType: Caller['credentialType'];
   let sourceKeyId: string;
   let mfaAt: string | null = null;
+  let expiresAt: string | undefined;
   let key: AccessKeyRecord | null = null;
   let principal: Principal | null;
   if (accessKeyId.startsWith('AKIA')) {
@@ -79,6 +80,7 @@ export async function authenticate(
     credentialType = 'session';
     sourceKeyId = session.sourceKeyId;
     mfaAt = session.mfaAt ?? null;
+    expiresAt = session.expiresAt;
   } else {
     throw invalidToken();
   }
@@ -93,5 +95,15 @@ export async function authenticate(
   if (!principal) throw invalidToken();
   if (options.admit) await options.admit(principal);
   if (key) await noteAccessKeyUse(deps, key, service, scope.region);
-  return { principal, accessKeyId, credentialType, sourceKeyId, region: scope.region, service, mfaAt };
+  return {
+    principal,
+    accessKeyId,
+    credentialType,
+    sourceKeyId,
+    region: scope.region,
+    service,
+    mfaAt,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    signingKey: { key: signingKey, scope: prepared.scope },
+  };
 }
