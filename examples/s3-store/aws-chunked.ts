@@ -1,22 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { ChunkSigner } from '@gatehouse/authorizer';
 import { S3Error } from './s3-requests.ts';
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const CRLF = Buffer.from('\r\n');
 /** A chunk header or trailer line longer than this is not the aws-chunked format. */
 const MAX_LINE = 4096;
-
-/**
- * The signatures of a signed stream (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`): each chunk is
- * signed over the one before, starting from the request's own signature (the seed). The
- * authorizer holds the signing key, so it gives the expected signatures.
- */
-export interface ChunkSigner {
-  seed: string;
-  chunk(previous: string, chunkSha256Hex: string): string;
-  trailer(previous: string, trailerSha256Hex: string): string;
-}
 
 function sameSignature(expected: string, given: string | undefined): boolean {
   const a = Buffer.from(expected);

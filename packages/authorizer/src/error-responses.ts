@@ -9,7 +9,8 @@ export const ERROR_STATUS: Record<string, number> = {
   RequestTimeTooSkewed: 403,
   IncompleteSignature: 400,
   MissingSecurityHeader: 400,
-  AuthorizationUnavailable: 503,
+  AuthorizationHeaderMalformed: 400,
+  ServiceUnavailable: 503,
 };
 
 export interface ErrorBody {

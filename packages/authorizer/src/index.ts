@@ -1,0 +1,6 @@
+export { Authorizer, type AuthorizerOptions, type Intent, type ReceivedRequest, type Verdict } from './authorizer.ts';
+export { type ChunkSigner, chunkSigner } from './chunk-signer.ts';
+export { ERROR_STATUS, errorJson, errorXml } from './error-responses.ts';
+export { type GatehouseFastifyOptions, gatehouseAuthorization } from './fastify.ts';
+export type { Credentials, Principal } from './gatehouse-client.ts';
+export { guardNodeHandler, receivedRequest, sendRefusal } from './node-http.ts';
