@@ -113,14 +113,15 @@ export class ObjectFiles {
   }
 
   /**
-   * Writes the body to a new file, then `check` (which sees the bytes' digests and may refuse
+   * Writes the body (`open` gives it, called once the bucket is known to exist, so nothing flows
+   * before the write is ready) to a new file, then `check` (which sees the bytes' digests and may refuse
    * them, and gives the checksums to keep), then puts it in place. Nothing of a refused or broken
    * upload remains.
    */
   async putObject(
     bucket: string,
     key: string,
-    body: Readable,
+    open: () => Readable,
     contentType: string,
     now: Date,
     check: (digests: BodyDigests) => Record<string, string>,
@@ -132,7 +133,7 @@ export class ObjectFiles {
     const data = join(paths.root, 'objects', file);
     const digesting = new DigestingStream();
     try {
-      await pipeline(body, digesting, createWriteStream(data));
+      await pipeline(open(), digesting, createWriteStream(data));
       const digests = digesting.digests();
       const checksums = check(digests);
       const meta: ObjectMeta = {

@@ -115,13 +115,16 @@ export function s3Store(files: ObjectFiles, guard: StoreGuard | null, now: () =>
       throw new S3Error('AccessDenied', 403, 'The signed stream could not be verified.');
     }
     const decoder = chunked ? new AwsChunkedDecoder(STREAMING_SIGNED.has(payload) ? signer : null) : null;
-    const body: Readable = decoder ? req.pipe(decoder) : req;
-    req.on('error', (error) => decoder?.destroy(error));
+    const open = (): Readable => {
+      if (!decoder) return req;
+      req.on('error', (error) => decoder.destroy(error));
+      return req.pipe(decoder);
+    };
     const declaredLength = req.headers['x-amz-decoded-content-length'];
     const meta = await files.putObject(
       op.bucket,
       op.key,
-      body,
+      open,
       String(req.headers['content-type'] ?? 'binary/octet-stream'),
       now(),
       ({ md5, sha256Hex, size, checksums }) => {

@@ -1,3 +1,4 @@
+import type { ForwardedRequest } from '@gatehouse/authorizer';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { GatehouseError } from '../shared/errors.ts';
 
@@ -7,21 +8,7 @@ import { GatehouseError } from '../shared/errors.ts';
  * query, the header values) is taken as it is: its signature decides about it.
  */
 
-export interface ForwardedRequest {
-  method: string;
-  /** The path as received, still percent-encoded. */
-  path: string;
-  /** The raw query string, without `?`. */
-  query: string;
-  /** Lower-case names, as received. */
-  headers: Record<string, string | string[]>;
-  /** The body's hex SHA-256 as the service computed it, `UNSIGNED-PAYLOAD`, or a streaming marker. */
-  payloadHash?: string;
-  /** The client's address, for aws:SourceIp. */
-  sourceIp?: string;
-  /** Whether the client's connection was TLS, for aws:SecureTransport. */
-  secure?: boolean;
-}
+export type { ForwardedRequest };
 
 export interface AuthorizeInput {
   request: ForwardedRequest;

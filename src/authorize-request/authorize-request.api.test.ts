@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,34 +13,13 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type TestContext, cliEnv, createTestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
+import { NodeSha256 } from '../../test/support/node-sha256.ts';
 import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { findKey, updateAccessKeyStatus } from '../access-keys/access-key.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { codeAt, stepAt } from '../mfa/totp.ts';
 import { createPolicy } from '../policies/managed-policy.service.ts';
 import { putUserPermissionsBoundary } from '../policies/permissions-boundary.service.ts';
-
-function bytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  return data instanceof ArrayBuffer
-    ? new Uint8Array(data)
-    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** SHA-256 for the AWS signer, from node:crypto (an HMAC when given a key). */
-class NodeSha256 {
-  readonly #hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-  reset(): void {}
-}
 
 const HOST = 'notes.example.test';
 const REGION = 'eu-west-1';
@@ -207,15 +186,15 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
   });
 
   it('hands the derived signing key of a request to a service that asks, for this key, day, region and service only', async () => {
-    const dora = await userWithKey(home.id, 'dora', [{ Effect: 'Allow', Action: 'notes:GetNote', Resource: '*' }]);
-    const request = await signed(dora.credentials);
+    const dana = await userWithKey(home.id, 'dana', [{ Effect: 'Allow', Action: 'notes:GetNote', Resource: '*' }]);
+    const request = await signed(dana.credentials);
     const plain = await ask({ request, action: 'notes:GetNote', resource: note(home.id, '1') });
     expect(plain.body.signingKey).toBeUndefined();
     const day = t.clock.now().toISOString().slice(0, 10).replaceAll('-', '');
     const granted = await ask({ request, action: 'notes:DeleteNote', resource: note(home.id, '1'), signingKey: true });
     expect(granted.body.decision).toBe('Deny');
     expect(granted.body.signingKey).toEqual({
-      key: deriveSigningKey(dora.credentials.secretAccessKey, day, REGION, 'notes').toString('base64'),
+      key: deriveSigningKey(dana.credentials.secretAccessKey, day, REGION, 'notes').toString('base64'),
       scope: `${day}/${REGION}/notes/aws4_request`,
       credentialExpiresAt: null,
     });

@@ -1,3 +1,4 @@
+import type { AuthorizeAnswer, Principal as PrincipalSummary, SigningKeyGrant } from '@gatehouse/authorizer';
 import { authorizeApiCall, signedRequestContext } from '../authz/api-authorization.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import type { Deps } from '../deps.ts';
@@ -24,48 +25,13 @@ import { GATEHOUSE_SERVICES, mayJudge } from './service-trust.service.ts';
  * question) is an error thrown to it.
  */
 
+export type { AuthorizeAnswer, PrincipalSummary, SigningKeyGrant };
+
 export const AUTHORIZE_PERMISSION = 'gatehouse:AuthorizeRequest';
 
 /** The resource `gatehouse:AuthorizeRequest` is judged on: the account whose key signed the forwarded request. */
 export function authorizeResourceOf(accountId: string): string {
   return `arn:aws:gatehouse::${accountId}:account`;
-}
-
-export interface PrincipalSummary {
-  arn: string;
-  accountId: string;
-  /** `AIDA…` for a user, `AROA…:SESSION` for a role session, the account ID for the root user (aws:userid). */
-  userId: string;
-  type: 'Root' | 'IAMUser' | 'AssumedRole';
-  accessKeyId: string;
-  mfaPresent: boolean;
-  sourceIdentity: string | null;
-}
-
-export interface AuthorizeAnswer {
-  decision: 'Allow' | 'Deny';
-  reason: string;
-  /** Set when the signature or credentials failed: the AWS error code the service should answer with. */
-  errorCode?: string;
-  /** Set once the signature verified. */
-  principal?: PrincipalSummary;
-  /** Once the signature verified, when the service asked for it: the key that verifies the client's requests in this scope. */
-  signingKey?: SigningKeyGrant;
-}
-
-/**
- * A derived SigV4 key handed to the service that received a request: it verifies that client's
- * requests (and the chunks of a signed upload) in the same scope — this key, day, region and
- * service — without asking again. It cannot sign for another service, region or day, and never
- * for Gatehouse's own (iam, sts, gatehouse), whose requests are never forwarded.
- */
-export interface SigningKeyGrant {
-  /** Base64. */
-  key: string;
-  /** `YYYYMMDD/REGION/SERVICE/aws4_request`. */
-  scope: string;
-  /** When the temporary credentials expire; null for an access key. */
-  credentialExpiresAt: string | null;
 }
 
 /** The marks a client may sign instead of a payload hash. */

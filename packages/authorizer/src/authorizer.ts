@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type ChunkSigner, chunkSigner } from './chunk-signer.ts';
 import { ERROR_STATUS } from './error-responses.ts';
-import {
-  type AuthorizeAnswer,
-  type AuthorizeQuestion,
-  type Credentials,
-  GatehouseClient,
-  GatehouseUnavailable,
-  type Principal,
-} from './gatehouse-client.ts';
+import { type Credentials, GatehouseClient, GatehouseUnavailable } from './gatehouse-client.ts';
 import { decodePairs } from './sigv4/query-pairs.ts';
 import { type SignatureParts, securityTokenOf, signatureParts } from './sigv4/signature-parts.ts';
 import { SigV4Error } from './sigv4/sigv4-error.ts';
 import { type IncomingRequest, prepareSignature, signatureMatches } from './sigv4/verify-signature.ts';
 import { TtlCache } from './ttl-cache.ts';
+import type { AuthorizeAnswer, AuthorizeQuestion, Principal } from './wire.ts';
 
 export interface AuthorizerOptions {
   /** Gatehouse's base URL (`PUBLIC_URL`). */

@@ -2,47 +2,12 @@ import { createHash } from 'node:crypto';
 import { canonicalRequest, stringToSign } from './sigv4/canonical-request.ts';
 import { deriveSigningKey, signWithKey } from './sigv4/signing-key.ts';
 import { amzDateOf } from './sigv4/verify-signature.ts';
+import type { AuthorizeAnswer, AuthorizeQuestion } from './wire.ts';
 
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
-}
-
-/** The service's question about one request (the body of `POST /authorize`). */
-export interface AuthorizeQuestion {
-  request: {
-    method: string;
-    path: string;
-    query: string;
-    headers: Record<string, string | string[]>;
-    payloadHash?: string;
-    sourceIp?: string;
-    secure?: boolean;
-  };
-  action: string;
-  resource: string;
-  context?: Record<string, string | string[]>;
-  resourcePolicy?: string | object;
-  signingKey?: boolean;
-}
-
-export interface Principal {
-  arn: string;
-  accountId: string;
-  userId: string;
-  type: 'Root' | 'IAMUser' | 'AssumedRole';
-  accessKeyId: string;
-  mfaPresent: boolean;
-  sourceIdentity: string | null;
-}
-
-export interface AuthorizeAnswer {
-  decision: 'Allow' | 'Deny';
-  reason: string;
-  errorCode?: string;
-  principal?: Principal;
-  signingKey?: { key: string; scope: string; credentialExpiresAt: string | null };
 }
 
 /** Gatehouse refused the service itself (its key, its permission, its question), or could not be reached. */

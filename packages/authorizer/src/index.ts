@@ -2,5 +2,12 @@ export { Authorizer, type AuthorizerOptions, type Intent, type ReceivedRequest, 
 export { type ChunkSigner, chunkSigner } from './chunk-signer.ts';
 export { ERROR_STATUS, errorJson, errorXml } from './error-responses.ts';
 export { type GatehouseFastifyOptions, gatehouseAuthorization } from './fastify.ts';
-export type { Credentials, Principal } from './gatehouse-client.ts';
+export type { Credentials } from './gatehouse-client.ts';
+export type {
+  AuthorizeAnswer,
+  AuthorizeQuestion,
+  ForwardedRequest,
+  Principal,
+  SigningKeyGrant,
+} from './wire.ts';
 export { guardNodeHandler, receivedRequest, sendRefusal } from './node-http.ts';
