@@ -10,7 +10,9 @@
  * floor: Fastify saying hello with Gatehouse's server options (floor.ts), served the same way
  * and driven by the same load generator; every HTTP row's server CPU per request is reported as
  * a multiple of the floor's. Also measures the bare argon2id verification rate with the
- * server's parameters and hashing concurrency, the ceiling a password sign-in cannot beat.
+ * server's parameters and hashing concurrency, the ceiling a password sign-in cannot beat. Rows
+ * about another server (the example S3 store, guarded by the authorizer package or open) start it
+ * in a process of their own, and that process is the one watched.
  *
  * Flags:
  *   --duration <s>      measured seconds per row (default 10)
@@ -43,14 +45,8 @@ import type { ClientKind } from './http-client.ts';
 import type { RunPhase, WorkerMessage } from './load-protocol.ts';
 import { type PolicyBenchResult, measurePolicyDecisions } from './policy-engine.ts';
 import { Probe, type ProbeReading } from './probe.ts';
-import {
-  FLOOR_SCENARIO,
-  NotServed,
-  SCALE_OUT_SCENARIOS,
-  SCENARIOS,
-  SESSION_API_PATH,
-  type Scenario,
-} from './scenarios.ts';
+import { NotServed, type Scenario } from './scenario.ts';
+import { FLOOR_SCENARIO, SCALE_OUT_SCENARIOS, SCENARIOS, SESSION_API_PATH } from './scenarios.ts';
 import { type BenchServer, startServer } from './server.ts';
 import { CHILD_EXEC_ARGV, type Serving } from './serving.ts';
 import { markdownTable, percentile, round } from './stats.ts';
@@ -65,6 +61,10 @@ const SESSION_API_TARGET_TIMES_FLOOR = 3;
 const CONSOLE_TARGET_CPU_MS = 0.25;
 /** GetCallerIdentity's server CPU per request, as a multiple of the floor's. */
 const CALLER_IDENTITY_TARGET_TIMES_FLOOR = 5;
+/** POST /authorize decisions per second on a 2-core machine with `--workers 2`. */
+const AUTHORIZE_TARGET_PER_SECOND = 10_000;
+/** The store middleware's CPU per request (guarded store minus open store), in ms. */
+const STORE_MIDDLEWARE_TARGET_CPU_MS = 0.1;
 /** Above this much CPU (% of one core) used by other processes, a row's rate says little. */
 const DISTURBED_PERCENT = 10;
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -89,6 +89,8 @@ interface Row {
   timesFloor: number | null;
   /** Sign-in rows: requests/s over the bare hash rate; null for other rows, or without a hash row. */
   ofBareHash: number | null;
+  /** The guarded store row: its server CPU per request minus the open store row's (the middleware's cost); else null. */
+  overOpenStoreMs: number | null;
   loadCpuPercent: number | null;
   /** CPU used by every other process on the machine (other than server and load), as % of one core. */
   othersCpuPercent: number;
@@ -191,24 +193,16 @@ async function main(): Promise<number> {
       }
       for (const scenario of gatehouseRows) {
         log(`preparing ${scenario.name} …`);
-        let states: unknown[];
+        // A row about another server (the example store) starts it; the load and the probe go there.
+        const own = scenario.serve ? await scenario.serve(server.target) : null;
         try {
-          states = await scenario.prepare(server.target, connections, run);
-        } catch (error) {
-          if (!(error instanceof NotServed)) throw error;
-          log(`${scenario.name}: not served (${error.message})`);
-          rows.push(notServedRow(scenario, error.message));
-          continue;
+          rows.push(...(await runRow(own ?? server.gatehouse, scenario, server.target, run, options, log)));
+        } finally {
+          await own?.stop();
         }
-        const { baseUrls } = server.gatehouse;
-        if (baseUrls.length > 1 && SCALE_OUT_SCENARIOS.includes(scenario.name)) {
-          log(`running ${scenario.name} against one instance …`);
-          rows.push(await runScenario(server.gatehouse, scenario, states, baseUrls.slice(0, 1), options));
-        }
-        log(`running ${scenario.name} …`);
-        rows.push(await runScenario(server.gatehouse, scenario, states, baseUrls, options));
       }
       compareWithFloors(rows);
+      compareStores(rows);
     }
   } finally {
     await server.stop();
@@ -221,6 +215,34 @@ async function main(): Promise<number> {
     console.log(plans ? explainReport(setting, plans) : report(setting, rows, policy));
   }
   return 0;
+}
+
+/** One Gatehouse row (two with `--instances` for the scaled rows), or the row saying it is not served. */
+async function runRow(
+  serving: Serving,
+  scenario: Scenario,
+  target: BenchServer['target'],
+  run: { seconds: number },
+  options: { client: ClientKind; warmupMs: number; durationMs: number; connections: number },
+  log: (line: string) => void,
+): Promise<Row[]> {
+  let states: unknown[];
+  try {
+    states = await scenario.prepare(target, options.connections, run);
+  } catch (error) {
+    if (!(error instanceof NotServed)) throw error;
+    log(`${scenario.name}: not served (${error.message})`);
+    return [notServedRow(scenario, error.message)];
+  }
+  const rows: Row[] = [];
+  const { baseUrls } = serving;
+  if (baseUrls.length > 1 && SCALE_OUT_SCENARIOS.includes(scenario.name)) {
+    log(`running ${scenario.name} against one instance …`);
+    rows.push(await runScenario(serving, scenario, states, baseUrls.slice(0, 1), options));
+  }
+  log(`running ${scenario.name} …`);
+  rows.push(await runScenario(serving, scenario, states, baseUrls, options));
+  return rows;
 }
 
 function makeRow(
@@ -244,6 +266,7 @@ function makeRow(
     serverCpuMsPerRequest: requests > 0 ? reading.cpuMs / requests : 0,
     timesFloor: null,
     ofBareHash: null,
+    overOpenStoreMs: null,
     loadCpuPercent: load ? (100 * load.cpuMs) / load.windowMs : null,
     othersCpuPercent: Math.max(0, (100 * (reading.machineBusyMs - reading.cpuMs - loadCpuMs)) / reading.windowMs),
     unexpected: load?.unexpected ?? 0,
@@ -290,6 +313,13 @@ function compareWithFloors(rows: Row[]): void {
     if (hash && hash.perSecond > 0 && row.scenario.startsWith('signin-'))
       row.ofBareHash = row.perSecond / hash.perSecond;
   }
+}
+
+/** The guarded store's CPU per request over the open store's, when both ran: what the middleware costs. */
+function compareStores(rows: Row[]): void {
+  const guarded = rows.find((r) => r.scenario === 'store-get-guarded' && r.served);
+  const open = rows.find((r) => r.scenario === 'store-get-open' && r.served);
+  if (guarded && open) guarded.overOpenStoreMs = guarded.serverCpuMsPerRequest - open.serverCpuMsPerRequest;
 }
 
 /** Forks the load generator for one row, spreading its connections over `baseUrls`, and watches the servers while it runs. */
@@ -494,6 +524,25 @@ function verdicts(s: Settings, rows: Row[]): string[] {
         `(×${round(spread.perSecond / single.perSecond, 2)}; all on this one machine's ${s.machine.cores} cores).`,
     );
   }
+  const authorize = one('authorize');
+  if (authorize) {
+    const fast = authorize.perSecond >= AUTHORIZE_TARGET_PER_SECOND;
+    const setting = `${s.machine.cores === 2 ? '' : `; this machine has ${s.machine.cores} cores`}${s.machine.workers === 2 ? '' : `; this run has --workers ${s.machine.workers}`}`;
+    lines.push(
+      `- Authorization API: **${round(authorize.perSecond, 0)} decisions/s**, p99 ${round(authorize.p99Ms, 2)} ms; ` +
+        `target ≥ ${round(AUTHORIZE_TARGET_PER_SECOND, 0)}/s on 2 cores with --workers 2${setting}: ${verdict(fast, authorize)}.`,
+    );
+  }
+  const guardedStore = one('store-get-guarded');
+  if (guardedStore && guardedStore.overOpenStoreMs !== null) {
+    const cheap = guardedStore.overOpenStoreMs < STORE_MIDDLEWARE_TARGET_CPU_MS;
+    const open = one('store-get-open')!;
+    lines.push(
+      `- Store middleware (cache hits once warm): **${round(guardedStore.overOpenStoreMs, 3)} ms** of the store's CPU per GetObject ` +
+        `(${round(guardedStore.serverCpuMsPerRequest, 3)} guarded, ${round(open.serverCpuMsPerRequest, 3)} open); ` +
+        `target < ${STORE_MIDDLEWARE_TARGET_CPU_MS} ms: ${verdict(cheap, guardedStore, open)}.`,
+    );
+  }
   const failing = rows.filter((r) => r.errors > 0 || r.unexpected > 0);
   lines.push(
     failing.length === 0
@@ -532,6 +581,8 @@ function verdict(met: boolean, ...rows: Row[]): string {
 
 function note(row: Row): string {
   const parts = [row.expect, `server CPU ${round(row.serverCpuPercent, 0)} %`];
+  if (row.overOpenStoreMs !== null)
+    parts.push(`the middleware: ${round(row.overOpenStoreMs, 3)} ms CPU/request over the open store`);
   if (row.loadCpuPercent !== null) parts.push(`load CPU ${round(row.loadCpuPercent, 0)} %`);
   parts.push(`other processes ${round(row.othersCpuPercent, 0)} %`);
   if (row.unexpected > 0) parts.push(`${row.unexpected} unexpected answers`);

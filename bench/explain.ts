@@ -5,7 +5,8 @@ import { CLI_ACTOR, SYSTEM_META } from '../src/audit/audit.service.ts';
 import { buildDeps } from '../src/runtime.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { type StatementPlan, StatementCapture, explainHotPaths, hotPathStatements } from './query-plans.ts';
-import { BENCH_PASSWORD, seededUser } from './scenarios.ts';
+import { BENCH_PASSWORD } from './scenario.ts';
+import { seededUser } from './scenarios.ts';
 import type { BenchServer } from './server.ts';
 
 export interface HotPathPlans {

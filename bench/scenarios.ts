@@ -1,3 +1,4 @@
+import { AUTHORIZE_SCENARIO } from './authorize-row.ts';
 import { FLOOR_PATH } from './floor.ts';
 import {
   type Connection,
@@ -8,78 +9,21 @@ import {
   formBody,
 } from './http-client.ts';
 import type { OidcCodes } from './oidc-seed.ts';
+import {
+  BENCH_PASSWORD,
+  type BenchTarget,
+  NotServed,
+  type Scenario,
+  type SeededUsers,
+  defineScenario,
+} from './scenario.ts';
 import { type SigningCredentials, signedQuery } from './sigv4-signer.ts';
+import { STORE_SCENARIOS } from './store-rows.ts';
 
-/**
- * What a scenario's `prepare` may use: the listening server and a way to seed it.
- * `prepare` runs in the server's process; `request` runs in the load generator's.
- */
-export interface BenchTarget {
-  /** `http://127.0.0.1:<port>` of the first instance (`prepare` talks to it). */
-  baseUrl: string;
-  /** Every instance's base URL (one unless `--instances`); the load generator spreads connections over them. */
-  baseUrls: string[];
-  /** The benchmark account's alias, as in `/signin/<alias>`. */
-  accountRef: string;
-  /** The users `--users N` seeded, or null: then each row signs in users of its own, one per connection. */
-  seeded: SeededUsers | null;
-  /** Creates `count` IAM users with this console password (each hashed once); returns their names. */
-  createUsers(prefix: string, count: number, password: string): Promise<string[]>;
-  /** Switches the running server to the production throttle settings (for the credential-stuffing row, run last). */
-  throttleAsInProduction(): Promise<void>;
-  /** Creates an access key for the root user (`userName` null) or an IAM user; returns it with its secret. */
-  createAccessKey(userName: string | null): Promise<SigningCredentials>;
-  /**
-   * Registers an OpenID Connect client that IAM user `userName` may sign in to, and leaves
-   * `count` authorization codes for that user at the token endpoint, living `ttlSeconds`.
-   */
-  createOidcCodes(userName: string, count: number, ttlSeconds: number): Promise<OidcCodes>;
-}
-
-/** How long a row runs, warm-up included: rows that use up what `prepare` made size it by this. */
-export interface RunLength {
-  seconds: number;
-}
-
-/**
- * One row of the benchmark. `prepare` returns one JSON-serialisable state per
- * connection (it crosses a process boundary); `request` sends one request on that
- * connection and says whether the answer is the one the scenario expects. A
- * connection's state object stays in the load process between requests, so a
- * scenario may keep counters in it (e.g. to walk through a list of passwords).
- */
-export interface Scenario<State = unknown> {
-  /** Short id, used by `--scenario`. */
-  name: string;
-  /** Row label in the results table. */
-  label: string;
-  /** What counts as a good response, printed in the table's note column. */
-  expect: string;
-  /** `prepare` throws `NotServed` when the server does not offer what the row measures. */
-  prepare(target: BenchTarget, connections: number, run: RunLength): Promise<State[]>;
-  request(connection: Connection, state: State): Promise<boolean>;
-}
-
-/** Thrown by `prepare` when the server does not serve what the row measures: the row says so instead of failing the run. */
-export class NotServed extends Error {}
-
-function defineScenario<State>(scenario: Scenario<State>): Scenario<unknown> {
-  return scenario as Scenario<unknown>;
-}
-
-/** The console password of every benchmark user, seeded ones included. */
-export const BENCH_PASSWORD = 'bench password for sign-in 1';
 const WRONG_PASSWORD = 'not the bench password 2';
 const FORM = 'application/x-www-form-urlencoded';
 /** Sessions each connection of a session row signs in when users are seeded; each request picks one at random. */
 const SESSIONS_PER_CONNECTION = 16;
-
-/** Users seeded by `--users N` (bench/seed.ts): user `i` is `user-i` in account `accountIds[floor(i / perAccount)]`. */
-export interface SeededUsers {
-  count: number;
-  perAccount: number;
-  accountIds: string[];
-}
 
 /** How many seeded users share an account (the last account may have fewer). */
 export const SEEDED_PER_ACCOUNT = 1000;
@@ -321,6 +265,8 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
       return (await connection.send(signedQuery(connection.baseUrl, state.credentials, 'sts', body))).status === 200;
     },
   }),
+  AUTHORIZE_SCENARIO,
+  ...STORE_SCENARIOS,
   defineScenario<CodeExchangeState>({
     name: 'oidc-token',
     label: 'OpenID Connect token endpoint: authorization code + PKCE exchanged',

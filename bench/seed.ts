@@ -2,7 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { DialectName } from '../src/db/database.ts';
 import type { Database } from '../src/db/schema.ts';
 import { newAccountId, newUserId } from '../src/shared/ids.ts';
-import { SEEDED_PER_ACCOUNT, type SeededUsers, seededUser } from './scenarios.ts';
+import type { SeededUsers } from './scenario.ts';
+import { SEEDED_PER_ACCOUNT, seededUser } from './scenarios.ts';
 
 /** Rows per INSERT statement (at most 9 columns a row: well under either database's limit on parameters). */
 const ROWS_PER_INSERT = 1000;

@@ -8,10 +8,11 @@ import { type Config, loadConfig } from '../src/config/config.ts';
 import type { DialectName } from '../src/db/database.ts';
 import { migrateOrThrow } from '../src/db/migrate.ts';
 import { type Runtime, createRuntime } from '../src/runtime.ts';
+import { putInlinePolicy } from '../src/policies/inline-policy.service.ts';
 import { createUser } from '../src/users/user.service.ts';
 import { freePort } from '../test/support/listen.ts';
 import { type BenchDatabase, createBenchDatabase } from './bench-database.ts';
-import { BENCH_PASSWORD, type BenchTarget, type SeededUsers } from './scenarios.ts';
+import { BENCH_PASSWORD, type BenchTarget, type SeededUsers } from './scenario.ts';
 import { seedAuthorizationCodes } from './oidc-seed.ts';
 import { seedUsers } from './seed.ts';
 import { type Serving, serveHere, serveInstances, useProductionThrottle } from './serving.ts';
@@ -167,6 +168,10 @@ async function startOn(database: BenchDatabase, options: ServerOptions): Promise
     throttleAsInProduction: () => gatehouse.throttleAsInProduction(),
     async createOidcCodes(userName, count, ttlSeconds) {
       return seedAuthorizationCodes(deps, config.publicUrl, account.id, userName, count, ttlSeconds);
+    },
+    async putUserPolicy(userName, statements) {
+      const document = JSON.stringify({ Version: '2012-10-17', Statement: statements });
+      await putInlinePolicy(deps, account.id, 'user', userName, 'bench', document, CLI_ACTOR, SYSTEM_META);
     },
     async createAccessKey(userName) {
       const key = await createAccessKey(

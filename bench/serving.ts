@@ -150,6 +150,22 @@ export async function serveInstances(options: {
       };
       instances.push(fork(script, [], { env: { ...process.env, ...env }, execArgv: CHILD_EXEC_ARGV }));
     }
+  } catch (error) {
+    await Promise.all(instances.map((instance) => stopProcess(instance)));
+    throw error;
+  }
+  return servedBy(
+    instances,
+    options.ports.map((port) => `http://127.0.0.1:${port}`),
+  );
+}
+
+/**
+ * Server processes of their own (forked, each answering `answerBenchmark`'s messages and saying
+ * `ready` once it listens), watched as one: once all are ready, their `Serving`. Stopped if any fails to start.
+ */
+export async function servedBy(instances: ChildProcess[], baseUrls: string[]): Promise<Serving> {
+  try {
     await Promise.all(instances.map((instance) => readyOf(instance)));
   } catch (error) {
     await Promise.all(instances.map((instance) => stopProcess(instance)));
@@ -158,7 +174,7 @@ export async function serveInstances(options: {
   // The window and the machine's busy time come from here; the CPU is the instances' own.
   const probe = new Probe();
   return {
-    baseUrls: options.ports.map((port) => `http://127.0.0.1:${port}`),
+    baseUrls,
     probeStart() {
       probe.start();
       for (const instance of instances) instance.send({ type: 'probe-start' } satisfies ServerWorkerMessage);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,6 +26,7 @@ interface BenchRow {
   serverCpuMsPerRequest: number;
   timesFloor: number | null;
   ofBareHash: number | null;
+  overOpenStoreMs: number | null;
   errors: number;
   unexpected: number;
   firstError: string | null;
@@ -75,4 +77,39 @@ describe('npm run bench', () => {
     // Without a hash row there is no bare rate to compare a sign-in with.
     expect(signIn.ofBareHash).toBeNull();
   }, 60_000);
+
+  it.each(DIALECTS)(
+    'runs the authorization API and the example store guarded and open, and says what the middleware costs, on %s',
+    async (dialect) => {
+      const report = JSON.parse(
+        await bench([
+          '--duration',
+          '1',
+          '--warmup',
+          '1',
+          '--connections',
+          '2',
+          '--database',
+          dialect,
+          '--scenario',
+          'authorize,store-get-guarded,store-get-open',
+          '--json',
+        ]),
+      ) as { rows: BenchRow[] };
+
+      expect(report.rows.map((r) => r.scenario)).toEqual(['floor', 'authorize', 'store-get-guarded', 'store-get-open']);
+      const [, authorize, guarded, open] = report.rows as [BenchRow, BenchRow, BenchRow, BenchRow];
+      // Every answer was the expected one: Allow from the API, the object's bytes from both stores.
+      for (const row of [authorize, guarded, open]) {
+        expect(row, row.scenario).toMatchObject({ served: true, errors: 0, unexpected: 0, firstError: null });
+        expect(row.perSecond, row.scenario).toBeGreaterThan(0);
+        expect(row.serverCpuMsPerRequest, row.scenario).toBeGreaterThan(0);
+      }
+      // The store rows watch the store's own process: the middleware's cost is the difference.
+      expect(guarded.overOpenStoreMs).toBeCloseTo(guarded.serverCpuMsPerRequest - open.serverCpuMsPerRequest, 9);
+      expect(open.overOpenStoreMs).toBeNull();
+      expect(authorize.overOpenStoreMs).toBeNull();
+    },
+    120_000,
+  );
 });
