@@ -176,11 +176,12 @@ export function s3Store(files: ObjectFiles, guard: StoreGuard | null, now: () =>
         error instanceof S3Error
           ? error
           : new S3Error('InternalError', 500, 'We encountered an internal error. Please try again.');
-      if (!(error instanceof S3Error)) console.error(error);
       if (res.headersSent) {
+        // The answer was under way (a client that hung up mid-body): nothing more can be said to it.
         res.destroy();
         return;
       }
+      if (!(error instanceof S3Error)) console.error(error);
       req.resume();
       res.writeHead(s3.status, { 'content-type': 'application/xml', connection: 'close' });
       res.end(req.method === 'HEAD' ? undefined : errorXml(s3.code, s3.message, resource, requestId));
