@@ -5,7 +5,15 @@ import { type SafeHtml, html } from '../shared/html.ts';
 import { FLOW_LABELS, type ReferenceLookup } from '../support-references/support-reference.service.ts';
 import { csrfField, page, relativeTime, scrollingTable } from '../web/layout.ts';
 import { signInChart } from './activity-chart.pages.ts';
-import type { ActivityResult, AdminNotice, ConsoleNotices, FailedSince, SignInHealth } from './activity.service.ts';
+import { AUTHORIZE_EVENT } from '../authorize-request/decision-record.service.ts';
+import type {
+  ActivityResult,
+  AdminNotice,
+  ConsoleNotices,
+  DecisionCount,
+  FailedSince,
+  SignInHealth,
+} from './activity.service.ts';
 
 /** Whoever assumed a role is named by ARN: it may be of another account. */
 function assumerArn(row: AuditEventRecord): string | null {
@@ -29,6 +37,30 @@ function who(row: AuditEventRecord): string {
   return row.actorName ?? row.actorType;
 }
 
+/** What an `AuthorizeRequest` event says: the action, resource and the service that asked. */
+interface ServiceDecision {
+  action: string;
+  resource: string;
+  service: string;
+  serviceArn: string;
+}
+
+function serviceDecisionOf(row: AuditEventRecord): ServiceDecision | null {
+  if (row.eventName !== AUTHORIZE_EVENT || !row.details) return null;
+  try {
+    const d = JSON.parse(row.details) as Partial<Record<keyof ServiceDecision, unknown>>;
+    const field = (value: unknown) => (typeof value === 'string' ? value : '');
+    return {
+      action: field(d.action),
+      resource: field(d.resource),
+      service: field(d.service),
+      serviceArn: field(d.serviceArn),
+    };
+  } catch {
+    return null;
+  }
+}
+
 function from(ip: string | null, userAgent: string | null): string {
   if (!ip && !userAgent) return '—';
   const browser = browserOf(userAgent);
@@ -43,10 +75,45 @@ function eventTable(events: AuditEventRecord[]): SafeHtml {
 <thead><tr><th scope="col">Time (UTC)</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">By</th><th scope="col">On</th><th scope="col">From</th></tr></thead>
 <tbody>${events.map(
       (e) =>
-        html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.eventName}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.targetName ?? ''}</td><td>${from(e.sourceIp, e.userAgent)}</td></tr>`,
+        html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''}><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${e.eventName}${eventNote(e)}</td><td>${e.outcome ?? ''}${e.reason ? html` <span class="muted">(${e.reason})</span>` : ''}</td><td>${who(e)}</td><td>${e.targetName ?? ''}</td><td>${from(e.sourceIp, e.userAgent)}</td></tr>`,
     )}</tbody>
 </table>`,
   );
+}
+
+/** An authorization decision's action, in the general list. */
+function eventNote(e: AuditEventRecord): SafeHtml | string {
+  const decision = serviceDecisionOf(e);
+  return decision ? html` <span class="muted">${decision.action}</span>` : '';
+}
+
+/** Decisions made for services: who, action, resource, decision, and which service asked. */
+function decisionTable(events: AuditEventRecord[]): SafeHtml {
+  if (events.length === 0)
+    return html`<p class="muted">No recorded decisions. Services record denials unless they ask otherwise.</p>`;
+  return scrollingTable(
+    'Decisions for services',
+    html`<table class="events decisions">
+<thead><tr><th scope="col">Time (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Resource</th><th scope="col">Decision</th><th scope="col">Asked by</th><th scope="col">From</th></tr></thead>
+<tbody>${events.map((e) => {
+      const d = serviceDecisionOf(e);
+      return html`<tr${e.outcome === 'Failure' ? html` class="failure"` : ''} data-decision="${e.outcome === 'Success' ? 'Allow' : 'Deny'}"><td>${e.time.replace('T', ' ').slice(0, 19)}</td><td>${who(e)}</td><td>${d?.action ?? ''}</td><td>${d?.resource ?? e.targetName ?? ''}</td><td>${e.outcome === 'Success' ? 'Allow' : 'Deny'}</td><td>${d?.service ?? ''}${d?.serviceArn ? html` <span class="muted">(${d.serviceArn})</span>` : ''}</td><td>${from(e.sourceIp, e.userAgent)}</td></tr>`;
+    })}</tbody>
+</table>`,
+  );
+}
+
+/** The authorization API's per-minute counts, summed over the last hour and day. */
+function decisionCountTable(counts: DecisionCount[]): SafeHtml {
+  if (counts.length === 0) return html``;
+  return html`<table class="list decision-counts">
+  <caption>Decisions for services, counted</caption>
+  <thead><tr><th scope="col">Service</th><th scope="col">Action</th><th scope="col">Allowed, last hour</th><th scope="col">Denied, last hour</th><th scope="col">Allowed, last day</th><th scope="col">Denied, last day</th></tr></thead>
+  <tbody>${counts.map(
+    (c) =>
+      html`<tr><td>${c.serviceArn}</td><td>${c.action}</td><td>${c.allowedHour}</td><td>${c.deniedHour}</td><td>${c.allowedDay}</td><td>${c.deniedDay}</td></tr>`,
+  )}</tbody>
+</table>`;
 }
 
 /** The console-home notice after sign-in: failures since the last sign-in. */
@@ -98,6 +165,8 @@ export function recentActivityPage(principal: Principal, csrf: string, events: A
 export interface ActivityForm {
   user: string;
   event: string;
+  /** `decisions`: only decisions made for services (AuthorizeRequest); empty for every event. */
+  kind: string;
   outcome: string;
   from: string;
   to: string;
@@ -134,6 +203,7 @@ export function activityPage(
   <form method="get" action="/console/activity" class="filters">
     <label>User <input name="user" value="${form.user}" placeholder="root or a user name"></label>
     <label>Event <input name="event" value="${form.event}" placeholder="ConsoleLogin"></label>
+    <label>Show <select name="kind"><option value="">every event</option><option value="decisions"${form.kind === 'decisions' ? html` selected` : ''}>decisions for services</option></select></label>
     <label>Outcome <select name="outcome"><option value="">any</option><option value="Success"${form.outcome === 'Success' ? html` selected` : ''}>Success</option><option value="Failure"${form.outcome === 'Failure' ? html` selected` : ''}>Failure</option></select></label>
     <label>From <input name="from" type="date" value="${form.from}"></label>
     <label>To <input name="to" type="date" value="${form.to}"></label>
@@ -141,8 +211,9 @@ export function activityPage(
   </form>
   ${result.unknownUser ? html`<p class="error">There is no user ${form.user} in this account.</p>` : ''}
   ${signInChart(result.buckets)}
+  ${decisionCountTable(result.decisionCounts)}
   <p><a href="${links.exportUrl}">Export these events as JSON lines (CloudTrail records)</a></p>
-  ${eventTable(result.events)}
+  ${form.kind === 'decisions' ? decisionTable(result.events) : eventTable(result.events)}
   ${
     links.olderUrl || links.newestUrl
       ? html`<p class="pager">${links.newestUrl ? html`<a href="${links.newestUrl}">Newest events</a>` : ''} ${links.olderUrl ? html`<a href="${links.olderUrl}" rel="next">Older events</a>` : ''}</p>`

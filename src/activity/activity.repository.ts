@@ -204,3 +204,35 @@ export async function accessKeysOf(db: Db, principalId: string): Promise<Activit
     lastUsedRegion: r.last_used_region,
   }));
 }
+
+/** The authorization API's decisions for the account's keys since `sinceMinute`, summed per service, action, decision and whether within the last hour. */
+export async function decisionCountsSince(
+  db: Db,
+  accountId: string,
+  sinceMinute: string,
+  hourMinute: string,
+): Promise<Array<{ serviceArn: string; action: string; decision: string; lastHour: number; lastDay: number }>> {
+  const rows = await db
+    .selectFrom('authorization_counts')
+    .select([
+      'service_arn',
+      'action',
+      'decision',
+      sql<string>`sum(case when minute >= ${hourMinute} then count else 0 end)`.as('last_hour'),
+      sql<string>`sum(count)`.as('last_day'),
+    ])
+    .where('account_id', '=', accountId)
+    .where('minute', '>=', sinceMinute)
+    .groupBy(['service_arn', 'action', 'decision'])
+    .orderBy('service_arn')
+    .orderBy('action')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({
+    serviceArn: r.service_arn,
+    action: r.action,
+    decision: r.decision,
+    lastHour: Number(r.last_hour),
+    lastDay: Number(r.last_day),
+  }));
+}

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, SYSTEM_META, recordAudit } from '../audit/audit.service.ts';
+import { countDecision } from '../authorize-request/authorization-count.repository.ts';
+import { minuteOf } from '../authorize-request/decision-record.service.ts';
 import { purgeExpired } from '../maintenance/purge.service.ts';
 import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
@@ -142,5 +144,58 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
     expect(health.body).toContain('does not expire');
     expect(health.body).toContain('no MFA device');
     expect((await root.get('/console/activity/users/nobody')).statusCode).toBe(404);
+  });
+
+  it('sums the per-minute decision counts over the last hour and day, and lists only decisions when asked', async () => {
+    const shop = await makeAccount(t.deps);
+    const service = `arn:aws:iam::${shop.id}:user/notes-service`;
+    const at = (minutesAgo: number) => minuteOf(new Date(t.clock.now().getTime() - minutesAgo * 60_000));
+    const counted: Array<[number, string, 'Allow' | 'Deny']> = [
+      [5, 'notes:GetNote', 'Allow'],
+      [5, 'notes:GetNote', 'Allow'],
+      [50, 'notes:GetNote', 'Deny'],
+      [3 * 60, 'notes:GetNote', 'Allow'],
+      [23 * 60, 'notes:PutNote', 'Deny'],
+      [25 * 60, 'notes:GetNote', 'Allow'],
+    ];
+    for (const [ago, action, decision] of counted)
+      await countDecision(t.deps.db, { accountId: shop.id, minute: at(ago), serviceArn: service, action, decision });
+    await countDecision(t.deps.db, {
+      accountId: stranger.id,
+      minute: at(5),
+      serviceArn: service,
+      action: 'notes:GetNote',
+      decision: 'Allow',
+    });
+    for (const [eventName, outcome] of [
+      ['AuthorizeRequest', 'Failure'],
+      ['ConsoleLogin', 'Success'],
+    ] as const)
+      await recordAudit(t.deps.db, t.deps, SYSTEM_META, {
+        accountId: shop.id,
+        actor: { type: 'user', id: 'AIDAEXAMPLE', name: 'gus' },
+        eventName,
+        outcome,
+        target: { id: null, name: `arn:aws:notes:eu-west-1:${shop.id}:note/1` },
+        details: { action: 'notes:PutNote', service: 'notes', serviceArn: service },
+      });
+    const root = await signInRoot(shop.email);
+    const page = await root.get('/console/activity?kind=decisions');
+    const table = /<caption>Decisions for services, counted<\/caption>[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    const cells = [
+      ...table.matchAll(
+        /<tr><td>[^<]+<\/td><td>([^<]+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td>/g,
+      ),
+    ];
+    expect(cells.map((m) => m.slice(1))).toEqual([
+      ['notes:GetNote', '2', '1', '3', '1'],
+      ['notes:PutNote', '0', '0', '0', '1'],
+    ]);
+    expect(page.body).toContain('<td>notes:PutNote</td>');
+    expect([...page.body.matchAll(/data-decision="(\w+)"/g)].map((m) => m[1])).toEqual(['Deny']);
+    expect(page.body).toContain(`notes <span class="muted">(${service})</span>`);
+    const every = await root.get('/console/activity');
+    expect(every.body).toContain('<td>ConsoleLogin</td>');
+    expect(every.body).toContain('AuthorizeRequest <span class="muted">notes:PutNote</span>');
   });
 });

@@ -15,6 +15,7 @@ import {
   ownActivity,
   signInHealth,
 } from './activity.service.ts';
+import { AUTHORIZE_EVENT } from '../authorize-request/decision-record.service.ts';
 import { toCloudTrailRecord } from './cloudtrail-record.ts';
 
 type Query = Partial<Record<keyof ActivityForm, string>>;
@@ -30,6 +31,7 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
   const form: ActivityForm = {
     user: text(raw.user, 128),
     event: text(raw.event, 64),
+    kind: text(raw.kind, 16),
     outcome: text(raw.outcome, 16),
     from: text(raw.from, 10),
     to: text(raw.to, 10),
@@ -52,6 +54,9 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
   if (form.outcome && form.outcome !== 'Success' && form.outcome !== 'Failure') {
     throw new GatehouseError('ValidationError', 'Outcome is Success or Failure.', { field: 'outcome' });
   }
+  if (form.kind && form.kind !== 'decisions') {
+    throw new GatehouseError('ValidationError', 'Show every event, or decisions for services.', { field: 'kind' });
+  }
   if (form.before && !/^\d{1,15}$/.test(form.before)) {
     throw new GatehouseError('ValidationError', 'The page to show is not one this page links to.', { field: 'before' });
   }
@@ -60,7 +65,8 @@ function readQuery(raw: Query, now: Date): { form: ActivityForm; query: Activity
     to,
     ...(form.before ? { before: Number(form.before) } : {}),
     ...(form.user ? { userName: form.user } : {}),
-    ...(form.event ? { eventName: form.event } : {}),
+    // Decisions for services are the authorization API's events, whatever the event field says.
+    ...(form.kind === 'decisions' ? { eventName: AUTHORIZE_EVENT } : form.event ? { eventName: form.event } : {}),
     ...(form.outcome ? { outcome: form.outcome as 'Success' | 'Failure' } : {}),
   };
   return { form, query };

@@ -7,10 +7,12 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
 import type { AuditEventRecord } from '../audit/audit.repository.ts';
+import { minuteOf } from '../authorize-request/decision-record.service.ts';
 import {
   type EventFilter,
   accessKeysOf,
   adminNoticeEvents,
+  decisionCountsSince,
   findUserByNameInAccount,
   mfaDevicesOf,
   queryAccountEvents,
@@ -75,9 +77,21 @@ export interface ActivityQuery {
   before?: number;
 }
 
+/** The authorization API's decisions for one service and action, summed over the last hour and day. */
+export interface DecisionCount {
+  serviceArn: string;
+  action: string;
+  allowedHour: number;
+  deniedHour: number;
+  allowedDay: number;
+  deniedDay: number;
+}
+
 export interface ActivityResult {
   events: AuditEventRecord[];
   buckets: Bucket[];
+  /** Decisions made for the account's keys by the authorization API, counted per minute, for the last hour and day. */
+  decisionCounts: DecisionCount[];
   unknownUser: boolean;
   /** When there are older events: the `seq` to ask for the next page with. */
   older?: number;
@@ -100,7 +114,8 @@ export async function accountActivity(
       unknownUser = !user;
     }
   }
-  if (unknownUser) return { events: [], buckets: bucketise([], query.from, query.to, 24), unknownUser };
+  const decisionCounts = await recentDecisionCounts(deps, accountId);
+  if (unknownUser) return { events: [], buckets: bucketise([], query.from, query.to, 24), decisionCounts, unknownUser };
   const filter: EventFilter = {
     ...(principalId ? { principalId } : {}),
     ...(query.eventName ? { eventName: query.eventName } : {}),
@@ -117,9 +132,45 @@ export async function accountActivity(
   return {
     events,
     buckets: bucketise(outcomes, query.from, query.to, 24),
+    decisionCounts,
     unknownUser,
     ...(older !== undefined ? { older } : {}),
   };
+}
+
+/** The per-minute counts of the last day, one row per service and action, Allow and Deny side by side. */
+async function recentDecisionCounts(deps: Deps, accountId: string): Promise<DecisionCount[]> {
+  const now = deps.clock.now().getTime();
+  const rows = await decisionCountsSince(
+    deps.db,
+    accountId,
+    minuteOf(new Date(now - DAY)),
+    minuteOf(new Date(now - HOUR)),
+  );
+  const byAction = new Map<string, DecisionCount>();
+  for (const row of rows) {
+    const key = `${row.serviceArn}\n${row.action}`;
+    let count = byAction.get(key);
+    if (!count) {
+      count = {
+        serviceArn: row.serviceArn,
+        action: row.action,
+        allowedHour: 0,
+        deniedHour: 0,
+        allowedDay: 0,
+        deniedDay: 0,
+      };
+      byAction.set(key, count);
+    }
+    if (row.decision === 'Allow') {
+      count.allowedHour += row.lastHour;
+      count.allowedDay += row.lastDay;
+    } else {
+      count.deniedHour += row.lastHour;
+      count.deniedDay += row.lastDay;
+    }
+  }
+  return [...byAction.values()];
 }
 
 export function defaultRange(now: Date): { from: Date; to: Date } {

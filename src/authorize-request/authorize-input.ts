@@ -1,4 +1,4 @@
-import type { ForwardedRequest } from '@gatehouse/authorizer';
+import type { AuthorizeQuestion, ForwardedRequest } from '@gatehouse/authorizer';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { GatehouseError } from '../shared/errors.ts';
 
@@ -10,6 +10,11 @@ import { GatehouseError } from '../shared/errors.ts';
 
 export type { ForwardedRequest };
 
+/** Which decisions become audit events (README, "Recorded decisions"). */
+export type AuthorizeRecord = NonNullable<AuthorizeQuestion['record']>;
+
+const RECORD_CHOICES: readonly AuthorizeRecord[] = ['all', 'denials', 'none'];
+
 export interface AuthorizeInput {
   request: ForwardedRequest;
   action: string;
@@ -20,6 +25,8 @@ export interface AuthorizeInput {
   resourcePolicy: string | null;
   /** Whether the service asks for the request's derived signing key, to verify the client's next requests itself. */
   signingKey: boolean;
+  /** Which decisions are recorded as events; `denials` unless the service asks otherwise. */
+  record: AuthorizeRecord;
 }
 
 const ACTION = /^[A-Za-z0-9.-]{1,64}:[A-Za-z0-9]{1,128}$/;
@@ -121,6 +128,8 @@ export function readAuthorizeInput(body: unknown): AuthorizeInput {
     throw invalid('request.secure', 'true or false.');
   if (body.signingKey !== undefined && typeof body.signingKey !== 'boolean')
     throw invalid('signingKey', 'true or false.');
+  if (body.record !== undefined && !RECORD_CHOICES.includes(body.record as AuthorizeRecord))
+    throw invalid('record', 'all, denials or none.');
   const payloadHash = optionalText(request.payloadHash, 'request.payloadHash', 64);
   const sourceIp = optionalText(request.sourceIp, 'request.sourceIp', 64);
   return {
@@ -138,5 +147,6 @@ export function readAuthorizeInput(body: unknown): AuthorizeInput {
     context: contextOf(body.context),
     resourcePolicy: resourcePolicyOf(body.resourcePolicy),
     signingKey: body.signingKey === true,
+    record: (body.record as AuthorizeRecord | undefined) ?? 'denials',
   };
 }

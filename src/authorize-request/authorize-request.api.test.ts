@@ -10,8 +10,8 @@ import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-
 import { gatehouse } from '../../test/support/cli.ts';
 import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
-import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
-import { type TestContext, cliEnv, createTestContext } from '../../test/support/harness.ts';
+import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { Browser, type TestContext, cliEnv, createTestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
 import { NodeSha256 } from '../../test/support/node-sha256.ts';
 import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
@@ -464,5 +464,115 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
       decision: 'Deny',
       reason: expect.stringMatching(/because no identity-based policy allows the s3:PutObject action$/),
     });
+  });
+
+  it('records denials as AuthorizeRequest events by default, allows only when asked, counts both per minute, and never a failed signature', async () => {
+    const shop = await makeAccount(t.deps);
+    const shopService = await serviceKey(shop.id, 'shop-service');
+    const serviceArn = `arn:aws:iam::${shop.id}:user/shop-service`;
+    const gus = await userWithKey(shop.id, 'gus', [
+      { Effect: 'Allow', Action: 'notes:GetNote', Resource: note(shop.id, 'gus/*') },
+    ]);
+    const request = { ...(await signed(gus.credentials, { path: '/notes/gus/1' })), sourceIp: '198.51.100.23' };
+    const question = (action: string, id: string, record?: string) => ({
+      request,
+      action,
+      resource: note(shop.id, id),
+      ...(record ? { record } : {}),
+    });
+    const events = async () =>
+      (
+        await t.deps.db
+          .selectFrom('audit_events')
+          .select(['actor_id', 'actor_name', 'outcome', 'reason', 'target_name', 'source_ip', 'details'])
+          .where('account_id', '=', shop.id)
+          .where('event_name', '=', 'AuthorizeRequest')
+          .orderBy('seq')
+          .execute()
+      ).map((e) => ({ ...e, details: JSON.parse(e.details!) as Record<string, unknown> }));
+    const counts = async () =>
+      (
+        await t.deps.db
+          .selectFrom('authorization_counts')
+          .select(['service_arn', 'action', 'decision', 'count'])
+          .where('account_id', '=', shop.id)
+          .orderBy('action')
+          .orderBy('decision')
+          .execute()
+      ).map((c) => [c.service_arn, c.action, c.decision, Number(c.count)]);
+
+    expect((await ask(question('notes:GetNote', 'gus/1'), shopService)).body.decision).toBe('Allow');
+    expect(await events()).toEqual([]);
+    const denied = await ask(question('notes:DeleteNote', 'gus/1'), shopService);
+    expect(denied.body.decision).toBe('Deny');
+    expect(await events()).toEqual([
+      {
+        actor_id: gus.user.id,
+        actor_name: 'gus',
+        outcome: 'Failure',
+        reason: 'AccessDenied',
+        target_name: note(shop.id, 'gus/1'),
+        source_ip: '198.51.100.23',
+        details: {
+          action: 'notes:DeleteNote',
+          resource: note(shop.id, 'gus/1'),
+          service: 'notes',
+          serviceArn,
+          reason: denied.body.reason,
+          sourceIp: '198.51.100.23',
+          accessKeyId: gus.credentials.accessKeyId,
+        },
+      },
+    ]);
+
+    // record: 'all' writes the allow too; 'none' writes nothing, and both are still counted.
+    await ask(question('notes:GetNote', 'gus/2', 'all'), shopService);
+    await ask(question('notes:DeleteNote', 'gus/2', 'none'), shopService);
+    expect((await events()).map((e) => [e.outcome, e.details.action, e.target_name])).toEqual([
+      ['Failure', 'notes:DeleteNote', note(shop.id, 'gus/1')],
+      ['Success', 'notes:GetNote', note(shop.id, 'gus/2')],
+    ]);
+    expect(await counts()).toEqual([
+      [serviceArn, 'notes:DeleteNote', 'Deny', 2],
+      [serviceArn, 'notes:GetNote', 'Allow', 2],
+    ]);
+
+    // A request whose signature fails names no verified principal: neither an event nor a count.
+    const tampered = { ...question('notes:GetNote', 'gus/1', 'all'), request: { ...request, path: '/notes/gus/9' } };
+    expect((await ask(tampered, shopService)).body.errorCode).toBe('SignatureDoesNotMatch');
+    expect(await events()).toHaveLength(2);
+    expect(await counts()).toHaveLength(2);
+    expect(await ask(question('notes:GetNote', 'gus/1', 'some'), shopService)).toMatchObject({
+      status: 400,
+      body: { __type: 'ValidationError', message: 'record: all, denials or none.' },
+    });
+
+    // The account's Activity page lists them, filtered to decisions for services, with the counts.
+    const root = new Browser(t.app);
+    await root.post('/signin/root/password', { email: shop.email, password: ROOT_PASSWORD });
+    const page = await root.get('/console/activity?kind=decisions');
+    expect(page.statusCode).toBe(200);
+    const rows = [
+      ...page.body.matchAll(
+        /<tr[^>]*data-decision="(\w+)"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>\w+<\/td><td>(\w+)/g,
+      ),
+    ];
+    expect(rows.map((m) => m.slice(1))).toEqual([
+      ['Allow', 'gus', 'notes:GetNote', note(shop.id, 'gus/2'), 'notes'],
+      ['Deny', 'gus', 'notes:DeleteNote', note(shop.id, 'gus/1'), 'notes'],
+    ]);
+    expect(page.body).not.toContain('<td>ConsoleLogin');
+    const counted = /<caption>Decisions for services, counted<\/caption>[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    expect(
+      [
+        ...counted.matchAll(
+          /<tr><td>([^<]+)<\/td><td>([^<]+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/g,
+        ),
+      ].map((m) => m.slice(1)),
+    ).toEqual([
+      [serviceArn, 'notes:DeleteNote', '0', '2', '0', '2'],
+      [serviceArn, 'notes:GetNote', '2', '0', '2', '0'],
+    ]);
+    expect((await root.get('/console/activity?kind=everything')).statusCode).toBe(400);
   });
 });

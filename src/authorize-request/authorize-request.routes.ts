@@ -47,7 +47,7 @@ export async function authorizeRequestRoutes(app: FastifyInstance, { web }: { we
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const q = request.url.indexOf('?');
     const meta = metaOf(request);
-    const facts = { sourceIp: meta.ip, secureTransport: request.protocol === 'https' };
+    const facts = { sourceIp: meta.ip, secureTransport: request.protocol === 'https', requestId: meta.requestId };
     const service = await authenticate(
       deps,
       {

@@ -9,6 +9,7 @@ import { authenticate } from '../signed-request/authenticate.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type IncomingRequest, decodePairs, signatureParts } from '../sigv4/sigv4.ts';
 import type { AuthorizeInput } from './authorize-input.ts';
+import { recordDecision } from './decision-record.service.ts';
 import { readResourcePolicy } from './service-resource-policy.ts';
 import { GATEHOUSE_SERVICES, mayJudge } from './service-trust.service.ts';
 
@@ -191,18 +192,27 @@ async function decide(
   return { allowed: false, reason: deniedSentence(principal, action, resource, why) };
 }
 
+/** Where the calling service's own request came from, and its request ID (for the audit trail). */
+export interface AuthorizeFacts {
+  sourceIp: string;
+  secureTransport: boolean;
+  requestId: string;
+}
+
 /**
  * Answers a service's question about a request it received. `service` is the calling service,
  * authenticated already; `facts` where its own request came from. Throws (to the calling
- * service) when it may not judge the request's key or asked badly; otherwise answers.
+ * service) when it may not judge the request's key or asked badly; otherwise answers, and
+ * records a decision about a verified principal as the service asked (`decision-record.service.ts`).
  */
 export async function authorizeForwardedRequest(
   deps: Deps,
   service: Caller,
   input: AuthorizeInput,
-  facts: { sourceIp: string; secureTransport: boolean },
+  facts: AuthorizeFacts,
 ): Promise<AuthorizeAnswer> {
   let caller: Caller;
+  let serviceName = '';
   try {
     const signed: IncomingRequest = {
       method: input.request.method,
@@ -212,7 +222,7 @@ export async function authorizeForwardedRequest(
       payloadHash: '',
     };
     const parts = signatureParts(signed);
-    const serviceName = parts.scope.service;
+    serviceName = parts.scope.service;
     if (GATEHOUSE_SERVICES.has(serviceName))
       throw new GatehouseError(
         'SignatureDoesNotMatch',
@@ -231,6 +241,19 @@ export async function authorizeForwardedRequest(
     throw error;
   }
   const { allowed, reason } = await decide(deps, caller, service.principal.accountId, input);
+  await recordDecision(deps, {
+    caller,
+    service,
+    serviceName,
+    action: input.action,
+    resource: input.resource,
+    allowed,
+    reason,
+    record: input.record,
+    clientIp: input.request.sourceIp ?? null,
+    userAgent: headerText(input.request.headers['user-agent'])?.slice(0, 512) ?? '',
+    requestId: facts.requestId,
+  });
   return {
     decision: allowed ? 'Allow' : 'Deny',
     reason,

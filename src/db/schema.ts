@@ -66,6 +66,7 @@ export interface Database {
   authorization_trusts: AuthorizationTrustsTable;
   oidc_providers: OidcProvidersTable;
   oidc_provider_client_ids: OidcProviderClientIdsTable;
+  authorization_counts: AuthorizationCountsTable;
 }
 
 /**
@@ -694,4 +695,17 @@ export interface OidcProviderClientIdsTable {
   account_id: string;
   url: string;
   client_id: string;
+}
+
+/**
+ * The authorization API's decisions counted per minute (`YYYY-MM-DDTHH:MM`, UTC): per account
+ * whose key signed the request, calling service (its ARN), action and decision (Allow, Deny).
+ */
+export interface AuthorizationCountsTable {
+  account_id: string;
+  minute: string;
+  service_arn: string;
+  action: string;
+  decision: string;
+  count: number;
 }

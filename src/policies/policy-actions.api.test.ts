@@ -486,6 +486,61 @@ describe.each(DIALECTS)('groups, policies and the simulator through the AWS SDK 
     expect(await at('2019-06-01T00:00:00Z')).toBe('allowed');
   });
 
+  it("simulates any service's actions and resources with the same engine, and refuses a name that is not service:Action", async () => {
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'alice',
+        PolicyName: 'Reports',
+        PolicyDocument: doc(
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' },
+          { Effect: 'Allow', Action: 'notes:*', Resource: '*' },
+          { Effect: 'Deny', Action: 'notes:DeleteNote', Resource: '*' },
+        ),
+      }),
+    );
+    const principal = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: `arn:aws:iam::${accountId}:user/alice`,
+        ActionNames: ['s3:GetObject', 's3:PutObject', 'notes:GetNote', 'notes:DeleteNote'],
+        ResourceArns: ['arn:aws:s3:::reports/q1.csv', `arn:aws:notes:eu-west-1:${accountId}:note/1`],
+      }),
+    );
+    expect(principal.EvaluationResults!.map((r) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision])).toEqual([
+      ['s3:GetObject', 'arn:aws:s3:::reports/q1.csv', 'allowed'],
+      ['s3:GetObject', `arn:aws:notes:eu-west-1:${accountId}:note/1`, 'implicitDeny'],
+      ['s3:PutObject', 'arn:aws:s3:::reports/q1.csv', 'implicitDeny'],
+      ['s3:PutObject', `arn:aws:notes:eu-west-1:${accountId}:note/1`, 'implicitDeny'],
+      ['notes:GetNote', 'arn:aws:s3:::reports/q1.csv', 'allowed'],
+      ['notes:GetNote', `arn:aws:notes:eu-west-1:${accountId}:note/1`, 'allowed'],
+      ['notes:DeleteNote', 'arn:aws:s3:::reports/q1.csv', 'explicitDeny'],
+      ['notes:DeleteNote', `arn:aws:notes:eu-west-1:${accountId}:note/1`, 'explicitDeny'],
+    ]);
+    const custom = await iam.send(
+      new SimulateCustomPolicyCommand({
+        PolicyInputList: [doc({ Effect: 'Allow', Action: 'notes:Get*', Resource: '*' })],
+        ActionNames: ['notes:GetNote', 'notes:PutNote'],
+      }),
+    );
+    expect(custom.EvaluationResults!.map((r) => [r.EvalActionName, r.EvalDecision])).toEqual([
+      ['notes:GetNote', 'allowed'],
+      ['notes:PutNote', 'implicitDeny'],
+    ]);
+    for (const name of ['GetNote', 'notes:Get Note', 'notes:Get/Note']) {
+      await expectAwsError(
+        iam.send(
+          new SimulateCustomPolicyCommand({
+            PolicyInputList: [doc({ Effect: 'Allow', Action: '*', Resource: '*' })],
+            ActionNames: [name],
+          }),
+        ),
+        'InvalidInput',
+        400,
+        /is not an action name of the form service:Action/,
+      );
+    }
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'alice', PolicyName: 'Reports' }));
+  });
+
   it('answers AccessDenied, in AWS words, to a user who may not manage policies', async () => {
     const bob = await makeUser(t.deps, accountId, 'carol', { password: null });
     const { iam: carol } = awsClients(

@@ -57,8 +57,8 @@ ${alertBox(error)}
   <select id="user" name="user">
     ${users.map((u) => html`<option value="${u.name}"${u.name === form.user ? html` selected` : ''}>${u.name}</option>`)}
   </select>
-  ${field({ label: 'Actions', name: 'actions', value: form.actions, hint: 'One or more, separated by commas or spaces, e.g. iam:ChangePassword, iam:CreateAccessKey; iam:List* stands for every IAM List action (IAM and STS actions only).' })}
-  ${field({ label: 'Resource ARN', name: 'resource', value: form.resource, hint: 'Leave empty for *.' })}
+  ${field({ label: 'Actions', name: 'actions', value: form.actions, hint: 'One or more service:Action names, separated by commas or spaces: Gatehouse’s own (iam:ChangePassword) or your services’ (notes:GetNote, s3:GetObject). A wildcard such as iam:List* stands for every IAM or STS action it names.' })}
+  ${field({ label: 'Resource ARN', name: 'resource', value: form.resource, hint: 'Any service’s ARN, e.g. arn:aws:s3:::reports/q1.csv. Leave empty for *.' })}
   ${field({ label: 'Source IP address', name: 'sourceIp', value: form.sourceIp, hint: 'The address the request would come from (aws:SourceIp). Optional.' })}
   <div class="field"><label><input type="checkbox" name="mfa" value="1"${form.mfa ? html` checked` : ''}> Signed in with MFA (aws:MultiFactorAuthPresent)</label></div>
   <button type="submit">Simulate</button>

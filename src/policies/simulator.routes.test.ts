@@ -128,4 +128,43 @@ describe.each(DIALECTS)('the console policy simulator on %s', (dialect) => {
     expect(allowed.statusCode).toBe(200);
     expect(decisions(allowed.body)).toEqual(['implicitDeny']);
   });
+
+  it("decides any service's actions on its own resources, and refuses a name that is not service:Action", async () => {
+    await putInlinePolicy(
+      t.deps,
+      account.id,
+      'user',
+      'alice',
+      'Notes',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 'notes:GetNote', Resource: `arn:aws:notes:eu-west-1:${account.id}:note/alice/*` },
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' },
+        ],
+      }),
+      CLI_ACTOR,
+      SYSTEM_META,
+    );
+    const root = await signedInRoot();
+    const ask = (actions: string, resource: string) =>
+      root.get(
+        `/console/policy-simulator?user=alice&actions=${encodeURIComponent(actions)}&resource=${encodeURIComponent(resource)}`,
+      );
+    const notes = await ask('notes:GetNote notes:DeleteNote', `arn:aws:notes:eu-west-1:${account.id}:note/alice/1`);
+    expect(notes.statusCode).toBe(200);
+    expect(decisions(notes.body)).toEqual(['allowed', 'implicitDeny']);
+    expect(notes.body).toContain('Notes (user), statement 1');
+    expect(decisions((await ask('s3:GetObject s3:PutObject', 'arn:aws:s3:::reports/q1.csv')).body)).toEqual([
+      'allowed',
+      'implicitDeny',
+    ]);
+    expect(decisions((await ask('s3:GetObject', 'arn:aws:s3:::private/q1.csv')).body)).toEqual(['implicitDeny']);
+    for (const name of ['GetNote', 'notes:', 'notes:Get Note', ':GetNote']) {
+      const refused = await ask(name, '*');
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('is not an action name of the form service:Action');
+      expect(refused.body).not.toContain('data-decision');
+    }
+  });
 });

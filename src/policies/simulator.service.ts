@@ -65,13 +65,22 @@ function inputPolicies(documents: readonly string[]): PolicyInput[] {
   }));
 }
 
+/** `service:Action`, as policies and the authorization API name actions; `*` and `?` only in the action part. */
+const ACTION_NAME = /^[A-Za-z0-9.-]{1,64}:[A-Za-z0-9*?]{1,128}$/;
+
 /**
- * The actions to simulate: a name with a wildcard stands for the catalogued actions it
- * names (`iam:List*` → each IAM List action); only IAM's and STS's actions are listed, so
- * a wildcard over another service is refused rather than guessed.
+ * The actions to simulate: any service's action by name (`notes:GetNote`, `s3:GetObject`),
+ * decided as the authorization API decides it. A name with a wildcard stands for the
+ * catalogued actions it names (`iam:List*` → each IAM List action); only IAM's and STS's
+ * actions are listed, so a wildcard over another service is refused rather than guessed.
  */
 function actionsToSimulate(names: readonly string[]): string[] {
   return names.flatMap((name) => {
+    if (!ACTION_NAME.test(name))
+      throw new GatehouseError(
+        'InvalidInput',
+        `${name.slice(0, 128)} is not an action name of the form service:Action (notes:GetNote, s3:GetObject).`,
+      );
     if (!/[*?]/.test(name)) return [name];
     const expanded = expandActionPattern(name);
     if (expanded === null) {

@@ -29,6 +29,11 @@ export interface AuthorizeQuestion {
   resourcePolicy?: string | object;
   /** Ask for the request's derived signing key (`SigningKeyGrant`). */
   signingKey?: boolean;
+  /**
+   * Which decisions Gatehouse records as events in the account's audit trail: `denials` (the
+   * default), `all`, or `none`. Every decision is counted per minute whatever this says.
+   */
+  record?: 'all' | 'denials' | 'none';
 }
 
 /** Who signed the request, once its signature verified. */

@@ -18,6 +18,7 @@ import * as sessionMfaMethod from './2026_12_05_023_session_mfa_method.ts';
 import * as authorizationTrusts from './2026_12_05_024_authorization_trusts.ts';
 import * as oidcProviders from './2026_12_06_025_oidc_providers.ts';
 import * as oidcClientScopes from './2026_12_06_026_oidc_client_scopes.ts';
+import * as authorizationCounts from './2026_12_06_027_authorization_counts.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_05_024_authorization_trusts': authorizationTrusts,
   '2026_12_06_025_oidc_providers': oidcProviders,
   '2026_12_06_026_oidc_client_scopes': oidcClientScopes,
+  '2026_12_06_027_authorization_counts': authorizationCounts,
 };

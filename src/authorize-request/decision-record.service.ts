@@ -1,0 +1,74 @@
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Caller } from '../authz/api-caller.ts';
+import type { Deps } from '../deps.ts';
+import { actorOf } from '../identities/principal.ts';
+import { countDecision } from './authorization-count.repository.ts';
+import type { AuthorizeRecord } from './authorize-input.ts';
+
+/**
+ * What the authorization API keeps of a decision about a verified principal. Every decision is
+ * counted in its minute's row (one upsert: a count says how much, never who). Events — who,
+ * action, resource, reason — follow the service's `record`: `denials` (the default) writes an
+ * event for each Deny, `all` for each decision, `none` none. A request whose signature failed
+ * is never recorded: anyone can send one, and it would fill the account's trail.
+ */
+
+export const AUTHORIZE_EVENT = 'AuthorizeRequest';
+
+export interface RecordedDecision {
+  caller: Caller;
+  /** The calling service, authenticated. */
+  service: Caller;
+  /** The credential-scope service name the end client signed for (`notes`, `s3`). */
+  serviceName: string;
+  action: string;
+  resource: string;
+  allowed: boolean;
+  reason: string;
+  record: AuthorizeRecord;
+  /** The end client's address, as the service forwarded it. */
+  clientIp: string | null;
+  userAgent: string;
+  requestId: string;
+}
+
+/** `YYYY-MM-DDTHH:MM` (UTC): the minute a count belongs to. */
+export function minuteOf(time: Date): string {
+  return time.toISOString().slice(0, 16);
+}
+
+export async function recordDecision(deps: Deps, d: RecordedDecision): Promise<void> {
+  const { principal } = d.caller;
+  await countDecision(deps.db, {
+    accountId: principal.accountId,
+    minute: minuteOf(deps.clock.now()),
+    serviceArn: d.service.principal.arn,
+    action: d.action,
+    decision: d.allowed ? 'Allow' : 'Deny',
+  });
+  if (d.record === 'none' || (d.allowed && d.record !== 'all')) return;
+  await deps.db.transaction().execute((tx) =>
+    recordAudit(
+      tx,
+      deps,
+      { ip: d.clientIp ?? '', userAgent: d.userAgent, requestId: d.requestId },
+      {
+        accountId: principal.accountId,
+        actor: actorOf(principal),
+        eventName: AUTHORIZE_EVENT,
+        outcome: d.allowed ? 'Success' : 'Failure',
+        ...(d.allowed ? {} : { reason: 'AccessDenied' }),
+        target: { id: null, name: d.resource },
+        details: {
+          action: d.action,
+          resource: d.resource,
+          service: d.serviceName,
+          serviceArn: d.service.principal.arn,
+          reason: d.reason,
+          sourceIp: d.clientIp,
+          accessKeyId: d.caller.accessKeyId,
+        },
+      },
+    ),
+  );
+}
