@@ -11,6 +11,12 @@ export interface CountedDecision {
   decision: 'Allow' | 'Deny';
 }
 
+/** Deletes the counts of minutes before `minute` (`YYYY-MM-DDTHH:MM`); how many rows went. */
+export async function deleteCountsBefore(db: Db, minute: string): Promise<number> {
+  const result = await db.deleteFrom('authorization_counts').where('minute', '<', minute).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Adds one to the decision's count for its minute: one statement, the row made when it is the minute's first. */
 export async function countDecision(db: Db, d: CountedDecision): Promise<void> {
   await db

@@ -8,6 +8,7 @@ import { mintUnlockLink } from '../throttle/unlock.service.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
+import { countDecision } from '../authorize-request/authorization-count.repository.ts';
 import { PASSWORD_HISTORY_KEPT, purgeExpired } from './purge.service.ts';
 
 describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
@@ -138,6 +139,27 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
     expect(await store.take('purge-test', rule, now())).toBe(true);
     expect(await store.take('purge-test', rule, now())).toBe(true);
     expect(await store.take('purge-test', rule, now())).toBe(false);
+  });
+
+  it('keeps the authorization API decision counts two days', async () => {
+    const minute = (offsetMs: number) => iso(offsetMs).slice(0, 16);
+    const account = await makeAccount(t.deps);
+    for (const [offset, action] of [
+      [-2 * DAY + MINUTE, 'notes:Kept'],
+      [-2 * DAY - MINUTE, 'notes:Gone'],
+    ] as const) {
+      await countDecision(t.deps.db, {
+        accountId: account.id,
+        minute: minute(offset),
+        serviceArn: `arn:aws:iam::${account.id}:user/svc`,
+        action,
+        decision: 'Allow',
+      });
+    }
+    expect((await purgeExpired(t.deps)).decisionCounts).toBe(1);
+    expect(
+      (await t.deps.db.selectFrom('authorization_counts').select('action').execute()).map((r) => r.action),
+    ).toEqual(['notes:Kept']);
   });
 
   it('never touches the audit trail', async () => {

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import { purgeExpiredReferences } from '../support-references/support-reference.service.ts';
 import { deleteOldInvalidations } from '../caches/invalidation.repository.ts';
 import { purgeExpiredOidcRecords } from '../oidc/oidc-storage.service.ts';
+import { deleteCountsBefore } from '../authorize-request/authorization-count.repository.ts';
 import {
   deleteDeliveredMessages,
   deleteEndedSessions,
@@ -32,6 +33,8 @@ export const JOB_RETENTION_MS = DAY;
 export const PASSWORD_HISTORY_KEPT = 24;
 /** Cache invalidations are kept this long (every process reads them within a second or stops caching). */
 export const INVALIDATION_RETENTION_MS = HOUR;
+/** The authorization API's per-minute decision counts are kept this long (the Activity page shows the last day). */
+export const DECISION_COUNT_RETENTION_MS = 2 * DAY;
 /** How often `serve` purges. */
 export const PURGE_INTERVAL_MS = HOUR;
 
@@ -49,7 +52,8 @@ export type PurgeReport = Record<
   | 'supportReferences'
   | 'jobs'
   | 'cacheInvalidations'
-  | 'oidcRecords',
+  | 'oidcRecords'
+  | 'decisionCounts',
   number
 >;
 
@@ -58,7 +62,8 @@ export type PurgeReport = Record<
  * codes and temporary credentials, delivered messages, old requests, password hashes beyond
  * the most a policy can remember, refilled rate buckets, expired support references,
  * background jobs that failed for good or were never run, old cache invalidations, and the
- * OpenID Connect provider's expired sessions, codes, tokens and grants.
+ * OpenID Connect provider's expired sessions, codes, tokens and grants, and the authorization
+ * API's decision counts after two days.
  * The audit trail is never purged: it is a hash chain, and deleting from it is tampering.
  * Consecutive-failure counts stay too: a hard stop lasts until it is lifted.
  */
@@ -81,6 +86,7 @@ export async function purgeExpired(deps: Deps): Promise<PurgeReport> {
     jobs: await deleteLeftoverJobs(db, at(JOB_RETENTION_MS)),
     cacheInvalidations: await deleteOldInvalidations(db, at(INVALIDATION_RETENTION_MS)),
     oidcRecords: await purgeExpiredOidcRecords(deps),
+    decisionCounts: await deleteCountsBefore(db, at(DECISION_COUNT_RETENTION_MS).slice(0, 16)),
   };
 }
 
