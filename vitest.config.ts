@@ -1,7 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-/** Suites that compare how long requests take: they run last, one file at a time, with the machine to themselves. */
+/**
+ * Suites that compare how long requests take: they run last, one file at a time, with the machine
+ * to themselves. `npm test` runs them in a second Vitest process of their own (`--project timing`),
+ * so no worker that loaded and ran the rest of the suite measures them.
+ */
 const TIMING = ['test/http/timing.test.ts', 'src/recovery/recovery.timing.test.ts'];
 
 export default defineConfig({
