@@ -91,12 +91,12 @@ export async function assumeRoleWithWebIdentity(
 ): Promise<WebIdentityRole> {
   const seconds = sessionSeconds(request.durationSeconds, false);
   if (request.policy !== undefined) validateIdentityPolicy(request.policy);
-  const { iss } = unverifiedClaims(request.webIdentityToken);
+  const claimed = unverifiedClaims(request.webIdentityToken);
   const accountId = accountOfRoleArn(request.roleArn);
   if (accountId === null) throw notAuthorized();
-  const provider = await findProviderOfIssuer(deps, accountId, iss);
-  if (!provider) throw invalidToken(`No OpenIDConnect provider found in your account for ${iss}`);
-  const identity = await verifyWebIdentityToken(deps, request.webIdentityToken, iss, provider);
+  const provider = await findProviderOfIssuer(deps, accountId, claimed.iss);
+  if (!provider) throw invalidToken(`No OpenIDConnect provider found in your account for ${claimed.iss}`);
+  const identity = await verifyWebIdentityToken(deps, request.webIdentityToken, claimed, provider);
   const arn = providerArn(provider.accountId, provider.name);
   const actor: Actor = { type: 'web-identity', id: identity.subject, name: `${identity.subject} (${provider.name})` };
   const callerDetails = { provider: arn, subject: identity.subject, audience: identity.audience };

@@ -20,12 +20,15 @@ export interface WebIdentity {
   amr: string[] | null;
 }
 
+/** A JWT's claims as decoded, not yet verified: it names an issuer. */
+export type UnverifiedClaims = JWTPayload & { iss: string };
+
 export function invalidToken(message: string): GatehouseError {
   return new GatehouseError('InvalidIdentityToken', message);
 }
 
-/** The claims of a JWT before its signature is checked: only to find its issuer. InvalidIdentityToken when it is none. */
-export function unverifiedClaims(token: string): JWTPayload & { iss: string } {
+/** The claims of a JWT before its signature is checked: only to find its issuer and audience. InvalidIdentityToken when it is none. */
+export function unverifiedClaims(token: string): UnverifiedClaims {
   let claims: JWTPayload;
   try {
     claims = decodeJwt(token);
@@ -34,7 +37,7 @@ export function unverifiedClaims(token: string): JWTPayload & { iss: string } {
   }
   if (typeof claims.iss !== 'string' || claims.iss === '')
     throw invalidToken('The web identity token has no issuer (iss).');
-  return claims as JWTPayload & { iss: string };
+  return claims as UnverifiedClaims;
 }
 
 /**
@@ -77,19 +80,18 @@ function refusal(error: unknown, issuer: string, now: Date): GatehouseError {
 }
 
 /**
- * Checks an ID token of `provider` as AWS does: one of its audiences (`aud`) is a client ID
- * of the provider; it is signed (RS256/384/512 or ES256/384/512) by a key of its issuer —
- * Gatehouse's own from the database, another's from its published key set; `exp` has not
- * passed and `nbf` has (by the app's clock); it names a subject. Returns the identity, or
- * throws InvalidIdentityToken, ExpiredTokenException, IDPRejectedClaim or IDPCommunicationError.
+ * Checks an ID token of `provider` (`claimed`: its claims as `unverifiedClaims` decoded them) as
+ * AWS does: one of its audiences (`aud`) is a client ID of the provider; it is signed
+ * (RS256/384/512 or ES256/384/512) by a key of its issuer — Gatehouse's own from the database,
+ * another's from its published key set; `exp` has not passed and `nbf` has (by the app's
+ * clock); it names a subject. Returns the identity, or throws InvalidIdentityToken, ExpiredTokenException, IDPRejectedClaim or IDPCommunicationError.
  */
 export async function verifyWebIdentityToken(
   deps: Deps,
   token: string,
-  iss: string,
+  claimed: UnverifiedClaims,
   provider: OpenIdProviderRecord,
 ): Promise<WebIdentity> {
-  const claimed = unverifiedClaims(token);
   const audiences = typeof claimed.aud === 'string' ? [claimed.aud] : (claimed.aud ?? []);
   const audience = audiences.find((aud) => provider.clientIds.includes(aud));
   if (audience === undefined) throw invalidToken('Incorrect token audience');
@@ -102,7 +104,7 @@ export async function verifyWebIdentityToken(
         ? await ownKeys(deps)
         : await deps.caches.issuerKeys.keysOf(provider.issuer);
     ({ payload: claims } = await jwtVerify(token, keys, {
-      issuer: iss,
+      issuer: claimed.iss,
       algorithms: ALGORITHMS,
       currentDate: now,
       requiredClaims: ['exp'],
