@@ -1,9 +1,6 @@
 import { GatehouseError } from '../shared/errors.ts';
 import { decodePairs } from '../sigv4/sigv4.ts';
 
-/** The query's decoder decodes the form body too (kept here, beside `collectParameters`, for its tests). */
-export { decodePairs };
-
 function invalid(message: string): GatehouseError {
   return new GatehouseError('ValidationError', message);
 }

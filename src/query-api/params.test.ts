@@ -4,7 +4,8 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { ACTIONS } from './actions/index.ts';
-import { collectParameters, decodePairs } from './form-body.ts';
+import { decodePairs } from '../sigv4/sigv4.ts';
+import { collectParameters } from './form-body.ts';
 import { readParams } from './params.ts';
 
 function outcome(work: () => unknown): string {
