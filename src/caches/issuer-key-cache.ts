@@ -15,8 +15,8 @@ export function unreachable(issuer: string, why: string): GatehouseError {
   );
 }
 
+/** Why a fetch that failed without a GatehouseError of its own failed. */
 function reasonOf(error: unknown): string {
-  if (error instanceof GatehouseError) return error.message;
   if ((error as Error | null)?.name === 'TimeoutError') return 'no answer in time';
   return 'it could not be reached';
 }
