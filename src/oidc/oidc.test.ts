@@ -9,10 +9,10 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { freePort } from '../../test/support/listen.ts';
+import { APP_CALLBACK, authorizationRequest, followToApplication } from '../../test/support/oidc-tokens.ts';
 import { deleteInlinePolicy } from '../policies/inline-policy.service.ts';
 import { createClient } from './oidc-client.service.ts';
 
-const CALLBACK = 'https://app.example/callback';
 const AFTER_LOGOUT = 'https://app.example/bye';
 
 describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialect) => {
@@ -44,7 +44,7 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
       options.accountId ?? account.id,
       {
         name: 'Wiki',
-        redirectUris: [CALLBACK],
+        redirectUris: [APP_CALLBACK],
         postLogoutRedirectUris: [AFTER_LOGOUT],
         public: options.public ?? false,
         firstParty: options.firstParty ?? true,
@@ -68,40 +68,11 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
     ]);
   }
 
-  /** Follows redirects in the browser until it leaves for the application or stops at a page. */
-  async function follow(browser: Browser, start: string) {
-    let location = start;
-    for (let hop = 0; hop < 12; hop++) {
-      if (location.startsWith('https://app.example/')) return { location, page: null };
-      const url = location.startsWith(base) ? location.slice(base.length) : location;
-      const response = await browser.get(url);
-      // The way back to the application is a page that refreshes to it (src/oidc/oidc.pages.ts).
-      const refresh = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(response.body);
-      if (response.statusCode === 200 && refresh) {
-        location = refresh[1]!.replaceAll('&amp;', '&');
-        continue;
-      }
-      if (response.statusCode !== 302 && response.statusCode !== 303) return { location: url, page: response };
-      location = String(response.headers.location);
-    }
-    throw new Error('too many redirects');
-  }
+  const follow = (browser: Browser, start: string) => followToApplication(browser, base, start);
 
   async function authorize(browser: Browser, config: client.Configuration, extra: Record<string, string> = {}) {
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: CALLBACK,
-      scope: 'openid profile email groups',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      ...extra,
-    });
-    const ended = await follow(browser, url.href);
-    return { ...ended, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+    const request = await authorizationRequest(config, { scope: 'openid profile email groups', ...extra });
+    return { ...(await follow(browser, request.url)), checks: request.checks };
   }
 
   it('publishes its discovery document and public signing keys under PUBLIC_URL/oidc', async () => {
@@ -195,7 +166,7 @@ describe.each(DIALECTS)('Gatehouse as an OpenID Connect provider on %s', (dialec
   it('requires PKCE of a public client', async () => {
     const { config } = await registered({ public: true });
     const browser = await signInUser(t, account.id, 'alice');
-    const url = client.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid' });
+    const url = client.buildAuthorizationUrl(config, { redirect_uri: APP_CALLBACK, scope: 'openid' });
     const { location } = await follow(browser, url.href);
     expect(new URL(location).searchParams.get('error')).toBe('invalid_request');
   });
