@@ -185,13 +185,21 @@ describe.each(DIALECTS)('STS AssumeRoleWithWebIdentity through the AWS SDK on %s
       limit: 1,
     });
     expect(event).toMatchObject({ outcome: 'Failure', reason: 'TrustPolicyDenied', actorId: alice.id });
-    // An unknown role reads the same.
-    await expectAwsError(
-      exchange({ RoleArn: `arn:aws:iam::${account.id}:role/Nobody` }),
-      'AccessDenied',
-      403,
-      NOT_AUTHORIZED,
-    );
+    // An unknown role reads the same, and is recorded as such for the account.
+    const nobody = `arn:aws:iam::${account.id}:role/Nobody`;
+    await expectAwsError(exchange({ RoleArn: nobody }), 'AccessDenied', 403, NOT_AUTHORIZED);
+    const [unknown] = await listAuditEvents(t.deps.db, {
+      accountId: account.id,
+      eventName: 'AssumeRoleWithWebIdentity',
+      limit: 1,
+    });
+    expect(unknown).toMatchObject({
+      outcome: 'Failure',
+      reason: 'NoSuchRole',
+      actorId: alice.id,
+      targetId: null,
+      targetName: nobody,
+    });
   });
 
   it('refuses a token for an audience the provider does not list, until the client ID is added', async () => {
