@@ -44,6 +44,17 @@ export async function findOpenIdProvider(
   };
 }
 
+/** Whether the account has a provider under `name` (its row only, not its client IDs). */
+export async function hasOpenIdProvider(db: Db, accountId: string, name: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('oidc_providers')
+    .select('url')
+    .where('account_id', '=', accountId)
+    .where('url', '=', name)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The account's providers' names (`host/path`), in order. */
 export async function listOpenIdProviderNames(db: Db, accountId: string): Promise<string[]> {
   const rows = await db
@@ -114,24 +125,18 @@ export async function countClientIds(db: Db, accountId: string, name: string): P
   return Number(row.n);
 }
 
-/** Replaces the thumbprints; false when there is no such provider. */
-export async function setThumbprints(db: Db, accountId: string, name: string, thumbprints: string[]): Promise<boolean> {
-  const result = await db
+/** Replaces the thumbprints. */
+export async function setThumbprints(db: Db, accountId: string, name: string, thumbprints: string[]): Promise<void> {
+  await db
     .updateTable('oidc_providers')
     .set({ thumbprints: JSON.stringify(thumbprints) })
     .where('account_id', '=', accountId)
     .where('url', '=', name)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    .execute();
 }
 
-/** Deletes a provider and its client IDs; false when there was none. */
-export async function deleteOpenIdProvider(db: Db, accountId: string, name: string): Promise<boolean> {
+/** Deletes a provider and its client IDs. */
+export async function deleteOpenIdProvider(db: Db, accountId: string, name: string): Promise<void> {
   await db.deleteFrom('oidc_provider_client_ids').where('account_id', '=', accountId).where('url', '=', name).execute();
-  const result = await db
-    .deleteFrom('oidc_providers')
-    .where('account_id', '=', accountId)
-    .where('url', '=', name)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  await db.deleteFrom('oidc_providers').where('account_id', '=', accountId).where('url', '=', name).execute();
 }

@@ -9,6 +9,7 @@ import {
   deleteClientId,
   deleteOpenIdProvider,
   findOpenIdProvider,
+  hasOpenIdProvider,
   insertClientId,
   insertOpenIdProvider,
   listOpenIdProviderNames,
@@ -85,7 +86,7 @@ export async function createOpenIdProvider(
   const arn = providerArn(accountId, provider.name);
   const exists = () => new GatehouseError('EntityAlreadyExists', `Provider with url ${input.url} already exists.`);
   await deps.db.transaction().execute(async (tx) => {
-    if (await findOpenIdProvider(tx, accountId, provider.name)) throw exists();
+    if (await hasOpenIdProvider(tx, accountId, provider.name)) throw exists();
     if ((await countOpenIdProviders(tx, accountId)) >= OIDC_PROVIDER_QUOTAS.providersPerAccount)
       throw new GatehouseError(
         'LimitExceeded',
@@ -127,7 +128,7 @@ async function changeProvider(
 ): Promise<void> {
   const name = nameIn(accountId, arn);
   await deps.db.transaction().execute(async (tx) => {
-    if (!(await findOpenIdProvider(tx, accountId, name))) throw notFound(arn);
+    if (!(await hasOpenIdProvider(tx, accountId, name))) throw notFound(arn);
     await change(tx, name);
     await recordAudit(tx, deps, event.meta, {
       accountId,
@@ -154,9 +155,7 @@ export async function updateOpenIdProviderThumbprints(
     accountId,
     arn,
     { eventName: 'UpdateOpenIDConnectProviderThumbprint', details: { thumbprints: kept }, actor, meta },
-    async (tx, name) => {
-      await setThumbprints(tx, accountId, name, kept);
-    },
+    (tx, name) => setThumbprints(tx, accountId, name, kept),
   );
 }
 
@@ -195,9 +194,7 @@ export async function removeOpenIdProvider(
     accountId,
     arn,
     { eventName: 'DeleteOpenIDConnectProvider', details: {}, actor, meta },
-    async (tx, name) => {
-      await deleteOpenIdProvider(tx, accountId, name);
-    },
+    (tx, name) => deleteOpenIdProvider(tx, accountId, name),
   );
 }
 
