@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { insertSigningKey, listSigningKeys } from './oidc-keys.repository.ts';
 
@@ -44,6 +44,37 @@ export async function loadSigningKeys(deps: Deps): Promise<SigningJwk[]> {
     if (opened === null) throw new Error(`The OpenID Connect signing key ${row.kid} does not open under SECRET_KEY.`);
     return JSON.parse(opened) as SigningJwk;
   });
+}
+
+/** Public keys by kid, per keyring: a kid names one key for good, so its public half is derived once. */
+const publicByKeyring = new WeakMap<object, Map<string, SigningJwk>>();
+
+/**
+ * The public halves of the keys the provider signs with (newest three generations), for checking
+ * its tokens without a network: one read of the key table, and a private key opened only the
+ * first time its kid is seen. Makes no key (no table rows: nothing was ever signed).
+ */
+export async function publicSigningKeys(deps: Deps): Promise<SigningJwk[]> {
+  let known = publicByKeyring.get(deps.keyring);
+  if (!known) {
+    known = new Map();
+    publicByKeyring.set(deps.keyring, known);
+  }
+  const rows = (await listSigningKeys(deps.db)).slice(0, KEPT_GENERATIONS);
+  const keys = rows.map((row) => {
+    let key = known.get(row.kid);
+    if (!key) {
+      const opened = deps.keyring.box(PURPOSE).open(row.privateSealed, row.kid);
+      if (opened === null) throw new Error(`The OpenID Connect signing key ${row.kid} does not open under SECRET_KEY.`);
+      const { kid, alg, use, ...jwk } = JSON.parse(opened) as SigningJwk;
+      const exported = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ format: 'jwk' });
+      key = { ...exported, kid, alg, use } as SigningJwk;
+      known.set(row.kid, key);
+    }
+    return key;
+  });
+  for (const kid of known.keys()) if (!rows.some((row) => row.kid === kid)) known.delete(kid);
+  return keys;
 }
 
 /** Adds a new signing key; the previous ones stay published. Instances sign with it once restarted. */

@@ -1,7 +1,6 @@
-import { createPublicKey } from 'node:crypto';
 import { type JWTPayload, type JWTVerifyGetKey, createLocalJWKSet, decodeJwt, errors, jwtVerify } from 'jose';
 import type { Deps } from '../deps.ts';
-import { loadSigningKeys } from '../oidc/oidc-keys.service.ts';
+import { publicSigningKeys } from '../oidc/oidc-keys.service.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { unreachable } from '../caches/issuer-key-cache.ts';
 import type { OpenIdProviderRecord } from './openid-provider.repository.ts';
@@ -46,13 +45,7 @@ export function unverifiedClaims(token: string): UnverifiedClaims {
  * known at once.
  */
 async function ownKeys(deps: Deps): Promise<JWTVerifyGetKey> {
-  const keys = (await loadSigningKeys(deps)).map(({ kid, alg, use, ...jwk }) => ({
-    ...createPublicKey({ key: jwk as never, format: 'jwk' }).export({ format: 'jwk' }),
-    kid,
-    alg: alg as string,
-    use: use as string,
-  }));
-  return createLocalJWKSet({ keys });
+  return createLocalJWKSet({ keys: (await publicSigningKeys(deps)) as never });
 }
 
 /** What the caller is told when checking the token failed: the AWS error for each of jose's reasons. */
