@@ -19,6 +19,7 @@ import { amzDateOf, deriveSigningKey, uriEncode } from '@gatehouse/authorizer/si
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
+import { setUserBoundary } from '../../test/support/boundaries.ts';
 import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
@@ -29,8 +30,6 @@ import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { updateAccessKeyStatus } from '../../src/access-keys/access-key.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
-import { createPolicy } from '../../src/policies/managed-policy.service.ts';
-import { putUserPermissionsBoundary } from '../../src/policies/permissions-boundary.service.ts';
 import { gatehouseGuard } from './gatehouse-guard.ts';
 import { ObjectFiles } from './object-files.ts';
 import { s3Store } from './s3-store.ts';
@@ -177,23 +176,10 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
 
   it('honours a Deny in a permissions boundary and a session policy of AssumeRole credentials', async () => {
     const bounded = await user('bounded', [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]);
-    const boundary = await createPolicy(
-      t.deps,
-      account.id,
-      {
-        name: 'NoPrivateReports',
-        document: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: 's3:*', Resource: '*' },
-            { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/private/*' },
-          ],
-        }),
-      },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
-    await putUserPermissionsBoundary(t.deps, account.id, 'bounded', boundary.arn, CLI_ACTOR, SYSTEM_META);
+    await setUserBoundary(t, account.id, 'bounded', 'NoPrivateReports', [
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/private/*' },
+    ]);
     const client = s3(bounded.credentials);
     await client.send(new GetObjectCommand({ Bucket: 'reports', Key: 'public/summary.txt' }));
     expect(
