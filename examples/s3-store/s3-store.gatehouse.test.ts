@@ -70,14 +70,26 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
     return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
   }
 
-  function s3(credentials: AwsCredentials, url = endpoint): S3Client {
+  /** An S3 client of the store at `url`, its clock Gatehouse's (or `skewMs` behind it). */
+  function s3(credentials: AwsCredentials, url = endpoint, skewMs = 0): S3Client {
     return new S3Client({
       endpoint: url,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials,
       maxAttempts: 1,
-      systemClockOffset: t.clock.now().getTime() - Date.now(),
+      systemClockOffset: t.clock.now().getTime() - Date.now() - skewMs,
+    });
+  }
+
+  /** A SigV4 signer for the store with the root key, signing the path as S3 clients do (unescaped). */
+  function rootSigner(): SignatureV4 {
+    return new SignatureV4({
+      credentials: root,
+      region: 'us-east-1',
+      service: 's3',
+      sha256: NodeSha256,
+      uriEscapePath: false,
     });
   }
 
@@ -262,26 +274,13 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
       status: 403,
     });
 
-    const skewed = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: root,
-      maxAttempts: 1,
-      systemClockOffset: t.clock.now().getTime() - Date.now() - 20 * 60_000,
-    });
+    const skewed = s3(root, endpoint, 20 * 60_000);
     expect(await refusal(skewed.send(new GetObjectCommand({ Bucket: 'reports', Key: 'public/summary.txt' })))).toEqual({
       code: 'RequestTimeTooSkewed',
       status: 403,
     });
 
-    const presigner = new SignatureV4({
-      credentials: root,
-      region: 'us-east-1',
-      service: 's3',
-      sha256: NodeSha256,
-      uriEscapePath: false,
-    });
+    const presigner = rootSigner();
     const url = new URL(endpoint);
     const presigned = await presigner.presign(
       {
@@ -311,14 +310,7 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
     const upload = async (key: string, tamper: boolean) => {
       const url = new URL(`${endpoint}/reports/${key}`);
       const decoded = body.reduce((n, b) => n + b.length, 0);
-      const signer = new SignatureV4({
-        credentials: root,
-        region: 'us-east-1',
-        service: 's3',
-        sha256: NodeSha256,
-        uriEscapePath: false,
-      });
-      const request = await signer.sign(
+      const request = await rootSigner().sign(
         {
           method: 'PUT',
           protocol: 'http:',
