@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -18,6 +16,7 @@ import { Authorizer, chunkSigner } from '@gatehouse/authorizer';
 import { amzDateOf, deriveSigningKey, uriEncode } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli } from '../../test/support/aws-cli.ts';
 import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
 import { setUserBoundary } from '../../test/support/boundaries.ts';
 import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
@@ -380,21 +379,9 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
       },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::reports' },
     ]);
-    const run = promisify(execFile);
     // The AWS CLI signs with the real clock: Gatehouse's clock is set to it for these commands.
     t.clock.set(new Date());
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: cli.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: cli.credentials.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
-    const aws = (...args: string[]) =>
-      run('aws', ['--endpoint-url', endpoint, ...args], { env }).catch((error: Error & { stderr?: string }) => {
-        throw new Error(`aws ${args.join(' ')}: ${error.stderr ?? error.message}`);
-      });
+    const aws = awsCli(endpoint, cli.credentials);
     const file = join(dir, 'upload.txt');
     await writeFile(file, 'from the AWS CLI\n');
     await aws('s3', 'cp', file, 's3://reports/cli/upload.txt');
