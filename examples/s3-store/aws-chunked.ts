@@ -1,18 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ChunkSigner } from '@gatehouse/authorizer';
+import { sameText } from '@gatehouse/authorizer/sigv4';
 import { S3Error } from './s3-requests.ts';
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const CRLF = Buffer.from('\r\n');
 /** A chunk header or trailer line longer than this is not the aws-chunked format. */
 const MAX_LINE = 4096;
-
-function sameSignature(expected: string, given: string | undefined): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given ?? '');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function malformed(): S3Error {
   return new S3Error('IncompleteBody', 400, 'The request body is not in the aws-chunked format it declares.');
@@ -121,7 +116,7 @@ export class AwsChunkedDecoder extends Transform {
   #verifyChunk(sha256Hex: string): void {
     if (!this.signer) return;
     const expected = this.signer.chunk(this.#previous!, sha256Hex);
-    if (!sameSignature(expected, this.#chunkSignature)) throw signatureMismatch();
+    if (!sameText(expected, this.#chunkSignature ?? '')) throw signatureMismatch();
     this.#previous = expected;
   }
 
@@ -141,7 +136,7 @@ export class AwsChunkedDecoder extends Transform {
     }
     if (this.signer && signed.length > 0) {
       const hash = createHash('sha256').update(signed.join('')).digest('hex');
-      if (!sameSignature(this.signer.trailer(this.#previous!, hash), signature)) throw signatureMismatch();
+      if (!sameText(this.signer.trailer(this.#previous!, hash), signature ?? '')) throw signatureMismatch();
     }
   }
 }

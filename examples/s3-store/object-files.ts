@@ -128,7 +128,7 @@ export class ObjectFiles {
   ): Promise<ObjectMeta> {
     await this.#requireBucket(bucket);
     const paths = this.#paths(bucket, key);
-    const previous = await this.headObject(bucket, key).catch(() => null);
+    const previous = await this.#readMeta(paths.meta);
     const file = randomUUID();
     const data = join(paths.root, 'objects', file);
     const digesting = new DigestingStream();
@@ -155,11 +155,17 @@ export class ObjectFiles {
     }
   }
 
+  /** The metadata file at `path`, or null when the object is not there (the bucket is known to exist). */
+  async #readMeta(path: string): Promise<ObjectMeta | null> {
+    const meta = await readFile(path, 'utf8').catch(() => null);
+    return meta ? (JSON.parse(meta) as ObjectMeta) : null;
+  }
+
   async headObject(bucket: string, key: string): Promise<ObjectMeta> {
     await this.#requireBucket(bucket);
-    const meta = await readFile(this.#paths(bucket, key).meta, 'utf8').catch(() => null);
+    const meta = await this.#readMeta(this.#paths(bucket, key).meta);
     if (!meta) throw new S3Error('NoSuchKey', 404, 'The specified key does not exist.');
-    return JSON.parse(meta) as ObjectMeta;
+    return meta;
   }
 
   /** The bytes of the object `meta` describes (from headObject), or a span of them. */
@@ -169,9 +175,10 @@ export class ObjectFiles {
 
   async deleteObject(bucket: string, key: string): Promise<void> {
     await this.#requireBucket(bucket);
-    const meta = await this.headObject(bucket, key).catch(() => null);
+    const paths = this.#paths(bucket, key);
+    const meta = await this.#readMeta(paths.meta);
     if (!meta) return;
-    await rm(this.#paths(bucket, key).meta, { force: true });
-    await rm(join(this.#bucketDir(bucket), 'objects', meta.file), { force: true });
+    await rm(paths.meta, { force: true });
+    await rm(join(paths.root, 'objects', meta.file), { force: true });
   }
 }

@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -18,7 +16,9 @@ import { Authorizer, chunkSigner } from '@gatehouse/authorizer';
 import { amzDateOf, deriveSigningKey, uriEncode } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli } from '../../test/support/aws-cli.ts';
 import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
+import { setUserBoundary } from '../../test/support/boundaries.ts';
 import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
@@ -29,8 +29,6 @@ import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { updateAccessKeyStatus } from '../../src/access-keys/access-key.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
-import { createPolicy } from '../../src/policies/managed-policy.service.ts';
-import { putUserPermissionsBoundary } from '../../src/policies/permissions-boundary.service.ts';
 import { gatehouseGuard } from './gatehouse-guard.ts';
 import { ObjectFiles } from './object-files.ts';
 import { s3Store } from './s3-store.ts';
@@ -71,14 +69,26 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
     return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
   }
 
-  function s3(credentials: AwsCredentials, url = endpoint): S3Client {
+  /** An S3 client of the store at `url`, its clock Gatehouse's (or `skewMs` behind it). */
+  function s3(credentials: AwsCredentials, url = endpoint, skewMs = 0): S3Client {
     return new S3Client({
       endpoint: url,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials,
       maxAttempts: 1,
-      systemClockOffset: t.clock.now().getTime() - Date.now(),
+      systemClockOffset: t.clock.now().getTime() - Date.now() - skewMs,
+    });
+  }
+
+  /** A SigV4 signer for the store with the root key, signing the path as S3 clients do (unescaped). */
+  function rootSigner(): SignatureV4 {
+    return new SignatureV4({
+      credentials: root,
+      region: 'us-east-1',
+      service: 's3',
+      sha256: NodeSha256,
+      uriEscapePath: false,
     });
   }
 
@@ -177,23 +187,10 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
 
   it('honours a Deny in a permissions boundary and a session policy of AssumeRole credentials', async () => {
     const bounded = await user('bounded', [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]);
-    const boundary = await createPolicy(
-      t.deps,
-      account.id,
-      {
-        name: 'NoPrivateReports',
-        document: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: 's3:*', Resource: '*' },
-            { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/private/*' },
-          ],
-        }),
-      },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
-    await putUserPermissionsBoundary(t.deps, account.id, 'bounded', boundary.arn, CLI_ACTOR, SYSTEM_META);
+    await setUserBoundary(t, account.id, 'bounded', 'NoPrivateReports', [
+      { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+      { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/private/*' },
+    ]);
     const client = s3(bounded.credentials);
     await client.send(new GetObjectCommand({ Bucket: 'reports', Key: 'public/summary.txt' }));
     expect(
@@ -276,26 +273,13 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
       status: 403,
     });
 
-    const skewed = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: root,
-      maxAttempts: 1,
-      systemClockOffset: t.clock.now().getTime() - Date.now() - 20 * 60_000,
-    });
+    const skewed = s3(root, endpoint, 20 * 60_000);
     expect(await refusal(skewed.send(new GetObjectCommand({ Bucket: 'reports', Key: 'public/summary.txt' })))).toEqual({
       code: 'RequestTimeTooSkewed',
       status: 403,
     });
 
-    const presigner = new SignatureV4({
-      credentials: root,
-      region: 'us-east-1',
-      service: 's3',
-      sha256: NodeSha256,
-      uriEscapePath: false,
-    });
+    const presigner = rootSigner();
     const url = new URL(endpoint);
     const presigned = await presigner.presign(
       {
@@ -325,14 +309,7 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
     const upload = async (key: string, tamper: boolean) => {
       const url = new URL(`${endpoint}/reports/${key}`);
       const decoded = body.reduce((n, b) => n + b.length, 0);
-      const signer = new SignatureV4({
-        credentials: root,
-        region: 'us-east-1',
-        service: 's3',
-        sha256: NodeSha256,
-        uriEscapePath: false,
-      });
-      const request = await signer.sign(
+      const request = await rootSigner().sign(
         {
           method: 'PUT',
           protocol: 'http:',
@@ -402,21 +379,9 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
       },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::reports' },
     ]);
-    const run = promisify(execFile);
     // The AWS CLI signs with the real clock: Gatehouse's clock is set to it for these commands.
     t.clock.set(new Date());
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: cli.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: cli.credentials.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
-    const aws = (...args: string[]) =>
-      run('aws', ['--endpoint-url', endpoint, ...args], { env }).catch((error: Error & { stderr?: string }) => {
-        throw new Error(`aws ${args.join(' ')}: ${error.stderr ?? error.message}`);
-      });
+    const aws = awsCli(endpoint, cli.credentials);
     const file = join(dir, 'upload.txt');
     await writeFile(file, 'from the AWS CLI\n');
     await aws('s3', 'cp', file, 's3://reports/cli/upload.txt');

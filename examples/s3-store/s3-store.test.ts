@@ -18,6 +18,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli } from '../../test/support/aws-cli.ts';
 import { ObjectFiles } from './object-files.ts';
 import { s3Store } from './s3-store.ts';
 
@@ -148,15 +149,7 @@ describe('the example S3 store speaks S3 to real AWS clients', () => {
 
   it('serves the AWS CLI: aws s3 mb, cp both ways, ls, rm', async () => {
     const run = promisify(execFile);
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
-    const aws = (...args: string[]) => run('aws', ['--endpoint-url', endpoint, ...args], { env });
+    const aws = awsCli(endpoint, credentials);
     const file = join(dir, 'report.csv');
     await writeFile(file, 'a,b\n1,2\n'.repeat(1000));
     await aws('s3', 'mb', 's3://cli-bucket');

@@ -7,6 +7,7 @@ import { deriveSigningKey } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
+import { setUserBoundary } from '../../test/support/boundaries.ts';
 import { gatehouse } from '../../test/support/cli.ts';
 import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
@@ -18,8 +19,6 @@ import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { findKey, updateAccessKeyStatus } from '../access-keys/access-key.service.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { codeAt, stepAt } from '../mfa/totp.ts';
-import { createPolicy } from '../policies/managed-policy.service.ts';
-import { putUserPermissionsBoundary } from '../policies/permissions-boundary.service.ts';
 
 const HOST = 'notes.example.test';
 const REGION = 'eu-west-1';
@@ -212,23 +211,10 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
 
   it('denies with a Deny in the permissions boundary', async () => {
     const bob = await userWithKey(home.id, 'bob', [{ Effect: 'Allow', Action: 'notes:*', Resource: '*' }]);
-    const boundary = await createPolicy(
-      t.deps,
-      home.id,
-      {
-        name: 'NotesNoDelete',
-        document: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Action: 'notes:*', Resource: '*' },
-            { Effect: 'Deny', Action: 'notes:DeleteNote', Resource: '*' },
-          ],
-        }),
-      },
-      CLI_ACTOR,
-      SYSTEM_META,
-    );
-    await putUserPermissionsBoundary(t.deps, home.id, 'bob', boundary.arn, CLI_ACTOR, SYSTEM_META);
+    await setUserBoundary(t, home.id, 'bob', 'NotesNoDelete', [
+      { Effect: 'Allow', Action: 'notes:*', Resource: '*' },
+      { Effect: 'Deny', Action: 'notes:DeleteNote', Resource: '*' },
+    ]);
     const request = await signed(bob.credentials);
     expect((await ask({ request, action: 'notes:GetNote', resource: note(home.id, '1') })).body.decision).toBe('Allow');
     const refused = await ask({ request, action: 'notes:DeleteNote', resource: note(home.id, '1') });
