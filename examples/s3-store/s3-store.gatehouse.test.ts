@@ -40,6 +40,9 @@ const sha256 = (data: string | Buffer) => createHash('sha256').update(data).dige
  * The example store protected by the authorizer package, with Gatehouse deciding: real AWS
  * clients (the SDK's S3 client and the AWS CLI) signed with Gatehouse credentials of every kind.
  */
+/** Each AWS CLI command starts a Python interpreter: seconds each on a busy machine. */
+const AWS_CLI_TIMEOUT = 90_000;
+
 describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dialect) => {
   let t: TestContext;
   let gatehouseUrl: string;
@@ -370,28 +373,32 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
     }
   });
 
-  it('serves the AWS CLI with an IAM user key: cp, ls and rm where the policy allows, refused where it does not', async () => {
-    const cli = await user('cli-user', [
-      {
-        Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
-        Resource: 'arn:aws:s3:::reports/cli/*',
-      },
-      { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::reports' },
-    ]);
-    // The AWS CLI signs with the real clock: Gatehouse's clock is set to it for these commands.
-    t.clock.set(new Date());
-    const aws = awsCli(endpoint, cli.credentials);
-    const file = join(dir, 'upload.txt');
-    await writeFile(file, 'from the AWS CLI\n');
-    await aws('s3', 'cp', file, 's3://reports/cli/upload.txt');
-    expect((await aws('s3', 'ls', 's3://reports/cli/')).stdout).toMatch(/17 upload\.txt/);
-    await expect(aws('s3', 'cp', file, 's3://reports/private/upload.txt')).rejects.toThrow(/AccessDenied/);
-    await expect(aws('s3', 'cp', 's3://reports/private/salaries.txt', join(dir, 'stolen.txt'))).rejects.toThrow(
-      /403|AccessDenied|Forbidden/,
-    );
-    await aws('s3', 'rm', 's3://reports/cli/upload.txt');
-    const left = await s3(root).send(new ListObjectsV2Command({ Bucket: 'reports', Prefix: 'cli/' }));
-    expect(left.KeyCount).toBe(0);
-  });
+  it(
+    'serves the AWS CLI with an IAM user key: cp, ls and rm where the policy allows, refused where it does not',
+    async () => {
+      const cli = await user('cli-user', [
+        {
+          Effect: 'Allow',
+          Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+          Resource: 'arn:aws:s3:::reports/cli/*',
+        },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::reports' },
+      ]);
+      // The AWS CLI signs with the real clock: Gatehouse's clock is set to it for these commands.
+      t.clock.set(new Date());
+      const aws = awsCli(endpoint, cli.credentials);
+      const file = join(dir, 'upload.txt');
+      await writeFile(file, 'from the AWS CLI\n');
+      await aws('s3', 'cp', file, 's3://reports/cli/upload.txt');
+      expect((await aws('s3', 'ls', 's3://reports/cli/')).stdout).toMatch(/17 upload\.txt/);
+      await expect(aws('s3', 'cp', file, 's3://reports/private/upload.txt')).rejects.toThrow(/AccessDenied/);
+      await expect(aws('s3', 'cp', 's3://reports/private/salaries.txt', join(dir, 'stolen.txt'))).rejects.toThrow(
+        /403|AccessDenied|Forbidden/,
+      );
+      await aws('s3', 'rm', 's3://reports/cli/upload.txt');
+      const left = await s3(root).send(new ListObjectsV2Command({ Bucket: 'reports', Prefix: 'cli/' }));
+      expect(left.KeyCount).toBe(0);
+    },
+    AWS_CLI_TIMEOUT,
+  );
 });

@@ -23,6 +23,9 @@ import { ObjectFiles } from './object-files.ts';
 import { s3Store } from './s3-store.ts';
 
 /** The store's S3 protocol with authorization off, driven by the AWS SDK's S3 client and the AWS CLI. */
+/** Each AWS CLI command starts a Python interpreter: seconds each on a busy machine. */
+const AWS_CLI_TIMEOUT = 90_000;
+
 describe('the example S3 store speaks S3 to real AWS clients', () => {
   let server: Server;
   let dir: string;
@@ -147,17 +150,21 @@ describe('the example S3 store speaks S3 to real AWS clients', () => {
     expect(listed.Contents!.map((c) => c.Key)).toEqual(['greeting']);
   });
 
-  it('serves the AWS CLI: aws s3 mb, cp both ways, ls, rm', async () => {
-    const run = promisify(execFile);
-    const aws = awsCli(endpoint, credentials);
-    const file = join(dir, 'report.csv');
-    await writeFile(file, 'a,b\n1,2\n'.repeat(1000));
-    await aws('s3', 'mb', 's3://cli-bucket');
-    await aws('s3', 'cp', file, 's3://cli-bucket/reports/report.csv');
-    expect((await aws('s3', 'ls', 's3://cli-bucket/reports/')).stdout).toMatch(/8000 report\.csv/);
-    await aws('s3', 'cp', 's3://cli-bucket/reports/report.csv', join(dir, 'back.csv'));
-    expect((await run('cmp', [file, join(dir, 'back.csv')])).stdout).toBe('');
-    await aws('s3', 'rm', 's3://cli-bucket/reports/report.csv');
-    expect((await aws('s3', 'ls', 's3://cli-bucket/')).stdout).toBe('');
-  });
+  it(
+    'serves the AWS CLI: aws s3 mb, cp both ways, ls, rm',
+    async () => {
+      const run = promisify(execFile);
+      const aws = awsCli(endpoint, credentials);
+      const file = join(dir, 'report.csv');
+      await writeFile(file, 'a,b\n1,2\n'.repeat(1000));
+      await aws('s3', 'mb', 's3://cli-bucket');
+      await aws('s3', 'cp', file, 's3://cli-bucket/reports/report.csv');
+      expect((await aws('s3', 'ls', 's3://cli-bucket/reports/')).stdout).toMatch(/8000 report\.csv/);
+      await aws('s3', 'cp', 's3://cli-bucket/reports/report.csv', join(dir, 'back.csv'));
+      expect((await run('cmp', [file, join(dir, 'back.csv')])).stdout).toBe('');
+      await aws('s3', 'rm', 's3://cli-bucket/reports/report.csv');
+      expect((await aws('s3', 'ls', 's3://cli-bucket/')).stdout).toBe('');
+    },
+    AWS_CLI_TIMEOUT,
+  );
 });
