@@ -192,6 +192,7 @@ describe.each(DIALECTS)('the Applications pages (OpenID Connect clients) on %s',
     const second = match(rotated.body, CLIENT_SECRET);
     expect(second).not.toBe(first);
     expect(pageText(rotated.body)).toContain('The old secret no longer works.');
+    expect(rotated.body).toContain(`<a class="button" href="${href}">Go to Team wiki</a>`);
     expect(openClientSecret(t.deps, (await findClientById(t.deps, clientId))!)).toBe(second);
     expect((await root.get(href)).body).not.toContain(second);
 

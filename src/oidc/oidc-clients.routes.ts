@@ -196,9 +196,21 @@ export async function oidcClientsRoutes(app: FastifyInstance, { web }: { web: We
     { access: OIDC_CLIENTS_ACCESS.rotateSecret, form: {}, redisplay: confirmAgain('rotate-secret') },
     async (p) => {
       const { accountId } = p.who.principal;
-      const secret = await rotateClientSecret(p.deps, accountId, p.params.clientId, actorOf(p.who.principal), p.meta);
-      const client = await loadClient(p.deps, p.who, p.params.clientId);
-      return clientSecretPage({ principal: p.who.principal, csrf: p.csrf, client, secret, urls, rotated: true });
+      const { client, clientSecret } = await rotateClientSecret(
+        p.deps,
+        accountId,
+        p.params.clientId,
+        actorOf(p.who.principal),
+        p.meta,
+      );
+      return clientSecretPage({
+        principal: p.who.principal,
+        csrf: p.csrf,
+        client,
+        secret: clientSecret,
+        urls,
+        rotated: true,
+      });
     },
   );
 

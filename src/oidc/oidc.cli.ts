@@ -227,7 +227,7 @@ Replaces the client's secret (shown only now); the old one stops working at once
         const ref = required(values, 'account');
         const clientId = required(values, 'client-id');
         return withRuntime(async (runtime) => {
-          const secret = await rotateClientSecret(
+          const { clientSecret: secret } = await rotateClientSecret(
             runtime.deps,
             await accountIdOf(runtime, ref),
             clientId,
