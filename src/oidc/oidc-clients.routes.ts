@@ -25,6 +25,7 @@ import {
 } from './oidc-client.service.ts';
 import {
   CLIENT_NOTICES,
+  LIST_CRUMBS,
   clientHref,
   clientPage,
   clientSecretPage,
@@ -32,8 +33,6 @@ import {
   newClientPage,
 } from './oidc-clients.pages.ts';
 import { providerUrls } from './oidc-issuer.ts';
-
-const LIST_CRUMBS = [{ href: '/console/applications', label: 'Applications' }];
 
 /** A refusal that is not about one of the form's fields goes at the top of the form. */
 function errorsOf(error: GatehouseError): ClientFormErrors {
