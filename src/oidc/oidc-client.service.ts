@@ -85,7 +85,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * The one rule for a redirect or post-logout URI: absolute, http(s), no fragment, and https
  * unless it names the machine itself. Null when the URI is acceptable.
  */
-export function uriProblem(uri: string): string | null {
+function uriProblem(uri: string): string | null {
   if (uri.length > MAX_URI_LENGTH) return `A URI may be at most ${MAX_URI_LENGTH} characters long.`;
   const url = URL.parse(uri);
   if (!url) return `${uri} is not an absolute URL.`;
