@@ -92,7 +92,7 @@ Redirect URIs are absolute https URLs without a fragment (plain http only for lo
               name,
               redirectUris,
               postLogoutRedirectUris: all(values, 'post-logout-redirect-uri'),
-              ...(values.scope === undefined ? {} : { allowedScopes: all(values, 'scope') }),
+              allowedScopes: given(values, 'scope'),
               public: values.public === true,
               firstParty: values['first-party'] === true,
             },
