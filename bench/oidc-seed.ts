@@ -3,7 +3,7 @@ import { CLI_ACTOR, SYSTEM_META } from '../src/audit/audit.service.ts';
 import type { Deps } from '../src/deps.ts';
 import { createClient } from '../src/oidc/oidc-client.service.ts';
 import { createOidcProvider } from '../src/oidc/oidc-provider.ts';
-import { OIDC_PREFIX } from '../src/oidc/oidc.routes.ts';
+import { providerUrls } from '../src/oidc/oidc-issuer.ts';
 import { putInlinePolicy } from '../src/policies/inline-policy.service.ts';
 import { findUserByName } from '../src/identities/user.repository.ts';
 
@@ -60,7 +60,7 @@ export async function seedAuthorizationCodes(
   );
   const user = await findUserByName(deps.db, accountId, userName);
   if (!user) throw new Error(`no user ${userName}`);
-  const provider = await createOidcProvider(deps, `${publicUrl.origin}${OIDC_PREFIX}`, MINTING_ONLY);
+  const provider = await createOidcProvider(deps, providerUrls(publicUrl.origin).issuer, MINTING_ONLY);
   const codeVerifier = randomBytes(32).toString('base64url');
   const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
   const scope = 'openid profile email';

@@ -52,7 +52,14 @@ describe.each(DIALECTS)('OpenID Connect clients, keys and records on %s', { time
       cliEnv(t),
     );
     expect(created.stderr).toBe('');
-    const shown = JSON.parse(created.stdout) as { clientId: string; clientSecret: string; arn: string };
+    const shown = JSON.parse(created.stdout) as {
+      clientId: string;
+      clientSecret: string;
+      arn: string;
+      allowedScopes: string[];
+    };
+    // Without --scope the client may ask for every scope.
+    expect(shown.allowedScopes).toEqual(['openid', 'offline_access', 'profile', 'email', 'groups']);
     expect(shown.arn).toBe(`arn:aws:gatehouse::${account.id}:oidc-client/${shown.clientId}`);
     expect(shown.clientSecret).toMatch(/^[a-z2-7]{52}$/);
     const row = await t.deps.db
@@ -150,6 +157,25 @@ describe.each(DIALECTS)('OpenID Connect clients, keys and records on %s', { time
     expect(unknownScope.code).not.toBe(0);
     expect(unknownScope.stderr).toContain('admin is not a scope Gatehouse offers');
     expect((await getClient(t.deps, account.id, made.clientId)).allowedScopes).toEqual(['openid', 'email']);
+
+    const scoped = await gatehouse(
+      [
+        'oidc-client',
+        'create',
+        '--account',
+        account.id,
+        '--name',
+        'Scoped',
+        '--redirect-uri',
+        'https://scoped.example/cb',
+        '--scope',
+        'groups',
+        '--json',
+      ],
+      cliEnv(t),
+    );
+    expect(scoped.stderr).toBe('');
+    expect(JSON.parse(scoped.stdout)).toMatchObject({ name: 'Scoped', allowedScopes: ['openid', 'groups'] });
   });
 
   it('keeps the signing keys sealed in the database; a rotation adds a key that signs while the old one stays published', async () => {

@@ -85,7 +85,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * The one rule for a redirect or post-logout URI: absolute, http(s), no fragment, and https
  * unless it names the machine itself. Null when the URI is acceptable.
  */
-export function uriProblem(uri: string): string | null {
+function uriProblem(uri: string): string | null {
   if (uri.length > MAX_URI_LENGTH) return `A URI may be at most ${MAX_URI_LENGTH} characters long.`;
   const url = URL.parse(uri);
   if (!url) return `${uri} is not an absolute URL.`;
@@ -280,26 +280,31 @@ export async function deleteClient(
   });
 }
 
-/** Gives a confidential client a new secret (returned this once); the old one stops working at once. */
+/**
+ * Gives a confidential client a new secret (returned this once, with the client as it now is);
+ * the old one stops working at once.
+ */
 export async function rotateClientSecret(
   deps: Deps,
   accountId: string,
   clientId: string,
   actor: Actor,
   meta: RequestMeta,
-): Promise<string> {
+): Promise<{ client: ClientSummary; clientSecret: string }> {
   const secret = randomBase32(32);
-  await deps.db.transaction().execute(async (tx) => {
+  return deps.db.transaction().execute(async (tx) => {
     const client = await clientOfAccount(tx, accountId, clientId);
     if (client.secretSealed === null)
       throw new GatehouseError('ValidationError', `The client ${clientId} is public: it has no secret to rotate.`);
-    await updateClientSecret(tx, clientId, sealSecret(deps, clientId, secret), deps.clock.now().toISOString());
+    const secretSealed = sealSecret(deps, clientId, secret);
+    const secretRotatedAt = deps.clock.now().toISOString();
+    await updateClientSecret(tx, clientId, secretSealed, secretRotatedAt);
     await recordAudit(tx, deps, meta, {
       accountId,
       actor,
       eventName: 'RotateOidcClientSecret',
       target: { id: clientId, name: client.name },
     });
+    return { client: summaryOf({ ...client, secretSealed, secretRotatedAt }), clientSecret: secret };
   });
-  return secret;
 }

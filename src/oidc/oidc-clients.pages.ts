@@ -27,7 +27,8 @@ interface Frame {
 
 export const clientHref = (clientId: string) => `/console/applications/${encodeURIComponent(clientId)}`;
 
-const LIST_CRUMBS = [{ href: '/console/applications', label: 'Applications' }];
+/** The breadcrumb back to the list, first on every page under it. */
+export const LIST_CRUMBS = [{ href: '/console/applications', label: 'Applications' }];
 
 export const CLIENT_NOTICES = {
   deleted: 'The application was deleted: nobody can sign in to it any more, and its tokens stop working.',

@@ -186,12 +186,17 @@ describe.each(DIALECTS)('the Applications pages (OpenID Connect clients) on %s',
     });
     expect(updated?.targetName).toBe('Team wiki');
 
-    expect(pageText((await root.get(`${href}/rotate-secret`)).body)).toContain('Rotate the secret of Team wiki?');
+    const confirmRotation = (await root.get(`${href}/rotate-secret`)).body;
+    expect(pageText(confirmRotation)).toContain('Rotate the secret of Team wiki?');
+    expect(confirmRotation).toContain(
+      `<nav class="breadcrumb" aria-label="Breadcrumb"><a href="/console/applications">Applications</a> / <a href="${href}">Team wiki</a></nav>`,
+    );
     const rotated = await root.post(`${href}/rotate-secret`, {}, { csrf });
     expect(rotated.statusCode).toBe(200);
     const second = match(rotated.body, CLIENT_SECRET);
     expect(second).not.toBe(first);
     expect(pageText(rotated.body)).toContain('The old secret no longer works.');
+    expect(rotated.body).toContain(`<a class="button" href="${href}">Go to Team wiki</a>`);
     expect(openClientSecret(t.deps, (await findClientById(t.deps, clientId))!)).toBe(second);
     expect((await root.get(href)).body).not.toContain(second);
 

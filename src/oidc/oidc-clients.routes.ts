@@ -25,6 +25,7 @@ import {
 } from './oidc-client.service.ts';
 import {
   CLIENT_NOTICES,
+  LIST_CRUMBS,
   clientHref,
   clientPage,
   clientSecretPage,
@@ -32,8 +33,6 @@ import {
   newClientPage,
 } from './oidc-clients.pages.ts';
 import { providerUrls } from './oidc-issuer.ts';
-
-const LIST_CRUMBS = [{ href: '/console/applications', label: 'Applications' }];
 
 /** A refusal that is not about one of the form's fields goes at the top of the form. */
 function errorsOf(error: GatehouseError): ClientFormErrors {
@@ -196,9 +195,21 @@ export async function oidcClientsRoutes(app: FastifyInstance, { web }: { web: We
     { access: OIDC_CLIENTS_ACCESS.rotateSecret, form: {}, redisplay: confirmAgain('rotate-secret') },
     async (p) => {
       const { accountId } = p.who.principal;
-      const secret = await rotateClientSecret(p.deps, accountId, p.params.clientId, actorOf(p.who.principal), p.meta);
-      const client = await loadClient(p.deps, p.who, p.params.clientId);
-      return clientSecretPage({ principal: p.who.principal, csrf: p.csrf, client, secret, urls, rotated: true });
+      const { client, clientSecret } = await rotateClientSecret(
+        p.deps,
+        accountId,
+        p.params.clientId,
+        actorOf(p.who.principal),
+        p.meta,
+      );
+      return clientSecretPage({
+        principal: p.who.principal,
+        csrf: p.csrf,
+        client,
+        secret: clientSecret,
+        urls,
+        rotated: true,
+      });
     },
   );
 

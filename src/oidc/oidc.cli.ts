@@ -92,7 +92,7 @@ Redirect URIs are absolute https URLs without a fragment (plain http only for lo
               name,
               redirectUris,
               postLogoutRedirectUris: all(values, 'post-logout-redirect-uri'),
-              ...(values.scope === undefined ? {} : { allowedScopes: all(values, 'scope') }),
+              allowedScopes: given(values, 'scope'),
               public: values.public === true,
               firstParty: values['first-party'] === true,
             },
@@ -227,7 +227,7 @@ Replaces the client's secret (shown only now); the old one stops working at once
         const ref = required(values, 'account');
         const clientId = required(values, 'client-id');
         return withRuntime(async (runtime) => {
-          const secret = await rotateClientSecret(
+          const { clientSecret: secret } = await rotateClientSecret(
             runtime.deps,
             await accountIdOf(runtime, ref),
             clientId,

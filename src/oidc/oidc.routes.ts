@@ -22,7 +22,7 @@ import { findClientById } from './oidc-client.service.ts';
 import { consentPage, continuePage, loggedOutPage, logoutPage, oidcErrorPage } from './oidc.pages.ts';
 import { createOidcProvider } from './oidc-provider.ts';
 import { OIDC_SCOPES } from './oidc-scopes.ts';
-import { OIDC_PREFIX } from './oidc-issuer.ts';
+import { OIDC_PREFIX, providerUrls } from './oidc-issuer.ts';
 
 /** The provider's prefix under PUBLIC_URL (defined with the issuer's URLs; named here too for those who mount it). */
 export { OIDC_PREFIX };
@@ -41,7 +41,7 @@ const SSO = noSession(
  */
 export async function oidcRoutes(app: FastifyInstance, { web }: { web: WebContext }): Promise<void> {
   const { config, deps } = web;
-  const issuer = `${config.publicUrl.origin}${OIDC_PREFIX}`;
+  const { issuer } = providerUrls(config.publicUrl.origin);
   const metas = new WeakMap<IncomingMessage, RequestMeta>();
   // Made on the first request that needs it (its keys are read, or made, then): a server whose
   // SECRET_KEY does not open them still serves everything else, and says why on /oidc.

@@ -3,7 +3,6 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { addUserToGroup, createGroup } from '../../src/groups/group.service.ts';
-import { createClient } from '../../src/oidc/oidc-client.service.ts';
 import { putInlinePolicy } from '../../src/policies/inline-policy.service.ts';
 import {
   CHROMIUM_PATH,
@@ -20,6 +19,7 @@ import { DIALECTS } from '../support/databases.ts';
 import { ROOT_PASSWORD, USER_PASSWORD, makeAccount, makeUser } from '../support/fixtures.ts';
 import { type TestContext, createTestContext } from '../support/harness.ts';
 import { freePort } from '../support/listen.ts';
+import { registerTestClient } from '../support/oidc-clients.ts';
 import { type RelyingParty, startRelyingParty } from '../support/relying-party.ts';
 
 /**
@@ -73,13 +73,10 @@ describeInBrowser('an application signs people in through Gatehouse (OpenID Conn
         issuer: `${gatehouse}/oidc`,
         scope: 'openid profile email groups',
         register: async (redirectUri) => {
-          const { client, clientSecret } = await createClient(
-            t.deps,
-            account.id,
-            { name: 'Wiki', redirectUris: [redirectUri], public: false, firstParty: true },
-            CLI_ACTOR,
-            SYSTEM_META,
-          );
+          const { client, clientSecret } = await registerTestClient(t, account.id, 'Wiki', {
+            redirectUris: [redirectUri],
+            firstParty: true,
+          });
           clientArn = client.arn;
           return { clientId: client.clientId, clientSecret: clientSecret! };
         },

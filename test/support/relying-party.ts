@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import * as client from 'openid-client';
+import { escapeHtml } from '../../src/shared/html.ts';
 
 /**
  * A small web application that signs people in with Gatehouse, as any other application would:
@@ -130,10 +131,6 @@ function cookieOf(request: IncomingMessage, name: string): string | undefined {
 function reasonOf(error: unknown): string {
   const e = error as { message?: string; error?: string; error_description?: string };
   return [e.message, e.error, e.error_description].filter(Boolean).join(' — ') || String(error);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 function close(server: Server): Promise<void> {
