@@ -13,6 +13,7 @@ import { attachPolicy, listAttachedPolicies } from '../policies/attachment.servi
 import { getInlinePolicy, listInlinePolicyNames, putInlinePolicy } from '../policies/inline-policy.service.ts';
 import { createPolicy } from '../policies/managed-policy.service.ts';
 import { addUserToGroup, createGroup, getGroup, listGroups } from './group.service.ts';
+import { pageText as text } from '../../test/support/page-text.ts';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
@@ -20,16 +21,6 @@ const CHANGE_PASSWORD = 'arn:aws:iam::aws:policy/IAMUserChangePassword';
 
 const doc = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const LIST_BUCKETS = doc({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' });
-
-/** The text of a page with tags and repeated white space taken out, to read it as a person does. */
-const text = (body: string) =>
-  body
-    .replace(/<wbr>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 
 describe.each(DIALECTS)('the Groups pages on %s', (dialect) => {
   let t: TestContext;

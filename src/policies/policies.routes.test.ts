@@ -18,24 +18,12 @@ import {
   listPolicyVersions,
 } from './managed-policy.service.ts';
 import { tagPolicy } from './policy-tags.service.ts';
+import { pageText as textOf } from '../../test/support/page-text.ts';
 
 const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const READ_USERS = { Sid: 'ReadUsers', Effect: 'Allow', Action: ['iam:Get*', 'iam:ListUsers'], Resource: '*' };
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
-
-/** The page's text as a person reads it: tags dropped, entities decoded, white space collapsed. */
-function textOf(body: string): string {
-  return body
-    .replace(/<wbr>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
 
 /** The text of the policy document editor, decoded. */
 function editorText(body: string): string {

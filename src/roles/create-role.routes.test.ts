@@ -6,18 +6,10 @@ import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type Browser, type TestContext, createTestContext } from '../../test/support/harness.ts';
 import { listAttachedPolicies } from '../policies/attachment.service.ts';
 import { findRole, getRole } from './role-view.ts';
+import { pageText as text } from '../../test/support/page-text.ts';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
-
-const text = (body: string) =>
-  body
-    .replace(/<wbr>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 
 /** The hidden and visible fields of the page's form that posts to `action`, as a browser would send them. */
 function formFields(body: string, action: string): Record<string, string> {

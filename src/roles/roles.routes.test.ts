@@ -9,20 +9,11 @@ import { deleteUser } from '../users/user.service.ts';
 import { getRole } from './role-view.ts';
 import { attachPolicy, listAttachedPolicies } from '../policies/attachment.service.ts';
 import { getInlinePolicy, listInlinePolicyNames, putInlinePolicy } from '../policies/inline-policy.service.ts';
+import { pageText as text } from '../../test/support/page-text.ts';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 const doc = (statement: object) => JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
 const LIST_BUCKETS = doc({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' });
-
-/** The text of a page with tags and repeated white space taken out, to read it as a person does. */
-const text = (body: string) =>
-  body
-    .replace(/<wbr>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 
 describe.each(DIALECTS)('the Roles pages on %s', (dialect) => {
   let t: TestContext;

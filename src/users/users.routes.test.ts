@@ -14,18 +14,7 @@ import { compositionViolation } from '../passwords/password-rules.ts';
 import { attachPolicy } from '../policies/attachment.service.ts';
 import { escapeHtml } from '../shared/html.ts';
 import { USERS_PER_PAGE } from './user-console.service.ts';
-
-/** What a page says, without its markup (tags dropped, entities decoded, spaces collapsed). */
-function textOf(body: string): string {
-  return body
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
+import { pageText as textOf } from '../../test/support/page-text.ts';
 
 /** The row of the users table that links to `name`. */
 function rowOf(body: string, name: string): string {
