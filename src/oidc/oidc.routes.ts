@@ -25,7 +25,6 @@ import { OIDC_SCOPES } from './oidc-scopes.ts';
 import { OIDC_PREFIX, providerUrls } from './oidc-issuer.ts';
 
 /** The provider's prefix under PUBLIC_URL (defined with the issuer's URLs; named here too for those who mount it). */
-export { OIDC_PREFIX };
 
 const INTERACTION = '/signin/sso/:uid';
 

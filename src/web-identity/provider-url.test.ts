@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OIDC_PREFIX } from '../oidc/oidc.routes.ts';
-import { OWN_ISSUER_PATH, readProviderArn, readProviderUrl } from './provider-url.ts';
+import { OIDC_PREFIX } from '../oidc/oidc-issuer.ts';
+import { ownIssuer, readProviderArn, readProviderUrl } from './provider-url.ts';
 
 describe('OpenID Connect provider URLs', () => {
   const read = (raw: string, publicUrl = 'https://signin.example.com') => {
@@ -53,6 +53,6 @@ describe('OpenID Connect provider URLs', () => {
   });
 
   it("are Gatehouse's own issuer where its OpenID Connect provider is mounted", () => {
-    expect(OWN_ISSUER_PATH).toBe(OIDC_PREFIX);
+    expect(ownIssuer('https://signin.example.com')).toBe(`https://signin.example.com${OIDC_PREFIX}`);
   });
 });

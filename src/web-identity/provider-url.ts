@@ -1,3 +1,5 @@
+import { providerUrls } from '../oidc/oidc-issuer.ts';
+
 /**
  * An OpenID Connect provider's URL as IAM keeps it. The provider is named by its URL without
  * the scheme (`host/path`): in its ARN, `arn:aws:iam::ACCOUNT:oidc-provider/host/path`, and in the
@@ -17,12 +19,9 @@ export interface ProviderUrl {
   name: string;
 }
 
-/** Where Gatehouse's own OpenID Connect provider answers under PUBLIC_URL (src/oidc mounts it there). */
-export const OWN_ISSUER_PATH = '/oidc';
-
-/** Gatehouse's own issuer, from PUBLIC_URL's origin. */
+/** Gatehouse's own issuer, from PUBLIC_URL's origin: where src/oidc mounts its provider. */
 export function ownIssuer(publicUrl: string): string {
-  return `${publicUrl}${OWN_ISSUER_PATH}`;
+  return providerUrls(publicUrl).issuer;
 }
 
 function isLoopbackHost(hostname: string): boolean {
