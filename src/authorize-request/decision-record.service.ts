@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import type { Deps } from '../deps.ts';
 import { actorOf } from '../identities/principal.ts';
-import { type CountedDecision, countDecision } from './authorization-count.repository.ts';
+import { type CountedDecision, countDecision, minuteOf } from './authorization-count.repository.ts';
 import type { AuthorizeRecord } from './authorize-input.ts';
 
 /**
@@ -30,11 +30,6 @@ export interface RecordedDecision {
   clientIp: string | null;
   userAgent: string;
   requestId: string;
-}
-
-/** `YYYY-MM-DDTHH:MM` (UTC): the minute a count belongs to. */
-export function minuteOf(time: Date): string {
-  return time.toISOString().slice(0, 16);
 }
 
 /**
