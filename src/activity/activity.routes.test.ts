@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, SYSTEM_META, recordAudit } from '../audit/audit.service.ts';
 import { countDecision } from '../authorize-request/authorization-count.repository.ts';
-import { minuteOf } from '../authorize-request/decision-record.service.ts';
+import { minuteOf } from '../authorize-request/authorization-count.repository.ts';
 import { purgeExpired } from '../maintenance/purge.service.ts';
 import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';

@@ -11,6 +11,11 @@ export interface CountedDecision {
   decision: 'Allow' | 'Deny';
 }
 
+/** `YYYY-MM-DDTHH:MM` (UTC): the minute a count belongs to. */
+export function minuteOf(time: Date): string {
+  return time.toISOString().slice(0, 16);
+}
+
 /** Deletes the counts of minutes before `minute` (`YYYY-MM-DDTHH:MM`); how many rows went. */
 export async function deleteCountsBefore(db: Db, minute: string): Promise<number> {
   const result = await db.deleteFrom('authorization_counts').where('minute', '<', minute).executeTakeFirst();

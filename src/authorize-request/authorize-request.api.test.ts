@@ -402,6 +402,11 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
       service: 'notes',
       added: true,
     });
+    const listed = await gatehouse(['service-trust', 'list', '--account', home.id, '--json'], cliEnv(t));
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { accountId: home.id, trustedAccountId: other.id, service: 'notes' },
+    ]);
     expect(await ask(question, otherService)).toMatchObject({ status: 200, body: { decision: 'Allow' } });
     // Trusted with notes only: a request signed for another service is still refused.
     const photos = { ...question, request: await signed(gus.credentials, { service: 'photos' }) };

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import type { Deps } from '../deps.ts';
 import { actorOf } from '../identities/principal.ts';
-import { countDecision } from './authorization-count.repository.ts';
+import { type CountedDecision, countDecision, minuteOf } from './authorization-count.repository.ts';
 import type { AuthorizeRecord } from './authorize-input.ts';
 
 /**
@@ -32,23 +32,26 @@ export interface RecordedDecision {
   requestId: string;
 }
 
-/** `YYYY-MM-DDTHH:MM` (UTC): the minute a count belongs to. */
-export function minuteOf(time: Date): string {
-  return time.toISOString().slice(0, 16);
-}
-
+/**
+ * Counts the decision and, when the service's `record` asks for it, writes its event: one
+ * statement when only counted, one transaction (one commit) when recorded too.
+ */
 export async function recordDecision(deps: Deps, d: RecordedDecision): Promise<void> {
   const { principal } = d.caller;
-  await countDecision(deps.db, {
+  const counted: CountedDecision = {
     accountId: principal.accountId,
     minute: minuteOf(deps.clock.now()),
     serviceArn: d.service.principal.arn,
     action: d.action,
     decision: d.allowed ? 'Allow' : 'Deny',
-  });
-  if (d.record === 'none' || (d.allowed && d.record !== 'all')) return;
-  await deps.db.transaction().execute((tx) =>
-    recordAudit(
+  };
+  if (d.record === 'none' || (d.allowed && d.record !== 'all')) {
+    await countDecision(deps.db, counted);
+    return;
+  }
+  // The count after the event: the hot count row is then held only from the audit chain's turn to the commit.
+  await deps.db.transaction().execute(async (tx) => {
+    await recordAudit(
       tx,
       deps,
       { ip: d.clientIp ?? '', userAgent: d.userAgent, requestId: d.requestId },
@@ -69,6 +72,7 @@ export async function recordDecision(deps: Deps, d: RecordedDecision): Promise<v
           accessKeyId: d.caller.accessKeyId,
         },
       },
-    ),
-  );
+    );
+    await countDecision(tx, counted);
+  });
 }

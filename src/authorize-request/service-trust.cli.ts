@@ -15,15 +15,18 @@ const OPTIONS = {
   service: { type: 'string' },
 } as const;
 
+async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
+  const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
+  if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
+  return account.id;
+}
+
 async function changeOf(runtime: Runtime, values: Record<string, unknown>): Promise<TrustChange> {
-  const [accountId, trustedAccountId] = await Promise.all(
-    [required(values, 'account'), required(values, 'trusted-account')].map(async (ref) => {
-      const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
-      if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
-      return account.id;
-    }),
-  );
-  return { accountId: accountId!, trustedAccountId: trustedAccountId!, service: required(values, 'service') };
+  const [accountId, trustedAccountId] = await Promise.all([
+    accountIdOf(runtime, required(values, 'account')),
+    accountIdOf(runtime, required(values, 'trusted-account')),
+  ]);
+  return { accountId, trustedAccountId, service: required(values, 'service') };
 }
 
 /** `gatehouse service-trust …`: which services may ask the authorization API about an account's keys. */
@@ -83,10 +86,7 @@ no trust naming itself lets its own services judge any service name.`,
       options: { account: { type: 'string' } },
       run: async (values) =>
         withRuntime(async (runtime) => {
-          const ref = required(values, 'account');
-          const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
-          if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
-          const trusts = await listTrusts(runtime.deps, account.id);
+          const trusts = await listTrusts(runtime.deps, await accountIdOf(runtime, required(values, 'account')));
           const lines = trusts.map((t) => `${t.trustedAccountId}  ${t.service}  ${t.createdAt}`);
           printResult(
             values.json === true,

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { purgeExpiredReferences } from '../support-references/support-reference.service.ts';
 import { deleteOldInvalidations } from '../caches/invalidation.repository.ts';
 import { purgeExpiredOidcRecords } from '../oidc/oidc-storage.service.ts';
-import { deleteCountsBefore } from '../authorize-request/authorization-count.repository.ts';
+import { deleteCountsBefore, minuteOf } from '../authorize-request/authorization-count.repository.ts';
 import {
   deleteDeliveredMessages,
   deleteEndedSessions,
@@ -86,7 +86,7 @@ export async function purgeExpired(deps: Deps): Promise<PurgeReport> {
     jobs: await deleteLeftoverJobs(db, at(JOB_RETENTION_MS)),
     cacheInvalidations: await deleteOldInvalidations(db, at(INVALIDATION_RETENTION_MS)),
     oidcRecords: await purgeExpiredOidcRecords(deps),
-    decisionCounts: await deleteCountsBefore(db, at(DECISION_COUNT_RETENTION_MS).slice(0, 16)),
+    decisionCounts: await deleteCountsBefore(db, minuteOf(new Date(now.getTime() - DECISION_COUNT_RETENTION_MS))),
   };
 }
 

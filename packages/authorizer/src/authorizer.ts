@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type ChunkSigner, chunkSigner } from './chunk-signer.ts';
 import { ERROR_STATUS } from './error-responses.ts';
 import { type Credentials, GatehouseClient, GatehouseUnavailable } from './gatehouse-client.ts';
@@ -68,8 +68,8 @@ export type Verdict =
 interface KeyGrant {
   key: Buffer;
   scope: string;
-  /** SHA-256 of the session token the key was granted with ('' for none). */
-  tokenHash: string;
+  /** SHA-256 of the session token the key was granted with ('' for none), compared in constant time. */
+  tokenHash: Buffer;
 }
 
 const STREAMING_SIGNED = new Set(['STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER']);
@@ -81,8 +81,8 @@ const CLIENT_CODES: Record<string, string> = {
   IncompleteSignature: 'AuthorizationHeaderMalformed',
 };
 
-function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function hashOf(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
 }
 
 function refused(code: string, message: string, principal?: Principal): Verdict {
@@ -143,14 +143,16 @@ export class Authorizer {
     const token = securityTokenOf(parts, signed) ?? '';
     const { scope } = parts;
     const keyId = `${parts.accessKeyId}/${scope.date}/${scope.region}/${scope.service}`;
+    const tokenHash = hashOf(token);
+    const decisionKey = this.#decisionKey(keyId, token, request, intent);
     const grant = this.#keys.get(keyId);
-    if (grant && grant.tokenHash === hashOf(token)) {
+    if (grant && timingSafeEqual(grant.tokenHash, tokenHash)) {
       const local = this.#verifyLocally(parts, signed, grant);
       if (local) return local;
-      const decided = this.#decisions.get(this.#decisionKey(parts, token, request, intent));
+      const decided = this.#decisions.get(decisionKey);
       if (decided) return this.#verdictOf(decided, parts, signed, grant);
     }
-    return this.#ask(request, intent, parts, signed, token, keyId);
+    return this.#ask(request, intent, parts, signed, { keyId, tokenHash, decisionKey });
   }
 
   /** A refusal when the signature fails against the cached key; null when it verifies. */
@@ -177,10 +179,15 @@ export class Authorizer {
     }
   }
 
-  #decisionKey(parts: SignatureParts, token: string, request: ReceivedRequest, intent: Intent): string {
+  /**
+   * What a decision is kept by. The key's whole scope is part of it, not only the key: the region
+   * signed for is `aws:RequestedRegion`, and the service name decides whether this service may
+   * judge the request at all.
+   */
+  #decisionKey(keyId: string, token: string, request: ReceivedRequest, intent: Intent): string {
     return hashOf(
       JSON.stringify([
-        parts.accessKeyId,
+        keyId,
         token,
         intent.action,
         intent.resource,
@@ -189,7 +196,7 @@ export class Authorizer {
         request.sourceIp ?? null,
         request.secure ?? null,
       ]),
-    );
+    ).toString('hex');
   }
 
   async #ask(
@@ -197,8 +204,7 @@ export class Authorizer {
     intent: Intent,
     parts: SignatureParts,
     signed: IncomingRequest,
-    token: string,
-    keyId: string,
+    kept: { keyId: string; tokenHash: Buffer; decisionKey: string },
   ): Promise<Verdict> {
     const question: AuthorizeQuestion = {
       request: {
@@ -237,13 +243,13 @@ export class Authorizer {
       grant = {
         key: Buffer.from(answer.signingKey.key, 'base64'),
         scope: answer.signingKey.scope,
-        tokenHash: hashOf(token),
+        tokenHash: kept.tokenHash,
       };
       const expiresAt = answer.signingKey.credentialExpiresAt;
       const ttl =
         expiresAt === null ? this.#keys.ttlMs : Math.min(this.#keys.ttlMs, Date.parse(expiresAt) - this.#now());
-      this.#keys.set(keyId, grant, ttl);
-      this.#decisions.set(this.#decisionKey(parts, token, request, intent), answer, ttl);
+      this.#keys.set(kept.keyId, grant, ttl);
+      this.#decisions.set(kept.decisionKey, answer, ttl);
     }
     return this.#verdictOf(answer, parts, signed, grant);
   }
