@@ -97,8 +97,8 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
  * Decides whether a request signed with Gatehouse credentials may do what it means to: the
  * signature and the key are Gatehouse's to check, and so is the decision. What is safe to keep
  * is kept for `cacheTtlMs`: the key derived for the client's scope (key, day, region, service),
- * with which the next requests of that client are verified here, and each decision, by key,
- * session token, action, resource, context, resource policy and the client's address. A key
+ * with which the next requests of that client are verified here, and each decision, by that
+ * scope, session token, action, resource, context, resource policy and the client's address. A key
  * deactivated or a policy changed in Gatehouse takes effect here within `cacheTtlMs`.
  */
 export class Authorizer {
