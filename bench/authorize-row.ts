@@ -18,7 +18,7 @@ export const AUTHORIZE_REQUEST_STATEMENT = {
 };
 const END_CLIENT_STATEMENT = { Effect: 'Allow', Action: ACTION, Resource: 'arn:aws:bench:::item/*' };
 
-interface AuthorizeState {
+export interface AuthorizeState {
   /** The service's key, which signs each POST /authorize. */
   service: SigningCredentials;
   /** The questions, JSON, each with its SHA-256: the forwarded requests were signed once, in `prepare`. */

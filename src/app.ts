@@ -194,5 +194,10 @@ export async function buildApp(
   app.addHook('onClose', () => deps.invalidations.stop());
   await app.register(queryApiRoutes, { web });
   await app.register(authorizeRequestRoutes, { web });
+  // Decision counts are written in batches while the server runs, and what is held as it closes.
+  app.addHook('onReady', async () =>
+    deps.decisionCounts.start((error) => app.log.error({ err: error }, 'writing decision counts failed')),
+  );
+  app.addHook('onClose', () => deps.decisionCounts.stop());
   return app;
 }

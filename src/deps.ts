@@ -14,6 +14,7 @@ import type { LoginProfileState } from './identities/user.repository.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Keyring } from './shared/keyring.ts';
 import type { IssuerKeyCache } from './caches/issuer-key-cache.ts';
+import type { DecisionCounts } from './decision-counts/decision-counts.ts';
 
 /**
  * What services need from the outside world, built once by `buildDeps` (`src/runtime.ts`) for
@@ -44,6 +45,8 @@ export interface Deps {
    */
   invalidations: InvalidationFeed;
   caches: Caches;
+  /** The authorization API's decision counts, held briefly and written in batches; the app starts its writing. */
+  decisionCounts: DecisionCounts;
 }
 
 /** Where queued messages go: read by the senders `serve` runs, not by the services that queue them. */

@@ -15,6 +15,7 @@ import { type Clock, HOUR, MINUTE, systemClock } from './shared/clock.ts';
 import type { Deps, RelyingParty } from './deps.ts';
 import { Keyring } from './shared/keyring.ts';
 import { IssuerKeyCache } from './caches/issuer-key-cache.ts';
+import { DecisionCounts } from './decision-counts/decision-counts.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -95,6 +96,7 @@ export function buildDeps(
       accounts: new AccountCache(invalidations),
       issuerKeys: new IssuerKeyCache(clock, config.webIdentityTimeoutMs),
     },
+    decisionCounts: new DecisionCounts(database.db),
   };
 }
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR, SYSTEM_META, recordAudit } from '../audit/audit.service.ts';
-import { countDecision } from '../authorize-request/authorization-count.repository.ts';
-import { minuteOf } from '../authorize-request/authorization-count.repository.ts';
+import { minuteOf } from '../decision-counts/authorization-count.repository.ts';
 import { purgeExpired } from '../maintenance/purge.service.ts';
 import { lookUpReference } from '../support-references/support-reference.service.ts';
 import { DAY, HOUR } from '../shared/clock.ts';
@@ -159,14 +158,15 @@ describe.each(DIALECTS)('activity pages on %s', (dialect) => {
       [25 * 60, 'notes:GetNote', 'Allow'],
     ];
     for (const [ago, action, decision] of counted)
-      await countDecision(t.deps.db, { accountId: shop.id, minute: at(ago), serviceArn: service, action, decision });
-    await countDecision(t.deps.db, {
+      t.deps.decisionCounts.add({ accountId: shop.id, minute: at(ago), serviceArn: service, action, decision });
+    t.deps.decisionCounts.add({
       accountId: stranger.id,
       minute: at(5),
       serviceArn: service,
       action: 'notes:GetNote',
       decision: 'Allow',
     });
+    await t.deps.decisionCounts.flush();
     for (const [eventName, outcome] of [
       ['AuthorizeRequest', 'Failure'],
       ['ConsoleLogin', 'Success'],

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import { GatehouseError } from '../shared/errors.ts';
 import { type RecordedCause, causesOfReport } from '../doctor/diagnosis.ts';
 import type { AuditEventRecord } from '../audit/audit.repository.ts';
-import { minuteOf } from '../authorize-request/authorization-count.repository.ts';
+import { minuteOf } from '../decision-counts/authorization-count.repository.ts';
 import {
   type EventFilter,
   accessKeysOf,

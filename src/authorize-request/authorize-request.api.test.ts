@@ -407,6 +407,8 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
     expect(JSON.parse(listed.stdout)).toMatchObject([
       { accountId: home.id, trustedAccountId: other.id, service: 'notes' },
     ]);
+    // Another process changed the trusts: this one hears of it at its feed's next poll (README, Caches).
+    await t.deps.invalidations.pollNow();
     expect(await ask(question, otherService)).toMatchObject({ status: 200, body: { decision: 'Allow' } });
     // Trusted with notes only: a request signed for another service is still refused.
     const photos = { ...question, request: await signed(gus.credentials, { service: 'photos' }) };
@@ -418,6 +420,7 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
       ['service-trust', 'add', '--account', other.id, '--trusted-account', home.id, '--service', 's3'],
       cliEnv(t),
     );
+    await t.deps.invalidations.pollNow();
     const hana = await userWithKey(other.id, 'hana', [
       { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::shared/*' },
     ]);
@@ -481,8 +484,9 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
           .orderBy('seq')
           .execute()
       ).map((e) => ({ ...e, details: JSON.parse(e.details!) as Record<string, unknown> }));
-    const counts = async () =>
-      (
+    const counts = async () => {
+      await t.deps.decisionCounts.flush();
+      return (
         await t.deps.db
           .selectFrom('authorization_counts')
           .select(['service_arn', 'action', 'decision', 'count'])
@@ -491,6 +495,7 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
           .orderBy('decision')
           .execute()
       ).map((c) => [c.service_arn, c.action, c.decision, Number(c.count)]);
+    };
 
     expect((await ask(question('notes:GetNote', 'gus/1'), shopService)).body.decision).toBe('Allow');
     expect(await events()).toEqual([]);

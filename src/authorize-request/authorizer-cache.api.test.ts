@@ -37,6 +37,7 @@ describe.each(DIALECTS)('@gatehouse/authorizer reuses keys and decisions, on %s'
 
   /** How many decisions Gatehouse has made: each question the package asks is counted once. */
   async function decisionsMade(): Promise<number> {
+    await t.deps.decisionCounts.flush();
     const rows = await t.deps.db.selectFrom('authorization_counts').select('count').execute();
     return rows.reduce((sum, row) => sum + Number(row.count), 0);
   }

@@ -2,12 +2,12 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Caller } from '../authz/api-caller.ts';
 import type { Deps } from '../deps.ts';
 import { actorOf } from '../identities/principal.ts';
-import { type CountedDecision, countDecision, minuteOf } from './authorization-count.repository.ts';
+import { minuteOf } from '../decision-counts/authorization-count.repository.ts';
 import type { AuthorizeRecord } from './authorize-input.ts';
 
 /**
  * What the authorization API keeps of a decision about a verified principal. Every decision is
- * counted in its minute's row (one upsert: a count says how much, never who). Events — who,
+ * counted in its minute's row (a count says how much, never who; written in batches, `decision-counts.ts`). Events — who,
  * action, resource, reason — follow the service's `record`: `denials` (the default) writes an
  * event for each Deny, `all` for each decision, `none` none. A request whose signature failed
  * is never recorded: anyone can send one, and it would fill the account's trail.
@@ -32,26 +32,20 @@ export interface RecordedDecision {
   requestId: string;
 }
 
-/**
- * Counts the decision and, when the service's `record` asks for it, writes its event: one
- * statement when only counted, one transaction (one commit) when recorded too.
- */
+/** Counts the decision and, when the service's `record` asks for it, writes its event (one commit). */
 export async function recordDecision(deps: Deps, d: RecordedDecision): Promise<void> {
   const { principal } = d.caller;
-  const counted: CountedDecision = {
+  deps.decisionCounts.add({
     accountId: principal.accountId,
     minute: minuteOf(deps.clock.now()),
     serviceArn: d.service.principal.arn,
     action: d.action,
     decision: d.allowed ? 'Allow' : 'Deny',
-  };
-  if (d.record === 'none' || (d.allowed && d.record !== 'all')) {
-    await countDecision(deps.db, counted);
-    return;
-  }
-  // The count after the event: the hot count row is then held only from the audit chain's turn to the commit.
-  await deps.db.transaction().execute(async (tx) => {
-    await recordAudit(
+  });
+  if (d.record === 'none' || (d.allowed && d.record !== 'all')) return;
+  // The audit chain's turn is taken in a transaction: its last hash is read and extended at once.
+  await deps.db.transaction().execute((tx) =>
+    recordAudit(
       tx,
       deps,
       { ip: d.clientIp ?? '', userAgent: d.userAgent, requestId: d.requestId },
@@ -72,7 +66,6 @@ export async function recordDecision(deps: Deps, d: RecordedDecision): Promise<v
           accessKeyId: d.caller.accessKeyId,
         },
       },
-    );
-    await countDecision(tx, counted);
-  });
+    ),
+  );
 }

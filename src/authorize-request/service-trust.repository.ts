@@ -52,14 +52,3 @@ export async function listServiceTrusts(db: Db, accountId: string): Promise<Serv
     createdAt: r.created_at,
   }));
 }
-
-/** The service names (`*`: any) `accountId` lets the services of `trustedAccountId` judge its keys for. */
-export async function trustedServiceNames(db: Db, accountId: string, trustedAccountId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('authorization_trusts')
-    .select('service')
-    .where('account_id', '=', accountId)
-    .where('trusted_account_id', '=', trustedAccountId)
-    .execute();
-  return rows.map((r) => r.service);
-}

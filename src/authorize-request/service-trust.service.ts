@@ -3,12 +3,12 @@ import type { Db } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { accountIdExists } from '../identities/account.repository.ts';
 import { GatehouseError, invalid } from '../shared/errors.ts';
+import { accountSlot } from '../caches/account-cache.ts';
 import {
   type ServiceTrust,
   deleteServiceTrust,
   insertServiceTrust,
   listServiceTrusts,
-  trustedServiceNames,
 } from './service-trust.repository.ts';
 
 /**
@@ -55,13 +55,15 @@ function changeTrust(
 ): Promise<boolean> {
   return deps.db.transaction().execute(async (tx) => {
     const changed = await write(tx);
-    if (changed)
+    if (changed) {
       await recordAudit(tx, deps, meta, {
         accountId: change.accountId,
         actor,
         eventName,
         target: { id: change.trustedAccountId, name: change.service },
       });
+      await deps.invalidations.record(tx, { topic: 'account', key: change.accountId });
+    }
     return changed;
   });
 }
@@ -94,6 +96,21 @@ export function listTrusts(deps: Deps, accountId: string): Promise<ServiceTrust[
   return listServiceTrusts(deps.db, accountId);
 }
 
+/** An account's trusts as service names by trusted account, kept while the invalidation feed vouches for them. */
+const SERVICE_TRUSTS = accountSlot<ReadonlyMap<string, readonly string[]>>('service-trusts');
+
+function trustsOf(deps: Deps, accountId: string): Promise<ReadonlyMap<string, readonly string[]>> {
+  return deps.caches.accounts.getOrLoad(SERVICE_TRUSTS, accountId, deps.clock.now(), async () => {
+    const byAccount = new Map<string, string[]>();
+    for (const trust of await listServiceTrusts(deps.db, accountId)) {
+      const names = byAccount.get(trust.trustedAccountId);
+      if (names) names.push(trust.service);
+      else byAccount.set(trust.trustedAccountId, [trust.service]);
+    }
+    return byAccount;
+  });
+}
+
 /**
  * Whether the services of `serviceAccountId` may judge a request to `service` signed with a key
  * of `keyAccountId`.
@@ -105,7 +122,7 @@ export async function mayJudge(
   service: string,
 ): Promise<boolean> {
   if (GATEHOUSE_SERVICES.has(service)) return false;
-  const names = await trustedServiceNames(deps.db, keyAccountId, serviceAccountId);
-  if (names.length === 0) return keyAccountId === serviceAccountId;
+  const names = (await trustsOf(deps, keyAccountId)).get(serviceAccountId);
+  if (!names) return keyAccountId === serviceAccountId;
   return names.includes('*') || names.includes(service);
 }

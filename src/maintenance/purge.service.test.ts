@@ -8,7 +8,6 @@ import { mintUnlockLink } from '../throttle/unlock.service.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
-import { countDecision } from '../authorize-request/authorization-count.repository.ts';
 import { PASSWORD_HISTORY_KEPT, purgeExpired } from './purge.service.ts';
 
 describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
@@ -148,7 +147,7 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
       [-2 * DAY + MINUTE, 'notes:Kept'],
       [-2 * DAY - MINUTE, 'notes:Gone'],
     ] as const) {
-      await countDecision(t.deps.db, {
+      t.deps.decisionCounts.add({
         accountId: account.id,
         minute: minute(offset),
         serviceArn: `arn:aws:iam::${account.id}:user/svc`,
@@ -156,6 +155,7 @@ describe.each(DIALECTS)('purging expired data on %s', (dialect) => {
         decision: 'Allow',
       });
     }
+    await t.deps.decisionCounts.flush();
     expect((await purgeExpired(t.deps)).decisionCounts).toBe(1);
     expect(
       (await t.deps.db.selectFrom('authorization_counts').select('action').execute()).map((r) => r.action),

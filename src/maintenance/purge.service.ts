@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { purgeExpiredReferences } from '../support-references/support-reference.service.ts';
 import { deleteOldInvalidations } from '../caches/invalidation.repository.ts';
 import { purgeExpiredOidcRecords } from '../oidc/oidc-storage.service.ts';
-import { deleteCountsBefore, minuteOf } from '../authorize-request/authorization-count.repository.ts';
+import { deleteCountsBefore, minuteOf } from '../decision-counts/authorization-count.repository.ts';
 import {
   deleteDeliveredMessages,
   deleteEndedSessions,
