@@ -24,6 +24,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
+import { pageText } from '../../test/support/page-text.ts';
 import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
@@ -616,21 +617,55 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     );
   });
 
-  it('the Activity page and its export show who assumed which role, a role session among them', async () => {
-    const hub = await makeRole(t, home.id, 'Hub', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
-      policy: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+  it('the Activity page and its export show who assumed which role, as which session, with which source identity and MFA', async () => {
+    const withSourceIdentity = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+    const hub = await makeRole(
+      t,
+      home.id,
+      'Hub',
+      trustPolicy({ Principal: { AWS: rootArnOf(home.id) }, Action: withSourceIdentity }),
+      { policy: [{ Effect: 'Allow', Action: withSourceIdentity, Resource: '*' }] },
+    );
+    const spoke = await makeRole(
+      t,
+      home.id,
+      'Spoke',
+      trustPolicy({ Principal: { AWS: hub.arn }, Action: withSourceIdentity }),
+    );
+    const nia = await userWithKey(home.id, 'nia', [{ Effect: 'Allow', Action: withSourceIdentity, Resource: '*' }]);
+    const device = await giveAuthenticator(t, home.id, nia.user.id, 'nia-phone');
+    const first = await assume(nia.sts, {
+      RoleArn: hub.arn,
+      RoleSessionName: 'nia-hub',
+      SourceIdentity: 'nia@example.com',
+      SerialNumber: device.serial,
+      TokenCode: codeAt(device.secret, stepAt(t.clock.now())),
     });
-    const spoke = await makeRole(t, home.id, 'Spoke', trustPolicy({ Principal: { AWS: hub.arn } }));
-    const nia = await userWithKey(home.id, 'nia', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
-    const first = await assume(nia.sts, { RoleArn: hub.arn, RoleSessionName: 'nia-hub' });
+    // The chained session carries the source identity and the MFA of the session it comes from.
     await assume(first.sts, { RoleArn: spoke.arn, RoleSessionName: 'nia-spoke' });
+    await assume(nia.sts, { RoleArn: hub.arn, RoleSessionName: 'nia-plain' });
+    await expectAwsError(
+      nia.sts.send(new AssumeRoleCommand({ RoleArn: spoke.arn, RoleSessionName: 'nia-refused' })),
+      'AccessDenied',
+      403,
+    );
 
     const root = new Browser(t.app);
     await root.post('/signin/root/password', { email: home.email, password: ROOT_PASSWORD });
     const page = await root.get('/console/activity?event=AssumeRole');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(`<td>${nia.arn}</td><td>Hub</td>`);
-    expect(page.body).toContain(`<td>arn:aws:sts::${home.id}:assumed-role/Hub/nia-hub</td><td>Spoke</td>`);
+    // Each row as read, after its time: the event with its session, outcome, by, on, from.
+    const rows = [...page.body.matchAll(/<tr[^>]*><td>[^<]*<\/td>(.*?)<\/tr>/g)].map((m) => pageText(m[1]!).trim());
+    const from = '127.0.0.1, AWS CLI/SDK';
+    expect(rows).toContain(
+      `AssumeRole session nia-hub, source identity nia@example.com, with MFA ${nia.arn} Hub ${from}`,
+    );
+    expect(rows).toContain(
+      `AssumeRole session nia-spoke, source identity nia@example.com, with MFA arn:aws:sts::${home.id}:assumed-role/Hub/nia-hub Spoke ${from}`,
+    );
+    expect(rows).toContain(`AssumeRole session nia-plain, without MFA ${nia.arn} Hub ${from}`);
+    // A refusal names the session asked for; whether MFA would have been used is not known.
+    expect(rows).toContain(`AssumeRole session nia-refused Failure (TrustPolicyDenied) ${nia.arn} Spoke ${from}`);
     const exported = await root.get('/console/activity/export?event=AssumeRole');
     const records = exported.body
       .trim()
