@@ -1,14 +1,17 @@
 import {
+  CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
+  DeleteRolePermissionsBoundaryCommand,
   DeleteUserCommand,
   GetRoleCommand,
   GetUserCommand,
   ListAccessKeysCommand,
   ListGroupsCommand,
   ListUsersCommand,
+  PutRolePermissionsBoundaryCommand,
 } from '@aws-sdk/client-iam';
 import {
   AssumeRoleCommand,
@@ -42,6 +45,8 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
   let endpoint: string;
   let home: Awaited<ReturnType<typeof makeAccount>>;
   let other: Awaited<ReturnType<typeof makeAccount>>;
+  /** The home account's root user's key (a root user may have two). */
+  let rootKey: AwsCredentials;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);
@@ -50,6 +55,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     endpoint = await listen(t.app);
     home = await makeAccount(t.deps);
     other = await makeAccount(t.deps);
+    rootKey = await keyFor(t, { accountId: home.id, principalId: home.id, userName: null });
   });
   afterAll(() => t.close());
 
@@ -214,7 +220,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
 
   it('the root user cannot assume roles', async () => {
     const role = await makeRole(t, home.id, 'ForRoot', trustPolicy({ Principal: { AWS: '*' } }));
-    const root = awsClients(t, endpoint, await keyFor(t, { accountId: home.id, principalId: home.id, userName: null }));
+    const root = awsClients(t, endpoint, rootKey);
     await expectAwsError(
       root.sts.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'root' })),
       'AccessDenied',
@@ -429,6 +435,46 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
       400,
       /^Packed policy consumes \d+% of allotted space, please use smaller policy\.$/,
     );
+  });
+
+  it('a role’s permissions boundary holds for its sessions at once: what the role allows outside it is refused', async () => {
+    const root = awsClients(t, endpoint, rootKey);
+    const role = await makeRole(t, home.id, 'Bounded', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
+      policy: [LIST_USERS, LIST_GROUPS],
+    });
+    const pat = await userWithKey(home.id, 'pat', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const { iam } = await assume(pat.sts, { RoleArn: role.arn, RoleSessionName: 'pat' });
+    await iam.send(new ListGroupsCommand({}));
+
+    const boundary = await root.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'UsersOnly',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [LIST_USERS] }),
+      }),
+    );
+    await root.iam.send(
+      new PutRolePermissionsBoundaryCommand({ RoleName: 'Bounded', PermissionsBoundary: boundary.Policy!.Arn }),
+    );
+    // The role's policy and its boundary both allow ListUsers; only the policy allows ListGroups.
+    expect((await iam.send(new ListUsersCommand({}))).Users!.map((u) => u.UserName)).toContain('pat');
+    await expectAwsError(
+      iam.send(new ListGroupsCommand({})),
+      'AccessDenied',
+      403,
+      `User: arn:aws:sts::${home.id}:assumed-role/Bounded/pat is not authorized to perform: iam:ListGroups on resource: * because no permissions boundary allows the iam:ListGroups action`,
+    );
+    // A session assumed under the boundary is held by it too.
+    const later = await assume(pat.sts, { RoleArn: role.arn, RoleSessionName: 'pat-later' });
+    await later.iam.send(new ListUsersCommand({}));
+    await expectAwsError(
+      later.iam.send(new ListGroupsCommand({})),
+      'AccessDenied',
+      403,
+      /no permissions boundary allows/,
+    );
+
+    await root.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'Bounded' }));
+    await iam.send(new ListGroupsCommand({}));
   });
 
   it('role chaining is held to an hour, and the role’s own maximum holds for everyone', async () => {
@@ -676,7 +722,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
   });
 
   it('a role made with CreateRole trusts the user it names by unique ID: the same name made again is not trusted', async () => {
-    const root = awsClients(t, endpoint, await keyFor(t, { accountId: home.id, principalId: home.id, userName: null }));
+    const root = awsClients(t, endpoint, rootKey);
     const olga = await userWithKey(home.id, 'olga');
     await root.iam.send(
       new CreateRoleCommand({
