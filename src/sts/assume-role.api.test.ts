@@ -18,7 +18,7 @@ import {
   type AssumeRoleCommandInput,
   GetCallerIdentityCommand,
   GetSessionTokenCommand,
-  type STSClient,
+  STSClient,
 } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsCredentials, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
@@ -475,6 +475,31 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
 
     await root.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'Bounded' }));
     await iam.send(new ListGroupsCommand({}));
+  });
+
+  it('GetRole’s RoleLastUsed tells when (in whole seconds) and in which region the role was last assumed', async () => {
+    const role = await makeRole(t, home.id, 'Tracked', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }));
+    const quinn = await userWithKey(home.id, 'quinn', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const lastUsed = async () =>
+      (await awsClients(t, endpoint, rootKey).iam.send(new GetRoleCommand({ RoleName: 'Tracked' }))).Role!.RoleLastUsed;
+    expect(await lastUsed()).toEqual({});
+
+    // Signed for another region than the SDK clients' own, and not on a whole second.
+    t.clock.advance(1_250);
+    const inLondon = new STSClient({
+      endpoint,
+      region: 'eu-west-2',
+      credentials: quinn.credentials,
+      maxAttempts: 1,
+      systemClockOffset: t.clock.now().getTime() - Date.now(),
+    });
+    await inLondon.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'quinn' }));
+    const assumedAt = t.clock.now().getTime();
+    t.clock.advance(60_000);
+    expect(await lastUsed()).toEqual({
+      LastUsedDate: new Date(Math.floor(assumedAt / 1000) * 1000),
+      Region: 'eu-west-2',
+    });
   });
 
   it('role chaining is held to an hour, and the role’s own maximum holds for everyone', async () => {
