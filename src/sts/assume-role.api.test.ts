@@ -587,6 +587,43 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     });
   });
 
+  it('revoking a role’s sessions stops those that came from role chaining, and what its sessions would chain to', async () => {
+    const entry = await makeRole(t, home.id, 'Entry', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
+      policy: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    });
+    const middle = await makeRole(t, home.id, 'Middle', trustPolicy({ Principal: { AWS: entry.arn } }), {
+      policy: [LIST_USERS, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    });
+    const onward = await makeRole(t, home.id, 'Onward', trustPolicy({ Principal: { AWS: middle.arn } }), {
+      policy: [LIST_USERS],
+    });
+    const rex = await userWithKey(home.id, 'rex', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const fromEntry = await assume(rex.sts, { RoleArn: entry.arn, RoleSessionName: 'rex' });
+    const chainedIn = await assume(fromEntry.sts, { RoleArn: middle.arn, RoleSessionName: 'rex' });
+    const chainedOn = await assume(chainedIn.sts, { RoleArn: onward.arn, RoleSessionName: 'rex' });
+    t.clock.advance(1);
+    await revokeOlderRoleSessions(t.deps, home.id, 'Middle', CLI_ACTOR, SYSTEM_META);
+
+    // Middle's session is refused though it came from Entry's, and cannot chain on.
+    await expectAwsError(
+      chainedIn.iam.send(new ListUsersCommand({})),
+      'AccessDenied',
+      403,
+      /with an explicit deny in an identity-based policy$/,
+    );
+    await expectAwsError(
+      chainedIn.sts.send(new AssumeRoleCommand({ RoleArn: onward.arn, RoleSessionName: 'rex-again' })),
+      'AccessDenied',
+      403,
+      denied(`arn:aws:sts::${home.id}:assumed-role/Middle/rex`, onward.arn),
+    );
+    // As in AWS, the revocation is Middle's policy: a session of Onward it chained to before is Onward's
+    // and keeps working, and so does the Entry session it came from, which may assume Middle again.
+    await chainedOn.iam.send(new ListUsersCommand({}));
+    const again = await assume(fromEntry.sts, { RoleArn: middle.arn, RoleSessionName: 'rex' });
+    await again.iam.send(new ListUsersCommand({}));
+  });
+
   it('the credentials of a deleted role stop working, even when a role of the same name is made again', async () => {
     const trust = trustPolicy({ Principal: { AWS: rootArnOf(home.id) } });
     const role = await makeRole(t, home.id, 'Doomed', trust, { policy: [LIST_USERS] });
