@@ -15,15 +15,42 @@ import type {
   SignInHealth,
 } from './activity.service.ts';
 
-/** Whoever assumed a role is named by ARN: it may be of another account. */
-function assumerArn(row: AuditEventRecord): string | null {
-  if (row.eventName !== 'AssumeRole' || !row.details) return null;
+/** An event's details (JSON, as recorded), or null when it has none that can be read. */
+function detailsOf(row: AuditEventRecord): Record<string, unknown> | null {
+  if (!row.details) return null;
   try {
-    const arn = (JSON.parse(row.details) as { callerArn?: unknown }).callerArn;
-    return typeof arn === 'string' ? arn : null;
+    const details: unknown = JSON.parse(row.details);
+    return details !== null && typeof details === 'object' ? (details as Record<string, unknown>) : null;
   } catch {
     return null;
   }
+}
+
+/** Whoever assumed a role is named by ARN: it may be of another account. */
+function assumerArn(row: AuditEventRecord): string | null {
+  if (row.eventName !== 'AssumeRole') return null;
+  const arn = detailsOf(row)?.callerArn;
+  return typeof arn === 'string' ? arn : null;
+}
+
+/** What an event that starts a role session says of the session; `mfa` is null when not recorded (a refusal). */
+interface RoleSessionFacts {
+  sessionName: string;
+  sourceIdentity: string | null;
+  mfa: boolean | null;
+}
+
+const ROLE_SESSION_EVENTS = new Set(['AssumeRole', 'AssumeRoleWithWebIdentity']);
+
+function roleSessionOf(row: AuditEventRecord): RoleSessionFacts | null {
+  if (!ROLE_SESSION_EVENTS.has(row.eventName)) return null;
+  const d = detailsOf(row);
+  if (typeof d?.roleSessionName !== 'string') return null;
+  return {
+    sessionName: d.roleSessionName,
+    sourceIdentity: typeof d.sourceIdentity === 'string' ? d.sourceIdentity : null,
+    mfa: typeof d.mfaAuthenticated === 'boolean' ? d.mfaAuthenticated : null,
+  };
 }
 
 function who(row: AuditEventRecord): string {
@@ -46,19 +73,16 @@ interface ServiceDecision {
 }
 
 function serviceDecisionOf(row: AuditEventRecord): ServiceDecision | null {
-  if (row.eventName !== AUTHORIZE_EVENT || !row.details) return null;
-  try {
-    const d = JSON.parse(row.details) as Partial<Record<keyof ServiceDecision, unknown>>;
-    const field = (value: unknown) => (typeof value === 'string' ? value : '');
-    return {
-      action: field(d.action),
-      resource: field(d.resource),
-      service: field(d.service),
-      serviceArn: field(d.serviceArn),
-    };
-  } catch {
-    return null;
-  }
+  if (row.eventName !== AUTHORIZE_EVENT) return null;
+  const d = detailsOf(row);
+  if (!d) return null;
+  const field = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    action: field(d.action),
+    resource: field(d.resource),
+    service: field(d.service),
+    serviceArn: field(d.serviceArn),
+  };
 }
 
 function from(ip: string | null, userAgent: string | null): string {
@@ -81,10 +105,18 @@ function eventTable(events: AuditEventRecord[]): SafeHtml {
   );
 }
 
-/** An authorization decision's action, in the general list. */
+/** An authorization decision's action, or a role session's name, source identity and MFA, in the general list. */
 function eventNote(e: AuditEventRecord): SafeHtml | string {
   const decision = serviceDecisionOf(e);
-  return decision ? html` <span class="muted">${decision.action}</span>` : '';
+  if (decision) return html` <span class="muted">${decision.action}</span>`;
+  const session = roleSessionOf(e);
+  if (!session) return '';
+  const facts = [
+    `session ${session.sessionName}`,
+    ...(session.sourceIdentity !== null ? [`source identity ${session.sourceIdentity}`] : []),
+    ...(session.mfa === null ? [] : [session.mfa ? 'with MFA' : 'without MFA']),
+  ];
+  return html` <span class="muted">${facts.join(', ')}</span>`;
 }
 
 /** Decisions made for services: who, action, resource, decision, and which service asked. */

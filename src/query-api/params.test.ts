@@ -87,6 +87,19 @@ describe('Query parameter parser', () => {
     expect(() => collectParameters(Buffer.from([0x41, 0x3d, 0xff]), [])).toThrowError(/UTF-8/);
   });
 
+  it('names the value in each message when asked (STS), except a sensitive one such as a web identity token', () => {
+    const params = collectParameters(
+      Buffer.from(
+        'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fr&RoleSessionName=a%2Fb&DurationSeconds=60&WebIdentityToken=eyJ',
+      ),
+      [],
+    );
+    const spec = ACTIONS.get('AssumeRoleWithWebIdentity')!.params;
+    expect(() => readParams('AssumeRoleWithWebIdentity', spec, params, { showValues: true })).toThrowError(
+      "3 validation errors detected: Value 'a/b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*; Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900; Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4",
+    );
+  });
+
   it('never throws anything but a client error, whatever the body and Action (fuzzed)', () => {
     const names = [...ACTIONS.keys()];
     const name = fc.oneof(

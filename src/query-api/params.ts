@@ -6,6 +6,7 @@ import {
   type TextConstraint,
   constraintProblems,
   constraintViolation,
+  valueAt,
 } from '../shared/model-constraints.ts';
 import { ownEntry } from '../shared/own-entry.ts';
 
@@ -21,6 +22,8 @@ interface Base<R extends boolean> {
 }
 export interface StringSpec<R extends boolean = boolean> extends Base<R>, TextConstraint {
   kind: 'string';
+  /** AWS's model marks it sensitive (a token): no validation message names its value. */
+  sensitive?: boolean;
 }
 export interface IntSpec<R extends boolean = boolean> extends Base<R> {
   kind: 'int';
@@ -116,8 +119,8 @@ function memberName(name: string): string {
 
 const INDEX = /^[1-9]\d{0,3}$/;
 
-function checkString(spec: StringSpec, value: string, at: string, problems: string[]): void {
-  problems.push(...constraintProblems(spec, value, at));
+function checkString(spec: StringSpec, value: string, at: string, problems: string[], showValues: boolean): void {
+  problems.push(...constraintProblems(spec, value, at, showValues && !spec.sensitive));
 }
 
 function readScalar(
@@ -125,36 +128,39 @@ function readScalar(
   raw: string,
   at: string,
   problems: string[],
+  showValues: boolean,
 ): unknown {
+  if (spec.kind === 'string') {
+    checkString(spec, raw, at, problems, showValues);
+    return raw;
+  }
+  const subject = valueAt(at, showValues ? raw : undefined);
   switch (spec.kind) {
-    case 'string':
-      checkString(spec, raw, at, problems);
-      return raw;
     case 'enum':
       if (!spec.values.includes(raw))
         problems.push(
-          `Value at '${at}' failed to satisfy constraint: Member must satisfy enum value set: [${spec.values.join(', ')}]`,
+          `${subject} failed to satisfy constraint: Member must satisfy enum value set: [${spec.values.join(', ')}]`,
         );
       return raw;
     case 'bool':
       if (raw !== 'true' && raw !== 'false') {
-        problems.push(`Value at '${at}' failed to satisfy constraint: Member must be a boolean (true or false)`);
+        problems.push(`${subject} failed to satisfy constraint: Member must be a boolean (true or false)`);
         return undefined;
       }
       return raw === 'true';
     case 'int': {
       if (!/^-?\d{1,10}$/.test(raw)) {
-        problems.push(`Value at '${at}' failed to satisfy constraint: Member must be an integer`);
+        problems.push(`${subject} failed to satisfy constraint: Member must be an integer`);
         return undefined;
       }
       const n = Number(raw);
       if (spec.min !== undefined && n < spec.min)
         problems.push(
-          `Value at '${at}' failed to satisfy constraint: Member must have value greater than or equal to ${spec.min}`,
+          `${subject} failed to satisfy constraint: Member must have value greater than or equal to ${spec.min}`,
         );
       if (spec.max !== undefined && n > spec.max)
         problems.push(
-          `Value at '${at}' failed to satisfy constraint: Member must have value less than or equal to ${spec.max}`,
+          `${subject} failed to satisfy constraint: Member must have value less than or equal to ${spec.max}`,
         );
       return n;
     }
@@ -164,9 +170,15 @@ function readScalar(
 /**
  * Reads `spec`'s parameters from `params` (which still holds Action and Version).
  * Unknown parameters → ValidationError naming the first; constraint violations →
- * one ValidationError listing them all.
+ * one ValidationError listing them all, each naming the value when `showValues` (STS's
+ * messages do, IAM's do not; a sensitive parameter's value is never named).
  */
-export function readParams<S extends ParamSpecs>(action: string, spec: S, params: Map<string, string>): ParamsOf<S> {
+export function readParams<S extends ParamSpecs>(
+  action: string,
+  spec: S,
+  params: Map<string, string>,
+  { showValues = false }: { showValues?: boolean } = {},
+): ParamsOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   const lists = new Map<string, Map<number, Map<string, string>>>();
@@ -222,7 +234,7 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
       out[name] = indexes.map((n) => {
         const item = items.get(n)!;
         if (p.kind === 'list') {
-          checkString(p.of, item.get('')!, `${at}.${n}.member`, problems);
+          checkString(p.of, item.get('')!, `${at}.${n}.member`, problems, showValues);
           return item.get('')!;
         }
         const struct: Record<string, string | string[]> = {};
@@ -247,7 +259,7 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
             }
             struct[field] = members.map((k) => {
               const v = item.get(`${field}.${k}`)!;
-              checkString(fieldSpec.of, v, `${fieldAt}.${k}.member`, problems);
+              checkString(fieldSpec.of, v, `${fieldAt}.${k}.member`, problems, showValues);
               return v;
             });
             continue;
@@ -258,7 +270,7 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
               problems.push(`Value null at '${fieldAt}' failed to satisfy constraint: Member must not be null`);
             continue;
           }
-          checkString(fieldSpec, v, fieldAt, problems);
+          checkString(fieldSpec, v, fieldAt, problems, showValues);
           struct[field] = v;
         }
         return struct;
@@ -270,7 +282,7 @@ export function readParams<S extends ParamSpecs>(action: string, spec: S, params
       if (p.required) problems.push(`Value null at '${at}' failed to satisfy constraint: Member must not be null`);
       continue;
     }
-    out[name] = readScalar(p, raw, at, problems);
+    out[name] = readScalar(p, raw, at, problems, showValues);
   }
 
   if (problems.length > 0) throw constraintViolation(problems);

@@ -55,7 +55,7 @@ export async function handleQuery(deps: Deps, request: QueryRequest, onService: 
       `Could not find operation ${(actionName ?? '').slice(0, 64)} for version ${(version ?? '').slice(0, 16)}`,
     );
   }
-  const input = readParams(action.name, action.params, params);
+  const input = readParams(action.name, action.params, params, { showValues: action.service === 'sts' });
   if ('unsigned' in action) {
     const result = await action.run({ deps, meta: request.meta, secure: request.secure }, input);
     return actionResponse(action.service, action.name, result, request.meta.requestId);

@@ -105,6 +105,26 @@ describe.each(DIALECTS)('the Roles pages on %s', (dialect) => {
     expect((await root.get('/console/roles/nobody')).statusCode).toBe(404);
   });
 
+  it('shows when and where a role was last used once someone has assumed it', async () => {
+    const { account, root } = await ownerOfNewAccount();
+    await insertTestRole(t, account.id, 'Builders');
+    await makeUser(t.deps, account.id, 'ben');
+    await setUserPolicy(t, account.id, 'ben', 'assume', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    expect(text((await root.get('/console/roles/Builders')).body)).toContain('Last used Never');
+
+    // Switch role assumes the role through STS AssumeRole, as the Query API does.
+    const ben = await signInUser(t, account.id, 'ben');
+    const switched = await ben.post(
+      '/console/switch-role',
+      { account: account.id, roleName: 'Builders', displayName: '', colour: 'blue' },
+      { csrf: await ben.csrf('/console/switch-role') },
+    );
+    expect(switched.headers.location).toBe('/console');
+    t.clock.advance(5 * 60_000);
+    expect(text((await root.get('/console/roles/Builders')).body)).toContain('Last used 5 min ago (us-east-1)');
+    expect(text((await root.get('/console/roles')).body)).toContain('Builders This account 5 min ago (us-east-1)');
+  });
+
   it('attaches and detaches a managed policy, adds, edits and deletes an inline one, with the Query API’s services', async () => {
     const { account, root, csrf } = await ownerOfNewAccount();
     await insertTestRole(t, account.id, 'Builders');

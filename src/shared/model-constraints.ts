@@ -40,22 +40,34 @@ export const PATH_CONSTRAINT: TextConstraint = Object.freeze({
   patternText: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
 });
 
-/** What is wrong with `value` at member `at` (lengths in characters, as AWS counts them); empty when nothing is. */
-export function constraintProblems(constraint: TextConstraint, value: string, at: string): string[] {
+/**
+ * How a validation message names the member that broke a constraint: IAM names only the member
+ * ("Value at 'userName'"), STS names the value too ("Value 'x' at 'roleSessionName'").
+ */
+export function valueAt(at: string, shown?: string): string {
+  return shown === undefined ? `Value at '${at}'` : `Value '${shown}' at '${at}'`;
+}
+
+/**
+ * What is wrong with `value` at member `at` (lengths in characters, as AWS counts them); empty
+ * when nothing is. `showValue`: name the value in each message, as STS does.
+ */
+export function constraintProblems(constraint: TextConstraint, value: string, at: string, showValue = false): string[] {
   const length = [...value].length;
+  const subject = valueAt(at, showValue ? value : undefined);
   const problems: string[] = [];
   if (constraint.min !== undefined && length < constraint.min) {
     problems.push(
-      `Value at '${at}' failed to satisfy constraint: Member must have length greater than or equal to ${constraint.min}`,
+      `${subject} failed to satisfy constraint: Member must have length greater than or equal to ${constraint.min}`,
     );
   }
   if (constraint.max !== undefined && length > constraint.max) {
     problems.push(
-      `Value at '${at}' failed to satisfy constraint: Member must have length less than or equal to ${constraint.max}`,
+      `${subject} failed to satisfy constraint: Member must have length less than or equal to ${constraint.max}`,
     );
   } else if (constraint.pattern && length > 0 && !constraint.pattern.test(value)) {
     problems.push(
-      `Value at '${at}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraint.patternText ?? constraint.pattern.source}`,
+      `${subject} failed to satisfy constraint: Member must satisfy regular expression pattern: ${constraint.patternText ?? constraint.pattern.source}`,
     );
   }
   return problems;

@@ -1,21 +1,24 @@
 import {
+  CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
+  DeleteRolePermissionsBoundaryCommand,
   DeleteUserCommand,
   GetRoleCommand,
   GetUserCommand,
   ListAccessKeysCommand,
   ListGroupsCommand,
   ListUsersCommand,
+  PutRolePermissionsBoundaryCommand,
 } from '@aws-sdk/client-iam';
 import {
   AssumeRoleCommand,
   type AssumeRoleCommandInput,
   GetCallerIdentityCommand,
   GetSessionTokenCommand,
-  type STSClient,
+  STSClient,
 } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsCredentials, expectAwsError, keyFor } from '../../test/support/aws-clients.ts';
@@ -24,6 +27,7 @@ import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
+import { pageText } from '../../test/support/page-text.ts';
 import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
@@ -41,6 +45,8 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
   let endpoint: string;
   let home: Awaited<ReturnType<typeof makeAccount>>;
   let other: Awaited<ReturnType<typeof makeAccount>>;
+  /** The home account's root user's key (a root user may have two). */
+  let rootKey: AwsCredentials;
 
   beforeAll(async () => {
     t = await createTestContext(dialect);
@@ -49,6 +55,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     endpoint = await listen(t.app);
     home = await makeAccount(t.deps);
     other = await makeAccount(t.deps);
+    rootKey = await keyFor(t, { accountId: home.id, principalId: home.id, userName: null });
   });
   afterAll(() => t.close());
 
@@ -213,7 +220,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
 
   it('the root user cannot assume roles', async () => {
     const role = await makeRole(t, home.id, 'ForRoot', trustPolicy({ Principal: { AWS: '*' } }));
-    const root = awsClients(t, endpoint, await keyFor(t, { accountId: home.id, principalId: home.id, userName: null }));
+    const root = awsClients(t, endpoint, rootKey);
     await expectAwsError(
       root.sts.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'root' })),
       'AccessDenied',
@@ -430,6 +437,124 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     );
   });
 
+  it('a role’s permissions boundary holds for its sessions at once: what the role allows outside it is refused', async () => {
+    const root = awsClients(t, endpoint, rootKey);
+    const role = await makeRole(t, home.id, 'Bounded', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
+      policy: [LIST_USERS, LIST_GROUPS],
+    });
+    const pat = await userWithKey(home.id, 'pat', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const { iam } = await assume(pat.sts, { RoleArn: role.arn, RoleSessionName: 'pat' });
+    await iam.send(new ListGroupsCommand({}));
+
+    const boundary = await root.iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'UsersOnly',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [LIST_USERS] }),
+      }),
+    );
+    await root.iam.send(
+      new PutRolePermissionsBoundaryCommand({ RoleName: 'Bounded', PermissionsBoundary: boundary.Policy!.Arn }),
+    );
+    // The role's policy and its boundary both allow ListUsers; only the policy allows ListGroups.
+    expect((await iam.send(new ListUsersCommand({}))).Users!.map((u) => u.UserName)).toContain('pat');
+    await expectAwsError(
+      iam.send(new ListGroupsCommand({})),
+      'AccessDenied',
+      403,
+      `User: arn:aws:sts::${home.id}:assumed-role/Bounded/pat is not authorized to perform: iam:ListGroups on resource: * because no permissions boundary allows the iam:ListGroups action`,
+    );
+    // A session assumed under the boundary is held by it too.
+    const later = await assume(pat.sts, { RoleArn: role.arn, RoleSessionName: 'pat-later' });
+    await later.iam.send(new ListUsersCommand({}));
+    await expectAwsError(
+      later.iam.send(new ListGroupsCommand({})),
+      'AccessDenied',
+      403,
+      /no permissions boundary allows/,
+    );
+
+    await root.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'Bounded' }));
+    await iam.send(new ListGroupsCommand({}));
+  });
+
+  it('GetRole’s RoleLastUsed tells when (in whole seconds) and in which region the role was last assumed', async () => {
+    const role = await makeRole(t, home.id, 'Tracked', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }));
+    const quinn = await userWithKey(home.id, 'quinn', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const lastUsed = async () =>
+      (await awsClients(t, endpoint, rootKey).iam.send(new GetRoleCommand({ RoleName: 'Tracked' }))).Role!.RoleLastUsed;
+    expect(await lastUsed()).toEqual({});
+
+    // Signed for another region than the SDK clients' own, and not on a whole second.
+    t.clock.advance(1_250);
+    const inLondon = new STSClient({
+      endpoint,
+      region: 'eu-west-2',
+      credentials: quinn.credentials,
+      maxAttempts: 1,
+      systemClockOffset: t.clock.now().getTime() - Date.now(),
+    });
+    await inLondon.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'quinn' }));
+    const assumedAt = t.clock.now().getTime();
+    t.clock.advance(60_000);
+    expect(await lastUsed()).toEqual({
+      LastUsedDate: new Date(Math.floor(assumedAt / 1000) * 1000),
+      Region: 'eu-west-2',
+    });
+  });
+
+  it('refuses a session name or duration outside AWS’s limits in AWS’s words, which in STS name the value', async () => {
+    const role = await makeRole(t, home.id, 'Limits', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
+      maxSessionDuration: 7200,
+    });
+    const sam = await userWithKey(home.id, 'sam', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const refused = (input: Partial<AssumeRoleCommandInput>, message: string) =>
+      expectAwsError(
+        sam.sts.send(new AssumeRoleCommand({ RoleArn: role.arn, RoleSessionName: 'sam', ...input })),
+        'ValidationError',
+        400,
+        message,
+      );
+    const violation = (value: string, member: string, rule: string) =>
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must ${rule}`;
+    const tooLong = 's'.repeat(65);
+    await refused(
+      { RoleSessionName: tooLong },
+      violation(tooLong, 'roleSessionName', 'have length less than or equal to 64'),
+    );
+    await refused(
+      { RoleSessionName: 'x' },
+      violation('x', 'roleSessionName', 'have length greater than or equal to 2'),
+    );
+    for (const name of ['sam/deploys', 'sam deploys', 'sam:deploys', 'sämi'])
+      await refused(
+        { RoleSessionName: name },
+        violation(name, 'roleSessionName', 'satisfy regular expression pattern: [\\w+=,.@-]*'),
+      );
+    await refused(
+      { DurationSeconds: 899 },
+      violation('899', 'durationSeconds', 'have value greater than or equal to 900'),
+    );
+    await refused(
+      { DurationSeconds: 43_201 },
+      violation('43201', 'durationSeconds', 'have value less than or equal to 43200'),
+    );
+    // Within STS's range but over the role's own maximum.
+    await refused(
+      { DurationSeconds: 7201 },
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+    const events = await assumeRoleEvents(home.id);
+    expect(events.filter((e) => e.actorName === 'sam' && e.outcome === null)).toEqual([]);
+
+    // At the limits: 64 characters of every kind allowed, 900 seconds, and the role's maximum.
+    const longest = `sam_+=,.@-${'0'.repeat(54)}`;
+    const shortest = await assume(sam.sts, { RoleArn: role.arn, RoleSessionName: longest, DurationSeconds: 900 });
+    expect(shortest.out.AssumedRoleUser!.Arn).toBe(`arn:aws:sts::${home.id}:assumed-role/Limits/${longest}`);
+    expect(shortest.out.Credentials!.Expiration!.getTime()).toBe(expiresIn(900));
+    const most = await assume(sam.sts, { RoleArn: role.arn, DurationSeconds: 7200 });
+    expect(most.out.Credentials!.Expiration!.getTime()).toBe(expiresIn(7200));
+  });
+
   it('role chaining is held to an hour, and the role’s own maximum holds for everyone', async () => {
     const first = await makeRole(t, home.id, 'First', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
       maxSessionDuration: 7200,
@@ -464,12 +589,6 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
       chained: true,
       issuerArn: `arn:aws:sts::${home.id}:assumed-role/First/session`,
     });
-    await expectAwsError(
-      ida.sts.send(new AssumeRoleCommand({ RoleArn: first.arn, RoleSessionName: 'x' })),
-      'ValidationError',
-      400,
-      "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
-    );
   });
 
   it('revoking a role’s sessions stops those issued before, not those issued after', async () => {
@@ -513,6 +632,43 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
         },
       ],
     });
+  });
+
+  it('revoking a role’s sessions stops those that came from role chaining, and what its sessions would chain to', async () => {
+    const entry = await makeRole(t, home.id, 'Entry', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
+      policy: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    });
+    const middle = await makeRole(t, home.id, 'Middle', trustPolicy({ Principal: { AWS: entry.arn } }), {
+      policy: [LIST_USERS, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+    });
+    const onward = await makeRole(t, home.id, 'Onward', trustPolicy({ Principal: { AWS: middle.arn } }), {
+      policy: [LIST_USERS],
+    });
+    const rex = await userWithKey(home.id, 'rex', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
+    const fromEntry = await assume(rex.sts, { RoleArn: entry.arn, RoleSessionName: 'rex' });
+    const chainedIn = await assume(fromEntry.sts, { RoleArn: middle.arn, RoleSessionName: 'rex' });
+    const chainedOn = await assume(chainedIn.sts, { RoleArn: onward.arn, RoleSessionName: 'rex' });
+    t.clock.advance(1);
+    await revokeOlderRoleSessions(t.deps, home.id, 'Middle', CLI_ACTOR, SYSTEM_META);
+
+    // Middle's session is refused though it came from Entry's, and cannot chain on.
+    await expectAwsError(
+      chainedIn.iam.send(new ListUsersCommand({})),
+      'AccessDenied',
+      403,
+      /with an explicit deny in an identity-based policy$/,
+    );
+    await expectAwsError(
+      chainedIn.sts.send(new AssumeRoleCommand({ RoleArn: onward.arn, RoleSessionName: 'rex-again' })),
+      'AccessDenied',
+      403,
+      denied(`arn:aws:sts::${home.id}:assumed-role/Middle/rex`, onward.arn),
+    );
+    // As in AWS, the revocation is Middle's policy: a session of Onward it chained to before is Onward's
+    // and keeps working, and so does the Entry session it came from, which may assume Middle again.
+    await chainedOn.iam.send(new ListUsersCommand({}));
+    const again = await assume(fromEntry.sts, { RoleArn: middle.arn, RoleSessionName: 'rex' });
+    await again.iam.send(new ListUsersCommand({}));
   });
 
   it('the credentials of a deleted role stop working, even when a role of the same name is made again', async () => {
@@ -616,21 +772,55 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
     );
   });
 
-  it('the Activity page and its export show who assumed which role, a role session among them', async () => {
-    const hub = await makeRole(t, home.id, 'Hub', trustPolicy({ Principal: { AWS: rootArnOf(home.id) } }), {
-      policy: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+  it('the Activity page and its export show who assumed which role, as which session, with which source identity and MFA', async () => {
+    const withSourceIdentity = ['sts:AssumeRole', 'sts:SetSourceIdentity'];
+    const hub = await makeRole(
+      t,
+      home.id,
+      'Hub',
+      trustPolicy({ Principal: { AWS: rootArnOf(home.id) }, Action: withSourceIdentity }),
+      { policy: [{ Effect: 'Allow', Action: withSourceIdentity, Resource: '*' }] },
+    );
+    const spoke = await makeRole(
+      t,
+      home.id,
+      'Spoke',
+      trustPolicy({ Principal: { AWS: hub.arn }, Action: withSourceIdentity }),
+    );
+    const nia = await userWithKey(home.id, 'nia', [{ Effect: 'Allow', Action: withSourceIdentity, Resource: '*' }]);
+    const device = await giveAuthenticator(t, home.id, nia.user.id, 'nia-phone');
+    const first = await assume(nia.sts, {
+      RoleArn: hub.arn,
+      RoleSessionName: 'nia-hub',
+      SourceIdentity: 'nia@example.com',
+      SerialNumber: device.serial,
+      TokenCode: codeAt(device.secret, stepAt(t.clock.now())),
     });
-    const spoke = await makeRole(t, home.id, 'Spoke', trustPolicy({ Principal: { AWS: hub.arn } }));
-    const nia = await userWithKey(home.id, 'nia', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
-    const first = await assume(nia.sts, { RoleArn: hub.arn, RoleSessionName: 'nia-hub' });
+    // The chained session carries the source identity and the MFA of the session it comes from.
     await assume(first.sts, { RoleArn: spoke.arn, RoleSessionName: 'nia-spoke' });
+    await assume(nia.sts, { RoleArn: hub.arn, RoleSessionName: 'nia-plain' });
+    await expectAwsError(
+      nia.sts.send(new AssumeRoleCommand({ RoleArn: spoke.arn, RoleSessionName: 'nia-refused' })),
+      'AccessDenied',
+      403,
+    );
 
     const root = new Browser(t.app);
     await root.post('/signin/root/password', { email: home.email, password: ROOT_PASSWORD });
     const page = await root.get('/console/activity?event=AssumeRole');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain(`<td>${nia.arn}</td><td>Hub</td>`);
-    expect(page.body).toContain(`<td>arn:aws:sts::${home.id}:assumed-role/Hub/nia-hub</td><td>Spoke</td>`);
+    // Each row as read, after its time: the event with its session, outcome, by, on, from.
+    const rows = [...page.body.matchAll(/<tr[^>]*><td>[^<]*<\/td>(.*?)<\/tr>/g)].map((m) => pageText(m[1]!).trim());
+    const from = '127.0.0.1, AWS CLI/SDK';
+    expect(rows).toContain(
+      `AssumeRole session nia-hub, source identity nia@example.com, with MFA ${nia.arn} Hub ${from}`,
+    );
+    expect(rows).toContain(
+      `AssumeRole session nia-spoke, source identity nia@example.com, with MFA arn:aws:sts::${home.id}:assumed-role/Hub/nia-hub Spoke ${from}`,
+    );
+    expect(rows).toContain(`AssumeRole session nia-plain, without MFA ${nia.arn} Hub ${from}`);
+    // A refusal names the session asked for; whether MFA would have been used is not known.
+    expect(rows).toContain(`AssumeRole session nia-refused Failure (TrustPolicyDenied) ${nia.arn} Spoke ${from}`);
     const exported = await root.get('/console/activity/export?event=AssumeRole');
     const records = exported.body
       .trim()
@@ -641,7 +831,7 @@ describe.each(DIALECTS)('STS AssumeRole through the AWS SDK on %s', (dialect) =>
   });
 
   it('a role made with CreateRole trusts the user it names by unique ID: the same name made again is not trusted', async () => {
-    const root = awsClients(t, endpoint, await keyFor(t, { accountId: home.id, principalId: home.id, userName: null }));
+    const root = awsClients(t, endpoint, rootKey);
     const olga = await userWithKey(home.id, 'olga');
     await root.iam.send(
       new CreateRoleCommand({

@@ -21,7 +21,7 @@ export const AssumeRoleWithWebIdentity = defineUnsignedAction({
   unsigned: true,
   params: {
     ...ROLE_SESSION_PARAMS,
-    WebIdentityToken: str({ min: 4, max: 20_000, required: true as const }),
+    WebIdentityToken: str({ min: 4, max: 20_000, required: true as const, sensitive: true }),
     ProviderId: str({ min: 4, max: 2048 }),
   },
   async run(ctx, p) {
