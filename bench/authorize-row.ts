@@ -1,6 +1,7 @@
-import type { AuthorizeAnswer, AuthorizeQuestion } from '@gatehouse/authorizer';
+import type { AuthorizeAnswer, AuthorizeBatchAnswer, AuthorizeQuestion } from '@gatehouse/authorizer';
 import { MAX_SKEW_MS } from '@gatehouse/authorizer/sigv4';
 import { BENCH_PASSWORD, type BenchTarget, type RunLength, type Scenario, defineScenario } from './scenario.ts';
+import type { Connection } from './http-client.ts';
 import { EMPTY_PAYLOAD_HASH, type SigningCredentials, payloadHash, signRequest } from './sigv4-signer.ts';
 
 /** End clients whose requests the service forwards; each connection forwards every one of them in turn. */
@@ -23,21 +24,28 @@ export interface AuthorizeState {
   service: SigningCredentials;
   /** The questions, JSON, each with its SHA-256: the forwarded requests were signed once, in `prepare`. */
   questions: Array<{ body: string; hash: string }>;
+  /** All of them in one batch (`{"questions": [...]}`), with its SHA-256. */
+  batch: { body: string; hash: string };
   next: number;
 }
 
 /**
- * A service user allowed gatehouse:AuthorizeRequest and `END_CLIENTS` end-client users allowed
+ * A service user allowed gatehouse:AuthorizeRequest and `END_CLIENTS` end-client users allowed (named after the `row`)
  * the action; every end client signs one GET, dated so that it stays within the 15 minutes of
  * skew Gatehouse allows for the whole run (the API does not refuse a request it judged before).
  */
-async function authorizeStates(target: BenchTarget, connections: number, run: RunLength): Promise<AuthorizeState[]> {
+async function authorizeStates(
+  row: string,
+  target: BenchTarget,
+  connections: number,
+  run: RunLength,
+): Promise<AuthorizeState[]> {
   if (run.seconds * 1000 > 2 * MAX_SKEW_MS - 60_000)
     throw new Error(`the authorize row signs its forwarded requests once: a row of ${run.seconds} s is too long`);
-  const [serviceUser] = await target.createUsers('authorizer-service', 1, BENCH_PASSWORD);
+  const [serviceUser] = await target.createUsers(`${row}-service`, 1, BENCH_PASSWORD);
   await target.putUserPolicy(serviceUser!, [AUTHORIZE_REQUEST_STATEMENT]);
   const service = await target.createAccessKey(serviceUser!);
-  const clients = await target.createUsers('authorized-client', END_CLIENTS, BENCH_PASSWORD);
+  const clients = await target.createUsers(`${row}-client`, END_CLIENTS, BENCH_PASSWORD);
   // Dated halfway through the run: the skew allowed either side covers it from warm-up to end.
   const signedAt = new Date(Date.now() + (run.seconds * 1000) / 2);
   const questions: AuthorizeState['questions'] = [];
@@ -60,27 +68,52 @@ async function authorizeStates(target: BenchTarget, connections: number, run: Ru
     const body = JSON.stringify(question);
     questions.push({ body, hash: payloadHash(body) });
   }
+  const batchBody = `{"questions":[${questions.map((q) => q.body).join(',')}]}`;
+  const batch = { body: batchBody, hash: payloadHash(batchBody) };
   // Connections start at different questions, so at any moment different clients are asked about.
-  return Array.from({ length: connections }, (_, i) => ({ service, questions, next: i }));
+  return Array.from({ length: connections }, (_, i) => ({ service, questions, batch, next: i }));
 }
+
+/** Questions in each call of the `authorize-batch` row: the end clients', one each. */
+export const AUTHORIZE_BATCH = END_CLIENTS;
 
 /** `authorize`: POST /authorize, signed by the service, judging an end client's forwarded GET. */
 export const AUTHORIZE_SCENARIO: Scenario<unknown> = defineScenario<AuthorizeState>({
   name: 'authorize',
   label: "Authorization API, POST /authorize (a service forwards an end client's signed GET)",
   expect: '200 JSON, decision Allow (decisions/s)',
-  prepare: authorizeStates,
+  prepare: (target, connections, run) => authorizeStates('authorize', target, connections, run),
   request: async (connection, state) => {
     const question = state.questions[state.next++ % state.questions.length]!;
-    const response = await connection.send(
-      signRequest(new URL(connection.baseUrl).host, state.service, 'gatehouse', {
-        method: 'POST',
-        path: '/authorize',
-        headers: { 'content-type': 'application/json', 'x-amz-content-sha256': question.hash },
-        payloadHash: question.hash,
-        body: question.body,
-      }),
-    );
+    const response = await ask(connection, state.service, question);
     return response.status === 200 && (JSON.parse(response.body) as AuthorizeAnswer).decision === 'Allow';
   },
 });
+
+/** `authorize-batch`: the same questions, all the end clients' in each call. */
+export const AUTHORIZE_BATCH_SCENARIO: Scenario<unknown> = defineScenario<AuthorizeState>({
+  name: 'authorize-batch',
+  label: `Authorization API, POST /authorize with ${AUTHORIZE_BATCH} questions a call`,
+  expect: `200 JSON, ${AUTHORIZE_BATCH} answers, each Allow (decisions/s)`,
+  answersPerResponse: AUTHORIZE_BATCH,
+  prepare: (target, connections, run) => authorizeStates('authorize-batch', target, connections, run),
+  request: async (connection, state) => {
+    const response = await ask(connection, state.service, state.batch);
+    if (response.status !== 200) return false;
+    const { answers } = JSON.parse(response.body) as AuthorizeBatchAnswer;
+    return answers.length === AUTHORIZE_BATCH && answers.every((a) => 'decision' in a && a.decision === 'Allow');
+  },
+});
+
+/** POST /authorize with `body`, signed by the service. */
+function ask(connection: Connection, service: SigningCredentials, body: { body: string; hash: string }) {
+  return connection.send(
+    signRequest(new URL(connection.baseUrl).host, service, 'gatehouse', {
+      method: 'POST',
+      path: '/authorize',
+      headers: { 'content-type': 'application/json', 'x-amz-content-sha256': body.hash },
+      payloadHash: body.hash,
+      body: body.body,
+    }),
+  );
+}

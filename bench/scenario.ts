@@ -60,6 +60,11 @@ export interface Scenario<State = unknown> {
   label: string;
   /** What counts as a good response, printed in the table's note column. */
   expect: string;
+  /**
+   * Answers each good response carries (a batch of questions): the row counts answers, so its
+   * rate is answers per second and its server CPU is per answer. Latencies stay per response.
+   */
+  answersPerResponse?: number;
   /** `prepare` throws `NotServed` when the server does not offer what the row measures. */
   prepare(target: BenchTarget, connections: number, run: RunLength): Promise<State[]>;
   /**

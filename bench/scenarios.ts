@@ -1,4 +1,4 @@
-import { AUTHORIZE_SCENARIO } from './authorize-row.ts';
+import { AUTHORIZE_BATCH_SCENARIO, AUTHORIZE_SCENARIO } from './authorize-row.ts';
 import { FLOOR_PATH } from './floor.ts';
 import {
   type Connection,
@@ -266,6 +266,7 @@ export const SCENARIOS: Array<Scenario<unknown>> = [
     },
   }),
   AUTHORIZE_SCENARIO,
+  AUTHORIZE_BATCH_SCENARIO,
   ...STORE_SCENARIOS,
   defineScenario<CodeExchangeState>({
     name: 'oidc-token',

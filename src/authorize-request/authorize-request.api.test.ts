@@ -460,6 +460,51 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
     });
   });
 
+  it('answers a batch of questions in order, each as if asked alone, and refuses a malformed batch whole', async () => {
+    const ida = await userWithKey(home.id, 'ida', [
+      { Effect: 'Allow', Action: 'notes:GetNote', Resource: note(home.id, 'ida/*') },
+    ]);
+    const stranger = await userWithKey(other.id, 'stranger', [{ Effect: 'Allow', Action: 'notes:*', Resource: '*' }]);
+    const question = (action: string, id: string, request: Forwarded) => ({
+      action,
+      resource: note(home.id, id),
+      request,
+    });
+    const mine = await signed(ida.credentials, { path: '/notes/ida/1' });
+    const questions = [
+      question('notes:GetNote', 'ida/1', mine),
+      question('notes:DeleteNote', 'ida/1', mine),
+      question('notes:GetNote', 'ida/1', { ...mine, path: '/notes/ida/2' }),
+      // Another account's key: this service may not judge it (its account trusts no one).
+      question('notes:GetNote', 'x', await signed(stranger.credentials)),
+      { ...question('notes:GetNote', 'ida/1', mine), record: 'some' },
+    ];
+    const alone = [];
+    for (const q of questions) alone.push(await ask(q));
+    const batch = await ask({ questions });
+    expect(batch.status).toBe(200);
+    expect(batch.body.answers).toEqual([
+      alone[0]!.body,
+      alone[1]!.body,
+      alone[2]!.body,
+      { error: { code: 'AccessDenied', message: alone[3]!.body.message } },
+      { error: { code: 'ValidationError', message: 'questions[4].record: all, denials or none.' } },
+    ]);
+    expect(batch.body.answers.slice(0, 3).map((a: { decision: string }) => a.decision)).toEqual([
+      'Allow',
+      'Deny',
+      'Deny',
+    ]);
+    expect(batch.body.answers[2].errorCode).toBe('SignatureDoesNotMatch');
+    expect(alone[3]!.status).toBe(403);
+
+    for (const malformed of [{ questions: [] }, { questions: {} }, { questions: Array(31).fill(questions[0]) }])
+      expect(await ask(malformed)).toMatchObject({
+        status: 400,
+        body: { __type: 'ValidationError', message: 'questions: a list of 1 to 30 questions.' },
+      });
+  });
+
   it('records denials as AuthorizeRequest events by default, allows only when asked, counts both per minute, and never a failed signature', async () => {
     const shop = await makeAccount(t.deps);
     const shopService = await serviceKey(shop.id, 'shop-service');

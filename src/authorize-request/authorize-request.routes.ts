@@ -1,3 +1,4 @@
+import { type AuthorizeAnswer, MAX_QUESTIONS, type QuestionRefused } from '@gatehouse/authorizer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../signed-request/authenticate.ts';
 import { type ApiError, SERVICE_FAILURE, toApiError } from '../web/api-errors.ts';
@@ -11,6 +12,17 @@ import { authorizeForwardedRequest } from './authorize-request.service.ts';
 
 /** The largest question accepted: the forwarded headers and a resource policy of up to 20 KiB fit with room. */
 const BODY_LIMIT = 64 * 1024;
+
+/** The questions of a batch (`{"questions": [...]}`), or null for a lone question. */
+function batchOf(body: unknown): unknown[] | null {
+  if (typeof body !== 'object' || body === null || !('questions' in body)) return null;
+  const { questions } = body;
+  if (!Array.isArray(questions) || questions.length === 0 || questions.length > MAX_QUESTIONS)
+    throw new GatehouseError('ValidationError', `questions: a list of 1 to ${MAX_QUESTIONS} questions.`, {
+      field: 'questions',
+    });
+  return questions;
+}
 
 /** The service name the calling service signs its own request to the authorization API for. */
 export const AUTHORIZE_SIGNING_SERVICE = 'gatehouse';
@@ -65,7 +77,22 @@ export async function authorizeRequestRoutes(app: FastifyInstance, { web }: { we
     } catch {
       throw new GatehouseError('ValidationError', 'The body is not JSON.');
     }
-    const answer = await authorizeForwardedRequest(deps, service, readAuthorizeInput(parsed), facts);
+    const questions = batchOf(parsed);
+    const answer = questions
+      ? { answers: await Promise.all(questions.map((question, i) => answerInBatch(question, i))) }
+      : await authorizeForwardedRequest(deps, service, readAuthorizeInput(parsed), facts);
     return reply.status(200).header('x-amzn-RequestId', String(request.id)).type('application/json').send(answer);
+
+    /** One question of a batch: its answer, or the error it alone would have been refused with. */
+    async function answerInBatch(question: unknown, i: number): Promise<AuthorizeAnswer | QuestionRefused> {
+      try {
+        return await authorizeForwardedRequest(deps, service, readAuthorizeInput(question), facts);
+      } catch (error) {
+        const api = toApiError(error);
+        if (!api) throw error;
+        const message = api.code === 'ValidationError' ? `questions[${i}].${api.message}` : api.message;
+        return { error: { code: api.code, message } };
+      }
+    }
   });
 }

@@ -73,3 +73,24 @@ export interface AuthorizeAnswer {
   /** Once the signature verified, when the service asked for it. */
   signingKey?: SigningKeyGrant;
 }
+
+/** At most this many questions in one `POST /authorize` (and the whole body at most 64 KiB). */
+export const MAX_QUESTIONS = 30;
+
+/** Several questions in one call: answered in order, each as if asked alone. */
+export interface AuthorizeBatch {
+  questions: AuthorizeQuestion[];
+}
+
+/**
+ * Gatehouse refused to answer one question of a batch: the calling service's own fault for that
+ * question (`AccessDenied` when it may not judge the key's account, `ValidationError` for a
+ * malformed question), as a lone question would have been refused with that error.
+ */
+export interface QuestionRefused {
+  error: { code: string; message: string };
+}
+
+export interface AuthorizeBatchAnswer {
+  answers: Array<AuthorizeAnswer | QuestionRefused>;
+}

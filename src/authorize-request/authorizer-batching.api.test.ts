@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { type Server, createServer, request as httpRequest } from 'node:http';
+import type { Authorizer, ReceivedRequest } from '@gatehouse/authorizer';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsCredentials } from '../../test/support/aws-clients.ts';
+import { serviceAuthorizer, userWithKey } from '../../test/support/authorizer-service.ts';
+import { DIALECTS } from '../../test/support/databases.ts';
+import { makeAccount } from '../../test/support/fixtures.ts';
+import { type TestContext, createTestContext } from '../../test/support/harness.ts';
+import { listen } from '../../test/support/listen.ts';
+import { NodeSha256 } from '../../test/support/node-sha256.ts';
+
+const HOST = 'notes.example.test';
+
+/** Forwards to `target` what it receives, keeping the question counts of each body sent. */
+async function countingProxy(target: string): Promise<{ url: string; calls: number[]; server: Server }> {
+  const calls: number[] = [];
+  const to = new URL(target);
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const parsed = JSON.parse(body.toString('utf8')) as { questions?: unknown[] };
+      calls.push(parsed.questions?.length ?? 1);
+      const forwarded = httpRequest(
+        { host: to.hostname, port: to.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      forwarded.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the proxy has no TCP address');
+  return { url: `http://127.0.0.1:${address.port}`, calls, server };
+}
+
+/** The package against a real Gatehouse: questions asked together travel together, and each gets its own answer. */
+describe.each(DIALECTS)('@gatehouse/authorizer asks in batches, on %s', (dialect) => {
+  let t: TestContext;
+  let authorizer: Authorizer;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let readers: AwsCredentials[];
+  let stranger: AwsCredentials;
+
+  beforeAll(async () => {
+    t = await createTestContext(dialect);
+    const account = await makeAccount(t.deps);
+    const other = await makeAccount(t.deps);
+    proxy = await countingProxy(await listen(t.app));
+    authorizer = await serviceAuthorizer(t, proxy.url, account.id);
+    readers = [];
+    for (let i = 0; i < 6; i++)
+      readers.push(
+        await userWithKey(t, account.id, `reader-${i}`, [
+          { Effect: 'Allow', Action: 'notes:GetNote', Resource: `arn:aws:notes:::note/${i}` },
+        ]),
+      );
+    stranger = await userWithKey(t, other.id, 'stranger', [{ Effect: 'Allow', Action: 'notes:*', Resource: '*' }]);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => proxy.server.close(resolve));
+    await t.close();
+  });
+
+  async function received(credentials: AwsCredentials, note: number): Promise<ReceivedRequest> {
+    const path = `/notes/${note}`;
+    const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'notes', sha256: NodeSha256 });
+    const request = await signer.sign(
+      { method: 'GET', protocol: 'https:', hostname: HOST, path, headers: { host: HOST } },
+      { signingDate: t.clock.now() },
+    );
+    return {
+      method: 'GET',
+      path,
+      query: '',
+      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      payloadHash: createHash('sha256').update('').digest('hex'),
+    };
+  }
+
+  const intent = (note: number) => ({ action: 'notes:GetNote', resource: `arn:aws:notes:::note/${note}` });
+
+  it('sends the questions of requests that arrive together in one call, and answers each as if asked alone', async () => {
+    // Each reader may read its own note only: reader i asks for note i, and reader 0 also for note 1.
+    const asked = [
+      ...readers.map((credentials, i) => ({ credentials, note: i })),
+      { credentials: readers[0]!, note: 1 },
+      { credentials: stranger, note: 0 },
+    ];
+    const requests = await Promise.all(asked.map((a) => received(a.credentials, a.note)));
+    const verdicts = await Promise.all(
+      requests.map((r, i) => authorizer.verifyAndAuthorize(r, intent(asked[i]!.note))),
+    );
+    expect(proxy.calls).toEqual([8]);
+    expect(verdicts.map((v) => v.allowed)).toEqual([true, true, true, true, true, true, false, false]);
+    expect(verdicts[0]).toMatchObject({ principal: { arn: expect.stringMatching(/:user\/reader-0$/) } });
+    // Another account's key is this service's to judge only if that account trusts it: refused for this request alone.
+    expect(verdicts[6]).toMatchObject({ allowed: false, code: 'AccessDenied' });
+    expect(verdicts[7]).toMatchObject({ allowed: false, code: 'ServiceUnavailable' });
+
+    // A question asked alone goes alone.
+    const late = await received(readers[5]!, 4);
+    expect((await authorizer.verifyAndAuthorize(late, intent(4))).allowed).toBe(false);
+    expect(proxy.calls).toEqual([8, 1]);
+  });
+});
