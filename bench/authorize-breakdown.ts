@@ -5,6 +5,7 @@
  * in `session-breakdown.ts`: the median round's CPU µs per call, and wall µs.
  */
 import { parseArgs } from 'node:util';
+import { Authorizer, type ReceivedRequest } from '@gatehouse/authorizer';
 import { findAccessKeyWithPrincipal } from '../src/access-keys/access-key.repository.ts';
 import { readAuthorizeInput } from '../src/authorize-request/authorize-input.ts';
 import { authorizeForwardedRequest } from '../src/authorize-request/authorize-request.service.ts';
@@ -51,6 +52,15 @@ async function main(): Promise<void> {
     const clientKeyId = /Credential=(\w+)\//.exec(String(input.request.headers.authorization))![1]!;
     const answer = await authorizeForwardedRequest(deps, service, input, facts);
     if (answer.decision !== 'Allow') throw new Error(`the question was not allowed: ${answer.reason}`);
+    // The package as a service runs it: the first verdict asks Gatehouse, the rest are cache hits.
+    const authorizer = new Authorizer({
+      gatehouse: target.baseUrl,
+      credentials: state!.service,
+      cacheTtlMs: 3_600_000,
+    });
+    const received: ReceivedRequest = { ...input.request, sourceIp: '203.0.113.9' };
+    const intent = { action: input.action, resource: input.resource };
+    if (!(await authorizer.verifyAndAuthorize(received, intent)).allowed) throw new Error('the package was refused');
 
     const pieces: Piece[] = [
       {
@@ -69,6 +79,10 @@ async function main(): Promise<void> {
       },
       { name: 'JSON.parse + readAuthorizeInput', run: () => readAuthorizeInput(JSON.parse(question.body)) },
       { name: 'SHA-256 of the body', run: () => sha256(Buffer.from(question.body)) },
+      {
+        name: "the package's Authorizer.verifyAndAuthorize, a cache hit (a guarded service's own cost)",
+        run: () => authorizer.verifyAndAuthorize(received, intent),
+      },
     ];
     // `--only 3,4`: those pieces alone (1-based), e.g. under `node --cpu-prof`.
     const chosen = values.only ? values.only.split(',').map((n) => pieces[Number(n) - 1]!) : pieces;

@@ -85,6 +85,9 @@ function hashOf(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
+/** A long-term key's requests carry no session token: its hash, worked out once. */
+const NO_TOKEN_HASH = hashOf('');
+
 function refused(code: string, message: string, principal?: Principal): Verdict {
   return { allowed: false, code, status: ERROR_STATUS[code] ?? 403, message, ...(principal ? { principal } : {}) };
 }
@@ -143,7 +146,7 @@ export class Authorizer {
     const token = securityTokenOf(parts, signed) ?? '';
     const { scope } = parts;
     const keyId = `${parts.accessKeyId}/${scope.date}/${scope.region}/${scope.service}`;
-    const tokenHash = hashOf(token);
+    const tokenHash = token === '' ? NO_TOKEN_HASH : hashOf(token);
     const decisionKey = this.#decisionKey(keyId, token, request, intent);
     const grant = this.#keys.get(keyId);
     if (grant && timingSafeEqual(grant.tokenHash, tokenHash)) {
