@@ -3,7 +3,7 @@ import { sameText } from './verify-signature.ts';
 
 describe('sameText', () => {
   it('is true only for the same text, whatever the lengths and characters', () => {
-    const signature = 'a'.repeat(63) + 'b';
+    const signature = `${'a'.repeat(63)}b`;
     expect(sameText(signature, signature)).toBe(true);
     expect(sameText(signature, `${'a'.repeat(63)}c`)).toBe(false);
     expect(sameText(signature, signature.slice(1))).toBe(false);
