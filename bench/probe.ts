@@ -15,6 +15,11 @@ export interface ProbeReading {
   /** CPU time the whole machine spent busy in the window (every process, this one included). */
   machineBusyMs: number;
   windowMs: number;
+  /**
+   * The guarded example store only: the median time its guard's own work took per request in the
+   * window (the Authorizer's verification and cached decision, synchronous on a cache hit), in ms.
+   */
+  guardMedianMs?: number;
 }
 
 /** Busy CPU time of the whole machine so far, summed over cores, in ms. */

@@ -210,6 +210,7 @@ export function answerBenchmark(
 function addUp(own: ProbeReading, readings: ProbeReading[]): ProbeReading {
   return {
     ...own,
+    ...(readings[0]?.guardMedianMs !== undefined ? { guardMedianMs: readings[0].guardMedianMs } : {}),
     cpuMs: own.cpuMs + readings.reduce((sum, r) => sum + r.cpuMs, 0),
     eventLoopP99Ms: Math.max(own.eventLoopP99Ms, ...readings.map((r) => r.eventLoopP99Ms)),
   };

@@ -27,6 +27,7 @@ interface BenchRow {
   timesFloor: number | null;
   ofBareHash: number | null;
   overOpenStoreMs: number | null;
+  guardMedianMs: number | null;
   errors: number;
   unexpected: number;
   firstError: string | null;
@@ -114,6 +115,10 @@ describe('npm run bench', () => {
       // The store rows watch the store's own process: the middleware's cost is the difference.
       expect(guarded.overOpenStoreMs).toBeCloseTo(guarded.serverCpuMsPerRequest - open.serverCpuMsPerRequest, 9);
       expect(open.overOpenStoreMs).toBeNull();
+      // The guard's own work is timed inside the guarded store, and only there.
+      expect(guarded.guardMedianMs).toBeGreaterThan(0);
+      expect(open.guardMedianMs).toBeNull();
+      expect(authorize.guardMedianMs).toBeNull();
       expect(authorize.overOpenStoreMs).toBeNull();
     },
     120_000,
