@@ -1,5 +1,4 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Authorizer, guardNodeHandler } from '@gatehouse/authorizer';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { setUserPolicy } from '../../test/support/console.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
-import { listen } from '../../test/support/listen.ts';
+import { listen, listenHttp } from '../../test/support/listen.ts';
 import { NodeSha256 } from '../../test/support/node-sha256.ts';
 import { notesService } from './notes-service.ts';
 
@@ -87,8 +86,7 @@ describe.each(DIALECTS)('a service of your own accepts Gatehouse credentials, on
         (_req, res, verdict) => res.end(verdict?.principal.arn),
       ),
     );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const host = new URL(await listenHttp(server)).host;
     try {
       const get = async (path: string) => fetch(`http://${host}${path}`, { headers: await signedGet(host, path) });
       expect(await (await get('/reader/2')).text()).toBe(readerArn);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -23,7 +22,7 @@ import { giveAuthenticator, setUserPolicy } from '../../test/support/console.ts'
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
-import { listen } from '../../test/support/listen.ts';
+import { listen, listenHttp } from '../../test/support/listen.ts';
 import { NodeSha256 } from '../../test/support/node-sha256.ts';
 import { makeRole, trustPolicy } from '../../test/support/role-sessions.ts';
 import { updateAccessKeyStatus } from '../../src/access-keys/access-key.service.ts';
@@ -68,8 +67,7 @@ describe.each(DIALECTS)('the example S3 store guarded by Gatehouse, on %s', (dia
       now: () => t.clock.now().getTime(),
     });
     const server = createServer(s3Store(new ObjectFiles(join(dir, 'data')), gatehouseGuard(authorizer)));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    return { server, url: await listenHttp(server) };
   }
 
   /** An S3 client of the store at `url`, its clock Gatehouse's (or `skewMs` behind it). */

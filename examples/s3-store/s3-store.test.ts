@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../../test/support/aws-cli.ts';
+import { listenHttp } from '../../test/support/listen.ts';
 import { ObjectFiles } from './object-files.ts';
 import { s3Store } from './s3-store.ts';
 
@@ -36,8 +36,7 @@ describe('the example S3 store speaks S3 to real AWS clients', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 's3-store-'));
     server = createServer(s3Store(new ObjectFiles(join(dir, 'data')), null));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    endpoint = await listenHttp(server);
     s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials, maxAttempts: 1 });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount } from '../../test/support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../../test/support/harness.ts';
+import { listenHttp } from '../../test/support/listen.ts';
 import { settleAfterResponse } from '../web/after-response.ts';
 import { listPhoneMessages } from './mfa-recovery.repository.ts';
 import { deliverPhoneMessages, listPhoneMessagesOpened, queuePhoneCode } from './phone-gateway.ts';
@@ -24,9 +25,7 @@ describe.each(DIALECTS)('phone message delivery on %s', (dialect) => {
         response.end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/send`;
+    url = `${await listenHttp(server)}/send`;
     t = await createTestContext(dialect, { PHONE_GATEWAY_URL: url });
   });
   afterAll(async () => {

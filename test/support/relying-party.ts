@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import * as client from 'openid-client';
 import { escapeHtml } from '../../src/shared/html.ts';
+import { listenHttp } from './listen.ts';
 
 /**
  * A small web application that signs people in with Gatehouse, as any other application would:
@@ -91,13 +92,7 @@ export async function startRelyingParty(options: {
     send(response, 200, '<a href="/login">Sign in with Gatehouse</a>');
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the application has no TCP address');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = await listenHttp(server);
   redirectUri = `${url}/callback`;
   try {
     const registered = await options.register(redirectUri);

@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type CryptoKey, type JWTPayload, SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { listenHttp } from './listen.ts';
 
 export interface TestIssuer {
   /** `http://127.0.0.1:PORT/PATH`. */
@@ -42,8 +42,7 @@ export async function startTestIssuer(
       response.end('{}');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.path ?? ''}`;
+  issuer = `${await listenHttp(server)}${options.path ?? ''}`;
   const signWith = (key: CryptoKey, kid: string) => (claims: JWTPayload, now: Date) => {
     const iat = Math.floor(now.getTime() / 1000);
     return new SignJWT(claims)
