@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadPrincipal } from '../../src/identities/principal.ts';
@@ -21,6 +20,7 @@ import {
 } from '../support/browser.ts';
 import { ROOT_PASSWORD, makeAccount } from '../support/fixtures.ts';
 import { createTestContext, type TestContext } from '../support/harness.ts';
+import { freePort } from '../support/listen.ts';
 
 /**
  * WebAuthn refuses IP addresses as relying-party IDs, so this suite serves the app as
@@ -28,18 +28,6 @@ import { createTestContext, type TestContext } from '../support/harness.ts';
  * "localhost" at 127.0.0.1. Chromium's virtual authenticator plays the security key.
  */
 const MFA_LAUNCH_ARGS = [...LAUNCH_ARGS, '--host-resolver-rules=MAP localhost 127.0.0.1'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 

@@ -10,7 +10,8 @@ import { MINUTE } from '../../src/shared/clock.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { makeAccount } from '../support/fixtures.ts';
 import { Browser, createTestContext, type TestContext } from '../support/harness.ts';
-import { SmtpPeer, unusedPort } from './smtp-peer.ts';
+import { freePort } from '../support/listen.ts';
+import { SmtpPeer } from './smtp-peer.ts';
 
 const FROM = 'no-reply@gatehouse.test';
 
@@ -81,7 +82,7 @@ describe.each(DIALECTS)('mail delivery over SMTP on %s', (dialect) => {
   });
 
   it('while SMTP is down, the request answers at once; the message is retried and delivered when it is back', async () => {
-    const port = await unusedPort();
+    const port = await freePort();
     const account = await makeAccount(t.deps);
     const browser = new Browser(t.app);
     const answer = await browser.post('/signin/forgot', { email: account.email }, { csrfFrom: '/signin/forgot' });

@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -75,16 +75,4 @@ export class SmtpPeer {
     if (this.#server) await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
     this.#server = undefined;
   }
-}
-
-/** A local port nothing listens on (yet). */
-export async function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type CDPSession, type Locator, type Page, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/db/database.ts';
 import { createTestContext, type TestContext } from './harness.ts';
+import { freePort } from './listen.ts';
 
 /**
  * Browser suites drive Debian's Chromium through playwright-core against the real app
@@ -55,18 +55,6 @@ export function describeInBrowser(name: string, body: () => void): void {
 export interface LiveApp extends TestContext {
   /** `http://127.0.0.1:<port>`, also the app's PUBLIC_URL, so Origin checks pass as in production. */
   url: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
