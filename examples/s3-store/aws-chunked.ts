@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { ChunkSigner } from '@gatehouse/authorizer';
-import { sameText } from '@gatehouse/authorizer/sigv4';
+import { EMPTY_SHA256, sameText } from '@gatehouse/authorizer/sigv4';
 import { S3Error } from './s3-requests.ts';
 
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const CRLF = Buffer.from('\r\n');
 /** A chunk header or trailer line longer than this is not the aws-chunked format. */
 const MAX_LINE = 4096;

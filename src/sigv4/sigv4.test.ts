@@ -10,6 +10,7 @@ import { createTestContext, type TestContext } from '../../test/support/harness.
 import { listen } from '../../test/support/listen.ts';
 import { MINUTE } from '../shared/clock.ts';
 import {
+  EMPTY_SHA256,
   amzDateOf,
   canonicalRequest,
   deriveSigningKey,
@@ -64,7 +65,7 @@ describe('SigV4 signing keys and canonical requests', () => {
         'x-amz-date': '20150830T123600Z',
       },
       signedHeaders: ['content-type', 'host', 'x-amz-date'],
-      payloadHash: createHash('sha256').update('').digest('hex'),
+      payloadHash: EMPTY_SHA256,
     });
     expect(createHash('sha256').update(canonical).digest('hex')).toBe(
       'f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59',

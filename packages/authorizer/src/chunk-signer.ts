@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
+import { EMPTY_SHA256 } from './sigv4/canonical-request.ts';
 import { signWithKey } from './sigv4/signing-key.ts';
-
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 /**
  * The signatures of a signed upload (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`): each chunk

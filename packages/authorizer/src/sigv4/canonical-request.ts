@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+/** The hex SHA-256 of no bytes: the payload hash of a request without a body, and a line of every chunk signature. */
+export const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
 /** A header by name, never something every object inherits (`constructor`, `__proto__`). */
 function headerNamed(headers: Readonly<Record<string, string | string[] | undefined>>, name: string) {
   return Object.hasOwn(headers, name) ? headers[name] : undefined;

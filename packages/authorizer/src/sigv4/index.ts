@@ -1,5 +1,12 @@
 /** SigV4, as AWS clients sign and as Gatehouse and this package verify: one implementation for both. */
-export { canonicalPath, canonicalQueryString, canonicalRequest, stringToSign, uriEncode } from './canonical-request.ts';
+export {
+  EMPTY_SHA256,
+  canonicalPath,
+  canonicalQueryString,
+  canonicalRequest,
+  stringToSign,
+  uriEncode,
+} from './canonical-request.ts';
 export { decodePairs } from './query-pairs.ts';
 export {
   ALGORITHM,
