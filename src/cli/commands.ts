@@ -1,15 +1,13 @@
 import { createAccessKey, resolveKeyOwner } from '../access-keys/access-key.service.ts';
 import { createAccount } from '../accounts/account.service.ts';
-import { findAccountByRef } from '../identities/account.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { recordedPublicUrl } from '../instance-settings/public-url.service.ts';
 import { migrateOrThrow } from '../db/migrate.ts';
 import { printOutboxList, printOutboxMessage } from '../mail/outbox.cli.ts';
 import { createRuntime, type Runtime, withPublicUrl } from '../runtime.ts';
-import { GatehouseError } from '../shared/errors.ts';
-import { normaliseAccountRef } from '../shared/validation.ts';
 import { createUser, setUserPassword } from '../users/user.service.ts';
+import { accountIdOf } from './account-ref.ts';
 import { type Command, UsageError, listLimit, printResult, readStdinSecret, required } from './cli-io.ts';
 import { serve } from './serve.ts';
 import { auditCommands } from '../activity/audit-verify.cli.ts';
@@ -51,12 +49,6 @@ async function linkToServer(config: Config, runtime: Runtime): Promise<void> {
   process.stderr.write(
     `gatehouse: warning: PUBLIC_URL is not set and no server has recorded its address in this database; links in mail lead to ${config.publicUrl.origin}. Set PUBLIC_URL, or start "gatehouse serve" once.\n`,
   );
-}
-
-async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
-  const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
-  if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
-  return account.id;
 }
 
 /** `--workers` or `WORKERS`: a whole number from 1 to 64. */

@@ -1,10 +1,8 @@
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import type { Command } from '../cli/cli-io.ts';
+import { accountIdOf } from '../cli/account-ref.ts';
 import { UsageError, printResult, required } from '../cli/cli-io.ts';
-import { findAccountByRef } from '../identities/account.repository.ts';
 import type { Runtime } from '../runtime.ts';
-import { GatehouseError } from '../shared/errors.ts';
-import { normaliseAccountRef } from '../shared/validation.ts';
 import {
   type ClientSummary,
   createClient,
@@ -18,12 +16,6 @@ import { OIDC_SCOPES } from './oidc-scopes.ts';
 import { KEPT_GENERATIONS, describeSigningKeys, rotateSigningKey } from './oidc-keys.service.ts';
 
 type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
-
-async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
-  const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
-  if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
-  return account.id;
-}
 
 /** A flag given any number of times (`--redirect-uri A --redirect-uri B`). */
 function all(values: Record<string, unknown>, name: string): string[] {
