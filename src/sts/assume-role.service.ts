@@ -366,8 +366,35 @@ export async function issueRoleSession(
   };
 }
 
-/** A refused AssumeRole, for the caller's account and the role's (when the role exists): never for the caller's eyes. */
-async function recordRefusal(
+/**
+ * Records a refused role session (`origin.eventName`, a Failure for `reason`) in each of
+ * `accountIds`, in one transaction: the reason is for the accounts' audit trails, never for the caller's eyes.
+ */
+export async function recordRoleRefusal(
+  deps: Deps,
+  origin: Pick<SessionOrigin, 'eventName' | 'actor' | 'callerDetails'>,
+  request: { roleArn: string; roleSessionName: string },
+  refusal: { role: RoleRecord | null; reason: string; accountIds: string[] },
+  meta: RequestMeta,
+): Promise<void> {
+  const { role, reason } = refusal;
+  await deps.db.transaction().execute(async (tx) => {
+    for (const accountId of new Set(refusal.accountIds)) {
+      await recordAudit(tx, deps, meta, {
+        accountId,
+        actor: origin.actor,
+        eventName: origin.eventName,
+        outcome: 'Failure',
+        reason,
+        target: role ? { id: role.id, name: role.name } : { id: null, name: request.roleArn },
+        details: { roleArn: request.roleArn, roleSessionName: request.roleSessionName, ...origin.callerDetails },
+      });
+    }
+  });
+}
+
+/** A refused AssumeRole, for the caller's account and the role's (when the role exists). */
+function recordRefusal(
   deps: Deps,
   assumer: RoleAssumer,
   request: AssumeRoleRequest,
@@ -376,22 +403,15 @@ async function recordRefusal(
   meta: RequestMeta,
 ): Promise<void> {
   const { principal } = assumer;
-  await deps.db.transaction().execute(async (tx) => {
-    for (const accountId of new Set([principal.accountId, ...(role ? [role.accountId] : [])])) {
-      await recordAudit(tx, deps, meta, {
-        accountId,
-        actor: actorOf(principal),
-        eventName: 'AssumeRole',
-        outcome: 'Failure',
-        reason,
-        target: role ? { id: role.id, name: role.name } : { id: null, name: request.roleArn },
-        details: {
-          roleArn: request.roleArn,
-          roleSessionName: request.roleSessionName,
-          callerArn: principal.arn,
-          ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
-        },
-      });
-    }
-  });
+  const callerDetails = {
+    callerArn: principal.arn,
+    ...(request.sourceIdentity !== undefined ? { sourceIdentity: request.sourceIdentity } : {}),
+  };
+  return recordRoleRefusal(
+    deps,
+    { eventName: 'AssumeRole', actor: actorOf(principal), callerDetails },
+    request,
+    { role, reason, accountIds: [principal.accountId, ...(role ? [role.accountId] : [])] },
+    meta,
+  );
 }

@@ -1,6 +1,5 @@
-import { type Actor, type RequestMeta, recordAudit } from '../audit/audit.service.ts';
+import type { Actor, RequestMeta } from '../audit/audit.service.ts';
 import type { Deps } from '../deps.ts';
-import type { RoleRecord } from '../identities/role.repository.ts';
 import type { ContextValue } from '../policy-engine/context.ts';
 import { validateIdentityPolicy } from '../policy-engine/grammar/policy-validator.ts';
 import { GatehouseError } from '../shared/errors.ts';
@@ -10,6 +9,7 @@ import {
   accountOfRoleArn,
   findRoleByArn,
   issueRoleSession,
+  recordRoleRefusal,
   settleSessionPolicies,
 } from '../sts/assume-role.service.ts';
 import { sessionSeconds } from '../sts/role-session-terms.ts';
@@ -104,7 +104,13 @@ export async function assumeRoleWithWebIdentity(
   const role = await findRoleByArn(deps.db, request.roleArn);
   const context = trustContext(provider, identity, request, caller);
   if (!role || !trustAllowsFederated(role, arn, ACTION, context)) {
-    await recordRefusal(deps, accountId, role, request, actor, callerDetails, meta);
+    await recordRoleRefusal(
+      deps,
+      { eventName: 'AssumeRoleWithWebIdentity', actor, callerDetails },
+      request,
+      { role, reason: role ? 'TrustPolicyDenied' : 'NoSuchRole', accountIds: [accountId] },
+      meta,
+    );
     throw notAuthorized();
   }
   const { policyArns, packed } = await settleSessionPolicies(deps, role, seconds, request, []);
@@ -136,25 +142,4 @@ export async function assumeRoleWithWebIdentity(
     },
   );
   return { ...assumed, subject: identity.subject, audience: identity.audience, provider: arn };
-}
-
-/** A verified web identity the role refused (or that named no role): for the role's account, never for the caller's eyes. */
-async function recordRefusal(
-  deps: Deps,
-  accountId: string,
-  role: RoleRecord | null,
-  request: WebIdentityRoleRequest,
-  actor: Actor,
-  callerDetails: Record<string, unknown>,
-  meta: RequestMeta,
-): Promise<void> {
-  await recordAudit(deps.db, deps, meta, {
-    accountId,
-    actor,
-    eventName: 'AssumeRoleWithWebIdentity',
-    outcome: 'Failure',
-    reason: role ? 'TrustPolicyDenied' : 'NoSuchRole',
-    target: role ? { id: role.id, name: role.name } : { id: null, name: request.roleArn },
-    details: { roleArn: request.roleArn, roleSessionName: request.roleSessionName, ...callerDetails },
-  });
 }
