@@ -3,6 +3,7 @@ import { giveAuthenticator, setUserPolicy, signInUser } from '../../test/support
 import { DIALECTS } from '../../test/support/databases.ts';
 import { ROOT_PASSWORD, makeAccount, makeUser } from '../../test/support/fixtures.ts';
 import { Browser, type TestContext, createTestContext } from '../../test/support/harness.ts';
+import { pageText } from '../../test/support/page-text.ts';
 import { insertTestRole, sessionIdOf, trustAccount } from '../../test/support/roles.ts';
 import { listAuditEvents } from '../audit/audit.repository.ts';
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
@@ -15,16 +16,6 @@ import { recentRolesOf } from './role-history.ts';
 import { SWITCH_REFUSED } from './switch-role.service.ts';
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
-
-const text = (body: string) =>
-  body
-    .replace(/<wbr>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/&rsquo;|’/g, '’')
-    .replace(/\s+/g, ' ');
 
 describe.each(DIALECTS)('Switch role on %s', (dialect) => {
   let t: TestContext;
@@ -74,7 +65,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     expect((await ivy.get('/console')).body).toContain('href="/console/switch-role"');
     const page = await ivy.get('/console/switch-role');
     expect(page.statusCode).toBe(200);
-    expect(text(page.body)).toContain('Switch to a role');
+    expect(pageText(page.body)).toContain('Switch to a role');
     expect(page.body).not.toContain('Recently used roles');
     const csrf = await ivy.csrf('/console/switch-role');
 
@@ -87,7 +78,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     expect(switched.headers.location).toBe('/console');
     const home = await ivy.get('/console');
     expect(home.body).toContain('class="role-banner role-green"');
-    expect(text(home.body)).toContain(`Reading Role Readers @ ${alias} 60 min left`);
+    expect(pageText(home.body)).toContain(`Reading Role Readers @ ${alias} 60 min left`);
     expect((await ivy.get('/console/users')).statusCode).toBe(200);
     expect(await switchEvents()).toEqual([{ outcome: 'Success', reason: null, actor: 'ivy', role: 'readers' }]);
     const row = await findSessionRow(t.deps.db, sessionIdOf(ivy));
@@ -98,7 +89,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     ]);
 
     const again = await ivy.get('/console/switch-role');
-    expect(text(again.body)).toContain('Recently used roles');
+    expect(pageText(again.body)).toContain('Recently used roles');
     expect(again.body).toContain('<input type="hidden" name="displayName" value="Reading">');
 
     await ivy.post('/console/switch-role/back', {}, { csrf });
@@ -123,7 +114,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     expect(users.statusCode).toBe(200);
     expect(users.body).toContain('href="/console/users/pat"');
     expect(users.body).not.toContain('href="/console/users/zed"');
-    expect(text(users.body)).toContain(`Auditors @ ${partner.id} Role Auditors @ partner-${dialect}`);
+    expect(pageText(users.body)).toContain(`Auditors @ ${partner.id} Role Auditors @ partner-${dialect}`);
   });
 
   it('refuses with one message whatever the reason, records the reason, and leaves the session as it was', async () => {
@@ -138,7 +129,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     for (const [fields, reason] of cases) {
       const refused = await ivy.post('/console/switch-role', switchForm(fields), { csrf });
       expect(refused.statusCode, reason).toBe(403);
-      expect(text(refused.body)).toContain(SWITCH_REFUSED);
+      expect(pageText(refused.body)).toContain(SWITCH_REFUSED);
       expect(refused.body).not.toContain(reason);
       expect(refused.body).toContain(`value="${fields.roleName}"`);
       expect(await switchEvents()).toEqual([{ outcome: 'Failure', reason, actor: 'ivy', role: fields.roleName }]);
@@ -153,7 +144,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
       csrf,
     });
     expect(denied.statusCode).toBe(403);
-    expect(text(denied.body)).toContain(SWITCH_REFUSED);
+    expect(pageText(denied.body)).toContain(SWITCH_REFUSED);
     expect(await switchEvents()).toEqual([
       { outcome: 'Failure', reason: 'IdentityPolicyDenied', actor: 'ivy', role: 'Readers' },
     ]);
@@ -164,15 +155,15 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
       csrf,
     });
     expect(malformed.statusCode).toBe(400);
-    expect(text(malformed.body)).toContain('Enter the role name');
+    expect(pageText(malformed.body)).toContain('Enter the role name');
 
     // The doctor explains the last refusal to the account's administrators, with its fix.
     await ivy.post('/console/switch-role', switchForm({ account: alias, roleName: 'ZedsOnly' }), { csrf });
     await diagnoseSignIn(t.deps, { kind: 'user', accountRef: alias, userName: 'ivy' }, SYSTEM_META);
     const report = (await listOutboxMail(t.deps, { limit: 100 })).find((m) => m.template === 'sign-in-diagnosis')!;
     expect(report.html).toContain('data-cause="SwitchRoleRefused"');
-    expect(text(report.text)).toContain(`ivy tried to switch to role ZedsOnly in account ${alias} on`);
-    expect(text(report.text)).toContain('and was refused: the role’s trust policy does not let ivy assume it.');
+    expect(pageText(report.text)).toContain(`ivy tried to switch to role ZedsOnly in account ${alias} on`);
+    expect(pageText(report.text)).toContain('and was refused: the role’s trust policy does not let ivy assume it.');
     expect(report.text).toContain(
       `Fix: Review the trust relationships of role ZedsOnly: http://gatehouse.test/console/roles/ZedsOnly#trust`,
     );
@@ -198,7 +189,7 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     const root = new Browser(t.app);
     await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
     const page = await root.get('/console/switch-role');
-    expect(text(page.body)).toContain('The root user cannot switch roles');
+    expect(pageText(page.body)).toContain('The root user cannot switch roles');
     expect(page.body).not.toContain('action="/console/switch-role"');
     expect((await root.get('/console')).body).not.toContain('href="/console/switch-role"');
     const csrf = await root.csrf('/console');
@@ -220,11 +211,13 @@ describe.each(DIALECTS)('Switch role on %s', (dialect) => {
     await root.post('/signin/root/password', { email: account.email, password: ROOT_PASSWORD });
     const rootCsrf = await root.csrf('/console/roles/Readers');
     const confirm = await root.get('/console/roles/Readers/revoke-sessions');
-    expect(text(confirm.body)).toContain('Revoke the active sessions of Readers?');
+    expect(pageText(confirm.body)).toContain('Revoke the active sessions of Readers?');
     t.clock.advance(1000);
     const revoked = await root.post('/console/roles/Readers/revoke-sessions', {}, { csrf: rootCsrf });
     expect(revoked.headers.location).toBe('/console/roles/Readers?done=revoked#sessions');
-    expect(text((await root.get('/console/roles/Readers?done=revoked')).body)).toContain('Sessions issued before now');
+    expect(pageText((await root.get('/console/roles/Readers?done=revoked')).body)).toContain(
+      'Sessions issued before now',
+    );
 
     const refused = await ivy.get('/console/users');
     expect(refused.statusCode).toBe(403);
