@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssumeRoleCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import { deriveSigningKey } from '@gatehouse/authorizer/sigv4';
+import { EMPTY_SHA256 } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsCredentials, awsClients, keyFor } from '../../test/support/aws-clients.ts';
@@ -113,13 +113,12 @@ describe.each(DIALECTS)('the authorization API, with requests signed as AWS clie
       { method, protocol: 'https:', hostname: HOST, path, query, headers },
       { signingDate: options.at ?? t.clock.now() },
     );
-    const emptyHash = createHash('sha256').update('').digest('hex');
     return {
       method,
       path,
       query: queryText(query),
       headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      ...(s3 ? {} : { payloadHash: emptyHash }),
+      ...(s3 ? {} : { payloadHash: EMPTY_SHA256 }),
     };
   }
 

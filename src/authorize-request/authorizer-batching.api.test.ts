@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { type Server, createServer, request as httpRequest } from 'node:http';
 import type { Authorizer, ReceivedRequest } from '@gatehouse/authorizer';
+import { EMPTY_SHA256 } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCredentials } from '../../test/support/aws-clients.ts';
@@ -8,7 +8,7 @@ import { serviceAuthorizer, userWithKey } from '../../test/support/authorizer-se
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
-import { listen } from '../../test/support/listen.ts';
+import { listen, listenHttp } from '../../test/support/listen.ts';
 import { NodeSha256 } from '../../test/support/node-sha256.ts';
 
 const HOST = 'notes.example.test';
@@ -34,10 +34,7 @@ async function countingProxy(target: string): Promise<{ url: string; calls: numb
       forwarded.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the proxy has no TCP address');
-  return { url: `http://127.0.0.1:${address.port}`, calls, server };
+  return { url: await listenHttp(server), calls, server };
 }
 
 /** The package against a real Gatehouse: questions asked together travel together, and each gets its own answer. */
@@ -80,7 +77,7 @@ describe.each(DIALECTS)('@gatehouse/authorizer asks in batches, on %s', (dialect
       path,
       query: '',
       headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      payloadHash: createHash('sha256').update('').digest('hex'),
+      payloadHash: EMPTY_SHA256,
     };
   }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Authorizer, ReceivedRequest } from '@gatehouse/authorizer';
+import { EMPTY_SHA256 } from '@gatehouse/authorizer/sigv4';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCredentials } from '../../test/support/aws-clients.ts';
@@ -54,7 +54,7 @@ describe.each(DIALECTS)('@gatehouse/authorizer reuses keys and decisions, on %s'
       path: '/notes/1',
       query: '',
       headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      payloadHash: createHash('sha256').update('').digest('hex'),
+      payloadHash: EMPTY_SHA256,
     };
   }
 

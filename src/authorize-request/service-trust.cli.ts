@@ -1,10 +1,8 @@
 import { CLI_ACTOR, SYSTEM_META } from '../audit/audit.service.ts';
 import type { Command } from '../cli/cli-io.ts';
 import { printResult, required } from '../cli/cli-io.ts';
-import { findAccountByRef } from '../identities/account.repository.ts';
+import { accountIdOf } from '../cli/account-ref.ts';
 import type { Runtime } from '../runtime.ts';
-import { GatehouseError } from '../shared/errors.ts';
-import { normaliseAccountRef } from '../shared/validation.ts';
 import { type TrustChange, addServiceTrust, listTrusts, removeServiceTrust } from './service-trust.service.ts';
 
 type WithRuntime = <T>(work: (runtime: Runtime) => Promise<T>) => Promise<T>;
@@ -14,12 +12,6 @@ const OPTIONS = {
   'trusted-account': { type: 'string' },
   service: { type: 'string' },
 } as const;
-
-async function accountIdOf(runtime: Runtime, ref: string): Promise<string> {
-  const account = await findAccountByRef(runtime.deps.db, normaliseAccountRef(ref));
-  if (!account) throw new GatehouseError('NoSuchEntity', `No account has the ID or alias ${ref}.`);
-  return account.id;
-}
 
 async function changeOf(runtime: Runtime, values: Record<string, unknown>): Promise<TrustChange> {
   const [accountId, trustedAccountId] = await Promise.all([
