@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/support/harness.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount, makeUser } from '../../test/support/fixtures.ts';
+import { CLI_ACTOR, SYSTEM_META, recordAudit } from '../audit/audit.service.ts';
 import { verifyAuditChains } from './audit-verify.ts';
 
 describe.each(DIALECTS)('audit chain verification on %s', (dialect) => {
@@ -27,6 +28,23 @@ describe.each(DIALECTS)('audit chain verification on %s', (dialect) => {
     expect(result.broken).toEqual([]);
     expect(result.chains).toBeGreaterThanOrEqual(2);
     expect(result.events).toBeGreaterThan(5);
+  });
+
+  it('keeps a chain whole when events are recorded at once without a transaction of the caller', async () => {
+    const busy = (await makeAccount(t.deps)).id;
+    // Each call reads the chain's last hash and appends after it: that must be one step, even when the caller gave no transaction.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        recordAudit(t.deps.db, t.deps, SYSTEM_META, {
+          accountId: busy,
+          actor: CLI_ACTOR,
+          eventName: 'OidcToken',
+          target: { id: `client-${i}`, name: null },
+        }),
+      ),
+    );
+    expect(await rowsOf(busy)).toHaveLength(21);
+    expect((await verifyAuditChains(t.deps.db)).broken.filter((b) => b.accountId === busy)).toEqual([]);
   });
 
   it('detects an edited row as the first broken link of its chain only', async () => {

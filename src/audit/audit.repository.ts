@@ -112,9 +112,10 @@ const insertEvent = prepared(
 );
 
 /**
- * Appends an event to its account's hash chain. On PostgreSQL an advisory lock per
- * chain, held until the transaction ends, keeps concurrent writers from forking it;
- * SQLite has one writer already.
+ * Appends an event to its account's hash chain, inside a transaction (`recordAudit` sees to it:
+ * two appends interleaved outside one would both link to the same event). On PostgreSQL an
+ * advisory lock per chain, held until the transaction ends, keeps concurrent writers from
+ * forking it; SQLite has one writer already.
  */
 export async function appendAuditEvent(
   db: Db,

@@ -44,10 +44,12 @@ export interface AuditDeps {
 
 /**
  * Records one CloudTrail-like event. Call it inside the transaction of the change it
- * describes, so the event and the change are written together or not at all.
- * Returns the event's ID.
+ * describes, so the event and the change are written together or not at all; an event of no
+ * change (a refusal, a sign-in) given no transaction is written in one of its own, since
+ * reading the chain's last hash and extending it must be one step. Returns the event's ID.
  */
 export async function recordAudit(db: Db, deps: AuditDeps, meta: RequestMeta, event: AuditEvent): Promise<string> {
+  if (!db.isTransaction) return db.transaction().execute((tx) => recordAudit(tx, deps, meta, event));
   const id = newRowId(deps.clock.now());
   await appendAuditEvent(
     db,

@@ -43,29 +43,26 @@ export async function recordDecision(deps: Deps, d: RecordedDecision): Promise<v
     decision: d.allowed ? 'Allow' : 'Deny',
   });
   if (d.record === 'none' || (d.allowed && d.record !== 'all')) return;
-  // The audit chain's turn is taken in a transaction: its last hash is read and extended at once.
-  await deps.db.transaction().execute((tx) =>
-    recordAudit(
-      tx,
-      deps,
-      { ip: d.clientIp ?? '', userAgent: d.userAgent, requestId: d.requestId },
-      {
-        accountId: principal.accountId,
-        actor: actorOf(principal),
-        eventName: AUTHORIZE_EVENT,
-        outcome: d.allowed ? 'Success' : 'Failure',
-        ...(d.allowed ? {} : { reason: 'AccessDenied' }),
-        target: { id: null, name: d.resource },
-        details: {
-          action: d.action,
-          resource: d.resource,
-          service: d.serviceName,
-          serviceArn: d.service.principal.arn,
-          reason: d.reason,
-          sourceIp: d.clientIp,
-          accessKeyId: d.caller.accessKeyId,
-        },
+  await recordAudit(
+    deps.db,
+    deps,
+    { ip: d.clientIp ?? '', userAgent: d.userAgent, requestId: d.requestId },
+    {
+      accountId: principal.accountId,
+      actor: actorOf(principal),
+      eventName: AUTHORIZE_EVENT,
+      outcome: d.allowed ? 'Success' : 'Failure',
+      ...(d.allowed ? {} : { reason: 'AccessDenied' }),
+      target: { id: null, name: d.resource },
+      details: {
+        action: d.action,
+        resource: d.resource,
+        service: d.serviceName,
+        serviceArn: d.service.principal.arn,
+        reason: d.reason,
+        sourceIp: d.clientIp,
+        accessKeyId: d.caller.accessKeyId,
       },
-    ),
+    },
   );
 }
