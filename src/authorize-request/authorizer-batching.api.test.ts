@@ -106,4 +106,34 @@ describe.each(DIALECTS)('@gatehouse/authorizer asks in batches, on %s', (dialect
     expect((await authorizer.verifyAndAuthorize(late, intent(4))).allowed).toBe(false);
     expect(proxy.calls).toEqual([8, 1]);
   });
+
+  it('keeps each call within 30 questions and 64 KiB', async () => {
+    proxy.calls.length = 0;
+    const many = await Promise.all(Array.from({ length: 35 }, (_, i) => received(readers[0]!, 100 + i)));
+    const verdicts = await Promise.all(many.map((r, i) => authorizer.verifyAndAuthorize(r, intent(100 + i))));
+    expect(verdicts.every((v) => !v.allowed && v.code === 'AccessDenied')).toBe(true);
+    expect(proxy.calls).toEqual([30, 5]);
+
+    // Questions that carry a large resource policy: as many go in a call as fit in 64 KiB.
+    proxy.calls.length = 0;
+    const filler = 'x'.repeat(15_000);
+    const resourcePolicy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'filler',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'notes:Nothing',
+          Condition: { StringEquals: { 'notes:Tag': filler } },
+        },
+      ],
+    };
+    const large = await Promise.all(Array.from({ length: 5 }, (_, i) => received(readers[i]!, i)));
+    const judged = await Promise.all(
+      large.map((r, i) => authorizer.verifyAndAuthorize(r, { ...intent(i), resourcePolicy: { ...resourcePolicy } })),
+    );
+    expect(judged.map((v) => v.allowed)).toEqual([true, true, true, true, true]);
+    expect(proxy.calls).toEqual([4, 1]);
+  });
 });
