@@ -25,14 +25,25 @@ export async function deleteCountsBefore(db: Db, minute: string): Promise<number
 /** Rows written by one statement: six parameters each, well under both databases' limits. */
 const ROWS_PER_STATEMENT = 500;
 
+/** The order rows are written in, the same in every process. */
+function rowOrder(a: CountedDecision, b: CountedDecision): number {
+  for (const field of ['accountId', 'minute', 'serviceArn', 'action', 'decision'] as const) {
+    if (a[field] !== b[field]) return a[field] < b[field] ? -1 : 1;
+  }
+  return 0;
+}
+
 /**
  * Adds each decision's `count` to its minute's row, the row made when it is the minute's first.
  * The decisions must name distinct rows (PostgreSQL refuses one statement updating a row twice).
+ * Rows are written in one order everywhere: two processes adding to the same rows at once then
+ * wait for each other instead of deadlocking on PostgreSQL's row locks.
  */
 export async function addToCounts(
   db: Db,
-  decisions: ReadonlyArray<CountedDecision & { count: number }>,
+  unordered: ReadonlyArray<CountedDecision & { count: number }>,
 ): Promise<void> {
+  const decisions = [...unordered].sort(rowOrder);
   for (let i = 0; i < decisions.length; i += ROWS_PER_STATEMENT) {
     await db
       .insertInto('authorization_counts')

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
+import { twoInstances } from '../../test/support/instances.ts';
 import { type CountedDecision, minuteOf } from './authorization-count.repository.ts';
 import { COUNT_FLUSH_MS, DecisionCounts } from './decision-counts.ts';
 
@@ -77,4 +78,33 @@ describe.each(DIALECTS)('decision counts (%s)', (dialect) => {
       ['notes:PutNote', 'Allow', 1],
     ]);
   });
+
+  // PostgreSQL locks rows, so two writers can wait on each other; SQLite has one writer at a time (and two
+  // instances in one process cannot both wait for it: its busy wait blocks the event loop the other needs).
+  it.runIf(dialect === 'postgres')(
+    'lets two instances add to the same rows at once: they wait for each other, never deadlock',
+    async () => {
+      const { t: a, b, close } = await twoInstances(dialect);
+      try {
+        const shared = (await makeAccount(a.deps)).id;
+        const row = (k: number): CountedDecision => ({ ...decision, accountId: shared, action: `notes:Action${k}` });
+        for (let round = 0; round < 50; round++) {
+          const one = new DecisionCounts(a.deps.db);
+          const two = new DecisionCounts(b.deps.db);
+          // Each process met the rows in the opposite order.
+          for (let k = 0; k < 20; k++) one.add(row(k));
+          for (let k = 19; k >= 0; k--) two.add(row(k));
+          await Promise.all([one.flush(), two.flush()]);
+        }
+        const rows = await a.deps.db
+          .selectFrom('authorization_counts')
+          .select('count')
+          .where('account_id', '=', shared)
+          .execute();
+        expect(rows.map((r) => Number(r.count))).toEqual(Array(20).fill(100));
+      } finally {
+        await close();
+      }
+    },
+  );
 });
