@@ -149,7 +149,8 @@ describeInBrowser('sign-in in a real browser', () => {
     expect(pathOf(bobPage)).toBe('/signin/example-tools');
     expect(await field(bobPage, 'User name').inputValue()).toBe('bob');
     expect(await field(bobPage, 'Password').inputValue()).toBe('');
-    expect(await isFocused(bobPage, field(bobPage, 'Password'))).toBe(true);
+    // Autofocus lands at the page's next rendering, which may come after its load event.
+    await expect.poll(() => isFocused(bobPage, field(bobPage, 'Password'))).toBe(true);
 
     // The root's own session was not touched by any of this.
     await rootPage.reload();
