@@ -1,17 +1,12 @@
 import { type Server, createServer, request as httpRequest } from 'node:http';
-import type { Authorizer, ReceivedRequest } from '@gatehouse/authorizer';
-import { EMPTY_SHA256 } from '@gatehouse/authorizer/sigv4';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { Authorizer } from '@gatehouse/authorizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCredentials } from '../../test/support/aws-clients.ts';
-import { serviceAuthorizer, userWithKey } from '../../test/support/authorizer-service.ts';
+import { receivedGet, serviceAuthorizer, userWithKey } from '../../test/support/authorizer-service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
 import { listen, listenHttp } from '../../test/support/listen.ts';
-import { NodeSha256 } from '../../test/support/node-sha256.ts';
-
-const HOST = 'notes.example.test';
 
 /** Forwards to `target` what it receives, keeping the question counts of each body sent. */
 async function countingProxy(target: string): Promise<{ url: string; calls: number[]; server: Server }> {
@@ -65,21 +60,7 @@ describe.each(DIALECTS)('@gatehouse/authorizer asks in batches, on %s', (dialect
     await t.close();
   });
 
-  async function received(credentials: AwsCredentials, note: number): Promise<ReceivedRequest> {
-    const path = `/notes/${note}`;
-    const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'notes', sha256: NodeSha256 });
-    const request = await signer.sign(
-      { method: 'GET', protocol: 'https:', hostname: HOST, path, headers: { host: HOST } },
-      { signingDate: t.clock.now() },
-    );
-    return {
-      method: 'GET',
-      path,
-      query: '',
-      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      payloadHash: EMPTY_SHA256,
-    };
-  }
+  const received = (credentials: AwsCredentials, note: number) => receivedGet(t, credentials, `/notes/${note}`);
 
   const intent = (note: number) => ({ action: 'notes:GetNote', resource: `arn:aws:notes:::note/${note}` });
 

@@ -1,16 +1,11 @@
-import type { Authorizer, ReceivedRequest } from '@gatehouse/authorizer';
-import { EMPTY_SHA256 } from '@gatehouse/authorizer/sigv4';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { Authorizer } from '@gatehouse/authorizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCredentials } from '../../test/support/aws-clients.ts';
-import { serviceAuthorizer, userWithKey } from '../../test/support/authorizer-service.ts';
+import { receivedGet, serviceAuthorizer, userWithKey } from '../../test/support/authorizer-service.ts';
 import { DIALECTS } from '../../test/support/databases.ts';
 import { makeAccount } from '../../test/support/fixtures.ts';
 import { type TestContext, createTestContext } from '../../test/support/harness.ts';
 import { listen } from '../../test/support/listen.ts';
-import { NodeSha256 } from '../../test/support/node-sha256.ts';
-
-const HOST = 'notes.example.test';
 
 /** The package's caches against a real Gatehouse: what it reuses must be what Gatehouse would answer again. */
 describe.each(DIALECTS)('@gatehouse/authorizer reuses keys and decisions, on %s', (dialect) => {
@@ -42,21 +37,8 @@ describe.each(DIALECTS)('@gatehouse/authorizer reuses keys and decisions, on %s'
     return rows.reduce((sum, row) => sum + Number(row.count), 0);
   }
 
-  /** A GET of `/notes/1` as an AWS SDK signs it for the service `notes` in `region`, as the service receives it. */
-  async function received(region: string): Promise<ReceivedRequest> {
-    const signer = new SignatureV4({ credentials: reader, region, service: 'notes', sha256: NodeSha256 });
-    const request = await signer.sign(
-      { method: 'GET', protocol: 'https:', hostname: HOST, path: '/notes/1', headers: { host: HOST } },
-      { signingDate: t.clock.now() },
-    );
-    return {
-      method: 'GET',
-      path: '/notes/1',
-      query: '',
-      headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      payloadHash: EMPTY_SHA256,
-    };
-  }
+  /** A GET of `/notes/1` signed by the reader for `region`, as the service receives it. */
+  const received = (region: string) => receivedGet(t, reader, '/notes/1', region);
 
   it('keeps a decision per credential scope: a region the policy refuses never reuses the Allow of one it accepts', async () => {
     const intent = { action: 'notes:GetNote', resource: 'arn:aws:notes:::note/1' };
