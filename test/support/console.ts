@@ -4,6 +4,8 @@ import { CLI_ACTOR, SYSTEM_META } from '../../src/audit/audit.service.ts';
 import { createVirtualDevice, enableVirtualDevice } from '../../src/mfa/mfa.service.ts';
 import { codeAt, stepAt } from '../../src/mfa/totp.ts';
 import { putInlinePolicy } from '../../src/policies/inline-policy.service.ts';
+import { createPolicy } from '../../src/policies/managed-policy.service.ts';
+import { putUserPermissionsBoundary } from '../../src/policies/permissions-boundary.service.ts';
 import { USER_PASSWORD } from './fixtures.ts';
 import { Browser, type TestContext } from './harness.ts';
 
@@ -28,6 +30,29 @@ export const MANAGE_OWN_CREDENTIALS = [
   },
 ] as const;
 
+/** A policy document of these statements. */
+function documentOf(statements: object[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Creates a managed policy of these statements and sets it as the permissions boundary of IAM user `userName`. */
+export async function setUserBoundary(
+  t: TestContext,
+  accountId: string,
+  userName: string,
+  policyName: string,
+  statements: object[],
+): Promise<void> {
+  const boundary = await createPolicy(
+    t.deps,
+    accountId,
+    { name: policyName, document: documentOf(statements) },
+    CLI_ACTOR,
+    SYSTEM_META,
+  );
+  await putUserPermissionsBoundary(t.deps, accountId, userName, boundary.arn, CLI_ACTOR, SYSTEM_META);
+}
+
 /** Replaces one inline policy of a user with these statements. */
 export async function setUserPolicy(
   t: TestContext,
@@ -42,7 +67,7 @@ export async function setUserPolicy(
     'user',
     userName,
     policyName,
-    JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    documentOf(statements),
     CLI_ACTOR,
     SYSTEM_META,
   );
