@@ -1,4 +1,4 @@
-import { type AuthorizeAnswer, MAX_QUESTIONS, type QuestionRefused } from '@gatehouse/authorizer';
+import { MAX_QUESTIONS, type QuestionRefused } from '@gatehouse/authorizer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../signed-request/authenticate.ts';
 import { type ApiError, SERVICE_FAILURE, toApiError } from '../web/api-errors.ts';
@@ -22,6 +22,17 @@ function batchOf(body: unknown): unknown[] | null {
       field: 'questions',
     });
   return questions;
+}
+
+/**
+ * Question `i` of a batch, refused: the error it alone would have been answered with, for it
+ * alone. Anything that is not such an error fails the whole call.
+ */
+function refusedInBatch(error: unknown, i: number): QuestionRefused {
+  const api = toApiError(error);
+  if (!api) throw error;
+  const message = api.code === 'ValidationError' ? `questions[${i}].${api.message}` : api.message;
+  return { error: { code: api.code, message } };
 }
 
 /** The service name the calling service signs its own request to the authorization API for. */
@@ -77,22 +88,13 @@ export async function authorizeRequestRoutes(app: FastifyInstance, { web }: { we
     } catch {
       throw new GatehouseError('ValidationError', 'The body is not JSON.');
     }
+    // Async, so a malformed question rejects rather than throws: in a batch it is refused alone.
+    const ask = async (question: unknown) =>
+      authorizeForwardedRequest(deps, service, readAuthorizeInput(question), facts);
     const questions = batchOf(parsed);
     const answer = questions
-      ? { answers: await Promise.all(questions.map((question, i) => answerInBatch(question, i))) }
-      : await authorizeForwardedRequest(deps, service, readAuthorizeInput(parsed), facts);
+      ? { answers: await Promise.all(questions.map((q, i) => ask(q).catch((error) => refusedInBatch(error, i)))) }
+      : await ask(parsed);
     return reply.status(200).header('x-amzn-RequestId', String(request.id)).type('application/json').send(answer);
-
-    /** One question of a batch: its answer, or the error it alone would have been refused with. */
-    async function answerInBatch(question: unknown, i: number): Promise<AuthorizeAnswer | QuestionRefused> {
-      try {
-        return await authorizeForwardedRequest(deps, service, readAuthorizeInput(question), facts);
-      } catch (error) {
-        const api = toApiError(error);
-        if (!api) throw error;
-        const message = api.code === 'ValidationError' ? `questions[${i}].${api.message}` : api.message;
-        return { error: { code: api.code, message } };
-      }
-    }
   });
 }
