@@ -1,8 +1,8 @@
 import type { AuthorizeAnswer, AuthorizeBatchAnswer, AuthorizeQuestion } from '@gatehouse/authorizer';
-import { MAX_SKEW_MS } from '@gatehouse/authorizer/sigv4';
+import { EMPTY_SHA256, MAX_SKEW_MS } from '@gatehouse/authorizer/sigv4';
 import { BENCH_PASSWORD, type BenchTarget, type RunLength, type Scenario, defineScenario } from './scenario.ts';
 import type { Connection } from './http-client.ts';
-import { EMPTY_PAYLOAD_HASH, type SigningCredentials, payloadHash, signRequest } from './sigv4-signer.ts';
+import { type SigningCredentials, payloadHash, signRequest } from './sigv4-signer.ts';
 
 /** End clients whose requests the service forwards; each connection forwards every one of them in turn. */
 const END_CLIENTS = 16;
@@ -57,7 +57,7 @@ async function authorizeStates(
       FORWARDED_HOST,
       client,
       FORWARDED_SERVICE,
-      { method: 'GET', path, headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_HASH }, payloadHash: EMPTY_PAYLOAD_HASH },
+      { method: 'GET', path, headers: { 'x-amz-content-sha256': EMPTY_SHA256 }, payloadHash: EMPTY_SHA256 },
       signedAt,
     );
     const question: AuthorizeQuestion = {

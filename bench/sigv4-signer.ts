@@ -11,9 +11,6 @@ export interface SigningCredentials {
 /** The region every benchmark request is signed for. */
 const REGION = 'us-east-1';
 
-/** SHA-256 of no bytes: the payload hash of a request without a body. */
-export const EMPTY_PAYLOAD_HASH = createHash('sha256').update('').digest('hex');
-
 export function payloadHash(body: string): string {
   return createHash('sha256').update(body).digest('hex');
 }
